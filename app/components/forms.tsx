@@ -1,0 +1,45 @@
+import type { FieldMetadata } from "@conform-to/react";
+import { getInputProps } from "@conform-to/react";
+import type { InputHTMLAttributes } from "react";
+
+/** A labelled input with its error below it, marked for screen readers. */
+export function Field({
+  label,
+  meta,
+  type = "text",
+  hint,
+  ...rest
+}: {
+  label: string;
+  meta: FieldMetadata<string | number | undefined>;
+  type?: "text" | "tel" | "password" | "search" | "number" | "email" | "url" | "date" | "time";
+  hint?: string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
+  const errorId = meta.errorId;
+  const props = getInputProps(meta, { type, ariaDescribedBy: hint ? `${meta.id}-hint` : undefined });
+  return (
+    <div className={`field${meta.errors?.length ? " has-error" : ""}`}>
+      <label htmlFor={meta.id}>{label}</label>
+      <input {...props} {...rest} key={props.key} defaultValue={type === "password" ? undefined : props.defaultValue} />
+      {hint ? (
+        <p className="hint" id={`${meta.id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {meta.errors?.length ? (
+        <p className="error" id={errorId} role="alert">
+          {meta.errors.join("；")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function FormErrors({ errors, id }: { errors?: string[]; id?: string }) {
+  if (!errors?.length) return null;
+  return (
+    <div className="form-error" role="alert" id={id}>
+      {errors.join("；")}
+    </div>
+  );
+}

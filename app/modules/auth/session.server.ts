@@ -1,0 +1,100 @@
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { eq } from "drizzle-orm";
+import type { Conn, DB } from "@db/client";
+import { sessions, users } from "@db/schema";
+
+/** Sessions as Lucia's guide (lucia-auth.com) teaches. */
+export const SESSION_COOKIE = "session";
+export const SESSION_DAYS = 30;
+const DAY = 24 * 60 * 60 * 1000;
+export const SESSION_MS = SESSION_DAYS * DAY;
+
+export function generateSessionToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function sessionIdFromToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export function createSession(db: Conn, token: string, userId: number, now = Date.now()) {
+  const session = { id: sessionIdFromToken(token), userId, expiresAt: now + SESSION_MS, createdAt: now };
+  db.insert(sessions).values(session).run();
+  return session;
+}
+
+export type SessionUser = { id: number; name: string; phone: string; homeAcademyId: number | null };
+
+/** Returns the session and its user, deleting an expired one and sliding one past half its life. */
+export function validateSessionToken(db: DB, token: string, now = Date.now()) {
+  if (!/^[a-z2-7]{32}$/.test(token)) return null;
+  const id = sessionIdFromToken(token);
+  const row = db
+    .select({
+      session: sessions,
+      user: { id: users.id, name: users.name, phone: users.phone, homeAcademyId: users.homeAcademyId },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(sessions.userId, users.id))
+    .where(eq(sessions.id, id))
+    .get();
+  if (!row) return null;
+  const { session, user } = row;
+  if (now >= session.expiresAt) {
+    db.delete(sessions).where(eq(sessions.id, id)).run();
+    return null;
+  }
+  let fresh = false;
+  if (now >= session.expiresAt - SESSION_MS / 2) {
+    session.expiresAt = now + SESSION_MS;
+    db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, id)).run();
+    fresh = true;
+  }
+  return { session, user: user as SessionUser, fresh };
+}
+
+export function invalidateSession(db: DB, sessionId: string) {
+  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+export function invalidateUserSessions(db: Conn, userId: number) {
+  db.delete(sessions).where(eq(sessions.userId, userId)).run();
+}
+
+export function cookieSecure() {
+  const v = process.env.COOKIE_SECURE;
+  if (v === "0" || v === "false") return false;
+  if (v === "1" || v === "true") return true;
+  return process.env.NODE_ENV === "production";
+}
+
+export function sessionCookie(token: string, expiresAt: number) {
+  const parts = [
+    `${SESSION_COOKIE}=${token}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    "Path=/",
+    `Expires=${new Date(expiresAt).toUTCString()}`,
+  ];
+  if (cookieSecure()) parts.push("Secure");
+  return parts.join("; ");
+}
+
+export function blankSessionCookie() {
+  const parts = [`${SESSION_COOKIE}=`, "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=0"];
+  if (cookieSecure()) parts.push("Secure");
+  return parts.join("; ");
+}
+
+export function readCookie(request: Request, name: string): string | null {
+  const header = request.headers.get("cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return null;
+}

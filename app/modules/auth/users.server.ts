@@ -1,0 +1,127 @@
+import { and, eq, like, or, sql, asc } from "drizzle-orm";
+import type { DB } from "@db/client";
+import { userRoles, users } from "@db/schema";
+import { UserError } from "~/utils/errors";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "./password.server";
+import { authLimiters, checkLimit, consume } from "./rate-limit.server";
+import { createSession, generateSessionToken, invalidateUserSessions } from "./session.server";
+import type { Actor, RoleGrant } from "./permissions";
+
+export function loadActor(db: DB, user: { id: number; name: string; phone: string; homeAcademyId: number | null }): Actor {
+  const roles = db
+    .select({ role: userRoles.role, scopeType: userRoles.scopeType, scopeId: userRoles.scopeId })
+    .from(userRoles)
+    .where(eq(userRoles.userId, user.id))
+    .all() as RoleGrant[];
+  if (!roles.some((r) => r.role === "resident")) roles.push({ role: "resident", scopeType: "city", scopeId: 0 });
+  return { ...user, roles };
+}
+
+export function findUserByPhone(db: DB, phone: string) {
+  return db.select().from(users).where(eq(users.phone, phone)).get();
+}
+
+/** Creates the account and its first session. */
+export async function registerUser(
+  db: DB,
+  input: { phone: string; name: string; password: string },
+  ip: string,
+) {
+  const limits = authLimiters();
+  await consume(limits.registerIp, ip);
+  if (findUserByPhone(db, input.phone)) {
+    throw new UserError("这个手机号已经注册过了，请直接登录。", "phone");
+  }
+  const passwordHash = await hashPassword(input.password);
+  const token = generateSessionToken();
+  const session = db.transaction(
+    (tx) => {
+      const user = tx
+        .insert(users)
+        .values({ phone: input.phone, name: input.name, passwordHash, createdAt: Date.now() })
+        .returning({ id: users.id })
+        .get();
+      return createSession(tx, token, user.id);
+    },
+    { behavior: "immediate" },
+  );
+  return { token, session };
+}
+
+/** Checks phone and password with per-IP and per-phone limits; one message for both failures. */
+export async function login(db: DB, input: { phone: string; password: string }, ip: string) {
+  const limits = authLimiters();
+  await checkLimit(limits.loginPhone, input.phone);
+  await consume(limits.loginIp, ip);
+  const user = findUserByPhone(db, input.phone);
+  const ok = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : (await verifyPassword(await dummyPasswordHash(), input.password), false);
+  if (!user || !ok) {
+    await consume(limits.loginPhone, input.phone);
+    throw new UserError("手机号或密码不正确。", "password");
+  }
+  await limits.loginPhone.delete(input.phone);
+  const token = generateSessionToken();
+  const session = createSession(db, token, user.id);
+  return { token, session, user };
+}
+
+/** Changes the password and signs every session out, then opens a new one for this device. */
+export async function changePassword(
+  db: DB,
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+) {
+  const user = db.select().from(users).where(eq(users.id, actor.id)).get();
+  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new UserError("当前密码不正确。", "currentPassword");
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const token = generateSessionToken();
+  const session = db.transaction(
+    (tx) => {
+      tx.update(users).set({ passwordHash }).where(eq(users.id, actor.id)).run();
+      invalidateUserSessions(tx, actor.id);
+      return createSession(tx, token, actor.id);
+    },
+    { behavior: "immediate" },
+  );
+  return { token, session };
+}
+
+export const USERS_PAGE_SIZE = 30;
+
+/** HQ's user search by phone or name, with each person's roles. */
+export function searchUsers(db: DB, opts: { q?: string; page?: number }) {
+  const page = Math.max(1, opts.page ?? 1);
+  const q = opts.q?.trim().slice(0, 50);
+  const where = q ? or(like(users.phone, `%${q}%`), like(users.name, `%${q}%`)) : undefined;
+  const rows = db
+    .select({ id: users.id, name: users.name, phone: users.phone, createdAt: users.createdAt })
+    .from(users)
+    .where(where)
+    .orderBy(asc(users.id))
+    .limit(USERS_PAGE_SIZE)
+    .offset((page - 1) * USERS_PAGE_SIZE)
+    .all();
+  const total = db.select({ n: sql<number>`count(*)` }).from(users).where(where).get()!.n;
+  const ids = rows.map((r) => r.id);
+  const grants = ids.length
+    ? db
+        .select()
+        .from(userRoles)
+        .where(sql`${userRoles.userId} in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
+        .all()
+    : [];
+  return {
+    rows: rows.map((r) => ({ ...r, roles: grants.filter((g) => g.userId === r.id) })),
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / USERS_PAGE_SIZE)),
+  };
+}
+
+export function getUser(db: DB, id: number) {
+  return db.select({ id: users.id, name: users.name, phone: users.phone }).from(users).where(and(eq(users.id, id))).get();
+}

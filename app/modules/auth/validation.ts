@@ -1,0 +1,46 @@
+import { z } from "~/utils/zod";
+
+/** A short list of passwords that people pick first; refused whatever their length. */
+export const COMMON_PASSWORDS = new Set([
+  "12345678", "123456789", "1234567890", "87654321", "11111111", "88888888", "66666666",
+  "00000000", "12341234", "11223344", "password", "password1", "passw0rd", "qwertyui",
+  "qwerty123", "iloveyou", "abcd1234", "1qaz2wsx", "a1234567", "aa123456", "abc12345",
+  "woaini1314", "5201314520", "1314520520", "asdfghjk", "zxcvbnm123", "admin123", "xiamen123",
+  "xiamen2015", "123123123", "147258369", "159357456",
+]);
+
+export const phoneField = z
+  .string({ error: "请输入手机号码" })
+  .trim()
+  .regex(/^1[3-9]\d{9}$/, { error: "请输入 11 位手机号码，以 13–19 开头" });
+
+export const passwordField = z
+  .string({ error: "请输入密码" })
+  .min(8, { error: "密码至少需要 8 个字符" })
+  .max(128, { error: "密码不能超过 128 个字符" })
+  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), {
+    error: "这个密码太常见，很容易被猜到，请换一个",
+  });
+
+export const nameField = z
+  .string({ error: "请输入姓名" })
+  .trim()
+  .min(1, { error: "请输入姓名" })
+  .max(30, { error: "姓名不能超过 30 个字" });
+
+export const registerSchema = z.object({
+  phone: phoneField,
+  name: nameField,
+  password: passwordField,
+});
+
+export const loginSchema = z.object({
+  phone: phoneField,
+  password: z.string({ error: "请输入密码" }).min(1, { error: "请输入密码" }),
+  redirectTo: z.string().optional(),
+});
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string({ error: "请输入当前密码" }),
+  newPassword: passwordField,
+});

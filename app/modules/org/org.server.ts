@@ -1,0 +1,85 @@
+import { asc, eq, sql } from "drizzle-orm";
+import type { DB } from "@db/client";
+import { academies, branches, city, districts, subdistricts } from "@db/schema";
+
+export function getCity(db: DB) {
+  return db.select().from(city).where(eq(city.id, 1)).get() ?? null;
+}
+
+export function listDistricts(db: DB) {
+  return db.select().from(districts).orderBy(asc(districts.sortOrder)).all();
+}
+
+export function getDistrictByCode(db: DB, code: string) {
+  return db.select().from(districts).where(eq(districts.code, code)).get() ?? null;
+}
+
+export function getDistrict(db: DB, id: number) {
+  return db.select().from(districts).where(eq(districts.id, id)).get() ?? null;
+}
+
+/** Every academy with its district and sub-district, ordered by district then name. */
+export function listAcademies(db: DB, opts: { districtId?: number } = {}) {
+  return db
+    .select({
+      id: academies.id,
+      slug: academies.slug,
+      name: academies.name,
+      community: academies.community,
+      address: academies.address,
+      openingHours: academies.openingHours,
+      phone: academies.phone,
+      population: academies.population,
+      districtId: academies.districtId,
+      districtName: districts.name,
+      districtCode: districts.code,
+      subdistrictName: subdistricts.name,
+    })
+    .from(academies)
+    .innerJoin(districts, eq(academies.districtId, districts.id))
+    .leftJoin(subdistricts, eq(academies.subdistrictId, subdistricts.id))
+    .where(opts.districtId ? eq(academies.districtId, opts.districtId) : undefined)
+    .orderBy(asc(districts.sortOrder), asc(subdistricts.sortOrder), asc(academies.slug))
+    .all();
+}
+
+export function countAcademiesByDistrict(db: DB) {
+  return db
+    .select({ districtId: academies.districtId, n: sql<number>`count(*)` })
+    .from(academies)
+    .groupBy(academies.districtId)
+    .all();
+}
+
+export function getAcademyBySlug(db: DB, slug: string) {
+  const row = db
+    .select({
+      academy: academies,
+      districtName: districts.name,
+      districtCode: districts.code,
+      centreName: districts.centreName,
+      subdistrictName: subdistricts.name,
+    })
+    .from(academies)
+    .innerJoin(districts, eq(academies.districtId, districts.id))
+    .leftJoin(subdistricts, eq(academies.subdistrictId, subdistricts.id))
+    .where(eq(academies.slug, slug))
+    .get();
+  if (!row) return null;
+  const branchRows = db.select().from(branches).where(eq(branches.academyId, row.academy.id)).orderBy(asc(branches.name)).all();
+  return { ...row.academy, districtName: row.districtName, districtCode: row.districtCode, centreName: row.centreName, subdistrictName: row.subdistrictName, branches: branchRows };
+}
+
+export function getAcademy(db: DB, id: number) {
+  return db.select().from(academies).where(eq(academies.id, id)).get() ?? null;
+}
+
+export function getAcademiesByIds(db: DB, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: academies.id, slug: academies.slug, name: academies.name, districtId: academies.districtId })
+    .from(academies)
+    .where(sql`${academies.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)
+    .orderBy(asc(academies.slug))
+    .all();
+}

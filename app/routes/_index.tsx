@@ -1,0 +1,74 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { countAcademiesByDistrict, listDistricts } from "~/modules/org/org.server";
+
+export const meta: MetaFunction = () => [{ title: "厦门社区书院 · 家门口的学习平台" }];
+
+export async function loader(_: LoaderFunctionArgs) {
+  const db = getDb();
+  const counts = new Map(countAcademiesByDistrict(db).map((c) => [c.districtId, c.n]));
+  const districts = listDistricts(db).map((d) => ({ code: d.code, name: d.name, academies: counts.get(d.id) ?? 0 }));
+  return { districts, total: districts.reduce((s, d) => s + d.academies, 0) };
+}
+
+export default function Home() {
+  const { districts, total } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <section className="hero">
+        <div className="container">
+          <h1>家门口的社区书院</h1>
+          <p className="lead">
+            厦门市 {total} 所社区书院遍布六个区，开展学习教育、组织孵化、群众议事和文体活动。在这里找课程、报名上课、记录您的学习。
+          </p>
+          <Form method="get" action="/courses" role="search" className="search-box">
+            <label htmlFor="home-q" className="visually-hidden">
+              搜索课程
+            </label>
+            <input id="home-q" type="search" name="q" placeholder="想学什么？如：太极拳、垃圾分类、防诈骗" maxLength={100} />
+            <button type="submit">搜索</button>
+          </Form>
+        </div>
+      </section>
+      <div className="container">
+        <h2>六大类课程</h2>
+        <ul className="chips" data-testid="home-categories">
+          {HOME_CATEGORIES.map((c) => (
+            <li key={c.slug}>
+              <Link className="category-chip" style={{ background: c.color }} to={`/courses?category=${c.slug}`}>
+                {c.name}
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <h2>各区书院</h2>
+        <ul className="card-grid">
+          {districts.map((d) => (
+            <li key={d.code} className="card">
+              <Link className="card-link" to={`/academies?district=${d.code}`}>
+                <h3>{d.name}</h3>
+                <p className="muted">{d.academies} 所社区书院</p>
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <p>
+          <Link className="button secondary" to="/academies">
+            查看全部书院
+          </Link>
+        </p>
+      </div>
+    </>
+  );
+}
+
+// Until the catalog module lists categories from the database.
+const HOME_CATEGORIES = [
+  { slug: "red-heritage", name: "红色传承", color: "#B91C1C" },
+  { slug: "green-eco", name: "绿色环保", color: "#15803D" },
+  { slug: "virtue", name: "品德修养", color: "#1D4ED8" },
+  { slug: "minnan-culture", name: "闽南文化", color: "#9A3412" },
+  { slug: "healthy-living", name: "健康生活", color: "#0F766E" },
+  { slug: "law-safety", name: "法治与安全", color: "#6D28D9" },
+];

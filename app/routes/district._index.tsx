@@ -1,0 +1,55 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { staffDistrictIds } from "~/modules/auth/permissions";
+import { requireActorWith } from "~/modules/auth/request.server";
+import { getDistrict, listAcademies } from "~/modules/org/org.server";
+
+export const meta: MetaFunction = () => [{ title: "区指导中心 · 厦门社区书院" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = requireActorWith(request, (a) => staffDistrictIds(a).length > 0);
+  const db = getDb();
+  return {
+    districts: staffDistrictIds(actor).map((id) => ({
+      district: getDistrict(db, id)!,
+      academies: listAcademies(db, { districtId: id }),
+    })),
+  };
+}
+
+export default function DistrictHome() {
+  const { districts } = useLoaderData<typeof loader>();
+  return (
+    <div className="container">
+      {districts.map(({ district, academies }) => (
+        <section key={district.id}>
+          <h1>{district.centreName}</h1>
+          <p className="lead">本区共 {academies.length} 所社区书院。</p>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>书院</th>
+                  <th>街道</th>
+                  <th>社区人口</th>
+                </tr>
+              </thead>
+              <tbody>
+                {academies.map((a) => (
+                  <tr key={a.id}>
+                    <td>
+                      <Link to={`/academies/${a.slug}`}>{a.name}</Link>
+                    </td>
+                    <td>{a.subdistrictName}</td>
+                    <td>{a.population.toLocaleString("zh-CN")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData, useLocation } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { Pager } from "~/components/layout";
+import { listAudit } from "~/modules/auth/audit.server";
+import { isHq } from "~/modules/auth/permissions";
+import { requireActorWith } from "~/modules/auth/request.server";
+import { formatDateTime } from "~/utils/dates";
+
+export const meta: MetaFunction = () => [{ title: "审计日志 · 总部" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  requireActorWith(request, isHq);
+  const url = new URL(request.url);
+  const q = url.searchParams.get("q") ?? "";
+  return { q, ...listAudit(getDb(), { q, page: Number(url.searchParams.get("page")) || 1 }) };
+}
+
+export default function AuditPage() {
+  const { q, rows, total, page, pages } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  return (
+    <>
+      <h1>审计日志</h1>
+      <Form method="get" role="search" className="search-box">
+        <label htmlFor="q" className="visually-hidden">
+          搜索
+        </label>
+        <input id="q" type="search" name="q" defaultValue={q} placeholder="操作人、内容" maxLength={50} />
+        <button type="submit">搜索</button>
+      </Form>
+      <p className="muted">共 {total} 条</p>
+      <div className="table-wrap">
+        <table data-testid="audit-table">
+          <thead>
+            <tr>
+              <th>时间</th>
+              <th>操作人</th>
+              <th>内容</th>
+              <th>IP</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td>{formatDateTime(r.createdAt)}</td>
+                <td>{r.actorName ?? "系统"}</td>
+                <td>{r.summary}</td>
+                <td>{r.ip}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager page={page} pages={pages} search={location.search} />
+    </>
+  );
+}

@@ -1,0 +1,61 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { Pager } from "~/components/layout";
+import { isHqAdmin, ROLE_LABELS } from "~/modules/auth/permissions";
+import { requireActorWith } from "~/modules/auth/request.server";
+import { searchUsers } from "~/modules/auth/users.server";
+
+export const meta: MetaFunction = () => [{ title: "用户与角色 · 总部" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  requireActorWith(request, isHqAdmin);
+  const url = new URL(request.url);
+  const q = url.searchParams.get("q") ?? "";
+  const page = Number(url.searchParams.get("page")) || 1;
+  return { q, ...searchUsers(getDb(), { q, page }) };
+}
+
+export default function HqUsers() {
+  const { q, rows, total, page, pages } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  return (
+    <>
+      <h1>用户与角色</h1>
+      <Form method="get" role="search" className="search-box">
+        <label htmlFor="q" className="visually-hidden">
+          手机号或姓名
+        </label>
+        <input id="q" type="search" name="q" defaultValue={q} placeholder="手机号或姓名" maxLength={50} />
+        <button type="submit">查找</button>
+      </Form>
+      <p className="muted">共 {total} 位用户</p>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>姓名</th>
+              <th>手机</th>
+              <th>角色</th>
+              <th>操作</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((u) => (
+              <tr key={u.id}>
+                <td>{u.name}</td>
+                <td>{u.phone}</td>
+                <td>{u.roles.length ? [...new Set(u.roles.map((r) => ROLE_LABELS[r.role]))].join("、") : "居民"}</td>
+                <td>
+                  <Link to={`/hq/users/${u.id}`}>管理角色</Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {rows.length === 0 ? <p>没有找到符合“{q}”的用户。</p> : null}
+      <Pager page={page} pages={pages} search={location.search} />
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { Field, FormErrors } from "~/components/forms";
+import { getActor } from "~/modules/auth/request.server";
+import { sessionCookie } from "~/modules/auth/session.server";
+import { login } from "~/modules/auth/users.server";
+import { loginSchema } from "~/modules/auth/validation";
+import { readForm } from "~/utils/csrf.server";
+import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
+import { clientIp, safeRedirectPath } from "~/utils/http";
+
+export const meta: MetaFunction = () => [{ title: "登录 · 厦门社区书院" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (getActor(request)) {
+    throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/me"));
+  }
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const formData = await readForm(request);
+  const submission = parseWithZod(formData, { schema: loginSchema });
+  if (submission.status !== "success") return replyInvalid(submission, ["password"]);
+  try {
+    const { token, session } = await login(getDb(), submission.value, clientIp(request));
+    return redirect(safeRedirectPath(submission.value.redirectTo, "/me"), {
+      headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) },
+    });
+  } catch (e) {
+    return replyWithUserError(submission, e, ["password"]);
+  }
+}
+
+export default function LoginPage() {
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    lastResult,
+    constraint: getZodConstraint(loginSchema),
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema }),
+  });
+  return (
+    <div className="container">
+      <h1>登录</h1>
+      <Form method="post" {...getFormProps(form)} className="form">
+        <FormErrors errors={form.errors} id={form.errorId} />
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <Field label="手机号码" meta={fields.phone} type="tel" autoComplete="username" inputMode="numeric" />
+        <Field label="密码" meta={fields.password} type="password" autoComplete="current-password" />
+        <button type="submit">登录</button>
+        <p>
+          还没有账号？<Link to="/register">注册一个</Link>
+        </p>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import fs from "node:fs";
+import path from "node:path";
+import * as schema from "./schema/index";
+
+export type DB = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
+
+export function databasePath() {
+  return process.env.DATABASE_PATH || path.resolve(process.cwd(), "db/data.sqlite");
+}
+
+/** Opens a SQLite file with the project's pragmas. Every pragma is set on every open:
+ * better-sqlite3 reports different defaults for a new and a reopened file. */
+export function openDatabase(file: string = databasePath()): DB {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  return drizzle(sqlite, { schema }) as DB;
+}
+
+export function migrateDatabase(db: DB) {
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __db: DB | undefined;
+}
+
+/** The process-wide connection (kept across dev rebuilds). */
+export function getDb(): DB {
+  if (!globalThis.__db) globalThis.__db = openDatabase();
+  return globalThis.__db;
+}
+
+/** A transaction handle; module helpers that write take `Conn` so they run inside the caller's transaction. */
+export type Tx = Parameters<Parameters<DB["transaction"]>[0]>[0];
+export type Conn = DB | Tx;

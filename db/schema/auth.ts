@@ -1,0 +1,83 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const ROLES = [
+  "hq_admin",
+  "hq_editor",
+  "district_staff",
+  "academy_manager",
+  "teacher",
+  "resident",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    phone: text("phone").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    /** The academy nearest home, preselected when the resident marks 想学 or searches. */
+    homeAcademyId: integer("home_academy_id"),
+    birthYear: integer("birth_year"),
+    isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("users_phone_unique").on(t.phone), index("users_name_idx").on(t.name)],
+);
+
+/** Sessions as Lucia's guide teaches: the id is the SHA-256 of the token, never the token. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** A role granted at one scope: city (no scope id), a district or an academy. */
+export const userRoles = sqliteTable(
+  "user_roles",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }).notNull(),
+    scopeType: text("scope_type", { enum: ["city", "district", "academy"] }).notNull(),
+    scopeId: integer("scope_id").notNull().default(0),
+    grantedBy: integer("granted_by"),
+    grantedAt: integer("granted_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("user_roles_unique").on(t.userId, t.role, t.scopeType, t.scopeId),
+    index("user_roles_scope_idx").on(t.scopeType, t.scopeId),
+    check(
+      "user_roles_scope_check",
+      sql`(${t.scopeType} = 'city' AND ${t.scopeId} = 0) OR (${t.scopeType} <> 'city' AND ${t.scopeId} > 0)`,
+    ),
+  ],
+);
+
+/** Who did what, when and from where: grants, revokes, publishes, deletions. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    summary: text("summary").notNull(),
+    detail: text("detail", { mode: "json" }),
+    ip: text("ip"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("audit_created_idx").on(t.createdAt), index("audit_action_idx").on(t.action)],
+);

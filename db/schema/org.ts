@@ -1,0 +1,81 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** The city headquarters (市级书院总部): one row. */
+export const city = sqliteTable("city", {
+  id: integer("id").primaryKey(),
+  name: text("name").notNull(),
+  address: text("address").notNull(),
+  phone: text("phone"),
+  description: text("description"),
+});
+
+/** District guidance centres (区级社区书院指导中心). */
+export const districts = sqliteTable(
+  "districts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    centreName: text("centre_name").notNull(),
+    sortOrder: integer("sort_order").notNull().default(0),
+  },
+  (t) => [uniqueIndex("districts_code_unique").on(t.code), uniqueIndex("districts_name_unique").on(t.name)],
+);
+
+/** Sub-districts (街道) and towns (镇). */
+export const subdistricts = sqliteTable(
+  "subdistricts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    districtId: integer("district_id")
+      .notNull()
+      .references(() => districts.id),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["街道", "镇"] }).notNull(),
+    sortOrder: integer("sort_order").notNull().default(0),
+  },
+  (t) => [uniqueIndex("subdistricts_unique").on(t.districtId, t.name)],
+);
+
+/** Community academies (社区书院). */
+export const academies = sqliteTable(
+  "academies",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    districtId: integer("district_id")
+      .notNull()
+      .references(() => districts.id),
+    subdistrictId: integer("subdistrict_id").references(() => subdistricts.id),
+    community: text("community").notNull(),
+    address: text("address").notNull(),
+    openingHours: text("opening_hours").notNull(),
+    phone: text("phone"),
+    /** Resident population of the community, for participation rates. */
+    population: integer("population").notNull().default(0),
+    description: text("description"),
+    isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("academies_slug_unique").on(t.slug),
+    index("academies_district_idx").on(t.districtId, t.name),
+    check("academies_population_check", sql`${t.population} >= 0`),
+  ],
+);
+
+/** Branches (分院) in residential buildings, for people who cannot walk far. */
+export const branches = sqliteTable(
+  "branches",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    academyId: integer("academy_id")
+      .notNull()
+      .references(() => academies.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    address: text("address").notNull(),
+  },
+  (t) => [uniqueIndex("branches_unique").on(t.academyId, t.name)],
+);

@@ -1,0 +1,31 @@
+import { pathToFileURL } from "node:url";
+import { migrateDatabase, openDatabase, type DB } from "./client";
+import { importOrgContent } from "~/modules/org/import.server";
+import { seedDemoAcademies } from "~/modules/org/demo.server";
+import { countUsers, seedDemoAccounts } from "~/modules/auth/demo.server";
+
+/**
+ * Content files are imported on every start (idempotently). Demo data (academies, accounts,
+ * schedules) is generated only into an empty database, or always with { demo: "force" }.
+ */
+export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" } = { demo: "if-empty" }) {
+  const log: string[] = [];
+  const empty = countUsers(db) === 0;
+  const org = importOrgContent(db);
+  log.push(`组织架构：${org.changes} 处更新`);
+  if (opts.demo === "force" || (opts.demo === "if-empty" && empty)) {
+    const a = seedDemoAcademies(db);
+    log.push(`演示书院：新增 ${a.created} 所`);
+    const u = await seedDemoAccounts(db);
+    log.push(`演示账号：新增 ${u.created} 个`);
+  }
+  return log;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const db = openDatabase();
+  migrateDatabase(db);
+  const log = await seed(db, { demo: process.argv.includes("--no-demo") ? "never" : "force" });
+  for (const line of log) console.log(line);
+  db.$client.close();
+}
