@@ -4,7 +4,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 const root = path.resolve(__dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3100);
-const dbFile = path.join(root, "tests/.tmp/e2e.sqlite");
+const dbFile = path.join(root, `tests/.tmp/e2e-${PORT}.sqlite`);
 
 function chromiumPath() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
@@ -57,7 +57,7 @@ export default defineConfig({
       COOKIE_SECURE: "0",
       LOGIN_LIMIT_PER_IP: "10000",
       REGISTER_LIMIT_PER_IP: "10000",
-      UPLOAD_DIR: path.join(root, "tests/.tmp/uploads"),
+      UPLOAD_DIR: path.join(root, `tests/.tmp/uploads-${PORT}`),
     },
   },
 });
