@@ -80,9 +80,81 @@ export const courseVersions = sqliteTable(
   (t) => [
     uniqueIndex("course_versions_unique").on(t.courseId, t.versionNo),
     index("course_versions_status_idx").on(t.status),
+    // At most one working version (draft or in review) and one published version per course.
+    uniqueIndex("course_versions_one_working").on(t.courseId).where(sql`status in ('draft', 'review')`),
+    uniqueIndex("course_versions_one_published").on(t.courseId).where(sql`status = 'published'`),
     check("course_versions_sessions_check", sql`${t.sessions} >= 1 AND ${t.sessions} <= 200`),
     check("course_versions_minutes_check", sql`${t.minutesPerSession} >= 10 AND ${t.minutesPerSession} <= 600`),
   ],
+);
+
+/** Who did what to a course and when (created, saved, submitted, published, retired …). Autosaves
+ * by the same person within a few minutes are folded into one row. */
+export const COURSE_EVENT_ACTIONS = ["create", "save", "submit", "withdraw", "publish", "retire", "restore", "discard", "import"] as const;
+export const courseEvents = sqliteTable(
+  "course_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    courseId: integer("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    versionId: integer("version_id").references(() => courseVersions.id, { onDelete: "set null" }),
+    versionNo: integer("version_no"),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action", { enum: COURSE_EVENT_ACTIONS }).notNull(),
+    summary: text("summary").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("course_events_course_idx").on(t.courseId, t.createdAt)],
+);
+
+/**
+ * The public library's listing index: one row per course whose current version is published,
+ * written in the same transaction as publish/retire. The FTS5 tables course_fts (trigram) and
+ * course_fts_ngram (1–2 character grams) share its rowid = course id; they are created in the
+ * custom migration "search_fts" because drizzle cannot express virtual tables.
+ */
+export const courseSearch = sqliteTable(
+  "course_search",
+  {
+    courseId: integer("course_id")
+      .primaryKey()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    versionId: integer("version_id")
+      .notNull()
+      .references(() => courseVersions.id),
+    code: text("code").notNull(),
+    categoryId: integer("category_id")
+      .notNull()
+      .references(() => categories.id),
+    sourceLevel: text("source_level", { enum: SOURCE_LEVELS }).notNull(),
+    title: text("title").notNull(),
+    summary: text("summary").notNull(),
+    /** Tags joined by spaces; audience wrapped as "|全体|长者|" for an exact LIKE match. */
+    tags: text("tags").notNull(),
+    audience: text("audience").notNull(),
+    sessions: integer("sessions").notNull(),
+    minutesPerSession: integer("minutes_per_session").notNull(),
+    publishedAt: integer("published_at").notNull(),
+  },
+  (t) => [
+    index("course_search_recent_idx").on(t.publishedAt, t.code),
+    index("course_search_category_idx").on(t.categoryId, t.publishedAt),
+    index("course_search_level_idx").on(t.sourceLevel),
+  ],
+);
+
+/** Content files last imported (content/categories, content/courses), by key and hash, so an
+ * unchanged file changes nothing and HQ's own edits survive a restart. */
+export const catalogImports = sqliteTable(
+  "catalog_imports",
+  {
+    kind: text("kind", { enum: ["category", "course"] }).notNull(),
+    key: text("key").notNull(),
+    hash: text("hash").notNull(),
+    importedAt: integer("imported_at").notNull(),
+  },
+  (t) => [uniqueIndex("catalog_imports_pk").on(t.kind, t.key)],
 );
 
 /** Teacher pool (师资库): a profile linked to a user account. */
