@@ -1,3 +1,4 @@
 export * from "./auth";
 export * from "./org";
 export * from "./catalog";
+export * from "./scheduling";

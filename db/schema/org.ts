@@ -79,3 +79,66 @@ export const branches = sqliteTable(
   },
   (t) => [uniqueIndex("branches_unique").on(t.academyId, t.name)],
 );
+
+/** Rooms and places (教室/活动室) of an academy, optionally in one of its branches. */
+export const rooms = sqliteTable(
+  "rooms",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    academyId: integer("academy_id")
+      .notNull()
+      .references(() => academies.id, { onDelete: "cascade" }),
+    branchId: integer("branch_id").references(() => branches.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    capacity: integer("capacity").notNull(),
+    /** Free text such as "一层", "3F". */
+    floor: text("floor").notNull().default(""),
+    /** 无障碍: reachable without steps (ground floor or lift). */
+    stepFree: integer("step_free", { mode: "boolean" }).notNull().default(false),
+    equipment: text("equipment", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    openingHours: text("opening_hours").notNull().default(""),
+    note: text("note").notNull().default(""),
+    /** Archived rooms keep their history but take no new sessions. */
+    archivedAt: integer("archived_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("rooms_academy_name_unique").on(t.academyId, t.name),
+    check("rooms_capacity_check", sql`${t.capacity} >= 1 AND ${t.capacity} <= 2000`),
+  ],
+);
+
+/** Days an academy is closed (besides HQ's public holidays); `date` is an Asia/Shanghai YYYY-MM-DD. */
+export const academyClosedDates = sqliteTable(
+  "academy_closed_dates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    academyId: integer("academy_id")
+      .notNull()
+      .references(() => academies.id, { onDelete: "cascade" }),
+    date: text("date").notNull(),
+    reason: text("reason").notNull().default(""),
+    createdBy: integer("created_by"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("academy_closed_dates_unique").on(t.academyId, t.date),
+    check("academy_closed_dates_date_check", sql`${t.date} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`),
+  ],
+);
+
+/** The public holiday list HQ maintains (国庆, 春节 …): no class is scheduled on these dates. */
+export const holidays = sqliteTable(
+  "holidays",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    date: text("date").notNull(),
+    name: text("name").notNull(),
+    createdBy: integer("created_by"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("holidays_date_unique").on(t.date),
+    check("holidays_date_check", sql`${t.date} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`),
+  ],
+);
