@@ -3,6 +3,7 @@ import { migrateDatabase, openDatabase, type DB } from "./client";
 import { importOrgContent } from "~/modules/org/import.server";
 import { seedDemoAcademies } from "~/modules/org/demo.server";
 import { countUsers, seedDemoAccounts } from "~/modules/auth/demo.server";
+import { importCatalogContent, importSummary } from "~/modules/catalog/import.server";
 
 /**
  * Content files are imported on every start (idempotently). Demo data (academies, accounts,
@@ -13,6 +14,7 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
   const empty = countUsers(db) === 0;
   const org = importOrgContent(db);
   log.push(`组织架构：${org.changes} 处更新`);
+  log.push(...importSummary(importCatalogContent(db)));
   if (opts.demo === "force" || (opts.demo === "if-empty" && empty)) {
     const a = seedDemoAcademies(db);
     log.push(`演示书院：新增 ${a.created} 所`);
