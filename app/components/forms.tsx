@@ -1,6 +1,6 @@
 import type { FieldMetadata } from "@conform-to/react";
 import { getInputProps } from "@conform-to/react";
-import type { InputHTMLAttributes } from "react";
+import { useEffect, type InputHTMLAttributes } from "react";
 
 /** A labelled input with its error below it, marked for screen readers. */
 export function Field({
@@ -42,4 +42,16 @@ export function FormErrors({ errors, id }: { errors?: string[]; id?: string }) {
       {errors.join("；")}
     </div>
   );
+}
+
+/** After the server answers with an error, empty the form's password fields without revalidating
+ * (the server's messages stay; the rest of the input is kept). */
+export function useClearPasswords(formId: string, lastResult: unknown) {
+  useEffect(() => {
+    if (!lastResult) return;
+    const form = document.getElementById(formId);
+    form?.querySelectorAll<HTMLInputElement>('input[type="password"]').forEach((input) => {
+      input.value = "";
+    });
+  }, [formId, lastResult]);
 }

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, useClearPasswords } from "~/components/forms";
 import { getActor } from "~/modules/auth/request.server";
 import { sessionCookie } from "~/modules/auth/session.server";
 import { login } from "~/modules/auth/users.server";
@@ -42,9 +42,11 @@ export default function LoginPage() {
   const [form, fields] = useForm({
     lastResult,
     constraint: getZodConstraint(loginSchema),
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema }),
   });
+  useClearPasswords(form.id, lastResult);
   return (
     <div className="container">
       <h1>登录</h1>

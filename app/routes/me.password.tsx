@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, useClearPasswords } from "~/components/forms";
 import { requireActor } from "~/modules/auth/request.server";
 import { sessionCookie } from "~/modules/auth/session.server";
 import { changePassword } from "~/modules/auth/users.server";
@@ -40,6 +40,7 @@ export default function ChangePasswordPage() {
     constraint: getZodConstraint(changePasswordSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: changePasswordSchema }),
   });
+  useClearPasswords(form.id, lastResult);
   return (
     <div className="container">
       <h1>修改密码</h1>

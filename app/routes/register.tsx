@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, useClearPasswords } from "~/components/forms";
 import { getActor } from "~/modules/auth/request.server";
 import { sessionCookie } from "~/modules/auth/session.server";
 import { registerUser } from "~/modules/auth/users.server";
@@ -37,9 +37,11 @@ export default function RegisterPage() {
   const [form, fields] = useForm({
     lastResult,
     constraint: getZodConstraint(registerSchema),
-    shouldValidate: "onBlur",
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: registerSchema }),
   });
+  useClearPasswords(form.id, lastResult);
   return (
     <div className="container">
       <h1>注册</h1>

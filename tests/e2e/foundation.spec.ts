@@ -1,0 +1,142 @@
+import { expect, test } from "@playwright/test";
+import { DEMO, login, openMenu, uniquePhone } from "./helpers";
+
+test.describe("accounts on a phone", () => {
+  test("register → 我的 → logout → login", async ({ page }) => {
+    const phone = uniquePhone();
+    await page.goto("/register");
+    await page.getByLabel("手机号码").fill(phone);
+    await page.getByLabel("姓名").fill("蔡阿嬷");
+    await page.getByLabel("密码").fill("gulangyu-piano-1");
+    await page.getByRole("button", { name: "注册" }).click();
+    await expect(page).toHaveURL(/\/me/);
+    await expect(page.getByTestId("me-name")).toHaveText("蔡阿嬷");
+    await expect(page.getByText("注册成功")).toBeVisible();
+
+    await openMenu(page);
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await expect(page).toHaveURL("/");
+    await page.goto("/me");
+    await expect(page).toHaveURL(/\/login\?redirectTo=%2Fme/);
+
+    await page.getByLabel("手机号码").fill(phone);
+    await page.getByLabel("密码").fill("gulangyu-piano-1");
+    await page.getByRole("button", { name: "登录" }).click();
+    await expect(page).toHaveURL(/\/me$/);
+    await expect(page.getByTestId("me-name")).toHaveText("蔡阿嬷");
+  });
+
+  test("bad input gets Chinese messages and keeps what was typed", async ({ page }) => {
+    await page.goto("/register");
+    await page.getByLabel("手机号码").fill("12345");
+    await page.getByLabel("姓名").fill("林先生");
+    await page.getByLabel("密码").fill("short");
+    await page.getByRole("button", { name: "注册" }).click();
+    await expect(page.getByText("请输入 11 位手机号码，以 13–19 开头")).toBeVisible();
+    await expect(page.getByText("密码至少需要 8 个字符")).toBeVisible();
+    await expect(page.getByLabel("姓名")).toHaveValue("林先生");
+    await expect(page.getByLabel("手机号码")).toHaveAttribute("aria-invalid", "true");
+
+    // A taken phone, answered by the server.
+    await page.getByLabel("手机号码").fill(DEMO.resident);
+    await page.getByLabel("密码").fill("a-long-enough-password");
+    await page.getByRole("button", { name: "注册" }).click();
+    await expect(page.getByText("这个手机号已经注册过了，请直接登录。")).toBeVisible();
+    await expect(page.getByLabel("姓名")).toHaveValue("林先生");
+
+    await page.goto("/login");
+    await page.getByLabel("手机号码").fill(DEMO.resident);
+    await page.getByLabel("密码").fill("wrong-password");
+    await page.getByRole("button", { name: "登录" }).click();
+    await expect(page.getByText("手机号或密码不正确。")).toBeVisible();
+    await expect(page.getByLabel("手机号码")).toHaveValue(DEMO.resident);
+    await expect(page.getByLabel("密码")).toHaveValue("");
+  });
+
+  test("the forms work before JavaScript loads", async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    await page.goto("/login");
+    await page.getByLabel("手机号码").fill(DEMO.resident);
+    await page.getByLabel("密码").fill("xiamen-2015");
+    await page.getByRole("button", { name: "登录" }).click();
+    await expect(page).toHaveURL(/\/me$/);
+    await expect(page.getByTestId("me-name")).toHaveText("居民");
+    await context.close();
+  });
+});
+
+const MENUS: [keyof typeof DEMO, string[], string[]][] = [
+  ["hqAdmin", ["我的", "书院管理", "总部"], ["区指导中心"]],
+  ["hqEditor", ["我的", "总部"], ["书院管理", "区指导中心"]],
+  ["district", ["我的", "区指导中心"], ["书院管理", "总部"]],
+  ["manager", ["我的", "书院管理"], ["区指导中心", "总部"]],
+  ["teacher", ["我的"], ["书院管理", "区指导中心", "总部"]],
+  ["resident", ["我的"], ["书院管理", "区指导中心", "总部"]],
+];
+
+for (const [who, visible, hidden] of MENUS) {
+  test(`demo ${who} logs in and sees its menu`, async ({ page }) => {
+    await login(page, DEMO[who]);
+    await openMenu(page);
+    const nav = page.getByRole("navigation", { name: "主菜单" });
+    for (const label of visible) await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
+    for (const label of hidden) await expect(nav.getByRole("link", { name: label, exact: true })).toHaveCount(0);
+  });
+}
+
+test("a resident gets the Chinese 403 page at /hq", async ({ page }) => {
+  await login(page, DEMO.resident);
+  const response = await page.goto("/hq");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "没有权限" })).toBeVisible();
+});
+
+test("unknown pages get the Chinese 404 page", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "页面不存在" })).toBeVisible();
+});
+
+test("the large-text toggle changes the body font size and survives a reload", async ({ page }) => {
+  await page.goto("/academies");
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+  expect(await size()).toBe(18);
+  await page.getByTestId("large-text-toggle").click();
+  await expect(page.locator("html")).toHaveClass(/large-text/);
+  expect(await size()).toBeGreaterThanOrEqual(22);
+  await expect(page).toHaveURL(/\/academies$/);
+  await page.reload();
+  expect(await size()).toBeGreaterThanOrEqual(22);
+  await page.getByTestId("large-text-toggle").click();
+  await expect(page.locator("html")).not.toHaveClass(/large-text/);
+  expect(await size()).toBe(18);
+});
+
+test("the 201 academies are browsable by district", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByText("厦门市 201 所社区书院")).toBeVisible();
+  await page.goto("/academies");
+  await expect(page.locator(".card-grid .card")).toHaveCount(201);
+  await page.getByRole("navigation", { name: "按区筛选" }).getByRole("link", { name: "湖里区" }).click();
+  await expect(page).toHaveURL(/district=huli/);
+  await expect(page.locator(".card-grid .card")).toHaveCount(40);
+  await page.locator(".card-grid .card a").first().click();
+  await expect(page.getByText("湖里区社区书院指导中心")).toBeVisible();
+});
+
+test("a cross-site POST never reaches an action", async ({ request }) => {
+  const res = await request.post("/login", {
+    headers: { "Sec-Fetch-Site": "cross-site" },
+    form: { phone: DEMO.resident, password: "xiamen-2015" },
+    maxRedirects: 0,
+  });
+  expect(res.status()).toBe(403);
+  expect(res.headers()["set-cookie"]).toBeUndefined();
+});
+
+test("a forged session cookie is treated as signed out", async ({ page, context, baseURL }) => {
+  await context.addCookies([{ name: "session", value: "abcdefghijklmnopqrstuvwxyz234567", url: baseURL! }]);
+  await page.goto("/me");
+  await expect(page).toHaveURL(/\/login/);
+});
