@@ -203,3 +203,45 @@ export const teacherDistricts = sqliteTable(
   },
   (t) => [uniqueIndex("teacher_districts_pk").on(t.teacherId, t.districtId)],
 );
+
+export const RESOURCE_KINDS = ["pdf", "pptx", "docx", "image", "audio", "video_link"] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+export const RESOURCE_VISIBILITIES = ["public", "teachers"] as const;
+export type ResourceVisibility = (typeof RESOURCE_VISIBILITIES)[number];
+
+/**
+ * Resource library (资源库): teaching files attached to a course or shared, and video links.
+ * Files live under UPLOAD_DIR with a random `storedName`; the type comes from magic bytes.
+ */
+export const resources = sqliteTable(
+  "resources",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: RESOURCE_KINDS }).notNull(),
+    title: text("title").notNull(),
+    /** The uploader's file name (shown and used in Content-Disposition); "" for a video link. */
+    originalName: text("original_name").notNull().default(""),
+    /** Random file name under UPLOAD_DIR; null for a video link. */
+    storedName: text("stored_name"),
+    mime: text("mime").notNull(),
+    size: integer("size").notNull().default(0),
+    sha256: text("sha256"),
+    /** Attached to one course, or null when shared across the library. */
+    courseId: integer("course_id").references(() => courses.id, { onDelete: "set null" }),
+    visibility: text("visibility", { enum: RESOURCE_VISIBILITIES }).notNull().default("public"),
+    /** The https address of a video link. */
+    url: text("url"),
+    uploadedBy: integer("uploaded_by").references(() => users.id),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("resources_stored_name_unique").on(t.storedName),
+    index("resources_course_idx").on(t.courseId),
+    index("resources_kind_idx").on(t.kind, t.createdAt),
+    check(
+      "resources_kind_payload_check",
+      sql`(${t.kind} = 'video_link' AND ${t.url} IS NOT NULL AND ${t.storedName} IS NULL) OR (${t.kind} <> 'video_link' AND ${t.storedName} IS NOT NULL AND ${t.url} IS NULL)`,
+    ),
+    check("resources_size_check", sql`${t.size} >= 0`),
+  ],
+);
