@@ -4,6 +4,8 @@ import { importOrgContent } from "~/modules/org/import.server";
 import { seedDemoAcademies } from "~/modules/org/demo.server";
 import { countUsers, seedDemoAccounts } from "~/modules/auth/demo.server";
 import { importCatalogContent, importSummary } from "~/modules/catalog/import.server";
+import { importHolidays } from "~/modules/scheduling/calendar.server";
+import { seedDemoSchedule } from "~/modules/scheduling/demo.server";
 
 /**
  * Content files are imported on every start (idempotently). Demo data (academies, accounts,
@@ -15,11 +17,16 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
   const org = importOrgContent(db);
   log.push(`组织架构：${org.changes} 处更新`);
   log.push(...importSummary(importCatalogContent(db)));
+  const holidays = importHolidays(db);
+  if (holidays) log.push(`节假日：导入 ${holidays} 天`);
   if (opts.demo === "force" || (opts.demo === "if-empty" && empty)) {
     const a = seedDemoAcademies(db);
     log.push(`演示书院：新增 ${a.created} 所`);
     const u = await seedDemoAccounts(db);
     log.push(`演示账号：新增 ${u.created} 个`);
+    // Keep this step last in the demo block: it schedules with the rooms, library and teacher pool seeded above.
+    const s = seedDemoSchedule(db);
+    log.push(s.skipped ? `演示排课：教室 ${s.rooms} 间，${s.skipped}，未排课` : `演示排课：教室 ${s.rooms} 间，开课 ${s.runs} 个班、${s.sessions} 次课，点单 ${s.orders} 个`);
   }
   return log;
 }

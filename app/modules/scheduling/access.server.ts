@@ -1,0 +1,24 @@
+/** Scope checks shared by the scheduling functions. A refusal is a 403 page, never a silent filter. */
+import type { DB } from "@db/client";
+import { canManageAcademy, canViewAcademy, type Actor } from "~/modules/auth/permissions";
+import { getAcademyBySlug } from "~/modules/org/org.server";
+import { forbidden, notFound } from "~/utils/http";
+
+export const NOT_YOUR_ACADEMY = "您不是这所书院的管理员，不能操作它的课程和教室。";
+
+export function assertManagesAcademy(actor: Actor, academyId: number) {
+  if (!canManageAcademy(actor, academyId)) forbidden(NOT_YOUR_ACADEMY);
+}
+
+/** The academy of `/manage/:academy` for its manager (or an HQ admin); 404 / 403 otherwise. */
+export function requireManagedAcademy(db: DB, actor: Actor, slug: string) {
+  const academy = getAcademyBySlug(db, slug);
+  if (!academy) notFound("没有找到这所书院。");
+  assertManagesAcademy(actor, academy.id);
+  return academy;
+}
+
+/** Managers, their district centre and HQ may read an academy's schedule data. */
+export function assertViewsAcademy(actor: Actor, academy: { id: number; districtId: number }) {
+  if (!canViewAcademy(actor, academy)) forbidden("您没有权限查看这所书院的排课信息。");
+}

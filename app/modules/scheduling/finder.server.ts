@@ -1,0 +1,413 @@
+/**
+ * Reading the schedule: the resident's class finder (/classes), an academy's upcoming classes and
+ * weekly menu, a class page, the manager's week view, a teacher's timetable, and the district's
+ * and manager's run lists. Seats left come from the enrolment seam (participants.server.ts);
+ * the "has seats" filter uses the run status, which enrolment sets to `full` when it fills.
+ */
+import { and, asc, desc, eq, gte, inArray, like, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import type { DB } from "@db/client";
+import {
+  academies,
+  categories,
+  classRuns,
+  classSessions,
+  courses,
+  courseVersions,
+  districts,
+  rooms,
+  runTeachers,
+  teachers,
+  type RunStatus,
+} from "@db/schema";
+import { canViewAcademy, isHq, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
+import { ngramMatch, parseSearchQuery, trigramMatch } from "~/modules/catalog/search-query";
+import { forbidden, notFound } from "~/utils/http";
+import { assertManagesAcademy } from "./access.server";
+import { getPinnedVersion, teacherOfUser } from "./catalog-read.server";
+import { listRunRoster, seatsTakenByRun } from "./participants.server";
+import { PUBLIC_RUN_STATUSES } from "./states";
+import { addDays, DAYPART_MINUTES, type Daypart } from "./time";
+
+export const CLASSES_PAGE_SIZE = 20;
+const ENROLLABLE: RunStatus[] = ["open", "full", "closed"];
+
+export type ClassFilters = {
+  q?: string | null;
+  districtId?: number | null;
+  academyId?: number | null;
+  categoryId?: number | null;
+  weekday?: number | null;
+  daypart?: Daypart | null;
+  audience?: string | null;
+  /** Only runs still taking enrolments (status open). */
+  seats?: boolean;
+  page?: number;
+};
+
+/** The library's own search (FTS5 trigram + 1–2 character grams) as a condition on a course id. */
+function courseSearchCondition(q: string | null | undefined): { cond: SQL | null; note: string | null; query: string } {
+  const parsed = parseSearchQuery(q ?? "");
+  const parts: SQL[] = [];
+  const tri = trigramMatch(parsed.terms);
+  const gram = ngramMatch(parsed.terms);
+  if (tri) parts.push(sql`${classRuns.courseId} in (select rowid from course_fts where course_fts match ${tri})`);
+  if (gram) parts.push(sql`${classRuns.courseId} in (select rowid from course_fts_ngram where course_fts_ngram match ${gram})`);
+  if (parsed.terms.length && !parts.length) {
+    // Defensive: terms that neither table answers fall back to the title.
+    parts.push(like(courseVersions.title, `%${parsed.terms.join("%")}%`));
+  }
+  return { cond: parts.length ? and(...parts)! : null, note: parsed.note, query: parsed.display };
+}
+
+function upcomingSessionCondition(now: number, f: Pick<ClassFilters, "weekday" | "daypart">) {
+  const range = f.daypart ? DAYPART_MINUTES[f.daypart] : null;
+  return sql`exists (select 1 from ${classSessions} s where s.run_id = ${classRuns.id} and s.status = 'scheduled' and s.starts_at > ${now}${
+    f.weekday ? sql` and s.weekday = ${f.weekday}` : sql``
+  }${range ? sql` and s.start_minute >= ${range[0]} and s.start_minute < ${range[1]}` : sql``})`;
+}
+
+const nextSessionSql = (now: number) =>
+  sql<number>`(select min(s.starts_at) from ${classSessions} s where s.run_id = ${classRuns.id} and s.status = 'scheduled' and s.starts_at > ${now})`;
+const sessionCountSql = sql<number>`(select count(*) from ${classSessions} s where s.run_id = ${classRuns.id} and s.status = 'scheduled')`;
+
+function classCards(db: DB, where: SQL | undefined, now: number, limit: number, offset: number) {
+  const next = nextSessionSql(now);
+  const rows = db
+    .select({
+      id: classRuns.id,
+      status: classRuns.status,
+      capacity: classRuns.capacity,
+      minAge: classRuns.minAge,
+      maxAge: classRuns.maxAge,
+      enrolMode: classRuns.enrolMode,
+      enrolOpensAt: classRuns.enrolOpensAt,
+      enrolClosesAt: classRuns.enrolClosesAt,
+      title: courseVersions.title,
+      audience: courseVersions.audience,
+      code: courses.code,
+      categoryName: categories.name,
+      categoryColor: categories.color,
+      academyName: academies.name,
+      academySlug: academies.slug,
+      districtName: districts.name,
+      roomName: rooms.name,
+      stepFree: rooms.stepFree,
+      nextSessionAt: next,
+      sessionCount: sessionCountSql,
+    })
+    .from(classRuns)
+    .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
+    .innerJoin(courses, eq(courses.id, classRuns.courseId))
+    .innerJoin(categories, eq(categories.id, courses.categoryId))
+    .innerJoin(academies, eq(academies.id, classRuns.academyId))
+    .innerJoin(districts, eq(districts.id, academies.districtId))
+    .innerJoin(rooms, eq(rooms.id, classRuns.roomId))
+    .where(where)
+    .orderBy(next, asc(classRuns.id))
+    .limit(limit)
+    .offset(offset)
+    .all();
+  const taken = seatsTakenByRun(db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, seatsLeft: seatsLeft(r.status, r.capacity, taken.get(r.id) ?? 0) }));
+}
+
+export function seatsLeft(status: RunStatus, capacity: number, taken: number) {
+  if (status === "full") return 0;
+  return Math.max(0, capacity - taken);
+}
+
+/** The class finder: upcoming runs city-wide, filtered, searched like the library, 20 a page. */
+export function searchClasses(db: DB, f: ClassFilters, now = Date.now()) {
+  const page = Math.min(10_000, Math.max(1, Math.floor(f.page ?? 1) || 1));
+  const search = courseSearchCondition(f.q);
+  const where = and(
+    f.seats ? eq(classRuns.status, "open") : inArray(classRuns.status, ENROLLABLE),
+    f.districtId ? eq(academies.districtId, f.districtId) : undefined,
+    f.academyId ? eq(classRuns.academyId, f.academyId) : undefined,
+    f.categoryId ? eq(courses.categoryId, f.categoryId) : undefined,
+    f.audience ? like(courseVersions.audience, `%"${f.audience.replace(/[%_"\\]/g, "")}"%`) : undefined,
+    search.cond ?? undefined,
+    upcomingSessionCondition(now, f),
+  );
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(classRuns)
+    .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
+    .innerJoin(courses, eq(courses.id, classRuns.courseId))
+    .innerJoin(academies, eq(academies.id, classRuns.academyId))
+    .where(where)
+    .get()!.n;
+  const rows = classCards(db, where, now, CLASSES_PAGE_SIZE, (page - 1) * CLASSES_PAGE_SIZE);
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / CLASSES_PAGE_SIZE)), query: search.query, note: search.note };
+}
+
+/** An academy's upcoming public classes (its page). */
+export function upcomingClassesForAcademy(db: DB, academyId: number, limit = 12, now = Date.now()) {
+  const where = and(eq(classRuns.academyId, academyId), inArray(classRuns.status, ENROLLABLE), upcomingSessionCondition(now, {}));
+  return classCards(db, where, now, limit, 0);
+}
+
+type SessionRow = {
+  id: number;
+  runId: number;
+  startsAt: number;
+  endsAt: number;
+  localDate: string;
+  weekday: number;
+  startMinute: number;
+  status: "scheduled" | "cancelled";
+  movedFrom: number | null;
+  cancelReason: string;
+  roomId: number;
+  roomName: string;
+  title: string;
+  code: string;
+  categoryName: string;
+  categoryColor: string;
+  runStatus: RunStatus;
+  capacity: number;
+  academyName: string;
+  academySlug: string;
+};
+
+function sessionsBetween(db: DB, where: SQL | undefined): SessionRow[] {
+  return db
+    .select({
+      id: classSessions.id,
+      runId: classSessions.runId,
+      startsAt: classSessions.startsAt,
+      endsAt: classSessions.endsAt,
+      localDate: classSessions.localDate,
+      weekday: classSessions.weekday,
+      startMinute: classSessions.startMinute,
+      status: classSessions.status,
+      movedFrom: classSessions.movedFrom,
+      cancelReason: classSessions.cancelReason,
+      roomId: classSessions.roomId,
+      roomName: rooms.name,
+      title: courseVersions.title,
+      code: courses.code,
+      categoryName: categories.name,
+      categoryColor: categories.color,
+      runStatus: classRuns.status,
+      capacity: classRuns.capacity,
+      academyName: academies.name,
+      academySlug: academies.slug,
+    })
+    .from(classSessions)
+    .innerJoin(classRuns, eq(classRuns.id, classSessions.runId))
+    .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
+    .innerJoin(courses, eq(courses.id, classRuns.courseId))
+    .innerJoin(categories, eq(categories.id, courses.categoryId))
+    .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
+    .innerJoin(academies, eq(academies.id, classRuns.academyId))
+    .where(where)
+    .orderBy(asc(classSessions.startsAt), asc(rooms.name))
+    .all() as SessionRow[];
+}
+
+function weekDates(monday: string) {
+  return Array.from({ length: 7 }, (_, i) => addDays(monday, i));
+}
+
+/** The manager's week: every room (archived ones only if used) and every session of the week. */
+export function academyWeek(db: DB, actor: Actor, academyId: number, monday: string) {
+  assertManagesAcademy(actor, academyId);
+  const dates = weekDates(monday);
+  const sessions = sessionsBetween(
+    db,
+    and(
+      eq(classRuns.academyId, academyId),
+      ne(classRuns.status, "cancelled"),
+      gte(classSessions.localDate, dates[0]!),
+      lte(classSessions.localDate, dates[6]!),
+    ),
+  );
+  const used = new Set(sessions.map((s) => s.roomId));
+  const roomList = db
+    .select({ id: rooms.id, name: rooms.name, capacity: rooms.capacity, stepFree: rooms.stepFree, archivedAt: rooms.archivedAt })
+    .from(rooms)
+    .where(eq(rooms.academyId, academyId))
+    .orderBy(asc(rooms.name))
+    .all()
+    .filter((r) => !r.archivedAt || used.has(r.id));
+  return { dates, rooms: roomList, sessions };
+}
+
+/** The weekly course menu (课程菜单): public classes of the week, by day. */
+export function weeklyMenu(db: DB, academyId: number, monday: string) {
+  const dates = weekDates(monday);
+  const sessions = sessionsBetween(
+    db,
+    and(
+      eq(classRuns.academyId, academyId),
+      inArray(classRuns.status, PUBLIC_RUN_STATUSES as RunStatus[]),
+      gte(classSessions.localDate, dates[0]!),
+      lte(classSessions.localDate, dates[6]!),
+    ),
+  );
+  return { dates, days: dates.map((date) => ({ date, sessions: sessions.filter((s) => s.localDate === date) })) };
+}
+
+/** A class page: public runs for everyone; drafts for the academy's managers, district and HQ. */
+export function getClassDetail(db: DB, actor: Actor | null, runId: number, now = Date.now()) {
+  const run = db.select().from(classRuns).where(eq(classRuns.id, runId)).get();
+  if (!run) notFound("没有找到这个班。");
+  const academy = db
+    .select({
+      id: academies.id,
+      slug: academies.slug,
+      name: academies.name,
+      address: academies.address,
+      phone: academies.phone,
+      districtId: academies.districtId,
+      community: academies.community,
+      districtName: districts.name,
+    })
+    .from(academies)
+    .innerJoin(districts, eq(districts.id, academies.districtId))
+    .where(eq(academies.id, run.academyId))
+    .get()!;
+  const staff = !!actor && canViewAcademy(actor, academy);
+  if (run.status === "draft" && !staff) notFound("没有找到这个班。");
+  const version = getPinnedVersion(db, run.courseVersionId)!;
+  const room = db.select().from(rooms).where(eq(rooms.id, run.roomId)).get()!;
+  const teacherRows = db
+    .select({ id: teachers.id, displayName: teachers.displayName, organisation: teachers.organisation })
+    .from(runTeachers)
+    .innerJoin(teachers, eq(teachers.id, runTeachers.teacherId))
+    .where(eq(runTeachers.runId, run.id))
+    .orderBy(asc(runTeachers.sortOrder))
+    .all();
+  const sessions = db
+    .select({ session: classSessions, roomName: rooms.name })
+    .from(classSessions)
+    .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
+    .where(eq(classSessions.runId, run.id))
+    .orderBy(asc(classSessions.startsAt))
+    .all()
+    .map((r) => ({ ...r.session, roomName: r.roomName, past: r.session.endsAt <= now }));
+  const taken = seatsTakenByRun(db, [run.id]).get(run.id) ?? 0;
+  return {
+    run,
+    academy,
+    version,
+    room,
+    teachers: teacherRows,
+    sessions,
+    seatsTaken: taken,
+    seatsLeft: seatsLeft(run.status, run.capacity, taken),
+    canManage: staff,
+  };
+}
+
+/** A teacher's timetable across academies: their sessions from `monday` for `weeks` weeks, with rosters. */
+export function teacherTimetable(db: DB, actor: Actor, monday: string, weeks = 1) {
+  const teacher = teacherOfUser(db, actor.id);
+  if (!teacher) return null;
+  const last = addDays(monday, weeks * 7 - 1);
+  const sessions = sessionsBetween(
+    db,
+    and(
+      sql`${classSessions.runId} in (select run_id from ${runTeachers} where teacher_id = ${teacher.id})`,
+      ne(classRuns.status, "cancelled"),
+      gte(classSessions.localDate, monday),
+      lte(classSessions.localDate, last),
+    ),
+  );
+  const runIds = [...new Set(sessions.map((s) => s.runId))];
+  const rosters = Object.fromEntries(runIds.map((id) => [id, listRunRoster(db, id)]));
+  return { teacher, monday, last, sessions, rosters };
+}
+
+export type RunListFilters = { status?: RunStatus; academyId?: number; page?: number; scope?: "upcoming" | "all" };
+export const RUNS_PAGE_SIZE = 20;
+
+function runList(db: DB, where: SQL | undefined, page: number, now: number) {
+  const next = nextSessionSql(now);
+  const rows = db
+    .select({
+      id: classRuns.id,
+      status: classRuns.status,
+      capacity: classRuns.capacity,
+      title: courseVersions.title,
+      versionNo: courseVersions.versionNo,
+      code: courses.code,
+      academyName: academies.name,
+      academySlug: academies.slug,
+      roomName: rooms.name,
+      nextSessionAt: next,
+      sessionCount: sessionCountSql,
+      firstSessionAt: sql<number | null>`(select min(s.starts_at) from ${classSessions} s where s.run_id = ${classRuns.id})`,
+      orderId: classRuns.orderId,
+    })
+    .from(classRuns)
+    .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
+    .innerJoin(courses, eq(courses.id, classRuns.courseId))
+    .innerJoin(academies, eq(academies.id, classRuns.academyId))
+    .innerJoin(rooms, eq(rooms.id, classRuns.roomId))
+    .where(where)
+    .orderBy(sql`${next} is null`, next, desc(classRuns.id))
+    .limit(RUNS_PAGE_SIZE)
+    .offset((page - 1) * RUNS_PAGE_SIZE)
+    .all();
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(classRuns)
+    .innerJoin(academies, eq(academies.id, classRuns.academyId))
+    .where(where)
+    .get()!.n;
+  const taken = seatsTakenByRun(db, rows.map((r) => r.id));
+  return {
+    rows: rows.map((r) => ({ ...r, seatsTaken: taken.get(r.id) ?? 0 })),
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / RUNS_PAGE_SIZE)),
+  };
+}
+
+function runWhere(f: RunListFilters, now: number) {
+  return and(
+    f.status ? eq(classRuns.status, f.status) : undefined,
+    f.academyId ? eq(classRuns.academyId, f.academyId) : undefined,
+    f.scope === "upcoming"
+      ? or(
+          sql`exists (select 1 from ${classSessions} s where s.run_id = ${classRuns.id} and s.ends_at > ${now})`,
+          eq(classRuns.status, "draft"),
+        )
+      : undefined,
+  );
+}
+
+/** An academy's runs for its manager. */
+export function listAcademyRuns(db: DB, actor: Actor, academyId: number, f: RunListFilters = {}, now = Date.now()) {
+  assertManagesAcademy(actor, academyId);
+  return runList(db, and(eq(classRuns.academyId, academyId), runWhere({ ...f, academyId: undefined }, now)), Math.max(1, f.page ?? 1), now);
+}
+
+/** A district centre's view of its academies' runs. */
+export function listDistrictRuns(db: DB, actor: Actor, districtId: number, f: RunListFilters = {}, now = Date.now()) {
+  if (!isHq(actor) && !staffDistrictIds(actor).includes(districtId)) forbidden("您不是这个区指导中心的工作人员。");
+  return runList(db, and(eq(academies.districtId, districtId), runWhere(f, now)), Math.max(1, f.page ?? 1), now);
+}
+
+/** Counts for a district dashboard: runs by status and upcoming sessions per academy. */
+export function districtSummary(db: DB, actor: Actor, districtId: number, now = Date.now()) {
+  if (!isHq(actor) && !staffDistrictIds(actor).includes(districtId)) forbidden("您不是这个区指导中心的工作人员。");
+  return db
+    .select({
+      academyId: academies.id,
+      academyName: academies.name,
+      academySlug: academies.slug,
+      runs: sql<number>`count(distinct ${classRuns.id})`,
+      upcoming: sql<number>`count(distinct case when ${classSessions.startsAt} > ${now} and ${classSessions.status} = 'scheduled' then ${classSessions.id} end)`,
+    })
+    .from(academies)
+    .leftJoin(classRuns, and(eq(classRuns.academyId, academies.id), ne(classRuns.status, "cancelled")))
+    .leftJoin(classSessions, eq(classSessions.runId, classRuns.id))
+    .where(eq(academies.districtId, districtId))
+    .groupBy(academies.id)
+    .orderBy(asc(academies.slug))
+    .all();
+}
+
