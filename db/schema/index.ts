@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./org";
 export * from "./catalog";
 export * from "./scheduling";
+export * from "./enrollment";

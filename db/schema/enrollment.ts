@@ -1,0 +1,125 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { users } from "./auth";
+import { classRuns } from "./scheduling";
+
+/**
+ * 家庭成员: a person a resident registers for (an elderly parent, a child). Belongs to exactly one
+ * household (its owner). Removal is soft (`removedAt`) so past enrolments and records keep their name.
+ */
+export const familyMembers = sqliteTable(
+  "family_members",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ownerUserId: integer("owner_user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** 母亲, 父亲, 配偶, 子女 … (free text with suggestions). */
+    relation: text("relation").notNull(),
+    birthYear: integer("birth_year").notNull(),
+    phone: text("phone"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    removedAt: integer("removed_at"),
+  },
+  (t) => [
+    index("family_members_owner_idx").on(t.ownerUserId),
+    check("family_members_birth_year_check", sql`${t.birthYear} BETWEEN 1900 AND 2100`),
+    check("family_members_name_check", sql`length(trim(${t.name})) > 0`),
+  ],
+);
+
+export const ENROLLMENT_STATUSES = [
+  "confirmed",
+  "waitlisted",
+  "lottery_pending",
+  "cancelled",
+  "removed",
+] as const;
+export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
+/** Statuses that hold a place (a seat, a waitlist place or a lottery ticket). */
+export const ACTIVE_ENROLLMENT_STATUSES = ["confirmed", "waitlisted", "lottery_pending"] as const;
+
+const ACTIVE_SQL = sql.raw(`status IN ('confirmed', 'waitlisted', 'lottery_pending')`);
+
+/**
+ * 报名: one person in one run. The person is the enrolling user themself (`familyMemberId` null),
+ * a family member of theirs, or a walk-in (现场报名) added by a manager with a name and phone and
+ * no account (`userId` null). At most one active enrolment per person per run (partial UNIQUE
+ * indexes). `queueKey` orders the waitlist (first come, or the lottery's drawn order).
+ */
+export const enrollments = sqliteTable(
+  "enrollments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => classRuns.id, { onDelete: "cascade" }),
+    /** The account holder who enrolled (and is notified); null only for walk-ins. */
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    familyMemberId: integer("family_member_id").references(() => familyMembers.id),
+    walkinName: text("walkin_name"),
+    walkinPhone: text("walkin_phone"),
+    status: text("status", { enum: ENROLLMENT_STATUSES }).notNull(),
+    /** Waitlist order within the run: smaller first. Set on waitlisting (and by the lottery draw). */
+    queueKey: integer("queue_key"),
+    /** A resident of the run's academy when the run serves residents first (priority). */
+    priority: integer("priority", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    confirmedAt: integer("confirmed_at"),
+    /** When a waitlisted enrolment was promoted to a seat. */
+    promotedAt: integer("promoted_at"),
+    cancelledAt: integer("cancelled_at"),
+    /** A manager who added this enrolment (walk-in or on someone's behalf); null = self-service. */
+    addedBy: integer("added_by").references(() => users.id, { onDelete: "set null" }),
+    /** Who cancelled or removed it. */
+    endedBy: integer("ended_by").references(() => users.id, { onDelete: "set null" }),
+    endReason: text("end_reason").notNull().default(""),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("enrollments_self_active_unique")
+      .on(t.runId, t.userId)
+      .where(sql`family_member_id IS NULL AND user_id IS NOT NULL AND ${ACTIVE_SQL}`),
+    uniqueIndex("enrollments_member_active_unique")
+      .on(t.runId, t.familyMemberId)
+      .where(sql`family_member_id IS NOT NULL AND ${ACTIVE_SQL}`),
+    uniqueIndex("enrollments_walkin_active_unique")
+      .on(t.runId, t.walkinPhone)
+      .where(sql`user_id IS NULL AND ${ACTIVE_SQL}`),
+    index("enrollments_run_status_idx").on(t.runId, t.status, t.queueKey),
+    index("enrollments_user_idx").on(t.userId, t.status),
+    index("enrollments_member_idx").on(t.familyMemberId),
+    check(
+      "enrollments_person_check",
+      sql`(${t.userId} IS NOT NULL AND ${t.walkinName} IS NULL AND ${t.walkinPhone} IS NULL) OR (${t.userId} IS NULL AND ${t.familyMemberId} IS NULL AND length(trim(${t.walkinName})) > 0 AND length(trim(${t.walkinPhone})) > 0)`,
+    ),
+    check("enrollments_queue_check", sql`${t.status} <> 'waitlisted' OR ${t.queueKey} IS NOT NULL`),
+  ],
+);
+
+/**
+ * 抽签: one draw per run. `seed` is recorded so anyone can recompute the order from the applicant
+ * list (`applicantIds`, sorted by enrolment id before shuffling) and compare it with `order`.
+ */
+export const lotteryDraws = sqliteTable(
+  "lottery_draws",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => classRuns.id, { onDelete: "cascade" }),
+    seed: text("seed").notNull(),
+    /** Enrolment ids that took part, ascending. */
+    applicantIds: text("applicant_ids", { mode: "json" }).$type<number[]>().notNull(),
+    /** Enrolment ids in drawn order (priority applicants first when the run serves residents first). */
+    drawnOrder: text("drawn_order", { mode: "json" }).$type<number[]>().notNull(),
+    capacity: integer("capacity").notNull(),
+    winners: integer("winners").notNull(),
+    /** null = drawn by the system when someone opened the run after the window closed. */
+    drawnBy: integer("drawn_by").references(() => users.id, { onDelete: "set null" }),
+    drawnAt: integer("drawn_at").notNull(),
+  },
+  (t) => [uniqueIndex("lottery_draws_run_unique").on(t.runId)],
+);
