@@ -12,26 +12,30 @@ export const DEMO_ACADEMIES_PER_DISTRICT: Record<string, number> = {
   xiangan: 24,
 };
 
-// Plausible community names (社区), not a register of real ones: this is demo data.
-const STEMS =
-  "金山 湖边 枋湖 园山 安兜 兴隆 后坑 塘边 寨上 高林 钟宅 殿前 马垅 乌石浦 五通 禾山 嘉园 江头 吕岭 长乐 " +
-  "蔡塘 林边 县后 双十 莲花 莲前 东坪 前埔 文兴 瑞景 东芳 西林 洪文 观音山 曾厝垵 黄厝 何厝 岭兜 " +
-  "梧村 金榜 西郭 福山 东浦 将军祠 槟榔 华侨新村 鹭江 镇海 中华 大同 开元 新华 百家村 营平 厦港 " +
-  "沙坡尾 南华 大学 蜂巢山 湖滨 筼筜 松柏 嘉莲 育秀 湖光 天湖 龙山 鼓浪屿 内厝澳 龙头 鼓新 " +
-  "集美 浔江 乐海 岑东 大社 孙厝 侨英 叶厝 兑山 杏林 杏东 杏西 杏滨 锦园 马銮 灌口 深青 井城 " +
-  "后溪 城内 海沧 海虹 新阳 祥露 霞阳 嵩屿 鳌冠 东屿 未来海岸 东孚 天竺 鼎美 芸美 大同 城东 " +
-  "祥平 祥桥 阳翟 西柯 丙洲 新民 乌涂 洪塘 龙西 五显 汀溪 莲花 美峰 后亭 新店 刘五店 马巷 " +
-  "后村 内厝 新圩 大嶝 小嶝 琼头 澳头 金海 彭厝 凤翔 洪钟 浦园 东园 山亭 窗东 窑头 霞浦 郑坂 " +
-  "上塘 下潭尾 古宅 后垵 东亭 桂林 溪头 双溪 丁溪 五峰 翔南 翔城 翔鹭 凤南 新垵 石塘 海新 " +
-  "沧江 温厝 困瑶 贞岱 过坂 西园 芦澳 顶上 南山 仙岳 华林 湖里 渔港 徐厝 东渡 围里 海天 泗水 " +
-  "航空城 南湖 北湖 都市 万寿 虎园 文灶 金鸡亭 屿后 湖明 凤屿 云顶 狐尾山 天马 英埭 新林 城南 " +
-  "碧溪 古庄 坂美 岩内 宁宝 田头";
+// Plausible community names (社区) per district, not a register of real ones: this is demo data.
+const STEMS: Record<string, string> = {
+  siming:
+    "中华 鹭江 开元 厦港 梧村 筼筜 莲前 嘉莲 滨海 鼓浪屿 双十 公园 新华 百家村 营平 镇海 沙坡尾 南华 大学 蜂巢山 " +
+    "湖滨 松柏 育秀 湖光 天湖 龙山 内厝澳 龙头 鼓新 莲花 东坪 前埔 文兴 瑞景 东芳 西林 洪文 观音山 曾厝垵 黄厝 " +
+    "何厝 岭兜 金榜 西郭 福山 东浦 将军祠 槟榔 华侨新村 文灶",
+  huli:
+    "金山 湖边 枋湖 园山 安兜 兴隆 后坑 塘边 寨上 高林 钟宅 殿前 马垅 乌石浦 五通 禾山 嘉园 江头 吕岭 长乐 " +
+    "蔡塘 林边 县后 湖里 渔港 徐厝 东渡 围里 海天 泗水 航空城 南湖 北湖 都市 万寿 虎园 金鸡亭 屿后 湖明 凤屿",
+  jimei:
+    "集美 浔江 乐海 岑东 大社 孙厝 侨英 叶厝 兑山 杏林 杏东 杏西 杏滨 锦园 马銮 灌口 深青 井城 后溪 城内 " +
+    "天马 英埭 新林 城南 碧溪 古庄 坂美 岩内 宁宝 田头 凤林 三社 李林",
+  haicang: "海沧 海虹 新阳 祥露 霞阳 嵩屿 鳌冠 东屿 未来海岸 东孚 天竺 鼎美 芸美 新垵 石塘 海新 沧江 温厝 困瑶 贞岱 过坂 西园 芦澳 兴旺",
+  tongan:
+    "大同 城东 祥平 祥桥 阳翟 西柯 丙洲 新民 乌涂 洪塘 龙西 五显 汀溪 美峰 后亭 碧岳 三秀 东山 凤山 双溪 " +
+    "西湖 桐城 城西 潘涂 造水 溪声 军营 白交祠 上陵 莲花村",
+  xiangan: "新店 刘五店 马巷 后村 内厝 新圩 大嶝 小嶝 琼头 澳头 金海 彭厝 凤翔 洪钟 浦园 东园 山亭 窗东 窑头 霞浦 郑坂 上塘 古宅 后垵",
+};
 
 const OPENING = ["周二至周日 9:00–21:00", "每天 8:30–20:30", "周一至周六 9:00–17:30，晚间活动另行通知", "周二至周日 8:30–12:00、14:30–21:00"];
 const ROADS = ["路", "里", "街", "大道"];
 
-function stems() {
-  return [...new Set(STEMS.split(/\s+/).filter(Boolean))];
+function stems(districtCode: string) {
+  return (STEMS[districtCode] ?? "").split(/\s+/).filter(Boolean);
 }
 
 /** Deterministic small generator so every demo database looks the same. */
@@ -51,18 +55,17 @@ export function seedDemoAcademies(db: DB) {
   const existing = db.select({ n: sql<number>`count(*)` }).from(academies).get()!.n;
   if (existing > 0) return { created: 0 };
   const rand = demoRandom(2015);
-  const names = stems();
   const used = new Set<string>();
   let created = 0;
   const ds = db.select().from(districts).orderBy(asc(districts.sortOrder)).all();
-  let stemIdx = 0;
   db.transaction(
     (tx) => {
       for (const d of ds) {
         const subs = tx.select().from(subdistricts).where(eq(subdistricts.districtId, d.id)).orderBy(asc(subdistricts.sortOrder)).all();
         const count = DEMO_ACADEMIES_PER_DISTRICT[d.code] ?? 0;
+        const names = stems(d.code);
         for (let i = 0; i < count; i++) {
-          let stem = names[stemIdx++ % names.length]!;
+          let stem = names[i % names.length] ?? `${d.name.slice(0, 2)}${i + 1}`;
           while (used.has(stem)) stem = stem + "新村";
           used.add(stem);
           const sub = subs[i % subs.length]!;
