@@ -50,6 +50,7 @@ export default function LoginPage() {
   return (
     <div className="container">
       <h1>登录</h1>
+      {searchParams.get("expired") ? <p className="notice warn">登录已过期，请重新登录。</p> : null}
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />

@@ -140,3 +140,16 @@ test("a forged session cookie is treated as signed out", async ({ page, context,
   await page.goto("/me");
   await expect(page).toHaveURL(/\/login/);
 });
+
+test("an expired or revoked session sends the person to login with a Chinese notice", async ({ page, context, baseURL }) => {
+  await login(page, DEMO.resident);
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === "session")!;
+  // Sign out elsewhere: the server deletes the session, the browser keeps the old cookie.
+  await openMenu(page);
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await context.addCookies([{ name: "session", value: session.value, url: baseURL! }]);
+  await page.goto("/me");
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Fme&expired=1/);
+  await expect(page.getByText("登录已过期，请重新登录。")).toBeVisible();
+});

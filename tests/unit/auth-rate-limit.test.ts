@@ -51,3 +51,13 @@ describe("rate limits", () => {
     await expect(consume(limiter, "k")).rejects.toThrow("尝试次数过多，请 1 分钟后再试。");
   });
 });
+
+describe("registration per phone", () => {
+  it("limits attempts to register the same phone from many IPs", async () => {
+    const limiter = authLimiters().registerPhone;
+    for (let i = 0; i < limiter.points; i++) await consume(limiter, "13811115555");
+    await expect(
+      registerUser(db, { phone: "13811115555", name: "新用户", password: "right-password-1" }, "198.51.100.99"),
+    ).rejects.toThrow(/尝试次数过多/);
+  });
+});

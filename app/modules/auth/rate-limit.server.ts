@@ -13,6 +13,7 @@ export function createAuthLimiters() {
     loginIp: new RateLimiterMemory({ keyPrefix: "login-ip", points: envInt("LOGIN_LIMIT_PER_IP", 50), duration: window }),
     loginPhone: new RateLimiterMemory({ keyPrefix: "login-phone", points: envInt("LOGIN_LIMIT_PER_PHONE", 5), duration: window }),
     registerIp: new RateLimiterMemory({ keyPrefix: "register-ip", points: envInt("REGISTER_LIMIT_PER_IP", 10), duration: 60 * 60 }),
+    registerPhone: new RateLimiterMemory({ keyPrefix: "register-phone", points: envInt("REGISTER_LIMIT_PER_PHONE", 5), duration: 60 * 60 }),
   };
 }
 

@@ -3,9 +3,15 @@ import { getDb } from "@db/client";
 import { forbidden } from "~/utils/http";
 import { loadActor } from "./users.server";
 import type { Actor } from "./permissions";
-import { readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from "./session.server";
+import { blankSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from "./session.server";
 
-type Resolved = { actor: Actor | null; sessionId: string | null; refreshCookie: string | null };
+type Resolved = {
+  actor: Actor | null;
+  sessionId: string | null;
+  refreshCookie: string | null;
+  /** A session cookie came with the request but is expired, revoked or forged. */
+  stale: boolean;
+};
 const cache = new WeakMap<Request, Resolved>();
 
 /** Reads the session cookie once per request; a forged, unknown or expired token is just "signed out". */
@@ -13,7 +19,7 @@ export function resolveSession(request: Request): Resolved {
   const hit = cache.get(request);
   if (hit) return hit;
   const token = readCookie(request, SESSION_COOKIE);
-  let resolved: Resolved = { actor: null, sessionId: null, refreshCookie: null };
+  let resolved: Resolved = { actor: null, sessionId: null, refreshCookie: null, stale: !!token };
   if (token) {
     const db = getDb();
     const result = validateSessionToken(db, token);
@@ -22,6 +28,7 @@ export function resolveSession(request: Request): Resolved {
         actor: loadActor(db, result.user),
         sessionId: result.session.id,
         refreshCookie: result.fresh ? sessionCookie(token, result.session.expiresAt) : null,
+        stale: false,
       };
     }
   }
@@ -35,10 +42,13 @@ export function getActor(request: Request): Actor | null {
 
 /** The signed-in person, or a redirect to the login page that comes back here. */
 export function requireActor(request: Request): Actor {
-  const actor = getActor(request);
+  const { actor, stale } = resolveSession(request);
   if (!actor) {
     const url = new URL(request.url);
-    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+    const to = `/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`;
+    // An expired or revoked session: say so on the login page and drop the dead cookie.
+    if (stale) throw redirect(`${to}&expired=1`, { headers: { "Set-Cookie": blankSessionCookie() } });
+    throw redirect(to);
   }
   return actor;
 }

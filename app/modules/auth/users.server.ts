@@ -29,6 +29,7 @@ export async function registerUser(
 ) {
   const limits = authLimiters();
   await consume(limits.registerIp, ip);
+  await consume(limits.registerPhone, input.phone);
   if (findUserByPhone(db, input.phone)) {
     throw new UserError("这个手机号已经注册过了，请直接登录。", "phone");
   }
