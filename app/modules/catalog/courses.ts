@@ -105,7 +105,7 @@ export const codeField = z
   .string({ error: "请填写课程编号" })
   .trim()
   .toUpperCase()
-  .min(1, { error: "请填写课程编号" })
+  .min(1, { error: "请填写课程编号", abort: true })
   .regex(COURSE_CODE_RE, { error: "课程编号格式为 2–4 个大写字母、短横线和 4 位数字，如 HS-0012" });
 
 /** The versioned content of a course (everything but the rich body). */
@@ -113,7 +113,7 @@ export const versionFieldsSchema = z.object({
   title: z
     .string({ error: "请填写课程名称" })
     .trim()
-    .min(1, { error: "请填写课程名称" })
+    .min(1, { error: "请填写课程名称", abort: true })
     .min(2, { error: "课程名称至少 2 个字" })
     .max(60, { error: "课程名称不能超过 60 个字" }),
   summary: z.string().trim().max(300, { error: "课程简介不能超过 300 个字" }).default(""),

@@ -116,7 +116,8 @@ type LibraryResult = {
   note: string | null;
 };
 
-const cache = new Map<string, { gen: string; value: LibraryResult }>();
+/** Per connection: listing results keyed by query, valid while the stamp below is unchanged. */
+const caches = new WeakMap<object, Map<string, { gen: string; value: LibraryResult }>>();
 const CACHE_MAX = 500;
 
 function cacheStamp(db: DB) {
@@ -134,6 +135,8 @@ export function searchLibrary(db: DB, filters: LibraryFilters): LibraryResult {
   const page = Math.min(10_000, Math.max(1, Math.floor(filters.page ?? 1) || 1));
   const key = JSON.stringify([parsed.terms, filters.category ?? "", filters.audience ?? "", filters.level ?? "", page]);
   const stamp = cacheStamp(db);
+  let cache = caches.get(db.$client);
+  if (!cache) caches.set(db.$client, (cache = new Map()));
   const hit = cache.get(key);
   if (hit && hit.gen === stamp) return { ...hit.value, query: parsed.display, note: parsed.note };
 
