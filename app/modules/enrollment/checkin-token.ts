@@ -1,0 +1,74 @@
+/**
+ * 签到 tokens. A token names one session and one 30-second slot and carries an HMAC-SHA-256 of
+ * both under the server's check-in secret:  `<sessionId>.<slot>.<mac>` (mac = 16 bytes, base64url).
+ * A token is accepted in its own slot and the next one (grace for scanning), so a screenshot is
+ * useless after at most a minute; changing the session id or the slot breaks the mac.
+ * The session's own window (30 minutes before its start until its end) is checked separately.
+ * Server-only (node:crypto): import it from *.server.ts files only.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+export const CHECKIN_SLOT_MS = 30_000;
+/** Check-in opens this long before a session starts and closes when it ends. */
+export const CHECKIN_OPENS_BEFORE_MS = 30 * 60_000;
+
+export const slotOf = (now: number) => Math.floor(now / CHECKIN_SLOT_MS);
+
+function mac(secret: string, sessionId: number, slot: number) {
+  return createHmac("sha256", secret).update(`checkin:${sessionId}:${slot}`).digest().subarray(0, 16).toString("base64url");
+}
+
+export function signCheckinToken(secret: string, sessionId: number, now: number) {
+  const slot = slotOf(now);
+  return `${sessionId}.${slot}.${mac(secret, sessionId, slot)}`;
+}
+
+/** When the code on screen changes next (ms epoch). */
+export function nextRotation(now: number) {
+  return (slotOf(now) + 1) * CHECKIN_SLOT_MS;
+}
+
+export type TokenCheck =
+  | { ok: true; sessionId: number; slot: number }
+  | { ok: false; reason: "malformed" | "forged" | "expired"; sessionId?: number };
+
+const TOKEN_RE = /^([1-9]\d{0,9})\.(\d{1,12})\.([A-Za-z0-9_-]{22})$/;
+
+export function verifyCheckinToken(secret: string, token: string, now: number): TokenCheck {
+  const m = TOKEN_RE.exec(token);
+  if (!m) return { ok: false, reason: "malformed" };
+  const sessionId = Number(m[1]);
+  const slot = Number(m[2]);
+  const given = Buffer.from(m[3]!, "base64url");
+  const expected = Buffer.from(mac(secret, sessionId, slot), "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "forged" };
+  const current = slotOf(now);
+  // A slot from the future cannot have been shown on any screen.
+  if (slot > current) return { ok: false, reason: "forged" };
+  if (slot < current - 1) return { ok: false, reason: "expired", sessionId };
+  return { ok: true, sessionId, slot };
+}
+
+export type SessionWindow = { startsAt: number; endsAt: number; status: string };
+export type WindowProblem = "cancelled" | "not_open" | "closed";
+
+export function checkinOpensAt(s: Pick<SessionWindow, "startsAt">) {
+  return s.startsAt - CHECKIN_OPENS_BEFORE_MS;
+}
+
+/** null when check-in is open for this session at `now`. */
+export function checkinWindowProblem(s: SessionWindow, now: number): WindowProblem | null {
+  if (s.status === "cancelled") return "cancelled";
+  if (now < checkinOpensAt(s)) return "not_open";
+  if (now > s.endsAt) return "closed";
+  return null;
+}
+
+export const TOKEN_MESSAGES: Record<"malformed" | "forged" | "expired" | WindowProblem, string> = {
+  malformed: "这个签到码无效。请扫描上课现场屏幕上的二维码。",
+  forged: "这个签到码无效。请扫描上课现场屏幕上的二维码。",
+  expired: "这个签到码已过期（二维码每 30 秒更新一次）。请重新扫描现场屏幕上的二维码。",
+  cancelled: "这次课已取消，不需要签到。",
+  not_open: "签到还没有开始：上课前 30 分钟开放签到。",
+  closed: "这次课已经结束，不能再签到。如需补记出勤，请联系老师或书院管理员。",
+};
