@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./auth";
-import { classRuns } from "./scheduling";
+import { classRuns, classSessions } from "./scheduling";
 
 /**
  * 家庭成员: a person a resident registers for (an elderly parent, a child). Belongs to exactly one
@@ -123,3 +123,86 @@ export const lotteryDraws = sqliteTable(
   },
   (t) => [uniqueIndex("lottery_draws_run_unique").on(t.runId)],
 );
+
+/* ---- Learning (issue 6, second half): attendance, evaluations, calendar feeds, secrets ---- */
+
+export const ATTENDANCE_METHODS = ["qr", "roster", "manager"] as const;
+export type AttendanceMethod = (typeof ATTENDANCE_METHODS)[number];
+
+/**
+ * 出勤: one row per session and enrolment (UNIQUE, so a second scan never counts twice). `present`
+ * false is an explicit "absent" ticked on the roster; no row means attendance was not taken for
+ * that person. `method`: qr = the learner scanned the check-in code (for themself or a family
+ * member), roster = ticked by the run's teacher, manager = ticked by an academy manager.
+ */
+export const attendance = sqliteTable(
+  "attendance",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    sessionId: integer("session_id")
+      .notNull()
+      .references(() => classSessions.id, { onDelete: "cascade" }),
+    enrollmentId: integer("enrollment_id")
+      .notNull()
+      .references(() => enrollments.id, { onDelete: "cascade" }),
+    present: integer("present", { mode: "boolean" }).notNull().default(true),
+    method: text("method", { enum: ATTENDANCE_METHODS }).notNull(),
+    markedBy: integer("marked_by").references(() => users.id, { onDelete: "set null" }),
+    markedAt: integer("marked_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("attendance_session_enrollment_unique").on(t.sessionId, t.enrollmentId),
+    index("attendance_enrollment_idx").on(t.enrollmentId),
+  ],
+);
+
+/**
+ * 评价: a learner rates a run 1–5 once per enrolment (after a session — `sessionId` records which —
+ * or at the end), with an optional comment of at most 1,000 characters. Managers may hide a
+ * comment (audited), never edit it; the rating still counts in averages.
+ */
+export const evaluations = sqliteTable(
+  "evaluations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    enrollmentId: integer("enrollment_id")
+      .notNull()
+      .references(() => enrollments.id, { onDelete: "cascade" }),
+    sessionId: integer("session_id").references(() => classSessions.id, { onDelete: "set null" }),
+    /** Who wrote it (the account holder of the enrolment). */
+    authorId: integer("author_id").references(() => users.id, { onDelete: "set null" }),
+    rating: integer("rating").notNull(),
+    comment: text("comment").notNull().default(""),
+    hiddenAt: integer("hidden_at"),
+    hiddenBy: integer("hidden_by").references(() => users.id, { onDelete: "set null" }),
+    hiddenReason: text("hidden_reason").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("evaluations_enrollment_unique").on(t.enrollmentId),
+    index("evaluations_created_idx").on(t.createdAt),
+    check("evaluations_rating_check", sql`${t.rating} BETWEEN 1 AND 5`),
+    check("evaluations_comment_check", sql`length(${t.comment}) <= 1000`),
+  ],
+);
+
+/** A person's secret calendar-feed URL; only the SHA-256 of the token is stored. Reset = new row. */
+export const calendarFeeds = sqliteTable(
+  "calendar_feeds",
+  {
+    userId: integer("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastFetchedAt: integer("last_fetched_at"),
+  },
+  (t) => [uniqueIndex("calendar_feeds_token_unique").on(t.tokenHash)],
+);
+
+/** Server secrets generated on first use when the environment gives none (e.g. `checkin`). */
+export const serverSecrets = sqliteTable("server_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
