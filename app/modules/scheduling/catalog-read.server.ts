@@ -28,6 +28,9 @@ export type SchedulableCourse = {
   retired: boolean;
 };
 
+/** The version to show for a course: its current one, or (retired, or never published) its latest. */
+export const shownVersionId = sql`coalesce(${courses.currentVersionId}, (select v2.id from course_versions v2 where v2.course_id = ${courses.id} order by v2.version_no desc limit 1))`;
+
 const courseColumns = {
   courseId: courses.id,
   code: courses.code,
@@ -56,12 +59,12 @@ function toCourse(row: CourseRow): SchedulableCourse {
   return { ...rest, retired, orderable: !retired && versionStatus === "published" };
 }
 
-/** A course with its current (published) version, by id or code; null when it has none. */
+/** A course with its current version (or its latest, when retired or unpublished), by id or code. */
 export function getCourseForScheduling(conn: Conn, key: { id?: number; code?: string }): SchedulableCourse | null {
   const row = conn
     .select(courseColumns)
     .from(courses)
-    .innerJoin(courseVersions, eq(courseVersions.id, courses.currentVersionId))
+    .innerJoin(courseVersions, sql`${courseVersions.id} = ${shownVersionId}`)
     .innerJoin(categories, eq(categories.id, courses.categoryId))
     .where(key.id != null ? eq(courses.id, key.id) : eq(courses.code, (key.code ?? "").toUpperCase()))
     .get();

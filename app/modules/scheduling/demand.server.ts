@@ -6,7 +6,7 @@ import type { Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { notFound } from "~/utils/http";
 import { assertManagesAcademy } from "./access.server";
-import { getCourseForScheduling } from "./catalog-read.server";
+import { getCourseForScheduling, shownVersionId } from "./catalog-read.server";
 
 export const DEMAND_PAGE_SIZE = 20;
 
@@ -96,7 +96,7 @@ export function demandForAcademy(db: DB, actor: Actor, academyId: number, opts: 
     })
     .from(courseWants)
     .innerJoin(courses, eq(courses.id, courseWants.courseId))
-    .innerJoin(courseVersions, eq(courseVersions.id, courses.currentVersionId))
+    .innerJoin(courseVersions, sql`${courseVersions.id} = ${shownVersionId}`)
     .innerJoin(categories, eq(categories.id, courses.categoryId))
     .where(eq(courseWants.academyId, academyId))
     .groupBy(courses.id)
