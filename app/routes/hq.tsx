@@ -1,23 +1,36 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { NavLink, Outlet } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { isHq } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
+import { canAuthorSomeCourse } from "~/modules/catalog/courses";
 
-/** Every /hq page is for headquarters staff only. */
+/** Every /hq page is for headquarters staff only, except the course pages: district centre staff
+ * and academy managers write their own 区级/社区特色 courses there (each page checks the course). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireActorWith(request, isHq);
-  return null;
+  const path = new URL(request.url).pathname;
+  const coursePages = path === "/hq/courses" || path.startsWith("/hq/courses/");
+  const actor = requireActorWith(request, coursePages ? canAuthorSomeCourse : isHq);
+  return { hq: isHq(actor) };
 }
 
 export default function HqLayout() {
+  const { hq } = useLoaderData<typeof loader>();
   return (
     <div className="container">
       <nav className="filter-bar" aria-label="总部">
-        <NavLink to="/hq" end>
-          总部首页
-        </NavLink>
-        <NavLink to="/hq/users">用户与角色</NavLink>
-        <NavLink to="/hq/audit">审计日志</NavLink>
+        {hq ? (
+          <NavLink to="/hq" end>
+            总部首页
+          </NavLink>
+        ) : null}
+        <NavLink to="/hq/courses">课程库</NavLink>
+        {hq ? (
+          <>
+            <NavLink to="/hq/categories">分类</NavLink>
+            <NavLink to="/hq/users">用户与角色</NavLink>
+            <NavLink to="/hq/audit">审计日志</NavLink>
+          </>
+        ) : null}
       </nav>
       <Outlet />
     </div>
