@@ -1,0 +1,277 @@
+/**
+ * 报名 and 取消: a resident enrols themself or a family member, joins the waitlist when the run is
+ * full (or applies for the lottery), and cancels until the deadline — the first waitlisted person
+ * is promoted in the same immediate transaction and told in 消息.
+ */
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { Conn, DB } from "@db/client";
+import { ACTIVE_ENROLLMENT_STATUSES, enrollments, familyMembers, users } from "@db/schema";
+import type { Actor } from "~/modules/auth/permissions";
+import { formatDateTime } from "~/utils/dates";
+import { UserError } from "~/utils/errors";
+import { notFound } from "~/utils/http";
+import { waitlistOnlyRestriction } from "./policy.server";
+import {
+  ageRefusal,
+  effectiveCancelDeadline,
+  ENROLMENT_STATUS_LABELS,
+  priorityWindowEnd,
+  REFUSAL_MESSAGES,
+  windowRefusal,
+  type RefusalCode,
+} from "./rules";
+import {
+  applyForLottery,
+  joinWaitlist,
+  lotteryDrawOf,
+  promoteWaitlisted,
+  runContext,
+  syncRunStatus,
+  takeSeat,
+  waitlistPosition,
+  type Enrollment,
+  type NewEnrollment,
+  type RunContext,
+} from "./seats.server";
+
+/** A refused enrolment or cancellation: a Chinese sentence plus a stable code for redirects. */
+export class EnrolRefusal extends UserError {
+  constructor(
+    public code: RefusalCode,
+    message: string = REFUSAL_MESSAGES[code],
+    field?: string,
+  ) {
+    super(message, field);
+    this.name = "EnrolRefusal";
+  }
+}
+
+export function isEnrolRefusal(e: unknown): e is EnrolRefusal {
+  return e instanceof EnrolRefusal;
+}
+
+function envInt(name: string, fallback: number) {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+let limiter: RateLimiterMemory | undefined;
+/** Enrol attempts per account per minute (ARCHITECTURE.md's baseline: rate limits on enrol). */
+export function enrolLimiter() {
+  limiter ??= new RateLimiterMemory({ keyPrefix: "enrol-user", points: envInt("ENROL_LIMIT_PER_USER", 20), duration: 60 });
+  return limiter;
+}
+/** Tests reuse user ids across databases: they start each case with a fresh limiter. */
+export function resetEnrolLimiter() {
+  limiter = undefined;
+}
+
+async function consumeEnrolAttempt(userId: number) {
+  try {
+    await enrolLimiter().consume(String(userId));
+  } catch (e) {
+    if (e instanceof RateLimiterRes) throw new EnrolRefusal("rate_limited");
+    throw e;
+  }
+}
+
+export type Person = {
+  userId: number;
+  familyMemberId: number | null;
+  name: string;
+  /** How sentences refer to the person: 您 / 母亲王秀英. */
+  who: string;
+  birthYear: number | null;
+  homeAcademyId: number | null;
+};
+
+/** The actor themself, or a family member of their own household (refused otherwise). */
+export function resolvePerson(conn: Conn, actor: Actor, memberId?: number | null): Person {
+  const me = conn.select().from(users).where(eq(users.id, actor.id)).get();
+  if (!me) throw new EnrolRefusal("not_your_member", "没有找到您的账号，请重新登录。");
+  if (memberId == null) {
+    return { userId: me.id, familyMemberId: null, name: me.name, who: "您", birthYear: me.birthYear, homeAcademyId: me.homeAcademyId };
+  }
+  const m = conn.select().from(familyMembers).where(eq(familyMembers.id, memberId)).get();
+  if (!m || m.ownerUserId !== me.id) throw new EnrolRefusal("not_your_member", REFUSAL_MESSAGES.not_your_member, "memberId");
+  if (m.removedAt != null) throw new EnrolRefusal("member_removed", REFUSAL_MESSAGES.member_removed, "memberId");
+  return {
+    userId: me.id,
+    familyMemberId: m.id,
+    name: m.name,
+    who: `${m.relation}${m.name}`,
+    birthYear: m.birthYear,
+    homeAcademyId: me.homeAcademyId,
+  };
+}
+
+/** The person's active (confirmed, waitlisted or lottery) enrolment in the run. */
+export function activeEnrollmentOf(conn: Conn, runId: number, person: Pick<Person, "userId" | "familyMemberId">) {
+  return (
+    conn
+      .select()
+      .from(enrollments)
+      .where(
+        and(
+          eq(enrollments.runId, runId),
+          inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES]),
+          person.familyMemberId == null
+            ? and(eq(enrollments.userId, person.userId), isNull(enrollments.familyMemberId))
+            : eq(enrollments.familyMemberId, person.familyMemberId),
+        ),
+      )
+      .get() ?? null
+  );
+}
+
+function describeActive(conn: Conn, e: Enrollment) {
+  if (e.status === "waitlisted") return `候补第 ${waitlistPosition(conn, e)} 位`;
+  return ENROLMENT_STATUS_LABELS[e.status];
+}
+
+export type EnrolOutcome = {
+  enrollmentId: number;
+  runId: number;
+  status: "confirmed" | "waitlisted" | "lottery_pending";
+  position: number | null;
+  who: string;
+  title: string;
+};
+
+function isUniqueViolation(e: unknown) {
+  return !!e && typeof e === "object" && "code" in e && String((e as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT_UNIQUE");
+}
+
+function isBusy(e: unknown) {
+  return !!e && typeof e === "object" && "code" in e && String((e as { code: unknown }).code).startsWith("SQLITE_BUSY");
+}
+
+/**
+ * Places a person in the run: a seat if one is free (guarded write), else the end of the waitlist;
+ * in a lottery run, a ticket for the draw. Shared by self-service and the manager's 现场报名.
+ */
+export function placeInRun(tx: Conn, ctx: RunContext, p: NewEnrollment, opts: { waitlistOnly: boolean; now: number }) {
+  const { run } = ctx;
+  if (run.enrolMode === "lottery" && !lotteryDrawOf(tx, run.id)) {
+    return { id: applyForLottery(tx, p, opts.now), status: "lottery_pending" as const };
+  }
+  // Seats freed earlier (a raised capacity) go to the waitlist first, never to a newcomer.
+  promoteWaitlisted(tx, ctx, opts.now);
+  const seat = opts.waitlistOnly ? null : takeSeat(tx, p, opts.now);
+  if (seat != null) return { id: seat, status: "confirmed" as const };
+  return { id: joinWaitlist(tx, p, opts.now), status: "waitlisted" as const };
+}
+
+/** 报名: self or a family member. Throws EnrolRefusal (database unchanged) when a rule says no. */
+export async function enroll(
+  db: DB,
+  actor: Actor,
+  input: { runId: number; memberId?: number | null },
+  now = Date.now(),
+): Promise<EnrolOutcome> {
+  await consumeEnrolAttempt(actor.id);
+  try {
+    return db.transaction(
+      (tx) => {
+        const ctx = runContext(tx, input.runId);
+        if (!ctx || ctx.run.status === "draft") notFound("没有找到这个班。");
+        const { run } = ctx;
+        const closed = windowRefusal(run, ctx.firstSessionAt, now);
+        if (closed) throw new EnrolRefusal(closed.code, closed.message);
+        if (run.enrolMode === "lottery" && lotteryDrawOf(tx, run.id)) throw new EnrolRefusal("lottery_drawn");
+        const person = resolvePerson(tx, actor, input.memberId);
+        const existing = activeEnrollmentOf(tx, run.id, person);
+        if (existing) {
+          throw new EnrolRefusal(
+            "already_enrolled",
+            `${person.who === "您" ? "您" : person.who}已经报过这个班了（${describeActive(tx, existing)}），同一个人在同一个班只能报名一次。`,
+          );
+        }
+        const age = ageRefusal(run, person.birthYear, person.who, now);
+        if (age) throw new EnrolRefusal(age.code, age.message, input.memberId != null ? "memberId" : undefined);
+        const resident = person.homeAcademyId != null && person.homeAcademyId === run.academyId;
+        const priorityEnd = priorityWindowEnd(run);
+        if (priorityEnd != null && now < priorityEnd && !resident) {
+          throw new EnrolRefusal(
+            "residents_only",
+            `这个班优先本社区居民报名：${formatDateTime(priorityEnd)} 之前只接受本书院居民报名，之后向所有居民开放。`,
+          );
+        }
+        const restricted = waitlistOnlyRestriction(tx, { userId: person.userId, familyMemberId: person.familyMemberId }, now);
+        const placed = placeInRun(
+          tx,
+          ctx,
+          {
+            runId: run.id,
+            userId: person.userId,
+            familyMemberId: person.familyMemberId,
+            priority: run.residentsFirst && resident,
+            addedBy: null,
+          },
+          { waitlistOnly: !!restricted, now },
+        );
+        syncRunStatus(tx, run.id, now);
+        const row = tx.select().from(enrollments).where(eq(enrollments.id, placed.id)).get()!;
+        return {
+          enrollmentId: placed.id,
+          runId: run.id,
+          status: placed.status,
+          position: placed.status === "waitlisted" ? waitlistPosition(tx, row) : null,
+          who: person.who === "您" ? person.name : person.who,
+          title: ctx.title,
+        };
+      },
+      { behavior: "immediate" },
+    );
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new EnrolRefusal("already_enrolled");
+    if (isBusy(e)) throw new EnrolRefusal("busy");
+    throw e;
+  }
+}
+
+export type CancelOutcome = { enrollmentId: number; wasStatus: string; promoted: number; who: string; title: string };
+
+/** 取消报名 (or leave the waitlist / withdraw from the lottery). A confirmed seat can be given back
+ * until the cancellation deadline; it goes to the head of the waitlist in the same transaction. */
+export function cancelEnrollment(
+  db: DB,
+  actor: Actor,
+  input: { runId: number; memberId?: number | null },
+  now = Date.now(),
+): CancelOutcome {
+  try {
+    return db.transaction(
+      (tx) => {
+        const ctx = runContext(tx, input.runId);
+        if (!ctx) notFound("没有找到这个班。");
+        const person = resolvePerson(tx, actor, input.memberId);
+        const e = activeEnrollmentOf(tx, ctx.run.id, person);
+        if (!e) throw new EnrolRefusal("not_enrolled", `${person.who === "您" ? "您" : person.who}没有报名这个班，无需取消。`);
+        if (ctx.run.status === "finished") throw new EnrolRefusal("run_finished", "这个班已经结课，不能再取消报名。");
+        if (e.status === "confirmed") {
+          const deadline = effectiveCancelDeadline(ctx.run, ctx.firstSessionAt);
+          if (deadline != null && now > deadline && ctx.run.status !== "cancelled") {
+            throw new EnrolRefusal(
+              "cancel_deadline_passed",
+              `取消报名的截止时间是 ${formatDateTime(deadline)}，现在已经过了。如需请假，请联系书院。`,
+            );
+          }
+        }
+        if (e.status === "lottery_pending" && lotteryDrawOf(tx, ctx.run.id)) throw new EnrolRefusal("lottery_drawn");
+        tx.update(enrollments)
+          .set({ status: "cancelled", cancelledAt: now, endedBy: actor.id, updatedAt: now })
+          .where(eq(enrollments.id, e.id))
+          .run();
+        const promoted = e.status === "confirmed" ? promoteWaitlisted(tx, ctx, now) : [];
+        syncRunStatus(tx, ctx.run.id, now);
+        return { enrollmentId: e.id, wasStatus: e.status, promoted: promoted.length, who: person.who === "您" ? person.name : person.who, title: ctx.title };
+      },
+      { behavior: "immediate" },
+    );
+  } catch (e) {
+    if (isBusy(e)) throw new EnrolRefusal("busy");
+    throw e;
+  }
+}

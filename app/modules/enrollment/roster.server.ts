@@ -1,0 +1,258 @@
+/**
+ * The manager's side of enrolment: the run's roster (confirmed, waitlist, lottery, ended), removing
+ * someone (their seat goes to the waitlist), adding someone at the desk (现场报名: an account by
+ * phone, or a walk-in with name and phone and no account). Every change is audited.
+ */
+import { aliasedTable, and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { DB } from "@db/client";
+import { enrollments, familyMembers, users } from "@db/schema";
+import { writeAudit } from "~/modules/auth/audit.server";
+import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
+import { notify } from "~/modules/scheduling/notifications.server";
+import { UserError } from "~/utils/errors";
+import { forbidden, notFound } from "~/utils/http";
+import { activeEnrollmentOf, EnrolRefusal, placeInRun } from "./enroll.server";
+import { verifyLottery } from "./lottery.server";
+import { effectiveCloseAt, ENROLMENT_STATUS_LABELS, type EnrolmentStatus } from "./rules";
+import { describePerson, lotteryDrawOf, promoteWaitlisted, runContext, statusCounts, syncRunStatus, waitlistPosition } from "./seats.server";
+
+const NOT_MANAGER = "您不是这所书院的管理员，不能管理这个班的名单。";
+
+function loadManaged(db: DB | Parameters<Parameters<DB["transaction"]>[0]>[0], actor: Actor, runId: number) {
+  const ctx = runContext(db, runId);
+  if (!ctx) notFound("没有找到这个班。");
+  if (!canManageAcademy(actor, ctx.run.academyId)) forbidden(NOT_MANAGER);
+  return ctx;
+}
+
+export type RosterRow = {
+  id: number;
+  status: EnrolmentStatus;
+  statusLabel: string;
+  name: string;
+  phone: string | null;
+  /** 本人 / 母亲（由 张三 代报）/ 现场报名 */
+  kind: string;
+  position: number | null;
+  createdAt: number;
+  confirmedAt: number | null;
+  promotedAt: number | null;
+  cancelledAt: number | null;
+  addedByName: string | null;
+  endedByName: string | null;
+  endReason: string;
+};
+
+/** Everything /manage/:academy/runs/:id/roster shows. */
+export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now()) {
+  const ctx = loadManaged(db, actor, runId);
+  const owner = aliasedTable(users, "owner");
+  const adder = aliasedTable(users, "adder");
+  const ender = aliasedTable(users, "ender");
+  const rows = db
+    .select({
+      e: enrollments,
+      ownerName: owner.name,
+      ownerPhone: owner.phone,
+      memberName: familyMembers.name,
+      memberRelation: familyMembers.relation,
+      memberPhone: familyMembers.phone,
+      addedByName: adder.name,
+      endedByName: ender.name,
+    })
+    .from(enrollments)
+    .leftJoin(owner, eq(owner.id, enrollments.userId))
+    .leftJoin(familyMembers, eq(familyMembers.id, enrollments.familyMemberId))
+    .leftJoin(adder, eq(adder.id, enrollments.addedBy))
+    .leftJoin(ender, eq(ender.id, enrollments.endedBy))
+    .where(eq(enrollments.runId, ctx.run.id))
+    .orderBy(asc(enrollments.queueKey), asc(enrollments.id))
+    .all();
+  let position = 0;
+  const list: RosterRow[] = rows.map((r) => {
+    const e = r.e;
+    const member = e.familyMemberId != null;
+    const walkin = e.userId == null;
+    if (e.status === "waitlisted") position++;
+    return {
+      id: e.id,
+      status: e.status,
+      statusLabel: ENROLMENT_STATUS_LABELS[e.status],
+      name: walkin ? e.walkinName! : member ? r.memberName! : r.ownerName!,
+      phone: walkin ? e.walkinPhone : member ? (r.memberPhone ?? r.ownerPhone) : r.ownerPhone,
+      kind: walkin ? "现场报名" : member ? `${r.memberRelation}（由 ${r.ownerName} 代报）` : "本人",
+      position: e.status === "waitlisted" ? position : null,
+      createdAt: e.createdAt,
+      confirmedAt: e.confirmedAt,
+      promotedAt: e.promotedAt,
+      cancelledAt: e.cancelledAt,
+      addedByName: r.addedByName,
+      endedByName: r.endedByName,
+      endReason: e.endReason,
+    };
+  });
+  const byConfirmed = (a: RosterRow, b: RosterRow) => (a.confirmedAt ?? 0) - (b.confirmedAt ?? 0) || a.id - b.id;
+  const draw = lotteryDrawOf(db, ctx.run.id);
+  const closeAt = effectiveCloseAt(ctx.run, ctx.firstSessionAt);
+  return {
+    run: ctx.run,
+    title: ctx.title,
+    counts: statusCounts(db, ctx.run.id),
+    confirmed: list.filter((r) => r.status === "confirmed").sort(byConfirmed),
+    waitlisted: list.filter((r) => r.status === "waitlisted"),
+    pending: list.filter((r) => r.status === "lottery_pending"),
+    ended: list
+      .filter((r) => r.status === "cancelled" || r.status === "removed")
+      .sort((a, b) => (b.cancelledAt ?? 0) - (a.cancelledAt ?? 0)),
+    lottery:
+      ctx.run.enrolMode === "lottery"
+        ? {
+            drawn: draw ? { seed: draw.seed, drawnAt: draw.drawnAt, winners: draw.winners, applicants: draw.applicantIds.length, matches: verifyLottery(db, ctx.run.id)?.matches ?? false, bySystem: draw.drawnBy == null } : null,
+            closeAt,
+            closed: closeAt != null && now >= closeAt,
+            canDraw: !draw && ["open", "full", "closed"].includes(ctx.run.status),
+          }
+        : null,
+  };
+}
+
+/** Removes someone from the run (with a reason they are told); a freed seat goes to the waitlist. */
+export function removeEnrollment(
+  db: DB,
+  actor: Actor,
+  input: { runId: number; enrollmentId: number; reason: string },
+  ip: string | null = null,
+  now = Date.now(),
+) {
+  const reason = input.reason.trim();
+  if (!reason) throw new UserError("请写明移出的原因，对方会收到它。", "reason");
+  if (reason.length > 200) throw new UserError("原因最多 200 字。", "reason");
+  return db.transaction(
+    (tx) => {
+      const ctx = loadManaged(tx, actor, input.runId);
+      const e = tx.select().from(enrollments).where(and(eq(enrollments.id, input.enrollmentId), eq(enrollments.runId, ctx.run.id))).get();
+      if (!e) notFound("名单里没有这个人。");
+      if (!["confirmed", "waitlisted", "lottery_pending"].includes(e.status)) {
+        throw new UserError("这个人已经不在名单上了。");
+      }
+      tx.update(enrollments)
+        .set({ status: "removed", cancelledAt: now, endedBy: actor.id, endReason: reason, updatedAt: now })
+        .where(eq(enrollments.id, e.id))
+        .run();
+      const who = describePerson(tx, e);
+      if (e.userId != null) {
+        notify(tx, e.userId, {
+          title: `已被移出名单：「${ctx.title}」`,
+          body: `${who.forWhom}「${ctx.title}」已被书院管理员移出名单。原因：${reason}`,
+          link: `/classes/${ctx.run.id}`,
+        });
+      }
+      const promoted = e.status === "confirmed" ? promoteWaitlisted(tx, ctx, now) : [];
+      syncRunStatus(tx, ctx.run.id, now);
+      writeAudit(tx, actor.id, ip, {
+        action: "enrollment.remove",
+        targetType: "enrollment",
+        targetId: e.id,
+        summary: `从「${ctx.title}」(#${ctx.run.id}) 名单移出 ${who.name}（原为${ENROLMENT_STATUS_LABELS[e.status]}）：${reason}${promoted.length ? `；候补 ${promoted.length} 人转正` : ""}`,
+        detail: { runId: ctx.run.id, was: e.status, reason, promoted: promoted.map((p) => p.id) },
+      });
+      return { promoted: promoted.length, name: who.name };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * 现场报名: a manager adds someone. A phone that belongs to an account enrols that account (they are
+ * told in 消息); otherwise a walk-in with name and phone. The manager may add outside the window,
+ * but seats are still seats: a full run puts the person on the waitlist.
+ */
+export function addWalkIn(
+  db: DB,
+  actor: Actor,
+  input: { runId: number; name: string; phone: string },
+  ip: string | null = null,
+  now = Date.now(),
+) {
+  const name = input.name.trim();
+  const phone = input.phone.trim();
+  if (!name) throw new UserError("请填写姓名。", "name");
+  if (name.length > 20) throw new UserError("姓名最多 20 个字。", "name");
+  if (!/^1\d{10}$/.test(phone)) throw new UserError("请填写 11 位手机号码。", "phone");
+  return db.transaction(
+    (tx) => {
+      const ctx = loadManaged(tx, actor, input.runId);
+      const { run } = ctx;
+      if (run.status === "cancelled") throw new UserError("这个班已经取消，不能再加人。");
+      if (run.status === "finished") throw new UserError("这个班已经结课，不能再加人。");
+      if (run.status === "draft") throw new UserError("这个班还是草稿，请先开放报名。");
+      const account = tx.select().from(users).where(eq(users.phone, phone)).get();
+      let placedName = name;
+      if (account) {
+        const existing = activeEnrollmentOf(tx, run.id, { userId: account.id, familyMemberId: null });
+        if (existing) throw new EnrolRefusal("already_enrolled", `手机号 ${phone} 的账号（${account.name}）已经在名单上了。`, "phone");
+        placedName = account.name;
+      } else {
+        const dup = tx
+          .select({ id: enrollments.id })
+          .from(enrollments)
+          .where(
+            and(
+              eq(enrollments.runId, run.id),
+              sql`${enrollments.userId} IS NULL`,
+              eq(enrollments.walkinPhone, phone),
+              inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"]),
+            ),
+          )
+          .get();
+        if (dup) throw new EnrolRefusal("already_enrolled", `手机号 ${phone} 已经在名单上了。`, "phone");
+      }
+      const placed = placeInRun(
+        tx,
+        ctx,
+        {
+          runId: run.id,
+          userId: account?.id ?? null,
+          familyMemberId: null,
+          walkinName: account ? null : name,
+          walkinPhone: account ? null : phone,
+          priority: run.residentsFirst && account?.homeAcademyId === run.academyId,
+          addedBy: actor.id,
+        },
+        { waitlistOnly: false, now },
+      );
+      syncRunStatus(tx, run.id, now);
+      const row = tx.select().from(enrollments).where(eq(enrollments.id, placed.id)).get()!;
+      const position = placed.status === "waitlisted" ? waitlistPosition(tx, row) : null;
+      const outcome = placed.status === "confirmed" ? "已报名" : placed.status === "waitlisted" ? `候补第 ${position} 位` : "待抽签";
+      if (account) {
+        notify(tx, account.id, {
+          title: `书院为您报名：「${ctx.title}」`,
+          body: `书院管理员为您报名了「${ctx.title}」，当前状态：${outcome}。如不能参加，请在“我的课程”里取消。`,
+          link: `/classes/${run.id}`,
+        });
+      }
+      writeAudit(tx, actor.id, ip, {
+        action: "enrollment.add",
+        targetType: "enrollment",
+        targetId: placed.id,
+        summary: `为「${ctx.title}」(#${run.id}) ${account ? "账号" : "现场"}报名 ${placedName}（${phone}）：${outcome}`,
+        detail: { runId: run.id, userId: account?.id ?? null, status: placed.status },
+      });
+      return { enrollmentId: placed.id, status: placed.status, position, name: placedName, account: !!account };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** The manager's recent enrolment changes for a run, from the audit log (shown under the roster). */
+export function recentRosterChanges(db: DB, actor: Actor, runId: number, limit = 20) {
+  loadManaged(db, actor, runId);
+  return db.all<{ id: number; summary: string; created_at: number; actor_name: string | null }>(sql`
+    SELECT a.id, a.summary, a.created_at, u.name AS actor_name
+    FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+    WHERE a.action IN ('enrollment.add', 'enrollment.remove', 'run.lottery.draw')
+      AND (json_extract(a.detail, '$.runId') = ${runId} OR (a.target_type = 'run' AND a.target_id = ${String(runId)}))
+    ORDER BY a.id DESC LIMIT ${limit}`);
+}
+

@@ -1,0 +1,240 @@
+/**
+ * Read models: the enrol panel of /classes/:id and the resident's 我的课程 (/me/classes).
+ */
+import { and, asc, desc, eq, gt, inArray, isNull, min, sql } from "drizzle-orm";
+import type { DB } from "@db/client";
+import { academies, classRuns, classSessions, courseVersions, enrollments, familyMembers, users } from "@db/schema";
+import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
+import { drawDueLotteries, maybeDrawLottery, verifyLottery } from "./lottery.server";
+import {
+  ageRefusal,
+  ageRuleLabel,
+  effectiveCancelDeadline,
+  effectiveCloseAt,
+  ENROLMENT_STATUS_LABELS,
+  priorityWindowEnd,
+  windowRefusal,
+  type EnrolmentStatus,
+} from "./rules";
+import { lotteryDrawOf, runContext, statusCounts, waitlistPosition, type Enrollment } from "./seats.server";
+
+export type PanelEnrolment = {
+  id: number;
+  status: EnrolmentStatus;
+  label: string;
+  position: number | null;
+  canCancel: boolean;
+  cancelNote: string | null;
+};
+
+function cancelState(e: Enrollment, run: { status: string }, deadline: number | null, drawn: boolean, now: number) {
+  if (run.status === "finished") return { canCancel: false, cancelNote: "已结课" };
+  if (e.status === "lottery_pending" && drawn) return { canCancel: false, cancelNote: null };
+  if (e.status === "confirmed" && deadline != null && now > deadline && run.status !== "cancelled") {
+    return { canCancel: false, cancelNote: "已过取消截止时间，如需请假请联系书院" };
+  }
+  return { canCancel: true, cancelNote: null };
+}
+
+/** What the enrol panel on a class page shows for this person (null actor = signed out). */
+export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = Date.now()) {
+  maybeDrawLottery(db, runId, now);
+  const ctx = runContext(db, runId);
+  if (!ctx) return null;
+  const { run } = ctx;
+  const academy = db.select({ slug: academies.slug }).from(academies).where(eq(academies.id, run.academyId)).get();
+  const counts = statusCounts(db, run.id);
+  const draw = lotteryDrawOf(db, run.id);
+  const closeAt = effectiveCloseAt(run, ctx.firstSessionAt);
+  const deadline = effectiveCancelDeadline(run, ctx.firstSessionAt);
+  const refusal = windowRefusal(run, ctx.firstSessionAt, now) ?? (run.enrolMode === "lottery" && draw ? { code: "lottery_drawn" as const, message: "这个班已经抽签，报名已结束。" } : null);
+
+  const people: {
+    memberId: number | null;
+    label: string;
+    enrolment: PanelEnrolment | null;
+    ageProblem: string | null;
+  }[] = [];
+  if (actor) {
+    const mine = db
+      .select()
+      .from(enrollments)
+      .where(and(eq(enrollments.runId, run.id), eq(enrollments.userId, actor.id), inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"])))
+      .all();
+    const toPanel = (e: Enrollment | undefined): PanelEnrolment | null =>
+      e
+        ? {
+            id: e.id,
+            status: e.status,
+            label: ENROLMENT_STATUS_LABELS[e.status],
+            position: e.status === "waitlisted" ? waitlistPosition(db, e) : null,
+            ...cancelState(e, run, deadline, !!draw, now),
+          }
+        : null;
+    const self = db.select({ birthYear: users.birthYear }).from(users).where(eq(users.id, actor.id)).get();
+    people.push({
+      memberId: null,
+      label: `本人（${actor.name}）`,
+      enrolment: toPanel(mine.find((e) => e.familyMemberId == null)),
+      ageProblem: ageRefusal(run, self?.birthYear ?? null, "您", now)?.message ?? null,
+    });
+    const members = db
+      .select()
+      .from(familyMembers)
+      .where(and(eq(familyMembers.ownerUserId, actor.id), isNull(familyMembers.removedAt)))
+      .orderBy(asc(familyMembers.id))
+      .all();
+    for (const m of members) {
+      people.push({
+        memberId: m.id,
+        label: `${m.relation}（${m.name}）`,
+        enrolment: toPanel(mine.find((e) => e.familyMemberId === m.id)),
+        ageProblem: ageRefusal(run, m.birthYear, `${m.relation}${m.name}`, now)?.message ?? null,
+      });
+    }
+  }
+  const priorityEnd = priorityWindowEnd(run);
+  return {
+    runId: run.id,
+    title: ctx.title,
+    mode: run.enrolMode,
+    status: run.status,
+    capacity: run.capacity,
+    counts,
+    seatsLeft: Math.max(0, run.capacity - counts.confirmed),
+    opensAt: run.enrolOpensAt,
+    closeAt,
+    cancelDeadline: deadline,
+    ageRule: run.minAge != null || run.maxAge != null ? ageRuleLabel(run.minAge, run.maxAge) : null,
+    residentsFirstUntil: priorityEnd != null && now < priorityEnd ? priorityEnd : null,
+    residentsFirst: run.residentsFirst,
+    refusal,
+    signedIn: !!actor,
+    people,
+    lottery:
+      run.enrolMode === "lottery"
+        ? {
+            drawn: draw
+              ? {
+                  seed: draw.seed,
+                  drawnAt: draw.drawnAt,
+                  applicants: draw.applicantIds.length,
+                  winners: draw.winners,
+                  matches: verifyLottery(db, run.id)?.matches ?? false,
+                }
+              : null,
+          }
+        : null,
+    canManage: !!actor && canManageAcademy(actor, run.academyId),
+    rosterHref: academy ? `/manage/${academy.slug}/runs/${run.id}/roster` : null,
+  };
+}
+export type EnrolPanelData = NonNullable<ReturnType<typeof getEnrolPanel>>;
+
+export type MyClass = {
+  enrollmentId: number;
+  runId: number;
+  memberId: number | null;
+  title: string;
+  academyName: string;
+  who: string;
+  status: EnrolmentStatus;
+  statusLabel: string;
+  position: number | null;
+  runStatus: string;
+  nextSessionAt: number | null;
+  firstSessionAt: number | null;
+  cancelDeadline: number | null;
+  canCancel: boolean;
+  cancelNote: string | null;
+  endedAt: number | null;
+  endReason: string;
+};
+
+/** 我的课程: my and my family's enrolments — current ones first (by next session), then history. */
+export function listMyClasses(db: DB, actor: Actor, now = Date.now(), opts: { historyLimit?: number } = {}) {
+  const pendingRuns = db
+    .selectDistinct({ runId: enrollments.runId })
+    .from(enrollments)
+    .where(and(eq(enrollments.userId, actor.id), eq(enrollments.status, "lottery_pending")))
+    .all()
+    .map((r) => r.runId);
+  drawDueLotteries(db, pendingRuns, now);
+
+  const nextSession = db
+    .select({ runId: classSessions.runId, at: min(classSessions.startsAt).as("next_at") })
+    .from(classSessions)
+    .where(and(eq(classSessions.status, "scheduled"), gt(classSessions.endsAt, now)))
+    .groupBy(classSessions.runId)
+    .as("next_session");
+  const firstSession = db
+    .select({ runId: classSessions.runId, at: min(classSessions.startsAt).as("first_at") })
+    .from(classSessions)
+    .where(eq(classSessions.status, "scheduled"))
+    .groupBy(classSessions.runId)
+    .as("first_session");
+  const rows = db
+    .select({
+      e: enrollments,
+      run: classRuns,
+      title: courseVersions.title,
+      academyName: academies.name,
+      memberName: familyMembers.name,
+      memberRelation: familyMembers.relation,
+      nextAt: nextSession.at,
+      firstAt: firstSession.at,
+    })
+    .from(enrollments)
+    .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
+    .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
+    .innerJoin(academies, eq(academies.id, classRuns.academyId))
+    .leftJoin(familyMembers, eq(familyMembers.id, enrollments.familyMemberId))
+    .leftJoin(nextSession, eq(nextSession.runId, enrollments.runId))
+    .leftJoin(firstSession, eq(firstSession.runId, enrollments.runId))
+    .where(eq(enrollments.userId, actor.id))
+    .orderBy(desc(enrollments.id))
+    .all();
+  const drawn = new Set(
+    rows.length
+      ? db.all<{ run_id: number }>(sql`SELECT run_id FROM lottery_draws WHERE run_id IN (${sql.join([...new Set(rows.map((r) => r.run.id))].map((id) => sql`${id}`), sql`, `)})`).map((r) => r.run_id)
+      : [],
+  );
+  const items: MyClass[] = rows.map((r) => {
+    const e = r.e;
+    const deadline = effectiveCancelDeadline(r.run, r.firstAt ?? null);
+    const active = e.status === "confirmed" || e.status === "waitlisted" || e.status === "lottery_pending";
+    const c = active ? cancelState(e, r.run, deadline, drawn.has(r.run.id), now) : { canCancel: false, cancelNote: null };
+    return {
+      enrollmentId: e.id,
+      runId: r.run.id,
+      memberId: e.familyMemberId,
+      title: r.title,
+      academyName: r.academyName,
+      who: e.familyMemberId != null ? `${r.memberRelation}（${r.memberName}）` : "本人",
+      status: e.status,
+      statusLabel: ENROLMENT_STATUS_LABELS[e.status],
+      position: e.status === "waitlisted" ? waitlistPosition(db, e) : null,
+      runStatus: r.run.status,
+      nextSessionAt: r.nextAt ?? null,
+      firstSessionAt: r.firstAt ?? null,
+      cancelDeadline: deadline,
+      ...c,
+      endedAt: e.cancelledAt,
+      endReason: e.endReason,
+    };
+  });
+  const isCurrent = (i: MyClass) =>
+    (i.status === "confirmed" || i.status === "waitlisted" || i.status === "lottery_pending") &&
+    i.runStatus !== "finished" &&
+    (i.runStatus === "cancelled" ? false : true);
+  const current = items
+    .filter(isCurrent)
+    .sort((a, b) => (a.nextSessionAt ?? Number.MAX_SAFE_INTEGER) - (b.nextSessionAt ?? Number.MAX_SAFE_INTEGER) || a.enrollmentId - b.enrollmentId);
+  const history = items.filter((i) => !isCurrent(i)).slice(0, opts.historyLimit ?? 30);
+  return {
+    confirmed: current.filter((i) => i.status === "confirmed"),
+    waitlisted: current.filter((i) => i.status === "waitlisted"),
+    pending: current.filter((i) => i.status === "lottery_pending"),
+    history,
+  };
+}
