@@ -28,6 +28,8 @@ export default function HqLayout() {
           <>
             <NavLink to="/hq/categories">分类</NavLink>
             <NavLink to="/hq/users">用户与角色</NavLink>
+            <NavLink to="/hq/resources">资源库</NavLink>
+            <NavLink to="/hq/teachers">师资库</NavLink>
             <NavLink to="/hq/audit">审计日志</NavLink>
           </>
         ) : null}
