@@ -52,10 +52,9 @@ describe("calendar feed", () => {
     const start = Date.UTC(2026, 11, 1, 6, 30); // 14:30 in Xiamen
     const ics = buildCalendar(
       [
-        { sessionId: 7, title: "闽南语入门", startsAt: start, endsAt: start + 90 * 60_000, location: "湖里某社区书院 多功能厅", description: "第 1 次课", url: "http://example.test/classes/3", cancelled: false, sequence: 1 },
-        { sessionId: 8, title: "闽南语入门", startsAt: start + 7 * 86_400_000, endsAt: start + 7 * 86_400_000 + 90 * 60_000, location: "湖里", description: "", url: "http://example.test/classes/3", cancelled: true, sequence: 2 },
+        { uid: "session-7@example.test", title: "闽南语入门", startsAt: start, endsAt: start + 90 * 60_000, location: "湖里某社区书院 多功能厅", description: "第 1 次课", url: "http://example.test/classes/3", cancelled: false, sequence: 1 },
+        { uid: "session-8@example.test", title: "闽南语入门", startsAt: start + 7 * 86_400_000, endsAt: start + 7 * 86_400_000 + 90 * 60_000, location: "湖里", description: "", url: "http://example.test/classes/3", cancelled: true, sequence: 2 },
       ],
-      "example.test",
     );
     expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
     expect(ics).toContain("X-WR-CALNAME:我的社区书院课程");
@@ -69,7 +68,7 @@ describe("calendar feed", () => {
   });
 
   it("is a valid empty calendar without sessions", () => {
-    const ics = buildCalendar([], "example.test");
+    const ics = buildCalendar([]);
     expect(ics).toContain("BEGIN:VCALENDAR");
     expect(ics).not.toContain("VEVENT");
   });

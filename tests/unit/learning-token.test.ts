@@ -1,5 +1,8 @@
 import {
   CHECKIN_SLOT_MS,
+  PASS_TTL_MS,
+  signCheckinPass,
+  verifyCheckinCode,
   checkinWindowProblem,
   nextRotation,
   signCheckinToken,
@@ -43,6 +46,23 @@ describe("check-in token rotation", () => {
     for (const bad of ["", "abc", "42", "42.1.", "0.1.AAAAAAAAAAAAAAAAAAAAAA", "42.x.AAAAAAAAAAAAAAAAAAAAAA", "42.1.AAAA/AAAAAAAAAAAAAAAAA", "42.1.AAAAAAAAAAAAAAAAAAAAAA.extra"]) {
       expect(verifyCheckinToken(SECRET, bad, T0)).toEqual({ ok: false, reason: "malformed" });
     }
+  });
+});
+
+describe("scan pass (after a valid scan, time to log in)", () => {
+  it("lasts ten minutes and cannot be stretched or moved to another session", () => {
+    const pass = signCheckinPass(SECRET, 42, T0);
+    expect(verifyCheckinCode(SECRET, pass, T0 + PASS_TTL_MS)).toMatchObject({ ok: true, sessionId: 42 });
+    expect(verifyCheckinCode(SECRET, pass, T0 + PASS_TTL_MS + 1)).toEqual({ ok: false, reason: "expired", sessionId: 42 });
+    const [, , exp, mac] = pass.split(".");
+    expect(verifyCheckinCode(SECRET, `p.42.${Number(exp) + 3_600_000}.${mac}`, T0)).toEqual({ ok: false, reason: "forged" });
+    expect(verifyCheckinCode(SECRET, `p.43.${exp}.${mac}`, T0)).toEqual({ ok: false, reason: "forged" });
+    expect(verifyCheckinCode(SECRET, "p.42.1.x", T0)).toEqual({ ok: false, reason: "malformed" });
+  });
+  it("routes rotating tokens through the 30-second check", () => {
+    const token = signCheckinToken(SECRET, 42, T0);
+    expect(verifyCheckinCode(SECRET, token, T0).ok).toBe(true);
+    expect(verifyCheckinCode(SECRET, token, T0 + 2 * CHECKIN_SLOT_MS).ok).toBe(false);
   });
 });
 

@@ -6,7 +6,8 @@
 import { createEvents, type EventAttributes } from "ics";
 
 export type FeedEvent = {
-  sessionId: number;
+  /** Stable per session (and learner), so a moved session updates instead of duplicating. */
+  uid: string;
   title: string;
   startsAt: number;
   endsAt: number;
@@ -20,9 +21,9 @@ export type FeedEvent = {
 
 export const FEED_NAME = "我的社区书院课程";
 
-export function buildCalendar(events: FeedEvent[], host: string): string {
+export function buildCalendar(events: FeedEvent[]): string {
   const attrs: EventAttributes[] = events.map((e) => ({
-    uid: `session-${e.sessionId}@${host}`,
+    uid: e.uid,
     title: e.cancelled ? `【已取消】${e.title}` : e.title,
     start: e.startsAt,
     startInputType: "utc",

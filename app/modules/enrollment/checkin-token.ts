@@ -49,6 +49,44 @@ export function verifyCheckinToken(secret: string, token: string, now: number): 
   return { ok: true, sessionId, slot };
 }
 
+/**
+ * A scan pass: what a valid scan turns into, so the person has time to log in and tick family
+ * members without the 30-second code running out under them. It names the session, expires
+ * after `PASS_TTL_MS` and is only ever minted from a valid rotating token:
+ * `p.<sessionId>.<expiresAt>.<mac>`.
+ */
+export const PASS_TTL_MS = 10 * 60_000;
+
+function passMac(secret: string, sessionId: number, expiresAt: number) {
+  return createHmac("sha256", secret).update(`checkin-pass:${sessionId}:${expiresAt}`).digest().subarray(0, 16).toString("base64url");
+}
+
+export function signCheckinPass(secret: string, sessionId: number, now: number) {
+  const expiresAt = now + PASS_TTL_MS;
+  return `p.${sessionId}.${expiresAt}.${passMac(secret, sessionId, expiresAt)}`;
+}
+
+const PASS_RE = /^p\.([1-9]\d{0,9})\.(\d{13})\.([A-Za-z0-9_-]{22})$/;
+
+export function isPass(token: string) {
+  return token.startsWith("p.");
+}
+
+/** Verifies a rotating token or a scan pass. */
+export function verifyCheckinCode(secret: string, token: string, now: number): TokenCheck {
+  if (!isPass(token)) return verifyCheckinToken(secret, token, now);
+  const m = PASS_RE.exec(token);
+  if (!m) return { ok: false, reason: "malformed" };
+  const sessionId = Number(m[1]);
+  const expiresAt = Number(m[2]);
+  const given = Buffer.from(m[3]!, "base64url");
+  const expected = Buffer.from(passMac(secret, sessionId, expiresAt), "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "forged" };
+  if (expiresAt - now > PASS_TTL_MS) return { ok: false, reason: "forged" };
+  if (now > expiresAt) return { ok: false, reason: "expired", sessionId };
+  return { ok: true, sessionId, slot: slotOf(now) };
+}
+
 export type SessionWindow = { startsAt: number; endsAt: number; status: string };
 export type WindowProblem = "cancelled" | "not_open" | "closed";
 

@@ -134,3 +134,17 @@ export function restrictionFrom(noShowTimes: number[], policy: LearningPolicy, n
   }
   return found;
 }
+
+export const LEARNER_STATUS_LABELS: Record<string, string> = {
+  confirmed: "已报名",
+  waitlisted: "候补中",
+  lottery_pending: "待抽签",
+  cancelled: "已取消",
+  removed: "已移出",
+};
+
+export const ATTENDANCE_METHOD_LABELS: Record<string, string> = {
+  qr: "扫码签到",
+  roster: "教师点名",
+  manager: "管理员点名",
+};

@@ -1,0 +1,350 @@
+/**
+ * Attendance (出勤) and no-shows. Teachers and managers tick the roster of a session; the run's
+ * grid shows every learner against every session; no-shows feed the policy that enrolment applies
+ * (`noShowRestriction`).
+ *
+ * Definitions used everywhere:
+ * - a session is *held* when it is not cancelled, its run is not cancelled and it has ended;
+ * - a held session is *recorded* when attendance was taken for it (any attendance row);
+ * - a learner *held a seat* for a session when their enrolment was confirmed before it started
+ *   and was still confirmed when it ended (cancelling in time is not a no-show);
+ * - a *no-show* is a recorded held session for which a learner held a seat and was not present.
+ */
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Conn, DB } from "@db/client";
+import { attendance, classRuns, classSessions, courseVersions, enrollments } from "@db/schema";
+import { writeAudit } from "~/modules/auth/audit.server";
+import { canViewAcademy, type Actor } from "~/modules/auth/permissions";
+import { formatDate } from "~/utils/dates";
+import { UserError } from "~/utils/errors";
+import { forbidden } from "~/utils/http";
+import { checkinOpensAt } from "./checkin-token";
+import { policyFromEnv, restrictionFrom, type LearningPolicy } from "./learning";
+import { learnersOfRun, requireRunReader, requireSessionStaff, type Learner } from "./staff.server";
+
+/** Seat start: confirmed (or promoted) time. */
+const seatFrom = sql`coalesce(${enrollments.confirmedAt}, ${enrollments.promotedAt})`;
+
+/** SQL: the enrolment held a seat for the session (confirmed before it started, not ended before it ended). */
+export const heldSeatSql = sql`(${seatFrom} IS NOT NULL AND ${seatFrom} <= ${classSessions.startsAt} AND (${enrollments.status} = 'confirmed' OR (${enrollments.status} IN ('cancelled', 'removed') AND coalesce(${enrollments.cancelledAt}, ${enrollments.updatedAt}) >= ${classSessions.endsAt})))`;
+const recordedSql = sql`EXISTS (SELECT 1 FROM ${attendance} a WHERE a.session_id = ${classSessions.id})`;
+const presentSql = sql`EXISTS (SELECT 1 FROM ${attendance} p WHERE p.session_id = ${classSessions.id} AND p.enrollment_id = ${enrollments.id} AND p.present = 1)`;
+
+/** Times (session ends) of a person's no-shows since `since`. The person is the account holder
+ * themself, or one of their family members. */
+export function noShowTimes(conn: Conn, person: { userId: number; familyMemberId?: number | null }, since: number, now: number) {
+  return conn
+    .select({ at: classSessions.endsAt })
+    .from(enrollments)
+    .innerJoin(classSessions, eq(classSessions.runId, enrollments.runId))
+    .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
+    .where(
+      and(
+        eq(enrollments.userId, person.userId),
+        person.familyMemberId ? eq(enrollments.familyMemberId, person.familyMemberId) : sql`${enrollments.familyMemberId} IS NULL`,
+        sql`${classRuns.status} <> 'cancelled'`,
+        eq(classSessions.status, "scheduled"),
+        sql`${classSessions.endsAt} <= ${now} AND ${classSessions.endsAt} >= ${since}`,
+        heldSeatSql,
+        recordedSql,
+        sql`NOT ${presentSql}`,
+      ),
+    )
+    .orderBy(asc(classSessions.endsAt))
+    .all()
+    .map((r) => r.at);
+}
+
+export type NoShowRestriction = { until: number; count: number; message: string };
+
+/**
+ * The no-show policy as enrolment applies it: null, or until when the person may only join
+ * waitlists, how many no-shows caused it and a Chinese explanation. Without `familyMemberId` the
+ * account holder's own enrolments count; with it, that family member's.
+ */
+export function noShowRestriction(
+  conn: Conn,
+  userId: number,
+  now = Date.now(),
+  familyMemberId: number | null = null,
+  policy: LearningPolicy = policyFromEnv(),
+  who?: string,
+): NoShowRestriction | null {
+  if (policy.noShowLimit <= 0) return null;
+  const DAY = 86_400_000;
+  const since = now - (policy.noShowWindowDays + policy.noShowPenaltyDays) * DAY;
+  const r = restrictionFrom(noShowTimes(conn, { userId, familyMemberId }, since, now), policy, now);
+  if (!r) return null;
+  const subject = who ?? (familyMemberId ? "这位家人" : "您");
+  return {
+    until: r.until,
+    count: r.count,
+    message: `${subject}在 ${policy.noShowWindowDays} 天内有 ${r.count} 次报名后既没有到课、也没有提前取消（最近一次是 ${formatDate(r.last)}）。按照书院的缺课规则，${formatDate(r.until)} 之前${subject === "您" ? "您" : subject}报名只能进入候补名单，有人取消时按顺序递补。以后不能来上课时，请在课前取消报名，把座位让给其他居民。`,
+  };
+}
+
+// ---- Taking attendance for one session -------------------------------------------------------
+
+export type MarkRow = {
+  enrollmentId: number;
+  name: string;
+  relation: string | null;
+  ownerName: string | null;
+  walkin: boolean;
+  status: string;
+  present: boolean | null;
+  method: string | null;
+  markedAt: number | null;
+};
+
+/** Learners to tick for a session: those with a seat now, plus anyone already marked. */
+function markRows(conn: Conn, sessionId: number, runId: number): MarkRow[] {
+  const marks = new Map(
+    conn.select().from(attendance).where(eq(attendance.sessionId, sessionId)).all().map((m) => [m.enrollmentId, m]),
+  );
+  return learnersOfRun(conn, runId)
+    .filter((l) => l.status === "confirmed" || marks.has(l.enrollmentId))
+    .map((l) => {
+      const m = marks.get(l.enrollmentId);
+      return {
+        enrollmentId: l.enrollmentId,
+        name: l.name,
+        relation: l.familyMemberId ? l.relation : null,
+        ownerName: l.ownerName,
+        walkin: l.walkin,
+        status: l.status,
+        present: m ? m.present : null,
+        method: m?.method ?? null,
+        markedAt: m?.markedAt ?? null,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
+}
+
+/** When the roster of a session may be ticked: from when check-in opens, for sessions not cancelled. */
+function markingProblem(s: { startsAt: number; status: string }, now: number) {
+  if (s.status === "cancelled") return "这次课已取消，不需要点名。";
+  if (now < checkinOpensAt(s)) return "还没到上课时间：上课前 30 分钟起可以点名。";
+  return null;
+}
+
+export function sessionAttendance(db: DB, actor: Actor, sessionId: number, now = Date.now(), academyId?: number) {
+  const { session, role } = requireSessionStaff(db, actor, sessionId, academyId);
+  const rows = markRows(db, session.sessionId, session.runId);
+  return {
+    session,
+    role,
+    rows,
+    present: rows.filter((r) => r.present).length,
+    problem: markingProblem(session, now),
+  };
+}
+
+/**
+ * Saves the ticked roster of a session: the ticked learners are present, everyone else on the
+ * list is marked absent (so the session counts as recorded). Check-ins by QR stay as they are
+ * unless unticked. Audited as one entry.
+ */
+export function saveSessionAttendance(
+  db: DB,
+  actor: Actor,
+  sessionId: number,
+  presentIds: number[],
+  ip: string | null = null,
+  now = Date.now(),
+  academyId?: number,
+) {
+  return db.transaction(
+    (tx) => {
+      const { session, role } = requireSessionStaff(tx, actor, sessionId, academyId);
+      const problem = markingProblem(session, now);
+      if (problem) throw new UserError(problem);
+      const rows = markRows(tx, session.sessionId, session.runId);
+      const known = new Set(rows.map((r) => r.enrollmentId));
+      const ticked = new Set(presentIds);
+      for (const id of ticked) if (!known.has(id)) throw new UserError("名单已经变化，请刷新页面后重新点名。");
+      const method = role === "teacher" ? "roster" : "manager";
+      let changed = 0;
+      for (const r of rows) {
+        const want = ticked.has(r.enrollmentId);
+        if (r.present === want) continue;
+        changed++;
+        tx.insert(attendance)
+          .values({ sessionId: session.sessionId, enrollmentId: r.enrollmentId, present: want, method, markedBy: actor.id, markedAt: now })
+          .onConflictDoUpdate({
+            target: [attendance.sessionId, attendance.enrollmentId],
+            set: { present: want, method, markedBy: actor.id, markedAt: now },
+          })
+          .run();
+      }
+      const present = rows.filter((r) => ticked.has(r.enrollmentId)).length;
+      if (changed > 0) {
+        writeAudit(tx, actor.id, ip, {
+          action: "attendance.mark",
+          targetType: "class_session",
+          targetId: session.sessionId,
+          summary: `点名「${session.title}」${formatDate(session.startsAt)}：出勤 ${present} / ${rows.length} 人（改动 ${changed} 人）`,
+          detail: { present: [...ticked], changed },
+        });
+      }
+      return { present, total: rows.length, changed };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+// ---- A run's attendance grid ---------------------------------------------------------------
+
+export type GridSession = { id: number; startsAt: number; endsAt: number; status: string; held: boolean; recorded: boolean; present: number };
+export type GridLearner = Learner & {
+  marks: Record<number, "present" | "absent" | "noshow" | null>;
+  attended: number;
+  /** Recorded held sessions that count for this learner (they held a seat or were present). */
+  counted: number;
+  noShows: number;
+  /** attended / recorded sessions with a seat, null when there are none. */
+  rate: number | null;
+  position: number | null;
+};
+
+/** Everything the run's attendance page and its exports show. */
+export function runAttendance(db: DB, actor: Actor, runId: number, now = Date.now(), academyId?: number) {
+  const { run, role } = requireRunReader(db, actor, runId, academyId);
+  const sessions = db
+    .select({ id: classSessions.id, startsAt: classSessions.startsAt, endsAt: classSessions.endsAt, status: classSessions.status })
+    .from(classSessions)
+    .where(eq(classSessions.runId, run.runId))
+    .orderBy(asc(classSessions.startsAt))
+    .all();
+  const marks = db
+    .select({ sessionId: attendance.sessionId, enrollmentId: attendance.enrollmentId, present: attendance.present })
+    .from(attendance)
+    .innerJoin(classSessions, eq(classSessions.id, attendance.sessionId))
+    .where(eq(classSessions.runId, run.runId))
+    .all();
+  const markOf = new Map(marks.map((m) => [`${m.sessionId}:${m.enrollmentId}`, m.present]));
+  const recordedSessions = new Set(marks.map((m) => m.sessionId));
+  const runCancelled = run.runStatus === "cancelled";
+  const grid: GridSession[] = sessions.map((s) => ({
+    ...s,
+    held: !runCancelled && s.status !== "cancelled" && s.endsAt <= now,
+    recorded: recordedSessions.has(s.id),
+    present: marks.filter((m) => m.sessionId === s.id && m.present).length,
+  }));
+  const learners = learnersOfRun(db, run.runId);
+  let position = 0;
+  const withMarks: GridLearner[] = learners
+    .slice()
+    .sort((a, b) => (a.queueKey ?? 0) - (b.queueKey ?? 0) || a.enrollmentId - b.enrollmentId)
+    .map((l) => {
+      const seatFromAt = l.confirmedAt ?? l.promotedAt;
+      const seatUntil = l.status === "confirmed" ? Infinity : l.status === "cancelled" || l.status === "removed" ? (l.cancelledAt ?? 0) : -Infinity;
+      const cells: GridLearner["marks"] = {};
+      let attended = 0;
+      let noShows = 0;
+      let counted = 0;
+      for (const s of grid) {
+        const mark = markOf.get(`${s.id}:${l.enrollmentId}`);
+        const seat = seatFromAt != null && seatFromAt <= s.startsAt && seatUntil >= s.endsAt;
+        if (mark === true) {
+          cells[s.id] = "present";
+          attended++;
+          if (s.held && s.recorded) counted++;
+        } else if (s.held && s.recorded && seat) {
+          cells[s.id] = "noshow";
+          noShows++;
+          counted++;
+        } else if (mark === false) cells[s.id] = "absent";
+        else cells[s.id] = null;
+      }
+      const attendedCounted = grid.filter((s) => s.held && s.recorded && cells[s.id] === "present").length;
+      if (l.status === "waitlisted") position++;
+      return { ...l, marks: cells, attended, counted, noShows, rate: counted ? attendedCounted / counted : null, position: l.status === "waitlisted" ? position : null };
+    });
+  const byName = (a: GridLearner, b: GridLearner) => a.name.localeCompare(b.name, "zh-CN");
+  const confirmed = withMarks.filter((l) => l.status === "confirmed").sort(byName);
+  const recordedHeld = grid.filter((s) => s.held && s.recorded);
+  const seatSessions = withMarks.reduce((n, l) => n + l.counted, 0);
+  const totalNoShows = withMarks.reduce((n, l) => n + l.noShows, 0);
+  return {
+    run,
+    role,
+    sessions: grid,
+    confirmed,
+    waitlisted: withMarks.filter((l) => l.status === "waitlisted"),
+    pending: withMarks.filter((l) => l.status === "lottery_pending"),
+    ended: withMarks.filter((l) => l.status === "cancelled" || l.status === "removed"),
+    summary: {
+      held: grid.filter((s) => s.held).length,
+      recorded: recordedHeld.length,
+      planned: grid.filter((s) => s.status !== "cancelled").length,
+      noShows: totalNoShows,
+      noShowRate: seatSessions ? totalNoShows / seatSessions : null,
+      attendanceRate: seatSessions ? (seatSessions - totalNoShows) / seatSessions : null,
+    },
+  };
+}
+
+// ---- The academy's no-show overview --------------------------------------------------------
+
+export const OVERVIEW_PAGE_SIZE = 20;
+
+/** Per run of an academy (runs with at least one held session, latest first): confirmed learners,
+ * held and recorded sessions, attendance and no-show rates. For managers, the district and HQ. */
+export function academyAttendanceOverview(db: DB, actor: Actor, academy: { id: number; districtId: number }, opts: { page?: number } = {}, now = Date.now()) {
+  if (!canViewAcademy(actor, academy)) forbidden("您没有权限查看这所书院的出勤统计。");
+  const page = Math.max(1, opts.page ?? 1);
+  const base = and(eq(classRuns.academyId, academy.id), sql`${classRuns.status} <> 'cancelled'`, sql`EXISTS (SELECT 1 FROM ${classSessions} hs WHERE hs.run_id = ${classRuns.id} AND hs.status = 'scheduled' AND hs.ends_at <= ${now})`);
+  const total = db.select({ n: sql<number>`count(*)` }).from(classRuns).where(base).get()!.n;
+  const lastHeld = sql<number>`(SELECT max(hs.ends_at) FROM ${classSessions} hs WHERE hs.run_id = ${classRuns.id} AND hs.status = 'scheduled' AND hs.ends_at <= ${now})`;
+  const runs = db
+    .select({ runId: classRuns.id, title: courseVersions.title, status: classRuns.status, lastHeld })
+    .from(classRuns)
+    .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
+    .where(base)
+    .orderBy(desc(lastHeld), desc(classRuns.id))
+    .limit(OVERVIEW_PAGE_SIZE)
+    .offset((page - 1) * OVERVIEW_PAGE_SIZE)
+    .all();
+  const ids = runs.map((r) => r.runId);
+  const stats = new Map<number, { seatSessions: number; present: number; noShows: number; held: number; recorded: number; confirmed: number }>();
+  for (const id of ids) stats.set(id, { seatSessions: 0, present: 0, noShows: 0, held: 0, recorded: 0, confirmed: 0 });
+  if (ids.length) {
+    // Seat-sessions of recorded held sessions, with whether the learner was present.
+    const rows = db
+      .select({
+        runId: enrollments.runId,
+        seatSessions: sql<number>`count(*)`,
+        present: sql<number>`sum(CASE WHEN ${presentSql} THEN 1 ELSE 0 END)`,
+      })
+      .from(enrollments)
+      .innerJoin(classSessions, eq(classSessions.runId, enrollments.runId))
+      .where(and(inArray(enrollments.runId, ids), eq(classSessions.status, "scheduled"), sql`${classSessions.endsAt} <= ${now}`, heldSeatSql, recordedSql))
+      .groupBy(enrollments.runId)
+      .all();
+    for (const r of rows) Object.assign(stats.get(r.runId)!, { seatSessions: r.seatSessions, present: r.present ?? 0, noShows: r.seatSessions - (r.present ?? 0) });
+    const sess = db
+      .select({ runId: classSessions.runId, held: sql<number>`count(*)`, recorded: sql<number>`sum(CASE WHEN ${recordedSql} THEN 1 ELSE 0 END)` })
+      .from(classSessions)
+      .where(and(inArray(classSessions.runId, ids), eq(classSessions.status, "scheduled"), sql`${classSessions.endsAt} <= ${now}`))
+      .groupBy(classSessions.runId)
+      .all();
+    for (const r of sess) Object.assign(stats.get(r.runId)!, { held: r.held, recorded: r.recorded ?? 0 });
+    const conf = db
+      .select({ runId: enrollments.runId, n: sql<number>`count(*)` })
+      .from(enrollments)
+      .where(and(inArray(enrollments.runId, ids), eq(enrollments.status, "confirmed")))
+      .groupBy(enrollments.runId)
+      .all();
+    for (const r of conf) stats.get(r.runId)!.confirmed = r.n;
+  }
+  return {
+    rows: runs.map((r) => {
+      const s = stats.get(r.runId)!;
+      return { ...r, ...s, attendanceRate: s.seatSessions ? s.present / s.seatSessions : null, noShowRate: s.seatSessions ? s.noShows / s.seatSessions : null };
+    }),
+    page,
+    pages: Math.max(1, Math.ceil(total / OVERVIEW_PAGE_SIZE)),
+    total,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * A run's roster with attendance as CSV (UTF-8 with BOM) or XLSX: every learner (confirmed,
+ * waitlisted, cancelled), one column per session, attendance totals. Teachers get masked phones.
+ */
+import type { DB } from "@db/client";
+import type { Actor } from "~/modules/auth/permissions";
+import { formatDateTime } from "~/utils/dates";
+import { localParts } from "~/modules/scheduling/time";
+import { runAttendance } from "./attendance.server";
+import { contentDisposition, toCsv, toXlsx, type Sheet } from "./export";
+import { LEARNER_STATUS_LABELS, percent } from "./learning";
+import { maskPhone } from "./staff.server";
+
+type Data = ReturnType<typeof runAttendance>;
+
+const MARK_LABELS = { present: "出勤", absent: "缺席", noshow: "缺课" } as const;
+
+export function sessionLabel(startsAt: number) {
+  const p = localParts(startsAt);
+  return `${Number(p.date.slice(5, 7))}/${Number(p.date.slice(8, 10))} ${p.time}`;
+}
+
+export function rosterSheet(data: Data): Sheet {
+  const teacherView = data.role === "teacher";
+  const headers = ["序号", "姓名", "关系 / 报名人", "电话", "状态", "候补位次", "报名时间", ...data.sessions.map((s) => `${sessionLabel(s.startsAt)}${s.status === "cancelled" ? "（已取消）" : ""}`), "出勤次数", "出勤率", "缺课（未请假）"];
+  const all = [...data.confirmed, ...data.waitlisted, ...data.pending, ...data.ended];
+  const rows = all.map((l, i) => [
+    i + 1,
+    l.name,
+    l.walkin ? "现场报名" : l.familyMemberId ? `${l.relation ?? ""}（${l.ownerName ?? ""} 代报）` : "本人",
+    teacherView ? maskPhone(l.phone) : (l.phone ?? ""),
+    LEARNER_STATUS_LABELS[l.status] ?? l.status,
+    l.position,
+    formatDateTime(l.createdAt),
+    ...data.sessions.map((s) => {
+      const m = l.marks[s.id];
+      return m ? MARK_LABELS[m] : "";
+    }),
+    l.attended,
+    l.rate == null ? "" : percent(l.rate),
+    l.noShows,
+  ]);
+  return { name: "花名册与出勤", headers, rows };
+}
+
+export async function exportRunRoster(db: DB, actor: Actor, runId: number, format: "csv" | "xlsx", now = Date.now(), academyId?: number) {
+  const data = runAttendance(db, actor, runId, now, academyId);
+  const sheet = rosterSheet(data);
+  const base = `${data.run.title}-花名册-${data.run.runId}`;
+  if (format === "csv") {
+    return {
+      body: toCsv(sheet),
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": contentDisposition(`${base}.csv`, `roster-${data.run.runId}.csv`),
+        "Cache-Control": "no-store",
+      },
+    };
+  }
+  const body = await toXlsx([sheet]);
+  return {
+    body,
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": contentDisposition(`${base}.xlsx`, `roster-${data.run.runId}.xlsx`),
+      "Cache-Control": "no-store",
+    },
+  };
+}
