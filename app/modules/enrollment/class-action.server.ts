@@ -1,0 +1,46 @@
+/**
+ * The enrol / cancel form posts of /classes/:id (the interface others script against):
+ * `intent=enroll` (optional `memberId`) and `intent=cancel` (optional `memberId`). The outcome is
+ * carried by the redirect target's query so it works without JavaScript and is easy to script:
+ *   ?result=confirmed | waitlisted&position=N | lottery_pending | cancelled[&promoted=1] | refused&reason=<code>
+ * (plus `member=<id>` when acting for a family member).
+ */
+import { redirect } from "@remix-run/node";
+import { getDb } from "@db/client";
+import { requireActor } from "~/modules/auth/request.server";
+import { z } from "~/utils/zod";
+import { cancelEnrollment, enroll, isEnrolRefusal } from "./enroll.server";
+
+export const ENROL_INTENTS = ["enroll", "cancel"] as const;
+
+const schema = z.object({
+  intent: z.enum(ENROL_INTENTS),
+  memberId: z.preprocess((v) => (v === "" || v == null ? undefined : v), z.coerce.number().int().positive().optional()),
+});
+
+export function isEnrolIntent(formData: FormData) {
+  const intent = formData.get("intent");
+  return intent === "enroll" || intent === "cancel";
+}
+
+/** Handles an enrol/cancel post for run `runId`; returns the redirect (never throws a refusal). */
+export async function handleEnrolPost(request: Request, runId: number, formData: FormData) {
+  const actor = requireActor(request);
+  const parsed = schema.safeParse(Object.fromEntries(formData));
+  const base = `/classes/${runId}`;
+  if (!parsed.success) return redirect(`${base}?result=refused&reason=not_your_member`);
+  const { intent, memberId } = parsed.data;
+  const member = memberId ? `&member=${memberId}` : "";
+  try {
+    if (intent === "enroll") {
+      const out = await enroll(getDb(), actor, { runId, memberId });
+      const position = out.position != null ? `&position=${out.position}` : "";
+      return redirect(`${base}?result=${out.status}${position}${member}#enrol`);
+    }
+    const out = cancelEnrollment(getDb(), actor, { runId, memberId });
+    return redirect(`${base}?result=cancelled${out.promoted ? "&promoted=1" : ""}${member}#enrol`);
+  } catch (e) {
+    if (isEnrolRefusal(e)) return redirect(`${base}?result=refused&reason=${e.code}${member}#enrol`);
+    throw e;
+  }
+}
