@@ -4,8 +4,10 @@ import { importOrgContent } from "~/modules/org/import.server";
 import { seedDemoAcademies } from "~/modules/org/demo.server";
 import { countUsers, seedDemoAccounts } from "~/modules/auth/demo.server";
 import { importCatalogContent, importSummary } from "~/modules/catalog/import.server";
+import { seedDemoTeachers } from "~/modules/catalog/teachers-demo.server";
 import { importHolidays } from "~/modules/scheduling/calendar.server";
 import { seedDemoSchedule } from "~/modules/scheduling/demo.server";
+import { seedDemoEnrolments } from "~/modules/enrollment/demo.server";
 
 /**
  * Content files are imported on every start (idempotently). Demo data (academies, accounts,
@@ -24,9 +26,15 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     log.push(`演示书院：新增 ${a.created} 所`);
     const u = await seedDemoAccounts(db);
     log.push(`演示账号：新增 ${u.created} 个`);
+    // The teacher pool needs the demo accounts and the imported library; scheduling below uses it.
+    const t = await seedDemoTeachers(db);
+    log.push(t.skipped ? `演示师资：${t.skipped}` : `演示师资：新增 ${t.created} 位教师`);
     // Keep this step last in the demo block: it schedules with the rooms, library and teacher pool seeded above.
     const s = seedDemoSchedule(db);
     log.push(s.skipped ? `演示排课：教室 ${s.rooms} 间，${s.skipped}，未排课` : `演示排课：教室 ${s.rooms} 间，开课 ${s.runs} 个班、${s.sessions} 次课，点单 ${s.orders} 个`);
+    // Enrolments go into the runs scheduled just above.
+    const e = await seedDemoEnrolments(db);
+    log.push(e.skipped ? `演示报名：${e.skipped}，跳过` : `演示报名：居民 ${e.residents} 人，报名 ${e.enrolments} 条，满员班 ${e.fullRuns} 个`);
   }
   return log;
 }
