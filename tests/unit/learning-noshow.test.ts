@@ -97,3 +97,18 @@ describe("no-show rates for the manager", () => {
     expect(() => academyAttendanceOverview(db, w.otherManager, w.academy, {}, NOW)).toThrow();
   });
 });
+
+describe("enrolment applies the policy", () => {
+  it("a restricted person is put on the waitlist although seats are free; others still get a seat", async () => {
+    const { enroll } = await import("~/modules/enrollment/enroll.server");
+    const { waitlistOnlyRestriction } = await import("~/modules/enrollment/policy.server");
+    for (const d of [60, 30, 5]) enrol(db, heldSession(d).run.id, { userId: w.resident.id });
+    expect(waitlistOnlyRestriction(db, { userId: w.resident.id, familyMemberId: null }, NOW)?.reason).toMatch(/只能进入候补名单/);
+    const { run } = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, starts: [NOW + 7 * DAY], capacity: 10 });
+    expect((await enroll(db, w.resident, { runId: run.id }, NOW)).status).toBe("waitlisted");
+    expect((await enroll(db, w.neighbour, { runId: run.id }, NOW)).status).toBe("confirmed");
+    // After the penalty, the same person gets a seat again.
+    const later = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, starts: [NOW + 40 * DAY], capacity: 10 });
+    expect((await enroll(db, w.resident, { runId: later.run.id }, NOW + 26 * DAY)).status).toBe("confirmed");
+  });
+});

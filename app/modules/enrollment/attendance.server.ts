@@ -79,7 +79,7 @@ export function noShowRestriction(
   return {
     until: r.until,
     count: r.count,
-    message: `${subject}在 ${policy.noShowWindowDays} 天内有 ${r.count} 次报名后既没有到课、也没有提前取消（最近一次是 ${formatDate(r.last)}）。按照书院的缺课规则，${formatDate(r.until)} 之前${subject === "您" ? "您" : subject}报名只能进入候补名单，有人取消时按顺序递补。以后不能来上课时，请在课前取消报名，把座位让给其他居民。`,
+    message: `${subject}在 ${policy.noShowWindowDays} 天内有 ${r.count} 次报名后既没有到课、也没有提前取消（最近一次是 ${formatDate(r.last)}）。按照书院的缺课规则，${formatDate(r.until)} 之前${subject}报名只能进入候补名单，不能直接占座，候补递补时也会先让给其他居民。以后不能来上课时，请在课前取消报名，把座位让给其他居民。`,
   };
 }
 
