@@ -5,7 +5,6 @@ import { seedDemoAcademies } from "~/modules/org/demo.server";
 import { countUsers, seedDemoAccounts } from "~/modules/auth/demo.server";
 import { importCatalogContent, importSummary } from "~/modules/catalog/import.server";
 import { seedDemoTeachers } from "~/modules/catalog/teachers-demo.server";
-import { seedDemoTeachers } from "~/modules/catalog/teachers-demo.server";
 import { importHolidays } from "~/modules/scheduling/calendar.server";
 import { seedDemoSchedule } from "~/modules/scheduling/demo.server";
 import { seedDemoEnrolments } from "~/modules/enrollment/demo.server";
@@ -27,9 +26,6 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     log.push(`演示书院：新增 ${a.created} 所`);
     const u = await seedDemoAccounts(db);
     log.push(`演示账号：新增 ${u.created} 个`);
-    // The teacher pool needs the demo accounts and the imported library; scheduling below uses it.
-    const t = await seedDemoTeachers(db);
-    log.push(t.skipped ? `演示师资：${t.skipped}` : `演示师资：新增 ${t.created} 位教师`);
     // The teacher pool needs the demo accounts and the imported library; scheduling below uses it.
     const t = await seedDemoTeachers(db);
     log.push(t.skipped ? `演示师资：${t.skipped}` : `演示师资：新增 ${t.created} 位教师`);
