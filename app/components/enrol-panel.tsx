@@ -31,7 +31,8 @@ function Outcome({ panel }: { panel: EnrolPanelData }) {
     const position = person?.enrolment?.position ?? (Number(params.get("position")) || null);
     return (
       <div className="notice warn enrol-outcome" role="status" data-testid="enrol-outcome" data-result="waitlisted">
-        <strong>名额已满，已加入候补。</strong>
+        <strong>{params.get("restricted") ? "已加入候补。" : "名额已满，已加入候补。"}</strong>
+        {params.get("restricted") && person?.restriction ? `${person.restriction} ` : null}
         {who}排在候补第 <span data-testid="waitlist-position">{position ?? "?"}</span> 位。有人取消时会按顺序自动递补，并在“消息”里通知您。
       </div>
     );
@@ -108,6 +109,7 @@ function PersonRow({ panel, p, busy }: { panel: EnrolPanelData; p: Person; busy:
         <p className="hint">{p.ageProblem}</p>
       ) : (
         <Form method="post">
+          {p.restriction ? <p className="hint">{p.restriction}</p> : null}
           <input type="hidden" name="intent" value="enroll" />
           {p.memberId != null ? <input type="hidden" name="memberId" value={p.memberId} /> : null}
           <button type="submit" disabled={busy}>

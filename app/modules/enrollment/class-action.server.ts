@@ -35,7 +35,8 @@ export async function handleEnrolPost(request: Request, runId: number, formData:
     if (intent === "enroll") {
       const out = await enroll(getDb(), actor, { runId, memberId });
       const position = out.position != null ? `&position=${out.position}` : "";
-      return redirect(`${base}?result=${out.status}${position}${member}#enrol`);
+      const restricted = out.restricted ? "&restricted=1" : "";
+      return redirect(`${base}?result=${out.status}${position}${restricted}${member}#enrol`);
     }
     const out = cancelEnrollment(getDb(), actor, { runId, memberId });
     return redirect(`${base}?result=cancelled${out.promoted ? "&promoted=1" : ""}${member}#enrol`);

@@ -33,9 +33,9 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
     .where(inArray(classRuns.status, ["open", "full", "closed"]))
     .orderBy(asc(classRuns.id))
     .all();
-  if (runs.length === 0) return { skipped: "还没有开课", residents: 0, enrolments: 0 };
+  if (runs.length === 0) return { skipped: "还没有开课", residents: 0, enrolments: 0, fullRuns: 0 };
   if (db.select({ id: enrollments.id }).from(enrollments).limit(1).get()) {
-    return { skipped: "已有报名", residents: 0, enrolments: 0 };
+    return { skipped: "已有报名", residents: 0, enrolments: 0, fullRuns: 0 };
   }
   const rand = demoRandom(6006);
   const home = demoAcademy(db);

@@ -137,6 +137,8 @@ export type EnrolOutcome = {
   position: number | null;
   who: string;
   title: string;
+  /** Why the person was put on the waitlist although seats were free (no-show policy). */
+  restricted: string | null;
 };
 
 function isUniqueViolation(e: unknown) {
@@ -220,6 +222,7 @@ export async function enroll(
           position: placed.status === "waitlisted" ? waitlistPosition(tx, row) : null,
           who: person.who === "您" ? person.name : person.who,
           title: ctx.title,
+          restricted: restricted && placed.status === "waitlisted" ? restricted.reason : null,
         };
       },
       { behavior: "immediate" },

@@ -6,6 +6,7 @@ import type { DB } from "@db/client";
 import { academies, classRuns, classSessions, courseVersions, enrollments, familyMembers, users } from "@db/schema";
 import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
 import { drawDueLotteries, maybeDrawLottery, verifyLottery } from "./lottery.server";
+import { waitlistOnlyRestriction } from "./policy.server";
 import {
   ageRefusal,
   ageRuleLabel,
@@ -54,6 +55,8 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
     label: string;
     enrolment: PanelEnrolment | null;
     ageProblem: string | null;
+    /** The no-show policy's explanation when the person may only join waitlists. */
+    restriction: string | null;
   }[] = [];
   if (actor) {
     const mine = db
@@ -77,6 +80,7 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
       label: `本人（${actor.name}）`,
       enrolment: toPanel(mine.find((e) => e.familyMemberId == null)),
       ageProblem: ageRefusal(run, self?.birthYear ?? null, "您", now)?.message ?? null,
+      restriction: waitlistOnlyRestriction(db, { userId: actor.id, familyMemberId: null }, now)?.reason ?? null,
     });
     const members = db
       .select()
@@ -90,6 +94,7 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
         label: `${m.relation}（${m.name}）`,
         enrolment: toPanel(mine.find((e) => e.familyMemberId === m.id)),
         ageProblem: ageRefusal(run, m.birthYear, `${m.relation}${m.name}`, now)?.message ?? null,
+        restriction: waitlistOnlyRestriction(db, { userId: actor.id, familyMemberId: m.id }, now)?.reason ?? null,
       });
     }
   }
