@@ -112,7 +112,8 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
           .returning()
           .get();
         const openHome = homeRuns.filter((r) => r.status === "open");
-        const fullHome = homeRuns.find((r) => r.status === "full");
+        // A class the demo manager can see is full, with the mother first on its waitlist.
+        const fullHome = homeRuns.find((r) => r.status === "full") ?? openHome[2];
         const at = now - 3 * 86_400_000;
         if (openHome[0]) put(openHome[0], { userId: demo.id, status: "confirmed" }, `u${demo.id}`, at);
         if (openHome[1]) put(openHome[1], { userId: demo.id, familyMemberId: mother.id, status: "confirmed" }, `m${mother.id}`, at);

@@ -1,0 +1,170 @@
+/**
+ * The built app under test: build it (under /tmp/build.lock) when build/ is missing or older than
+ * the sources, start `remix-serve build/server/index.js` on a free port against a given SQLite
+ * file in its own process group, and kill that group at the end (remix-serve exits slowly on
+ * SIGTERM). Also: a fresh database with one open run and N users with sessions made directly.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { migrateDatabase, openDatabase } from "@db/client";
+import { users } from "@db/schema";
+import { createSession, generateSessionToken } from "~/modules/auth/session.server";
+import { createOpenRun } from "./enrollment";
+import { schedulingWorld } from "./scheduling";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const serverBuild = path.join(root, "build/server/index.js");
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIsStale() {
+  if (!fs.existsSync(serverBuild)) return true;
+  return fs.statSync(serverBuild).mtimeMs < newestMtime(path.join(root, "app"));
+}
+
+/** Builds the app unless build/ is fresh; the lock keeps parallel builds from colliding. */
+export function ensureBuild() {
+  if (!buildIsStale()) return false;
+  execFileSync("flock", ["/tmp/build.lock", "sh", "-c", `[ -f build/server/index.js ] && [ -z "$(find app -newer build/server/index.js -print -quit)" ] || npx remix build`], {
+    cwd: root,
+    stdio: "pipe",
+    timeout: 300_000,
+  });
+  return true;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export type BuiltServer = { url: string; port: number; child: ChildProcess; stop: () => Promise<void>; output: () => string };
+
+/** Starts remix-serve on a free port; resolves once /healthz (or /) answers. */
+export async function startBuiltServer(opts: { dbFile: string; env?: Record<string, string> }): Promise<BuiltServer> {
+  const port = await freePort();
+  const bin = path.join(root, "node_modules/@remix-run/serve/dist/cli.js");
+  const child = spawn(process.execPath, [bin, serverBuild], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_PATH: opts.dbFile,
+      COOKIE_SECURE: "0",
+      ...opts.env,
+    },
+  });
+  let out = "";
+  child.stdout?.on("data", (d) => (out += String(d)));
+  child.stderr?.on("data", (d) => (out += String(d)));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode != null || child.signalCode != null) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode != null) throw new Error(`remix-serve exited early:\n${out}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status < 500) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`remix-serve did not start within 60 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, port, child, stop, output: () => out };
+}
+
+/**
+ * A fresh migrated database in a temp dir with one open first-come run of `capacity` seats and
+ * `userCount` users, each with a session made directly in the database (no logins, no argon2).
+ */
+export async function prepareEnrolDb(opts: { capacity: number; userCount: number }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "academy-race-"));
+  const file = path.join(dir, "race.sqlite");
+  const db = openDatabase(file);
+  migrateDatabase(db);
+  const w = await schedulingWorld(db);
+  const run = createOpenRun(db, w, { capacity: opts.capacity, status: "open" });
+  const tokens: string[] = [];
+  const userIds: number[] = [];
+  const now = Date.now();
+  db.transaction(
+    (tx) => {
+      for (let i = 0; i < opts.userCount; i++) {
+        const u = tx
+          .insert(users)
+          .values({ phone: `135${String(i).padStart(8, "0")}`, name: `并发用户${i + 1}`, passwordHash: "not-a-login", createdAt: now })
+          .returning({ id: users.id })
+          .get();
+        const token = generateSessionToken();
+        createSession(tx, token, u.id, now);
+        tokens.push(token);
+        userIds.push(u.id);
+      }
+    },
+    { behavior: "immediate" },
+  );
+  db.$client.close();
+  return {
+    file,
+    runId: run.id,
+    tokens,
+    userIds,
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** One no-JavaScript form post of `intent=enroll` as a signed-in person; the redirect is not followed. */
+export async function postEnroll(url: string, runId: number, token: string, extra: Record<string, string> = {}) {
+  const started = performance.now();
+  const res = await fetch(`${url}/classes/${runId}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Cookie: `session=${token}`,
+      Origin: url,
+    },
+    body: new URLSearchParams({ intent: "enroll", ...extra }).toString(),
+  });
+  const body = res.status >= 300 && res.status < 400 ? "" : await res.text();
+  return { status: res.status, location: res.headers.get("location") ?? "", body, ms: performance.now() - started };
+}
+
+/** The outcome a redirect location carries: confirmed, waitlisted (with position) or refused. */
+export function outcomeOf(location: string) {
+  const q = new URL(location, "http://x").searchParams;
+  return { result: q.get("result"), position: q.get("position") ? Number(q.get("position")) : null, reason: q.get("reason") };
+}
