@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { countAcademiesByDistrict, listDistricts } from "~/modules/org/org.server";
+import { listCategories } from "~/modules/catalog/categories.server";
+import { textColorOn } from "~/modules/catalog/colors";
 
 export const meta: MetaFunction = () => [{ title: "厦门社区书院 · 家门口的学习平台" }];
 
@@ -9,11 +11,12 @@ export async function loader(_: LoaderFunctionArgs) {
   const db = getDb();
   const counts = new Map(countAcademiesByDistrict(db).map((c) => [c.districtId, c.n]));
   const districts = listDistricts(db).map((d) => ({ code: d.code, name: d.name, academies: counts.get(d.id) ?? 0 }));
-  return { districts, total: districts.reduce((s, d) => s + d.academies, 0) };
+  const categories = listCategories(db).map((c) => ({ slug: c.slug, name: c.name, color: c.color }));
+  return { districts, categories, total: districts.reduce((s, d) => s + d.academies, 0) };
 }
 
 export default function Home() {
-  const { districts, total } = useLoaderData<typeof loader>();
+  const { districts, categories, total } = useLoaderData<typeof loader>();
   return (
     <>
       <section className="hero">
@@ -32,11 +35,11 @@ export default function Home() {
         </div>
       </section>
       <div className="container">
-        <h2>六大类课程</h2>
+        <h2>课程分类</h2>
         <ul className="chips" data-testid="home-categories">
-          {HOME_CATEGORIES.map((c) => (
+          {categories.map((c) => (
             <li key={c.slug}>
-              <Link className="category-chip" style={{ background: c.color }} to={`/courses?category=${c.slug}`}>
+              <Link className="category-chip" style={{ background: c.color, color: textColorOn(c.color) }} to={`/courses?category=${c.slug}`}>
                 {c.name}
               </Link>
             </li>
@@ -62,13 +65,3 @@ export default function Home() {
     </>
   );
 }
-
-// Until the catalog module lists categories from the database.
-const HOME_CATEGORIES = [
-  { slug: "red-heritage", name: "红色传承", color: "#B91C1C" },
-  { slug: "green-eco", name: "绿色环保", color: "#15803D" },
-  { slug: "virtue", name: "品德修养", color: "#1D4ED8" },
-  { slug: "minnan-culture", name: "闽南文化", color: "#9A3412" },
-  { slug: "healthy-living", name: "健康生活", color: "#0F766E" },
-  { slug: "law-safety", name: "法治与安全", color: "#6D28D9" },
-];

@@ -15,7 +15,9 @@ import { isHq, managedAcademyIds, staffDistrictIds, type Actor } from "~/modules
 import { UserError } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
 import {
+  authorableLevels,
   canAuthorCourse,
+  canAuthorSomeCourse,
   canPublishCourses,
   courseFieldsSchema,
   codeField,
@@ -32,6 +34,8 @@ import { diffVersionTexts, versionText } from "./diff";
 import { parseInput } from "./input";
 import { docToText, renderDocHtml, validateDoc } from "./richtext.server";
 import { emptyDoc, isEmptyDoc, type RichDoc } from "./richtext";
+import { listCourseResources, listImageResources } from "./resources.server";
+import { listTeachersForCourse } from "./teachers.server";
 import { bumpCatalogGeneration, indexCourse } from "./search.server";
 
 export type Course = typeof courses.$inferSelect;
@@ -644,6 +648,13 @@ export function getCourseForEditor(db: DB, actor: Actor, courseId: number) {
   return {
     course: { ...c, ownerName: ownerName(db, c), levelLabel: SOURCE_LEVEL_LABELS[c.sourceLevel] },
     version: base,
+    categories: db
+      .select({ id: categories.id, name: categories.name })
+      .from(categories)
+      .where(or(isNull(categories.retiredAt), eq(categories.id, c.categoryId)))
+      .orderBy(asc(categories.sortOrder), asc(categories.id))
+      .all(),
+    images: listImageResources(db),
     /** True when saving will start a new draft version (the editor was opened on a published one). */
     startsNewDraft: !working,
     inReview: working?.status === "review",
@@ -651,6 +662,20 @@ export function getCourseForEditor(db: DB, actor: Actor, courseId: number) {
     revision: working ? String(working.updatedAt) : "",
     codeLocked: everPublished,
   };
+}
+
+/** Any version, drafts included, for the people who may author the course (preview before review). */
+export function getVersionForAuthors(db: DB, actor: Actor, courseId: number, versionNo: number) {
+  const c = getCourse(db, courseId);
+  if (!c) return null;
+  requireAuthor(actor, c);
+  const v = db
+    .select()
+    .from(courseVersions)
+    .where(and(eq(courseVersions.courseId, courseId), eq(courseVersions.versionNo, versionNo)))
+    .get();
+  if (!v) return null;
+  return { ...publicVersionView(db, c, v), statusLabel: STATUS_LABELS[v.status], courseId: c.id };
 }
 
 /** A text diff between two versions of one course (by version number). */
@@ -720,6 +745,13 @@ export function getPublicCourse(db: DB, code: string) {
   return { ...publicVersionView(db, c, v), history: publicVersionList(db, c.id) };
 }
 
+/** The public course page: the course, the resources this visitor may open, and the pool teachers who teach it. */
+export function getPublicCoursePage(db: DB, actor: Actor | null, code: string) {
+  const c = getPublicCourse(db, code);
+  if (!c) return null;
+  return { ...c, resources: listCourseResources(db, c.course.id, { actor }), teachers: listTeachersForCourse(db, c.course.id) };
+}
+
 /** An earlier (or current) published version, readable for ever: runs pin the version they ordered. */
 export function getPublicCourseVersion(db: DB, code: string, versionNo: number) {
   const c = getCourseByCode(db, code.toUpperCase());
@@ -746,3 +778,60 @@ export function findLiveCourses(db: DB, q: string, limit = 20) {
     .all();
 }
 
+
+/** /hq/courses: the table plus the lists its filters offer. */
+export function getEditorsTablePage(db: DB, actor: Actor, f: EditorFilters) {
+  if (!canAuthorSomeCourse(actor)) forbidden();
+  return {
+    ...listCoursesForEditors(db, actor, f),
+    categories: db
+      .select({ id: categories.id, name: categories.name, retiredAt: categories.retiredAt })
+      .from(categories)
+      .orderBy(asc(categories.sortOrder), asc(categories.id))
+      .all(),
+    levels: authorableLevels(actor),
+  };
+}
+
+/** What the new-course form offers this person: categories, levels, and the districts/academies they may own courses for. */
+export function getNewCourseOptions(db: DB, actor: Actor) {
+  const levels = authorableLevels(actor);
+  if (!levels.length) forbidden("您没有编写课程的权限。");
+  const hq = isHq(actor);
+  const ds = staffDistrictIds(actor);
+  const as = managedAcademyIds(actor);
+  return {
+    levels,
+    categories: db
+      .select({ id: categories.id, name: categories.name })
+      .from(categories)
+      .where(isNull(categories.retiredAt))
+      .orderBy(asc(categories.sortOrder), asc(categories.id))
+      .all(),
+    districts: db
+      .select({ id: districts.id, name: districts.name })
+      .from(districts)
+      .where(hq ? undefined : inArray(districts.id, ds.length ? ds : [-1]))
+      .orderBy(asc(districts.sortOrder))
+      .all(),
+    academies: db
+      .select({ id: academies.id, name: academies.name, districtName: districts.name })
+      .from(academies)
+      .innerJoin(districts, eq(districts.id, academies.districtId))
+      .where(hq ? undefined : inArray(academies.id, as.length ? as : [-1]))
+      .orderBy(asc(districts.sortOrder), asc(academies.name))
+      .all(),
+    suggestedCode: suggestCode(db),
+  };
+}
+
+/** The next free code in the HQ pattern for a prefix, e.g. HS-0012 (a hint, not a reservation). */
+export function suggestCode(db: DB, prefix = "KC") {
+  const rows = db
+    .select({ code: courses.code })
+    .from(courses)
+    .where(sql`${courses.code} like ${`${prefix}-%`}`)
+    .all();
+  const max = rows.reduce((m, r) => Math.max(m, Number(r.code.split("-")[1]) || 0), 0);
+  return `${prefix}-${String(max + 1).padStart(4, "0")}`;
+}

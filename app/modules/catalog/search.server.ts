@@ -204,3 +204,14 @@ export function searchLibrary(db: DB, filters: LibraryFilters): LibraryResult {
 export function audienceList(key: string) {
   return key.split("|").filter(Boolean);
 }
+
+/** Everything /courses shows: the active categories for the filters and one page of results. */
+export function getLibraryPage(db: DB, filters: LibraryFilters) {
+  const cats = db
+    .select({ slug: categories.slug, name: categories.name, color: categories.color })
+    .from(categories)
+    .where(isNull(categories.retiredAt))
+    .orderBy(asc(categories.sortOrder), asc(categories.id))
+    .all();
+  return { categories: cats, ...searchLibrary(db, filters) };
+}
