@@ -6,8 +6,20 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { getDb } from "@db/client";
 import { Field, FormErrors } from "~/components/forms";
 import { requireActor } from "~/modules/auth/request.server";
-import { addMemberSchema, editMemberSchema, myBirthYearSchema, RELATIONS, removeMemberSchema } from "~/modules/enrollment/family";
-import { addFamilyMember, listFamily, removeFamilyMember, setMyBirthYear, updateFamilyMember } from "~/modules/enrollment/family.server";
+import {
+  addMemberSchema,
+  editMemberSchema,
+  myBirthYearSchema,
+  RELATIONS,
+  removeMemberSchema,
+} from "~/modules/enrollment/family";
+import {
+  addFamilyMember,
+  listFamily,
+  removeFamilyMember,
+  setMyBirthYear,
+  updateFamilyMember,
+} from "~/modules/enrollment/family.server";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { safeRedirectPath } from "~/utils/http";
@@ -32,9 +44,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const actor = requireActor(request);
   const formData = await readForm(request);
   const intent = formData.get("intent");
-  const formKey = intent === "edit" || intent === "remove" ? `member-${formData.get("memberId")}` : String(intent ?? "add");
+  const formKey =
+    intent === "edit" || intent === "remove"
+      ? `member-${formData.get("memberId")}`
+      : String(intent ?? "add");
   const submission = parseWithZod(formData, { schema: schemaFor(intent) });
-  if (submission.status !== "success") return data<Reply>({ formKey, result: submission.reply() }, { status: 400 });
+  if (submission.status !== "success")
+    return data<Reply>({ formKey, result: submission.reply() }, { status: 400 });
   const db = getDb();
   const back = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "");
   const keep = back ? `&redirectTo=${encodeURIComponent(back)}` : "";
@@ -65,7 +81,7 @@ export async function action({ request }: ActionFunctionArgs) {
           formErrors: e.field ? undefined : [e.message],
         }),
       },
-      { status: 400 },
+      { status: 400 }
     );
   }
 }
@@ -76,12 +92,24 @@ const DONE: Record<string, string> = {
   me: "出生年份已保存。",
 };
 
-function RelationField({ meta, defaultValue }: { meta: ReturnType<typeof useMemberForm>[1]["relation"]; defaultValue?: string }) {
+function RelationField({
+  meta,
+  defaultValue,
+}: {
+  meta: ReturnType<typeof useMemberForm>[1]["relation"];
+  defaultValue?: string;
+}) {
   const listId = `${meta.id}-list`;
   return (
     <div className={`field${meta.errors?.length ? " has-error" : ""}`}>
       <label htmlFor={meta.id}>与您的关系</label>
-      <input {...getInputProps(meta, { type: "text" })} key={meta.key} list={listId} defaultValue={(meta.initialValue as string | undefined) ?? defaultValue} placeholder="例如 母亲" />
+      <input
+        {...getInputProps(meta, { type: "text" })}
+        key={meta.key}
+        list={listId}
+        defaultValue={(meta.initialValue as string | undefined) ?? defaultValue}
+        placeholder="例如 母亲"
+      />
       <datalist id={listId}>
         {RELATIONS.map((r) => (
           <option key={r} value={r} />
@@ -96,7 +124,12 @@ function RelationField({ meta, defaultValue }: { meta: ReturnType<typeof useMemb
   );
 }
 
-function useMemberForm(id: string, lastResult: SubmissionResult<string[]> | undefined, schema: typeof addMemberSchema | typeof editMemberSchema, defaultValue?: Record<string, string>) {
+function useMemberForm(
+  id: string,
+  lastResult: SubmissionResult<string[]> | undefined,
+  schema: typeof addMemberSchema | typeof editMemberSchema,
+  defaultValue?: Record<string, string>
+) {
   return useForm({
     id,
     lastResult,
@@ -129,32 +162,43 @@ function MemberCard({ m, reply }: { m: Member; reply?: Reply }) {
         {m.activeEnrolments ? ` · 报着 ${m.activeEnrolments} 个班` : ""}
       </p>
       <FormErrors errors={form.errors} id={form.errorId} />
-      <details open={!!lastResult}>
-        <summary className="button secondary">修改</summary>
-        <Form method="post" {...getFormProps(form)} className="form">
-          <input type="hidden" name="intent" value="edit" />
-          <input type="hidden" name="memberId" value={m.id} />
-          <Field label="姓名" meta={fields.name} autoComplete="off" />
-          <RelationField meta={fields.relation} />
-          <Field label="出生年份" meta={fields.birthYear} type="number" inputMode="numeric" hint="例如 1950；按年份判断能否报名有年龄要求的班" />
-          <Field label="手机号码（可不填）" meta={fields.phone} type="tel" autoComplete="off" />
-          <button type="submit">保存</button>
-        </Form>
-      </details>
-      <details>
-        <summary className="button secondary">移除</summary>
-        <Form method="post" className="confirm-box">
-          <p>
-            确定从家庭成员中移除{m.relation}{m.name}吗？
-            {m.activeEnrolments ? "她/他还有报名的班，需要先在“我的课程”里取消。" : "以前的报名记录会保留。"}
-          </p>
-          <input type="hidden" name="intent" value="remove" />
-          <input type="hidden" name="memberId" value={m.id} />
-          <button type="submit" className="danger">
-            确认移除
-          </button>
-        </Form>
-      </details>
+      <div className="member-actions">
+        <details open={!!lastResult}>
+          <summary className="button secondary">修改</summary>
+          <Form method="post" {...getFormProps(form)} className="form">
+            <input type="hidden" name="intent" value="edit" />
+            <input type="hidden" name="memberId" value={m.id} />
+            <Field label="姓名" meta={fields.name} autoComplete="off" />
+            <RelationField meta={fields.relation} />
+            <Field
+              label="出生年份"
+              meta={fields.birthYear}
+              type="number"
+              inputMode="numeric"
+              hint="例如 1950；按年份判断能否报名有年龄要求的班"
+            />
+            <Field label="手机号码（可不填）" meta={fields.phone} type="tel" autoComplete="off" />
+            <button type="submit">保存</button>
+          </Form>
+        </details>
+        <details>
+          <summary className="button secondary">移除</summary>
+          <Form method="post" className="confirm-box">
+            <p>
+              确定从家庭成员中移除{m.relation}
+              {m.name}吗？
+              {m.activeEnrolments
+                ? "她/他还有报名的班，需要先在“我的课程”里取消。"
+                : "以前的报名记录会保留。"}
+            </p>
+            <input type="hidden" name="intent" value="remove" />
+            <input type="hidden" name="memberId" value={m.id} />
+            <button type="submit" className="danger">
+              确认移除
+            </button>
+          </Form>
+        </details>
+      </div>
     </li>
   );
 }
@@ -165,7 +209,11 @@ export default function FamilyPage() {
   const [params] = useSearchParams();
   const back = params.get("redirectTo");
   const done = params.get("done");
-  const [addForm, addFields] = useMemberForm("add", reply?.formKey === "add" ? reply.result : undefined, addMemberSchema);
+  const [addForm, addFields] = useMemberForm(
+    "add",
+    reply?.formKey === "add" ? reply.result : undefined,
+    addMemberSchema
+  );
   const [meForm, meFields] = useForm<{ intent: string; birthYear: string }>({
     id: "me",
     lastResult: reply?.formKey === "me" ? reply.result : undefined,
@@ -211,7 +259,13 @@ export default function FamilyPage() {
         <input type="hidden" name="intent" value="add" />
         <Field label="姓名" meta={addFields.name} autoComplete="off" />
         <RelationField meta={addFields.relation} />
-        <Field label="出生年份" meta={addFields.birthYear} type="number" inputMode="numeric" hint="例如 1950；有年龄要求的班按年份判断" />
+        <Field
+          label="出生年份"
+          meta={addFields.birthYear}
+          type="number"
+          inputMode="numeric"
+          hint="例如 1950；有年龄要求的班按年份判断"
+        />
         <Field label="手机号码（可不填）" meta={addFields.phone} type="tel" autoComplete="off" />
         <button type="submit">添加</button>
       </Form>
@@ -220,7 +274,13 @@ export default function FamilyPage() {
       <Form method="post" {...getFormProps(meForm)} className="form">
         <FormErrors errors={meForm.errors} id={meForm.errorId} />
         <input type="hidden" name="intent" value="me" />
-        <Field label={`${me.name}的出生年份`} meta={meFields.birthYear} type="number" inputMode="numeric" hint="报名有年龄要求的班时需要" />
+        <Field
+          label={`${me.name}的出生年份`}
+          meta={meFields.birthYear}
+          type="number"
+          inputMode="numeric"
+          hint="报名有年龄要求的班时需要"
+        />
         <button type="submit" className="secondary">
           保存
         </button>

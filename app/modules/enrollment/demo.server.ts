@@ -4,9 +4,9 @@
  * lottery runs collect applications. The demo resident 13900000006 gets a family member (母亲) and a
  * couple of enrolments. Idempotent: nothing happens when any enrolment exists or there are no runs.
  */
-import { and, asc, eq, inArray, like, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, like, min, sql } from "drizzle-orm";
 import type { DB, Tx } from "@db/client";
-import { classRuns, enrollments, familyMembers, users } from "@db/schema";
+import { classRuns, classSessions, enrollments, familyMembers, users } from "@db/schema";
 import { demoAcademy, DEMO_PASSWORD } from "~/modules/auth/demo.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { demoRandom } from "~/modules/org/demo.server";
@@ -111,9 +111,20 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
           .values({ ownerUserId: demo.id, name: "王秀英", relation: "母亲", birthYear: 1950, createdAt: now, updatedAt: now })
           .returning()
           .get();
-        const openHome = homeRuns.filter((r) => r.status === "open");
+        // Classes that have not started yet, so the demo resident can still cancel them.
+        const firstAt = new Map(
+          tx
+            .select({ runId: classSessions.runId, at: min(classSessions.startsAt) })
+            .from(classSessions)
+            .where(eq(classSessions.status, "scheduled"))
+            .groupBy(classSessions.runId)
+            .all()
+            .map((r) => [r.runId, r.at ?? 0]),
+        );
+        const upcoming = (r: (typeof runs)[number]) => (firstAt.get(r.id) ?? 0) > now + 86_400_000;
+        const openHome = [...homeRuns.filter((r) => r.status === "open" && upcoming(r)), ...homeRuns.filter((r) => r.status === "open" && !upcoming(r))];
         // A class the demo manager can see is full, with the mother first on its waitlist.
-        const fullHome = homeRuns.find((r) => r.status === "full") ?? openHome[2];
+        const fullHome = homeRuns.find((r) => r.status === "full" && upcoming(r)) ?? openHome[2];
         const at = now - 3 * 86_400_000;
         if (openHome[0]) put(openHome[0], { userId: demo.id, status: "confirmed" }, `u${demo.id}`, at);
         if (openHome[1]) put(openHome[1], { userId: demo.id, familyMemberId: mother.id, status: "confirmed" }, `m${mother.id}`, at);
