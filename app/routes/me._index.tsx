@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireActor } from "~/modules/auth/request.server";
-import { ROLE_LABELS } from "~/modules/auth/permissions";
+import { hasRole, ROLE_LABELS } from "~/modules/auth/permissions";
 
 export const meta: MetaFunction = () => [{ title: "我的 · 厦门社区书院" }];
 
@@ -11,6 +11,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     name: actor.name,
     phone: actor.phone,
     roles: [...new Set(actor.roles.map((r) => ROLE_LABELS[r.role]))],
+    teacher: hasRole(actor, "teacher"),
   };
 }
 
@@ -35,6 +36,11 @@ export default function MePage() {
         <Link className="button secondary" to="/me/password">
           修改密码
         </Link>
+        {me.teacher ? (
+          <Link className="button secondary" to="/me/teacher">
+            教师简介
+          </Link>
+        ) : null}
       </p>
     </div>
   );

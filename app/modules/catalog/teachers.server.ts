@@ -30,6 +30,7 @@ import { isPublicImage } from "./resources.server";
 import {
   canManageTeachers,
   ownBioSchema,
+  parseCourseCodes,
   TEACHER_KIND_LABELS,
   teacherCreateSchema,
   teacherUpdateSchema,
@@ -59,8 +60,9 @@ type Links = { categoryIds: number[]; districtIds: number[]; courseIds: number[]
 /** Checks that every id/code names something that exists; returns course ids for the codes. */
 function resolveLinks(
   db: Conn,
-  input: { categoryIds: number[]; districtIds: number[]; courseCodes: string[]; photoResourceId?: number },
+  input: { categoryIds: number[]; districtIds: number[]; courseCodes?: string; photoResourceId?: number },
 ): Links {
+  const codes = parseCourseCodes(input.courseCodes);
   if (input.categoryIds.length) {
     const found = db.select({ id: categories.id }).from(categories).where(inArray(categories.id, input.categoryIds)).all();
     if (found.length !== input.categoryIds.length) throw new UserError("请选择存在的分类。", "categoryIds");
@@ -68,14 +70,14 @@ function resolveLinks(
   const found = db.select({ id: districts.id }).from(districts).where(inArray(districts.id, input.districtIds)).all();
   if (found.length !== input.districtIds.length) throw new UserError("请选择存在的区。", "districtIds");
   let courseIds: number[] = [];
-  if (input.courseCodes.length) {
+  if (codes.length) {
     const rows = db
       .select({ id: courses.id, code: courses.code })
       .from(courses)
-      .where(inArray(courses.code, input.courseCodes))
+      .where(inArray(courses.code, codes))
       .all();
     const known = new Set(rows.map((r) => r.code));
-    const missing = input.courseCodes.filter((c) => !known.has(c));
+    const missing = codes.filter((c) => !known.has(c));
     if (missing.length) throw new UserError(`没有这些编号的课程：${missing.join("、")}。`, "courseCodes");
     courseIds = rows.map((r) => r.id);
   }

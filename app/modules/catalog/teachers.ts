@@ -28,12 +28,20 @@ const bio = z
   .optional()
   .transform((s) => s ?? "");
 
+/** A checkbox group: nothing checked → [], one checked → [value], several → [values]. */
+const asArray = (v: unknown) => (v == null || v === "" ? [] : Array.isArray(v) ? v : [v]);
+
 const ids = (message: string) =>
-  z
-    .array(z.coerce.number({ error: message }).int({ error: message }).positive({ error: message }), { error: message })
-    .max(50, { error: message })
-    .optional()
-    .transform((a) => [...new Set(a ?? [])]);
+  z.preprocess(
+    asArray,
+    z
+      .array(
+        z.coerce.number({ error: message }).int({ error: message }).positive({ error: message }),
+        { error: message }
+      )
+      .max(50, { error: message })
+      .transform((a) => [...new Set(a)])
+  );
 
 /** "LS-0001, ls-0002\nMN-0003" → ["LS-0001", "LS-0002", "MN-0003"]. */
 export function parseCourseCodes(raw: string | undefined): string[] {
@@ -42,20 +50,20 @@ export function parseCourseCodes(raw: string | undefined): string[] {
       (raw ?? "")
         .split(/[\s,，、;；]+/)
         .map((s) => s.trim().toUpperCase())
-        .filter(Boolean),
+        .filter(Boolean)
     ),
   ];
 }
 
+/** Course codes as typed (a string, so forms keep it as typed); the module splits it. */
 const courseCodes = z
   .string()
   .max(3000, { error: "课程编号太多了，请分批填写。" })
   .optional()
-  .transform((s) => parseCourseCodes(s))
-  .refine((codes) => codes.every((c) => /^[A-Z]{2,4}-\d{3,5}$/.test(c)), {
+  .refine((s) => parseCourseCodes(s).every((c) => /^[A-Z]{2,4}-\d{3,5}$/.test(c)), {
     error: "课程编号格式不正确，例如 LS-0001；多个编号用逗号或换行分开。",
   })
-  .refine((codes) => codes.length <= 200, { error: "一位教师最多登记 200 门课程。" });
+  .refine((s) => parseCourseCodes(s).length <= 200, { error: "一位教师最多登记 200 门课程。" });
 
 export const teacherProfileFields = {
   displayName: z
@@ -78,7 +86,9 @@ export const teacherProfileFields = {
     .optional()
     .or(z.literal("").transform(() => undefined)),
   categoryIds: ids("请选择存在的分类。"),
-  districtIds: ids("请选择存在的区。").refine((a) => a.length > 0, { error: "请至少选择一个愿意前往授课的区。" }),
+  districtIds: ids("请选择存在的区。").refine((a) => a.length > 0, {
+    error: "请至少选择一个愿意前往授课的区。",
+  }),
   courseCodes,
 };
 
