@@ -137,37 +137,19 @@ export function EnrolPanel({ panel }: { panel: EnrolPanelData }) {
           {panel.counts.waitlisted ? `；候补 ${panel.counts.waitlisted} 人` : null}
           {panel.counts.pending ? `；${panel.counts.pending} 人申请抽签` : null}
         </dd>
-        <dt>方式</dt>
-        <dd>{panel.mode === "lottery" ? "抽签（报名截止后随机抽取，结果可凭种子复核）" : "先到先得，满员后可候补"}</dd>
-        {panel.opensAt || panel.closeAt ? (
-          <>
-            <dt>报名时间</dt>
-            <dd>
-              {panel.opensAt ? formatDateTime(panel.opensAt) : "现在"} 至 {panel.closeAt ? formatDateTime(panel.closeAt) : "开课前"}
-            </dd>
-          </>
-        ) : null}
         {panel.cancelDeadline ? (
           <>
             <dt>取消截止</dt>
             <dd>{formatDateTime(panel.cancelDeadline)}</dd>
           </>
         ) : null}
-        {panel.ageRule ? (
-          <>
-            <dt>年龄</dt>
-            <dd>{panel.ageRule}</dd>
-          </>
-        ) : null}
-        {panel.residentsFirst ? (
+        {panel.residentsFirstUntil || (panel.residentsFirst && panel.mode === "lottery") ? (
           <>
             <dt>优先</dt>
             <dd>
               {panel.residentsFirstUntil
-                ? `本书院居民优先：${formatDateTime(panel.residentsFirstUntil)} 前只接受本社区居民报名`
-                : panel.mode === "lottery"
-                  ? "本书院居民优先抽签"
-                  : "本书院居民优先"}
+                ? `${formatDateTime(panel.residentsFirstUntil)} 前只接受本社区居民报名`
+                : "抽签时本社区居民优先"}
             </dd>
           </>
         ) : null}
