@@ -15,6 +15,7 @@ import {
   withdrawReview,
 } from "~/modules/catalog/courses.server";
 import { withContext } from "~/modules/catalog/diff";
+import { RESOURCE_KIND_LABELS } from "~/modules/catalog/resources";
 import { readForm } from "~/utils/csrf.server";
 import { formatDateTime } from "~/utils/dates";
 import { isUserError } from "~/utils/errors";
@@ -53,6 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     category: { name: o.category.name, color: o.category.color },
     versions: o.versions,
     events: o.events,
+    resources: o.resources,
+    canUpload: o.canUpload,
     working: o.working ? { versionNo: o.working.versionNo, status: o.working.status } : null,
     current: o.current ? { versionNo: o.current.versionNo } : null,
     can: o.can,
@@ -202,7 +205,7 @@ export default function CourseOverview() {
 
       <h2>版本</h2>
       <div className="table-wrap">
-        <table data-testid="versions">
+        <table data-testid="versions" className="stack-table">
           <thead>
             <tr>
               <th>版本</th>
@@ -215,16 +218,16 @@ export default function CourseOverview() {
           <tbody>
             {d.versions.map((v) => (
               <tr key={v.id}>
-                <td>
+                <td data-label="版本">
                   <Link to={`/hq/courses/${d.course.id}/versions/${v.versionNo}`}>第 {v.versionNo} 版</Link>
                 </td>
-                <td>{v.statusLabel}</td>
-                <td>{v.title}</td>
-                <td>
+                <td data-label="状态">{v.statusLabel}</td>
+                <td data-label="课程名称">{v.title}</td>
+                <td data-label="最后编辑">
                   {v.editorName ?? "内容导入"}
                   <div className="muted small-text">{formatDateTime(v.updatedAt)}</div>
                 </td>
-                <td>
+                <td data-label="发布">
                   {v.publishedAt ? (
                     <>
                       {v.publisherName ?? "系统"}
@@ -279,6 +282,31 @@ export default function CourseOverview() {
             <p className="muted">请选择两个不同的版本。</p>
           )}
         </section>
+      ) : null}
+
+      <h2>教学资源</h2>
+      {d.resources.length ? (
+        <ul className="resource-list" data-testid="overview-resources">
+          {d.resources.map((r) => (
+            <li key={r.id}>
+              <a href={r.href}>{r.title}</a>{" "}
+              <span className="muted small-text">
+                {RESOURCE_KIND_LABELS[r.kind]}
+                {r.visibility === "teachers" ? " · 仅教师" : " · 公开"}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">还没有挂在这门课程下的资源。</p>
+      )}
+      {d.canUpload ? (
+        <p>
+          <Link className="button secondary" to="/hq/resources/new">
+            上传资源
+          </Link>{" "}
+          <span className="hint">上传时在“挂在课程下”填写课程编号 {d.course.code}。</span>
+        </p>
       ) : null}
 
       <h2>修改记录</h2>

@@ -86,7 +86,7 @@ export default function HqCourses() {
         共 {total} 门课程{filters.q || filters.category || filters.status || filters.level ? <> · <Link to="/hq/courses">清除条件</Link></> : null}
       </p>
       <div className="table-wrap">
-        <table className="editor-table">
+        <table className="editor-table stack-table">
           <thead>
             <tr>
               <th>编号</th>
@@ -100,8 +100,8 @@ export default function HqCourses() {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td>{r.code}</td>
-                <td>
+                <td data-label="编号">{r.code}</td>
+                <td data-label="课程名称">
                   <Link to={`/hq/courses/${r.id}`}>{r.title}</Link>
                   {r.sourceLevel !== "city" ? (
                     <div className="muted small-text">
@@ -110,12 +110,12 @@ export default function HqCourses() {
                     </div>
                   ) : null}
                 </td>
-                <td>{r.categoryName}</td>
-                <td>
+                <td data-label="分类">{r.categoryName}</td>
+                <td data-label="最新版本">
                   第 {r.versionNo} 版 <span className={`badge ${STATUS_BADGE[r.status] ?? ""}`}>{r.statusLabel}</span>
                 </td>
-                <td>{r.liveVersionNo ? `第 ${r.liveVersionNo} 版` : r.retiredAt ? "已停用" : "—"}</td>
-                <td>
+                <td data-label="线上版本">{r.liveVersionNo ? `第 ${r.liveVersionNo} 版` : r.retiredAt ? "已停用" : "—"}</td>
+                <td data-label="最后编辑">
                   {r.editorName ?? "内容导入"}
                   <div className="muted small-text">{formatDateTime(r.updatedAt)}</div>
                 </td>

@@ -34,7 +34,7 @@ import { diffVersionTexts, versionText } from "./diff";
 import { parseInput } from "./input";
 import { docToText, renderDocHtml, validateDoc } from "./richtext.server";
 import { emptyDoc, isEmptyDoc, type RichDoc } from "./richtext";
-import { listCourseResources, listImageResources } from "./resources.server";
+import { canManageResources, listCourseResources, listImageResources } from "./resources.server";
 import { listTeachersForCourse } from "./teachers.server";
 import { bumpCatalogGeneration, indexCourse } from "./search.server";
 
@@ -615,6 +615,8 @@ export function getCourseOverview(db: DB, actor: Actor, courseId: number) {
   return {
     course: { ...c, ownerName: ownerName(db, c), levelLabel: SOURCE_LEVEL_LABELS[c.sourceLevel] },
     category,
+    resources: listCourseResources(db, c.id, { actor }),
+    canUpload: canManageResources(actor),
     versions: versions.map((v) => ({ ...v, statusLabel: STATUS_LABELS[v.status] })),
     events,
     working,
