@@ -2,6 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { getAcademyBySlug } from "~/modules/org/org.server";
+import { ClassCard } from "~/components/schedule";
+import { upcomingClassesForAcademy } from "~/modules/scheduling/finder.server";
+import { resolveWeek } from "~/modules/scheduling/time";
 import { notFound } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -9,13 +12,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const academy = getAcademyBySlug(getDb(), params.slug ?? "");
+  const db = getDb();
+  const academy = getAcademyBySlug(db, params.slug ?? "");
   if (!academy) notFound("没有找到这所书院。");
-  return { academy };
+  return { academy, classes: upcomingClassesForAcademy(db, academy.id, 12), week: resolveWeek(null).week };
 }
 
 export default function AcademyPage() {
-  const { academy } = useLoaderData<typeof loader>();
+  const { academy, classes, week } = useLoaderData<typeof loader>();
   return (
     <div className="container">
       <p>
@@ -39,6 +43,23 @@ export default function AcademyPage() {
         <dt>指导单位</dt>
         <dd>{academy.centreName}</dd>
       </dl>
+      <section aria-labelledby="upcoming-h">
+        <h2 id="upcoming-h">近期课程</h2>
+        {classes.length === 0 ? <p className="muted">近期没有开放的课程班。</p> : null}
+        <ul className="card-grid" data-testid="academy-classes">
+          {classes.map((c) => (
+            <ClassCard key={c.id} row={c} showAcademy={false} />
+          ))}
+        </ul>
+        <p className="actions">
+          <Link className="button secondary" to={`/classes?academy=${academy.id}`}>
+            本书院全部课程班
+          </Link>
+          <Link className="button secondary" to={`/academies/${academy.slug}/menu?week=${week}`}>
+            本周课程菜单（可打印）
+          </Link>
+        </p>
+      </section>
       {academy.branches.length ? (
         <>
           <h2>分院</h2>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { CourseView } from "~/components/catalog";
+import { WantToLearn } from "~/components/want-to-learn";
 import { getActor } from "~/modules/auth/request.server";
 import { COURSE_CODE_RE } from "~/modules/catalog/courses";
 import { getPublicCoursePage } from "~/modules/catalog/courses.server";
@@ -40,6 +41,7 @@ export default function CoursePage() {
           </p>
         ) : null}
       </CourseView>
+      {data.course.retired ? null : <WantToLearn code={data.course.code} />}
 
       {data.resources.length ? (
         <section aria-labelledby="resources-h">

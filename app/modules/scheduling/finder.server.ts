@@ -246,7 +246,29 @@ export function weeklyMenu(db: DB, academyId: number, monday: string) {
       lte(classSessions.localDate, dates[6]!),
     ),
   );
-  return { dates, days: dates.map((date) => ({ date, sessions: sessions.filter((s) => s.localDate === date) })) };
+  return {
+    dates,
+    days: dates.map((date) => ({ date, sessions: sessions.filter((s) => s.localDate === date) })),
+    teachers: teacherNamesByRun(db, [...new Set(sessions.map((s) => s.runId))]),
+  };
+}
+
+/** "陈美玲、林老师" per run: pool teachers then the academy's own lecturer. */
+export function teacherNamesByRun(db: DB, runIds: number[]): Record<number, string> {
+  if (runIds.length === 0) return {};
+  const pool = db
+    .select({ runId: runTeachers.runId, name: teachers.displayName })
+    .from(runTeachers)
+    .innerJoin(teachers, eq(teachers.id, runTeachers.teacherId))
+    .where(inArray(runTeachers.runId, runIds))
+    .orderBy(asc(runTeachers.sortOrder))
+    .all();
+  const guests = db.select({ id: classRuns.id, guest: classRuns.guestTeacher }).from(classRuns).where(inArray(classRuns.id, runIds)).all();
+  const out: Record<number, string> = {};
+  for (const g of guests) {
+    out[g.id] = [...pool.filter((p) => p.runId === g.id).map((p) => p.name), g.guest].filter(Boolean).join("、");
+  }
+  return out;
 }
 
 /** A class page: public runs for everyone; drafts for the academy's managers, district and HQ. */

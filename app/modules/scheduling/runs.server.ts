@@ -475,3 +475,44 @@ export function getRunForEditor(db: DB, actor: Actor, runId: number) {
     order,
   };
 }
+
+/** What the "开新班" form needs: the course (from an accepted order or a code), rooms and teacher choices. */
+export function newRunContext(db: DB, actor: Actor, academyId: number, input: { orderId?: number | null; code?: string | null }) {
+  assertManagesAcademy(actor, academyId);
+  const academy = db.select().from(academies).where(eq(academies.id, academyId)).get();
+  if (!academy) notFound("没有找到这所书院。");
+  const roomList = db.select().from(rooms).where(and(eq(rooms.academyId, academyId), sql`${rooms.archivedAt} is null`)).orderBy(asc(rooms.name)).all();
+  if (input.orderId) {
+    const order = db.select().from(courseOrders).where(eq(courseOrders.id, input.orderId)).get();
+    if (!order || order.academyId !== academyId) notFound("没有找到本书院的这个点单。");
+    const version = getPinnedVersion(db, order.courseVersionId)!;
+    const choices = findTeachersFor(db, { courseId: order.courseId, districtId: academy.districtId });
+    if (order.teacherId && !choices.some((t) => t.id === order.teacherId)) choices.unshift(...getTeachersByIds(db, [order.teacherId]));
+    return {
+      rooms: roomList,
+      order: { id: order.id, state: order.state, teacherId: order.teacherId, term: order.term, preferredWeekdays: order.preferredWeekdays },
+      course: { courseId: order.courseId, code: version.code, title: version.title, versionNo: version.versionNo, sessions: version.sessions, minutesPerSession: version.minutesPerSession, categoryName: version.categoryName },
+      poolAllowed: true,
+      teacherChoices: choices,
+    };
+  }
+  if (input.code) {
+    const course = getCourseForScheduling(db, { code: input.code });
+    if (!course) notFound("没有找到这门课程。");
+    const ownCommunity = course.sourceLevel === "community" && course.ownerType === "academy" && course.ownerId === academyId;
+    return {
+      rooms: roomList,
+      order: null,
+      course: { courseId: course.courseId, code: course.code, title: course.title, versionNo: course.versionNo, sessions: course.sessions, minutesPerSession: course.minutesPerSession, categoryName: course.categoryName, retired: course.retired, orderable: course.orderable, sourceLevel: course.sourceLevel },
+      poolAllowed: ownCommunity,
+      teacherChoices: ownCommunity ? findTeachersFor(db, { courseId: course.courseId, districtId: academy.districtId }) : [],
+    };
+  }
+  const accepted = db
+    .select({ id: courseOrders.id, versionId: courseOrders.courseVersionId, term: courseOrders.term })
+    .from(courseOrders)
+    .where(and(eq(courseOrders.academyId, academyId), eq(courseOrders.state, "accepted")))
+    .all()
+    .map((o) => ({ ...o, title: getPinnedVersion(db, o.versionId)?.title ?? "" }));
+  return { rooms: roomList, order: null, course: null, poolAllowed: false, teacherChoices: [], acceptedOrders: accepted };
+}

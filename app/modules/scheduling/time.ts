@@ -136,3 +136,45 @@ export function currentIsoWeek(now = Date.now()) {
 export function shortDateLabel(date: string) {
   return `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日 ${WEEKDAY_LABELS[isoWeekday(date)]}`;
 }
+
+/** "12月1日 周二 19:00–20:30" (Asia/Shanghai). */
+export function formatSessionRange(startsAt: number, endsAt: number) {
+  const a = localParts(startsAt);
+  const b = localParts(endsAt);
+  return `${shortDateLabel(a.date)} ${a.time}–${b.date === a.date ? b.time : `${shortDateLabel(b.date)} ${b.time}`}`;
+}
+
+/** "12月1日 周二 19:00" (Asia/Shanghai). */
+export function formatMoment(ms: number) {
+  const a = localParts(ms);
+  return `${shortDateLabel(a.date)} ${a.time}`;
+}
+
+/** The value of an <input type="datetime-local"> for an instant, in Asia/Shanghai. */
+export function toLocalInput(ms: number | null | undefined) {
+  if (ms == null) return "";
+  const a = localParts(ms);
+  return `${a.date}T${a.time}`;
+}
+
+/** "2026年11月23日" */
+export function longDateLabel(date: string) {
+  return `${date.slice(0, 4)}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
+}
+
+/** `?week=2026-W48` (or nothing: the current week) with its neighbours, for week pages. */
+export function resolveWeek(param: string | null | undefined, now = Date.now()) {
+  const current = currentIsoWeek(now);
+  const parsed = parseIsoWeek(param) ?? current;
+  const monday = parsed.monday;
+  return {
+    week: formatIsoWeek(parsed),
+    monday,
+    sunday: addDays(monday, 6),
+    prev: formatIsoWeek(isoWeekOf(addDays(monday, -7))),
+    next: formatIsoWeek(isoWeekOf(addDays(monday, 7))),
+    current: formatIsoWeek(current),
+    label: `${longDateLabel(monday)} – ${Number(addDays(monday, 6).slice(5, 7))}月${Number(addDays(monday, 6).slice(8, 10))}日`,
+    invalid: !!param && !parseIsoWeek(param),
+  };
+}

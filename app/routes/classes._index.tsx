@@ -1,0 +1,180 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { Pager } from "~/components/layout";
+import { ClassCard } from "~/components/schedule";
+import { getActor } from "~/modules/auth/request.server";
+import { AUDIENCES } from "~/modules/catalog/courses";
+import { listCategories } from "~/modules/scheduling/catalog-read.server";
+import { academyChoices } from "~/modules/scheduling/demand.server";
+import { searchClasses } from "~/modules/scheduling/finder.server";
+import { DAYPART_LABELS, DAYPARTS, WEEKDAY_LABELS, type Daypart } from "~/modules/scheduling/time";
+import { listDistricts } from "~/modules/org/org.server";
+
+export const meta: MetaFunction = () => [
+  { title: "找课程班 · 厦门社区书院" },
+  { name: "description", content: "全市社区书院正在报名和即将开课的课程班：按区、书院、分类、星期和时段查找。" },
+];
+
+const int = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : null);
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const p = url.searchParams;
+  const db = getDb();
+  const districts = listDistricts(db).map((d) => ({ id: d.id, code: d.code, name: d.name }));
+  const categories = listCategories(db);
+  const district = districts.find((d) => d.code === p.get("district")) ?? null;
+  const category = categories.find((c) => c.slug === p.get("category")) ?? null;
+  const daypart = (DAYPARTS as readonly string[]).includes(p.get("time") ?? "") ? (p.get("time") as Daypart) : null;
+  const weekday = int(p.get("weekday"));
+  const audience = (AUDIENCES as readonly string[]).includes(p.get("audience") ?? "") ? p.get("audience") : null;
+  const actor = getActor(request);
+  const academyParam = p.get("academy");
+  const academyId = academyParam === "home" ? actor?.homeAcademyId ?? null : int(academyParam);
+  const result = searchClasses(db, {
+    q: p.get("q"),
+    districtId: district?.id,
+    academyId,
+    categoryId: category?.id,
+    weekday: weekday && weekday >= 1 && weekday <= 7 ? weekday : null,
+    daypart,
+    audience,
+    seats: p.get("seats") === "1",
+    page: int(p.get("page")) ?? 1,
+  });
+  return {
+    result,
+    districts,
+    categories,
+    academies: academyChoices(db).filter((a) => !district || a.districtName === district.name),
+    homeAcademyId: actor?.homeAcademyId ?? null,
+    filters: {
+      q: result.query,
+      district: district?.code ?? "",
+      academy: academyId ? String(academyId) : "",
+      category: category?.slug ?? "",
+      weekday: weekday ? String(weekday) : "",
+      time: daypart ?? "",
+      audience: audience ?? "",
+      seats: p.get("seats") === "1",
+    },
+  };
+}
+
+export default function Classes() {
+  const { result, districts, categories, academies, homeAcademyId, filters } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  const anyFilter = !!(filters.district || filters.academy || filters.category || filters.weekday || filters.time || filters.audience || filters.seats);
+  return (
+    <div className="container">
+      <div className="page-header">
+        <h1>找课程班</h1>
+        <p className="lead">全市社区书院即将开课的班级，家门口就能学。</p>
+      </div>
+      <Form method="get" className="stack" role="search" aria-label="查找课程班">
+        <div className="search-box">
+          <label htmlFor="classes-q" className="visually-hidden">
+            搜索课程
+          </label>
+          <input id="classes-q" type="search" name="q" defaultValue={filters.q} placeholder="搜课程，如 太极拳、防诈骗、党史" maxLength={200} />
+          <button type="submit">搜索</button>
+        </div>
+        <details open={anyFilter}>
+          <summary className="button secondary">筛选条件{anyFilter ? "（已筛选）" : ""}</summary>
+          <div className="filter-form">
+            <div className="field">
+              <label htmlFor="f-district">区</label>
+              <select id="f-district" name="district" defaultValue={filters.district}>
+                <option value="">全市</option>
+                {districts.map((d) => (
+                  <option key={d.code} value={d.code}>
+                    {d.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="f-academy">书院</label>
+              <select id="f-academy" name="academy" defaultValue={filters.academy}>
+                <option value="">全部书院</option>
+                {homeAcademyId ? <option value={homeAcademyId}>我家附近的书院</option> : null}
+                {academies.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.districtName} · {a.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="f-category">分类</label>
+              <select id="f-category" name="category" defaultValue={filters.category}>
+                <option value="">全部分类</option>
+                {categories.map((c) => (
+                  <option key={c.slug} value={c.slug}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="f-weekday">星期</label>
+              <select id="f-weekday" name="weekday" defaultValue={filters.weekday}>
+                <option value="">不限</option>
+                {[1, 2, 3, 4, 5, 6, 7].map((d) => (
+                  <option key={d} value={d}>
+                    {WEEKDAY_LABELS[d]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="f-time">时段</label>
+              <select id="f-time" name="time" defaultValue={filters.time}>
+                <option value="">不限</option>
+                {DAYPARTS.map((p) => (
+                  <option key={p} value={p}>
+                    {DAYPART_LABELS[p]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="f-audience">适合人群</label>
+              <select id="f-audience" name="audience" defaultValue={filters.audience}>
+                <option value="">不限</option>
+                {AUDIENCES.map((a) => (
+                  <option key={a} value={a}>
+                    {a}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field check-field">
+              <label className="check-chip" htmlFor="f-seats">
+                <input type="checkbox" id="f-seats" name="seats" value="1" defaultChecked={filters.seats} />
+                只看还能报名的
+              </label>
+            </div>
+            <div className="actions">
+              <button type="submit">筛选</button>
+              <Link className="button secondary" to="/classes">
+                清除
+              </Link>
+            </div>
+          </div>
+        </details>
+      </Form>
+      {result.note ? <p className="notice warn">{result.note}</p> : null}
+      <p className="muted" aria-live="polite">
+        找到 {result.total} 个班{result.total > 0 ? "，按开课时间排列" : "。换个条件试试，或者去课程库标记“想学”，让书院知道您想学什么"}。
+      </p>
+      <ul className="card-grid" data-testid="class-list">
+        {result.rows.map((r) => (
+          <ClassCard key={r.id} row={r} />
+        ))}
+      </ul>
+      <Pager page={result.page} pages={result.pages} search={location.search} />
+    </div>
+  );
+}
