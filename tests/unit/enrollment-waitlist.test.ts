@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { enrollments, notifications } from "@db/schema";
 import { cancelEnrollment, enroll, resetEnrolLimiter } from "~/modules/enrollment/enroll.server";
-import { listMyClasses } from "~/modules/enrollment/views.server";
+import { getEnrolPanel, listMyClasses } from "~/modules/enrollment/views.server";
+import { rebalanceRun } from "~/modules/enrollment/seats.server";
+import { classRuns } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
 import { createTestDb } from "@tests/factories/db";
 import { addMember, createOpenRun, createResidents, enrolmentRows, runStatus } from "@tests/factories/enrollment";
@@ -123,5 +125,24 @@ describe("waitlist", () => {
     mine = listMyClasses(db, me);
     expect(mine.confirmed).toHaveLength(0);
     expect(mine.history.map((h) => [h.runId, h.status])).toEqual([[roomy.id, "cancelled"]]);
+  });
+
+  it("a raised capacity promotes the waitlist in order when the run is next opened, and the status follows", async () => {
+    const w = await schedulingWorld(db);
+    const run = createOpenRun(db, w, { capacity: 1 });
+    const [a, w1, w2, w3] = await createResidents(db, 4);
+    for (const p of [a, w1, w2, w3]) await enroll(db, p, { runId: run.id });
+    expect(runStatus(db, run.id)).toBe("full");
+    db.update(classRuns).set({ capacity: 3 }).where(eq(classRuns.id, run.id)).run();
+    const panel = getEnrolPanel(db, w3, run.id)!;
+    expect(panel.people[0]!.enrolment).toMatchObject({ status: "waitlisted", position: 1 });
+    expect([statusOf(run.id, w1), statusOf(run.id, w2)]).toEqual(["confirmed", "confirmed"]);
+    expect(inbox(w1)[0]!.title).toContain("候补转正");
+    expect(runStatus(db, run.id)).toBe("full");
+    // Nothing due: no write.
+    expect(rebalanceRun(db, run.id)).toEqual([]);
+    db.update(classRuns).set({ capacity: 10 }).where(eq(classRuns.id, run.id)).run();
+    expect(rebalanceRun(db, run.id).map((e) => e.userId)).toEqual([w3.id]);
+    expect(runStatus(db, run.id)).toBe("open");
   });
 });

@@ -14,7 +14,7 @@ import { forbidden, notFound } from "~/utils/http";
 import { activeEnrollmentOf, EnrolRefusal, placeInRun } from "./enroll.server";
 import { verifyLottery } from "./lottery.server";
 import { effectiveCloseAt, ENROLMENT_STATUS_LABELS, type EnrolmentStatus } from "./rules";
-import { describePerson, lotteryDrawOf, promoteWaitlisted, runContext, statusCounts, syncRunStatus, waitlistPosition } from "./seats.server";
+import { describePerson, lotteryDrawOf, promoteWaitlisted, rebalanceRun, runContext, statusCounts, syncRunStatus, waitlistPosition } from "./seats.server";
 
 const NOT_MANAGER = "您不是这所书院的管理员，不能管理这个班的名单。";
 
@@ -45,6 +45,8 @@ export type RosterRow = {
 
 /** Everything /manage/:academy/runs/:id/roster shows. */
 export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now()) {
+  loadManaged(db, actor, runId);
+  rebalanceRun(db, runId, now);
   const ctx = loadManaged(db, actor, runId);
   const owner = aliasedTable(users, "owner");
   const adder = aliasedTable(users, "adder");

@@ -5,7 +5,7 @@
  * partial UNIQUE indexes keep one active enrolment per person per run.
  */
 import { and, asc, eq, inArray, isNotNull, min, sql } from "drizzle-orm";
-import type { Conn } from "@db/client";
+import type { Conn, DB } from "@db/client";
 import { classRuns, classSessions, enrollments, familyMembers, lotteryDraws, users } from "@db/schema";
 import { getPinnedVersion } from "~/modules/scheduling/catalog-read.server";
 import { notify } from "~/modules/scheduling/notifications.server";
@@ -201,4 +201,31 @@ export function activeUserIds(conn: Conn, runId: number) {
     )
     .all()
     .map((r) => r.id!);
+}
+
+/**
+ * After a run's capacity changed (or anything else freed seats): promotes the waitlist into free
+ * seats and puts the status in step. Cheap when nothing is due (one read). Scheduling may call it right after editing a run; the class page and the
+ * roster also call it when they are opened.
+ */
+export function rebalanceRun(db: Conn, runId: number, now = Date.now()) {
+  const due = db.get<{ due: number }>(sql`
+    SELECT (r.status IN ('open', 'full', 'closed')
+      AND ((SELECT count(*) FROM enrollments e WHERE e.run_id = r.id AND e.status = 'confirmed') < r.capacity
+           AND EXISTS (SELECT 1 FROM enrollments e WHERE e.run_id = r.id AND e.status = 'waitlisted')
+        OR (r.status = 'full' AND (SELECT count(*) FROM enrollments e WHERE e.run_id = r.id AND e.status = 'confirmed') < r.capacity
+            AND (r.enrol_mode = 'first_come' OR EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = r.id)))
+        OR (r.status = 'open' AND (SELECT count(*) FROM enrollments e WHERE e.run_id = r.id AND e.status = 'confirmed') >= r.capacity
+            AND (r.enrol_mode = 'first_come' OR EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = r.id))))) AS due
+    FROM class_runs r WHERE r.id = ${runId}`);
+  if (!due?.due) return [];
+  const work = (tx: Conn) => {
+    const ctx = runContext(tx, runId);
+    if (!ctx) return [];
+    const promoted = promoteWaitlisted(tx, ctx, now);
+    syncRunStatus(tx, runId, now);
+    return promoted;
+  };
+  // Inside a caller's transaction this nests as a savepoint.
+  return (db as DB).transaction(work, { behavior: "immediate" });
 }

@@ -17,7 +17,7 @@ import {
   windowRefusal,
   type EnrolmentStatus,
 } from "./rules";
-import { lotteryDrawOf, runContext, statusCounts, waitlistPosition, type Enrollment } from "./seats.server";
+import { lotteryDrawOf, rebalanceRun, runContext, statusCounts, waitlistPosition, type Enrollment } from "./seats.server";
 
 export type PanelEnrolment = {
   id: number;
@@ -40,6 +40,7 @@ function cancelState(e: Enrollment, run: { status: string }, deadline: number | 
 /** What the enrol panel on a class page shows for this person (null actor = signed out). */
 export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = Date.now()) {
   maybeDrawLottery(db, runId, now);
+  rebalanceRun(db, runId, now);
   const ctx = runContext(db, runId);
   if (!ctx) return null;
   const { run } = ctx;
