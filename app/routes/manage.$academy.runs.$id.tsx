@@ -178,6 +178,9 @@ export default function RunEditor() {
           <Link className="button secondary" to={`/classes/${run.id}`}>
             查看居民看到的页面
           </Link>
+          <Link className="button secondary" to={`/manage/${slug}/runs/${run.id}/roster`}>
+            报名名单
+          </Link>
         </p>
       </div>
       {done ? <p className="notice">{done}</p> : null}
