@@ -14,7 +14,7 @@ function chromiumPath() {
 
 export default defineConfig({
   testDir: path.join(root, "tests/e2e"),
-  outputDir: path.join(root, "tests/.output"),
+  outputDir: path.join(root, `tests/.output/${PORT}`),
   fullyParallel: false,
   workers: 2,
   retries: process.env.CI ? 1 : 0,
