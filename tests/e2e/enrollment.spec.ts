@@ -111,13 +111,16 @@ test.describe("enrolment on a phone", () => {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
-  test("a refusal is shown in Chinese on the page the post redirects to", async ({ page }) => {
+  test("without JavaScript: enrol, a refusal in Chinese on the page the post redirects to, cancel with one confirmation", async ({ browser }) => {
     const target = pickFullClass();
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+    const page = await context.newPage();
     await registerResident(page, "林秀梅");
     await page.goto(`/classes/${target.runId}`);
     await page.getByTestId("enrol-self").getByRole("button", { name: "加入候补" }).click();
+    await expect(page).toHaveURL(/result=waitlisted&position=\d+/);
     await expect(page.getByTestId("enrol-outcome")).toHaveAttribute("data-result", "waitlisted");
-    // The same post again (e.g. a double tap or a script) is refused with the reason.
+    // The same post again (a double tap, a script) is refused, and the page says why.
     const res = await page.request.post(`/classes/${target.runId}`, {
       form: { intent: "enroll" },
       headers: { Origin: `http://localhost:${PORT}` },
@@ -128,10 +131,13 @@ test.describe("enrolment on a phone", () => {
     expect(location).toContain("result=refused");
     expect(location).toContain("reason=already_enrolled");
     await page.goto(location);
+    await expect(page.getByTestId("enrol-outcome")).toHaveAttribute("data-result", "refused");
     await expect(page.getByTestId("enrol-outcome")).toContainText("已经报过名了");
-    // Leave the waitlist again so the class stays as the other test expects.
+    // Leave the waitlist: one confirmation (a <details>, no script needed).
     await page.getByTestId("enrol-self").getByText("退出候补").click();
     await page.getByTestId("enrol-self").getByRole("button", { name: "确认取消" }).click();
     await expect(page.getByTestId("enrol-outcome")).toHaveAttribute("data-result", "cancelled");
+    await expect(page.getByTestId("enrol-self").getByRole("button", { name: "加入候补" })).toBeVisible();
+    await context.close();
   });
 });
