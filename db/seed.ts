@@ -8,6 +8,7 @@ import { seedDemoTeachers } from "~/modules/catalog/teachers-demo.server";
 import { importHolidays } from "~/modules/scheduling/calendar.server";
 import { seedDemoSchedule } from "~/modules/scheduling/demo.server";
 import { seedDemoEnrolments } from "~/modules/enrollment/demo.server";
+import { seedLearningDemo } from "~/modules/enrollment/learning-demo.server";
 
 /**
  * Content files are imported on every start (idempotently). Demo data (academies, accounts,
@@ -35,6 +36,9 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     // Enrolments go into the runs scheduled just above.
     const e = await seedDemoEnrolments(db);
     log.push(e.skipped ? `演示报名：${e.skipped}，跳过` : `演示报名：居民 ${e.residents} 人，报名 ${e.enrolments} 条，满员班 ${e.fullRuns} 个`);
+    // Attendance and evaluations for sessions already held; the demo teacher's class happening now.
+    const l = seedLearningDemo(db);
+    log.push(l.skipped ? `演示出勤：${l.skipped}，跳过` : `演示出勤：${l.sessions} 次课、${l.marks} 条出勤、${l.evaluations} 条评价`);
   }
   return log;
 }

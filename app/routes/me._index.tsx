@@ -1,7 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { LearningRecord } from "~/components/learning-record";
 import { requireActor } from "~/modules/auth/request.server";
 import { hasRole, ROLE_LABELS } from "~/modules/auth/permissions";
+import { learningRecord, removeCalendarFeed, resetCalendarToken } from "~/modules/enrollment/record.server";
+import { publicOrigin } from "~/modules/enrollment/staff.server";
+import { readForm } from "~/utils/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "我的 · 厦门社区书院" }];
 
@@ -12,11 +18,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
     phone: actor.phone,
     roles: [...new Set(actor.roles.map((r) => ROLE_LABELS[r.role]))],
     teacher: hasRole(actor, "teacher"),
+    // 学习档案 (issue 6): the most recent past classes unless ?past=all.
+    record: learningRecord(getDb(), actor, Date.now(), { pastLimit: new URL(request.url).searchParams.get("past") === "all" ? undefined : 10 }),
   };
+}
+
+/** The calendar subscription: a new secret URL (shown once, in this response only) or none. */
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = requireActor(request);
+  const form = await readForm(request);
+  if (form.get("intent") === "calendar-off") {
+    removeCalendarFeed(getDb(), actor);
+    return redirect("/me?calendar=off");
+  }
+  if (form.get("intent") !== "calendar-reset") return redirect("/me");
+  const token = resetCalendarToken(getDb(), actor);
+  return { feedUrl: `${publicOrigin(request)}/me/calendar.ics?token=${token}` };
 }
 
 export default function MePage() {
   const me = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
     <div className="container">
@@ -31,6 +53,8 @@ export default function MePage() {
         <dt>身份</dt>
         <dd>{me.roles.join("、")}</dd>
       </dl>
+      {params.get("calendar") === "off" ? <p className="notice">日历订阅已关闭，旧的订阅地址不再有效。</p> : null}
+      <LearningRecord record={me.record} feedUrl={result?.feedUrl ?? null} showAllPast={params.get("past") === "all"} />
       <h2>账号</h2>
       <p className="actions">
         <Link className="button secondary" to="/me/password">

@@ -12,9 +12,9 @@
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
-import { attendance, classRuns, classSessions, courseVersions, enrollments } from "@db/schema";
+import { academies, attendance, classRuns, classSessions, courseVersions, enrollments, rooms, runTeachers, teachers } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
-import { canViewAcademy, type Actor } from "~/modules/auth/permissions";
+import { canManageAcademy, canViewAcademy, type Actor } from "~/modules/auth/permissions";
 import { formatDate } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
@@ -347,4 +347,65 @@ export function academyAttendanceOverview(db: DB, actor: Actor, academy: { id: n
     pages: Math.max(1, Math.ceil(total / OVERVIEW_PAGE_SIZE)),
     total,
   };
+}
+
+// ---- Sessions to check in or take attendance for -----------------------------------------
+
+export type NearbySession = {
+  sessionId: number;
+  runId: number;
+  title: string;
+  academyName: string;
+  academySlug: string;
+  roomName: string;
+  startsAt: number;
+  endsAt: number;
+  status: string;
+  /** Check-in is open right now (30 minutes before the start until the end). */
+  open: boolean;
+  present: number;
+  confirmed: number;
+};
+
+const NEARBY_BACK_MS = 7 * 86_400_000;
+const NEARBY_AHEAD_MS = 7 * 86_400_000;
+
+/** Sessions from a week back to a week ahead, for the teacher's runs or for one academy (its
+ * managers): the check-in screens and rosters to tick, the open ones first. */
+export function nearbySessions(db: DB, actor: Actor, scope: { teacher: true } | { academyId: number }, now = Date.now()): NearbySession[] {
+  const teacherFilter =
+    "teacher" in scope
+      ? sql`${classSessions.runId} IN (SELECT rt.run_id FROM ${runTeachers} rt JOIN ${teachers} t ON t.id = rt.teacher_id WHERE t.user_id = ${actor.id})`
+      : eq(classRuns.academyId, scope.academyId);
+  if ("academyId" in scope && !canManageAcademy(actor, scope.academyId)) forbidden("您不是这所书院的管理员。");
+  const rows = db
+    .select({
+      sessionId: classSessions.id,
+      runId: classSessions.runId,
+      title: courseVersions.title,
+      academyName: academies.name,
+      academySlug: academies.slug,
+      roomName: rooms.name,
+      startsAt: classSessions.startsAt,
+      endsAt: classSessions.endsAt,
+      status: classSessions.status,
+      present: sql<number>`(SELECT count(*) FROM ${attendance} a WHERE a.session_id = ${classSessions.id} AND a.present = 1)`,
+      confirmed: sql<number>`(SELECT count(*) FROM ${enrollments} e WHERE e.run_id = ${classSessions.runId} AND e.status = 'confirmed')`,
+    })
+    .from(classSessions)
+    .innerJoin(classRuns, eq(classRuns.id, classSessions.runId))
+    .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
+    .innerJoin(academies, eq(academies.id, classRuns.academyId))
+    .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
+    .where(
+      and(
+        teacherFilter,
+        sql`${classRuns.status} NOT IN ('draft', 'cancelled')`,
+        sql`${classSessions.endsAt} >= ${now - NEARBY_BACK_MS} AND ${classSessions.startsAt} <= ${now + NEARBY_AHEAD_MS}`,
+      ),
+    )
+    .orderBy(asc(classSessions.startsAt))
+    .limit(200)
+    .all();
+  return rows.map((r) => ({ ...r, open: r.status === "scheduled" && now >= checkinOpensAt(r) && now <= r.endsAt }));
 }

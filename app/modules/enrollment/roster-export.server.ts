@@ -49,7 +49,7 @@ export async function exportRunRoster(db: DB, actor: Actor, runId: number, forma
   const base = `${data.run.title}-花名册-${data.run.runId}`;
   if (format === "csv") {
     return {
-      body: toCsv(sheet),
+      body: toCsv(sheet) as string | ArrayBuffer,
       headers: {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": contentDisposition(`${base}.csv`, `roster-${data.run.runId}.csv`),
@@ -57,7 +57,8 @@ export async function exportRunRoster(db: DB, actor: Actor, runId: number, forma
       },
     };
   }
-  const body = await toXlsx([sheet]);
+  const buf = await toXlsx([sheet]);
+  const body = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
   return {
     body,
     headers: {

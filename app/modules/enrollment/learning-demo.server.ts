@@ -1,0 +1,216 @@
+/**
+ * Demo learning data: attendance for every session that has already taken place (about nine in
+ * ten present), evaluations with comments, and — for the demo teacher (13900000005) and the demo
+ * resident (13900000006) in the demo manager's academy — a class in progress whose session is
+ * happening right now (so its QR check-in can be tried at once) and a finished class the resident
+ * completed (certificate). Idempotent: nothing happens once any attendance exists.
+ */
+import { and, asc, eq, gt, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+import type { DB, Tx } from "@db/client";
+import {
+  attendance,
+  classRuns,
+  classSessions,
+  courses,
+  courseVersions,
+  enrollments,
+  evaluations,
+  rooms,
+  runTeachers,
+  teachers,
+  users,
+} from "@db/schema";
+import { demoAcademy } from "~/modules/auth/demo.server";
+import { demoRandom } from "~/modules/org/demo.server";
+import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
+
+const DAY = 86_400_000;
+const MIN = 60_000;
+const DEMO_TEACHER_PHONE = "13900000005";
+const DEMO_RESIDENT_PHONE = "13900000006";
+
+const COMMENTS = [
+  "老师讲得很细，家门口就能学到这么好的课，太方便了。",
+  "内容实用，回家就用上了。希望多开几期。",
+  "教室有点小，人多的时候后排听不太清楚，建议配个话筒。",
+  "老师很有耐心，我们老年人跟得上。",
+  "孩子很喜欢，下次还来。",
+  "课程时间安排在晚上正好，下班就能来。",
+  "讲义可以再大一点字，方便我们看。",
+  "和邻居一起上课，认识了好多新朋友。",
+  "",
+  "",
+];
+
+function freeRoom(tx: Tx, academyId: number, startsAt: number, endsAt: number) {
+  const list = tx.select({ id: rooms.id }).from(rooms).where(and(eq(rooms.academyId, academyId), isNull(rooms.archivedAt))).orderBy(asc(rooms.id)).all();
+  for (const r of list) {
+    const busy = tx
+      .select({ id: classSessions.id })
+      .from(classSessions)
+      .where(and(eq(classSessions.roomId, r.id), eq(classSessions.status, "scheduled"), lt(classSessions.startsAt, endsAt), gt(classSessions.endsAt, startsAt)))
+      .get();
+    if (!busy) return r.id;
+  }
+  return tx
+    .insert(rooms)
+    .values({ academyId, name: "签到体验教室", capacity: 30, floor: "一层", stepFree: true, equipment: ["投影仪"], createdAt: Date.now() })
+    .returning({ id: rooms.id })
+    .get().id;
+}
+
+function addRun(tx: Tx, p: { academyId: number; courseId: number; versionId: number; roomId: number; teacherId: number; status: "open" | "closed" | "finished"; starts: number[]; minutes: number; now: number }) {
+  const run = tx
+    .insert(classRuns)
+    .values({
+      academyId: p.academyId,
+      courseId: p.courseId,
+      courseVersionId: p.versionId,
+      roomId: p.roomId,
+      capacity: 24,
+      enrolOpensAt: p.starts[0]! - 21 * DAY,
+      enrolClosesAt: p.starts[0]!,
+      status: p.status,
+      createdAt: p.starts[0]! - 30 * DAY,
+      updatedAt: p.now,
+    })
+    .returning({ id: classRuns.id })
+    .get();
+  tx.insert(runTeachers).values({ runId: run.id, teacherId: p.teacherId, sortOrder: 0 }).run();
+  const sessions = p.starts.map(
+    (startsAt) =>
+      tx
+        .insert(classSessions)
+        .values({ runId: run.id, roomId: p.roomId, startsAt, endsAt: startsAt + p.minutes * MIN, ...sessionLocalColumns(startsAt), createdAt: p.now, updatedAt: p.now })
+        .returning({ id: classSessions.id, startsAt: classSessions.startsAt, endsAt: classSessions.endsAt })
+        .get(),
+  );
+  return { runId: run.id, sessions };
+}
+
+export function seedLearningDemo(db: DB, now = Date.now()) {
+  if (db.select({ id: attendance.id }).from(attendance).limit(1).get()) return { skipped: "已有出勤记录", sessions: 0, marks: 0, evaluations: 0 };
+  const rand = demoRandom(6206);
+  return db.transaction(
+    (tx) => {
+      let marks = 0;
+      let evals = 0;
+      let liveRunId: number | null = null;
+      // 1. The demo teacher's class in progress and a finished class, in the demo manager's academy.
+      const teacherUser = tx.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_TEACHER_PHONE)).get();
+      const resident = tx.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_RESIDENT_PHONE)).get();
+      const home = demoAcademy(db);
+      const course = tx
+        .select({ courseId: courses.id, versionId: courseVersions.id, minutes: courseVersions.minutesPerSession })
+        .from(courses)
+        .innerJoin(courseVersions, eq(courseVersions.id, courses.currentVersionId))
+        .where(and(eq(courseVersions.status, "published"), isNull(courses.retiredAt)))
+        .orderBy(asc(courses.code))
+        .limit(3)
+        .all();
+      if (teacherUser && resident && home && course.length) {
+        const teacher =
+          tx.select({ id: teachers.id }).from(teachers).where(eq(teachers.userId, teacherUser.id)).get() ??
+          tx.insert(teachers).values({ userId: teacherUser.id, displayName: "演示教师", kind: "volunteer", createdAt: now }).returning({ id: teachers.id }).get();
+        // Happening now: started 15 minutes ago, with three weekly sessions before it and one after.
+        const minutes = 90;
+        const nowStart = Math.floor((now - 15 * MIN) / (5 * MIN)) * 5 * MIN;
+        const starts = [-21, -14, -7, 0, 7].map((d) => nowStart + d * DAY);
+        const live = addRun(tx, {
+          academyId: home.id,
+          courseId: course[0]!.courseId,
+          versionId: course[0]!.versionId,
+          roomId: freeRoom(tx, home.id, nowStart, nowStart + minutes * MIN),
+          teacherId: teacher.id,
+          status: "closed",
+          starts,
+          minutes,
+          now,
+        });
+        liveRunId = live.runId;
+        const second = course[1] ?? course[0]!;
+        const doneStarts = [-70, -63, -56, -49, -42].map((d) => nowStart - 2 * 60 * MIN + d * DAY);
+        const finished = addRun(tx, {
+          academyId: home.id,
+          courseId: second.courseId,
+          versionId: second.versionId,
+          roomId: freeRoom(tx, home.id, doneStarts[0]!, doneStarts[0]! + minutes * MIN),
+          teacherId: teacher.id,
+          status: "finished",
+          starts: doneStarts,
+          minutes,
+          now,
+        });
+        const others = tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.isDemo, true), sql`${users.phone} LIKE '1360000%'`))
+          .orderBy(asc(users.id))
+          .limit(40)
+          .all()
+          .map((u) => u.id);
+        for (const [run, from] of [
+          [live, starts[0]! - 10 * DAY],
+          [finished, doneStarts[0]! - 10 * DAY],
+        ] as const) {
+          const people = [resident.id, ...others.slice(run === live ? 0 : 20, run === live ? 15 : 35)];
+          for (const userId of people) {
+            tx.insert(enrollments)
+              .values({ runId: run.runId, userId, status: "confirmed", createdAt: from, confirmedAt: from, updatedAt: from })
+              .onConflictDoNothing()
+              .run();
+          }
+        }
+      }
+
+      // 2. Attendance for every session that is over, ~90 % present; the demo resident misses one
+      //    session of the class in progress (so its record shows a gap) and none of the finished one.
+      const held = tx
+        .select({ id: classSessions.id, runId: classSessions.runId, endsAt: classSessions.endsAt })
+        .from(classSessions)
+        .innerJoin(classRuns, eq(classRuns.id, classSessions.runId))
+        .where(and(eq(classSessions.status, "scheduled"), lte(classSessions.endsAt, now), sql`${classRuns.status} NOT IN ('draft', 'cancelled')`))
+        .orderBy(asc(classSessions.startsAt))
+        .all();
+      const runIds = [...new Set(held.map((s) => s.runId))];
+      const seats = runIds.length
+        ? tx
+            .select({ id: enrollments.id, runId: enrollments.runId, userId: enrollments.userId, confirmedAt: enrollments.confirmedAt })
+            .from(enrollments)
+            .where(and(inArray(enrollments.runId, runIds), eq(enrollments.status, "confirmed")))
+            .all()
+        : [];
+      const residentId = tx.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_RESIDENT_PHONE)).get()?.id;
+      const attendedBy = new Map<number, number>();
+      const liveSessions = held.filter((s) => s.runId === liveRunId);
+      for (const s of held) {
+        for (const e of seats.filter((x) => x.runId === s.runId && (x.confirmedAt ?? 0) <= s.endsAt)) {
+          let present = rand() < 0.9;
+          if (e.userId === residentId) present = !(s.runId === liveRunId && s.id === liveSessions[1]?.id);
+          tx.insert(attendance).values({ sessionId: s.id, enrollmentId: e.id, present, method: rand() < 0.6 ? "qr" : "roster", markedAt: s.endsAt - 60 * MIN }).onConflictDoNothing().run();
+          marks++;
+          if (present) attendedBy.set(e.id, (attendedBy.get(e.id) ?? 0) + 1);
+        }
+      }
+
+      // 3. Evaluations from about a third of those who attended (not the demo resident's class in
+      //    progress: rating it is part of the demo).
+      const lastHeld = new Map<number, number>();
+      for (const s of held) lastHeld.set(s.runId, s.id);
+      for (const e of seats) {
+        if (!attendedBy.has(e.id)) continue;
+        const mine = e.userId === residentId;
+        if (mine ? tx.select({ status: classRuns.status }).from(classRuns).where(eq(classRuns.id, e.runId)).get()?.status !== "finished" : rand() > 0.35) continue;
+        const r = rand();
+        const rating = r < 0.55 ? 5 : r < 0.85 ? 4 : r < 0.95 ? 3 : r < 0.98 ? 2 : 1;
+        tx.insert(evaluations)
+          .values({ enrollmentId: e.id, sessionId: lastHeld.get(e.runId) ?? null, authorId: e.userId, rating, comment: COMMENTS[Math.floor(rand() * COMMENTS.length)]!, createdAt: now - Math.floor(rand() * 3 * DAY) })
+          .onConflictDoNothing()
+          .run();
+        evals++;
+      }
+      return { skipped: null, sessions: held.length, marks, evaluations: evals };
+    },
+    { behavior: "immediate" },
+  );
+}

@@ -1,0 +1,34 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { AttendanceGrid } from "~/components/learning";
+import { requireActor } from "~/modules/auth/request.server";
+import { runAttendance } from "~/modules/enrollment/attendance.server";
+import { requireManagedAcademy } from "~/modules/scheduling/access.server";
+import { notFound } from "~/utils/http";
+import { z } from "~/utils/zod";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `花名册与出勤 · ${data?.run.title ?? ""}` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(request);
+  const db = getDb();
+  const academy = requireManagedAcademy(db, actor, params.academy ?? "");
+  const id = z.coerce.number().int().positive().safeParse(params.id);
+  if (!id.success) notFound("没有找到这个班。");
+  return { ...runAttendance(db, actor, id.data, Date.now(), academy.id), slug: academy.slug };
+}
+
+export default function ManageRunAttendance() {
+  const data = useLoaderData<typeof loader>();
+  const base = `/manage/${data.slug}`;
+  const id = data.run.runId;
+  return (
+    <AttendanceGrid
+      data={data}
+      sessionHref={(sid, kind) => `${base}/sessions/${sid}/${kind}`}
+      exportHref={(fmt) => `${base}/runs/${id}/attendance.${fmt}`}
+      rosterHref={`${base}/runs/${id}/roster`}
+    />
+  );
+}

@@ -1,0 +1,44 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { AttendanceGrid } from "~/components/learning";
+import { requireActor } from "~/modules/auth/request.server";
+import { runAttendance } from "~/modules/enrollment/attendance.server";
+import { maskPhone } from "~/modules/enrollment/staff.server";
+import { notFound } from "~/utils/http";
+import { z } from "~/utils/zod";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `花名册与出勤 · ${data?.run.title ?? ""}` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(request);
+  const id = z.coerce.number().int().positive().safeParse(params.id);
+  if (!id.success) notFound("没有找到这个班。");
+  const data = runAttendance(getDb(), actor, id.data);
+  // Teachers see masked phone numbers; managers use /manage/:academy/runs/:id/attendance.
+  const mask = <T extends { phone: string | null }>(l: T) => ({ ...l, phone: data.role === "teacher" ? maskPhone(l.phone) : l.phone });
+  return {
+    ...data,
+    confirmed: data.confirmed.map(mask),
+    waitlisted: data.waitlisted.map(mask),
+    pending: data.pending.map(mask),
+    ended: data.ended.map(mask),
+  };
+}
+
+export default function TeachRun() {
+  const data = useLoaderData<typeof loader>();
+  const id = data.run.runId;
+  return (
+    <div className="container">
+      <p className="breadcrumb">
+        <Link to="/teach/checkin">← 签到与点名</Link>
+      </p>
+      <AttendanceGrid
+        data={data}
+        sessionHref={(sid, kind) => `/teach/sessions/${sid}/${kind}`}
+        exportHref={(fmt) => `/teach/runs/${id}/roster.${fmt}`}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { CheckinScreen } from "~/components/learning";
+import { requireActor } from "~/modules/auth/request.server";
+import { checkinScreen } from "~/modules/enrollment/checkin.server";
+import { publicOrigin } from "~/modules/enrollment/staff.server";
+import { notFound } from "~/utils/http";
+import { z } from "~/utils/zod";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `扫码签到 · ${data?.session.title ?? ""}` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(request);
+  const id = z.coerce.number().int().positive().safeParse(params.id);
+  if (!id.success) notFound("没有找到这次课。");
+  return checkinScreen(getDb(), actor, id.data, publicOrigin(request));
+}
+
+export default function TeachCheckin() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <div className="container">
+      <CheckinScreen
+        data={data}
+        attendanceHref={`/teach/sessions/${data.session.sessionId}/attendance`}
+        backHref={`/teach/runs/${data.session.runId}`}
+        backLabel="← 花名册与出勤"
+      />
+    </div>
+  );
+}
