@@ -8,6 +8,7 @@
 import { redirect } from "@remix-run/node";
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
+import { badRequest } from "~/utils/http";
 import { z } from "~/utils/zod";
 import { cancelEnrollment, enroll, isEnrolRefusal } from "./enroll.server";
 
@@ -28,7 +29,7 @@ export async function handleEnrolPost(request: Request, runId: number, formData:
   const actor = requireActor(request);
   const parsed = schema.safeParse(Object.fromEntries(formData));
   const base = `/classes/${runId}`;
-  if (!parsed.success) return redirect(`${base}?result=refused&reason=not_your_member`);
+  if (!parsed.success) badRequest("报名请求有误：请从课程页面的按钮报名或取消。");
   const { intent, memberId } = parsed.data;
   const member = memberId ? `&member=${memberId}` : "";
   try {
