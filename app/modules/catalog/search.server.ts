@@ -167,9 +167,10 @@ export function searchLibrary(db: DB, filters: LibraryFilters): LibraryResult {
       : sql`0`;
   const titleHits = hits(courseSearch.title);
   const metaHits = hits(sql`${courseSearch.summary} || ' ' || ${courseSearch.tags}`);
+  // Newest first; (published_at, code) descending walks course_search_recent_idx backwards, no sort.
   const order = parsed.terms.length
-    ? [desc(titleHits), desc(metaHits), desc(courseSearch.publishedAt), asc(courseSearch.code)]
-    : [desc(courseSearch.publishedAt), asc(courseSearch.code)];
+    ? [desc(titleHits), desc(metaHits), desc(courseSearch.publishedAt), desc(courseSearch.code)]
+    : [desc(courseSearch.publishedAt), desc(courseSearch.code)];
 
   const rows = db
     .select({
