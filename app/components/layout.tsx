@@ -38,6 +38,9 @@ export function SiteHeader({
                 <NavLink to="/courses">课程库</NavLink>
               </li>
               <li>
+                <NavLink to="/classes">找课程班</NavLink>
+              </li>
+              <li>
                 <NavLink to="/academies">找书院</NavLink>
               </li>
               {menu.map((m) => (
@@ -47,6 +50,11 @@ export function SiteHeader({
                   </NavLink>
                 </li>
               ))}
+              {user ? (
+                <li>
+                  <NavLink to="/me/messages">消息</NavLink>
+                </li>
+              ) : null}
               {user ? (
                 <li className="menu-user">
                   <span className="muted">{user.name}</span>

@@ -4,27 +4,33 @@ import { getDb } from "@db/client";
 import { staffDistrictIds } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { getDistrict, listAcademies } from "~/modules/org/org.server";
+import { DistrictNav } from "~/components/district-nav";
+import { districtSummary } from "~/modules/scheduling/finder.server";
 
 export const meta: MetaFunction = () => [{ title: "区指导中心 · 厦门社区书院" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActorWith(request, (a) => staffDistrictIds(a).length > 0);
   const db = getDb();
+  const ids = staffDistrictIds(actor);
   return {
-    districts: staffDistrictIds(actor).map((id) => ({
+    several: ids.length > 1,
+    districts: ids.map((id) => ({
       district: getDistrict(db, id)!,
       academies: listAcademies(db, { districtId: id }),
+      schedule: Object.fromEntries(districtSummary(db, actor, id).map((s) => [s.academyId, { runs: s.runs, upcoming: s.upcoming }])),
     })),
   };
 }
 
 export default function DistrictHome() {
-  const { districts } = useLoaderData<typeof loader>();
+  const { districts, several } = useLoaderData<typeof loader>();
   return (
     <div className="container">
-      {districts.map(({ district, academies }) => (
+      {districts.map(({ district, academies, schedule }) => (
         <section key={district.id}>
           <h1>{district.centreName}</h1>
+          <DistrictNav districtId={district.id} several={several} />
           <p className="lead">本区共 {academies.length} 所社区书院。</p>
           <div className="table-wrap">
             <table>
@@ -33,6 +39,8 @@ export default function DistrictHome() {
                   <th>书院</th>
                   <th>街道</th>
                   <th>社区人口</th>
+                  <th>开课</th>
+                  <th>待上课次</th>
                 </tr>
               </thead>
               <tbody>
@@ -43,6 +51,10 @@ export default function DistrictHome() {
                     </td>
                     <td>{a.subdistrictName}</td>
                     <td>{a.population.toLocaleString("zh-CN")}</td>
+                    <td>
+                      <Link to={`/district/runs?academy=${a.id}${several ? `&d=${district.id}` : ""}`}>{schedule[a.id]?.runs ?? 0}</Link>
+                    </td>
+                    <td>{schedule[a.id]?.upcoming ?? 0}</td>
                   </tr>
                 ))}
               </tbody>

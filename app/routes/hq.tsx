@@ -30,6 +30,8 @@ export default function HqLayout() {
             <NavLink to="/hq/users">用户与角色</NavLink>
             <NavLink to="/hq/resources">资源库</NavLink>
             <NavLink to="/hq/teachers">师资库</NavLink>
+            <NavLink to="/hq/orders">点单受理</NavLink>
+            <NavLink to="/hq/holidays">节假日</NavLink>
             <NavLink to="/hq/audit">审计日志</NavLink>
           </>
         ) : null}

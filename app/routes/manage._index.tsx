@@ -25,7 +25,7 @@ export default function ManageHome() {
       <ul className="card-grid" data-testid="managed-academies">
         {academies.map((a) => (
           <li key={a.id} className="card">
-            <Link className="card-link" to={`/academies/${a.slug}`}>
+            <Link className="card-link" to={`/manage/${a.slug}`}>
               <h3>{a.name}</h3>
             </Link>
           </li>

@@ -90,6 +90,7 @@ export function inScope(actor: Actor | null | undefined, scope: Scope) {
 export function menuFor(actor: Actor | null | undefined) {
   if (!actor) return [];
   const items: { to: string; label: string }[] = [{ to: "/me", label: "我的" }];
+  if (hasRole(actor, "teacher")) items.push({ to: "/teach", label: "我的授课" });
   if (managedAcademyIds(actor).length > 0 || isHqAdmin(actor)) items.push({ to: "/manage", label: "书院管理" });
   if (staffDistrictIds(actor).length > 0) items.push({ to: "/district", label: "区指导中心" });
   if (isHq(actor)) items.push({ to: "/hq", label: "总部" });

@@ -1,7 +1,7 @@
 /** Scope checks shared by the scheduling functions. A refusal is a 403 page, never a silent filter. */
 import type { DB } from "@db/client";
-import { canManageAcademy, canViewAcademy, type Actor } from "~/modules/auth/permissions";
-import { getAcademyBySlug } from "~/modules/org/org.server";
+import { canManageAcademy, canViewAcademy, isHq, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
+import { getAcademyBySlug, getDistrict } from "~/modules/org/org.server";
 import { forbidden, notFound } from "~/utils/http";
 
 export const NOT_YOUR_ACADEMY = "您不是这所书院的管理员，不能操作它的课程和教室。";
@@ -21,4 +21,15 @@ export function requireManagedAcademy(db: DB, actor: Actor, slug: string) {
 /** Managers, their district centre and HQ may read an academy's schedule data. */
 export function assertViewsAcademy(actor: Actor, academy: { id: number; districtId: number }) {
   if (!canViewAcademy(actor, academy)) forbidden("您没有权限查看这所书院的排课信息。");
+}
+
+/** The district a /district page shows: `?d=<id>` among the person's own districts (HQ: any), else their first. */
+export function requireStaffDistrict(db: DB, actor: Actor, param: string | null) {
+  const own = staffDistrictIds(actor);
+  const wanted = Number(param) || null;
+  const id = wanted && (own.includes(wanted) || isHq(actor)) ? wanted : own[0];
+  if (!id) forbidden("只有区指导中心的工作人员可以访问这里。");
+  const district = getDistrict(db, id);
+  if (!district) notFound("没有这个区。");
+  return { district, choices: own.map((d) => getDistrict(db, d)!).filter(Boolean) };
 }

@@ -5,7 +5,8 @@
  */
 import { and, asc, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import type { Conn } from "@db/client";
-import { categories, courses, courseVersions, teacherCategories, teacherCourses, teacherDistricts, teachers } from "@db/schema";
+import { categories, courses, courseVersions, teachers } from "@db/schema";
+import { findTeachersFor as catalogFindTeachersFor } from "~/modules/catalog/teachers.server";
 
 export type SchedulableCourse = {
   courseId: number;
@@ -127,26 +128,10 @@ export type PoolTeacher = { id: number; userId: number; displayName: string; org
 
 /**
  * The pool teachers who can teach a course (listed for the course, or for its category) and will
- * travel to a district. Same contract as the catalog's `findTeachersFor(db, {courseId, districtId})`.
+ * travel to a district: the catalog's own `findTeachersFor`.
  */
 export function findTeachersFor(conn: Conn, input: { courseId: number; districtId: number }): PoolTeacher[] {
-  const course = conn.select({ categoryId: courses.categoryId }).from(courses).where(eq(courses.id, input.courseId)).get();
-  if (!course) return [];
-  return conn
-    .select({ id: teachers.id, userId: teachers.userId, displayName: teachers.displayName, organisation: teachers.organisation })
-    .from(teachers)
-    .where(
-      and(
-        eq(teachers.active, true),
-        sql`exists (select 1 from ${teacherDistricts} td where td.teacher_id = ${teachers.id} and td.district_id = ${input.districtId})`,
-        or(
-          sql`exists (select 1 from ${teacherCourses} tc where tc.teacher_id = ${teachers.id} and tc.course_id = ${input.courseId})`,
-          sql`exists (select 1 from ${teacherCategories} tk where tk.teacher_id = ${teachers.id} and tk.category_id = ${course.categoryId})`,
-        ),
-      ),
-    )
-    .orderBy(asc(teachers.displayName))
-    .all();
+  return catalogFindTeachersFor(conn, input);
 }
 
 export function getTeachersByIds(conn: Conn, ids: number[]): PoolTeacher[] {

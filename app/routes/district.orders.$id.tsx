@@ -1,0 +1,50 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { OrderDecision } from "~/components/order-decision";
+import { requireActor } from "~/modules/auth/request.server";
+import { decideOrderFromForm } from "~/modules/scheduling/decide.server";
+import { getOrderDetail } from "~/modules/scheduling/orders.server";
+import { readForm } from "~/utils/csrf.server";
+import { clientIp } from "~/utils/http";
+
+export const meta: MetaFunction = () => [{ title: "点单 · 区指导中心" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = requireActor(request);
+  return getOrderDetail(getDb(), actor, Number(params.id));
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = requireActor(request);
+  const form = await readForm(request);
+  const r = decideOrderFromForm(getDb(), actor, Number(params.id), form, clientIp(request));
+  if (r.ok) return redirect(`/district/orders/${params.id}?done=${r.intent}`);
+  return r;
+}
+
+export default function DistrictOrder() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  return (
+    <div className="container">
+      <p>
+        <Link to="/district/orders">← 本区点单</Link>
+      </p>
+      <h1>点单 #{d.order.id}</h1>
+      {params.get("done") === "accept" ? <p className="notice">已受理并安排教师，书院和教师都收到了消息。</p> : null}
+      {params.get("done") === "decline" ? <p className="notice">已婉拒，书院收到了原因。</p> : null}
+      <OrderDecision
+        order={d.order}
+        canDecide={d.canDecide}
+        teacherChoices={d.teacherChoices}
+        newerVersion={d.newerVersion}
+        error={a && !a.ok ? a.error : null}
+        errorField={a && !a.ok ? a.field : null}
+        reasonValue={a && !a.ok ? a.reason : undefined}
+      />
+    </div>
+  );
+}

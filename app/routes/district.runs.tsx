@@ -1,0 +1,121 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { RUN_STATUSES, type RunStatus } from "@db/schema/scheduling";
+import { DistrictNav } from "~/components/district-nav";
+import { Pager } from "~/components/layout";
+import { RunStatusBadge } from "~/components/schedule";
+import { requireActor } from "~/modules/auth/request.server";
+import { listAcademies } from "~/modules/org/org.server";
+import { requireStaffDistrict } from "~/modules/scheduling/access.server";
+import { listDistrictRuns } from "~/modules/scheduling/finder.server";
+import { RUN_STATUS_LABELS } from "~/modules/scheduling/states";
+import { formatMoment } from "~/modules/scheduling/time";
+
+export const meta: MetaFunction = () => [{ title: "本区开课 · 区指导中心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = requireActor(request);
+  const db = getDb();
+  const p = new URL(request.url).searchParams;
+  const { district, choices } = requireStaffDistrict(db, actor, p.get("d"));
+  const academies = listAcademies(db, { districtId: district.id }).map((a) => ({ id: a.id, name: a.name }));
+  const academyId = Number(p.get("academy")) || undefined;
+  const status = (RUN_STATUSES as readonly string[]).includes(p.get("status") ?? "") ? (p.get("status") as RunStatus) : undefined;
+  return {
+    district: { id: district.id, name: district.name, centreName: district.centreName },
+    several: choices.length > 1,
+    academies,
+    filters: { academy: academyId ? String(academyId) : "", status: status ?? "", all: p.get("all") === "1" },
+    runs: listDistrictRuns(db, actor, district.id, {
+      academyId: academies.some((a) => a.id === academyId) ? academyId : undefined,
+      status,
+      scope: p.get("all") === "1" ? "all" : "upcoming",
+      page: Number(p.get("page")) || 1,
+    }),
+  };
+}
+
+export default function DistrictRuns() {
+  const { district, several, academies, filters, runs } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  return (
+    <div className="container">
+      <h1>{district.centreName}</h1>
+      <DistrictNav districtId={district.id} several={several} />
+      <h2>本区开课</h2>
+      <Form method="get" className="filter-form" aria-label="筛选开课">
+        {several ? <input type="hidden" name="d" value={district.id} /> : null}
+        <div className="field">
+          <label htmlFor="r-academy">书院</label>
+          <select id="r-academy" name="academy" defaultValue={filters.academy}>
+            <option value="">本区全部书院</option>
+            {academies.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="r-status">状态</label>
+          <select id="r-status" name="status" defaultValue={filters.status}>
+            <option value="">全部状态</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {RUN_STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field check-field">
+          <label className="check-chip" htmlFor="r-all">
+            <input type="checkbox" id="r-all" name="all" value="1" defaultChecked={filters.all} />
+            包括已经上完的班
+          </label>
+        </div>
+        <div className="actions">
+          <button type="submit">筛选</button>
+        </div>
+      </Form>
+      <p className="muted">共 {runs.total} 个班。</p>
+      <div className="table-wrap">
+        <table data-testid="district-runs">
+          <thead>
+            <tr>
+              <th scope="col">课程</th>
+              <th scope="col">书院</th>
+              <th scope="col">状态</th>
+              <th scope="col">下次上课</th>
+              <th scope="col">报名</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.rows.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <Link to={`/classes/${r.id}`}>{r.title}</Link>
+                  <br />
+                  <span className="muted small-text">
+                    {r.code} · {r.sessionCount} 次课
+                  </span>
+                </td>
+                <td>
+                  <Link to={`/academies/${r.academySlug}`}>{r.academyName}</Link>
+                </td>
+                <td>
+                  <RunStatusBadge status={r.status} />
+                </td>
+                <td>{r.nextSessionAt ? formatMoment(r.nextSessionAt) : "—"}</td>
+                <td>
+                  {r.seatsTaken} / {r.capacity}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager page={runs.page} pages={runs.pages} search={location.search} />
+    </div>
+  );
+}
