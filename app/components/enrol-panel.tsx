@@ -20,7 +20,12 @@ function Outcome({ panel }: { panel: EnrolPanelData }) {
   const who = memberId ? (person ? person.label : "家人") : "您";
   if (result === "confirmed") {
     return (
-      <div className="notice enrol-outcome" role="status" data-testid="enrol-outcome" data-result="confirmed">
+      <div
+        className="notice enrol-outcome"
+        role="status"
+        data-testid="enrol-outcome"
+        data-result="confirmed"
+      >
         <strong>报名成功！</strong>
         {who}已确认报名「{panel.title}」。
         <Link to="/me/classes">在“我的课程”查看</Link>
@@ -30,25 +35,43 @@ function Outcome({ panel }: { panel: EnrolPanelData }) {
   if (result === "waitlisted") {
     const position = person?.enrolment?.position ?? (Number(params.get("position")) || null);
     return (
-      <div className="notice warn enrol-outcome" role="status" data-testid="enrol-outcome" data-result="waitlisted">
+      <div
+        className="notice warn enrol-outcome"
+        role="status"
+        data-testid="enrol-outcome"
+        data-result="waitlisted"
+      >
         <strong>{params.get("restricted") ? "已加入候补。" : "名额已满，已加入候补。"}</strong>
         {params.get("restricted") && person?.restriction ? `${person.restriction} ` : null}
-        {who}排在候补第 <span data-testid="waitlist-position">{position ?? "?"}</span> 位。有人取消时会按顺序自动递补，并在“消息”里通知您。
+        {who}排在候补第 <span data-testid="waitlist-position">{position ?? "?"}</span>{" "}
+        位。有人取消时会按顺序自动递补，并在“消息”里通知您。
       </div>
     );
   }
   if (result === "lottery_pending") {
     return (
-      <div className="notice enrol-outcome" role="status" data-testid="enrol-outcome" data-result="lottery_pending">
+      <div
+        className="notice enrol-outcome"
+        role="status"
+        data-testid="enrol-outcome"
+        data-result="lottery_pending"
+      >
         <strong>已提交抽签申请。</strong>
-        {panel.closeAt ? `报名截止（${formatDateTime(panel.closeAt)}）后抽签，` : "报名截止后抽签，"}
+        {panel.closeAt
+          ? `报名截止（${formatDateTime(panel.closeAt)}）后抽签，`
+          : "报名截止后抽签，"}
         结果会在“消息”里通知您。
       </div>
     );
   }
   if (result === "cancelled") {
     return (
-      <div className="notice enrol-outcome" role="status" data-testid="enrol-outcome" data-result="cancelled">
+      <div
+        className="notice enrol-outcome"
+        role="status"
+        data-testid="enrol-outcome"
+        data-result="cancelled"
+      >
         <strong>已取消{memberId ? `${who}的` : ""}报名。</strong>
         {params.get("promoted") ? "空出的名额已自动让给候补第一位。" : null}
       </div>
@@ -57,7 +80,12 @@ function Outcome({ panel }: { panel: EnrolPanelData }) {
   if (result === "refused") {
     const reason = params.get("reason");
     return (
-      <div className="form-error enrol-outcome" role="alert" data-testid="enrol-outcome" data-result="refused">
+      <div
+        className="form-error enrol-outcome"
+        role="alert"
+        data-testid="enrol-outcome"
+        data-result="refused"
+      >
         没有成功：{isRefusalCode(reason) ? REFUSAL_MESSAGES[reason] : "请检查后再试一次。"}
       </div>
     );
@@ -80,7 +108,10 @@ function PersonRow({ panel, p, busy }: { panel: EnrolPanelData; p: Person; busy:
       <div className="enrol-person-head">
         <span className="enrol-person-name">{p.label}</span>
         {e ? (
-          <span className={`badge ${e.status === "confirmed" ? "ok" : "warn"}`} data-testid="enrol-status">
+          <span
+            className={`badge ${e.status === "confirmed" ? "ok" : "warn"}`}
+            data-testid="enrol-status"
+          >
             {e.status === "waitlisted" ? `候补第 ${e.position} 位` : e.label}
           </span>
         ) : null}
@@ -88,15 +119,27 @@ function PersonRow({ panel, p, busy }: { panel: EnrolPanelData; p: Person; busy:
       {e ? (
         e.canCancel ? (
           <details className="enrol-cancel">
-            <summary className="button secondary">{e.status === "confirmed" ? "取消报名" : e.status === "waitlisted" ? "退出候补" : "撤回抽签申请"}</summary>
+            <summary className="button secondary">
+              {e.status === "confirmed"
+                ? "取消报名"
+                : e.status === "waitlisted"
+                ? "退出候补"
+                : "撤回抽签申请"}
+            </summary>
             <Form method="post" className="confirm-box">
               <p>
-                确定要{e.status === "confirmed" ? "取消" : e.status === "waitlisted" ? "退出" : "撤回"}
-                {p.memberId == null ? "您" : p.label}的{e.status === "waitlisted" ? "候补" : "报名"}吗？
-                {e.status === "confirmed" ? "名额会立即让给候补的下一位，之后再报只能重新排队。" : null}
+                确定要
+                {e.status === "confirmed" ? "取消" : e.status === "waitlisted" ? "退出" : "撤回"}
+                {p.memberId == null ? "您" : p.label}的{e.status === "waitlisted" ? "候补" : "报名"}
+                吗？
+                {e.status === "confirmed"
+                  ? "名额会立即让给候补的下一位，之后再报只能重新排队。"
+                  : null}
               </p>
               <input type="hidden" name="intent" value="cancel" />
-              {p.memberId != null ? <input type="hidden" name="memberId" value={p.memberId} /> : null}
+              {p.memberId != null ? (
+                <input type="hidden" name="memberId" value={p.memberId} />
+              ) : null}
               <button type="submit" className="danger" disabled={busy}>
                 确认取消
               </button>
@@ -133,7 +176,11 @@ export function EnrolPanel({ panel }: { panel: EnrolPanelData }) {
         <dt>名额</dt>
         <dd data-testid="enrol-seats">
           共 {panel.capacity} 个，已报 {panel.counts.confirmed} 人
-          {panel.mode === "first_come" ? (panel.seatsLeft > 0 ? `，还剩 ${panel.seatsLeft} 个` : "，已满") : null}
+          {panel.mode === "first_come"
+            ? panel.seatsLeft > 0
+              ? `，还剩 ${panel.seatsLeft} 个`
+              : "，已满"
+            : null}
           {panel.counts.waitlisted ? `；候补 ${panel.counts.waitlisted} 人` : null}
           {panel.counts.pending ? `；${panel.counts.pending} 人申请抽签` : null}
         </dd>
@@ -156,8 +203,9 @@ export function EnrolPanel({ panel }: { panel: EnrolPanelData }) {
       </dl>
       {panel.lottery?.drawn ? (
         <p className="lottery-result" data-testid="lottery-result">
-          已于 {formatDateTime(panel.lottery.drawn.drawnAt)} 抽签：{panel.lottery.drawn.applicants} 人申请，{panel.lottery.drawn.winners} 人中签，其余按抽签顺序候补。
-          抽签种子 <code className="break-all">{panel.lottery.drawn.seed}</code>
+          已于 {formatDateTime(panel.lottery.drawn.drawnAt)} 抽签：{panel.lottery.drawn.applicants}{" "}
+          人申请，{panel.lottery.drawn.winners} 人中签，其余按抽签顺序候补。 抽签种子{" "}
+          <code className="break-all">{panel.lottery.drawn.seed}</code>
           {panel.lottery.drawn.matches ? "（按种子复核，结果一致）" : "（复核不一致，请联系书院）"}
         </p>
       ) : null}
@@ -183,7 +231,8 @@ export function EnrolPanel({ panel }: { panel: EnrolPanelData }) {
             ))}
           </ul>
           <p className="hint">
-            替家里老人或孩子报名？先在 <Link to={`/me/family?redirectTo=${encodeURIComponent(here)}`}>我的家庭</Link> 登记。
+            替家里老人或孩子报名？先在{" "}
+            <Link to={`/me/family?redirectTo=${encodeURIComponent(here)}`}>我的家庭</Link> 登记。
             已报的课都在 <Link to="/me/classes">我的课程</Link>。
           </p>
         </>

@@ -2,12 +2,25 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Field, FormErrors } from "~/components/forms";
 import { requireActor } from "~/modules/auth/request.server";
 import { drawLottery } from "~/modules/enrollment/lottery.server";
-import { addWalkIn, getRunRoster, recentRosterChanges, removeEnrollment, type RosterRow } from "~/modules/enrollment/roster.server";
+import {
+  addWalkIn,
+  getRunRoster,
+  recentRosterChanges,
+  removeEnrollment,
+  type RosterRow,
+} from "~/modules/enrollment/roster.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { readForm } from "~/utils/csrf.server";
 import { formatDateTime } from "~/utils/dates";
@@ -15,18 +28,31 @@ import { isUserError } from "~/utils/errors";
 import { clientIp, notFound } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `报名名单 · ${data?.title ?? ""} · 书院管理` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `报名名单 · ${data?.title ?? ""} · 书院管理` },
+];
 
 const schema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("add"),
-    name: z.string({ error: "请填写姓名。" }).trim().min(1, "请填写姓名。").max(20, "姓名最多 20 个字。"),
-    phone: z.string({ error: "请填写手机号码。" }).trim().regex(/^1\d{10}$/, "请填写 11 位手机号码。"),
+    name: z
+      .string({ error: "请填写姓名。" })
+      .trim()
+      .min(1, "请填写姓名。")
+      .max(20, "姓名最多 20 个字。"),
+    phone: z
+      .string({ error: "请填写手机号码。" })
+      .trim()
+      .regex(/^1\d{10}$/, "请填写 11 位手机号码。"),
   }),
   z.object({
     intent: z.literal("remove"),
     enrollmentId: z.coerce.number().int().positive(),
-    reason: z.string({ error: "请写明移出的原因，对方会收到它。" }).trim().min(1, "请写明移出的原因，对方会收到它。").max(200, "原因最多 200 字。"),
+    reason: z
+      .string({ error: "请写明移出的原因，对方会收到它。" })
+      .trim()
+      .min(1, "请写明移出的原因，对方会收到它。")
+      .max(200, "原因最多 200 字。"),
   }),
   z.object({
     intent: z.literal("draw"),
@@ -58,19 +84,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const runId = runIdOf(params);
   const formData = await readForm(request);
   const intent = formData.get("intent");
-  const formKey = intent === "remove" ? `remove-${formData.get("enrollmentId")}` : String(intent ?? "");
+  const formKey =
+    intent === "remove" ? `remove-${formData.get("enrollmentId")}` : String(intent ?? "");
   const submission = parseWithZod(formData, { schema });
-  if (submission.status !== "success") return data<Reply>({ formKey, result: submission.reply() }, { status: 400 });
+  if (submission.status !== "success")
+    return data<Reply>({ formKey, result: submission.reply() }, { status: 400 });
   const base = `/manage/${academy.slug}/runs/${runId}/roster`;
   const ip = clientIp(request);
   try {
     const v = submission.value;
     if (v.intent === "add") {
       const out = addWalkIn(db, actor, { runId, name: v.name, phone: v.phone }, ip);
-      return redirect(`${base}?done=added&status=${out.status}${out.position ? `&position=${out.position}` : ""}`);
+      return redirect(
+        `${base}?done=added&status=${out.status}${out.position ? `&position=${out.position}` : ""}`
+      );
     }
     if (v.intent === "remove") {
-      const out = removeEnrollment(db, actor, { runId, enrollmentId: v.enrollmentId, reason: v.reason }, ip);
+      const out = removeEnrollment(
+        db,
+        actor,
+        { runId, enrollmentId: v.enrollmentId, reason: v.reason },
+        ip
+      );
       return redirect(`${base}?done=removed${out.promoted ? "&promoted=1" : ""}`);
     }
     const r = drawLottery(db, actor, runId, { seed: v.seed, ip });
@@ -78,8 +113,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (e) {
     if (!isUserError(e)) throw e;
     return data<Reply>(
-      { formKey, result: submission.reply({ fieldErrors: e.field ? { [e.field]: [e.message] } : undefined, formErrors: e.field ? undefined : [e.message] }) },
-      { status: 400 },
+      {
+        formKey,
+        result: submission.reply({
+          fieldErrors: e.field ? { [e.field]: [e.message] } : undefined,
+          formErrors: e.field ? undefined : [e.message],
+        }),
+      },
+      { status: 400 }
     );
   }
 }
@@ -91,14 +132,21 @@ function Done() {
     const status = params.get("status");
     return (
       <p className="notice" role="status">
-        已加入名单：{status === "confirmed" ? "已确认名额" : status === "waitlisted" ? `名额已满，排在候补第 ${params.get("position")} 位` : "已加入抽签"}。已记入操作日志。
+        已加入名单：
+        {status === "confirmed"
+          ? "已确认名额"
+          : status === "waitlisted"
+          ? `名额已满，排在候补第 ${params.get("position")} 位`
+          : "已加入抽签"}
+        。已记入操作日志。
       </p>
     );
   }
   if (done === "removed") {
     return (
       <p className="notice" role="status">
-        已移出名单，并已通知本人。{params.get("promoted") ? "空出的名额已自动让给候补第一位。" : ""}已记入操作日志。
+        已移出名单，并已通知本人。{params.get("promoted") ? "空出的名额已自动让给候补第一位。" : ""}
+        已记入操作日志。
       </p>
     );
   }
@@ -115,7 +163,11 @@ function Done() {
 function RemoveForm({ row, reply }: { row: RosterRow; reply?: Reply }) {
   const key = `remove-${row.id}`;
   const lastResult = reply?.formKey === key ? reply.result : undefined;
-  const [form, fields] = useForm({ id: key, lastResult, onValidate: ({ formData }) => parseWithZod(formData, { schema }) });
+  const [form, fields] = useForm({
+    id: key,
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+  });
   return (
     <details className="enrol-cancel" open={!!lastResult}>
       <summary className="button secondary small">移出</summary>
@@ -132,19 +184,37 @@ function RemoveForm({ row, reply }: { row: RosterRow; reply?: Reply }) {
   );
 }
 
-function RosterList({ rows, reply, removable, testId }: { rows: RosterRow[]; reply?: Reply; removable: boolean; testId: string }) {
+function RosterList({
+  rows,
+  reply,
+  removable,
+  testId,
+}: {
+  rows: RosterRow[];
+  reply?: Reply;
+  removable: boolean;
+  testId: string;
+}) {
   if (!rows.length) return <p className="muted">无</p>;
   return (
     <ol className="roster-list" data-testid={testId}>
       {rows.map((r) => (
         <li key={r.id} className="roster-row">
           <div>
-            <strong>{r.position ? `${r.position}. ` : ""}{r.name}</strong> <span className="muted">{r.kind}</span>
+            <strong>
+              {r.position ? `${r.position}. ` : ""}
+              {r.name}
+            </strong>{" "}
+            <span className="muted">{r.kind}</span>
             <div className="hint">
               {r.phone ? `${r.phone} · ` : ""}报名 {formatDateTime(r.createdAt)}
               {r.promotedAt ? ` · ${formatDateTime(r.promotedAt)} 候补转正` : ""}
               {r.addedByName ? ` · 由 ${r.addedByName} 添加` : ""}
-              {r.cancelledAt ? ` · ${formatDateTime(r.cancelledAt)} ${r.status === "removed" ? `被 ${r.endedByName ?? "管理员"} 移出` : "本人取消"}` : ""}
+              {r.cancelledAt
+                ? ` · ${formatDateTime(r.cancelledAt)} ${
+                    r.status === "removed" ? `被 ${r.endedByName ?? "管理员"} 移出` : "本人取消"
+                  }`
+                : ""}
               {r.endReason ? `：${r.endReason}` : ""}
             </div>
           </div>
@@ -166,12 +236,16 @@ export default function RosterPage() {
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
   });
-  const [drawForm, drawFields] = useForm<{ intent: string; seed: string }>({ id: "draw", lastResult: reply?.formKey === "draw" ? reply.result : undefined });
+  const [drawForm, drawFields] = useForm<{ intent: string; seed: string }>({
+    id: "draw",
+    lastResult: reply?.formKey === "draw" ? reply.result : undefined,
+  });
   const runBase = `/manage/${d.slug}/runs/${d.run.id}`;
   return (
     <>
       <p>
-        <Link to={runBase}>← 返回开课设置</Link> · <Link to={`/classes/${d.run.id}`}>查看课程页</Link>
+        <Link to={runBase}>← 返回开课设置</Link> ·{" "}
+        <Link to={`/classes/${d.run.id}`}>查看课程页</Link>
       </p>
       <h1>报名名单：{d.title}</h1>
       <Done />
@@ -185,8 +259,11 @@ export default function RosterPage() {
           <h2>抽签</h2>
           {d.lottery.drawn ? (
             <p>
-              已于 {formatDateTime(d.lottery.drawn.drawnAt)} {d.lottery.drawn.bySystem ? "由系统在报名截止后" : ""}抽签：{d.lottery.drawn.applicants} 人申请，
-              {d.lottery.drawn.winners} 人中签。种子 <code className="break-all">{d.lottery.drawn.seed}</code>
+              已于 {formatDateTime(d.lottery.drawn.drawnAt)}{" "}
+              {d.lottery.drawn.bySystem ? "由系统在报名截止后" : ""}抽签：
+              {d.lottery.drawn.applicants} 人申请，
+              {d.lottery.drawn.winners} 人中签。种子{" "}
+              <code className="break-all">{d.lottery.drawn.seed}</code>
               {d.lottery.drawn.matches ? "，按种子复核一致。" : "，复核不一致！"}
             </p>
           ) : d.lottery.canDraw ? (
@@ -195,10 +272,15 @@ export default function RosterPage() {
               <p>
                 {d.lottery.closed
                   ? "报名已截止，可以抽签了（有人打开课程页时系统也会自动抽签）。"
-                  : `报名将于 ${d.lottery.closeAt ? formatDateTime(d.lottery.closeAt) : "开课前"} 截止，截止后系统会自动抽签。现在抽签会立即截止报名。`}
+                  : `报名将于 ${
+                      d.lottery.closeAt ? formatDateTime(d.lottery.closeAt) : "开课前"
+                    } 截止，截止后系统会自动抽签。现在抽签会立即截止报名。`}
               </p>
               <input type="hidden" name="intent" value="draw" />
-              <Field label="抽签种子（可不填，系统随机生成；填写公开的数字便于大家复核）" meta={drawFields.seed} />
+              <Field
+                label="抽签种子（可不填，系统随机生成；填写公开的数字便于大家复核）"
+                meta={drawFields.seed}
+              />
               <details>
                 <summary className="button">抽签</summary>
                 <div className="confirm-box">
@@ -217,7 +299,9 @@ export default function RosterPage() {
 
       <section>
         <h2>现场报名</h2>
-        <p className="hint">为没有账号的居民登记姓名和手机号；手机号已注册的，会直接报到该账号名下并通知本人。满员时进入候补。</p>
+        <p className="hint">
+          为没有账号的居民登记姓名和手机号；手机号已注册的，会直接报到该账号名下并通知本人。满员时进入候补。
+        </p>
         <Form method="post" {...getFormProps(addForm)} className="form">
           <FormErrors errors={addForm.errors} id={addForm.errorId} />
           <input type="hidden" name="intent" value="add" />
@@ -248,7 +332,10 @@ export default function RosterPage() {
           <ul className="stack">
             {d.changes.map((c) => (
               <li key={c.id}>
-                <span className="muted">{formatDateTime(c.created_at)} {c.actor_name ?? "系统"}</span>：{c.summary}
+                <span className="muted">
+                  {formatDateTime(c.created_at)} {c.actor_name ?? "系统"}
+                </span>
+                ：{c.summary}
               </li>
             ))}
           </ul>

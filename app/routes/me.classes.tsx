@@ -15,7 +15,10 @@ export const meta: MetaFunction = () => [{ title: "我的课程 · 厦门社区�
 const cancelSchema = z.object({
   intent: z.literal("cancel"),
   runId: z.coerce.number().int().positive(),
-  memberId: z.preprocess((v) => (v === "" || v == null ? undefined : v), z.coerce.number().int().positive().optional()),
+  memberId: z.preprocess(
+    (v) => (v === "" || v == null ? undefined : v),
+    z.coerce.number().int().positive().optional()
+  ),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -39,21 +42,32 @@ export async function action({ request }: ActionFunctionArgs) {
 const RUN_NOTE: Record<string, string> = { cancelled: "这个班已取消开课", finished: "已结课" };
 
 function ClassItem({ c, busy }: { c: MyClass; busy: boolean }) {
-  const verb = c.status === "confirmed" ? "取消报名" : c.status === "waitlisted" ? "退出候补" : "撤回抽签申请";
+  const verb =
+    c.status === "confirmed" ? "取消报名" : c.status === "waitlisted" ? "退出候补" : "撤回抽签申请";
   return (
     <li className="card my-class" data-testid="my-class" data-run={c.runId} data-status={c.status}>
       <h3>
         <Link to={`/classes/${c.runId}`}>{c.title}</Link>
       </h3>
       <p className="my-class-meta">
-        <span className={`badge ${c.status === "confirmed" ? "ok" : c.status === "cancelled" || c.status === "removed" ? "" : "warn"}`}>
+        <span
+          className={`badge ${
+            c.status === "confirmed"
+              ? "ok"
+              : c.status === "cancelled" || c.status === "removed"
+              ? ""
+              : "warn"
+          }`}
+        >
           {c.status === "waitlisted" ? `候补第 ${c.position} 位` : c.statusLabel}
         </span>{" "}
         {c.who} · {c.academyName}
       </p>
       {RUN_NOTE[c.runStatus] ? <p className="hint">{RUN_NOTE[c.runStatus]}</p> : null}
       {c.nextSessionAt ? <p>下次上课：{formatDateTime(c.nextSessionAt)}</p> : null}
-      {c.status === "removed" && c.endReason ? <p className="hint">被书院移出：{c.endReason}</p> : null}
+      {c.status === "removed" && c.endReason ? (
+        <p className="hint">被书院移出：{c.endReason}</p>
+      ) : null}
       {c.canCancel ? (
         <details className="enrol-cancel">
           <summary className="button secondary">{verb}</summary>

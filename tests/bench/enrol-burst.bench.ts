@@ -11,7 +11,13 @@ import { eq } from "drizzle-orm";
 import { pathToFileURL } from "node:url";
 import { openDatabase } from "@db/client";
 import { enrollments } from "@db/schema";
-import { ensureBuild, outcomeOf, postEnroll, prepareEnrolDb, startBuiltServer } from "../factories/built-server";
+import {
+  ensureBuild,
+  outcomeOf,
+  postEnroll,
+  prepareEnrolDb,
+  startBuiltServer,
+} from "../factories/built-server";
 
 const REQUESTS = Number(process.env.ENROL_BURST_REQUESTS ?? 1000);
 const CAPACITY = 30;
@@ -39,15 +45,20 @@ export async function run() {
         const res = await fetch(`${server.url}/healthz`);
         await res.text();
         return { ok: res.ok, ms: performance.now() - t };
-      }),
+      })
     );
     const baselineWall = performance.now() - baselineStart;
 
     const burstStart = performance.now();
     const results = await Promise.all(
       prepared.tokens.map((token) =>
-        postEnroll(server.url, prepared.runId, token).catch((e: unknown) => ({ status: 0, location: "", body: String(e), ms: NaN })),
-      ),
+        postEnroll(server.url, prepared.runId, token).catch((e: unknown) => ({
+          status: 0,
+          location: "",
+          body: String(e),
+          ms: NaN,
+        }))
+      )
     );
     const burstWall = performance.now() - burstStart;
 
@@ -59,22 +70,54 @@ export async function run() {
     const busy = results.filter((r) => /SQLITE_BUSY|database is locked/i.test(r.body)).length;
 
     const db = openDatabase(prepared.file);
-    const rows = db.select({ status: enrollments.status }).from(enrollments).where(eq(enrollments.runId, prepared.runId)).all();
+    const rows = db
+      .select({ status: enrollments.status })
+      .from(enrollments)
+      .where(eq(enrollments.runId, prepared.runId))
+      .all();
     db.$client.close();
     const dbConfirmed = rows.filter((r) => r.status === "confirmed").length;
 
-    const lat = results.map((r) => r.ms).filter(Number.isFinite).sort((a, b) => a - b);
+    const lat = results
+      .map((r) => r.ms)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     const base = baseline.map((r) => r.ms).sort((a, b) => a - b);
-    const [p50, p99, b50, b99] = [percentile(lat, 50), percentile(lat, 99), percentile(base, 50), percentile(base, 99)];
+    const [p50, p99, b50, b99] = [
+      percentile(lat, 50),
+      percentile(lat, 99),
+      percentile(base, 50),
+      percentile(base, 99),
+    ];
 
-    console.log(`\n报名并发 (enrol burst): ${REQUESTS} concurrent POST /classes/:id intent=enroll into a ${CAPACITY}-seat run`);
-    console.log(`  confirmed          ${confirmed} (database: ${dbConfirmed}) ${confirmed === CAPACITY && dbConfirmed === CAPACITY ? "OK" : "WRONG — must be " + CAPACITY}`);
+    console.log(
+      `\n报名并发 (enrol burst): ${REQUESTS} concurrent POST /classes/:id intent=enroll into a ${CAPACITY}-seat run`
+    );
+    console.log(
+      `  confirmed          ${confirmed} (database: ${dbConfirmed}) ${
+        confirmed === CAPACITY && dbConfirmed === CAPACITY ? "OK" : "WRONG — must be " + CAPACITY
+      }`
+    );
     console.log(`  waitlisted         ${waitlisted}`);
     console.log(`  refused            ${refused}`);
     console.log(`  errors (5xx/net)   ${errors}   SQLITE_BUSY in responses: ${busy}`);
-    console.log(`  latency p50        ${fmt(p50)}  = ${(p50 / b50).toFixed(1)}× GET /healthz p50 (${fmt(b50)})`);
-    console.log(`  latency p99        ${fmt(p99)}  = ${(p99 / b99).toFixed(1)}× GET /healthz p99 (${fmt(b99)})`);
-    console.log(`  wall time          ${fmt(burstWall)} (${((REQUESTS / burstWall) * 1000).toFixed(0)} req/s) vs ${fmt(baselineWall)} for the /healthz burst = ${(burstWall / baselineWall).toFixed(1)}×`);
+    console.log(
+      `  latency p50        ${fmt(p50)}  = ${(p50 / b50).toFixed(1)}× GET /healthz p50 (${fmt(
+        b50
+      )})`
+    );
+    console.log(
+      `  latency p99        ${fmt(p99)}  = ${(p99 / b99).toFixed(1)}× GET /healthz p99 (${fmt(
+        b99
+      )})`
+    );
+    console.log(
+      `  wall time          ${fmt(burstWall)} (${((REQUESTS / burstWall) * 1000).toFixed(
+        0
+      )} req/s) vs ${fmt(baselineWall)} for the /healthz burst = ${(
+        burstWall / baselineWall
+      ).toFixed(1)}×`
+    );
     return { confirmed, dbConfirmed, waitlisted, refused, errors, busy, p50, p99, b50, b99 };
   } finally {
     await server.stop();

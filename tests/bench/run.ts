@@ -19,7 +19,9 @@ const files = fs
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file} ===`);
-  const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { run?: () => Promise<unknown> };
+  const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as {
+    run?: () => Promise<unknown>;
+  };
   if (typeof mod.run !== "function") {
     console.log(`(skipped: ${file} exports no run())`);
     continue;

@@ -31,7 +31,7 @@ function pickFullClass(): Pick {
            AND (r.cancel_deadline_at IS NULL OR r.cancel_deadline_at > ?)
            AND (SELECT min(s.starts_at) FROM class_sessions s WHERE s.run_id = r.id AND s.status = 'scheduled') > ?
            AND NOT EXISTS (SELECT 1 FROM enrollments w WHERE w.run_id = r.id AND w.status IN ('waitlisted', 'lottery_pending'))
-         ORDER BY r.id DESC LIMIT 1`,
+         ORDER BY r.id DESC LIMIT 1`
       )
       .get(now, now + 3_600_000, now + 3_600_000, now + 3_600_000) as Pick | undefined;
     if (!row) throw new Error("the demo seed has no full class without a waitlist");
@@ -53,7 +53,10 @@ async function registerResident(page: Page, name: string) {
 }
 
 test.describe("enrolment on a phone", () => {
-  test("a resident enrols their mother onto a full class's waitlist; a cancellation promotes her and 消息 says so", async ({ page, browser }) => {
+  test("a resident enrols their mother onto a full class's waitlist; a cancellation promotes her and 消息 says so", async ({
+    page,
+    browser,
+  }) => {
     const target = pickFullClass();
 
     // 1. Register, then add 母亲 under 我的家庭.
@@ -87,11 +90,17 @@ test.describe("enrolment on a phone", () => {
     await expect(item).toContainText("母亲（王秀英）");
 
     // 3. Someone holding a seat cancels it from their 我的课程, with one confirmation.
-    const other = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    const other = await browser.newContext({
+      viewport: { width: 375, height: 812 },
+      locale: "zh-CN",
+      timezoneId: "Asia/Shanghai",
+    });
     const otherPage = await other.newPage();
     await login(otherPage, target.holderPhone, DEMO_PASSWORD);
     await otherPage.goto("/me/classes");
-    const seat = otherPage.locator(`[data-testid="my-class"][data-run="${target.runId}"][data-status="confirmed"]`);
+    const seat = otherPage.locator(
+      `[data-testid="my-class"][data-run="${target.runId}"][data-status="confirmed"]`
+    );
     await seat.getByText("取消报名", { exact: true }).click();
     await seat.getByRole("button", { name: "确认取消报名" }).click();
     await expect(otherPage.getByText("空出的名额已自动让给候补第一位")).toBeVisible();
@@ -107,13 +116,21 @@ test.describe("enrolment on a phone", () => {
     // 5. The class page shows her seat; no horizontal scrolling on the phone.
     await page.goto(`/classes/${target.runId}`);
     await expect(motherRow.getByTestId("enrol-status")).toHaveText("已报名");
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth
+    );
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
-  test("without JavaScript: enrol, a refusal in Chinese on the page the post redirects to, cancel with one confirmation", async ({ browser }) => {
+  test("without JavaScript: enrol, a refusal in Chinese on the page the post redirects to, cancel with one confirmation", async ({
+    browser,
+  }) => {
     const target = pickFullClass();
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 375, height: 812 },
+      locale: "zh-CN",
+    });
     const page = await context.newPage();
     await registerResident(page, "林秀梅");
     await page.goto(`/classes/${target.runId}`);
@@ -137,7 +154,9 @@ test.describe("enrolment on a phone", () => {
     await page.getByTestId("enrol-self").getByText("退出候补").click();
     await page.getByTestId("enrol-self").getByRole("button", { name: "确认取消" }).click();
     await expect(page.getByTestId("enrol-outcome")).toHaveAttribute("data-result", "cancelled");
-    await expect(page.getByTestId("enrol-self").getByRole("button", { name: "加入候补" })).toBeVisible();
+    await expect(
+      page.getByTestId("enrol-self").getByRole("button", { name: "加入候补" })
+    ).toBeVisible();
     await context.close();
   });
 });

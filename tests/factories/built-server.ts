@@ -35,11 +35,20 @@ function buildIsStale() {
 /** Builds the app unless build/ is fresh; the lock keeps parallel builds from colliding. */
 export function ensureBuild() {
   if (!buildIsStale()) return false;
-  execFileSync("flock", ["/tmp/build.lock", "sh", "-c", `[ -f build/server/index.js ] && [ -z "$(find app -newer build/server/index.js -print -quit)" ] || npx remix build`], {
-    cwd: root,
-    stdio: "pipe",
-    timeout: 300_000,
-  });
+  execFileSync(
+    "flock",
+    [
+      "/tmp/build.lock",
+      "sh",
+      "-c",
+      `[ -f build/server/index.js ] && [ -z "$(find app -newer build/server/index.js -print -quit)" ] || npx remix build`,
+    ],
+    {
+      cwd: root,
+      stdio: "pipe",
+      timeout: 300_000,
+    }
+  );
   return true;
 }
 
@@ -54,10 +63,19 @@ export function freePort(): Promise<number> {
   });
 }
 
-export type BuiltServer = { url: string; port: number; child: ChildProcess; stop: () => Promise<void>; output: () => string };
+export type BuiltServer = {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  stop: () => Promise<void>;
+  output: () => string;
+};
 
 /** Starts remix-serve on a free port; resolves once /healthz (or /) answers. */
-export async function startBuiltServer(opts: { dbFile: string; env?: Record<string, string> }): Promise<BuiltServer> {
+export async function startBuiltServer(opts: {
+  dbFile: string;
+  env?: Record<string, string>;
+}): Promise<BuiltServer> {
   const port = await freePort();
   const bin = path.join(root, "node_modules/@remix-run/serve/dist/cli.js");
   const child = spawn(process.execPath, [bin, serverBuild], {
@@ -125,7 +143,12 @@ export async function prepareEnrolDb(opts: { capacity: number; userCount: number
       for (let i = 0; i < opts.userCount; i++) {
         const u = tx
           .insert(users)
-          .values({ phone: `135${String(i).padStart(8, "0")}`, name: `并发用户${i + 1}`, passwordHash: "not-a-login", createdAt: now })
+          .values({
+            phone: `135${String(i).padStart(8, "0")}`,
+            name: `并发用户${i + 1}`,
+            passwordHash: "not-a-login",
+            createdAt: now,
+          })
           .returning({ id: users.id })
           .get();
         const token = generateSessionToken();
@@ -134,7 +157,7 @@ export async function prepareEnrolDb(opts: { capacity: number; userCount: number
         userIds.push(u.id);
       }
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
   db.$client.close();
   return {
@@ -147,7 +170,12 @@ export async function prepareEnrolDb(opts: { capacity: number; userCount: number
 }
 
 /** One no-JavaScript form post of `intent=enroll` as a signed-in person; the redirect is not followed. */
-export async function postEnroll(url: string, runId: number, token: string, extra: Record<string, string> = {}) {
+export async function postEnroll(
+  url: string,
+  runId: number,
+  token: string,
+  extra: Record<string, string> = {}
+) {
   const started = performance.now();
   const res = await fetch(`${url}/classes/${runId}`, {
     method: "POST",
@@ -160,11 +188,20 @@ export async function postEnroll(url: string, runId: number, token: string, extr
     body: new URLSearchParams({ intent: "enroll", ...extra }).toString(),
   });
   const body = res.status >= 300 && res.status < 400 ? "" : await res.text();
-  return { status: res.status, location: res.headers.get("location") ?? "", body, ms: performance.now() - started };
+  return {
+    status: res.status,
+    location: res.headers.get("location") ?? "",
+    body,
+    ms: performance.now() - started,
+  };
 }
 
 /** The outcome a redirect location carries: confirmed, waitlisted (with position) or refused. */
 export function outcomeOf(location: string) {
   const q = new URL(location, "http://x").searchParams;
-  return { result: q.get("result"), position: q.get("position") ? Number(q.get("position")) : null, reason: q.get("reason") };
+  return {
+    result: q.get("result"),
+    position: q.get("position") ? Number(q.get("position")) : null,
+    reason: q.get("reason"),
+  };
 }

@@ -5,7 +5,16 @@
  */
 import { eq } from "drizzle-orm";
 import type { DB } from "@db/client";
-import { auditLog, classRuns, classSessions, enrollments, familyMembers, lotteryDraws, notifications, users } from "@db/schema";
+import {
+  auditLog,
+  classRuns,
+  classSessions,
+  enrollments,
+  familyMembers,
+  lotteryDraws,
+  notifications,
+  users,
+} from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { createActor } from "./users";
@@ -23,7 +32,7 @@ export function createOpenRun(
   db: DB,
   w: { a: { id: number }; roomA: { id: number }; course: { id: number }; version: { id: number } },
   overrides: RunOverrides = {},
-  now = Date.now(),
+  now = Date.now()
 ) {
   const { firstSessionAt = now + 10 * DAY, sessions = 2, ...rest } = overrides;
   const run = db
@@ -47,17 +56,31 @@ export function createOpenRun(
   for (let i = 0; i < sessions; i++) {
     const startsAt = firstSessionAt + i * 7 * DAY;
     db.insert(classSessions)
-      .values({ runId: run.id, roomId: w.roomA.id, startsAt, endsAt: startsAt + 90 * 60_000, ...sessionLocalColumns(startsAt), createdAt: now, updatedAt: now })
+      .values({
+        runId: run.id,
+        roomId: w.roomA.id,
+        startsAt,
+        endsAt: startsAt + 90 * 60_000,
+        ...sessionLocalColumns(startsAt),
+        createdAt: now,
+        updatedAt: now,
+      })
       .run();
   }
   return run;
 }
 
 /** A resident (optionally living near the academy) with a birth year. */
-export async function createResident(db: DB, opts: { homeAcademyId?: number; birthYear?: number | null } = {}): Promise<Actor> {
+export async function createResident(
+  db: DB,
+  opts: { homeAcademyId?: number; birthYear?: number | null } = {}
+): Promise<Actor> {
   const actor = await createActor(db, []);
   db.update(users)
-    .set({ homeAcademyId: opts.homeAcademyId ?? null, birthYear: opts.birthYear === undefined ? 1960 : opts.birthYear })
+    .set({
+      homeAcademyId: opts.homeAcademyId ?? null,
+      birthYear: opts.birthYear === undefined ? 1960 : opts.birthYear,
+    })
     .where(eq(users.id, actor.id))
     .run();
   return { ...actor, homeAcademyId: opts.homeAcademyId ?? null };
@@ -69,10 +92,22 @@ export async function createResidents(db: DB, n: number, opts: { homeAcademyId?:
   return list;
 }
 
-export function addMember(db: DB, owner: Actor, overrides: Partial<typeof familyMembers.$inferInsert> = {}) {
+export function addMember(
+  db: DB,
+  owner: Actor,
+  overrides: Partial<typeof familyMembers.$inferInsert> = {}
+) {
   return db
     .insert(familyMembers)
-    .values({ ownerUserId: owner.id, name: "王秀英", relation: "母亲", birthYear: 1948, createdAt: Date.now(), updatedAt: Date.now(), ...overrides })
+    .values({
+      ownerUserId: owner.id,
+      name: "王秀英",
+      relation: "母亲",
+      birthYear: 1948,
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      ...overrides,
+    })
     .returning()
     .get();
 }

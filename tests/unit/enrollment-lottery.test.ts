@@ -6,7 +6,13 @@ import { drawLottery, maybeDrawLottery, verifyLottery } from "~/modules/enrollme
 import { getEnrolPanel } from "~/modules/enrollment/views.server";
 import { UserError } from "~/utils/errors";
 import { createTestDb } from "@tests/factories/db";
-import { createOpenRun, createResidents, enrolmentRows, runStatus, snapshot } from "@tests/factories/enrollment";
+import {
+  createOpenRun,
+  createResidents,
+  enrolmentRows,
+  runStatus,
+  snapshot,
+} from "@tests/factories/enrollment";
 import { schedulingWorld } from "@tests/factories/scheduling";
 
 let db: ReturnType<typeof createTestDb>;
@@ -36,7 +42,7 @@ describe("seeded shuffle", () => {
         { id: 3, priority: false },
         { id: 4, priority: true },
       ],
-      "s",
+      "s"
     );
     expect(new Set(order.slice(0, 2))).toEqual(new Set([2, 4]));
   });
@@ -44,9 +50,15 @@ describe("seeded shuffle", () => {
 
 async function lotteryRun(capacity: number, applicants: number, seedNow = Date.now()) {
   const w = await schedulingWorld(db);
-  const run = createOpenRun(db, w, { capacity, enrolMode: "lottery", enrolOpensAt: seedNow - DAY, enrolClosesAt: seedNow + DAY }, seedNow);
+  const run = createOpenRun(
+    db,
+    w,
+    { capacity, enrolMode: "lottery", enrolOpensAt: seedNow - DAY, enrolClosesAt: seedNow + DAY },
+    seedNow
+  );
   const people = await createResidents(db, applicants);
-  for (const p of people) expect((await enroll(db, p, { runId: run.id }, seedNow)).status).toBe("lottery_pending");
+  for (const p of people)
+    expect((await enroll(db, p, { runId: run.id }, seedNow)).status).toBe("lottery_pending");
   return { w, run, people };
 }
 
@@ -98,7 +110,10 @@ describe("lottery", () => {
     db = createTestDb();
     resetEnrolLimiter();
     const second = await lotteryRun(4, 12, now);
-    const r2 = drawLottery(db, null, second.run.id, { seed: "厦门-2026-春季", now: now + 2 * DAY })!;
+    const r2 = drawLottery(db, null, second.run.id, {
+      seed: "厦门-2026-春季",
+      now: now + 2 * DAY,
+    })!;
     const all2 = verifyLottery(db, second.run.id)!.draw.applicantIds;
     expect(applicantIndex(r2.order.slice(0, 4), all2)).toEqual(applicantIndex(winners1, all1));
   });
@@ -107,7 +122,10 @@ describe("lottery", () => {
     const now = Date.now();
     const { run } = await lotteryRun(2, 6, now);
     const r = drawLottery(db, null, run.id, { seed: "abc", now: now + 2 * DAY })!;
-    db.update(lotteryDraws).set({ drawnOrder: [...r.order].reverse() }).where(eq(lotteryDraws.runId, run.id)).run();
+    db.update(lotteryDraws)
+      .set({ drawnOrder: [...r.order].reverse() })
+      .where(eq(lotteryDraws.runId, run.id))
+      .run();
     expect(verifyLottery(db, run.id)!.matches).toBe(false);
   });
 
@@ -118,13 +136,17 @@ describe("lottery", () => {
     const r = drawLottery(db, w.managerA, run.id, { now })!;
     expect(r.winners).toBe(2);
     expect(r.seed).toMatch(/^[0-9a-f]{32}$/);
-    expect(db.select().from(classRuns).where(eq(classRuns.id, run.id)).get()!.enrolClosesAt).toBe(now);
+    expect(db.select().from(classRuns).where(eq(classRuns.id, run.id)).get()!.enrolClosesAt).toBe(
+      now
+    );
     const before = snapshot(db);
     expect(() => drawLottery(db, w.managerA, run.id, { now })).toThrow(UserError);
     expect(snapshot(db)).toBe(before);
     expect(() => drawLottery(db, w.managerB, run.id, { now })).toThrow(Response);
     const late = await createResidents(db, 1);
-    await expect(enroll(db, late[0]!, { runId: run.id }, now + 1)).rejects.toMatchObject({ code: "window_closed" });
+    await expect(enroll(db, late[0]!, { runId: run.id }, now + 1)).rejects.toMatchObject({
+      code: "window_closed",
+    });
   });
 
   it("after the draw, a winner cancelling promotes the first in drawn order", async () => {
@@ -136,7 +158,9 @@ describe("lottery", () => {
     cancelEnrollment(db, winner, { runId: run.id }, now + 2 * DAY);
     const promoted = db.select().from(enrollments).where(eq(enrollments.id, r.order[2]!)).get()!;
     expect(promoted.status).toBe("confirmed");
-    expect(db.select().from(enrollments).where(eq(enrollments.id, r.order[3]!)).get()!.status).toBe("waitlisted");
+    expect(db.select().from(enrollments).where(eq(enrollments.id, r.order[3]!)).get()!.status).toBe(
+      "waitlisted"
+    );
   });
 
   it("the class page shows each applicant their result and the seed", async () => {
@@ -144,7 +168,9 @@ describe("lottery", () => {
     const { run, people } = await lotteryRun(1, 3, now);
     const panel = getEnrolPanel(db, people[0]!, run.id, now + 2 * DAY)!;
     expect(panel.lottery!.drawn).toMatchObject({ applicants: 3, winners: 1, matches: true });
-    const statuses = people.map((p) => getEnrolPanel(db, p, run.id, now + 2 * DAY)!.people[0]!.enrolment!.status).sort();
+    const statuses = people
+      .map((p) => getEnrolPanel(db, p, run.id, now + 2 * DAY)!.people[0]!.enrolment!.status)
+      .sort();
     expect(statuses).toEqual(["confirmed", "waitlisted", "waitlisted"]);
   });
 });

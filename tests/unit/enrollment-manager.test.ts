@@ -1,11 +1,29 @@
 import { eq } from "drizzle-orm";
 import { auditLog, enrollments, familyMembers, notifications, users } from "@db/schema";
-import { cancelEnrollment, enroll, EnrolRefusal, resetEnrolLimiter } from "~/modules/enrollment/enroll.server";
-import { addFamilyMember, listFamily, removeFamilyMember, setMyBirthYear, updateFamilyMember } from "~/modules/enrollment/family.server";
+import {
+  cancelEnrollment,
+  enroll,
+  EnrolRefusal,
+  resetEnrolLimiter,
+} from "~/modules/enrollment/enroll.server";
+import {
+  addFamilyMember,
+  listFamily,
+  removeFamilyMember,
+  setMyBirthYear,
+  updateFamilyMember,
+} from "~/modules/enrollment/family.server";
 import { addWalkIn, getRunRoster, removeEnrollment } from "~/modules/enrollment/roster.server";
 import { UserError } from "~/utils/errors";
 import { createTestDb } from "@tests/factories/db";
-import { addMember, createOpenRun, createResident, createResidents, runStatus, snapshot } from "@tests/factories/enrollment";
+import {
+  addMember,
+  createOpenRun,
+  createResident,
+  createResidents,
+  runStatus,
+  snapshot,
+} from "@tests/factories/enrollment";
 import { schedulingWorld } from "@tests/factories/scheduling";
 
 let db: ReturnType<typeof createTestDb>;
@@ -29,7 +47,8 @@ function unchanged(fn: () => unknown, kind: "user" | "response" = "user") {
   return err as UserError;
 }
 
-const audits = (action: string) => db.select().from(auditLog).where(eq(auditLog.action, action)).all();
+const audits = (action: string) =>
+  db.select().from(auditLog).where(eq(auditLog.action, action)).all();
 
 describe("manager roster actions", () => {
   it("removing a confirmed learner is audited, tells them why, and promotes the waitlist", async () => {
@@ -40,7 +59,12 @@ describe("manager roster actions", () => {
     await enroll(db, b, { runId: run.id });
     const roster = getRunRoster(db, w.managerA, run.id);
     const target = roster.confirmed[0]!;
-    const out = removeEnrollment(db, w.managerA, { runId: run.id, enrollmentId: target.id, reason: "重复报名" }, "10.0.0.1");
+    const out = removeEnrollment(
+      db,
+      w.managerA,
+      { runId: run.id, enrollmentId: target.id, reason: "重复报名" },
+      "10.0.0.1"
+    );
     expect(out.promoted).toBe(1);
     const row = db.select().from(enrollments).where(eq(enrollments.id, target.id)).get()!;
     expect(row).toMatchObject({ status: "removed", endedBy: w.managerA.id, endReason: "重复报名" });
@@ -58,32 +82,68 @@ describe("manager roster actions", () => {
     const run = createOpenRun(db, w, { capacity: 2 });
     const [a] = await createResidents(db, 1);
     const { enrollmentId } = await enroll(db, a, { runId: run.id });
-    expect(unchanged(() => removeEnrollment(db, w.managerA, { runId: run.id, enrollmentId, reason: "  " })).field).toBe("reason");
-    unchanged(() => removeEnrollment(db, w.managerB, { runId: run.id, enrollmentId, reason: "x" }), "response");
+    expect(
+      unchanged(() =>
+        removeEnrollment(db, w.managerA, { runId: run.id, enrollmentId, reason: "  " })
+      ).field
+    ).toBe("reason");
+    unchanged(
+      () => removeEnrollment(db, w.managerB, { runId: run.id, enrollmentId, reason: "x" }),
+      "response"
+    );
     unchanged(() => getRunRoster(db, a, run.id), "response");
     cancelEnrollment(db, a, { runId: run.id });
-    expect(unchanged(() => removeEnrollment(db, w.managerA, { runId: run.id, enrollmentId, reason: "x" })).message).toContain("不在名单上");
+    expect(
+      unchanged(() =>
+        removeEnrollment(db, w.managerA, { runId: run.id, enrollmentId, reason: "x" })
+      ).message
+    ).toContain("不在名单上");
   });
 
   it("adds a walk-in (现场报名) with name and phone, audited; a full run puts them on the waitlist", async () => {
     const w = await schedulingWorld(db);
     const run = createOpenRun(db, w, { capacity: 1, status: "open" });
-    const out = addWalkIn(db, w.managerA, { runId: run.id, name: "陈阿伯", phone: "13712345678" }, "10.0.0.2");
+    const out = addWalkIn(
+      db,
+      w.managerA,
+      { runId: run.id, name: "陈阿伯", phone: "13712345678" },
+      "10.0.0.2"
+    );
     expect(out).toMatchObject({ status: "confirmed", account: false, name: "陈阿伯" });
     expect(runStatus(db, run.id)).toBe("full");
-    const second = addWalkIn(db, w.managerA, { runId: run.id, name: "林阿姨", phone: "13712345679" });
+    const second = addWalkIn(db, w.managerA, {
+      runId: run.id,
+      name: "林阿姨",
+      phone: "13712345679",
+    });
     expect(second).toMatchObject({ status: "waitlisted", position: 1 });
     const log = audits("enrollment.add");
     expect(log).toHaveLength(2);
     expect(log[0]!.summary).toContain("陈阿伯");
     const roster = getRunRoster(db, w.managerA, run.id);
-    expect(roster.confirmed[0]).toMatchObject({ name: "陈阿伯", kind: "现场报名", phone: "13712345678" });
+    expect(roster.confirmed[0]).toMatchObject({
+      name: "陈阿伯",
+      kind: "现场报名",
+      phone: "13712345678",
+    });
     expect(roster.waitlisted[0]).toMatchObject({ name: "林阿姨", position: 1 });
     // The same phone twice is refused; a bad phone is refused; both leave the database unchanged.
-    expect(unchanged(() => addWalkIn(db, w.managerA, { runId: run.id, name: "陈阿伯", phone: "13712345678" })).field).toBe("phone");
-    expect(unchanged(() => addWalkIn(db, w.managerA, { runId: run.id, name: "王", phone: "123" })).field).toBe("phone");
-    expect(unchanged(() => addWalkIn(db, w.managerA, { runId: run.id, name: "", phone: "13712345670" })).field).toBe("name");
-    unchanged(() => addWalkIn(db, w.managerB, { runId: run.id, name: "王", phone: "13712345670" }), "response");
+    expect(
+      unchanged(() =>
+        addWalkIn(db, w.managerA, { runId: run.id, name: "陈阿伯", phone: "13712345678" })
+      ).field
+    ).toBe("phone");
+    expect(
+      unchanged(() => addWalkIn(db, w.managerA, { runId: run.id, name: "王", phone: "123" })).field
+    ).toBe("phone");
+    expect(
+      unchanged(() => addWalkIn(db, w.managerA, { runId: run.id, name: "", phone: "13712345670" }))
+        .field
+    ).toBe("name");
+    unchanged(
+      () => addWalkIn(db, w.managerB, { runId: run.id, name: "王", phone: "13712345670" }),
+      "response"
+    );
   });
 
   it("a phone that belongs to an account enrols that account, which is told in 消息", async () => {
@@ -94,17 +154,29 @@ describe("manager roster actions", () => {
     expect(out).toMatchObject({ account: true, name: someone.name, status: "confirmed" });
     const row = db.select().from(enrollments).where(eq(enrollments.id, out.enrollmentId)).get()!;
     expect(row).toMatchObject({ userId: someone.id, walkinName: null, addedBy: w.managerA.id });
-    expect(db.select().from(notifications).where(eq(notifications.userId, someone.id)).all()[0]!.title).toContain("书院为您报名");
+    expect(
+      db.select().from(notifications).where(eq(notifications.userId, someone.id)).all()[0]!.title
+    ).toContain("书院为您报名");
     await expect(enroll(db, someone, { runId: run.id })).rejects.toBeInstanceOf(EnrolRefusal);
   });
 
   it("the manager may add after the window closed, but not to a cancelled run", async () => {
     const w = await schedulingWorld(db);
     const now = Date.now();
-    const closed = createOpenRun(db, w, { capacity: 3, enrolOpensAt: now - 5 * 86_400_000, enrolClosesAt: now - 86_400_000 });
-    expect(addWalkIn(db, w.managerA, { runId: closed.id, name: "陈阿伯", phone: "13712345678" }).status).toBe("confirmed");
+    const closed = createOpenRun(db, w, {
+      capacity: 3,
+      enrolOpensAt: now - 5 * 86_400_000,
+      enrolClosesAt: now - 86_400_000,
+    });
+    expect(
+      addWalkIn(db, w.managerA, { runId: closed.id, name: "陈阿伯", phone: "13712345678" }).status
+    ).toBe("confirmed");
     const cancelled = createOpenRun(db, w, { status: "cancelled", cancelReason: "停课" });
-    expect(unchanged(() => addWalkIn(db, w.managerA, { runId: cancelled.id, name: "陈阿伯", phone: "13712345678" })).message).toContain("取消");
+    expect(
+      unchanged(() =>
+        addWalkIn(db, w.managerA, { runId: cancelled.id, name: "陈阿伯", phone: "13712345678" })
+      ).message
+    ).toContain("取消");
   });
 });
 
@@ -112,16 +184,36 @@ describe("family members", () => {
   it("adds, edits, lists and removes members of one's own household", async () => {
     const me = await createResident(db);
     const m = addFamilyMember(db, me, { name: "王秀英", relation: "母亲", birthYear: 1948 });
-    updateFamilyMember(db, me, m.id, { name: "王秀英", relation: "母亲", birthYear: 1949, phone: "13900001111" });
-    expect(listFamily(db, me).members).toMatchObject([{ name: "王秀英", birthYear: 1949, phone: "13900001111", activeEnrolments: 0 }]);
+    updateFamilyMember(db, me, m.id, {
+      name: "王秀英",
+      relation: "母亲",
+      birthYear: 1949,
+      phone: "13900001111",
+    });
+    expect(listFamily(db, me).members).toMatchObject([
+      { name: "王秀英", birthYear: 1949, phone: "13900001111", activeEnrolments: 0 },
+    ]);
     const other = await createResident(db);
-    expect(unchanged(() => updateFamilyMember(db, other, m.id, { name: "x", relation: "母亲", birthYear: 1950 })).message).toContain("没有找到");
+    expect(
+      unchanged(() =>
+        updateFamilyMember(db, other, m.id, { name: "x", relation: "母亲", birthYear: 1950 })
+      ).message
+    ).toContain("没有找到");
     expect(unchanged(() => removeFamilyMember(db, other, m.id)).message).toContain("没有找到");
-    expect(unchanged(() => addFamilyMember(db, me, { name: "王秀英", relation: "母亲", birthYear: 1948 })).field).toBe("name");
-    expect(unchanged(() => addFamilyMember(db, me, { name: "李", relation: "父亲", birthYear: 1800 })).field).toBe("birthYear");
+    expect(
+      unchanged(() =>
+        addFamilyMember(db, me, { name: "王秀英", relation: "母亲", birthYear: 1948 })
+      ).field
+    ).toBe("name");
+    expect(
+      unchanged(() => addFamilyMember(db, me, { name: "李", relation: "父亲", birthYear: 1800 }))
+        .field
+    ).toBe("birthYear");
     removeFamilyMember(db, me, m.id);
     expect(listFamily(db, me).members).toHaveLength(0);
-    expect(db.select().from(familyMembers).where(eq(familyMembers.id, m.id)).get()!.removedAt).not.toBeNull();
+    expect(
+      db.select().from(familyMembers).where(eq(familyMembers.id, m.id)).get()!.removedAt
+    ).not.toBeNull();
   });
 
   it("a member with an active enrolment cannot be removed, and the message says which class", async () => {
@@ -136,7 +228,9 @@ describe("family members", () => {
     expect(e.message).toContain("百年党史在厦门");
     cancelEnrollment(db, me, { runId: run.id, memberId: m.id });
     removeFamilyMember(db, me, m.id);
-    await expect(enroll(db, me, { runId: run.id, memberId: m.id })).rejects.toMatchObject({ code: "member_removed" });
+    await expect(enroll(db, me, { runId: run.id, memberId: m.id })).rejects.toMatchObject({
+      code: "member_removed",
+    });
   });
 
   it("sets the resident's own birth year", async () => {

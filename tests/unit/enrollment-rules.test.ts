@@ -1,10 +1,26 @@
 import { eq } from "drizzle-orm";
 import { classRuns, enrollments } from "@db/schema";
-import { cancelEnrollment, enroll, EnrolRefusal, resetEnrolLimiter } from "~/modules/enrollment/enroll.server";
+import {
+  cancelEnrollment,
+  enroll,
+  EnrolRefusal,
+  resetEnrolLimiter,
+} from "~/modules/enrollment/enroll.server";
 import { ageInYear, REFUSAL_MESSAGES } from "~/modules/enrollment/rules";
-import { seatsTakenByRun, listRunParticipantUserIds, listRunRoster } from "~/modules/scheduling/participants.server";
+import {
+  seatsTakenByRun,
+  listRunParticipantUserIds,
+  listRunRoster,
+} from "~/modules/scheduling/participants.server";
 import { createTestDb } from "@tests/factories/db";
-import { addMember, createOpenRun, createResident, enrolmentRows, runStatus, snapshot } from "@tests/factories/enrollment";
+import {
+  addMember,
+  createOpenRun,
+  createResident,
+  enrolmentRows,
+  runStatus,
+  snapshot,
+} from "@tests/factories/enrollment";
 import { schedulingWorld } from "@tests/factories/scheduling";
 
 let db: ReturnType<typeof createTestDb>;
@@ -85,11 +101,29 @@ describe("enrolment rules", () => {
     const run = createOpenRun(db, w, { capacity: 3 });
     const me = await createResident(db);
     const mother = addMember(db, me);
-    const row = { runId: run.id, userId: me.id, status: "confirmed" as const, createdAt: 1, updatedAt: 1 };
+    const row = {
+      runId: run.id,
+      userId: me.id,
+      status: "confirmed" as const,
+      createdAt: 1,
+      updatedAt: 1,
+    };
     db.insert(enrollments).values(row).run();
-    expect(() => db.insert(enrollments).values({ ...row, status: "waitlisted", queueKey: 1 }).run()).toThrow(/UNIQUE/);
-    db.insert(enrollments).values({ ...row, familyMemberId: mother.id }).run();
-    expect(() => db.insert(enrollments).values({ ...row, familyMemberId: mother.id }).run()).toThrow(/UNIQUE/);
+    expect(() =>
+      db
+        .insert(enrollments)
+        .values({ ...row, status: "waitlisted", queueKey: 1 })
+        .run()
+    ).toThrow(/UNIQUE/);
+    db.insert(enrollments)
+      .values({ ...row, familyMemberId: mother.id })
+      .run();
+    expect(() =>
+      db
+        .insert(enrollments)
+        .values({ ...row, familyMemberId: mother.id })
+        .run()
+    ).toThrow(/UNIQUE/);
     // A cancelled enrolment does not block enrolling again.
     db.update(enrollments).set({ status: "cancelled" }).where(eq(enrollments.userId, me.id)).run();
     db.insert(enrollments).values(row).run();
@@ -123,7 +157,9 @@ describe("enrolment rules", () => {
     const young = await refused(() => enroll(db, me, { runId: seniors.id }, now));
     expect(young.code).toBe("too_young");
     expect(young.message).toContain(`今年 ${ageInYear(1990, now)} 岁`);
-    expect((await enroll(db, me, { runId: seniors.id, memberId: mother.id }, now)).status).toBe("confirmed");
+    expect((await enroll(db, me, { runId: seniors.id, memberId: mother.id }, now)).status).toBe(
+      "confirmed"
+    );
     const old = await refused(() => enroll(db, me, { runId: kids.id, memberId: mother.id }, now));
     expect(old.code).toBe("too_old");
     const unknown = await createResident(db, { birthYear: null });
@@ -138,7 +174,9 @@ describe("enrolment rules", () => {
     const cancelled = createOpenRun(db, w, { status: "cancelled", cancelReason: "老师生病" });
     const finished = createOpenRun(db, w, { status: "finished" });
     const closed = createOpenRun(db, w, { status: "closed" });
-    expect((await refused(() => enroll(db, me, { runId: cancelled.id }))).code).toBe("run_cancelled");
+    expect((await refused(() => enroll(db, me, { runId: cancelled.id }))).code).toBe(
+      "run_cancelled"
+    );
     expect((await refused(() => enroll(db, me, { runId: finished.id }))).code).toBe("run_finished");
     expect((await refused(() => enroll(db, me, { runId: closed.id }))).code).toBe("run_closed");
     const draft = createOpenRun(db, w, { status: "draft" });
@@ -150,14 +188,20 @@ describe("enrolment rules", () => {
   it("residents-first: only the academy's residents during the first 24 hours, everyone after", async () => {
     const w = await schedulingWorld(db);
     const now = Date.now();
-    const run = createOpenRun(db, w, { capacity: 5, residentsFirst: true, enrolOpensAt: now - 3_600_000 });
+    const run = createOpenRun(db, w, {
+      capacity: 5,
+      residentsFirst: true,
+      enrolOpensAt: now - 3_600_000,
+    });
     const local = await createResident(db, { homeAcademyId: w.a.id });
     const outsider = await createResident(db, { homeAcademyId: w.b.id });
     const e = await refused(() => enroll(db, outsider, { runId: run.id }, now));
     expect(e.code).toBe("residents_only");
     expect(e.message).toMatch(/之前只接受本书院居民报名/);
     expect((await enroll(db, local, { runId: run.id }, now)).status).toBe("confirmed");
-    expect((await enroll(db, outsider, { runId: run.id }, now + 24 * 3_600_000)).status).toBe("confirmed");
+    expect((await enroll(db, outsider, { runId: run.id }, now + 24 * 3_600_000)).status).toBe(
+      "confirmed"
+    );
   });
 
   it("keeps the run's status in step with its seats: open → full → open", async () => {
@@ -183,13 +227,21 @@ describe("enrolment rules", () => {
       ["waitlisted", 1],
       ["waitlisted", 2],
     ]);
-    expect(listRunRoster(db, run.id).map((r) => r.status)).toEqual(["已报名", "候补第 1 位", "候补第 2 位"]);
+    expect(listRunRoster(db, run.id).map((r) => r.status)).toEqual([
+      "已报名",
+      "候补第 1 位",
+      "候补第 2 位",
+    ]);
   });
 
   it("seats freed by a raised capacity go to the waitlist before a newcomer", async () => {
     const w = await schedulingWorld(db);
     const run = createOpenRun(db, w, { capacity: 1 });
-    const [a, b, c] = [await createResident(db), await createResident(db), await createResident(db)];
+    const [a, b, c] = [
+      await createResident(db),
+      await createResident(db),
+      await createResident(db),
+    ];
     await enroll(db, a, { runId: run.id });
     await enroll(db, b, { runId: run.id });
     db.update(classRuns).set({ capacity: 2, status: "open" }).where(eq(classRuns.id, run.id)).run();
@@ -236,7 +288,9 @@ describe("cancelling", () => {
     const run = createOpenRun(db, w, { capacity: 2, firstSessionAt: now + 2 * DAY });
     const me = await createResident(db);
     await enroll(db, me, { runId: run.id }, now);
-    expect((await refused(() => cancelEnrollment(db, me, { runId: run.id }, now + 2 * DAY + 1))).code).toBe("cancel_deadline_passed");
+    expect(
+      (await refused(() => cancelEnrollment(db, me, { runId: run.id }, now + 2 * DAY + 1))).code
+    ).toBe("cancel_deadline_passed");
   });
 
   it("a waitlist place can be given up after the deadline", async () => {
@@ -256,8 +310,12 @@ describe("cancelling", () => {
     const other = await createResident(db);
     const theirs = addMember(db, other);
     await enroll(db, other, { runId: run.id, memberId: theirs.id });
-    expect((await refused(() => cancelEnrollment(db, me, { runId: run.id }))).code).toBe("not_enrolled");
-    expect((await refused(() => cancelEnrollment(db, me, { runId: run.id, memberId: theirs.id }))).code).toBe("not_your_member");
+    expect((await refused(() => cancelEnrollment(db, me, { runId: run.id }))).code).toBe(
+      "not_enrolled"
+    );
+    expect(
+      (await refused(() => cancelEnrollment(db, me, { runId: run.id, memberId: theirs.id }))).code
+    ).toBe("not_your_member");
   });
 
   it("cancel then enrol again works (a new enrolment, at the end of the queue when full)", async () => {
@@ -267,6 +325,9 @@ describe("cancelling", () => {
     await enroll(db, a, { runId: run.id });
     cancelEnrollment(db, a, { runId: run.id });
     await enroll(db, b, { runId: run.id });
-    expect(await enroll(db, a, { runId: run.id })).toMatchObject({ status: "waitlisted", position: 1 });
+    expect(await enroll(db, a, { runId: run.id })).toMatchObject({
+      status: "waitlisted",
+      position: 1,
+    });
   });
 });

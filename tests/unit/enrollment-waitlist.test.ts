@@ -6,7 +6,13 @@ import { rebalanceRun } from "~/modules/enrollment/seats.server";
 import { classRuns } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
 import { createTestDb } from "@tests/factories/db";
-import { addMember, createOpenRun, createResidents, enrolmentRows, runStatus } from "@tests/factories/enrollment";
+import {
+  addMember,
+  createOpenRun,
+  createResidents,
+  enrolmentRows,
+  runStatus,
+} from "@tests/factories/enrollment";
 import { schedulingWorld } from "@tests/factories/scheduling";
 
 let db: ReturnType<typeof createTestDb>;
@@ -102,12 +108,18 @@ describe("waitlist", () => {
     const [a, son] = await createResidents(db, 2);
     const mother = addMember(db, son);
     await enroll(db, a, { runId: run.id });
-    expect(await enroll(db, son, { runId: run.id, memberId: mother.id })).toMatchObject({ status: "waitlisted", position: 1 });
+    expect(await enroll(db, son, { runId: run.id, memberId: mother.id })).toMatchObject({
+      status: "waitlisted",
+      position: 1,
+    });
     cancelEnrollment(db, a, { runId: run.id });
     const msgs = inbox(son);
     expect(msgs).toHaveLength(1);
     expect(msgs[0]!.body).toContain("母亲王秀英");
-    expect(listMyClasses(db, son).confirmed[0]).toMatchObject({ who: "母亲（王秀英）", status: "confirmed" });
+    expect(listMyClasses(db, son).confirmed[0]).toMatchObject({
+      who: "母亲（王秀英）",
+      status: "confirmed",
+    });
   });
 
   it("我的课程 lists confirmed, waitlisted with position, and cancelled in history", async () => {
@@ -120,7 +132,9 @@ describe("waitlist", () => {
     await enroll(db, me, { runId: roomy.id });
     let mine = listMyClasses(db, me);
     expect(mine.confirmed.map((c) => c.runId)).toEqual([roomy.id]);
-    expect(mine.waitlisted.map((c) => [c.runId, c.position, c.canCancel])).toEqual([[full.id, 1, true]]);
+    expect(mine.waitlisted.map((c) => [c.runId, c.position, c.canCancel])).toEqual([
+      [full.id, 1, true],
+    ]);
     cancelEnrollment(db, me, { runId: roomy.id });
     mine = listMyClasses(db, me);
     expect(mine.confirmed).toHaveLength(0);

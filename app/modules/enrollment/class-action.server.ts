@@ -16,7 +16,10 @@ export const ENROL_INTENTS = ["enroll", "cancel"] as const;
 
 const schema = z.object({
   intent: z.enum(ENROL_INTENTS),
-  memberId: z.preprocess((v) => (v === "" || v == null ? undefined : v), z.coerce.number().int().positive().optional()),
+  memberId: z.preprocess(
+    (v) => (v === "" || v == null ? undefined : v),
+    z.coerce.number().int().positive().optional()
+  ),
 });
 
 export function isEnrolIntent(formData: FormData) {
@@ -42,7 +45,8 @@ export async function handleEnrolPost(request: Request, runId: number, formData:
     const out = cancelEnrollment(getDb(), actor, { runId, memberId });
     return redirect(`${base}?result=cancelled${out.promoted ? "&promoted=1" : ""}${member}#enrol`);
   } catch (e) {
-    if (isEnrolRefusal(e)) return redirect(`${base}?result=refused&reason=${e.code}${member}#enrol`);
+    if (isEnrolRefusal(e))
+      return redirect(`${base}?result=refused&reason=${e.code}${member}#enrol`);
     throw e;
   }
 }

@@ -18,7 +18,9 @@ export const DEMO_RESIDENT_PREFIX = "1360000";
 export const DEMO_RESIDENT_PHONE = "13900000006";
 
 const SURNAMES = "陈林黄张李王吴刘蔡杨郑许洪曾苏谢庄柯叶周".split("");
-const GIVEN = "美玲建国秀英志强丽娟文华淑珍明辉玉兰国平秋月金水阿珠振南宝珠春花德福惠芳".match(/.{2}/g)!;
+const GIVEN = "美玲建国秀英志强丽娟文华淑珍明辉玉兰国平秋月金水阿珠振南宝珠春花德福惠芳".match(
+  /.{2}/g
+)!;
 
 export function demoResidentPhone(i: number) {
   return `${DEMO_RESIDENT_PREFIX}${String(i).padStart(4, "0")}`;
@@ -45,7 +47,8 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
     .from(users)
     .where(like(users.phone, `${DEMO_RESIDENT_PREFIX}%`))
     .all();
-  const passwordHash = existing.length >= DEMO_RESIDENT_COUNT ? "" : await hashPassword(DEMO_PASSWORD);
+  const passwordHash =
+    existing.length >= DEMO_RESIDENT_COUNT ? "" : await hashPassword(DEMO_PASSWORD);
 
   return db.transaction(
     (tx) => {
@@ -54,14 +57,17 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
       for (let i = 1; i <= DEMO_RESIDENT_COUNT; i++) {
         const phone = demoResidentPhone(i);
         if (known.has(phone)) continue;
-        const name = SURNAMES[Math.floor(rand() * SURNAMES.length)]! + GIVEN[Math.floor(rand() * GIVEN.length)]!;
+        const name =
+          SURNAMES[Math.floor(rand() * SURNAMES.length)]! +
+          GIVEN[Math.floor(rand() * GIVEN.length)]!;
         tx.insert(users)
           .values({
             phone,
             name,
             passwordHash,
             isDemo: true,
-            homeAcademyId: rand() < 0.3 ? home.id : academyIds[Math.floor(rand() * academyIds.length)]!,
+            homeAcademyId:
+              rand() < 0.3 ? home.id : academyIds[Math.floor(rand() * academyIds.length)]!,
             birthYear: 1940 + Math.floor(rand() * 56),
             createdAt: now - Math.floor(rand() * 300) * 86_400_000,
           })
@@ -78,7 +84,12 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
       const taken = new Map<number, Set<string>>();
       const counts = new Map<number, { confirmed: number; queue: number }>();
       let total = 0;
-      const put = (run: (typeof runs)[number], row: Omit<Row, "runId" | "createdAt" | "updatedAt">, key: string, at: number) => {
+      const put = (
+        run: (typeof runs)[number],
+        row: Omit<Row, "runId" | "createdAt" | "updatedAt">,
+        key: string,
+        at: number
+      ) => {
         const keys = taken.get(run.id) ?? new Set<string>();
         if (keys.has(key)) return false;
         const c = counts.get(run.id) ?? { confirmed: 0, queue: 0 };
@@ -86,7 +97,13 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
         if (row.status === "confirmed") c.confirmed++;
         if (row.status === "waitlisted") row = { ...row, queueKey: ++c.queue };
         tx.insert(enrollments)
-          .values({ ...row, runId: run.id, createdAt: at, confirmedAt: row.status === "confirmed" ? at : null, updatedAt: at })
+          .values({
+            ...row,
+            runId: run.id,
+            createdAt: at,
+            confirmedAt: row.status === "confirmed" ? at : null,
+            updatedAt: at,
+          })
           .run();
         keys.add(key);
         taken.set(run.id, keys);
@@ -100,7 +117,8 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
       const firstCome = runs.filter((r) => r.enrolMode === "first_come");
       const homeRuns = firstCome.filter((r) => r.academyId === home.id);
       if (demo) {
-        if (demo.birthYear == null) tx.update(users).set({ birthYear: 1978 }).where(eq(users.id, demo.id)).run();
+        if (demo.birthYear == null)
+          tx.update(users).set({ birthYear: 1978 }).where(eq(users.id, demo.id)).run();
         let mother = tx
           .select()
           .from(familyMembers)
@@ -108,7 +126,14 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
           .get();
         mother ??= tx
           .insert(familyMembers)
-          .values({ ownerUserId: demo.id, name: "王秀英", relation: "母亲", birthYear: 1950, createdAt: now, updatedAt: now })
+          .values({
+            ownerUserId: demo.id,
+            name: "王秀英",
+            relation: "母亲",
+            birthYear: 1950,
+            createdAt: now,
+            updatedAt: now,
+          })
           .returning()
           .get();
         // Classes that have not started yet, so the demo resident can still cancel them.
@@ -119,18 +144,33 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
             .where(eq(classSessions.status, "scheduled"))
             .groupBy(classSessions.runId)
             .all()
-            .map((r) => [r.runId, r.at ?? 0]),
+            .map((r) => [r.runId, r.at ?? 0])
         );
         const upcoming = (r: (typeof runs)[number]) => (firstAt.get(r.id) ?? 0) > now + 86_400_000;
-        const openHome = [...homeRuns.filter((r) => r.status === "open" && upcoming(r)), ...homeRuns.filter((r) => r.status === "open" && !upcoming(r))];
+        const openHome = [
+          ...homeRuns.filter((r) => r.status === "open" && upcoming(r)),
+          ...homeRuns.filter((r) => r.status === "open" && !upcoming(r)),
+        ];
         // A class the demo manager can see is full, with the mother first on its waitlist.
         const fullHome = homeRuns.find((r) => r.status === "full" && upcoming(r)) ?? openHome[2];
         const at = now - 3 * 86_400_000;
-        if (openHome[0]) put(openHome[0], { userId: demo.id, status: "confirmed" }, `u${demo.id}`, at);
-        if (openHome[1]) put(openHome[1], { userId: demo.id, familyMemberId: mother.id, status: "confirmed" }, `m${mother.id}`, at);
+        if (openHome[0])
+          put(openHome[0], { userId: demo.id, status: "confirmed" }, `u${demo.id}`, at);
+        if (openHome[1])
+          put(
+            openHome[1],
+            { userId: demo.id, familyMemberId: mother.id, status: "confirmed" },
+            `m${mother.id}`,
+            at
+          );
         if (fullHome) {
           fillRun(fullHome, fullHome.capacity, 0, at - 86_400_000);
-          put(fullHome, { userId: demo.id, familyMemberId: mother.id, status: "waitlisted" }, `m${mother.id}`, at);
+          put(
+            fullHome,
+            { userId: demo.id, familyMemberId: mother.id, status: "waitlisted" },
+            `m${mother.id}`,
+            at
+          );
         }
       }
 
@@ -140,12 +180,24 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
         let placed = 0;
         let queued = 0;
         let at = start;
-        for (let guard = 0; guard < residents.length && (placed < seats || queued < waitlist); guard++) {
+        for (
+          let guard = 0;
+          guard < residents.length && (placed < seats || queued < waitlist);
+          guard++
+        ) {
           const userId = residents[cursor % residents.length]!;
           cursor += 1 + Math.floor(rand() * 7);
           at += Math.floor(rand() * 600_000);
           if (placed < seats) {
-            if (put(run, { userId, status: "confirmed", priority: run.residentsFirst && rand() < 0.5 }, `u${userId}`, at)) placed++;
+            if (
+              put(
+                run,
+                { userId, status: "confirmed", priority: run.residentsFirst && rand() < 0.5 },
+                `u${userId}`,
+                at
+              )
+            )
+              placed++;
           } else if (put(run, { userId, status: "waitlisted" }, `u${userId}`, at)) queued++;
         }
       }
@@ -175,13 +227,25 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
           const userId = residents[cursor % residents.length]!;
           cursor += 1 + Math.floor(rand() * 5);
           const priority = run.residentsFirst && rand() < 0.3;
-          if (put(run, { userId, status: "lottery_pending", priority }, `u${userId}`, now - Math.floor(rand() * 5) * 86_400_000)) got++;
+          if (
+            put(
+              run,
+              { userId, status: "lottery_pending", priority },
+              `u${userId}`,
+              now - Math.floor(rand() * 5) * 86_400_000
+            )
+          )
+            got++;
         }
       }
       for (const run of runs) syncRunStatus(tx as Tx, run.id, now);
-      const full = tx.select({ n: sql<number>`count(*)` }).from(classRuns).where(eq(classRuns.status, "full")).get()!.n;
+      const full = tx
+        .select({ n: sql<number>`count(*)` })
+        .from(classRuns)
+        .where(eq(classRuns.status, "full"))
+        .get()!.n;
       return { skipped: null, residents: residents.length, enrolments: total, fullRuns: full };
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }

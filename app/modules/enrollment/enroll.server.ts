@@ -37,11 +37,7 @@ import {
 
 /** A refused enrolment or cancellation: a Chinese sentence plus a stable code for redirects. */
 export class EnrolRefusal extends UserError {
-  constructor(
-    public code: RefusalCode,
-    message: string = REFUSAL_MESSAGES[code],
-    field?: string,
-  ) {
+  constructor(public code: RefusalCode, message: string = REFUSAL_MESSAGES[code], field?: string) {
     super(message, field);
     this.name = "EnrolRefusal";
   }
@@ -59,7 +55,11 @@ function envInt(name: string, fallback: number) {
 let limiter: RateLimiterMemory | undefined;
 /** Enrol attempts per account per minute (ARCHITECTURE.md's baseline: rate limits on enrol). */
 export function enrolLimiter() {
-  limiter ??= new RateLimiterMemory({ keyPrefix: "enrol-user", points: envInt("ENROL_LIMIT_PER_USER", 20), duration: 60 });
+  limiter ??= new RateLimiterMemory({
+    keyPrefix: "enrol-user",
+    points: envInt("ENROL_LIMIT_PER_USER", 20),
+    duration: 60,
+  });
   return limiter;
 }
 /** Tests reuse user ids across databases: they start each case with a fresh limiter. */
@@ -91,11 +91,20 @@ export function resolvePerson(conn: Conn, actor: Actor, memberId?: number | null
   const me = conn.select().from(users).where(eq(users.id, actor.id)).get();
   if (!me) throw new EnrolRefusal("not_your_member", "没有找到您的账号，请重新登录。");
   if (memberId == null) {
-    return { userId: me.id, familyMemberId: null, name: me.name, who: "您", birthYear: me.birthYear, homeAcademyId: me.homeAcademyId };
+    return {
+      userId: me.id,
+      familyMemberId: null,
+      name: me.name,
+      who: "您",
+      birthYear: me.birthYear,
+      homeAcademyId: me.homeAcademyId,
+    };
   }
   const m = conn.select().from(familyMembers).where(eq(familyMembers.id, memberId)).get();
-  if (!m || m.ownerUserId !== me.id) throw new EnrolRefusal("not_your_member", REFUSAL_MESSAGES.not_your_member, "memberId");
-  if (m.removedAt != null) throw new EnrolRefusal("member_removed", REFUSAL_MESSAGES.member_removed, "memberId");
+  if (!m || m.ownerUserId !== me.id)
+    throw new EnrolRefusal("not_your_member", REFUSAL_MESSAGES.not_your_member, "memberId");
+  if (m.removedAt != null)
+    throw new EnrolRefusal("member_removed", REFUSAL_MESSAGES.member_removed, "memberId");
   return {
     userId: me.id,
     familyMemberId: m.id,
@@ -107,7 +116,11 @@ export function resolvePerson(conn: Conn, actor: Actor, memberId?: number | null
 }
 
 /** The person's active (confirmed, waitlisted or lottery) enrolment in the run. */
-export function activeEnrollmentOf(conn: Conn, runId: number, person: Pick<Person, "userId" | "familyMemberId">) {
+export function activeEnrollmentOf(
+  conn: Conn,
+  runId: number,
+  person: Pick<Person, "userId" | "familyMemberId">
+) {
   return (
     conn
       .select()
@@ -118,8 +131,8 @@ export function activeEnrollmentOf(conn: Conn, runId: number, person: Pick<Perso
           inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES]),
           person.familyMemberId == null
             ? and(eq(enrollments.userId, person.userId), isNull(enrollments.familyMemberId))
-            : eq(enrollments.familyMemberId, person.familyMemberId),
-        ),
+            : eq(enrollments.familyMemberId, person.familyMemberId)
+        )
       )
       .get() ?? null
   );
@@ -142,18 +155,33 @@ export type EnrolOutcome = {
 };
 
 function isUniqueViolation(e: unknown) {
-  return !!e && typeof e === "object" && "code" in e && String((e as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT_UNIQUE");
+  return (
+    !!e &&
+    typeof e === "object" &&
+    "code" in e &&
+    String((e as { code: unknown }).code).startsWith("SQLITE_CONSTRAINT_UNIQUE")
+  );
 }
 
 function isBusy(e: unknown) {
-  return !!e && typeof e === "object" && "code" in e && String((e as { code: unknown }).code).startsWith("SQLITE_BUSY");
+  return (
+    !!e &&
+    typeof e === "object" &&
+    "code" in e &&
+    String((e as { code: unknown }).code).startsWith("SQLITE_BUSY")
+  );
 }
 
 /**
  * Places a person in the run: a seat if one is free (guarded write), else the end of the waitlist;
  * in a lottery run, a ticket for the draw. Shared by self-service and the manager's 现场报名.
  */
-export function placeInRun(tx: Conn, ctx: RunContext, p: NewEnrollment, opts: { waitlistOnly: boolean; now: number }) {
+export function placeInRun(
+  tx: Conn,
+  ctx: RunContext,
+  p: NewEnrollment,
+  opts: { waitlistOnly: boolean; now: number }
+) {
   const { run } = ctx;
   if (run.enrolMode === "lottery" && !lotteryDrawOf(tx, run.id)) {
     return { id: applyForLottery(tx, p, opts.now), status: "lottery_pending" as const };
@@ -170,7 +198,7 @@ export async function enroll(
   db: DB,
   actor: Actor,
   input: { runId: number; memberId?: number | null },
-  now = Date.now(),
+  now = Date.now()
 ): Promise<EnrolOutcome> {
   await consumeEnrolAttempt(actor.id);
   try {
@@ -181,26 +209,41 @@ export async function enroll(
         const { run } = ctx;
         const closed = windowRefusal(run, ctx.firstSessionAt, now);
         if (closed) throw new EnrolRefusal(closed.code, closed.message);
-        if (run.enrolMode === "lottery" && lotteryDrawOf(tx, run.id)) throw new EnrolRefusal("lottery_drawn");
+        if (run.enrolMode === "lottery" && lotteryDrawOf(tx, run.id))
+          throw new EnrolRefusal("lottery_drawn");
         const person = resolvePerson(tx, actor, input.memberId);
         const existing = activeEnrollmentOf(tx, run.id, person);
         if (existing) {
           throw new EnrolRefusal(
             "already_enrolled",
-            `${person.who === "您" ? "您" : person.who}已经报过这个班了（${describeActive(tx, existing)}），同一个人在同一个班只能报名一次。`,
+            `${person.who === "您" ? "您" : person.who}已经报过这个班了（${describeActive(
+              tx,
+              existing
+            )}），同一个人在同一个班只能报名一次。`
           );
         }
         const age = ageRefusal(run, person.birthYear, person.who, now);
-        if (age) throw new EnrolRefusal(age.code, age.message, input.memberId != null ? "memberId" : undefined);
+        if (age)
+          throw new EnrolRefusal(
+            age.code,
+            age.message,
+            input.memberId != null ? "memberId" : undefined
+          );
         const resident = person.homeAcademyId != null && person.homeAcademyId === run.academyId;
         const priorityEnd = priorityWindowEnd(run);
         if (priorityEnd != null && now < priorityEnd && !resident) {
           throw new EnrolRefusal(
             "residents_only",
-            `这个班优先本社区居民报名：${formatDateTime(priorityEnd)} 之前只接受本书院居民报名，之后向所有居民开放。`,
+            `这个班优先本社区居民报名：${formatDateTime(
+              priorityEnd
+            )} 之前只接受本书院居民报名，之后向所有居民开放。`
           );
         }
-        const restricted = waitlistOnlyRestriction(tx, { userId: person.userId, familyMemberId: person.familyMemberId }, now);
+        const restricted = waitlistOnlyRestriction(
+          tx,
+          { userId: person.userId, familyMemberId: person.familyMemberId },
+          now
+        );
         const placed = placeInRun(
           tx,
           ctx,
@@ -211,7 +254,7 @@ export async function enroll(
             priority: run.residentsFirst && resident,
             addedBy: null,
           },
-          { waitlistOnly: !!restricted, now },
+          { waitlistOnly: !!restricted, now }
         );
         syncRunStatus(tx, run.id, now);
         const row = tx.select().from(enrollments).where(eq(enrollments.id, placed.id)).get()!;
@@ -225,7 +268,7 @@ export async function enroll(
           restricted: restricted && placed.status === "waitlisted" ? restricted.reason : null,
         };
       },
-      { behavior: "immediate" },
+      { behavior: "immediate" }
     );
   } catch (e) {
     if (isUniqueViolation(e)) throw new EnrolRefusal("already_enrolled");
@@ -234,7 +277,13 @@ export async function enroll(
   }
 }
 
-export type CancelOutcome = { enrollmentId: number; wasStatus: string; promoted: number; who: string; title: string };
+export type CancelOutcome = {
+  enrollmentId: number;
+  wasStatus: string;
+  promoted: number;
+  who: string;
+  title: string;
+};
 
 /** 取消报名 (or leave the waitlist / withdraw from the lottery). A confirmed seat can be given back
  * until the cancellation deadline; it goes to the head of the waitlist in the same transaction. */
@@ -242,7 +291,7 @@ export function cancelEnrollment(
   db: DB,
   actor: Actor,
   input: { runId: number; memberId?: number | null },
-  now = Date.now(),
+  now = Date.now()
 ): CancelOutcome {
   try {
     return db.transaction(
@@ -251,27 +300,41 @@ export function cancelEnrollment(
         if (!ctx) notFound("没有找到这个班。");
         const person = resolvePerson(tx, actor, input.memberId);
         const e = activeEnrollmentOf(tx, ctx.run.id, person);
-        if (!e) throw new EnrolRefusal("not_enrolled", `${person.who === "您" ? "您" : person.who}没有报名这个班，无需取消。`);
-        if (ctx.run.status === "finished") throw new EnrolRefusal("run_finished", "这个班已经结课，不能再取消报名。");
+        if (!e)
+          throw new EnrolRefusal(
+            "not_enrolled",
+            `${person.who === "您" ? "您" : person.who}没有报名这个班，无需取消。`
+          );
+        if (ctx.run.status === "finished")
+          throw new EnrolRefusal("run_finished", "这个班已经结课，不能再取消报名。");
         if (e.status === "confirmed") {
           const deadline = effectiveCancelDeadline(ctx.run, ctx.firstSessionAt);
           if (deadline != null && now > deadline && ctx.run.status !== "cancelled") {
             throw new EnrolRefusal(
               "cancel_deadline_passed",
-              `取消报名的截止时间是 ${formatDateTime(deadline)}，现在已经过了。如需请假，请联系书院。`,
+              `取消报名的截止时间是 ${formatDateTime(
+                deadline
+              )}，现在已经过了。如需请假，请联系书院。`
             );
           }
         }
-        if (e.status === "lottery_pending" && lotteryDrawOf(tx, ctx.run.id)) throw new EnrolRefusal("lottery_drawn");
+        if (e.status === "lottery_pending" && lotteryDrawOf(tx, ctx.run.id))
+          throw new EnrolRefusal("lottery_drawn");
         tx.update(enrollments)
           .set({ status: "cancelled", cancelledAt: now, endedBy: actor.id, updatedAt: now })
           .where(eq(enrollments.id, e.id))
           .run();
         const promoted = e.status === "confirmed" ? promoteWaitlisted(tx, ctx, now) : [];
         syncRunStatus(tx, ctx.run.id, now);
-        return { enrollmentId: e.id, wasStatus: e.status, promoted: promoted.length, who: person.who === "您" ? person.name : person.who, title: ctx.title };
+        return {
+          enrollmentId: e.id,
+          wasStatus: e.status,
+          promoted: promoted.length,
+          who: person.who === "您" ? person.name : person.who,
+          title: ctx.title,
+        };
       },
-      { behavior: "immediate" },
+      { behavior: "immediate" }
     );
   } catch (e) {
     if (isBusy(e)) throw new EnrolRefusal("busy");

@@ -4,7 +4,13 @@
  */
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
-import { ACTIVE_ENROLLMENT_STATUSES, classRuns, enrollments, familyMembers, users } from "@db/schema";
+import {
+  ACTIVE_ENROLLMENT_STATUSES,
+  classRuns,
+  enrollments,
+  familyMembers,
+  users,
+} from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
 import { getPinnedVersion } from "~/modules/scheduling/catalog-read.server";
 import { UserError } from "~/utils/errors";
@@ -23,13 +29,28 @@ export function listFamily(db: DB, actor: Actor) {
     ? db
         .select({ memberId: enrollments.familyMemberId, runId: enrollments.runId })
         .from(enrollments)
-        .where(and(inArray(enrollments.familyMemberId, members.map((m) => m.id)), inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES])))
+        .where(
+          and(
+            inArray(
+              enrollments.familyMemberId,
+              members.map((m) => m.id)
+            ),
+            inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES])
+          )
+        )
         .all()
     : [];
-  const me = db.select({ birthYear: users.birthYear, name: users.name }).from(users).where(eq(users.id, actor.id)).get();
+  const me = db
+    .select({ birthYear: users.birthYear, name: users.name })
+    .from(users)
+    .where(eq(users.id, actor.id))
+    .get();
   return {
     me: { name: me?.name ?? actor.name, birthYear: me?.birthYear ?? null },
-    members: members.map((m) => ({ ...m, activeEnrolments: active.filter((a) => a.memberId === m.id).length })),
+    members: members.map((m) => ({
+      ...m,
+      activeEnrolments: active.filter((a) => a.memberId === m.id).length,
+    })),
   };
 }
 
@@ -43,13 +64,15 @@ function clean(input: MemberInput) {
     throw new UserError(`出生年份请填 1900 到 ${thisYear} 之间的年份。`, "birthYear");
   }
   const phone = input.phone?.trim() || null;
-  if (phone && !/^1[3-9]\d{9}$/.test(phone)) throw new UserError("手机号码请填 11 位数字，以 13–19 开头；没有可以不填。", "phone");
+  if (phone && !/^1[3-9]\d{9}$/.test(phone))
+    throw new UserError("手机号码请填 11 位数字，以 13–19 开头；没有可以不填。", "phone");
   return { name, relation, birthYear: input.birthYear, phone };
 }
 
 function ownMember(db: Conn, actor: Actor, memberId: number) {
   const m = db.select().from(familyMembers).where(eq(familyMembers.id, memberId)).get();
-  if (!m || m.ownerUserId !== actor.id || m.removedAt != null) throw new UserError("没有找到这位家庭成员。");
+  if (!m || m.ownerUserId !== actor.id || m.removedAt != null)
+    throw new UserError("没有找到这位家庭成员。");
   return m;
 }
 
@@ -62,19 +85,27 @@ export function addFamilyMember(db: DB, actor: Actor, input: MemberInput, now = 
         .from(familyMembers)
         .where(and(eq(familyMembers.ownerUserId, actor.id), isNull(familyMembers.removedAt)))
         .all();
-      if (current.length >= MAX_FAMILY_MEMBERS) throw new UserError(`最多登记 ${MAX_FAMILY_MEMBERS} 位家庭成员。`);
-      if (current.some((c) => c.name === values.name)) throw new UserError(`家里已经登记过「${values.name}」了。`, "name");
+      if (current.length >= MAX_FAMILY_MEMBERS)
+        throw new UserError(`最多登记 ${MAX_FAMILY_MEMBERS} 位家庭成员。`);
+      if (current.some((c) => c.name === values.name))
+        throw new UserError(`家里已经登记过「${values.name}」了。`, "name");
       return tx
         .insert(familyMembers)
         .values({ ...values, ownerUserId: actor.id, createdAt: now, updatedAt: now })
         .returning()
         .get();
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }
 
-export function updateFamilyMember(db: DB, actor: Actor, memberId: number, input: MemberInput, now = Date.now()) {
+export function updateFamilyMember(
+  db: DB,
+  actor: Actor,
+  memberId: number,
+  input: MemberInput,
+  now = Date.now()
+) {
   const values = clean(input);
   return db.transaction(
     (tx) => {
@@ -82,13 +113,22 @@ export function updateFamilyMember(db: DB, actor: Actor, memberId: number, input
       const dup = tx
         .select({ id: familyMembers.id })
         .from(familyMembers)
-        .where(and(eq(familyMembers.ownerUserId, actor.id), isNull(familyMembers.removedAt), eq(familyMembers.name, values.name)))
+        .where(
+          and(
+            eq(familyMembers.ownerUserId, actor.id),
+            isNull(familyMembers.removedAt),
+            eq(familyMembers.name, values.name)
+          )
+        )
         .all()
         .some((r) => r.id !== m.id);
       if (dup) throw new UserError(`家里已经登记过「${values.name}」了。`, "name");
-      tx.update(familyMembers).set({ ...values, updatedAt: now }).where(eq(familyMembers.id, m.id)).run();
+      tx.update(familyMembers)
+        .set({ ...values, updatedAt: now })
+        .where(eq(familyMembers.id, m.id))
+        .run();
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }
 
@@ -101,18 +141,30 @@ export function removeFamilyMember(db: DB, actor: Actor, memberId: number, now =
         .select({ runId: enrollments.runId, versionId: classRuns.courseVersionId })
         .from(enrollments)
         .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
-        .where(and(eq(enrollments.familyMemberId, m.id), inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES])))
+        .where(
+          and(
+            eq(enrollments.familyMemberId, m.id),
+            inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES])
+          )
+        )
         .all();
       if (active.length) {
-        const titles = active.slice(0, 3).map((a) => `「${getPinnedVersion(tx, a.versionId)?.title ?? `班级 #${a.runId}`}」`);
+        const titles = active
+          .slice(0, 3)
+          .map((a) => `「${getPinnedVersion(tx, a.versionId)?.title ?? `班级 #${a.runId}`}」`);
         throw new UserError(
-          `${m.relation}${m.name}还报着 ${active.length} 个班（${titles.join("、")}${active.length > 3 ? "等" : ""}），请先在“我的课程”里取消这些报名，再移除。`,
+          `${m.relation}${m.name}还报着 ${active.length} 个班（${titles.join("、")}${
+            active.length > 3 ? "等" : ""
+          }），请先在“我的课程”里取消这些报名，再移除。`
         );
       }
-      tx.update(familyMembers).set({ removedAt: now, updatedAt: now }).where(eq(familyMembers.id, m.id)).run();
+      tx.update(familyMembers)
+        .set({ removedAt: now, updatedAt: now })
+        .where(eq(familyMembers.id, m.id))
+        .run();
       return m;
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }
 

@@ -1,7 +1,17 @@
 /** 家庭成员 input, pure: shared by the /me/family forms and the module. */
 import { z } from "~/utils/zod";
 
-export const RELATIONS = ["母亲", "父亲", "配偶", "子女", "祖父母", "外祖父母", "孙辈", "兄弟姐妹", "其他亲属"] as const;
+export const RELATIONS = [
+  "母亲",
+  "父亲",
+  "配偶",
+  "子女",
+  "祖父母",
+  "外祖父母",
+  "孙辈",
+  "兄弟姐妹",
+  "其他亲属",
+] as const;
 
 const blank = (v: unknown) => (v === "" || v == null ? undefined : v);
 
@@ -32,13 +42,20 @@ export const memberShape = {
       .string()
       .trim()
       .regex(/^1[3-9]\d{9}$/, "手机号码请填 11 位数字，以 13–19 开头；没有可以不填。")
-      .optional(),
+      .optional()
   ),
 };
 
 export const addMemberSchema = z.object({ intent: z.literal("add"), ...memberShape });
-export const editMemberSchema = z.object({ intent: z.literal("edit"), memberId: z.coerce.number().int().positive(), ...memberShape });
-export const removeMemberSchema = z.object({ intent: z.literal("remove"), memberId: z.coerce.number().int().positive() });
+export const editMemberSchema = z.object({
+  intent: z.literal("edit"),
+  memberId: z.coerce.number().int().positive(),
+  ...memberShape,
+});
+export const removeMemberSchema = z.object({
+  intent: z.literal("remove"),
+  memberId: z.coerce.number().int().positive(),
+});
 export const myBirthYearSchema = z.object({ intent: z.literal("me"), birthYear: birthYearField() });
 
 export type MemberInput = { name: string; relation: string; birthYear: number; phone?: string };

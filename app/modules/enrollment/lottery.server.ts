@@ -15,7 +15,13 @@ import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import { drawOrder, newSeed } from "./lottery";
 import { effectiveCloseAt } from "./rules";
-import { confirmedCount, describePerson, lotteryDrawOf, runContext, syncRunStatus } from "./seats.server";
+import {
+  confirmedCount,
+  describePerson,
+  lotteryDrawOf,
+  runContext,
+  syncRunStatus,
+} from "./seats.server";
 
 export type DrawResult = {
   drawId: number;
@@ -35,7 +41,7 @@ export function drawLottery(
   db: DB,
   actor: Actor | null,
   runId: number,
-  opts: { seed?: string; ip?: string | null; now?: number } = {},
+  opts: { seed?: string; ip?: string | null; now?: number } = {}
 ): DrawResult | null {
   const now = opts.now ?? Date.now();
   return db.transaction(
@@ -43,12 +49,24 @@ export function drawLottery(
       const ctx = runContext(tx, runId);
       if (!ctx) notFound("没有找到这个班。");
       const { run } = ctx;
-      if (actor && !canManageAcademy(actor, run.academyId)) forbidden("您不是这所书院的管理员，不能为这个班抽签。");
+      if (actor && !canManageAcademy(actor, run.academyId))
+        forbidden("您不是这所书院的管理员，不能为这个班抽签。");
       if (run.enrolMode !== "lottery") throw new UserError("这个班是先到先得报名，不需要抽签。");
       const existing = lotteryDrawOf(tx, run.id);
       if (existing) {
-        if (actor) throw new UserError(`这个班已于 ${formatDateTime(existing.drawnAt)} 抽过签了，结果不能重抽。`);
-        return { drawId: existing.id, seed: existing.seed, applicants: existing.applicantIds.length, winners: existing.winners, waitlisted: existing.applicantIds.length - existing.winners, order: existing.drawnOrder, alreadyDrawn: true };
+        if (actor)
+          throw new UserError(
+            `这个班已于 ${formatDateTime(existing.drawnAt)} 抽过签了，结果不能重抽。`
+          );
+        return {
+          drawId: existing.id,
+          seed: existing.seed,
+          applicants: existing.applicantIds.length,
+          winners: existing.winners,
+          waitlisted: existing.applicantIds.length - existing.winners,
+          order: existing.drawnOrder,
+          alreadyDrawn: true,
+        };
       }
       if (run.status === "cancelled" || run.status === "finished" || run.status === "draft") {
         if (!actor) return null;
@@ -58,9 +76,13 @@ export function drawLottery(
       const closed = closeAt != null && now >= closeAt;
       if (!closed) {
         if (!actor) return null;
-        if (run.enrolOpensAt != null && now <= run.enrolOpensAt) throw new UserError("报名还没有开始，不能抽签。");
+        if (run.enrolOpensAt != null && now <= run.enrolOpensAt)
+          throw new UserError("报名还没有开始，不能抽签。");
         // Drawing early closes the window now, so nobody can apply after the draw.
-        tx.update(classRuns).set({ enrolClosesAt: now, updatedAt: now }).where(eq(classRuns.id, run.id)).run();
+        tx.update(classRuns)
+          .set({ enrolClosesAt: now, updatedAt: now })
+          .where(eq(classRuns.id, run.id))
+          .run();
       }
       const applicants = tx
         .select({ id: enrollments.id, priority: enrollments.priority })
@@ -73,7 +95,12 @@ export function drawLottery(
       const free = Math.max(0, run.capacity - confirmedCount(tx, run.id));
       const winners = order.slice(0, free);
       const losers = order.slice(free);
-      const base = tx.select({ q: max(enrollments.queueKey) }).from(enrollments).where(eq(enrollments.runId, run.id)).get()?.q ?? 0;
+      const base =
+        tx
+          .select({ q: max(enrollments.queueKey) })
+          .from(enrollments)
+          .where(eq(enrollments.runId, run.id))
+          .get()?.q ?? 0;
       if (winners.length) {
         tx.update(enrollments)
           .set({ status: "confirmed", confirmedAt: now, updatedAt: now })
@@ -81,7 +108,10 @@ export function drawLottery(
           .run();
       }
       losers.forEach((id, i) => {
-        tx.update(enrollments).set({ status: "waitlisted", queueKey: base + i + 1, updatedAt: now }).where(eq(enrollments.id, id)).run();
+        tx.update(enrollments)
+          .set({ status: "waitlisted", queueKey: base + i + 1, updatedAt: now })
+          .where(eq(enrollments.id, id))
+          .run();
       });
       const draw = tx
         .insert(lotteryDraws)
@@ -110,7 +140,9 @@ export function drawLottery(
           title: won ? `抽签结果：中签「${ctx.title}」` : `抽签结果：候补「${ctx.title}」`,
           body: won
             ? `${who.forWhom}「${ctx.title}」抽签中签，已确认报名，请按时上课。`
-            : `${who.forWhom}「${ctx.title}」这次没有中签，已按抽签顺序排在候补第 ${i - winners.length + 1} 位；有人取消时会自动递补并通知您。`,
+            : `${who.forWhom}「${ctx.title}」这次没有中签，已按抽签顺序排在候补第 ${
+                i - winners.length + 1
+              } 位；有人取消时会自动递补并通知您。`,
           link: `/classes/${run.id}`,
         });
       });
@@ -119,12 +151,22 @@ export function drawLottery(
         action: "run.lottery.draw",
         targetType: "run",
         targetId: run.id,
-        summary: `「${ctx.title}」抽签：${applicants.length} 人申请，${winners.length} 人中签，种子 ${seed}${actor ? "" : "（报名截止后系统自动抽签）"}`,
+        summary: `「${ctx.title}」抽签：${applicants.length} 人申请，${
+          winners.length
+        } 人中签，种子 ${seed}${actor ? "" : "（报名截止后系统自动抽签）"}`,
         detail: { seed, order, winners },
       });
-      return { drawId: draw.id, seed, applicants: applicants.length, winners: winners.length, waitlisted: losers.length, order, alreadyDrawn: false };
+      return {
+        drawId: draw.id,
+        seed,
+        applicants: applicants.length,
+        winners: winners.length,
+        waitlisted: losers.length,
+        order,
+        alreadyDrawn: false,
+      };
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }
 
@@ -135,7 +177,8 @@ export function maybeDrawLottery(db: DB, runId: number, now = Date.now()) {
     .from(classRuns)
     .where(eq(classRuns.id, runId))
     .get();
-  if (!run || run.mode !== "lottery" || !["open", "full", "closed"].includes(run.status)) return null;
+  if (!run || run.mode !== "lottery" || !["open", "full", "closed"].includes(run.status))
+    return null;
   if (lotteryDrawOf(db, runId)) return null;
   return drawLottery(db, null, runId, { now });
 }
@@ -151,8 +194,8 @@ export function drawDueLotteries(db: DB, runIds: number[], now = Date.now()) {
         inArray(classRuns.id, runIds),
         eq(classRuns.enrolMode, "lottery"),
         inArray(classRuns.status, ["open", "full", "closed"]),
-        sql`NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = ${classRuns.id})`,
-      ),
+        sql`NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = ${classRuns.id})`
+      )
     )
     .all();
   for (const r of due) maybeDrawLottery(db, r.id, now);
@@ -163,13 +206,19 @@ export function verifyLottery(db: DB, runId: number) {
   const draw = lotteryDrawOf(db, runId);
   if (!draw) return null;
   const flags = draw.applicantIds.length
-    ? db.select({ id: enrollments.id, priority: enrollments.priority }).from(enrollments).where(inArray(enrollments.id, draw.applicantIds)).all()
+    ? db
+        .select({ id: enrollments.id, priority: enrollments.priority })
+        .from(enrollments)
+        .where(inArray(enrollments.id, draw.applicantIds))
+        .all()
     : [];
   const priority = new Map(flags.map((f) => [f.id, f.priority]));
   const recomputed = drawOrder(
     draw.applicantIds.map((id) => ({ id, priority: priority.get(id) ?? false })),
-    draw.seed,
+    draw.seed
   );
-  const matches = recomputed.length === draw.drawnOrder.length && recomputed.every((id, i) => id === draw.drawnOrder[i]);
+  const matches =
+    recomputed.length === draw.drawnOrder.length &&
+    recomputed.every((id, i) => id === draw.drawnOrder[i]);
   return { draw, recomputed, matches };
 }

@@ -14,11 +14,24 @@ import { forbidden, notFound } from "~/utils/http";
 import { activeEnrollmentOf, EnrolRefusal, placeInRun } from "./enroll.server";
 import { verifyLottery } from "./lottery.server";
 import { effectiveCloseAt, ENROLMENT_STATUS_LABELS, type EnrolmentStatus } from "./rules";
-import { describePerson, lotteryDrawOf, promoteWaitlisted, rebalanceRun, runContext, statusCounts, syncRunStatus, waitlistPosition } from "./seats.server";
+import {
+  describePerson,
+  lotteryDrawOf,
+  promoteWaitlisted,
+  rebalanceRun,
+  runContext,
+  statusCounts,
+  syncRunStatus,
+  waitlistPosition,
+} from "./seats.server";
 
 const NOT_MANAGER = "您不是这所书院的管理员，不能管理这个班的名单。";
 
-function loadManaged(db: DB | Parameters<Parameters<DB["transaction"]>[0]>[0], actor: Actor, runId: number) {
+function loadManaged(
+  db: DB | Parameters<Parameters<DB["transaction"]>[0]>[0],
+  actor: Actor,
+  runId: number
+) {
   const ctx = runContext(db, runId);
   if (!ctx) notFound("没有找到这个班。");
   if (!canManageAcademy(actor, ctx.run.academyId)) forbidden(NOT_MANAGER);
@@ -81,7 +94,7 @@ export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now
       status: e.status,
       statusLabel: ENROLMENT_STATUS_LABELS[e.status],
       name: walkin ? e.walkinName! : member ? r.memberName! : r.ownerName!,
-      phone: walkin ? e.walkinPhone : member ? (r.memberPhone ?? r.ownerPhone) : r.ownerPhone,
+      phone: walkin ? e.walkinPhone : member ? r.memberPhone ?? r.ownerPhone : r.ownerPhone,
       kind: walkin ? "现场报名" : member ? `${r.memberRelation}（由 ${r.ownerName} 代报）` : "本人",
       position: e.status === "waitlisted" ? position : null,
       createdAt: e.createdAt,
@@ -93,7 +106,8 @@ export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now
       endReason: e.endReason,
     };
   });
-  const byConfirmed = (a: RosterRow, b: RosterRow) => (a.confirmedAt ?? 0) - (b.confirmedAt ?? 0) || a.id - b.id;
+  const byConfirmed = (a: RosterRow, b: RosterRow) =>
+    (a.confirmedAt ?? 0) - (b.confirmedAt ?? 0) || a.id - b.id;
   const draw = lotteryDrawOf(db, ctx.run.id);
   const closeAt = effectiveCloseAt(ctx.run, ctx.firstSessionAt);
   return {
@@ -109,7 +123,16 @@ export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now
     lottery:
       ctx.run.enrolMode === "lottery"
         ? {
-            drawn: draw ? { seed: draw.seed, drawnAt: draw.drawnAt, winners: draw.winners, applicants: draw.applicantIds.length, matches: verifyLottery(db, ctx.run.id)?.matches ?? false, bySystem: draw.drawnBy == null } : null,
+            drawn: draw
+              ? {
+                  seed: draw.seed,
+                  drawnAt: draw.drawnAt,
+                  winners: draw.winners,
+                  applicants: draw.applicantIds.length,
+                  matches: verifyLottery(db, ctx.run.id)?.matches ?? false,
+                  bySystem: draw.drawnBy == null,
+                }
+              : null,
             closeAt,
             closed: closeAt != null && now >= closeAt,
             canDraw: !draw && ["open", "full", "closed"].includes(ctx.run.status),
@@ -124,7 +147,7 @@ export function removeEnrollment(
   actor: Actor,
   input: { runId: number; enrollmentId: number; reason: string },
   ip: string | null = null,
-  now = Date.now(),
+  now = Date.now()
 ) {
   const reason = input.reason.trim();
   if (!reason) throw new UserError("请写明移出的原因，对方会收到它。", "reason");
@@ -132,13 +155,23 @@ export function removeEnrollment(
   return db.transaction(
     (tx) => {
       const ctx = loadManaged(tx, actor, input.runId);
-      const e = tx.select().from(enrollments).where(and(eq(enrollments.id, input.enrollmentId), eq(enrollments.runId, ctx.run.id))).get();
+      const e = tx
+        .select()
+        .from(enrollments)
+        .where(and(eq(enrollments.id, input.enrollmentId), eq(enrollments.runId, ctx.run.id)))
+        .get();
       if (!e) notFound("名单里没有这个人。");
       if (!["confirmed", "waitlisted", "lottery_pending"].includes(e.status)) {
         throw new UserError("这个人已经不在名单上了。");
       }
       tx.update(enrollments)
-        .set({ status: "removed", cancelledAt: now, endedBy: actor.id, endReason: reason, updatedAt: now })
+        .set({
+          status: "removed",
+          cancelledAt: now,
+          endedBy: actor.id,
+          endReason: reason,
+          updatedAt: now,
+        })
         .where(eq(enrollments.id, e.id))
         .run();
       const who = describePerson(tx, e);
@@ -155,12 +188,14 @@ export function removeEnrollment(
         action: "enrollment.remove",
         targetType: "enrollment",
         targetId: e.id,
-        summary: `从「${ctx.title}」(#${ctx.run.id}) 名单移出 ${who.name}（原为${ENROLMENT_STATUS_LABELS[e.status]}）：${reason}${promoted.length ? `；候补 ${promoted.length} 人转正` : ""}`,
+        summary: `从「${ctx.title}」(#${ctx.run.id}) 名单移出 ${who.name}（原为${
+          ENROLMENT_STATUS_LABELS[e.status]
+        }）：${reason}${promoted.length ? `；候补 ${promoted.length} 人转正` : ""}`,
         detail: { runId: ctx.run.id, was: e.status, reason, promoted: promoted.map((p) => p.id) },
       });
       return { promoted: promoted.length, name: who.name };
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }
 
@@ -174,7 +209,7 @@ export function addWalkIn(
   actor: Actor,
   input: { runId: number; name: string; phone: string },
   ip: string | null = null,
-  now = Date.now(),
+  now = Date.now()
 ) {
   const name = input.name.trim();
   const phone = input.phone.trim();
@@ -191,8 +226,16 @@ export function addWalkIn(
       const account = tx.select().from(users).where(eq(users.phone, phone)).get();
       let placedName = name;
       if (account) {
-        const existing = activeEnrollmentOf(tx, run.id, { userId: account.id, familyMemberId: null });
-        if (existing) throw new EnrolRefusal("already_enrolled", `手机号 ${phone} 的账号（${account.name}）已经在名单上了。`, "phone");
+        const existing = activeEnrollmentOf(tx, run.id, {
+          userId: account.id,
+          familyMemberId: null,
+        });
+        if (existing)
+          throw new EnrolRefusal(
+            "already_enrolled",
+            `手机号 ${phone} 的账号（${account.name}）已经在名单上了。`,
+            "phone"
+          );
         placedName = account.name;
       } else {
         const dup = tx
@@ -203,11 +246,12 @@ export function addWalkIn(
               eq(enrollments.runId, run.id),
               sql`${enrollments.userId} IS NULL`,
               eq(enrollments.walkinPhone, phone),
-              inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"]),
-            ),
+              inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"])
+            )
           )
           .get();
-        if (dup) throw new EnrolRefusal("already_enrolled", `手机号 ${phone} 已经在名单上了。`, "phone");
+        if (dup)
+          throw new EnrolRefusal("already_enrolled", `手机号 ${phone} 已经在名单上了。`, "phone");
       }
       const placed = placeInRun(
         tx,
@@ -221,12 +265,17 @@ export function addWalkIn(
           priority: run.residentsFirst && account?.homeAcademyId === run.academyId,
           addedBy: actor.id,
         },
-        { waitlistOnly: false, now },
+        { waitlistOnly: false, now }
       );
       syncRunStatus(tx, run.id, now);
       const row = tx.select().from(enrollments).where(eq(enrollments.id, placed.id)).get()!;
       const position = placed.status === "waitlisted" ? waitlistPosition(tx, row) : null;
-      const outcome = placed.status === "confirmed" ? "已报名" : placed.status === "waitlisted" ? `候补第 ${position} 位` : "待抽签";
+      const outcome =
+        placed.status === "confirmed"
+          ? "已报名"
+          : placed.status === "waitlisted"
+          ? `候补第 ${position} 位`
+          : "待抽签";
       if (account) {
         notify(tx, account.id, {
           title: `书院为您报名：「${ctx.title}」`,
@@ -238,12 +287,20 @@ export function addWalkIn(
         action: "enrollment.add",
         targetType: "enrollment",
         targetId: placed.id,
-        summary: `为「${ctx.title}」(#${run.id}) ${account ? "账号" : "现场"}报名 ${placedName}（${phone}）：${outcome}`,
+        summary: `为「${ctx.title}」(#${run.id}) ${
+          account ? "账号" : "现场"
+        }报名 ${placedName}（${phone}）：${outcome}`,
         detail: { runId: run.id, userId: account?.id ?? null, status: placed.status },
       });
-      return { enrollmentId: placed.id, status: placed.status, position, name: placedName, account: !!account };
+      return {
+        enrollmentId: placed.id,
+        status: placed.status,
+        position,
+        name: placedName,
+        account: !!account,
+      };
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }
 
@@ -254,7 +311,8 @@ export function recentRosterChanges(db: DB, actor: Actor, runId: number, limit =
     SELECT a.id, a.summary, a.created_at, u.name AS actor_name
     FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
     WHERE a.action IN ('enrollment.add', 'enrollment.remove', 'run.lottery.draw')
-      AND (json_extract(a.detail, '$.runId') = ${runId} OR (a.target_type = 'run' AND a.target_id = ${String(runId)}))
+      AND (json_extract(a.detail, '$.runId') = ${runId} OR (a.target_type = 'run' AND a.target_id = ${String(
+    runId
+  )}))
     ORDER BY a.id DESC LIMIT ${limit}`);
 }
-

@@ -9,7 +9,12 @@ import { formatDateTime, TIME_ZONE } from "~/utils/dates";
 /** How long a residents-first run is reserved for the academy's own residents after enrolment opens. */
 export const RESIDENTS_FIRST_HOURS = 24;
 
-export type EnrolmentStatus = "confirmed" | "waitlisted" | "lottery_pending" | "cancelled" | "removed";
+export type EnrolmentStatus =
+  | "confirmed"
+  | "waitlisted"
+  | "lottery_pending"
+  | "cancelled"
+  | "removed";
 
 export const ENROLMENT_STATUS_LABELS: Record<EnrolmentStatus, string> = {
   confirmed: "已报名",
@@ -47,18 +52,27 @@ export type RunRules = {
 };
 
 /** When the enrolment window closes: the run's own time, else the start of its first session. */
-export function effectiveCloseAt(run: Pick<RunRules, "enrolClosesAt">, firstSessionAt: number | null) {
+export function effectiveCloseAt(
+  run: Pick<RunRules, "enrolClosesAt">,
+  firstSessionAt: number | null
+) {
   return run.enrolClosesAt ?? firstSessionAt;
 }
 
 /** Until when a confirmed seat may be given back: the run's deadline, else the first session's start. */
-export function effectiveCancelDeadline(run: Pick<RunRules, "cancelDeadlineAt">, firstSessionAt: number | null) {
+export function effectiveCancelDeadline(
+  run: Pick<RunRules, "cancelDeadlineAt">,
+  firstSessionAt: number | null
+) {
   return run.cancelDeadlineAt ?? firstSessionAt;
 }
 
 /** The end of the residents-first window, or null when the run has none. */
-export function priorityWindowEnd(run: Pick<RunRules, "residentsFirst" | "enrolOpensAt" | "enrolMode">) {
-  if (!run.residentsFirst || run.enrolMode !== "first_come" || run.enrolOpensAt == null) return null;
+export function priorityWindowEnd(
+  run: Pick<RunRules, "residentsFirst" | "enrolOpensAt" | "enrolMode">
+) {
+  if (!run.residentsFirst || run.enrolMode !== "first_come" || run.enrolOpensAt == null)
+    return null;
   return run.enrolOpensAt + RESIDENTS_FIRST_HOURS * 3_600_000;
 }
 
@@ -115,14 +129,19 @@ export function isRefusalCode(v: unknown): v is RefusalCode {
 export function windowRefusal(
   run: RunRules,
   firstSessionAt: number | null,
-  now: number,
+  now: number
 ): { code: RefusalCode; message: string } | null {
-  if (run.status === "cancelled") return { code: "run_cancelled", message: REFUSAL_MESSAGES.run_cancelled };
-  if (run.status === "finished") return { code: "run_finished", message: REFUSAL_MESSAGES.run_finished };
+  if (run.status === "cancelled")
+    return { code: "run_cancelled", message: REFUSAL_MESSAGES.run_cancelled };
+  if (run.status === "finished")
+    return { code: "run_finished", message: REFUSAL_MESSAGES.run_finished };
   if (run.status === "draft") return { code: "not_open", message: REFUSAL_MESSAGES.not_open };
   if (run.status === "closed") return { code: "run_closed", message: REFUSAL_MESSAGES.run_closed };
   if (run.enrolOpensAt != null && now < run.enrolOpensAt) {
-    return { code: "window_not_started", message: `报名将于 ${formatDateTime(run.enrolOpensAt)} 开始，请到时再来。` };
+    return {
+      code: "window_not_started",
+      message: `报名将于 ${formatDateTime(run.enrolOpensAt)} 开始，请到时再来。`,
+    };
   }
   const closeAt = effectiveCloseAt(run, firstSessionAt);
   if (closeAt != null && now >= closeAt) {
@@ -136,16 +155,22 @@ export function ageRefusal(
   run: Pick<RunRules, "minAge" | "maxAge">,
   birthYear: number | null,
   who: string,
-  now: number,
+  now: number
 ): { code: RefusalCode; message: string } | null {
   if (run.minAge == null && run.maxAge == null) return null;
   const rule = ageRuleLabel(run.minAge, run.maxAge);
   if (birthYear == null) {
-    return { code: "birth_year_missing", message: `这个班限 ${rule}报名，请先在“我的家庭”里填写${who}的出生年份。` };
+    return {
+      code: "birth_year_missing",
+      message: `这个班限 ${rule}报名，请先在“我的家庭”里填写${who}的出生年份。`,
+    };
   }
   const age = ageInYear(birthYear, now);
   if (run.minAge != null && age < run.minAge) {
-    return { code: "too_young", message: `这个班限 ${rule}报名，${who}今年 ${age} 岁，不符合要求。` };
+    return {
+      code: "too_young",
+      message: `这个班限 ${rule}报名，${who}今年 ${age} 岁，不符合要求。`,
+    };
   }
   if (run.maxAge != null && age > run.maxAge) {
     return { code: "too_old", message: `这个班限 ${rule}报名，${who}今年 ${age} 岁，不符合要求。` };

@@ -6,7 +6,14 @@
  */
 import { and, asc, eq, inArray, isNotNull, min, sql } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
-import { classRuns, classSessions, enrollments, familyMembers, lotteryDraws, users } from "@db/schema";
+import {
+  classRuns,
+  classSessions,
+  enrollments,
+  familyMembers,
+  lotteryDraws,
+  users,
+} from "@db/schema";
 import { getPinnedVersion } from "~/modules/scheduling/catalog-read.server";
 import { notify } from "~/modules/scheduling/notifications.server";
 import { waitlistOnlyRestriction } from "./policy.server";
@@ -44,7 +51,11 @@ export function statusCounts(conn: Conn, runId: number) {
     .groupBy(enrollments.status)
     .all();
   const get = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
-  return { confirmed: get("confirmed"), waitlisted: get("waitlisted"), pending: get("lottery_pending") };
+  return {
+    confirmed: get("confirmed"),
+    waitlisted: get("waitlisted"),
+    pending: get("lottery_pending"),
+  };
 }
 
 /** 1-based place on the waitlist (queue key, then arrival). */
@@ -57,8 +68,8 @@ export function waitlistPosition(conn: Conn, e: Pick<Enrollment, "id" | "runId" 
       and(
         eq(enrollments.runId, e.runId),
         eq(enrollments.status, "waitlisted"),
-        sql`(${enrollments.queueKey} < ${e.queueKey} OR (${enrollments.queueKey} = ${e.queueKey} AND ${enrollments.id} < ${e.id}))`,
-      ),
+        sql`(${enrollments.queueKey} < ${e.queueKey} OR (${enrollments.queueKey} = ${e.queueKey} AND ${enrollments.id} < ${e.id}))`
+      )
     )
     .get()!.n;
   return ahead + 1;
@@ -79,7 +90,9 @@ export function takeSeat(tx: Conn, p: NewEnrollment, now: number): number | null
   const r = tx.run(sql`
     INSERT INTO enrollments (run_id, user_id, family_member_id, walkin_name, walkin_phone, status, priority,
                              created_at, confirmed_at, added_by, updated_at)
-    SELECT ${p.runId}, ${p.userId}, ${p.familyMemberId}, ${p.walkinName ?? null}, ${p.walkinPhone ?? null}, 'confirmed',
+    SELECT ${p.runId}, ${p.userId}, ${p.familyMemberId}, ${p.walkinName ?? null}, ${
+    p.walkinPhone ?? null
+  }, 'confirmed',
            ${p.priority ? 1 : 0}, ${now}, ${now}, ${p.addedBy}, ${now}
     WHERE (SELECT count(*) FROM enrollments WHERE run_id = ${p.runId} AND status = 'confirmed')
         < (SELECT capacity FROM class_runs WHERE id = ${p.runId})`);
@@ -91,7 +104,9 @@ export function joinWaitlist(tx: Conn, p: NewEnrollment, now: number): number {
   const r = tx.run(sql`
     INSERT INTO enrollments (run_id, user_id, family_member_id, walkin_name, walkin_phone, status, queue_key, priority,
                              created_at, added_by, updated_at)
-    SELECT ${p.runId}, ${p.userId}, ${p.familyMemberId}, ${p.walkinName ?? null}, ${p.walkinPhone ?? null}, 'waitlisted',
+    SELECT ${p.runId}, ${p.userId}, ${p.familyMemberId}, ${p.walkinName ?? null}, ${
+    p.walkinPhone ?? null
+  }, 'waitlisted',
            COALESCE((SELECT max(queue_key) FROM enrollments WHERE run_id = ${p.runId}), 0) + 1,
            ${p.priority ? 1 : 0}, ${now}, ${p.addedBy}, ${now}`);
   return Number(r.lastInsertRowid);
@@ -122,10 +137,16 @@ export function lotteryDrawOf(conn: Conn, runId: number) {
 }
 
 /** The name of the person an enrolment is for, and how to address the account holder about it. */
-export function describePerson(conn: Conn, e: Pick<Enrollment, "userId" | "familyMemberId" | "walkinName">) {
+export function describePerson(
+  conn: Conn,
+  e: Pick<Enrollment, "userId" | "familyMemberId" | "walkinName">
+) {
   if (e.familyMemberId != null) {
     const m = conn.select().from(familyMembers).where(eq(familyMembers.id, e.familyMemberId)).get();
-    return { name: m?.name ?? "家庭成员", forWhom: m ? `您为${m.relation}${m.name}报名的` : "您为家人报名的" };
+    return {
+      name: m?.name ?? "家庭成员",
+      forWhom: m ? `您为${m.relation}${m.name}报名的` : "您为家人报名的",
+    };
   }
   if (e.userId != null) {
     const u = conn.select({ name: users.name }).from(users).where(eq(users.id, e.userId)).get();
@@ -154,7 +175,10 @@ export function promoteWaitlisted(tx: Conn, ctx: RunContext, now: number) {
       .all();
     const next = queue.find((e) => !skipped.has(e.id));
     if (!next) break;
-    if (next.userId != null && waitlistOnlyRestriction(tx, { userId: next.userId, familyMemberId: next.familyMemberId }, now)) {
+    if (
+      next.userId != null &&
+      waitlistOnlyRestriction(tx, { userId: next.userId, familyMemberId: next.familyMemberId }, now)
+    ) {
       skipped.add(next.id);
       continue;
     }
@@ -183,7 +207,8 @@ export function syncRunStatus(tx: Conn, runId: number, now: number) {
   if (!run || (run.status !== "open" && run.status !== "full")) return run?.status ?? null;
   if (run.enrolMode === "lottery" && !lotteryDrawOf(tx, runId)) return run.status;
   const want = confirmedCount(tx, runId) >= run.capacity ? "full" : "open";
-  if (want !== run.status) tx.update(classRuns).set({ status: want, updatedAt: now }).where(eq(classRuns.id, runId)).run();
+  if (want !== run.status)
+    tx.update(classRuns).set({ status: want, updatedAt: now }).where(eq(classRuns.id, runId)).run();
   return want;
 }
 
@@ -196,8 +221,8 @@ export function activeUserIds(conn: Conn, runId: number) {
       and(
         eq(enrollments.runId, runId),
         inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"]),
-        isNotNull(enrollments.userId),
-      ),
+        isNotNull(enrollments.userId)
+      )
     )
     .all()
     .map((r) => r.id!);

@@ -3,7 +3,15 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNull, min, sql } from "drizzle-orm";
 import type { DB } from "@db/client";
-import { academies, classRuns, classSessions, courseVersions, enrollments, familyMembers, users } from "@db/schema";
+import {
+  academies,
+  classRuns,
+  classSessions,
+  courseVersions,
+  enrollments,
+  familyMembers,
+  users,
+} from "@db/schema";
 import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
 import { drawDueLotteries, maybeDrawLottery, verifyLottery } from "./lottery.server";
 import { waitlistOnlyRestriction } from "./policy.server";
@@ -17,7 +25,14 @@ import {
   windowRefusal,
   type EnrolmentStatus,
 } from "./rules";
-import { lotteryDrawOf, rebalanceRun, runContext, statusCounts, waitlistPosition, type Enrollment } from "./seats.server";
+import {
+  lotteryDrawOf,
+  rebalanceRun,
+  runContext,
+  statusCounts,
+  waitlistPosition,
+  type Enrollment,
+} from "./seats.server";
 
 export type PanelEnrolment = {
   id: number;
@@ -28,10 +43,21 @@ export type PanelEnrolment = {
   cancelNote: string | null;
 };
 
-function cancelState(e: Enrollment, run: { status: string }, deadline: number | null, drawn: boolean, now: number) {
+function cancelState(
+  e: Enrollment,
+  run: { status: string },
+  deadline: number | null,
+  drawn: boolean,
+  now: number
+) {
   if (run.status === "finished") return { canCancel: false, cancelNote: "已结课" };
   if (e.status === "lottery_pending" && drawn) return { canCancel: false, cancelNote: null };
-  if (e.status === "confirmed" && deadline != null && now > deadline && run.status !== "cancelled") {
+  if (
+    e.status === "confirmed" &&
+    deadline != null &&
+    now > deadline &&
+    run.status !== "cancelled"
+  ) {
     return { canCancel: false, cancelNote: "已过取消截止时间，如需请假请联系书院" };
   }
   return { canCancel: true, cancelNote: null };
@@ -44,12 +70,20 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
   const ctx = runContext(db, runId);
   if (!ctx) return null;
   const { run } = ctx;
-  const academy = db.select({ slug: academies.slug }).from(academies).where(eq(academies.id, run.academyId)).get();
+  const academy = db
+    .select({ slug: academies.slug })
+    .from(academies)
+    .where(eq(academies.id, run.academyId))
+    .get();
   const counts = statusCounts(db, run.id);
   const draw = lotteryDrawOf(db, run.id);
   const closeAt = effectiveCloseAt(run, ctx.firstSessionAt);
   const deadline = effectiveCancelDeadline(run, ctx.firstSessionAt);
-  const refusal = windowRefusal(run, ctx.firstSessionAt, now) ?? (run.enrolMode === "lottery" && draw ? { code: "lottery_drawn" as const, message: "这个班已经抽签，报名已结束。" } : null);
+  const refusal =
+    windowRefusal(run, ctx.firstSessionAt, now) ??
+    (run.enrolMode === "lottery" && draw
+      ? { code: "lottery_drawn" as const, message: "这个班已经抽签，报名已结束。" }
+      : null);
 
   const people: {
     memberId: number | null;
@@ -63,7 +97,13 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
     const mine = db
       .select()
       .from(enrollments)
-      .where(and(eq(enrollments.runId, run.id), eq(enrollments.userId, actor.id), inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"])))
+      .where(
+        and(
+          eq(enrollments.runId, run.id),
+          eq(enrollments.userId, actor.id),
+          inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"])
+        )
+      )
       .all();
     const toPanel = (e: Enrollment | undefined): PanelEnrolment | null =>
       e
@@ -75,13 +115,19 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
             ...cancelState(e, run, deadline, !!draw, now),
           }
         : null;
-    const self = db.select({ birthYear: users.birthYear }).from(users).where(eq(users.id, actor.id)).get();
+    const self = db
+      .select({ birthYear: users.birthYear })
+      .from(users)
+      .where(eq(users.id, actor.id))
+      .get();
     people.push({
       memberId: null,
       label: `本人（${actor.name}）`,
       enrolment: toPanel(mine.find((e) => e.familyMemberId == null)),
       ageProblem: ageRefusal(run, self?.birthYear ?? null, "您", now)?.message ?? null,
-      restriction: waitlistOnlyRestriction(db, { userId: actor.id, familyMemberId: null }, now)?.reason ?? null,
+      restriction:
+        waitlistOnlyRestriction(db, { userId: actor.id, familyMemberId: null }, now)?.reason ??
+        null,
     });
     const members = db
       .select()
@@ -95,7 +141,9 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
         label: `${m.relation}（${m.name}）`,
         enrolment: toPanel(mine.find((e) => e.familyMemberId === m.id)),
         ageProblem: ageRefusal(run, m.birthYear, `${m.relation}${m.name}`, now)?.message ?? null,
-        restriction: waitlistOnlyRestriction(db, { userId: actor.id, familyMemberId: m.id }, now)?.reason ?? null,
+        restriction:
+          waitlistOnlyRestriction(db, { userId: actor.id, familyMemberId: m.id }, now)?.reason ??
+          null,
       });
     }
   }
@@ -158,7 +206,12 @@ export type MyClass = {
 };
 
 /** 我的课程: my and my family's enrolments — current ones first (by next session), then history. */
-export function listMyClasses(db: DB, actor: Actor, now = Date.now(), opts: { historyLimit?: number } = {}) {
+export function listMyClasses(
+  db: DB,
+  actor: Actor,
+  now = Date.now(),
+  opts: { historyLimit?: number } = {}
+) {
   const pendingRuns = db
     .selectDistinct({ runId: enrollments.runId })
     .from(enrollments)
@@ -202,14 +255,24 @@ export function listMyClasses(db: DB, actor: Actor, now = Date.now(), opts: { hi
     .all();
   const drawn = new Set(
     rows.length
-      ? db.all<{ run_id: number }>(sql`SELECT run_id FROM lottery_draws WHERE run_id IN (${sql.join([...new Set(rows.map((r) => r.run.id))].map((id) => sql`${id}`), sql`, `)})`).map((r) => r.run_id)
-      : [],
+      ? db
+          .all<{ run_id: number }>(
+            sql`SELECT run_id FROM lottery_draws WHERE run_id IN (${sql.join(
+              [...new Set(rows.map((r) => r.run.id))].map((id) => sql`${id}`),
+              sql`, `
+            )})`
+          )
+          .map((r) => r.run_id)
+      : []
   );
   const items: MyClass[] = rows.map((r) => {
     const e = r.e;
     const deadline = effectiveCancelDeadline(r.run, r.firstAt ?? null);
-    const active = e.status === "confirmed" || e.status === "waitlisted" || e.status === "lottery_pending";
-    const c = active ? cancelState(e, r.run, deadline, drawn.has(r.run.id), now) : { canCancel: false, cancelNote: null };
+    const active =
+      e.status === "confirmed" || e.status === "waitlisted" || e.status === "lottery_pending";
+    const c = active
+      ? cancelState(e, r.run, deadline, drawn.has(r.run.id), now)
+      : { canCancel: false, cancelNote: null };
     return {
       enrollmentId: e.id,
       runId: r.run.id,
@@ -235,7 +298,11 @@ export function listMyClasses(db: DB, actor: Actor, now = Date.now(), opts: { hi
     (i.runStatus === "cancelled" ? false : true);
   const current = items
     .filter(isCurrent)
-    .sort((a, b) => (a.nextSessionAt ?? Number.MAX_SAFE_INTEGER) - (b.nextSessionAt ?? Number.MAX_SAFE_INTEGER) || a.enrollmentId - b.enrollmentId);
+    .sort(
+      (a, b) =>
+        (a.nextSessionAt ?? Number.MAX_SAFE_INTEGER) -
+          (b.nextSessionAt ?? Number.MAX_SAFE_INTEGER) || a.enrollmentId - b.enrollmentId
+    );
   const history = items.filter((i) => !isCurrent(i)).slice(0, opts.historyLimit ?? 30);
   return {
     confirmed: current.filter((i) => i.status === "confirmed"),

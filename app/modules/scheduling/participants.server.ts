@@ -20,7 +20,9 @@ export function seatsTakenByRun(conn: Conn, runIds: number[]): Map<number, numbe
   const rows = conn
     .select({ runId: enrollments.runId, n: sql<number>`count(*)` })
     .from(enrollments)
-    .where(and(inArray(enrollments.runId, [...new Set(runIds)]), eq(enrollments.status, "confirmed")))
+    .where(
+      and(inArray(enrollments.runId, [...new Set(runIds)]), eq(enrollments.status, "confirmed"))
+    )
     .groupBy(enrollments.runId)
     .all();
   return new Map(rows.map((r) => [r.runId, r.n]));
@@ -41,15 +43,29 @@ export function listRunRoster(conn: Conn, runId: number): RosterEntry[] {
     .from(enrollments)
     .leftJoin(users, eq(users.id, enrollments.userId))
     .leftJoin(familyMembers, eq(familyMembers.id, enrollments.familyMemberId))
-    .where(and(eq(enrollments.runId, runId), inArray(enrollments.status, ["confirmed", "waitlisted"])))
-    .orderBy(sql`CASE ${enrollments.status} WHEN 'confirmed' THEN 0 ELSE 1 END`, asc(enrollments.queueKey), asc(enrollments.id))
+    .where(
+      and(eq(enrollments.runId, runId), inArray(enrollments.status, ["confirmed", "waitlisted"]))
+    )
+    .orderBy(
+      sql`CASE ${enrollments.status} WHEN 'confirmed' THEN 0 ELSE 1 END`,
+      asc(enrollments.queueKey),
+      asc(enrollments.id)
+    )
     .all();
   let position = 0;
   return rows.map((r) => {
     const waitlisted = r.status === "waitlisted";
     if (waitlisted) position++;
     const name = r.walkinName ?? r.memberName ?? r.ownerName ?? "学员";
-    const note = r.walkinName ? "现场报名" : r.memberName ? `${r.relation}，由 ${r.ownerName} 代报` : undefined;
-    return { name, status: waitlisted ? `候补第 ${position} 位` : "已报名", ...(note ? { note } : {}) };
+    const note = r.walkinName
+      ? "现场报名"
+      : r.memberName
+      ? `${r.relation}，由 ${r.ownerName} 代报`
+      : undefined;
+    return {
+      name,
+      status: waitlisted ? `候补第 ${position} 位` : "已报名",
+      ...(note ? { note } : {}),
+    };
   });
 }
