@@ -56,6 +56,7 @@ export type CourseViewData = {
     minutesPerSession: number;
     objectives: string[];
     tags: string[];
+    coverResourceId?: number | null;
     bodyHtml: string;
     publishedAt: number | null;
   };
@@ -76,6 +77,7 @@ export function CourseView({ data, children }: { data: CourseViewData; children?
         <h1>{v.title}</h1>
         {v.summary ? <p className="lead">{v.summary}</p> : null}
       </header>
+      {v.coverResourceId ? <img className="course-cover" src={`/resources/${v.coverResourceId}`} alt="" /> : null}
       {children}
       <dl className="facts">
         <dt>课程来源</dt>

@@ -47,6 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       minutesPerSession: e.version.minutesPerSession,
       objectives: e.version.objectives,
       tags: e.version.tags,
+      coverResourceId: e.version.coverResourceId,
       body: e.version.body as RichDoc,
       bodyHtml: e.version.bodyHtml,
       updatedAt: e.version.updatedAt,
@@ -89,6 +90,7 @@ type EditForm = {
   minutesPerSession: string;
   objectives: string;
   tags: string;
+  coverResourceId: string;
   body: string;
   revision: string;
 };
@@ -132,6 +134,7 @@ export default function EditCourse() {
       minutesPerSession: String(d.version.minutesPerSession),
       objectives: d.version.objectives.join("\n"),
       tags: d.version.tags.join("，"),
+      coverResourceId: d.version.coverResourceId ? String(d.version.coverResourceId) : "",
     },
   });
 
@@ -282,6 +285,13 @@ export default function EditCourse() {
         </div>
         <TextareaField label="学习目标" meta={fields.objectives} hint="每行一条，最多 12 条。" rows={4} />
         <Field label="标签" meta={fields.tags} hint="用逗号或空格分隔" autoComplete="off" />
+        <SelectField
+          label="封面图片"
+          meta={fields.coverResourceId}
+          placeholder="不用封面"
+          options={d.images.map((i) => ({ value: i.id, label: i.title }))}
+          hint={d.images.length ? "从资源库的公开图片中选择。" : "资源库里还没有公开图片；上传图片后可在这里选择。"}
+        />
         <div className={`field${fields.body.errors?.length ? " has-error" : ""}`}>
           <RichEditor
             name="body"

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { auditLog, categories, courses, courseVersions } from "@db/schema";
+import { auditLog, categories, courses, courseVersions, resources } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
 import {
   addCategory,
@@ -109,6 +109,26 @@ describe("bad course input", () => {
     const byField = Object.fromEntries(n.error!.issues.map((i) => [String(i.path[0]), i.message]).reverse());
     expect(byField.code).toBe("请填写课程编号");
     expect(byField.title).toBe("请填写课程名称");
+  });
+
+  test("a cover must be a public image from the resource library", () => {
+    const { course } = createCourse(db, hq, good(), null);
+    const res = (kind: "image" | "pdf", visibility: "public" | "teachers") =>
+      db
+        .insert(resources)
+        .values({ kind, title: `${kind}-${visibility}`, storedName: `x-${kind}-${visibility}`, mime: kind === "pdf" ? "application/pdf" : "image/png", visibility, createdAt: Date.now() })
+        .returning()
+        .get().id;
+    const pdf = res("pdf", "public");
+    const hidden = res("image", "teachers");
+    const ok = res("image", "public");
+    for (const id of [pdf, hidden, 999_999]) {
+      expect(userError(() => saveDraft(db, hq, course.id, { ...good(), coverResourceId: id, body: markdownToDoc("x") }))).toMatchObject({
+        field: "coverResourceId",
+        message: "封面只能选资源库中公开的图片。",
+      });
+    }
+    expect(saveDraft(db, hq, course.id, { ...good(), coverResourceId: ok, body: markdownToDoc("x") }).version.coverResourceId).toBe(ok);
   });
 
   test("the code cannot change once a course has been published", () => {

@@ -34,7 +34,7 @@ import { diffVersionTexts, versionText } from "./diff";
 import { parseInput } from "./input";
 import { docToText, renderDocHtml, validateDoc } from "./richtext.server";
 import { emptyDoc, isEmptyDoc, type RichDoc } from "./richtext";
-import { canManageResources, listCourseResources, listImageResources } from "./resources.server";
+import { canManageResources, isPublicImage, listCourseResources, listImageResources } from "./resources.server";
 import { listTeachersForCourse } from "./teachers.server";
 import { bumpCatalogGeneration, indexCourse } from "./search.server";
 
@@ -166,6 +166,12 @@ function logEvent(
   tx.insert(courseEvents).values({ ...e, createdAt: at }).run();
 }
 
+function assertCover(db: Conn, coverResourceId: number | null | undefined) {
+  if (coverResourceId && !isPublicImage(db, coverResourceId)) {
+    throw new UserError("封面只能选资源库中公开的图片。", "coverResourceId");
+  }
+}
+
 function versionValues(fields: VersionFields, body: { doc: RichDoc; html: string; text: string }) {
   return {
     title: fields.title,
@@ -202,6 +208,7 @@ export function createCourse(db: DB, actor: Actor, raw: CreateCourseInput | Reco
         const owner = resolveOwner(tx, actor, course.sourceLevel, course.ownerId);
         assertCategory(tx, course.categoryId);
         assertCodeFree(tx, course.code);
+        assertCover(tx, fields.coverResourceId);
         const t = now();
         const row = tx
           .insert(courses)
@@ -284,6 +291,7 @@ export function saveDraft(db: DB, actor: Actor, courseId: number, raw: SaveDraft
         assertCodeFree(tx, code, courseId);
         courseSet.code = code;
       }
+      assertCover(tx, fields.coverResourceId);
       const t = Math.max(now(), (working?.updatedAt ?? 0) + 1);
       tx.update(courses)
         .set({ ...courseSet, updatedAt: t })
