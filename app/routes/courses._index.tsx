@@ -3,7 +3,8 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { CourseCard } from "~/components/catalog";
 import { PageHeader, Pager } from "~/components/layout";
-import { AUDIENCES, SOURCE_LEVEL_LABELS, SOURCE_LEVELS } from "~/modules/catalog/courses";
+import { getActor } from "~/modules/auth/request.server";
+import { AUDIENCES, canAuthorSomeCourse, SOURCE_LEVEL_LABELS, SOURCE_LEVELS } from "~/modules/catalog/courses";
 import { audienceList, getLibraryPage } from "~/modules/catalog/search.server";
 import { z } from "~/utils/zod";
 
@@ -26,6 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const f = params.parse(Object.fromEntries(url.searchParams));
   const r = getLibraryPage(getDb(), f);
   return {
+    /** Editors (HQ, district centres, academy managers) get a link to where they write courses. */
+    canWrite: canAuthorSomeCourse(getActor(request)),
     filters: { category: f.category ?? "", audience: f.audience ?? "", level: f.level ?? "" },
     query: r.query,
     note: r.note,
@@ -48,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function CourseLibrary() {
-  const { filters, query, note, total, page, pages, categories, rows } = useLoaderData<typeof loader>();
+  const { canWrite, filters, query, note, total, page, pages, categories, rows } = useLoaderData<typeof loader>();
   const location = useLocation();
   const current = new URLSearchParams(location.search);
   const withParam = (key: string, value: string) => {
@@ -62,7 +65,13 @@ export default function CourseLibrary() {
   const filtered = !!(query || filters.category || filters.audience || filters.level);
   return (
     <div className="container">
-      <PageHeader title="中央厨房课程库" lead="市总部为全市社区书院准备的课程，按类别浏览或直接搜索。想学哪门课，可以请您所在的书院来“点单”开课。" />
+      <PageHeader title="中央厨房课程库" lead="市总部为全市社区书院准备的课程，按类别浏览或直接搜索。想学哪门课，可以请您所在的书院来“点单”开课。">
+        {canWrite ? (
+          <p>
+            <Link to="/hq/courses">编写与管理课程 →</Link>
+          </p>
+        ) : null}
+      </PageHeader>
       <Form method="get" action="/courses" role="search" className="search-box library-search">
         <label htmlFor="library-q" className="visually-hidden">
           搜索课程

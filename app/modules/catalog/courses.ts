@@ -27,6 +27,15 @@ export const STATUS_LABELS: Record<VersionStatus, string> = {
 export const AUDIENCES = ["全体", "长者", "青少年", "亲子", "党员", "妇女", "新市民"] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
+/** Audience in the list's own order, without repeats (so a re-save never shows as a change). */
+export function sortAudience<T extends string>(a: readonly T[]): T[] {
+  const order = (x: string) => {
+    const i = (AUDIENCES as readonly string[]).indexOf(x);
+    return i < 0 ? AUDIENCES.length : i;
+  };
+  return [...new Set(a)].sort((x, y) => order(x) - order(y));
+}
+
 export const COURSE_CODE_RE = /^[A-Z]{2,4}-\d{4}$/;
 export const COURSE_PAGE_SIZE = 20;
 
@@ -120,7 +129,7 @@ export const versionFieldsSchema = z.object({
   audience: z
     .array(z.enum(AUDIENCES, { error: "请选择列表中的适用对象" }), { error: "请至少选择一类适用对象" })
     .min(1, { error: "请至少选择一类适用对象" })
-    .transform((a) => [...new Set(a)]),
+    .transform(sortAudience),
   sessions: z.coerce
     .number({ error: "请填写建议课次" })
     .int({ error: "课次须为整数" })

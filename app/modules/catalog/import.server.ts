@@ -13,7 +13,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
 import { catalogImports, categories, courseEvents, courses, courseVersions } from "@db/schema";
 import { z } from "~/utils/zod";
-import { AUDIENCES, COURSE_CODE_RE } from "./courses";
+import { AUDIENCES, COURSE_CODE_RE, sortAudience } from "./courses";
 import { publishVersion, workingVersion } from "./courses.server";
 import { versionText } from "./diff";
 import { docToText, markdownToDoc, renderDocHtml, validateDoc } from "./richtext.server";
@@ -160,7 +160,7 @@ export function importCatalogContent(db: DB, dir = CATALOG_CONTENT_DIR): ImportR
         const fields = {
           title: meta.title,
           summary: meta.summary,
-          audience: [...new Set(meta.audience)],
+          audience: sortAudience(meta.audience),
           sessions: meta.sessions,
           minutesPerSession: meta.minutes,
           objectives: meta.objectives,
