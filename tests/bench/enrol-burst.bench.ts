@@ -13,6 +13,7 @@ import { openDatabase } from "@db/client";
 import { enrollments } from "@db/schema";
 import {
   ensureBuild,
+  httpRequest,
   outcomeOf,
   postEnroll,
   prepareEnrolDb,
@@ -42,12 +43,12 @@ export async function run() {
     const baseline = await Promise.all(
       Array.from({ length: REQUESTS }, async () => {
         const t = performance.now();
-        const res = await fetch(`${server.url}/healthz`);
-        await res.text();
-        return { ok: res.ok, ms: performance.now() - t };
+        const res = await httpRequest("GET", `${server.url}/healthz`);
+        return { ok: res.status === 200, ms: performance.now() - t };
       })
     );
     const baselineWall = performance.now() - baselineStart;
+    const baselineFailed = baseline.filter((r) => !r.ok).length;
 
     const burstStart = performance.now();
     const results = await Promise.all(
@@ -68,6 +69,11 @@ export async function run() {
     const refused = outcomes.filter((o) => o.result === "refused").length;
     const errors = results.filter((r) => r.status === 0 || r.status >= 500).length;
     const busy = results.filter((r) => /SQLITE_BUSY|database is locked/i.test(r.body)).length;
+    const kinds = new Map<string, number>();
+    for (const r of results.filter((x) => x.status === 0 || x.status >= 500)) {
+      const k = r.status === 0 ? `network: ${r.body.slice(0, 120)}` : `HTTP ${r.status}`;
+      kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    }
 
     const db = openDatabase(prepared.file);
     const rows = db
@@ -101,6 +107,7 @@ export async function run() {
     console.log(`  waitlisted         ${waitlisted}`);
     console.log(`  refused            ${refused}`);
     console.log(`  errors (5xx/net)   ${errors}   SQLITE_BUSY in responses: ${busy}`);
+    for (const [k, n] of kinds) console.log(`    ${n} × ${k}`);
     console.log(
       `  latency p50        ${fmt(p50)}  = ${(p50 / b50).toFixed(1)}× GET /healthz p50 (${fmt(
         b50

@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -169,6 +170,42 @@ export async function prepareEnrolDb(opts: { capacity: number; userCount: number
   };
 }
 
+/**
+ * A plain HTTP request with node:http (no connect timeout of its own, unlike fetch's 10 s, so a
+ * burst of 1,000 connections queues in the kernel instead of failing on the client).
+ */
+export function httpRequest(
+  method: "GET" | "POST",
+  target: string,
+  headers: Record<string, string> = {},
+  body?: string
+): Promise<{ status: number; location: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      target,
+      {
+        method,
+        headers: body ? { ...headers, "Content-Length": String(Buffer.byteLength(body)) } : headers,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (text += d));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: String(res.headers.location ?? ""),
+            body: text,
+          })
+        );
+        res.on("error", reject);
+      }
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 /** One no-JavaScript form post of `intent=enroll` as a signed-in person; the redirect is not followed. */
 export async function postEnroll(
   url: string,
@@ -177,23 +214,17 @@ export async function postEnroll(
   extra: Record<string, string> = {}
 ) {
   const started = performance.now();
-  const res = await fetch(`${url}/classes/${runId}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
+  const res = await httpRequest(
+    "POST",
+    `${url}/classes/${runId}`,
+    {
       "Content-Type": "application/x-www-form-urlencoded",
       Cookie: `session=${token}`,
       Origin: url,
     },
-    body: new URLSearchParams({ intent: "enroll", ...extra }).toString(),
-  });
-  const body = res.status >= 300 && res.status < 400 ? "" : await res.text();
-  return {
-    status: res.status,
-    location: res.headers.get("location") ?? "",
-    body,
-    ms: performance.now() - started,
-  };
+    new URLSearchParams({ intent: "enroll", ...extra }).toString()
+  );
+  return { ...res, ms: performance.now() - started };
 }
 
 /** The outcome a redirect location carries: confirmed, waitlisted (with position) or refused. */
