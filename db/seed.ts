@@ -6,7 +6,7 @@ import { countUsers, seedDemoAccounts } from "~/modules/auth/demo.server";
 import { importCatalogContent, importSummary } from "~/modules/catalog/import.server";
 import { seedDemoTeachers } from "~/modules/catalog/teachers-demo.server";
 import { importHolidays } from "~/modules/scheduling/calendar.server";
-import { seedDemoSchedule } from "~/modules/scheduling/demo.server";
+import { seedDemoSchedule, seedDemoWants } from "~/modules/scheduling/demo.server";
 import { seedDemoEnrolments } from "~/modules/enrollment/demo.server";
 import { seedLearningDemo } from "~/modules/enrollment/learning-demo.server";
 
@@ -39,6 +39,8 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     // Attendance and evaluations for sessions already held; the demo teacher's class happening now.
     const l = seedLearningDemo(db);
     log.push(l.skipped ? `演示出勤：${l.skipped}，跳过` : `演示出勤：${l.sessions} 次课、${l.marks} 条出勤、${l.evaluations} 条评价`);
+    // 想学 from the demo residents created above.
+    log.push(`演示想学：${seedDemoWants(db)} 条`);
   }
   return log;
 }

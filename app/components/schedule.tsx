@@ -156,3 +156,45 @@ export function WeekNav({ base, week, prev, next, current }: { base: string; wee
     </nav>
   );
 }
+
+export type RunListRow = {
+  id: number;
+  status: RunStatus;
+  capacity: number;
+  title: string;
+  versionNo: number;
+  code: string;
+  academyName: string;
+  academySlug: string;
+  roomName: string;
+  nextSessionAt: number | null;
+  sessionCount: number;
+  seatsTaken: number;
+};
+
+/** A run in the manager's and the district's lists: a card that reads well on a phone. */
+export function RunListCard({ row, href, showAcademy = false }: { row: RunListRow; href: string; showAcademy?: boolean }) {
+  return (
+    <li className="card" data-testid="run-row">
+      <p className="class-card-meta">
+        <RunStatusBadge status={row.status} />
+        <span className="muted small-text">
+          {row.code} 第 {row.versionNo} 版
+        </span>
+      </p>
+      <h3>
+        <Link to={href}>{row.title}</Link>
+      </h3>
+      <p className="muted">
+        {showAcademy ? (
+          <>
+            <Link to={`/academies/${row.academySlug}`}>{row.academyName}</Link> ·{" "}
+          </>
+        ) : null}
+        {row.roomName} · 共 {row.sessionCount} 次课 · 报名 {row.seatsTaken}/{row.capacity}
+        <br />
+        {row.nextSessionAt ? `下次上课：${formatMoment(row.nextSessionAt)}` : "没有未上的课"}
+      </p>
+    </li>
+  );
+}

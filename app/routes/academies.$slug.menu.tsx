@@ -89,6 +89,7 @@ export default function WeeklyMenu() {
                         {s.teacher ? ` · ${s.teacher}` : ""}
                         {s.cancelled ? " · 停课" : s.full ? " · 已满员" : ""}
                       </span>
+                      <span className="menu-place-inline muted"> · {s.room}</span>
                     </td>
                     <td className="menu-place">{s.room}</td>
                   </tr>

@@ -40,8 +40,8 @@ export default function CoursePage() {
             这门课程已停用，书院不再新开此课。已经开设的课程不受影响。
           </p>
         ) : null}
+        {data.course.retired ? null : <WantToLearn code={data.course.code} />}
       </CourseView>
-      {data.course.retired ? null : <WantToLearn code={data.course.code} />}
 
       {data.resources.length ? (
         <section aria-labelledby="resources-h">

@@ -1,16 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { RUN_STATUSES, type RunStatus } from "@db/schema/scheduling";
 import { DistrictNav } from "~/components/district-nav";
 import { Pager } from "~/components/layout";
-import { RunStatusBadge } from "~/components/schedule";
+import { RunListCard } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { listAcademies } from "~/modules/org/org.server";
 import { requireStaffDistrict } from "~/modules/scheduling/access.server";
 import { listDistrictRuns } from "~/modules/scheduling/finder.server";
 import { RUN_STATUS_LABELS } from "~/modules/scheduling/states";
-import { formatMoment } from "~/modules/scheduling/time";
 
 export const meta: MetaFunction = () => [{ title: "本区开课 · 区指导中心" }];
 
@@ -79,42 +78,11 @@ export default function DistrictRuns() {
         </div>
       </Form>
       <p className="muted">共 {runs.total} 个班。</p>
-      <div className="table-wrap">
-        <table data-testid="district-runs">
-          <thead>
-            <tr>
-              <th scope="col">课程</th>
-              <th scope="col">书院</th>
-              <th scope="col">状态</th>
-              <th scope="col">下次上课</th>
-              <th scope="col">报名</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.rows.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <Link to={`/classes/${r.id}`}>{r.title}</Link>
-                  <br />
-                  <span className="muted small-text">
-                    {r.code} · {r.sessionCount} 次课
-                  </span>
-                </td>
-                <td>
-                  <Link to={`/academies/${r.academySlug}`}>{r.academyName}</Link>
-                </td>
-                <td>
-                  <RunStatusBadge status={r.status} />
-                </td>
-                <td>{r.nextSessionAt ? formatMoment(r.nextSessionAt) : "—"}</td>
-                <td>
-                  {r.seatsTaken} / {r.capacity}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ul className="card-grid" data-testid="district-runs">
+        {runs.rows.map((r) => (
+          <RunListCard key={r.id} row={r} href={`/classes/${r.id}`} showAcademy />
+        ))}
+      </ul>
       <Pager page={runs.page} pages={runs.pages} search={location.search} />
     </div>
   );

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Pager } from "~/components/layout";
 import { requireActor } from "~/modules/auth/request.server";
@@ -13,8 +13,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  const page = Number(new URL(request.url).searchParams.get("page")) || 1;
-  return { slug: academy.slug, name: academy.name, demand: demandForAcademy(db, actor, academy.id, { page }) };
+  const url = new URL(request.url);
+  const page = Number(url.searchParams.get("page")) || 1;
+  return { slug: academy.slug, name: academy.name, demand: demandForAcademy(db, actor, academy.id, { page, q: url.searchParams.get("q") }) };
 }
 
 export default function Demand() {
@@ -28,6 +29,14 @@ export default function Demand() {
           ? `共有 ${demand.people} 位居民在${name}标记了想学 ${demand.total} 门课程，按人数从多到少排列。`
           : "还没有居民在本书院标记想学。居民在课程库的课程页点“想学”并选择本书院后，会出现在这里。"}
       </p>
+      <Form method="get" className="search-box" role="search">
+        <label htmlFor="demand-q" className="visually-hidden">
+          查找课程
+        </label>
+        <input id="demand-q" type="search" name="q" defaultValue={demand.q} placeholder="课程名称或编号" maxLength={50} />
+        <button type="submit">查找</button>
+      </Form>
+      {demand.q && demand.rows.length === 0 ? <p className="muted">没有居民想学与“{demand.q}”相关的课程。</p> : null}
       <div className="table-wrap">
         <table data-testid="demand-table">
           <thead>

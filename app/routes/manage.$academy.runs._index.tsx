@@ -3,12 +3,11 @@ import { Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/re
 import { getDb } from "@db/client";
 import { RUN_STATUSES, type RunStatus } from "@db/schema/scheduling";
 import { Pager } from "~/components/layout";
-import { RunStatusBadge } from "~/components/schedule";
+import { RunListCard } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { listAcademyRuns } from "~/modules/scheduling/finder.server";
 import { RUN_STATUS_LABELS } from "~/modules/scheduling/states";
-import { formatMoment } from "~/modules/scheduling/time";
 
 export const meta: MetaFunction = () => [{ title: "开课 · 书院管理" }];
 
@@ -56,42 +55,11 @@ export default function AcademyRuns() {
         {all ? <Link to={status ? `?status=${status}` : "?"}>只看未结束的班</Link> : <Link to={`?all=1${status ? `&status=${status}` : ""}`}>包括已经上完的班</Link>}
       </p>
       <p className="muted">共 {runs.total} 个班。</p>
-      <div className="table-wrap">
-        <table data-testid="run-table">
-          <thead>
-            <tr>
-              <th scope="col">课程</th>
-              <th scope="col">状态</th>
-              <th scope="col">下次上课</th>
-              <th scope="col">教室</th>
-              <th scope="col">课次</th>
-              <th scope="col">报名</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.rows.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <Link to={`/manage/${slug}/runs/${r.id}`}>{r.title}</Link>
-                  <br />
-                  <span className="muted small-text">
-                    {r.code} 第 {r.versionNo} 版
-                  </span>
-                </td>
-                <td>
-                  <RunStatusBadge status={r.status} />
-                </td>
-                <td>{r.nextSessionAt ? formatMoment(r.nextSessionAt) : "—"}</td>
-                <td>{r.roomName}</td>
-                <td>{r.sessionCount}</td>
-                <td>
-                  {r.seatsTaken} / {r.capacity}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ul className="card-grid" data-testid="run-table">
+        {runs.rows.map((r) => (
+          <RunListCard key={r.id} row={r} href={`/manage/${slug}/runs/${r.id}`} />
+        ))}
+      </ul>
       <Pager page={runs.page} pages={runs.pages} search={location.search} />
     </>
   );

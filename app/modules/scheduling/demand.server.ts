@@ -1,5 +1,5 @@
 /** 想学: residents say what they want to learn at an academy near them; managers see the demand. */
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, like, or, sql } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { academies, categories, courseOrders, courses, courseVersions, courseWants, districts } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
@@ -79,9 +79,11 @@ export function withdrawWant(db: DB, actor: Actor, courseId: number) {
 }
 
 /** Library courses ranked by 想学 at an academy, with any open order of the academy for them. */
-export function demandForAcademy(db: DB, actor: Actor, academyId: number, opts: { page?: number } = {}) {
+export function demandForAcademy(db: DB, actor: Actor, academyId: number, opts: { page?: number; q?: string | null } = {}) {
   assertManagesAcademy(actor, academyId);
   const page = Math.max(1, opts.page ?? 1);
+  const q = (opts.q ?? "").trim().slice(0, 50).replace(/[%_]/g, "");
+  const match = q ? or(like(courseVersions.title, `%${q}%`), like(courses.code, `%${q.toUpperCase()}%`)) : undefined;
   const count = sql<number>`count(*)`.as("n");
   const rows = db
     .select({
@@ -98,7 +100,7 @@ export function demandForAcademy(db: DB, actor: Actor, academyId: number, opts: 
     .innerJoin(courses, eq(courses.id, courseWants.courseId))
     .innerJoin(courseVersions, sql`${courseVersions.id} = ${shownVersionId}`)
     .innerJoin(categories, eq(categories.id, courses.categoryId))
-    .where(eq(courseWants.academyId, academyId))
+    .where(and(eq(courseWants.academyId, academyId), match))
     .groupBy(courses.id)
     .orderBy(desc(sql`n`), desc(sql`max(${courseWants.createdAt})`))
     .limit(DEMAND_PAGE_SIZE)
@@ -107,7 +109,9 @@ export function demandForAcademy(db: DB, actor: Actor, academyId: number, opts: 
   const total = db
     .select({ n: sql<number>`count(distinct ${courseWants.courseId})` })
     .from(courseWants)
-    .where(eq(courseWants.academyId, academyId))
+    .innerJoin(courses, eq(courses.id, courseWants.courseId))
+    .innerJoin(courseVersions, sql`${courseVersions.id} = ${shownVersionId}`)
+    .where(and(eq(courseWants.academyId, academyId), match))
     .get()!.n;
   const ids = rows.map((r) => r.courseId);
   const orders = ids.length
@@ -125,5 +129,6 @@ export function demandForAcademy(db: DB, actor: Actor, academyId: number, opts: 
     people,
     page,
     pages: Math.max(1, Math.ceil(total / DEMAND_PAGE_SIZE)),
+    q,
   };
 }

@@ -319,3 +319,42 @@ export function countRuns(db: DB) {
   return db.select({ n: sql<number>`count(*)` }).from(classRuns).get()!.n;
 }
 
+
+/**
+ * 想学 from the demo residents (whoever the enrolment demo created, with a home academy): each
+ * wants 0–3 library courses at their home academy, a few courses far more than others, so the
+ * demand page ranks something. Runs once (skipped when there is already demand beyond a handful).
+ */
+export function seedDemoWants(db: DB, now = Date.now()) {
+  if (db.select({ n: sql<number>`count(*)` }).from(courseWants).get()!.n > 10) return 0;
+  const library = publishedLibrary(db);
+  if (library.length === 0) return 0;
+  const residents = db
+    .select({ id: users.id, home: users.homeAcademyId })
+    .from(users)
+    .where(and(eq(users.isDemo, true), sql`${users.homeAcademyId} is not null`, sql`not exists (select 1 from user_roles r where r.user_id = ${users.id})`))
+    .orderBy(asc(users.id))
+    .all();
+  const rand = demoRandom(2026);
+  // Popular picks: the courses not yet scheduled in the demo academy come first.
+  const popular = library.slice(12, 20);
+  let n = 0;
+  db.transaction(
+    (tx) => {
+      for (const r of residents) {
+        const k = Math.floor(rand() * 4);
+        for (let i = 0; i < k; i++) {
+          const c = rand() < 0.6 && popular.length ? popular[Math.floor(rand() * rand() * popular.length)]! : library[Math.floor(rand() * library.length)]!;
+          const res = tx
+            .insert(courseWants)
+            .values({ userId: r.id, courseId: c.courseId, academyId: r.home!, createdAt: now - Math.floor(rand() * 30) * 86_400_000 })
+            .onConflictDoNothing()
+            .run();
+          n += res.changes;
+        }
+      }
+    },
+    { behavior: "immediate" },
+  );
+  return n;
+}
