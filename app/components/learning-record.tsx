@@ -4,7 +4,7 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { formatDate, formatDateTime } from "~/utils/dates";
 import { sessionWhen } from "./learning";
 
-type Progress = { planned: number; held: number; recorded: number; attended: number; attendedMinutes: number; rate: number; over: boolean; completed: boolean };
+type Progress = { planned: number; held: number; recorded: number; attended: number; attendedRecorded: number; attendedMinutes: number; rate: number; over: boolean; completed: boolean };
 export type RecordData = {
   upcoming: { sessionId: number; runId: number; startsAt: number; endsAt: number; status: string; roomName: string; title: string; academyName: string; learner: string | null; runCancelled: boolean }[];
   waiting: { enrollmentId: number; runId: number; title: string; status: string; learner: string | null }[];
@@ -76,7 +76,7 @@ export function LearningRecord({ record, feedUrl, showAllPast }: { record: Recor
         </p>
       ) : (
         <ul className="record-list" data-testid="record-upcoming">
-          {r.upcoming.map((u) => (
+          {r.upcoming.slice(0, 6).map((u) => (
             <li key={`${u.sessionId}-${u.learner ?? ""}`}>
               <Link to={`/classes/${u.runId}`}>{u.title}</Link>
               {u.learner ? <span className="muted">（{u.learner}）</span> : null}
@@ -89,6 +89,11 @@ export function LearningRecord({ record, feedUrl, showAllPast }: { record: Recor
           ))}
         </ul>
       )}
+      {r.upcoming.length > 6 ? (
+        <p className="hint">
+          还有更多课次，<Link to="/me/classes">在“我的课程”里查看</Link>，或订阅下面的日历。
+        </p>
+      ) : null}
       {r.waiting.length ? (
         <p>
           候补 / 待抽签 {r.waiting.length} 个班：{r.waiting.map((w) => w.title + (w.learner ? `（${w.learner}）` : "")).join("、")}。
@@ -118,7 +123,10 @@ export function LearningRecord({ record, feedUrl, showAllPast }: { record: Recor
               {c.firstAt ? ` · ${formatDate(c.firstAt)}${c.lastAt && c.lastAt !== c.firstAt ? ` 至 ${formatDate(c.lastAt)}` : ""}` : ""}
             </p>
             <p>
-              出勤 {c.progress.attended} 次{c.progress.recorded ? ` / 已点名 ${c.progress.recorded} 次（${Math.round(c.progress.rate * 100)}%）` : ""} · {hours(c.progress.attendedMinutes)} 小时
+              {c.progress.recorded
+                ? `已上 ${c.progress.recorded} 次课，出勤 ${c.progress.attendedRecorded} 次（${Math.round(c.progress.rate * 100)}%）`
+                : `出勤 ${c.progress.attended} 次`}{" "}
+              · 学习 {hours(c.progress.attendedMinutes)} 小时
               {c.progress.completed ? <span className="badge ok"> 已结业</span> : c.progress.over ? null : <span className="badge"> 进行中</span>}
             </p>
             <p className="actions">

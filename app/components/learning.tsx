@@ -10,8 +10,14 @@ import { formatDateTime } from "~/utils/dates";
 const timeFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hour12: false });
 const dayFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", weekday: "short" });
 
+/** 11月28日 周六 — month, day and weekday in Asia/Shanghai. */
+export function dayLabel(ms: number) {
+  const parts = Object.fromEntries(dayFmt.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  return `${parts.month}月${parts.day}日 ${parts.weekday}`;
+}
+
 export function sessionWhen(startsAt: number, endsAt: number) {
-  return `${dayFmt.format(new Date(startsAt))} ${timeFmt.format(new Date(startsAt))}–${timeFmt.format(new Date(endsAt))}`;
+  return `${dayLabel(startsAt)} ${timeFmt.format(new Date(startsAt))}–${timeFmt.format(new Date(endsAt))}`;
 }
 
 export function shortTime(ms: number) {
@@ -202,7 +208,7 @@ export function AttendanceMarker({
 type GridData = {
   run: { runId: number; title: string; academyName: string; runStatus: string };
   role: string;
-  sessions: { id: number; startsAt: number; endsAt: number; status: string; held: boolean; recorded: boolean; present: number }[];
+  sessions: { id: number; startsAt: number; endsAt: number; status: string; held: boolean; inProgress: boolean; recorded: boolean; present: number }[];
   confirmed: GridLearner[];
   waitlisted: GridLearner[];
   pending: GridLearner[];
@@ -234,7 +240,8 @@ const CELL: Record<string, { text: string; label: string; cls: string }> = {
 };
 
 function shortDay(ms: number) {
-  return dayFmt.format(new Date(ms)).replace(/周./, "").trim();
+  const parts = Object.fromEntries(dayFmt.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  return `${parts.month}/${parts.day}`;
 }
 
 /** A run's roster and attendance per session, with links to tick each session and the exports. */
@@ -285,15 +292,21 @@ export function AttendanceGrid({ data, sessionHref, exportHref, rosterHref }: { 
       </p>
 
       <h2>课次</h2>
-      <ul className="card-grid session-list">
+      <ul className="card-grid grid-sessions">
         {sessions.map((s) => (
           <li key={s.id} className="card">
             <p className="session-when">
               <strong>{sessionWhen(s.startsAt, s.endsAt)}</strong>{" "}
-              {s.status === "cancelled" ? <span className="badge">已取消</span> : s.held ? <span className="badge ok">已上课</span> : null}
+              {s.status === "cancelled" ? (
+                <span className="badge">已取消</span>
+              ) : s.held ? (
+                <span className="badge ok">已上课</span>
+              ) : s.inProgress ? (
+                <span className="badge warn">正在上课</span>
+              ) : null}
             </p>
             {s.status !== "cancelled" ? (
-              <p className="muted">{s.recorded || s.present ? `出勤 ${s.present} 人` : s.held ? "还没有点名" : "未开始"}</p>
+              <p className="muted">{s.recorded || s.present ? `出勤 ${s.present} 人` : s.held ? "还没有点名" : s.inProgress ? "还没有人签到" : "未开始"}</p>
             ) : null}
             {canMark && s.status !== "cancelled" ? (
               <p className="actions">
@@ -402,7 +415,7 @@ export function NearbySessions({ list, now, href, runHref }: { list: Nearby[]; n
         {sessionWhen(s.startsAt, s.endsAt)}
         <br />
         <span className="muted">
-          {s.academyName} {s.roomName} · 已签到 {s.present} / {s.confirmed}
+          {s.academyName} {s.roomName} · {s.open || s.startsAt <= now ? `已签到 ${s.present} / ${s.confirmed}` : `已报名 ${s.confirmed} 人`}
         </span>
       </p>
       <p className="actions">
@@ -424,13 +437,13 @@ export function NearbySessions({ list, now, href, runHref }: { list: Nearby[]; n
       {upcoming.length ? (
         <>
           <h2>接下来的课</h2>
-          <ul className="card-grid">{upcoming.slice(0, 10).map(item)}</ul>
+          <ul className="card-grid">{upcoming.slice(0, 6).map(item)}</ul>
         </>
       ) : null}
       {recent.length ? (
         <>
           <h2>最近上过的课（可补点名）</h2>
-          <ul className="card-grid">{recent.slice(0, 10).map(item)}</ul>
+          <ul className="card-grid">{recent.slice(0, 6).map(item)}</ul>
         </>
       ) : null}
     </>

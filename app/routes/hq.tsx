@@ -31,6 +31,7 @@ export default function HqLayout() {
             <NavLink to="/hq/resources">资源库</NavLink>
             <NavLink to="/hq/teachers">师资库</NavLink>
             <NavLink to="/hq/orders">点单受理</NavLink>
+            <NavLink to="/hq/evaluations">学员评价</NavLink>
             <NavLink to="/hq/holidays">节假日</NavLink>
             <NavLink to="/hq/audit">审计日志</NavLink>
           </>

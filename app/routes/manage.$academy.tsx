@@ -26,6 +26,8 @@ export default function ManageAcademyLayout() {
         <NavLink to={`${base}/runs`}>开课</NavLink>
         <NavLink to={`${base}/orders`}>点单</NavLink>
         <NavLink to={`${base}/demand`}>想学</NavLink>
+        <NavLink to={`${base}/attendance`}>出勤</NavLink>
+        <NavLink to={`${base}/evaluations`}>评价</NavLink>
         <NavLink to={`${base}/rooms`}>教室</NavLink>
         <NavLink to={`${base}/closed`}>闭馆日</NavLink>
       </nav>

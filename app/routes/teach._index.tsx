@@ -58,6 +58,11 @@ export default function TeachTimetable() {
           {teacher.displayName}老师，{week.label}（{week.week}）共 {total} 次课，全市各书院的课都在这里。
         </p>
       </div>
+      <p className="actions">
+        <Link className="button" to="/teach/checkin">
+          签到与点名
+        </Link>
+      </p>
       <WeekNav base="/teach" week={week.week} prev={week.prev} next={week.next} current={week.current} />
       {days.map((d) => (
         <section key={d.date} aria-labelledby={`t-${d.date}`}>
@@ -80,6 +85,16 @@ export default function TeachTimetable() {
                   <p className="muted">
                     <Link to={`/academies/${s.academySlug}`}>{s.academyName}</Link> · {s.roomName}
                   </p>
+                  {!s.cancelled ? (
+                    <p className="actions">
+                      <Link className="button secondary small" to={`/teach/sessions/${s.id}/checkin`}>
+                        签到二维码
+                      </Link>
+                      <Link className="button secondary small" to={`/teach/sessions/${s.id}/attendance`}>
+                        点名
+                      </Link>
+                    </p>
+                  ) : null}
                   <details>
                     <summary>花名册（{roster.length} 人）</summary>
                     {roster.length === 0 ? <p className="muted">还没有人报名。</p> : null}

@@ -195,7 +195,7 @@ export function saveSessionAttendance(
 
 // ---- A run's attendance grid ---------------------------------------------------------------
 
-export type GridSession = { id: number; startsAt: number; endsAt: number; status: string; held: boolean; recorded: boolean; present: number };
+export type GridSession = { id: number; startsAt: number; endsAt: number; status: string; held: boolean; inProgress: boolean; recorded: boolean; present: number };
 export type GridLearner = Learner & {
   marks: Record<number, "present" | "absent" | "noshow" | null>;
   attended: number;
@@ -228,6 +228,7 @@ export function runAttendance(db: DB, actor: Actor, runId: number, now = Date.no
   const grid: GridSession[] = sessions.map((s) => ({
     ...s,
     held: !runCancelled && s.status !== "cancelled" && s.endsAt <= now,
+    inProgress: !runCancelled && s.status !== "cancelled" && s.startsAt <= now && now < s.endsAt,
     recorded: recordedSessions.has(s.id),
     present: marks.filter((m) => m.sessionId === s.id && m.present).length,
   }));

@@ -222,7 +222,7 @@ export function evaluationAverages(db: DB, scope: EvalScope, by: AverageGroup, p
   const rows: AverageRow[] = all.slice((p - 1) * EVAL_PAGE_SIZE, p * EVAL_PAGE_SIZE).map((r) => ({
     key: r.key,
     label: r.label,
-    sub: by === "course" ? "" : r.sub,
+    sub: by === "course" || "academyId" in scope ? "" : r.sub,
     count: r.count,
     average: r.average,
     link: by === "run" ? `/classes/${r.key}` : by === "course" ? null : by === "academy" ? `/academies/${r.slug}` : null,

@@ -69,7 +69,10 @@ export type Progress = {
   held: number;
   /** Held sessions whose attendance was taken. */
   recorded: number;
+  /** Attended sessions that have started (hours count these). */
   attended: number;
+  /** Attended among the recorded held sessions (the rate's numerator). */
+  attendedRecorded: number;
   attendedMinutes: number;
   /** attended / recorded, 0 when nothing was recorded. */
   rate: number;
@@ -97,6 +100,7 @@ export function progressOf(sessions: LearnerSession[], now: number, completionRa
     held: held.length,
     recorded: recorded.length,
     attended: attendedAll.length,
+    attendedRecorded,
     attendedMinutes,
     rate,
     over,

@@ -1,0 +1,68 @@
+import { expect, test } from "@playwright/test";
+import { DEMO, DEMO_PASSWORD, login } from "./helpers";
+
+/**
+ * QR check-in and evaluation on a 375 × 812 phone. The demo seed gives the demo teacher
+ * (13900000005) a class in the demo academy whose session started 15 minutes before the server
+ * did, with the demo resident (13900000006) enrolled.
+ */
+test("the teacher shows the QR code, the resident's check-in URL marks them present, and they rate the class", async ({ browser }) => {
+  const teacherCtx = await browser.newContext();
+  const teacher = await teacherCtx.newPage();
+  await login(teacher, DEMO.teacher, DEMO_PASSWORD, "/teach/checkin");
+  await expect(teacher).toHaveURL(/\/teach\/checkin$/);
+  const live = teacher.locator('[data-testid="nearby-session"][data-open="1"]').first();
+  await expect(live).toBeVisible();
+  await live.getByRole("link", { name: "签到二维码" }).click();
+  await expect(teacher.getByRole("heading", { name: "扫码签到" })).toBeVisible();
+  await expect(teacher.locator(".checkin-qr-image svg")).toBeVisible();
+  const url = await teacher.getByTestId("checkin-url").getAttribute("href");
+  expect(url).toMatch(/\/checkin\/\d+\.\d+\.[\w-]{22}$/);
+  const before = Number((await teacher.getByTestId("checkin-count").locator("strong").textContent()) ?? "0");
+
+  // The resident scans (opens the URL), logs in and comes back to the check-in page.
+  const residentCtx = await browser.newContext();
+  const resident = await residentCtx.newPage();
+  await resident.goto(new URL(url!).pathname);
+  await expect(resident).toHaveURL(/\/login\?redirectTo=%2Fcheckin%2Fp\./);
+  await resident.getByLabel("手机号码").fill(DEMO.resident);
+  await resident.getByLabel("密码").fill(DEMO_PASSWORD);
+  await resident.getByRole("button", { name: "登录" }).click();
+  await expect(resident).toHaveURL(/\/checkin\/p\./);
+  await expect(resident.getByRole("heading", { name: "课堂签到" })).toBeVisible();
+  await resident.getByRole("button", { name: "签到", exact: true }).click();
+  await expect(resident.getByTestId("checkin-done")).toContainText("签到成功");
+
+  // A second scan does not count twice.
+  await resident.goto(new URL(resident.url()).pathname);
+  await expect(resident.getByTestId("checkin-already")).toContainText("您已签到");
+  await expect(resident.getByRole("button", { name: "签到", exact: true })).toHaveCount(0);
+
+  // The teacher's screen counts the resident (it refreshes itself; reload to not wait 30 s).
+  await teacher.reload();
+  await expect(teacher.getByTestId("checkin-count").locator("strong")).toHaveText(String(before + 1));
+
+  // The resident rates the class.
+  await resident.getByRole("link", { name: "评价这门课" }).click();
+  await expect(resident.getByRole("heading", { name: "评价这门课" })).toBeVisible();
+  await resident.getByRole("button", { name: "提交评价" }).click();
+  await expect(resident.getByText("请选择 1 到 5 颗星")).toBeVisible();
+  await resident.getByLabel(/5 星/).check();
+  await resident.getByLabel(/留言/).fill("老师讲得清楚，扫码签到很方便。");
+  await resident.getByRole("button", { name: "提交评价" }).click();
+  await expect(resident.getByTestId("evaluation-done")).toContainText("谢谢您的评价");
+
+  // The learning record shows the attended session and the class as rated.
+  await resident.goto("/me");
+  await expect(resident.getByTestId("record-past")).toContainText("已评价");
+  await resident.screenshot({ path: "tests/.output/learning-me.png", fullPage: true });
+  await teacher.screenshot({ path: "tests/.output/learning-qr.png", fullPage: true });
+  await teacherCtx.close();
+  await residentCtx.close();
+});
+
+test("an expired or forged check-in code is refused in Chinese", async ({ page }) => {
+  await login(page, DEMO.resident);
+  await page.goto("/checkin/1.1.AAAAAAAAAAAAAAAAAAAAAA");
+  await expect(page.getByTestId("checkin-refused")).toContainText("签到码无效");
+});
