@@ -78,6 +78,59 @@ export async function measure(url: string, opts: MeasureOptions = {}): Promise<M
   };
 }
 
+type Sink = { lat: number[]; errors: number; non2xx: number; bytes: number; ms: number };
+
+function summarise(url: string, connections: number, sink: Sink): Measurement {
+  const lat = [...sink.lat].sort((a, b) => a - b);
+  const seconds = sink.ms / 1000;
+  return {
+    url,
+    connections,
+    seconds,
+    requests: lat.length,
+    errors: sink.errors,
+    non2xx: sink.non2xx,
+    rps: lat.length / seconds,
+    p50: percentile(lat, 50),
+    p95: percentile(lat, 95),
+    p99: percentile(lat, 99),
+    bytesPerRequest: lat.length ? sink.bytes / lat.length : 0,
+  };
+}
+
+/**
+ * Measures `url` and a baseline (the trivial route) in alternating short windows (default 5 × 2 s
+ * each), so that load from anything else on the machine falls on both alike; returns both
+ * measurements. Use this for ratios on a shared machine.
+ */
+export async function compare(
+  baselineUrl: string,
+  url: string,
+  opts: MeasureOptions & { rounds?: number } = {},
+): Promise<{ baseline: Measurement; target: Measurement }> {
+  const connections = opts.connections ?? 20;
+  const total = opts.durationMs ?? Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+  const rounds = opts.rounds ?? 5;
+  const windowMs = total / rounds;
+  const headers = opts.headers ?? {};
+  const warm = opts.warmupMs ?? 1000;
+  for (const u of [baselineUrl, url]) await Promise.all(Array.from({ length: connections }, () => loop(u, performance.now() + warm / 2, headers)));
+  const sinks: [Sink, Sink] = [
+    { lat: [], errors: 0, non2xx: 0, bytes: 0, ms: 0 },
+    { lat: [], errors: 0, non2xx: 0, bytes: 0, ms: 0 },
+  ];
+  for (let r = 0; r < rounds; r++) {
+    // Alternate which goes first so neither always follows the other.
+    const order: [string, Sink][] = r % 2 === 0 ? [[baselineUrl, sinks[0]], [url, sinks[1]]] : [[url, sinks[1]], [baselineUrl, sinks[0]]];
+    for (const [u, sink] of order) {
+      const start = performance.now();
+      await Promise.all(Array.from({ length: connections }, () => loop(u, start + windowMs, headers, sink)));
+      sink.ms += performance.now() - start;
+    }
+  }
+  return { baseline: summarise(baselineUrl, connections, sinks[0]), target: summarise(url, connections, sinks[1]) };
+}
+
 /** One line: requests/s and p95, each as a ratio to the trivial route measured in the same run. */
 export function ratioLine(label: string, m: Measurement, baseline: Measurement) {
   const rpsRatio = m.rps / baseline.rps;
