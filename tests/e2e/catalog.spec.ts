@@ -126,6 +126,54 @@ test.describe("course library", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(liveTitle!);
   });
 
+  test("district centre staff write a 区级流动课程 and submit it; only HQ publishes it", async ({ page, browser }) => {
+    const stamp = String(Date.now()).slice(-4);
+    const code = `HL-${stamp}`;
+    const title = `湖里社区反诈宣讲${stamp}`;
+    await login(page, DEMO.district);
+    await page.goto("/courses");
+    await page.getByRole("link", { name: "编写与管理课程 →" }).click();
+    await expect(page).toHaveURL(/\/hq\/courses$/);
+    await page.getByRole("link", { name: "新建课程" }).click();
+    const levels = await page.getByLabel("课程来源").locator("option").allTextContents();
+    expect(levels).toEqual(["区级流动课程", "街道巡回课程"]);
+    await page.getByLabel("课程名称").fill(title);
+    await page.getByLabel("课程编号").fill(code);
+    await page.getByLabel("分类").selectOption({ label: "法治与安全" });
+    await page.getByLabel("课程简介").fill("识破常见电信诈骗套路。");
+    await page.getByLabel("学习目标").fill("认识三类常见骗局");
+    await page.getByRole("button", { name: "保存并撰写大纲" }).click();
+    await expect(page).toHaveURL(/\/edit\?created=1/);
+    await page.getByRole("textbox", { name: "教学大纲" }).click();
+    const saved = waitForAutosave(page);
+    await page.keyboard.type("第一讲：冒充客服退款。");
+    await saved;
+    await page.getByRole("link", { name: "完成，去提交审核" }).click();
+    await page.locator("summary", { hasText: "提交审核" }).click();
+    await page.getByRole("button", { name: "确定提交审核" }).click();
+    await expect(page.getByText("已提交审核")).toBeVisible();
+    await expect(page.locator("summary", { hasText: /^发布$/ })).toHaveCount(0);
+    const overview = page.url();
+
+    const hq = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+    const p2 = await hq.newPage();
+    await login(p2, DEMO.hqEditor);
+    await p2.goto("/hq/courses?status=review");
+    await p2.getByRole("link", { name: title }).click();
+    await p2.locator("summary", { hasText: /^发布$/ }).click();
+    await p2.getByRole("button", { name: "确定发布" }).click();
+    await expect(p2.getByText("已发布。")).toBeVisible();
+    await p2.goto(`/courses/${code}`);
+    await expect(p2.getByText("区级流动课程 · 湖里区")).toBeVisible();
+    await hq.close();
+
+    // The district staff see it published, and cannot open HQ-only pages.
+    await page.goto(overview);
+    await expect(page.getByTestId("live-version")).toContainText("第 1 版");
+    const res = await page.goto("/hq/categories");
+    expect(res?.status()).toBe(403);
+  });
+
   test("search never errors: 500 characters and punctuation only get a Chinese note", async ({ page }) => {
     await page.goto(`/courses?q=${encodeURIComponent("太极拳".repeat(170))}`);
     await expect(page.getByText("搜索词太长，只按前 100 个字搜索。")).toBeVisible();
