@@ -168,7 +168,7 @@ export function LearningRecord({ record, feedUrl, showAllPast }: { record: Recor
           {r.feed.lastFetchedAt ? `，日历最近一次同步在 ${formatDateTime(r.feed.lastFetchedAt)}` : "，还没有日历来同步过"}。忘记地址可以重新生成（旧地址随即失效）。
         </p>
       ) : null}
-      <Form method="post" className="actions">
+      <Form method="post" className="actions record-cal-actions">
         <button type="submit" name="intent" value="calendar-reset" className="secondary" disabled={busy}>
           {r.feed || feedUrl ? "重新生成订阅地址" : "获取订阅地址"}
         </button>
