@@ -127,7 +127,7 @@ export function EvaluationsView({ data, groups, done }: { data: EvaluationsData;
             {c.hiddenAt ? (
               <p className="hint">
                 <span className="badge">已隐藏</span> {c.hiddenByName ?? ""} 于 {formatDateTime(c.hiddenAt)} 隐藏
-                {c.hiddenReason ? `：${c.hiddenReason}` : ""}（居民看不到这条留言）
+                {c.hiddenReason ? `：${c.hiddenReason}` : ""}（课程页“往期学员评价”里不再显示）
               </p>
             ) : null}
             {data.canHide ? (
@@ -182,5 +182,37 @@ function ParamPager({ param, page, pages, params }: { param: string; page: numbe
         </Link>
       ) : null}
     </nav>
+  );
+}
+
+type Reviews = { count: number; average: number | null; comments: { id: number; rating: number; comment: string; createdAt: number; academyName: string; learner: string }[] };
+
+/** 往期学员评价 on a class page (comments a manager hid are left out). */
+export function CourseReviews({ reviews }: { reviews: Reviews }) {
+  if (reviews.count === 0) return null;
+  return (
+    <section aria-labelledby="reviews-h" data-testid="course-reviews">
+      <h2 id="reviews-h">往期学员评价</h2>
+      <p>
+        <strong>{reviews.average?.toFixed(1)}</strong> 分 <Stars rating={reviews.average ?? 0} />
+        <span className="muted">（{reviews.count} 位学员评价了这门课）</span>
+      </p>
+      {reviews.comments.length ? (
+        <ul className="eval-comments">
+          {reviews.comments.map((c) => (
+            <li key={c.id} className="card">
+              <p className="eval-meta">
+                <Stars rating={c.rating} />
+                <span className="muted small-text">
+                  {" "}
+                  {c.learner} · {c.academyName} · {formatDateTime(c.createdAt).slice(0, 10)}
+                </span>
+              </p>
+              <p className="eval-text">{c.comment}</p>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
   );
 }

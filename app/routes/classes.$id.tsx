@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { EnrolPanel } from "~/components/enrol-panel";
+import { CourseReviews } from "~/components/evaluations";
+import { courseReviews } from "~/modules/enrollment/evaluation.server";
 import { ageLabel, RunStatusBadge } from "~/components/schedule";
 import { getActor } from "~/modules/auth/request.server";
 import { handleEnrolPost, isEnrolIntent } from "~/modules/enrollment/class-action.server";
@@ -57,6 +59,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canManage: d.canManage,
     // The enrolment slot (issue 6): the panel's data from the enrolment module.
     enrolment: getEnrolPanel(db, actor, runId),
+    // 往期学员评价 (issue 6): the course's average and latest visible comments.
+    reviews: courseReviews(db, d.run.courseId),
   };
 }
 
@@ -69,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ClassPage() {
-  const { run, academy, version, room, teachers, sessions, seatsLeft, canManage, enrolment } = useLoaderData<typeof loader>();
+  const { run, academy, version, room, teachers, sessions, seatsLeft, canManage, enrolment, reviews } = useLoaderData<typeof loader>();
   const age = ageLabel(run.minAge, run.maxAge);
   const upcoming = sessions.filter((s) => !s.past && s.status === "scheduled");
   return (
@@ -204,6 +208,7 @@ export default function ClassPage() {
         ) : null}
         <div className="prose" dangerouslySetInnerHTML={{ __html: version.bodyHtml }} />
       </section>
+      <CourseReviews reviews={reviews} />
     </div>
   );
 }

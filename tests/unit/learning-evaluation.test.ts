@@ -3,6 +3,7 @@ import { auditLog, evaluations } from "@db/schema";
 import {
   academyEvaluations,
   cityEvaluations,
+  courseReviews,
   evaluationAverages,
   evaluationForm,
   setEvaluationHidden,
@@ -95,9 +96,12 @@ describe("hiding comments", () => {
     expect(audit[0]).toMatchObject({ actorId: w.manager.id, targetId: String(id), ip: "10.0.0.1" });
     setEvaluationHidden(db, w.manager, id, { hidden: false }, null, NOW + 1);
     expect(db.select().from(evaluations).where(eq(evaluations.id, id)).get()!.hiddenAt).toBeNull();
+    expect(courseReviews(db, w.course.id).comments).toMatchObject([{ id, comment: "广告：加微信 xxx", learner: expect.stringMatching(/^.\*+$/) }]);
     expect(db.select().from(auditLog).where(eq(auditLog.action, "evaluation.unhide")).all()).toHaveLength(1);
     // The list shows the hidden comment to staff marked as hidden; the rating still counts.
     setEvaluationHidden(db, w.manager, id, { hidden: true }, null, NOW + 2);
+    // The class page's public reviews leave the hidden comment out; its rating still counts.
+    expect(courseReviews(db, w.course.id)).toMatchObject({ count: 1, average: 1, comments: [] });
     const page = academyEvaluations(db, w.manager, w.academy);
     expect(page.comments.rows[0]).toMatchObject({ id, hiddenAt: NOW + 2 });
     expect(page.totals).toMatchObject({ count: 1, average: 1 });

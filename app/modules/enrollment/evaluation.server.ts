@@ -333,3 +333,29 @@ export function cityEvaluations(db: DB, actor: Actor, opts: { districtId?: numbe
     canHide: isHqAdmin(actor),
   };
 }
+
+/** 往期学员评价 on a class page: the course's average over every run, and its latest comments that
+ * no manager has hidden (names masked). Public. */
+export function courseReviews(db: DB, courseId: number, limit = 5) {
+  const totals = db
+    .select({ count: sql<number>`count(*)`, average: sql<number | null>`avg(${evaluations.rating})` })
+    .from(evaluations)
+    .innerJoin(enrollments, eq(enrollments.id, evaluations.enrollmentId))
+    .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
+    .where(eq(classRuns.courseId, courseId))
+    .get()!;
+  const comments = db
+    .select({ id: evaluations.id, rating: evaluations.rating, comment: evaluations.comment, createdAt: evaluations.createdAt, academyName: academies.name, learner: learnerName })
+    .from(evaluations)
+    .innerJoin(enrollments, eq(enrollments.id, evaluations.enrollmentId))
+    .leftJoin(users, eq(users.id, enrollments.userId))
+    .leftJoin(familyMembers, eq(familyMembers.id, enrollments.familyMemberId))
+    .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
+    .innerJoin(academies, eq(academies.id, classRuns.academyId))
+    .where(and(eq(classRuns.courseId, courseId), sql`${evaluations.hiddenAt} IS NULL`, sql`length(${evaluations.comment}) > 0`))
+    .orderBy(desc(evaluations.createdAt), desc(evaluations.id))
+    .limit(limit)
+    .all()
+    .map((c) => ({ ...c, learner: maskName(c.learner) }));
+  return { count: totals.count, average: totals.average, comments };
+}
