@@ -14,7 +14,14 @@ export function Stars({ rating }: { rating: number }) {
 }
 
 type Totals = { count: number; average: number | null; comments: number; distribution: number[] };
-type Avg = { key: number; label: string; sub: string; count: number; average: number; link: string | null };
+type Avg = {
+  key: number;
+  label: string;
+  sub: string;
+  count: number;
+  average: number;
+  link: string | null;
+};
 type Comment = {
   id: number;
   rating: number;
@@ -37,9 +44,22 @@ export type EvaluationsData = {
   canHide: boolean;
 };
 
-const GROUP_LABELS: Record<string, string> = { run: "按班级", course: "按课程", teacher: "按教师", academy: "按书院" };
+const GROUP_LABELS: Record<string, string> = {
+  run: "按班级",
+  course: "按课程",
+  teacher: "按教师",
+  academy: "按书院",
+};
 
-export function EvaluationsView({ data, groups, done }: { data: EvaluationsData; groups: string[]; done: string | null }) {
+export function EvaluationsView({
+  data,
+  groups,
+  done,
+}: {
+  data: EvaluationsData;
+  groups: string[];
+  done: string | null;
+}) {
   const location = useLocation();
   const busy = useNavigation().state === "submitting";
   const params = new URLSearchParams(location.search);
@@ -53,12 +73,25 @@ export function EvaluationsView({ data, groups, done }: { data: EvaluationsData;
   const max = Math.max(1, ...totals.distribution);
   return (
     <>
-      {done === "hide" ? <p className="notice" role="status">评价已隐藏，并已记入审计日志。评分仍计入平均分。</p> : null}
-      {done === "unhide" ? <p className="notice" role="status">评价已恢复显示，并已记入审计日志。</p> : null}
+      {done === "hide" ? (
+        <p className="notice" role="status">
+          评价已隐藏，并已记入审计日志。评分仍计入平均分。
+        </p>
+      ) : null}
+      {done === "unhide" ? (
+        <p className="notice" role="status">
+          评价已恢复显示，并已记入审计日志。
+        </p>
+      ) : null}
       <section className="card eval-summary" aria-label="总体评价">
         <p className="eval-average">
-          <strong data-testid="eval-average">{totals.average == null ? "—" : totals.average.toFixed(1)}</strong> 分
-          <span className="muted">（{totals.count} 条评价，{totals.comments} 条留言）</span>
+          <strong data-testid="eval-average">
+            {totals.average == null ? "—" : totals.average.toFixed(1)}
+          </strong>{" "}
+          分
+          <span className="muted">
+            （{totals.count} 条评价，{totals.comments} 条留言）
+          </span>
         </p>
         <ul className="eval-bars">
           {[5, 4, 3, 2, 1].map((k) => (
@@ -76,7 +109,12 @@ export function EvaluationsView({ data, groups, done }: { data: EvaluationsData;
       <h2>平均分</h2>
       <nav className="filter-bar" aria-label="分组">
         {groups.map((g) => (
-          <Link key={g} to={hrefBy(g)} className={`button ${data.by === g ? "" : "secondary"}`} aria-current={data.by === g ? "page" : undefined}>
+          <Link
+            key={g}
+            to={hrefBy(g)}
+            className={`button ${data.by === g ? "" : "secondary"}`}
+            aria-current={data.by === g ? "page" : undefined}
+          >
             {GROUP_LABELS[g]}
           </Link>
         ))}
@@ -115,7 +153,11 @@ export function EvaluationsView({ data, groups, done }: { data: EvaluationsData;
       {data.comments.rows.length === 0 ? <p>还没有留言。</p> : null}
       <ul className="eval-comments">
         {data.comments.rows.map((c) => (
-          <li key={c.id} className={`card${c.hiddenAt ? " eval-hidden" : ""}`} data-testid="eval-comment">
+          <li
+            key={c.id}
+            className={`card${c.hiddenAt ? " eval-hidden" : ""}`}
+            data-testid="eval-comment"
+          >
             <p className="eval-meta">
               <Stars rating={c.rating} /> <Link to={`/classes/${c.runId}`}>{c.title}</Link>
               <span className="muted small-text">
@@ -126,7 +168,8 @@ export function EvaluationsView({ data, groups, done }: { data: EvaluationsData;
             <p className="eval-text">{c.comment}</p>
             {c.hiddenAt ? (
               <p className="hint">
-                <span className="badge">已隐藏</span> {c.hiddenByName ?? ""} 于 {formatDateTime(c.hiddenAt)} 隐藏
+                <span className="badge">已隐藏</span> {c.hiddenByName ?? ""} 于{" "}
+                {formatDateTime(c.hiddenAt)} 隐藏
                 {c.hiddenReason ? `：${c.hiddenReason}` : ""}（课程页“往期学员评价”里不再显示）
               </p>
             ) : null}
@@ -134,7 +177,13 @@ export function EvaluationsView({ data, groups, done }: { data: EvaluationsData;
               <Form method="post" className="inline-form">
                 <input type="hidden" name="evaluationId" value={c.id} />
                 {c.hiddenAt ? (
-                  <button type="submit" name="intent" value="unhide" className="secondary" disabled={busy}>
+                  <button
+                    type="submit"
+                    name="intent"
+                    value="unhide"
+                    className="secondary"
+                    disabled={busy}
+                  >
                     恢复显示
                   </button>
                 ) : (
@@ -142,8 +191,19 @@ export function EvaluationsView({ data, groups, done }: { data: EvaluationsData;
                     <label className="visually-hidden" htmlFor={`reason-${c.id}`}>
                       隐藏原因
                     </label>
-                    <input id={`reason-${c.id}`} name="reason" maxLength={200} placeholder="隐藏原因（可不填）" />
-                    <button type="submit" name="intent" value="hide" className="secondary" disabled={busy}>
+                    <input
+                      id={`reason-${c.id}`}
+                      name="reason"
+                      maxLength={200}
+                      placeholder="隐藏原因（可不填）"
+                    />
+                    <button
+                      type="submit"
+                      name="intent"
+                      value="hide"
+                      className="secondary"
+                      disabled={busy}
+                    >
                       隐藏留言
                     </button>
                   </>
@@ -153,13 +213,28 @@ export function EvaluationsView({ data, groups, done }: { data: EvaluationsData;
           </li>
         ))}
       </ul>
-      <ParamPager param="cpage" page={data.comments.page} pages={data.comments.pages} params={params} />
+      <ParamPager
+        param="cpage"
+        page={data.comments.page}
+        pages={data.comments.pages}
+        params={params}
+      />
     </>
   );
 }
 
 /** Paging on its own query parameter (the comments page beside the averages' ?page). */
-function ParamPager({ param, page, pages, params }: { param: string; page: number; pages: number; params: URLSearchParams }) {
+function ParamPager({
+  param,
+  page,
+  pages,
+  params,
+}: {
+  param: string;
+  page: number;
+  pages: number;
+  params: URLSearchParams;
+}) {
   if (pages <= 1) return null;
   const href = (n: number) => {
     const p = new URLSearchParams(params);
@@ -185,7 +260,18 @@ function ParamPager({ param, page, pages, params }: { param: string; page: numbe
   );
 }
 
-type Reviews = { count: number; average: number | null; comments: { id: number; rating: number; comment: string; createdAt: number; academyName: string; learner: string }[] };
+type Reviews = {
+  count: number;
+  average: number | null;
+  comments: {
+    id: number;
+    rating: number;
+    comment: string;
+    createdAt: number;
+    academyName: string;
+    learner: string;
+  }[];
+};
 
 /** 往期学员评价 on a class page (comments a manager hid are left out). */
 export function CourseReviews({ reviews }: { reviews: Reviews }) {

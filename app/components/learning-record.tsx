@@ -4,11 +4,49 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { formatDate, formatDateTime } from "~/utils/dates";
 import { sessionWhen } from "./learning";
 
-type Progress = { planned: number; held: number; recorded: number; attended: number; attendedRecorded: number; attendedMinutes: number; rate: number; over: boolean; completed: boolean };
+type Progress = {
+  planned: number;
+  held: number;
+  recorded: number;
+  attended: number;
+  attendedRecorded: number;
+  attendedMinutes: number;
+  rate: number;
+  over: boolean;
+  completed: boolean;
+};
 export type RecordData = {
-  upcoming: { sessionId: number; runId: number; startsAt: number; endsAt: number; status: string; roomName: string; title: string; academyName: string; learner: string | null; runCancelled: boolean }[];
-  waiting: { enrollmentId: number; runId: number; title: string; status: string; learner: string | null }[];
-  past: { enrollmentId: number; runId: number; title: string; academyName: string; learner: string | null; status: string; progress: Progress; firstAt: number | null; lastAt: number | null; rated: boolean }[];
+  upcoming: {
+    sessionId: number;
+    runId: number;
+    startsAt: number;
+    endsAt: number;
+    status: string;
+    roomName: string;
+    title: string;
+    academyName: string;
+    learner: string | null;
+    runCancelled: boolean;
+  }[];
+  waiting: {
+    enrollmentId: number;
+    runId: number;
+    title: string;
+    status: string;
+    learner: string | null;
+  }[];
+  past: {
+    enrollmentId: number;
+    runId: number;
+    title: string;
+    academyName: string;
+    learner: string | null;
+    status: string;
+    progress: Progress;
+    firstAt: number | null;
+    lastAt: number | null;
+    rated: boolean;
+  }[];
   pastTotal: number;
   totals: { minutes: number; sessions: number; completed: number };
   family: { name: string; minutes: number; completed: number }[];
@@ -23,7 +61,15 @@ function hours(minutes: number) {
   return Number.isInteger(h) ? String(h) : h.toFixed(1);
 }
 
-export function LearningRecord({ record, feedUrl, showAllPast }: { record: RecordData; feedUrl: string | null; showAllPast: boolean }) {
+export function LearningRecord({
+  record,
+  feedUrl,
+  showAllPast,
+}: {
+  record: RecordData;
+  feedUrl: string | null;
+  showAllPast: boolean;
+}) {
   const busy = useNavigation().state === "submitting";
   const r = record;
   return (
@@ -58,14 +104,20 @@ export function LearningRecord({ record, feedUrl, showAllPast }: { record: Recor
       </ul>
       {r.volunteer ? (
         <p className="hint">
-          志愿服务时长：您已授课 {r.volunteer.sessions} 次（{r.volunteer.runs} 个班），按已上课次的时长累计。
+          志愿服务时长：您已授课 {r.volunteer.sessions} 次（{r.volunteer.runs}{" "}
+          个班），按已上课次的时长累计。
           <Link to="/teach/checkin"> 签到与点名 →</Link>
         </p>
       ) : null}
       {r.family.length ? (
         <p className="hint">
           家人的学习：
-          {r.family.map((f) => `${f.name} ${hours(f.minutes)} 小时${f.completed ? `、结业 ${f.completed} 门` : ""}`).join("；")}
+          {r.family
+            .map(
+              (f) =>
+                `${f.name} ${hours(f.minutes)} 小时${f.completed ? `、结业 ${f.completed} 门` : ""}`
+            )
+            .join("；")}
         </p>
       ) : null}
 
@@ -80,7 +132,9 @@ export function LearningRecord({ record, feedUrl, showAllPast }: { record: Recor
             <li key={`${u.sessionId}-${u.learner ?? ""}`}>
               <Link to={`/classes/${u.runId}`}>{u.title}</Link>
               {u.learner ? <span className="muted">（{u.learner}）</span> : null}
-              {u.status === "cancelled" || u.runCancelled ? <span className="badge">已取消</span> : null}
+              {u.status === "cancelled" || u.runCancelled ? (
+                <span className="badge">已取消</span>
+              ) : null}
               <br />
               <span className="muted">
                 {sessionWhen(u.startsAt, u.endsAt)} · {u.academyName} {u.roomName}
@@ -96,7 +150,8 @@ export function LearningRecord({ record, feedUrl, showAllPast }: { record: Recor
       ) : null}
       {r.waiting.length ? (
         <p>
-          候补 / 待抽签 {r.waiting.length} 个班：{r.waiting.map((w) => w.title + (w.learner ? `（${w.learner}）` : "")).join("、")}。
+          候补 / 待抽签 {r.waiting.length} 个班：
+          {r.waiting.map((w) => w.title + (w.learner ? `（${w.learner}）` : "")).join("、")}。
           <Link to="/me/classes"> 查看候补位次 →</Link>
         </p>
       ) : null}
@@ -120,14 +175,24 @@ export function LearningRecord({ record, feedUrl, showAllPast }: { record: Recor
             </h4>
             <p className="muted small-text">
               {c.academyName}
-              {c.firstAt ? ` · ${formatDate(c.firstAt)}${c.lastAt && c.lastAt !== c.firstAt ? ` 至 ${formatDate(c.lastAt)}` : ""}` : ""}
+              {c.firstAt
+                ? ` · ${formatDate(c.firstAt)}${
+                    c.lastAt && c.lastAt !== c.firstAt ? ` 至 ${formatDate(c.lastAt)}` : ""
+                  }`
+                : ""}
             </p>
             <p>
               {c.progress.recorded
-                ? `已上 ${c.progress.recorded} 次课，出勤 ${c.progress.attendedRecorded} 次（${Math.round(c.progress.rate * 100)}%）`
+                ? `已上 ${c.progress.recorded} 次课，出勤 ${
+                    c.progress.attendedRecorded
+                  } 次（${Math.round(c.progress.rate * 100)}%）`
                 : `出勤 ${c.progress.attended} 次`}{" "}
               · 学习 {hours(c.progress.attendedMinutes)} 小时
-              {c.progress.completed ? <span className="badge ok"> 已结业</span> : c.progress.over ? null : <span className="badge"> 进行中</span>}
+              {c.progress.completed ? (
+                <span className="badge ok"> 已结业</span>
+              ) : c.progress.over ? null : (
+                <span className="badge"> 进行中</span>
+              )}
             </p>
             <p className="actions">
               {c.progress.completed ? (
@@ -151,13 +216,18 @@ export function LearningRecord({ record, feedUrl, showAllPast }: { record: Recor
           <Link to="/me?past=all">查看全部 {r.pastTotal} 门课</Link>
         </p>
       ) : null}
-      <p className="hint">出勤达到已点名课次的 {Math.round(r.policy.completionRate * 100)}% 并且全部课次结束后即可结业，打印结业证书。</p>
+      <p className="hint">
+        出勤达到已点名课次的 {Math.round(r.policy.completionRate * 100)}%
+        并且全部课次结束后即可结业，打印结业证书。
+      </p>
 
       <h3>日历订阅</h3>
       <p>把已报名课程的上课时间同步到手机日历（iPhone、安卓、电脑日历都可以订阅）。</p>
       {feedUrl ? (
         <div className="notice" role="status">
-          <p>请复制下面的订阅地址，在手机日历里选择“添加订阅日历”粘贴。这个地址只显示这一次，请勿转发给他人。</p>
+          <p>
+            请复制下面的订阅地址，在手机日历里选择“添加订阅日历”粘贴。这个地址只显示这一次，请勿转发给他人。
+          </p>
           <p className="break-all" data-testid="calendar-url">
             <a href={feedUrl.replace(/^https?:/, "webcal:")}>{feedUrl}</a>
           </p>
@@ -165,15 +235,30 @@ export function LearningRecord({ record, feedUrl, showAllPast }: { record: Recor
       ) : r.feed ? (
         <p className="muted">
           已于 {formatDateTime(r.feed.createdAt)} 生成订阅地址
-          {r.feed.lastFetchedAt ? `，日历最近一次同步在 ${formatDateTime(r.feed.lastFetchedAt)}` : "，还没有日历来同步过"}。忘记地址可以重新生成（旧地址随即失效）。
+          {r.feed.lastFetchedAt
+            ? `，日历最近一次同步在 ${formatDateTime(r.feed.lastFetchedAt)}`
+            : "，还没有日历来同步过"}
+          。忘记地址可以重新生成（旧地址随即失效）。
         </p>
       ) : null}
       <Form method="post" className="actions record-cal-actions">
-        <button type="submit" name="intent" value="calendar-reset" className="secondary" disabled={busy}>
+        <button
+          type="submit"
+          name="intent"
+          value="calendar-reset"
+          className="secondary"
+          disabled={busy}
+        >
           {r.feed || feedUrl ? "重新生成订阅地址" : "获取订阅地址"}
         </button>
         {r.feed || feedUrl ? (
-          <button type="submit" name="intent" value="calendar-off" className="secondary" disabled={busy}>
+          <button
+            type="submit"
+            name="intent"
+            value="calendar-off"
+            className="secondary"
+            disabled={busy}
+          >
             关闭订阅
           </button>
         ) : null}

@@ -7,17 +7,31 @@ import { Form, Link, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { formatDateTime } from "~/utils/dates";
 
-const timeFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hour12: false });
-const dayFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", weekday: "short" });
+const timeFmt = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+});
+const dayFmt = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  month: "numeric",
+  day: "numeric",
+  weekday: "short",
+});
 
 /** 11月28日 周六 — month, day and weekday in Asia/Shanghai. */
 export function dayLabel(ms: number) {
-  const parts = Object.fromEntries(dayFmt.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    dayFmt.formatToParts(new Date(ms)).map((p) => [p.type, p.value])
+  );
   return `${parts.month}月${parts.day}日 ${parts.weekday}`;
 }
 
 export function sessionWhen(startsAt: number, endsAt: number) {
-  return `${dayLabel(startsAt)} ${timeFmt.format(new Date(startsAt))}–${timeFmt.format(new Date(endsAt))}`;
+  return `${dayLabel(startsAt)} ${timeFmt.format(new Date(startsAt))}–${timeFmt.format(
+    new Date(endsAt)
+  )}`;
 }
 
 export function shortTime(ms: number) {
@@ -25,7 +39,16 @@ export function shortTime(ms: number) {
 }
 
 type Screen = {
-  session: { sessionId: number; runId: number; title: string; academyName: string; roomName: string; startsAt: number; endsAt: number; status: string };
+  session: {
+    sessionId: number;
+    runId: number;
+    title: string;
+    academyName: string;
+    roomName: string;
+    startsAt: number;
+    endsAt: number;
+    status: string;
+  };
   problem: string | null;
   opensAt: number;
   code: { token: string; url: string; svg: string; rotatesAt: number } | null;
@@ -43,7 +66,10 @@ function useRotation(rotatesAt: number | null, now: number) {
     const delay = rotatesAt ? Math.max(1000, rotatesAt - now + 300) : 30_000;
     const started = Date.now();
     setLeft(Math.ceil(delay / 1000));
-    const tick = setInterval(() => setLeft(Math.max(0, Math.ceil((delay - (Date.now() - started)) / 1000))), 1000);
+    const tick = setInterval(
+      () => setLeft(Math.max(0, Math.ceil((delay - (Date.now() - started)) / 1000))),
+      1000
+    );
     const timer = setTimeout(() => revalidate(), delay);
     return () => {
       clearTimeout(timer);
@@ -53,7 +79,17 @@ function useRotation(rotatesAt: number | null, now: number) {
   return { left, loading: state === "loading" };
 }
 
-export function CheckinScreen({ data, attendanceHref, backHref, backLabel }: { data: Screen; attendanceHref: string; backHref: string; backLabel: string }) {
+export function CheckinScreen({
+  data,
+  attendanceHref,
+  backHref,
+  backLabel,
+}: {
+  data: Screen;
+  attendanceHref: string;
+  backHref: string;
+  backLabel: string;
+}) {
   const { session, code } = data;
   const { left } = useRotation(code?.rotatesAt ?? null, data.now);
   const refreshSeconds = code ? Math.max(5, Math.ceil((code.rotatesAt - data.now) / 1000) + 1) : 30;
@@ -74,12 +110,19 @@ export function CheckinScreen({ data, attendanceHref, backHref, backLabel }: { d
       {data.problem ? (
         <p className="notice warn" role="status">
           {data.problem}
-          {session.status !== "cancelled" && data.now < data.opensAt ? ` 签到将于 ${formatDateTime(data.opensAt)} 开放。` : null}
+          {session.status !== "cancelled" && data.now < data.opensAt
+            ? ` 签到将于 ${formatDateTime(data.opensAt)} 开放。`
+            : null}
         </p>
       ) : null}
       {code ? (
         <figure className="checkin-qr">
-          <div className="checkin-qr-image" role="img" aria-label="签到二维码：请学员用手机相机扫描" dangerouslySetInnerHTML={{ __html: code.svg }} />
+          <div
+            className="checkin-qr-image"
+            role="img"
+            aria-label="签到二维码：请学员用手机相机扫描"
+            dangerouslySetInnerHTML={{ __html: code.svg }}
+          />
           <figcaption>
             <p>请用手机相机或微信“扫一扫”扫描二维码签到。</p>
             <p className="hint" aria-live="polite">
@@ -115,9 +158,23 @@ export function CheckinScreen({ data, attendanceHref, backHref, backLabel }: { d
   );
 }
 
-type MarkRow = { enrollmentId: number; name: string; relation: string | null; ownerName: string | null; walkin: boolean; status: string; present: boolean | null; method: string | null; markedAt: number | null };
+type MarkRow = {
+  enrollmentId: number;
+  name: string;
+  relation: string | null;
+  ownerName: string | null;
+  walkin: boolean;
+  status: string;
+  present: boolean | null;
+  method: string | null;
+  markedAt: number | null;
+};
 
-const METHOD_LABELS: Record<string, string> = { qr: "扫码", roster: "教师点名", manager: "管理员点名" };
+const METHOD_LABELS: Record<string, string> = {
+  qr: "扫码",
+  roster: "教师点名",
+  manager: "管理员点名",
+};
 
 /** Ticking a session's roster: one big checkbox row per learner, works without JavaScript. */
 export function AttendanceMarker({
@@ -169,12 +226,23 @@ export function AttendanceMarker({
               {rows.map((r) => (
                 <li key={r.enrollmentId}>
                   <label className="attendance-row" data-testid="attendance-row">
-                    <input type="checkbox" name="present" value={r.enrollmentId} defaultChecked={!!r.present} />
+                    <input
+                      type="checkbox"
+                      name="present"
+                      value={r.enrollmentId}
+                      defaultChecked={!!r.present}
+                    />
                     <span className="attendance-name">
                       {r.name}
-                      {r.relation ? <span className="muted">（{r.relation}，{r.ownerName} 代报）</span> : null}
+                      {r.relation ? (
+                        <span className="muted">
+                          （{r.relation}，{r.ownerName} 代报）
+                        </span>
+                      ) : null}
                       {r.walkin ? <span className="muted">（现场报名）</span> : null}
-                      {r.status !== "confirmed" ? <span className="muted">（已取消报名）</span> : null}
+                      {r.status !== "confirmed" ? (
+                        <span className="muted">（已取消报名）</span>
+                      ) : null}
                     </span>
                     {r.present && r.method ? (
                       <span className="badge ok">
@@ -208,12 +276,28 @@ export function AttendanceMarker({
 type GridData = {
   run: { runId: number; title: string; academyName: string; runStatus: string };
   role: string;
-  sessions: { id: number; startsAt: number; endsAt: number; status: string; held: boolean; inProgress: boolean; recorded: boolean; present: number }[];
+  sessions: {
+    id: number;
+    startsAt: number;
+    endsAt: number;
+    status: string;
+    held: boolean;
+    inProgress: boolean;
+    recorded: boolean;
+    present: number;
+  }[];
   confirmed: GridLearner[];
   waitlisted: GridLearner[];
   pending: GridLearner[];
   ended: GridLearner[];
-  summary: { held: number; recorded: number; planned: number; noShows: number; noShowRate: number | null; attendanceRate: number | null };
+  summary: {
+    held: number;
+    recorded: number;
+    planned: number;
+    noShows: number;
+    noShowRate: number | null;
+    attendanceRate: number | null;
+  };
 };
 type GridLearner = {
   enrollmentId: number;
@@ -240,18 +324,34 @@ const CELL: Record<string, { text: string; label: string; cls: string }> = {
 };
 
 function shortDay(ms: number) {
-  const parts = Object.fromEntries(dayFmt.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    dayFmt.formatToParts(new Date(ms)).map((p) => [p.type, p.value])
+  );
   return `${parts.month}/${parts.day}`;
 }
 
 /** A run's roster and attendance per session, with links to tick each session and the exports. */
-export function AttendanceGrid({ data, sessionHref, exportHref, rosterHref }: { data: GridData; sessionHref: (id: number, kind: "attendance" | "checkin") => string; exportHref: (fmt: "csv" | "xlsx") => string; rosterHref?: string }) {
+export function AttendanceGrid({
+  data,
+  sessionHref,
+  exportHref,
+  rosterHref,
+}: {
+  data: GridData;
+  sessionHref: (id: number, kind: "attendance" | "checkin") => string;
+  exportHref: (fmt: "csv" | "xlsx") => string;
+  rosterHref?: string;
+}) {
   const { run, sessions, summary } = data;
   const canMark = data.role === "teacher" || data.role === "manager";
   const person = (l: GridLearner) => (
     <>
       {l.name}
-      {l.familyMemberId ? <span className="muted small-text">（{l.relation}，{l.ownerName} 代报）</span> : null}
+      {l.familyMemberId ? (
+        <span className="muted small-text">
+          （{l.relation}，{l.ownerName} 代报）
+        </span>
+      ) : null}
       {l.walkin ? <span className="muted small-text">（现场）</span> : null}
     </>
   );
@@ -263,7 +363,10 @@ export function AttendanceGrid({ data, sessionHref, exportHref, rosterHref }: { 
         <dt>已报名</dt>
         <dd data-testid="grid-confirmed">{data.confirmed.length} 人</dd>
         <dt>候补</dt>
-        <dd>{data.waitlisted.length} 人{data.pending.length ? `，待抽签 ${data.pending.length} 人` : ""}</dd>
+        <dd>
+          {data.waitlisted.length} 人
+          {data.pending.length ? `，待抽签 ${data.pending.length} 人` : ""}
+        </dd>
         <dt>已取消 / 移出</dt>
         <dd>{data.ended.length} 人</dd>
         <dt>已上课次</dt>
@@ -306,7 +409,15 @@ export function AttendanceGrid({ data, sessionHref, exportHref, rosterHref }: { 
               ) : null}
             </p>
             {s.status !== "cancelled" ? (
-              <p className="muted">{s.recorded || s.present ? `出勤 ${s.present} 人` : s.held ? "还没有点名" : s.inProgress ? "还没有人签到" : "未开始"}</p>
+              <p className="muted">
+                {s.recorded || s.present
+                  ? `出勤 ${s.present} 人`
+                  : s.held
+                  ? "还没有点名"
+                  : s.inProgress
+                  ? "还没有人签到"
+                  : "未开始"}
+              </p>
             ) : null}
             {canMark && s.status !== "cancelled" ? (
               <p className="actions">
@@ -329,12 +440,18 @@ export function AttendanceGrid({ data, sessionHref, exportHref, rosterHref }: { 
       {data.confirmed.length + data.ended.length > 0 ? (
         <div className="table-wrap">
           <table className="attendance-grid">
-            <caption className="visually-hidden">每位学员每次课的出勤：✓ 出勤，× 缺席，缺 = 缺课未请假</caption>
+            <caption className="visually-hidden">
+              每位学员每次课的出勤：✓ 出勤，× 缺席，缺 = 缺课未请假
+            </caption>
             <thead>
               <tr>
                 <th scope="col">学员</th>
                 {sessions.map((s) => (
-                  <th key={s.id} scope="col" className={s.status === "cancelled" ? "muted" : undefined}>
+                  <th
+                    key={s.id}
+                    scope="col"
+                    className={s.status === "cancelled" ? "muted" : undefined}
+                  >
                     {shortDay(s.startsAt)}
                     {s.status === "cancelled" ? "（取消）" : ""}
                   </th>
@@ -348,14 +465,20 @@ export function AttendanceGrid({ data, sessionHref, exportHref, rosterHref }: { 
                 <tr key={l.enrollmentId} data-testid="grid-row">
                   <th scope="row">
                     {person(l)}
-                    {l.status !== "confirmed" ? <span className="muted small-text">（已取消）</span> : null}
+                    {l.status !== "confirmed" ? (
+                      <span className="muted small-text">（已取消）</span>
+                    ) : null}
                   </th>
                   {sessions.map((s) => {
                     const m = l.marks[s.id];
                     const c = m ? CELL[m]! : null;
                     return (
                       <td key={s.id} className={c?.cls}>
-                        {c ? <span aria-label={c.label}>{c.text}</span> : <span aria-label="无记录">·</span>}
+                        {c ? (
+                          <span aria-label={c.label}>{c.text}</span>
+                        ) : (
+                          <span aria-label="无记录">·</span>
+                        )}
                       </td>
                     );
                   })}
@@ -367,7 +490,9 @@ export function AttendanceGrid({ data, sessionHref, exportHref, rosterHref }: { 
           </table>
         </div>
       ) : null}
-      <p className="hint">✓ 出勤 · × 缺席 · 缺 = 报名后未到也未取消 · 没有点名的课次不计入出勤率。</p>
+      <p className="hint">
+        ✓ 出勤 · × 缺席 · 缺 = 报名后未到也未取消 · 没有点名的课次不计入出勤率。
+      </p>
 
       {data.waitlisted.length ? (
         <>
@@ -399,15 +524,44 @@ export function AttendanceGrid({ data, sessionHref, exportHref, rosterHref }: { 
   );
 }
 
-type Nearby = { sessionId: number; runId: number; title: string; academyName: string; roomName: string; startsAt: number; endsAt: number; status: string; open: boolean; present: number; confirmed: number };
+type Nearby = {
+  sessionId: number;
+  runId: number;
+  title: string;
+  academyName: string;
+  roomName: string;
+  startsAt: number;
+  endsAt: number;
+  status: string;
+  open: boolean;
+  present: number;
+  confirmed: number;
+};
 
 /** Sessions around today: open check-ins first, then upcoming, then recent ones to tick. */
-export function NearbySessions({ list, now, href, runHref }: { list: Nearby[]; now: number; href: (id: number, kind: "checkin" | "attendance") => string; runHref: (runId: number) => string }) {
+export function NearbySessions({
+  list,
+  now,
+  href,
+  runHref,
+}: {
+  list: Nearby[];
+  now: number;
+  href: (id: number, kind: "checkin" | "attendance") => string;
+  runHref: (runId: number) => string;
+}) {
   const open = list.filter((s) => s.open);
   const upcoming = list.filter((s) => !s.open && s.startsAt > now && s.status !== "cancelled");
-  const recent = list.filter((s) => !s.open && s.startsAt <= now && s.status !== "cancelled").reverse();
+  const recent = list
+    .filter((s) => !s.open && s.startsAt <= now && s.status !== "cancelled")
+    .reverse();
   const item = (s: Nearby) => (
-    <li key={s.sessionId} className="card" data-testid="nearby-session" data-open={s.open ? "1" : "0"}>
+    <li
+      key={s.sessionId}
+      className="card"
+      data-testid="nearby-session"
+      data-open={s.open ? "1" : "0"}
+    >
       <h3>
         <Link to={runHref(s.runId)}>{s.title}</Link>
       </h3>
@@ -415,7 +569,10 @@ export function NearbySessions({ list, now, href, runHref }: { list: Nearby[]; n
         {sessionWhen(s.startsAt, s.endsAt)}
         <br />
         <span className="muted">
-          {s.academyName} {s.roomName} · {s.open || s.startsAt <= now ? `已签到 ${s.present} / ${s.confirmed}` : `已报名 ${s.confirmed} 人`}
+          {s.academyName} {s.roomName} ·{" "}
+          {s.open || s.startsAt <= now
+            ? `已签到 ${s.present} / ${s.confirmed}`
+            : `已报名 ${s.confirmed} 人`}
         </span>
       </p>
       <p className="actions">
@@ -433,7 +590,11 @@ export function NearbySessions({ list, now, href, runHref }: { list: Nearby[]; n
   return (
     <>
       <h2>正在签到</h2>
-      {open.length ? <ul className="card-grid">{open.map(item)}</ul> : <p className="muted">现在没有可以签到的课（上课前 30 分钟开放签到）。</p>}
+      {open.length ? (
+        <ul className="card-grid">{open.map(item)}</ul>
+      ) : (
+        <p className="muted">现在没有可以签到的课（上课前 30 分钟开放签到）。</p>
+      )}
       {upcoming.length ? (
         <>
           <h2>接下来的课</h2>

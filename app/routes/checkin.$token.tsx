@@ -1,6 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { getDb } from "@db/client";
 import { sessionWhen, shortTime } from "~/components/learning";
 import { getActor, requireActor } from "~/modules/auth/request.server";
@@ -9,7 +16,10 @@ import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction = () => [{ title: "课堂签到 · 厦门社区书院" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "课堂签到 · 厦门社区书院" },
+  { name: "robots", content: "noindex" },
+];
 
 const formSchema = z.object({
   code: z.string().min(1).max(200),
@@ -19,17 +29,24 @@ const formSchema = z.object({
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const prompt = checkinPrompt(getDb(), getActor(request), params.token ?? "");
   // Not logged in: log in and come back with a ten-minute pass (the 30-second code may run out meanwhile).
-  if (prompt.kind === "login") throw redirect(`/login?redirectTo=${encodeURIComponent(`/checkin/${prompt.pass}`)}`);
+  if (prompt.kind === "login")
+    throw redirect(`/login?redirectTo=${encodeURIComponent(`/checkin/${prompt.pass}`)}`);
   return prompt;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = requireActor(request);
   const form = await readForm(request);
-  const parsed = formSchema.safeParse({ code: form.get("code"), enrollmentId: form.getAll("enrollmentId") });
+  const parsed = formSchema.safeParse({
+    code: form.get("code"),
+    enrollmentId: form.getAll("enrollmentId"),
+  });
   if (!parsed.success) return data({ error: "请勾选要签到的人后再提交。" }, { status: 400 });
   try {
-    const r = checkIn(getDb(), actor, { code: parsed.data.code, enrollmentIds: parsed.data.enrollmentId });
+    const r = checkIn(getDb(), actor, {
+      code: parsed.data.code,
+      enrollmentIds: parsed.data.enrollmentId,
+    });
     return redirect(`/checkin/${parsed.data.code}?done=${r.checkedIn.length ? "ok" : "already"}`);
   } catch (e) {
     if (!isUserError(e)) throw e;
@@ -80,7 +97,9 @@ export default function CheckinPage() {
       ) : null}
       {done !== "ok" && prompt.allPresent ? (
         <p className="notice" role="status" data-testid="checkin-already">
-          {self?.presentAt ? `您已签到（${shortTime(self.presentAt)}），不用再扫码了。` : "已经全部签到，不用再扫码了。"}
+          {self?.presentAt
+            ? `您已签到（${shortTime(self.presentAt)}），不用再扫码了。`
+            : "已经全部签到，不用再扫码了。"}
         </p>
       ) : null}
       {result?.error ? (
@@ -101,13 +120,17 @@ export default function CheckinPage() {
                       type="checkbox"
                       name="enrollmentId"
                       value={p.enrollmentId}
-                      defaultChecked={p.presentAt === null && (p.relation === null || people.length === 1)}
+                      defaultChecked={
+                        p.presentAt === null && (p.relation === null || people.length === 1)
+                      }
                       disabled={p.presentAt !== null}
                     />
                     <span className="attendance-name">
                       {p.relation ? `${p.relation} ${p.name}` : `本人 ${p.name}`}
                     </span>
-                    {p.presentAt ? <span className="badge ok">已签到 {shortTime(p.presentAt)}</span> : null}
+                    {p.presentAt ? (
+                      <span className="badge ok">已签到 {shortTime(p.presentAt)}</span>
+                    ) : null}
                   </label>
                 </li>
               ))}
@@ -121,7 +144,11 @@ export default function CheckinPage() {
       {present.length ? (
         <p className="actions">
           {present.map((p) => (
-            <Link key={p.enrollmentId} className="button secondary" to={`/me/evaluate/${p.enrollmentId}`}>
+            <Link
+              key={p.enrollmentId}
+              className="button secondary"
+              to={`/me/evaluate/${p.enrollmentId}`}
+            >
               {p.relation ? `为${p.relation}评价这门课` : "评价这门课"}
             </Link>
           ))}

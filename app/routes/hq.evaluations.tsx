@@ -28,7 +28,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     districts: listDistricts(db).map((d) => ({ id: d.id, name: d.name })),
     district: q.district ?? null,
-    data: cityEvaluations(db, actor, { districtId: q.district, by: q.by, page: q.page, commentsPage: q.cpage }),
+    data: cityEvaluations(db, actor, {
+      districtId: q.district,
+      by: q.by,
+      page: q.page,
+      commentsPage: q.cpage,
+    }),
   };
 }
 
@@ -37,7 +42,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const parsed = hideSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) badRequest(parsed.error.issues[0]?.message);
-  setEvaluationHidden(getDb(), actor, parsed.data.evaluationId, { hidden: parsed.data.intent === "hide", reason: parsed.data.reason }, clientIp(request));
+  setEvaluationHidden(
+    getDb(),
+    actor,
+    parsed.data.evaluationId,
+    { hidden: parsed.data.intent === "hide", reason: parsed.data.reason },
+    clientIp(request)
+  );
   const back = new URL(request.url);
   back.searchParams.set("done", parsed.data.intent);
   return redirect(`/hq/evaluations${back.search}`);
@@ -65,7 +76,11 @@ export default function HqEvaluations() {
           筛选
         </button>
       </Form>
-      <EvaluationsView data={data} groups={["academy", "course", "teacher", "run"]} done={params.get("done")} />
+      <EvaluationsView
+        data={data}
+        groups={["academy", "course", "teacher", "run"]}
+        done={params.get("done")}
+      />
     </>
   );
 }

@@ -10,13 +10,20 @@ import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { formatDate } from "~/utils/dates";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `出勤与签到 · ${data?.academy.name ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `出勤与签到 · ${data?.academy.name ?? ""}` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  const page = z.coerce.number().int().min(1).catch(1).parse(new URL(request.url).searchParams.get("page") ?? 1);
+  const page = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .catch(1)
+    .parse(new URL(request.url).searchParams.get("page") ?? 1);
   const now = Date.now();
   const policy = policyFromEnv();
   return {
@@ -24,7 +31,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     now,
     nearby: nearbySessions(db, actor, { academyId: academy.id }, now),
     overview: academyAttendanceOverview(db, actor, academy, { page }, now),
-    policy: { limit: policy.noShowLimit, windowDays: policy.noShowWindowDays, penaltyDays: policy.noShowPenaltyDays },
+    policy: {
+      limit: policy.noShowLimit,
+      windowDays: policy.noShowWindowDays,
+      penaltyDays: policy.noShowPenaltyDays,
+    },
   };
 }
 
@@ -37,11 +48,18 @@ export default function ManageAttendanceOverview() {
   return (
     <>
       <h1>出勤与签到</h1>
-      <NearbySessions list={nearby} now={now} href={(id, kind) => `${base}/sessions/${id}/${kind}`} runHref={(runId) => `${base}/runs/${runId}/attendance`} />
+      <NearbySessions
+        list={nearby}
+        now={now}
+        href={(id, kind) => `${base}/sessions/${id}/${kind}`}
+        runHref={(runId) => `${base}/runs/${runId}/attendance`}
+      />
       <h2>各班出勤与缺课率</h2>
       <p className="hint">
         缺课 = 报名后既没到也没提前取消；只统计已点名的课次。
-        {policy.limit > 0 ? `${policy.windowDays} 天内缺课 ${policy.limit} 次的居民，${policy.penaltyDays} 天内报名只能候补。` : "缺课限制已关闭。"}
+        {policy.limit > 0
+          ? `${policy.windowDays} 天内缺课 ${policy.limit} 次的居民，${policy.penaltyDays} 天内报名只能候补。`
+          : "缺课限制已关闭。"}
       </p>
       {overview.rows.length === 0 ? <p>还没有上过课的班。</p> : null}
       {overview.rows.length ? (

@@ -11,7 +11,9 @@ import { readForm } from "~/utils/csrf.server";
 import { badRequest, clientIp } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `评价 · ${data?.academy.name ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `评价 · ${data?.academy.name ?? ""}` },
+];
 
 const querySchema = z.object({
   by: z.enum(["run", "course", "teacher"]).catch("run"),
@@ -37,7 +39,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const parsed = hideSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) badRequest(parsed.error.issues[0]?.message);
-  setEvaluationHidden(db, actor, parsed.data.evaluationId, { hidden: parsed.data.intent === "hide", reason: parsed.data.reason }, clientIp(request));
+  setEvaluationHidden(
+    db,
+    actor,
+    parsed.data.evaluationId,
+    { hidden: parsed.data.intent === "hide", reason: parsed.data.reason },
+    clientIp(request)
+  );
   const back = new URL(request.url);
   back.searchParams.set("done", parsed.data.intent);
   return redirect(`/manage/${academy.slug}/evaluations${back.search}`);
@@ -49,8 +57,14 @@ export default function ManageEvaluations() {
   return (
     <>
       <h1>学员评价</h1>
-      <p className="lead">{academy.name}：各班、课程和教师的平均分，以及学员留言。留言可以隐藏，但不能修改。</p>
-      <EvaluationsView data={data} groups={["run", "course", "teacher"]} done={params.get("done")} />
+      <p className="lead">
+        {academy.name}：各班、课程和教师的平均分，以及学员留言。留言可以隐藏，但不能修改。
+      </p>
+      <EvaluationsView
+        data={data}
+        groups={["run", "course", "teacher"]}
+        done={params.get("done")}
+      />
     </>
   );
 }

@@ -8,7 +8,9 @@ import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { notFound } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `花名册与出勤 · ${data?.run.title ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `花名册与出勤 · ${data?.run.title ?? ""}` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);

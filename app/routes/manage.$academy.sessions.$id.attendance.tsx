@@ -11,9 +11,13 @@ import { isUserError } from "~/utils/errors";
 import { clientIp, notFound } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `点名 · ${data?.title ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `点名 · ${data?.title ?? ""}` },
+];
 
-const presentSchema = z.object({ present: z.array(z.coerce.number().int().positive()).default([]) });
+const presentSchema = z.object({
+  present: z.array(z.coerce.number().int().positive()).default([]),
+});
 
 function sessionId(params: { id?: string }) {
   const id = z.coerce.number().int().positive().safeParse(params.id);
@@ -31,7 +35,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sessionId: r.session.sessionId,
     runId: r.session.runId,
     title: r.session.title,
-    when: `${sessionWhen(r.session.startsAt, r.session.endsAt)} · ${r.session.academyName} ${r.session.roomName}`,
+    when: `${sessionWhen(r.session.startsAt, r.session.endsAt)} · ${r.session.academyName} ${
+      r.session.roomName
+    }`,
     rows: r.rows,
     problem: r.problem,
     open: !r.problem && Date.now() <= r.session.endsAt,
@@ -47,8 +53,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return data({ error: "提交的名单有误，请刷新后重试。" }, { status: 400 });
   const id = sessionId(params);
   try {
-    const r = saveSessionAttendance(db, actor, id, parsed.data.present, clientIp(request), Date.now(), academy.id);
-    return redirect(`/manage/${academy.slug}/sessions/${id}/attendance?saved=${r.present}-${r.total}`);
+    const r = saveSessionAttendance(
+      db,
+      actor,
+      id,
+      parsed.data.present,
+      clientIp(request),
+      Date.now(),
+      academy.id
+    );
+    return redirect(
+      `/manage/${academy.slug}/sessions/${id}/attendance?saved=${r.present}-${r.total}`
+    );
   } catch (e) {
     if (!isUserError(e)) throw e;
     return data({ error: e.message }, { status: 400 });

@@ -9,7 +9,9 @@ import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { notFound } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `扫码签到 · ${data?.session.title ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `扫码签到 · ${data?.session.title ?? ""}` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
@@ -17,7 +19,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const id = z.coerce.number().int().positive().safeParse(params.id);
   if (!id.success) notFound("没有找到这次课。");
-  return { ...(await checkinScreen(db, actor, id.data, publicOrigin(request), Date.now(), academy.id)), slug: academy.slug };
+  return {
+    ...(await checkinScreen(db, actor, id.data, publicOrigin(request), Date.now(), academy.id)),
+    slug: academy.slug,
+  };
 }
 
 export default function ManageCheckin() {

@@ -8,7 +8,11 @@ import { publicOrigin } from "~/modules/enrollment/staff.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const text = calendarFeed(getDb(), token, publicOrigin(request));
-  if (!text) return new Response("这个日历订阅地址无效或已重置，请在“我的”页面重新获取。", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  if (!text)
+    return new Response("这个日历订阅地址无效或已重置，请在“我的”页面重新获取。", {
+      status: 404,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   return new Response(text, {
     headers: {
       "Content-Type": "text/calendar; charset=utf-8",

@@ -8,7 +8,9 @@ import { formatDate } from "~/utils/dates";
 import { notFound } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `结业证书 · ${data.learner} · ${data.title}` : "结业证书" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `结业证书 · ${data.learner} · ${data.title}` : "结业证书" },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
@@ -17,7 +19,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return certificate(getDb(), actor, id.data);
 }
 
-const longDate = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric" });
+const longDate = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "long",
+  day: "numeric",
+});
 
 export default function CertificatePage() {
   const c = useLoaderData<typeof loader>();
@@ -37,10 +44,12 @@ export default function CertificatePage() {
           ：
         </p>
         <p className="certificate-body">
-          于 {longDate.format(new Date(c.firstAt))} 至 {longDate.format(new Date(c.lastAt))}，在{c.districtName}
+          于 {longDate.format(new Date(c.firstAt))} 至 {longDate.format(new Date(c.lastAt))}，在
+          {c.districtName}
           {c.academyName}参加
           <span className="certificate-course">「{c.title}」</span>
-          学习，共 {c.planned} 次课，出勤 {c.attended} 次，学习时长 {hoursLabel(c.minutes)}，准予结业。
+          学习，共 {c.planned} 次课，出勤 {c.attended} 次，学习时长 {hoursLabel(c.minutes)}
+          ，准予结业。
         </p>
         <p className="certificate-body">特发此证。</p>
         <p className="certificate-sign">

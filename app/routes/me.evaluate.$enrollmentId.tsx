@@ -2,7 +2,14 @@ import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { useState } from "react";
 import { getDb } from "@db/client";
 import { FormErrors } from "~/components/forms";
@@ -16,7 +23,9 @@ import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { notFound } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `评价 · ${data?.title ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `评价 · ${data?.title ?? ""}` },
+];
 
 function enrollmentId(params: { enrollmentId?: string }) {
   const id = z.coerce.number().int().positive().safeParse(params.enrollmentId);
@@ -73,10 +82,14 @@ export default function EvaluatePage() {
               谢谢您的评价！书院会根据大家的意见改进课程。
             </p>
           ) : (
-            <p>您已经评价过这门课（{formatDateTime(d.existing.createdAt)}）。每次报名只能评价一次，提交后不能修改。</p>
+            <p>
+              您已经评价过这门课（{formatDateTime(d.existing.createdAt)}
+              ）。每次报名只能评价一次，提交后不能修改。
+            </p>
           )}
           <p>
-            <Stars rating={d.existing.rating} /> {d.existing.rating} 星 · {RATING_LABELS[d.existing.rating]}
+            <Stars rating={d.existing.rating} /> {d.existing.rating} 星 ·{" "}
+            {RATING_LABELS[d.existing.rating]}
           </p>
           {d.existing.comment ? <p className="eval-text">{d.existing.comment}</p> : null}
           {d.existing.hidden ? <p className="hint">这条留言已被书院管理员隐藏。</p> : null}
@@ -86,12 +99,20 @@ export default function EvaluatePage() {
       ) : (
         <Form method="post" className="form" {...getFormProps(form)}>
           <FormErrors errors={form.errors} id={form.errorId} />
-          <fieldset className={`rating-field${fields.rating.errors ? " has-error" : ""}`} aria-describedby={fields.rating.errors ? fields.rating.errorId : undefined}>
+          <fieldset
+            className={`rating-field${fields.rating.errors ? " has-error" : ""}`}
+            aria-describedby={fields.rating.errors ? fields.rating.errorId : undefined}
+          >
             <legend>打分（1–5 星）</legend>
             <div className="rating-options">
               {[5, 4, 3, 2, 1].map((n) => (
                 <label key={n} className="rating-option">
-                  <input type="radio" name={fields.rating.name} value={n} defaultChecked={fields.rating.initialValue === String(n)} />
+                  <input
+                    type="radio"
+                    name={fields.rating.name}
+                    value={n}
+                    defaultChecked={fields.rating.initialValue === String(n)}
+                  />
                   <span>
                     {"★".repeat(n)} {n} 星 · {RATING_LABELS[n]}
                   </span>
@@ -113,7 +134,8 @@ export default function EvaluatePage() {
               onInput={(e) => setChars([...e.currentTarget.value].length)}
             />
             <p className="hint" aria-live="polite">
-              {chars > 0 ? `${chars} / ${COMMENT_MAX} 字。` : null}留言提交后不能修改；书院管理员可以隐藏不当内容。
+              {chars > 0 ? `${chars} / ${COMMENT_MAX} 字。` : null}
+              留言提交后不能修改；书院管理员可以隐藏不当内容。
             </p>
             {fields.comment.errors ? (
               <p className="error" id={fields.comment.errorId} role="alert">

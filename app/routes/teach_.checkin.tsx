@@ -20,7 +20,12 @@ export default function TeachCheckinList() {
       <h1>签到与点名</h1>
       <p className="lead">上课前 30 分钟起，打开签到二维码请学员扫码；也可以直接勾选名单点名。</p>
       {list.length === 0 ? <p>最近一周前后没有您授课的课次。</p> : null}
-      <NearbySessions list={list} now={now} href={(id, kind) => `/teach/sessions/${id}/${kind}`} runHref={(runId) => `/teach/runs/${runId}`} />
+      <NearbySessions
+        list={list}
+        now={now}
+        href={(id, kind) => `/teach/sessions/${id}/${kind}`}
+        runHref={(runId) => `/teach/runs/${runId}`}
+      />
     </div>
   );
 }

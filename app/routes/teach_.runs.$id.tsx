@@ -8,7 +8,9 @@ import { maskPhone } from "~/modules/enrollment/staff.server";
 import { notFound } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `花名册与出勤 · ${data?.run.title ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `花名册与出勤 · ${data?.run.title ?? ""}` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
@@ -16,7 +18,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!id.success) notFound("没有找到这个班。");
   const data = runAttendance(getDb(), actor, id.data);
   // Teachers see masked phone numbers; managers use /manage/:academy/runs/:id/attendance.
-  const mask = <T extends { phone: string | null }>(l: T) => ({ ...l, phone: data.role === "teacher" ? maskPhone(l.phone) : l.phone });
+  const mask = <T extends { phone: string | null }>(l: T) => ({
+    ...l,
+    phone: data.role === "teacher" ? maskPhone(l.phone) : l.phone,
+  });
   return {
     ...data,
     confirmed: data.confirmed.map(mask),

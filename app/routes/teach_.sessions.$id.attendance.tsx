@@ -10,9 +10,13 @@ import { isUserError } from "~/utils/errors";
 import { clientIp, notFound } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `点名 · ${data?.title ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `点名 · ${data?.title ?? ""}` },
+];
 
-const presentSchema = z.object({ present: z.array(z.coerce.number().int().positive()).default([]) });
+const presentSchema = z.object({
+  present: z.array(z.coerce.number().int().positive()).default([]),
+});
 
 function sessionId(params: { id?: string }) {
   const id = z.coerce.number().int().positive().safeParse(params.id);
@@ -27,7 +31,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sessionId: r.session.sessionId,
     runId: r.session.runId,
     title: r.session.title,
-    when: `${sessionWhen(r.session.startsAt, r.session.endsAt)} · ${r.session.academyName} ${r.session.roomName}`,
+    when: `${sessionWhen(r.session.startsAt, r.session.endsAt)} · ${r.session.academyName} ${
+      r.session.roomName
+    }`,
     rows: r.rows,
     problem: r.problem,
     open: !r.problem && Date.now() <= r.session.endsAt,

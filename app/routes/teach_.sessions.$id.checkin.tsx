@@ -8,7 +8,9 @@ import { publicOrigin } from "~/modules/enrollment/staff.server";
 import { notFound } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `扫码签到 · ${data?.session.title ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `扫码签到 · ${data?.session.title ?? ""}` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);

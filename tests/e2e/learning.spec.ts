@@ -6,7 +6,9 @@ import { DEMO, DEMO_PASSWORD, login } from "./helpers";
  * (13900000005) a class in the demo academy whose session started 15 minutes before the server
  * did, with the demo resident (13900000006) enrolled.
  */
-test("the teacher shows the QR code, the resident's check-in URL marks them present, and they rate the class", async ({ browser }) => {
+test("the teacher shows the QR code, the resident's check-in URL marks them present, and they rate the class", async ({
+  browser,
+}) => {
   const teacherCtx = await browser.newContext();
   const teacher = await teacherCtx.newPage();
   await login(teacher, DEMO.teacher, DEMO_PASSWORD, "/teach/checkin");
@@ -18,7 +20,9 @@ test("the teacher shows the QR code, the resident's check-in URL marks them pres
   await expect(teacher.locator(".checkin-qr-image svg")).toBeVisible();
   const url = await teacher.getByTestId("checkin-url").getAttribute("href");
   expect(url).toMatch(/\/checkin\/\d+\.\d+\.[\w-]{22}$/);
-  const before = Number((await teacher.getByTestId("checkin-count").locator("strong").textContent()) ?? "0");
+  const before = Number(
+    (await teacher.getByTestId("checkin-count").locator("strong").textContent()) ?? "0"
+  );
 
   // The resident scans (opens the URL), logs in and comes back to the check-in page.
   const residentCtx = await browser.newContext();
@@ -40,7 +44,9 @@ test("the teacher shows the QR code, the resident's check-in URL marks them pres
 
   // The teacher's screen counts the resident (it refreshes itself; reload to not wait 30 s).
   await teacher.reload();
-  await expect(teacher.getByTestId("checkin-count").locator("strong")).toHaveText(String(before + 1));
+  await expect(teacher.getByTestId("checkin-count").locator("strong")).toHaveText(
+    String(before + 1)
+  );
 
   // The resident rates the class.
   await resident.getByRole("link", { name: "评价这门课" }).click();

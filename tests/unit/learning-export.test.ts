@@ -7,7 +7,7 @@ const sheet: Sheet = {
   headers: ["序号", "姓名", "状态", "11月3日"],
   rows: [
     [1, "王秀兰", "已确认", "✓"],
-    [2, "=HYPERLINK(\"http://evil\")", "候补", null],
+    [2, '=HYPERLINK("http://evil")', "候补", null],
   ],
 };
 
@@ -28,14 +28,17 @@ describe("CSV export", () => {
 
   it("names the file in Chinese with an ASCII fallback", () => {
     expect(contentDisposition("花名册.csv", "roster.csv")).toBe(
-      `attachment; filename="roster.csv"; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C.csv`,
+      `attachment; filename="roster.csv"; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C.csv`
     );
   });
 });
 
 describe("XLSX export", () => {
   it("opens with exceljs and has the rows", async () => {
-    const buf = await toXlsx([sheet, { name: "出勤", headers: ["姓名", "出勤率"], rows: [["王秀兰", "80%"]] }]);
+    const buf = await toXlsx([
+      sheet,
+      { name: "出勤", headers: ["姓名", "出勤率"], rows: [["王秀兰", "80%"]] },
+    ]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
     const ws = wb.getWorksheet("花名册")!;
@@ -50,12 +53,30 @@ describe("XLSX export", () => {
 describe("calendar feed", () => {
   it("contains each session in UTC with title, place and a stable uid", () => {
     const start = Date.UTC(2026, 11, 1, 6, 30); // 14:30 in Xiamen
-    const ics = buildCalendar(
-      [
-        { uid: "session-7@example.test", title: "闽南语入门", startsAt: start, endsAt: start + 90 * 60_000, location: "湖里某社区书院 多功能厅", description: "第 1 次课", url: "http://example.test/classes/3", cancelled: false, sequence: 1 },
-        { uid: "session-8@example.test", title: "闽南语入门", startsAt: start + 7 * 86_400_000, endsAt: start + 7 * 86_400_000 + 90 * 60_000, location: "湖里", description: "", url: "http://example.test/classes/3", cancelled: true, sequence: 2 },
-      ],
-    );
+    const ics = buildCalendar([
+      {
+        uid: "session-7@example.test",
+        title: "闽南语入门",
+        startsAt: start,
+        endsAt: start + 90 * 60_000,
+        location: "湖里某社区书院 多功能厅",
+        description: "第 1 次课",
+        url: "http://example.test/classes/3",
+        cancelled: false,
+        sequence: 1,
+      },
+      {
+        uid: "session-8@example.test",
+        title: "闽南语入门",
+        startsAt: start + 7 * 86_400_000,
+        endsAt: start + 7 * 86_400_000 + 90 * 60_000,
+        location: "湖里",
+        description: "",
+        url: "http://example.test/classes/3",
+        cancelled: true,
+        sequence: 2,
+      },
+    ]);
     expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
     expect(ics).toContain("X-WR-CALNAME:我的社区书院课程");
     expect(ics).toContain("UID:session-7@example.test");

@@ -1,7 +1,20 @@
-import { academyAttendanceOverview, noShowRestriction, runAttendance } from "~/modules/enrollment/attendance.server";
+import {
+  academyAttendanceOverview,
+  noShowRestriction,
+  runAttendance,
+} from "~/modules/enrollment/attendance.server";
 import { DEFAULT_POLICY } from "~/modules/enrollment/learning";
 import { createTestDb } from "@tests/factories/db";
-import { addFamilyMember, cancelSessionRow, createRunWithSessions, DAY, enrol, learningWorld, markPresent, type LearningWorld } from "@tests/factories/learning";
+import {
+  addFamilyMember,
+  cancelSessionRow,
+  createRunWithSessions,
+  DAY,
+  enrol,
+  learningWorld,
+  markPresent,
+  type LearningWorld,
+} from "@tests/factories/learning";
 
 let db: ReturnType<typeof createTestDb>;
 let w: LearningWorld;
@@ -15,9 +28,17 @@ afterEach(() => db.cleanup());
 
 /** A run with one session `daysAgo` days ago where someone else was marked present (attendance taken). */
 function heldSession(daysAgo: number, opts: { recorded?: boolean } = {}) {
-  const { run, sessions } = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, teacherId: w.teacher.teacherId, starts: [NOW - daysAgo * DAY] });
+  const { run, sessions } = createRunWithSessions(db, w, {
+    academyId: w.academy.id,
+    roomId: w.room.id,
+    teacherId: w.teacher.teacherId,
+    starts: [NOW - daysAgo * DAY],
+  });
   if (opts.recorded !== false) {
-    const other = enrol(db, run.id, { walkinName: "别人", walkinPhone: `1390000${String(daysAgo).padStart(4, "0")}` });
+    const other = enrol(db, run.id, {
+      walkinName: "别人",
+      walkinPhone: `1390000${String(daysAgo).padStart(4, "0")}`,
+    });
     markPresent(db, sessions[0]!.id, other.id);
   }
   return { run, session: sessions[0]! };
@@ -44,7 +65,12 @@ describe("no-show policy", () => {
     enrol(db, c.run.id, { userId: w.resident.id });
     cancelSessionRow(db, c.session.id);
     const d = heldSession(20);
-    enrol(db, d.run.id, { userId: w.resident.id }, { status: "cancelled", cancelledAt: d.session.startsAt - DAY });
+    enrol(
+      db,
+      d.run.id,
+      { userId: w.resident.id },
+      { status: "cancelled", cancelledAt: d.session.startsAt - DAY }
+    );
     // A seat confirmed only after the session (promoted from the waitlist later) is not a no-show either.
     const f = heldSession(10);
     enrol(db, f.run.id, { userId: w.resident.id }, { at: f.session.endsAt + DAY });
@@ -52,13 +78,19 @@ describe("no-show policy", () => {
     // …but cancelling after the session had already been missed does not undo the no-show.
     for (const days of [15, 12]) enrol(db, heldSession(days).run.id, { userId: w.resident.id });
     const g = heldSession(8);
-    enrol(db, g.run.id, { userId: w.resident.id }, { status: "cancelled", cancelledAt: g.session.endsAt + DAY });
+    enrol(
+      db,
+      g.run.id,
+      { userId: w.resident.id },
+      { status: "cancelled", cancelledAt: g.session.endsAt + DAY }
+    );
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)?.count).toBe(3);
   });
 
   it("counts a family member's no-shows for that member, not for the account holder", () => {
     const mother = addFamilyMember(db, w.resident);
-    for (const d of [20, 10, 3]) enrol(db, heldSession(d).run.id, { userId: w.resident.id, familyMemberId: mother.id });
+    for (const d of [20, 10, 3])
+      enrol(db, heldSession(d).run.id, { userId: w.resident.id, familyMemberId: mother.id });
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)).toBeNull();
     const r = noShowRestriction(db, w.resident.id, NOW, mother.id, DEFAULT_POLICY, "母亲王秀兰")!;
     expect(r.message).toMatch(/^母亲王秀兰在 90 天内有 3 次/);
@@ -69,16 +101,28 @@ describe("no-show policy", () => {
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)).toBeNull();
     const strict = { ...DEFAULT_POLICY, noShowLimit: 2, noShowPenaltyDays: 14 };
     expect(noShowRestriction(db, w.resident.id, NOW, null, strict)?.count).toBe(2);
-    expect(noShowRestriction(db, w.resident.id, NOW, null, { ...DEFAULT_POLICY, noShowLimit: 0 })).toBeNull();
+    expect(
+      noShowRestriction(db, w.resident.id, NOW, null, { ...DEFAULT_POLICY, noShowLimit: 0 })
+    ).toBeNull();
   });
 });
 
 describe("no-show rates for the manager", () => {
   it("per run: no-shows over seat-sessions of recorded held sessions", () => {
-    const { run, sessions } = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, teacherId: w.teacher.teacherId, starts: [NOW - 14 * DAY, NOW - 7 * DAY, NOW + 7 * DAY] });
+    const { run, sessions } = createRunWithSessions(db, w, {
+      academyId: w.academy.id,
+      roomId: w.room.id,
+      teacherId: w.teacher.teacherId,
+      starts: [NOW - 14 * DAY, NOW - 7 * DAY, NOW + 7 * DAY],
+    });
     const a = enrol(db, run.id, { userId: w.resident.id });
     const b = enrol(db, run.id, { userId: w.neighbour.id });
-    enrol(db, run.id, { walkinName: "候补阿姨", walkinPhone: "13900001111" }, { status: "waitlisted" });
+    enrol(
+      db,
+      run.id,
+      { walkinName: "候补阿姨", walkinPhone: "13900001111" },
+      { status: "waitlisted" }
+    );
     markPresent(db, sessions[0]!.id, a.id);
     markPresent(db, sessions[0]!.id, b.id);
     markPresent(db, sessions[1]!.id, a.id);
@@ -92,7 +136,13 @@ describe("no-show rates for the manager", () => {
     expect(grid.waitlisted).toHaveLength(1);
     const overview = academyAttendanceOverview(db, w.manager, w.academy, {}, NOW);
     expect(overview.rows).toHaveLength(1);
-    expect(overview.rows[0]).toMatchObject({ runId: run.id, confirmed: 2, held: 2, recorded: 2, noShows: 1 });
+    expect(overview.rows[0]).toMatchObject({
+      runId: run.id,
+      confirmed: 2,
+      held: 2,
+      recorded: 2,
+      noShows: 1,
+    });
     expect(overview.rows[0]!.noShowRate).toBeCloseTo(0.25);
     expect(() => academyAttendanceOverview(db, w.otherManager, w.academy, {}, NOW)).toThrow();
   });
@@ -103,12 +153,26 @@ describe("enrolment applies the policy", () => {
     const { enroll } = await import("~/modules/enrollment/enroll.server");
     const { waitlistOnlyRestriction } = await import("~/modules/enrollment/policy.server");
     for (const d of [60, 30, 5]) enrol(db, heldSession(d).run.id, { userId: w.resident.id });
-    expect(waitlistOnlyRestriction(db, { userId: w.resident.id, familyMemberId: null }, NOW)?.reason).toMatch(/只能进入候补名单/);
-    const { run } = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, starts: [NOW + 7 * DAY], capacity: 10 });
+    expect(
+      waitlistOnlyRestriction(db, { userId: w.resident.id, familyMemberId: null }, NOW)?.reason
+    ).toMatch(/只能进入候补名单/);
+    const { run } = createRunWithSessions(db, w, {
+      academyId: w.academy.id,
+      roomId: w.room.id,
+      starts: [NOW + 7 * DAY],
+      capacity: 10,
+    });
     expect((await enroll(db, w.resident, { runId: run.id }, NOW)).status).toBe("waitlisted");
     expect((await enroll(db, w.neighbour, { runId: run.id }, NOW)).status).toBe("confirmed");
     // After the penalty, the same person gets a seat again.
-    const later = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, starts: [NOW + 40 * DAY], capacity: 10 });
-    expect((await enroll(db, w.resident, { runId: later.run.id }, NOW + 26 * DAY)).status).toBe("confirmed");
+    const later = createRunWithSessions(db, w, {
+      academyId: w.academy.id,
+      roomId: w.room.id,
+      starts: [NOW + 40 * DAY],
+      capacity: 10,
+    });
+    expect((await enroll(db, w.resident, { runId: later.run.id }, NOW + 26 * DAY)).status).toBe(
+      "confirmed"
+    );
   });
 });

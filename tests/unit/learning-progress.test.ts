@@ -1,10 +1,20 @@
-import { DEFAULT_POLICY, hoursLabel, policyFromEnv, progressOf, restrictionFrom, type LearnerSession } from "~/modules/enrollment/learning";
+import {
+  DEFAULT_POLICY,
+  hoursLabel,
+  policyFromEnv,
+  progressOf,
+  restrictionFrom,
+  type LearnerSession,
+} from "~/modules/enrollment/learning";
 
 const H = 3_600_000;
 const DAY = 24 * H;
 const NOW = Date.UTC(2026, 10, 27, 12);
 
-function sessions(n: number, opts: { present?: number[]; cancelled?: number[]; future?: number[]; unrecorded?: number[] } = {}): LearnerSession[] {
+function sessions(
+  n: number,
+  opts: { present?: number[]; cancelled?: number[]; future?: number[]; unrecorded?: number[] } = {}
+): LearnerSession[] {
   return Array.from({ length: n }, (_, i) => {
     const startsAt = opts.future?.includes(i) ? NOW + (i + 1) * DAY : NOW - (n - i) * 7 * DAY;
     return {
@@ -33,7 +43,9 @@ describe("completion (结业)", () => {
     // 3 of 4 held = 75 % → not completed at 80 %, completed at a configured 70 %.
     const q = progressOf(sessions(5, { present: [0, 1, 2], cancelled: [4] }), NOW);
     expect(q.completed).toBe(false);
-    expect(progressOf(sessions(5, { present: [0, 1, 2], cancelled: [4] }), NOW, 0.7).completed).toBe(true);
+    expect(
+      progressOf(sessions(5, { present: [0, 1, 2], cancelled: [4] }), NOW, 0.7).completed
+    ).toBe(true);
   });
 
   it("is not reached while sessions are still to come", () => {
@@ -51,7 +63,9 @@ describe("completion (结业)", () => {
 describe("hours learned", () => {
   it("sums the durations of attended sessions only", () => {
     expect(progressOf(sessions(5, { present: [0, 2] }), NOW).attendedMinutes).toBe(180);
-    expect(progressOf(sessions(5, { present: [0, 2], cancelled: [2] }), NOW).attendedMinutes).toBe(90);
+    expect(progressOf(sessions(5, { present: [0, 2], cancelled: [2] }), NOW).attendedMinutes).toBe(
+      90
+    );
     expect(hoursLabel(180)).toBe("3 小时");
     expect(hoursLabel(90)).toBe("1.5 小时");
     expect(hoursLabel(0)).toBe("0 小时");
@@ -70,15 +84,33 @@ describe("no-show policy", () => {
 
   it("does not restrict for two no-shows, or three spread over more than 90 days", () => {
     expect(restrictionFrom([NOW - 5 * DAY, NOW - 2 * DAY], policy, NOW)).toBeNull();
-    expect(restrictionFrom([NOW - 95 * DAY, NOW - 40 * DAY, NOW - 2 * DAY], policy, NOW)).toBeNull();
+    expect(
+      restrictionFrom([NOW - 95 * DAY, NOW - 40 * DAY, NOW - 2 * DAY], policy, NOW)
+    ).toBeNull();
   });
 
   it("follows the configured limit, window and penalty", () => {
-    const p = policyFromEnv({ NO_SHOW_LIMIT: "2", NO_SHOW_WINDOW_DAYS: "10", NO_SHOW_PENALTY_DAYS: "7", COMPLETION_RATE: "0.5" });
-    expect(p).toEqual({ noShowLimit: 2, noShowWindowDays: 10, noShowPenaltyDays: 7, completionRate: 0.5 });
+    const p = policyFromEnv({
+      NO_SHOW_LIMIT: "2",
+      NO_SHOW_WINDOW_DAYS: "10",
+      NO_SHOW_PENALTY_DAYS: "7",
+      COMPLETION_RATE: "0.5",
+    });
+    expect(p).toEqual({
+      noShowLimit: 2,
+      noShowWindowDays: 10,
+      noShowPenaltyDays: 7,
+      completionRate: 0.5,
+    });
     expect(restrictionFrom([NOW - 3 * DAY, NOW - 1 * DAY], p, NOW)!.until).toBe(NOW + 6 * DAY);
     expect(restrictionFrom([NOW - 30 * DAY, NOW - 1 * DAY], p, NOW)).toBeNull();
-    expect(restrictionFrom([NOW - 3 * DAY, NOW - 1 * DAY, NOW], policyFromEnv({ NO_SHOW_LIMIT: "0" }), NOW)).toBeNull();
+    expect(
+      restrictionFrom(
+        [NOW - 3 * DAY, NOW - 1 * DAY, NOW],
+        policyFromEnv({ NO_SHOW_LIMIT: "0" }),
+        NOW
+      )
+    ).toBeNull();
     expect(policyFromEnv({ NO_SHOW_LIMIT: "abc", COMPLETION_RATE: "1.5" })).toEqual(DEFAULT_POLICY);
   });
 });

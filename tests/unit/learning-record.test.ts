@@ -1,8 +1,25 @@
 import ExcelJS from "exceljs";
-import { calendarFeed, certificate, learningRecord, removeCalendarFeed, resetCalendarToken, volunteerHours } from "~/modules/enrollment/record.server";
+import {
+  calendarFeed,
+  certificate,
+  learningRecord,
+  removeCalendarFeed,
+  resetCalendarToken,
+  volunteerHours,
+} from "~/modules/enrollment/record.server";
 import { exportRunRoster } from "~/modules/enrollment/roster-export.server";
 import { createTestDb } from "@tests/factories/db";
-import { addFamilyMember, cancelSessionRow, createRunWithSessions, DAY, enrol, HOUR, learningWorld, markPresent, type LearningWorld } from "@tests/factories/learning";
+import {
+  addFamilyMember,
+  cancelSessionRow,
+  createRunWithSessions,
+  DAY,
+  enrol,
+  HOUR,
+  learningWorld,
+  markPresent,
+  type LearningWorld,
+} from "@tests/factories/learning";
 
 let db: ReturnType<typeof createTestDb>;
 let w: LearningWorld;
@@ -18,7 +35,12 @@ afterEach(() => db.cleanup());
 function finishedRun(present: number[], opts: { cancel?: number[]; future?: boolean } = {}) {
   const starts = [35, 28, 21, 14, 7].map((d) => NOW - d * DAY);
   if (opts.future) starts[4] = NOW + 7 * DAY;
-  const { run, sessions } = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, teacherId: w.teacher.teacherId, starts });
+  const { run, sessions } = createRunWithSessions(db, w, {
+    academyId: w.academy.id,
+    roomId: w.room.id,
+    teacherId: w.teacher.teacherId,
+    starts,
+  });
   const e = enrol(db, run.id, { userId: w.resident.id });
   const helper = enrol(db, run.id, { walkinName: "班长", walkinPhone: "13900002222" });
   sessions.forEach((s, i) => {
@@ -34,10 +56,22 @@ describe("completion and hours on the learning record", () => {
     const { e } = finishedRun([0, 1, 2, 3]);
     const r = learningRecord(db, w.resident, NOW);
     expect(r.past).toHaveLength(1);
-    expect(r.past[0]!.progress).toMatchObject({ held: 5, attended: 4, completed: true, attendedMinutes: 360 });
+    expect(r.past[0]!.progress).toMatchObject({
+      held: 5,
+      attended: 4,
+      completed: true,
+      attendedMinutes: 360,
+    });
     expect(r.totals).toEqual({ minutes: 360, sessions: 4, completed: 1 });
     const cert = certificate(db, w.resident, e.id, NOW);
-    expect(cert).toMatchObject({ learner: w.resident.name, title: "闽南语入门", academyName: "湖边社区书院", attended: 4, planned: 5, minutes: 360 });
+    expect(cert).toMatchObject({
+      learner: w.resident.name,
+      title: "闽南语入门",
+      academyName: "湖边社区书院",
+      attended: 4,
+      planned: 5,
+      minutes: 360,
+    });
     expect(cert.number).toMatch(/^XMSQ-2026-\d{6}$/);
   });
 
@@ -56,12 +90,19 @@ describe("completion and hours on the learning record", () => {
 
   it("when two of five sessions are cancelled, 3 attended of 3 held completes the run", () => {
     const { e } = finishedRun([0, 1, 2], { cancel: [3, 4] });
-    expect(certificate(db, w.resident, e.id, NOW)).toMatchObject({ attended: 3, planned: 3, minutes: 270 });
+    expect(certificate(db, w.resident, e.id, NOW)).toMatchObject({
+      attended: 3,
+      planned: 3,
+      minutes: 270,
+    });
   });
 
   it("a run with sessions still to come is not completed yet", () => {
     finishedRun([0, 1, 2, 3], { future: true });
-    expect(learningRecord(db, w.resident, NOW).past[0]!.progress).toMatchObject({ over: false, completed: false });
+    expect(learningRecord(db, w.resident, NOW).past[0]!.progress).toMatchObject({
+      over: false,
+      completed: false,
+    });
   });
 
   it("someone else cannot print my certificate", () => {
@@ -70,10 +111,18 @@ describe("completion and hours on the learning record", () => {
   });
 
   it("shows upcoming classes for me and my family, and waitlists", () => {
-    const { run } = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, starts: [NOW + DAY, NOW + 8 * DAY] });
+    const { run } = createRunWithSessions(db, w, {
+      academyId: w.academy.id,
+      roomId: w.room.id,
+      starts: [NOW + DAY, NOW + 8 * DAY],
+    });
     const mother = addFamilyMember(db, w.resident);
     enrol(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
-    const full = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, starts: [NOW + 2 * DAY] });
+    const full = createRunWithSessions(db, w, {
+      academyId: w.academy.id,
+      roomId: w.room.id,
+      starts: [NOW + 2 * DAY],
+    });
     enrol(db, full.run.id, { userId: w.resident.id }, { status: "waitlisted" });
     const r = learningRecord(db, w.resident, NOW);
     expect(r.upcoming.map((u) => [u.startsAt, u.learner])).toEqual([
@@ -87,8 +136,18 @@ describe("completion and hours on the learning record", () => {
 describe("volunteer hours", () => {
   it("count the held, not cancelled sessions of the runs a teacher teaches", () => {
     finishedRun([], { cancel: [4] });
-    createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, teacherId: w.teacher.teacherId, starts: [NOW + DAY] });
-    expect(volunteerHours(db, w.teacher.id, NOW)).toEqual({ kind: "volunteer", sessions: 4, minutes: 360, runs: 1 });
+    createRunWithSessions(db, w, {
+      academyId: w.academy.id,
+      roomId: w.room.id,
+      teacherId: w.teacher.teacherId,
+      starts: [NOW + DAY],
+    });
+    expect(volunteerHours(db, w.teacher.id, NOW)).toEqual({
+      kind: "volunteer",
+      sessions: 4,
+      minutes: 360,
+      runs: 1,
+    });
     expect(learningRecord(db, w.teacher, NOW).volunteer).toMatchObject({ minutes: 360 });
     expect(volunteerHours(db, w.resident.id, NOW)).toBeNull();
   });
@@ -96,9 +155,17 @@ describe("volunteer hours", () => {
 
 describe("calendar feed", () => {
   it("contains my confirmed sessions behind a secret token; resetting the token retires the old URL", () => {
-    const { sessions } = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, starts: [NOW + DAY, NOW + 8 * DAY] });
+    const { sessions } = createRunWithSessions(db, w, {
+      academyId: w.academy.id,
+      roomId: w.room.id,
+      starts: [NOW + DAY, NOW + 8 * DAY],
+    });
     enrol(db, sessions[0]!.runId, { userId: w.resident.id });
-    const other = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, starts: [NOW + 3 * DAY] });
+    const other = createRunWithSessions(db, w, {
+      academyId: w.academy.id,
+      roomId: w.room.id,
+      starts: [NOW + 3 * DAY],
+    });
     enrol(db, other.run.id, { userId: w.resident.id }, { status: "waitlisted" });
     const token = resetCalendarToken(db, w.resident, NOW);
     const ics = calendarFeed(db, token, "https://xm.example", NOW)!;
@@ -118,8 +185,18 @@ describe("calendar feed", () => {
   });
 
   it("includes the sessions a teacher teaches", () => {
-    createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, teacherId: w.teacher.teacherId, starts: [NOW + DAY] });
-    const ics = calendarFeed(db, resetCalendarToken(db, w.teacher, NOW), "https://xm.example", NOW)!;
+    createRunWithSessions(db, w, {
+      academyId: w.academy.id,
+      roomId: w.room.id,
+      teacherId: w.teacher.teacherId,
+      starts: [NOW + DAY],
+    });
+    const ics = calendarFeed(
+      db,
+      resetCalendarToken(db, w.teacher, NOW),
+      "https://xm.example",
+      NOW
+    )!;
     expect(ics).toContain("SUMMARY:授课：闽南语入门");
   });
 });
@@ -132,7 +209,9 @@ describe("roster export", () => {
     const text = csv.body as string;
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).trim().split("\r\n");
-    expect(lines[0]).toMatch(/^序号,姓名,关系 \/ 报名人,电话,状态,候补位次,报名时间,.*,出勤次数,出勤率,缺课（未请假）$/);
+    expect(lines[0]).toMatch(
+      /^序号,姓名,关系 \/ 报名人,电话,状态,候补位次,报名时间,.*,出勤次数,出勤率,缺课（未请假）$/
+    );
     expect(lines).toHaveLength(4);
     const me = lines.find((l) => l.includes(w.resident.name))!;
     expect(me).toContain(w.resident.phone);
@@ -142,8 +221,12 @@ describe("roster export", () => {
     // The teacher's export masks phone numbers.
     const teacherCsv = (await exportRunRoster(db, w.teacher, run.id, "csv", NOW)).body as string;
     expect(teacherCsv).not.toContain(w.resident.phone);
-    expect(teacherCsv).toContain(`${w.resident.phone.slice(0, 3)}****${w.resident.phone.slice(-4)}`);
-    await expect(exportRunRoster(db, w.resident, run.id, "csv", NOW)).rejects.toMatchObject({ status: 403 });
+    expect(teacherCsv).toContain(
+      `${w.resident.phone.slice(0, 3)}****${w.resident.phone.slice(-4)}`
+    );
+    await expect(exportRunRoster(db, w.resident, run.id, "csv", NOW)).rejects.toMatchObject({
+      status: 403,
+    });
   });
 
   it("XLSX opens with exceljs and has the rows", async () => {
@@ -162,7 +245,12 @@ describe("roster export", () => {
 });
 
 it("hours of a session one hour long are one hour", () => {
-  const { run, sessions } = createRunWithSessions(db, w, { academyId: w.academy.id, roomId: w.room.id, starts: [NOW - 2 * HOUR], minutes: 60 });
+  const { run, sessions } = createRunWithSessions(db, w, {
+    academyId: w.academy.id,
+    roomId: w.room.id,
+    starts: [NOW - 2 * HOUR],
+    minutes: 60,
+  });
   const e = enrol(db, run.id, { userId: w.resident.id });
   markPresent(db, sessions[0]!.id, e.id);
   expect(learningRecord(db, w.resident, NOW).totals.minutes).toBe(60);

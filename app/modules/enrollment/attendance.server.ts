@@ -12,7 +12,17 @@
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
-import { academies, attendance, classRuns, classSessions, courseVersions, enrollments, rooms, runTeachers, teachers } from "@db/schema";
+import {
+  academies,
+  attendance,
+  classRuns,
+  classSessions,
+  courseVersions,
+  enrollments,
+  rooms,
+  runTeachers,
+  teachers,
+} from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { canManageAcademy, canViewAcademy, type Actor } from "~/modules/auth/permissions";
 import { formatDate } from "~/utils/dates";
@@ -32,7 +42,12 @@ const presentSql = sql`EXISTS (SELECT 1 FROM ${attendance} p WHERE p.session_id 
 
 /** Times (session ends) of a person's no-shows since `since`. The person is the account holder
  * themself, or one of their family members. */
-export function noShowTimes(conn: Conn, person: { userId: number; familyMemberId?: number | null }, since: number, now: number) {
+export function noShowTimes(
+  conn: Conn,
+  person: { userId: number; familyMemberId?: number | null },
+  since: number,
+  now: number
+) {
   return conn
     .select({ at: classSessions.endsAt })
     .from(enrollments)
@@ -41,14 +56,16 @@ export function noShowTimes(conn: Conn, person: { userId: number; familyMemberId
     .where(
       and(
         eq(enrollments.userId, person.userId),
-        person.familyMemberId ? eq(enrollments.familyMemberId, person.familyMemberId) : sql`${enrollments.familyMemberId} IS NULL`,
+        person.familyMemberId
+          ? eq(enrollments.familyMemberId, person.familyMemberId)
+          : sql`${enrollments.familyMemberId} IS NULL`,
         sql`${classRuns.status} <> 'cancelled'`,
         eq(classSessions.status, "scheduled"),
         sql`${classSessions.endsAt} <= ${now} AND ${classSessions.endsAt} >= ${since}`,
         heldSeatSql,
         recordedSql,
-        sql`NOT ${presentSql}`,
-      ),
+        sql`NOT ${presentSql}`
+      )
     )
     .orderBy(asc(classSessions.endsAt))
     .all()
@@ -68,7 +85,7 @@ export function noShowRestriction(
   now = Date.now(),
   familyMemberId: number | null = null,
   policy: LearningPolicy = policyFromEnv(),
-  who?: string,
+  who?: string
 ): NoShowRestriction | null {
   if (policy.noShowLimit <= 0) return null;
   const DAY = 86_400_000;
@@ -79,7 +96,13 @@ export function noShowRestriction(
   return {
     until: r.until,
     count: r.count,
-    message: `${subject}在 ${policy.noShowWindowDays} 天内有 ${r.count} 次报名后既没有到课、也没有提前取消（最近一次是 ${formatDate(r.last)}）。按照书院的缺课规则，${formatDate(r.until)} 之前${subject}报名只能进入候补名单，不能直接占座，候补递补时也会先让给其他居民。以后不能来上课时，请在课前取消报名，把座位让给其他居民。`,
+    message: `${subject}在 ${policy.noShowWindowDays} 天内有 ${
+      r.count
+    } 次报名后既没有到课、也没有提前取消（最近一次是 ${formatDate(
+      r.last
+    )}）。按照书院的缺课规则，${formatDate(
+      r.until
+    )} 之前${subject}报名只能进入候补名单，不能直接占座，候补递补时也会先让给其他居民。以后不能来上课时，请在课前取消报名，把座位让给其他居民。`,
   };
 }
 
@@ -100,7 +123,12 @@ export type MarkRow = {
 /** Learners to tick for a session: those with a seat now, plus anyone already marked. */
 function markRows(conn: Conn, sessionId: number, runId: number): MarkRow[] {
   const marks = new Map(
-    conn.select().from(attendance).where(eq(attendance.sessionId, sessionId)).all().map((m) => [m.enrollmentId, m]),
+    conn
+      .select()
+      .from(attendance)
+      .where(eq(attendance.sessionId, sessionId))
+      .all()
+      .map((m) => [m.enrollmentId, m])
   );
   return learnersOfRun(conn, runId)
     .filter((l) => l.status === "confirmed" || marks.has(l.enrollmentId))
@@ -128,7 +156,13 @@ function markingProblem(s: { startsAt: number; status: string }, now: number) {
   return null;
 }
 
-export function sessionAttendance(db: DB, actor: Actor, sessionId: number, now = Date.now(), academyId?: number) {
+export function sessionAttendance(
+  db: DB,
+  actor: Actor,
+  sessionId: number,
+  now = Date.now(),
+  academyId?: number
+) {
   const { session, role } = requireSessionStaff(db, actor, sessionId, academyId);
   const rows = markRows(db, session.sessionId, session.runId);
   return {
@@ -152,7 +186,7 @@ export function saveSessionAttendance(
   presentIds: number[],
   ip: string | null = null,
   now = Date.now(),
-  academyId?: number,
+  academyId?: number
 ) {
   return db.transaction(
     (tx) => {
@@ -162,7 +196,8 @@ export function saveSessionAttendance(
       const rows = markRows(tx, session.sessionId, session.runId);
       const known = new Set(rows.map((r) => r.enrollmentId));
       const ticked = new Set(presentIds);
-      for (const id of ticked) if (!known.has(id)) throw new UserError("名单已经变化，请刷新页面后重新点名。");
+      for (const id of ticked)
+        if (!known.has(id)) throw new UserError("名单已经变化，请刷新页面后重新点名。");
       const method = role === "teacher" ? "roster" : "manager";
       let changed = 0;
       for (const r of rows) {
@@ -170,7 +205,14 @@ export function saveSessionAttendance(
         if (r.present === want) continue;
         changed++;
         tx.insert(attendance)
-          .values({ sessionId: session.sessionId, enrollmentId: r.enrollmentId, present: want, method, markedBy: actor.id, markedAt: now })
+          .values({
+            sessionId: session.sessionId,
+            enrollmentId: r.enrollmentId,
+            present: want,
+            method,
+            markedBy: actor.id,
+            markedAt: now,
+          })
           .onConflictDoUpdate({
             target: [attendance.sessionId, attendance.enrollmentId],
             set: { present: want, method, markedBy: actor.id, markedAt: now },
@@ -183,19 +225,30 @@ export function saveSessionAttendance(
           action: "attendance.mark",
           targetType: "class_session",
           targetId: session.sessionId,
-          summary: `点名「${session.title}」${formatDate(session.startsAt)}：出勤 ${present} / ${rows.length} 人（改动 ${changed} 人）`,
+          summary: `点名「${session.title}」${formatDate(session.startsAt)}：出勤 ${present} / ${
+            rows.length
+          } 人（改动 ${changed} 人）`,
           detail: { present: [...ticked], changed },
         });
       }
       return { present, total: rows.length, changed };
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }
 
 // ---- A run's attendance grid ---------------------------------------------------------------
 
-export type GridSession = { id: number; startsAt: number; endsAt: number; status: string; held: boolean; inProgress: boolean; recorded: boolean; present: number };
+export type GridSession = {
+  id: number;
+  startsAt: number;
+  endsAt: number;
+  status: string;
+  held: boolean;
+  inProgress: boolean;
+  recorded: boolean;
+  present: number;
+};
 export type GridLearner = Learner & {
   marks: Record<number, "present" | "absent" | "noshow" | null>;
   attended: number;
@@ -208,16 +261,31 @@ export type GridLearner = Learner & {
 };
 
 /** Everything the run's attendance page and its exports show. */
-export function runAttendance(db: DB, actor: Actor, runId: number, now = Date.now(), academyId?: number) {
+export function runAttendance(
+  db: DB,
+  actor: Actor,
+  runId: number,
+  now = Date.now(),
+  academyId?: number
+) {
   const { run, role } = requireRunReader(db, actor, runId, academyId);
   const sessions = db
-    .select({ id: classSessions.id, startsAt: classSessions.startsAt, endsAt: classSessions.endsAt, status: classSessions.status })
+    .select({
+      id: classSessions.id,
+      startsAt: classSessions.startsAt,
+      endsAt: classSessions.endsAt,
+      status: classSessions.status,
+    })
     .from(classSessions)
     .where(eq(classSessions.runId, run.runId))
     .orderBy(asc(classSessions.startsAt))
     .all();
   const marks = db
-    .select({ sessionId: attendance.sessionId, enrollmentId: attendance.enrollmentId, present: attendance.present })
+    .select({
+      sessionId: attendance.sessionId,
+      enrollmentId: attendance.enrollmentId,
+      present: attendance.present,
+    })
     .from(attendance)
     .innerJoin(classSessions, eq(classSessions.id, attendance.sessionId))
     .where(eq(classSessions.runId, run.runId))
@@ -239,7 +307,12 @@ export function runAttendance(db: DB, actor: Actor, runId: number, now = Date.no
     .sort((a, b) => (a.queueKey ?? 0) - (b.queueKey ?? 0) || a.enrollmentId - b.enrollmentId)
     .map((l) => {
       const seatFromAt = l.confirmedAt ?? l.promotedAt;
-      const seatUntil = l.status === "confirmed" ? Infinity : l.status === "cancelled" || l.status === "removed" ? (l.cancelledAt ?? 0) : -Infinity;
+      const seatUntil =
+        l.status === "confirmed"
+          ? Infinity
+          : l.status === "cancelled" || l.status === "removed"
+          ? l.cancelledAt ?? 0
+          : -Infinity;
       const cells: GridLearner["marks"] = {};
       let attended = 0;
       let noShows = 0;
@@ -258,9 +331,19 @@ export function runAttendance(db: DB, actor: Actor, runId: number, now = Date.no
         } else if (mark === false) cells[s.id] = "absent";
         else cells[s.id] = null;
       }
-      const attendedCounted = grid.filter((s) => s.held && s.recorded && cells[s.id] === "present").length;
+      const attendedCounted = grid.filter(
+        (s) => s.held && s.recorded && cells[s.id] === "present"
+      ).length;
       if (l.status === "waitlisted") position++;
-      return { ...l, marks: cells, attended, counted, noShows, rate: counted ? attendedCounted / counted : null, position: l.status === "waitlisted" ? position : null };
+      return {
+        ...l,
+        marks: cells,
+        attended,
+        counted,
+        noShows,
+        rate: counted ? attendedCounted / counted : null,
+        position: l.status === "waitlisted" ? position : null,
+      };
     });
   const byName = (a: GridLearner, b: GridLearner) => a.name.localeCompare(b.name, "zh-CN");
   const confirmed = withMarks.filter((l) => l.status === "confirmed").sort(byName);
@@ -292,14 +375,33 @@ export const OVERVIEW_PAGE_SIZE = 20;
 
 /** Per run of an academy (runs with at least one held session, latest first): confirmed learners,
  * held and recorded sessions, attendance and no-show rates. For managers, the district and HQ. */
-export function academyAttendanceOverview(db: DB, actor: Actor, academy: { id: number; districtId: number }, opts: { page?: number } = {}, now = Date.now()) {
+export function academyAttendanceOverview(
+  db: DB,
+  actor: Actor,
+  academy: { id: number; districtId: number },
+  opts: { page?: number } = {},
+  now = Date.now()
+) {
   if (!canViewAcademy(actor, academy)) forbidden("您没有权限查看这所书院的出勤统计。");
   const page = Math.max(1, opts.page ?? 1);
-  const base = and(eq(classRuns.academyId, academy.id), sql`${classRuns.status} <> 'cancelled'`, sql`EXISTS (SELECT 1 FROM ${classSessions} hs WHERE hs.run_id = ${classRuns.id} AND hs.status = 'scheduled' AND hs.ends_at <= ${now})`);
-  const total = db.select({ n: sql<number>`count(*)` }).from(classRuns).where(base).get()!.n;
+  const base = and(
+    eq(classRuns.academyId, academy.id),
+    sql`${classRuns.status} <> 'cancelled'`,
+    sql`EXISTS (SELECT 1 FROM ${classSessions} hs WHERE hs.run_id = ${classRuns.id} AND hs.status = 'scheduled' AND hs.ends_at <= ${now})`
+  );
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(classRuns)
+    .where(base)
+    .get()!.n;
   const lastHeld = sql<number>`(SELECT max(hs.ends_at) FROM ${classSessions} hs WHERE hs.run_id = ${classRuns.id} AND hs.status = 'scheduled' AND hs.ends_at <= ${now})`;
   const runs = db
-    .select({ runId: classRuns.id, title: courseVersions.title, status: classRuns.status, lastHeld })
+    .select({
+      runId: classRuns.id,
+      title: courseVersions.title,
+      status: classRuns.status,
+      lastHeld,
+    })
     .from(classRuns)
     .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
     .where(base)
@@ -308,8 +410,19 @@ export function academyAttendanceOverview(db: DB, actor: Actor, academy: { id: n
     .offset((page - 1) * OVERVIEW_PAGE_SIZE)
     .all();
   const ids = runs.map((r) => r.runId);
-  const stats = new Map<number, { seatSessions: number; present: number; noShows: number; held: number; recorded: number; confirmed: number }>();
-  for (const id of ids) stats.set(id, { seatSessions: 0, present: 0, noShows: 0, held: 0, recorded: 0, confirmed: 0 });
+  const stats = new Map<
+    number,
+    {
+      seatSessions: number;
+      present: number;
+      noShows: number;
+      held: number;
+      recorded: number;
+      confirmed: number;
+    }
+  >();
+  for (const id of ids)
+    stats.set(id, { seatSessions: 0, present: 0, noShows: 0, held: 0, recorded: 0, confirmed: 0 });
   if (ids.length) {
     // Seat-sessions of recorded held sessions, with whether the learner was present.
     const rows = db
@@ -320,17 +433,41 @@ export function academyAttendanceOverview(db: DB, actor: Actor, academy: { id: n
       })
       .from(enrollments)
       .innerJoin(classSessions, eq(classSessions.runId, enrollments.runId))
-      .where(and(inArray(enrollments.runId, ids), eq(classSessions.status, "scheduled"), sql`${classSessions.endsAt} <= ${now}`, heldSeatSql, recordedSql))
+      .where(
+        and(
+          inArray(enrollments.runId, ids),
+          eq(classSessions.status, "scheduled"),
+          sql`${classSessions.endsAt} <= ${now}`,
+          heldSeatSql,
+          recordedSql
+        )
+      )
       .groupBy(enrollments.runId)
       .all();
-    for (const r of rows) Object.assign(stats.get(r.runId)!, { seatSessions: r.seatSessions, present: r.present ?? 0, noShows: r.seatSessions - (r.present ?? 0) });
+    for (const r of rows)
+      Object.assign(stats.get(r.runId)!, {
+        seatSessions: r.seatSessions,
+        present: r.present ?? 0,
+        noShows: r.seatSessions - (r.present ?? 0),
+      });
     const sess = db
-      .select({ runId: classSessions.runId, held: sql<number>`count(*)`, recorded: sql<number>`sum(CASE WHEN ${recordedSql} THEN 1 ELSE 0 END)` })
+      .select({
+        runId: classSessions.runId,
+        held: sql<number>`count(*)`,
+        recorded: sql<number>`sum(CASE WHEN ${recordedSql} THEN 1 ELSE 0 END)`,
+      })
       .from(classSessions)
-      .where(and(inArray(classSessions.runId, ids), eq(classSessions.status, "scheduled"), sql`${classSessions.endsAt} <= ${now}`))
+      .where(
+        and(
+          inArray(classSessions.runId, ids),
+          eq(classSessions.status, "scheduled"),
+          sql`${classSessions.endsAt} <= ${now}`
+        )
+      )
       .groupBy(classSessions.runId)
       .all();
-    for (const r of sess) Object.assign(stats.get(r.runId)!, { held: r.held, recorded: r.recorded ?? 0 });
+    for (const r of sess)
+      Object.assign(stats.get(r.runId)!, { held: r.held, recorded: r.recorded ?? 0 });
     const conf = db
       .select({ runId: enrollments.runId, n: sql<number>`count(*)` })
       .from(enrollments)
@@ -342,7 +479,12 @@ export function academyAttendanceOverview(db: DB, actor: Actor, academy: { id: n
   return {
     rows: runs.map((r) => {
       const s = stats.get(r.runId)!;
-      return { ...r, ...s, attendanceRate: s.seatSessions ? s.present / s.seatSessions : null, noShowRate: s.seatSessions ? s.noShows / s.seatSessions : null };
+      return {
+        ...r,
+        ...s,
+        attendanceRate: s.seatSessions ? s.present / s.seatSessions : null,
+        noShowRate: s.seatSessions ? s.noShows / s.seatSessions : null,
+      };
     }),
     page,
     pages: Math.max(1, Math.ceil(total / OVERVIEW_PAGE_SIZE)),
@@ -373,12 +515,18 @@ const NEARBY_AHEAD_MS = 7 * 86_400_000;
 
 /** Sessions from a week back to a week ahead, for the teacher's runs or for one academy (its
  * managers): the check-in screens and rosters to tick, the open ones first. */
-export function nearbySessions(db: DB, actor: Actor, scope: { teacher: true } | { academyId: number }, now = Date.now()): NearbySession[] {
+export function nearbySessions(
+  db: DB,
+  actor: Actor,
+  scope: { teacher: true } | { academyId: number },
+  now = Date.now()
+): NearbySession[] {
   const teacherFilter =
     "teacher" in scope
       ? sql`${classSessions.runId} IN (SELECT rt.run_id FROM ${runTeachers} rt JOIN ${teachers} t ON t.id = rt.teacher_id WHERE t.user_id = ${actor.id})`
       : eq(classRuns.academyId, scope.academyId);
-  if ("academyId" in scope && !canManageAcademy(actor, scope.academyId)) forbidden("您不是这所书院的管理员。");
+  if ("academyId" in scope && !canManageAcademy(actor, scope.academyId))
+    forbidden("您不是这所书院的管理员。");
   const rows = db
     .select({
       sessionId: classSessions.id,
@@ -402,11 +550,16 @@ export function nearbySessions(db: DB, actor: Actor, scope: { teacher: true } | 
       and(
         teacherFilter,
         sql`${classRuns.status} NOT IN ('draft', 'cancelled')`,
-        sql`${classSessions.endsAt} >= ${now - NEARBY_BACK_MS} AND ${classSessions.startsAt} <= ${now + NEARBY_AHEAD_MS}`,
-      ),
+        sql`${classSessions.endsAt} >= ${now - NEARBY_BACK_MS} AND ${classSessions.startsAt} <= ${
+          now + NEARBY_AHEAD_MS
+        }`
+      )
     )
     .orderBy(asc(classSessions.startsAt))
     .limit(200)
     .all();
-  return rows.map((r) => ({ ...r, open: r.status === "scheduled" && now >= checkinOpensAt(r) && now <= r.endsAt }));
+  return rows.map((r) => ({
+    ...r,
+    open: r.status === "scheduled" && now >= checkinOpensAt(r) && now <= r.endsAt,
+  }));
 }

@@ -36,9 +36,20 @@ export function buildCalendar(events: FeedEvent[]): string {
     url: e.url,
     status: e.cancelled ? "CANCELLED" : "CONFIRMED",
     sequence: e.sequence,
-    alarms: e.cancelled ? [] : [{ action: "display", description: `${e.title} 即将开始`, trigger: { hours: 1, before: true } }],
+    alarms: e.cancelled
+      ? []
+      : [
+          {
+            action: "display",
+            description: `${e.title} 即将开始`,
+            trigger: { hours: 1, before: true },
+          },
+        ],
   }));
-  const { error, value } = createEvents(attrs, { calName: FEED_NAME, productId: "-//Xiamen Community Academies//Learning//ZH" });
+  const { error, value } = createEvents(attrs, {
+    calName: FEED_NAME,
+    productId: "-//Xiamen Community Academies//Learning//ZH",
+  });
   if (error || !value) throw error ?? new Error("calendar feed failed");
   return value;
 }

@@ -15,7 +15,11 @@ export const CHECKIN_OPENS_BEFORE_MS = 30 * 60_000;
 export const slotOf = (now: number) => Math.floor(now / CHECKIN_SLOT_MS);
 
 function mac(secret: string, sessionId: number, slot: number) {
-  return createHmac("sha256", secret).update(`checkin:${sessionId}:${slot}`).digest().subarray(0, 16).toString("base64url");
+  return createHmac("sha256", secret)
+    .update(`checkin:${sessionId}:${slot}`)
+    .digest()
+    .subarray(0, 16)
+    .toString("base64url");
 }
 
 export function signCheckinToken(secret: string, sessionId: number, now: number) {
@@ -41,7 +45,8 @@ export function verifyCheckinToken(secret: string, token: string, now: number): 
   const slot = Number(m[2]);
   const given = Buffer.from(m[3]!, "base64url");
   const expected = Buffer.from(mac(secret, sessionId, slot), "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "forged" };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: "forged" };
   const current = slotOf(now);
   // A slot from the future cannot have been shown on any screen.
   if (slot > current) return { ok: false, reason: "forged" };
@@ -58,7 +63,11 @@ export function verifyCheckinToken(secret: string, token: string, now: number): 
 export const PASS_TTL_MS = 10 * 60_000;
 
 function passMac(secret: string, sessionId: number, expiresAt: number) {
-  return createHmac("sha256", secret).update(`checkin-pass:${sessionId}:${expiresAt}`).digest().subarray(0, 16).toString("base64url");
+  return createHmac("sha256", secret)
+    .update(`checkin-pass:${sessionId}:${expiresAt}`)
+    .digest()
+    .subarray(0, 16)
+    .toString("base64url");
 }
 
 export function signCheckinPass(secret: string, sessionId: number, now: number) {
@@ -81,7 +90,8 @@ export function verifyCheckinCode(secret: string, token: string, now: number): T
   const expiresAt = Number(m[2]);
   const given = Buffer.from(m[3]!, "base64url");
   const expected = Buffer.from(passMac(secret, sessionId, expiresAt), "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "forged" };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: "forged" };
   if (expiresAt - now > PASS_TTL_MS) return { ok: false, reason: "forged" };
   if (now > expiresAt) return { ok: false, reason: "expired", sessionId };
   return { ok: true, sessionId, slot: slotOf(now) };

@@ -22,7 +22,13 @@ import {
   TOKEN_MESSAGES,
   verifyCheckinCode,
 } from "./checkin-token";
-import { learnerName, listLearners, loadSession, requireSessionStaff, type SessionContext } from "./staff.server";
+import {
+  learnerName,
+  listLearners,
+  loadSession,
+  requireSessionStaff,
+  type SessionContext,
+} from "./staff.server";
 
 const secretCache = new WeakMap<object, string>();
 
@@ -38,10 +44,18 @@ export function checkinSecret(conn: Conn): string {
   if (hit) return hit;
   conn
     .insert(serverSecrets)
-    .values({ name: "checkin", value: randomBytes(32).toString("base64url"), createdAt: Date.now() })
+    .values({
+      name: "checkin",
+      value: randomBytes(32).toString("base64url"),
+      createdAt: Date.now(),
+    })
     .onConflictDoNothing()
     .run();
-  const value = conn.select({ value: serverSecrets.value }).from(serverSecrets).where(eq(serverSecrets.name, "checkin")).get()!.value;
+  const value = conn
+    .select({ value: serverSecrets.value })
+    .from(serverSecrets)
+    .where(eq(serverSecrets.name, "checkin"))
+    .get()!.value;
   secretCache.set(client, value);
   return value;
 }
@@ -77,14 +91,26 @@ function confirmedCountOf(conn: Conn, runId: number) {
 }
 
 /** The QR screen: the current code (when check-in is open), who has checked in so far. */
-export async function checkinScreen(db: DB, actor: Actor, sessionId: number, origin: string, now = Date.now(), academyId?: number) {
+export async function checkinScreen(
+  db: DB,
+  actor: Actor,
+  sessionId: number,
+  origin: string,
+  now = Date.now(),
+  academyId?: number
+) {
   const { session, role } = requireSessionStaff(db, actor, sessionId, academyId);
   const problem = checkinWindowProblem(session, now);
   let code: { token: string; url: string; svg: string; rotatesAt: number } | null = null;
   if (!problem) {
     const token = signCheckinToken(checkinSecret(db), session.sessionId, now);
     const url = `${origin}/checkin/${token}`;
-    const svg = await QRCode.toString(url, { type: "svg", margin: 2, errorCorrectionLevel: "M", color: { dark: "#000000", light: "#ffffff" } });
+    const svg = await QRCode.toString(url, {
+      type: "svg",
+      margin: 2,
+      errorCorrectionLevel: "M",
+      color: { dark: "#000000", light: "#ffffff" },
+    });
     code = { token, url, svg, rotatesAt: nextRotation(now) };
   }
   const recent = db
@@ -121,7 +147,13 @@ export type CheckinPerson = {
 export type CheckinPrompt =
   | { kind: "refused"; message: string }
   | { kind: "login"; pass: string }
-  | { kind: "ready"; pass: string; session: ReturnType<typeof sessionSummary>; people: CheckinPerson[]; allPresent: boolean };
+  | {
+      kind: "ready";
+      pass: string;
+      session: ReturnType<typeof sessionSummary>;
+      people: CheckinPerson[];
+      allPresent: boolean;
+    };
 
 function refusal(reason: keyof typeof TOKEN_MESSAGES): CheckinPrompt {
   return { kind: "refused", message: TOKEN_MESSAGES[reason] };
@@ -130,34 +162,65 @@ function refusal(reason: keyof typeof TOKEN_MESSAGES): CheckinPrompt {
 /** The people this account may check in to a session: itself and family members it enrolled,
  * each with a confirmed seat in the session's run. */
 function peopleFor(conn: Conn, userId: number, runId: number, sessionId: number): CheckinPerson[] {
-  const list = listLearners(conn, and(eq(enrollments.runId, runId), eq(enrollments.userId, userId), eq(enrollments.status, "confirmed")));
+  const list = listLearners(
+    conn,
+    and(
+      eq(enrollments.runId, runId),
+      eq(enrollments.userId, userId),
+      eq(enrollments.status, "confirmed")
+    )
+  );
   if (list.length === 0) return [];
   const marks = new Map(
     conn
-      .select({ enrollmentId: attendance.enrollmentId, present: attendance.present, markedAt: attendance.markedAt })
+      .select({
+        enrollmentId: attendance.enrollmentId,
+        present: attendance.present,
+        markedAt: attendance.markedAt,
+      })
       .from(attendance)
       .where(eq(attendance.sessionId, sessionId))
       .all()
       .filter((m) => m.present)
-      .map((m) => [m.enrollmentId, m.markedAt]),
+      .map((m) => [m.enrollmentId, m.markedAt])
   );
   return list
-    .map((l) => ({ enrollmentId: l.enrollmentId, name: l.name, relation: l.familyMemberId ? l.relation : null, presentAt: marks.get(l.enrollmentId) ?? null }))
-    .sort((a, b) => Number(a.relation !== null) - Number(b.relation !== null) || a.enrollmentId - b.enrollmentId);
+    .map((l) => ({
+      enrollmentId: l.enrollmentId,
+      name: l.name,
+      relation: l.familyMemberId ? l.relation : null,
+      presentAt: marks.get(l.enrollmentId) ?? null,
+    }))
+    .sort(
+      (a, b) =>
+        Number(a.relation !== null) - Number(b.relation !== null) || a.enrollmentId - b.enrollmentId
+    );
 }
 
 function notEnrolledMessage(conn: Conn, userId: number, s: SessionContext) {
   const waiting = conn
     .select({ status: enrollments.status })
     .from(enrollments)
-    .where(and(eq(enrollments.runId, s.runId), eq(enrollments.userId, userId), sql`${enrollments.status} IN ('waitlisted', 'lottery_pending')`))
+    .where(
+      and(
+        eq(enrollments.runId, s.runId),
+        eq(enrollments.userId, userId),
+        sql`${enrollments.status} IN ('waitlisted', 'lottery_pending')`
+      )
+    )
     .get();
-  if (waiting) return `您在「${s.title}」的候补名单上，还没有座位，不能签到。如现场有空位，请联系老师或书院工作人员。`;
+  if (waiting)
+    return `您在「${s.title}」的候补名单上，还没有座位，不能签到。如现场有空位，请联系老师或书院工作人员。`;
   return `这个签到码属于「${s.title}」（${s.academyName}），您和您的家人没有报名这个班，不能签到。如需现场报名，请联系书院工作人员。`;
 }
 
 /** What /checkin/:code shows: a refusal, a login redirect (with a pass), or the people to tick. */
-export function checkinPrompt(db: DB, actor: Actor | null, code: string, now = Date.now()): CheckinPrompt {
+export function checkinPrompt(
+  db: DB,
+  actor: Actor | null,
+  code: string,
+  now = Date.now()
+): CheckinPrompt {
   const secret = checkinSecret(db);
   const check = verifyCheckinCode(secret, code, now);
   if (!check.ok) return refusal(check.reason);
@@ -169,17 +232,32 @@ export function checkinPrompt(db: DB, actor: Actor | null, code: string, now = D
   if (!actor) return { kind: "login", pass };
   const people = peopleFor(db, actor.id, s.runId, s.sessionId);
   if (people.length === 0) return { kind: "refused", message: notEnrolledMessage(db, actor.id, s) };
-  return { kind: "ready", pass, session: sessionSummary(s), people, allPresent: people.every((p) => p.presentAt !== null) };
+  return {
+    kind: "ready",
+    pass,
+    session: sessionSummary(s),
+    people,
+    allPresent: people.every((p) => p.presentAt !== null),
+  };
 }
 
-export type CheckinResult = { sessionId: number; checkedIn: string[]; already: { name: string; at: number; self: boolean }[] };
+export type CheckinResult = {
+  sessionId: number;
+  checkedIn: string[];
+  already: { name: string; at: number; self: boolean }[];
+};
 
 /**
  * Checks the chosen people in. The code (token or pass) and the session's window are verified
  * again inside the transaction; every enrolment must be the actor's own confirmed seat in the run.
  * A second scan changes nothing and reports "您已签到".
  */
-export function checkIn(db: DB, actor: Actor, input: { code: string; enrollmentIds: number[] }, now = Date.now()): CheckinResult {
+export function checkIn(
+  db: DB,
+  actor: Actor,
+  input: { code: string; enrollmentIds: number[] },
+  now = Date.now()
+): CheckinResult {
   const secret = checkinSecret(db);
   const check = verifyCheckinCode(secret, input.code, now);
   if (!check.ok) throw new UserError(TOKEN_MESSAGES[check.reason]);
@@ -191,14 +269,20 @@ export function checkIn(db: DB, actor: Actor, input: { code: string; enrollmentI
       if (!s) throw new UserError(TOKEN_MESSAGES.forged);
       const problem = checkinWindowProblem(s, now);
       if (problem) throw new UserError(TOKEN_MESSAGES[problem]);
-      const mine = new Map(peopleFor(tx, actor.id, s.runId, s.sessionId).map((p) => [p.enrollmentId, p]));
+      const mine = new Map(
+        peopleFor(tx, actor.id, s.runId, s.sessionId).map((p) => [p.enrollmentId, p])
+      );
       if (mine.size === 0) throw new UserError(notEnrolledMessage(tx, actor.id, s));
       const result: CheckinResult = { sessionId: s.sessionId, checkedIn: [], already: [] };
       for (const id of ids) {
         const person = mine.get(id);
         if (!person) throw new UserError("只能为自己和自己报名的家人签到。", "enrollmentId");
         if (person.presentAt !== null) {
-          result.already.push({ name: person.name, at: person.presentAt, self: person.relation === null });
+          result.already.push({
+            name: person.name,
+            at: person.presentAt,
+            self: person.relation === null,
+          });
           continue;
         }
         // An explicit "absent" ticked earlier turns into present; otherwise a new row. The UNIQUE
@@ -206,13 +290,26 @@ export function checkIn(db: DB, actor: Actor, input: { code: string; enrollmentI
         const updated = tx
           .update(attendance)
           .set({ present: true, method: "qr", markedBy: actor.id, markedAt: now })
-          .where(and(eq(attendance.sessionId, s.sessionId), eq(attendance.enrollmentId, id), eq(attendance.present, false)))
+          .where(
+            and(
+              eq(attendance.sessionId, s.sessionId),
+              eq(attendance.enrollmentId, id),
+              eq(attendance.present, false)
+            )
+          )
           .run().changes;
         const inserted = updated
           ? 1
           : tx
               .insert(attendance)
-              .values({ sessionId: s.sessionId, enrollmentId: id, present: true, method: "qr", markedBy: actor.id, markedAt: now })
+              .values({
+                sessionId: s.sessionId,
+                enrollmentId: id,
+                present: true,
+                method: "qr",
+                markedBy: actor.id,
+                markedAt: now,
+              })
               .onConflictDoNothing()
               .run().changes;
         if (inserted) result.checkedIn.push(person.name);
@@ -220,13 +317,15 @@ export function checkIn(db: DB, actor: Actor, input: { code: string; enrollmentI
       }
       return result;
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }
 
 /** "您已签到（11月27日 14:03）" — the idempotent answer to a second scan. */
 export function alreadyMessage(list: { name: string; at: number; self: boolean }[]) {
   return list
-    .map((p) => (p.self ? `您已签到（${formatDateTime(p.at)}）` : `${p.name}已签到（${formatDateTime(p.at)}）`))
+    .map((p) =>
+      p.self ? `您已签到（${formatDateTime(p.at)}）` : `${p.name}已签到（${formatDateTime(p.at)}）`
+    )
     .join("；");
 }

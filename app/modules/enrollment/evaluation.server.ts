@@ -21,7 +21,13 @@ import {
   users,
 } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
-import { canManageAcademy, canViewAcademy, isHq, isHqAdmin, type Actor } from "~/modules/auth/permissions";
+import {
+  canManageAcademy,
+  canViewAcademy,
+  isHq,
+  isHqAdmin,
+  type Actor,
+} from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import { charCount, COMMENT_MAX, evaluationSchema, type EvaluationInput } from "./evaluation";
@@ -45,10 +51,17 @@ function eligibility(conn: Conn, e: EnrollmentRow, now: number) {
   const heldEnded = conn
     .select({ n: sql<number>`count(*)` })
     .from(classSessions)
-    .where(and(eq(classSessions.runId, e.runId), eq(classSessions.status, "scheduled"), sql`${classSessions.endsAt} <= ${now}`))
+    .where(
+      and(
+        eq(classSessions.runId, e.runId),
+        eq(classSessions.status, "scheduled"),
+        sql`${classSessions.endsAt} <= ${now}`
+      )
+    )
     .get()!.n;
   if (attended > 0 || (e.status === "confirmed" && heldEnded > 0)) return null;
-  if (e.status === "waitlisted" || e.status === "lottery_pending") return "候补或待抽签的报名还不能评价：上过课之后才能评价。";
+  if (e.status === "waitlisted" || e.status === "lottery_pending")
+    return "候补或待抽签的报名还不能评价：上过课之后才能评价。";
   if (e.status !== "confirmed") return "这条报名已取消，没有上过课，不能评价。";
   return "上过课之后才能评价：签到后或第一次课结束后再来吧。";
 }
@@ -60,7 +73,13 @@ function followedSession(conn: Conn, runId: number, sessionId: number | undefine
     const s = conn
       .select({ id: classSessions.id })
       .from(classSessions)
-      .where(and(eq(classSessions.id, sessionId), eq(classSessions.runId, runId), sql`${classSessions.startsAt} <= ${now}`))
+      .where(
+        and(
+          eq(classSessions.id, sessionId),
+          eq(classSessions.runId, runId),
+          sql`${classSessions.startsAt} <= ${now}`
+        )
+      )
       .get();
     if (s) return s.id;
   }
@@ -68,7 +87,13 @@ function followedSession(conn: Conn, runId: number, sessionId: number | undefine
     conn
       .select({ id: classSessions.id })
       .from(classSessions)
-      .where(and(eq(classSessions.runId, runId), eq(classSessions.status, "scheduled"), sql`${classSessions.startsAt} <= ${now}`))
+      .where(
+        and(
+          eq(classSessions.runId, runId),
+          eq(classSessions.status, "scheduled"),
+          sql`${classSessions.startsAt} <= ${now}`
+        )
+      )
       .orderBy(desc(classSessions.startsAt))
       .get()?.id ?? null
   );
@@ -79,34 +104,59 @@ export function evaluationForm(db: DB, actor: Actor, enrollmentId: number, now =
   const e = ownEnrollment(db, actor, enrollmentId);
   const run = loadRun(db, e.runId)!;
   const member = e.familyMemberId
-    ? db.select({ name: familyMembers.name, relation: familyMembers.relation }).from(familyMembers).where(eq(familyMembers.id, e.familyMemberId)).get()
+    ? db
+        .select({ name: familyMembers.name, relation: familyMembers.relation })
+        .from(familyMembers)
+        .where(eq(familyMembers.id, e.familyMemberId))
+        .get()
     : null;
-  const existing = db.select().from(evaluations).where(eq(evaluations.enrollmentId, e.id)).get() ?? null;
+  const existing =
+    db.select().from(evaluations).where(eq(evaluations.enrollmentId, e.id)).get() ?? null;
   return {
     enrollmentId: e.id,
     runId: run.runId,
     title: run.title,
     academyName: run.academyName,
     learner: member ? `${member.relation} ${member.name}` : null,
-    existing: existing ? { rating: existing.rating, comment: existing.comment, createdAt: existing.createdAt, hidden: existing.hiddenAt != null } : null,
+    existing: existing
+      ? {
+          rating: existing.rating,
+          comment: existing.comment,
+          createdAt: existing.createdAt,
+          hidden: existing.hiddenAt != null,
+        }
+      : null,
     blocked: existing ? null : eligibility(db, e, now),
   };
 }
 
 /** Records an evaluation. Refuses a rating outside 1–5, a comment over 1,000 characters, a second
  * evaluation of the same enrolment and an enrolment that has not been to class. */
-export function submitEvaluation(db: DB, actor: Actor, enrollmentId: number, input: Partial<Record<keyof EvaluationInput, unknown>>, now = Date.now()) {
+export function submitEvaluation(
+  db: DB,
+  actor: Actor,
+  enrollmentId: number,
+  input: Partial<Record<keyof EvaluationInput, unknown>>,
+  now = Date.now()
+) {
   const parsed = evaluationSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UserError(issue.message, String(issue.path[0] ?? ""));
   }
   const value = parsed.data;
-  if (charCount(value.comment) > COMMENT_MAX) throw new UserError(`评价内容最多 ${COMMENT_MAX} 字，请删减后再提交。`, "comment");
+  if (charCount(value.comment) > COMMENT_MAX)
+    throw new UserError(`评价内容最多 ${COMMENT_MAX} 字，请删减后再提交。`, "comment");
   return db.transaction(
     (tx) => {
       const e = ownEnrollment(tx, actor, enrollmentId);
-      if (tx.select({ id: evaluations.id }).from(evaluations).where(eq(evaluations.enrollmentId, e.id)).get()) {
+      if (
+        tx
+          .select({ id: evaluations.id })
+          .from(evaluations)
+          .where(eq(evaluations.enrollmentId, e.id))
+          .get()
+      ) {
         throw new UserError("您已经评价过这门课了。每次报名只能评价一次，提交后不能修改。");
       }
       const blocked = eligibility(tx, e, now);
@@ -127,7 +177,7 @@ export function submitEvaluation(db: DB, actor: Actor, enrollmentId: number, inp
       if (!row) throw new UserError("您已经评价过这门课了。每次报名只能评价一次，提交后不能修改。");
       return row.id;
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }
 
@@ -139,7 +189,7 @@ export function setEvaluationHidden(
   evaluationId: number,
   input: { hidden: boolean; reason?: string },
   ip: string | null = null,
-  now = Date.now(),
+  now = Date.now()
 ) {
   db.transaction(
     (tx) => {
@@ -155,18 +205,24 @@ export function setEvaluationHidden(
       if (input.hidden === (row.ev.hiddenAt != null)) return;
       const reason = (input.reason ?? "").trim().slice(0, 200);
       tx.update(evaluations)
-        .set(input.hidden ? { hiddenAt: now, hiddenBy: actor.id, hiddenReason: reason } : { hiddenAt: null, hiddenBy: null, hiddenReason: "" })
+        .set(
+          input.hidden
+            ? { hiddenAt: now, hiddenBy: actor.id, hiddenReason: reason }
+            : { hiddenAt: null, hiddenBy: null, hiddenReason: "" }
+        )
         .where(eq(evaluations.id, evaluationId))
         .run();
       writeAudit(tx, actor.id, ip, {
         action: input.hidden ? "evaluation.hide" : "evaluation.unhide",
         targetType: "evaluation",
         targetId: evaluationId,
-        summary: `${input.hidden ? "隐藏" : "恢复显示"}「${run.title}」的一条评价（${row.ev.rating} 星）${reason ? `：${reason}` : ""}`,
+        summary: `${input.hidden ? "隐藏" : "恢复显示"}「${run.title}」的一条评价（${
+          row.ev.rating
+        } 星）${reason ? `：${reason}` : ""}`,
         detail: { runId: run.runId, rating: row.ev.rating, comment: row.ev.comment, reason },
       });
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }
 
@@ -175,7 +231,12 @@ export function setEvaluationHidden(
 export type EvalScope = { academyId: number } | { districtId: number } | { city: true };
 export const AVERAGE_GROUPS = ["run", "course", "teacher", "academy"] as const;
 export type AverageGroup = (typeof AVERAGE_GROUPS)[number];
-export const AVERAGE_GROUP_LABELS: Record<AverageGroup, string> = { run: "按班级", course: "按课程", teacher: "按教师", academy: "按书院" };
+export const AVERAGE_GROUP_LABELS: Record<AverageGroup, string> = {
+  run: "按班级",
+  course: "按课程",
+  teacher: "按教师",
+  academy: "按书院",
+};
 export const EVAL_PAGE_SIZE = 20;
 
 function scopeWhere(scope: EvalScope): SQL | undefined {
@@ -184,7 +245,14 @@ function scopeWhere(scope: EvalScope): SQL | undefined {
   return undefined;
 }
 
-export type AverageRow = { key: number; label: string; sub: string; count: number; average: number; link: string | null };
+export type AverageRow = {
+  key: number;
+  label: string;
+  sub: string;
+  count: number;
+  average: number;
+  link: string | null;
+};
 
 /** Average rating and count per run, course, teacher or academy within the scope, most rated first. */
 export function evaluationAverages(db: DB, scope: EvalScope, by: AverageGroup, page = 1) {
@@ -194,14 +262,24 @@ export function evaluationAverages(db: DB, scope: EvalScope, by: AverageGroup, p
   const from = () =>
     db
       .select({
-        key: by === "run" ? classRuns.id : by === "course" ? courses.id : by === "teacher" ? teachers.id : academies.id,
+        key:
+          by === "run"
+            ? classRuns.id
+            : by === "course"
+            ? courses.id
+            : by === "teacher"
+            ? teachers.id
+            : academies.id,
         label:
           by === "run" || by === "course"
             ? sql<string>`max(${courseVersions.title})`
             : by === "teacher"
-              ? sql<string>`max(${teachers.displayName})`
-              : sql<string>`max(${academies.name})`,
-        sub: by === "run" || by === "course" ? sql<string>`max(${academies.name})` : sql<string>`max(${districts.name})`,
+            ? sql<string>`max(${teachers.displayName})`
+            : sql<string>`max(${academies.name})`,
+        sub:
+          by === "run" || by === "course"
+            ? sql<string>`max(${academies.name})`
+            : sql<string>`max(${districts.name})`,
         slug: sql<string>`max(${academies.slug})`,
         count: n,
         average: avg,
@@ -213,10 +291,20 @@ export function evaluationAverages(db: DB, scope: EvalScope, by: AverageGroup, p
       .innerJoin(courses, eq(courses.id, classRuns.courseId))
       .innerJoin(academies, eq(academies.id, classRuns.academyId))
       .innerJoin(districts, eq(districts.id, academies.districtId));
-  const grouped = by === "teacher"
-    ? from().innerJoin(runTeachers, eq(runTeachers.runId, classRuns.id)).innerJoin(teachers, eq(teachers.id, runTeachers.teacherId))
-    : from();
-  const key = by === "run" ? classRuns.id : by === "course" ? courses.id : by === "teacher" ? teachers.id : academies.id;
+  const grouped =
+    by === "teacher"
+      ? from()
+          .innerJoin(runTeachers, eq(runTeachers.runId, classRuns.id))
+          .innerJoin(teachers, eq(teachers.id, runTeachers.teacherId))
+      : from();
+  const key =
+    by === "run"
+      ? classRuns.id
+      : by === "course"
+      ? courses.id
+      : by === "teacher"
+      ? teachers.id
+      : academies.id;
   const all = grouped.where(where).groupBy(key).orderBy(desc(n), desc(avg), asc(key)).all();
   const p = Math.max(1, page);
   const rows: AverageRow[] = all.slice((p - 1) * EVAL_PAGE_SIZE, p * EVAL_PAGE_SIZE).map((r) => ({
@@ -225,14 +313,30 @@ export function evaluationAverages(db: DB, scope: EvalScope, by: AverageGroup, p
     sub: by === "course" || "academyId" in scope ? "" : r.sub,
     count: r.count,
     average: r.average,
-    link: by === "run" ? `/classes/${r.key}` : by === "course" ? null : by === "academy" ? `/academies/${r.slug}` : null,
+    link:
+      by === "run"
+        ? `/classes/${r.key}`
+        : by === "course"
+        ? null
+        : by === "academy"
+        ? `/academies/${r.slug}`
+        : null,
   }));
-  return { rows, page: p, pages: Math.max(1, Math.ceil(all.length / EVAL_PAGE_SIZE)), total: all.length };
+  return {
+    rows,
+    page: p,
+    pages: Math.max(1, Math.ceil(all.length / EVAL_PAGE_SIZE)),
+    total: all.length,
+  };
 }
 
 export function evaluationTotals(db: DB, scope: EvalScope) {
   const r = db
-    .select({ count: sql<number>`count(*)`, average: sql<number | null>`avg(${evaluations.rating})`, comments: sql<number>`sum(CASE WHEN length(${evaluations.comment}) > 0 THEN 1 ELSE 0 END)` })
+    .select({
+      count: sql<number>`count(*)`,
+      average: sql<number | null>`avg(${evaluations.rating})`,
+      comments: sql<number>`sum(CASE WHEN length(${evaluations.comment}) > 0 THEN 1 ELSE 0 END)`,
+    })
     .from(evaluations)
     .innerJoin(enrollments, eq(enrollments.id, evaluations.enrollmentId))
     .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
@@ -248,14 +352,29 @@ export function evaluationTotals(db: DB, scope: EvalScope) {
     .where(scopeWhere(scope))
     .groupBy(evaluations.rating)
     .all();
-  return { count: r.count, average: r.average, comments: r.comments ?? 0, distribution: [1, 2, 3, 4, 5].map((k) => dist.find((d) => d.rating === k)?.n ?? 0) };
+  return {
+    count: r.count,
+    average: r.average,
+    comments: r.comments ?? 0,
+    distribution: [1, 2, 3, 4, 5].map((k) => dist.find((d) => d.rating === k)?.n ?? 0),
+  };
 }
 
 /** Comments (newest first) with the run and the learner's name; hidden ones included, marked. */
-export function listEvaluationComments(db: DB, scope: EvalScope, opts: { page?: number; runId?: number } = {}) {
+export function listEvaluationComments(
+  db: DB,
+  scope: EvalScope,
+  opts: { page?: number; runId?: number } = {}
+) {
   const page = Math.max(1, opts.page ?? 1);
-  const where = and(scopeWhere(scope), opts.runId ? eq(classRuns.id, opts.runId) : undefined, sql`length(${evaluations.comment}) > 0`);
-  const hider = sql<string | null>`(SELECT name FROM ${users} h WHERE h.id = ${evaluations.hiddenBy})`;
+  const where = and(
+    scopeWhere(scope),
+    opts.runId ? eq(classRuns.id, opts.runId) : undefined,
+    sql`length(${evaluations.comment}) > 0`
+  );
+  const hider = sql<
+    string | null
+  >`(SELECT name FROM ${users} h WHERE h.id = ${evaluations.hiddenBy})`;
   const rows = db
     .select({
       id: evaluations.id,
@@ -307,7 +426,12 @@ export function maskName(name: string | null) {
 }
 
 /** /manage/:academy/evaluations. */
-export function academyEvaluations(db: DB, actor: Actor, academy: { id: number; districtId: number }, opts: { by?: AverageGroup; page?: number; commentsPage?: number } = {}) {
+export function academyEvaluations(
+  db: DB,
+  actor: Actor,
+  academy: { id: number; districtId: number },
+  opts: { by?: AverageGroup; page?: number; commentsPage?: number } = {}
+) {
   if (!canViewAcademy(actor, academy)) forbidden("您没有权限查看这所书院的评价。");
   const scope = { academyId: academy.id };
   const by = opts.by && opts.by !== "academy" ? opts.by : "run";
@@ -321,7 +445,11 @@ export function academyEvaluations(db: DB, actor: Actor, academy: { id: number; 
 }
 
 /** /hq/evaluations: the city or one district. */
-export function cityEvaluations(db: DB, actor: Actor, opts: { districtId?: number; by?: AverageGroup; page?: number; commentsPage?: number } = {}) {
+export function cityEvaluations(
+  db: DB,
+  actor: Actor,
+  opts: { districtId?: number; by?: AverageGroup; page?: number; commentsPage?: number } = {}
+) {
   if (!isHq(actor)) forbidden();
   const scope: EvalScope = opts.districtId ? { districtId: opts.districtId } : { city: true };
   const by = opts.by ?? "academy";
@@ -338,21 +466,37 @@ export function cityEvaluations(db: DB, actor: Actor, opts: { districtId?: numbe
  * no manager has hidden (names masked). Public. */
 export function courseReviews(db: DB, courseId: number, limit = 5) {
   const totals = db
-    .select({ count: sql<number>`count(*)`, average: sql<number | null>`avg(${evaluations.rating})` })
+    .select({
+      count: sql<number>`count(*)`,
+      average: sql<number | null>`avg(${evaluations.rating})`,
+    })
     .from(evaluations)
     .innerJoin(enrollments, eq(enrollments.id, evaluations.enrollmentId))
     .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
     .where(eq(classRuns.courseId, courseId))
     .get()!;
   const comments = db
-    .select({ id: evaluations.id, rating: evaluations.rating, comment: evaluations.comment, createdAt: evaluations.createdAt, academyName: academies.name, learner: learnerName })
+    .select({
+      id: evaluations.id,
+      rating: evaluations.rating,
+      comment: evaluations.comment,
+      createdAt: evaluations.createdAt,
+      academyName: academies.name,
+      learner: learnerName,
+    })
     .from(evaluations)
     .innerJoin(enrollments, eq(enrollments.id, evaluations.enrollmentId))
     .leftJoin(users, eq(users.id, enrollments.userId))
     .leftJoin(familyMembers, eq(familyMembers.id, enrollments.familyMemberId))
     .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
     .innerJoin(academies, eq(academies.id, classRuns.academyId))
-    .where(and(eq(classRuns.courseId, courseId), sql`${evaluations.hiddenAt} IS NULL`, sql`length(${evaluations.comment}) > 0`))
+    .where(
+      and(
+        eq(classRuns.courseId, courseId),
+        sql`${evaluations.hiddenAt} IS NULL`,
+        sql`length(${evaluations.comment}) > 0`
+      )
+    )
     .orderBy(desc(evaluations.createdAt), desc(evaluations.id))
     .limit(limit)
     .all()

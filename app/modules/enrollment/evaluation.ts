@@ -20,7 +20,12 @@ export const evaluationSchema = z.object({
   comment: z
     .string()
     .trim()
-    .max(COMMENT_MAX, { error: (iss) => `评价内容最多 ${COMMENT_MAX} 字，现在有 ${String((iss.input as string | undefined)?.length ?? "")} 字，请删减后再提交。` })
+    .max(COMMENT_MAX, {
+      error: (iss) =>
+        `评价内容最多 ${COMMENT_MAX} 字，现在有 ${String(
+          (iss.input as string | undefined)?.length ?? ""
+        )} 字，请删减后再提交。`,
+    })
     .optional()
     .default(""),
   sessionId: z.coerce.number().int().positive().optional(),

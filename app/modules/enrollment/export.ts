@@ -17,7 +17,10 @@ export function safeCell(value: Cell): string | number {
 }
 
 export function toCsv(sheet: Sheet): string {
-  return stringify([sheet.headers, ...sheet.rows.map((r) => r.map(safeCell))], { bom: true, record_delimiter: "windows" });
+  return stringify([sheet.headers, ...sheet.rows.map((r) => r.map(safeCell))], {
+    bom: true,
+    record_delimiter: "windows",
+  });
 }
 
 export async function toXlsx(sheets: Sheet[], meta: { creator?: string } = {}): Promise<Buffer> {
@@ -31,7 +34,17 @@ export async function toXlsx(sheets: Sheet[], meta: { creator?: string } = {}): 
     ws.getRow(1).font = { bold: true };
     for (const r of sheet.rows) ws.addRow(r.map((c) => (c === null ? "" : c)));
     ws.columns.forEach((col, i) => {
-      col.width = sheet.widths?.[i] ?? Math.min(40, Math.max(8, ...[sheet.headers[i] ?? "", ...sheet.rows.map((r) => String(r[i] ?? ""))].map((s) => s.length * 2 + 2)));
+      col.width =
+        sheet.widths?.[i] ??
+        Math.min(
+          40,
+          Math.max(
+            8,
+            ...[sheet.headers[i] ?? "", ...sheet.rows.map((r) => String(r[i] ?? ""))].map(
+              (s) => s.length * 2 + 2
+            )
+          )
+        );
     });
     ws.views = [{ state: "frozen", ySplit: 1 }];
   }
@@ -40,5 +53,7 @@ export async function toXlsx(sheets: Sheet[], meta: { creator?: string } = {}): 
 
 /** A file name for Content-Disposition with Chinese kept (RFC 5987) and an ASCII fallback. */
 export function contentDisposition(fileName: string, asciiFallback: string) {
-  return `attachment; filename="${asciiFallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  return `attachment; filename="${asciiFallback}"; filename*=UTF-8''${encodeURIComponent(
+    fileName
+  )}`;
 }

@@ -43,23 +43,56 @@ const COMMENTS = [
 ];
 
 function freeRoom(tx: Tx, academyId: number, startsAt: number, endsAt: number) {
-  const list = tx.select({ id: rooms.id }).from(rooms).where(and(eq(rooms.academyId, academyId), isNull(rooms.archivedAt))).orderBy(asc(rooms.id)).all();
+  const list = tx
+    .select({ id: rooms.id })
+    .from(rooms)
+    .where(and(eq(rooms.academyId, academyId), isNull(rooms.archivedAt)))
+    .orderBy(asc(rooms.id))
+    .all();
   for (const r of list) {
     const busy = tx
       .select({ id: classSessions.id })
       .from(classSessions)
-      .where(and(eq(classSessions.roomId, r.id), eq(classSessions.status, "scheduled"), lt(classSessions.startsAt, endsAt), gt(classSessions.endsAt, startsAt)))
+      .where(
+        and(
+          eq(classSessions.roomId, r.id),
+          eq(classSessions.status, "scheduled"),
+          lt(classSessions.startsAt, endsAt),
+          gt(classSessions.endsAt, startsAt)
+        )
+      )
       .get();
     if (!busy) return r.id;
   }
   return tx
     .insert(rooms)
-    .values({ academyId, name: "签到体验教室", capacity: 30, floor: "一层", stepFree: true, equipment: ["投影仪"], createdAt: Date.now() })
+    .values({
+      academyId,
+      name: "签到体验教室",
+      capacity: 30,
+      floor: "一层",
+      stepFree: true,
+      equipment: ["投影仪"],
+      createdAt: Date.now(),
+    })
     .returning({ id: rooms.id })
     .get().id;
 }
 
-function addRun(tx: Tx, p: { academyId: number; courseId: number; versionId: number; roomId: number; teacherId: number; status: "open" | "closed" | "finished"; starts: number[]; minutes: number; now: number }) {
+function addRun(
+  tx: Tx,
+  p: {
+    academyId: number;
+    courseId: number;
+    versionId: number;
+    roomId: number;
+    teacherId: number;
+    status: "open" | "closed" | "finished";
+    starts: number[];
+    minutes: number;
+    now: number;
+  }
+) {
   const run = tx
     .insert(classRuns)
     .values({
@@ -77,19 +110,31 @@ function addRun(tx: Tx, p: { academyId: number; courseId: number; versionId: num
     .returning({ id: classRuns.id })
     .get();
   tx.insert(runTeachers).values({ runId: run.id, teacherId: p.teacherId, sortOrder: 0 }).run();
-  const sessions = p.starts.map(
-    (startsAt) =>
-      tx
-        .insert(classSessions)
-        .values({ runId: run.id, roomId: p.roomId, startsAt, endsAt: startsAt + p.minutes * MIN, ...sessionLocalColumns(startsAt), createdAt: p.now, updatedAt: p.now })
-        .returning({ id: classSessions.id, startsAt: classSessions.startsAt, endsAt: classSessions.endsAt })
-        .get(),
+  const sessions = p.starts.map((startsAt) =>
+    tx
+      .insert(classSessions)
+      .values({
+        runId: run.id,
+        roomId: p.roomId,
+        startsAt,
+        endsAt: startsAt + p.minutes * MIN,
+        ...sessionLocalColumns(startsAt),
+        createdAt: p.now,
+        updatedAt: p.now,
+      })
+      .returning({
+        id: classSessions.id,
+        startsAt: classSessions.startsAt,
+        endsAt: classSessions.endsAt,
+      })
+      .get()
   );
   return { runId: run.id, sessions };
 }
 
 export function seedLearningDemo(db: DB, now = Date.now()) {
-  if (db.select({ id: attendance.id }).from(attendance).limit(1).get()) return { skipped: "已有出勤记录", sessions: 0, marks: 0, evaluations: 0 };
+  if (db.select({ id: attendance.id }).from(attendance).limit(1).get())
+    return { skipped: "已有出勤记录", sessions: 0, marks: 0, evaluations: 0 };
   const rand = demoRandom(6206);
   return db.transaction(
     (tx) => {
@@ -97,11 +142,23 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
       let evals = 0;
       let liveRunId: number | null = null;
       // 1. The demo teacher's class in progress and a finished class, in the demo manager's academy.
-      const teacherUser = tx.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_TEACHER_PHONE)).get();
-      const resident = tx.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_RESIDENT_PHONE)).get();
+      const teacherUser = tx
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.phone, DEMO_TEACHER_PHONE))
+        .get();
+      const resident = tx
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.phone, DEMO_RESIDENT_PHONE))
+        .get();
       const home = demoAcademy(db);
       const course = tx
-        .select({ courseId: courses.id, versionId: courseVersions.id, minutes: courseVersions.minutesPerSession })
+        .select({
+          courseId: courses.id,
+          versionId: courseVersions.id,
+          minutes: courseVersions.minutesPerSession,
+        })
         .from(courses)
         .innerJoin(courseVersions, eq(courseVersions.id, courses.currentVersionId))
         .where(and(eq(courseVersions.status, "published"), isNull(courses.retiredAt)))
@@ -110,8 +167,21 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
         .all();
       if (teacherUser && resident && home && course.length) {
         const teacher =
-          tx.select({ id: teachers.id }).from(teachers).where(eq(teachers.userId, teacherUser.id)).get() ??
-          tx.insert(teachers).values({ userId: teacherUser.id, displayName: "演示教师", kind: "volunteer", createdAt: now }).returning({ id: teachers.id }).get();
+          tx
+            .select({ id: teachers.id })
+            .from(teachers)
+            .where(eq(teachers.userId, teacherUser.id))
+            .get() ??
+          tx
+            .insert(teachers)
+            .values({
+              userId: teacherUser.id,
+              displayName: "演示教师",
+              kind: "volunteer",
+              createdAt: now,
+            })
+            .returning({ id: teachers.id })
+            .get();
         // Happening now: started 15 minutes ago, with three weekly sessions before it and one after.
         const minutes = 90;
         const nowStart = Math.floor((now - 15 * MIN) / (5 * MIN)) * 5 * MIN;
@@ -153,10 +223,20 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
           [live, starts[0]! - 10 * DAY],
           [finished, doneStarts[0]! - 10 * DAY],
         ] as const) {
-          const people = [resident.id, ...others.slice(run === live ? 0 : 20, run === live ? 15 : 35)];
+          const people = [
+            resident.id,
+            ...others.slice(run === live ? 0 : 20, run === live ? 15 : 35),
+          ];
           for (const userId of people) {
             tx.insert(enrollments)
-              .values({ runId: run.runId, userId, status: "confirmed", createdAt: from, confirmedAt: from, updatedAt: from })
+              .values({
+                runId: run.runId,
+                userId,
+                status: "confirmed",
+                createdAt: from,
+                confirmedAt: from,
+                updatedAt: from,
+              })
               .onConflictDoNothing()
               .run();
           }
@@ -169,25 +249,52 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
         .select({ id: classSessions.id, runId: classSessions.runId, endsAt: classSessions.endsAt })
         .from(classSessions)
         .innerJoin(classRuns, eq(classRuns.id, classSessions.runId))
-        .where(and(eq(classSessions.status, "scheduled"), lte(classSessions.endsAt, now), sql`${classRuns.status} NOT IN ('draft', 'cancelled')`))
+        .where(
+          and(
+            eq(classSessions.status, "scheduled"),
+            lte(classSessions.endsAt, now),
+            sql`${classRuns.status} NOT IN ('draft', 'cancelled')`
+          )
+        )
         .orderBy(asc(classSessions.startsAt))
         .all();
       const runIds = [...new Set(held.map((s) => s.runId))];
       const seats = runIds.length
         ? tx
-            .select({ id: enrollments.id, runId: enrollments.runId, userId: enrollments.userId, confirmedAt: enrollments.confirmedAt })
+            .select({
+              id: enrollments.id,
+              runId: enrollments.runId,
+              userId: enrollments.userId,
+              confirmedAt: enrollments.confirmedAt,
+            })
             .from(enrollments)
             .where(and(inArray(enrollments.runId, runIds), eq(enrollments.status, "confirmed")))
             .all()
         : [];
-      const residentId = tx.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_RESIDENT_PHONE)).get()?.id;
+      const residentId = tx
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.phone, DEMO_RESIDENT_PHONE))
+        .get()?.id;
       const attendedBy = new Map<number, number>();
       const liveSessions = held.filter((s) => s.runId === liveRunId);
       for (const s of held) {
-        for (const e of seats.filter((x) => x.runId === s.runId && (x.confirmedAt ?? 0) <= s.endsAt)) {
+        for (const e of seats.filter(
+          (x) => x.runId === s.runId && (x.confirmedAt ?? 0) <= s.endsAt
+        )) {
           let present = rand() < 0.9;
-          if (e.userId === residentId) present = !(s.runId === liveRunId && s.id === liveSessions[1]?.id);
-          tx.insert(attendance).values({ sessionId: s.id, enrollmentId: e.id, present, method: rand() < 0.6 ? "qr" : "roster", markedAt: s.endsAt - 60 * MIN }).onConflictDoNothing().run();
+          if (e.userId === residentId)
+            present = !(s.runId === liveRunId && s.id === liveSessions[1]?.id);
+          tx.insert(attendance)
+            .values({
+              sessionId: s.id,
+              enrollmentId: e.id,
+              present,
+              method: rand() < 0.6 ? "qr" : "roster",
+              markedAt: s.endsAt - 60 * MIN,
+            })
+            .onConflictDoNothing()
+            .run();
           marks++;
           if (present) attendedBy.set(e.id, (attendedBy.get(e.id) ?? 0) + 1);
         }
@@ -200,17 +307,33 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
       for (const e of seats) {
         if (!attendedBy.has(e.id)) continue;
         const mine = e.userId === residentId;
-        if (mine ? tx.select({ status: classRuns.status }).from(classRuns).where(eq(classRuns.id, e.runId)).get()?.status !== "finished" : rand() > 0.35) continue;
+        if (
+          mine
+            ? tx
+                .select({ status: classRuns.status })
+                .from(classRuns)
+                .where(eq(classRuns.id, e.runId))
+                .get()?.status !== "finished"
+            : rand() > 0.35
+        )
+          continue;
         const r = rand();
         const rating = r < 0.55 ? 5 : r < 0.85 ? 4 : r < 0.95 ? 3 : r < 0.98 ? 2 : 1;
         tx.insert(evaluations)
-          .values({ enrollmentId: e.id, sessionId: lastHeld.get(e.runId) ?? null, authorId: e.userId, rating, comment: COMMENTS[Math.floor(rand() * COMMENTS.length)]!, createdAt: now - Math.floor(rand() * 3 * DAY) })
+          .values({
+            enrollmentId: e.id,
+            sessionId: lastHeld.get(e.runId) ?? null,
+            authorId: e.userId,
+            rating,
+            comment: COMMENTS[Math.floor(rand() * COMMENTS.length)]!,
+            createdAt: now - Math.floor(rand() * 3 * DAY),
+          })
           .onConflictDoNothing()
           .run();
         evals++;
       }
       return { skipped: null, sessions: held.length, marks, evaluations: evals };
     },
-    { behavior: "immediate" },
+    { behavior: "immediate" }
   );
 }

@@ -29,11 +29,25 @@ function num(value: string | undefined, fallback: number, ok: (n: number) => boo
 /** The policy from the environment (NO_SHOW_LIMIT, NO_SHOW_WINDOW_DAYS, NO_SHOW_PENALTY_DAYS,
  * COMPLETION_RATE); a missing or nonsensical value falls back to the default. NO_SHOW_LIMIT=0 turns
  * the restriction off. */
-export function policyFromEnv(env: Record<string, string | undefined> = process.env): LearningPolicy {
+export function policyFromEnv(
+  env: Record<string, string | undefined> = process.env
+): LearningPolicy {
   return {
-    noShowLimit: num(env.NO_SHOW_LIMIT, DEFAULT_POLICY.noShowLimit, (n) => Number.isInteger(n) && n >= 0 && n <= 100),
-    noShowWindowDays: num(env.NO_SHOW_WINDOW_DAYS, DEFAULT_POLICY.noShowWindowDays, (n) => n > 0 && n <= 3650),
-    noShowPenaltyDays: num(env.NO_SHOW_PENALTY_DAYS, DEFAULT_POLICY.noShowPenaltyDays, (n) => n > 0 && n <= 3650),
+    noShowLimit: num(
+      env.NO_SHOW_LIMIT,
+      DEFAULT_POLICY.noShowLimit,
+      (n) => Number.isInteger(n) && n >= 0 && n <= 100
+    ),
+    noShowWindowDays: num(
+      env.NO_SHOW_WINDOW_DAYS,
+      DEFAULT_POLICY.noShowWindowDays,
+      (n) => n > 0 && n <= 3650
+    ),
+    noShowPenaltyDays: num(
+      env.NO_SHOW_PENALTY_DAYS,
+      DEFAULT_POLICY.noShowPenaltyDays,
+      (n) => n > 0 && n <= 3650
+    ),
     completionRate: num(env.COMPLETION_RATE, DEFAULT_POLICY.completionRate, (n) => n > 0 && n <= 1),
   };
 }
@@ -84,7 +98,11 @@ export type Progress = {
 /** A learner's progress in one run: completion needs the run to be over, at least one recorded
  * session and attendance ≥ the policy's rate of the recorded sessions. Hours count every
  * attended, non-cancelled session that has started. */
-export function progressOf(sessions: LearnerSession[], now: number, completionRate = DEFAULT_POLICY.completionRate): Progress {
+export function progressOf(
+  sessions: LearnerSession[],
+  now: number,
+  completionRate = DEFAULT_POLICY.completionRate
+): Progress {
   const planned = sessions.filter((s) => s.status !== "cancelled");
   const held = planned.filter((s) => isHeld(s, now));
   const recorded = held.filter((s) => s.recorded || s.present);
@@ -121,7 +139,11 @@ export type Restriction = { until: number; count: number; since: number; last: n
  * whenever `limit` no-shows fall within `windowDays`, the person may only join waitlists for
  * `penaltyDays` after the last of them. Returns the latest such restriction still running.
  */
-export function restrictionFrom(noShowTimes: number[], policy: LearningPolicy, now: number): Restriction | null {
+export function restrictionFrom(
+  noShowTimes: number[],
+  policy: LearningPolicy,
+  now: number
+): Restriction | null {
   const { noShowLimit: limit, noShowWindowDays, noShowPenaltyDays } = policy;
   if (limit <= 0) return null;
   const times = noShowTimes.filter((t) => t <= now).sort((a, b) => a - b);

@@ -27,19 +27,31 @@ import { noShowRestriction } from "./attendance.server";
 import { policyFromEnv, progressOf, type LearnerSession, type Progress } from "./learning";
 import { listLearners, type Learner } from "./staff.server";
 
-type RunInfo = { runId: number; title: string; academyName: string; academySlug: string; runStatus: string };
+type RunInfo = {
+  runId: number;
+  title: string;
+  academyName: string;
+  academySlug: string;
+  runStatus: string;
+};
 
 function runInfos(conn: Conn, runIds: number[]) {
   if (runIds.length === 0) return new Map<number, RunInfo>();
   return new Map(
     conn
-      .select({ runId: classRuns.id, title: courseVersions.title, academyName: academies.name, academySlug: academies.slug, runStatus: classRuns.status })
+      .select({
+        runId: classRuns.id,
+        title: courseVersions.title,
+        academyName: academies.name,
+        academySlug: academies.slug,
+        runStatus: classRuns.status,
+      })
       .from(classRuns)
       .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
       .innerJoin(academies, eq(academies.id, classRuns.academyId))
       .where(inArray(classRuns.id, runIds))
       .all()
-      .map((r) => [r.runId, r]),
+      .map((r) => [r.runId, r])
   );
 }
 
@@ -47,13 +59,28 @@ type SessionRow = { id: number; runId: number; startsAt: number; endsAt: number;
 
 /** Progress of each enrolment: its seat's sessions (from confirmation until cancellation, plus any
  * it attended) with presence and whether attendance was taken. */
-function progressFor(conn: Conn, list: Learner[], runs: Map<number, RunInfo>, now: number, rate: number) {
+function progressFor(
+  conn: Conn,
+  list: Learner[],
+  runs: Map<number, RunInfo>,
+  now: number,
+  rate: number
+) {
   const runIds = [...new Set(list.map((l) => l.runId))];
   const ids = list.map((l) => l.enrollmentId);
-  const out = new Map<number, { progress: Progress; sessions: (SessionRow & { present: boolean })[] }>();
+  const out = new Map<
+    number,
+    { progress: Progress; sessions: (SessionRow & { present: boolean })[] }
+  >();
   if (ids.length === 0) return out;
   const sessions: SessionRow[] = conn
-    .select({ id: classSessions.id, runId: classSessions.runId, startsAt: classSessions.startsAt, endsAt: classSessions.endsAt, status: classSessions.status })
+    .select({
+      id: classSessions.id,
+      runId: classSessions.runId,
+      startsAt: classSessions.startsAt,
+      endsAt: classSessions.endsAt,
+      status: classSessions.status,
+    })
     .from(classSessions)
     .where(inArray(classSessions.runId, runIds))
     .orderBy(asc(classSessions.startsAt))
@@ -61,8 +88,13 @@ function progressFor(conn: Conn, list: Learner[], runs: Map<number, RunInfo>, no
   const sessionIds = sessions.map((s) => s.id);
   const recorded = new Set(
     sessionIds.length
-      ? conn.selectDistinct({ id: attendance.sessionId }).from(attendance).where(inArray(attendance.sessionId, sessionIds)).all().map((r) => r.id)
-      : [],
+      ? conn
+          .selectDistinct({ id: attendance.sessionId })
+          .from(attendance)
+          .where(inArray(attendance.sessionId, sessionIds))
+          .all()
+          .map((r) => r.id)
+      : []
   );
   const present = new Set(
     conn
@@ -70,16 +102,22 @@ function progressFor(conn: Conn, list: Learner[], runs: Map<number, RunInfo>, no
       .from(attendance)
       .where(and(inArray(attendance.enrollmentId, ids), eq(attendance.present, true)))
       .all()
-      .map((r) => `${r.s}:${r.e}`),
+      .map((r) => `${r.s}:${r.e}`)
   );
   for (const l of list) {
     const runCancelled = runs.get(l.runId)?.runStatus === "cancelled";
     const seatFrom = l.confirmedAt ?? l.promotedAt;
-    const seatUntil = l.status === "confirmed" ? Infinity : (l.cancelledAt ?? -Infinity);
+    const seatUntil = l.status === "confirmed" ? Infinity : l.cancelledAt ?? -Infinity;
     const mine = sessions
       .filter((s) => s.runId === l.runId)
-      .map((s) => ({ ...s, status: runCancelled ? "cancelled" : s.status, present: present.has(`${s.id}:${l.enrollmentId}`) }))
-      .filter((s) => s.present || (seatFrom != null && seatFrom <= s.startsAt && seatUntil >= s.endsAt));
+      .map((s) => ({
+        ...s,
+        status: runCancelled ? "cancelled" : s.status,
+        present: present.has(`${s.id}:${l.enrollmentId}`),
+      }))
+      .filter(
+        (s) => s.present || (seatFrom != null && seatFrom <= s.startsAt && seatUntil >= s.endsAt)
+      );
     const learner: LearnerSession[] = mine.map((s) => ({ ...s, recorded: recorded.has(s.id) }));
     const progress = progressOf(learner, now, rate);
     // Only a seat still held at the end completes a run.
@@ -91,7 +129,11 @@ function progressFor(conn: Conn, list: Learner[], runs: Map<number, RunInfo>, no
 
 /** Teachers: held sessions of the runs they teach (not cancelled) count as volunteer hours. */
 export function volunteerHours(conn: Conn, userId: number, now = Date.now()) {
-  const teacher = conn.select({ id: teachers.id, kind: teachers.kind }).from(teachers).where(eq(teachers.userId, userId)).get();
+  const teacher = conn
+    .select({ id: teachers.id, kind: teachers.kind })
+    .from(teachers)
+    .where(eq(teachers.userId, userId))
+    .get();
   if (!teacher) return null;
   const r = conn
     .select({
@@ -107,8 +149,8 @@ export function volunteerHours(conn: Conn, userId: number, now = Date.now()) {
         eq(runTeachers.teacherId, teacher.id),
         eq(classSessions.status, "scheduled"),
         sql`${classRuns.status} <> 'cancelled'`,
-        sql`${classSessions.endsAt} <= ${now}`,
-      ),
+        sql`${classSessions.endsAt} <= ${now}`
+      )
     )
     .get()!;
   return { kind: teacher.kind, sessions: r.sessions, minutes: Math.round(r.minutes), runs: r.runs };
@@ -128,7 +170,12 @@ export type PastClass = {
 };
 
 /** Everything /me shows about learning. */
-export function learningRecord(db: DB, actor: Actor, now = Date.now(), opts: { pastLimit?: number } = {}) {
+export function learningRecord(
+  db: DB,
+  actor: Actor,
+  now = Date.now(),
+  opts: { pastLimit?: number } = {}
+) {
   const policy = policyFromEnv();
   const mine = listLearners(db, eq(enrollments.userId, actor.id));
   const runs = runInfos(db, [...new Set(mine.map((l) => l.runId))]);
@@ -150,28 +197,58 @@ export function learningRecord(db: DB, actor: Actor, now = Date.now(), opts: { p
         .from(classSessions)
         .innerJoin(enrollments, eq(enrollments.runId, classSessions.runId))
         .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
-        .where(and(inArray(enrollments.id, confirmed.map((l) => l.enrollmentId)), gt(classSessions.endsAt, now)))
+        .where(
+          and(
+            inArray(
+              enrollments.id,
+              confirmed.map((l) => l.enrollmentId)
+            ),
+            gt(classSessions.endsAt, now)
+          )
+        )
         .orderBy(asc(classSessions.startsAt))
         .limit(12)
         .all()
         .map((s) => {
           const l = confirmed.find((c) => c.enrollmentId === s.enrollmentId)!;
           const r = runs.get(s.runId)!;
-          return { ...s, title: r.title, academyName: r.academyName, learner: who(l), runCancelled: r.runStatus === "cancelled" };
+          return {
+            ...s,
+            title: r.title,
+            academyName: r.academyName,
+            learner: who(l),
+            runCancelled: r.runStatus === "cancelled",
+          };
         })
     : [];
 
   const waiting = mine
     .filter((l) => l.status === "waitlisted" || l.status === "lottery_pending")
-    .map((l) => ({ enrollmentId: l.enrollmentId, runId: l.runId, title: runs.get(l.runId)!.title, status: l.status, learner: who(l) }));
+    .map((l) => ({
+      enrollmentId: l.enrollmentId,
+      runId: l.runId,
+      title: runs.get(l.runId)!.title,
+      status: l.status,
+      learner: who(l),
+    }));
 
   // Past classes: enrolments that held a seat at a session that has started.
   const withSeat = mine.filter((l) => l.confirmedAt != null || l.promotedAt != null);
   const progress = progressFor(db, withSeat, runs, now, policy.completionRate);
   const rated = new Set(
     withSeat.length
-      ? db.select({ e: evaluations.enrollmentId }).from(evaluations).where(inArray(evaluations.enrollmentId, withSeat.map((l) => l.enrollmentId))).all().map((r) => r.e)
-      : [],
+      ? db
+          .select({ e: evaluations.enrollmentId })
+          .from(evaluations)
+          .where(
+            inArray(
+              evaluations.enrollmentId,
+              withSeat.map((l) => l.enrollmentId)
+            )
+          )
+          .all()
+          .map((r) => r.e)
+      : []
   );
   const past: PastClass[] = withSeat
     .map((l) => {
@@ -210,13 +287,28 @@ export function learningRecord(db: DB, actor: Actor, now = Date.now(), opts: { p
   const restrictions: { who: string | null; until: number; message: string }[] = [];
   const self = noShowRestriction(db, actor.id, now, null, policy);
   if (self) restrictions.push({ who: null, until: self.until, message: self.message });
-  const members = [...new Map(mine.filter((l) => l.familyMemberId).map((l) => [l.familyMemberId!, l])).values()];
+  const members = [
+    ...new Map(mine.filter((l) => l.familyMemberId).map((l) => [l.familyMemberId!, l])).values(),
+  ];
   for (const m of members) {
-    const r = noShowRestriction(db, actor.id, now, m.familyMemberId, policy, `${m.relation}${m.name}`);
-    if (r) restrictions.push({ who: `${m.relation} ${m.name}`, until: r.until, message: r.message });
+    const r = noShowRestriction(
+      db,
+      actor.id,
+      now,
+      m.familyMemberId,
+      policy,
+      `${m.relation}${m.name}`
+    );
+    if (r)
+      restrictions.push({ who: `${m.relation} ${m.name}`, until: r.until, message: r.message });
   }
 
-  const feed = db.select({ createdAt: calendarFeeds.createdAt, lastFetchedAt: calendarFeeds.lastFetchedAt }).from(calendarFeeds).where(eq(calendarFeeds.userId, actor.id)).get() ?? null;
+  const feed =
+    db
+      .select({ createdAt: calendarFeeds.createdAt, lastFetchedAt: calendarFeeds.lastFetchedAt })
+      .from(calendarFeeds)
+      .where(eq(calendarFeeds.userId, actor.id))
+      .get() ?? null;
   const limit = opts.pastLimit ?? past.length;
   return {
     upcoming,
@@ -232,28 +324,42 @@ export function learningRecord(db: DB, actor: Actor, now = Date.now(), opts: { p
     restrictions,
     volunteer: volunteerHours(db, actor.id, now),
     feed,
-    policy: { completionRate: policy.completionRate, noShowLimit: policy.noShowLimit, noShowWindowDays: policy.noShowWindowDays, noShowPenaltyDays: policy.noShowPenaltyDays },
+    policy: {
+      completionRate: policy.completionRate,
+      noShowLimit: policy.noShowLimit,
+      noShowWindowDays: policy.noShowWindowDays,
+      noShowPenaltyDays: policy.noShowPenaltyDays,
+    },
   };
 }
 
 /** The printable 结业证书 of a completed enrolment (the person's own or a family member's). */
 export function certificate(db: DB, actor: Actor, enrollmentId: number, now = Date.now()) {
-  const [l] = listLearners(db, and(eq(enrollments.id, enrollmentId), eq(enrollments.userId, actor.id)));
+  const [l] = listLearners(
+    db,
+    and(eq(enrollments.id, enrollmentId), eq(enrollments.userId, actor.id))
+  );
   if (!l) notFound("没有找到这份结业证书。");
   const runs = runInfos(db, [l.runId]);
   const p = progressFor(db, [l], runs, now, policyFromEnv().completionRate).get(l.enrollmentId)!;
-  if (!p.progress.completed) notFound("这门课还没有结业：全部课次结束、出勤达到要求后才能打印结业证书。");
+  if (!p.progress.completed)
+    notFound("这门课还没有结业：全部课次结束、出勤达到要求后才能打印结业证书。");
   const run = runs.get(l.runId)!;
   const held = p.sessions.filter((s) => s.status !== "cancelled");
   const last = held.at(-1)!;
   const district = db
-    .select({ district: sql<string>`(SELECT name FROM districts d WHERE d.id = ${academies.districtId})` })
+    .select({
+      district: sql<string>`(SELECT name FROM districts d WHERE d.id = ${academies.districtId})`,
+    })
     .from(classRuns)
     .innerJoin(academies, eq(academies.id, classRuns.academyId))
     .where(eq(classRuns.id, l.runId))
     .get();
   return {
-    number: `XMSQ-${new Date(last.endsAt).getUTCFullYear()}-${String(l.enrollmentId).padStart(6, "0")}`,
+    number: `XMSQ-${new Date(last.endsAt).getUTCFullYear()}-${String(l.enrollmentId).padStart(
+      6,
+      "0"
+    )}`,
     learner: l.name,
     title: run.title,
     academyName: run.academyName,
@@ -278,7 +384,10 @@ export function resetCalendarToken(db: DB, actor: Actor, now = Date.now()) {
   const token = randomBytes(24).toString("base64url");
   db.insert(calendarFeeds)
     .values({ userId: actor.id, tokenHash: hashToken(token), createdAt: now })
-    .onConflictDoUpdate({ target: calendarFeeds.userId, set: { tokenHash: hashToken(token), createdAt: now, lastFetchedAt: null } })
+    .onConflictDoUpdate({
+      target: calendarFeeds.userId,
+      set: { tokenHash: hashToken(token), createdAt: now, lastFetchedAt: null },
+    })
     .run();
   return token;
 }
@@ -293,10 +402,17 @@ const SEQUENCE_EPOCH = Date.UTC(2025, 0, 1);
  * the person and their family (from 60 days back), and the sessions they teach. */
 export function calendarFeed(db: DB, token: string, origin: string, now = Date.now()) {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-  const feed = db.select().from(calendarFeeds).where(eq(calendarFeeds.tokenHash, hashToken(token))).get();
+  const feed = db
+    .select()
+    .from(calendarFeeds)
+    .where(eq(calendarFeeds.tokenHash, hashToken(token)))
+    .get();
   if (!feed) return null;
   if (!feed.lastFetchedAt || now - feed.lastFetchedAt > 10 * 60_000) {
-    db.update(calendarFeeds).set({ lastFetchedAt: now }).where(eq(calendarFeeds.userId, feed.userId)).run();
+    db.update(calendarFeeds)
+      .set({ lastFetchedAt: now })
+      .where(eq(calendarFeeds.userId, feed.userId))
+      .run();
   }
   const since = now - 60 * 86_400_000;
   const sessionCols = {
@@ -313,7 +429,12 @@ export function calendarFeed(db: DB, token: string, origin: string, now = Date.n
     runStatus: classRuns.status,
   };
   const learning = db
-    .select({ ...sessionCols, member: familyMembers.name, memberId: familyMembers.id, relation: familyMembers.relation })
+    .select({
+      ...sessionCols,
+      member: familyMembers.name,
+      memberId: familyMembers.id,
+      relation: familyMembers.relation,
+    })
     .from(enrollments)
     .innerJoin(classSessions, eq(classSessions.runId, enrollments.runId))
     .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
@@ -321,7 +442,13 @@ export function calendarFeed(db: DB, token: string, origin: string, now = Date.n
     .innerJoin(academies, eq(academies.id, classRuns.academyId))
     .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
     .leftJoin(familyMembers, eq(familyMembers.id, enrollments.familyMemberId))
-    .where(and(eq(enrollments.userId, feed.userId), eq(enrollments.status, "confirmed"), sql`${classSessions.endsAt} >= ${since}`))
+    .where(
+      and(
+        eq(enrollments.userId, feed.userId),
+        eq(enrollments.status, "confirmed"),
+        sql`${classSessions.endsAt} >= ${since}`
+      )
+    )
     .orderBy(asc(classSessions.startsAt))
     .limit(500)
     .all();
@@ -334,7 +461,13 @@ export function calendarFeed(db: DB, token: string, origin: string, now = Date.n
     .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
     .innerJoin(academies, eq(academies.id, classRuns.academyId))
     .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
-    .where(and(eq(teachers.userId, feed.userId), sql`${classRuns.status} <> 'draft'`, sql`${classSessions.endsAt} >= ${since}`))
+    .where(
+      and(
+        eq(teachers.userId, feed.userId),
+        sql`${classRuns.status} <> 'draft'`,
+        sql`${classSessions.endsAt} >= ${since}`
+      )
+    )
     .orderBy(asc(classSessions.startsAt))
     .limit(500)
     .all();
@@ -361,7 +494,12 @@ export function calendarFeed(db: DB, token: string, origin: string, now = Date.n
   for (const s of learning) {
     const note = s.member ? `为${s.relation}${s.member}报名的课程。` : "我报名的课程。";
     // One event per session and learner: a session two family members attend appears twice.
-    push(s, s.member ? `${s.title}（${s.relation}${s.member}）` : s.title, `session-${s.sessionId}${s.memberId ? `-m${s.memberId}` : ""}`, note);
+    push(
+      s,
+      s.member ? `${s.title}（${s.relation}${s.member}）` : s.title,
+      `session-${s.sessionId}${s.memberId ? `-m${s.memberId}` : ""}`,
+      note
+    );
   }
   return buildCalendar(events);
 }

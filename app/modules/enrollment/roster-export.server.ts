@@ -22,13 +22,31 @@ export function sessionLabel(startsAt: number) {
 
 export function rosterSheet(data: Data): Sheet {
   const teacherView = data.role === "teacher";
-  const headers = ["序号", "姓名", "关系 / 报名人", "电话", "状态", "候补位次", "报名时间", ...data.sessions.map((s) => `${sessionLabel(s.startsAt)}${s.status === "cancelled" ? "（已取消）" : ""}`), "出勤次数", "出勤率", "缺课（未请假）"];
+  const headers = [
+    "序号",
+    "姓名",
+    "关系 / 报名人",
+    "电话",
+    "状态",
+    "候补位次",
+    "报名时间",
+    ...data.sessions.map(
+      (s) => `${sessionLabel(s.startsAt)}${s.status === "cancelled" ? "（已取消）" : ""}`
+    ),
+    "出勤次数",
+    "出勤率",
+    "缺课（未请假）",
+  ];
   const all = [...data.confirmed, ...data.waitlisted, ...data.pending, ...data.ended];
   const rows = all.map((l, i) => [
     i + 1,
     l.name,
-    l.walkin ? "现场报名" : l.familyMemberId ? `${l.relation ?? ""}（${l.ownerName ?? ""} 代报）` : "本人",
-    teacherView ? maskPhone(l.phone) : (l.phone ?? ""),
+    l.walkin
+      ? "现场报名"
+      : l.familyMemberId
+      ? `${l.relation ?? ""}（${l.ownerName ?? ""} 代报）`
+      : "本人",
+    teacherView ? maskPhone(l.phone) : l.phone ?? "",
     LEARNER_STATUS_LABELS[l.status] ?? l.status,
     l.position,
     formatDateTime(l.createdAt),
@@ -43,7 +61,14 @@ export function rosterSheet(data: Data): Sheet {
   return { name: "花名册与出勤", headers, rows };
 }
 
-export async function exportRunRoster(db: DB, actor: Actor, runId: number, format: "csv" | "xlsx", now = Date.now(), academyId?: number) {
+export async function exportRunRoster(
+  db: DB,
+  actor: Actor,
+  runId: number,
+  format: "csv" | "xlsx",
+  now = Date.now(),
+  academyId?: number
+) {
   const data = runAttendance(db, actor, runId, now, academyId);
   const sheet = rosterSheet(data);
   const base = `${data.run.title}-花名册-${data.run.runId}`;

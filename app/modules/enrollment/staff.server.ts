@@ -98,7 +98,11 @@ export type StaffRole = "teacher" | "manager" | "viewer";
 
 /** The actor's role on a run: its teacher, a manager of its academy (or HQ admin), or a reader
  * (district centre, HQ); null when none. */
-export function staffRole(conn: Conn, actor: Actor, run: Pick<RunContext, "runId" | "academyId" | "districtId">): StaffRole | null {
+export function staffRole(
+  conn: Conn,
+  actor: Actor,
+  run: Pick<RunContext, "runId" | "academyId" | "districtId">
+): StaffRole | null {
   if (teachesRun(conn, actor.id, run.runId)) return "teacher";
   if (canManageAcademy(actor, run.academyId)) return "manager";
   if (canViewAcademy(actor, { id: run.academyId, districtId: run.districtId })) return "viewer";
@@ -109,7 +113,12 @@ export const NOT_STAFF = "只有这个班的授课教师和书院管理员可以
 
 /** A session for taking attendance (teacher or manager); 404 / 403 otherwise. `academyId` pins
  * the /manage/:academy routes to their own academy. */
-export function requireSessionStaff(conn: Conn, actor: Actor, sessionId: number, academyId?: number) {
+export function requireSessionStaff(
+  conn: Conn,
+  actor: Actor,
+  sessionId: number,
+  academyId?: number
+) {
   const s = loadSession(conn, sessionId);
   if (!s || (academyId !== undefined && s.academyId !== academyId)) notFound("没有找到这次课。");
   const role = staffRole(conn, actor, s);
@@ -120,14 +129,17 @@ export function requireSessionStaff(conn: Conn, actor: Actor, sessionId: number,
 /** A run for reading its roster: teacher, manager, district centre or HQ. */
 export function requireRunReader(conn: Conn, actor: Actor, runId: number, academyId?: number) {
   const run = loadRun(conn, runId);
-  if (!run || (academyId !== undefined && run.academyId !== academyId)) notFound("没有找到这个班。");
+  if (!run || (academyId !== undefined && run.academyId !== academyId))
+    notFound("没有找到这个班。");
   const role = staffRole(conn, actor, run);
   if (!role) forbidden("您没有权限查看这个班的花名册。");
   return { run, role };
 }
 
 export const learnerName = sql<string>`CASE WHEN ${enrollments.familyMemberId} IS NOT NULL THEN ${familyMembers.name} WHEN ${enrollments.userId} IS NULL THEN ${enrollments.walkinName} ELSE ${users.name} END`;
-const learnerPhone = sql<string | null>`CASE WHEN ${enrollments.familyMemberId} IS NOT NULL THEN ${familyMembers.phone} WHEN ${enrollments.userId} IS NULL THEN ${enrollments.walkinPhone} ELSE ${users.phone} END`;
+const learnerPhone = sql<
+  string | null
+>`CASE WHEN ${enrollments.familyMemberId} IS NOT NULL THEN ${familyMembers.phone} WHEN ${enrollments.userId} IS NULL THEN ${enrollments.walkinPhone} ELSE ${users.phone} END`;
 
 export type Learner = {
   enrollmentId: number;
@@ -160,7 +172,9 @@ export function listLearners(conn: Conn, where: SQL | undefined): Learner[] {
       name: learnerName,
       relation: familyMembers.relation,
       phone: learnerPhone,
-      ownerName: sql<string | null>`CASE WHEN ${enrollments.familyMemberId} IS NOT NULL THEN ${users.name} END`,
+      ownerName: sql<
+        string | null
+      >`CASE WHEN ${enrollments.familyMemberId} IS NOT NULL THEN ${users.name} END`,
       walkin: sql<boolean>`${enrollments.userId} IS NULL`.mapWith(Boolean),
       queueKey: enrollments.queueKey,
       createdAt: enrollments.createdAt,
@@ -179,7 +193,10 @@ export function listLearners(conn: Conn, where: SQL | undefined): Learner[] {
 export function learnersOfRun(conn: Conn, runId: number, statuses?: string[]) {
   return listLearners(
     conn,
-    and(eq(enrollments.runId, runId), statuses ? inArray(enrollments.status, statuses as ("confirmed" | "waitlisted")[]) : undefined),
+    and(
+      eq(enrollments.runId, runId),
+      statuses ? inArray(enrollments.status, statuses as ("confirmed" | "waitlisted")[]) : undefined
+    )
   );
 }
 
@@ -194,5 +211,7 @@ export function publicOrigin(request: Request) {
   const url = new URL(request.url);
   const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
   const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
-  return `${proto === "https" || proto === "http" ? proto : url.protocol.replace(":", "")}://${host || url.host}`;
+  return `${proto === "https" || proto === "http" ? proto : url.protocol.replace(":", "")}://${
+    host || url.host
+  }`;
 }
