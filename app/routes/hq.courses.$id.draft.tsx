@@ -1,10 +1,9 @@
 /**
- * Autosave endpoint of the course editor (a resource route the editor's fetcher posts to).
+ * Autosave endpoint of the course editor (a resource route the editor posts the whole form to).
  * Answers JSON: { ok: true, revision, savedAt, versionNo } or { ok: false, message, field? }.
  */
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { data } from "@remix-run/node";
 import { getDb } from "@db/client";
 import { getActor } from "~/modules/auth/request.server";
 import { editCourseFormSchema } from "~/modules/catalog/courses";
@@ -16,7 +15,9 @@ export type DraftSaveResult =
   | { ok: true; revision: string; savedAt: number; versionNo: number; created: boolean }
   | { ok: false; message: string; field?: string };
 
-const fail = (status: number, message: string, field?: string) => data<DraftSaveResult>({ ok: false, message, field }, { status });
+const json = (body: DraftSaveResult, status = 200) =>
+  Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+const fail = (status: number, message: string, field?: string) => json({ ok: false, message, field }, status);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = getActor(request);
@@ -31,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   try {
     const r = saveDraft(getDb(), actor, id, submission.value);
-    return data<DraftSaveResult>({ ok: true, revision: r.revision, savedAt: r.version.updatedAt, versionNo: r.version.versionNo, created: r.created });
+    return json({ ok: true, revision: r.revision, savedAt: r.version.updatedAt, versionNo: r.version.versionNo, created: r.created });
   } catch (e) {
     if (isUserError(e)) return fail(e.message.includes("刚刚修改了") ? 409 : 400, e.message, e.field);
     if (e instanceof Response && e.status === 403) return fail(403, "您没有编辑这门课程的权限。");

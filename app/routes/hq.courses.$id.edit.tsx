@@ -7,11 +7,9 @@ import {
   Link,
   useActionData,
   useBeforeUnload,
-  useFetcher,
   useLoaderData,
   useNavigate,
   useSearchParams,
-  type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getDb } from "@db/client";
@@ -76,10 +74,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-/** Autosaves must not reload the page's data (the editor keeps its own state). */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
-  formAction?.endsWith("/draft") ? false : defaultShouldRevalidate;
-
 type EditForm = {
   title: string;
   code: string;
@@ -97,6 +91,7 @@ type EditForm = {
 
 type SaveState = { kind: "saved" | "pristine" | "dirty" | "saving" | "error"; at?: number; message?: string };
 const AUTOSAVE_MS = 1200;
+const RETRY_MS = 5000;
 
 const timeFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 
@@ -104,7 +99,6 @@ export default function EditCourse() {
   const d = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const fetcher = useFetcher<DraftSaveResult>();
   const formRef = useRef<HTMLFormElement>(null);
   const revisionRef = useRef(d.revision);
   const changeSeq = useRef(0);
@@ -138,39 +132,52 @@ export default function EditCourse() {
     },
   });
 
-  const save = useCallback(() => {
+  // One save at a time, so every save carries the revision the previous one returned. A plain
+  // fetch rather than useFetcher: a lost connection or a server error must leave the editor (and
+  // the unsaved text) in place with a message and a retry, not replace the page with an error.
+  const inFlight = useRef(false);
+  const save = useCallback(async () => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
     const el = formRef.current;
-    if (!el || fetcher.state !== "idle") return;
+    if (!el || inFlight.current) return; // the answer handler saves again if more changed
     const fd = new FormData(el);
     fd.set("revision", revisionRef.current);
     sentSeq.current = changeSeq.current;
+    inFlight.current = true;
     setState({ kind: "saving" });
-    fetcher.submit(fd, { method: "post", action: `/hq/courses/${d.course.id}/draft` });
-  }, [fetcher, d.course.id]);
-
-  const markDirty = useCallback(() => {
-    changeSeq.current++;
-    setState((s) => (s.kind === "saving" ? s : { kind: "dirty" }));
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(save, AUTOSAVE_MS);
-  }, [save]);
-
-  // A save finished: take the new revision; save again if more was typed meanwhile.
-  useEffect(() => {
-    if (fetcher.state !== "idle" || !fetcher.data) return;
-    const r = fetcher.data;
+    let r: DraftSaveResult;
+    let retry = false;
+    try {
+      const res = await fetch(`/hq/courses/${d.course.id}/draft`, { method: "POST", body: fd, headers: { Accept: "application/json" } });
+      retry = res.status >= 500;
+      r = await res.json().catch(() => ({ ok: false as const, message: `服务器暂时出错（${res.status}），修改还没有保存，稍后自动重试。` }));
+    } catch {
+      retry = true;
+      r = { ok: false, message: "网络不通，修改还没有保存；恢复连接后会自动重试。" };
+    }
+    inFlight.current = false;
     if (r.ok) {
       revisionRef.current = r.revision;
       setVersionNo(r.versionNo);
       if (changeSeq.current !== sentSeq.current) {
         setState({ kind: "dirty" });
-        timer.current = setTimeout(save, AUTOSAVE_MS);
+        timer.current = setTimeout(() => void saveRef.current(), AUTOSAVE_MS);
       } else setState({ kind: "saved", at: r.savedAt });
-    } else setState({ kind: "error", message: r.message });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [fetcher.state, fetcher.data]);
+    } else {
+      setState({ kind: "error", message: r.message });
+      if (retry) timer.current = setTimeout(() => void saveRef.current(), RETRY_MS);
+    }
+  }, [d.course.id]);
+  const saveRef = useRef(save);
+  saveRef.current = save;
+
+  const markDirty = useCallback(() => {
+    changeSeq.current++;
+    setState((s) => (s.kind === "saving" ? s : { kind: "dirty" }));
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => void saveRef.current(), AUTOSAVE_MS);
+  }, []);
 
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
@@ -195,7 +202,7 @@ export default function EditCourse() {
   const onKeyDown = (e: React.KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
       e.preventDefault();
-      save();
+      void save();
     }
   };
 
@@ -257,7 +264,7 @@ export default function EditCourse() {
         onSubmit={(e) => {
           // With JavaScript the button saves through the same autosave path.
           e.preventDefault();
-          save();
+          void save();
         }}
       >
         <FormErrors errors={form.errors} id={form.errorId} />
@@ -321,7 +328,7 @@ export default function EditCourse() {
               if (state.kind === "dirty" || state.kind === "saving") {
                 e.preventDefault();
                 setLeaveAfterSave(true);
-                if (state.kind === "dirty") save();
+                if (state.kind === "dirty") void save();
               }
             }}
           >
