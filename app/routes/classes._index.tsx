@@ -43,11 +43,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     seats: p.get("seats") === "1",
     page: int(p.get("page")) ?? 1,
   });
+  // The academy list is offered once a district is chosen (or an academy is, e.g. from its page).
+  const all = district || academyId ? academyChoices(db) : [];
+  const listDistrict = district?.name ?? all.find((a) => a.id === academyId)?.districtName ?? null;
   return {
     result,
     districts,
     categories,
-    academies: academyChoices(db).filter((a) => !district || a.districtName === district.name),
+    academies: listDistrict ? all.filter((a) => a.districtName === listDistrict) : [],
     homeAcademyId: actor?.homeAcademyId ?? null,
     filters: {
       q: result.query,
@@ -96,15 +99,20 @@ export default function Classes() {
             </div>
             <div className="field">
               <label htmlFor="f-academy">书院</label>
-              <select id="f-academy" name="academy" defaultValue={filters.academy}>
-                <option value="">全部书院</option>
+              <select id="f-academy" name="academy" defaultValue={filters.academy} aria-describedby={academies.length ? undefined : "f-academy-hint"}>
+                <option value="">{filters.district ? "本区全部书院" : "全部书院"}</option>
                 {homeAcademyId ? <option value={homeAcademyId}>我家附近的书院</option> : null}
                 {academies.map((a) => (
                   <option key={a.id} value={a.id}>
-                    {a.districtName} · {a.name}
+                    {a.name}
                   </option>
                 ))}
               </select>
+              {academies.length ? null : (
+                <p className="hint" id="f-academy-hint">
+                  先选区并点“筛选”，这里会列出该区的书院。
+                </p>
+              )}
             </div>
             <div className="field">
               <label htmlFor="f-category">分类</label>

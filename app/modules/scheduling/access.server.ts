@@ -11,10 +11,17 @@ export function assertManagesAcademy(actor: Actor, academyId: number) {
 }
 
 /** The academy of `/manage/:academy` for its manager (or an HQ admin); 404 / 403 otherwise. */
+const managedCache = new WeakMap<Actor, Map<string, NonNullable<ReturnType<typeof getAcademyBySlug>>>>();
+
 export function requireManagedAcademy(db: DB, actor: Actor, slug: string) {
+  // The actor object lives for one request; the layout and the page loaders share this lookup.
+  const cached = managedCache.get(actor)?.get(slug);
+  if (cached) return cached;
   const academy = getAcademyBySlug(db, slug);
   if (!academy) notFound("没有找到这所书院。");
   assertManagesAcademy(actor, academy.id);
+  if (!managedCache.has(actor)) managedCache.set(actor, new Map());
+  managedCache.get(actor)!.set(slug, academy);
   return academy;
 }
 

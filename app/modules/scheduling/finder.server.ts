@@ -4,7 +4,7 @@
  * and manager's run lists. Seats left come from the enrolment seam (participants.server.ts);
  * the "has seats" filter uses the run status, which enrolment sets to `full` when it fills.
  */
-import { and, asc, desc, eq, gte, inArray, like, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, like, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import type { DB } from "@db/client";
 import {
   academies,
@@ -26,7 +26,7 @@ import { assertManagesAcademy } from "./access.server";
 import { getPinnedVersion, teacherOfUser } from "./catalog-read.server";
 import { listRunRoster, seatsTakenByRun } from "./participants.server";
 import { PUBLIC_RUN_STATUSES } from "./states";
-import { addDays, DAYPART_MINUTES, type Daypart } from "./time";
+import { addDays, DAYPART_MINUTES, wallToUtc, type Daypart } from "./time";
 
 export const CLASSES_PAGE_SIZE = 20;
 const ENROLLABLE: RunStatus[] = ["open", "full", "closed"];
@@ -70,8 +70,39 @@ const nextSessionSql = (now: number) =>
   sql<number>`(select min(s.starts_at) from ${classSessions} s where s.run_id = ${classRuns.id} and s.status = 'scheduled' and s.starts_at > ${now})`;
 const sessionCountSql = sql<number>`(select count(*) from ${classSessions} s where s.run_id = ${classRuns.id} and s.status = 'scheduled')`;
 
-function classCards(db: DB, where: SQL | undefined, now: number, limit: number, offset: number) {
-  const next = nextSessionSql(now);
+/**
+ * Two steps, so the expensive part (the next session of every candidate run) is done once:
+ * 1. the ids of one page, ordered by next session, with the total from a window count;
+ * 2. the cards of just those ids.
+ */
+function pageOfRunIds(db: DB, where: SQL | undefined, now: number, limit: number, offset: number) {
+  const candidates = db
+    .select({ id: classRuns.id, next: nextSessionSql(now).as("next") })
+    .from(classRuns)
+    .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
+    .innerJoin(courses, eq(courses.id, classRuns.courseId))
+    .innerJoin(academies, eq(academies.id, classRuns.academyId))
+    .where(where)
+    .as("c");
+  const rows = db
+    .select({ id: candidates.id, total: sql<number>`count(*) over ()` })
+    .from(candidates)
+    .where(sql`${candidates.next} is not null`)
+    .orderBy(sql`${candidates.next}`, candidates.id)
+    .limit(limit)
+    .offset(offset)
+    .all();
+  const total =
+    rows.length > 0
+      ? rows[0]!.total
+      : offset === 0
+        ? 0
+        : db.select({ n: sql<number>`count(*)` }).from(candidates).where(sql`${candidates.next} is not null`).get()!.n;
+  return { ids: rows.map((r) => r.id), total };
+}
+
+function classCards(db: DB, ids: number[], now: number) {
+  if (ids.length === 0) return [];
   const rows = db
     .select({
       id: classRuns.id,
@@ -92,7 +123,7 @@ function classCards(db: DB, where: SQL | undefined, now: number, limit: number, 
       districtName: districts.name,
       roomName: rooms.name,
       stepFree: rooms.stepFree,
-      nextSessionAt: next,
+      nextSessionAt: nextSessionSql(now),
       sessionCount: sessionCountSql,
     })
     .from(classRuns)
@@ -102,13 +133,14 @@ function classCards(db: DB, where: SQL | undefined, now: number, limit: number, 
     .innerJoin(academies, eq(academies.id, classRuns.academyId))
     .innerJoin(districts, eq(districts.id, academies.districtId))
     .innerJoin(rooms, eq(rooms.id, classRuns.roomId))
-    .where(where)
-    .orderBy(next, asc(classRuns.id))
-    .limit(limit)
-    .offset(offset)
+    .where(inArray(classRuns.id, ids))
     .all();
-  const taken = seatsTakenByRun(db, rows.map((r) => r.id));
-  return rows.map((r) => ({ ...r, seatsLeft: seatsLeft(r.status, r.capacity, taken.get(r.id) ?? 0) }));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const taken = seatsTakenByRun(db, ids);
+  return ids
+    .map((id) => byId.get(id))
+    .filter((r): r is (typeof rows)[number] => !!r)
+    .map((r) => ({ ...r, seatsLeft: seatsLeft(r.status, r.capacity, taken.get(r.id) ?? 0) }));
 }
 
 export function seatsLeft(status: RunStatus, capacity: number, taken: number) {
@@ -127,24 +159,18 @@ export function searchClasses(db: DB, f: ClassFilters, now = Date.now()) {
     f.categoryId ? eq(courses.categoryId, f.categoryId) : undefined,
     f.audience ? like(courseVersions.audience, `%"${f.audience.replace(/[%_"\\]/g, "")}"%`) : undefined,
     search.cond ?? undefined,
-    upcomingSessionCondition(now, f),
+    // Without a weekday or time filter, "has an upcoming session" is "has a next session" (step 1).
+    f.weekday || f.daypart ? upcomingSessionCondition(now, f) : undefined,
   );
-  const total = db
-    .select({ n: sql<number>`count(*)` })
-    .from(classRuns)
-    .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
-    .innerJoin(courses, eq(courses.id, classRuns.courseId))
-    .innerJoin(academies, eq(academies.id, classRuns.academyId))
-    .where(where)
-    .get()!.n;
-  const rows = classCards(db, where, now, CLASSES_PAGE_SIZE, (page - 1) * CLASSES_PAGE_SIZE);
+  const { ids, total } = pageOfRunIds(db, where, now, CLASSES_PAGE_SIZE, (page - 1) * CLASSES_PAGE_SIZE);
+  const rows = classCards(db, ids, now);
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / CLASSES_PAGE_SIZE)), query: search.query, note: search.note };
 }
 
 /** An academy's upcoming public classes (its page). */
 export function upcomingClassesForAcademy(db: DB, academyId: number, limit = 12, now = Date.now()) {
-  const where = and(eq(classRuns.academyId, academyId), inArray(classRuns.status, ENROLLABLE), upcomingSessionCondition(now, {}));
-  return classCards(db, where, now, limit, 0);
+  const where = and(eq(classRuns.academyId, academyId), inArray(classRuns.status, ENROLLABLE));
+  return classCards(db, pageOfRunIds(db, where, now, limit, 0).ids, now);
 }
 
 type SessionRow = {
@@ -214,24 +240,30 @@ function weekDates(monday: string) {
 export function academyWeek(db: DB, actor: Actor, academyId: number, monday: string) {
   assertManagesAcademy(actor, academyId);
   const dates = weekDates(monday);
-  const sessions = sessionsBetween(
-    db,
-    and(
-      eq(classRuns.academyId, academyId),
-      ne(classRuns.status, "cancelled"),
-      gte(classSessions.localDate, dates[0]!),
-      lte(classSessions.localDate, dates[6]!),
-    ),
-  );
-  const used = new Set(sessions.map((s) => s.roomId));
-  const roomList = db
+  const allRooms = db
     .select({ id: rooms.id, name: rooms.name, capacity: rooms.capacity, stepFree: rooms.stepFree, archivedAt: rooms.archivedAt })
     .from(rooms)
     .where(eq(rooms.academyId, academyId))
     .orderBy(asc(rooms.name))
-    .all()
-    .filter((r) => !r.archivedAt || used.has(r.id));
-  return { dates, rooms: roomList, sessions };
+    .all();
+  // An academy's sessions are the sessions in its rooms: the (room, starts_at) index answers it.
+  const sessions = allRooms.length
+    ? sessionsBetween(
+        db,
+        and(
+          inArray(
+            classSessions.roomId,
+            allRooms.map((r) => r.id),
+          ),
+          gte(classSessions.startsAt, wallToUtc(dates[0]!, "00:00")),
+          lt(classSessions.startsAt, wallToUtc(addDays(dates[6]!, 1), "00:00")),
+          eq(classRuns.academyId, academyId),
+          ne(classRuns.status, "cancelled"),
+        ),
+      )
+    : [];
+  const used = new Set(sessions.map((s) => s.roomId));
+  return { dates, rooms: allRooms.filter((r) => !r.archivedAt || used.has(r.id)), sessions };
 }
 
 /** The weekly course menu (课程菜单): public classes of the week, by day. */
