@@ -151,6 +151,8 @@ test.describe("academy scheduling: 想学 → 点单 → 受理 → 开课 → �
     await expect(menu).toContainText(COURSE.title);
     const pdf = await menuPage.pdf({ format: "A4", preferCSSPageSize: true });
     expect(pdf.subarray(0, 4).toString()).toBe("%PDF");
+    // One A4 sheet for the week.
+    expect((pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length).toBe(1);
     await menuPage.emulateMedia({ media: "screen" });
 
     // Someone who does not manage this academy (here the 湖里 district centre) gets 403 on the run editor.
