@@ -87,10 +87,9 @@ type ParsedCourse = {
   body: { doc: unknown; html: string; text: string };
 };
 
-function parseCourseFile(file: string, root: string): ParsedCourse | { file: string; message: string } {
+function parseCourseFile(file: string, root: string, raw: string): ParsedCourse | { file: string; message: string } {
   const rel = path.relative(root, file);
   try {
-    const raw = fs.readFileSync(file, "utf8");
     const fm = matter(raw);
     const meta = courseFile.safeParse(fm.data);
     if (!meta.success) return { file: rel, message: issueText(meta.error) };
@@ -113,7 +112,24 @@ export function importCatalogContent(db: DB, dir = CATALOG_CONTENT_DIR): ImportR
     const parsed = categoryFile.safeParse(matter(raw).data);
     return { file: path.relative(dir, file), hash: sha(raw), parsed };
   });
-  const courseFiles = mdFiles(path.join(dir, "courses")).map((f) => parseCourseFile(f, dir));
+  // Files whose hash matches the last import are not even parsed (this runs on every start).
+  const known = new Map(
+    db
+      .select({ key: catalogImports.key, hash: catalogImports.hash })
+      .from(catalogImports)
+      .where(eq(catalogImports.kind, "course"))
+      .all()
+      .map((r) => [r.key, r.hash]),
+  );
+  const courseFiles: (ParsedCourse | { file: string; message: string })[] = [];
+  for (const f of mdFiles(path.join(dir, "courses"))) {
+    const raw = fs.readFileSync(f, "utf8");
+    if (known.get(path.basename(f, ".md")) === sha(raw)) {
+      report.unchanged++;
+      continue;
+    }
+    courseFiles.push(parseCourseFile(f, dir, raw));
+  }
 
   db.transaction(
     (tx) => {
