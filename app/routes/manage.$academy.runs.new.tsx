@@ -7,6 +7,7 @@ import { getDb } from "@db/client";
 import { CoursePicker } from "~/components/course-picker";
 import { FormErrors } from "~/components/forms";
 import { RecurrenceFields, RunSettingsFields, type FieldsOf } from "~/components/run-form";
+import { initialText } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { findSchedulableCourses } from "~/modules/scheduling/catalog-read.server";
@@ -132,7 +133,7 @@ export default function NewRun() {
         />
         <div className="field check-field">
           <label className="check-chip" htmlFor="publish">
-            <input type="checkbox" id="publish" name="publish" defaultChecked />
+            <input type="checkbox" id="publish" name="publish" defaultChecked={lastResult ? initialText(f.publish) === "on" : true} key={f.publish?.key} />
             立即开放报名（不勾选则先存为草稿）
           </label>
         </div>
