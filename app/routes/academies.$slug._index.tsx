@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { getAcademyBySlug } from "~/modules/org/org.server";
+import { getActor } from "~/modules/auth/request.server";
+import { canManageAcademy } from "~/modules/auth/permissions";
 import { ClassCard } from "~/components/schedule";
 import { upcomingClassesForAcademy } from "~/modules/scheduling/finder.server";
 import { resolveWeek } from "~/modules/scheduling/time";
@@ -11,21 +13,34 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.academy.name} · 厦门社区书院` : "书院 · 厦门社区书院" },
 ];
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const academy = getAcademyBySlug(db, params.slug ?? "");
   if (!academy) notFound("没有找到这所书院。");
-  return { academy, classes: upcomingClassesForAcademy(db, academy.id, 12), week: resolveWeek(null).week };
+  const actor = getActor(request);
+  return {
+    academy,
+    classes: upcomingClassesForAcademy(db, academy.id, 12),
+    week: resolveWeek(null).week,
+    canManage: !!actor && canManageAcademy(actor, academy.id),
+  };
 }
 
 export default function AcademyPage() {
-  const { academy, classes, week } = useLoaderData<typeof loader>();
+  const { academy, classes, week, canManage } = useLoaderData<typeof loader>();
   return (
     <div className="container">
       <p>
         <Link to={`/academies?district=${academy.districtCode}`}>← {academy.districtName}的书院</Link>
       </p>
       <h1>{academy.name}</h1>
+      {canManage ? (
+        <p>
+          <Link className="button secondary" to={`/manage/${academy.slug}`}>
+            管理这所书院
+          </Link>
+        </p>
+      ) : null}
       {academy.description ? <p className="lead">{academy.description}</p> : null}
       <dl className="facts">
         <dt>所在区</dt>
