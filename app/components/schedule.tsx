@@ -198,3 +198,26 @@ export function RunListCard({ row, href, showAcademy = false }: { row: RunListRo
     </li>
   );
 }
+
+/** Only what a ClassCard shows (loaders send this, not the whole row). */
+export function toClassCard(r: ClassCardRow): ClassCardRow {
+  return {
+    id: r.id,
+    status: r.status,
+    title: r.title,
+    categoryName: r.categoryName,
+    categoryColor: r.categoryColor,
+    academyName: r.academyName,
+    academySlug: r.academySlug,
+    districtName: r.districtName,
+    roomName: r.roomName,
+    stepFree: r.stepFree,
+    nextSessionAt: r.nextSessionAt,
+    sessionCount: r.sessionCount,
+    seatsLeft: r.seatsLeft,
+    capacity: r.capacity,
+    minAge: r.minAge,
+    maxAge: r.maxAge,
+    enrolMode: r.enrolMode,
+  };
+}

@@ -4,7 +4,7 @@ import { getDb } from "@db/client";
 import { getAcademyBySlug } from "~/modules/org/org.server";
 import { getActor } from "~/modules/auth/request.server";
 import { canManageAcademy } from "~/modules/auth/permissions";
-import { ClassCard } from "~/components/schedule";
+import { ClassCard, toClassCard } from "~/components/schedule";
 import { upcomingClassesForAcademy } from "~/modules/scheduling/finder.server";
 import { resolveWeek } from "~/modules/scheduling/time";
 import { notFound } from "~/utils/http";
@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = getActor(request);
   return {
     academy,
-    classes: upcomingClassesForAcademy(db, academy.id, 12),
+    classes: upcomingClassesForAcademy(db, academy.id, 12).map(toClassCard),
     week: resolveWeek(null).week,
     canManage: !!actor && canManageAcademy(actor, academy.id),
   };

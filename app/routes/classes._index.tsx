@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Pager } from "~/components/layout";
-import { ClassCard } from "~/components/schedule";
+import { ClassCard, toClassCard } from "~/components/schedule";
 import { getActor } from "~/modules/auth/request.server";
 import { AUDIENCES } from "~/modules/catalog/courses";
 import { listCategories } from "~/modules/scheduling/catalog-read.server";
@@ -47,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const all = district || academyId ? academyChoices(db) : [];
   const listDistrict = district?.name ?? all.find((a) => a.id === academyId)?.districtName ?? null;
   return {
-    result,
+    result: { ...result, rows: result.rows.map(toClassCard) },
     districts,
     categories,
     academies: listDistrict ? all.filter((a) => a.districtName === listDistrict) : [],
