@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
-import { classSessions, notifications } from "@db/schema";
+import { classRuns, classSessions, enrollments, notifications } from "@db/schema";
 import { enroll } from "~/modules/enrollment/enroll.server";
 import { listRunParticipantUserIds } from "~/modules/scheduling/participants.server";
-import { addSession, cancelSession, moveSession, setRunStatus } from "~/modules/scheduling/runs.server";
+import { addSession, cancelSession, moveSession, setRunStatus, updateRun } from "~/modules/scheduling/runs.server";
 import { localParts } from "~/modules/scheduling/time";
 import { createTestDb } from "@tests/factories/db";
 import { createResident } from "@tests/factories/enrollment";
-import { daysFromToday, scheduleRun, schedulingWorld } from "@tests/factories/scheduling";
+import { daysFromToday, runDefaults, scheduleRun, schedulingWorld } from "@tests/factories/scheduling";
 
 let db: ReturnType<typeof createTestDb>;
 beforeEach(() => {
@@ -55,5 +55,44 @@ describe("moved and cancelled sessions reach the enrolled residents' 消息", ()
     expect(inbox(first.id).at(-1)!.body).toContain("教师生病");
     expect(inbox(first.id)).toHaveLength(4);
     expect(inbox(bystander.id)).toHaveLength(0);
+  });
+});
+
+describe("raising a run's capacity", () => {
+  it("promotes the waitlist into the new seats in the same edit, first come first served, and tells them", async () => {
+    const w = await schedulingWorld(db);
+    const { run } = scheduleRun(db, w.managerA, w.a.id, {
+      courseId: w.course.id,
+      roomId: w.roomA.id,
+      guestTeacher: "林老师",
+      startDate: daysFromToday(8),
+      weekdays: [2],
+      startTime: "19:00",
+      endTime: "20:30",
+      capacity: 1,
+    });
+    const [first, second, third] = [await createResident(db), await createResident(db), await createResident(db)];
+    for (const p of [first, second, third]) await enroll(db, p, { runId: run.id });
+    const statusOf = (userId: number) =>
+      db.select().from(enrollments).where(eq(enrollments.userId, userId)).get()!.status;
+    expect([statusOf(first.id), statusOf(second.id), statusOf(third.id)]).toEqual(["confirmed", "waitlisted", "waitlisted"]);
+    expect(db.select().from(classRuns).where(eq(classRuns.id, run.id)).get()!.status).toBe("full");
+
+    const current = db.select().from(classRuns).where(eq(classRuns.id, run.id)).get()!;
+    updateRun(db, w.managerA, run.id, {
+      ...runDefaults,
+      roomId: current.roomId,
+      guestTeacher: current.guestTeacher,
+      minAge: undefined,
+      maxAge: undefined,
+      enrolOpensAt: undefined,
+      enrolClosesAt: undefined,
+      cancelDeadlineAt: undefined,
+      capacity: 2,
+    });
+    expect([statusOf(first.id), statusOf(second.id), statusOf(third.id)]).toEqual(["confirmed", "confirmed", "waitlisted"]);
+    expect(inbox(second.id).at(-1)!.title).toContain("候补");
+    expect(inbox(third.id)).toHaveLength(0);
+    expect(db.select().from(classRuns).where(eq(classRuns.id, run.id)).get()!.status).toBe("full");
   });
 });

@@ -6,12 +6,18 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Conn } from "@db/client";
 import { enrollments, familyMembers, users } from "@db/schema";
-import { activeUserIds } from "~/modules/enrollment/seats.server";
+import { activeUserIds, rebalanceRun } from "~/modules/enrollment/seats.server";
 
 /** User ids to notify about a run's changes (confirmed, waitlisted and lottery learners, and whoever
  * enrolled a family member). Walk-ins without an account are not notified. */
 export function listRunParticipantUserIds(conn: Conn, runId: number): number[] {
   return activeUserIds(conn, runId);
+}
+
+/** After a run's settings changed (a larger capacity frees seats): promote the waitlist into the
+ * free seats and keep the run's status in step, inside the caller's transaction. Returns who moved up. */
+export function afterRunSettingsChanged(conn: Conn, runId: number, now = Date.now()) {
+  return rebalanceRun(conn, runId, now);
 }
 
 /** Confirmed seats per run (runs without enrolments may be missing from the map). */

@@ -15,7 +15,7 @@ import { closedDatesMap } from "./calendar.server";
 import { findTeachersFor, getCourseForScheduling, getPinnedVersion, getTeachersByIds } from "./catalog-read.server";
 import { assertNoClash, formatSlot } from "./conflicts.server";
 import { notifyMany } from "./notifications.server";
-import { listRunParticipantUserIds } from "./participants.server";
+import { afterRunSettingsChanged, listRunParticipantUserIds } from "./participants.server";
 import { expandRecurrence, type RecurrenceInput } from "./recurrence";
 import type { CreateRunInput, RunSettings, SessionSlotInput } from "./runs";
 import { assertRunMove, RUN_STATUS_LABELS } from "./states";
@@ -273,6 +273,7 @@ export function updateRun(db: DB, actor: Actor, runId: number, input: RunSetting
           });
         }
       }
+      if (input.capacity !== run.capacity) afterRunSettingsChanged(tx, run.id, now);
       writeAudit(tx, actor.id, ip, { action: "run.update", targetType: "run", targetId: run.id, summary: `修改开课 #${run.id} 的设置` });
       return run;
     },
