@@ -23,6 +23,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!Number.isInteger(runId) || runId <= 0) notFound("没有找到这个班。");
   const db = getDb();
   const actor = getActor(request);
+  // The enrolment panel first: it draws a due lottery and fills freed seats, so the seat count below is current.
+  const enrolment = getEnrolPanel(db, actor, runId);
   const d = getClassDetail(db, actor, runId);
   return {
     run: {
@@ -58,7 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     seatsLeft: d.seatsLeft,
     canManage: d.canManage,
     // The enrolment slot (issue 6): the panel's data from the enrolment module.
-    enrolment: getEnrolPanel(db, actor, runId),
+    enrolment,
     // 往期学员评价 (issue 6): the course's average and latest visible comments.
     reviews: courseReviews(db, d.run.courseId),
   };
