@@ -65,13 +65,15 @@ describe("role scopes", () => {
   it("the menu shows what the roles allow", async () => {
     const { d, a } = await world();
     const resident = await createActor(db);
-    expect(menuFor(resident).map((m) => m.label)).toEqual(["我的"]);
+    expect(menuFor(resident).map((m) => m.label)).toEqual(["我的", "我的课程"]);
     const manager = await createActor(db, [{ role: "academy_manager", academy: a.id }]);
-    expect(menuFor(manager).map((m) => m.label)).toEqual(["我的", "书院管理"]);
+    expect(menuFor(manager).map((m) => m.label)).toEqual(["我的", "我的课程", "书院管理", "编写课程"]);
     const staff = await createActor(db, [{ role: "district_staff", district: d.huli!.id }]);
-    expect(menuFor(staff).map((m) => m.label)).toEqual(["我的", "区指导中心"]);
+    expect(menuFor(staff).map((m) => m.label)).toEqual(["我的", "我的课程", "区指导中心", "编写课程"]);
     const admin = await createActor(db, [{ role: "hq_admin" }]);
-    expect(menuFor(admin).map((m) => m.label)).toEqual(["我的", "书院管理", "总部"]);
+    expect(menuFor(admin).map((m) => m.label)).toEqual(["我的", "我的课程", "书院管理", "总部"]);
+    const teacher = await createActor(db, [{ role: "teacher" }]);
+    expect(menuFor(teacher).map((m) => m.label)).toEqual(["我的", "我的课程", "我的授课"]);
     expect(menuFor(null)).toEqual([]);
   });
 });
