@@ -19,7 +19,7 @@ import { RESOURCE_KIND_LABELS } from "~/modules/catalog/resources";
 import { readForm } from "~/utils/csrf.server";
 import { formatDateTime } from "~/utils/dates";
 import { isUserError } from "~/utils/errors";
-import { clientIp, notFound } from "~/utils/http";
+import { clientIp, notFound, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "课程"} · 课程库管理` }];
@@ -32,10 +32,9 @@ const diffParams = z.object({
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  const id = idParam.safeParse(params.id);
-  if (!id.success) notFound("没有这门课程。");
+  const id = parseIdParam(params.id, "没有这门课程。");
   const db = getDb();
-  const o = getCourseOverview(db, actor, id.data);
+  const o = getCourseOverview(db, actor, id);
   if (!o) notFound("没有这门课程，可能已被删除。");
   // Diff: what the editor asked for, else the draft against the live version, else the last two versions.
   const q = diffParams.parse(Object.fromEntries(new URL(request.url).searchParams));
@@ -46,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (o.working && o.current) [from, to] = [o.current.versionNo, o.working.versionNo];
     else if (nos.length >= 2) [from, to] = [nos[1], nos[0]];
   }
-  const diff = from && to && from !== to ? diffCourseVersions(db, actor, id.data, from, to) : null;
+  const diff = from && to && from !== to ? diffCourseVersions(db, actor, id, from, to) : null;
   const title = o.working?.title ?? o.current?.title ?? o.versions[0]?.title ?? o.course.code;
   return {
     title,

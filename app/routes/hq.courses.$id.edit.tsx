@@ -22,7 +22,7 @@ import { getCourseForEditor, saveDraft } from "~/modules/catalog/courses.server"
 import type { RichDoc } from "~/modules/catalog/richtext";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
-import { notFound } from "~/utils/http";
+import { notFound, parseIdParam } from "~/utils/http";
 import type { z } from "~/utils/zod";
 import type { DraftSaveResult } from "./hq.courses.$id.draft";
 
@@ -30,8 +30,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `编辑
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  const id = Number(params.id);
-  const e = Number.isInteger(id) && id > 0 ? getCourseForEditor(getDb(), actor, id) : null;
+  const e = getCourseForEditor(getDb(), actor, parseIdParam(params.id, "没有这门课程。"));
   if (!e) notFound("没有这门课程。");
   return {
     course: { id: e.course.id, code: e.course.code, categoryId: e.course.categoryId, levelLabel: e.course.levelLabel, ownerName: e.course.ownerName },

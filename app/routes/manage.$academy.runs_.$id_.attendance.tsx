@@ -5,8 +5,7 @@ import { AttendanceGrid } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
 import { runAttendance } from "~/modules/enrollment/attendance.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
-import { notFound } from "~/utils/http";
-import { z } from "~/utils/zod";
+import { parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `花名册与出勤 · ${data?.run.title ?? ""}` },
@@ -16,9 +15,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  const id = z.coerce.number().int().positive().safeParse(params.id);
-  if (!id.success) notFound("没有找到这个班。");
-  return { ...runAttendance(db, actor, id.data, Date.now(), academy.id), slug: academy.slug };
+  const id = parseIdParam(params.id, "没有找到这个班。");
+  return { ...runAttendance(db, actor, id, Date.now(), academy.id), slug: academy.slug };
 }
 
 export default function ManageRunAttendance() {

@@ -3,16 +3,14 @@ import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
 import { exportRunRoster } from "~/modules/enrollment/roster-export.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
-import { notFound } from "~/utils/http";
-import { z } from "~/utils/zod";
+import { parseIdParam } from "~/utils/http";
 
 /** The run's roster with attendance as CSV for the academy's managers. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  const id = z.coerce.number().int().positive().safeParse(params.id);
-  if (!id.success) notFound("没有找到这个班。");
-  const file = await exportRunRoster(db, actor, id.data, "csv", Date.now(), academy.id);
+  const id = parseIdParam(params.id, "没有找到这个班。");
+  const file = await exportRunRoster(db, actor, id, "csv", Date.now(), academy.id);
   return new Response(file.body, { headers: file.headers });
 }

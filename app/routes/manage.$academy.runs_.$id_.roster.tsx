@@ -25,7 +25,7 @@ import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { readForm } from "~/utils/csrf.server";
 import { formatDateTime } from "~/utils/dates";
 import { isUserError } from "~/utils/errors";
-import { clientIp, notFound } from "~/utils/http";
+import { clientIp, notFound, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -62,17 +62,11 @@ const schema = z.discriminatedUnion("intent", [
 
 type Reply = { formKey: string; result: SubmissionResult<string[]> };
 
-function runIdOf(params: { id?: string }) {
-  const id = Number(params.id);
-  if (!Number.isInteger(id) || id <= 0) notFound("没有找到这个班。");
-  return id;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  const roster = getRunRoster(db, actor, runIdOf(params));
+  const roster = getRunRoster(db, actor, parseIdParam(params.id, "没有找到这个班。"));
   if (roster.run.academyId !== academy.id) notFound("这所书院没有这个班。");
   return { ...roster, slug: academy.slug, changes: recentRosterChanges(db, actor, roster.run.id) };
 }
@@ -81,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  const runId = runIdOf(params);
+  const runId = parseIdParam(params.id, "没有找到这个班。");
   const formData = await readForm(request);
   const intent = formData.get("intent");
   const formKey =

@@ -6,8 +6,7 @@ import { requireActor } from "~/modules/auth/request.server";
 import { checkinScreen } from "~/modules/enrollment/checkin.server";
 import { publicOrigin } from "~/modules/enrollment/staff.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
-import { notFound } from "~/utils/http";
-import { z } from "~/utils/zod";
+import { parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `扫码签到 · ${data?.session.title ?? ""}` },
@@ -17,10 +16,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  const id = z.coerce.number().int().positive().safeParse(params.id);
-  if (!id.success) notFound("没有找到这次课。");
+  const id = parseIdParam(params.id, "没有找到这次课。");
   return {
-    ...(await checkinScreen(db, actor, id.data, publicOrigin(request), Date.now(), academy.id)),
+    ...(await checkinScreen(db, actor, id, publicOrigin(request), Date.now(), academy.id)),
     slug: academy.slug,
   };
 }

@@ -5,8 +5,7 @@ import { requireActor } from "~/modules/auth/request.server";
 import { hoursLabel } from "~/modules/enrollment/learning";
 import { certificate } from "~/modules/enrollment/record.server";
 import { formatDate } from "~/utils/dates";
-import { notFound } from "~/utils/http";
-import { z } from "~/utils/zod";
+import { parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `结业证书 · ${data.learner} · ${data.title}` : "结业证书" },
@@ -14,9 +13,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  const id = z.coerce.number().int().positive().safeParse(params.enrollmentId);
-  if (!id.success) notFound("没有找到这份结业证书。");
-  return certificate(getDb(), actor, id.data);
+  const id = parseIdParam(params.enrollmentId, "没有找到这份结业证书。");
+  return certificate(getDb(), actor, id);
 }
 
 const longDate = new Intl.DateTimeFormat("zh-CN", {

@@ -20,22 +20,15 @@ import { evaluationForm, submitEvaluation } from "~/modules/enrollment/evaluatio
 import { readForm } from "~/utils/csrf.server";
 import { formatDateTime } from "~/utils/dates";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
-import { notFound } from "~/utils/http";
-import { z } from "~/utils/zod";
+import { parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `评价 · ${data?.title ?? ""}` },
 ];
 
-function enrollmentId(params: { enrollmentId?: string }) {
-  const id = z.coerce.number().int().positive().safeParse(params.enrollmentId);
-  if (!id.success) notFound("没有找到这条报名记录。");
-  return id.data;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  return evaluationForm(getDb(), actor, enrollmentId(params));
+  return evaluationForm(getDb(), actor, parseIdParam(params.enrollmentId, "没有找到这条报名记录。"));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -43,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: evaluationSchema });
   if (submission.status !== "success") return replyInvalid(submission);
-  const id = enrollmentId(params);
+  const id = parseIdParam(params.enrollmentId, "没有找到这条报名记录。");
   try {
     submitEvaluation(getDb(), actor, id, submission.value);
     return redirect(`/me/evaluate/${id}?thanks=1`);

@@ -5,8 +5,7 @@ import { AttendanceGrid } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
 import { runAttendance } from "~/modules/enrollment/attendance.server";
 import { maskPhone } from "~/modules/enrollment/staff.server";
-import { notFound } from "~/utils/http";
-import { z } from "~/utils/zod";
+import { parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `花名册与出勤 · ${data?.run.title ?? ""}` },
@@ -14,9 +13,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  const id = z.coerce.number().int().positive().safeParse(params.id);
-  if (!id.success) notFound("没有找到这个班。");
-  const data = runAttendance(getDb(), actor, id.data);
+  const id = parseIdParam(params.id, "没有找到这个班。");
+  const data = runAttendance(getDb(), actor, id);
   // Teachers see masked phone numbers; managers use /manage/:academy/runs/:id/attendance.
   const mask = <T extends { phone: string | null }>(l: T) => ({
     ...l,

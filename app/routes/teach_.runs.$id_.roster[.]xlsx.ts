@@ -2,14 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
 import { exportRunRoster } from "~/modules/enrollment/roster-export.server";
-import { notFound } from "~/utils/http";
-import { z } from "~/utils/zod";
+import { parseIdParam } from "~/utils/http";
 
 /** The run's roster with attendance as XLSX (teachers: masked phone numbers). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  const id = z.coerce.number().int().positive().safeParse(params.id);
-  if (!id.success) notFound("没有找到这个班。");
-  const file = await exportRunRoster(getDb(), actor, id.data, "xlsx");
+  const id = parseIdParam(params.id, "没有找到这个班。");
+  const file = await exportRunRoster(getDb(), actor, id, "xlsx");
   return new Response(file.body, { headers: file.headers });
 }

@@ -5,8 +5,7 @@ import { CheckinScreen } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
 import { checkinScreen } from "~/modules/enrollment/checkin.server";
 import { publicOrigin } from "~/modules/enrollment/staff.server";
-import { notFound } from "~/utils/http";
-import { z } from "~/utils/zod";
+import { parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `扫码签到 · ${data?.session.title ?? ""}` },
@@ -14,9 +13,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  const id = z.coerce.number().int().positive().safeParse(params.id);
-  if (!id.success) notFound("没有找到这次课。");
-  return checkinScreen(getDb(), actor, id.data, publicOrigin(request));
+  const id = parseIdParam(params.id, "没有找到这次课。");
+  return checkinScreen(getDb(), actor, id, publicOrigin(request));
 }
 
 export default function TeachCheckin() {

@@ -1,3 +1,5 @@
+import { z } from "~/utils/zod";
+
 /** Thrown responses that the root ErrorBoundary turns into Chinese pages. */
 export function forbidden(message = "您没有权限访问此页面。"): never {
   throw new Response(message, { status: 403, statusText: "Forbidden" });
@@ -5,6 +7,15 @@ export function forbidden(message = "您没有权限访问此页面。"): never 
 
 export function notFound(message = "页面不存在。"): never {
   throw new Response(message, { status: 404, statusText: "Not Found" });
+}
+
+const positiveId = z.coerce.number().int().positive();
+
+/** A positive whole-number route param (`params.id` …); anything else is a 404 with `message`. */
+export function parseIdParam(value: string | undefined, message: string): number {
+  const id = positiveId.safeParse(value);
+  if (!id.success) notFound(message);
+  return id.data;
 }
 
 export function badRequest(message = "请求有误。"): never {
