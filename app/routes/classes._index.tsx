@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
+import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { ClassCard, toClassCard } from "~/components/schedule";
 import { getActor } from "~/modules/auth/request.server";
@@ -86,78 +87,64 @@ export default function Classes() {
         <details open={anyFilter}>
           <summary className="button secondary">筛选条件{anyFilter ? "（已筛选）" : ""}</summary>
           <div className="filter-form">
-            <div className="field">
-              <label htmlFor="f-district">区</label>
-              <select id="f-district" name="district" defaultValue={filters.district}>
-                <option value="">全市</option>
-                {districts.map((d) => (
-                  <option key={d.code} value={d.code}>
-                    {d.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="f-academy">书院</label>
-              <select id="f-academy" name="academy" defaultValue={filters.academy} aria-describedby={academies.length ? undefined : "f-academy-hint"}>
-                <option value="">{filters.district ? "本区全部书院" : "全部书院"}</option>
-                {homeAcademyId ? <option value={homeAcademyId}>我家附近的书院</option> : null}
-                {academies.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {a.name}
-                  </option>
-                ))}
-              </select>
+            <FilterSelect
+              id="f-district"
+              label="区"
+              name="district"
+              defaultValue={filters.district}
+              empty="全市"
+              options={districts.map((d) => ({ value: d.code, label: d.name }))}
+            />
+            <FilterSelect
+              id="f-academy"
+              label="书院"
+              name="academy"
+              defaultValue={filters.academy}
+              empty={filters.district ? "本区全部书院" : "全部书院"}
+              options={[
+                ...(homeAcademyId ? [{ value: homeAcademyId, label: "我家附近的书院" }] : []),
+                ...academies.map((a) => ({ value: a.id, label: a.name })),
+              ]}
+              describedBy={academies.length ? undefined : "f-academy-hint"}
+            >
               {academies.length ? null : (
                 <p className="hint" id="f-academy-hint">
                   先选区并点“筛选”，这里会列出该区的书院。
                 </p>
               )}
-            </div>
-            <div className="field">
-              <label htmlFor="f-category">分类</label>
-              <select id="f-category" name="category" defaultValue={filters.category}>
-                <option value="">全部分类</option>
-                {categories.map((c) => (
-                  <option key={c.slug} value={c.slug}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="f-weekday">星期</label>
-              <select id="f-weekday" name="weekday" defaultValue={filters.weekday}>
-                <option value="">不限</option>
-                {[1, 2, 3, 4, 5, 6, 7].map((d) => (
-                  <option key={d} value={d}>
-                    {WEEKDAY_LABELS[d]}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="f-time">时段</label>
-              <select id="f-time" name="time" defaultValue={filters.time}>
-                <option value="">不限</option>
-                {DAYPARTS.map((p) => (
-                  <option key={p} value={p}>
-                    {DAYPART_LABELS[p]}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="f-audience">适合人群</label>
-              <select id="f-audience" name="audience" defaultValue={filters.audience}>
-                <option value="">不限</option>
-                {AUDIENCES.map((a) => (
-                  <option key={a} value={a}>
-                    {a}
-                  </option>
-                ))}
-              </select>
-            </div>
+            </FilterSelect>
+            <FilterSelect
+              id="f-category"
+              label="分类"
+              name="category"
+              defaultValue={filters.category}
+              empty="全部分类"
+              options={categories.map((c) => ({ value: c.slug, label: c.name }))}
+            />
+            <FilterSelect
+              id="f-weekday"
+              label="星期"
+              name="weekday"
+              defaultValue={filters.weekday}
+              empty="不限"
+              options={[1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: d, label: WEEKDAY_LABELS[d] }))}
+            />
+            <FilterSelect
+              id="f-time"
+              label="时段"
+              name="time"
+              defaultValue={filters.time}
+              empty="不限"
+              options={DAYPARTS.map((p) => ({ value: p, label: DAYPART_LABELS[p] }))}
+            />
+            <FilterSelect
+              id="f-audience"
+              label="适合人群"
+              name="audience"
+              defaultValue={filters.audience}
+              empty="不限"
+              options={AUDIENCES.map((a) => ({ value: a, label: a }))}
+            />
             <div className="field check-field">
               <label className="check-chip" htmlFor="f-seats">
                 <input type="checkbox" id="f-seats" name="seats" value="1" defaultChecked={filters.seats} />

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { CourseCard } from "~/components/catalog";
+import { FilterSelect } from "~/components/filter-select";
 import { PageHeader, Pager } from "~/components/layout";
 import { getActor } from "~/modules/auth/request.server";
 import { AUDIENCES, canAuthorSomeCourse, SOURCE_LEVEL_LABELS, SOURCE_LEVELS } from "~/modules/catalog/courses";
@@ -103,28 +104,22 @@ export default function CourseLibrary() {
       <Form method="get" action="/courses" className="library-filters">
         {query ? <input type="hidden" name="q" value={query} /> : null}
         {filters.category ? <input type="hidden" name="category" value={filters.category} /> : null}
-        <div className="field">
-          <label htmlFor="f-audience">适用对象</label>
-          <select id="f-audience" name="audience" defaultValue={filters.audience}>
-            <option value="">不限</option>
-            {AUDIENCES.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-level">课程来源</label>
-          <select id="f-level" name="level" defaultValue={filters.level}>
-            <option value="">不限</option>
-            {SOURCE_LEVELS.map((l) => (
-              <option key={l} value={l}>
-                {SOURCE_LEVEL_LABELS[l]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="f-audience"
+          label="适用对象"
+          name="audience"
+          defaultValue={filters.audience}
+          empty="不限"
+          options={AUDIENCES.map((a) => ({ value: a, label: a }))}
+        />
+        <FilterSelect
+          id="f-level"
+          label="课程来源"
+          name="level"
+          defaultValue={filters.level}
+          empty="不限"
+          options={SOURCE_LEVELS.map((l) => ({ value: l, label: SOURCE_LEVEL_LABELS[l] }))}
+        />
         <button type="submit" className="secondary">
           筛选
         </button>

@@ -3,6 +3,7 @@ import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { RUN_STATUSES, type RunStatus } from "@db/schema/scheduling";
 import { DistrictNav } from "~/components/district-nav";
+import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { RunListCard } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
@@ -45,28 +46,22 @@ export default function DistrictRuns() {
       <h2>本区开课</h2>
       <Form method="get" className="filter-form" aria-label="筛选开课">
         {several ? <input type="hidden" name="d" value={district.id} /> : null}
-        <div className="field">
-          <label htmlFor="r-academy">书院</label>
-          <select id="r-academy" name="academy" defaultValue={filters.academy}>
-            <option value="">本区全部书院</option>
-            {academies.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="r-status">状态</label>
-          <select id="r-status" name="status" defaultValue={filters.status}>
-            <option value="">全部状态</option>
-            {RUN_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {RUN_STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="r-academy"
+          label="书院"
+          name="academy"
+          defaultValue={filters.academy}
+          empty="本区全部书院"
+          options={academies.map((a) => ({ value: a.id, label: a.name }))}
+        />
+        <FilterSelect
+          id="r-status"
+          label="状态"
+          name="status"
+          defaultValue={filters.status}
+          empty="全部状态"
+          options={RUN_STATUSES.map((s) => ({ value: s, label: RUN_STATUS_LABELS[s] }))}
+        />
         <div className="field check-field">
           <label className="check-chip" htmlFor="r-all">
             <input type="checkbox" id="r-all" name="all" value="1" defaultChecked={filters.all} />

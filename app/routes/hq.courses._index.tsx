@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
+import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActor } from "~/modules/auth/request.server";
 import { SOURCE_LEVEL_LABELS, SOURCE_LEVELS, STATUS_LABELS, VERSION_STATUSES } from "~/modules/catalog/courses";
@@ -45,41 +46,39 @@ export default function HqCourses() {
           <label htmlFor="q">编号或课程名称</label>
           <input id="q" type="search" name="q" defaultValue={filters.q} maxLength={50} />
         </div>
-        <div className="field">
-          <label htmlFor="category">分类</label>
-          <select id="category" name="category" defaultValue={filters.category}>
-            <option value="">全部</option>
-            {categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-                {c.retiredAt ? "（已停用）" : ""}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="status">状态</label>
-          <select id="status" name="status" defaultValue={filters.status}>
-            <option value="">全部</option>
-            <option value="live">线上有发布版本</option>
-            {VERSION_STATUSES.filter((s) => s !== "superseded").map((s) => (
-              <option key={s} value={s}>
-                最新版本{STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="level">来源</label>
-          <select id="level" name="level" defaultValue={filters.level}>
-            <option value="">全部</option>
-            {SOURCE_LEVELS.map((l) => (
-              <option key={l} value={l}>
-                {SOURCE_LEVEL_LABELS[l]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="category"
+          label="分类"
+          name="category"
+          defaultValue={filters.category}
+          empty="全部"
+          options={categories.map((c) => ({
+            value: c.id,
+            label: `${c.name}${c.retiredAt ? "（已停用）" : ""}`,
+          }))}
+        />
+        <FilterSelect
+          id="status"
+          label="状态"
+          name="status"
+          defaultValue={filters.status}
+          empty="全部"
+          options={[
+            { value: "live", label: "线上有发布版本" },
+            ...VERSION_STATUSES.filter((s) => s !== "superseded").map((s) => ({
+              value: s,
+              label: `最新版本${STATUS_LABELS[s]}`,
+            })),
+          ]}
+        />
+        <FilterSelect
+          id="level"
+          label="来源"
+          name="level"
+          defaultValue={filters.level}
+          empty="全部"
+          options={SOURCE_LEVELS.map((l) => ({ value: l, label: SOURCE_LEVEL_LABELS[l] }))}
+        />
         <button type="submit">查找</button>
       </Form>
       <p className="muted" role="status">

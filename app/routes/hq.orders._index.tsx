@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { ORDER_STATES, type OrderState } from "@db/schema/scheduling";
+import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { OrderRow } from "~/components/orders";
 import { isHq } from "~/modules/auth/permissions";
@@ -39,39 +40,32 @@ export default function HqOrders() {
       <h1>点单受理</h1>
       <p className="lead">各书院从课程库点的课：安排师资库教师并受理，或说明原因婉拒。区级流动课程的点单由所属区指导中心受理，这里只读。</p>
       <Form method="get" className="filter-form" aria-label="筛选点单">
-        <div className="field">
-          <label htmlFor="o-state">状态</label>
-          <select id="o-state" name="state" defaultValue={filters.state}>
-            <option value="all">全部</option>
-            {ORDER_STATES.map((s) => (
-              <option key={s} value={s}>
-                {ORDER_STATE_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="o-district">区</label>
-          <select id="o-district" name="district" defaultValue={filters.district}>
-            <option value="">全市</option>
-            {districts.map((d) => (
-              <option key={d.code} value={d.code}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="o-category">分类</label>
-          <select id="o-category" name="category" defaultValue={filters.category}>
-            <option value="">全部分类</option>
-            {categories.map((c) => (
-              <option key={c.slug} value={c.slug}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="o-state"
+          label="状态"
+          name="state"
+          defaultValue={filters.state}
+          options={[
+            { value: "all", label: "全部" },
+            ...ORDER_STATES.map((s) => ({ value: s, label: ORDER_STATE_LABELS[s] })),
+          ]}
+        />
+        <FilterSelect
+          id="o-district"
+          label="区"
+          name="district"
+          defaultValue={filters.district}
+          empty="全市"
+          options={districts.map((d) => ({ value: d.code, label: d.name }))}
+        />
+        <FilterSelect
+          id="o-category"
+          label="分类"
+          name="category"
+          defaultValue={filters.category}
+          empty="全部分类"
+          options={categories.map((c) => ({ value: c.slug, label: c.name }))}
+        />
         <div className="actions">
           <button type="submit">筛选</button>
         </div>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
+import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActorWith } from "~/modules/auth/request.server";
 import {
@@ -58,33 +59,36 @@ export default function HqResources() {
           <label htmlFor="q">搜索</label>
           <input id="q" type="search" name="q" defaultValue={query.q} placeholder="标题、文件名或课程编号" maxLength={50} />
         </div>
-        <div className="field">
-          <label htmlFor="kind">类型</label>
-          <select id="kind" name="kind" defaultValue={query.kind ?? ""}>
-            <option value="">全部类型</option>
-            {RESOURCE_FILTERS.kinds.map((k) => (
-              <option key={k} value={k}>
-                {RESOURCE_KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="visibility">谁可以查看</label>
-          <select id="visibility" name="visibility" defaultValue={query.visibility ?? ""}>
-            <option value="">全部</option>
-            <option value="public">公开</option>
-            <option value="teachers">仅教师</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="scope">范围</label>
-          <select id="scope" name="scope" defaultValue={query.scope ?? ""}>
-            <option value="">全部</option>
-            <option value="course">挂在课程下</option>
-            <option value="shared">全市共享</option>
-          </select>
-        </div>
+        <FilterSelect
+          id="kind"
+          label="类型"
+          name="kind"
+          defaultValue={query.kind ?? ""}
+          empty="全部类型"
+          options={RESOURCE_FILTERS.kinds.map((k) => ({ value: k, label: RESOURCE_KIND_LABELS[k] }))}
+        />
+        <FilterSelect
+          id="visibility"
+          label="谁可以查看"
+          name="visibility"
+          defaultValue={query.visibility ?? ""}
+          empty="全部"
+          options={[
+            { value: "public", label: "公开" },
+            { value: "teachers", label: "仅教师" },
+          ]}
+        />
+        <FilterSelect
+          id="scope"
+          label="范围"
+          name="scope"
+          defaultValue={query.scope ?? ""}
+          empty="全部"
+          options={[
+            { value: "course", label: "挂在课程下" },
+            { value: "shared", label: "全市共享" },
+          ]}
+        />
         <div className="actions">
           <button type="submit">筛选</button>
           {filtered ? (

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
+import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { canManageTeachers, listTeachersQuery, TEACHER_KIND_LABELS, TEACHER_KINDS } from "~/modules/catalog/teachers";
@@ -35,47 +36,41 @@ export default function HqTeachers() {
           <label htmlFor="q">搜索</label>
           <input id="q" type="search" name="q" defaultValue={query.q} placeholder="姓名、单位或手机号" maxLength={30} />
         </div>
-        <div className="field">
-          <label htmlFor="category">分类</label>
-          <select id="category" name="category" defaultValue={query.category ?? ""}>
-            <option value="">全部分类</option>
-            {options.categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="district">愿意前往的区</label>
-          <select id="district" name="district" defaultValue={query.district ?? ""}>
-            <option value="">全部区</option>
-            {options.districts.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="kind">类型</label>
-          <select id="kind" name="kind" defaultValue={query.kind ?? ""}>
-            <option value="">全部</option>
-            {TEACHER_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {TEACHER_KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="status">状态</label>
-          <select id="status" name="status" defaultValue={query.status}>
-            <option value="active">在册</option>
-            <option value="inactive">已停用</option>
-            <option value="all">全部</option>
-          </select>
-        </div>
+        <FilterSelect
+          id="category"
+          label="分类"
+          name="category"
+          defaultValue={query.category ?? ""}
+          empty="全部分类"
+          options={options.categories.map((c) => ({ value: c.id, label: c.name }))}
+        />
+        <FilterSelect
+          id="district"
+          label="愿意前往的区"
+          name="district"
+          defaultValue={query.district ?? ""}
+          empty="全部区"
+          options={options.districts.map((d) => ({ value: d.id, label: d.name }))}
+        />
+        <FilterSelect
+          id="kind"
+          label="类型"
+          name="kind"
+          defaultValue={query.kind ?? ""}
+          empty="全部"
+          options={TEACHER_KINDS.map((k) => ({ value: k, label: TEACHER_KIND_LABELS[k] }))}
+        />
+        <FilterSelect
+          id="status"
+          label="状态"
+          name="status"
+          defaultValue={query.status}
+          options={[
+            { value: "active", label: "在册" },
+            { value: "inactive", label: "已停用" },
+            { value: "all", label: "全部" },
+          ]}
+        />
         <div className="actions">
           <button type="submit">筛选</button>
           {filtered ? (

@@ -1,0 +1,42 @@
+import type { ReactNode } from "react";
+
+export type FilterOption = { value: string | number; label: string };
+
+/**
+ * A labelled `<select>` of a GET filter form (class finder, order and course lists …):
+ * `empty` is the first option with value "" ("全部"/"不限"), `children` go below the select (hints).
+ */
+export function FilterSelect({
+  id,
+  label,
+  name,
+  defaultValue,
+  empty,
+  options,
+  describedBy,
+  children,
+}: {
+  id: string;
+  label: string;
+  name: string;
+  defaultValue: string | number;
+  empty?: string;
+  options: readonly FilterOption[];
+  describedBy?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue} aria-describedby={describedBy}>
+        {empty !== undefined ? <option value="">{empty}</option> : null}
+        {options.map((o, i) => (
+          <option key={i} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {children}
+    </div>
+  );
+}
