@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
+import { SearchForm } from "~/components/search-form";
 
 export type PickerCourse = { courseId: number; code: string; title: string; categoryName: string; sourceLevel: string; sessions: number; minutesPerSession: number };
 
@@ -8,16 +9,11 @@ export function CoursePicker({ q, results, keep = {}, label = "查找课程" }: 
   return (
     <section aria-labelledby="picker-heading" className="course-picker">
       <h2 id="picker-heading">{label}</h2>
-      <Form method="get" className="search-box" role="search">
+      <SearchForm id="picker-q" label="课程名称或编号" placeholder="课程名称或编号，如 党史、HS-0001" defaultValue={q} button="查找">
         {Object.entries(keep).map(([k, v]) => (
           <input key={k} type="hidden" name={k} value={v} />
         ))}
-        <label htmlFor="picker-q" className="visually-hidden">
-          课程名称或编号
-        </label>
-        <input id="picker-q" type="search" name="q" defaultValue={q} placeholder="课程名称或编号，如 党史、HS-0001" />
-        <button type="submit">查找</button>
-      </Form>
+      </SearchForm>
       {q && results.length === 0 ? <p className="muted">没有找到已发布的课程。</p> : null}
       <ul className="plain-list stack">
         {results.map((c) => (

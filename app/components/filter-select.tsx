@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 export type FilterOption = { value: string | number; label: string };
@@ -37,6 +38,20 @@ export function FilterSelect({
         ))}
       </select>
       {children}
+    </div>
+  );
+}
+
+/** The submit button of a filter form, with a 清除条件 link back to `clearTo` while any filter is set. */
+export function FilterActions({ filtered, clearTo }: { filtered: boolean; clearTo: string }) {
+  return (
+    <div className="actions">
+      <button type="submit">筛选</button>
+      {filtered ? (
+        <Link className="button secondary" to={clearTo}>
+          清除条件
+        </Link>
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
+import { SearchForm } from "~/components/search-form";
 import { countAcademiesByDistrict, listDistricts } from "~/modules/org/org.server";
 import { listCategories } from "~/modules/catalog/categories.server";
 import { textColorOn } from "~/modules/catalog/colors";
@@ -25,13 +26,13 @@ export default function Home() {
           <p className="lead">
             厦门市 {total} 所社区书院遍布六个区，开展学习教育、组织孵化、群众议事和文体活动。在这里找课程、报名上课、记录您的学习。
           </p>
-          <Form method="get" action="/courses" role="search" className="search-box">
-            <label htmlFor="home-q" className="visually-hidden">
-              搜索课程
-            </label>
-            <input id="home-q" type="search" name="q" placeholder="想学什么？如：太极拳、垃圾分类、防诈骗" maxLength={100} />
-            <button type="submit">搜索</button>
-          </Form>
+          <SearchForm
+            id="home-q"
+            action="/courses"
+            label="搜索课程"
+            placeholder="想学什么？如：太极拳、垃圾分类、防诈骗"
+            maxLength={100}
+          />
         </div>
       </section>
       <div className="container">

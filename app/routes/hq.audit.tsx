@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData, useLocation } from "@remix-run/react";
+import { useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Pager } from "~/components/layout";
+import { SearchForm } from "~/components/search-form";
 import { listAudit } from "~/modules/auth/audit.server";
 import { isHq } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
@@ -22,13 +23,7 @@ export default function AuditPage() {
   return (
     <>
       <h1>审计日志</h1>
-      <Form method="get" role="search" className="search-box">
-        <label htmlFor="q" className="visually-hidden">
-          搜索
-        </label>
-        <input id="q" type="search" name="q" defaultValue={q} placeholder="操作人、内容" maxLength={50} />
-        <button type="submit">搜索</button>
-      </Form>
+      <SearchForm id="q" label="搜索" placeholder="操作人、内容" defaultValue={q} maxLength={50} />
       <p className="muted">共 {total} 条</p>
       <div className="table-wrap">
         <table data-testid="audit-table">

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { FilterSelect } from "~/components/filter-select";
+import { FilterActions, FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActorWith } from "~/modules/auth/request.server";
 import {
@@ -89,14 +89,7 @@ export default function HqResources() {
             { value: "shared", label: "全市共享" },
           ]}
         />
-        <div className="actions">
-          <button type="submit">筛选</button>
-          {filtered ? (
-            <Link className="button secondary" to="/hq/resources">
-              清除条件
-            </Link>
-          ) : null}
-        </div>
+        <FilterActions filtered={filtered} clearTo="/hq/resources" />
       </Form>
       <p className="muted" role="status">
         共 {total} 个资源

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { FilterSelect } from "~/components/filter-select";
+import { FilterActions, FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { canManageTeachers, listTeachersQuery, TEACHER_KIND_LABELS, TEACHER_KINDS } from "~/modules/catalog/teachers";
@@ -71,14 +71,7 @@ export default function HqTeachers() {
             { value: "all", label: "全部" },
           ]}
         />
-        <div className="actions">
-          <button type="submit">筛选</button>
-          {filtered ? (
-            <Link className="button secondary" to="/hq/teachers">
-              清除条件
-            </Link>
-          ) : null}
-        </div>
+        <FilterActions filtered={filtered} clearTo="/hq/teachers" />
       </Form>
       <p className="muted" role="status">
         共 {total} 位教师

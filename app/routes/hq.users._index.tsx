@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Pager } from "~/components/layout";
+import { SearchForm } from "~/components/search-form";
 import { isHqAdmin, ROLE_LABELS } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { searchUsers } from "~/modules/auth/users.server";
@@ -22,13 +23,7 @@ export default function HqUsers() {
   return (
     <>
       <h1>用户与角色</h1>
-      <Form method="get" role="search" className="search-box">
-        <label htmlFor="q" className="visually-hidden">
-          手机号或姓名
-        </label>
-        <input id="q" type="search" name="q" defaultValue={q} placeholder="手机号或姓名" maxLength={50} />
-        <button type="submit">查找</button>
-      </Form>
+      <SearchForm id="q" label="手机号或姓名" placeholder="手机号或姓名" defaultValue={q} maxLength={50} button="查找" />
       <p className="muted">共 {total} 位用户</p>
       <div className="table-wrap">
         <table>

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Pager } from "~/components/layout";
+import { SearchForm } from "~/components/search-form";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { demandForAcademy } from "~/modules/scheduling/demand.server";
@@ -29,13 +30,14 @@ export default function Demand() {
           ? `共有 ${demand.people} 位居民在${name}标记了想学 ${demand.total} 门课程，按人数从多到少排列。`
           : "还没有居民在本书院标记想学。居民在课程库的课程页点“想学”并选择本书院后，会出现在这里。"}
       </p>
-      <Form method="get" className="search-box" role="search">
-        <label htmlFor="demand-q" className="visually-hidden">
-          查找课程
-        </label>
-        <input id="demand-q" type="search" name="q" defaultValue={demand.q} placeholder="课程名称或编号" maxLength={50} />
-        <button type="submit">查找</button>
-      </Form>
+      <SearchForm
+        id="demand-q"
+        label="查找课程"
+        placeholder="课程名称或编号"
+        defaultValue={demand.q}
+        maxLength={50}
+        button="查找"
+      />
       {demand.q && demand.rows.length === 0 ? <p className="muted">没有居民想学与“{demand.q}”相关的课程。</p> : null}
       <div className="table-wrap">
         <table data-testid="demand-table">
