@@ -17,3 +17,5 @@ export function createTestDb(): DB & { cleanup: () => void; file: string } {
     },
   });
 }
+
+export type TestDb = ReturnType<typeof createTestDb>;

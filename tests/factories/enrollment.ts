@@ -16,10 +16,19 @@ import {
   users,
 } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
+import { resetEnrolLimiter } from "~/modules/enrollment/enroll.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
+import { createTestDb } from "./db";
 import { createActor } from "./users";
 
 const DAY = 86_400_000;
+
+/** A fresh test DB with the per-process enrolment rate limiter reset, for a `beforeEach`. */
+export function freshEnrolmentDb() {
+  const db = createTestDb();
+  resetEnrolLimiter();
+  return db;
+}
 
 export type RunOverrides = Partial<typeof classRuns.$inferInsert> & {
   /** Start of the first session, ms (default: 10 days from `now`). */

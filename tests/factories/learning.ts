@@ -18,6 +18,7 @@ import {
 import type { Actor } from "~/modules/auth/permissions";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { createCourse } from "./catalog";
+import { createTestDb } from "./db";
 import { createAcademy, seedDistricts } from "./org";
 import { createActor } from "./users";
 
@@ -86,6 +87,12 @@ export async function learningWorld(db: DB) {
 }
 export type LearningWorld = Awaited<ReturnType<typeof learningWorld>>;
 
+/** A fresh test DB holding the learning world, for a `beforeEach`; `db.cleanup()` it afterwards. */
+export async function freshLearningWorld() {
+  const db = createTestDb();
+  return { db, w: await learningWorld(db) };
+}
+
 /** A run with sessions at the given start times (each `minutes` long). */
 export function createRunWithSessions(
   db: DB,
@@ -136,6 +143,20 @@ export function createRunWithSessions(
       .get()
   );
   return { run, sessions };
+}
+
+/** `createRunWithSessions` in the world's academy and room, taught by the world's teacher. */
+export function createWorldRun(
+  db: DB,
+  w: LearningWorld,
+  opts: Omit<Parameters<typeof createRunWithSessions>[2], "academyId" | "roomId" | "teacherId">
+) {
+  return createRunWithSessions(db, w, {
+    academyId: w.academy.id,
+    roomId: w.room.id,
+    teacherId: w.teacher.teacherId,
+    ...opts,
+  });
 }
 
 export function cancelSessionRow(db: DB, sessionId: number) {

@@ -5,20 +5,20 @@ import { drawOrder, seededShuffle } from "~/modules/enrollment/lottery";
 import { drawLottery, maybeDrawLottery, verifyLottery } from "~/modules/enrollment/lottery.server";
 import { getEnrolPanel } from "~/modules/enrollment/views.server";
 import { UserError } from "~/utils/errors";
-import { createTestDb } from "@tests/factories/db";
+import { createTestDb, type TestDb } from "@tests/factories/db";
 import {
   createOpenRun,
   createResidents,
   enrolmentRows,
+  freshEnrolmentDb,
   runStatus,
   snapshot,
 } from "@tests/factories/enrollment";
 import { schedulingWorld } from "@tests/factories/scheduling";
 
-let db: ReturnType<typeof createTestDb>;
+let db: TestDb;
 beforeEach(() => {
-  db = createTestDb();
-  resetEnrolLimiter();
+  db = freshEnrolmentDb();
 });
 afterEach(() => db.cleanup());
 

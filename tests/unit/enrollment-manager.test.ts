@@ -4,7 +4,6 @@ import {
   cancelEnrollment,
   enroll,
   EnrolRefusal,
-  resetEnrolLimiter,
 } from "~/modules/enrollment/enroll.server";
 import {
   addFamilyMember,
@@ -15,21 +14,21 @@ import {
 } from "~/modules/enrollment/family.server";
 import { addWalkIn, getRunRoster, removeEnrollment } from "~/modules/enrollment/roster.server";
 import { UserError } from "~/utils/errors";
-import { createTestDb } from "@tests/factories/db";
+import type { TestDb } from "@tests/factories/db";
 import {
   addMember,
   createOpenRun,
   createResident,
   createResidents,
+  freshEnrolmentDb,
   runStatus,
   snapshot,
 } from "@tests/factories/enrollment";
 import { schedulingWorld } from "@tests/factories/scheduling";
 
-let db: ReturnType<typeof createTestDb>;
+let db: TestDb;
 beforeEach(() => {
-  db = createTestDb();
-  resetEnrolLimiter();
+  db = freshEnrolmentDb();
 });
 afterEach(() => db.cleanup());
 

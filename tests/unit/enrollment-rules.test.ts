@@ -4,7 +4,6 @@ import {
   cancelEnrollment,
   enroll,
   EnrolRefusal,
-  resetEnrolLimiter,
 } from "~/modules/enrollment/enroll.server";
 import { ageInYear, REFUSAL_MESSAGES } from "~/modules/enrollment/rules";
 import {
@@ -12,21 +11,21 @@ import {
   listRunParticipantUserIds,
   listRunRoster,
 } from "~/modules/scheduling/participants.server";
-import { createTestDb } from "@tests/factories/db";
+import type { TestDb } from "@tests/factories/db";
 import {
   addMember,
   createOpenRun,
   createResident,
   enrolmentRows,
+  freshEnrolmentDb,
   runStatus,
   snapshot,
 } from "@tests/factories/enrollment";
 import { schedulingWorld } from "@tests/factories/scheduling";
 
-let db: ReturnType<typeof createTestDb>;
+let db: TestDb;
 beforeEach(() => {
-  db = createTestDb();
-  resetEnrolLimiter();
+  db = freshEnrolmentDb();
 });
 afterEach(() => db.cleanup());
 

@@ -1,24 +1,24 @@
 import { and, eq } from "drizzle-orm";
 import { enrollments, notifications } from "@db/schema";
-import { cancelEnrollment, enroll, resetEnrolLimiter } from "~/modules/enrollment/enroll.server";
+import { cancelEnrollment, enroll } from "~/modules/enrollment/enroll.server";
 import { getEnrolPanel, listMyClasses } from "~/modules/enrollment/views.server";
 import { rebalanceRun } from "~/modules/enrollment/seats.server";
 import { classRuns } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
-import { createTestDb } from "@tests/factories/db";
+import type { TestDb } from "@tests/factories/db";
 import {
   addMember,
   createOpenRun,
   createResidents,
   enrolmentRows,
+  freshEnrolmentDb,
   runStatus,
 } from "@tests/factories/enrollment";
 import { schedulingWorld } from "@tests/factories/scheduling";
 
-let db: ReturnType<typeof createTestDb>;
+let db: TestDb;
 beforeEach(() => {
-  db = createTestDb();
-  resetEnrolLimiter();
+  db = freshEnrolmentDb();
 });
 afterEach(() => db.cleanup());
 

@@ -8,32 +8,27 @@ import {
 } from "~/modules/enrollment/checkin.server";
 import { CHECKIN_SLOT_MS, signCheckinToken } from "~/modules/enrollment/checkin-token";
 import { saveSessionAttendance, sessionAttendance } from "~/modules/enrollment/attendance.server";
-import { createTestDb } from "@tests/factories/db";
+import type { TestDb } from "@tests/factories/db";
 import {
   addFamilyMember,
   createRunWithSessions,
+  createWorldRun,
   enrol,
+  freshLearningWorld,
   HOUR,
-  learningWorld,
   MIN,
   type LearningWorld,
 } from "@tests/factories/learning";
 
-let db: ReturnType<typeof createTestDb>;
+let db: TestDb;
 let w: LearningWorld;
 const T = Date.UTC(2026, 10, 27, 6, 30); // a session 14:30–16:00 in Xiamen
 
-beforeEach(async () => {
-  db = createTestDb();
-  w = await learningWorld(db);
-});
+beforeEach(async () => ({ db, w } = await freshLearningWorld()));
 afterEach(() => db.cleanup());
 
 function world() {
-  const { run, sessions } = createRunWithSessions(db, w, {
-    academyId: w.academy.id,
-    roomId: w.room.id,
-    teacherId: w.teacher.teacherId,
+  const { run, sessions } = createWorldRun(db, w, {
     starts: [T, T + 7 * 24 * HOUR],
   });
   const mine = enrol(db, run.id, { userId: w.resident.id });

@@ -9,25 +9,22 @@ import {
   setEvaluationHidden,
   submitEvaluation,
 } from "~/modules/enrollment/evaluation.server";
-import { createTestDb } from "@tests/factories/db";
+import type { TestDb } from "@tests/factories/db";
 import {
   createRunWithSessions,
   DAY,
   enrol,
+  freshLearningWorld,
   HOUR,
-  learningWorld,
   markPresent,
   type LearningWorld,
 } from "@tests/factories/learning";
 
-let db: ReturnType<typeof createTestDb>;
+let db: TestDb;
 let w: LearningWorld;
 const NOW = Date.UTC(2026, 10, 27, 12);
 
-beforeEach(async () => {
-  db = createTestDb();
-  w = await learningWorld(db);
-});
+beforeEach(async () => ({ db, w } = await freshLearningWorld()));
 afterEach(() => db.cleanup());
 
 function attendedRun(

@@ -4,34 +4,29 @@ import {
   runAttendance,
 } from "~/modules/enrollment/attendance.server";
 import { DEFAULT_POLICY } from "~/modules/enrollment/learning";
-import { createTestDb } from "@tests/factories/db";
+import type { TestDb } from "@tests/factories/db";
 import {
   addFamilyMember,
   cancelSessionRow,
   createRunWithSessions,
+  createWorldRun,
   DAY,
   enrol,
-  learningWorld,
+  freshLearningWorld,
   markPresent,
   type LearningWorld,
 } from "@tests/factories/learning";
 
-let db: ReturnType<typeof createTestDb>;
+let db: TestDb;
 let w: LearningWorld;
 const NOW = Date.UTC(2026, 10, 27, 12);
 
-beforeEach(async () => {
-  db = createTestDb();
-  w = await learningWorld(db);
-});
+beforeEach(async () => ({ db, w } = await freshLearningWorld()));
 afterEach(() => db.cleanup());
 
 /** A run with one session `daysAgo` days ago where someone else was marked present (attendance taken). */
 function heldSession(daysAgo: number, opts: { recorded?: boolean } = {}) {
-  const { run, sessions } = createRunWithSessions(db, w, {
-    academyId: w.academy.id,
-    roomId: w.room.id,
-    teacherId: w.teacher.teacherId,
+  const { run, sessions } = createWorldRun(db, w, {
     starts: [NOW - daysAgo * DAY],
   });
   if (opts.recorded !== false) {
@@ -109,10 +104,7 @@ describe("no-show policy", () => {
 
 describe("no-show rates for the manager", () => {
   it("per run: no-shows over seat-sessions of recorded held sessions", () => {
-    const { run, sessions } = createRunWithSessions(db, w, {
-      academyId: w.academy.id,
-      roomId: w.room.id,
-      teacherId: w.teacher.teacherId,
+    const { run, sessions } = createWorldRun(db, w, {
       starts: [NOW - 14 * DAY, NOW - 7 * DAY, NOW + 7 * DAY],
     });
     const a = enrol(db, run.id, { userId: w.resident.id });

@@ -8,37 +8,32 @@ import {
   volunteerHours,
 } from "~/modules/enrollment/record.server";
 import { exportRunRoster } from "~/modules/enrollment/roster-export.server";
-import { createTestDb } from "@tests/factories/db";
+import type { TestDb } from "@tests/factories/db";
 import {
   addFamilyMember,
   cancelSessionRow,
   createRunWithSessions,
+  createWorldRun,
   DAY,
   enrol,
+  freshLearningWorld,
   HOUR,
-  learningWorld,
   markPresent,
   type LearningWorld,
 } from "@tests/factories/learning";
 
-let db: ReturnType<typeof createTestDb>;
+let db: TestDb;
 let w: LearningWorld;
 const NOW = Date.UTC(2026, 10, 27, 12);
 
-beforeEach(async () => {
-  db = createTestDb();
-  w = await learningWorld(db);
-});
+beforeEach(async () => ({ db, w } = await freshLearningWorld()));
 afterEach(() => db.cleanup());
 
 /** A five-session run, all in the past, 90 minutes each; the resident attended `present` of them. */
 function finishedRun(present: number[], opts: { cancel?: number[]; future?: boolean } = {}) {
   const starts = [35, 28, 21, 14, 7].map((d) => NOW - d * DAY);
   if (opts.future) starts[4] = NOW + 7 * DAY;
-  const { run, sessions } = createRunWithSessions(db, w, {
-    academyId: w.academy.id,
-    roomId: w.room.id,
-    teacherId: w.teacher.teacherId,
+  const { run, sessions } = createWorldRun(db, w, {
     starts,
   });
   const e = enrol(db, run.id, { userId: w.resident.id });
@@ -136,10 +131,7 @@ describe("completion and hours on the learning record", () => {
 describe("volunteer hours", () => {
   it("count the held, not cancelled sessions of the runs a teacher teaches", () => {
     finishedRun([], { cancel: [4] });
-    createRunWithSessions(db, w, {
-      academyId: w.academy.id,
-      roomId: w.room.id,
-      teacherId: w.teacher.teacherId,
+    createWorldRun(db, w, {
       starts: [NOW + DAY],
     });
     expect(volunteerHours(db, w.teacher.id, NOW)).toEqual({
@@ -185,10 +177,7 @@ describe("calendar feed", () => {
   });
 
   it("includes the sessions a teacher teaches", () => {
-    createRunWithSessions(db, w, {
-      academyId: w.academy.id,
-      roomId: w.room.id,
-      teacherId: w.teacher.teacherId,
+    createWorldRun(db, w, {
       starts: [NOW + DAY],
     });
     const ics = calendarFeed(
