@@ -5,6 +5,7 @@ import { AttendancePage } from "~/components/attendance-page";
 import { requireActor } from "~/modules/auth/request.server";
 import { attendancePageData, saveAttendanceAction } from "~/modules/enrollment/attendance-page.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
+import { readForm } from "~/utils/csrf.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `点名 · ${data?.title ?? ""}` },
@@ -21,7 +22,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
+  const form = await readForm(request);
   return saveAttendanceAction(
+    form,
     request,
     db,
     actor,

@@ -4,6 +4,7 @@ import { getDb } from "@db/client";
 import { AttendancePage } from "~/components/attendance-page";
 import { requireActor } from "~/modules/auth/request.server";
 import { attendancePageData, saveAttendanceAction } from "~/modules/enrollment/attendance-page.server";
+import { readForm } from "~/utils/csrf.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `点名 · ${data?.title ?? ""}` },
@@ -16,7 +17,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireActor(request);
-  return saveAttendanceAction(request, getDb(), actor, params, (id) => `/teach/sessions/${id}/attendance`);
+  const form = await readForm(request);
+  return saveAttendanceAction(form, request, getDb(), actor, params, (id) =>
+    `/teach/sessions/${id}/attendance`
+  );
 }
 
 export default function TeachAttendance() {

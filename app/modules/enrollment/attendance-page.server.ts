@@ -8,7 +8,6 @@ import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import { sessionWhen } from "~/components/learning";
 import { saveSessionAttendance, sessionAttendance } from "~/modules/enrollment/attendance.server";
-import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { clientIp, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
@@ -35,8 +34,12 @@ export function attendancePageData(db: DB, actor: Actor, params: Params, academy
   };
 }
 
-/** Saves the ticked list and redirects to `pagePath(sessionId)?saved=present-total`, or returns `{ error }`. */
-export async function saveAttendanceAction(
+/**
+ * Saves the ticked list (`form` from the route's own `readForm`) and redirects to
+ * `pagePath(sessionId)?saved=present-total`, or returns `{ error }`.
+ */
+export function saveAttendanceAction(
+  form: FormData,
   request: Request,
   db: DB,
   actor: Actor,
@@ -44,7 +47,6 @@ export async function saveAttendanceAction(
   pagePath: (sessionId: number) => string,
   academyId?: number
 ) {
-  const form = await readForm(request);
   const parsed = presentSchema.safeParse({ present: form.getAll("present") });
   if (!parsed.success) return data({ error: "提交的名单有误，请刷新后重试。" }, { status: 400 });
   const id = sessionIdOf(params);
