@@ -135,8 +135,8 @@ test.describe("course library", () => {
     await page.getByRole("link", { name: "编写与管理课程 →" }).click();
     await expect(page).toHaveURL(/\/hq\/courses$/);
     await page.getByRole("link", { name: "新建课程" }).click();
-    const levels = await page.getByLabel("课程来源").locator("option").allTextContents();
-    expect(levels).toEqual(["区级流动课程", "街道巡回课程"]);
+    // toHaveText waits for the new page; allTextContents() would read whatever is there now.
+    await expect(page.getByLabel("课程来源").locator("option")).toHaveText(["区级流动课程", "街道巡回课程"]);
     await page.getByLabel("课程名称").fill(title);
     await page.getByLabel("课程编号").fill(code);
     await page.getByLabel("分类").selectOption({ label: "法治与安全" });
