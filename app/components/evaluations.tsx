@@ -213,50 +213,8 @@ export function EvaluationsView({
           </li>
         ))}
       </ul>
-      <ParamPager
-        param="cpage"
-        page={data.comments.page}
-        pages={data.comments.pages}
-        params={params}
-      />
+      <Pager param="cpage" label="留言分页" page={data.comments.page} pages={data.comments.pages} search={params} />
     </>
-  );
-}
-
-/** Paging on its own query parameter (the comments page beside the averages' ?page). */
-function ParamPager({
-  param,
-  page,
-  pages,
-  params,
-}: {
-  param: string;
-  page: number;
-  pages: number;
-  params: URLSearchParams;
-}) {
-  if (pages <= 1) return null;
-  const href = (n: number) => {
-    const p = new URLSearchParams(params);
-    p.set(param, String(n));
-    return `?${p.toString()}`;
-  };
-  return (
-    <nav className="pager" aria-label="留言分页">
-      {page > 1 ? (
-        <Link className="button secondary" to={href(page - 1)} rel="prev">
-          上一页
-        </Link>
-      ) : null}
-      <span>
-        第 {page} / {pages} 页
-      </span>
-      {page < pages ? (
-        <Link className="button secondary" to={href(page + 1)} rel="next">
-          下一页
-        </Link>
-      ) : null}
-    </nav>
   );
 }
 

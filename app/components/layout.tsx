@@ -106,16 +106,29 @@ export function PageHeader({ title, lead, children }: { title: string; lead?: st
   );
 }
 
-/** Paging links that keep every other query parameter. */
-export function Pager({ page, pages, search }: { page: number; pages: number; search: string }) {
+/** Paging links that keep every other query parameter; `param` names the page parameter
+ * (another one when a page has two lists), `label` names the navigation for screen readers. */
+export function Pager({
+  page,
+  pages,
+  search,
+  param = "page",
+  label = "分页",
+}: {
+  page: number;
+  pages: number;
+  search: string | URLSearchParams;
+  param?: string;
+  label?: string;
+}) {
   if (pages <= 1) return null;
   const href = (p: number) => {
     const params = new URLSearchParams(search);
-    params.set("page", String(p));
+    params.set(param, String(p));
     return `?${params.toString()}`;
   };
   return (
-    <nav className="pager" aria-label="分页">
+    <nav className="pager" aria-label={label}>
       {page > 1 ? (
         <Link className="button secondary" to={href(page - 1)} rel="prev">
           上一页

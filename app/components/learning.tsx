@@ -3,6 +3,7 @@
  * routes: the QR check-in screen, ticking a session's roster, a run's attendance grid and the
  * list of nearby sessions.
  */
+import type { MarkRow } from "~/modules/enrollment/attendance.server";
 import { Form, Link, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { formatDateTime } from "~/utils/dates";
@@ -158,17 +159,6 @@ export function CheckinScreen({
   );
 }
 
-type MarkRow = {
-  enrollmentId: number;
-  name: string;
-  relation: string | null;
-  ownerName: string | null;
-  walkin: boolean;
-  status: string;
-  present: boolean | null;
-  method: string | null;
-  markedAt: number | null;
-};
 
 const METHOD_LABELS: Record<string, string> = {
   qr: "扫码",
