@@ -1,4 +1,5 @@
-import { desc, like, or, sql, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
+import { containsAny } from "~/utils/sql";
 import type { Conn, DB } from "@db/client";
 import { auditLog, users } from "@db/schema";
 
@@ -31,9 +32,7 @@ export const AUDIT_PAGE_SIZE = 50;
 export function listAudit(db: DB, opts: { q?: string; page?: number }) {
   const page = Math.max(1, opts.page ?? 1);
   const q = opts.q?.trim();
-  const where = q
-    ? or(like(auditLog.summary, `%${q}%`), like(auditLog.action, `%${q}%`), like(users.name, `%${q}%`))
-    : undefined;
+  const where = containsAny(q, [auditLog.summary, auditLog.action, users.name]);
   const rows = db
     .select({
       id: auditLog.id,

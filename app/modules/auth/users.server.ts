@@ -1,4 +1,5 @@
-import { and, eq, like, or, sql, asc } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { containsAny } from "~/utils/sql";
 import type { DB } from "@db/client";
 import { userRoles, users } from "@db/schema";
 import { UserError } from "~/utils/errors";
@@ -97,7 +98,7 @@ export const USERS_PAGE_SIZE = 30;
 export function searchUsers(db: DB, opts: { q?: string; page?: number }) {
   const page = Math.max(1, opts.page ?? 1);
   const q = opts.q?.trim().slice(0, 50);
-  const where = q ? or(like(users.phone, `%${q}%`), like(users.name, `%${q}%`)) : undefined;
+  const where = containsAny(q, [users.phone, users.name]);
   const rows = db
     .select({ id: users.id, name: users.name, phone: users.phone, createdAt: users.createdAt })
     .from(users)

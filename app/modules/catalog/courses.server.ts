@@ -6,6 +6,7 @@
  * is the published version (null when never published or retired). Publishing, retiring and
  * restoring rewrite the search index and the audit log in the same transaction.
  */
+import { containsAny } from "~/utils/sql";
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Conn, DB } from "@db/client";
@@ -527,10 +528,7 @@ export type EditorFilters = { q?: string; category?: number; status?: VersionSta
 export function listCoursesForEditors(db: DB, actor: Actor, f: EditorFilters) {
   const where: (SQL | undefined)[] = [authorScope(actor)];
   const q = f.q?.trim().slice(0, 50);
-  if (q) {
-    const pat = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    where.push(or(sql`${courses.code} like ${pat} escape '\\'`, sql`${latest.title} like ${pat} escape '\\'`));
-  }
+  if (q) where.push(containsAny(q, [courses.code, latest.title]));
   if (f.category) where.push(eq(courses.categoryId, f.category));
   if (f.level) where.push(eq(courses.sourceLevel, f.level));
   if (f.status === "live") where.push(isNotNull(courses.currentVersionId));
@@ -777,12 +775,11 @@ export function getPublicCourseVersion(db: DB, code: string, versionNo: number) 
 
 /** For pickers elsewhere (scheduling): live courses by code or title. */
 export function findLiveCourses(db: DB, q: string, limit = 20) {
-  const pat = `%${q.trim().slice(0, 50).replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
   return db
     .select({ id: courses.id, code: courses.code, versionId: live.id, title: live.title, versionNo: live.versionNo })
     .from(courses)
     .innerJoin(live, eq(live.id, courses.currentVersionId))
-    .where(and(isNull(courses.retiredAt), or(sql`${courses.code} like ${pat} escape '\\'`, sql`${live.title} like ${pat} escape '\\'`)))
+    .where(and(isNull(courses.retiredAt), containsAny(q.slice(0, 50), [courses.code, live.title])))
     .orderBy(asc(courses.code))
     .limit(limit)
     .all();

@@ -8,6 +8,7 @@
  * it renamed to its random final name inside the same transaction that inserts its row and audit
  * entry. A refusal leaves no row and no file.
  */
+import { containsAny } from "~/utils/sql";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -429,16 +430,7 @@ export function listResources(db: DB, actor: Actor, query: ListResourcesQuery) {
   requireManager(actor);
   const where: SQL[] = [];
   const q = query.q.trim();
-  if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    where.push(
-      or(
-        sql`${resources.title} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${resources.originalName} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${courses.code} LIKE ${pattern} ESCAPE '\\'`,
-      )!,
-    );
-  }
+  if (q) where.push(containsAny(q, [resources.title, resources.originalName, courses.code])!);
   if (query.kind) where.push(eq(resources.kind, query.kind));
   if (query.visibility) where.push(eq(resources.visibility, query.visibility));
   if (query.scope === "course") where.push(isNotNull(resources.courseId));

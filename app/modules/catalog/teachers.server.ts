@@ -7,6 +7,7 @@
  * for the course's whole category. `findTeachersFor` (used by scheduling) adds "travels to the
  * district" and "active".
  */
+import { containsAny } from "~/utils/sql";
 import { and, asc, count, eq, exists, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
 import {
@@ -343,16 +344,7 @@ export function listTeachers(db: DB, actor: Actor, query: ListTeachersQuery) {
   requireManager(actor);
   const where: SQL[] = [];
   const q = query.q.trim();
-  if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    where.push(
-      or(
-        sql`${teachers.displayName} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${teachers.organisation} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${users.phone} LIKE ${pattern} ESCAPE '\\'`,
-      )!,
-    );
-  }
+  if (q) where.push(containsAny(q, [teachers.displayName, teachers.organisation, users.phone])!);
   if (query.status === "active") where.push(eq(teachers.active, true));
   if (query.status === "inactive") where.push(eq(teachers.active, false));
   if (query.kind) where.push(eq(teachers.kind, query.kind));
