@@ -11,7 +11,7 @@ import { getEnrolPanel } from "~/modules/enrollment/views.server";
 import { getClassDetail } from "~/modules/scheduling/finder.server";
 import { formatMoment, formatSessionRange } from "~/modules/scheduling/time";
 import { readForm } from "~/utils/csrf.server";
-import { badRequest, notFound } from "~/utils/http";
+import { badRequest, parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.version.title} · ${data.academy.name} · 厦门社区书院` : "课程班 · 厦门社区书院" },
@@ -19,8 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const runId = Number(params.id);
-  if (!Number.isInteger(runId) || runId <= 0) notFound("没有找到这个班。");
+  const runId = parseIdParam(params.id, "没有找到这个班。");
   const db = getDb();
   const actor = getActor(request);
   // The enrolment panel first: it draws a due lottery and fills freed seats, so the seat count below is current.
@@ -68,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** Posts to a class page are enrolment's: `intent=enroll|cancel` (see enrollment/class-action.server.ts). */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const runId = Number(params.id);
+  const runId = parseIdParam(params.id, "没有找到这个班。");
   const form = await readForm(request);
   if (!isEnrolIntent(form)) badRequest();
   return handleEnrolPost(request, runId, form);

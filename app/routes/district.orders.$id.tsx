@@ -7,19 +7,19 @@ import { requireActor } from "~/modules/auth/request.server";
 import { decideOrderFromForm } from "~/modules/scheduling/decide.server";
 import { getOrderDetail } from "~/modules/scheduling/orders.server";
 import { readForm } from "~/utils/csrf.server";
-import { clientIp } from "~/utils/http";
+import { clientIp, parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction = () => [{ title: "点单 · 区指导中心" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  return getOrderDetail(getDb(), actor, Number(params.id));
+  return getOrderDetail(getDb(), actor, parseIdParam(params.id, "没有找到这个点单。"));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireActor(request);
   const form = await readForm(request);
-  const r = decideOrderFromForm(getDb(), actor, Number(params.id), form, clientIp(request));
+  const r = decideOrderFromForm(getDb(), actor, parseIdParam(params.id, "没有找到这个点单。"), form, clientIp(request));
   if (r.ok) return redirect(`/district/orders/${params.id}?done=${r.intent}`);
   return r;
 }

@@ -66,7 +66,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: editCourseFormSchema });
   if (submission.status !== "success") return replyInvalid(submission);
   try {
-    saveDraft(getDb(), actor, Number(params.id), submission.value);
+    saveDraft(getDb(), actor, parseIdParam(params.id, "没有这门课程。"), submission.value);
     return redirect(`/hq/courses/${params.id}/edit?saved=1`);
   } catch (e) {
     return replyWithUserError(submission, e);

@@ -8,19 +8,19 @@ import { requireActorWith } from "~/modules/auth/request.server";
 import { decideOrderFromForm } from "~/modules/scheduling/decide.server";
 import { getOrderDetail } from "~/modules/scheduling/orders.server";
 import { readForm } from "~/utils/csrf.server";
-import { clientIp } from "~/utils/http";
+import { clientIp, parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction = () => [{ title: "处理点单 · 总部" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActorWith(request, isHq);
-  return getOrderDetail(getDb(), actor, Number(params.id));
+  return getOrderDetail(getDb(), actor, parseIdParam(params.id, "没有找到这个点单。"));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireActorWith(request, isHq);
   const form = await readForm(request);
-  const r = decideOrderFromForm(getDb(), actor, Number(params.id), form, clientIp(request));
+  const r = decideOrderFromForm(getDb(), actor, parseIdParam(params.id, "没有找到这个点单。"), form, clientIp(request));
   if (r.ok) return redirect(`/hq/orders/${params.id}?done=${r.intent}`);
   return r;
 }

@@ -13,7 +13,7 @@ import { getUser } from "~/modules/auth/users.server";
 import { listAcademies, listDistricts } from "~/modules/org/org.server";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
-import { clientIp, notFound } from "~/utils/http";
+import { clientIp, notFound, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
 
 export const meta: MetaFunction = () => [{ title: "管理角色 · 总部" }];
@@ -30,7 +30,7 @@ const schema = z.discriminatedUnion("intent", [grantSchema, revokeSchema]);
 export async function loader({ request, params }: LoaderFunctionArgs) {
   requireActorWith(request, isHqAdmin);
   const db = getDb();
-  const user = getUser(db, Number(params.id));
+  const user = getUser(db, parseIdParam(params.id, "没有这个用户。"));
   if (!user) notFound("没有这个用户。");
   return {
     user,
@@ -50,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (submission.value.intent === "grant") {
       const { role, districtId, academyId } = submission.value;
       const scopeId = ROLE_SCOPE[role] === "district" ? districtId : academyId;
-      grantRole(db, actor, { userId: Number(params.id), role, scopeId }, clientIp(request));
+      grantRole(db, actor, { userId: parseIdParam(params.id, "没有这个用户。"), role, scopeId }, clientIp(request));
       return redirect(`/hq/users/${params.id}?done=grant`);
     }
     revokeRole(db, actor, submission.value.grantId, clientIp(request));

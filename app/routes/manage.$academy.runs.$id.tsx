@@ -32,7 +32,7 @@ import { RUN_STATUS_LABELS, RUN_TRANSITIONS } from "~/modules/scheduling/states"
 import { formatMoment, formatSessionRange, localParts, toLocalInput } from "~/modules/scheduling/time";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
-import { clientIp, notFound } from "~/utils/http";
+import { clientIp, notFound, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.version.title} · 开课管理` : "开课管理" }];
@@ -43,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  const data = getRunForEditor(db, actor, Number(params.id));
+  const data = getRunForEditor(db, actor, parseIdParam(params.id, "没有找到这个班。"));
   if (data.run.academyId !== academy.id) notFound("这个班不属于这所书院。");
   const now = Date.now();
   return {
@@ -92,7 +92,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  const runId = Number(params.id);
+  const runId = parseIdParam(params.id, "没有找到这个班。");
   const submission = parseWithZod(await readForm(request), { schema });
   if (submission.status !== "success") return replyInvalid(submission);
   const v = submission.value;

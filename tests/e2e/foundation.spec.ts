@@ -153,3 +153,17 @@ test("an expired or revoked session sends the person to login with a Chinese not
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Fme&expired=1/);
   await expect(page.getByText("登录已过期，请重新登录。")).toBeVisible();
 });
+
+test("malformed ids in addresses get the Chinese 404 page, not an error", async ({ page }) => {
+  await login(page, DEMO.hqAdmin);
+  for (const [path, message] of [
+    ["/hq/users/abc", "没有这个用户。"],
+    ["/hq/orders/1e9x", "没有找到这个点单。"],
+    ["/classes/-3", "没有找到这个班。"],
+    ["/manage/huli-001/runs/0", "没有找到这个班。"],
+  ] as const) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByText(message)).toBeVisible();
+  }
+});
