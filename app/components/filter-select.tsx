@@ -55,3 +55,23 @@ export function FilterActions({ filtered, clearTo }: { filtered: boolean; clearT
     </div>
   );
 }
+
+/** The labelled text search field (`q`) at the head of a filter form. */
+export function FilterSearch({
+  label = "搜索",
+  defaultValue,
+  placeholder,
+  maxLength = 50,
+}: {
+  label?: string;
+  defaultValue: string;
+  placeholder?: string;
+  maxLength?: number;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor="q">{label}</label>
+      <input id="q" type="search" name="q" defaultValue={defaultValue} placeholder={placeholder} maxLength={maxLength} />
+    </div>
+  );
+}

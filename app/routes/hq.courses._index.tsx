@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { FilterSelect } from "~/components/filter-select";
+import { FilterSearch, FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActor } from "~/modules/auth/request.server";
 import { SOURCE_LEVEL_LABELS, SOURCE_LEVELS, STATUS_LABELS, VERSION_STATUSES } from "~/modules/catalog/courses";
@@ -42,10 +42,7 @@ export default function HqCourses() {
         ) : null}
       </div>
       <Form method="get" className="editor-filters" role="search">
-        <div className="field">
-          <label htmlFor="q">编号或课程名称</label>
-          <input id="q" type="search" name="q" defaultValue={filters.q} maxLength={50} />
-        </div>
+        <FilterSearch label="编号或课程名称" defaultValue={filters.q} />
         <FilterSelect
           id="category"
           label="分类"

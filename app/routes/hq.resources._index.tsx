@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { FilterActions, FilterSelect } from "~/components/filter-select";
+import { FilterActions, FilterSearch, FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActorWith } from "~/modules/auth/request.server";
 import {
@@ -55,10 +55,7 @@ export default function HqResources() {
         </p>
       ) : null}
       <Form method="get" role="search" className="resource-filters">
-        <div className="field">
-          <label htmlFor="q">搜索</label>
-          <input id="q" type="search" name="q" defaultValue={query.q} placeholder="标题、文件名或课程编号" maxLength={50} />
-        </div>
+        <FilterSearch defaultValue={query.q} placeholder="标题、文件名或课程编号" />
         <FilterSelect
           id="kind"
           label="类型"

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { FilterActions, FilterSelect } from "~/components/filter-select";
+import { FilterActions, FilterSearch, FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { canManageTeachers, listTeachersQuery, TEACHER_KIND_LABELS, TEACHER_KINDS } from "~/modules/catalog/teachers";
@@ -32,10 +32,7 @@ export default function HqTeachers() {
         </p>
       </div>
       <Form method="get" role="search" className="resource-filters teacher-filters">
-        <div className="field">
-          <label htmlFor="q">搜索</label>
-          <input id="q" type="search" name="q" defaultValue={query.q} placeholder="姓名、单位或手机号" maxLength={30} />
-        </div>
+        <FilterSearch defaultValue={query.q} placeholder="姓名、单位或手机号" maxLength={30} />
         <FilterSelect
           id="category"
           label="分类"
