@@ -95,6 +95,8 @@ describe("who may author which course", () => {
     refused(() => getCourseOverview(db, simingStaff, course.id));
     expect(listCoursesForEditors(db, simingStaff, {}).total).toBe(0);
     expect(listCoursesForEditors(db, huliStaff, {}).rows.map((r) => r.code)).toEqual(["PD-0201"]);
+    // The editors' table names the owning district (joined in the list query).
+    expect(listCoursesForEditors(db, hqEditor, { q: "PD-0201" }).rows.map((r) => r.ownerName)).toEqual(["湖里区"]);
     // District staff cannot write city courses.
     refused(() => createCourse(db, huliStaff, { code: "PD-0203", categoryId: cat, sourceLevel: "city", ...content }, null));
     expect(count()).toBe(1);

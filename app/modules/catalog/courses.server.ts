@@ -551,12 +551,16 @@ export function listCoursesForEditors(db: DB, actor: Actor, f: EditorFilters) {
         updatedAt: latest.updatedAt,
         editorName: editors.name,
         liveVersionNo: live.versionNo,
+        // The owning district or academy, joined here rather than looked up row by row.
+        ownerName: sql<string | null>`coalesce(${districts.name}, ${academies.name})`,
       })
       .from(courses)
       .innerJoin(latest, sql`${latest.id} = (select v2.id from course_versions v2 where v2.course_id = ${courses.id} order by v2.version_no desc limit 1)`)
       .innerJoin(categories, eq(categories.id, courses.categoryId))
       .leftJoin(editors, eq(editors.id, latest.editedBy))
-      .leftJoin(live, eq(live.id, courses.currentVersionId));
+      .leftJoin(live, eq(live.id, courses.currentVersionId))
+      .leftJoin(districts, and(eq(courses.ownerType, "district"), eq(districts.id, courses.ownerId)))
+      .leftJoin(academies, and(eq(courses.ownerType, "academy"), eq(academies.id, courses.ownerId)));
   const total = db
     .select({ n: sql<number>`count(*)` })
     .from(courses)
@@ -571,7 +575,7 @@ export function listCoursesForEditors(db: DB, actor: Actor, f: EditorFilters) {
     .limit(EDITOR_PAGE_SIZE)
     .offset((page - 1) * EDITOR_PAGE_SIZE)
     .all()
-    .map((r) => ({ ...r, ownerName: ownerName(db, r), statusLabel: STATUS_LABELS[r.status], levelLabel: SOURCE_LEVEL_LABELS[r.sourceLevel] }));
+    .map((r) => ({ ...r, statusLabel: STATUS_LABELS[r.status], levelLabel: SOURCE_LEVEL_LABELS[r.sourceLevel] }));
   return { rows, total, page, pages };
 }
 
