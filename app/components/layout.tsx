@@ -89,7 +89,7 @@ export function SiteFooter() {
         <p>厦门市社区书院 · 美丽厦门 共同缔造</p>
         <p className="muted">共谋 · 共建 · 共管 · 共评 · 共享</p>
         <p className="muted">
-          <Link to="/academies">全市书院</Link> · <Link to="/courses">中央厨房课程库</Link>
+          <Link to="/academies">全市书院</Link> · <Link to="/courses">中央厨房课程库</Link> · <Link to="/help">使用帮助</Link>
         </p>
       </div>
     </footer>

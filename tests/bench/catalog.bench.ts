@@ -2,10 +2,11 @@
  * Course library under load: the full starter library from content/ plus 4,300 generated
  * published courses (the city's "近 4,300 门课程"), served by the built app (remix-serve) on its own
  * port and database. 20 connections for BENCH_SECONDS (default 10) each against:
- *   /healthz (trivial text route, the baseline), / (home), /courses, /courses?q=环保 (2-character
- *   search), /courses?q=太极拳 (trigram search), /courses/:code (a course page).
- * Prints requests/s and p95 for each, as ratios to /healthz measured in alternating windows of the
- * same run (the machine is shared: alternating puts other load on both alike).
+ *   / (home), /courses, /courses?q=环保 (2-character search), /courses?q=太极拳 (trigram search),
+ *   /courses/:code (a course page).
+ * Prints requests/s and p95 for each, as ratios to the two trivial routes (/help, a page with no
+ * loader of its own, and /healthz, a text route) measured in rotating windows of the same run
+ * (the machine is shared: alternating puts other load on all alike).
  *
  *   npm run bench                               (builds, then runs every tests/bench/*.bench.ts)
  *   npx tsx tests/bench/catalog.bench.ts        (this one alone; builds if build/ is stale)
@@ -24,7 +25,7 @@ import { importCatalogContent } from "~/modules/catalog/import.server";
 import { docToText, markdownToDoc, renderDocHtml } from "~/modules/catalog/richtext.server";
 import { demoRandom } from "~/modules/org/demo.server";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
-import { compare, ratioLine, type Measurement } from "./lib";
+import { measureAgainstTrivial, printLegend, type PageResult } from "./lib";
 
 export const GENERATED_COURSES = Number(process.env.BENCH_COURSES ?? 4300);
 
@@ -169,16 +170,9 @@ export async function run() {
       ["/courses?q=…&page=3", `/courses?q=${encodeURIComponent("环保")}&category=green-eco&page=3`],
       ["/courses/LS-0001", "/courses/LS-0001"],
     ];
-    const results: [string, Measurement, Measurement][] = [];
-    for (const [label, p] of targets) {
-      const { baseline, target } = await compare(`${server.url}/healthz`, server.url + p);
-      results.push([label, target, baseline]);
-      console.log(ratioLine(label, target, baseline) + `   [/healthz ${baseline.rps.toFixed(0)} req/s, p95 ${baseline.p95.toFixed(1)} ms]`);
-    }
-    const home = results[0]![1];
-    console.log(`\nEach target alternated with GET /healthz (trivial) in 2-second windows, 20 connections, ${results[0]![1].seconds.toFixed(0)} s each; target ≥ 0.5.`);
-    console.log("Against the home page / (also a full server-rendered page) in the same run:");
-    for (const [label, m] of results.slice(1)) console.log(`  ${label.padEnd(22)} ${(m.rps / home.rps).toFixed(2)}× req/s of /, p95 ratio ${(home.p95 / m.p95).toFixed(2)}`);
+    const results: PageResult[] = [];
+    for (const [label, p] of targets) results.push(await measureAgainstTrivial(server.url, label, p));
+    printLegend(results);
     return { results };
   } finally {
     await server.stop();

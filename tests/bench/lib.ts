@@ -1,7 +1,8 @@
 /**
  * A small HTTP load generator for the benchmarks (autocannon-like, built on Node's fetch/undici
  * with keep-alive): N connections each loop GET requests for a fixed time. Add a target to any
- * bench with `measure(url)` and print it against a trivial route with `ratioLine`.
+ * bench with `measureAgainstTrivial(origin, label, path)`: it prints the path against the two
+ * trivial routes measured in the same run.
  */
 
 export type Measurement = {
@@ -99,46 +100,76 @@ function summarise(url: string, connections: number, sink: Sink): Measurement {
 }
 
 /**
- * Measures `url` and a baseline (the trivial route) in alternating short windows (default 5 × 2 s
- * each), so that load from anything else on the machine falls on both alike; returns both
- * measurements. Use this for ratios on a shared machine.
+ * Measures several URLs in alternating short windows (default 5 rounds of 2 s each per URL, the
+ * order rotating every round), so that load from anything else on the machine falls on all alike;
+ * returns one measurement per URL, in the order given. Use this for ratios on a shared machine.
  */
-export async function compare(
-  baselineUrl: string,
-  url: string,
-  opts: MeasureOptions & { rounds?: number } = {},
-): Promise<{ baseline: Measurement; target: Measurement }> {
+export async function compareAll(urls: string[], opts: MeasureOptions & { rounds?: number } = {}): Promise<Measurement[]> {
   const connections = opts.connections ?? 20;
   const total = opts.durationMs ?? Number(process.env.BENCH_SECONDS ?? 10) * 1000;
   const rounds = opts.rounds ?? 5;
   const windowMs = total / rounds;
   const headers = opts.headers ?? {};
   const warm = opts.warmupMs ?? 1000;
-  for (const u of [baselineUrl, url]) await Promise.all(Array.from({ length: connections }, () => loop(u, performance.now() + warm / 2, headers)));
-  const sinks: [Sink, Sink] = [
-    { lat: [], errors: 0, non2xx: 0, bytes: 0, ms: 0 },
-    { lat: [], errors: 0, non2xx: 0, bytes: 0, ms: 0 },
-  ];
+  for (const u of urls) await Promise.all(Array.from({ length: connections }, () => loop(u, performance.now() + warm / 2, headers)));
+  const sinks: Sink[] = urls.map(() => ({ lat: [], errors: 0, non2xx: 0, bytes: 0, ms: 0 }));
   for (let r = 0; r < rounds; r++) {
-    // Alternate which goes first so neither always follows the other.
-    const order: [string, Sink][] = r % 2 === 0 ? [[baselineUrl, sinks[0]], [url, sinks[1]]] : [[url, sinks[1]], [baselineUrl, sinks[0]]];
-    for (const [u, sink] of order) {
+    // Rotate the order so no URL always follows the same one.
+    for (let k = 0; k < urls.length; k++) {
+      const i = (k + r) % urls.length;
       const start = performance.now();
-      await Promise.all(Array.from({ length: connections }, () => loop(u, start + windowMs, headers, sink)));
-      sink.ms += performance.now() - start;
+      await Promise.all(Array.from({ length: connections }, () => loop(urls[i]!, start + windowMs, headers, sinks[i])));
+      sinks[i]!.ms += performance.now() - start;
     }
   }
-  return { baseline: summarise(baselineUrl, connections, sinks[0]), target: summarise(url, connections, sinks[1]) };
+  return urls.map((u, i) => summarise(u, connections, sinks[i]!));
 }
 
-/** One line: requests/s and p95, each as a ratio to the trivial route measured in the same run. */
-export function ratioLine(label: string, m: Measurement, baseline: Measurement) {
-  const rpsRatio = m.rps / baseline.rps;
-  const p95Ratio = baseline.p95 / m.p95;
+/** `compareAll` for one target and one baseline. */
+export async function compare(baselineUrl: string, url: string, opts: MeasureOptions & { rounds?: number } = {}) {
+  const [baseline, target] = await compareAll([baselineUrl, url], opts);
+  return { baseline: baseline!, target: target! };
+}
+
+/**
+ * The two trivial routes every page is compared with, measured in the same alternating windows
+ * as the target: `/help`, a page with no loader of its own (the root layout and the framework's
+ * document render only), and `/healthz`, a text resource route (no React render at all).
+ */
+export const TRIVIAL_PAGE = "/help";
+export const TRIVIAL_TEXT = "/healthz";
+
+export type PageResult = { label: string; target: Measurement; page: Measurement; text: Measurement };
+
+/** Measures `path` against both trivial routes on `origin` and prints one line for it. */
+export async function measureAgainstTrivial(origin: string, label: string, path: string, headers: Record<string, string> = {}): Promise<PageResult> {
+  const probe = await fetch(origin + path, { headers });
+  if (probe.status !== 200) throw new Error(`${path} answered ${probe.status}`);
+  await probe.arrayBuffer();
+  const [page, text, target] = await compareAll([origin + TRIVIAL_PAGE, origin + TRIVIAL_TEXT, origin + path], { headers });
+  const r: PageResult = { label, target: target!, page: page!, text: text! };
+  console.log(resultLine(r));
+  return r;
+}
+
+/** One line: req/s and p95 of the target, as ratios to the trivial page and to the text route. */
+export function resultLine({ label, target: m, page, text }: PageResult) {
   return (
-    `${label.padEnd(22)} ${m.rps.toFixed(0).padStart(6)} req/s (${rpsRatio.toFixed(2)}× trivial)` +
-    `   p95 ${m.p95.toFixed(1).padStart(6)} ms (trivial/p95 = ${p95Ratio.toFixed(2)})` +
-    `   ${(m.bytesPerRequest / 1024).toFixed(1)} KiB` +
-    (m.errors || m.non2xx ? `   errors ${m.errors}, non-2xx ${m.non2xx}` : "")
+    `${label.padEnd(26)} ${m.rps.toFixed(0).padStart(5)} req/s  p95 ${m.p95.toFixed(0).padStart(4)} ms  ` +
+    `${(m.rps / page.rps).toFixed(2)}× ${TRIVIAL_PAGE} (p95 ${(page.p95 / m.p95).toFixed(2)})  ` +
+    `${(m.rps / text.rps).toFixed(2)}× ${TRIVIAL_TEXT} (p95 ${(text.p95 / m.p95).toFixed(2)})  ` +
+    `${(m.bytesPerRequest / 1024).toFixed(1)} KiB` +
+    `  [${TRIVIAL_PAGE} ${page.rps.toFixed(0)} req/s, ${TRIVIAL_TEXT} ${text.rps.toFixed(0)} req/s]` +
+    (m.errors || m.non2xx ? `  errors ${m.errors}, non-2xx ${m.non2xx}` : "")
+  );
+}
+
+/** The closing lines of a page benchmark: how it was measured and the target. */
+export function printLegend(results: PageResult[]) {
+  const s = results[0]?.target.seconds.toFixed(0) ?? "?";
+  console.log(
+    `\nEach target alternated with ${TRIVIAL_PAGE} (trivial page: root layout, no loader of its own) and ` +
+      `${TRIVIAL_TEXT} (trivial text route, no React) in rotating 2-second windows, 20 connections, ${s} s each.` +
+      `\nTarget: ≥ 0.5× the trivial route. ratio = target req/s ÷ trivial req/s; p95 ratio = trivial p95 ÷ target p95.`
   );
 }

@@ -2,8 +2,9 @@
  * Scheduling at city scale: 201 academies with their rooms, the starter library, and 4,600 runs
  * (the city's "4,600+ 开课门次") with weekly sessions spread over the past 40 and the next 12
  * weeks, served by the built app (remix-serve) on its own port and database. 20 connections for
- * BENCH_SECONDS (default 10) each, alternating with /healthz (the trivial route) in 2-second
- * windows of the same run, against:
+ * BENCH_SECONDS (default 10) each, alternating with the trivial routes (/help, a page with no
+ * loader of its own, and /healthz, a text route) in rotating 2-second windows of the same run
+ * (the manager's page and its baselines all with the manager's session cookie), against:
  *   /academies/huli-001          the academy page with its upcoming classes (public)
  *   /manage/huli-001             the manager's week view with every room (signed in as its manager)
  *   /classes                     the city-wide class finder, first page
@@ -30,7 +31,7 @@ import { seedDemoRooms } from "~/modules/scheduling/demo.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { addDays, currentIsoWeek, timeOfMinutes, wallToUtc } from "~/modules/scheduling/time";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
-import { compare, ratioLine, type Measurement } from "./lib";
+import { measureAgainstTrivial, printLegend, type PageResult } from "./lib";
 
 export const CITY_RUNS = Number(process.env.BENCH_RUNS ?? 4600);
 const SLOTS = [9 * 60, 10 * 60 + 45, 14 * 60 + 30, 16 * 60 + 15, 19 * 60];
@@ -141,18 +142,9 @@ export async function run() {
       ["/classes?q=防诈骗&time=…", `/classes?q=${encodeURIComponent("防诈骗")}&time=evening`, {}],
       [`/academies/…/menu`, `/academies/${prepared.slug}/menu`, {}],
     ];
-    const results: [string, Measurement, Measurement][] = [];
-    for (const [label, p, headers] of targets) {
-      const probe = await fetch(server.url + p, { headers });
-      if (probe.status !== 200) throw new Error(`${p} answered ${probe.status}`);
-      const { baseline, target } = await compare(`${server.url}/healthz`, server.url + p, { headers });
-      results.push([label, target, baseline]);
-      console.log(ratioLine(label, target, baseline) + `   [/healthz ${baseline.rps.toFixed(0)} req/s, p95 ${baseline.p95.toFixed(1)} ms]`);
-    }
-    console.log(`\nEach target alternated with GET /healthz (trivial) in 2-second windows, 20 connections, ${results[0]![1].seconds.toFixed(0)} s each; target ≥ 0.5.`);
-    const home = results[0]![1];
-    console.log("Against the home page / (also a full server-rendered page) in the same run:");
-    for (const [label, m] of results.slice(1)) console.log(`  ${label.padEnd(24)} ${(m.rps / home.rps).toFixed(2)}× req/s of /, p95 ratio ${(home.p95 / m.p95).toFixed(2)}`);
+    const results: PageResult[] = [];
+    for (const [label, p, headers] of targets) results.push(await measureAgainstTrivial(server.url, label, p, headers));
+    printLegend(results);
     return { results };
   } finally {
     await server.stop();

@@ -98,6 +98,16 @@ test("unknown pages get the Chinese 404 page", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "页面不存在" })).toBeVisible();
 });
 
+test("the help page is linked from every footer and leads on to finding classes", async ({ page }) => {
+  await page.goto("/courses");
+  await page.getByRole("contentinfo").getByRole("link", { name: "使用帮助" }).click();
+  await expect(page).toHaveURL(/\/help$/);
+  await expect(page.getByRole("heading", { level: 1, name: "使用帮助" })).toBeVisible();
+  for (const h of ["找课程", "报名和候补", "上课签到", "长辈模式"]) await expect(page.getByRole("heading", { level: 2, name: h })).toBeVisible();
+  await page.getByRole("main").getByRole("link", { name: "找课程" }).click();
+  await expect(page).toHaveURL(/\/classes$/);
+});
+
 test("the large-text toggle changes the body font size and survives a reload", async ({ page }) => {
   await page.goto("/academies");
   const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
