@@ -72,3 +72,20 @@ export function getDb(): DB {
 /** A transaction handle; module helpers that write take `Conn` so they run inside the caller's transaction. */
 export type Tx = Parameters<Parameters<DB["transaction"]>[0]>[0];
 export type Conn = DB | Tx;
+
+/**
+ * A query built once per connection and run with `sql.placeholder` values: drizzle spends
+ * 70–140 µs building a select's SQL and 3–11 µs running one already built. For the fixed-shape
+ * queries every page runs (the session, the signed-in person's roles, the academy of the URL).
+ *
+ *   const bySlug = prepared((db) => db.select().from(t).where(eq(t.slug, sql.placeholder("slug"))).prepare());
+ *   bySlug(db).get({ slug });
+ */
+export function prepared<Q>(build: (db: DB) => Q): (db: DB) => Q {
+  const perConnection = new WeakMap<DB, Q>();
+  return (db) => {
+    let q = perConnection.get(db);
+    if (!q) perConnection.set(db, (q = build(db)));
+    return q;
+  };
+}

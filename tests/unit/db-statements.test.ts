@@ -1,7 +1,7 @@
 /** The statement cache of db/client.ts: compiled once, modes reset, never shared mid-iteration. */
 import Database from "better-sqlite3";
-import { eq } from "drizzle-orm";
-import { cacheStatements } from "@db/client";
+import { eq, sql } from "drizzle-orm";
+import { cacheStatements, prepared } from "@db/client";
 import { categories } from "@db/schema";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 
@@ -53,3 +53,31 @@ describe("the prepared-statement cache", () => {
     sqlite.close();
   });
 });
+
+describe("prepared(): a query built once per connection", () => {
+  const bySlug = prepared((d) => d.select({ name: categories.name }).from(categories).where(eq(categories.slug, sql.placeholder("slug"))).prepare());
+
+  it("runs against the connection it is given, with the values given", () => {
+    const other = createTestDb();
+    try {
+      db.insert(categories).values({ slug: "a", name: "甲", color: "#000000" }).run();
+      other.insert(categories).values({ slug: "a", name: "乙", color: "#000000" }).run();
+      expect(bySlug(db).get({ slug: "a" })).toEqual({ name: "甲" });
+      expect(bySlug(other).get({ slug: "a" })).toEqual({ name: "乙" });
+      expect(bySlug(db).get({ slug: "b" })).toBeUndefined();
+      expect(bySlug(db)).toBe(bySlug(db));
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("sees rows written after it was built, inside and outside transactions", () => {
+    expect(bySlug(db).get({ slug: "c" })).toBeUndefined();
+    db.transaction((tx) => {
+      tx.insert(categories).values({ slug: "c", name: "丙", color: "#000000" }).run();
+      expect(bySlug(db).get({ slug: "c" })).toEqual({ name: "丙" });
+    });
+    expect(bySlug(db).get({ slug: "c" })).toEqual({ name: "丙" });
+  });
+});
+

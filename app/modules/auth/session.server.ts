@@ -1,7 +1,7 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
-import { eq } from "drizzle-orm";
-import type { Conn, DB } from "@db/client";
+import { eq, sql } from "drizzle-orm";
+import { prepared, type Conn, type DB } from "@db/client";
 import { sessions, users } from "@db/schema";
 
 /** Sessions as Lucia's guide (lucia-auth.com) teaches. */
@@ -28,19 +28,23 @@ export function createSession(db: Conn, token: string, userId: number, now = Dat
 
 export type SessionUser = { id: number; name: string; phone: string; homeAcademyId: number | null };
 
-/** Returns the session and its user, deleting an expired one and sliding one past half its life. */
-export function validateSessionToken(db: DB, token: string, now = Date.now()) {
-  if (!/^[a-z2-7]{32}$/.test(token)) return null;
-  const id = sessionIdFromToken(token);
-  const row = db
+const sessionById = prepared((db) =>
+  db
     .select({
       session: sessions,
       user: { id: users.id, name: users.name, phone: users.phone, homeAcademyId: users.homeAcademyId },
     })
     .from(sessions)
     .innerJoin(users, eq(sessions.userId, users.id))
-    .where(eq(sessions.id, id))
-    .get();
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare()
+);
+
+/** Returns the session and its user, deleting an expired one and sliding one past half its life. */
+export function validateSessionToken(db: DB, token: string, now = Date.now()) {
+  if (!/^[a-z2-7]{32}$/.test(token)) return null;
+  const id = sessionIdFromToken(token);
+  const row = sessionById(db).get({ id });
   if (!row) return null;
   const { session, user } = row;
   if (now >= session.expiresAt) {

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { containsAny } from "~/utils/sql";
-import type { DB } from "@db/client";
+import { prepared, type DB } from "@db/client";
 import { userRoles, users } from "@db/schema";
 import { UserError } from "~/utils/errors";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password.server";
@@ -8,12 +8,16 @@ import { authLimiters, checkLimit, consume } from "./rate-limit.server";
 import { createSession, generateSessionToken, invalidateUserSessions } from "./session.server";
 import type { Actor, RoleGrant } from "./permissions";
 
-export function loadActor(db: DB, user: { id: number; name: string; phone: string; homeAcademyId: number | null }): Actor {
-  const roles = db
+const rolesOfUser = prepared((db) =>
+  db
     .select({ role: userRoles.role, scopeType: userRoles.scopeType, scopeId: userRoles.scopeId })
     .from(userRoles)
-    .where(eq(userRoles.userId, user.id))
-    .all() as RoleGrant[];
+    .where(eq(userRoles.userId, sql.placeholder("userId")))
+    .prepare()
+);
+
+export function loadActor(db: DB, user: { id: number; name: string; phone: string; homeAcademyId: number | null }): Actor {
+  const roles = rolesOfUser(db).all({ userId: user.id }) as RoleGrant[];
   if (!roles.some((r) => r.role === "resident")) roles.push({ role: "resident", scopeType: "city", scopeId: 0 });
   return { ...user, roles };
 }

@@ -1,5 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { DB } from "@db/client";
+import { prepared, type DB } from "@db/client";
 import { academies, branches, city, districts, subdistricts } from "@db/schema";
 
 export function getCity(db: DB) {
@@ -51,8 +51,8 @@ export function countAcademiesByDistrict(db: DB) {
     .all();
 }
 
-export function getAcademyBySlug(db: DB, slug: string) {
-  const row = db
+const academyBySlug = prepared((db) =>
+  db
     .select({
       academy: academies,
       districtName: districts.name,
@@ -63,10 +63,18 @@ export function getAcademyBySlug(db: DB, slug: string) {
     .from(academies)
     .innerJoin(districts, eq(academies.districtId, districts.id))
     .leftJoin(subdistricts, eq(academies.subdistrictId, subdistricts.id))
-    .where(eq(academies.slug, slug))
-    .get();
+    .where(eq(academies.slug, sql.placeholder("slug")))
+    .prepare()
+);
+const branchesOfAcademy = prepared((db) =>
+  db.select().from(branches).where(eq(branches.academyId, sql.placeholder("academyId"))).orderBy(asc(branches.name)).prepare()
+);
+
+/** The academy of a URL, with its district, 街道 and branches (every academy page asks). */
+export function getAcademyBySlug(db: DB, slug: string) {
+  const row = academyBySlug(db).get({ slug });
   if (!row) return null;
-  const branchRows = db.select().from(branches).where(eq(branches.academyId, row.academy.id)).orderBy(asc(branches.name)).all();
+  const branchRows = branchesOfAcademy(db).all({ academyId: row.academy.id });
   return { ...row.academy, districtName: row.districtName, districtCode: row.districtCode, centreName: row.centreName, subdistrictName: row.subdistrictName, branches: branchRows };
 }
 

@@ -5,7 +5,7 @@
  * the "has seats" filter uses the run status, which enrolment sets to `full` when it fills.
  */
 import { and, asc, desc, eq, gte, inArray, like, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
-import type { DB } from "@db/client";
+import { prepared, type DB } from "@db/client";
 import {
   academies,
   categories,
@@ -196,7 +196,8 @@ type SessionRow = {
   academySlug: string;
 };
 
-function sessionsBetween(db: DB, where: SQL | undefined): SessionRow[] {
+/** Session rows with their run, course, room and academy; callers add the condition. */
+function selectSessions(db: DB) {
   return db
     .select({
       id: classSessions.id,
@@ -226,11 +227,51 @@ function sessionsBetween(db: DB, where: SQL | undefined): SessionRow[] {
     .innerJoin(courses, eq(courses.id, classRuns.courseId))
     .innerJoin(categories, eq(categories.id, courses.categoryId))
     .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
-    .innerJoin(academies, eq(academies.id, classRuns.academyId))
-    .where(where)
-    .orderBy(asc(classSessions.startsAt), asc(rooms.name))
-    .all() as SessionRow[];
+    .innerJoin(academies, eq(academies.id, classRuns.academyId));
 }
+const sessionOrder = [asc(classSessions.startsAt), asc(rooms.name)];
+
+function sessionsBetween(db: DB, where: SQL | undefined): SessionRow[] {
+  return selectSessions(db).where(where).orderBy(...sessionOrder).all() as SessionRow[];
+}
+
+// The manager's week and the weekly menu run on every view of those pages: built once.
+const academyRooms = prepared((db) =>
+  db
+    .select({ id: rooms.id, name: rooms.name, capacity: rooms.capacity, stepFree: rooms.stepFree, archivedAt: rooms.archivedAt })
+    .from(rooms)
+    .where(eq(rooms.academyId, sql.placeholder("academyId")))
+    .orderBy(asc(rooms.name))
+    .prepare()
+);
+const academyWeekSessions = prepared((db) =>
+  selectSessions(db)
+    .where(
+      and(
+        // An academy's sessions are the sessions in its rooms: the (room, starts_at) index answers it.
+        inArray(classSessions.roomId, db.select({ id: rooms.id }).from(rooms).where(eq(rooms.academyId, sql.placeholder("academyId")))),
+        gte(classSessions.startsAt, sql.placeholder("from")),
+        lt(classSessions.startsAt, sql.placeholder("to")),
+        eq(classRuns.academyId, sql.placeholder("academyId")),
+        ne(classRuns.status, "cancelled"),
+      ),
+    )
+    .orderBy(...sessionOrder)
+    .prepare()
+);
+const academyMenuSessions = prepared((db) =>
+  selectSessions(db)
+    .where(
+      and(
+        eq(classRuns.academyId, sql.placeholder("academyId")),
+        inArray(classRuns.status, PUBLIC_RUN_STATUSES as RunStatus[]),
+        gte(classSessions.localDate, sql.placeholder("from")),
+        lte(classSessions.localDate, sql.placeholder("to")),
+      ),
+    )
+    .orderBy(...sessionOrder)
+    .prepare()
+);
 
 function weekDates(monday: string) {
   return Array.from({ length: 7 }, (_, i) => addDays(monday, i));
@@ -240,27 +281,13 @@ function weekDates(monday: string) {
 export function academyWeek(db: DB, actor: Actor, academyId: number, monday: string) {
   assertManagesAcademy(actor, academyId);
   const dates = weekDates(monday);
-  const allRooms = db
-    .select({ id: rooms.id, name: rooms.name, capacity: rooms.capacity, stepFree: rooms.stepFree, archivedAt: rooms.archivedAt })
-    .from(rooms)
-    .where(eq(rooms.academyId, academyId))
-    .orderBy(asc(rooms.name))
-    .all();
-  // An academy's sessions are the sessions in its rooms: the (room, starts_at) index answers it.
+  const allRooms = academyRooms(db).all({ academyId });
   const sessions = allRooms.length
-    ? sessionsBetween(
-        db,
-        and(
-          inArray(
-            classSessions.roomId,
-            allRooms.map((r) => r.id),
-          ),
-          gte(classSessions.startsAt, wallToUtc(dates[0]!, "00:00")),
-          lt(classSessions.startsAt, wallToUtc(addDays(dates[6]!, 1), "00:00")),
-          eq(classRuns.academyId, academyId),
-          ne(classRuns.status, "cancelled"),
-        ),
-      )
+    ? (academyWeekSessions(db).all({
+        academyId,
+        from: wallToUtc(dates[0]!, "00:00"),
+        to: wallToUtc(addDays(dates[6]!, 1), "00:00"),
+      }) as SessionRow[])
     : [];
   const used = new Set(sessions.map((s) => s.roomId));
   return { dates, rooms: allRooms.filter((r) => !r.archivedAt || used.has(r.id)), sessions };
@@ -269,15 +296,7 @@ export function academyWeek(db: DB, actor: Actor, academyId: number, monday: str
 /** The weekly course menu (课程菜单): public classes of the week, by day. */
 export function weeklyMenu(db: DB, academyId: number, monday: string) {
   const dates = weekDates(monday);
-  const sessions = sessionsBetween(
-    db,
-    and(
-      eq(classRuns.academyId, academyId),
-      inArray(classRuns.status, PUBLIC_RUN_STATUSES as RunStatus[]),
-      gte(classSessions.localDate, dates[0]!),
-      lte(classSessions.localDate, dates[6]!),
-    ),
-  );
+  const sessions = academyMenuSessions(db).all({ academyId, from: dates[0]!, to: dates[6]! }) as SessionRow[];
   return {
     dates,
     days: dates.map((date) => ({ date, sessions: sessions.filter((s) => s.localDate === date) })),
