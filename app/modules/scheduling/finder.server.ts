@@ -4,7 +4,7 @@
  * and manager's run lists. Seats left come from the enrolment seam (participants.server.ts);
  * the "has seats" filter uses the run status, which enrolment sets to `full` when it fills.
  */
-import { and, asc, desc, eq, gte, inArray, like, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, like, lt, lte, ne, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { prepared, type DB } from "@db/client";
 import {
   academies,
@@ -66,16 +66,14 @@ function upcomingSessionCondition(now: number, f: Pick<ClassFilters, "weekday" |
   }${range ? sql` and s.start_minute >= ${range[0]} and s.start_minute < ${range[1]}` : sql``})`;
 }
 
-const nextSessionSql = (now: number) =>
+const nextSessionSql = (now: number | Placeholder) =>
   sql<number>`(select min(s.starts_at) from ${classSessions} s where s.run_id = ${classRuns.id} and s.status = 'scheduled' and s.starts_at > ${now})`;
 const sessionCountSql = sql<number>`(select count(*) from ${classSessions} s where s.run_id = ${classRuns.id} and s.status = 'scheduled')`;
 
-/**
- * Two steps, so the expensive part (the next session of every candidate run) is done once:
- * 1. the ids of one page, ordered by next session, with the total from a window count;
- * 2. the cards of just those ids.
- */
-function pageOfRunIds(db: DB, where: SQL | undefined, now: number, limit: number, offset: number) {
+/** The runs matching `where` that have a session to come, ordered by their next session, with
+ * the total from a window count. The expensive part (the next session of every candidate run)
+ * is done once, for ids only. */
+function runIdsByNextSession(db: DB, where: SQL | undefined, now: number | Placeholder) {
   const candidates = db
     .select({ id: classRuns.id, next: nextSessionSql(now).as("next") })
     .from(classRuns)
@@ -84,14 +82,20 @@ function pageOfRunIds(db: DB, where: SQL | undefined, now: number, limit: number
     .innerJoin(academies, eq(academies.id, classRuns.academyId))
     .where(where)
     .as("c");
-  const rows = db
+  const query = db
     .select({ id: candidates.id, total: sql<number>`count(*) over ()` })
     .from(candidates)
     .where(sql`${candidates.next} is not null`)
-    .orderBy(sql`${candidates.next}`, candidates.id)
-    .limit(limit)
-    .offset(offset)
-    .all();
+    .orderBy(sql`${candidates.next}`, candidates.id);
+  return { candidates, query };
+}
+
+/**
+ * Two steps: 1. the ids of one page (runIdsByNextSession); 2. the cards of just those ids.
+ */
+function pageOfRunIds(db: DB, where: SQL | undefined, now: number, limit: number, offset: number) {
+  const { candidates, query } = runIdsByNextSession(db, where, now);
+  const rows = query.limit(limit).offset(offset).all();
   const total =
     rows.length > 0
       ? rows[0]!.total
@@ -101,9 +105,9 @@ function pageOfRunIds(db: DB, where: SQL | undefined, now: number, limit: number
   return { ids: rows.map((r) => r.id), total };
 }
 
-function classCards(db: DB, ids: number[], now: number) {
-  if (ids.length === 0) return [];
-  const rows = db
+// Class cards by id: the ids travel as one JSON array, so the query is built once per connection.
+const classCardsById = prepared((db) =>
+  db
     .select({
       id: classRuns.id,
       status: classRuns.status,
@@ -123,7 +127,7 @@ function classCards(db: DB, ids: number[], now: number) {
       districtName: districts.name,
       roomName: rooms.name,
       stepFree: rooms.stepFree,
-      nextSessionAt: nextSessionSql(now),
+      nextSessionAt: nextSessionSql(sql.placeholder("now")),
       sessionCount: sessionCountSql,
     })
     .from(classRuns)
@@ -133,8 +137,13 @@ function classCards(db: DB, ids: number[], now: number) {
     .innerJoin(academies, eq(academies.id, classRuns.academyId))
     .innerJoin(districts, eq(districts.id, academies.districtId))
     .innerJoin(rooms, eq(rooms.id, classRuns.roomId))
-    .where(inArray(classRuns.id, ids))
-    .all();
+    .where(sql`${classRuns.id} in (select value from json_each(${sql.placeholder("ids")}))`)
+    .prepare()
+);
+
+function classCards(db: DB, ids: number[], now: number) {
+  if (ids.length === 0) return [];
+  const rows = classCardsById(db).all({ ids: JSON.stringify(ids), now });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const taken = seatsTakenByRun(db, ids);
   return ids
@@ -169,9 +178,18 @@ export function searchClasses(db: DB, f: ClassFilters, now = Date.now()) {
 
 /** An academy's upcoming public classes (its page). */
 export function upcomingClassesForAcademy(db: DB, academyId: number, limit = 12, now = Date.now()) {
-  const where = and(eq(classRuns.academyId, academyId), inArray(classRuns.status, ENROLLABLE));
-  return classCards(db, pageOfRunIds(db, where, now, limit, 0).ids, now);
+  const ids = academyUpcomingRunIds(db).all({ academyId, now, limit }).map((r) => r.id);
+  return classCards(db, ids, now);
 }
+const academyUpcomingRunIds = prepared((db) =>
+  runIdsByNextSession(
+    db,
+    and(eq(classRuns.academyId, sql.placeholder("academyId")), inArray(classRuns.status, ENROLLABLE)),
+    sql.placeholder("now"),
+  )
+    .query.limit(sql.placeholder("limit"))
+    .prepare()
+);
 
 type SessionRow = {
   id: number;
