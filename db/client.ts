@@ -89,3 +89,36 @@ export function prepared<Q>(build: (db: DB) => Q): (db: DB) => Q {
     return q;
   };
 }
+
+/** A value that changes whenever the database changes: total_changes() counts this connection's
+ * writes, data_version moves when another connection (a seed run, a second process) commits. */
+export function changeStamp(db: DB): string {
+  const { t, v } = changeStampQuery(db).get() as { t: number; v: number };
+  return `${v}:${t}`;
+}
+const changeStampQuery = prepared((db) => db.$client.prepare("select total_changes() as t, (select data_version from pragma_data_version) as v"));
+
+/**
+ * A per-connection memo of read results that is dropped as soon as the database changes (see
+ * changeStamp), keeping the `max` most recent keys. For listings many people load alike (the
+ * library's and the class finder's first pages); whatever else a key depends on, such as the
+ * current minute, goes into the key.
+ */
+export function memoUntilChange<V>(max = 500) {
+  const perConnection = new WeakMap<DB, Map<string, { stamp: string; value: V }>>();
+  return (db: DB, key: string, compute: () => V): V => {
+    let memo = perConnection.get(db);
+    if (!memo) perConnection.set(db, (memo = new Map()));
+    const stamp = changeStamp(db);
+    const hit = memo.get(key);
+    memo.delete(key); // re-inserted below: the Map's order is the least-recently-used order
+    if (hit && hit.stamp === stamp) {
+      memo.set(key, hit);
+      return hit.value;
+    }
+    const value = compute();
+    memo.set(key, { stamp, value });
+    if (memo.size > max) memo.delete(memo.keys().next().value!);
+    return value;
+  };
+}

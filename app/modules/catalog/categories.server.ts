@@ -7,7 +7,6 @@ import { UserError } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
 import { z } from "~/utils/zod";
 import { parseInput } from "./input";
-import { bumpCatalogGeneration } from "./search.server";
 
 export type Category = typeof categories.$inferSelect;
 
@@ -107,7 +106,6 @@ export function addCategory(db: DB, actor: Actor, raw: unknown, ip: string | nul
         targetId: row.id,
         summary: `新增课程分类“${row.name}”`,
       });
-      bumpCatalogGeneration(tx);
       return row;
     },
     { behavior: "immediate" },
@@ -137,7 +135,6 @@ export function updateCategory(
           targetId: id,
           summary: cur.name !== input.name ? `分类“${cur.name}”改名为“${input.name}”` : `修改分类“${cur.name}”的简介或颜色`,
         });
-        bumpCatalogGeneration(tx);
       }
       return { ...cur, ...input };
     },
@@ -159,7 +156,6 @@ export function moveCategory(db: DB, actor: Actor, id: number, direction: "up" |
       list.forEach((c, k) => {
         if (c.sortOrder !== k + 1) tx.update(categories).set({ sortOrder: k + 1 }).where(eq(categories.id, c.id)).run();
       });
-      bumpCatalogGeneration(tx);
     },
     { behavior: "immediate" },
   );
@@ -186,7 +182,6 @@ export function setCategoryRetired(db: DB, actor: Actor, id: number, retired: bo
         targetId: id,
         summary: retired ? `停用课程分类“${cur.name}”` : `恢复课程分类“${cur.name}”`,
       });
-      bumpCatalogGeneration(tx);
     },
     { behavior: "immediate" },
   );
@@ -212,7 +207,6 @@ export function deleteCategory(db: DB, actor: Actor, id: number, ip: string | nu
         targetId: id,
         summary: `删除课程分类“${cur.name}”`,
       });
-      bumpCatalogGeneration(tx);
     },
     { behavior: "immediate" },
   );

@@ -37,7 +37,7 @@ import { docToText, renderDocHtml, validateDoc } from "./richtext.server";
 import { emptyDoc, isEmptyDoc, type RichDoc } from "./richtext";
 import { canManageResources, isPublicImage, listCourseResources, listImageResources } from "./resources.server";
 import { listTeachersForCourse } from "./teachers.server";
-import { bumpCatalogGeneration, indexCourse } from "./search.server";
+import { indexCourse } from "./search.server";
 
 export type Course = typeof courses.$inferSelect;
 export type CourseVersion = typeof courseVersions.$inferSelect;
@@ -490,7 +490,6 @@ export function discardDraft(db: DB, actor: Actor, courseId: number, ip: string 
         targetId: courseId,
         summary: courseGone ? `删除未发布的课程 ${c.code}“${w.title}”` : `删除课程 ${c.code} 的第 ${w.versionNo} 版草稿`,
       });
-      bumpCatalogGeneration(tx);
       return { courseGone };
     },
     { behavior: "immediate" },

@@ -17,7 +17,7 @@ import { AUDIENCES, COURSE_CODE_RE, sortAudience } from "./courses";
 import { publishVersion, workingVersion } from "./courses.server";
 import { versionText } from "./diff";
 import { docToText, markdownToDoc, renderDocHtml, validateDoc } from "./richtext.server";
-import { bumpCatalogGeneration, indexCourse } from "./search.server";
+import { indexCourse } from "./search.server";
 
 export const CATALOG_CONTENT_DIR = path.resolve(process.cwd(), "content");
 
@@ -155,7 +155,6 @@ export function importCatalogContent(db: DB, dir = CATALOG_CONTENT_DIR): ImportR
           report.categoriesUpdated++;
         }
         recordHash(tx, "category", c.slug, hash);
-        bumpCatalogGeneration(tx);
       }
 
       for (const p of courseFiles) {

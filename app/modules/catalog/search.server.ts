@@ -4,21 +4,10 @@
  * restores, so the index never disagrees with the library.
  */
 import { and, asc, desc, eq, isNotNull, isNull, like, sql, type SQL } from "drizzle-orm";
-import type { Conn, DB } from "@db/client";
+import { memoUntilChange, type Conn, type DB } from "@db/client";
 import { categories, courseSearch, courses, courseVersions } from "@db/schema";
 import { COURSE_PAGE_SIZE, type SourceLevel } from "./courses";
 import { ngramMatch, ngramText, parseSearchQuery, trigramMatch } from "./search-query";
-
-let generation = 0;
-
-/** Marks the library as changed (the in-process listing cache keys on this). Call inside writes. */
-export function bumpCatalogGeneration(_conn?: Conn) {
-  generation++;
-}
-
-export function catalogGeneration() {
-  return generation;
-}
 
 const audienceKey = (a: string[]) => `|${a.join("|")}|`;
 
@@ -32,7 +21,6 @@ export function unindexCourse(conn: Conn, courseId: number) {
 /** Writes (or removes) a course's index rows from its current state. Run it in the caller's transaction. */
 export function indexCourse(conn: Conn, courseId: number) {
   unindexCourse(conn, courseId);
-  bumpCatalogGeneration(conn);
   const c = conn.select().from(courses).where(eq(courses.id, courseId)).get();
   if (!c || c.retiredAt || !c.currentVersionId) return false;
   const v = conn.select().from(courseVersions).where(eq(courseVersions.id, c.currentVersionId)).get();
@@ -116,15 +104,8 @@ type LibraryResult = {
   note: string | null;
 };
 
-/** Per connection: listing results keyed by query, valid while the stamp below is unchanged. */
-const caches = new WeakMap<object, Map<string, { gen: string; value: LibraryResult }>>();
-const CACHE_MAX = 500;
-
-function cacheStamp(db: DB) {
-  // data_version changes when another connection (a seed run) commits; `generation` covers ours.
-  const dv = db.$client.pragma("data_version", { simple: true }) as number;
-  return `${dv}:${generation}`;
-}
+/** Listing results per query, until the database changes. */
+const listings = memoUntilChange<LibraryResult>();
 
 /**
  * The public library: published current versions, filtered and searched, 20 a page. Title hits
@@ -134,12 +115,11 @@ export function searchLibrary(db: DB, filters: LibraryFilters): LibraryResult {
   const parsed = parseSearchQuery(filters.q ?? "");
   const page = Math.min(10_000, Math.max(1, Math.floor(filters.page ?? 1) || 1));
   const key = JSON.stringify([parsed.terms, filters.category ?? "", filters.audience ?? "", filters.level ?? "", page]);
-  const stamp = cacheStamp(db);
-  let cache = caches.get(db.$client);
-  if (!cache) caches.set(db.$client, (cache = new Map()));
-  const hit = cache.get(key);
-  if (hit && hit.gen === stamp) return { ...hit.value, query: parsed.display, note: parsed.note };
+  const value = listings(db, key, () => runLibrarySearch(db, filters, parsed, page));
+  return { ...value, query: parsed.display, note: parsed.note };
+}
 
+function runLibrarySearch(db: DB, filters: LibraryFilters, parsed: ReturnType<typeof parseSearchQuery>, page: number): LibraryResult {
   const where: SQL[] = [];
   if (filters.category) where.push(eq(categories.slug, filters.category));
   if (filters.audience) where.push(like(courseSearch.audience, `%|${filters.audience.replace(/[%_|]/g, "")}|%`));
@@ -195,10 +175,7 @@ export function searchLibrary(db: DB, filters: LibraryFilters): LibraryResult {
     .offset((Math.min(page, pages) - 1) * COURSE_PAGE_SIZE)
     .all();
 
-  const value: LibraryResult = { rows, total, page: Math.min(page, pages), pages, query: parsed.display, terms: parsed.terms, note: parsed.note };
-  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-  cache.set(key, { gen: stamp, value });
-  return value;
+  return { rows, total, page: Math.min(page, pages), pages, query: parsed.display, terms: parsed.terms, note: parsed.note };
 }
 
 /** Audience stored as "|全体|长者|" back to a list. */

@@ -5,7 +5,7 @@
  * the "has seats" filter uses the run status, which enrolment sets to `full` when it fills.
  */
 import { and, asc, desc, eq, gte, inArray, like, lt, lte, ne, or, sql, type Placeholder, type SQL } from "drizzle-orm";
-import { prepared, type DB } from "@db/client";
+import { memoUntilChange, prepared, type DB } from "@db/client";
 import {
   academies,
   categories,
@@ -157,6 +157,8 @@ export function seatsLeft(status: RunStatus, capacity: number, taken: number) {
   return Math.max(0, capacity - taken);
 }
 
+const finderPages = memoUntilChange<{ ids: number[]; total: number }>();
+
 /** The class finder: upcoming runs city-wide, filtered, searched like the library, 20 a page. */
 export function searchClasses(db: DB, f: ClassFilters, now = Date.now()) {
   const page = Math.min(10_000, Math.max(1, Math.floor(f.page ?? 1) || 1));
@@ -171,7 +173,10 @@ export function searchClasses(db: DB, f: ClassFilters, now = Date.now()) {
     // Without a weekday or time filter, "has an upcoming session" is "has a next session" (step 1).
     f.weekday || f.daypart ? upcomingSessionCondition(now, f) : undefined,
   );
-  const { ids, total } = pageOfRunIds(db, where, now, CLASSES_PAGE_SIZE, (page - 1) * CLASSES_PAGE_SIZE);
+  // The same page asked again within the minute, with no write in between, reuses its ids (the
+  // cards, seats included, are always read fresh): most people open the unfiltered first page.
+  const key = JSON.stringify([f.q ?? "", f.districtId, f.academyId, f.categoryId, f.weekday, f.daypart, f.audience, !!f.seats, page, Math.floor(now / 60_000)]);
+  const { ids, total } = finderPages(db, key, () => pageOfRunIds(db, where, now, CLASSES_PAGE_SIZE, (page - 1) * CLASSES_PAGE_SIZE));
   const rows = classCards(db, ids, now);
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / CLASSES_PAGE_SIZE)), query: search.query, note: search.note };
 }

@@ -1,7 +1,7 @@
-/** The statement cache of db/client.ts: compiled once, modes reset, never shared mid-iteration. */
+/** db/client.ts: the statement cache, prepared() queries and the memo dropped on any change. */
 import Database from "better-sqlite3";
 import { eq, sql } from "drizzle-orm";
-import { cacheStatements, prepared } from "@db/client";
+import { cacheStatements, changeStamp, memoUntilChange, openDatabase, prepared } from "@db/client";
 import { categories } from "@db/schema";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 
@@ -78,6 +78,47 @@ describe("prepared(): a query built once per connection", () => {
       expect(bySlug(db).get({ slug: "c" })).toEqual({ name: "丙" });
     });
     expect(bySlug(db).get({ slug: "c" })).toEqual({ name: "丙" });
+  });
+});
+
+describe("memoUntilChange(): read results kept until the database changes", () => {
+  const names = memoUntilChange<string[]>(2);
+  const read = (d: TestDb, key = "all") => names(d, key, () => d.select({ name: categories.name }).from(categories).all().map((r) => r.name));
+
+  it("reuses a result until this connection writes", () => {
+    expect(read(db)).toEqual([]);
+    const first = read(db);
+    expect(read(db)).toBe(first);
+    db.insert(categories).values({ slug: "a", name: "甲", color: "#000000" }).run();
+    expect(read(db)).toEqual(["甲"]);
+  });
+
+  it("drops it when another connection commits", () => {
+    expect(read(db)).toEqual([]);
+    const second = openDatabase(db.file);
+    try {
+      const before = changeStamp(db);
+      second.insert(categories).values({ slug: "b", name: "乙", color: "#000000" }).run();
+      expect(changeStamp(db)).not.toBe(before);
+      expect(read(db)).toEqual(["乙"]);
+    } finally {
+      second.$client.close();
+    }
+  });
+
+  it("keeps only the most recent keys", () => {
+    let computed = 0;
+    const memo = memoUntilChange<number>(2);
+    const get = (key: string) => memo(db, key, () => ++computed);
+    get("a");
+    get("b");
+    get("a");
+    get("c"); // evicts b
+    expect(computed).toBe(3);
+    get("a");
+    expect(computed).toBe(3);
+    get("b");
+    expect(computed).toBe(4);
   });
 });
 
