@@ -4,7 +4,7 @@
  * restores, so the index never disagrees with the library.
  */
 import { and, asc, desc, eq, isNotNull, isNull, like, sql, type SQL } from "drizzle-orm";
-import { memoUntilChange, type Conn, type DB } from "@db/client";
+import { memoUntilChange, prepared, type Conn, type DB } from "@db/client";
 import { categories, courseSearch, courses, courseVersions } from "@db/schema";
 import { COURSE_PAGE_SIZE, type SourceLevel } from "./courses";
 import { ngramMatch, ngramText, parseSearchQuery, trigramMatch } from "./search-query";
@@ -183,13 +183,16 @@ export function audienceList(key: string) {
   return key.split("|").filter(Boolean);
 }
 
-/** Everything /courses shows: the active categories for the filters and one page of results. */
-export function getLibraryPage(db: DB, filters: LibraryFilters) {
-  const cats = db
+const activeCategories = prepared((db) =>
+  db
     .select({ slug: categories.slug, name: categories.name, color: categories.color })
     .from(categories)
     .where(isNull(categories.retiredAt))
     .orderBy(asc(categories.sortOrder), asc(categories.id))
-    .all();
-  return { categories: cats, ...searchLibrary(db, filters) };
+    .prepare()
+);
+
+/** Everything /courses shows: the active categories for the filters and one page of results. */
+export function getLibraryPage(db: DB, filters: LibraryFilters) {
+  return { categories: activeCategories(db).all(), ...searchLibrary(db, filters) };
 }
