@@ -271,7 +271,8 @@ const academyWeekSessions = prepared((db) =>
   selectSessions(db)
     .where(
       and(
-        // An academy's sessions are the sessions in its rooms: the (room, starts_at) index answers it.
+        // In its rooms and of its runs; SQLite walks the academy's runs (class_runs_academy_idx)
+        // to their sessions of the week (class_sessions_run_idx).
         inArray(classSessions.roomId, db.select({ id: rooms.id }).from(rooms).where(eq(rooms.academyId, sql.placeholder("academyId")))),
         gte(classSessions.startsAt, sql.placeholder("from")),
         lt(classSessions.startsAt, sql.placeholder("to")),
