@@ -10,6 +10,7 @@ export function DistrictNav({ districtId, several }: { districtId: number; sever
       </NavLink>
       <NavLink to={`/district/runs${q}`}>开课</NavLink>
       <NavLink to={`/district/orders${q}`}>点单</NavLink>
+      <NavLink to={`/district/evaluations${q}`}>评价</NavLink>
     </nav>
   );
 }

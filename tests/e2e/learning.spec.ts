@@ -72,3 +72,19 @@ test("an expired or forged check-in code is refused in Chinese", async ({ page }
   await page.goto("/checkin/1.1.AAAAAAAAAAAAAAAAAAAAAA");
   await expect(page.getByTestId("checkin-refused")).toContainText("签到码无效");
 });
+
+test("the district centre reads its academies' evaluations, read-only", async ({ page }) => {
+  await login(page, DEMO.district, DEMO_PASSWORD, "/district");
+  await page.getByRole("navigation", { name: "区指导中心" }).getByRole("link", { name: "评价" }).click();
+  await expect(page).toHaveURL(/\/district\/evaluations$/);
+  await expect(page.getByRole("heading", { level: 2, name: "学员评价" })).toBeVisible();
+  await expect(page.getByTestId("eval-average")).toHaveText(/^\d\.\d$/);
+  await expect(page.getByRole("link", { name: "金山社区书院" }).first()).toBeVisible();
+  await page.getByRole("link", { name: "按教师" }).click();
+  await expect(page).toHaveURL(/by=teacher/);
+  await expect(page.getByRole("link", { name: "按教师" })).toHaveAttribute("aria-current", "page");
+  // Comments are listed, but hiding one stays with the academy's managers and HQ admins.
+  await expect(page.getByTestId("eval-comment").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "隐藏" })).toHaveCount(0);
+  await expect(page.getByPlaceholder("隐藏原因（可不填）")).toHaveCount(0);
+});

@@ -4,6 +4,7 @@ import {
   academyEvaluations,
   cityEvaluations,
   courseReviews,
+  districtEvaluations,
   evaluationAverages,
   evaluationForm,
   setEvaluationHidden,
@@ -19,6 +20,7 @@ import {
   markPresent,
   type LearningWorld,
 } from "@tests/factories/learning";
+import { createActor } from "@tests/factories/users";
 
 let db: TestDb;
 let w: LearningWorld;
@@ -206,5 +208,16 @@ describe("averages", () => {
     expect(hq.comments.rows[0]!.learner).toMatch(/^.\*+$/);
     expect(() => cityEvaluations(db, w.manager, {})).toThrow();
     expect(() => academyEvaluations(db, w.otherManager, w.academy)).toThrow();
+
+    // A district centre sees its own academies only, read-only.
+    const huliStaff = await createActor(db, [{ role: "district_staff", district: w.d.huli!.id }]);
+    const huli = districtEvaluations(db, huliStaff, w.d.huli!.id);
+    expect(huli.totals.count).toBe(2);
+    expect(huli.averages.rows.map((r) => [r.key, r.count, r.average])).toEqual([[w.academy.id, 2, 4.5]]);
+    expect(huli.comments.rows.map((c) => c.comment)).toEqual(["不错"]);
+    expect(huli.canHide).toBe(false);
+    expect(districtEvaluations(db, w.hqEditor, w.d.siming!.id).totals.count).toBe(1);
+    expect(() => districtEvaluations(db, huliStaff, w.d.siming!.id)).toThrow();
+    expect(() => districtEvaluations(db, w.manager, w.d.huli!.id)).toThrow();
   });
 });

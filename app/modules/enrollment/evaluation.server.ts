@@ -23,6 +23,7 @@ import {
 import { writeAudit } from "~/modules/auth/audit.server";
 import {
   canManageAcademy,
+  canOverseeDistrict,
   canViewAcademy,
   isHq,
   isHqAdmin,
@@ -426,40 +427,43 @@ export function maskName(name: string | null) {
 }
 
 /** /manage/:academy/evaluations. */
+type EvaluationsOptions = { by?: AverageGroup; page?: number; commentsPage?: number };
+
+/** Totals, averages grouped `by`, and the comments of one scope: what every overview shows. */
+function evaluationsOverview(db: DB, scope: EvalScope, by: AverageGroup, opts: EvaluationsOptions, canHide: boolean) {
+  return {
+    by,
+    totals: evaluationTotals(db, scope),
+    averages: evaluationAverages(db, scope, by, opts.page),
+    comments: listEvaluationComments(db, scope, { page: opts.commentsPage }),
+    canHide,
+  };
+}
+
+/** /manage/:academy/evaluations: one academy, for its managers (who may hide comments). */
 export function academyEvaluations(
   db: DB,
   actor: Actor,
   academy: { id: number; districtId: number },
-  opts: { by?: AverageGroup; page?: number; commentsPage?: number } = {}
+  opts: EvaluationsOptions = {}
 ) {
   if (!canViewAcademy(actor, academy)) forbidden("您没有权限查看这所书院的评价。");
-  const scope = { academyId: academy.id };
   const by = opts.by && opts.by !== "academy" ? opts.by : "run";
-  return {
-    by,
-    totals: evaluationTotals(db, scope),
-    averages: evaluationAverages(db, scope, by, opts.page),
-    comments: listEvaluationComments(db, scope, { page: opts.commentsPage }),
-    canHide: canManageAcademy(actor, academy.id),
-  };
+  return evaluationsOverview(db, { academyId: academy.id }, by, opts, canManageAcademy(actor, academy.id));
+}
+
+/** /district/evaluations: the academies of one district, for its centre's staff and HQ; read-only
+ * (hiding a comment stays with the academy's managers and HQ admins). */
+export function districtEvaluations(db: DB, actor: Actor, districtId: number, opts: EvaluationsOptions = {}) {
+  if (!canOverseeDistrict(actor, districtId)) forbidden("您没有权限查看这个区的评价。");
+  return evaluationsOverview(db, { districtId }, opts.by ?? "academy", opts, false);
 }
 
 /** /hq/evaluations: the city or one district. */
-export function cityEvaluations(
-  db: DB,
-  actor: Actor,
-  opts: { districtId?: number; by?: AverageGroup; page?: number; commentsPage?: number } = {}
-) {
+export function cityEvaluations(db: DB, actor: Actor, opts: EvaluationsOptions & { districtId?: number } = {}) {
   if (!isHq(actor)) forbidden();
   const scope: EvalScope = opts.districtId ? { districtId: opts.districtId } : { city: true };
-  const by = opts.by ?? "academy";
-  return {
-    by,
-    totals: evaluationTotals(db, scope),
-    averages: evaluationAverages(db, scope, by, opts.page),
-    comments: listEvaluationComments(db, scope, { page: opts.commentsPage }),
-    canHide: isHqAdmin(actor),
-  };
+  return evaluationsOverview(db, scope, opts.by ?? "academy", opts, isHqAdmin(actor));
 }
 
 /** 往期学员评价 on a class page: the course's average over every run, and its latest comments that

@@ -1,0 +1,43 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { DistrictNav } from "~/components/district-nav";
+import { EvaluationsView } from "~/components/evaluations";
+import { requireActor } from "~/modules/auth/request.server";
+import { districtEvaluations } from "~/modules/enrollment/evaluation.server";
+import { requireStaffDistrict } from "~/modules/scheduling/access.server";
+import { z } from "~/utils/zod";
+
+export const meta: MetaFunction = () => [{ title: "学员评价 · 区指导中心" }];
+
+const querySchema = z.object({
+  by: z.enum(["academy", "course", "teacher", "run"]).catch("academy"),
+  page: z.coerce.number().int().min(1).catch(1),
+  cpage: z.coerce.number().int().min(1).catch(1),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = requireActor(request);
+  const db = getDb();
+  const p = new URL(request.url).searchParams;
+  const { district, choices } = requireStaffDistrict(db, actor, p.get("d"));
+  const q = querySchema.parse(Object.fromEntries(p));
+  return {
+    district: { id: district.id, name: district.name, centreName: district.centreName },
+    several: choices.length > 1,
+    data: districtEvaluations(db, actor, district.id, { by: q.by, page: q.page, commentsPage: q.cpage }),
+  };
+}
+
+export default function DistrictEvaluations() {
+  const { district, several, data } = useLoaderData<typeof loader>();
+  return (
+    <div className="container">
+      <h1>{district.centreName}</h1>
+      <DistrictNav districtId={district.id} several={several} />
+      <h2>学员评价</h2>
+      <p className="lead">{district.name}各书院、课程、教师和班级的平均分（1–5 分）与学员留言。隐藏不当留言由书院管理员或总部处理。</p>
+      <EvaluationsView data={data} groups={["academy", "course", "teacher", "run"]} done={null} />
+    </div>
+  );
+}
