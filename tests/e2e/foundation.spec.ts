@@ -158,6 +158,8 @@ test("an expired or revoked session sends the person to login with a Chinese not
   // Sign out elsewhere: the server deletes the session, the browser keeps the old cookie.
   await openMenu(page);
   await page.getByRole("button", { name: "退出登录" }).click();
+  // Only once the logout response (which clears the cookie) has arrived: put the old cookie back.
+  await expect(page.getByRole("banner").getByRole("link", { name: "登录", exact: true })).toBeVisible();
   await context.addCookies([{ name: "session", value: session.value, url: baseURL! }]);
   await page.goto("/me");
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Fme&expired=1/);
