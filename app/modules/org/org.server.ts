@@ -6,8 +6,11 @@ export function getCity(db: DB) {
   return db.select().from(city).where(eq(city.id, 1)).get() ?? null;
 }
 
+const districtsInOrder = prepared((db) => db.select().from(districts).orderBy(asc(districts.sortOrder)).prepare());
+
+/** The six districts in their official order (filters on most pages list them). */
 export function listDistricts(db: DB) {
-  return db.select().from(districts).orderBy(asc(districts.sortOrder)).all();
+  return districtsInOrder(db).all();
 }
 
 export function getDistrictByCode(db: DB, code: string) {
