@@ -1,5 +1,5 @@
 /**
- * patches/@remix-run+router+1.23.3.patch (applied by `patch-package` on `npm ci`) caches the
+ * app/patches/@remix-run+router+1.23.3.patch (applied by `patch-package` on `npm ci`) caches the
  * ranked route branches per routes array and the compiled path regexes, which the server's copy of
  * the router otherwise rebuilds several times per request. These tests load the same CommonJS
  * build the server loads and check the patch is there and that matching is unchanged by it.
