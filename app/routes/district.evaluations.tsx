@@ -4,24 +4,18 @@ import { getDb } from "@db/client";
 import { DistrictNav } from "~/components/district-nav";
 import { EvaluationsView } from "~/components/evaluations";
 import { requireActor } from "~/modules/auth/request.server";
+import { overviewQuerySchema } from "~/modules/enrollment/evaluation";
 import { districtEvaluations } from "~/modules/enrollment/evaluation.server";
 import { requireStaffDistrict } from "~/modules/scheduling/access.server";
-import { z } from "~/utils/zod";
 
 export const meta: MetaFunction = () => [{ title: "学员评价 · 区指导中心" }];
-
-const querySchema = z.object({
-  by: z.enum(["academy", "course", "teacher", "run"]).catch("academy"),
-  page: z.coerce.number().int().min(1).catch(1),
-  cpage: z.coerce.number().int().min(1).catch(1),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const p = new URL(request.url).searchParams;
   const { district, choices } = requireStaffDistrict(db, actor, p.get("d"));
-  const q = querySchema.parse(Object.fromEntries(p));
+  const q = overviewQuerySchema.parse(Object.fromEntries(p));
   return {
     district: { id: district.id, name: district.name, centreName: district.centreName },
     several: choices.length > 1,

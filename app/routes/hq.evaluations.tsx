@@ -5,7 +5,7 @@ import { getDb } from "@db/client";
 import { EvaluationsView } from "~/components/evaluations";
 import { isHq } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
-import { hideSchema } from "~/modules/enrollment/evaluation";
+import { hideSchema, overviewQuerySchema } from "~/modules/enrollment/evaluation";
 import { cityEvaluations, setEvaluationHidden } from "~/modules/enrollment/evaluation.server";
 import { listDistricts } from "~/modules/org/org.server";
 import { readForm } from "~/utils/csrf.server";
@@ -14,11 +14,8 @@ import { z } from "~/utils/zod";
 
 export const meta: MetaFunction = () => [{ title: "学员评价 · 总部" }];
 
-const querySchema = z.object({
-  by: z.enum(["academy", "course", "teacher", "run"]).catch("academy"),
+const querySchema = overviewQuerySchema.extend({
   district: z.coerce.number().int().positive().optional().catch(undefined),
-  page: z.coerce.number().int().min(1).catch(1),
-  cpage: z.coerce.number().int().min(1).catch(1),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -19,14 +19,10 @@ import {
   prepareEnrolDb,
   startBuiltServer,
 } from "../factories/built-server";
+import { percentile } from "./lib";
 
 const REQUESTS = Number(process.env.ENROL_BURST_REQUESTS ?? 1000);
 const CAPACITY = 30;
-
-function percentile(sorted: number[], p: number) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 

@@ -1,6 +1,6 @@
 /**
  * A small HTTP load generator for the benchmarks (autocannon-like, built on Node's fetch/undici
- * with keep-alive): N connections each loop GET requests for a fixed time. Add a target to any
+ * with keep-alive): N connections each loop GET requests for a fixed time (`compareAll`). Add a target to any
  * bench with `measureAgainstTrivial(origin, label, path)`: it prints the path against the two
  * trivial routes measured in the same run.
  */
@@ -51,34 +51,6 @@ async function loop(url: string, until: number, headers: Record<string, string>,
   }
 }
 
-/** Loads `url` with `connections` concurrent request loops; returns throughput and latency percentiles. */
-export async function measure(url: string, opts: MeasureOptions = {}): Promise<Measurement> {
-  const connections = opts.connections ?? 20;
-  const durationMs = opts.durationMs ?? Number(process.env.BENCH_SECONDS ?? 10) * 1000;
-  const warmupMs = opts.warmupMs ?? 1000;
-  const headers = opts.headers ?? {};
-  await Promise.all(Array.from({ length: connections }, () => loop(url, performance.now() + warmupMs, headers)));
-  const sink = { lat: [] as number[], errors: 0, non2xx: 0, bytes: 0 };
-  const start = performance.now();
-  const until = start + durationMs;
-  await Promise.all(Array.from({ length: connections }, () => loop(url, until, headers, sink)));
-  const seconds = (performance.now() - start) / 1000;
-  const lat = sink.lat.sort((a, b) => a - b);
-  return {
-    url,
-    connections,
-    seconds,
-    requests: lat.length,
-    errors: sink.errors,
-    non2xx: sink.non2xx,
-    rps: lat.length / seconds,
-    p50: percentile(lat, 50),
-    p95: percentile(lat, 95),
-    p99: percentile(lat, 99),
-    bytesPerRequest: lat.length ? sink.bytes / lat.length : 0,
-  };
-}
-
 type Sink = { lat: number[]; errors: number; non2xx: number; bytes: number; ms: number };
 
 function summarise(url: string, connections: number, sink: Sink): Measurement {
@@ -123,12 +95,6 @@ export async function compareAll(urls: string[], opts: MeasureOptions & { rounds
     }
   }
   return urls.map((u, i) => summarise(u, connections, sinks[i]!));
-}
-
-/** `compareAll` for one target and one baseline. */
-export async function compare(baselineUrl: string, url: string, opts: MeasureOptions & { rounds?: number } = {}) {
-  const [baseline, target] = await compareAll([baselineUrl, url], opts);
-  return { baseline: baseline!, target: target! };
 }
 
 /**

@@ -38,6 +38,14 @@ export const hideSchema = z.object({
   reason: z.string().trim().max(200, { error: "隐藏原因最多 200 字" }).optional().default(""),
 });
 
+/** The URL of a city or district overview: grouping, averages page, comments page. Odd values
+ * fall back to the defaults, so the page never errors on its URL. */
+export const overviewQuerySchema = z.object({
+  by: z.enum(["academy", "course", "teacher", "run"]).catch("academy"),
+  page: z.coerce.number().int().min(1).catch(1),
+  cpage: z.coerce.number().int().min(1).catch(1),
+});
+
 /** 4.3 — an average with one decimal, or "—" when nobody rated. */
 export function averageLabel(avg: number | null) {
   return avg == null ? "—" : avg.toFixed(1);
