@@ -88,3 +88,17 @@ test("the district centre reads its academies' evaluations, read-only", async ({
   await expect(page.getByRole("button", { name: "隐藏" })).toHaveCount(0);
   await expect(page.getByPlaceholder("隐藏原因（可不填）")).toHaveCount(0);
 });
+
+test("HQ reads the city's evaluations, narrows them to a district, and odd URL values fall back", async ({ page }) => {
+  await login(page, DEMO.hqAdmin, DEMO_PASSWORD, "/hq/evaluations?by=nonsense&page=abc&cpage=-2");
+  await expect(page.getByRole("heading", { level: 1, name: "学员评价" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "按书院" })).toHaveAttribute("aria-current", "page");
+  const city = Number((await page.getByText(/条评价/).first().textContent())!.match(/（(\d+) 条评价/)![1]);
+  expect(city).toBeGreaterThan(0);
+  await expect(page.getByTestId("eval-comment").first()).toBeVisible();
+  await page.getByLabel("区", { exact: true }).selectOption({ label: "思明区" });
+  await page.getByRole("button", { name: "筛选" }).click();
+  await expect(page).toHaveURL(/district=\d+/);
+  const siming = Number((await page.getByText(/条评价/).first().textContent())!.match(/（(\d+) 条评价/)![1]);
+  expect(siming).toBeLessThan(city);
+});
