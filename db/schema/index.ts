@@ -3,3 +3,4 @@ export * from "./org";
 export * from "./catalog";
 export * from "./scheduling";
 export * from "./enrollment";
+export * from "./community";
