@@ -40,7 +40,15 @@ type Sink = { lat: number[]; errors: number; non2xx: number; bytes: number; ms: 
 /** One autocannon run of `seconds` against one URL; latencies and bytes go into `sink` when given. */
 export function load(
   url: string,
-  opts: { connections?: number; seconds: number; headers?: Record<string, string>; method?: string; body?: string },
+  opts: {
+    connections?: number;
+    seconds: number;
+    headers?: Record<string, string>;
+    method?: string;
+    body?: string;
+    /** Every response: its latency (ms) and status. */
+    onResponse?: (latencyMs: number, status: number) => void;
+  },
   sink?: Sink,
 ): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -64,6 +72,7 @@ export function load(
         }
       },
     );
+    if (opts.onResponse) instance.on("response", (_c, status, _b, ms) => opts.onResponse!(ms, status));
     if (sink) {
       instance.on("response", (_client, statusCode, resBytes, responseTime) => {
         sink.lat.push(responseTime);
