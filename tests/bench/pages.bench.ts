@@ -28,6 +28,7 @@ export function pageTargets(d: BenchDb): [string, string, keyof BenchDb["cookies
     [`/courses/${d.courseCode}`, `/courses/${d.courseCode}`, null],
     ["/academies", "/academies", null],
     [`/academies/${d.slug}`, `/academies/${d.slug}`, null],
+    [`/academies/${d.slug}/menu`, `/academies/${d.slug}/menu`, null],
     ["/classes", "/classes", null],
     ["/classes?q=防诈骗", `/classes?q=${q("防诈骗")}`, null],
     ["/classes/:id", `/classes/${d.openRunId}`, null],
