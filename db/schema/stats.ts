@@ -67,3 +67,26 @@ export const statsState = sqliteTable("stats_state", {
   key: text("key").primaryKey(),
   value: text("value").notNull().default(""),
 });
+
+/**
+ * One row per activity (群众性活动): when and where, whether cancelled, its headcount and the
+ * people identified there (checked in or ticked present), so 活动场次 and the activities' 参与人次
+ * (max(headcount, identified): the community module's rule) never read the attendance.
+ */
+export const statsActivity = sqliteTable(
+  "stats_activity",
+  {
+    activityId: integer("activity_id").primaryKey(),
+    academyId: integer("academy_id").notNull(),
+    districtId: integer("district_id").notNull(),
+    month: text("month").notNull(),
+    startsAt: integer("starts_at").notNull(),
+    cancelled: integer("cancelled").notNull().default(0),
+    headcount: integer("headcount").notNull().default(0),
+    identified: integer("identified").notNull().default(0),
+  },
+  (t) => [
+    index("stats_activity_month_idx").on(t.month, t.districtId, t.academyId),
+    index("stats_activity_academy_idx").on(t.academyId, t.month),
+  ],
+);

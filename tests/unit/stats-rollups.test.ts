@@ -10,6 +10,7 @@ import path from "node:path";
 import { demoRandom } from "~/modules/org/demo.server";
 import { checkRollups, rebuildRollups, resumeRollups, suspendRollups } from "~/modules/stats/rollups.server";
 import { TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
+import { countParticipations } from "~/modules/community/activities-participation.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { addFamilyMember, createTeacherActor, DAY, freshLearningWorld, MIN } from "../factories/learning";
 
@@ -119,8 +120,54 @@ async function randomHistory(seed: number, steps: number) {
       if (r() < 0.6) c.prepare(`INSERT OR IGNORE INTO run_teachers (run_id, teacher_id) VALUES (?, ?)`).run(run.id, t);
       else c.prepare(`DELETE FROM run_teachers WHERE run_id = ? AND teacher_id = ?`).run(run.id, t);
     },
+    activity() {
+      const academy = r() < 0.6 ? w.academy : w.other;
+      const startsAt = base + Math.floor(r() * 120) * DAY + 10 * 60 * MIN;
+      const l = sessionLocalColumns(startsAt);
+      const reg = r() < 0.5;
+      c.prepare(`INSERT INTO activities (academy_id, type, title, place, starts_at, ends_at, local_date, weekday, start_minute, registration, capacity, created_at, updated_at) VALUES (?, 'culture_sports', '广场舞', '小区广场', ?, ?, ?, ?, ?, ?, ?, 0, 0)`).run(academy.id, startsAt, startsAt + 60 * MIN, l.localDate, l.weekday, l.startMinute, reg ? 1 : 0, reg ? 30 : null);
+    },
+    register() {
+      const a = c.prepare(`SELECT id FROM activities WHERE registration = 1 ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (!a) return;
+      const p = pick(people);
+      c.prepare(`INSERT OR IGNORE INTO activity_registrations (activity_id, user_id, family_member_id, status, created_at, updated_at) VALUES (?, ?, ?, 'confirmed', 0, 0)`).run(a.id, p.userId, p.familyMemberId);
+    },
+    checkin() {
+      const a = c.prepare(`SELECT id FROM activities ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (!a) return;
+      const g = c.prepare(`SELECT id FROM activity_registrations WHERE activity_id = ? ORDER BY random() LIMIT 1`).get(a.id) as { id: number } | undefined;
+      if (g && r() < 0.6) c.prepare(`INSERT OR IGNORE INTO activity_attendance (activity_id, registration_id, present, method, marked_at) VALUES (?, ?, ?, 'roster', 0)`).run(a.id, g.id, r() < 0.85 ? 1 : 0);
+      else {
+        const p = pick(people);
+        c.prepare(`INSERT OR IGNORE INTO activity_attendance (activity_id, user_id, family_member_id, present, method, marked_at) VALUES (?, ?, ?, 1, 'qr', 0)`).run(a.id, p.userId, p.familyMemberId);
+      }
+    },
+    headcount() {
+      const a = c.prepare(`SELECT id FROM activities ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (a) c.prepare(`UPDATE activities SET headcount = ? WHERE id = ?`).run(r() < 0.1 ? null : Math.floor(r() * 40), a.id);
+    },
+    activityChange() {
+      const a = c.prepare(`SELECT id, starts_at FROM activities ORDER BY random() LIMIT 1`).get() as { id: number; starts_at: number } | undefined;
+      if (!a) return;
+      const k = r();
+      if (k < 0.3) c.prepare(`UPDATE activities SET status = 'cancelled', cancel_reason = '下雨' WHERE id = ?`).run(a.id);
+      else if (k < 0.6) {
+        const startsAt = a.starts_at + (Math.floor(r() * 60) - 30) * DAY;
+        const l = sessionLocalColumns(startsAt);
+        c.prepare(`UPDATE activities SET starts_at = ?, ends_at = ?, local_date = ?, weekday = ?, start_minute = ? WHERE id = ?`).run(startsAt, startsAt + 60 * MIN, l.localDate, l.weekday, l.startMinute, a.id);
+      } else if (k < 0.75) c.prepare(`DELETE FROM activities WHERE id = ?`).run(a.id);
+      else {
+        const t = c.prepare(`SELECT id FROM activity_attendance WHERE activity_id = ? ORDER BY random() LIMIT 1`).get(a.id) as { id: number } | undefined;
+        if (t) c.prepare(r() < 0.5 ? `DELETE FROM activity_attendance WHERE id = ?` : `UPDATE activity_attendance SET present = 1 - present WHERE id = ?`).run(t.id);
+      }
+    },
+    unregister() {
+      const g = c.prepare(`SELECT id FROM activity_registrations ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (g && r() < 0.4) c.prepare(`DELETE FROM activity_registrations WHERE id = ?`).run(g.id);
+    },
   };
-  const weighted: (keyof typeof ops)[] = ["run", "run", "enrol", "enrol", "enrol", "enrol", "promote", "cancel", "mark", "mark", "mark", "mark", "mark", "flip", "unmark", "evaluate", "evaluate", "unevaluate", "cancelSession", "moveSession", "deleteSession", "deleteEnrolment", "deleteRun", "cancelRun", "teacher"];
+  const weighted: (keyof typeof ops)[] = ["activity", "activity", "register", "register", "checkin", "checkin", "checkin", "headcount", "activityChange", "unregister", "run", "run", "enrol", "enrol", "enrol", "enrol", "promote", "cancel", "mark", "mark", "mark", "mark", "mark", "flip", "unmark", "evaluate", "evaluate", "unevaluate", "cancelSession", "moveSession", "deleteSession", "deleteEnrolment", "deleteRun", "cancelRun", "teacher"];
   for (let i = 0; i < steps; i++) ops[pick(weighted)]();
   return db;
 }
@@ -139,6 +186,11 @@ describe("statistics rollups", () => {
       const rolled = (c.prepare(`SELECT coalesce(sum(attendances), 0) n FROM stats_run_month`).get() as { n: number }).n;
       const direct = (c.prepare(`SELECT count(*) n FROM attendance t JOIN class_sessions s ON s.id = t.session_id JOIN enrollments e ON e.id = t.enrollment_id WHERE t.present = 1`).get() as { n: number }).n;
       expect(rolled).toBe(direct);
+      // Activities: the rollup's max(headcount, identified) equals the community module's own count.
+      const act = (c.prepare(`SELECT coalesce(sum(max(headcount, identified)), 0) n, count(*) k FROM stats_activity WHERE cancelled = 0`).get() as { n: number; k: number });
+      const rule = countParticipations(db);
+      expect(act.k).toBe(rule.activities);
+      expect(act.n).toBe(rule.total);
     });
   }
 
@@ -149,6 +201,7 @@ describe("statistics rollups", () => {
     expect(checkRollups(db).ok).toBe(false);
     suspendRollups(db);
     c.prepare(`UPDATE attendance SET present = 1 - present`).run();
+    c.prepare(`UPDATE activities SET headcount = coalesce(headcount, 0) + 3`).run();
     expect(checkRollups(db).ok).toBe(false);
     rebuildRollups(db);
     expect(checkRollups(db).ok).toBe(true);

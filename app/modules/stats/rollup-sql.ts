@@ -108,7 +108,7 @@ const trigger = (name: string, when: string, body: string) =>
   `CREATE TRIGGER ${name} ${when} FOR EACH ROW WHEN ${ACTIVE} BEGIN${body}
 END;`;
 
-export const TRIGGERS: string[] = [
+const TRIGGERS: string[] = [
   trigger("stats_session_insert", "AFTER INSERT ON class_sessions", sessionFigures("NEW", 1)),
   trigger(
     "stats_session_update",
@@ -193,13 +193,99 @@ END;`,
   ),
 ];
 
+/* ---- Activities: one stats_activity row each; identified people also go to stats_person_month ---- */
+
+/** The person of an activity attendance row: its registration's person, else the row's own. */
+const activityPersonKey = (t: string, g: string) =>
+  `(CASE WHEN ${t}.registration_id IS NOT NULL THEN ${personKey(g)} WHEN ${t}.family_member_id IS NOT NULL THEN -${t}.family_member_id ELSE ${t}.user_id END)`;
+
+/** An activity attendance row through its activity (and registration, when it has one). */
+const activityMarkSource = (x: string) =>
+  `activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = ${x}.registration_id`;
+const activityMarkWhere = (x: string) => `av.id = ${x}.activity_id AND (${x}.registration_id IS NULL OR g.id IS NOT NULL)`;
+
+const activityMark = (x: string, sign: 1 | -1) => `
+  UPDATE stats_activity SET identified = identified + ${sign} * (${x}.present = 1)
+  WHERE activity_id = (SELECT av.id FROM ${activityMarkSource(x)} WHERE ${activityMarkWhere(x)});
+  ${
+    sign > 0
+      ? `INSERT INTO stats_person_month (academy_id, month, person_key, district_id, refs)
+  SELECT av.academy_id, substr(av.local_date, 1, 7), ${activityPersonKey(x, "g")}, ac.district_id, 1
+  FROM ${activityMarkSource(x)} WHERE ${activityMarkWhere(x)} AND ${x}.present = 1 AND ${activityPersonKey(x, "g")} IS NOT NULL
+  ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + 1;`
+      : `UPDATE stats_person_month SET refs = refs - 1
+  WHERE ${x}.present = 1 AND (academy_id, month, person_key) = (SELECT av.academy_id, substr(av.local_date, 1, 7), ${activityPersonKey(x, "g")} FROM ${activityMarkSource(x)} WHERE ${activityMarkWhere(x)});
+  DELETE FROM stats_person_month WHERE refs <= 0
+    AND (academy_id, month, person_key) = (SELECT av.academy_id, substr(av.local_date, 1, 7), ${activityPersonKey(x, "g")} FROM ${activityMarkSource(x)} WHERE ${activityMarkWhere(x)});`
+  }`;
+
+/** All identified people of one activity, added or taken out of stats_person_month. */
+const activityPeople = (x: string, sign: 1 | -1) =>
+  sign > 0
+    ? `
+  INSERT INTO stats_person_month (academy_id, month, person_key, district_id, refs)
+  SELECT ${x}.academy_id, substr(${x}.local_date, 1, 7), ${activityPersonKey("t", "g")}, ac.district_id, count(*)
+  FROM activity_attendance t JOIN academies ac ON ac.id = ${x}.academy_id LEFT JOIN activity_registrations g ON g.id = t.registration_id
+  WHERE t.activity_id = ${x}.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL) AND ${activityPersonKey("t", "g")} IS NOT NULL
+  GROUP BY 1, 2, 3, 4
+  ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + excluded.refs;`
+    : `
+  UPDATE stats_person_month SET refs = refs - (
+    SELECT count(*) FROM activity_attendance t LEFT JOIN activity_registrations g ON g.id = t.registration_id
+    WHERE t.activity_id = ${x}.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL) AND ${activityPersonKey("t", "g")} = stats_person_month.person_key)
+  WHERE academy_id = ${x}.academy_id AND month = substr(${x}.local_date, 1, 7);
+  DELETE FROM stats_person_month WHERE refs <= 0 AND academy_id = ${x}.academy_id AND month = substr(${x}.local_date, 1, 7);`;
+
+const activityRow = (x: string) => `
+  INSERT INTO stats_activity (activity_id, academy_id, district_id, month, starts_at, cancelled, headcount, identified)
+  SELECT ${x}.id, ${x}.academy_id, ac.district_id, substr(${x}.local_date, 1, 7), ${x}.starts_at, ${x}.status = 'cancelled', coalesce(${x}.headcount, 0),
+    (SELECT count(*) FROM activity_attendance t LEFT JOIN activity_registrations g ON g.id = t.registration_id
+     WHERE t.activity_id = ${x}.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL))
+  FROM academies ac WHERE ac.id = ${x}.academy_id
+  ON CONFLICT (activity_id) DO UPDATE SET academy_id = excluded.academy_id, district_id = excluded.district_id, month = excluded.month,
+    starts_at = excluded.starts_at, cancelled = excluded.cancelled, headcount = excluded.headcount, identified = excluded.identified;`;
+
+TRIGGERS.push(
+  trigger("stats_activity_insert", "AFTER INSERT ON activities", activityRow("NEW")),
+  trigger("stats_activity_update", "AFTER UPDATE OF status, headcount, starts_at, local_date, academy_id ON activities", activityRow("NEW")),
+  `CREATE TRIGGER stats_activity_move AFTER UPDATE OF local_date, academy_id ON activities FOR EACH ROW
+WHEN ${ACTIVE} AND (substr(OLD.local_date, 1, 7) <> substr(NEW.local_date, 1, 7) OR OLD.academy_id <> NEW.academy_id) BEGIN${activityPeople("OLD", -1)}${activityPeople("NEW", 1)}
+END;`,
+  trigger("stats_activity_delete", "BEFORE DELETE ON activities", `${activityPeople("OLD", -1)}
+  DELETE FROM stats_activity WHERE activity_id = OLD.id;`),
+  trigger("stats_activity_mark_insert", "AFTER INSERT ON activity_attendance", activityMark("NEW", 1)),
+  trigger(
+    "stats_activity_mark_update",
+    "AFTER UPDATE OF present, activity_id, registration_id, user_id, family_member_id ON activity_attendance",
+    activityMark("OLD", -1) + activityMark("NEW", 1),
+  ),
+  trigger("stats_activity_mark_delete", "AFTER DELETE ON activity_attendance", activityMark("OLD", -1)),
+  trigger(
+    "stats_activity_registration_delete",
+    "BEFORE DELETE ON activity_registrations",
+    `
+  UPDATE stats_activity SET identified = identified - (SELECT count(*) FROM activity_attendance t WHERE t.registration_id = OLD.id AND t.present = 1)
+  WHERE activity_id = OLD.activity_id;
+  UPDATE stats_person_month SET refs = refs - (SELECT count(*) FROM activity_attendance t WHERE t.registration_id = OLD.id AND t.present = 1)
+  WHERE (academy_id, month) = (SELECT academy_id, substr(local_date, 1, 7) FROM activities WHERE id = OLD.activity_id) AND person_key = ${personKey("OLD")};
+  DELETE FROM stats_person_month WHERE refs <= 0
+    AND (academy_id, month) = (SELECT academy_id, substr(local_date, 1, 7) FROM activities WHERE id = OLD.activity_id) AND person_key = ${personKey("OLD")};`,
+  ),
+  trigger(
+    "stats_academy_district_activity",
+    "AFTER UPDATE OF district_id ON academies",
+    `
+  UPDATE stats_activity SET district_id = NEW.district_id WHERE academy_id = NEW.id;`,
+  ),
+);
+
 export const TRIGGERS_SQL = TRIGGERS.join("\n--> statement-breakpoint\n") + "\n";
 
 /**
  * The from-scratch recount into `runTable` / `personTable` (empty tables of the rollups' shape):
  * the same definitions as the triggers, computed from the source tables in one pass each.
  */
-export function recountSql(runTable: string, personTable: string): string[] {
+export function recountSql(runTable: string, personTable: string, activityTable: string): string[] {
   const runCols = `run_id, month, academy_id, district_id, course_id, category_id, run_cancelled`;
   const runAttrs = `r.academy_id, a.district_id, r.course_id, c.category_id, r.status = 'cancelled'`;
   const runJoin = `JOIN academies a ON a.id = r.academy_id JOIN courses c ON c.id = r.course_id`;
@@ -232,6 +318,18 @@ export function recountSql(runTable: string, personTable: string): string[] {
      FROM attendance t JOIN class_sessions s ON s.id = t.session_id JOIN class_runs r ON r.id = s.run_id
        JOIN enrollments e ON e.id = t.enrollment_id AND e.run_id = s.run_id JOIN academies a ON a.id = r.academy_id
      WHERE t.present = 1 GROUP BY 1, 2, 3, 4`,
+    `INSERT INTO ${activityTable} (activity_id, academy_id, district_id, month, starts_at, cancelled, headcount, identified)
+     SELECT av.id, av.academy_id, ac.district_id, substr(av.local_date, 1, 7), av.starts_at, av.status = 'cancelled', coalesce(av.headcount, 0),
+       (SELECT count(*) FROM activity_attendance t LEFT JOIN activity_registrations g ON g.id = t.registration_id
+        WHERE t.activity_id = av.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL))
+     FROM activities av JOIN academies ac ON ac.id = av.academy_id`,
+    `INSERT INTO ${personTable} (academy_id, month, person_key, district_id, refs)
+     SELECT av.academy_id, substr(av.local_date, 1, 7), ${activityPersonKey("t", "g")}, ac.district_id, count(*)
+     FROM activity_attendance t JOIN activities av ON av.id = t.activity_id JOIN academies ac ON ac.id = av.academy_id
+       LEFT JOIN activity_registrations g ON g.id = t.registration_id
+     WHERE t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL) AND ${activityPersonKey("t", "g")} IS NOT NULL
+     GROUP BY 1, 2, 3, 4
+     ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + excluded.refs`,
   ];
 }
 

@@ -21,7 +21,8 @@ export function rebuildRollups(db: DB) {
   c.transaction(() => {
     c.prepare("DELETE FROM stats_run_month").run();
     c.prepare("DELETE FROM stats_person_month").run();
-    for (const s of recountSql("stats_run_month", "stats_person_month")) c.prepare(s).run();
+    c.prepare("DELETE FROM stats_activity").run();
+    for (const s of recountSql("stats_run_month", "stats_person_month", "stats_activity")) c.prepare(s).run();
     c.prepare(`DELETE FROM stats_state WHERE key = 'suspended'`).run();
   }).immediate();
 }
@@ -34,13 +35,13 @@ export function checkRollups(db: DB, limit = 50): { ok: boolean; differences: Ro
   const figures = RUN_FIGURES.join(", ");
   const nonZero = RUN_FIGURES.map((f) => `${f} <> 0`).join(" OR ");
   const runCols = `run_id, month, academy_id, district_id, course_id, category_id, run_cancelled, ${figures}`;
-  c.exec(`DROP TABLE IF EXISTS temp.expect_run_month; DROP TABLE IF EXISTS temp.expect_person_month;`);
+  c.exec(`DROP TABLE IF EXISTS temp.expect_run_month; DROP TABLE IF EXISTS temp.expect_person_month; DROP TABLE IF EXISTS temp.expect_activity;`);
   // Same columns, defaults and keys as the live tables.
-  for (const [live, temp] of [["stats_run_month", "expect_run_month"], ["stats_person_month", "expect_person_month"]] as const) {
+  for (const [live, temp] of [["stats_run_month", "expect_run_month"], ["stats_person_month", "expect_person_month"], ["stats_activity", "expect_activity"]] as const) {
     const ddl = (c.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`).get(live) as { sql: string }).sql;
     c.exec(ddl.replace(/^CREATE TABLE [`"]?\w+[`"]?/, `CREATE TEMP TABLE ${temp}`));
   }
-  for (const s of recountSql("temp.expect_run_month", "temp.expect_person_month")) c.prepare(s).run();
+  for (const s of recountSql("temp.expect_run_month", "temp.expect_person_month", "temp.expect_activity")) c.prepare(s).run();
   const diff = (a: string, b: string, cols: string, where: string) =>
     c.prepare(`SELECT ${cols} FROM ${a} WHERE ${where} EXCEPT SELECT ${cols} FROM ${b} WHERE ${where} LIMIT ${limit}`).all() as Record<string, unknown>[];
   const differences: RollupDifference[] = [];
@@ -54,10 +55,15 @@ export function checkRollups(db: DB, limit = 50): { ok: boolean; differences: Ro
     differences.push({ table: "stats_person_month", key: `${r.academy_id}/${r.month}/${r.person_key}`, expected: JSON.stringify(r), actual: "" });
   for (const r of diff("main.stats_person_month", "temp.expect_person_month", pCols, "refs <> 0"))
     differences.push({ table: "stats_person_month", key: `${r.academy_id}/${r.month}/${r.person_key}`, expected: "", actual: JSON.stringify(r) });
+  const aCols = "activity_id, academy_id, district_id, month, starts_at, cancelled, headcount, identified";
+  for (const r of diff("temp.expect_activity", "main.stats_activity", aCols, "1"))
+    differences.push({ table: "stats_activity", key: String(r.activity_id), expected: JSON.stringify(r), actual: JSON.stringify(c.prepare(`SELECT ${aCols} FROM main.stats_activity WHERE activity_id = ?`).get(r.activity_id) ?? null) });
+  for (const r of diff("main.stats_activity", "temp.expect_activity", aCols, "1"))
+    differences.push({ table: "stats_activity", key: String(r.activity_id), expected: "", actual: JSON.stringify(r) });
   const rows = {
     runMonths: (c.prepare("SELECT count(*) n FROM temp.expect_run_month").get() as { n: number }).n,
     personMonths: (c.prepare("SELECT count(*) n FROM temp.expect_person_month").get() as { n: number }).n,
   };
-  c.exec("DROP TABLE temp.expect_run_month; DROP TABLE temp.expect_person_month;");
+  c.exec("DROP TABLE temp.expect_run_month; DROP TABLE temp.expect_person_month; DROP TABLE temp.expect_activity;");
   return { ok: differences.length === 0, differences: differences.slice(0, limit), rows };
 }

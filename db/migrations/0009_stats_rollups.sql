@@ -1,3 +1,16 @@
+CREATE TABLE `stats_activity` (
+	`activity_id` integer PRIMARY KEY NOT NULL,
+	`academy_id` integer NOT NULL,
+	`district_id` integer NOT NULL,
+	`month` text NOT NULL,
+	`starts_at` integer NOT NULL,
+	`cancelled` integer DEFAULT 0 NOT NULL,
+	`headcount` integer DEFAULT 0 NOT NULL,
+	`identified` integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `stats_activity_month_idx` ON `stats_activity` (`month`,`district_id`,`academy_id`);--> statement-breakpoint
+CREATE INDEX `stats_activity_academy_idx` ON `stats_activity` (`academy_id`,`month`);--> statement-breakpoint
 CREATE TABLE `stats_person_month` (
 	`academy_id` integer NOT NULL,
 	`month` text NOT NULL,

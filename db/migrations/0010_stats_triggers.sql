@@ -242,3 +242,93 @@ CREATE TRIGGER stats_academy_district AFTER UPDATE OF district_id ON academies F
   UPDATE stats_run_month SET district_id = NEW.district_id WHERE academy_id = NEW.id;
   UPDATE stats_person_month SET district_id = NEW.district_id WHERE academy_id = NEW.id;
 END;
+--> statement-breakpoint
+CREATE TRIGGER stats_activity_insert AFTER INSERT ON activities FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
+  INSERT INTO stats_activity (activity_id, academy_id, district_id, month, starts_at, cancelled, headcount, identified)
+  SELECT NEW.id, NEW.academy_id, ac.district_id, substr(NEW.local_date, 1, 7), NEW.starts_at, NEW.status = 'cancelled', coalesce(NEW.headcount, 0),
+    (SELECT count(*) FROM activity_attendance t LEFT JOIN activity_registrations g ON g.id = t.registration_id
+     WHERE t.activity_id = NEW.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL))
+  FROM academies ac WHERE ac.id = NEW.academy_id
+  ON CONFLICT (activity_id) DO UPDATE SET academy_id = excluded.academy_id, district_id = excluded.district_id, month = excluded.month,
+    starts_at = excluded.starts_at, cancelled = excluded.cancelled, headcount = excluded.headcount, identified = excluded.identified;
+END;
+--> statement-breakpoint
+CREATE TRIGGER stats_activity_update AFTER UPDATE OF status, headcount, starts_at, local_date, academy_id ON activities FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
+  INSERT INTO stats_activity (activity_id, academy_id, district_id, month, starts_at, cancelled, headcount, identified)
+  SELECT NEW.id, NEW.academy_id, ac.district_id, substr(NEW.local_date, 1, 7), NEW.starts_at, NEW.status = 'cancelled', coalesce(NEW.headcount, 0),
+    (SELECT count(*) FROM activity_attendance t LEFT JOIN activity_registrations g ON g.id = t.registration_id
+     WHERE t.activity_id = NEW.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL))
+  FROM academies ac WHERE ac.id = NEW.academy_id
+  ON CONFLICT (activity_id) DO UPDATE SET academy_id = excluded.academy_id, district_id = excluded.district_id, month = excluded.month,
+    starts_at = excluded.starts_at, cancelled = excluded.cancelled, headcount = excluded.headcount, identified = excluded.identified;
+END;
+--> statement-breakpoint
+CREATE TRIGGER stats_activity_move AFTER UPDATE OF local_date, academy_id ON activities FOR EACH ROW
+WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') AND (substr(OLD.local_date, 1, 7) <> substr(NEW.local_date, 1, 7) OR OLD.academy_id <> NEW.academy_id) BEGIN
+  UPDATE stats_person_month SET refs = refs - (
+    SELECT count(*) FROM activity_attendance t LEFT JOIN activity_registrations g ON g.id = t.registration_id
+    WHERE t.activity_id = OLD.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL) AND (CASE WHEN t.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN t.family_member_id IS NOT NULL THEN -t.family_member_id ELSE t.user_id END) = stats_person_month.person_key)
+  WHERE academy_id = OLD.academy_id AND month = substr(OLD.local_date, 1, 7);
+  DELETE FROM stats_person_month WHERE refs <= 0 AND academy_id = OLD.academy_id AND month = substr(OLD.local_date, 1, 7);
+  INSERT INTO stats_person_month (academy_id, month, person_key, district_id, refs)
+  SELECT NEW.academy_id, substr(NEW.local_date, 1, 7), (CASE WHEN t.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN t.family_member_id IS NOT NULL THEN -t.family_member_id ELSE t.user_id END), ac.district_id, count(*)
+  FROM activity_attendance t JOIN academies ac ON ac.id = NEW.academy_id LEFT JOIN activity_registrations g ON g.id = t.registration_id
+  WHERE t.activity_id = NEW.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL) AND (CASE WHEN t.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN t.family_member_id IS NOT NULL THEN -t.family_member_id ELSE t.user_id END) IS NOT NULL
+  GROUP BY 1, 2, 3, 4
+  ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + excluded.refs;
+END;
+--> statement-breakpoint
+CREATE TRIGGER stats_activity_delete BEFORE DELETE ON activities FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
+  UPDATE stats_person_month SET refs = refs - (
+    SELECT count(*) FROM activity_attendance t LEFT JOIN activity_registrations g ON g.id = t.registration_id
+    WHERE t.activity_id = OLD.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL) AND (CASE WHEN t.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN t.family_member_id IS NOT NULL THEN -t.family_member_id ELSE t.user_id END) = stats_person_month.person_key)
+  WHERE academy_id = OLD.academy_id AND month = substr(OLD.local_date, 1, 7);
+  DELETE FROM stats_person_month WHERE refs <= 0 AND academy_id = OLD.academy_id AND month = substr(OLD.local_date, 1, 7);
+  DELETE FROM stats_activity WHERE activity_id = OLD.id;
+END;
+--> statement-breakpoint
+CREATE TRIGGER stats_activity_mark_insert AFTER INSERT ON activity_attendance FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
+  UPDATE stats_activity SET identified = identified + 1 * (NEW.present = 1)
+  WHERE activity_id = (SELECT av.id FROM activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = NEW.registration_id WHERE av.id = NEW.activity_id AND (NEW.registration_id IS NULL OR g.id IS NOT NULL));
+  INSERT INTO stats_person_month (academy_id, month, person_key, district_id, refs)
+  SELECT av.academy_id, substr(av.local_date, 1, 7), (CASE WHEN NEW.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN NEW.family_member_id IS NOT NULL THEN -NEW.family_member_id ELSE NEW.user_id END), ac.district_id, 1
+  FROM activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = NEW.registration_id WHERE av.id = NEW.activity_id AND (NEW.registration_id IS NULL OR g.id IS NOT NULL) AND NEW.present = 1 AND (CASE WHEN NEW.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN NEW.family_member_id IS NOT NULL THEN -NEW.family_member_id ELSE NEW.user_id END) IS NOT NULL
+  ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER stats_activity_mark_update AFTER UPDATE OF present, activity_id, registration_id, user_id, family_member_id ON activity_attendance FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
+  UPDATE stats_activity SET identified = identified + -1 * (OLD.present = 1)
+  WHERE activity_id = (SELECT av.id FROM activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = OLD.registration_id WHERE av.id = OLD.activity_id AND (OLD.registration_id IS NULL OR g.id IS NOT NULL));
+  UPDATE stats_person_month SET refs = refs - 1
+  WHERE OLD.present = 1 AND (academy_id, month, person_key) = (SELECT av.academy_id, substr(av.local_date, 1, 7), (CASE WHEN OLD.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN OLD.family_member_id IS NOT NULL THEN -OLD.family_member_id ELSE OLD.user_id END) FROM activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = OLD.registration_id WHERE av.id = OLD.activity_id AND (OLD.registration_id IS NULL OR g.id IS NOT NULL));
+  DELETE FROM stats_person_month WHERE refs <= 0
+    AND (academy_id, month, person_key) = (SELECT av.academy_id, substr(av.local_date, 1, 7), (CASE WHEN OLD.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN OLD.family_member_id IS NOT NULL THEN -OLD.family_member_id ELSE OLD.user_id END) FROM activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = OLD.registration_id WHERE av.id = OLD.activity_id AND (OLD.registration_id IS NULL OR g.id IS NOT NULL));
+  UPDATE stats_activity SET identified = identified + 1 * (NEW.present = 1)
+  WHERE activity_id = (SELECT av.id FROM activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = NEW.registration_id WHERE av.id = NEW.activity_id AND (NEW.registration_id IS NULL OR g.id IS NOT NULL));
+  INSERT INTO stats_person_month (academy_id, month, person_key, district_id, refs)
+  SELECT av.academy_id, substr(av.local_date, 1, 7), (CASE WHEN NEW.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN NEW.family_member_id IS NOT NULL THEN -NEW.family_member_id ELSE NEW.user_id END), ac.district_id, 1
+  FROM activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = NEW.registration_id WHERE av.id = NEW.activity_id AND (NEW.registration_id IS NULL OR g.id IS NOT NULL) AND NEW.present = 1 AND (CASE WHEN NEW.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN NEW.family_member_id IS NOT NULL THEN -NEW.family_member_id ELSE NEW.user_id END) IS NOT NULL
+  ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER stats_activity_mark_delete AFTER DELETE ON activity_attendance FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
+  UPDATE stats_activity SET identified = identified + -1 * (OLD.present = 1)
+  WHERE activity_id = (SELECT av.id FROM activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = OLD.registration_id WHERE av.id = OLD.activity_id AND (OLD.registration_id IS NULL OR g.id IS NOT NULL));
+  UPDATE stats_person_month SET refs = refs - 1
+  WHERE OLD.present = 1 AND (academy_id, month, person_key) = (SELECT av.academy_id, substr(av.local_date, 1, 7), (CASE WHEN OLD.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN OLD.family_member_id IS NOT NULL THEN -OLD.family_member_id ELSE OLD.user_id END) FROM activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = OLD.registration_id WHERE av.id = OLD.activity_id AND (OLD.registration_id IS NULL OR g.id IS NOT NULL));
+  DELETE FROM stats_person_month WHERE refs <= 0
+    AND (academy_id, month, person_key) = (SELECT av.academy_id, substr(av.local_date, 1, 7), (CASE WHEN OLD.registration_id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id WHEN g.user_id IS NOT NULL THEN g.user_id ELSE 100000000000 + CAST(g.walkin_phone AS INTEGER) END) WHEN OLD.family_member_id IS NOT NULL THEN -OLD.family_member_id ELSE OLD.user_id END) FROM activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = OLD.registration_id WHERE av.id = OLD.activity_id AND (OLD.registration_id IS NULL OR g.id IS NOT NULL));
+END;
+--> statement-breakpoint
+CREATE TRIGGER stats_activity_registration_delete BEFORE DELETE ON activity_registrations FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
+  UPDATE stats_activity SET identified = identified - (SELECT count(*) FROM activity_attendance t WHERE t.registration_id = OLD.id AND t.present = 1)
+  WHERE activity_id = OLD.activity_id;
+  UPDATE stats_person_month SET refs = refs - (SELECT count(*) FROM activity_attendance t WHERE t.registration_id = OLD.id AND t.present = 1)
+  WHERE (academy_id, month) = (SELECT academy_id, substr(local_date, 1, 7) FROM activities WHERE id = OLD.activity_id) AND person_key = (CASE WHEN OLD.family_member_id IS NOT NULL THEN -OLD.family_member_id WHEN OLD.user_id IS NOT NULL THEN OLD.user_id ELSE 100000000000 + CAST(OLD.walkin_phone AS INTEGER) END);
+  DELETE FROM stats_person_month WHERE refs <= 0
+    AND (academy_id, month) = (SELECT academy_id, substr(local_date, 1, 7) FROM activities WHERE id = OLD.activity_id) AND person_key = (CASE WHEN OLD.family_member_id IS NOT NULL THEN -OLD.family_member_id WHEN OLD.user_id IS NOT NULL THEN OLD.user_id ELSE 100000000000 + CAST(OLD.walkin_phone AS INTEGER) END);
+END;
+--> statement-breakpoint
+CREATE TRIGGER stats_academy_district_activity AFTER UPDATE OF district_id ON academies FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
+  UPDATE stats_activity SET district_id = NEW.district_id WHERE academy_id = NEW.id;
+END;
