@@ -408,3 +408,25 @@ export function myTopics(db: DB, actor: Actor) {
 }
 
 export type MinutesDoc = RichDoc;
+
+/** /manage/:academy/meetings/:id: the meeting with its participants (full names) and addenda. */
+export function getMeetingForManager(db: DB, actor: Actor, meetingId: number) {
+  const { meeting, topic } = requireMeeting(db, meetingId);
+  assertManages(actor, topic.academyId);
+  const room = meeting.roomId ? db.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, meeting.roomId)).get() : null;
+  return {
+    id: meeting.id,
+    academyId: topic.academyId,
+    topicId: topic.id,
+    topicTitle: topic.title,
+    kind: meeting.kind,
+    startsAt: meeting.startsAt,
+    status: meeting.status,
+    closedAt: meeting.closedAt,
+    place: room?.name ?? meeting.place,
+    minutes: meeting.minutes,
+    minutesHtml: meeting.minutesHtml,
+    participants: db.select({ id: meetingParticipants.id, name: meetingParticipants.name, invited: meetingParticipants.invited, present: meetingParticipants.present }).from(meetingParticipants).where(eq(meetingParticipants.meetingId, meetingId)).orderBy(asc(meetingParticipants.id)).all(),
+    addenda: db.select({ id: meetingAddenda.id, bodyHtml: meetingAddenda.bodyHtml, createdAt: meetingAddenda.createdAt }).from(meetingAddenda).where(eq(meetingAddenda.meetingId, meetingId)).orderBy(asc(meetingAddenda.id)).all(),
+  };
+}

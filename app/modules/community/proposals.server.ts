@@ -280,8 +280,12 @@ function submitterFor(conn: Conn, p: { academyId: number; createdBy: number | nu
     .orderBy(asc(userRoles.id))
     .all();
   const u = managers.find((m) => m.id === p.createdBy) ?? managers[0];
-  if (!u) return null;
-  return { ...u, roles: [{ role: "academy_manager", scopeType: "academy", scopeId: p.academyId }] };
+  if (u) return { ...u, roles: [{ role: "academy_manager", scopeType: "academy", scopeId: p.academyId }] };
+  // No manager at the academy (e.g. an HQ admin opened the notice): the creator with their own roles.
+  const creator = p.createdBy ? conn.select({ id: users.id, name: users.name, phone: users.phone, homeAcademyId: users.homeAcademyId }).from(users).where(eq(users.id, p.createdBy)).get() : undefined;
+  if (!creator) return null;
+  const roles = conn.select({ role: userRoles.role, scopeType: userRoles.scopeType, scopeId: userRoles.scopeId }).from(userRoles).where(eq(userRoles.userId, creator.id)).all();
+  return { ...creator, roles };
 }
 
 /**
