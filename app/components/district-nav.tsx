@@ -12,6 +12,7 @@ export function DistrictNav({ districtId, several }: { districtId: number; sever
       <NavLink to={`/district/orders${q}`}>点单</NavLink>
       <NavLink to={`/district/evaluations${q}`}>评价</NavLink>
       <NavLink to={`/district/organisations${q}`}>居民组织</NavLink>
+      <NavLink to="/district/stats">统计</NavLink>
     </nav>
   );
 }

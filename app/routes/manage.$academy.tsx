@@ -28,6 +28,7 @@ export default function ManageAcademyLayout() {
         <NavLink to={`${base}/demand`}>想学</NavLink>
         <NavLink to={`${base}/attendance`}>出勤</NavLink>
         <NavLink to={`${base}/evaluations`}>评价</NavLink>
+        <NavLink to={`${base}/stats`}>统计</NavLink>
         <NavLink to={`${base}/rooms`}>教室</NavLink>
         <NavLink to={`${base}/closed`}>闭馆日</NavLink>
         <NavLink to={`${base}/organisations`}>居民组织</NavLink>
