@@ -115,3 +115,20 @@ describe("organisation stages", () => {
     expect(full.stage).toBe("preparing");
   });
 });
+
+describe("organisation activities", () => {
+  it("the organisation page lists its activities and their total participations by the activities' rule", async () => {
+    const { insertActivity } = await import("@tests/factories/activities");
+    const w = await groupsWorld(db);
+    const org = createOrganisation(db, w.managerA, w.a.id, { name: "广场舞队", type: "sports", leaderPhone: phoneOf(db, w.r1.id) }, null);
+    insertActivity(db, w.a.id, { organisationId: org.id, title: "广场舞展演", headcount: 35, startsAt: Date.now() - 86_400_000 });
+    insertActivity(db, w.a.id, { organisationId: org.id, title: "广场舞教学", headcount: 12, startsAt: Date.now() - 2 * 86_400_000 });
+    insertActivity(db, w.a.id, { title: "别的活动", headcount: 100 });
+    const page = getOrganisationPage(db, null, org.id);
+    expect(page.activities.totalParticipations).toBe(47);
+    expect(page.activities.activities.map((a) => [a.title, a.participations])).toEqual([
+      ["广场舞展演", 35],
+      ["广场舞教学", 12],
+    ]);
+  });
+});
