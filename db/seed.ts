@@ -10,6 +10,7 @@ import { seedDemoSchedule, seedDemoWants } from "~/modules/scheduling/demo.serve
 import { seedDemoEnrolments } from "~/modules/enrollment/demo.server";
 import { seedLearningDemo } from "~/modules/enrollment/learning-demo.server";
 import { seedDemoActivities } from "~/modules/community/activities-demo.server";
+import { seedGroupsDemo } from "~/modules/community/groups-demo.server";
 
 /**
  * Content files are imported on every start (idempotently). Demo data (academies, accounts,
@@ -40,11 +41,14 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     // Attendance and evaluations for sessions already held; the demo teacher's class happening now.
     const l = seedLearningDemo(db);
     log.push(l.skipped ? `演示出勤：${l.skipped}，跳过` : `演示出勤：${l.sessions} 次课、${l.marks} 条出勤、${l.evaluations} 条评价`);
-    // 群众性活动 at every academy (past with headcounts and check-ins, upcoming with registrations).
-    const act = seedDemoActivities(db);
-    log.push(act.skipped ? `演示活动：${act.skipped}` : `演示活动：${act.activities} 场，报名 ${act.registrations} 条，签到 ${act.checkins} 条`);
     // 想学 from the demo residents created above.
     log.push(`演示想学：${seedDemoWants(db)} 条`);
+    // Organisations, deliberation and a 公示 per academy (needs the academies, residents and categories above).
+    const g = seedGroupsDemo(db);
+    log.push(g.skipped ? `演示社区组织：${g.skipped}，跳过` : `演示社区组织：居民组织 ${g.organisations} 个、议题 ${g.topics} 个、课程公示 ${g.proposals} 条`);
+    // 群众性活动 at every academy (past with headcounts and check-ins, upcoming with registrations); after the organisations, which may host some.
+    const act = seedDemoActivities(db);
+    log.push(act.skipped ? `演示活动：${act.skipped}` : `演示活动：${act.activities} 场，报名 ${act.registrations} 条，签到 ${act.checkins} 条`);
   }
   return log;
 }

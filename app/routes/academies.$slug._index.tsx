@@ -10,6 +10,8 @@ import { resolveWeek } from "~/modules/scheduling/time";
 import { notFound } from "~/utils/http";
 import { ActivityCard } from "~/components/activities";
 import { academyActivities } from "~/modules/community/activities-read.server";
+import { AcademyGroups } from "~/components/academy-groups";
+import { academyGroupsSummary } from "~/modules/community/academy-groups.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.academy.name} · 厦门社区书院` : "书院 · 厦门社区书院" },
@@ -26,11 +28,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     week: resolveWeek(null).week,
     activities: academyActivities(db, academy.id),
     canManage: !!actor && canManageAcademy(actor, academy.id),
+    groups: academyGroupsSummary(db, academy.id),
   };
 }
 
 export default function AcademyPage() {
-  const { academy, classes, week, canManage, activities } = useLoaderData<typeof loader>();
+  const { academy, classes, week, canManage, activities, groups } = useLoaderData<typeof loader>();
   return (
     <div className="container">
       <p>
@@ -102,6 +105,7 @@ export default function AcademyPage() {
           </Link>
         </p>
       </section>
+      <AcademyGroups slug={academy.slug} g={groups} />
       {academy.branches.length ? (
         <>
           <h2>分院</h2>
