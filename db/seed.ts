@@ -1,4 +1,3 @@
-import { pathToFileURL } from "node:url";
 import { migrateDatabase, openDatabase, type DB } from "./client";
 import { importOrgContent } from "~/modules/org/import.server";
 import { seedDemoAcademies } from "~/modules/org/demo.server";
@@ -43,12 +42,4 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     log.push(`演示想学：${seedDemoWants(db)} 条`);
   }
   return log;
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const db = openDatabase();
-  migrateDatabase(db);
-  const log = await seed(db, { demo: process.argv.includes("--no-demo") ? "never" : "force" });
-  for (const line of log) console.log(line);
-  db.$client.close();
 }
