@@ -5,3 +5,4 @@ export * from "./scheduling";
 export * from "./enrollment";
 export * from "./community";
 export * from "./ops";
+export * from "./stats";
