@@ -364,7 +364,8 @@ export async function generate(db: DB, opts: { scale: Scale; seed: number; now?:
   return { participations: total.n, seconds: (performance.now() - t0) / 1000, cpuSeconds: cpu() };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+// Run as a script (`npm run db:seed`); a server build that bundles this file must not run it.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href && import.meta.url.endsWith("/db/generate.ts")) {
   // npm run db:seed [-- --scale demo|city|province] [--seed N] [--today YYYY-MM-DD] [--no-demo]
   const arg = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
