@@ -1,5 +1,4 @@
-import { pathToFileURL } from "node:url";
-import { migrateDatabase, openDatabase, type DB } from "./client";
+import type { DB } from "./client";
 import { importOrgContent } from "~/modules/org/import.server";
 import { seedDemoAcademies } from "~/modules/org/demo.server";
 import { countUsers, seedDemoAccounts } from "~/modules/auth/demo.server";
@@ -51,12 +50,4 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     log.push(act.skipped ? `演示活动：${act.skipped}` : `演示活动：${act.activities} 场，报名 ${act.registrations} 条，签到 ${act.checkins} 条`);
   }
   return log;
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const db = openDatabase();
-  migrateDatabase(db);
-  const log = await seed(db, { demo: process.argv.includes("--no-demo") ? "never" : "force" });
-  for (const line of log) console.log(line);
-  db.$client.close();
 }
