@@ -44,7 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     if (intent === "filter") return { result: submission.reply({ hideFields: ["password"] }), notice: null };
     const { token, session } = await registerUser(db, submission.value, clientIp(request));
-    return redirect("/me?welcome=1", { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) } });
+    return redirect("/me?welcome=1", { headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) } });
   } catch (e) {
     return data({ result: replyWithUserError(submission, e, ["password"]).data, notice: null }, { status: 400 });
   }
