@@ -4,7 +4,8 @@ import { prepared, type DB } from "@db/client";
 import { userRoles, users } from "@db/schema";
 import { UserError } from "~/utils/errors";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password.server";
-import { authLimiters, checkLimit, consume } from "./rate-limit.server";
+import { isTrustedDevice, signDevice } from "./device.server";
+import { authLimiters, checkLimit, consume, waitMessage } from "./rate-limit.server";
 import { createSession, generateSessionToken, invalidateUserSessions } from "./session.server";
 import type { Actor, RoleGrant } from "./permissions";
 
@@ -54,35 +55,67 @@ export async function registerUser(
   return { token, session };
 }
 
-/** Checks phone and password with per-IP and per-phone limits; one message for both failures. */
-export async function login(db: DB, input: { phone: string; password: string }, ip: string) {
+/**
+ * The throttle in front of every password check (login and /me/password), after OWASP: the
+ * (IP, phone) pair is refused after a few failures; the phone alone gets growing delays, skipped by
+ * a device that signed in to this account before. Returns what to record after the check.
+ */
+async function passwordGate(phone: string, ip: string, trusted: boolean) {
   const limits = authLimiters();
-  await checkLimit(limits.loginPhone, input.phone);
+  const pairKey = `${ip}|${phone}`;
+  await checkLimit(limits.loginPair, pairKey);
+  if (!trusted) {
+    const wait = limits.loginPhone.waitMs(phone);
+    if (wait > 0) throw new UserError(waitMessage(wait));
+  }
+  return {
+    async failed() {
+      limits.loginPhone.fail(phone);
+      await consume(limits.loginPair, pairKey).catch(() => {});
+    },
+    async succeeded() {
+      limits.loginPhone.reset(phone);
+      await limits.loginPair.delete(pairKey);
+    },
+  };
+}
+
+/** Checks phone and password with the per-IP limit and `passwordGate`; one message for both failures.
+ * `device` is the browser's device cookie; the result carries a fresh one to set. */
+export async function login(db: DB, input: { phone: string; password: string }, ip: string, device?: string | null) {
+  const limits = authLimiters();
   await consume(limits.loginIp, ip);
   const user = findUserByPhone(db, input.phone);
+  const gate = await passwordGate(input.phone, ip, !!user && isTrustedDevice(db, device, user.id));
   const ok = user
     ? await verifyPassword(user.passwordHash, input.password)
     : (await verifyPassword(await dummyPasswordHash(), input.password), false);
   if (!user || !ok) {
-    await consume(limits.loginPhone, input.phone);
+    await gate.failed();
     throw new UserError("手机号或密码不正确。", "password");
   }
-  await limits.loginPhone.delete(input.phone);
+  await gate.succeeded();
   const token = generateSessionToken();
   const session = createSession(db, token, user.id);
-  return { token, session, user };
+  return { token, session, user, device: signDevice(db, user.id) };
 }
 
-/** Changes the password and signs every session out, then opens a new one for this device. */
+/** Changes the password and signs every session out, then opens a new one for this device. The
+ * current-password check goes through the same throttle as login. */
 export async function changePassword(
   db: DB,
   actor: Actor,
   input: { currentPassword: string; newPassword: string },
+  ip = "local",
+  device?: string | null,
 ) {
   const user = db.select().from(users).where(eq(users.id, actor.id)).get();
+  const gate = await passwordGate(actor.phone, ip, !!user && isTrustedDevice(db, device, actor.id));
   if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await gate.failed();
     throw new UserError("当前密码不正确。", "currentPassword");
   }
+  await gate.succeeded();
   const passwordHash = await hashPassword(input.newPassword);
   const token = generateSessionToken();
   const session = db.transaction(
