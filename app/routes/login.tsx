@@ -54,6 +54,11 @@ export default function LoginPage() {
     <div className="container">
       <h1>登录</h1>
       {searchParams.get("expired") ? <p className="notice warn">登录已过期，请重新登录。</p> : null}
+      {searchParams.get("registered") ? (
+        <p className="notice" role="status" data-testid="registered-notice">
+          注册已提交。新号码的账号已经建好，请用刚才设的密码登录；如果这个号码以前注册过，请用原来的密码登录。
+        </p>
+      ) : null}
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />

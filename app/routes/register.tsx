@@ -6,7 +6,6 @@ import { Form, Link, useActionData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Field, FormErrors, useClearPasswords } from "~/components/forms";
 import { getActor } from "~/modules/auth/request.server";
-import { sessionCookie } from "~/modules/auth/session.server";
 import { registerUser } from "~/modules/auth/users.server";
 import { registerSchema } from "~/modules/auth/validation";
 import { readForm } from "~/utils/csrf.server";
@@ -25,8 +24,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: registerSchema });
   if (submission.status !== "success") return replyInvalid(submission, ["password"]);
   try {
-    const { token, session } = await registerUser(getDb(), submission.value, clientIp(request));
-    return redirect("/me?welcome=1", { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) } });
+    // The same answer whether the number was new or already registered (no account enumeration).
+    await registerUser(getDb(), submission.value, clientIp(request));
+    return redirect("/login?registered=1");
   } catch (e) {
     return replyWithUserError(submission, e, ["password"]);
   }

@@ -48,6 +48,10 @@ async function registerResident(page: Page, name: string) {
   await page.getByLabel("姓名").fill(name);
   await page.getByLabel("密码").fill("gulangyu-piano-1");
   await page.getByRole("button", { name: "注册" }).click();
+  await expect(page).toHaveURL(/\/login\?registered=1/);
+  await page.getByLabel("手机号码").fill(phone);
+  await page.getByLabel("密码").fill("gulangyu-piano-1");
+  await page.getByRole("button", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/me/);
   return phone;
 }

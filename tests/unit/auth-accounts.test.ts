@@ -2,6 +2,8 @@ import { eq } from "drizzle-orm";
 import { sessions, users } from "@db/schema";
 import { ARGON2_OPTIONS, hashPassword, verifyPassword } from "~/modules/auth/password.server";
 import { validateSessionToken } from "~/modules/auth/session.server";
+import { commonPasswords } from "~/modules/auth/password-policy.server";
+import { createActor } from "@tests/factories/users";
 import { changePassword, login, loadActor, registerUser } from "~/modules/auth/users.server";
 import { registerSchema } from "~/modules/auth/validation";
 import { UserError } from "~/utils/errors";
@@ -42,19 +44,49 @@ describe("registration input", () => {
     expect(issue?.message).toContain(message);
   });
 
+  it.each([
+    ["          ", "密码不能全是空格"],
+    ["aaaaaaaaaa", "密码不能是同一个字符重复"],
+    ["哈哈哈哈哈哈哈哈", "密码不能是同一个字符重复"],
+  ])("refuses %j in the form schema", (password, message) => {
+    const r = registerSchema.safeParse({ ...base, password });
+    expect(r.error?.issues.find((i) => i.path[0] === "password")?.message).toBe(message);
+  });
+
+  it("refuses the phone number as the password", () => {
+    const r = registerSchema.safeParse({ ...base, phone: "13812345678", password: "13812345678" });
+    expect(r.error?.issues.find((i) => i.path[0] === "password")?.message).toBe("密码不能和手机号码相同");
+  });
+
+  it("checks the server's list of 6,000 common passwords (not only the short list the browser knows)", async () => {
+    expect(commonPasswords().size).toBeGreaterThan(5000);
+    for (const pw of ["sunshine", "baseball", "trustno1", "football1"]) {
+      expect(registerSchema.safeParse({ ...base, password: pw }).success).toBe(true);
+      await expect(registerUser(db, { phone: "13812340000", name: "甲", password: pw }, ip())).rejects.toThrow("这个密码太常见");
+    }
+    const actor = await createActor(db);
+    await expect(
+      changePassword(db, actor, { currentPassword: "test-password-1", newPassword: actor.phone }, "192.0.2.250")
+    ).rejects.toThrow("密码不能和手机号码相同");
+    await expect(
+      changePassword(db, actor, { currentPassword: "test-password-1", newPassword: "iloveyou2" }, "192.0.2.250")
+    ).rejects.toThrow("这个密码太常见");
+    expect(db.select().from(users).all()).toHaveLength(1);
+  });
+
   it("accepts any long-enough password without composition rules", () => {
     expect(registerSchema.safeParse({ ...base, password: "abcdefghij" }).success).toBe(true);
   });
 });
 
 describe("accounts", () => {
-  it("registers, logs in, and refuses a taken phone without creating anything", async () => {
+  it("registers, logs in, and answers a taken phone alike without creating or changing anything", async () => {
     const r = await registerUser(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
-    expect(validateSessionToken(db, r.token)?.user.name).toBe("王阿姨");
-    await expect(registerUser(db, { phone: "13812345678", name: "李四", password: "another-password" }, ip())).rejects.toThrow(
-      "这个手机号已经注册过了",
-    );
-    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(r.created).toBe(true);
+    const before = db.select().from(users).all();
+    const again = await registerUser(db, { phone: "13812345678", name: "李四", password: "another-password" }, ip());
+    expect(again).toEqual({ created: false });
+    expect(db.select().from(users).all()).toEqual(before);
     const l = await login(db, { phone: "13812345678", password: "gulangyu-sunrise" }, ip());
     expect(l.user.name).toBe("王阿姨");
   });
@@ -69,7 +101,8 @@ describe("accounts", () => {
   });
 
   it("changing the password signs out every other session", async () => {
-    const r = await registerUser(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
+    await registerUser(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
+    const r = await login(db, { phone: "13812345678", password: "gulangyu-sunrise" }, ip());
     const other = await login(db, { phone: "13812345678", password: "gulangyu-sunrise" }, ip());
     const user = db.select().from(users).where(eq(users.phone, "13812345678")).get()!;
     const actor = loadActor(db, user);

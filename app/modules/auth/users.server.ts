@@ -4,6 +4,7 @@ import { prepared, type DB } from "@db/client";
 import { userRoles, users } from "@db/schema";
 import { UserError } from "~/utils/errors";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password.server";
+import { assertPasswordAllowed } from "./password-policy.server";
 import { isTrustedDevice, signDevice } from "./device.server";
 import { authLimiters, checkLimit, consume, waitMessage } from "./rate-limit.server";
 import { createSession, generateSessionToken, invalidateUserSessions } from "./session.server";
@@ -27,32 +28,27 @@ export function findUserByPhone(db: DB, phone: string) {
   return db.select().from(users).where(eq(users.phone, phone)).get();
 }
 
-/** Creates the account and its first session. */
+/**
+ * Creates the account (the person then signs in) — unless the phone is taken, which the caller must not
+ * reveal (`created: false`, nothing written, the same hashing work done): the page answers both
+ * alike. The password must pass `assertPasswordAllowed` (the common list, not the phone number).
+ */
 export async function registerUser(
   db: DB,
   input: { phone: string; name: string; password: string },
   ip: string,
-) {
+): Promise<{ created: boolean }> {
   const limits = authLimiters();
   await consume(limits.registerIp, ip);
   await consume(limits.registerPhone, input.phone);
-  if (findUserByPhone(db, input.phone)) {
-    throw new UserError("这个手机号已经注册过了，请直接登录。", "phone");
-  }
+  assertPasswordAllowed(input.password, input.phone, "password");
   const passwordHash = await hashPassword(input.password);
-  const token = generateSessionToken();
-  const session = db.transaction(
-    (tx) => {
-      const user = tx
-        .insert(users)
-        .values({ phone: input.phone, name: input.name, passwordHash, createdAt: Date.now() })
-        .returning({ id: users.id })
-        .get();
-      return createSession(tx, token, user.id);
-    },
-    { behavior: "immediate" },
-  );
-  return { token, session };
+  const created = db
+    .insert(users)
+    .values({ phone: input.phone, name: input.name, passwordHash, createdAt: Date.now() })
+    .onConflictDoNothing()
+    .run().changes;
+  return { created: created === 1 };
 }
 
 /**
@@ -116,6 +112,7 @@ export async function changePassword(
     throw new UserError("当前密码不正确。", "currentPassword");
   }
   await gate.succeeded();
+  assertPasswordAllowed(input.newPassword, actor.phone, "newPassword");
   const passwordHash = await hashPassword(input.newPassword);
   const token = generateSessionToken();
   const session = db.transaction(
