@@ -11,6 +11,8 @@ export function DistrictNav({ districtId, several }: { districtId: number; sever
       <NavLink to={`/district/runs${q}`}>开课</NavLink>
       <NavLink to={`/district/orders${q}`}>点单</NavLink>
       <NavLink to={`/district/evaluations${q}`}>评价</NavLink>
+      <NavLink to={`/district/organisations${q}`}>居民组织</NavLink>
+      <NavLink to="/district/stats">统计</NavLink>
     </nav>
   );
 }

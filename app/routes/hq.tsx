@@ -32,6 +32,7 @@ export default function HqLayout() {
             <NavLink to="/hq/teachers">师资库</NavLink>
             <NavLink to="/hq/orders">点单受理</NavLink>
             <NavLink to="/hq/evaluations">学员评价</NavLink>
+            <NavLink to="/hq/stats">统计</NavLink>
             <NavLink to="/hq/holidays">节假日</NavLink>
             <NavLink to="/hq/audit">审计日志</NavLink>
           </>

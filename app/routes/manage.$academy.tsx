@@ -28,8 +28,13 @@ export default function ManageAcademyLayout() {
         <NavLink to={`${base}/demand`}>想学</NavLink>
         <NavLink to={`${base}/attendance`}>出勤</NavLink>
         <NavLink to={`${base}/evaluations`}>评价</NavLink>
+        <NavLink to={`${base}/stats`}>统计</NavLink>
         <NavLink to={`${base}/rooms`}>教室</NavLink>
         <NavLink to={`${base}/closed`}>闭馆日</NavLink>
+        <NavLink to={`${base}/organisations`}>居民组织</NavLink>
+        <NavLink to={`${base}/topics`}>议事</NavLink>
+        <NavLink to={`${base}/proposals`}>课程公示</NavLink>
+        <NavLink to={`${base}/volunteers`}>志愿者</NavLink>
       </nav>
       <Outlet />
     </div>
