@@ -2,12 +2,12 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Field, FormErrors, useClearPasswords } from "~/components/forms";
 import { getActor } from "~/modules/auth/request.server";
 import { DEVICE_COOKIE, deviceCookie } from "~/modules/auth/device.server";
-import { readCookie, sessionCookie } from "~/modules/auth/session.server";
+import { insecureLoginTarget, readCookie, sessionCookie } from "~/modules/auth/session.server";
 import { login } from "~/modules/auth/users.server";
 import { loginSchema } from "~/modules/auth/validation";
 import { readForm } from "~/utils/csrf.server";
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (getActor(request)) {
     throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/me"));
   }
-  return null;
+  return { httpsLogin: insecureLoginTarget(request) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -31,8 +31,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const to = safeRedirectPath(submission.value.redirectTo, "/me");
     const { token, session, device } = await login(getDb(), submission.value, clientIp(request), readCookie(request, DEVICE_COOKIE));
     const headers = new Headers();
-    headers.append("Set-Cookie", sessionCookie(token, session.expiresAt));
-    headers.append("Set-Cookie", deviceCookie(device));
+    headers.append("Set-Cookie", sessionCookie(request, token, session.expiresAt));
+    headers.append("Set-Cookie", deviceCookie(request, device));
     return redirect(to, { headers });
   } catch (e) {
     return replyWithUserError(submission, e, ["password"]);
@@ -41,6 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function LoginPage() {
   const lastResult = useActionData<typeof action>();
+  const { httpsLogin } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
     lastResult,
@@ -53,6 +54,11 @@ export default function LoginPage() {
   return (
     <div className="container">
       <h1>登录</h1>
+      {httpsLogin ? (
+        <p className="notice warn" role="alert">
+          这个地址（http）不能安全地保存登录状态。请改用 <a href={httpsLogin}>{httpsLogin}</a> 登录。
+        </p>
+      ) : null}
       {searchParams.get("expired") ? <p className="notice warn">登录已过期，请重新登录。</p> : null}
       {searchParams.get("registered") ? (
         <p className="notice" role="status" data-testid="registered-notice">

@@ -35,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
       clientIp(request),
       readCookie(request, DEVICE_COOKIE)
     );
-    return redirect("/me?password=1", { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) } });
+    return redirect("/me?password=1", { headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) } });
   } catch (e) {
     return replyWithUserError(submission, e, hide);
   }

@@ -1,6 +1,8 @@
+import { config } from "./config.server";
+
 /** The security headers of ARCHITECTURE.md, set on every document and data response. */
 export function securityHeaders(headers: Headers, nonce: string | null) {
-  const dev = process.env.NODE_ENV === "development";
+  const dev = config().NODE_ENV === "development";
   const csp = [
     "default-src 'self'",
     nonce ? `script-src 'self' 'nonce-${nonce}'` : "script-src 'self'",
@@ -25,5 +27,5 @@ export function securityHeaders(headers: Headers, nonce: string | null) {
  * and files alike. "Signed in" = the request carries a session cookie (valid or not). */
 export function privateNoStore(request: Request, headers: Headers) {
   const cookie = request.headers.get("cookie") ?? "";
-  if (/(?:^|;\s*)session=/.test(cookie)) headers.set("Cache-Control", "private, no-store");
+  if (/(?:^|;\s*)(?:__Host-)?session=/.test(cookie)) headers.set("Cache-Control", "private, no-store");
 }

@@ -45,8 +45,8 @@ export function isTrustedDevice(conn: Conn, value: string | null | undefined, us
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export function deviceCookie(value: string) {
+export function deviceCookie(request: Request, value: string) {
   const parts = [`${DEVICE_COOKIE}=${value}`, "HttpOnly", "SameSite=Lax", "Path=/", `Max-Age=${DEVICE_MS / 1000}`];
-  if (cookieSecure()) parts.push("Secure");
+  if (cookieSecure(request)) parts.push("Secure");
   return parts.join("; ");
 }
