@@ -8,6 +8,7 @@ import { changePassword, login, loadActor, registerUser } from "~/modules/auth/u
 import { registerSchema } from "~/modules/auth/validation";
 import { UserError } from "~/utils/errors";
 import { createTestDb } from "@tests/factories/db";
+import { registerWithSms } from "@tests/factories/users";
 
 let db: ReturnType<typeof createTestDb>;
 let ipSeq = 0;
@@ -28,7 +29,7 @@ describe("password hashing", () => {
 });
 
 describe("registration input", () => {
-  const base = { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" };
+  const base = { phone: "13812345678", code: "123456", name: "王阿姨", password: "gulangyu-sunrise" };
   it.each([
     [{ phone: "1381234567" }, "phone", "11 位"],
     [{ phone: "12812345678" }, "phone", "11 位"],
@@ -62,7 +63,7 @@ describe("registration input", () => {
     expect(commonPasswords().size).toBeGreaterThan(5000);
     for (const pw of ["sunshine", "baseball", "trustno1", "football1"]) {
       expect(registerSchema.safeParse({ ...base, password: pw }).success).toBe(true);
-      await expect(registerUser(db, { phone: "13812340000", name: "甲", password: pw }, ip())).rejects.toThrow("这个密码太常见");
+      await expect(registerUser(db, { phone: "13812340000", name: "甲", password: pw, code: "123456" }, ip())).rejects.toThrow("这个密码太常见");
     }
     const actor = await createActor(db);
     await expect(
@@ -80,19 +81,19 @@ describe("registration input", () => {
 });
 
 describe("accounts", () => {
-  it("registers, logs in, and answers a taken phone alike without creating or changing anything", async () => {
-    const r = await registerUser(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
-    expect(r.created).toBe(true);
-    const before = db.select().from(users).all();
-    const again = await registerUser(db, { phone: "13812345678", name: "李四", password: "another-password" }, ip());
-    expect(again).toEqual({ created: false });
-    expect(db.select().from(users).all()).toEqual(before);
+  it("registers, logs in, and refuses a taken phone without creating anything", async () => {
+    const r = await registerWithSms(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
+    expect(validateSessionToken(db, r.token)?.user.name).toBe("王阿姨");
+    await expect(registerWithSms(db, { phone: "13812345678", name: "李四", password: "another-password" }, ip())).rejects.toThrow(
+      "验证码不正确",
+    );
+    expect(db.select().from(users).all()).toHaveLength(1);
     const l = await login(db, { phone: "13812345678", password: "gulangyu-sunrise" }, ip());
     expect(l.user.name).toBe("王阿姨");
   });
 
   it("gives one message for a wrong password and an unknown phone", async () => {
-    await registerUser(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
+    await registerWithSms(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
     const wrong = await login(db, { phone: "13812345678", password: "nope-nope-nope" }, ip()).catch((e) => e);
     const unknown = await login(db, { phone: "13900009999", password: "nope-nope-nope" }, ip()).catch((e) => e);
     expect(wrong).toBeInstanceOf(UserError);
@@ -101,8 +102,7 @@ describe("accounts", () => {
   });
 
   it("changing the password signs out every other session", async () => {
-    await registerUser(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
-    const r = await login(db, { phone: "13812345678", password: "gulangyu-sunrise" }, ip());
+    const r = await registerWithSms(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
     const other = await login(db, { phone: "13812345678", password: "gulangyu-sunrise" }, ip());
     const user = db.select().from(users).where(eq(users.phone, "13812345678")).get()!;
     const actor = loadActor(db, user);

@@ -1,8 +1,9 @@
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { authLimiters, consume, PhoneThrottle, retryMessage } from "~/modules/auth/rate-limit.server";
-import { changePassword, login, registerUser } from "~/modules/auth/users.server";
+import { changePassword, login } from "~/modules/auth/users.server";
 import { createActor } from "@tests/factories/users";
 import { createTestDb } from "@tests/factories/db";
+import { registerWithSms } from "@tests/factories/users";
 
 let db: ReturnType<typeof createTestDb>;
 beforeEach(() => {
@@ -17,8 +18,7 @@ describe("rate limits", () => {
   });
 
   it("strangers' wrong passwords from many IPs never lock the owner out (OWASP: no lockout as a weapon)", async () => {
-    const first = await registerUser(db, { phone: "13811112222", name: "陈伯", password: "right-password-1" }, "192.0.2.1");
-    expect(first.created).toBe(true);
+    await registerWithSms(db, { phone: "13811112222", name: "陈伯", password: "right-password-1" }, "192.0.2.1");
     const mine = await login(db, { phone: "13811112222", password: "right-password-1" }, "192.0.2.1");
     // 30 wrong guesses, each from a new IP (a botnet): the phone's delay grows, nobody is locked out.
     for (let i = 0; i < 30; i++) {
@@ -36,7 +36,7 @@ describe("rate limits", () => {
     try {
       const t0 = new Date("2026-12-01T02:00:00Z").getTime();
       vi.setSystemTime(t0);
-      await registerUser(db, { phone: "13811116666", name: "黄姨", password: "right-password-1" }, "192.0.2.3");
+      await registerWithSms(db, { phone: "13811116666", name: "黄姨", password: "right-password-1" }, "192.0.2.3");
       for (let i = 0; i < 5; i++) await login(db, { phone: "13811116666", password: "wrong" }, `203.0.113.${i + 50}`).catch(() => {});
       const refused = await login(db, { phone: "13811116666", password: "right-password-1" }, "192.0.2.88").catch((e) => e);
       expect(refused.message).toMatch(/请 \d+ 秒后再试/);
@@ -48,7 +48,7 @@ describe("rate limits", () => {
   });
 
   it("the (IP, phone) pair is refused strictly after 5 failures, even with the right password", async () => {
-    await registerUser(db, { phone: "13811117777", name: "苏叔", password: "right-password-1" }, "192.0.2.4");
+    await registerWithSms(db, { phone: "13811117777", name: "苏叔", password: "right-password-1" }, "192.0.2.4");
     const mine = await login(db, { phone: "13811117777", password: "right-password-1" }, "192.0.2.4");
     for (let i = 0; i < 5; i++) await login(db, { phone: "13811117777", password: "wrong" }, "198.51.100.200", mine.device).catch(() => {});
     await expect(
@@ -59,9 +59,8 @@ describe("rate limits", () => {
   });
 
   it("a forged or someone else's device cookie earns no trust", async () => {
-    const a = await registerUser(db, { phone: "13811118888", name: "甲", password: "right-password-1" }, "192.0.2.5");
-    expect(a.created).toBe(true);
-    await registerUser(db, { phone: "13811119999", name: "乙", password: "right-password-1" }, "192.0.2.5");
+    await registerWithSms(db, { phone: "13811118888", name: "甲", password: "right-password-1" }, "192.0.2.5");
+    await registerWithSms(db, { phone: "13811119999", name: "乙", password: "right-password-1" }, "192.0.2.5");
     const other = await login(db, { phone: "13811119999", password: "right-password-1" }, "192.0.2.5");
     for (let i = 0; i < 6; i++) await login(db, { phone: "13811118888", password: "wrong" }, `203.0.113.${i + 100}`).catch(() => {});
     for (const device of [other.device, other.device.replace(/.$/, "A"), "1.9999999999999.xxxxxxxxxxxxxxxxxxxxxx"]) {
@@ -81,7 +80,7 @@ describe("rate limits", () => {
   });
 
   it("a successful login resets the phone's counter", async () => {
-    await registerUser(db, { phone: "13811113333", name: "林姐", password: "right-password-1" }, "192.0.2.2");
+    await registerWithSms(db, { phone: "13811113333", name: "林姐", password: "right-password-1" }, "192.0.2.2");
     for (let i = 0; i < 3; i++) await login(db, { phone: "13811113333", password: "wrong-password" }, "192.0.2.20").catch(() => {});
     await login(db, { phone: "13811113333", password: "right-password-1" }, "192.0.2.20");
     for (let i = 0; i < 4; i++) await login(db, { phone: "13811113333", password: "wrong-password" }, "192.0.2.20").catch(() => {});
@@ -93,7 +92,7 @@ describe("rate limits", () => {
     const ip = "198.51.100.7";
     for (let i = 0; i < limiter.points; i++) await consume(limiter, ip);
     await expect(
-      registerUser(db, { phone: "13811114444", name: "新用户", password: "right-password-1" }, ip),
+      registerWithSms(db, { phone: "13811114444", name: "新用户", password: "right-password-1" }, ip),
     ).rejects.toThrow(/尝试次数过多/);
   });
 
@@ -110,7 +109,7 @@ describe("registration per phone", () => {
     const limiter = authLimiters().registerPhone;
     for (let i = 0; i < limiter.points; i++) await consume(limiter, "13811115555");
     await expect(
-      registerUser(db, { phone: "13811115555", name: "新用户", password: "right-password-1" }, "198.51.100.99"),
+      registerWithSms(db, { phone: "13811115555", name: "新用户", password: "right-password-1" }, "198.51.100.99"),
     ).rejects.toThrow(/尝试次数过多/);
   });
 });

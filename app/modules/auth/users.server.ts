@@ -4,9 +4,12 @@ import { prepared, type DB } from "@db/client";
 import { userRoles, users } from "@db/schema";
 import { UserError } from "~/utils/errors";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password.server";
+import { authLimiters, checkLimit, consume, waitMessage } from "./rate-limit.server";
 import { assertPasswordAllowed } from "./password-policy.server";
 import { isTrustedDevice, signDevice } from "./device.server";
-import { authLimiters, checkLimit, consume, waitMessage } from "./rate-limit.server";
+import { writeAudit } from "./audit.server";
+import { takeSmsCode } from "./sms-codes.server";
+import { academyIsOpen } from "./home-academy.server";
 import { createSession, generateSessionToken, invalidateUserSessions } from "./session.server";
 import type { Actor, RoleGrant } from "./permissions";
 
@@ -29,26 +32,73 @@ export function findUserByPhone(db: DB, phone: string) {
 }
 
 /**
- * Creates the account (the person then signs in) — unless the phone is taken, which the caller must not
- * reveal (`created: false`, nothing written, the same hashing work done): the page answers both
- * alike. The password must pass `assertPasswordAllowed` (the common list, not the phone number).
+ * Creates the account and its first session once the phone's SMS code checks out; the home
+ * academy (我的书院) is chosen here too. The password must pass `assertPasswordAllowed`. A wrong code counts a try and writes nothing else.
  */
 export async function registerUser(
   db: DB,
-  input: { phone: string; name: string; password: string },
+  input: { phone: string; name: string; password: string; code: string; homeAcademyId?: number | null },
   ip: string,
-): Promise<{ created: boolean }> {
+) {
   const limits = authLimiters();
   await consume(limits.registerIp, ip);
   await consume(limits.registerPhone, input.phone);
+  if (input.homeAcademyId != null && !academyIsOpen(db, input.homeAcademyId)) {
+    throw new UserError("请选择一个正在开放的书院。", "homeAcademyId");
+  }
   assertPasswordAllowed(input.password, input.phone, "password");
   const passwordHash = await hashPassword(input.password);
-  const created = db
-    .insert(users)
-    .values({ phone: input.phone, name: input.name, passwordHash, createdAt: Date.now() })
-    .onConflictDoNothing()
-    .run().changes;
-  return { created: created === 1 };
+  const token = generateSessionToken();
+  const outcome = db.transaction(
+    (tx) => {
+      const wrong = takeSmsCode(tx, input.phone, "register", input.code);
+      if (wrong) return { error: wrong } as const;
+      if (tx.select({ id: users.id }).from(users).where(eq(users.phone, input.phone)).get()) {
+        return { error: "这个手机号已经注册过了，请直接登录。" } as const;
+      }
+      const user = tx
+        .insert(users)
+        .values({ phone: input.phone, name: input.name, passwordHash, homeAcademyId: input.homeAcademyId ?? null, createdAt: Date.now() })
+        .returning({ id: users.id })
+        .get();
+      if (input.homeAcademyId != null) {
+        writeAudit(tx, user.id, ip, {
+          action: "home_academy.set",
+          targetType: "user",
+          targetId: user.id,
+          summary: "注册时选择了我的书院",
+          detail: { from: null, to: input.homeAcademyId },
+        });
+      }
+      return { session: createSession(tx, token, user.id) } as const;
+    },
+    { behavior: "immediate" },
+  );
+  if ("error" in outcome) throw new UserError(outcome.error!, "code");
+  return { token, session: outcome.session };
+}
+
+/**
+ * 忘记密码: a new password with the SMS code sent to the phone. Every session of the account is
+ * revoked; the person signs in again. Unknown phones get the same wrong-code answer.
+ */
+export async function resetPassword(db: DB, input: { phone: string; code: string; password: string }, ip: string) {
+  assertPasswordAllowed(input.password, input.phone, "password");
+  const passwordHash = await hashPassword(input.password);
+  const error = db.transaction(
+    (tx) => {
+      const wrong = takeSmsCode(tx, input.phone, "reset", input.code);
+      if (wrong) return wrong;
+      const user = tx.select({ id: users.id }).from(users).where(eq(users.phone, input.phone)).get();
+      if (!user) return "验证码不正确，请核对短信中的 6 位数字。";
+      tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
+      invalidateUserSessions(tx, user.id);
+      writeAudit(tx, user.id, ip, { action: "password.reset", targetType: "user", targetId: user.id, summary: "用短信验证码重设了密码，所有登录已退出" });
+      return null;
+    },
+    { behavior: "immediate" },
+  );
+  if (error) throw new UserError(error, "code");
 }
 
 /**
