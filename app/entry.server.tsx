@@ -5,6 +5,8 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { logError, requestContext } from "~/modules/ops/log.server";
+import { ErrorIdContext } from "~/utils/error-id";
 import { NonceContext } from "~/utils/nonce";
 import { securityHeaders } from "~/utils/security.server";
 
@@ -15,9 +17,10 @@ export const handleDataRequest: HandleDataRequestFunction = (response) => {
   return response;
 };
 
+/** Unexpected errors get a 错误编号 in the log; the 500 page shows the same number. */
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
-  console.error(error);
+  logError(error);
 }
 
 export default function handleRequest(
@@ -34,7 +37,9 @@ export default function handleRequest(
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <ErrorIdContext.Provider value={requestContext()?.errorId ?? null}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </ErrorIdContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,
@@ -52,7 +57,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logError(error);
         },
       },
     );

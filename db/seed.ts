@@ -49,7 +49,8 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
   return log;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+// Run as a script (`npm run db:seed`); the server build bundles this file and must not run this.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href && import.meta.url.endsWith("/db/seed.ts")) {
   const db = openDatabase();
   migrateDatabase(db);
   const log = await seed(db, { demo: process.argv.includes("--no-demo") ? "never" : "force" });

@@ -43,7 +43,7 @@ export default defineConfig({
   ],
   webServer: {
     // A fresh database with the real migrations and the demo seed, on its own port.
-    command: `rm -f ${dbFile}* && mkdir -p ${path.dirname(dbFile)} && npx tsx db/start.ts`,
+    command: `rm -f ${dbFile}* && mkdir -p ${path.dirname(dbFile)} && node db/start.mjs`,
     cwd: root,
     url: `http://localhost:${PORT}/`,
     timeout: 180_000,
@@ -54,7 +54,8 @@ export default defineConfig({
       PORT: String(PORT),
       DATABASE_PATH: dbFile,
       NODE_ENV: "production",
-      COOKIE_SECURE: "0",
+      HOST: "127.0.0.1",
+      BACKUP_DIR: path.join(root, `tests/.tmp/backups-${PORT}`),
       LOGIN_LIMIT_PER_IP: "10000",
       REGISTER_LIMIT_PER_IP: "10000",
       UPLOAD_DIR: path.join(root, `tests/.tmp/uploads-${PORT}`),

@@ -24,8 +24,9 @@ import type { Actor } from "~/modules/auth/permissions";
 import { notFound } from "~/utils/http";
 import { buildCalendar, type FeedEvent } from "./calendar-feed";
 import { noShowRestriction } from "./attendance.server";
-import { policyFromEnv, progressOf, type LearnerSession, type Progress } from "./learning";
+import { progressOf, type LearnerSession, type Progress } from "./learning";
 import { listLearners, type Learner } from "./staff.server";
+import { learningPolicy } from "~/utils/config.server";
 import { communityVolunteerMinutes } from "~/modules/community/volunteers.server";
 
 type RunInfo = {
@@ -192,7 +193,7 @@ export function learningRecord(
   now = Date.now(),
   opts: { pastLimit?: number } = {}
 ) {
-  const policy = policyFromEnv();
+  const policy = learningPolicy();
   const mine = listLearners(db, eq(enrollments.userId, actor.id));
   const runs = runInfos(db, [...new Set(mine.map((l) => l.runId))]);
   const who = (l: Learner) => (l.familyMemberId ? `${l.relation} ${l.name}` : null);
@@ -357,7 +358,7 @@ export function certificate(db: DB, actor: Actor, enrollmentId: number, now = Da
   );
   if (!l) notFound("没有找到这份结业证书。");
   const runs = runInfos(db, [l.runId]);
-  const p = progressFor(db, [l], runs, now, policyFromEnv().completionRate).get(l.enrollmentId)!;
+  const p = progressFor(db, [l], runs, now, learningPolicy().completionRate).get(l.enrollmentId)!;
   if (!p.progress.completed)
     notFound("这门课还没有结业：全部课次结束、出勤达到要求后才能打印结业证书。");
   const run = runs.get(l.runId)!;
