@@ -7,6 +7,7 @@ import path from "node:path";
 import { deleteExpiredSessions } from "~/modules/auth/session.server";
 import { closeDueProposals } from "~/modules/community/proposals.server";
 import { drawDueLotteries, rebalanceDueRuns } from "~/modules/enrollment/jobs.server";
+import { sendDueReminders } from "~/modules/enrollment/reminders.server";
 import { config } from "~/utils/config.server";
 import { backupDatabase } from "./backup.server";
 import { registerJob } from "./jobs.server";
@@ -36,6 +37,12 @@ export function registerAllJobs() {
       const decided = closeDueProposals(db, now);
       return { decided: decided.length, accepted: decided.filter((d) => d.outcome === "accepted").length };
     },
+  });
+  registerJob({
+    name: "enrollment.reminders",
+    description: "课前一天的上课/活动提醒（消息），开课前 24 小时内候补转正的短信",
+    schedule: "*/5 * * * *",
+    run: (db, now) => sendDueReminders(db, now),
   });
   registerJob({
     name: "auth.session-cleanup",
