@@ -18,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Teachers see masked phone numbers; managers use /manage/:academy/runs/:id/attendance.
   const mask = <T extends { phone: string | null }>(l: T) => ({
     ...l,
-    phone: data.role === "teacher" ? maskPhone(l.phone) : l.phone,
+    phone: data.role === "manager" ? l.phone : maskPhone(l.phone),
   });
   return {
     ...data,

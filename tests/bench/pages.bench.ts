@@ -9,12 +9,16 @@
  *   npm run bench                                 (builds, then runs every tests/bench/*.bench.ts)
  *   npx tsx tests/bench/pages.bench.ts            (this one alone)
  *   BENCH_SECONDS=2 BENCH_ONLY=courses,help npx tsx tests/bench/pages.bench.ts   (quick look)
+ *   BENCH_BEFORE_ROOT=/path/to/older/checkout …   (also that checkout's build, served by remix-serve
+ *                                                  on a copy of the same database: before/after rows)
  */
+import fs from "node:fs";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
 import { prepareBenchDb, type BenchDb } from "./data";
 import { BROWSER_ENCODING, compareAll, sampleRss, table, treeRssMiB, type Measurement, type Target } from "./lib";
-import { startBare } from "./servers";
+import { spawnServer, startBare } from "./servers";
 
 const q = encodeURIComponent;
 
@@ -48,6 +52,17 @@ export async function run() {
   const bare = await startBare();
   const ours = await startBuiltServer({ dbFile: d.file, env: { LOGIN_LIMIT_PER_IP: "100000" } });
   const only = (process.env.BENCH_ONLY ?? "").split(",").filter(Boolean);
+  const beforeRoot = process.env.BENCH_BEFORE_ROOT;
+  let before: Awaited<ReturnType<typeof spawnServer>> | null = null;
+  if (beforeRoot) {
+    const copy = d.file.replace(/\.sqlite$/, "-before.sqlite");
+    fs.copyFileSync(d.file, copy);
+    before = await spawnServer(process.execPath, [path.join(beforeRoot, "node_modules/@remix-run/serve/dist/cli.js"), path.join(beforeRoot, "build/server/index.js")], {
+      cwd: beforeRoot,
+      env: { DATABASE_PATH: copy, COOKIE_SECURE: "0" },
+      probe: "/healthz",
+    });
+  }
   try {
     const idle = treeRssMiB(ours.child.pid!);
     const rss = sampleRss(ours.child.pid!);
@@ -56,10 +71,12 @@ export async function run() {
       { label: "/healthz", url: ours.url + "/healthz", headers },
       { label: "/help", url: ours.url + "/help", headers },
     ];
-    const mine = (headers: Record<string, string>): Target[] =>
-      pageTargets(d)
-        .filter(([label]) => only.length === 0 || only.some((o) => label.includes(o)))
-        .map(([label, p, who]) => ({ label, url: ours.url + p, headers: who ? { ...headers, cookie: d.cookies[who] } : headers }));
+    const mine = (headers: Record<string, string>): Target[] => {
+      const list = pageTargets(d).filter(([label]) => only.length === 0 || only.some((o) => label.includes(o)));
+      const at = (origin: string, prefix: string) =>
+        list.map(([label, p, who]) => ({ label: prefix + label, url: origin + p, headers: who ? { ...headers, cookie: d.cookies[who] } : headers }));
+      return before ? [...at(ours.url, "after  "), ...at(before.url, "before ")] : at(ours.url, "");
+    };
     const all: Record<string, Measurement[]> = {};
     for (const [name, headers] of [
       ["no compression", {}],
@@ -83,6 +100,7 @@ export async function run() {
   } finally {
     await ours.stop();
     await bare.stop();
+    await before?.stop();
     d.cleanup();
   }
 }

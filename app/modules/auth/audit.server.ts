@@ -56,5 +56,16 @@ export function listAudit(db: DB, opts: { q?: string; page?: number }) {
     .leftJoin(users, eq(auditLog.actorId, users.id))
     .where(where)
     .get()!.n;
-  return { rows, total, page, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) };
+  return {
+    rows: rows.map((r) => ({ ...r, summary: maskPhonesIn(r.summary), actorPhone: maskPhonesIn(r.actorPhone ?? "") })),
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
+  };
+}
+
+/** Every mainland mobile number in a text as 138****5678: the audit log never prints a full number,
+ * whatever an older row's summary says. */
+export function maskPhonesIn(text: string) {
+  return text.replace(/(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g, "$1****$3");
 }

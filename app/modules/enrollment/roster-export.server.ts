@@ -21,7 +21,9 @@ export function sessionLabel(startsAt: number) {
 }
 
 export function rosterSheet(data: Data): Sheet {
-  const teacherView = data.role === "teacher";
+  // Full numbers only for the academy's managers (they call learners); teachers, district centres
+  // and HQ editors read masked ones.
+  const teacherView = data.role !== "manager";
   const headers = [
     "序号",
     "姓名",

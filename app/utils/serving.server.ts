@@ -1,0 +1,54 @@
+/**
+ * What our server entry mounts in the server's two middleware slots (ops/http.server.ts):
+ *   beforeStatic: dynamic compression, then precompressed /build assets;
+ *   beforeRemix:  the HTML cache for signed-out GETs (html-cache.server.ts).
+ * HTML_CACHE=0 turns the cache off (every request goes to Remix as before).
+ */
+import path from "node:path";
+import { Readable } from "node:stream";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerBuild } from "@remix-run/node";
+import { changeStamp, getDb } from "@db/client";
+import { dynamicCompression, precompressedAssets } from "./compression.server";
+import { cachedRemixHandler, createHtmlCache, htmlCacheKey, type HtmlCache } from "./html-cache.server";
+
+type Next = (err?: unknown) => void;
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+
+/** A web Request for a Node request (GET only: no body), with the origin Express resolved. */
+function toRequest(req: IncomingMessage & { protocol?: string; originalUrl?: string; get?: (h: string) => string | undefined }) {
+  const host = req.get?.("host") ?? req.headers.host ?? "localhost";
+  const url = `${req.protocol ?? "http"}://${host}${req.originalUrl ?? req.url ?? "/"}`;
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (Array.isArray(v)) for (const x of v) headers.append(k, x);
+    else if (v != null) headers.set(k, v);
+  }
+  return new Request(url, { method: req.method, headers });
+}
+
+export function htmlCacheMiddleware(build: ServerBuild, cache: HtmlCache): Middleware {
+  const handle = cachedRemixHandler(build, cache);
+  return (req, res, next) => {
+    if (req.method !== "GET") return next();
+    const request = toRequest(req);
+    if (htmlCacheKey(request) == null) return next(); // Remix's own handler, as before
+    handle(request).then((response) => {
+      res.statusCode = response.status;
+      for (const [k, v] of response.headers) if (k !== "set-cookie") res.setHeader(k, v);
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length) res.setHeader("set-cookie", cookies);
+      if (!response.body) return res.end();
+      Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).on("error", next).pipe(res);
+    }, next);
+  };
+}
+
+export function servingMiddleware(build: ServerBuild) {
+  const cache = process.env.HTML_CACHE === "0" ? null : createHtmlCache({ stamp: () => changeStamp(getDb()) });
+  return {
+    cache,
+    beforeStatic: [dynamicCompression(), precompressedAssets(path.resolve("public/build"))],
+    beforeRemix: cache ? [htmlCacheMiddleware(build, cache)] : [],
+  };
+}

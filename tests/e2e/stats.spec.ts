@@ -1,0 +1,48 @@
+import { expect, test } from "@playwright/test";
+import { DEMO, login } from "./helpers";
+
+test("HQ opens the city statistics, changes the period and downloads the XLSX", async ({ page }) => {
+  await login(page, DEMO.hqAdmin, undefined, "/hq/stats");
+  await page.goto("/hq/stats");
+  await expect(page.getByRole("heading", { name: "全市统计" })).toBeVisible();
+  await expect(page.locator('[data-figure="participations"] .stat-explain')).toContainText("活动参与人次");
+  await page.getByRole("link", { name: "本年", exact: true }).click();
+  await expect(page).toHaveURL(/p=year/);
+  await expect(page.getByRole("link", { name: "本年", exact: true })).toHaveAttribute("aria-current", "true");
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "下载全部统计表（Excel）" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^统计-全市-\d{4}-01至\d{4}-\d{2}-统计报表\.xlsx$/);
+  const path = await file.path();
+  const fs = await import("node:fs");
+  expect(fs.readFileSync(path!).subarray(0, 2).toString()).toBe("PK");
+});
+
+test("district staff see their own district only", async ({ page }) => {
+  await login(page, DEMO.district, undefined, "/district/stats");
+  await page.goto("/district/stats");
+  await expect(page.getByRole("heading", { name: /湖里区/ })).toBeVisible();
+  const table = page.locator("#table-academies");
+  await expect(table.locator("tbody tr")).toHaveCount(40);
+  const other = await page.goto("/district/stats?district=siming");
+  expect(other?.status()).toBe(403);
+  const hq = await page.goto("/hq/stats");
+  expect(hq?.status()).toBe(403);
+});
+
+test("the charts' data tables are readable on a phone", async ({ page }) => {
+  await login(page, DEMO.manager, undefined, "/manage/huli-001/stats");
+  await page.goto("/manage/huli-001/stats?p=year");
+  const chart = page.locator("figure.chart-box svg").first();
+  await expect(chart).toBeVisible();
+  const box = (await chart.boundingBox())!;
+  expect(box.width).toBeLessThanOrEqual(375);
+  const table = page.locator("#table-trend");
+  await expect(table.locator("caption")).toContainText("月度趋势");
+  await expect(table.locator("tbody tr").first()).toBeVisible();
+  // The page itself does not scroll sideways; wide tables scroll inside their own region.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  const font = await table.locator("td").first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(font).toBeGreaterThanOrEqual(16);
+  await page.screenshot({ path: "tests/.output/stats-phone.png", fullPage: false });
+});
