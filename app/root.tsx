@@ -13,7 +13,9 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { resolveSession } from "~/modules/auth/request.server";
-import { menuFor } from "~/modules/auth/permissions";
+import { menuFor } from "~/modules/auth/nav";
+import { unreadCount } from "~/modules/scheduling/notifications.server";
+import { getDb } from "@db/client";
 import { readCookie } from "~/modules/auth/session.server";
 import { SiteFooter, SiteHeader } from "~/components/layout";
 import { useNonce } from "~/utils/nonce";
@@ -36,6 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     {
       user: actor ? { name: actor.name, phone: actor.phone } : null,
       menu: menuFor(actor),
+      unread: actor ? unreadCount(getDb(), actor.id) : 0,
       largeText,
     },
     refreshCookie ? { headers: { "Set-Cookie": refreshCookie } } : undefined,
@@ -57,7 +60,12 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           跳到正文
         </a>
-        <SiteHeader user={root?.user ?? null} menu={root?.menu ?? []} largeText={!!root?.largeText} />
+        <SiteHeader
+          user={root?.user ?? null}
+          menu={root?.menu ?? []}
+          unread={root?.unread ?? 0}
+          largeText={!!root?.largeText}
+        />
         <main id="main" tabIndex={-1}>
           {children}
         </main>
