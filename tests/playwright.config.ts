@@ -4,7 +4,11 @@ import { defineConfig, devices } from "@playwright/test";
 
 const root = path.resolve(import.meta.dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3100);
-const dbFile = path.join(root, `tests/.tmp/e2e-${PORT}.sqlite`);
+/** Each project gets its own server and database (E2E_PORT for the phone, E2E_PORT + 1 for the
+ * desktop), so a journey that changes data (publishes a course, checks a resident in) runs on both
+ * viewports from the same starting point. */
+const PORTS = { phone: PORT, desktop: PORT + 1 };
+const dbFileOf = (port: number) => path.join(root, `tests/.tmp/e2e-${port}.sqlite`);
 
 function chromiumPath() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
@@ -23,7 +27,6 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {
-    baseURL: `http://localhost:${PORT}`,
     locale: "zh-CN",
     timezoneId: "Asia/Shanghai",
     trace: "retain-on-failure",
@@ -42,26 +45,34 @@ export default defineConfig({
   // Every journey on a 375 px phone and on a 1280×800 desktop.
   projects: [
     // overflow.spec.ts measures 375 px pages; the link crawl reads server HTML, the same on both.
-    { name: "phone", testIgnore: /crawl\.spec/, use: { ...devices["Desktop Chrome"], viewport: { width: 375, height: 812 }, isMobile: false, hasTouch: true } },
-    { name: "desktop", testIgnore: /overflow\.spec/, use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } },
+    {
+      name: "phone",
+      testIgnore: /crawl\.spec/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${PORTS.phone}`, viewport: { width: 375, height: 812 }, isMobile: false, hasTouch: true },
+    },
+    {
+      name: "desktop",
+      testIgnore: /overflow\.spec/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${PORTS.desktop}`, viewport: { width: 1280, height: 800 } },
+    },
   ],
-  webServer: {
+  webServer: Object.values(PORTS).map((port) => ({
     // A fresh database with the real migrations and the demo seed, on its own port.
-    command: `rm -f ${dbFile}* && mkdir -p ${path.dirname(dbFile)} && npx tsx db/start.ts`,
+    command: `rm -f ${dbFileOf(port)}* && mkdir -p ${path.dirname(dbFileOf(port))} && npx tsx db/start.ts`,
     cwd: root,
-    url: `http://localhost:${PORT}/`,
+    url: `http://localhost:${port}/`,
     timeout: 180_000,
     reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
     env: {
-      PORT: String(PORT),
-      DATABASE_PATH: dbFile,
+      PORT: String(port),
+      DATABASE_PATH: dbFileOf(port),
       NODE_ENV: "production",
       COOKIE_SECURE: "0",
       LOGIN_LIMIT_PER_IP: "10000",
       REGISTER_LIMIT_PER_IP: "10000",
-      UPLOAD_DIR: path.join(root, `tests/.tmp/uploads-${PORT}`),
+      UPLOAD_DIR: path.join(root, `tests/.tmp/uploads-${port}`),
     },
-  },
+  })),
 });

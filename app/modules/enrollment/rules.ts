@@ -67,6 +67,25 @@ export function effectiveCancelDeadline(
   return run.cancelDeadlineAt ?? firstSessionAt;
 }
 
+/**
+ * When a seat taken now could no longer be given back (the cancel deadline, or the first session,
+ * has passed while enrolment is still open): the sentence to show before the tap, else null.
+ * Enrolling then needs an explicit confirmation (`confirmLate=1`), checked by the enrol post.
+ */
+export function lateEnrolWarning(
+  run: Pick<RunRules, "cancelDeadlineAt">,
+  firstSessionAt: number | null,
+  now: number
+) {
+  const deadline = effectiveCancelDeadline(run, firstSessionAt);
+  if (deadline == null || now <= deadline) return null;
+  const started = firstSessionAt != null && now >= firstSessionAt;
+  const why = started
+    ? `这个班的第一次课已于 ${formatDateTime(firstSessionAt)} 开始`
+    : `取消报名已于 ${formatDateTime(deadline)} 截止`;
+  return `${why}：现在报名后不能自己取消，如需请假请联系书院。`;
+}
+
 /** The end of the residents-first window, or null when the run has none. */
 export function priorityWindowEnd(
   run: Pick<RunRules, "residentsFirst" | "enrolOpensAt" | "enrolMode">
@@ -95,6 +114,7 @@ export const REFUSAL_CODES = [
   "rate_limited",
   "lottery_drawn",
   "busy",
+  "late_unconfirmed",
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -119,6 +139,7 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
   rate_limited: "操作太频繁了，请稍等一分钟再试。",
   lottery_drawn: "这个班已经抽签，不能再修改报名。",
   busy: "报名的人太多了，请稍后再试一次。",
+  late_unconfirmed: "取消截止时间已过，报名后不能自己取消：请先勾选“我知道报名后不能取消”，再点报名。",
 };
 
 export function isRefusalCode(v: unknown): v is RefusalCode {
