@@ -24,6 +24,19 @@ export const ENROLMENT_STATUS_LABELS: Record<EnrolmentStatus, string> = {
   removed: "已被移出",
 };
 
+/**
+ * How 我的课程 labels one enrolment: one badge for the enrolment and the class together, and
+ * whether a 下次上课 line makes sense (never for a cancelled enrolment or a cancelled/finished class).
+ */
+export function myClassState(c: { status: EnrolmentStatus; runStatus: string; position: number | null }) {
+  const active = c.status === "confirmed" || c.status === "waitlisted" || c.status === "lottery_pending";
+  if (!active) return { label: ENROLMENT_STATUS_LABELS[c.status], tone: "" as const, upcoming: false };
+  if (c.runStatus === "cancelled") return { label: "班已取消", tone: "danger" as const, upcoming: false };
+  if (c.runStatus === "finished") return { label: c.status === "confirmed" ? "已结课" : "已结束", tone: "" as const, upcoming: false };
+  if (c.status === "waitlisted") return { label: `候补第 ${c.position ?? "?"} 位`, tone: "warn" as const, upcoming: true };
+  return { label: ENROLMENT_STATUS_LABELS[c.status], tone: c.status === "confirmed" ? ("ok" as const) : ("warn" as const), upcoming: true };
+}
+
 /** Age in whole years this calendar year (Asia/Shanghai): what the audience rule compares. */
 export function ageInYear(birthYear: number, now = Date.now()) {
   return new TZDate(now, TIME_ZONE).getFullYear() - birthYear;
