@@ -30,9 +30,10 @@ export function openDatabase(file: string = databasePath()): DB {
  * better-sqlite3 compiles the SQL text on every `prepare()`, and drizzle prepares on every query
  * it runs: a page with a dozen queries spent a fifth of its time compiling the same SQL again.
  * This keeps the compiled statements of the last `max` distinct SQL texts on this connection.
- * A statement that is mid-iteration is never handed out twice, and a cached statement's raw mode
- * is switched off again before reuse (drizzle switches it on for some reads and relies on it
- * being off for the others).
+ * A statement that is mid-iteration is never handed out twice, and a cached statement is handed
+ * out with every mode as a fresh one has it: raw, pluck and expand off, safe integers off (our
+ * connections never change `defaultSafeIntegers`). Drizzle switches raw on for some reads and relies
+ * on it being off for the others; a mode left on by any caller would otherwise leak into the next.
  */
 export function cacheStatements(sqlite: Database.Database, max = 500) {
   const prepare = sqlite.prepare.bind(sqlite);
@@ -42,7 +43,7 @@ export function cacheStatements(sqlite: Database.Database, max = 500) {
     if (hit && !hit.busy) {
       cache.delete(source); // re-insert: the Map's order is the least-recently-used order
       cache.set(source, hit);
-      if (hit.reader) hit.raw(false);
+      resetModes(hit);
       return hit;
     }
     const stmt = prepare(source);
@@ -52,6 +53,11 @@ export function cacheStatements(sqlite: Database.Database, max = 500) {
     }
     return stmt;
   }) as Database.Database["prepare"];
+}
+
+function resetModes(stmt: Database.Statement) {
+  if (stmt.reader) stmt.raw(false).pluck(false).expand(false);
+  stmt.safeIntegers(false);
 }
 
 export function migrateDatabase(db: DB) {
@@ -103,6 +109,10 @@ const changeStampQuery = prepared((db) => db.$client.prepare("select total_chang
  * changeStamp), keeping the `max` most recent keys. For listings many people load alike (the
  * library's and the class finder's first pages); whatever else a key depends on, such as the
  * current minute, goes into the key.
+ *
+ * Inside a transaction it computes but never fills (nor replaces) an entry: SQLite's
+ * total_changes() does not move back when a transaction rolls back, so a result read after an
+ * uncommitted write would otherwise be served after the rollback as if those rows existed.
  */
 export function memoUntilChange<V>(max = 500) {
   const perConnection = new WeakMap<DB, Map<string, { stamp: string; value: V }>>();
@@ -111,11 +121,13 @@ export function memoUntilChange<V>(max = 500) {
     if (!memo) perConnection.set(db, (memo = new Map()));
     const stamp = changeStamp(db);
     const hit = memo.get(key);
-    memo.delete(key); // re-inserted below: the Map's order is the least-recently-used order
     if (hit && hit.stamp === stamp) {
+      memo.delete(key); // re-inserted: the Map's order is the least-recently-used order
       memo.set(key, hit);
       return hit.value;
     }
+    if (db.$client.inTransaction) return compute();
+    memo.delete(key);
     const value = compute();
     memo.set(key, { stamp, value });
     if (memo.size > max) memo.delete(memo.keys().next().value!);

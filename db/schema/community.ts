@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./auth";
-import { courses, courseVersions } from "./catalog";
+import { courses, courseVersions, resources } from "./catalog";
+import { familyMembers } from "./enrollment";
 import { academies, rooms } from "./org";
 
 // =============================================================================================
@@ -413,3 +414,204 @@ export const volunteerHours = sqliteTable(
 );
 
 // ==== end of groups section ====
+
+// =============================================================================================
+// activities (issue 11 part 1): 群众性活动, their registrations (through the enrolment module's
+// seat-taking, generalised to a seat target), check-ins, headcounts, photos and reports.
+// Owned by the `activities` slice.
+// =============================================================================================
+
+/** 文体活动, 志愿服务, 节庆活动, 讲座宣讲, 亲子活动, 党群活动, 其他 (labels in activities.ts). */
+export const ACTIVITY_TYPES = ["culture_sports", "volunteer", "festival", "lecture", "family", "party", "other"] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+/** A repeating activity (每周二 广场舞): the rule it was expanded from. Each occurrence is an `activities` row. */
+export const activitySeries = sqliteTable("activity_series", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  academyId: integer("academy_id")
+    .notNull()
+    .references(() => academies.id, { onDelete: "cascade" }),
+  /** ISO weekdays 1 (Monday) … 7 (Sunday). */
+  weekdays: text("weekdays", { mode: "json" }).$type<number[]>().notNull(),
+  startTime: text("start_time").notNull(),
+  endTime: text("end_time").notNull(),
+  firstDate: text("first_date").notNull(),
+  lastDate: text("last_date").notNull(),
+  createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * 群众性活动: one occurrence (a one-off event, or one date of a series). In a room of the academy
+ * (then it shares the room with class sessions: clashes are refused both ways) or at an outdoor
+ * `place`. Organised by the academy itself or one of its resident organisations. Registration is
+ * optional: with it, seats are taken through the enrolment module's seat-taking
+ * (`activity_registrations`); without it, anyone may come and the manager records a headcount.
+ * Times as for class sessions: UTC ms plus Asia/Shanghai `localDate`, `weekday`, `startMinute`.
+ */
+export const activities = sqliteTable(
+  "activities",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    academyId: integer("academy_id")
+      .notNull()
+      .references(() => academies.id, { onDelete: "cascade" }),
+    seriesId: integer("series_id").references(() => activitySeries.id, { onDelete: "set null" }),
+    /** null = the academy organises it. */
+    organisationId: integer("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+    type: text("type", { enum: ACTIVITY_TYPES }).notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    /** Who it is for (面向): 全体居民, 老年人, 亲子家庭 … */
+    audience: text("audience").notNull().default(""),
+    roomId: integer("room_id").references(() => rooms.id),
+    /** An outdoor place (小区广场, 海湾公园) when there is no room. */
+    place: text("place").notNull().default(""),
+    startsAt: integer("starts_at").notNull(),
+    endsAt: integer("ends_at").notNull(),
+    localDate: text("local_date").notNull(),
+    weekday: integer("weekday").notNull(),
+    startMinute: integer("start_minute").notNull(),
+    /** Registration (报名) with a capacity; false = open event (no registration, headcount afterwards). */
+    registration: integer("registration", { mode: "boolean" }).notNull().default(false),
+    capacity: integer("capacity"),
+    /** Registration closes here (default: the start). */
+    enrolClosesAt: integer("enrol_closes_at"),
+    status: text("status", { enum: ["scheduled", "cancelled"] }).notNull().default("scheduled"),
+    cancelReason: text("cancel_reason").notNull().default(""),
+    /** 现场总人数 counted by the manager afterwards (includes people who checked in); see participations. */
+    headcount: integer("headcount"),
+    headcountAt: integer("headcount_at"),
+    headcountBy: integer("headcount_by").references(() => users.id, { onDelete: "set null" }),
+    /** 活动报道: tiptap JSON (catalog/richtext), its server HTML, written after the event. */
+    report: text("report", { mode: "json" }),
+    reportHtml: text("report_html").notNull().default(""),
+    reportUpdatedAt: integer("report_updated_at"),
+    isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("activities_starts_idx").on(t.startsAt),
+    index("activities_academy_idx").on(t.academyId, t.startsAt),
+    index("activities_room_idx").on(t.roomId, t.startsAt),
+    index("activities_date_idx").on(t.localDate),
+    index("activities_series_idx").on(t.seriesId, t.startsAt),
+    index("activities_org_idx").on(t.organisationId, t.startsAt),
+    check("activities_order_check", sql`${t.endsAt} > ${t.startsAt}`),
+    check("activities_title_check", sql`length(trim(${t.title})) > 0`),
+    check("activities_where_check", sql`${t.roomId} IS NOT NULL OR length(trim(${t.place})) > 0`),
+    check(
+      "activities_capacity_check",
+      sql`(${t.registration} = 0 AND ${t.capacity} IS NULL) OR (${t.registration} = 1 AND ${t.capacity} BETWEEN 1 AND 5000)`,
+    ),
+    check("activities_headcount_check", sql`${t.headcount} IS NULL OR ${t.headcount} >= 0`),
+    check("activities_weekday_check", sql`${t.weekday} BETWEEN 1 AND 7`),
+    check("activities_minute_check", sql`${t.startMinute} BETWEEN 0 AND 1439`),
+    check("activities_cancel_reason_check", sql`${t.status} <> 'cancelled' OR length(trim(${t.cancelReason})) > 0`),
+  ],
+);
+
+const ACTIVE_REG_SQL = sql.raw(`status IN ('confirmed', 'waitlisted', 'lottery_pending')`);
+
+/**
+ * 活动报名: the same shape as `enrollments` (a person is the account holder, a family member or a
+ * walk-in), so the enrolment module's seat-taking writes both with the same guarded SQL
+ * (`seats.server.ts`, seat target `activity`). One active registration per person per activity.
+ */
+export const activityRegistrations = sqliteTable(
+  "activity_registrations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    activityId: integer("activity_id")
+      .notNull()
+      .references(() => activities.id, { onDelete: "cascade" }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    familyMemberId: integer("family_member_id").references(() => familyMembers.id),
+    walkinName: text("walkin_name"),
+    walkinPhone: text("walkin_phone"),
+    status: text("status", { enum: ["confirmed", "waitlisted", "lottery_pending", "cancelled", "removed"] }).notNull(),
+    queueKey: integer("queue_key"),
+    priority: integer("priority", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    confirmedAt: integer("confirmed_at"),
+    promotedAt: integer("promoted_at"),
+    cancelledAt: integer("cancelled_at"),
+    addedBy: integer("added_by").references(() => users.id, { onDelete: "set null" }),
+    endedBy: integer("ended_by").references(() => users.id, { onDelete: "set null" }),
+    endReason: text("end_reason").notNull().default(""),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("activity_registrations_self_active_unique")
+      .on(t.activityId, t.userId)
+      .where(sql`family_member_id IS NULL AND user_id IS NOT NULL AND ${ACTIVE_REG_SQL}`),
+    uniqueIndex("activity_registrations_member_active_unique")
+      .on(t.activityId, t.familyMemberId)
+      .where(sql`family_member_id IS NOT NULL AND ${ACTIVE_REG_SQL}`),
+    uniqueIndex("activity_registrations_walkin_active_unique")
+      .on(t.activityId, t.walkinPhone)
+      .where(sql`user_id IS NULL AND ${ACTIVE_REG_SQL}`),
+    index("activity_registrations_activity_status_idx").on(t.activityId, t.status, t.queueKey),
+    index("activity_registrations_user_idx").on(t.userId, t.status),
+    check(
+      "activity_registrations_person_check",
+      sql`(${t.userId} IS NOT NULL AND ${t.walkinName} IS NULL AND ${t.walkinPhone} IS NULL) OR (${t.userId} IS NULL AND ${t.familyMemberId} IS NULL AND length(trim(${t.walkinName})) > 0 AND length(trim(${t.walkinPhone})) > 0)`,
+    ),
+    check("activity_registrations_queue_check", sql`${t.status} <> 'waitlisted' OR ${t.queueKey} IS NOT NULL`),
+  ],
+);
+
+/**
+ * 活动出勤: one row per person present (or ticked absent) at an activity. `qr` = checked in by
+ * scanning (a registered person, or anyone at an open event: then `registrationId` is null);
+ * `roster` = ticked present on the registration list by the manager. UNIQUE per registration
+ * and per unregistered person, so nobody is counted twice.
+ */
+export const activityAttendance = sqliteTable(
+  "activity_attendance",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    activityId: integer("activity_id")
+      .notNull()
+      .references(() => activities.id, { onDelete: "cascade" }),
+    registrationId: integer("registration_id").references(() => activityRegistrations.id, { onDelete: "cascade" }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    familyMemberId: integer("family_member_id").references(() => familyMembers.id),
+    present: integer("present", { mode: "boolean" }).notNull().default(true),
+    method: text("method", { enum: ["qr", "roster"] }).notNull(),
+    markedBy: integer("marked_by").references(() => users.id, { onDelete: "set null" }),
+    markedAt: integer("marked_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("activity_attendance_registration_unique")
+      .on(t.activityId, t.registrationId)
+      .where(sql`registration_id IS NOT NULL`),
+    uniqueIndex("activity_attendance_self_unique")
+      .on(t.activityId, t.userId)
+      .where(sql`registration_id IS NULL AND family_member_id IS NULL`),
+    uniqueIndex("activity_attendance_member_unique")
+      .on(t.activityId, t.familyMemberId)
+      .where(sql`registration_id IS NULL AND family_member_id IS NOT NULL`),
+    index("activity_attendance_activity_idx").on(t.activityId, t.present, t.method),
+    index("activity_attendance_user_idx").on(t.userId),
+  ],
+);
+
+/** 活动照片: images from the resource store shown on the activity page after the event. */
+export const activityPhotos = sqliteTable(
+  "activity_photos",
+  {
+    activityId: integer("activity_id")
+      .notNull()
+      .references(() => activities.id, { onDelete: "cascade" }),
+    resourceId: integer("resource_id")
+      .notNull()
+      .references(() => resources.id),
+    sortOrder: integer("sort_order").notNull().default(0),
+  },
+  (t) => [uniqueIndex("activity_photos_pk").on(t.activityId, t.resourceId)],
+);
+
+// ==== end of activities section ====

@@ -4,3 +4,4 @@ export * from "./catalog";
 export * from "./scheduling";
 export * from "./enrollment";
 export * from "./community";
+export * from "./stats";

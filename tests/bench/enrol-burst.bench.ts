@@ -19,7 +19,7 @@ import {
   prepareEnrolDb,
   startBuiltServer,
 } from "../factories/built-server";
-import { percentile } from "./lib";
+import { percentile, sampleRss, treeRssMiB } from "./lib";
 
 const REQUESTS = Number(process.env.ENROL_BURST_REQUESTS ?? 1000);
 const CAPACITY = 30;
@@ -29,8 +29,10 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 export async function run() {
   ensureBuild();
   const prepared = await prepareEnrolDb({ capacity: CAPACITY, userCount: REQUESTS });
-  const server = await startBuiltServer({ dbFile: prepared.file });
+  const server = await startBuiltServer({ dbFile: prepared.file, env: { ENROL_LIMIT_PER_USER: "1000" } });
   try {
+    const idle = treeRssMiB(server.child.pid!);
+    const rss = sampleRss(server.child.pid!, 100);
     // Warm up both routes so neither pays for module loading.
     await fetch(`${server.url}/healthz`).then((r) => r.text());
     await fetch(`${server.url}/classes/${prepared.runId}`).then((r) => r.text());
@@ -121,6 +123,12 @@ export async function run() {
         burstWall / baselineWall
       ).toFixed(1)}×`
     );
+    console.log(
+      `  target             p99 within 1.5× the /healthz burst's p99: ${p99 / b99 <= 1.5 ? "met" : "NOT met"}; exactly ${CAPACITY} confirmed: ${
+        confirmed === CAPACITY && dbConfirmed === CAPACITY ? "met" : "NOT met"
+      }`
+    );
+    console.log(`  server tree RSS    idle ${idle.toFixed(0)} MiB, peak ${rss.stop().toFixed(0)} MiB during the bursts`);
     return { confirmed, dbConfirmed, waitlisted, refused, errors, busy, p50, p99, b50, b99 };
   } finally {
     await server.stop();

@@ -1,11 +1,17 @@
 /**
- * A small HTTP load generator for the benchmarks (autocannon-like, built on Node's fetch/undici
- * with keep-alive): N connections each loop GET requests for a fixed time (`compareAll`). Add a target to any
- * bench with `measureAgainstTrivial(origin, label, path)`: it prints the path against the two
- * trivial routes measured in the same run.
+ * The benchmarks' measuring part: HTTP load from autocannon (in this process, keep-alive, N
+ * connections), targets measured in alternating windows so that load from anything else on the
+ * shared machine falls on all of them alike, ratios against reference targets measured in the
+ * same run, and the resident memory of a whole process tree read from /proc.
+ *
+ * Nothing here builds data or starts servers: see data.ts (what the app serves) and servers.ts
+ * (our built app and the bare Remix page).
  */
+import fs from "node:fs";
+import autocannon from "autocannon";
 
 export type Measurement = {
+  label: string;
   url: string;
   connections: number;
   seconds: number;
@@ -14,50 +20,75 @@ export type Measurement = {
   non2xx: number;
   rps: number;
   p50: number;
-  p95: number;
   p99: number;
-  bytesPerRequest: number;
+  /** Mean bytes per response as read off the wire (headers included; compressed when the server compressed). */
+  bytesPerResponse: number;
 };
 
-export type MeasureOptions = {
-  /** Concurrent connections (default 20). */
-  connections?: number;
-  /** Measured time in ms (default 10 000, or BENCH_SECONDS × 1000). */
-  durationMs?: number;
-  /** Unmeasured warm-up in ms (default 1 000). */
-  warmupMs?: number;
-  headers?: Record<string, string>;
-};
+export type Target = { label: string; url: string; headers?: Record<string, string> };
+
+/** Accept-Encoding a browser sends. */
+export const BROWSER_ENCODING = { "accept-encoding": "gzip, deflate, br" };
 
 export function percentile(sorted: number[], p: number) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-async function loop(url: string, until: number, headers: Record<string, string>, sink?: { lat: number[]; errors: number; non2xx: number; bytes: number }) {
-  while (performance.now() < until) {
-    const t = performance.now();
-    try {
-      const res = await fetch(url, { headers });
-      const body = await res.arrayBuffer();
-      if (sink) {
-        sink.lat.push(performance.now() - t);
-        sink.bytes += body.byteLength;
-        if (res.status < 200 || res.status >= 300) sink.non2xx++;
-      }
-    } catch {
-      if (sink) sink.errors++;
-    }
-  }
-}
-
 type Sink = { lat: number[]; errors: number; non2xx: number; bytes: number; ms: number };
 
-function summarise(url: string, connections: number, sink: Sink): Measurement {
+/** One autocannon run of `seconds` against one URL; latencies and bytes go into `sink` when given. */
+export function load(
+  url: string,
+  opts: {
+    connections?: number;
+    seconds: number;
+    headers?: Record<string, string>;
+    method?: string;
+    body?: string;
+    /** Every response: its latency (ms) and status. */
+    onResponse?: (latencyMs: number, status: number) => void;
+  },
+  sink?: Sink,
+): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const instance = autocannon(
+      {
+        url,
+        connections: opts.connections ?? 20,
+        duration: opts.seconds,
+        headers: opts.headers ?? {},
+        method: (opts.method ?? "GET") as autocannon.Request["method"],
+        body: opts.body,
+        timeout: 30,
+      },
+      (err, result) => {
+        if (sink) sink.ms += performance.now() - started;
+        if (err) reject(err);
+        else {
+          if (sink) sink.errors += result.errors;
+          resolve(result);
+        }
+      },
+    );
+    if (opts.onResponse) instance.on("response", (_c, status, _b, ms) => opts.onResponse!(ms, status));
+    if (sink) {
+      instance.on("response", (_client, statusCode, resBytes, responseTime) => {
+        sink.lat.push(responseTime);
+        sink.bytes += resBytes;
+        if (statusCode < 200 || statusCode >= 300) sink.non2xx++;
+      });
+    }
+  });
+}
+
+function summarise(t: Target, connections: number, sink: Sink): Measurement {
   const lat = [...sink.lat].sort((a, b) => a - b);
   const seconds = sink.ms / 1000;
   return {
-    url,
+    label: t.label,
+    url: t.url,
     connections,
     seconds,
     requests: lat.length,
@@ -65,77 +96,130 @@ function summarise(url: string, connections: number, sink: Sink): Measurement {
     non2xx: sink.non2xx,
     rps: lat.length / seconds,
     p50: percentile(lat, 50),
-    p95: percentile(lat, 95),
     p99: percentile(lat, 99),
-    bytesPerRequest: lat.length ? sink.bytes / lat.length : 0,
+    bytesPerResponse: lat.length ? sink.bytes / lat.length : 0,
   };
 }
 
+export type CompareOptions = {
+  connections?: number;
+  /** Measured seconds per target in all (default BENCH_SECONDS, else 10), split over the rounds. */
+  seconds?: number;
+  /** Rounds (default 2): every target once per round, the order rotating every round. */
+  rounds?: number;
+  /** Unmeasured warm-up per target in seconds (default 1). */
+  warmup?: number;
+  /** Called between windows (memory sampling, progress). */
+  onWindow?: (t: Target) => void;
+};
+
+export const benchSeconds = () => Number(process.env.BENCH_SECONDS ?? 10);
+
 /**
- * Measures several URLs in alternating short windows (default 5 rounds of 2 s each per URL, the
- * order rotating every round), so that load from anything else on the machine falls on all alike;
- * returns one measurement per URL, in the order given. Use this for ratios on a shared machine.
+ * Measures every target in alternating windows (each target once per round, the order rotating
+ * every round) and returns one measurement per target in the order given. Fails fast when a target
+ * does not answer 200 before the run.
  */
-export async function compareAll(urls: string[], opts: MeasureOptions & { rounds?: number } = {}): Promise<Measurement[]> {
+export async function compareAll(targets: Target[], opts: CompareOptions = {}): Promise<Measurement[]> {
   const connections = opts.connections ?? 20;
-  const total = opts.durationMs ?? Number(process.env.BENCH_SECONDS ?? 10) * 1000;
-  const rounds = opts.rounds ?? 5;
-  const windowMs = total / rounds;
-  const headers = opts.headers ?? {};
-  const warm = opts.warmupMs ?? 1000;
-  for (const u of urls) await Promise.all(Array.from({ length: connections }, () => loop(u, performance.now() + warm / 2, headers)));
-  const sinks: Sink[] = urls.map(() => ({ lat: [], errors: 0, non2xx: 0, bytes: 0, ms: 0 }));
+  const rounds = opts.rounds ?? 2;
+  const window = Math.max(1, Math.round((opts.seconds ?? benchSeconds()) / rounds));
+  for (const t of targets) {
+    const res = await fetch(t.url, { headers: t.headers, redirect: "manual" });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${t.label} (${t.url}) answered ${res.status}`);
+  }
+  for (const t of targets) await load(t.url, { connections, seconds: opts.warmup ?? 1, headers: t.headers });
+  const sinks: Sink[] = targets.map(() => ({ lat: [], errors: 0, non2xx: 0, bytes: 0, ms: 0 }));
   for (let r = 0; r < rounds; r++) {
-    // Rotate the order so no URL always follows the same one.
-    for (let k = 0; k < urls.length; k++) {
-      const i = (k + r) % urls.length;
-      const start = performance.now();
-      await Promise.all(Array.from({ length: connections }, () => loop(urls[i]!, start + windowMs, headers, sinks[i])));
-      sinks[i]!.ms += performance.now() - start;
+    for (let k = 0; k < targets.length; k++) {
+      const i = (k + r) % targets.length;
+      await load(targets[i]!.url, { connections, seconds: window, headers: targets[i]!.headers }, sinks[i]);
+      opts.onWindow?.(targets[i]!);
     }
   }
-  return urls.map((u, i) => summarise(u, connections, sinks[i]!));
+  return targets.map((t, i) => summarise(t, connections, sinks[i]!));
 }
+
+/* ---------------------------------------------------------------- memory */
+
+/** Resident set size in MiB of `pid` and every process below it (read from /proc). */
+export function treeRssMiB(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  let kib = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    kib += rssKiB(p);
+    stack.push(...(children.get(p) ?? []));
+  }
+  return kib / 1024;
+}
+
+function rssKiB(pid: number) {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples the tree's RSS every `ms` until stopped; `peak` is the largest sample. */
+export function sampleRss(pid: number, ms = 200) {
+  let peak = treeRssMiB(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, treeRssMiB(pid))), ms);
+  timer.unref();
+  return {
+    get peak() {
+      return peak;
+    },
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+/* ---------------------------------------------------------------- printing */
+
+const num = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "—");
 
 /**
- * The two trivial routes every page is compared with, measured in the same alternating windows
- * as the target: `/help`, a page with no loader of its own (the root layout and the framework's
- * document render only), and `/healthz`, a text resource route (no React render at all).
+ * A table of measurements with ratios against references measured in the same run
+ * (`refs`: label → measurement, e.g. the bare Remix page, /help, /healthz).
  */
-export const TRIVIAL_PAGE = "/help";
-export const TRIVIAL_TEXT = "/healthz";
-
-export type PageResult = { label: string; target: Measurement; page: Measurement; text: Measurement };
-
-/** Measures `path` against both trivial routes on `origin` and prints one line for it. */
-export async function measureAgainstTrivial(origin: string, label: string, path: string, headers: Record<string, string> = {}): Promise<PageResult> {
-  const probe = await fetch(origin + path, { headers });
-  if (probe.status !== 200) throw new Error(`${path} answered ${probe.status}`);
-  await probe.arrayBuffer();
-  const [page, text, target] = await compareAll([origin + TRIVIAL_PAGE, origin + TRIVIAL_TEXT, origin + path], { headers });
-  const r: PageResult = { label, target: target!, page: page!, text: text! };
-  console.log(resultLine(r));
-  return r;
+export function table(rows: Measurement[], refs: Record<string, Measurement | undefined>) {
+  const refNames = Object.keys(refs);
+  const head = ["target", "req/s", "p50 ms", "p99 ms", "KiB", ...refNames.map((r) => `× ${r}`)];
+  const body = rows.map((m) => [
+    m.label + (m.errors || m.non2xx ? ` (errors ${m.errors}, non-2xx ${m.non2xx})` : ""),
+    num(m.rps),
+    num(m.p50),
+    num(m.p99),
+    num(m.bytesPerResponse / 1024, 1),
+    ...refNames.map((r) => (refs[r] ? num(m.rps / refs[r]!.rps, 2) : "—")),
+  ]);
+  const widths = head.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i]!))));
+  const line = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? padEnd(c, widths[i]!) : padStart(c, widths[i]!))).join(" | ") + " |";
+  return [line(head), "|" + widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|", ...body.map(line)].join("\n");
 }
 
-/** One line: req/s and p95 of the target, as ratios to the trivial page and to the text route. */
-export function resultLine({ label, target: m, page, text }: PageResult) {
-  return (
-    `${label.padEnd(26)} ${m.rps.toFixed(0).padStart(5)} req/s  p95 ${m.p95.toFixed(0).padStart(4)} ms  ` +
-    `${(m.rps / page.rps).toFixed(2)}× ${TRIVIAL_PAGE} (p95 ${(page.p95 / m.p95).toFixed(2)})  ` +
-    `${(m.rps / text.rps).toFixed(2)}× ${TRIVIAL_TEXT} (p95 ${(text.p95 / m.p95).toFixed(2)})  ` +
-    `${(m.bytesPerRequest / 1024).toFixed(1)} KiB` +
-    `  [${TRIVIAL_PAGE} ${page.rps.toFixed(0)} req/s, ${TRIVIAL_TEXT} ${text.rps.toFixed(0)} req/s]` +
-    (m.errors || m.non2xx ? `  errors ${m.errors}, non-2xx ${m.non2xx}` : "")
-  );
+/** Display width: CJK characters take two columns. */
+function width(s: string) {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
 }
-
-/** The closing lines of a page benchmark: how it was measured and the target. */
-export function printLegend(results: PageResult[]) {
-  const s = results[0]?.target.seconds.toFixed(0) ?? "?";
-  console.log(
-    `\nEach target alternated with ${TRIVIAL_PAGE} (trivial page: root layout, no loader of its own) and ` +
-      `${TRIVIAL_TEXT} (trivial text route, no React) in rotating 2-second windows, 20 connections, ${s} s each.` +
-      `\nTarget: ≥ 0.5× the trivial route. ratio = target req/s ÷ trivial req/s; p95 ratio = trivial p95 ÷ target p95.`
-  );
-}
+const padEnd = (s: string, n: number) => s + " ".repeat(Math.max(0, n - width(s)));
+const padStart = (s: string, n: number) => " ".repeat(Math.max(0, n - width(s))) + s;

@@ -126,13 +126,30 @@ test("the large-text toggle changes the body font size and survives a reload", a
 test("the 201 academies are browsable by district", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByText("厦门市 201 所社区书院")).toBeVisible();
-  await page.goto("/academies");
-  await expect(page.locator(".card-grid .card")).toHaveCount(201);
+  // The overview is a first screen: six districts with their 街道/镇 as jump links, no cards.
+  const res = await page.goto("/academies");
+  expect((await res!.body()).length).toBeLessThan(40_000);
+  const overview = page.getByTestId("district-overview");
+  await expect(overview.locator(":scope > li")).toHaveCount(6);
+  await expect(page.locator(".card-grid .card")).toHaveCount(0);
+  const counts = await overview.locator("h2 .muted").allTextContents();
+  expect(counts.reduce((n, t) => n + Number(/\d+/.exec(t)![0]), 0)).toBe(201);
   await page.getByRole("navigation", { name: "按区筛选" }).getByRole("link", { name: "湖里区" }).click();
   await expect(page).toHaveURL(/district=huli/);
   await expect(page.locator(".card-grid .card")).toHaveCount(40);
-  await page.locator(".card-grid .card a").first().click();
+  // A 街道 in the jump list scrolls to its own academies.
+  const jump = page.getByRole("navigation", { name: "跳到街道（镇）" }).getByRole("link").nth(1);
+  const target = (await jump.getAttribute("href"))!;
+  await jump.click();
+  await expect(page).toHaveURL(new RegExp(`${target}$`));
+  await expect(page.locator(`section${target} .card`).first()).toBeInViewport();
+  await page.locator(`section${target} .card a`).first().click();
   await expect(page.getByText("湖里区社区书院指导中心")).toBeVisible();
+  // From the overview, a 街道 link opens its district's page at that 街道.
+  await page.goto("/academies");
+  await page.getByTestId("district-siming").getByRole("list", { name: "思明区的街道和镇" }).getByRole("link").first().click();
+  await expect(page).toHaveURL(/district=siming#s\d+$/);
+  await expect(page.getByRole("heading", { level: 1, name: "思明区的社区书院" })).toBeVisible();
 });
 
 test("a cross-site POST never reaches an action", async ({ request }) => {

@@ -94,8 +94,10 @@ export async function startBuiltServer(opts: {
     },
   });
   let out = "";
-  child.stdout?.on("data", (d) => (out += String(d)));
-  child.stderr?.on("data", (d) => (out += String(d)));
+  // The last 50,000 characters: a benchmark's request log would otherwise grow without bound.
+  const keep = (d: unknown) => (out = (out + String(d)).slice(-50_000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode != null || child.signalCode != null) return;

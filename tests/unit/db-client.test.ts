@@ -23,6 +23,27 @@ describe("the prepared-statement cache", () => {
     expect(db.$client.prepare("select 1 as one").get()).toEqual({ one: 1 });
   });
 
+  it("hands out a cached statement with every mode off, whatever the last caller switched on", () => {
+    const text = "select 1 as a, 2 as b, 9007199254740993 as big";
+    const fresh = db.$client.prepare(text).get();
+    expect(fresh).toEqual({ a: 1, b: 2, big: 9007199254740992 });
+    const modes: [string, (s: ReturnType<typeof db.$client.prepare>) => void][] = [
+      ["raw", (s) => s.raw(true)],
+      ["pluck", (s) => s.pluck(true)],
+      ["expand", (s) => s.expand(true)],
+      ["safeIntegers", (s) => s.safeIntegers(true)],
+      ["pluck + safeIntegers", (s) => s.pluck(true).safeIntegers(true)],
+    ];
+    for (const [name, set] of modes) {
+      const stmt = db.$client.prepare(text);
+      set(stmt);
+      expect(stmt.get(), name).not.toEqual(fresh); // the mode took effect on the cached statement
+      const again = db.$client.prepare(text);
+      expect(again, name).toBe(stmt); // the same compiled statement came back
+      expect(again.get(), `${name} leaked into the next prepare()`).toEqual(fresh);
+    }
+  });
+
   it("gives drizzle's object reads and raw reads of the same query the right row shapes", () => {
     db.insert(categories).values({ slug: "x", name: "测试", description: "", color: "#000000", sortOrder: 1 }).run();
     for (let i = 0; i < 3; i++) {
@@ -104,6 +125,20 @@ describe("memoUntilChange(): read results kept until the database changes", () =
     } finally {
       second.$client.close();
     }
+  });
+
+  it("never keeps a result read inside a transaction that rolls back", () => {
+    expect(read(db)).toEqual([]);
+    expect(() =>
+      db.transaction((tx) => {
+        tx.insert(categories).values({ slug: "r", name: "回滚", color: "#000000" }).run();
+        expect(read(db)).toEqual(["回滚"]); // the transaction sees its own row
+        throw new Error("roll back");
+      }),
+    ).toThrow("roll back");
+    // total_changes() moved and stays moved after the rollback: a memo filled inside would match.
+    expect(read(db)).toEqual([]);
+    expect(read(db, "other")).toEqual([]);
   });
 
   it("keeps only the most recent keys", () => {

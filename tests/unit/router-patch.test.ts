@@ -1,24 +1,32 @@
 /**
- * app/patches/@remix-run+router+1.23.3.patch (applied by `patch-package` on `npm ci`) caches the
- * ranked route branches per routes array and the compiled path regexes, which the server's copy of
- * the router otherwise rebuilds several times per request. These tests load the same CommonJS
- * build the server loads and check the patch is there and that matching is unchanged by it.
+ * app/patches (applied by `patch-package` on `npm ci`):
+ *   - @remix-run/router: ranked route branches cached per routes array, compiled path regexes cached;
+ *   - @remix-run/react: RemixServer builds the server routes once per build, not per request;
+ *   - react-router-dom: createStaticRouter converts those routes to data routes once.
+ * Together they make every document request reuse one route table. These tests check it at
+ * runtime: on the route matcher itself, and on the built app answering real requests in this
+ * process (the branch cache's hit and miss counters must show no rebuild after the first request).
  */
-import fs from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type * as Router from "@remix-run/router";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { createTestDb, type TestDb } from "@tests/factories/db";
+import { ensureBuild } from "@tests/factories/built-server";
 
 const require = createRequire(import.meta.url);
-const router = require("@remix-run/router") as typeof Router;
+const router = require("@remix-run/router") as typeof Router & {
+  UNSAFE_branchCacheStats?: { hits: number; misses: number };
+};
+const stats = () => {
+  const s = router.UNSAFE_branchCacheStats;
+  if (!s) throw new Error("the router patch is not applied: @remix-run/router has no branch cache (run npm ci / patch-package)");
+  return { ...s };
+};
 const ids = (m: ReturnType<typeof Router.matchRoutes>) => m?.map((x) => x.route.id) ?? null;
 
 describe("the patched route matcher", () => {
-  it("is the patched build (postinstall ran patch-package)", () => {
-    const src = fs.readFileSync(require.resolve("@remix-run/router"), "utf8");
-    expect(src).toContain("function rankedBranches(routes)");
-    expect(src).toContain("const compiledPaths = new Map()");
-  });
-
   const routes: Router.AgnosticRouteObject[] = [
     {
       id: "root",
@@ -33,6 +41,45 @@ describe("the patched route matcher", () => {
       ],
     },
   ];
+
+  it("flattens and ranks a routes array once, then reuses it", () => {
+    // Count how often the matcher walks the table: flattening reads every route's children.
+    let walks = 0;
+    const table: Router.AgnosticRouteObject[] = [
+      {
+        id: "root",
+        path: "/",
+        get children() {
+          walks++;
+          return [{ id: "a", path: "a" }, { id: "b", path: "b/:id" }];
+        },
+      } as Router.AgnosticRouteObject,
+    ];
+    const before = stats();
+    expect(ids(router.matchRoutes(table, "/a"))).toEqual(["root", "a"]);
+    const afterFirst = walks;
+    expect(afterFirst).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i++) expect(ids(router.matchRoutes(table, "/b/7"))).toEqual(["root", "b"]);
+    expect(walks).toBe(afterFirst);
+    expect(stats().misses - before.misses).toBe(1);
+    expect(stats().hits - before.hits).toBe(5);
+  });
+
+  it("compiles a path pattern once", () => {
+    let compiled = 0;
+    // compilePath checks the pattern's ending before building its regex: count those checks.
+    const pattern = Object.assign(new String("/counted/:code"), {
+      endsWith(this: string, s: string) {
+        compiled++;
+        return String.prototype.endsWith.call(this, s);
+      },
+    }) as unknown as string;
+    expect(router.matchPath({ path: pattern }, "/counted/x")?.params).toEqual({ code: "x" });
+    const once = compiled;
+    expect(once).toBeGreaterThan(0);
+    for (let i = 0; i < 4; i++) expect(router.matchPath({ path: pattern }, "/counted/y")?.params).toEqual({ code: "y" });
+    expect(compiled).toBe(once);
+  });
 
   it("ranks as before: static beats dynamic beats splat, index routes match their parent path", () => {
     for (let i = 0; i < 3; i++) {
@@ -59,5 +106,44 @@ describe("the patched route matcher", () => {
     expect(router.matchPath({ path: "/Courses/:code", caseSensitive: false }, "/courses/x")?.params).toEqual({ code: "x" });
     expect(router.matchPath({ path: "/courses", end: false }, "/courses/x")?.pathnameBase).toBe("/courses");
     expect(router.matchPath({ path: "/courses", end: true }, "/courses/x")).toBeNull();
+  });
+});
+
+describe("the built app's route table", () => {
+  let db: TestDb;
+  let handle: (request: Request) => Promise<Response>;
+  const saved = process.env.DATABASE_PATH;
+
+  beforeAll(async () => {
+    ensureBuild();
+    db = createTestDb();
+    process.env.DATABASE_PATH = db.file;
+    const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
+    handle = createRequestHandler(build, "production");
+  }, 300_000);
+  afterAll(() => {
+    process.env.DATABASE_PATH = saved;
+    db?.cleanup();
+  });
+
+  const get = async (p: string) => {
+    const res = await handle(new Request(`http://localhost${p}`));
+    await res.text();
+    return res.status;
+  };
+
+  it("is built once: document requests after the first never flatten or rank the routes again", async () => {
+    expect(await get("/help")).toBe(200);
+    expect(await get("/courses")).toBe(200);
+    const warm = stats();
+    for (let i = 0; i < 3; i++) {
+      expect(await get("/help")).toBe(200);
+      expect(await get("/courses")).toBe(200);
+      expect(await get("/healthz")).toBe(200);
+    }
+    const after = stats();
+    expect(after.misses - warm.misses, "route branches were rebuilt for a request").toBe(0);
+    // Each document request matches several times (server runtime, static handler, React router).
+    expect(after.hits - warm.hits).toBeGreaterThanOrEqual(6 * 2);
   });
 });

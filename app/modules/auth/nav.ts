@@ -66,6 +66,7 @@ export const HQ_TABS: NavEntry[] = [
   { to: "/hq/teachers", label: "师资库", show: signedInWith(canManageTeachers) },
   { to: "/hq/orders", label: "点单受理", show: signedInWith(isHq) },
   { to: "/hq/evaluations", label: "学员评价", show: signedInWith(isHq) },
+  { to: "/hq/stats", label: "统计", show: signedInWith(isHq) },
   { to: "/hq/holidays", label: "节假日", show: signedInWith(isHq) },
   { to: "/hq/audit", label: "审计日志", show: signedInWith(isHq) },
 ];
@@ -79,6 +80,7 @@ export const MANAGE_TABS: NavEntry[] = [
   { to: ":base/demand", label: "想学", show: signedInWith(canOpenManage) },
   { to: ":base/attendance", label: "出勤", show: signedInWith(canOpenManage) },
   { to: ":base/evaluations", label: "评价", show: signedInWith(canOpenManage) },
+  { to: ":base/stats", label: "统计", show: signedInWith(canOpenManage) },
   { to: ":base/rooms", label: "教室", show: signedInWith(canOpenManage) },
   { to: ":base/closed", label: "闭馆日", show: signedInWith(canOpenManage) },
 ];
@@ -89,6 +91,7 @@ export const DISTRICT_TABS: NavEntry[] = [
   { to: "/district/runs", label: "开课", show: signedInWith(isDistrictStaff) },
   { to: "/district/orders", label: "点单", show: signedInWith(isDistrictStaff) },
   { to: "/district/evaluations", label: "评价", show: signedInWith(isDistrictStaff) },
+  { to: "/district/stats", label: "统计", show: signedInWith(isDistrictStaff) },
 ];
 
 /** The entries of a list this person may open, ready to render; `base` fills `:base`. */

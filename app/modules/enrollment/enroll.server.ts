@@ -154,7 +154,7 @@ export type EnrolOutcome = {
   restricted: string | null;
 };
 
-function isUniqueViolation(e: unknown) {
+export function isUniqueViolation(e: unknown) {
   return (
     !!e &&
     typeof e === "object" &&
@@ -163,7 +163,7 @@ function isUniqueViolation(e: unknown) {
   );
 }
 
-function isBusy(e: unknown) {
+export function isBusy(e: unknown) {
   return (
     !!e &&
     typeof e === "object" &&

@@ -3,8 +3,12 @@
  * write — `INSERT … SELECT … WHERE (confirmed seats) < capacity`, `UPDATE … WHERE … < capacity` —
  * so the count of confirmed seats can never pass the capacity whatever runs concurrently, and the
  * partial UNIQUE indexes keep one active enrolment per person per run.
+ *
+ * A seat target is a class run (`enrollments`, capacity in `class_runs`) or an activity
+ * (`activity_registrations`, capacity in `activities`): both tables have the same columns, and the
+ * guarded SQL below is written once for both (`SeatTarget`). Activities reach seats only here.
  */
-import { and, asc, eq, inArray, isNotNull, min, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, min, sql } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
 import {
   classRuns,
@@ -17,6 +21,171 @@ import {
 import { getPinnedVersion } from "~/modules/scheduling/catalog-read.server";
 import { notify } from "~/modules/scheduling/notifications.server";
 import { waitlistOnlyRestriction } from "./policy.server";
+
+/** What a seat belongs to: a class run or an activity (群众性活动 with registration). */
+export type SeatTarget = { kind: "run" | "activity"; id: number };
+
+/** The table of seats, its key column and the table holding the capacity, per target kind. */
+const SEAT_TABLES = {
+  run: { rows: sql.raw("enrollments"), key: sql.raw("run_id"), owner: sql.raw("class_runs") },
+  activity: {
+    rows: sql.raw("activity_registrations"),
+    key: sql.raw("activity_id"),
+    owner: sql.raw("activities"),
+  },
+} as const;
+
+/** A seat row as the generic functions read it (the columns `enrollments` and `activity_registrations` share). */
+export type SeatRow = {
+  id: number;
+  userId: number | null;
+  familyMemberId: number | null;
+  walkinName: string | null;
+  status: string;
+  queueKey: number | null;
+};
+
+export type NewSeat = {
+  userId: number | null;
+  familyMemberId: number | null;
+  walkinName?: string | null;
+  walkinPhone?: string | null;
+  priority: boolean;
+  addedBy: number | null;
+};
+
+export function confirmedCountOf(conn: Conn, target: SeatTarget): number {
+  const t = SEAT_TABLES[target.kind];
+  return conn.get<{ n: number }>(
+    sql`SELECT count(*) AS n FROM ${t.rows} WHERE ${t.key} = ${target.id} AND status = 'confirmed'`
+  )!.n;
+}
+
+export function statusCountsOf(conn: Conn, target: SeatTarget) {
+  const t = SEAT_TABLES[target.kind];
+  const rows = conn.all<{ status: string; n: number }>(
+    sql`SELECT status, count(*) AS n FROM ${t.rows} WHERE ${t.key} = ${target.id} GROUP BY status`
+  );
+  const get = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
+  return { confirmed: get("confirmed"), waitlisted: get("waitlisted"), pending: get("lottery_pending") };
+}
+
+/** 1-based place on the target's waitlist (queue key, then arrival). */
+export function waitlistPositionIn(
+  conn: Conn,
+  target: SeatTarget,
+  e: Pick<SeatRow, "id" | "queueKey">
+) {
+  if (e.queueKey == null) return null;
+  const t = SEAT_TABLES[target.kind];
+  const ahead = conn.get<{ n: number }>(sql`
+    SELECT count(*) AS n FROM ${t.rows}
+    WHERE ${t.key} = ${target.id} AND status = 'waitlisted'
+      AND (queue_key < ${e.queueKey} OR (queue_key = ${e.queueKey} AND id < ${e.id}))`)!.n;
+  return ahead + 1;
+}
+
+/** Takes a seat if one is free: one guarded INSERT. Returns the new id, or null when full. */
+export function takeSeatIn(tx: Conn, target: SeatTarget, p: NewSeat, now: number): number | null {
+  const t = SEAT_TABLES[target.kind];
+  const r = tx.run(sql`
+    INSERT INTO ${t.rows} (${t.key}, user_id, family_member_id, walkin_name, walkin_phone, status, priority,
+                           created_at, confirmed_at, added_by, updated_at)
+    SELECT ${target.id}, ${p.userId}, ${p.familyMemberId}, ${p.walkinName ?? null}, ${p.walkinPhone ?? null}, 'confirmed',
+           ${p.priority ? 1 : 0}, ${now}, ${now}, ${p.addedBy}, ${now}
+    WHERE (SELECT count(*) FROM ${t.rows} WHERE ${t.key} = ${target.id} AND status = 'confirmed')
+        < (SELECT capacity FROM ${t.owner} WHERE id = ${target.id})`);
+  return r.changes === 1 ? Number(r.lastInsertRowid) : null;
+}
+
+/** Puts the person at the end of the target's waitlist. */
+export function joinWaitlistIn(tx: Conn, target: SeatTarget, p: NewSeat, now: number): number {
+  const t = SEAT_TABLES[target.kind];
+  const r = tx.run(sql`
+    INSERT INTO ${t.rows} (${t.key}, user_id, family_member_id, walkin_name, walkin_phone, status, queue_key, priority,
+                           created_at, added_by, updated_at)
+    SELECT ${target.id}, ${p.userId}, ${p.familyMemberId}, ${p.walkinName ?? null}, ${p.walkinPhone ?? null}, 'waitlisted',
+           COALESCE((SELECT max(queue_key) FROM ${t.rows} WHERE ${t.key} = ${target.id}), 0) + 1,
+           ${p.priority ? 1 : 0}, ${now}, ${p.addedBy}, ${now}`);
+  return Number(r.lastInsertRowid);
+}
+
+/** Rows of the target that hold a place (for "you already registered"), one person. */
+export function activeSeatOf(
+  conn: Conn,
+  target: SeatTarget,
+  person: { userId: number; familyMemberId: number | null }
+): SeatRow | null {
+  const t = SEAT_TABLES[target.kind];
+  const who =
+    person.familyMemberId == null
+      ? sql`user_id = ${person.userId} AND family_member_id IS NULL`
+      : sql`family_member_id = ${person.familyMemberId}`;
+  return (
+    conn.get<SeatRow>(sql`
+      SELECT id, user_id AS userId, family_member_id AS familyMemberId, walkin_name AS walkinName,
+             status, queue_key AS queueKey
+      FROM ${t.rows}
+      WHERE ${t.key} = ${target.id} AND status IN ('confirmed', 'waitlisted', 'lottery_pending') AND ${who}`) ??
+    null
+  );
+}
+
+/**
+ * Fills free seats of the target from the head of its waitlist (first in, first promoted), each
+ * with a guarded UPDATE; people under the no-show policy are passed over. `tell` writes the
+ * 消息 for each promoted account holder.
+ */
+export function promoteQueue(
+  tx: Conn,
+  target: SeatTarget,
+  now: number,
+  tell: (row: SeatRow) => void
+): SeatRow[] {
+  const t = SEAT_TABLES[target.kind];
+  const promoted: SeatRow[] = [];
+  const skipped = new Set<number>();
+  for (;;) {
+    const cap = tx.get<{ capacity: number | null }>(
+      sql`SELECT capacity FROM ${t.owner} WHERE id = ${target.id}`
+    )?.capacity;
+    if (cap == null || confirmedCountOf(tx, target) >= cap) break;
+    const queue = tx.all<SeatRow>(sql`
+      SELECT id, user_id AS userId, family_member_id AS familyMemberId, walkin_name AS walkinName,
+             status, queue_key AS queueKey
+      FROM ${t.rows} WHERE ${t.key} = ${target.id} AND status = 'waitlisted'
+      ORDER BY queue_key, id LIMIT ${skipped.size + 1}`);
+    const next = queue.find((e) => !skipped.has(e.id));
+    if (!next) break;
+    if (
+      next.userId != null &&
+      waitlistOnlyRestriction(tx, { userId: next.userId, familyMemberId: next.familyMemberId }, now)
+    ) {
+      skipped.add(next.id);
+      continue;
+    }
+    const r = tx.run(sql`
+      UPDATE ${t.rows} SET status = 'confirmed', confirmed_at = ${now}, promoted_at = ${now}, updated_at = ${now}
+      WHERE id = ${next.id} AND status = 'waitlisted'
+        AND (SELECT count(*) FROM ${t.rows} WHERE ${t.key} = ${target.id} AND status = 'confirmed')
+          < (SELECT capacity FROM ${t.owner} WHERE id = ${target.id})`);
+    if (r.changes !== 1) break;
+    promoted.push({ ...next, status: "confirmed" });
+    if (next.userId != null) tell(next);
+  }
+  return promoted;
+}
+
+/** Account holders with an active place in the target (for notices about it). */
+export function activeUserIdsOf(conn: Conn, target: SeatTarget): number[] {
+  const t = SEAT_TABLES[target.kind];
+  return conn
+    .all<{ id: number }>(sql`
+      SELECT DISTINCT user_id AS id FROM ${t.rows}
+      WHERE ${t.key} = ${target.id} AND status IN ('confirmed', 'waitlisted', 'lottery_pending')
+        AND user_id IS NOT NULL`)
+    .map((r) => r.id);
+}
 
 export type Enrollment = typeof enrollments.$inferSelect;
 export type RunRow = typeof classRuns.$inferSelect;
@@ -36,43 +205,16 @@ export function runContext(conn: Conn, runId: number) {
 export type RunContext = NonNullable<ReturnType<typeof runContext>>;
 
 export function confirmedCount(conn: Conn, runId: number) {
-  return conn
-    .select({ n: sql<number>`count(*)` })
-    .from(enrollments)
-    .where(and(eq(enrollments.runId, runId), eq(enrollments.status, "confirmed")))
-    .get()!.n;
+  return confirmedCountOf(conn, { kind: "run", id: runId });
 }
 
 export function statusCounts(conn: Conn, runId: number) {
-  const rows = conn
-    .select({ status: enrollments.status, n: sql<number>`count(*)` })
-    .from(enrollments)
-    .where(eq(enrollments.runId, runId))
-    .groupBy(enrollments.status)
-    .all();
-  const get = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
-  return {
-    confirmed: get("confirmed"),
-    waitlisted: get("waitlisted"),
-    pending: get("lottery_pending"),
-  };
+  return statusCountsOf(conn, { kind: "run", id: runId });
 }
 
 /** 1-based place on the waitlist (queue key, then arrival). */
 export function waitlistPosition(conn: Conn, e: Pick<Enrollment, "id" | "runId" | "queueKey">) {
-  if (e.queueKey == null) return null;
-  const ahead = conn
-    .select({ n: sql<number>`count(*)` })
-    .from(enrollments)
-    .where(
-      and(
-        eq(enrollments.runId, e.runId),
-        eq(enrollments.status, "waitlisted"),
-        sql`(${enrollments.queueKey} < ${e.queueKey} OR (${enrollments.queueKey} = ${e.queueKey} AND ${enrollments.id} < ${e.id}))`
-      )
-    )
-    .get()!.n;
-  return ahead + 1;
+  return waitlistPositionIn(conn, { kind: "run", id: e.runId }, e);
 }
 
 export type NewEnrollment = {
@@ -85,31 +227,14 @@ export type NewEnrollment = {
   addedBy: number | null;
 };
 
-/** Takes a seat if one is free: one guarded INSERT. Returns the new id, or null when full. */
+/** Takes a seat in the run if one is free (the guarded INSERT of `takeSeatIn`). */
 export function takeSeat(tx: Conn, p: NewEnrollment, now: number): number | null {
-  const r = tx.run(sql`
-    INSERT INTO enrollments (run_id, user_id, family_member_id, walkin_name, walkin_phone, status, priority,
-                             created_at, confirmed_at, added_by, updated_at)
-    SELECT ${p.runId}, ${p.userId}, ${p.familyMemberId}, ${p.walkinName ?? null}, ${
-    p.walkinPhone ?? null
-  }, 'confirmed',
-           ${p.priority ? 1 : 0}, ${now}, ${now}, ${p.addedBy}, ${now}
-    WHERE (SELECT count(*) FROM enrollments WHERE run_id = ${p.runId} AND status = 'confirmed')
-        < (SELECT capacity FROM class_runs WHERE id = ${p.runId})`);
-  return r.changes === 1 ? Number(r.lastInsertRowid) : null;
+  return takeSeatIn(tx, { kind: "run", id: p.runId }, p, now);
 }
 
-/** Puts the person at the end of the waitlist. */
+/** Puts the person at the end of the run's waitlist. */
 export function joinWaitlist(tx: Conn, p: NewEnrollment, now: number): number {
-  const r = tx.run(sql`
-    INSERT INTO enrollments (run_id, user_id, family_member_id, walkin_name, walkin_phone, status, queue_key, priority,
-                             created_at, added_by, updated_at)
-    SELECT ${p.runId}, ${p.userId}, ${p.familyMemberId}, ${p.walkinName ?? null}, ${
-    p.walkinPhone ?? null
-  }, 'waitlisted',
-           COALESCE((SELECT max(queue_key) FROM enrollments WHERE run_id = ${p.runId}), 0) + 1,
-           ${p.priority ? 1 : 0}, ${now}, ${p.addedBy}, ${now}`);
-  return Number(r.lastInsertRowid);
+  return joinWaitlistIn(tx, { kind: "run", id: p.runId }, p, now);
 }
 
 /** A lottery ticket: no seat until the draw. */
@@ -162,43 +287,21 @@ export function describePerson(
 export function promoteWaitlisted(tx: Conn, ctx: RunContext, now: number) {
   const { run } = ctx;
   if (run.status === "cancelled" || run.status === "finished") return [];
-  const promoted: Enrollment[] = [];
-  const skipped = new Set<number>();
-  for (;;) {
-    if (confirmedCount(tx, run.id) >= run.capacity) break;
-    const queue = tx
-      .select()
-      .from(enrollments)
-      .where(and(eq(enrollments.runId, run.id), eq(enrollments.status, "waitlisted")))
-      .orderBy(asc(enrollments.queueKey), asc(enrollments.id))
-      .limit(skipped.size + 1)
-      .all();
-    const next = queue.find((e) => !skipped.has(e.id));
-    if (!next) break;
-    if (
-      next.userId != null &&
-      waitlistOnlyRestriction(tx, { userId: next.userId, familyMemberId: next.familyMemberId }, now)
-    ) {
-      skipped.add(next.id);
-      continue;
-    }
-    const r = tx.run(sql`
-      UPDATE enrollments SET status = 'confirmed', confirmed_at = ${now}, promoted_at = ${now}, updated_at = ${now}
-      WHERE id = ${next.id} AND status = 'waitlisted'
-        AND (SELECT count(*) FROM enrollments WHERE run_id = ${run.id} AND status = 'confirmed')
-          < (SELECT capacity FROM class_runs WHERE id = ${run.id})`);
-    if (r.changes !== 1) break;
-    promoted.push({ ...next, status: "confirmed", confirmedAt: now, promotedAt: now });
-    if (next.userId != null) {
-      const who = describePerson(tx, next);
-      notify(tx, next.userId, {
-        title: `候补转正：「${ctx.title}」`,
-        body: `${who.forWhom}「${ctx.title}」有人取消，已从候补转为正式报名，请按时上课。如不能参加，请尽早取消，把名额让给下一位。`,
-        link: `/classes/${run.id}`,
-      });
-    }
-  }
-  return promoted;
+  const rows = promoteQueue(tx, { kind: "run", id: run.id }, now, (next) => {
+    const who = describePerson(tx, next);
+    notify(tx, next.userId!, {
+      title: `候补转正：「${ctx.title}」`,
+      body: `${who.forWhom}「${ctx.title}」有人取消，已从候补转为正式报名，请按时上课。如不能参加，请尽早取消，把名额让给下一位。`,
+      link: `/classes/${run.id}`,
+    });
+  });
+  if (rows.length === 0) return [];
+  return tx
+    .select()
+    .from(enrollments)
+    .where(inArray(enrollments.id, rows.map((r) => r.id)))
+    .orderBy(asc(enrollments.queueKey), asc(enrollments.id))
+    .all();
 }
 
 /** Keeps the run's 报名中 / 已满员 status in step with its seats (lottery runs only after the draw). */
@@ -214,18 +317,7 @@ export function syncRunStatus(tx: Conn, runId: number, now: number) {
 
 /** Account holders with an active enrolment in the run (for notices about the run). */
 export function activeUserIds(conn: Conn, runId: number) {
-  return conn
-    .selectDistinct({ id: enrollments.userId })
-    .from(enrollments)
-    .where(
-      and(
-        eq(enrollments.runId, runId),
-        inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"]),
-        isNotNull(enrollments.userId)
-      )
-    )
-    .all()
-    .map((r) => r.id!);
+  return activeUserIdsOf(conn, { kind: "run", id: runId });
 }
 
 /**

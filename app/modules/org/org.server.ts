@@ -46,6 +46,42 @@ export function listAcademies(db: DB, opts: { districtId?: number } = {}) {
     .all();
 }
 
+/**
+ * The public academy directory (/academies): without a district, the six districts with their
+ * 街道/镇 and how many academies each holds (a first screen a phone can use); with one, that
+ * district's academies grouped by 街道/镇, only the fields a card shows.
+ */
+export function academyDirectory(db: DB, opts: { districtId?: number } = {}) {
+  const rows = db
+    .select({
+      slug: academies.slug,
+      name: academies.name,
+      address: academies.address,
+      districtId: academies.districtId,
+      subdistrictId: academies.subdistrictId,
+      subdistrictName: subdistricts.name,
+    })
+    .from(academies)
+    .leftJoin(subdistricts, eq(academies.subdistrictId, subdistricts.id))
+    .where(opts.districtId ? eq(academies.districtId, opts.districtId) : undefined)
+    .orderBy(asc(academies.districtId), asc(subdistricts.sortOrder), asc(academies.slug))
+    .all();
+  const groups = listDistricts(db)
+    .filter((d) => !opts.districtId || d.id === opts.districtId)
+    .map((d) => {
+      const mine = rows.filter((r) => r.districtId === d.id);
+      const subs = new Map<string, { id: string; name: string; academies: { slug: string; name: string; address: string }[] }>();
+      for (const r of mine) {
+        const id = `s${r.subdistrictId ?? 0}`;
+        let g = subs.get(id);
+        if (!g) subs.set(id, (g = { id, name: r.subdistrictName ?? "其他", academies: [] }));
+        g.academies.push({ slug: r.slug, name: r.name, address: r.address });
+      }
+      return { code: d.code, name: d.name, count: mine.length, subdistricts: [...subs.values()] };
+    });
+  return { total: rows.length, groups };
+}
+
 export function countAcademiesByDistrict(db: DB) {
   return db
     .select({ districtId: academies.districtId, n: sql<number>`count(*)` })

@@ -1,11 +1,13 @@
 /**
  * Room and teacher clashes. Called inside the write transaction that inserts or moves sessions, so
  * two managers cannot book the same room or teacher at once. Intervals are half-open [start, end):
- * 10:00–11:00 and 11:00–12:00 touch but do not clash.
+ * 10:00–11:00 and 11:00–12:00 touch but do not clash. Rooms are shared with activities
+ * (群众性活动, community module): a class session and an activity in the same room clash both ways,
+ * through this one check (the community module calls `assertNoClash` with `excludeActivityIds`).
  */
 import { and, eq, gt, inArray, lt, ne, notInArray } from "drizzle-orm";
 import type { Conn } from "@db/client";
-import { academies, classRuns, classSessions, courseVersions, rooms, runTeachers, teachers } from "@db/schema";
+import { academies, activities, classRuns, classSessions, courseVersions, rooms, runTeachers, teachers } from "@db/schema";
 import { UserError } from "~/utils/errors";
 import { closedDatesMap } from "./calendar.server";
 import { localParts, shortDateLabel, timeOfMinutes, wallToUtc, addDays } from "./time";
@@ -16,12 +18,16 @@ export type ClashQuery = Slot & {
   teacherIds: number[];
   /** Sessions being moved or replaced: they do not clash with themselves. */
   excludeSessionIds?: number[];
+  /** Activities being edited: they do not clash with themselves. */
+  excludeActivityIds?: number[];
 };
 
 export type Clash = {
   kind: "room" | "teacher";
-  sessionId: number;
-  runId: number;
+  /** The other booking: a class session (sessionId, runId) or an activity (activityId). */
+  sessionId: number | null;
+  runId: number | null;
+  activityId?: number;
   title: string;
   academyName: string;
   roomName: string;
@@ -63,7 +69,9 @@ export function findClash(conn: Conn, q: ClashQuery): Clash | null {
     .orderBy(classSessions.startsAt)
     .limit(1)
     .get();
-  if (room) return { kind: "room", ...room };
+  const activity = roomActivityClash(conn, q);
+  if (room && (!activity || room.startsAt <= activity.startsAt)) return { kind: "room", ...room };
+  if (activity) return activity;
   if (q.teacherIds.length === 0) return null;
   const teacher = conn
     .select({ ...clashColumns, teacherName: teachers.displayName })
@@ -79,6 +87,36 @@ export function findClash(conn: Conn, q: ClashQuery): Clash | null {
     .limit(1)
     .get();
   return teacher ? { kind: "teacher", ...teacher } : null;
+}
+
+function liveActivities(q: Slot & { excludeActivityIds?: number[] }) {
+  return and(
+    eq(activities.status, "scheduled"),
+    lt(activities.startsAt, q.endsAt),
+    gt(activities.endsAt, q.startsAt),
+    q.excludeActivityIds?.length ? notInArray(activities.id, q.excludeActivityIds) : undefined,
+  );
+}
+
+/** The first scheduled activity in the room overlapping the slot. */
+function roomActivityClash(conn: Conn, q: ClashQuery): Clash | null {
+  const a = conn
+    .select({
+      activityId: activities.id,
+      title: activities.title,
+      academyName: academies.name,
+      roomName: rooms.name,
+      startsAt: activities.startsAt,
+      endsAt: activities.endsAt,
+    })
+    .from(activities)
+    .innerJoin(academies, eq(academies.id, activities.academyId))
+    .innerJoin(rooms, eq(rooms.id, activities.roomId))
+    .where(and(eq(activities.roomId, q.roomId), liveActivities(q)))
+    .orderBy(activities.startsAt)
+    .limit(1)
+    .get();
+  return a ? { kind: "room", sessionId: null, runId: null, ...a } : null;
 }
 
 /** Busy intervals of a room and teachers in a window, for the free-slot search. */
@@ -99,7 +137,17 @@ function busyIntervals(conn: Conn, q: ClashQuery, from: number, to: number): Slo
         .where(and(inArray(runTeachers.teacherId, q.teacherIds), window))
         .all()
     : [];
-  return [...roomBusy, ...teacherBusy];
+  const activityBusy = conn
+    .select({ startsAt: activities.startsAt, endsAt: activities.endsAt })
+    .from(activities)
+    .where(
+      and(
+        eq(activities.roomId, q.roomId),
+        liveActivities({ startsAt: from, endsAt: to, excludeActivityIds: q.excludeActivityIds }),
+      ),
+    )
+    .all();
+  return [...roomBusy, ...teacherBusy, ...activityBusy];
 }
 
 /** Earliest and latest wall-clock minutes a suggestion may use. */
@@ -141,7 +189,7 @@ export function formatSlot(slot: Slot) {
 /** The Chinese refusal: what clashes, with which class, and the next free slot. */
 export function clashMessage(clash: Clash, suggestion: Slot | null) {
   const when = formatSlot(clash);
-  const other = `「${clash.title}」（${clash.academyName}·${clash.roomName}）`;
+  const other = `${clash.activityId ? "活动" : ""}「${clash.title}」（${clash.academyName}·${clash.roomName}）`;
   const head =
     clash.kind === "room"
       ? `时间冲突：教室「${clash.roomName}」在 ${when} 已经安排了${other}。`

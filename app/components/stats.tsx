@@ -1,0 +1,208 @@
+import { Link } from "@remix-run/react";
+import type { Card, StatsTable } from "~/modules/stats/dashboards.server";
+import type { DashboardView } from "~/modules/stats/pages.server";
+import { exportHref } from "~/modules/stats/links";
+import { PERIOD_KINDS, PERIOD_LABELS, type Period } from "~/modules/stats/period";
+
+/** Period picker: preset links (本月/本季度/本年) and a month range form (自定义), plain GET. */
+export function PeriodPicker({ period, keep = {} }: { period: Period; keep?: Record<string, string> }) {
+  const extra = Object.entries(keep)
+    .map(([k, v]) => `&${k}=${encodeURIComponent(v)}`)
+    .join("");
+  return (
+    <section aria-label="统计期">
+      <ul className="period-presets">
+        {PERIOD_KINDS.filter((k) => k !== "custom").map((k) => (
+          <li key={k}>
+            <Link to={`?p=${k}${extra}`} aria-current={period.kind === k ? "true" : undefined}>
+              {PERIOD_LABELS[k]}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <form method="get" className="period-form">
+        {Object.entries(keep).map(([k, v]) => (
+          <input key={k} type="hidden" name={k} value={v} />
+        ))}
+        <input type="hidden" name="p" value="custom" />
+        <div className="field">
+          <label htmlFor="period-from">自定义：从</label>
+          <input id="period-from" name="from" type="month" defaultValue={period.from} required />
+        </div>
+        <div className="field">
+          <label htmlFor="period-to">到</label>
+          <input id="period-to" name="to" type="month" defaultValue={period.to} required />
+        </div>
+        <button type="submit" className="secondary">
+          查看
+        </button>
+      </form>
+      <p className="muted">
+        统计期：<strong>{period.label}</strong>（按月统计，当月截至此刻）
+      </p>
+    </section>
+  );
+}
+
+export function StatCards({ cards, previousLabel }: { cards: Card[]; previousLabel: string }) {
+  return (
+    <ul className="stat-cards" aria-label="主要指标">
+      {cards.map((c) => (
+        <li key={c.key} className="stat-card" data-figure={c.key}>
+          <p className="stat-label">{c.label}</p>
+          <p className="stat-value">{c.value}</p>
+          <p className="stat-change">
+            较上期（{previousLabel}）：{c.change}
+          </p>
+          <p className="stat-explain">
+            <span aria-hidden="true">ⓘ </span>
+            <span className="visually-hidden">口径：</span>
+            {c.explain}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function cellText(v: unknown) {
+  if (v == null || v === "") return "—";
+  if (typeof v === "number") return v.toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+  return String(v);
+}
+
+/** One dashboard table with its export links; `sortHref` turns headers into sort links. */
+export function StatTable({
+  table,
+  exportHref,
+  sortable,
+}: {
+  table: StatsTable;
+  exportHref?: (format: "csv" | "xlsx") => string;
+  sortable?: Record<string, string>;
+}) {
+  return (
+    <div>
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={table.title}>
+        <table className="stat-table" id={`table-${table.id}`}>
+          <caption>{table.title}</caption>
+          <thead>
+            <tr>
+              {table.headers.map((h) => (
+                <th key={h} scope="col">
+                  {sortable?.[h] ? (
+                    <Link className="sort-link" to={sortable[h]!}>
+                      {h}
+                    </Link>
+                  ) : (
+                    h
+                  )}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {table.rows.length === 0 ? (
+              <tr>
+                <td colSpan={table.headers.length}>本期没有数据。</td>
+              </tr>
+            ) : (
+              table.rows.map((r, i) => (
+                <tr key={i}>
+                  {r.map((v, j) =>
+                    j === 0 ? (
+                      <th key={j} scope="row" className={table.id === "summary" ? undefined : "wrap"}>
+                        {table.links?.[i] ? <Link to={table.links[i]!}>{cellText(v)}</Link> : cellText(v)}
+                      </th>
+                    ) : (
+                      <td key={j} className={typeof v === "string" && v.length > 12 ? "wrap" : undefined}>
+                        {cellText(v)}
+                      </td>
+                    )
+                  )}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      {exportHref ? (
+        <p className="export-links no-print">
+          <a href={exportHref("csv")} download>
+            下载「{table.title}」CSV
+          </a>
+          <a href={exportHref("xlsx")} download>
+            下载「{table.title}」Excel
+          </a>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A chart (server-rendered SVG) beside the table holding the same numbers. */
+export function ChartWithTable({
+  title,
+  svg,
+  table,
+  exportHref,
+  sortable,
+}: {
+  title: string;
+  svg: string;
+  table: StatsTable;
+  exportHref?: (format: "csv" | "xlsx") => string;
+  sortable?: Record<string, string>;
+}) {
+  return (
+    <section className="stat-block" aria-label={title}>
+      <h2>{title}</h2>
+      <div className="stat-pair">
+        <figure className="chart-box" aria-describedby={`table-${table.id}`} style={{ margin: 0 }}>
+          {/* Server-rendered by ECharts from our own numbers; the renderer escapes all text. */}
+          <div dangerouslySetInnerHTML={{ __html: svg }} />
+          <figcaption className="visually-hidden">{title}：数据见旁边的表格</figcaption>
+        </figure>
+        <StatTable table={table} exportHref={exportHref} sortable={sortable} />
+      </div>
+    </section>
+  );
+}
+
+/** The body every statistics dashboard shares: period picker, cards, charts beside their tables, other tables. */
+export function DashboardBody({
+  dashboard: d,
+  scope,
+  keep,
+  sortable,
+}: {
+  dashboard: DashboardView;
+  scope: { district?: string; academy?: string };
+  keep?: Record<string, string>;
+  sortable?: Record<string, Record<string, string>>;
+}) {
+  const href = (table?: string) => (format: "csv" | "xlsx") => exportHref(scope, d.period, format, table);
+  const charted = new Set(d.charts.map((c) => c.tableId));
+  const tableById = new Map(d.tables.map((t) => [t.id, t]));
+  return (
+    <>
+      <PeriodPicker period={d.period} keep={keep} />
+      <p className="export-links no-print">
+        <a href={href()("xlsx")} download>
+          下载全部统计表（Excel）
+        </a>
+      </p>
+      <StatCards cards={d.cards} previousLabel={d.previous.label} />
+      {d.charts.map((c) => (
+        <ChartWithTable key={c.id} title={c.title} svg={c.svg} table={tableById.get(c.tableId)!} exportHref={href(c.tableId)} sortable={sortable?.[c.tableId]} />
+      ))}
+      {d.tables
+        .filter((t) => !charted.has(t.id))
+        .map((t) => (
+          <section key={t.id} className="stat-block" aria-label={t.title}>
+            <StatTable table={t} exportHref={href(t.id)} sortable={sortable?.[t.id]} />
+          </section>
+        ))}
+    </>
+  );
+}

@@ -1,0 +1,162 @@
+/**
+ * What the statistics routes call: parse errors and scope refusals become Chinese responses
+ * (400/403, never 500), dashboards come with their charts rendered, exports are audited.
+ */
+import type { DB } from "@db/client";
+import type { Actor } from "~/modules/auth/permissions";
+import { staffDistrictIds } from "~/modules/auth/permissions";
+import { writeAudit } from "~/modules/auth/audit.server";
+import { contentDisposition, toCsv, toXlsx, type Sheet } from "~/modules/enrollment/export";
+import { z } from "~/utils/zod";
+import { renderChartSvg } from "./charts.server";
+import { academyDashboard, districtDashboard, DISTRICT_SORTS, hqDashboard, type Dashboard } from "./dashboards.server";
+import { PeriodError, periodQueryShape, resolvePeriod, type Period } from "./period";
+import { scopeFromCodes, StatsAccessError, type StatsScope } from "./stats.server";
+
+const code = z.string().regex(/^[a-z0-9-]{1,40}$/, "代码只能包含小写字母、数字和连字符。");
+
+export const statsPageQuerySchema = z.object({
+  ...periodQueryShape,
+  district: code.optional(),
+  academy: code.optional(),
+  sort: z.enum(DISTRICT_SORTS).optional().catch(undefined),
+});
+export const statsExportQuerySchema = statsPageQuerySchema.extend({
+  format: z.enum(["csv", "xlsx"], { message: "格式应为 csv 或 xlsx。" }),
+  table: z.string().regex(/^[a-z-]{1,30}$/).optional(),
+});
+
+/** Turns a bad period, an unknown code or an out-of-scope request into a Chinese response. */
+export function statsError(e: unknown): never {
+  if (e instanceof PeriodError) throw new Response(e.message, { status: 400 });
+  if (e instanceof StatsAccessError) throw new Response(e.message, { status: e.status === 404 ? 400 : e.status });
+  throw e;
+}
+
+function parse<T extends z.ZodType>(schema: T, url: URL): z.infer<T> {
+  const r = schema.safeParse(Object.fromEntries(url.searchParams));
+  if (!r.success) throw new Response(r.error.issues[0]?.message ?? "查询条件有误。", { status: 400 });
+  return r.data;
+}
+
+export type DashboardView = Omit<Dashboard, "charts"> & { charts: { id: string; title: string; svg: string; tableId: string }[] };
+
+function view(d: Dashboard): DashboardView {
+  return { ...d, charts: d.charts.map((c) => ({ id: c.id, title: c.title, tableId: c.tableId, svg: renderChartSvg(c) })) };
+}
+
+function resolve(url: URL, now: number) {
+  const q = parse(statsPageQuerySchema, url);
+  try {
+    return { q, period: resolvePeriod(q, now) };
+  } catch (e) {
+    statsError(e);
+  }
+}
+
+/** The district a /district/stats request means: `?district=code`, else the person's own (first) district. */
+function districtFor(db: DB, actor: Actor, code: string | undefined): StatsScope & { type: "district" } {
+  if (code) {
+    const s = scopeFromCodes(db, { district: code });
+    return s as StatsScope & { type: "district" };
+  }
+  const own = staffDistrictIds(actor)[0];
+  if (!own) throw new StatsAccessError("只有区指导中心的工作人员可以查看区统计。", 403, "forbidden_scope");
+  return { type: "district", districtId: own };
+}
+
+function dashboardFor(db: DB, actor: Actor, scope: StatsScope, period: Period, sort: z.infer<typeof statsPageQuerySchema>["sort"], now: number): Dashboard {
+  if (scope.type === "city") return hqDashboard(db, actor, period, now);
+  if (scope.type === "district") return districtDashboard(db, actor, scope.districtId, period, sort ?? "rate", now);
+  return academyDashboard(db, actor, scope.academyId, period, now);
+}
+
+export function loadStatsPage(db: DB, actor: Actor, page: "hq" | "district" | "academy", url: URL, opts: { academyId?: number; districtId?: number } = {}, now = Date.now()) {
+  const { q, period } = resolve(url, now);
+  try {
+    let scope: StatsScope;
+    if (page === "hq") scope = { type: "city" };
+    else if (page === "district") scope = districtFor(db, actor, q.district);
+    else scope = { type: "academy", academyId: opts.academyId!, districtId: opts.districtId! };
+    const d = dashboardFor(db, actor, scope, period, q.sort, now);
+    const districts =
+      page === "district"
+        ? (db.$client.prepare(`SELECT code, name FROM districts WHERE id IN (SELECT value FROM json_each(?)) OR ? ORDER BY sort_order`).all(JSON.stringify(staffDistrictIds(actor)), scope.type === "district" && !staffDistrictIds(actor).includes(scope.districtId) ? 1 : 0) as { code: string; name: string }[])
+        : [];
+    return { dashboard: view(d), sort: q.sort ?? "rate", districts };
+  } catch (e) {
+    statsError(e);
+  }
+}
+
+/** CSV (one table, UTF-8 with BOM) or XLSX (one table, or every table as a sheet), audited. */
+export async function exportStats(db: DB, actor: Actor, url: URL, ip: string | null, now = Date.now()) {
+  const q = parse(statsExportQuerySchema, url);
+  let d: Dashboard;
+  try {
+    const period = resolvePeriod(q, now);
+    const scope = scopeFromCodes(db, { district: q.district, academy: q.academy });
+    d = dashboardFor(db, actor, scope, period, q.sort, now);
+  } catch (e) {
+    statsError(e);
+  }
+  const tables = q.table ? d.tables.filter((t) => t.id === q.table) : d.tables;
+  if (tables.length === 0) throw new Response("没有这张统计表。", { status: 400 });
+  if (q.format === "csv" && tables.length > 1) throw new Response("CSV 一次只能导出一张表，请指定 table。", { status: 400 });
+  const sheets: Sheet[] = tables.map((t) => ({ name: t.title, headers: t.headers, rows: t.rows }));
+  const what = tables.length === 1 ? tables[0]!.title : "统计报表";
+  const periodPart = d.period.from === d.period.to ? d.period.from : `${d.period.from}至${d.period.to}`;
+  const base = `统计-${d.scopeLabel}-${periodPart}-${what}`;
+  const ascii = `stats-${d.scopeCode}-${d.period.from}_${d.period.to}-${tables.length === 1 ? tables[0]!.id : "all"}`;
+  db.transaction(
+    (tx) =>
+      writeAudit(tx, actor.id, ip, {
+        action: "stats.export",
+        targetType: "stats",
+        targetId: d.scopeCode,
+        summary: `导出统计：${d.scopeLabel} ${d.period.label} ${what}（${q.format.toUpperCase()}）`,
+        detail: { scope: d.scopeCode, from: d.period.from, to: d.period.to, tables: tables.map((t) => t.id), format: q.format },
+      }),
+    { behavior: "immediate" },
+  );
+  if (q.format === "csv") {
+    return {
+      body: toCsv(sheets[0]!) as string | ArrayBuffer,
+      headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": contentDisposition(`${base}.csv`, `${ascii}.csv`), "Cache-Control": "no-store" },
+    };
+  }
+  const buf = await toXlsx(sheets);
+  return {
+    body: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer,
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": contentDisposition(`${base}.xlsx`, `${ascii}.xlsx`),
+      "Cache-Control": "no-store",
+    },
+  };
+}
+
+
+/** /hq/stats/report?year=YYYY: the year's figures, the district comparison and the top courses (A4). */
+export function loadAnnualReport(db: DB, actor: Actor, url: URL, now = Date.now()) {
+  const current = new Date(now + 8 * 3600_000).getUTCFullYear();
+  const r = z
+    .object({ year: z.coerce.number({ message: "年份应为四位数字。" }).int().min(2015, "年份应在 2015 年以后。").max(current, "还没有这一年的数据。").optional() })
+    .safeParse(Object.fromEntries(url.searchParams));
+  if (!r.success) throw new Response(r.error.issues[0]?.message ?? "年份有误。", { status: 400 });
+  const year = r.data.year ?? current;
+  const to = year === current ? resolvePeriod({ p: "year" }, now).to : `${year}-12`;
+  try {
+    const period = resolvePeriod({ p: "custom", from: `${year}-01`, to }, now);
+    const d = hqDashboard(db, actor, period, now);
+    const pick = (id: string) => d.tables.find((t) => t.id === id)!;
+    return {
+      year,
+      generatedAt: now,
+      dashboard: view({ ...d, charts: d.charts.filter((c) => c.id !== "categories-chart") }),
+      tables: { districts: pick("districts"), categories: pick("categories"), topCourses: pick("top-courses"), topAcademies: pick("top-academies"), trend: pick("trend") },
+    };
+  } catch (e) {
+    statsError(e);
+  }
+}

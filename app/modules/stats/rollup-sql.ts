@@ -1,0 +1,346 @@
+/**
+ * The statistics rollups' SQL in one place: the triggers that keep `stats_run_month` and
+ * `stats_person_month` current in the same transaction as every write to sessions, attendance,
+ * enrolments, evaluations and run teachers (whatever module or script makes it), and the
+ * from-scratch recount that `rebuildRollups()` and `npm run stats:check` use. The migration
+ * "stats_triggers" holds exactly `TRIGGERS_SQL` (a unit test compares them).
+ *
+ * Deletions: SQLite fires a parent's BEFORE DELETE trigger first, then deletes the row, then its
+ * ON DELETE CASCADE children (firing their triggers with the parent already gone). So a parent's
+ * BEFORE DELETE trigger takes its whole subtree out of the rollups, and every child trigger joins
+ * through its parents, finding nothing (and changing nothing) when they are already gone.
+ */
+
+/** Months are Asia/Shanghai calendar months (UTC+8, no daylight saving since 1991). */
+export const monthOfMs = (ms: string) => `strftime('%Y-%m', ${ms} / 1000 + 28800, 'unixepoch')`;
+
+/** A person's key: the account holder, −family member, or 100000000000 + walk-in phone. */
+export const personKey = (e: string) =>
+  `(CASE WHEN ${e}.family_member_id IS NOT NULL THEN -${e}.family_member_id WHEN ${e}.user_id IS NOT NULL THEN ${e}.user_id ELSE 100000000000 + CAST(${e}.walkin_phone AS INTEGER) END)`;
+
+const ACTIVE = `NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended')`;
+
+/** Make sure the (run, month) row exists, taking the run's attributes. */
+const ensureRunMonth = (from: string, run: string, month: string) => `
+  INSERT INTO stats_run_month (run_id, month, academy_id, district_id, course_id, category_id, run_cancelled)
+  SELECT r.id, ${month}, r.academy_id, a.district_id, r.course_id, c.category_id, r.status = 'cancelled'
+  FROM ${from} JOIN academies a ON a.id = r.academy_id JOIN courses c ON c.id = r.course_id
+  WHERE r.id = ${run}
+  ON CONFLICT (run_id, month) DO NOTHING;`;
+
+const sessionMonth = (x: string) => `substr(${x}.local_date, 1, 7)`;
+const teachersOf = (run: string) => `(SELECT max(1, count(*)) FROM run_teachers WHERE run_id = ${run})`;
+
+/** A session's own figures (not its attendance), added (+1) or taken out (−1). */
+const sessionFigures = (x: string, sign: 1 | -1) => `
+  ${sign > 0 ? ensureRunMonth("class_runs r", `${x}.run_id`, sessionMonth(x)) : ""}
+  UPDATE stats_run_month SET
+    sessions = sessions + ${sign} * (${x}.status = 'scheduled'),
+    session_minutes = session_minutes + ${sign} * (${x}.status = 'scheduled') * ((${x}.ends_at - ${x}.starts_at) / 60000),
+    teacher_minutes = teacher_minutes + ${sign} * (${x}.status = 'scheduled') * ((${x}.ends_at - ${x}.starts_at) / 60000) * ${teachersOf(`${x}.run_id`)}
+  WHERE run_id = ${x}.run_id AND month = ${sessionMonth(x)} AND EXISTS (SELECT 1 FROM class_runs WHERE id = ${x}.run_id);`;
+
+/** All attendance marks of one session, added or taken out (a session moved across months, or deleted). */
+const sessionAttendance = (x: string, sign: 1 | -1) => `
+  ${sign > 0 ? ensureRunMonth("class_runs r", `${x}.run_id`, sessionMonth(x)) : ""}
+  UPDATE stats_run_month SET
+    attendances = attendances + ${sign} * (SELECT count(*) FROM attendance t WHERE t.session_id = ${x}.id AND t.present = 1),
+    absences = absences + ${sign} * (SELECT count(*) FROM attendance t WHERE t.session_id = ${x}.id AND t.present = 0)
+  WHERE run_id = ${x}.run_id AND month = ${sessionMonth(x)};
+  ${
+    sign > 0
+      ? `INSERT INTO stats_person_month (academy_id, month, person_key, district_id, refs)
+  SELECT r.academy_id, ${sessionMonth(x)}, ${personKey("e")}, a.district_id, count(*)
+  FROM attendance t JOIN enrollments e ON e.id = t.enrollment_id JOIN class_runs r ON r.id = ${x}.run_id JOIN academies a ON a.id = r.academy_id
+  WHERE t.session_id = ${x}.id AND t.present = 1
+  GROUP BY 1, 2, 3, 4
+  ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + excluded.refs;`
+      : `UPDATE stats_person_month SET refs = refs - (
+    SELECT count(*) FROM attendance t JOIN enrollments e ON e.id = t.enrollment_id
+    WHERE t.session_id = ${x}.id AND t.present = 1 AND ${personKey("e")} = stats_person_month.person_key)
+  WHERE academy_id = (SELECT academy_id FROM class_runs WHERE id = ${x}.run_id) AND month = ${sessionMonth(x)};
+  DELETE FROM stats_person_month WHERE refs <= 0 AND academy_id = (SELECT academy_id FROM class_runs WHERE id = ${x}.run_id) AND month = ${sessionMonth(x)};`
+  }`;
+
+/** One attendance mark, through its session, run and enrolment (nothing when any is gone). */
+const markSource = (x: string) =>
+  `class_sessions s2 JOIN class_runs r ON r.id = s2.run_id JOIN enrollments e ON e.id = ${x}.enrollment_id AND e.run_id = s2.run_id`;
+const mark = (x: string, sign: 1 | -1) => `
+  ${
+    sign > 0
+      ? `INSERT INTO stats_run_month (run_id, month, academy_id, district_id, course_id, category_id, run_cancelled)
+  SELECT r.id, substr(s2.local_date, 1, 7), r.academy_id, a.district_id, r.course_id, c.category_id, r.status = 'cancelled'
+  FROM ${markSource(x)} JOIN academies a ON a.id = r.academy_id JOIN courses c ON c.id = r.course_id
+  WHERE s2.id = ${x}.session_id
+  ON CONFLICT (run_id, month) DO NOTHING;`
+      : ""
+  }
+  UPDATE stats_run_month SET attendances = attendances + ${sign} * (${x}.present = 1), absences = absences + ${sign} * (${x}.present = 0)
+  WHERE (run_id, month) = (SELECT r.id, substr(s2.local_date, 1, 7) FROM ${markSource(x)} WHERE s2.id = ${x}.session_id);
+  ${
+    sign > 0
+      ? `INSERT INTO stats_person_month (academy_id, month, person_key, district_id, refs)
+  SELECT r.academy_id, substr(s2.local_date, 1, 7), ${personKey("e")}, a.district_id, 1
+  FROM ${markSource(x)} JOIN academies a ON a.id = r.academy_id
+  WHERE s2.id = ${x}.session_id AND ${x}.present = 1
+  ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + 1;`
+      : `UPDATE stats_person_month SET refs = refs - 1
+  WHERE ${x}.present = 1 AND (academy_id, month, person_key) = (SELECT r.academy_id, substr(s2.local_date, 1, 7), ${personKey("e")} FROM ${markSource(x)} WHERE s2.id = ${x}.session_id);
+  DELETE FROM stats_person_month WHERE refs <= 0
+    AND (academy_id, month, person_key) = (SELECT r.academy_id, substr(s2.local_date, 1, 7), ${personKey("e")} FROM ${markSource(x)} WHERE s2.id = ${x}.session_id);`
+  }`;
+
+/** An enrolment's waitlist figures at the month it was made. */
+const waitlist = (x: string, sign: 1 | -1) => `
+  ${sign > 0 ? ensureRunMonth("class_runs r", `${x}.run_id`, monthOfMs(`${x}.created_at`)) : ""}
+  UPDATE stats_run_month SET
+    waitlisted = waitlisted + ${sign} * (${x}.queue_key IS NOT NULL OR ${x}.promoted_at IS NOT NULL),
+    promoted = promoted + ${sign} * (${x}.promoted_at IS NOT NULL)
+  WHERE run_id = ${x}.run_id AND month = ${monthOfMs(`${x}.created_at`)};`;
+
+/** One evaluation's rating at the month it was written, through its enrolment. */
+const rating = (x: string, sign: 1 | -1) => `
+  ${sign > 0 ? ensureRunMonth("enrollments e JOIN class_runs r ON r.id = e.run_id", `(SELECT run_id FROM enrollments WHERE id = ${x}.enrollment_id)`, monthOfMs(`${x}.created_at`)) : ""}
+  UPDATE stats_run_month SET ratings_sum = ratings_sum + ${sign} * ${x}.rating, ratings_n = ratings_n + ${sign}
+  WHERE run_id = (SELECT run_id FROM enrollments WHERE id = ${x}.enrollment_id) AND month = ${monthOfMs(`${x}.created_at`)};`;
+
+const trigger = (name: string, when: string, body: string) =>
+  `CREATE TRIGGER ${name} ${when} FOR EACH ROW WHEN ${ACTIVE} BEGIN${body}
+END;`;
+
+const TRIGGERS: string[] = [
+  trigger("stats_session_insert", "AFTER INSERT ON class_sessions", sessionFigures("NEW", 1)),
+  trigger(
+    "stats_session_update",
+    "AFTER UPDATE OF status, starts_at, ends_at, local_date, run_id ON class_sessions",
+    sessionFigures("OLD", -1) + sessionFigures("NEW", 1),
+  ),
+  // Attendance belongs to its session's month: move it along when a session is re-dated across months.
+  `CREATE TRIGGER stats_session_move_month AFTER UPDATE OF local_date, run_id ON class_sessions FOR EACH ROW
+WHEN ${ACTIVE} AND (substr(OLD.local_date, 1, 7) <> substr(NEW.local_date, 1, 7) OR OLD.run_id <> NEW.run_id) BEGIN${sessionAttendance("OLD", -1)}${sessionAttendance("NEW", 1)}
+END;`,
+  trigger("stats_session_delete", "BEFORE DELETE ON class_sessions", sessionFigures("OLD", -1) + sessionAttendance("OLD", -1)),
+  trigger("stats_attendance_insert", "AFTER INSERT ON attendance", mark("NEW", 1)),
+  trigger("stats_attendance_update", "AFTER UPDATE OF present, session_id, enrollment_id ON attendance", mark("OLD", -1) + mark("NEW", 1)),
+  trigger("stats_attendance_delete", "AFTER DELETE ON attendance", mark("OLD", -1)),
+  trigger("stats_enrollment_insert", "AFTER INSERT ON enrollments", waitlist("NEW", 1)),
+  trigger(
+    "stats_enrollment_update",
+    "AFTER UPDATE OF queue_key, promoted_at, created_at ON enrollments",
+    waitlist("OLD", -1) + waitlist("NEW", 1),
+  ),
+  trigger(
+    "stats_enrollment_delete",
+    "BEFORE DELETE ON enrollments",
+    `${waitlist("OLD", -1)}
+  UPDATE stats_run_month SET
+    ratings_sum = ratings_sum - (SELECT ev.rating FROM evaluations ev WHERE ev.enrollment_id = OLD.id),
+    ratings_n = ratings_n - 1
+  WHERE run_id = OLD.run_id AND month = (SELECT ${monthOfMs("ev.created_at")} FROM evaluations ev WHERE ev.enrollment_id = OLD.id);
+  UPDATE stats_run_month SET
+    attendances = attendances - (SELECT count(*) FROM attendance t JOIN class_sessions s2 ON s2.id = t.session_id
+      WHERE t.enrollment_id = OLD.id AND t.present = 1 AND substr(s2.local_date, 1, 7) = stats_run_month.month),
+    absences = absences - (SELECT count(*) FROM attendance t JOIN class_sessions s2 ON s2.id = t.session_id
+      WHERE t.enrollment_id = OLD.id AND t.present = 0 AND substr(s2.local_date, 1, 7) = stats_run_month.month)
+  WHERE run_id = OLD.run_id;
+  UPDATE stats_person_month SET refs = refs - (SELECT count(*) FROM attendance t JOIN class_sessions s2 ON s2.id = t.session_id
+      WHERE t.enrollment_id = OLD.id AND t.present = 1 AND substr(s2.local_date, 1, 7) = stats_person_month.month)
+  WHERE academy_id = (SELECT academy_id FROM class_runs WHERE id = OLD.run_id) AND person_key = ${personKey("OLD")};
+  DELETE FROM stats_person_month WHERE refs <= 0 AND academy_id = (SELECT academy_id FROM class_runs WHERE id = OLD.run_id) AND person_key = ${personKey("OLD")};`,
+  ),
+  trigger("stats_evaluation_insert", "AFTER INSERT ON evaluations", rating("NEW", 1)),
+  trigger("stats_evaluation_update", "AFTER UPDATE OF rating, created_at, enrollment_id ON evaluations", rating("OLD", -1) + rating("NEW", 1)),
+  trigger("stats_evaluation_delete", "AFTER DELETE ON evaluations", rating("OLD", -1)),
+  trigger(
+    "stats_run_teacher_insert",
+    "AFTER INSERT ON run_teachers",
+    `\n  UPDATE stats_run_month SET teacher_minutes = session_minutes * ${teachersOf("NEW.run_id")} WHERE run_id = NEW.run_id;`,
+  ),
+  trigger(
+    "stats_run_teacher_delete",
+    "AFTER DELETE ON run_teachers",
+    `\n  UPDATE stats_run_month SET teacher_minutes = session_minutes * ${teachersOf("OLD.run_id")} WHERE run_id = OLD.run_id;`,
+  ),
+  trigger(
+    "stats_run_update",
+    "AFTER UPDATE OF status, course_id ON class_runs",
+    `
+  UPDATE stats_run_month SET run_cancelled = (NEW.status = 'cancelled'), course_id = NEW.course_id,
+    category_id = (SELECT category_id FROM courses WHERE id = NEW.course_id)
+  WHERE run_id = NEW.id;`,
+  ),
+  trigger(
+    "stats_run_delete",
+    "BEFORE DELETE ON class_runs",
+    `
+  UPDATE stats_person_month SET refs = refs - (SELECT count(*) FROM attendance t JOIN class_sessions s2 ON s2.id = t.session_id JOIN enrollments e ON e.id = t.enrollment_id
+      WHERE s2.run_id = OLD.id AND t.present = 1 AND substr(s2.local_date, 1, 7) = stats_person_month.month AND ${personKey("e")} = stats_person_month.person_key)
+  WHERE academy_id = OLD.academy_id AND month IN (SELECT month FROM stats_run_month WHERE run_id = OLD.id);
+  DELETE FROM stats_person_month WHERE refs <= 0 AND academy_id = OLD.academy_id;
+  DELETE FROM stats_run_month WHERE run_id = OLD.id;`,
+  ),
+  trigger(
+    "stats_course_category",
+    "AFTER UPDATE OF category_id ON courses",
+    `\n  UPDATE stats_run_month SET category_id = NEW.category_id WHERE course_id = NEW.id;`,
+  ),
+  trigger(
+    "stats_academy_district",
+    "AFTER UPDATE OF district_id ON academies",
+    `
+  UPDATE stats_run_month SET district_id = NEW.district_id WHERE academy_id = NEW.id;
+  UPDATE stats_person_month SET district_id = NEW.district_id WHERE academy_id = NEW.id;`,
+  ),
+];
+
+/* ---- Activities: one stats_activity row each; identified people also go to stats_person_month ---- */
+
+/** The person of an activity attendance row: its registration's person, else the row's own. */
+const activityPersonKey = (t: string, g: string) =>
+  `(CASE WHEN ${t}.registration_id IS NOT NULL THEN ${personKey(g)} WHEN ${t}.family_member_id IS NOT NULL THEN -${t}.family_member_id ELSE ${t}.user_id END)`;
+
+/** An activity attendance row through its activity (and registration, when it has one). */
+const activityMarkSource = (x: string) =>
+  `activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = ${x}.registration_id`;
+const activityMarkWhere = (x: string) => `av.id = ${x}.activity_id AND (${x}.registration_id IS NULL OR g.id IS NOT NULL)`;
+
+const activityMark = (x: string, sign: 1 | -1) => `
+  UPDATE stats_activity SET identified = identified + ${sign} * (${x}.present = 1)
+  WHERE activity_id = (SELECT av.id FROM ${activityMarkSource(x)} WHERE ${activityMarkWhere(x)});
+  ${
+    sign > 0
+      ? `INSERT INTO stats_person_month (academy_id, month, person_key, district_id, refs)
+  SELECT av.academy_id, substr(av.local_date, 1, 7), ${activityPersonKey(x, "g")}, ac.district_id, 1
+  FROM ${activityMarkSource(x)} WHERE ${activityMarkWhere(x)} AND ${x}.present = 1 AND ${activityPersonKey(x, "g")} IS NOT NULL
+  ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + 1;`
+      : `UPDATE stats_person_month SET refs = refs - 1
+  WHERE ${x}.present = 1 AND (academy_id, month, person_key) = (SELECT av.academy_id, substr(av.local_date, 1, 7), ${activityPersonKey(x, "g")} FROM ${activityMarkSource(x)} WHERE ${activityMarkWhere(x)});
+  DELETE FROM stats_person_month WHERE refs <= 0
+    AND (academy_id, month, person_key) = (SELECT av.academy_id, substr(av.local_date, 1, 7), ${activityPersonKey(x, "g")} FROM ${activityMarkSource(x)} WHERE ${activityMarkWhere(x)});`
+  }`;
+
+/** All identified people of one activity, added or taken out of stats_person_month. */
+const activityPeople = (x: string, sign: 1 | -1) =>
+  sign > 0
+    ? `
+  INSERT INTO stats_person_month (academy_id, month, person_key, district_id, refs)
+  SELECT ${x}.academy_id, substr(${x}.local_date, 1, 7), ${activityPersonKey("t", "g")}, ac.district_id, count(*)
+  FROM activity_attendance t JOIN academies ac ON ac.id = ${x}.academy_id LEFT JOIN activity_registrations g ON g.id = t.registration_id
+  WHERE t.activity_id = ${x}.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL) AND ${activityPersonKey("t", "g")} IS NOT NULL
+  GROUP BY 1, 2, 3, 4
+  ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + excluded.refs;`
+    : `
+  UPDATE stats_person_month SET refs = refs - (
+    SELECT count(*) FROM activity_attendance t LEFT JOIN activity_registrations g ON g.id = t.registration_id
+    WHERE t.activity_id = ${x}.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL) AND ${activityPersonKey("t", "g")} = stats_person_month.person_key)
+  WHERE academy_id = ${x}.academy_id AND month = substr(${x}.local_date, 1, 7);
+  DELETE FROM stats_person_month WHERE refs <= 0 AND academy_id = ${x}.academy_id AND month = substr(${x}.local_date, 1, 7);`;
+
+const activityRow = (x: string) => `
+  INSERT INTO stats_activity (activity_id, academy_id, district_id, month, starts_at, cancelled, headcount, identified)
+  SELECT ${x}.id, ${x}.academy_id, ac.district_id, substr(${x}.local_date, 1, 7), ${x}.starts_at, ${x}.status = 'cancelled', coalesce(${x}.headcount, 0),
+    (SELECT count(*) FROM activity_attendance t LEFT JOIN activity_registrations g ON g.id = t.registration_id
+     WHERE t.activity_id = ${x}.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL))
+  FROM academies ac WHERE ac.id = ${x}.academy_id
+  ON CONFLICT (activity_id) DO UPDATE SET academy_id = excluded.academy_id, district_id = excluded.district_id, month = excluded.month,
+    starts_at = excluded.starts_at, cancelled = excluded.cancelled, headcount = excluded.headcount, identified = excluded.identified;`;
+
+TRIGGERS.push(
+  trigger("stats_activity_insert", "AFTER INSERT ON activities", activityRow("NEW")),
+  trigger("stats_activity_update", "AFTER UPDATE OF status, headcount, starts_at, local_date, academy_id ON activities", activityRow("NEW")),
+  `CREATE TRIGGER stats_activity_move AFTER UPDATE OF local_date, academy_id ON activities FOR EACH ROW
+WHEN ${ACTIVE} AND (substr(OLD.local_date, 1, 7) <> substr(NEW.local_date, 1, 7) OR OLD.academy_id <> NEW.academy_id) BEGIN${activityPeople("OLD", -1)}${activityPeople("NEW", 1)}
+END;`,
+  trigger("stats_activity_delete", "BEFORE DELETE ON activities", `${activityPeople("OLD", -1)}
+  DELETE FROM stats_activity WHERE activity_id = OLD.id;`),
+  trigger("stats_activity_mark_insert", "AFTER INSERT ON activity_attendance", activityMark("NEW", 1)),
+  trigger(
+    "stats_activity_mark_update",
+    "AFTER UPDATE OF present, activity_id, registration_id, user_id, family_member_id ON activity_attendance",
+    activityMark("OLD", -1) + activityMark("NEW", 1),
+  ),
+  trigger("stats_activity_mark_delete", "AFTER DELETE ON activity_attendance", activityMark("OLD", -1)),
+  trigger(
+    "stats_activity_registration_delete",
+    "BEFORE DELETE ON activity_registrations",
+    `
+  UPDATE stats_activity SET identified = identified - (SELECT count(*) FROM activity_attendance t WHERE t.registration_id = OLD.id AND t.present = 1)
+  WHERE activity_id = OLD.activity_id;
+  UPDATE stats_person_month SET refs = refs - (SELECT count(*) FROM activity_attendance t WHERE t.registration_id = OLD.id AND t.present = 1)
+  WHERE (academy_id, month) = (SELECT academy_id, substr(local_date, 1, 7) FROM activities WHERE id = OLD.activity_id) AND person_key = ${personKey("OLD")};
+  DELETE FROM stats_person_month WHERE refs <= 0
+    AND (academy_id, month) = (SELECT academy_id, substr(local_date, 1, 7) FROM activities WHERE id = OLD.activity_id) AND person_key = ${personKey("OLD")};`,
+  ),
+  trigger(
+    "stats_academy_district_activity",
+    "AFTER UPDATE OF district_id ON academies",
+    `
+  UPDATE stats_activity SET district_id = NEW.district_id WHERE academy_id = NEW.id;`,
+  ),
+);
+
+export const TRIGGERS_SQL = TRIGGERS.join("\n--> statement-breakpoint\n") + "\n";
+
+/**
+ * The from-scratch recount into `runTable` / `personTable` (empty tables of the rollups' shape):
+ * the same definitions as the triggers, computed from the source tables in one pass each.
+ */
+export function recountSql(runTable: string, personTable: string, activityTable: string): string[] {
+  const runCols = `run_id, month, academy_id, district_id, course_id, category_id, run_cancelled`;
+  const runAttrs = `r.academy_id, a.district_id, r.course_id, c.category_id, r.status = 'cancelled'`;
+  const runJoin = `JOIN academies a ON a.id = r.academy_id JOIN courses c ON c.id = r.course_id`;
+  return [
+    `INSERT INTO ${runTable} (${runCols}, sessions, session_minutes, teacher_minutes)
+     SELECT r.id, substr(s.local_date, 1, 7), ${runAttrs},
+       sum(s.status = 'scheduled'), sum((s.status = 'scheduled') * ((s.ends_at - s.starts_at) / 60000)),
+       sum((s.status = 'scheduled') * ((s.ends_at - s.starts_at) / 60000)) * coalesce((SELECT max(1, count(*)) FROM run_teachers rt WHERE rt.run_id = r.id), 1)
+     FROM class_sessions s JOIN class_runs r ON r.id = s.run_id ${runJoin}
+     WHERE true GROUP BY r.id, substr(s.local_date, 1, 7)`,
+    `INSERT INTO ${runTable} (${runCols}, attendances, absences)
+     SELECT r.id, substr(s.local_date, 1, 7), ${runAttrs}, sum(t.present = 1), sum(t.present = 0)
+     FROM attendance t JOIN class_sessions s ON s.id = t.session_id JOIN class_runs r ON r.id = s.run_id
+       JOIN enrollments e ON e.id = t.enrollment_id AND e.run_id = s.run_id ${runJoin}
+     WHERE true GROUP BY r.id, substr(s.local_date, 1, 7)
+     ON CONFLICT (run_id, month) DO UPDATE SET attendances = excluded.attendances, absences = excluded.absences`,
+    `INSERT INTO ${runTable} (${runCols}, ratings_sum, ratings_n)
+     SELECT r.id, ${monthOfMs("ev.created_at")}, ${runAttrs}, sum(ev.rating), count(*)
+     FROM evaluations ev JOIN enrollments e ON e.id = ev.enrollment_id JOIN class_runs r ON r.id = e.run_id ${runJoin}
+     WHERE true GROUP BY r.id, 2
+     ON CONFLICT (run_id, month) DO UPDATE SET ratings_sum = excluded.ratings_sum, ratings_n = excluded.ratings_n`,
+    `INSERT INTO ${runTable} (${runCols}, waitlisted, promoted)
+     SELECT r.id, ${monthOfMs("e.created_at")}, ${runAttrs},
+       sum(e.queue_key IS NOT NULL OR e.promoted_at IS NOT NULL), sum(e.promoted_at IS NOT NULL)
+     FROM enrollments e JOIN class_runs r ON r.id = e.run_id ${runJoin}
+     WHERE true GROUP BY r.id, 2
+     ON CONFLICT (run_id, month) DO UPDATE SET waitlisted = excluded.waitlisted, promoted = excluded.promoted`,
+    `INSERT INTO ${personTable} (academy_id, month, person_key, district_id, refs)
+     SELECT r.academy_id, substr(s.local_date, 1, 7), ${personKey("e")}, a.district_id, count(*)
+     FROM attendance t JOIN class_sessions s ON s.id = t.session_id JOIN class_runs r ON r.id = s.run_id
+       JOIN enrollments e ON e.id = t.enrollment_id AND e.run_id = s.run_id JOIN academies a ON a.id = r.academy_id
+     WHERE t.present = 1 GROUP BY 1, 2, 3, 4`,
+    `INSERT INTO ${activityTable} (activity_id, academy_id, district_id, month, starts_at, cancelled, headcount, identified)
+     SELECT av.id, av.academy_id, ac.district_id, substr(av.local_date, 1, 7), av.starts_at, av.status = 'cancelled', coalesce(av.headcount, 0),
+       (SELECT count(*) FROM activity_attendance t LEFT JOIN activity_registrations g ON g.id = t.registration_id
+        WHERE t.activity_id = av.id AND t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL))
+     FROM activities av JOIN academies ac ON ac.id = av.academy_id`,
+    `INSERT INTO ${personTable} (academy_id, month, person_key, district_id, refs)
+     SELECT av.academy_id, substr(av.local_date, 1, 7), ${activityPersonKey("t", "g")}, ac.district_id, count(*)
+     FROM activity_attendance t JOIN activities av ON av.id = t.activity_id JOIN academies ac ON ac.id = av.academy_id
+       LEFT JOIN activity_registrations g ON g.id = t.registration_id
+     WHERE t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL) AND ${activityPersonKey("t", "g")} IS NOT NULL
+     GROUP BY 1, 2, 3, 4
+     ON CONFLICT (academy_id, month, person_key) DO UPDATE SET refs = refs + excluded.refs`,
+  ];
+}
+
+export const RUN_FIGURES = [
+  "sessions",
+  "session_minutes",
+  "teacher_minutes",
+  "attendances",
+  "absences",
+  "ratings_sum",
+  "ratings_n",
+  "waitlisted",
+  "promoted",
+] as const;

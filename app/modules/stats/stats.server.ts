@@ -1,0 +1,252 @@
+/**
+ * The figures (definitions.ts) computed from the rollups (rollup-sql.ts), never from the
+ * participations themselves: a period is a range of months; past months come from
+ * stats_run_month / stats_activity / stats_person_month, the current month's sessions from
+ * class_sessions up to now (a bounded range scan of one month's sessions, not participations).
+ * `computeFigures` is the one function behind every dashboard card and table, every export and
+ * the API's /stats/summary. Results are kept per connection until the next write
+ * (memoUntilChange) and per minute (the current month moves with the clock).
+ */
+import type { DB } from "@db/client";
+import { memoUntilChange } from "@db/client";
+import type { Actor } from "~/modules/auth/permissions";
+import { canViewAcademy, isHq, staffDistrictIds } from "~/modules/auth/permissions";
+import { emptyFigures, finishFigures, type Figures } from "./definitions";
+import { monthOfInstant, monthStartMs, monthsBetween, type Period } from "./period";
+
+export type StatsScope =
+  | { type: "city" }
+  | { type: "district"; districtId: number }
+  | { type: "academy"; academyId: number; districtId: number };
+
+export type GroupBy = "all" | "district" | "academy" | "category" | "course" | "month" | "run";
+
+export class StatsAccessError extends Error {
+  constructor(
+    message: string,
+    public status: 400 | 403 | 404,
+    public code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The actor may read figures of this scope: HQ the city; district staff their district; an
+ * academy's managers, its district centre and HQ the academy. */
+export function canReadScope(actor: Actor | null | undefined, scope: StatsScope) {
+  if (!actor) return false;
+  if (scope.type === "city") return isHq(actor);
+  if (scope.type === "district") return isHq(actor) || staffDistrictIds(actor).includes(scope.districtId);
+  return canViewAcademy(actor, { id: scope.academyId, districtId: scope.districtId });
+}
+
+export function assertReadScope(actor: Actor | null | undefined, scope: StatsScope) {
+  if (!canReadScope(actor, scope)) throw new StatsAccessError("您无权查看这个范围的统计数据。", 403, "forbidden_scope");
+}
+
+/** A district code (siming …) or academy slug (huli-001 …) to a scope; unknown → 404 error. */
+export function scopeFromCodes(db: DB, q: { district?: string; academy?: string }): StatsScope {
+  const c = db.$client;
+  if (q.academy) {
+    const a = c.prepare(`SELECT id, district_id FROM academies WHERE slug = ?`).get(q.academy) as { id: number; district_id: number } | undefined;
+    if (!a) throw new StatsAccessError(`没有编号为「${q.academy}」的书院。`, 404, "unknown_academy");
+    if (q.district) {
+      const d = c.prepare(`SELECT id FROM districts WHERE code = ?`).get(q.district) as { id: number } | undefined;
+      if (!d || d.id !== a.district_id) throw new StatsAccessError("书院不在所选的区。", 400, "academy_not_in_district");
+    }
+    return { type: "academy", academyId: a.id, districtId: a.district_id };
+  }
+  if (q.district) {
+    const d = c.prepare(`SELECT id FROM districts WHERE code = ?`).get(q.district) as { id: number } | undefined;
+    if (!d) throw new StatsAccessError(`没有代码为「${q.district}」的区。`, 404, "unknown_district");
+    return { type: "district", districtId: d.id };
+  }
+  return { type: "city" };
+}
+
+const memo = memoUntilChange<unknown>(2000);
+function cached<V>(db: DB, key: string, now: number, compute: () => V): V {
+  return memo(db, `${key}@${Math.floor(now / 60_000)}`, compute) as V;
+}
+
+type Raw = {
+  runsHeld: number;
+  sessionsHeld: number;
+  teacherMinutes: number;
+  attendances: number;
+  absences: number;
+  ratingsSum: number;
+  ratingsN: number;
+  waitlisted: number;
+  promoted: number;
+  activitiesHeld: number;
+  activityParticipations: number;
+  participants: number | null;
+  population: number | null;
+};
+const zeroRaw = (): Raw => ({
+  runsHeld: 0,
+  sessionsHeld: 0,
+  teacherMinutes: 0,
+  attendances: 0,
+  absences: 0,
+  ratingsSum: 0,
+  ratingsN: 0,
+  waitlisted: 0,
+  promoted: 0,
+  activitiesHeld: 0,
+  activityParticipations: 0,
+  participants: null,
+  population: null,
+});
+
+function scopeWhere(scope: StatsScope, alias: string, districtCol = "district_id", academyCol = "academy_id") {
+  if (scope.type === "district") return { sql: ` AND ${alias}.${districtCol} = ${Number(scope.districtId)}`, args: [] };
+  if (scope.type === "academy") return { sql: ` AND ${alias}.${academyCol} = ${Number(scope.academyId)}`, args: [] };
+  return { sql: "", args: [] };
+}
+
+const RUN_KEY: Record<GroupBy, string> = {
+  all: "0",
+  district: "m.district_id",
+  academy: "m.academy_id",
+  category: "m.category_id",
+  course: "m.course_id",
+  month: "m.month",
+  run: "m.run_id",
+};
+const LIVE_KEY: Record<GroupBy, string> = {
+  all: "0",
+  district: "a.district_id",
+  academy: "r.academy_id",
+  category: "c.category_id",
+  course: "r.course_id",
+  month: "substr(s.local_date, 1, 7)",
+  run: "r.id",
+};
+const ACT_KEY: Partial<Record<GroupBy, string>> = { all: "0", district: "x.district_id", academy: "x.academy_id", month: "x.month" };
+const PEOPLE_KEY: Partial<Record<GroupBy, string>> = { all: "0", district: "p.district_id", academy: "p.academy_id", month: "p.month" };
+
+/**
+ * Raw sums per group key for a scope and period. Keys are numbers (ids) or "YYYY-MM" (month).
+ * Distinct people and population are filled for the groupings that have them (not category,
+ * course or run: a person is counted per academy and month).
+ */
+function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: number): Map<string, Raw> {
+  const c = db.$client;
+  const current = monthOfInstant(now);
+  const cmStart = monthStartMs(current);
+  const out = new Map<string, Raw>();
+  const row = (k: unknown) => {
+    const key = String(k);
+    let r = out.get(key);
+    if (!r) out.set(key, (r = zeroRaw()));
+    return r;
+  };
+  const sw = scopeWhere(scope, "m");
+  const inRange = `m.month BETWEEN ? AND ?`;
+  // Class figures: every month in range for marks/ratings/waitlists; sessions only for months already over.
+  const rk = RUN_KEY[by];
+  for (const r of c
+    .prepare(
+      `SELECT ${rk} k,
+         sum(CASE WHEN m.month < ? AND m.run_cancelled = 0 THEN m.sessions ELSE 0 END) sessions,
+         sum(CASE WHEN m.month < ? AND m.run_cancelled = 0 THEN m.teacher_minutes ELSE 0 END) tmin,
+         sum(m.attendances) att, sum(m.absences) abs, sum(m.ratings_sum) rs, sum(m.ratings_n) rn,
+         sum(m.waitlisted) wl, sum(m.promoted) pr
+       FROM stats_run_month m WHERE ${inRange}${sw.sql} GROUP BY 1`,
+    )
+    .all(current, current, period.from, period.to) as { k: unknown; sessions: number; tmin: number; att: number; abs: number; rs: number; rn: number; wl: number; pr: number }[]) {
+    const x = row(r.k);
+    x.sessionsHeld += r.sessions;
+    x.teacherMinutes += r.tmin;
+    x.attendances += r.att;
+    x.absences += r.abs;
+    x.ratingsSum += r.rs;
+    x.ratingsN += r.rn;
+    x.waitlisted += r.wl;
+    x.promoted += r.pr;
+  }
+  const includesCurrent = period.from <= current && current <= period.to;
+  const liveScope = scope.type === "district" ? ` AND a.district_id = ${Number(scope.districtId)}` : scope.type === "academy" ? ` AND r.academy_id = ${Number(scope.academyId)}` : "";
+  const liveFrom = `class_sessions s JOIN class_runs r ON r.id = s.run_id JOIN academies a ON a.id = r.academy_id JOIN courses c ON c.id = r.course_id
+    WHERE s.starts_at >= ? AND s.ends_at <= ? AND s.status = 'scheduled' AND r.status <> 'cancelled'${liveScope}`;
+  if (includesCurrent) {
+    for (const r of c
+      .prepare(
+        `SELECT ${LIVE_KEY[by]} k, count(*) n, sum(((s.ends_at - s.starts_at) / 60000) * (SELECT max(1, count(*)) FROM run_teachers rt WHERE rt.run_id = r.id)) tmin
+         FROM ${liveFrom} GROUP BY 1`,
+      )
+      .all(cmStart, now) as { k: unknown; n: number; tmin: number }[]) {
+      const x = row(r.k);
+      x.sessionsHeld += r.n;
+      x.teacherMinutes += r.tmin;
+    }
+  }
+  // 开课门次: distinct runs with a held session, across past months and the current month.
+  const pastRuns = `SELECT ${rk} k, m.run_id id FROM stats_run_month m WHERE ${inRange} AND m.month < ? AND m.sessions > 0 AND m.run_cancelled = 0${sw.sql}`;
+  const liveRuns = `SELECT ${LIVE_KEY[by]} k, r.id id FROM ${liveFrom}`;
+  for (const r of c
+    .prepare(`SELECT k, count(DISTINCT id) n FROM (${pastRuns}${includesCurrent ? ` UNION ALL ${liveRuns}` : ""}) GROUP BY k`)
+    .all(...[period.from, period.to, current, ...(includesCurrent ? [cmStart, now] : [])]) as { k: unknown; n: number }[])
+    row(r.k).runsHeld = r.n;
+  // Activities: not cancelled, started (past months, or the current month up to now).
+  const ak = ACT_KEY[by];
+  if (ak) {
+    const aw = scopeWhere(scope, "x");
+    for (const r of c
+      .prepare(
+        `SELECT ${ak} k, count(*) n, sum(max(x.headcount, x.identified)) p FROM stats_activity x
+         WHERE x.month BETWEEN ? AND ? AND x.cancelled = 0 AND (x.month < ? OR x.starts_at <= ?)${aw.sql} GROUP BY 1`,
+      )
+      .all(period.from, period.to, current, now) as { k: unknown; n: number; p: number }[]) {
+      const x = row(r.k);
+      x.activitiesHeld += r.n;
+      x.activityParticipations += r.p;
+    }
+  }
+  // Distinct people and population.
+  const pk = PEOPLE_KEY[by];
+  if (pk) {
+    const pw = scopeWhere(scope, "p");
+    for (const r of c
+      .prepare(`SELECT ${pk} k, count(DISTINCT p.person_key) n FROM stats_person_month p WHERE p.month BETWEEN ? AND ?${pw.sql} GROUP BY 1`)
+      .all(period.from, period.to) as { k: unknown; n: number }[])
+      row(r.k).participants = r.n;
+    if (by !== "month") {
+      const popKey = by === "district" ? "a.district_id" : by === "academy" ? "a.id" : "0";
+      const popScope = scope.type === "district" ? ` WHERE a.district_id = ${Number(scope.districtId)}` : scope.type === "academy" ? ` WHERE a.id = ${Number(scope.academyId)}` : "";
+      for (const r of c.prepare(`SELECT ${popKey} k, sum(a.population) n FROM academies a${popScope} GROUP BY 1`).all() as { k: unknown; n: number }[]) {
+        const x = row(r.k);
+        x.population = r.n;
+        x.participants ??= 0;
+      }
+    } else {
+      for (const x of out.values()) x.participants ??= 0;
+    }
+  }
+  return out;
+}
+
+/** The figures of one scope and period. The one function behind cards, tables, exports and the API. */
+export function computeFigures(db: DB, scope: StatsScope, period: Period, now = Date.now()): Figures {
+  return cached(db, `fig:${JSON.stringify(scope)}:${period.from}:${period.to}`, now, () => {
+    const raw = rawByGroup(db, scope, period, "all", now).get("0");
+    if (!raw) {
+      const f = emptyFigures();
+      return { ...f, participants: 0, participationRate: 0 };
+    }
+    return finishFigures(raw);
+  });
+}
+
+/** The figures of a scope and period per district, academy, category, course, month or run. */
+export function figuresBy(db: DB, scope: StatsScope, period: Period, by: Exclude<GroupBy, "all">, now = Date.now()): Map<string, Figures> {
+  return cached(db, `by:${by}:${JSON.stringify(scope)}:${period.from}:${period.to}`, now, () => {
+    const raw = rawByGroup(db, scope, period, by, now);
+    const out = new Map<string, Figures>();
+    for (const [k, r] of raw) out.set(k, finishFigures(r));
+    if (by === "month") for (const m of monthsBetween(period.from, period.to)) if (!out.has(m)) out.set(m, finishFigures({ ...zeroRaw(), participants: 0 }));
+    return out;
+  });
+}

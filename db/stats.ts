@@ -1,0 +1,37 @@
+/**
+ * `npm run stats:check`   recount every statistics rollup from scratch and compare (exit 1 on a difference)
+ * `npm run stats:rebuild` recount and replace the rollups (after a bulk load or a repair)
+ * `npx tsx db/stats.ts write-triggers` rewrite the stats_triggers migration from app/modules/stats/rollup-sql.ts
+ *   (only while that migration is unreleased: a released migration is never edited).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase } from "./client";
+import { checkRollups, rebuildRollups } from "~/modules/stats/rollups.server";
+import { TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
+
+const cmd = process.argv[2] ?? "check";
+if (cmd === "write-triggers") {
+  const file = fs.readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith("_stats_triggers.sql"));
+  if (!file) throw new Error("没有找到 *_stats_triggers.sql 迁移文件");
+  fs.writeFileSync(path.join(MIGRATIONS_FOLDER, file), TRIGGERS_SQL);
+  console.log(`已写入 ${file}`);
+} else {
+  const db = openDatabase();
+  migrateDatabase(db);
+  const t = performance.now();
+  if (cmd === "rebuild") {
+    rebuildRollups(db);
+    console.log(`统计汇总已重算（${((performance.now() - t) / 1000).toFixed(1)} s）`);
+  } else {
+    const r = checkRollups(db);
+    console.log(`重新统计：班级×月 ${r.rows.runMonths} 行、人员×书院×月 ${r.rows.personMonths} 行（${((performance.now() - t) / 1000).toFixed(1)} s）`);
+    if (r.ok) console.log("统计汇总与重新统计一致。");
+    else {
+      console.log(`统计汇总与重新统计不一致（列出前 ${r.differences.length} 处）：`);
+      for (const d of r.differences) console.log(`  ${d.table} ${d.key}\n    应为 ${d.expected}\n    实为 ${d.actual}`);
+      process.exitCode = 1;
+    }
+  }
+  db.$client.close();
+}

@@ -1,0 +1,216 @@
+/**
+ * The rollups equal a full recount after a seeded random sequence of writes: runs and sessions,
+ * enrolments (self, family, walk-in, waitlisted), promotions, cancellations, check-ins and
+ * roster marks, evaluations, moved/cancelled/deleted sessions, deleted enrolments and runs,
+ * teachers added and removed. The triggers do the bookkeeping; `checkRollups` recounts.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import { demoRandom } from "~/modules/org/demo.server";
+import { checkRollups, rebuildRollups, resumeRollups, suspendRollups } from "~/modules/stats/rollups.server";
+import { TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
+import { countParticipations } from "~/modules/community/activities-participation.server";
+import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
+import { addFamilyMember, createTeacherActor, DAY, freshLearningWorld, MIN } from "../factories/learning";
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+async function randomHistory(seed: number, steps: number) {
+  const { db, w } = await freshLearningWorld();
+  cleanup = db.cleanup;
+  const c = db.$client;
+  const r = demoRandom(seed);
+  const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const t2 = await createTeacherActor(db, "黄老师");
+  const member = addFamilyMember(db, w.resident);
+  const people = [
+    { userId: w.resident.id, familyMemberId: null as number | null },
+    { userId: w.resident.id, familyMemberId: member.id },
+    { userId: w.neighbour.id, familyMemberId: null },
+    { userId: w.teacher.id, familyMemberId: null },
+  ];
+  const base = Date.UTC(2026, 0, 20, 1, 0); // 2026-01-20 09:00 in Xiamen
+  const ops = {
+    run() {
+      const academy = r() < 0.6 ? w.academy : w.other;
+      const room = academy.id === w.academy.id ? w.room : w.otherRoom;
+      const run = c
+        .prepare(`INSERT INTO class_runs (academy_id, course_id, course_version_id, room_id, capacity, status, created_at, updated_at) VALUES (?, ?, ?, ?, 20, 'open', 0, 0) RETURNING id`)
+        .get(academy.id, w.course.id, w.version.id, room.id) as { id: number };
+      const first = base + Math.floor(r() * 120) * DAY;
+      for (let i = 0; i < 1 + Math.floor(r() * 4); i++) {
+        const startsAt = first + i * 9 * DAY + Math.floor(r() * 3) * 60 * MIN;
+        const l = sessionLocalColumns(startsAt);
+        c.prepare(`INSERT INTO class_sessions (run_id, room_id, starts_at, ends_at, local_date, weekday, start_minute, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)`).run(run.id, room.id, startsAt, startsAt + (60 + 30 * Math.floor(r() * 3)) * MIN, l.localDate, l.weekday, l.startMinute);
+      }
+    },
+    enrol() {
+      const run = c.prepare(`SELECT id FROM class_runs ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (!run) return;
+      const at = base + Math.floor(r() * 150) * DAY;
+      const waitlisted = r() < 0.3;
+      if (r() < 0.2) {
+        c.prepare(`INSERT OR IGNORE INTO enrollments (run_id, walkin_name, walkin_phone, status, queue_key, created_at, updated_at) VALUES (?, '现场', ?, ?, ?, ?, ?)`).run(run.id, pick(["13800000001", "13800000002"]), waitlisted ? "waitlisted" : "confirmed", waitlisted ? at : null, at, at);
+      } else {
+        const p = pick(people);
+        c.prepare(`INSERT OR IGNORE INTO enrollments (run_id, user_id, family_member_id, status, queue_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(run.id, p.userId, p.familyMemberId, waitlisted ? "waitlisted" : "confirmed", waitlisted ? at : null, at, at);
+      }
+    },
+    promote() {
+      const e = c.prepare(`SELECT id FROM enrollments WHERE status = 'waitlisted' ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (e) c.prepare(`UPDATE enrollments SET status = 'confirmed', promoted_at = created_at + 1000 WHERE id = ?`).run(e.id);
+    },
+    cancel() {
+      const e = c.prepare(`SELECT id FROM enrollments WHERE status IN ('confirmed', 'waitlisted') ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (e) c.prepare(`UPDATE enrollments SET status = 'cancelled', cancelled_at = 1 WHERE id = ?`).run(e.id);
+    },
+    mark() {
+      const x = c.prepare(`SELECT s.id sid, e.id eid FROM class_sessions s JOIN enrollments e ON e.run_id = s.run_id ORDER BY random() LIMIT 1`).get() as { sid: number; eid: number } | undefined;
+      if (x) c.prepare(`INSERT OR IGNORE INTO attendance (session_id, enrollment_id, present, method, marked_at) VALUES (?, ?, ?, ?, 0)`).run(x.sid, x.eid, r() < 0.8 ? 1 : 0, pick(["qr", "roster"]));
+    },
+    flip() {
+      const a = c.prepare(`SELECT id FROM attendance ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (a) c.prepare(`UPDATE attendance SET present = 1 - present WHERE id = ?`).run(a.id);
+    },
+    unmark() {
+      const a = c.prepare(`SELECT id FROM attendance ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (a) c.prepare(`DELETE FROM attendance WHERE id = ?`).run(a.id);
+    },
+    evaluate() {
+      const e = c.prepare(`SELECT id FROM enrollments WHERE id NOT IN (SELECT enrollment_id FROM evaluations) ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (e) c.prepare(`INSERT INTO evaluations (enrollment_id, rating, created_at) VALUES (?, ?, ?)`).run(e.id, 1 + Math.floor(r() * 5), base + Math.floor(r() * 150) * DAY);
+    },
+    unevaluate() {
+      const e = c.prepare(`SELECT id FROM evaluations ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (e) c.prepare(`DELETE FROM evaluations WHERE id = ?`).run(e.id);
+    },
+    cancelSession() {
+      const s = c.prepare(`SELECT id FROM class_sessions WHERE status = 'scheduled' ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (s) c.prepare(`UPDATE class_sessions SET status = 'cancelled', cancel_reason = '停课' WHERE id = ?`).run(s.id);
+    },
+    moveSession() {
+      const s = c.prepare(`SELECT id, starts_at FROM class_sessions ORDER BY random() LIMIT 1`).get() as { id: number; starts_at: number } | undefined;
+      if (!s) return;
+      const startsAt = s.starts_at + (Math.floor(r() * 60) - 30) * DAY;
+      const l = sessionLocalColumns(startsAt);
+      c.prepare(`UPDATE class_sessions SET starts_at = ?, ends_at = ?, local_date = ?, weekday = ?, start_minute = ? WHERE id = ?`).run(startsAt, startsAt + 90 * MIN, l.localDate, l.weekday, l.startMinute, s.id);
+    },
+    deleteSession() {
+      const s = c.prepare(`SELECT id FROM class_sessions ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (s && r() < 0.5) c.prepare(`DELETE FROM class_sessions WHERE id = ?`).run(s.id);
+    },
+    deleteEnrolment() {
+      const e = c.prepare(`SELECT id FROM enrollments ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (e && r() < 0.5) c.prepare(`DELETE FROM enrollments WHERE id = ?`).run(e.id);
+    },
+    deleteRun() {
+      const run = c.prepare(`SELECT id FROM class_runs ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (run && r() < 0.2) c.prepare(`DELETE FROM class_runs WHERE id = ?`).run(run.id);
+    },
+    cancelRun() {
+      const run = c.prepare(`SELECT id FROM class_runs ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (run && r() < 0.3) c.prepare(`UPDATE class_runs SET status = 'cancelled', cancel_reason = '场地维修' WHERE id = ?`).run(run.id);
+    },
+    teacher() {
+      const run = c.prepare(`SELECT id FROM class_runs ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (!run) return;
+      const t = pick([w.teacher.teacherId, t2.teacherId]);
+      if (r() < 0.6) c.prepare(`INSERT OR IGNORE INTO run_teachers (run_id, teacher_id) VALUES (?, ?)`).run(run.id, t);
+      else c.prepare(`DELETE FROM run_teachers WHERE run_id = ? AND teacher_id = ?`).run(run.id, t);
+    },
+    activity() {
+      const academy = r() < 0.6 ? w.academy : w.other;
+      const startsAt = base + Math.floor(r() * 120) * DAY + 10 * 60 * MIN;
+      const l = sessionLocalColumns(startsAt);
+      const reg = r() < 0.5;
+      c.prepare(`INSERT INTO activities (academy_id, type, title, place, starts_at, ends_at, local_date, weekday, start_minute, registration, capacity, created_at, updated_at) VALUES (?, 'culture_sports', '广场舞', '小区广场', ?, ?, ?, ?, ?, ?, ?, 0, 0)`).run(academy.id, startsAt, startsAt + 60 * MIN, l.localDate, l.weekday, l.startMinute, reg ? 1 : 0, reg ? 30 : null);
+    },
+    register() {
+      const a = c.prepare(`SELECT id FROM activities WHERE registration = 1 ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (!a) return;
+      const p = pick(people);
+      c.prepare(`INSERT OR IGNORE INTO activity_registrations (activity_id, user_id, family_member_id, status, created_at, updated_at) VALUES (?, ?, ?, 'confirmed', 0, 0)`).run(a.id, p.userId, p.familyMemberId);
+    },
+    checkin() {
+      const a = c.prepare(`SELECT id FROM activities ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (!a) return;
+      const g = c.prepare(`SELECT id FROM activity_registrations WHERE activity_id = ? ORDER BY random() LIMIT 1`).get(a.id) as { id: number } | undefined;
+      if (g && r() < 0.6) c.prepare(`INSERT OR IGNORE INTO activity_attendance (activity_id, registration_id, present, method, marked_at) VALUES (?, ?, ?, 'roster', 0)`).run(a.id, g.id, r() < 0.85 ? 1 : 0);
+      else {
+        const p = pick(people);
+        c.prepare(`INSERT OR IGNORE INTO activity_attendance (activity_id, user_id, family_member_id, present, method, marked_at) VALUES (?, ?, ?, 1, 'qr', 0)`).run(a.id, p.userId, p.familyMemberId);
+      }
+    },
+    headcount() {
+      const a = c.prepare(`SELECT id FROM activities ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (a) c.prepare(`UPDATE activities SET headcount = ? WHERE id = ?`).run(r() < 0.1 ? null : Math.floor(r() * 40), a.id);
+    },
+    activityChange() {
+      const a = c.prepare(`SELECT id, starts_at FROM activities ORDER BY random() LIMIT 1`).get() as { id: number; starts_at: number } | undefined;
+      if (!a) return;
+      const k = r();
+      if (k < 0.3) c.prepare(`UPDATE activities SET status = 'cancelled', cancel_reason = '下雨' WHERE id = ?`).run(a.id);
+      else if (k < 0.6) {
+        const startsAt = a.starts_at + (Math.floor(r() * 60) - 30) * DAY;
+        const l = sessionLocalColumns(startsAt);
+        c.prepare(`UPDATE activities SET starts_at = ?, ends_at = ?, local_date = ?, weekday = ?, start_minute = ? WHERE id = ?`).run(startsAt, startsAt + 60 * MIN, l.localDate, l.weekday, l.startMinute, a.id);
+      } else if (k < 0.75) c.prepare(`DELETE FROM activities WHERE id = ?`).run(a.id);
+      else {
+        const t = c.prepare(`SELECT id FROM activity_attendance WHERE activity_id = ? ORDER BY random() LIMIT 1`).get(a.id) as { id: number } | undefined;
+        if (t) c.prepare(r() < 0.5 ? `DELETE FROM activity_attendance WHERE id = ?` : `UPDATE activity_attendance SET present = 1 - present WHERE id = ?`).run(t.id);
+      }
+    },
+    unregister() {
+      const g = c.prepare(`SELECT id FROM activity_registrations ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      if (g && r() < 0.4) c.prepare(`DELETE FROM activity_registrations WHERE id = ?`).run(g.id);
+    },
+  };
+  const weighted: (keyof typeof ops)[] = ["activity", "activity", "register", "register", "checkin", "checkin", "checkin", "headcount", "activityChange", "unregister", "run", "run", "enrol", "enrol", "enrol", "enrol", "promote", "cancel", "mark", "mark", "mark", "mark", "mark", "flip", "unmark", "evaluate", "evaluate", "unevaluate", "cancelSession", "moveSession", "deleteSession", "deleteEnrolment", "deleteRun", "cancelRun", "teacher"];
+  for (let i = 0; i < steps; i++) ops[pick(weighted)]();
+  return db;
+}
+
+describe("statistics rollups", () => {
+  for (const seed of [1, 2, 3]) {
+    it(`equal a full recount after 400 random writes (seed ${seed})`, async () => {
+      const db = await randomHistory(seed, 400);
+      const c = db.$client;
+      const marks = (c.prepare(`SELECT count(*) n FROM attendance WHERE present = 1`).get() as { n: number }).n;
+      expect(marks).toBeGreaterThan(5); // the sequence did produce participations
+      const check = checkRollups(db);
+      expect(check.differences).toEqual([]);
+      expect(check.ok).toBe(true);
+      // The live rollup agrees with the source on the headline figure too.
+      const rolled = (c.prepare(`SELECT coalesce(sum(attendances), 0) n FROM stats_run_month`).get() as { n: number }).n;
+      const direct = (c.prepare(`SELECT count(*) n FROM attendance t JOIN class_sessions s ON s.id = t.session_id JOIN enrollments e ON e.id = t.enrollment_id WHERE t.present = 1`).get() as { n: number }).n;
+      expect(rolled).toBe(direct);
+      // Activities: the rollup's max(headcount, identified) equals the community module's own count.
+      const act = (c.prepare(`SELECT coalesce(sum(max(headcount, identified)), 0) n, count(*) k FROM stats_activity WHERE cancelled = 0`).get() as { n: number; k: number });
+      const rule = countParticipations(db);
+      expect(act.k).toBe(rule.activities);
+      expect(act.n).toBe(rule.total);
+    });
+  }
+
+  it("notices a tampered rollup, and a rebuild after a suspended bulk load repairs it", async () => {
+    const db = await randomHistory(7, 200);
+    const c = db.$client;
+    c.prepare(`UPDATE stats_run_month SET attendances = attendances + 1 WHERE rowid = (SELECT min(rowid) FROM stats_run_month)`).run();
+    expect(checkRollups(db).ok).toBe(false);
+    suspendRollups(db);
+    c.prepare(`UPDATE attendance SET present = 1 - present`).run();
+    c.prepare(`UPDATE activities SET headcount = coalesce(headcount, 0) + 3`).run();
+    expect(checkRollups(db).ok).toBe(false);
+    rebuildRollups(db);
+    expect(checkRollups(db).ok).toBe(true);
+    resumeRollups(db);
+  });
+
+  it("the migration holds exactly the triggers the module defines", () => {
+    const dir = path.resolve("db/migrations");
+    const file = fs.readdirSync(dir).find((f) => f.endsWith("_stats_triggers.sql"))!;
+    expect(fs.readFileSync(path.join(dir, file), "utf8")).toBe(TRIGGERS_SQL);
+  });
+});
