@@ -3,6 +3,8 @@ export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
   serverModuleFormat: "esm",
   serverBuildPath: "build/server/index.js",
+  // Our own server (Express), compiled with the app: `node build/server/index.js` serves.
+  server: "app/server.ts",
   // Packages that ship ESM only must be bundled into the server build.
   serverDependenciesToBundle: [/^@tiptap\//, /^@oslojs\//],
   future: {

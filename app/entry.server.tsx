@@ -5,6 +5,8 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { logError, requestContext } from "~/modules/ops/log.server";
+import { ErrorIdContext } from "~/utils/error-id";
 import { NonceContext } from "~/utils/nonce";
 import { securityHeaders } from "~/utils/security.server";
 
@@ -15,9 +17,10 @@ export const handleDataRequest: HandleDataRequestFunction = (response) => {
   return response;
 };
 
+/** Unexpected errors get a 错误编号 in the log; the 500 page shows the same number. */
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
-  console.error(error);
+  logError(error);
 }
 
 export default function handleRequest(
@@ -25,15 +28,18 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
-  const nonce = crypto.randomBytes(16).toString("base64");
+  // The HTML cache (utils/html-cache.server.ts) passes a placeholder it replaces in every response.
+  const nonce = (loadContext as { cspNonce?: string } | undefined)?.cspNonce ?? crypto.randomBytes(16).toString("base64");
   const bot = isbot(request.headers.get("user-agent") || "");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <ErrorIdContext.Provider value={requestContext()?.errorId ?? null}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </ErrorIdContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,
@@ -51,7 +57,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logError(error);
         },
       },
     );

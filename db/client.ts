@@ -4,13 +4,14 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import fs from "node:fs";
 import path from "node:path";
 import * as schema from "./schema/index";
+import { config } from "~/utils/config.server";
 
 export type DB = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
 
 export function databasePath() {
-  return process.env.DATABASE_PATH || path.resolve(process.cwd(), "db/data.sqlite");
+  return path.resolve(process.cwd(), config().DATABASE_PATH);
 }
 
 /** Opens a SQLite file with the project's pragmas. Every pragma is set on every open:

@@ -9,6 +9,7 @@ import { importHolidays } from "~/modules/scheduling/calendar.server";
 import { seedDemoSchedule, seedDemoWants } from "~/modules/scheduling/demo.server";
 import { seedDemoEnrolments } from "~/modules/enrollment/demo.server";
 import { seedLearningDemo } from "~/modules/enrollment/learning-demo.server";
+import { seedGroupsDemo } from "~/modules/community/groups-demo.server";
 
 /**
  * Content files are imported on every start (idempotently). Demo data (academies, accounts,
@@ -41,11 +42,15 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     log.push(l.skipped ? `演示出勤：${l.skipped}，跳过` : `演示出勤：${l.sessions} 次课、${l.marks} 条出勤、${l.evaluations} 条评价`);
     // 想学 from the demo residents created above.
     log.push(`演示想学：${seedDemoWants(db)} 条`);
+    // Organisations, deliberation and a 公示 per academy (needs the academies, residents and categories above).
+    const g = seedGroupsDemo(db);
+    log.push(g.skipped ? `演示社区组织：${g.skipped}，跳过` : `演示社区组织：居民组织 ${g.organisations} 个、议题 ${g.topics} 个、课程公示 ${g.proposals} 条`);
   }
   return log;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+// Run as a script (`npm run db:seed`); the server build bundles this file and must not run this.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href && import.meta.url.endsWith("/db/seed.ts")) {
   const db = openDatabase();
   migrateDatabase(db);
   const log = await seed(db, { demo: process.argv.includes("--no-demo") ? "never" : "force" });

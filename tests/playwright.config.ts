@@ -58,7 +58,7 @@ export default defineConfig({
   ],
   webServer: Object.values(PORTS).map((port) => ({
     // A fresh database with the real migrations and the demo seed, on its own port.
-    command: `rm -f ${dbFileOf(port)}* && mkdir -p ${path.dirname(dbFileOf(port))} && npx tsx db/start.ts`,
+    command: `rm -f ${dbFileOf(port)}* && mkdir -p ${path.dirname(dbFileOf(port))} && node db/start.mjs`,
     cwd: root,
     url: `http://localhost:${port}/`,
     timeout: 180_000,
@@ -69,7 +69,8 @@ export default defineConfig({
       PORT: String(port),
       DATABASE_PATH: dbFileOf(port),
       NODE_ENV: "production",
-      COOKIE_SECURE: "0",
+      HOST: "127.0.0.1",
+      BACKUP_DIR: path.join(root, `tests/.tmp/backups-${port}`),
       LOGIN_LIMIT_PER_IP: "10000",
       REGISTER_LIMIT_PER_IP: "10000",
       UPLOAD_DIR: path.join(root, `tests/.tmp/uploads-${port}`),

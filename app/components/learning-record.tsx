@@ -51,7 +51,15 @@ export type RecordData = {
   totals: { minutes: number; sessions: number; completed: number };
   family: { name: string; minutes: number; completed: number }[];
   restrictions: { who: string | null; until: number; message: string }[];
-  volunteer: { kind: string; sessions: number; minutes: number; runs: number } | null;
+  volunteer: {
+    kind: string | null;
+    sessions: number;
+    minutes: number;
+    runs: number;
+    teachingMinutes: number;
+    communityMinutes: number;
+    services: number;
+  } | null;
   feed: { createdAt: number; lastFetchedAt: number | null } | null;
   policy: { completionRate: number };
 };
@@ -103,10 +111,13 @@ export function LearningRecord({
         ) : null}
       </ul>
       {r.volunteer ? (
-        <p className="hint">
-          志愿服务时长：您已授课 {r.volunteer.sessions} 次（{r.volunteer.runs}{" "}
-          个班），按已上课次的时长累计。
-          <Link to="/teach/checkin"> 签到与点名 →</Link>
+        <p className="hint" data-testid="volunteer-breakdown">
+          志愿服务时长：
+          {r.volunteer.kind ? `授课 ${r.volunteer.sessions} 次（${r.volunteer.runs} 个班）${hours(r.volunteer.teachingMinutes)} 小时` : ""}
+          {r.volunteer.kind && r.volunteer.services ? "；" : ""}
+          {r.volunteer.services ? `社区志愿服务 ${r.volunteer.services} 次 ${hours(r.volunteer.communityMinutes)} 小时` : ""}
+          。<Link to="/me/certificates/volunteer">志愿服务证明 →</Link>
+          {r.volunteer.kind ? <Link to="/teach/checkin"> 签到与点名 →</Link> : null}
         </p>
       ) : null}
       {r.family.length ? (

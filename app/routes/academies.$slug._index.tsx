@@ -8,6 +8,8 @@ import { ClassCard, toClassCard } from "~/components/schedule";
 import { upcomingClassesForAcademy } from "~/modules/scheduling/finder.server";
 import { resolveWeek } from "~/modules/scheduling/time";
 import { notFound } from "~/utils/http";
+import { AcademyGroups } from "~/components/academy-groups";
+import { academyGroupsSummary } from "~/modules/community/academy-groups.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.academy.name} · 厦门社区书院` : "书院 · 厦门社区书院" },
@@ -23,11 +25,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     classes: upcomingClassesForAcademy(db, academy.id, 12).map(toClassCard),
     week: resolveWeek(null).week,
     canManage: !!actor && canManageAcademy(actor, academy.id),
+    groups: academyGroupsSummary(db, academy.id),
   };
 }
 
 export default function AcademyPage() {
-  const { academy, classes, week, canManage } = useLoaderData<typeof loader>();
+  const { academy, classes, week, canManage, groups } = useLoaderData<typeof loader>();
   return (
     <div className="container">
       <p>
@@ -75,6 +78,7 @@ export default function AcademyPage() {
           </Link>
         </p>
       </section>
+      <AcademyGroups slug={academy.slug} g={groups} />
       {academy.branches.length ? (
         <>
           <h2>分院</h2>

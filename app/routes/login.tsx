@@ -2,11 +2,11 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Field, FormErrors, useClearPasswords } from "~/components/forms";
 import { getActor } from "~/modules/auth/request.server";
-import { sessionCookie } from "~/modules/auth/session.server";
+import { insecureLoginTarget, sessionCookie } from "~/modules/auth/session.server";
 import { login } from "~/modules/auth/users.server";
 import { loginSchema } from "~/modules/auth/validation";
 import { readForm } from "~/utils/csrf.server";
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (getActor(request)) {
     throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/me"));
   }
-  return null;
+  return { httpsLogin: insecureLoginTarget(request) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -29,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const { token, session } = await login(getDb(), submission.value, clientIp(request));
     return redirect(safeRedirectPath(submission.value.redirectTo, "/me"), {
-      headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) },
+      headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) },
     });
   } catch (e) {
     return replyWithUserError(submission, e, ["password"]);
@@ -38,6 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function LoginPage() {
   const lastResult = useActionData<typeof action>();
+  const { httpsLogin } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
     lastResult,
@@ -50,6 +51,11 @@ export default function LoginPage() {
   return (
     <div className="container">
       <h1>登录</h1>
+      {httpsLogin ? (
+        <p className="notice warn" role="alert">
+          这个地址（http）不能安全地保存登录状态。请改用 <a href={httpsLogin}>{httpsLogin}</a> 登录。
+        </p>
+      ) : null}
       {searchParams.get("expired") ? <p className="notice warn">登录已过期，请重新登录。</p> : null}
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />

@@ -13,5 +13,5 @@ export async function action({ request }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const { sessionId } = resolveSession(request);
   if (sessionId) invalidateSession(getDb(), sessionId);
-  return redirect("/", { headers: { "Set-Cookie": blankSessionCookie() } });
+  return redirect("/", { headers: { "Set-Cookie": blankSessionCookie(request) } });
 }

@@ -27,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return replyInvalid(submission, hide);
   try {
     const { token, session } = await changePassword(getDb(), actor, submission.value);
-    return redirect("/me?password=1", { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) } });
+    return redirect("/me?password=1", { headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) } });
   } catch (e) {
     return replyWithUserError(submission, e, hide);
   }

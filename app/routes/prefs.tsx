@@ -13,7 +13,7 @@ export async function action({ request }: ActionFunctionArgs) {
     "Path=/",
     "SameSite=Lax",
     `Max-Age=${365 * 24 * 3600}`,
-    cookieSecure() ? "Secure" : "",
+    cookieSecure(request) ? "Secure" : "",
   ]
     .filter(Boolean)
     .join("; ");

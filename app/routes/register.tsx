@@ -26,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return replyInvalid(submission, ["password"]);
   try {
     const { token, session } = await registerUser(getDb(), submission.value, clientIp(request));
-    return redirect("/me?welcome=1", { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) } });
+    return redirect("/me?welcome=1", { headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) } });
   } catch (e) {
     return replyWithUserError(submission, e, ["password"]);
   }

@@ -22,7 +22,10 @@ export function badRequest(message = "请求有误。"): never {
   throw new Response(message, { status: 400, statusText: "Bad Request" });
 }
 
-/** The client address as the reverse proxy reports it (remix-serve exposes no socket address). */
+/**
+ * The client address. Our server (app/modules/ops/http.server.ts) replaces X-Forwarded-For with the
+ * one address it resolved: the socket's, or the entry TRUST_PROXY hops back when proxies are trusted.
+ */
 export function clientIp(request: Request): string {
   const fwd = request.headers.get("x-forwarded-for");
   if (fwd) return fwd.split(",")[0]!.trim();

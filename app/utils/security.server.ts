@@ -1,6 +1,8 @@
+import { config } from "./config.server";
+
 /** The security headers of ARCHITECTURE.md, set on every document and data response. */
 export function securityHeaders(headers: Headers, nonce: string | null) {
-  const dev = process.env.NODE_ENV === "development";
+  const dev = config().NODE_ENV === "development";
   const csp = [
     "default-src 'self'",
     nonce ? `script-src 'self' 'nonce-${nonce}'` : "script-src 'self'",

@@ -4,4 +4,5 @@ export * from "./catalog";
 export * from "./scheduling";
 export * from "./enrollment";
 export * from "./community";
+export * from "./ops";
 export * from "./stats";

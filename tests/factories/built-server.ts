@@ -1,16 +1,17 @@
 /**
- * The built app under test: build it (under /tmp/build.lock) when build/ is missing or older than
- * the sources, start `remix-serve build/server/index.js` on a free port against a given SQLite
- * file in its own process group, and kill that group at the end (remix-serve exits slowly on
- * SIGTERM). Also: a fresh database with one open run and N users with sessions made directly.
+ * The built app under test: build it when build/ was not made from the current sources in
+ * production mode (db/start.mjs's fingerprint), start our server (`node build/server/index.js`)
+ * on a free port against a given SQLite file in its own process group, and stop it with SIGTERM
+ * (SIGKILL after 5 s). Also: a fresh database with one open run and N users with sessions made directly.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { migrateDatabase, openDatabase } from "@db/client";
+import * as startScript from "@db/start.mjs";
 import { users } from "@db/schema";
 import { createSession, generateSessionToken } from "~/modules/auth/session.server";
 import { createOpenRun } from "./enrollment";
@@ -19,38 +20,9 @@ import { schedulingWorld } from "./scheduling";
 const root = path.resolve(import.meta.dirname, "../..");
 const serverBuild = path.join(root, "build/server/index.js");
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIsStale() {
-  if (!fs.existsSync(serverBuild)) return true;
-  return fs.statSync(serverBuild).mtimeMs < newestMtime(path.join(root, "app"));
-}
-
-/** Builds the app unless build/ is fresh; the lock keeps parallel builds from colliding. */
+/** Builds the app (production mode) unless build/ is fresh; a lock keeps parallel builds from colliding. */
 export function ensureBuild() {
-  if (!buildIsStale()) return false;
-  execFileSync(
-    "flock",
-    [
-      "/tmp/build.lock",
-      "sh",
-      "-c",
-      `[ -f build/server/index.js ] && [ -z "$(find app -newer build/server/index.js -print -quit)" ] || npx remix build`,
-    ],
-    {
-      cwd: root,
-      stdio: "pipe",
-      timeout: 300_000,
-    }
-  );
-  return true;
+  return startScript.ensureBuild(root, "production", { quiet: true });
 }
 
 export function freePort(): Promise<number> {
@@ -72,14 +44,13 @@ export type BuiltServer = {
   output: () => string;
 };
 
-/** Starts remix-serve on a free port; resolves once /healthz (or /) answers. */
+/** Starts our server on a free port; resolves once /healthz answers. */
 export async function startBuiltServer(opts: {
   dbFile: string;
   env?: Record<string, string>;
 }): Promise<BuiltServer> {
   const port = await freePort();
-  const bin = path.join(root, "node_modules/@remix-run/serve/dist/cli.js");
-  const child = spawn(process.execPath, [bin, serverBuild], {
+  const child = spawn(process.execPath, [serverBuild], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -89,7 +60,8 @@ export async function startBuiltServer(opts: {
       PORT: String(port),
       HOST: "127.0.0.1",
       DATABASE_PATH: opts.dbFile,
-      COOKIE_SECURE: "0",
+      BACKUP_DIR: path.join(path.dirname(opts.dbFile), "backups"),
+      LOG_LEVEL: "info",
       ...opts.env,
     },
   });
@@ -103,15 +75,23 @@ export async function startBuiltServer(opts: {
     if (child.exitCode != null || child.signalCode != null) return;
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     try {
-      process.kill(-child.pid!, "SIGKILL");
+      process.kill(-child.pid!, "SIGTERM");
     } catch {
       /* already gone */
     }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }, 5000);
+    await exited;
+    clearTimeout(timer);
   };
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode != null) throw new Error(`remix-serve exited early:\n${out}`);
+    if (child.exitCode != null) throw new Error(`the server exited early:\n${out}`);
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.status < 500) break;
@@ -120,7 +100,7 @@ export async function startBuiltServer(opts: {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`remix-serve did not start within 60 s:\n${out}`);
+      throw new Error(`the server did not start within 60 s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { sessions } from "@db/schema";
 import {
+  deleteExpiredSessions,
   createSession,
   generateSessionToken,
   invalidateSession,
@@ -46,13 +47,19 @@ describe("sessions (Lucia's guide)", () => {
     for (const t of tokens) expect(t).toMatch(/^[a-z2-7]{32}$/);
   });
 
-  it("rejects and deletes an expired session", async () => {
+  it("rejects an expired session; the cleanup job deletes it, not the page view", async () => {
     const user = await createUser(db);
     const token = generateSessionToken();
     const now = Date.now();
     createSession(db, token, user.id, now - SESSION_MS - 1000);
+    const live = generateSessionToken();
+    createSession(db, live, user.id, now);
     expect(validateSessionToken(db, token, now)).toBeNull();
-    expect(db.select().from(sessions).all()).toHaveLength(0);
+    expect(db.select().from(sessions).all()).toHaveLength(2);
+    expect(deleteExpiredSessions(db, now)).toEqual({ deleted: 1 });
+    expect(deleteExpiredSessions(db, now)).toEqual({ deleted: 0 });
+    expect(db.select().from(sessions).all()).toHaveLength(1);
+    expect(validateSessionToken(db, live, now)).not.toBeNull();
   });
 
   it("slides the expiry when past half its life", async () => {

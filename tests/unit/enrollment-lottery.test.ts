@@ -4,6 +4,7 @@ import { cancelEnrollment, enroll, resetEnrolLimiter } from "~/modules/enrollmen
 import { drawOrder, seededShuffle } from "~/modules/enrollment/lottery";
 import { drawLottery, maybeDrawLottery, verifyLottery } from "~/modules/enrollment/lottery.server";
 import { getEnrolPanel } from "~/modules/enrollment/views.server";
+import { drawDueLotteries } from "~/modules/enrollment/jobs.server";
 import { UserError } from "~/utils/errors";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 import {
@@ -166,6 +167,10 @@ describe("lottery", () => {
   it("the class page shows each applicant their result and the seed", async () => {
     const now = Date.now();
     const { run, people } = await lotteryRun(1, 3, now);
+    // Before the job runs, the page only reads: still 抽签中.
+    expect(getEnrolPanel(db, people[0]!, run.id, now + 2 * DAY)!.lottery!.drawn).toBeFalsy();
+    expect(drawDueLotteries(db, now + 2 * DAY)).toMatchObject({ drawn: 1 });
+    expect(drawDueLotteries(db, now + 2 * DAY)).toMatchObject({ drawn: 0 });
     const panel = getEnrolPanel(db, people[0]!, run.id, now + 2 * DAY)!;
     expect(panel.lottery!.drawn).toMatchObject({ applicants: 3, winners: 1, matches: true });
     const statuses = people

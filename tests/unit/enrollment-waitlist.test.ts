@@ -3,6 +3,7 @@ import { enrollments, notifications } from "@db/schema";
 import { cancelEnrollment, enroll } from "~/modules/enrollment/enroll.server";
 import { getEnrolPanel, listMyClasses } from "~/modules/enrollment/views.server";
 import { rebalanceRun } from "~/modules/enrollment/seats.server";
+import { rebalanceDueRuns } from "~/modules/enrollment/jobs.server";
 import { classRuns } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
 import type { TestDb } from "@tests/factories/db";
@@ -141,13 +142,16 @@ describe("waitlist", () => {
     expect(mine.history.map((h) => [h.runId, h.status])).toEqual([[roomy.id, "cancelled"]]);
   });
 
-  it("a raised capacity promotes the waitlist in order when the run is next opened, and the status follows", async () => {
+  it("a raised capacity promotes the waitlist in order when the job runs (not on a page view), and the status follows", async () => {
     const w = await schedulingWorld(db);
     const run = createOpenRun(db, w, { capacity: 1 });
     const [a, w1, w2, w3] = await createResidents(db, 4);
     for (const p of [a, w1, w2, w3]) await enroll(db, p, { runId: run.id });
     expect(runStatus(db, run.id)).toBe("full");
     db.update(classRuns).set({ capacity: 3 }).where(eq(classRuns.id, run.id)).run();
+    expect(getEnrolPanel(db, w1, run.id)!.people[0]!.enrolment).toMatchObject({ status: "waitlisted" });
+    expect(rebalanceDueRuns(db)).toEqual({ runs: 1, promoted: 2 });
+    expect(rebalanceDueRuns(db)).toEqual({ runs: 0, promoted: 0 });
     const panel = getEnrolPanel(db, w3, run.id)!;
     expect(panel.people[0]!.enrolment).toMatchObject({ status: "waitlisted", position: 1 });
     expect([statusOf(run.id, w1), statusOf(run.id, w2)]).toEqual(["confirmed", "confirmed"]);

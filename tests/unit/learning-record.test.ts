@@ -139,6 +139,9 @@ describe("volunteer hours", () => {
       sessions: 4,
       minutes: 360,
       runs: 1,
+      teachingMinutes: 360,
+      communityMinutes: 0,
+      services: 0,
     });
     expect(learningRecord(db, w.teacher, NOW).volunteer).toMatchObject({ minutes: 360 });
     expect(volunteerHours(db, w.resident.id, NOW)).toBeNull();

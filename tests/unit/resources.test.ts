@@ -92,8 +92,10 @@ describe("configuration", () => {
     expect(uploadMaxBytes()).toBe(50 * 1024 * 1024);
     process.env.UPLOAD_MAX_MB = "2";
     expect(uploadMaxBytes()).toBe(2 * 1024 * 1024);
+    // A bad value is refused with the variable's name (the server would not start).
     process.env.UPLOAD_MAX_MB = "nonsense";
-    expect(uploadMaxBytes()).toBe(50 * 1024 * 1024);
+    expect(() => uploadMaxBytes()).toThrow(/UPLOAD_MAX_MB/);
+    delete process.env.UPLOAD_MAX_MB;
     expect(uploadDir()).toBe(dir);
     delete process.env.UPLOAD_DIR;
     expect(uploadDir()).toBe(path.resolve("db/uploads"));

@@ -83,6 +83,10 @@ export const MANAGE_TABS: NavEntry[] = [
   { to: ":base/stats", label: "统计", show: signedInWith(canOpenManage) },
   { to: ":base/rooms", label: "教室", show: signedInWith(canOpenManage) },
   { to: ":base/closed", label: "闭馆日", show: signedInWith(canOpenManage) },
+  { to: ":base/organisations", label: "居民组织", show: signedInWith(canOpenManage) },
+  { to: ":base/topics", label: "议事", show: signedInWith(canOpenManage) },
+  { to: ":base/proposals", label: "课程公示", show: signedInWith(canOpenManage) },
+  { to: ":base/volunteers", label: "志愿者", show: signedInWith(canOpenManage) },
 ];
 
 /** The 区指导中心 tab bar (app/components/district-nav.tsx); pages check requireStaffDistrict. */
@@ -91,6 +95,7 @@ export const DISTRICT_TABS: NavEntry[] = [
   { to: "/district/runs", label: "开课", show: signedInWith(isDistrictStaff) },
   { to: "/district/orders", label: "点单", show: signedInWith(isDistrictStaff) },
   { to: "/district/evaluations", label: "评价", show: signedInWith(isDistrictStaff) },
+  { to: "/district/organisations", label: "居民组织", show: signedInWith(isDistrictStaff) },
   { to: "/district/stats", label: "统计", show: signedInWith(isDistrictStaff) },
 ];
 

@@ -1,19 +1,17 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { config } from "~/utils/config.server";
 import { UserError } from "~/utils/errors";
 
-function envInt(name: string, fallback: number) {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
 
 /** Limits per IP and per phone. One process serves the app, so memory is the store. */
 export function createAuthLimiters() {
-  const window = envInt("AUTH_LIMIT_WINDOW_SECONDS", 15 * 60);
+  const c = config();
+  const window = c.AUTH_LIMIT_WINDOW_SECONDS;
   return {
-    loginIp: new RateLimiterMemory({ keyPrefix: "login-ip", points: envInt("LOGIN_LIMIT_PER_IP", 50), duration: window }),
-    loginPhone: new RateLimiterMemory({ keyPrefix: "login-phone", points: envInt("LOGIN_LIMIT_PER_PHONE", 5), duration: window }),
-    registerIp: new RateLimiterMemory({ keyPrefix: "register-ip", points: envInt("REGISTER_LIMIT_PER_IP", 10), duration: 60 * 60 }),
-    registerPhone: new RateLimiterMemory({ keyPrefix: "register-phone", points: envInt("REGISTER_LIMIT_PER_PHONE", 5), duration: 60 * 60 }),
+    loginIp: new RateLimiterMemory({ keyPrefix: "login-ip", points: c.LOGIN_LIMIT_PER_IP, duration: window }),
+    loginPhone: new RateLimiterMemory({ keyPrefix: "login-phone", points: c.LOGIN_LIMIT_PER_PHONE, duration: window }),
+    registerIp: new RateLimiterMemory({ keyPrefix: "register-ip", points: c.REGISTER_LIMIT_PER_IP, duration: 60 * 60 }),
+    registerPhone: new RateLimiterMemory({ keyPrefix: "register-phone", points: c.REGISTER_LIMIT_PER_PHONE, duration: 60 * 60 }),
   };
 }
 

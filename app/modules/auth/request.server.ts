@@ -1,9 +1,10 @@
 import { redirect } from "@remix-run/node";
 import { getDb } from "@db/client";
+import { requestContext } from "~/modules/ops/log.server";
 import { forbidden } from "~/utils/http";
 import { loadActor } from "./users.server";
 import type { Actor } from "./permissions";
-import { blankSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, validateSessionToken } from "./session.server";
+import { blankSessionCookie, readCookie, sessionCookie, sessionCookieName, validateSessionToken } from "./session.server";
 
 type Resolved = {
   actor: Actor | null;
@@ -18,16 +19,18 @@ const cache = new WeakMap<Request, Resolved>();
 export function resolveSession(request: Request): Resolved {
   const hit = cache.get(request);
   if (hit) return hit;
-  const token = readCookie(request, SESSION_COOKIE);
+  const token = readCookie(request, sessionCookieName(request));
   let resolved: Resolved = { actor: null, sessionId: null, refreshCookie: null, stale: !!token };
   if (token) {
     const db = getDb();
     const result = validateSessionToken(db, token);
     if (result) {
+      const ctx = requestContext();
+      if (ctx) ctx.userId = result.user.id; // for the request's log line
       resolved = {
         actor: loadActor(db, result.user),
         sessionId: result.session.id,
-        refreshCookie: result.fresh ? sessionCookie(token, result.session.expiresAt) : null,
+        refreshCookie: result.fresh ? sessionCookie(request, token, result.session.expiresAt) : null,
         stale: false,
       };
     }
@@ -47,7 +50,7 @@ export function requireActor(request: Request): Actor {
     const url = new URL(request.url);
     const to = `/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`;
     // An expired or revoked session: say so on the login page and drop the dead cookie.
-    if (stale) throw redirect(`${to}&expired=1`, { headers: { "Set-Cookie": blankSessionCookie() } });
+    if (stale) throw redirect(`${to}&expired=1`, { headers: { "Set-Cookie": blankSessionCookie(request) } });
     throw redirect(to);
   }
   return actor;

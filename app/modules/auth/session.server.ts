@@ -3,6 +3,7 @@ import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/enco
 import { eq, sql } from "drizzle-orm";
 import { prepared, type Conn, type DB } from "@db/client";
 import { sessions, users } from "@db/schema";
+import { config } from "~/utils/config.server";
 
 /** Sessions as Lucia's guide (lucia-auth.com) teaches. */
 export const SESSION_COOKIE = "session";
@@ -40,17 +41,16 @@ const sessionById = prepared((db) =>
     .prepare()
 );
 
-/** Returns the session and its user, deleting an expired one and sliding one past half its life. */
+/** Returns the session and its user (null when expired), sliding one past half its life. */
 export function validateSessionToken(db: DB, token: string, now = Date.now()) {
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
   const id = sessionIdFromToken(token);
   const row = sessionById(db).get({ id });
   if (!row) return null;
   const { session, user } = row;
-  if (now >= session.expiresAt) {
-    db.delete(sessions).where(eq(sessions.id, id)).run();
-    return null;
-  }
+  // Expired: signed out. The row goes with the hourly cleanup job (a page view writes nothing
+  // but its own session's expiry slide).
+  if (now >= session.expiresAt) return null;
   let fresh = false;
   if (now >= session.expiresAt - SESSION_MS / 2) {
     session.expiresAt = now + SESSION_MS;
@@ -68,28 +68,42 @@ export function invalidateUserSessions(db: Conn, userId: number) {
   db.delete(sessions).where(eq(sessions.userId, userId)).run();
 }
 
-export function cookieSecure() {
-  const v = process.env.COOKIE_SECURE;
-  if (v === "0" || v === "false") return false;
-  if (v === "1" || v === "true") return true;
-  return process.env.NODE_ENV === "production";
+/**
+ * Cookies are `Secure` when the request came over HTTPS (our server trusts X-Forwarded-Proto only
+ * for TRUST_PROXY hops) or PUBLIC_URL is https. Plain-HTTP use on a LAN (no PUBLIC_URL) works with
+ * plain cookies; with an https PUBLIC_URL the login page over http says to use the https address.
+ */
+export function cookieSecure(request: Request) {
+  return config().PUBLIC_URL?.startsWith("https:") || new URL(request.url).protocol === "https:";
 }
 
-export function sessionCookie(token: string, expiresAt: number) {
+/** `__Host-session` when Secure (bound to this host, path /), else `session`. */
+export function sessionCookieName(request: Request) {
+  return cookieSecure(request) ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
+
+/** On an http request while PUBLIC_URL is https, a login could not be kept: the https login page to use. */
+export function insecureLoginTarget(request: Request): string | null {
+  const publicUrl = config().PUBLIC_URL;
+  if (!publicUrl?.startsWith("https:") || new URL(request.url).protocol === "https:") return null;
+  return `${publicUrl}/login`;
+}
+
+export function sessionCookie(request: Request, token: string, expiresAt: number) {
   const parts = [
-    `${SESSION_COOKIE}=${token}`,
+    `${sessionCookieName(request)}=${token}`,
     "HttpOnly",
     "SameSite=Lax",
     "Path=/",
     `Expires=${new Date(expiresAt).toUTCString()}`,
   ];
-  if (cookieSecure()) parts.push("Secure");
+  if (cookieSecure(request)) parts.push("Secure");
   return parts.join("; ");
 }
 
-export function blankSessionCookie() {
-  const parts = [`${SESSION_COOKIE}=`, "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=0"];
-  if (cookieSecure()) parts.push("Secure");
+export function blankSessionCookie(request: Request) {
+  const parts = [`${sessionCookieName(request)}=`, "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=0"];
+  if (cookieSecure(request)) parts.push("Secure");
   return parts.join("; ");
 }
 
@@ -101,4 +115,9 @@ export function readCookie(request: Request, name: string): string | null {
     if (k === name) return decodeURIComponent(v.join("="));
   }
   return null;
+}
+
+/** Deletes expired sessions (the hourly job; a page view never deletes another person's row). */
+export function deleteExpiredSessions(db: DB, now = Date.now()) {
+  return { deleted: db.delete(sessions).where(sql`${sessions.expiresAt} <= ${now}`).run().changes };
 }

@@ -8,6 +8,7 @@
  * it renamed to its random final name inside the same transaction that inserts its row and audit
  * entry. A refusal leaves no row and no file.
  */
+import { config } from "~/utils/config.server";
 import { containsAny } from "~/utils/sql";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -50,8 +51,7 @@ export { canManageResources, canSeeResource } from "./resources";
 
 /** UPLOAD_MAX_MB (default 50) in bytes. */
 export function uploadMaxBytes() {
-  const mb = Number(process.env.UPLOAD_MAX_MB);
-  return Math.floor((Number.isFinite(mb) && mb > 0 ? mb : 50) * 1024 * 1024);
+  return Math.floor(config().UPLOAD_MAX_MB * 1024 * 1024);
 }
 
 export function uploadMaxText(maxBytes = uploadMaxBytes()) {
@@ -61,7 +61,7 @@ export function uploadMaxText(maxBytes = uploadMaxBytes()) {
 
 /** UPLOAD_DIR (default db/uploads/), resolved against the working directory. */
 export function uploadDir() {
-  return path.resolve(process.env.UPLOAD_DIR || "db/uploads");
+  return path.resolve(config().UPLOAD_DIR);
 }
 
 function incomingDir(dir: string) {

@@ -29,8 +29,9 @@ import { formatDate } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
 import { checkinOpensAt } from "./checkin-token";
-import { policyFromEnv, restrictionFrom, type LearningPolicy } from "./learning";
+import { restrictionFrom, type LearningPolicy } from "./learning";
 import { learnersOfRun, requireRunReader, requireSessionStaff, type Learner } from "./staff.server";
+import { learningPolicy } from "~/utils/config.server";
 
 /** Seat start: confirmed (or promoted) time. */
 const seatFrom = sql`coalesce(${enrollments.confirmedAt}, ${enrollments.promotedAt})`;
@@ -84,7 +85,7 @@ export function noShowRestriction(
   userId: number,
   now = Date.now(),
   familyMemberId: number | null = null,
-  policy: LearningPolicy = policyFromEnv(),
+  policy: LearningPolicy = learningPolicy(),
   who?: string
 ): NoShowRestriction | null {
   if (policy.noShowLimit <= 0) return null;

@@ -4,6 +4,7 @@
  * tick family members; the check-in itself is one transaction that writes at most one attendance
  * row per session and enrolment (UNIQUE), so a second scan only says "您已签到".
  */
+import { config } from "~/utils/config.server";
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import QRCode from "qrcode";
@@ -37,8 +38,8 @@ const secretCache = new WeakMap<object, string>();
  * use and kept in the database, so codes stay valid across restarts and between processes.
  */
 export function checkinSecret(conn: Conn): string {
-  const env = process.env.CHECKIN_SECRET;
-  if (env && env.length >= 16) return env;
+  const env = config().CHECKIN_SECRET;
+  if (env) return env;
   const client = (conn as unknown as { $client?: object }).$client ?? conn;
   const hit = secretCache.get(client);
   if (hit) return hit;

@@ -3,6 +3,7 @@
  * full (or applies for the lottery), and cancels until the deadline — the first waitlisted person
  * is promoted in the same immediate transaction and told in 消息.
  */
+import { config } from "~/utils/config.server";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { Conn, DB } from "@db/client";
@@ -47,17 +48,13 @@ export function isEnrolRefusal(e: unknown): e is EnrolRefusal {
   return e instanceof EnrolRefusal;
 }
 
-function envInt(name: string, fallback: number) {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
 
 let limiter: RateLimiterMemory | undefined;
 /** Enrol attempts per account per minute (ARCHITECTURE.md's baseline: rate limits on enrol). */
 export function enrolLimiter() {
   limiter ??= new RateLimiterMemory({
     keyPrefix: "enrol-user",
-    points: envInt("ENROL_LIMIT_PER_USER", 20),
+    points: config().ENROL_LIMIT_PER_USER,
     duration: 60,
   });
   return limiter;

@@ -24,8 +24,10 @@ import type { Actor } from "~/modules/auth/permissions";
 import { notFound } from "~/utils/http";
 import { buildCalendar, type FeedEvent } from "./calendar-feed";
 import { noShowRestriction } from "./attendance.server";
-import { policyFromEnv, progressOf, type LearnerSession, type Progress } from "./learning";
+import { progressOf, type LearnerSession, type Progress } from "./learning";
 import { listLearners, type Learner } from "./staff.server";
+import { learningPolicy } from "~/utils/config.server";
+import { communityVolunteerMinutes } from "~/modules/community/volunteers.server";
 
 type RunInfo = {
   runId: number;
@@ -127,33 +129,48 @@ function progressFor(
   return out;
 }
 
-/** Teachers: held sessions of the runs they teach (not cancelled) count as volunteer hours. */
+/**
+ * 志愿服务时长: teachers' held sessions of the runs they teach (not cancelled), plus community
+ * volunteer service a manager confirmed (community/volunteers.server.ts). Null for someone with neither.
+ */
 export function volunteerHours(conn: Conn, userId: number, now = Date.now()) {
   const teacher = conn
     .select({ id: teachers.id, kind: teachers.kind })
     .from(teachers)
     .where(eq(teachers.userId, userId))
     .get();
-  if (!teacher) return null;
-  const r = conn
-    .select({
-      sessions: sql<number>`count(*)`,
-      minutes: sql<number>`coalesce(sum((${classSessions.endsAt} - ${classSessions.startsAt}) / 60000), 0)`,
-      runs: sql<number>`count(DISTINCT ${classSessions.runId})`,
-    })
-    .from(classSessions)
-    .innerJoin(runTeachers, eq(runTeachers.runId, classSessions.runId))
-    .innerJoin(classRuns, eq(classRuns.id, classSessions.runId))
-    .where(
-      and(
-        eq(runTeachers.teacherId, teacher.id),
-        eq(classSessions.status, "scheduled"),
-        sql`${classRuns.status} <> 'cancelled'`,
-        sql`${classSessions.endsAt} <= ${now}`
-      )
-    )
-    .get()!;
-  return { kind: teacher.kind, sessions: r.sessions, minutes: Math.round(r.minutes), runs: r.runs };
+  const community = communityVolunteerMinutes(conn, userId);
+  if (!teacher && community.services === 0) return null;
+  const r = teacher
+    ? conn
+        .select({
+          sessions: sql<number>`count(*)`,
+          minutes: sql<number>`coalesce(sum((${classSessions.endsAt} - ${classSessions.startsAt}) / 60000), 0)`,
+          runs: sql<number>`count(DISTINCT ${classSessions.runId})`,
+        })
+        .from(classSessions)
+        .innerJoin(runTeachers, eq(runTeachers.runId, classSessions.runId))
+        .innerJoin(classRuns, eq(classRuns.id, classSessions.runId))
+        .where(
+          and(
+            eq(runTeachers.teacherId, teacher.id),
+            eq(classSessions.status, "scheduled"),
+            sql`${classRuns.status} <> 'cancelled'`,
+            sql`${classSessions.endsAt} <= ${now}`
+          )
+        )
+        .get()!
+    : { sessions: 0, minutes: 0, runs: 0 };
+  const teaching = Math.round(r.minutes);
+  return {
+    kind: teacher?.kind ?? null,
+    sessions: r.sessions,
+    minutes: teaching + community.minutes,
+    runs: r.runs,
+    teachingMinutes: teaching,
+    communityMinutes: community.minutes,
+    services: community.services,
+  };
 }
 
 export type PastClass = {
@@ -176,7 +193,7 @@ export function learningRecord(
   now = Date.now(),
   opts: { pastLimit?: number } = {}
 ) {
-  const policy = policyFromEnv();
+  const policy = learningPolicy();
   const mine = listLearners(db, eq(enrollments.userId, actor.id));
   const runs = runInfos(db, [...new Set(mine.map((l) => l.runId))]);
   const who = (l: Learner) => (l.familyMemberId ? `${l.relation} ${l.name}` : null);
@@ -341,7 +358,7 @@ export function certificate(db: DB, actor: Actor, enrollmentId: number, now = Da
   );
   if (!l) notFound("没有找到这份结业证书。");
   const runs = runInfos(db, [l.runId]);
-  const p = progressFor(db, [l], runs, now, policyFromEnv().completionRate).get(l.enrollmentId)!;
+  const p = progressFor(db, [l], runs, now, learningPolicy().completionRate).get(l.enrollmentId)!;
   if (!p.progress.completed)
     notFound("这门课还没有结业：全部课次结束、出勤达到要求后才能打印结业证书。");
   const run = runs.get(l.runId)!;

@@ -18,7 +18,6 @@ import {
   describePerson,
   lotteryDrawOf,
   promoteWaitlisted,
-  rebalanceRun,
   runContext,
   statusCounts,
   syncRunStatus,
@@ -58,8 +57,6 @@ export type RosterRow = {
 
 /** Everything /manage/:academy/runs/:id/roster shows. */
 export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now()) {
-  loadManaged(db, actor, runId);
-  rebalanceRun(db, runId, now);
   const ctx = loadManaged(db, actor, runId);
   const owner = aliasedTable(users, "owner");
   const adder = aliasedTable(users, "adder");

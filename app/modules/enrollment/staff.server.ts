@@ -206,12 +206,4 @@ export function maskPhone(phone: string | null) {
   return phone.length >= 11 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : phone;
 }
 
-/** The site's public origin as the browser sees it (behind a proxy: X-Forwarded-Proto/Host). */
-export function publicOrigin(request: Request) {
-  const url = new URL(request.url);
-  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
-  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
-  return `${proto === "https" || proto === "http" ? proto : url.protocol.replace(":", "")}://${
-    host || url.host
-  }`;
-}
+export { publicOrigin } from "~/utils/origin.server";

@@ -13,7 +13,7 @@ import {
   users,
 } from "@db/schema";
 import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
-import { drawDueLotteries, maybeDrawLottery, verifyLottery } from "./lottery.server";
+import { verifyLottery } from "./lottery.server";
 import { waitlistOnlyRestriction } from "./policy.server";
 import {
   ageRefusal,
@@ -28,7 +28,6 @@ import {
 } from "./rules";
 import {
   lotteryDrawOf,
-  rebalanceRun,
   runContext,
   statusCounts,
   waitlistPosition,
@@ -64,10 +63,11 @@ function cancelState(
   return { canCancel: true, cancelNote: null };
 }
 
-/** What the enrol panel on a class page shows for this person (null actor = signed out). */
+/**
+ * What the enrol panel on a class page shows for this person (null actor = signed out). Reads
+ * only: draws and waitlist promotion are the job runner's (enrollment/jobs.server.ts).
+ */
 export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = Date.now()) {
-  maybeDrawLottery(db, runId, now);
-  rebalanceRun(db, runId, now);
   const ctx = runContext(db, runId);
   if (!ctx) return null;
   const { run } = ctx;
@@ -217,14 +217,6 @@ export function listMyClasses(
   now = Date.now(),
   opts: { historyLimit?: number } = {}
 ) {
-  const pendingRuns = db
-    .selectDistinct({ runId: enrollments.runId })
-    .from(enrollments)
-    .where(and(eq(enrollments.userId, actor.id), eq(enrollments.status, "lottery_pending")))
-    .all()
-    .map((r) => r.runId);
-  drawDueLotteries(db, pendingRuns, now);
-
   const nextSession = db
     .select({ runId: classSessions.runId, at: min(classSessions.startsAt).as("next_at") })
     .from(classSessions)

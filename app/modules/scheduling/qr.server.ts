@@ -6,11 +6,4 @@ export async function qrSvg(url: string) {
 }
 
 /** The public origin for links printed on paper: PUBLIC_URL when set, else the request's own. */
-export function publicOrigin(request: Request) {
-  const configured = process.env.PUBLIC_URL?.replace(/\/+$/, "");
-  if (configured) return configured;
-  const url = new URL(request.url);
-  const host = request.headers.get("x-forwarded-host") ?? url.host;
-  const proto = request.headers.get("x-forwarded-proto") ?? url.protocol.replace(":", "");
-  return `${proto}://${host}`;
-}
+export { publicOrigin } from "~/utils/origin.server";

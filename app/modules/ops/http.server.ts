@@ -1,0 +1,186 @@
+/**
+ * The HTTP side of our server: an Express app whose middleware chain is, in order,
+ *
+ *   1. requestContext   request id, AsyncLocalStorage context, one JSON log line per response
+ *   2. forwardedHeaders the client address and forwarded host/proto, trusted for TRUST_PROXY hops only
+ *   3. originCheck      a Chinese 403 page for cross-origin POSTs, before Remix sees them
+ *   4. (slot) compression
+ *   5. static files     /build/* immutable for a year, the rest of public/ for an hour
+ *   6. (slot) HTML cache
+ *   7. Remix
+ *
+ * The two slots are `options.beforeStatic` and `options.beforeRemix`: a later middleware (such as
+ * compression or a page cache) is one line where the server is created, not an edit in here.
+ */
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
+import type { ServerBuild } from "@remix-run/node";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import { config } from "~/utils/config.server";
+import { logError, logger, newId, runWithRequestContext, type RequestContext } from "./log.server";
+
+export type AppOptions = {
+  build: ServerBuild;
+  /** Runs before static files (compression). */
+  beforeStatic?: RequestHandler[];
+  /** Runs after static files, before Remix (an HTML cache). */
+  beforeRemix?: RequestHandler[];
+  /** True once shutdown began: responses then close their connection. */
+  isClosing?: () => boolean;
+};
+
+/** Remix's route tree, to name the route of a URL in the logs (the URL itself may hold a token). */
+export function routeNamer(build: ServerBuild) {
+  const manifest = Object.values(build.routes);
+  const tree = (parentId: string | undefined): AgnosticRouteObject[] =>
+    manifest
+      .filter((r) => r.parentId === parentId)
+      .map((r) =>
+        r.index
+          ? { id: r.id, path: r.path, index: true as const, caseSensitive: r.caseSensitive }
+          : { id: r.id, path: r.path, caseSensitive: r.caseSensitive, children: tree(r.id) }
+      );
+  const routes = tree(undefined);
+  return (pathname: string): string | null => {
+    let p = pathname;
+    let suffix = "";
+    if (p.endsWith(".data")) {
+      // Single-fetch data requests: /x.data, and /_root.data for the index.
+      p = p === "/_root.data" ? "/" : p.slice(0, -".data".length);
+      suffix = ".data";
+    }
+    const matches = matchRoutes(routes, p);
+    const leaf = matches?.[matches.length - 1]?.route.id;
+    return leaf ? leaf + suffix : null;
+  };
+}
+
+const FORBIDDEN_PAGE = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>跨站提交已被拒绝 · 厦门社区书院</title>
+<style>body{font:18px/1.7 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;padding:2rem 1rem;color:#1f2933}
+main{max-width:36rem;margin:0 auto}.code{font-size:3rem;color:#9a3412;margin:0}a{display:inline-block;min-height:44px;line-height:44px;padding:0 1.2rem;border-radius:8px;background:#9a3412;color:#fff;text-decoration:none}</style>
+</head><body><main><p class="code">403</p><h1>跨站提交已被拒绝</h1>
+<p>这次提交来自其他网站（或者网址与本站不一致），为了保护您的账号，我们没有处理它。请回到本站页面重新操作。</p>
+<p><a href="/">返回首页</a></p></main></body></html>`;
+
+function errorPage(errorId: string) {
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>系统出错了 · 厦门社区书院</title></head>
+<body><main><p>500</p><h1>系统出错了</h1><p>服务器暂时出了点问题，请稍后再试。</p>
+<p>错误编号：<code id="error-id">${errorId}</code>（联系客服时请告诉我们这个编号）</p><p><a href="/">返回首页</a></p></main></body></html>`;
+}
+
+export function createApp(opts: AppOptions) {
+  const c = config();
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", c.TRUST_PROXY > 0 ? c.TRUST_PROXY : false);
+  const nameRoute = routeNamer(opts.build);
+
+  // 1. Request context and the request log line.
+  const requestContext: RequestHandler = (req, res, next) => {
+    const started = performance.now();
+    const ctx: RequestContext = {
+      requestId: newId(),
+      method: req.method,
+      route: null,
+      userId: null,
+      errorId: null,
+      startedAt: Date.now(),
+    };
+    const pathname = req.path;
+    const isAsset = pathname.startsWith("/build/") || pathname === "/favicon.ico";
+    ctx.route = isAsset ? "static" : nameRoute(pathname);
+    res.setHeader("X-Request-Id", ctx.requestId);
+    if (opts.isClosing?.()) res.setHeader("Connection", "close");
+    let logged = false;
+    const done = () => {
+      if (logged) return;
+      logged = true;
+      const line = {
+        requestId: ctx.requestId,
+        method: ctx.method,
+        route: ctx.route,
+        status: res.headersSent ? res.statusCode : 499,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        userId: ctx.userId,
+        ...(ctx.errorId ? { errorId: ctx.errorId } : {}),
+      };
+      if (isAsset) logger().debug(line, "request");
+      else logger().info(line, "request");
+    };
+    res.once("finish", done);
+    res.once("close", done);
+    runWithRequestContext(ctx, () => next());
+  };
+
+  // 2. Forwarded headers: only our own, normalised values reach the app.
+  const forwardedHeaders: RequestHandler = (req, _res, next) => {
+    delete req.headers["x-real-ip"];
+    if (c.TRUST_PROXY > 0) {
+      // Express resolved these for the trusted hops; keep exactly one value each.
+      req.headers["x-forwarded-proto"] = req.protocol;
+      const host = req.get("x-forwarded-host")?.split(",")[0]?.trim();
+      if (host) req.headers["x-forwarded-host"] = host;
+    } else {
+      delete req.headers["x-forwarded-host"];
+      delete req.headers["x-forwarded-proto"];
+    }
+    // The address TRUST_PROXY hops back (the socket's own address when no proxy is trusted).
+    req.headers["x-forwarded-for"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
+    next();
+  };
+
+  // 3. Cross-origin POSTs: a clean Chinese 403 page instead of Remix's bare 500.
+  const originCheck: RequestHandler = (req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    const refuse = (reason: string) => {
+      logger().warn({ reason, method: req.method }, "cross-origin request refused");
+      res.status(403).type("html").set("Cache-Control", "no-store").send(FORBIDDEN_PAGE);
+    };
+    if (req.get("sec-fetch-site") === "cross-site") return refuse("sec-fetch-site");
+    const origin = req.get("origin");
+    if (origin === undefined) return next();
+    const host = (c.TRUST_PROXY > 0 && req.get("x-forwarded-host")) || req.get("host");
+    const allowed = new Set<string>([`${req.protocol}://${host}`]);
+    if (c.PUBLIC_URL) allowed.add(c.PUBLIC_URL);
+    let normalized: string | null = null;
+    try {
+      normalized = origin === "null" ? null : new URL(origin).origin;
+    } catch {
+      normalized = null;
+    }
+    if (!normalized || !allowed.has(normalized)) return refuse("origin");
+    next();
+  };
+
+  app.use(requestContext, forwardedHeaders, originCheck);
+  for (const m of opts.beforeStatic ?? []) app.use(m);
+
+  const publicDir = path.resolve("public");
+  app.use(
+    "/build",
+    express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false })
+  );
+  app.use(express.static(publicDir, { maxAge: "1h", index: false }));
+  for (const m of opts.beforeRemix ?? []) app.use(m);
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build: opts.build,
+      mode: opts.build.mode,
+    })
+  );
+
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    const errorId = logError(err);
+    if (res.headersSent) return res.end();
+    res.status(500).type("html").set("Cache-Control", "no-store").send(errorPage(errorId));
+  };
+  app.use(onError);
+  return app;
+}

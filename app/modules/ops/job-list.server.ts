@@ -1,0 +1,47 @@
+/**
+ * Every background job, registered in one place. To add one: export its work from your module
+ * (a function of (db, now) that is idempotent and writes in immediate transactions) and add a
+ * registerJob line here. Names are "<domain>.<what>"; schedules are cron patterns, Asia/Shanghai.
+ */
+import path from "node:path";
+import { deleteExpiredSessions } from "~/modules/auth/session.server";
+import { drawDueLotteries, rebalanceDueRuns } from "~/modules/enrollment/jobs.server";
+import { config } from "~/utils/config.server";
+import { backupDatabase } from "./backup.server";
+import { registerJob } from "./jobs.server";
+
+let registered = false;
+
+export function registerAllJobs() {
+  if (registered) return;
+  registered = true;
+  registerJob({
+    name: "enrollment.draw-lotteries",
+    description: "报名截止后为抽签班抽签",
+    schedule: "* * * * *",
+    run: (db, now) => drawDueLotteries(db, now),
+  });
+  registerJob({
+    name: "enrollment.rebalance",
+    description: "空出名额时候补按顺序转正，班级状态随名额更新",
+    schedule: "* * * * *",
+    run: (db, now) => rebalanceDueRuns(db, now),
+  });
+  registerJob({
+    name: "auth.session-cleanup",
+    description: "删除过期的登录会话",
+    schedule: "17 * * * *",
+    run: (db, now) => deleteExpiredSessions(db, now),
+  });
+  registerJob({
+    name: "ops.backup",
+    description: "每日数据库备份（BACKUP_CRON），保留最近 BACKUP_KEEP 份",
+    schedule: () => config().BACKUP_CRON,
+    leaseMs: 60 * 60_000,
+    run: (db, now) => {
+      const c = config();
+      const r = backupDatabase(db.$client.name, { dir: path.resolve(c.BACKUP_DIR), keep: c.BACKUP_KEEP, now });
+      return { file: path.basename(r.file), bytes: r.bytes, removed: r.removed.length };
+    },
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * Starting and stopping the server process (called by app/server.ts, the build's entry):
+ * validate the configuration, migrate, apply the demo policy, import content, start the jobs,
+ * listen; on SIGTERM/SIGINT stop accepting, finish in-flight requests (≤ 10 s), stop the jobs,
+ * checkpoint the WAL, close the database and exit 0.
+ *
+ * `prepare` and `serve` are separate so a cluster primary can prepare once and workers serve.
+ */
+import http from "node:http";
+import os from "node:os";
+import type { ServerBuild } from "@remix-run/node";
+import { sql } from "drizzle-orm";
+import { getDb, migrateDatabase, type DB } from "@db/client";
+import { seed } from "@db/seed";
+import { config, ConfigError } from "~/utils/config.server";
+import { createApp, type AppOptions } from "./http.server";
+import { registerAllJobs } from "./job-list.server";
+import { startJobs, type JobRunner } from "./jobs.server";
+import { logger } from "./log.server";
+
+export class StartRefused extends Error {}
+
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export function countDemoUsers(db: DB) {
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM users WHERE is_demo = 1`)!.n;
+}
+
+export function countHqAdmins(db: DB) {
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM user_roles WHERE role = 'hq_admin'`)!.n;
+}
+
+/** Migrations, the demo policy (DEMO) and the content import. Throws StartRefused when DEMO=0 meets demo accounts. */
+export async function prepare(db: DB) {
+  const c = config();
+  migrateDatabase(db);
+  if (!c.DEMO) {
+    const demo = countDemoUsers(db);
+    if (demo > 0)
+      throw new StartRefused(
+        `DEMO=0，但数据库里有 ${demo} 个演示账号（密码公开在 README 里）。` +
+          "生产环境请使用新的空数据库（DATABASE_PATH 指向新文件），不要在演示数据上运行。"
+      );
+  }
+  const lines = await seed(db, { demo: c.DEMO ? "if-empty" : "never" });
+  for (const line of lines) logger().info(line);
+  if (!c.DEMO && countHqAdmins(db) === 0) {
+    const hint =
+      "数据库里还没有总部管理员。请在服务器上运行：\n" +
+      "  npm run admin:create -- --phone 手机号 --name 姓名\n" +
+      "按提示输入密码（至少 8 位），然后用这个账号登录，在「用户与角色」里为其他人授权。";
+    logger().warn("no hq_admin yet: run npm run admin:create");
+    process.stdout.write(`\n${hint}\n\n`);
+  }
+}
+
+function addresses(port: number, host: string) {
+  if (host !== "0.0.0.0" && host !== "::") return [`http://${host}:${port}`];
+  const out = [`http://localhost:${port}`];
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) out.push(`http://${a.address}:${port}`);
+  }
+  return out;
+}
+
+export type Served = { server: http.Server; jobs: JobRunner | null; shutdown: (signal: string) => Promise<void> };
+
+/** Listens on PORT; runs the jobs when JOBS=1; installs the shutdown on SIGTERM/SIGINT. */
+export async function serve(build: ServerBuild, db: DB, opts: Omit<AppOptions, "build" | "isClosing"> = {}): Promise<Served> {
+  const c = config();
+  let closing = false;
+  const app = createApp({ ...opts, build, isClosing: () => closing });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  registerAllJobs();
+  const jobs = c.JOBS ? startJobs(db) : null;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(c.PORT, c.HOST, () => resolve());
+  });
+  const urls = addresses(c.PORT, c.HOST);
+  logger().info({ port: c.PORT, mode: build.mode, urls }, "listening");
+  process.stdout.write(`已启动：${urls.join("  ")}${c.PUBLIC_URL ? `（对外地址 ${c.PUBLIC_URL}）` : ""}\n`);
+
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    const started = Date.now();
+    logger().info({ signal }, "shutting down");
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Idle keep-alive connections go now; busy ones once their response is out (Connection: close).
+    server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const timeout = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        logger().warn("requests still running after 10 s: closing their connections");
+        server.closeAllConnections();
+        resolve();
+      }, SHUTDOWN_GRACE_MS).unref()
+    );
+    await Promise.race([closed, timeout]);
+    clearInterval(sweep);
+    await jobs?.stop();
+    try {
+      db.$client.pragma("wal_checkpoint(TRUNCATE)");
+      db.$client.close();
+    } catch (err) {
+      logger().error({ err }, "closing the database failed");
+    }
+    logger().info({ ms: Date.now() - started }, "stopped");
+    process.exit(0);
+  };
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => void shutdown(sig));
+  return { server, jobs, shutdown };
+}
+
+/** The whole start: configuration, preparation, serving. A bad configuration exits 1 naming the variable. */
+export async function main(build: ServerBuild, opts: Omit<AppOptions, "build" | "isClosing"> = {}) {
+  try {
+    config();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const db = getDb();
+  try {
+    await prepare(db);
+  } catch (e) {
+    if (e instanceof StartRefused) {
+      process.stderr.write(`无法启动：${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  return serve(build, db, opts);
+}

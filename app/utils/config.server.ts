@@ -1,0 +1,201 @@
+/**
+ * The one place that reads the environment. Validated with zod when the server starts: a bad
+ * value stops the server with a message naming the variable and what it accepts. The README's
+ * configuration table lists exactly these variables (tests/unit/config.test.ts checks both ways).
+ */
+import path from "node:path";
+import { Cron } from "croner";
+import { z } from "~/utils/zod";
+
+function int(name: string, min: number, max: number, fallback: number) {
+  const accepts = `${min} 到 ${max} 之间的整数`;
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return fallback;
+      const n = Number(v);
+      if (!/^-?\d+$/.test(v.trim()) || !Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: accepts });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .describe(accepts);
+}
+
+function num(min: number, max: number, fallback: number, minExclusive = false) {
+  const accepts = `${minExclusive ? "大于" : "不小于"} ${min}、不大于 ${max} 的数`;
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return fallback;
+      const n = Number(v);
+      if (v.trim() === "" || !Number.isFinite(n) || n > max || (minExclusive ? n <= min : n < min)) {
+        ctx.addIssue({ code: "custom", message: accepts });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
+function flag(fallback: boolean) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return fallback;
+      if (v === "1" || v === "true") return true;
+      if (v === "0" || v === "false") return false;
+      ctx.addIssue({ code: "custom", message: "0 或 1" });
+      return z.NEVER;
+    });
+}
+
+const publicUrl = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined) return null;
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "以 http:// 或 https:// 开头的网址，例如 https://xuexi.example.cn" });
+      return z.NEVER;
+    }
+    if (
+      (url.protocol !== "http:" && url.protocol !== "https:") ||
+      url.username ||
+      url.password ||
+      url.search ||
+      url.hash ||
+      (url.pathname !== "/" && url.pathname !== "")
+    ) {
+      ctx.addIssue({ code: "custom", message: "只含协议和主机名的 http(s) 网址（不带路径、参数或账号），例如 https://xuexi.example.cn" });
+      return z.NEVER;
+    }
+    return url.origin;
+  });
+
+const cron = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const pattern = v ?? fallback;
+      try {
+        new Cron(pattern, { paused: true }).stop();
+      } catch {
+        ctx.addIssue({ code: "custom", message: "cron 表达式，例如 30 3 * * *（每天 3:30）" });
+        return z.NEVER;
+      }
+      return pattern;
+    });
+
+const text = (fallback: string) => z.string().optional().transform((v) => v ?? fallback);
+
+/** Every variable the app reads, with its default. Keep the README table in step. */
+export const configSchema = z.object({
+  NODE_ENV: z
+    .enum(["production", "development", "test"], { error: "production、development 或 test" })
+    .optional()
+    .transform((v) => v ?? "production"),
+  PORT: int("PORT", 1, 65535, 3000),
+  HOST: text("0.0.0.0"),
+  DATABASE_PATH: text("db/data.sqlite"),
+  PUBLIC_URL: publicUrl,
+  TRUST_PROXY: int("TRUST_PROXY", 0, 10, 0),
+  DEMO: flag(true),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "fatal、error、warn、info、debug、trace 或 silent",
+    })
+    .optional()
+    .transform((v) => v ?? "info"),
+  JOBS: flag(true),
+  BACKUP_DIR: text("db/backups"),
+  BACKUP_KEEP: int("BACKUP_KEEP", 1, 1000, 14),
+  BACKUP_CRON: cron("30 3 * * *"),
+  LOGIN_LIMIT_PER_IP: int("LOGIN_LIMIT_PER_IP", 1, 1_000_000, 50),
+  LOGIN_LIMIT_PER_PHONE: int("LOGIN_LIMIT_PER_PHONE", 1, 1_000_000, 5),
+  AUTH_LIMIT_WINDOW_SECONDS: int("AUTH_LIMIT_WINDOW_SECONDS", 1, 86_400, 15 * 60),
+  REGISTER_LIMIT_PER_IP: int("REGISTER_LIMIT_PER_IP", 1, 1_000_000, 10),
+  REGISTER_LIMIT_PER_PHONE: int("REGISTER_LIMIT_PER_PHONE", 1, 1_000_000, 5),
+  ENROL_LIMIT_PER_USER: int("ENROL_LIMIT_PER_USER", 1, 1_000_000, 20),
+  UPLOAD_DIR: text("db/uploads"),
+  UPLOAD_MAX_MB: num(0, 1024, 50, true),
+  CHECKIN_SECRET: z
+    .string()
+    .min(16, { error: "至少 16 个字符的随机字符串（不设置则自动生成并保存在数据库里）" })
+    .optional()
+    .transform((v) => v ?? null),
+  NO_SHOW_LIMIT: int("NO_SHOW_LIMIT", 0, 100, 3),
+  NO_SHOW_WINDOW_DAYS: int("NO_SHOW_WINDOW_DAYS", 1, 3650, 90),
+  NO_SHOW_PENALTY_DAYS: int("NO_SHOW_PENALTY_DAYS", 1, 3650, 30),
+  COMPLETION_RATE: num(0, 1, 0.8, true),
+});
+
+export type Config = z.output<typeof configSchema>;
+export const CONFIG_VARIABLES = Object.keys(configSchema.shape) as (keyof Config)[];
+
+export class ConfigError extends Error {
+  constructor(public problems: { variable: string; value: string | undefined; accepts: string }[]) {
+    super(
+      "配置有误，服务器没有启动：\n" +
+        problems
+          .map((p) => `  ${p.variable}=${JSON.stringify(p.value)}：应为${p.accepts}`)
+          .join("\n")
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment; an empty string counts as unset. Throws ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const input: Record<string, string | undefined> = {};
+  for (const k of CONFIG_VARIABLES) {
+    const v = env[k];
+    input[k] = v === undefined || v.trim() === "" ? undefined : v;
+  }
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const seen = new Set<string>();
+  const problems = [];
+  for (const issue of result.error.issues) {
+    const variable = String(issue.path[0]);
+    if (seen.has(variable)) continue;
+    seen.add(variable);
+    // Secrets are named, never echoed.
+    const value = variable.includes("SECRET") ? "…" : input[variable];
+    problems.push({ variable, value, accepts: issue.message });
+  }
+  throw new ConfigError(problems);
+}
+
+let cached: { env: NodeJS.ProcessEnv; key: string; config: Config } | undefined;
+
+/** The validated configuration of this process (re-read if a test changes process.env). */
+export function config(): Config {
+  const key = CONFIG_VARIABLES.map((k) => process.env[k] ?? "\u0000").join("\u0001");
+  if (cached && cached.key === key) return cached.config;
+  const parsed = parseConfig(process.env);
+  cached = { env: process.env, key, config: parsed };
+  return parsed;
+}
+
+export function resolvePath(p: string) {
+  return path.resolve(process.cwd(), p);
+}
+
+/** The attendance policy (no-show restriction, completion rate) from the configuration. */
+export function learningPolicy() {
+  const c = config();
+  return {
+    noShowLimit: c.NO_SHOW_LIMIT,
+    noShowWindowDays: c.NO_SHOW_WINDOW_DAYS,
+    noShowPenaltyDays: c.NO_SHOW_PENALTY_DAYS,
+    completionRate: c.COMPLETION_RATE,
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * Rendered HTML for signed-out visitors, kept until the database changes.
+ *
+ * Most traffic on public pages is anonymous, and their HTML is the same for everyone with the same
+ * URL and text size — except the CSP nonce, which must be new in every response. So a cacheable
+ * request is rendered with NONCE_PLACEHOLDER as its nonce (entry.server takes it from the load
+ * context), stored with the placeholder, and every response, the first one too, gets a fresh nonce
+ * substituted in the body and in the Content-Security-Policy header.
+ *
+ * Cacheable: a GET for a document (not a .data request) carrying no cookie but `text-size` and no
+ * Authorization. Stored: only a 200 text/html response that sets no cookie and is not `private` or
+ * `no-store`. An entry is good while the database's change stamp (changeStamp: this connection's
+ * writes, and any other connection's commits) is the one read before it was rendered, and for at
+ * most `ttlMs` (pages show what is upcoming "now"). Per process: each cluster worker has its own.
+ */
+import crypto from "node:crypto";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+
+/** The nonce cacheable pages are rendered with; never reaches a client. Base64 alphabet, like real nonces. */
+export const NONCE_PLACEHOLDER = "HtmlCacheNoncePlaceholder0Zq9x7Wk";
+
+/** Cookies that may ride along on a cacheable request (they go into the key). */
+const KEYED_COOKIES = new Set(["text-size"]);
+
+/** The cache key of a request, or null when its response may depend on who asks. */
+export function htmlCacheKey(request: Request): string | null {
+  if (request.method !== "GET") return null;
+  if (request.headers.has("authorization")) return null;
+  const url = new URL(request.url);
+  if (url.pathname.endsWith(".data") || url.searchParams.has("_data")) return null;
+  const keyed: string[] = [];
+  const cookie = request.headers.get("cookie");
+  if (cookie) {
+    for (const part of cookie.split(";")) {
+      const eq = part.indexOf("=");
+      const name = (eq < 0 ? part : part.slice(0, eq)).trim();
+      if (!name) continue;
+      if (!KEYED_COOKIES.has(name)) return null;
+      keyed.push(part.trim());
+    }
+  }
+  return `${url.origin}${url.pathname}${url.search}\u0000${keyed.sort().join(";")}`;
+}
+
+type Entry = { stamp: string; at: number; status: number; headers: [string, string][]; body: string };
+
+export type HtmlCacheStats = { hits: number; misses: number; stored: number; bypassed: number; entries: number; bytes: number };
+
+export type HtmlCacheOptions = {
+  /** The database's change stamp (changeStamp(getDb())). */
+  stamp: () => string;
+  /** Upper bound on the stored bodies, in UTF-16 code units × 2 (default 32 MiB). */
+  maxBytes?: number;
+  /** Longest an entry is served (default 60 s). */
+  ttlMs?: number;
+};
+
+/** Responses whose body may carry the placeholder: HTML documents. */
+const isHtml = (res: Response) => (res.headers.get("content-type") ?? "").startsWith("text/html");
+
+function storable(res: Response) {
+  if (res.status !== 200 || !isHtml(res)) return false;
+  if (res.headers.has("set-cookie")) return false;
+  const cc = res.headers.get("cache-control") ?? "";
+  return !/\b(private|no-store)\b/i.test(cc);
+}
+
+export const freshNonce = () => crypto.randomBytes(16).toString("base64");
+
+function withNonce(status: number, headers: Iterable<[string, string]>, body: string, nonce: string) {
+  const h = new Headers();
+  for (const [k, v] of headers) h.append(k, v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v);
+  h.delete("content-length");
+  return new Response(body.replaceAll(NONCE_PLACEHOLDER, nonce), { status, headers: h });
+}
+
+/**
+ * `handle(request, render)`: answers `request` from the cache or by calling `render(nonce)` (which
+ * must render with the nonce it is given). Concurrent misses for one key render once.
+ */
+export function createHtmlCache(opts: HtmlCacheOptions) {
+  const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
+  const ttlMs = opts.ttlMs ?? 60_000;
+  const entries = new Map<string, Entry>();
+  const inflight = new Map<string, Promise<Entry | Response>>();
+  const stats = { hits: 0, misses: 0, stored: 0, bypassed: 0 };
+  let bytes = 0;
+
+  const drop = (key: string) => {
+    const e = entries.get(key);
+    if (!e) return;
+    entries.delete(key);
+    bytes -= e.body.length * 2;
+  };
+
+  /** Renders with the placeholder; an Entry when storable, else the response to send (nonce already fresh). */
+  async function fill(key: string, stamp: string, render: (nonce: string) => Promise<Response>): Promise<Entry | Response> {
+    const res = await render(NONCE_PLACEHOLDER);
+    if (!isHtml(res)) return res; // a resource route or a redirect: no placeholder in it
+    const body = await res.text();
+    const headers = [...res.headers];
+    if (!storable(res)) return withNonce(res.status, headers, body, freshNonce());
+    const entry: Entry = { stamp, at: Date.now(), status: res.status, headers, body };
+    drop(key);
+    entries.set(key, entry);
+    bytes += body.length * 2;
+    stats.stored++;
+    for (const k of entries.keys()) {
+      if (bytes <= maxBytes) break;
+      drop(k);
+    }
+    return entry;
+  }
+
+  async function handle(request: Request, render: (nonce: string) => Promise<Response>): Promise<Response> {
+    const key = htmlCacheKey(request);
+    if (key == null) {
+      stats.bypassed++;
+      return render(freshNonce());
+    }
+    const stamp = opts.stamp();
+    const hit = entries.get(key);
+    if (hit && hit.stamp === stamp && Date.now() - hit.at < ttlMs) {
+      stats.hits++;
+      entries.delete(key); // re-inserted: the Map's order is the least-recently-used order
+      entries.set(key, hit);
+      return withNonce(hit.status, hit.headers, hit.body, freshNonce());
+    }
+    stats.misses++;
+    const flightKey = `${stamp}\u0000${key}`;
+    let pending = inflight.get(flightKey);
+    const mine = !pending;
+    if (!pending) {
+      pending = fill(key, stamp, render).finally(() => inflight.delete(flightKey));
+      inflight.set(flightKey, pending);
+    }
+    const out = await pending;
+    if (out instanceof Response) {
+      // Not storable: only the request that rendered it may send it (a body is read once).
+      return mine ? out : render(freshNonce());
+    }
+    return withNonce(out.status, out.headers, out.body, freshNonce());
+  }
+
+  return {
+    handle,
+    stats: (): HtmlCacheStats => ({ ...stats, entries: entries.size, bytes }),
+    /** Empties the cache and zeroes the counters. */
+    clear() {
+      entries.clear();
+      bytes = 0;
+      Object.assign(stats, { hits: 0, misses: 0, stored: 0, bypassed: 0 });
+    },
+  };
+}
+
+export type HtmlCache = ReturnType<typeof createHtmlCache>;
+
+/**
+ * A web request handler for a Remix build with the HTML cache in front:
+ * `(request) => Response`. The server entry mounts it for GETs before Remix's own handler.
+ */
+export function cachedRemixHandler(build: ServerBuild, cache: HtmlCache, mode = build.mode) {
+  const remix = createRequestHandler(build, mode);
+  return (request: Request, loadContext: Record<string, unknown> = {}) =>
+    cache.handle(request, (nonce) => remix(request, { ...loadContext, cspNonce: nonce }));
+}

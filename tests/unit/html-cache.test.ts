@@ -1,0 +1,151 @@
+/**
+ * The HTML cache for signed-out visitors (app/utils/html-cache.server.ts) in front of the built app,
+ * answering real requests in this process against a real database: every response gets its own
+ * nonce, a write shows on the next view, and nothing personal or unusual is ever stored.
+ */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { eq, like } from "drizzle-orm";
+import type { ServerBuild } from "@remix-run/node";
+import { changeStamp, getDb, openDatabase } from "@db/client";
+import { academies } from "@db/schema";
+import { seedDemoAcademies } from "~/modules/org/demo.server";
+import { importOrgContent } from "~/modules/org/import.server";
+import { cachedRemixHandler, createHtmlCache, htmlCacheKey, NONCE_PLACEHOLDER, type HtmlCache } from "~/utils/html-cache.server";
+import { ensureBuild } from "@tests/factories/built-server";
+import { createTestDb, type TestDb } from "@tests/factories/db";
+
+let db: TestDb;
+let cache: HtmlCache;
+let handle: (request: Request) => Promise<Response>;
+const saved = process.env.DATABASE_PATH;
+
+beforeAll(async () => {
+  ensureBuild();
+  db = createTestDb();
+  importOrgContent(db);
+  seedDemoAcademies(db);
+  process.env.DATABASE_PATH = db.file;
+  const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
+  cache = createHtmlCache({ stamp: () => changeStamp(getDb()) });
+  handle = cachedRemixHandler(build, cache, "production");
+}, 300_000);
+afterAll(() => {
+  process.env.DATABASE_PATH = saved;
+  db?.cleanup();
+});
+beforeEach(() => cache.clear());
+
+const get = async (p: string, headers: Record<string, string> = {}) => {
+  const res = await handle(new Request(`http://localhost${p}`, { headers }));
+  return { res, body: await res.text() };
+};
+
+/** The nonce in the CSP header and every nonce attribute in the body. */
+function nonces(r: { res: Response; body: string }) {
+  const header = /'nonce-([^']+)'/.exec(r.res.headers.get("content-security-policy") ?? "")?.[1];
+  const inBody = [...r.body.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]);
+  return { header, inBody };
+}
+
+describe("the HTML cache", () => {
+  it("serves the second anonymous view from the cache, each visitor with a nonce of their own", async () => {
+    const seen = new Set<string>();
+    let first = "";
+    for (let i = 0; i < 3; i++) {
+      const r = await get("/academies?district=huli");
+      expect(r.res.status).toBe(200);
+      const { header, inBody } = nonces(r);
+      expect(header).toMatch(/^[A-Za-z0-9+/=]{20,}$/);
+      expect(inBody.length).toBeGreaterThan(0);
+      expect(new Set(inBody)).toEqual(new Set([header]));
+      expect(r.body).not.toContain(NONCE_PLACEHOLDER);
+      expect(r.res.headers.get("content-security-policy")).not.toContain(NONCE_PLACEHOLDER);
+      seen.add(header!);
+      // Apart from the nonce, every visitor gets the same page.
+      const normalised = r.body.replaceAll(header!, "N");
+      if (i === 0) first = normalised;
+      else expect(normalised).toBe(first);
+    }
+    expect(seen.size).toBe(3);
+    expect(cache.stats()).toMatchObject({ misses: 1, hits: 2, stored: 1 });
+  });
+
+  it("shows a write on the next view, whether this process or another one wrote", async () => {
+    const before = await get("/academies?district=huli");
+    const one = db.select().from(academies).where(like(academies.slug, "huli-%")).orderBy(academies.slug).limit(1).get()!;
+    expect(before.body).toContain(one.name);
+    // Another connection (a second process, a seed run) commits.
+    const other = openDatabase(db.file);
+    other.update(academies).set({ name: "改名测试社区书院" }).where(eq(academies.id, one.id)).run();
+    other.$client.close();
+    const after = await get("/academies?district=huli");
+    expect(after.body).toContain("改名测试社区书院");
+    // The server's own connection writes.
+    getDb().update(academies).set({ name: "再次改名社区书院" }).where(eq(academies.id, one.id)).run();
+    expect((await get("/academies?district=huli")).body).toContain("再次改名社区书院");
+    expect(cache.stats().hits).toBe(0);
+  });
+
+  it("keeps a page per text size", async () => {
+    const normal = await get("/academies");
+    const large = await get("/academies", { cookie: "text-size=large" });
+    expect(large.body).not.toBe(normal.body.replaceAll(nonces(normal).header!, nonces(large).header!));
+    expect(cache.stats()).toMatchObject({ misses: 2, stored: 2 });
+  });
+
+  it("never stores a signed-in view, a view with any other cookie, or a page that is not a 200", async () => {
+    await get("/academies", { cookie: "session=abcdefghijklmnopqrstuvwxyz234567" });
+    await get("/academies", { cookie: "text-size=large; session=abcdefghijklmnopqrstuvwxyz234567" });
+    await get("/academies", { cookie: "device=x" });
+    expect(cache.stats()).toMatchObject({ bypassed: 3, stored: 0 });
+    const missing = await get("/no-such-page-here");
+    expect(missing.res.status).toBe(404);
+    expect(missing.body).not.toContain(NONCE_PLACEHOLDER);
+    expect(nonces(missing).inBody.every((n) => n === nonces(missing).header)).toBe(true);
+    expect(cache.stats().stored).toBe(0);
+  });
+});
+
+describe("what may be stored", () => {
+  const page = (headers: Record<string, string> = {}, status = 200) => async (nonce: string) =>
+    new Response(`<script nonce="${nonce}"></script>`, {
+      status,
+      headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": `script-src 'nonce-${nonce}'`, ...headers },
+    });
+
+  it("refuses responses that set a cookie, are private or no-store, or are not 200", async () => {
+    const c = createHtmlCache({ stamp: () => "s" });
+    const req = () => new Request("http://localhost/x");
+    for (const render of [page({ "set-cookie": "a=b" }), page({ "cache-control": "private, no-store" }), page({ "cache-control": "no-store" }), page({}, 500)]) {
+      const res = await c.handle(req(), render);
+      expect(await res.text()).not.toContain(NONCE_PLACEHOLDER);
+    }
+    expect(c.stats()).toMatchObject({ stored: 0, misses: 4 });
+    await c.handle(req(), page());
+    await c.handle(req(), page());
+    expect(c.stats()).toMatchObject({ stored: 1, hits: 1 });
+  });
+
+  it("drops an entry when the stamp moves or it outlives the time limit", async () => {
+    let stamp = "a";
+    const c = createHtmlCache({ stamp: () => stamp, ttlMs: 50 });
+    const req = () => new Request("http://localhost/x");
+    await c.handle(req(), page());
+    await c.handle(req(), page());
+    stamp = "b";
+    await c.handle(req(), page());
+    expect(c.stats()).toMatchObject({ hits: 1, misses: 2 });
+    await new Promise((r) => setTimeout(r, 60));
+    await c.handle(req(), page());
+    expect(c.stats()).toMatchObject({ hits: 1, misses: 3 });
+  });
+
+  it("keys on URL, origin and the text-size cookie only; other requests are not cacheable", () => {
+    expect(htmlCacheKey(new Request("http://a/x?q=1"))).not.toBe(htmlCacheKey(new Request("http://a/x?q=2")));
+    expect(htmlCacheKey(new Request("http://a/x"))).not.toBe(htmlCacheKey(new Request("http://b/x")));
+    expect(htmlCacheKey(new Request("http://a/x.data"))).toBeNull();
+    expect(htmlCacheKey(new Request("http://a/x", { method: "POST" }))).toBeNull();
+    expect(htmlCacheKey(new Request("http://a/x", { headers: { authorization: "Bearer x" } }))).toBeNull();
+  });
+});
