@@ -9,6 +9,9 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
  * viewports from the same starting point. */
 const PORTS = { phone: PORT, desktop: PORT + 1 };
 const dbFileOf = (port: number) => path.join(root, `tests/.tmp/e2e-${port}.sqlite`);
+/** The development SMS sender writes here (both servers append to one file; every test phone is
+ * unique); tests read codes from it (helpers.ts readSmsCode). */
+const smsFile = path.join(root, `tests/.tmp/sms-${PORT}.jsonl`);
 
 function chromiumPath() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
@@ -58,7 +61,8 @@ export default defineConfig({
   ],
   webServer: Object.values(PORTS).map((port) => ({
     // A fresh database with the real migrations and the demo seed, on its own port.
-    command: `rm -f ${dbFileOf(port)}* && mkdir -p ${path.dirname(dbFileOf(port))} && node db/start.mjs`,
+    // The phone's server clears the shared SMS file; the desktop's must not delete what it already wrote.
+    command: `rm -f ${dbFileOf(port)}* ${port === PORTS.phone ? smsFile : ""} && mkdir -p ${path.dirname(dbFileOf(port))} && node db/start.mjs`,
     cwd: root,
     url: `http://localhost:${port}/`,
     timeout: 180_000,
@@ -73,6 +77,8 @@ export default defineConfig({
       BACKUP_DIR: path.join(root, `tests/.tmp/backups-${port}`),
       LOGIN_LIMIT_PER_IP: "10000",
       REGISTER_LIMIT_PER_IP: "10000",
+      SMS_LIMIT_PER_IP: "10000",
+      SMS_DEV_FILE: smsFile,
       UPLOAD_DIR: path.join(root, `tests/.tmp/uploads-${port}`),
     },
   })),

@@ -1,6 +1,6 @@
 /** The header (issue 10): a bar on wide screens, a menu on phones, without JavaScript too. */
 import { expect, request as http, test } from "@playwright/test";
-import { DEMO, DEMO_PASSWORD, isPhone, login, openMenu, uniquePhone } from "./helpers";
+import { DEMO, DEMO_PASSWORD, isPhone, login, openMenu, registerInBrowser } from "./helpers";
 
 test("the header offers its navigation on every width, and marks the current page", async ({ page }) => {
   await page.goto("/classes");
@@ -113,13 +113,7 @@ test("长辈模式 header: the full name and single-line buttons, within the scr
 });
 
 test("signed-in people see their unread 消息 count in the header; reading them clears it", async ({ page, baseURL }) => {
-  const phone = uniquePhone();
-  await page.goto("/register");
-  await page.getByLabel("手机号码").fill(phone);
-  await page.getByLabel("姓名").fill("陈阿姨");
-  await page.getByLabel("密码").fill("gulangyu-piano-1");
-  await page.getByRole("button", { name: "注册" }).click();
-  await expect(page).toHaveURL(/\/me/);
+  const phone = await registerInBrowser(page, { name: "陈阿姨" });
   await expect(page.getByTestId("unread-count")).toHaveCount(0);
 
   // A manager adds her to a class by phone: she is told in 消息.
