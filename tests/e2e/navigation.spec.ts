@@ -79,11 +79,11 @@ test("keyboard order follows the header from left to right", async ({ page }) =>
     await page.keyboard.press("Tab");
   }
   const order: string[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 6; i++) {
     order.push(await focused());
     await page.keyboard.press("Tab");
   }
-  expect(order).toEqual(["课程库", "找课程班", "找书院", "登录", "注册"]);
+  expect(order).toEqual(["课程库", "找课程班", "社区活动", "找书院", "登录", "注册"]);
   if (isPhone(page)) {
     // Escape closes the menu and puts focus back on 菜单.
     await page.keyboard.press("Escape");

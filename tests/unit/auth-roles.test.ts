@@ -65,7 +65,7 @@ describe("role scopes", () => {
 
   it("the menu shows what the roles allow", async () => {
     const { d, a } = await world();
-    const pub = ["课程库", "找课程班", "找书院"];
+    const pub = ["课程库", "找课程班", "社区活动", "找书院"];
     const labels = (actor: Parameters<typeof menuFor>[0]) => menuFor(actor).map((m) => m.label);
     const resident = await createActor(db);
     expect(labels(resident)).toEqual([...pub, "我的", "我的课程", "消息"]);

@@ -44,6 +44,7 @@ export function isDistrictStaff(actor: Actor | null | undefined) {
 export const SITE_MENU: NavEntry[] = [
   { to: "/courses", label: "课程库", show: anyone },
   { to: "/classes", label: "找课程班", show: anyone },
+  { to: "/activities", label: "社区活动", show: anyone },
   { to: "/academies", label: "找书院", show: anyone },
   { to: "/me", label: "我的", show: signedIn, end: true },
   { to: "/me/classes", label: "我的课程", show: signedIn },
@@ -76,6 +77,7 @@ export const HQ_TABS: NavEntry[] = [
 export const MANAGE_TABS: NavEntry[] = [
   { to: ":base", label: "周课表", show: signedInWith(canOpenManage), end: true },
   { to: ":base/runs", label: "开课", show: signedInWith(canOpenManage) },
+  { to: ":base/activities", label: "活动", show: signedInWith(canOpenManage) },
   { to: ":base/orders", label: "点单", show: signedInWith(canOpenManage) },
   { to: ":base/demand", label: "想学", show: signedInWith(canOpenManage) },
   { to: ":base/attendance", label: "出勤", show: signedInWith(canOpenManage) },
