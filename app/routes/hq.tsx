@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { isHq } from "~/modules/auth/permissions";
+import { isHq, isHqAdmin } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { canAuthorSomeCourse } from "~/modules/catalog/courses";
 
@@ -10,11 +10,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const path = new URL(request.url).pathname;
   const coursePages = path === "/hq/courses" || path.startsWith("/hq/courses/");
   const actor = requireActorWith(request, coursePages ? canAuthorSomeCourse : isHq);
-  return { hq: isHq(actor) };
+  return { hq: isHq(actor), admin: isHqAdmin(actor) };
 }
 
 export default function HqLayout() {
-  const { hq } = useLoaderData<typeof loader>();
+  const { hq, admin } = useLoaderData<typeof loader>();
   return (
     <div className="container">
       <nav className="filter-bar" aria-label="总部">
@@ -35,6 +35,7 @@ export default function HqLayout() {
             <NavLink to="/hq/stats">统计</NavLink>
             <NavLink to="/hq/holidays">节假日</NavLink>
             <NavLink to="/hq/audit">审计日志</NavLink>
+            {admin ? <NavLink to="/hq/system">系统状态</NavLink> : null}
           </>
         ) : null}
       </nav>
