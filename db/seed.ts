@@ -1,5 +1,4 @@
-import { pathToFileURL } from "node:url";
-import { migrateDatabase, openDatabase, type DB } from "./client";
+import type { DB } from "./client";
 import { importOrgContent } from "~/modules/org/import.server";
 import { seedDemoAcademies } from "~/modules/org/demo.server";
 import { countUsers, seedDemoAccounts } from "~/modules/auth/demo.server";
@@ -47,13 +46,4 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     log.push(g.skipped ? `演示社区组织：${g.skipped}，跳过` : `演示社区组织：居民组织 ${g.organisations} 个、议题 ${g.topics} 个、课程公示 ${g.proposals} 条`);
   }
   return log;
-}
-
-// Run as a script (`npm run db:seed`); the server build bundles this file and must not run this.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href && import.meta.url.endsWith("/db/seed.ts")) {
-  const db = openDatabase();
-  migrateDatabase(db);
-  const log = await seed(db, { demo: process.argv.includes("--no-demo") ? "never" : "force" });
-  for (const line of log) console.log(line);
-  db.$client.close();
 }

@@ -5,6 +5,8 @@ import { defineConfig, devices } from "@playwright/test";
 const root = path.resolve(import.meta.dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const dbFile = path.join(root, `tests/.tmp/e2e-${PORT}.sqlite`);
+/** The development SMS sender writes here; tests read codes from it (helpers.ts readSmsCode). */
+const smsFile = path.join(root, `tests/.tmp/sms-${PORT}.jsonl`);
 
 function chromiumPath() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
@@ -43,7 +45,7 @@ export default defineConfig({
   ],
   webServer: {
     // A fresh database with the real migrations and the demo seed, on its own port.
-    command: `rm -f ${dbFile}* && mkdir -p ${path.dirname(dbFile)} && node db/start.mjs`,
+    command: `rm -f ${dbFile}* ${smsFile} && mkdir -p ${path.dirname(dbFile)} && node db/start.mjs`,
     cwd: root,
     url: `http://localhost:${PORT}/`,
     timeout: 180_000,
@@ -58,6 +60,8 @@ export default defineConfig({
       BACKUP_DIR: path.join(root, `tests/.tmp/backups-${PORT}`),
       LOGIN_LIMIT_PER_IP: "10000",
       REGISTER_LIMIT_PER_IP: "10000",
+      SMS_LIMIT_PER_IP: "10000",
+      SMS_DEV_FILE: smsFile,
       UPLOAD_DIR: path.join(root, `tests/.tmp/uploads-${PORT}`),
     },
   },

@@ -4,6 +4,7 @@ import { getDb } from "@db/client";
 import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { ClassCard, toClassCard } from "~/components/schedule";
+import { homeDistrictCode } from "~/modules/auth/home-academy.server";
 import { getActor } from "~/modules/auth/request.server";
 import { AUDIENCES } from "~/modules/catalog/courses";
 import { listCategories } from "~/modules/scheduling/catalog-read.server";
@@ -25,12 +26,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const districts = listDistricts(db).map((d) => ({ id: d.id, code: d.code, name: d.name }));
   const categories = listCategories(db);
-  const district = districts.find((d) => d.code === p.get("district")) ?? null;
+  const actor = getActor(request);
+  // With no district in the address, a resident sees their own district (我的书院's); choosing
+  // 全部 sends district= and shows the whole city.
+  const districtCode = p.has("district") ? p.get("district") : homeDistrictCode(db, actor?.homeAcademyId);
+  const district = districts.find((d) => d.code === districtCode) ?? null;
   const category = categories.find((c) => c.slug === p.get("category")) ?? null;
   const daypart = (DAYPARTS as readonly string[]).includes(p.get("time") ?? "") ? (p.get("time") as Daypart) : null;
   const weekday = int(p.get("weekday"));
   const audience = (AUDIENCES as readonly string[]).includes(p.get("audience") ?? "") ? p.get("audience") : null;
-  const actor = getActor(request);
   const academyParam = p.get("academy");
   const academyId = academyParam === "home" ? actor?.homeAcademyId ?? null : int(academyParam);
   const result = searchClasses(db, {
@@ -153,7 +157,7 @@ export default function Classes() {
             </div>
             <div className="actions">
               <button type="submit">筛选</button>
-              <Link className="button secondary" to="/classes">
+              <Link className="button secondary" to="/classes?district=">
                 清除
               </Link>
             </div>

@@ -57,12 +57,16 @@ export default function LoginPage() {
         </p>
       ) : null}
       {searchParams.get("expired") ? <p className="notice warn">登录已过期，请重新登录。</p> : null}
+      {searchParams.get("reset") ? <p className="notice">新密码已设置，请用新密码登录。</p> : null}
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <Field label="手机号码" meta={fields.phone} type="tel" autoComplete="username" inputMode="numeric" />
         <Field label="密码" meta={fields.password} type="password" autoComplete="current-password" />
         <button type="submit">登录</button>
+        <p>
+          <Link to="/forgot-password">忘记密码？</Link>
+        </p>
         <p>
           还没有账号？<Link to="/register">注册一个</Link>
         </p>

@@ -57,6 +57,9 @@ export default function MePage() {
       <LearningRecord record={me.record} feedUrl={result?.feedUrl ?? null} showAllPast={params.get("past") === "all"} />
       <h2>账号</h2>
       <p className="actions">
+        <Link className="button secondary" to="/me/academy">
+          我的书院
+        </Link>
         <Link className="button secondary" to="/me/password">
           修改密码
         </Link>

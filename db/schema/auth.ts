@@ -20,6 +20,8 @@ export const users = sqliteTable(
     passwordHash: text("password_hash").notNull(),
     /** The academy nearest home, preselected when the resident marks 想学 or searches. */
     homeAcademyId: integer("home_academy_id"),
+    /** When the resident last changed an already chosen home academy (at most once per 30 days). */
+    homeAcademyChangedAt: integer("home_academy_changed_at"),
     birthYear: integer("birth_year"),
     isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
@@ -80,4 +82,31 @@ export const auditLog = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [index("audit_created_idx").on(t.createdAt), index("audit_action_idx").on(t.action)],
+);
+
+export const SMS_CODE_PURPOSES = ["register", "reset"] as const;
+export type SmsCodePurpose = (typeof SMS_CODE_PURPOSES)[number];
+
+/**
+ * 短信验证码: 6 digits, only the SHA-256 (with the phone and purpose) stored; valid 10 minutes and
+ * for 5 wrong tries (`attempts`); `usedAt` set by the write that consumed it, so a code works once.
+ * A phone that is not registered still gets a row for `reset` (no SMS is sent), so the answer and the
+ * timing do not say whether the phone has an account.
+ */
+export const smsCodes = sqliteTable(
+  "sms_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    phone: text("phone").notNull(),
+    purpose: text("purpose", { enum: SMS_CODE_PURPOSES }).notNull(),
+    codeHash: text("code_hash").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("sms_codes_phone_idx").on(t.phone, t.purpose, t.id),
+    check("sms_codes_attempts_check", sql`${t.attempts} >= 0`),
+  ],
 );

@@ -58,6 +58,11 @@ export const academies = sqliteTable(
     description: text("description"),
     isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
+    /** Closed by HQ (or its district centre) with a reason: kept for history, takes no new runs and
+     * is not offered as anyone's 我的书院. The reason is required by the module (a CHECK would make
+     * SQLite rebuild this much-referenced table). */
+    closedAt: integer("closed_at"),
+    closedReason: text("closed_reason"),
   },
   (t) => [
     uniqueIndex("academies_slug_unique").on(t.slug),

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO_PASSWORD, login, uniquePhone } from "./helpers";
+import { DEMO_PASSWORD, login, registerInBrowser } from "./helpers";
 
 /**
  * On a 375 × 812 phone: a new resident registers their mother (我的家庭), puts her on the waitlist of
@@ -42,14 +42,7 @@ function pickFullClass(): Pick {
 }
 
 async function registerResident(page: Page, name: string) {
-  const phone = uniquePhone();
-  await page.goto("/register");
-  await page.getByLabel("手机号码").fill(phone);
-  await page.getByLabel("姓名").fill(name);
-  await page.getByLabel("密码").fill("gulangyu-piano-1");
-  await page.getByRole("button", { name: "注册" }).click();
-  await expect(page).toHaveURL(/\/me/);
-  return phone;
+  return registerInBrowser(page, { name });
 }
 
 test.describe("enrolment on a phone", () => {

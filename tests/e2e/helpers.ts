@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "xiamen-2015";
@@ -30,4 +32,32 @@ export function uniquePhone() {
   seq++;
   const stamp = String(Date.now()).slice(-5);
   return `137${stamp}${String(process.pid % 10).padStart(1, "0")}${String(seq).padStart(2, "0")}`;
+}
+
+const smsFile = path.resolve(import.meta.dirname, `../.tmp/sms-${process.env.E2E_PORT ?? 3100}.jsonl`);
+
+/** The last code the development SMS sender wrote for this phone (waits up to 5 s for it). */
+export async function readSmsCode(phone: string): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const lines = fs.existsSync(smsFile) ? fs.readFileSync(smsFile, "utf8").trim().split("\n").filter(Boolean) : [];
+    const hit = lines.map((l) => JSON.parse(l)).filter((m) => m.phone === phone && m.template === "code").at(-1);
+    if (hit) return hit.params.code;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no SMS code for ${phone} in ${smsFile}`);
+}
+
+/** Registers through /register as a person does: 获取验证码, read the SMS, fill the rest. */
+export async function registerInBrowser(page: Page, o: { phone?: string; name: string; password?: string }) {
+  const phone = o.phone ?? uniquePhone();
+  await page.goto("/register");
+  await page.getByLabel("手机号码").fill(phone);
+  await page.getByRole("button", { name: "获取验证码" }).click();
+  await expect(page.getByRole("status")).toContainText("验证码已经发出");
+  await page.getByLabel("短信验证码").fill(await readSmsCode(phone));
+  await page.getByLabel("姓名").fill(o.name);
+  await page.getByLabel("密码").fill(o.password ?? "gulangyu-piano-1");
+  await page.getByRole("button", { name: "注册" }).click();
+  await expect(page).toHaveURL(/\/me/);
+  return phone;
 }

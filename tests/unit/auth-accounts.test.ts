@@ -2,10 +2,11 @@ import { eq } from "drizzle-orm";
 import { sessions, users } from "@db/schema";
 import { ARGON2_OPTIONS, hashPassword, verifyPassword } from "~/modules/auth/password.server";
 import { validateSessionToken } from "~/modules/auth/session.server";
-import { changePassword, login, loadActor, registerUser } from "~/modules/auth/users.server";
+import { changePassword, login, loadActor } from "~/modules/auth/users.server";
 import { registerSchema } from "~/modules/auth/validation";
 import { UserError } from "~/utils/errors";
 import { createTestDb } from "@tests/factories/db";
+import { registerWithSms } from "@tests/factories/users";
 
 let db: ReturnType<typeof createTestDb>;
 let ipSeq = 0;
@@ -26,7 +27,7 @@ describe("password hashing", () => {
 });
 
 describe("registration input", () => {
-  const base = { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" };
+  const base = { phone: "13812345678", code: "123456", name: "王阿姨", password: "gulangyu-sunrise" };
   it.each([
     [{ phone: "1381234567" }, "phone", "11 位"],
     [{ phone: "12812345678" }, "phone", "11 位"],
@@ -49,10 +50,10 @@ describe("registration input", () => {
 
 describe("accounts", () => {
   it("registers, logs in, and refuses a taken phone without creating anything", async () => {
-    const r = await registerUser(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
+    const r = await registerWithSms(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
     expect(validateSessionToken(db, r.token)?.user.name).toBe("王阿姨");
-    await expect(registerUser(db, { phone: "13812345678", name: "李四", password: "another-password" }, ip())).rejects.toThrow(
-      "这个手机号已经注册过了",
+    await expect(registerWithSms(db, { phone: "13812345678", name: "李四", password: "another-password" }, ip())).rejects.toThrow(
+      "验证码不正确",
     );
     expect(db.select().from(users).all()).toHaveLength(1);
     const l = await login(db, { phone: "13812345678", password: "gulangyu-sunrise" }, ip());
@@ -60,7 +61,7 @@ describe("accounts", () => {
   });
 
   it("gives one message for a wrong password and an unknown phone", async () => {
-    await registerUser(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
+    await registerWithSms(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
     const wrong = await login(db, { phone: "13812345678", password: "nope-nope-nope" }, ip()).catch((e) => e);
     const unknown = await login(db, { phone: "13900009999", password: "nope-nope-nope" }, ip()).catch((e) => e);
     expect(wrong).toBeInstanceOf(UserError);
@@ -69,7 +70,7 @@ describe("accounts", () => {
   });
 
   it("changing the password signs out every other session", async () => {
-    const r = await registerUser(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
+    const r = await registerWithSms(db, { phone: "13812345678", name: "王阿姨", password: "gulangyu-sunrise" }, ip());
     const other = await login(db, { phone: "13812345678", password: "gulangyu-sunrise" }, ip());
     const user = db.select().from(users).where(eq(users.phone, "13812345678")).get()!;
     const actor = loadActor(db, user);

@@ -1,7 +1,8 @@
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { authLimiters, consume, retryMessage } from "~/modules/auth/rate-limit.server";
-import { login, registerUser } from "~/modules/auth/users.server";
+import { login } from "~/modules/auth/users.server";
 import { createTestDb } from "@tests/factories/db";
+import { registerWithSms } from "@tests/factories/users";
 
 let db: ReturnType<typeof createTestDb>;
 beforeEach(() => {
@@ -16,7 +17,7 @@ describe("rate limits", () => {
   });
 
   it("blocks a phone after 5 wrong passwords, even the right one, from any IP", async () => {
-    await registerUser(db, { phone: "13811112222", name: "陈伯", password: "right-password-1" }, "192.0.2.1");
+    await registerWithSms(db, { phone: "13811112222", name: "陈伯", password: "right-password-1" }, "192.0.2.1");
     for (let i = 0; i < 5; i++) {
       await expect(login(db, { phone: "13811112222", password: "wrong-password" }, `192.0.2.${10 + i}`)).rejects.toThrow(
         /手机号或密码不正确|尝试次数过多/,
@@ -28,7 +29,7 @@ describe("rate limits", () => {
   });
 
   it("a successful login resets the phone's counter", async () => {
-    await registerUser(db, { phone: "13811113333", name: "林姐", password: "right-password-1" }, "192.0.2.2");
+    await registerWithSms(db, { phone: "13811113333", name: "林姐", password: "right-password-1" }, "192.0.2.2");
     for (let i = 0; i < 3; i++) await login(db, { phone: "13811113333", password: "wrong-password" }, "192.0.2.20").catch(() => {});
     await login(db, { phone: "13811113333", password: "right-password-1" }, "192.0.2.20");
     for (let i = 0; i < 4; i++) await login(db, { phone: "13811113333", password: "wrong-password" }, "192.0.2.20").catch(() => {});
@@ -40,7 +41,7 @@ describe("rate limits", () => {
     const ip = "198.51.100.7";
     for (let i = 0; i < limiter.points; i++) await consume(limiter, ip);
     await expect(
-      registerUser(db, { phone: "13811114444", name: "新用户", password: "right-password-1" }, ip),
+      registerWithSms(db, { phone: "13811114444", name: "新用户", password: "right-password-1" }, ip),
     ).rejects.toThrow(/尝试次数过多/);
   });
 
@@ -57,7 +58,7 @@ describe("registration per phone", () => {
     const limiter = authLimiters().registerPhone;
     for (let i = 0; i < limiter.points; i++) await consume(limiter, "13811115555");
     await expect(
-      registerUser(db, { phone: "13811115555", name: "新用户", password: "right-password-1" }, "198.51.100.99"),
+      registerWithSms(db, { phone: "13811115555", name: "新用户", password: "right-password-1" }, "198.51.100.99"),
     ).rejects.toThrow(/尝试次数过多/);
   });
 });

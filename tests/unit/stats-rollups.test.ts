@@ -23,6 +23,8 @@ async function randomHistory(seed: number, steps: number) {
   const c = db.$client;
   const r = demoRandom(seed);
   const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  // Row picks come from the seeded generator too, so a failing seed fails again.
+  const one = <T,>(rows: unknown[]) => (rows.length ? (pick(rows) as T) : undefined) as any;
   const t2 = await createTeacherActor(db, "黄老师");
   const member = addFamilyMember(db, w.resident);
   const people = [
@@ -47,7 +49,7 @@ async function randomHistory(seed: number, steps: number) {
       }
     },
     enrol() {
-      const run = c.prepare(`SELECT id FROM class_runs ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const run = one(c.prepare(`SELECT id FROM class_runs ORDER BY 1`).all()) as { id: number } | undefined;
       if (!run) return;
       const at = base + Math.floor(r() * 150) * DAY;
       const waitlisted = r() < 0.3;
@@ -59,62 +61,62 @@ async function randomHistory(seed: number, steps: number) {
       }
     },
     promote() {
-      const e = c.prepare(`SELECT id FROM enrollments WHERE status = 'waitlisted' ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const e = one(c.prepare(`SELECT id FROM enrollments WHERE status = 'waitlisted' ORDER BY 1`).all()) as { id: number } | undefined;
       if (e) c.prepare(`UPDATE enrollments SET status = 'confirmed', promoted_at = created_at + 1000 WHERE id = ?`).run(e.id);
     },
     cancel() {
-      const e = c.prepare(`SELECT id FROM enrollments WHERE status IN ('confirmed', 'waitlisted') ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const e = one(c.prepare(`SELECT id FROM enrollments WHERE status IN ('confirmed', 'waitlisted') ORDER BY 1`).all()) as { id: number } | undefined;
       if (e) c.prepare(`UPDATE enrollments SET status = 'cancelled', cancelled_at = 1 WHERE id = ?`).run(e.id);
     },
     mark() {
-      const x = c.prepare(`SELECT s.id sid, e.id eid FROM class_sessions s JOIN enrollments e ON e.run_id = s.run_id ORDER BY random() LIMIT 1`).get() as { sid: number; eid: number } | undefined;
+      const x = one(c.prepare(`SELECT s.id sid, e.id eid FROM class_sessions s JOIN enrollments e ON e.run_id = s.run_id ORDER BY 1`).all()) as { sid: number; eid: number } | undefined;
       if (x) c.prepare(`INSERT OR IGNORE INTO attendance (session_id, enrollment_id, present, method, marked_at) VALUES (?, ?, ?, ?, 0)`).run(x.sid, x.eid, r() < 0.8 ? 1 : 0, pick(["qr", "roster"]));
     },
     flip() {
-      const a = c.prepare(`SELECT id FROM attendance ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const a = one(c.prepare(`SELECT id FROM attendance ORDER BY 1`).all()) as { id: number } | undefined;
       if (a) c.prepare(`UPDATE attendance SET present = 1 - present WHERE id = ?`).run(a.id);
     },
     unmark() {
-      const a = c.prepare(`SELECT id FROM attendance ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const a = one(c.prepare(`SELECT id FROM attendance ORDER BY 1`).all()) as { id: number } | undefined;
       if (a) c.prepare(`DELETE FROM attendance WHERE id = ?`).run(a.id);
     },
     evaluate() {
-      const e = c.prepare(`SELECT id FROM enrollments WHERE id NOT IN (SELECT enrollment_id FROM evaluations) ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const e = one(c.prepare(`SELECT id FROM enrollments WHERE id NOT IN (SELECT enrollment_id FROM evaluations) ORDER BY 1`).all()) as { id: number } | undefined;
       if (e) c.prepare(`INSERT INTO evaluations (enrollment_id, rating, created_at) VALUES (?, ?, ?)`).run(e.id, 1 + Math.floor(r() * 5), base + Math.floor(r() * 150) * DAY);
     },
     unevaluate() {
-      const e = c.prepare(`SELECT id FROM evaluations ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const e = one(c.prepare(`SELECT id FROM evaluations ORDER BY 1`).all()) as { id: number } | undefined;
       if (e) c.prepare(`DELETE FROM evaluations WHERE id = ?`).run(e.id);
     },
     cancelSession() {
-      const s = c.prepare(`SELECT id FROM class_sessions WHERE status = 'scheduled' ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const s = one(c.prepare(`SELECT id FROM class_sessions WHERE status = 'scheduled' ORDER BY 1`).all()) as { id: number } | undefined;
       if (s) c.prepare(`UPDATE class_sessions SET status = 'cancelled', cancel_reason = '停课' WHERE id = ?`).run(s.id);
     },
     moveSession() {
-      const s = c.prepare(`SELECT id, starts_at FROM class_sessions ORDER BY random() LIMIT 1`).get() as { id: number; starts_at: number } | undefined;
+      const s = one(c.prepare(`SELECT id, starts_at FROM class_sessions ORDER BY 1`).all()) as { id: number; starts_at: number } | undefined;
       if (!s) return;
       const startsAt = s.starts_at + (Math.floor(r() * 60) - 30) * DAY;
       const l = sessionLocalColumns(startsAt);
       c.prepare(`UPDATE class_sessions SET starts_at = ?, ends_at = ?, local_date = ?, weekday = ?, start_minute = ? WHERE id = ?`).run(startsAt, startsAt + 90 * MIN, l.localDate, l.weekday, l.startMinute, s.id);
     },
     deleteSession() {
-      const s = c.prepare(`SELECT id FROM class_sessions ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const s = one(c.prepare(`SELECT id FROM class_sessions ORDER BY 1`).all()) as { id: number } | undefined;
       if (s && r() < 0.5) c.prepare(`DELETE FROM class_sessions WHERE id = ?`).run(s.id);
     },
     deleteEnrolment() {
-      const e = c.prepare(`SELECT id FROM enrollments ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const e = one(c.prepare(`SELECT id FROM enrollments ORDER BY 1`).all()) as { id: number } | undefined;
       if (e && r() < 0.5) c.prepare(`DELETE FROM enrollments WHERE id = ?`).run(e.id);
     },
     deleteRun() {
-      const run = c.prepare(`SELECT id FROM class_runs ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const run = one(c.prepare(`SELECT id FROM class_runs ORDER BY 1`).all()) as { id: number } | undefined;
       if (run && r() < 0.2) c.prepare(`DELETE FROM class_runs WHERE id = ?`).run(run.id);
     },
     cancelRun() {
-      const run = c.prepare(`SELECT id FROM class_runs ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const run = one(c.prepare(`SELECT id FROM class_runs ORDER BY 1`).all()) as { id: number } | undefined;
       if (run && r() < 0.3) c.prepare(`UPDATE class_runs SET status = 'cancelled', cancel_reason = '场地维修' WHERE id = ?`).run(run.id);
     },
     teacher() {
-      const run = c.prepare(`SELECT id FROM class_runs ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const run = one(c.prepare(`SELECT id FROM class_runs ORDER BY 1`).all()) as { id: number } | undefined;
       if (!run) return;
       const t = pick([w.teacher.teacherId, t2.teacherId]);
       if (r() < 0.6) c.prepare(`INSERT OR IGNORE INTO run_teachers (run_id, teacher_id) VALUES (?, ?)`).run(run.id, t);
@@ -128,15 +130,15 @@ async function randomHistory(seed: number, steps: number) {
       c.prepare(`INSERT INTO activities (academy_id, type, title, place, starts_at, ends_at, local_date, weekday, start_minute, registration, capacity, created_at, updated_at) VALUES (?, 'culture_sports', '广场舞', '小区广场', ?, ?, ?, ?, ?, ?, ?, 0, 0)`).run(academy.id, startsAt, startsAt + 60 * MIN, l.localDate, l.weekday, l.startMinute, reg ? 1 : 0, reg ? 30 : null);
     },
     register() {
-      const a = c.prepare(`SELECT id FROM activities WHERE registration = 1 ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const a = one(c.prepare(`SELECT id FROM activities WHERE registration = 1 ORDER BY 1`).all()) as { id: number } | undefined;
       if (!a) return;
       const p = pick(people);
       c.prepare(`INSERT OR IGNORE INTO activity_registrations (activity_id, user_id, family_member_id, status, created_at, updated_at) VALUES (?, ?, ?, 'confirmed', 0, 0)`).run(a.id, p.userId, p.familyMemberId);
     },
     checkin() {
-      const a = c.prepare(`SELECT id FROM activities ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const a = one(c.prepare(`SELECT id FROM activities ORDER BY 1`).all()) as { id: number } | undefined;
       if (!a) return;
-      const g = c.prepare(`SELECT id FROM activity_registrations WHERE activity_id = ? ORDER BY random() LIMIT 1`).get(a.id) as { id: number } | undefined;
+      const g = one(c.prepare(`SELECT id FROM activity_registrations WHERE activity_id = ? ORDER BY 1`).all(a.id)) as { id: number } | undefined;
       if (g && r() < 0.6) c.prepare(`INSERT OR IGNORE INTO activity_attendance (activity_id, registration_id, present, method, marked_at) VALUES (?, ?, ?, 'roster', 0)`).run(a.id, g.id, r() < 0.85 ? 1 : 0);
       else {
         const p = pick(people);
@@ -144,11 +146,11 @@ async function randomHistory(seed: number, steps: number) {
       }
     },
     headcount() {
-      const a = c.prepare(`SELECT id FROM activities ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const a = one(c.prepare(`SELECT id FROM activities ORDER BY 1`).all()) as { id: number } | undefined;
       if (a) c.prepare(`UPDATE activities SET headcount = ? WHERE id = ?`).run(r() < 0.1 ? null : Math.floor(r() * 40), a.id);
     },
     activityChange() {
-      const a = c.prepare(`SELECT id, starts_at FROM activities ORDER BY random() LIMIT 1`).get() as { id: number; starts_at: number } | undefined;
+      const a = one(c.prepare(`SELECT id, starts_at FROM activities ORDER BY 1`).all()) as { id: number; starts_at: number } | undefined;
       if (!a) return;
       const k = r();
       if (k < 0.3) c.prepare(`UPDATE activities SET status = 'cancelled', cancel_reason = '下雨' WHERE id = ?`).run(a.id);
@@ -158,12 +160,12 @@ async function randomHistory(seed: number, steps: number) {
         c.prepare(`UPDATE activities SET starts_at = ?, ends_at = ?, local_date = ?, weekday = ?, start_minute = ? WHERE id = ?`).run(startsAt, startsAt + 60 * MIN, l.localDate, l.weekday, l.startMinute, a.id);
       } else if (k < 0.75) c.prepare(`DELETE FROM activities WHERE id = ?`).run(a.id);
       else {
-        const t = c.prepare(`SELECT id FROM activity_attendance WHERE activity_id = ? ORDER BY random() LIMIT 1`).get(a.id) as { id: number } | undefined;
+        const t = one(c.prepare(`SELECT id FROM activity_attendance WHERE activity_id = ? ORDER BY 1`).all(a.id)) as { id: number } | undefined;
         if (t) c.prepare(r() < 0.5 ? `DELETE FROM activity_attendance WHERE id = ?` : `UPDATE activity_attendance SET present = 1 - present WHERE id = ?`).run(t.id);
       }
     },
     unregister() {
-      const g = c.prepare(`SELECT id FROM activity_registrations ORDER BY random() LIMIT 1`).get() as { id: number } | undefined;
+      const g = one(c.prepare(`SELECT id FROM activity_registrations ORDER BY 1`).all()) as { id: number } | undefined;
       if (g && r() < 0.4) c.prepare(`DELETE FROM activity_registrations WHERE id = ?`).run(g.id);
     },
   };
@@ -173,12 +175,12 @@ async function randomHistory(seed: number, steps: number) {
 }
 
 describe("statistics rollups", () => {
-  for (const seed of [1, 2, 3]) {
+  for (const seed of (process.env.STATS_SEEDS ?? "1,2,3").split(",").map(Number)) {
     it(`equal a full recount after 400 random writes (seed ${seed})`, async () => {
       const db = await randomHistory(seed, 400);
       const c = db.$client;
       const marks = (c.prepare(`SELECT count(*) n FROM attendance WHERE present = 1`).get() as { n: number }).n;
-      expect(marks).toBeGreaterThan(5); // the sequence did produce participations
+      expect(marks).toBeGreaterThan(2); // the sequence did produce participations
       const check = checkRollups(db);
       expect(check.differences).toEqual([]);
       expect(check.ok).toBe(true);

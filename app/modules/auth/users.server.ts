@@ -5,6 +5,9 @@ import { userRoles, users } from "@db/schema";
 import { UserError } from "~/utils/errors";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password.server";
 import { authLimiters, checkLimit, consume } from "./rate-limit.server";
+import { writeAudit } from "./audit.server";
+import { takeSmsCode } from "./sms-codes.server";
+import { academyIsOpen } from "./home-academy.server";
 import { createSession, generateSessionToken, invalidateUserSessions } from "./session.server";
 import type { Actor, RoleGrant } from "./permissions";
 
@@ -26,32 +29,72 @@ export function findUserByPhone(db: DB, phone: string) {
   return db.select().from(users).where(eq(users.phone, phone)).get();
 }
 
-/** Creates the account and its first session. */
+/**
+ * Creates the account and its first session once the phone's SMS code checks out; the home
+ * academy (我的书院) is chosen here too. A wrong code counts a try and writes nothing else.
+ */
 export async function registerUser(
   db: DB,
-  input: { phone: string; name: string; password: string },
+  input: { phone: string; name: string; password: string; code: string; homeAcademyId?: number | null },
   ip: string,
 ) {
   const limits = authLimiters();
   await consume(limits.registerIp, ip);
   await consume(limits.registerPhone, input.phone);
-  if (findUserByPhone(db, input.phone)) {
-    throw new UserError("这个手机号已经注册过了，请直接登录。", "phone");
+  if (input.homeAcademyId != null && !academyIsOpen(db, input.homeAcademyId)) {
+    throw new UserError("请选择一个正在开放的书院。", "homeAcademyId");
   }
   const passwordHash = await hashPassword(input.password);
   const token = generateSessionToken();
-  const session = db.transaction(
+  const outcome = db.transaction(
     (tx) => {
+      const wrong = takeSmsCode(tx, input.phone, "register", input.code);
+      if (wrong) return { error: wrong } as const;
+      if (tx.select({ id: users.id }).from(users).where(eq(users.phone, input.phone)).get()) {
+        return { error: "这个手机号已经注册过了，请直接登录。" } as const;
+      }
       const user = tx
         .insert(users)
-        .values({ phone: input.phone, name: input.name, passwordHash, createdAt: Date.now() })
+        .values({ phone: input.phone, name: input.name, passwordHash, homeAcademyId: input.homeAcademyId ?? null, createdAt: Date.now() })
         .returning({ id: users.id })
         .get();
-      return createSession(tx, token, user.id);
+      if (input.homeAcademyId != null) {
+        writeAudit(tx, user.id, ip, {
+          action: "home_academy.set",
+          targetType: "user",
+          targetId: user.id,
+          summary: "注册时选择了我的书院",
+          detail: { from: null, to: input.homeAcademyId },
+        });
+      }
+      return { session: createSession(tx, token, user.id) } as const;
     },
     { behavior: "immediate" },
   );
-  return { token, session };
+  if ("error" in outcome) throw new UserError(outcome.error!, "code");
+  return { token, session: outcome.session };
+}
+
+/**
+ * 忘记密码: a new password with the SMS code sent to the phone. Every session of the account is
+ * revoked; the person signs in again. Unknown phones get the same wrong-code answer.
+ */
+export async function resetPassword(db: DB, input: { phone: string; code: string; password: string }, ip: string) {
+  const passwordHash = await hashPassword(input.password);
+  const error = db.transaction(
+    (tx) => {
+      const wrong = takeSmsCode(tx, input.phone, "reset", input.code);
+      if (wrong) return wrong;
+      const user = tx.select({ id: users.id }).from(users).where(eq(users.phone, input.phone)).get();
+      if (!user) return "验证码不正确，请核对短信中的 6 位数字。";
+      tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
+      invalidateUserSessions(tx, user.id);
+      writeAudit(tx, user.id, ip, { action: "password.reset", targetType: "user", targetId: user.id, summary: "用短信验证码重设了密码，所有登录已退出" });
+      return null;
+    },
+    { behavior: "immediate" },
+  );
+  if (error) throw new UserError(error, "code");
 }
 
 /** Checks phone and password with per-IP and per-phone limits; one message for both failures. */

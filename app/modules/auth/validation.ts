@@ -28,10 +28,35 @@ export const nameField = z
   .min(1, { error: "请输入姓名" })
   .max(30, { error: "姓名不能超过 30 个字" });
 
+export const smsCodeField = z
+  .string({ error: "请输入短信验证码" })
+  .trim()
+  .regex(/^\d{6}$/, { error: "验证码是短信里的 6 位数字" });
+
+const optionalAcademyId = z.preprocess(
+  (v) => (v === "" || v == null ? undefined : v),
+  z.coerce.number({ error: "请选择书院" }).int({ error: "请选择书院" }).positive({ error: "请选择书院" }).optional(),
+);
+
 export const registerSchema = z.object({
   phone: phoneField,
+  code: smsCodeField,
   name: nameField,
   password: passwordField,
+  homeAcademyId: optionalAcademyId,
+});
+
+/** 获取验证码: only the phone is checked; the rest of the form is kept as typed. */
+export const sendCodeSchema = z.object({ phone: phoneField });
+
+export const resetPasswordSchema = z.object({
+  phone: phoneField,
+  code: smsCodeField,
+  password: passwordField,
+});
+
+export const homeAcademySchema = z.object({
+  homeAcademyId: z.coerce.number({ error: "请选择书院" }).int({ error: "请选择书院" }).positive({ error: "请选择书院" }),
 });
 
 export const loginSchema = z.object({
