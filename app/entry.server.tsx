@@ -8,12 +8,13 @@ import { renderToPipeableStream } from "react-dom/server";
 import { logError, requestContext } from "~/modules/ops/log.server";
 import { ErrorIdContext } from "~/utils/error-id";
 import { NonceContext } from "~/utils/nonce";
-import { securityHeaders } from "~/utils/security.server";
+import { privateNoStore, securityHeaders } from "~/utils/security.server";
 
 const ABORT_DELAY = 5_000;
 
-export const handleDataRequest: HandleDataRequestFunction = (response) => {
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
   securityHeaders(response.headers, null);
+  privateNoStore(request, response.headers);
   return response;
 };
 
@@ -49,6 +50,7 @@ export default function handleRequest(
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           securityHeaders(responseHeaders, nonce);
+          privateNoStore(request, responseHeaders);
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },

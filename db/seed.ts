@@ -8,6 +8,7 @@ import { importHolidays } from "~/modules/scheduling/calendar.server";
 import { seedDemoSchedule, seedDemoWants } from "~/modules/scheduling/demo.server";
 import { seedDemoEnrolments } from "~/modules/enrollment/demo.server";
 import { seedLearningDemo } from "~/modules/enrollment/learning-demo.server";
+import { seedDemoActivities } from "~/modules/community/activities-demo.server";
 import { seedGroupsDemo } from "~/modules/community/groups-demo.server";
 
 /**
@@ -44,6 +45,9 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     // Organisations, deliberation and a 公示 per academy (needs the academies, residents and categories above).
     const g = seedGroupsDemo(db);
     log.push(g.skipped ? `演示社区组织：${g.skipped}，跳过` : `演示社区组织：居民组织 ${g.organisations} 个、议题 ${g.topics} 个、课程公示 ${g.proposals} 条`);
+    // 群众性活动 at every academy (past with headcounts and check-ins, upcoming with registrations); after the organisations, which may host some.
+    const act = seedDemoActivities(db);
+    log.push(act.skipped ? `演示活动：${act.skipped}` : `演示活动：${act.activities} 场，报名 ${act.registrations} 条，签到 ${act.checkins} 条`);
   }
   return log;
 }

@@ -40,6 +40,7 @@ export function SiteHeader({
               <li>
                 <NavLink to="/classes">找课程班</NavLink>
               </li>
+              <li><NavLink to="/activities">社区活动</NavLink></li>
               <li>
                 <NavLink to="/academies">找书院</NavLink>
               </li>

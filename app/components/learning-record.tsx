@@ -170,6 +170,9 @@ export function LearningRecord({
         <Link className="button secondary" to="/me/classes">
           我的课程（报名与取消）
         </Link>
+        <Link className="button secondary" to="/me/activities" data-testid="me-activities-link">
+          我报名的活动
+        </Link>
         <Link className="button secondary" to="/me/family">
           我的家庭
         </Link>

@@ -54,7 +54,8 @@ type Screen = {
   opensAt: number;
   code: { token: string; url: string; svg: string; rotatesAt: number } | null;
   present: number;
-  expected: number;
+  /** null when nobody registers (an open activity): only the count is shown. */
+  expected: number | null;
   recent: { name: string; markedAt: number; method: string }[];
   now: number;
 };
@@ -139,7 +140,8 @@ export function CheckinScreen({
         </figure>
       ) : null}
       <p className="checkin-count" data-testid="checkin-count" aria-live="polite">
-        已签到 <strong>{data.present}</strong> / {data.expected} 人
+        已签到 <strong>{data.present}</strong>
+        {data.expected != null ? ` / ${data.expected}` : ""} 人
       </p>
       {data.recent.length ? (
         <ul className="chips checkin-recent" aria-label="最近签到">

@@ -40,7 +40,7 @@ export function LooseField({
   );
 }
 
-function Check({ meta, label, fallback }: { meta: AnyField; label: string; fallback: boolean }) {
+export function Check({ meta, label, fallback }: { meta: AnyField; label: string; fallback: boolean }) {
   const v = meta.initialValue as unknown;
   const checked = v == null ? fallback : v === "on" || v === "true";
   return (

@@ -8,6 +8,8 @@ import { ClassCard, toClassCard } from "~/components/schedule";
 import { upcomingClassesForAcademy } from "~/modules/scheduling/finder.server";
 import { resolveWeek } from "~/modules/scheduling/time";
 import { notFound } from "~/utils/http";
+import { ActivityCard } from "~/components/activities";
+import { academyActivities } from "~/modules/community/activities-read.server";
 import { AcademyGroups } from "~/components/academy-groups";
 import { academyGroupsSummary } from "~/modules/community/academy-groups.server";
 
@@ -24,13 +26,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     academy,
     classes: upcomingClassesForAcademy(db, academy.id, 12).map(toClassCard),
     week: resolveWeek(null).week,
+    activities: academyActivities(db, academy.id),
     canManage: !!actor && canManageAcademy(actor, academy.id),
     groups: academyGroupsSummary(db, academy.id),
   };
 }
 
 export default function AcademyPage() {
-  const { academy, classes, week, canManage, groups } = useLoaderData<typeof loader>();
+  const { academy, classes, week, canManage, activities, groups } = useLoaderData<typeof loader>();
   return (
     <div className="container">
       <p>
@@ -75,6 +78,30 @@ export default function AcademyPage() {
           </Link>
           <Link className="button secondary" to={`/academies/${academy.slug}/menu?week=${week}`}>
             本周课程菜单（可打印）
+          </Link>
+        </p>
+      </section>
+      <section aria-labelledby="activities-h">
+        <h2 id="activities-h">社区活动</h2>
+        {activities.upcoming.length === 0 ? <p className="muted">近期没有安排活动。</p> : null}
+        <ul className="card-grid" data-testid="academy-activities">
+          {activities.upcoming.map((a) => (
+            <ActivityCard key={a.id} row={a} showAcademy={false} />
+          ))}
+        </ul>
+        {activities.past.length ? (
+          <>
+            <h3>最近举办</h3>
+            <ul className="card-grid" data-testid="academy-past-activities">
+              {activities.past.map((a) => (
+                <ActivityCard key={a.id} row={a} showAcademy={false} />
+              ))}
+            </ul>
+          </>
+        ) : null}
+        <p className="actions">
+          <Link className="button secondary" to={`/activities?academy=${academy.id}&district=${academy.districtCode}`}>
+            本书院全部活动
           </Link>
         </p>
       </section>

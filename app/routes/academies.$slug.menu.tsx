@@ -6,6 +6,8 @@ import { weeklyMenu } from "~/modules/scheduling/finder.server";
 import { publicOrigin, qrSvg } from "~/modules/scheduling/qr.server";
 import { localParts, resolveWeek, shortDateLabel } from "~/modules/scheduling/time";
 import { notFound } from "~/utils/http";
+import { ACTIVITY_TYPE_LABELS } from "~/modules/community/activities";
+import { weekActivities } from "~/modules/community/activities-read.server";
 import menuStyles from "~/styles/menu.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: menuStyles }];
@@ -21,6 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const week = resolveWeek(new URL(request.url).searchParams.get("week"));
   const menu = weeklyMenu(db, academy.id, week.monday);
   const pageUrl = `${publicOrigin(request)}/academies/${academy.slug}`;
+  const acts = weekActivities(db, academy.id, week.monday);
   return {
     academy: { name: academy.name, slug: academy.slug, address: academy.address, phone: academy.phone, openingHours: academy.openingHours, districtName: academy.districtName },
     week,
@@ -29,24 +32,43 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     days: menu.days.map((d) => ({
       date: d.date,
       label: shortDateLabel(d.date),
-      sessions: d.sessions.map((s) => ({
-        id: s.id,
-        runId: s.runId,
-        time: `${localParts(s.startsAt).time}–${localParts(s.endsAt).time}`,
-        title: s.title,
-        category: s.categoryName,
-        room: s.roomName,
-        teacher: menu.teachers[s.runId] ?? "",
-        cancelled: s.status === "cancelled",
-        full: s.runStatus === "full",
-      })),
+      // Classes and activities (群众性活动) of the day, in time order.
+      sessions: [
+        ...d.sessions.map((s) => ({
+          key: `s${s.id}`,
+          href: `/classes/${s.runId}`,
+          startsAt: s.startsAt,
+          time: `${localParts(s.startsAt).time}–${localParts(s.endsAt).time}`,
+          title: s.title,
+          category: s.categoryName,
+          room: s.roomName,
+          teacher: menu.teachers[s.runId] ?? "",
+          cancelled: s.status === "cancelled",
+          full: s.runStatus === "full",
+        })),
+        ...acts
+          .filter((a) => a.localDate === d.date)
+          .map((a) => ({
+            key: `a${a.id}`,
+            href: `/activities/${a.id}`,
+            startsAt: a.startsAt,
+            time: `${localParts(a.startsAt).time}–${localParts(a.endsAt).time}`,
+            title: a.title,
+            category: `活动·${ACTIVITY_TYPE_LABELS[a.type as keyof typeof ACTIVITY_TYPE_LABELS]}`,
+            room: a.roomName ?? a.place,
+            teacher: "",
+            cancelled: a.status === "cancelled",
+            full: false,
+          })),
+      ].sort((x, y) => x.startsAt - y.startsAt),
     })),
     count: menu.days.reduce((n, d) => n + d.sessions.filter((s) => s.status === "scheduled").length, 0),
+    activityCount: acts.filter((a) => a.status === "scheduled").length,
   };
 }
 
 export default function WeeklyMenu() {
-  const { academy, week, pageUrl, qr, days, count } = useLoaderData<typeof loader>();
+  const { academy, week, pageUrl, qr, days, count, activityCount } = useLoaderData<typeof loader>();
   return (
     <article className="menu-sheet" data-testid="course-menu">
       <nav className="menu-tools filter-bar no-print" aria-label="切换周">
@@ -62,7 +84,7 @@ export default function WeeklyMenu() {
           <p className="muted">厦门社区书院 · 课程菜单</p>
           <h1>{academy.name}</h1>
           <p className="menu-week">
-            {week.label}（{week.week}）· 本周 {count} 次课
+            {week.label}（{week.week}）· 本周 {count} 次课{activityCount ? `、${activityCount} 场活动` : ""}
           </p>
         </div>
         <figure className="menu-qr">
@@ -74,20 +96,20 @@ export default function WeeklyMenu() {
         <section key={d.date} className="menu-day" aria-labelledby={`menu-${d.date}`}>
           <h2 id={`menu-${d.date}`}>{d.label}</h2>
           {d.sessions.length === 0 ? (
-            <p className="menu-empty">没有课程</p>
+            <p className="menu-empty">没有课程和活动</p>
           ) : (
             <table>
               <tbody>
                 {d.sessions.map((s) => (
-                  <tr key={s.id} className={s.cancelled ? "menu-cancelled" : undefined}>
+                  <tr key={s.key} className={s.cancelled ? "menu-cancelled" : undefined}>
                     <td className="menu-time">{s.time}</td>
                     <td>
-                      <Link to={`/classes/${s.runId}`}>{s.title}</Link>
+                      <Link to={s.href}>{s.title}</Link>
                       <span className="muted">
                         {" "}
                         · {s.category}
                         {s.teacher ? ` · ${s.teacher}` : ""}
-                        {s.cancelled ? " · 停课" : s.full ? " · 已满员" : ""}
+                        {s.cancelled ? (s.key.startsWith("a") ? " · 已取消" : " · 停课") : s.full ? " · 已满员" : ""}
                       </span>
                       <span className="menu-place-inline muted"> · {s.room}</span>
                     </td>

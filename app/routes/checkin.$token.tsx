@@ -11,7 +11,7 @@ import {
 import { getDb } from "@db/client";
 import { sessionWhen, shortTime } from "~/components/learning";
 import { getActor, requireActor } from "~/modules/auth/request.server";
-import { checkIn, checkinPrompt } from "~/modules/enrollment/checkin.server";
+import { checkIn, checkinBrowserOf, checkinPrompt } from "~/modules/enrollment/checkin.server";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { z } from "~/utils/zod";
@@ -27,11 +27,13 @@ const formSchema = z.object({
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const prompt = checkinPrompt(getDb(), getActor(request), params.token ?? "");
+  const { browser, setCookie } = checkinBrowserOf(request);
+  const headers: HeadersInit = setCookie ? { "Set-Cookie": setCookie } : {};
+  const prompt = checkinPrompt(getDb(), getActor(request), params.token ?? "", Date.now(), browser);
   // Not logged in: log in and come back with a ten-minute pass (the 30-second code may run out meanwhile).
   if (prompt.kind === "login")
-    throw redirect(`/login?redirectTo=${encodeURIComponent(`/checkin/${prompt.pass}`)}`);
-  return prompt;
+    throw redirect(`/login?redirectTo=${encodeURIComponent(`/checkin/${prompt.pass}`)}`, { headers });
+  return data(prompt, { headers });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -46,6 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const r = checkIn(getDb(), actor, {
       code: parsed.data.code,
       enrollmentIds: parsed.data.enrollmentId,
+      browser: checkinBrowserOf(request).browser,
     });
     return redirect(`/checkin/${parsed.data.code}?done=${r.checkedIn.length ? "ok" : "already"}`);
   } catch (e) {

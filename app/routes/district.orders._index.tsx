@@ -8,6 +8,7 @@ import { OrderRow } from "~/components/orders";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireStaffDistrict } from "~/modules/scheduling/access.server";
 import { listDistrictOrders } from "~/modules/scheduling/orders.server";
+import { parsePage } from "~/utils/http";
 import { ORDER_STATE_LABELS } from "~/modules/scheduling/states";
 
 export const meta: MetaFunction = () => [{ title: "本区点单 · 区指导中心" }];
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     district: { id: district.id, name: district.name, centreName: district.centreName },
     several: choices.length > 1,
-    orders: listDistrictOrders(db, actor, district.id, { state, page: Number(p.get("page")) || 1 }),
+    orders: listDistrictOrders(db, actor, district.id, { state, page: parsePage(p) }),
   };
 }
 

@@ -10,6 +10,7 @@ import { requireActor } from "~/modules/auth/request.server";
 import { listAcademies } from "~/modules/org/org.server";
 import { requireStaffDistrict } from "~/modules/scheduling/access.server";
 import { listDistrictRuns } from "~/modules/scheduling/finder.server";
+import { parsePage } from "~/utils/http";
 import { RUN_STATUS_LABELS } from "~/modules/scheduling/states";
 
 export const meta: MetaFunction = () => [{ title: "本区开课 · 区指导中心" }];
@@ -31,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       academyId: academies.some((a) => a.id === academyId) ? academyId : undefined,
       status,
       scope: p.get("all") === "1" ? "all" : "upcoming",
-      page: Number(p.get("page")) || 1,
+      page: parsePage(p),
     }),
   };
 }

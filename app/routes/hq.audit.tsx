@@ -6,6 +6,7 @@ import { SearchForm } from "~/components/search-form";
 import { listAudit } from "~/modules/auth/audit.server";
 import { isHq } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
+import { parsePage } from "~/utils/http";
 import { formatDateTime } from "~/utils/dates";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 总部" }];
@@ -14,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   requireActorWith(request, isHq);
   const url = new URL(request.url);
   const q = url.searchParams.get("q") ?? "";
-  return { q, ...listAudit(getDb(), { q, page: Number(url.searchParams.get("page")) || 1 }) };
+  return { q, ...listAudit(getDb(), { q, page: parsePage(url.searchParams) }) };
 }
 
 export default function AuditPage() {

@@ -8,7 +8,7 @@ import { addHolidays, listHolidays, removeHoliday } from "~/modules/scheduling/c
 import { shortDateLabel, todayLocal } from "~/modules/scheduling/time";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
-import { clientIp } from "~/utils/http";
+import { clientIp, queryCount } from "~/utils/http";
 
 export const meta: MetaFunction = () => [{ title: "节假日 · 总部" }];
 
@@ -57,7 +57,7 @@ export default function Holidays() {
     <>
       <h1>节假日</h1>
       <p className="lead">全市书院按周排课时都会跳过这些日期（例如国庆、春节）。国务院公布放假安排后，请在这里更新。</p>
-      {params.get("done") === "added" ? <p className="notice">已添加 {params.get("n")} 天。</p> : null}
+      {params.get("done") === "added" ? <p className="notice">已添加 {queryCount(params, "n") ?? 0} 天。</p> : null}
       {params.get("done") === "removed" ? <p className="notice">已删除。</p> : null}
       {a && !a.field ? <p className="form-error">{a.error}</p> : null}
       <h2>添加节假日</h2>

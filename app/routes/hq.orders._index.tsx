@@ -10,6 +10,7 @@ import { requireActorWith } from "~/modules/auth/request.server";
 import { listDistricts } from "~/modules/org/org.server";
 import { listCategories } from "~/modules/scheduling/catalog-read.server";
 import { listAllOrders } from "~/modules/scheduling/orders.server";
+import { parsePage } from "~/utils/http";
 import { ORDER_STATE_LABELS } from "~/modules/scheduling/states";
 
 export const meta: MetaFunction = () => [{ title: "点单受理 · 总部" }];
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const district = districts.find((d) => d.code === p.get("district"));
   const category = categories.find((c) => c.slug === p.get("category"));
   return {
-    orders: listAllOrders(db, actor, { state, districtId: district?.id, categoryId: category?.id, page: Number(p.get("page")) || 1 }),
+    orders: listAllOrders(db, actor, { state, districtId: district?.id, categoryId: category?.id, page: parsePage(p) }),
     districts,
     categories,
     filters: { state: state ?? "all", district: district?.code ?? "", category: category?.slug ?? "" },

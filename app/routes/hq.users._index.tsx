@@ -5,6 +5,7 @@ import { Pager } from "~/components/layout";
 import { SearchForm } from "~/components/search-form";
 import { isHqAdmin, ROLE_LABELS } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
+import { parsePage } from "~/utils/http";
 import { searchUsers } from "~/modules/auth/users.server";
 
 export const meta: MetaFunction = () => [{ title: "用户与角色 · 总部" }];
@@ -13,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   requireActorWith(request, isHqAdmin);
   const url = new URL(request.url);
   const q = url.searchParams.get("q") ?? "";
-  const page = Number(url.searchParams.get("page")) || 1;
+  const page = parsePage(url.searchParams);
   return { q, ...searchUsers(getDb(), { q, page }) };
 }
 

@@ -6,7 +6,8 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { getDb } from "@db/client";
 import { Field, FormErrors, useClearPasswords } from "~/components/forms";
 import { getActor } from "~/modules/auth/request.server";
-import { insecureLoginTarget, sessionCookie } from "~/modules/auth/session.server";
+import { DEVICE_COOKIE, deviceCookie } from "~/modules/auth/device.server";
+import { insecureLoginTarget, readCookie, sessionCookie } from "~/modules/auth/session.server";
 import { login } from "~/modules/auth/users.server";
 import { loginSchema } from "~/modules/auth/validation";
 import { readForm } from "~/utils/csrf.server";
@@ -27,10 +28,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: loginSchema });
   if (submission.status !== "success") return replyInvalid(submission, ["password"]);
   try {
-    const { token, session } = await login(getDb(), submission.value, clientIp(request));
-    return redirect(safeRedirectPath(submission.value.redirectTo, "/me"), {
-      headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) },
-    });
+    const to = safeRedirectPath(submission.value.redirectTo, "/me");
+    const { token, session, device } = await login(getDb(), submission.value, clientIp(request), readCookie(request, DEVICE_COOKIE));
+    const headers = new Headers();
+    headers.append("Set-Cookie", sessionCookie(request, token, session.expiresAt));
+    headers.append("Set-Cookie", deviceCookie(request, device));
+    return redirect(to, { headers });
   } catch (e) {
     return replyWithUserError(submission, e, ["password"]);
   }

@@ -5,6 +5,7 @@ import { RunStatusBadge, WeekNav } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { academyWeek } from "~/modules/scheduling/finder.server";
+import { weekActivities } from "~/modules/community/activities-read.server";
 import { localParts, resolveWeek, shortDateLabel } from "~/modules/scheduling/time";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `周课表 · ${data.academy.name}` : "周课表" }];
@@ -15,6 +16,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const week = resolveWeek(new URL(request.url).searchParams.get("week"));
   const view = academyWeek(db, actor, academy.id, week.monday);
+  // Activities share the rooms: they sit in the same grid (outdoor ones in their own row).
+  const acts = weekActivities(db, academy.id, week.monday).map((a) => ({
+    id: a.id,
+    roomId: a.roomId,
+    localDate: a.localDate,
+    title: a.title,
+    place: a.roomName ?? a.place,
+    cancelled: a.status === "cancelled",
+    time: `${localParts(a.startsAt).time}–${localParts(a.endsAt).time}`,
+  }));
   return {
     academy: { slug: academy.slug, name: academy.name },
     week,
@@ -37,10 +48,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         })),
     })),
     total: view.sessions.filter((s) => s.status === "scheduled").length,
+    activities: acts,
   };
 }
 
 type Day = ReturnType<typeof useLoaderData<typeof loader>>["days"][number];
+type WeekActivityChip = ReturnType<typeof useLoaderData<typeof loader>>["activities"][number];
+
+function ActivityChip({ a, base, showPlace }: { a: WeekActivityChip; base: string; showPlace: boolean }) {
+  return (
+    <Link to={`${base}/activities/${a.id}`} className={`session-chip activity-chip${a.cancelled ? " cancelled" : ""}`} data-testid="week-activity">
+      <span className="session-time">{a.time}</span> <span className="badge">活动</span> <span className="session-title">{a.title}</span>
+      {showPlace ? <span className="muted"> · {a.place}</span> : null}
+      {a.cancelled ? <span className="badge danger"> 已取消</span> : null}
+    </Link>
+  );
+}
 
 function SessionChip({ s, base, showRoom }: { s: Day["sessions"][number]; base: string; showRoom: boolean }) {
   return (
@@ -54,7 +77,8 @@ function SessionChip({ s, base, showRoom }: { s: Day["sessions"][number]; base: 
 }
 
 export default function ManageWeek() {
-  const { academy, week, rooms, days, total } = useLoaderData<typeof loader>();
+  const { academy, week, rooms, days, total, activities } = useLoaderData<typeof loader>();
+  const outdoor = activities.filter((a) => a.roomId == null);
   const base = `/manage/${academy.slug}`;
   return (
     <>
@@ -66,6 +90,9 @@ export default function ManageWeek() {
         <p className="actions">
           <Link className="button" to={`${base}/runs/new`}>
             开新班
+          </Link>
+          <Link className="button secondary" to={`${base}/activities/new`}>
+            新建活动
           </Link>
           <Link className="button secondary" to={`/academies/${academy.slug}/menu?week=${week.week}`}>
             本周课程菜单（可打印）
@@ -107,10 +134,29 @@ export default function ManageWeek() {
                       .map((s) => (
                         <SessionChip key={s.id} s={s} base={base} showRoom={false} />
                       ))}
+                    {activities
+                      .filter((a) => a.roomId === r.id && a.localDate === d.date)
+                      .map((a) => (
+                        <ActivityChip key={`a${a.id}`} a={a} base={base} showPlace={false} />
+                      ))}
                   </td>
                 ))}
               </tr>
             ))}
+            {outdoor.length ? (
+              <tr>
+                <th scope="row">室外及其他地点</th>
+                {days.map((d) => (
+                  <td key={d.date}>
+                    {outdoor
+                      .filter((a) => a.localDate === d.date)
+                      .map((a) => (
+                        <ActivityChip key={`a${a.id}`} a={a} base={base} showPlace />
+                      ))}
+                  </td>
+                ))}
+              </tr>
+            ) : null}
           </tbody>
         </table>
       </div>
@@ -120,13 +166,20 @@ export default function ManageWeek() {
             <h2 id={`day-${d.date}`} className="day-heading">
               {d.label}
             </h2>
-            {d.sessions.length === 0 ? <p className="muted">没有课。</p> : null}
+            {d.sessions.length === 0 && !activities.some((a) => a.localDate === d.date) ? <p className="muted">没有课，也没有活动。</p> : null}
             <ul className="plain-list">
               {d.sessions.map((s) => (
                 <li key={s.id}>
                   <SessionChip s={s} base={base} showRoom />
                 </li>
               ))}
+              {activities
+                .filter((a) => a.localDate === d.date)
+                .map((a) => (
+                  <li key={`a${a.id}`}>
+                    <ActivityChip a={a} base={base} showPlace />
+                  </li>
+                ))}
             </ul>
           </section>
         ))}

@@ -6,6 +6,7 @@ import { SearchForm } from "~/components/search-form";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { demandForAcademy } from "~/modules/scheduling/demand.server";
+import { parsePage } from "~/utils/http";
 import { ORDER_STATE_LABELS } from "~/modules/scheduling/states";
 
 export const meta: MetaFunction = () => [{ title: "居民想学 · 书院管理" }];
@@ -15,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const url = new URL(request.url);
-  const page = Number(url.searchParams.get("page")) || 1;
+  const page = parsePage(url.searchParams);
   return { slug: academy.slug, name: academy.name, demand: demandForAcademy(db, actor, academy.id, { page, q: url.searchParams.get("q") }) };
 }
 

@@ -10,7 +10,7 @@ import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { listAcademyOrders, withdrawOrder } from "~/modules/scheduling/orders.server";
 import { ORDER_STATE_LABELS } from "~/modules/scheduling/states";
 import { readForm } from "~/utils/csrf.server";
-import { clientIp } from "~/utils/http";
+import { clientIp, parsePage } from "~/utils/http";
 import { isUserError } from "~/utils/errors";
 
 export const meta: MetaFunction = () => [{ title: "点单 · 书院管理" }];
@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const state = url.searchParams.get("state");
   const orders = listAcademyOrders(db, actor, academy.id, {
     state: (ORDER_STATES as readonly string[]).includes(state ?? "") ? (state as OrderState) : undefined,
-    page: Number(url.searchParams.get("page")) || 1,
+    page: parsePage(url.searchParams),
   });
   return { slug: academy.slug, orders };
 }

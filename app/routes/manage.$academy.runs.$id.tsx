@@ -32,7 +32,7 @@ import { RUN_STATUS_LABELS, RUN_TRANSITIONS } from "~/modules/scheduling/states"
 import { formatMoment, formatSessionRange, localParts, toLocalInput } from "~/modules/scheduling/time";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
-import { clientIp, notFound, parseIdParam } from "~/utils/http";
+import { clientIp, notFound, parseIdParam, queryCount } from "~/utils/http";
 import { z } from "~/utils/zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.version.title} · 开课管理` : "开课管理" }];
@@ -138,8 +138,8 @@ function resultFor(lastResult: SubmissionResult<string[]> | undefined, intent: s
 function doneText(done: string | null, params: URLSearchParams) {
   if (!done) return null;
   if (done === "created") {
-    const skipped = Number(params.get("skipped") ?? 0);
-    return `已开班，排了 ${params.get("sessions")} 次课${skipped ? `（跳过节假日和闭馆日 ${skipped} 天）` : ""}。`;
+    const skipped = queryCount(params, "skipped") ?? 0;
+    return `已开班，排了 ${queryCount(params, "sessions") ?? 0} 次课${skipped ? `（跳过节假日和闭馆日 ${skipped} 天）` : ""}。`;
   }
   if (done.startsWith("added-")) return `已加 ${done.slice(6)} 次课。`;
   if (done.startsWith("status-")) return `班级状态已改为「${RUN_STATUS_LABELS[done.slice(7) as keyof typeof RUN_STATUS_LABELS]}」。`;

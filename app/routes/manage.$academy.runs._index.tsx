@@ -7,6 +7,7 @@ import { RunListCard } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { listAcademyRuns } from "~/modules/scheduling/finder.server";
+import { parsePage } from "~/utils/http";
 import { RUN_STATUS_LABELS } from "~/modules/scheduling/states";
 
 export const meta: MetaFunction = () => [{ title: "开课 · 书院管理" }];
@@ -21,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const runs = listAcademyRuns(db, actor, academy.id, {
     status: (RUN_STATUSES as readonly string[]).includes(status ?? "") ? (status as RunStatus) : undefined,
     scope: all ? "all" : "upcoming",
-    page: Number(url.searchParams.get("page")) || 1,
+    page: parsePage(url.searchParams),
   });
   return { slug: academy.slug, runs, all };
 }

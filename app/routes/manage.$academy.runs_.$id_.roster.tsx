@@ -25,7 +25,7 @@ import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { readForm } from "~/utils/csrf.server";
 import { formatDateTime } from "~/utils/dates";
 import { isUserError } from "~/utils/errors";
-import { clientIp, notFound, parseIdParam } from "~/utils/http";
+import { clientIp, notFound, parseIdParam, queryCount } from "~/utils/http";
 import { z } from "~/utils/zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -130,7 +130,7 @@ function Done() {
         {status === "confirmed"
           ? "已确认名额"
           : status === "waitlisted"
-          ? `名额已满，排在候补第 ${params.get("position")} 位`
+          ? `名额已满，排在候补第 ${queryCount(params, "position") ?? "?"} 位`
           : "已加入抽签"}
         。已记入操作日志。
       </p>
@@ -147,7 +147,7 @@ function Done() {
   if (done === "drawn") {
     return (
       <p className="notice" role="status">
-        抽签完成：{params.get("winners")} 人中签，其余按抽签顺序候补，所有申请人都已收到消息。
+        抽签完成：{queryCount(params, "winners") ?? 0} 人中签，其余按抽签顺序候补，所有申请人都已收到消息。
       </p>
     );
   }

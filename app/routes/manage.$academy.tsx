@@ -24,6 +24,7 @@ export default function ManageAcademyLayout() {
           周课表
         </NavLink>
         <NavLink to={`${base}/runs`}>开课</NavLink>
+        <NavLink to={`${base}/activities`}>活动</NavLink>
         <NavLink to={`${base}/orders`}>点单</NavLink>
         <NavLink to={`${base}/demand`}>想学</NavLink>
         <NavLink to={`${base}/attendance`}>出勤</NavLink>

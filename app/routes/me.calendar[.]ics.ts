@@ -11,14 +11,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!text)
     return new Response("这个日历订阅地址无效或已重置，请在“我的”页面重新获取。", {
       status: 404,
-      headers: { "Content-Type": "text/plain; charset=utf-8" },
+      headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" },
     });
   return new Response(text, {
     headers: {
       "Content-Type": "text/calendar; charset=utf-8",
       "Content-Disposition": 'inline; filename="xiamen-academy.ics"',
-      "Cache-Control": "private, max-age=300",
+      "Cache-Control": "private, no-store",
       "Referrer-Policy": "no-referrer",
+      "X-Content-Type-Options": "nosniff",
     },
   });
 }

@@ -30,7 +30,12 @@ type Reply = { formKey: string; result: SubmissionResult<string[]> };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  return listFamily(getDb(), actor);
+  const params = new URL(request.url).searchParams;
+  const family = listFamily(getDb(), actor);
+  // The notice names a member from the database (one of mine), never text from the query.
+  const addedId = Number(params.get("member"));
+  const added = family.members.find((m) => m.id === addedId)?.name ?? null;
+  return { ...family, added, back: safeRedirectPath(params.get("redirectTo"), "") || null };
 }
 
 function schemaFor(intent: FormDataEntryValue | null) {
@@ -58,7 +63,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const v = submission.value;
     if (v.intent === "add") {
       const m = addFamilyMember(db, actor, v);
-      return redirect(`/me/family?done=added&name=${encodeURIComponent(m.name)}${keep}`);
+      return redirect(`/me/family?done=added&member=${m.id}${keep}`);
     }
     if (v.intent === "edit") {
       const { intent: _i, memberId, ...input } = v;
@@ -204,10 +209,9 @@ function MemberCard({ m, reply }: { m: Member; reply?: Reply }) {
 }
 
 export default function FamilyPage() {
-  const { me, members } = useLoaderData<typeof loader>();
+  const { me, members, added, back: backOk } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as Reply | undefined;
   const [params] = useSearchParams();
-  const back = params.get("redirectTo");
   const done = params.get("done");
   const [addForm, addFields] = useMemberForm(
     "add",
@@ -220,7 +224,6 @@ export default function FamilyPage() {
     defaultValue: { birthYear: me.birthYear ? String(me.birthYear) : "" },
     constraint: getZodConstraint(myBirthYearSchema),
   });
-  const backOk = back && back.startsWith("/") && !back.startsWith("//") ? back : null;
   return (
     <div className="container">
       <p className="breadcrumb">
@@ -230,7 +233,7 @@ export default function FamilyPage() {
       <p className="lead">登记家里的老人和孩子，就可以替他们报名、签到。</p>
       {done === "added" ? (
         <p className="notice" role="status">
-          已添加「{params.get("name")}」。现在可以在课程页面替 TA 报名了。
+          {added ? `已添加「${added}」。` : "已添加。"}现在可以在课程页面替 TA 报名了。
         </p>
       ) : done && DONE[done] ? (
         <p className="notice" role="status">

@@ -7,13 +7,13 @@ import { requireActor } from "~/modules/auth/request.server";
 import { listMessages, markRead } from "~/modules/scheduling/notifications.server";
 import { formatMoment } from "~/modules/scheduling/time";
 import { readForm } from "~/utils/csrf.server";
-import { safeRedirectPath } from "~/utils/http";
+import { safeRedirectPath, parsePage } from "~/utils/http";
 
 export const meta: MetaFunction = () => [{ title: "消息 · 厦门社区书院" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  const page = Number(new URL(request.url).searchParams.get("page")) || 1;
+  const page = parsePage(new URL(request.url).searchParams);
   const inbox = listMessages(getDb(), actor, { page });
   return { ...inbox, rows: inbox.rows.map((m) => ({ ...m, when: formatMoment(m.createdAt) })) };
 }

@@ -6,7 +6,9 @@ import { Form, useActionData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Field, FormErrors, useClearPasswords } from "~/components/forms";
 import { requireActor } from "~/modules/auth/request.server";
-import { sessionCookie } from "~/modules/auth/session.server";
+import { DEVICE_COOKIE } from "~/modules/auth/device.server";
+import { readCookie, sessionCookie } from "~/modules/auth/session.server";
+import { clientIp } from "~/utils/http";
 import { changePassword } from "~/modules/auth/users.server";
 import { changePasswordSchema } from "~/modules/auth/validation";
 import { readForm } from "~/utils/csrf.server";
@@ -26,7 +28,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const hide = ["currentPassword", "newPassword"];
   if (submission.status !== "success") return replyInvalid(submission, hide);
   try {
-    const { token, session } = await changePassword(getDb(), actor, submission.value);
+    const { token, session } = await changePassword(
+      getDb(),
+      actor,
+      submission.value,
+      clientIp(request),
+      readCookie(request, DEVICE_COOKIE)
+    );
     return redirect("/me?password=1", { headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) } });
   } catch (e) {
     return replyWithUserError(submission, e, hide);

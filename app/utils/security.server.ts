@@ -22,3 +22,10 @@ export function securityHeaders(headers: Headers, nonce: string | null) {
   headers.set("X-Frame-Options", "SAMEORIGIN");
   headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 }
+
+/** A signed-in response must never be stored by a browser or a shared cache: documents, `.data`
+ * and files alike. "Signed in" = the request carries a session cookie (valid or not). */
+export function privateNoStore(request: Request, headers: Headers) {
+  const cookie = request.headers.get("cookie") ?? "";
+  if (/(?:^|;\s*)(?:__Host-)?session=/.test(cookie)) headers.set("Cache-Control", "private, no-store");
+}

@@ -2,7 +2,9 @@ import { eq } from "drizzle-orm";
 import { sessions, users } from "@db/schema";
 import { ARGON2_OPTIONS, hashPassword, verifyPassword } from "~/modules/auth/password.server";
 import { validateSessionToken } from "~/modules/auth/session.server";
-import { changePassword, login, loadActor } from "~/modules/auth/users.server";
+import { commonPasswords } from "~/modules/auth/password-policy.server";
+import { createActor } from "@tests/factories/users";
+import { changePassword, login, loadActor, registerUser } from "~/modules/auth/users.server";
 import { registerSchema } from "~/modules/auth/validation";
 import { UserError } from "~/utils/errors";
 import { createTestDb } from "@tests/factories/db";
@@ -41,6 +43,36 @@ describe("registration input", () => {
     expect(r.success).toBe(false);
     const issue = r.error!.issues.find((i) => i.path[0] === field);
     expect(issue?.message).toContain(message);
+  });
+
+  it.each([
+    ["          ", "密码不能全是空格"],
+    ["aaaaaaaaaa", "密码不能是同一个字符重复"],
+    ["哈哈哈哈哈哈哈哈", "密码不能是同一个字符重复"],
+  ])("refuses %j in the form schema", (password, message) => {
+    const r = registerSchema.safeParse({ ...base, password });
+    expect(r.error?.issues.find((i) => i.path[0] === "password")?.message).toBe(message);
+  });
+
+  it("refuses the phone number as the password", () => {
+    const r = registerSchema.safeParse({ ...base, phone: "13812345678", password: "13812345678" });
+    expect(r.error?.issues.find((i) => i.path[0] === "password")?.message).toBe("密码不能和手机号码相同");
+  });
+
+  it("checks the server's list of 6,000 common passwords (not only the short list the browser knows)", async () => {
+    expect(commonPasswords().size).toBeGreaterThan(5000);
+    for (const pw of ["sunshine", "baseball", "trustno1", "football1"]) {
+      expect(registerSchema.safeParse({ ...base, password: pw }).success).toBe(true);
+      await expect(registerUser(db, { phone: "13812340000", name: "甲", password: pw, code: "123456" }, ip())).rejects.toThrow("这个密码太常见");
+    }
+    const actor = await createActor(db);
+    await expect(
+      changePassword(db, actor, { currentPassword: "test-password-1", newPassword: actor.phone }, "192.0.2.250")
+    ).rejects.toThrow("密码不能和手机号码相同");
+    await expect(
+      changePassword(db, actor, { currentPassword: "test-password-1", newPassword: "iloveyou2" }, "192.0.2.250")
+    ).rejects.toThrow("这个密码太常见");
+    expect(db.select().from(users).all()).toHaveLength(1);
   });
 
   it("accepts any long-enough password without composition rules", () => {

@@ -186,6 +186,29 @@ describe("rotation and replay", () => {
   });
 });
 
+describe("a pass is bound to the browser that scanned", () => {
+  it("a relayed screenshot of the pass checks nobody in on another phone", async () => {
+    const { session, mine } = world();
+    const at = T + 5 * MIN;
+    const scanner = "AAAAAAAAAAAAAAAAAAAAAA";
+    const prompt = checkinPrompt(db, null, token(session.id, at), at, scanner);
+    const pass = (prompt as { pass: string }).pass;
+    // Another browser (another cookie, or none) opening the relayed pass is refused.
+    for (const other of ["BBBBBBBBBBBBBBBBBBBBBB", ""]) {
+      expect(checkinPrompt(db, w.resident, pass, at + MIN, other).kind).toBe("refused");
+      await refusedWith(
+        () => checkIn(db, w.resident, { code: pass, enrollmentIds: [mine.id], browser: other }, at + MIN),
+        /无效|伪造|不正确|签到码/
+      );
+    }
+    expect(db.select().from(attendance).all()).toHaveLength(0);
+    // The scanning browser itself goes on.
+    expect(
+      checkIn(db, w.resident, { code: pass, enrollmentIds: [mine.id], browser: scanner }, at + MIN).checkedIn
+    ).toHaveLength(1);
+  });
+});
+
 describe("foreign and forged codes", () => {
   it("a code for another session the person is not enrolled in is refused", async () => {
     const { mine } = world();

@@ -1,3 +1,4 @@
+import { createCourse } from "@tests/factories/catalog";
 import { eq } from "drizzle-orm";
 import { classRuns, classSessions, courses, courseVersions, notifications } from "@db/schema";
 import { searchClasses, upcomingClassesForAcademy, weeklyMenu, academyWeek, getClassDetail } from "~/modules/scheduling/finder.server";
@@ -193,6 +194,21 @@ describe("想学 and 消息", () => {
     expect(panel).toMatchObject({ total: 2, neighbours: 1, mine: { academyId: w.a.id } });
     withdrawWant(db, r1, w.course.id);
     expect(wantPanel(db, r1, w.course.code)).toMatchObject({ total: 1, mine: null });
+  });
+
+  it("a never-published course has no 想学 panel: 404, its draft title not shown", async () => {
+    const draft = createCourse(db, { status: "draft", title: "尚未发布的草稿课" });
+    const r1 = await createActor(db, []);
+    for (const who of [null, r1]) {
+      let thrown: unknown;
+      try {
+        wantPanel(db, who, draft.course.code);
+      } catch (e) {
+        thrown = e;
+      }
+      expect((thrown as Response).status).toBe(404);
+      expect(await (thrown as Response).text()).not.toContain("草稿");
+    }
   });
 
   it("notify writes to the person's inbox; they read and mark only their own", async () => {

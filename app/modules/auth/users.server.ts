@@ -4,7 +4,9 @@ import { prepared, type DB } from "@db/client";
 import { userRoles, users } from "@db/schema";
 import { UserError } from "~/utils/errors";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password.server";
-import { authLimiters, checkLimit, consume } from "./rate-limit.server";
+import { authLimiters, checkLimit, consume, waitMessage } from "./rate-limit.server";
+import { assertPasswordAllowed } from "./password-policy.server";
+import { isTrustedDevice, signDevice } from "./device.server";
 import { writeAudit } from "./audit.server";
 import { takeSmsCode } from "./sms-codes.server";
 import { academyIsOpen } from "./home-academy.server";
@@ -31,7 +33,7 @@ export function findUserByPhone(db: DB, phone: string) {
 
 /**
  * Creates the account and its first session once the phone's SMS code checks out; the home
- * academy (我的书院) is chosen here too. A wrong code counts a try and writes nothing else.
+ * academy (我的书院) is chosen here too. The password must pass `assertPasswordAllowed`. A wrong code counts a try and writes nothing else.
  */
 export async function registerUser(
   db: DB,
@@ -44,6 +46,7 @@ export async function registerUser(
   if (input.homeAcademyId != null && !academyIsOpen(db, input.homeAcademyId)) {
     throw new UserError("请选择一个正在开放的书院。", "homeAcademyId");
   }
+  assertPasswordAllowed(input.password, input.phone, "password");
   const passwordHash = await hashPassword(input.password);
   const token = generateSessionToken();
   const outcome = db.transaction(
@@ -80,6 +83,7 @@ export async function registerUser(
  * revoked; the person signs in again. Unknown phones get the same wrong-code answer.
  */
 export async function resetPassword(db: DB, input: { phone: string; code: string; password: string }, ip: string) {
+  assertPasswordAllowed(input.password, input.phone, "password");
   const passwordHash = await hashPassword(input.password);
   const error = db.transaction(
     (tx) => {
@@ -97,35 +101,68 @@ export async function resetPassword(db: DB, input: { phone: string; code: string
   if (error) throw new UserError(error, "code");
 }
 
-/** Checks phone and password with per-IP and per-phone limits; one message for both failures. */
-export async function login(db: DB, input: { phone: string; password: string }, ip: string) {
+/**
+ * The throttle in front of every password check (login and /me/password), after OWASP: the
+ * (IP, phone) pair is refused after a few failures; the phone alone gets growing delays, skipped by
+ * a device that signed in to this account before. Returns what to record after the check.
+ */
+async function passwordGate(phone: string, ip: string, trusted: boolean) {
   const limits = authLimiters();
-  await checkLimit(limits.loginPhone, input.phone);
+  const pairKey = `${ip}|${phone}`;
+  await checkLimit(limits.loginPair, pairKey);
+  if (!trusted) {
+    const wait = limits.loginPhone.waitMs(phone);
+    if (wait > 0) throw new UserError(waitMessage(wait));
+  }
+  return {
+    async failed() {
+      limits.loginPhone.fail(phone);
+      await consume(limits.loginPair, pairKey).catch(() => {});
+    },
+    async succeeded() {
+      limits.loginPhone.reset(phone);
+      await limits.loginPair.delete(pairKey);
+    },
+  };
+}
+
+/** Checks phone and password with the per-IP limit and `passwordGate`; one message for both failures.
+ * `device` is the browser's device cookie; the result carries a fresh one to set. */
+export async function login(db: DB, input: { phone: string; password: string }, ip: string, device?: string | null) {
+  const limits = authLimiters();
   await consume(limits.loginIp, ip);
   const user = findUserByPhone(db, input.phone);
+  const gate = await passwordGate(input.phone, ip, !!user && isTrustedDevice(db, device, user.id));
   const ok = user
     ? await verifyPassword(user.passwordHash, input.password)
     : (await verifyPassword(await dummyPasswordHash(), input.password), false);
   if (!user || !ok) {
-    await consume(limits.loginPhone, input.phone);
+    await gate.failed();
     throw new UserError("手机号或密码不正确。", "password");
   }
-  await limits.loginPhone.delete(input.phone);
+  await gate.succeeded();
   const token = generateSessionToken();
   const session = createSession(db, token, user.id);
-  return { token, session, user };
+  return { token, session, user, device: signDevice(db, user.id) };
 }
 
-/** Changes the password and signs every session out, then opens a new one for this device. */
+/** Changes the password and signs every session out, then opens a new one for this device. The
+ * current-password check goes through the same throttle as login. */
 export async function changePassword(
   db: DB,
   actor: Actor,
   input: { currentPassword: string; newPassword: string },
+  ip = "local",
+  device?: string | null,
 ) {
   const user = db.select().from(users).where(eq(users.id, actor.id)).get();
+  const gate = await passwordGate(actor.phone, ip, !!user && isTrustedDevice(db, device, actor.id));
   if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await gate.failed();
     throw new UserError("当前密码不正确。", "currentPassword");
   }
+  await gate.succeeded();
+  assertPasswordAllowed(input.newPassword, actor.phone, "newPassword");
   const passwordHash = await hashPassword(input.newPassword);
   const token = generateSessionToken();
   const session = db.transaction(

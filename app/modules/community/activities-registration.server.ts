@@ -6,10 +6,10 @@
  * sessions (checkin-token.ts), signed under a key derived for activities so a class code never
  * opens an activity and the other way round.
  */
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import QRCode from "qrcode";
 import type { Conn, DB } from "@db/client";
-import { activities, activityAttendance, activityRegistrations, familyMembers, users } from "@db/schema";
+import { academies, activities, activityAttendance, activityRegistrations, familyMembers, rooms, users } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
 import {
   checkinOpensAt,
@@ -26,6 +26,7 @@ import { enrolLimiter, EnrolRefusal, isBusy, isUniqueViolation, resolvePerson } 
 import { waitlistOnlyRestriction } from "~/modules/enrollment/policy.server";
 import {
   activeSeatOf,
+  confirmedCountOf,
   describePerson,
   joinWaitlistIn,
   promoteQueue,
@@ -229,12 +230,31 @@ export async function activityCheckinScreen(db: DB, actor: Actor, activityId: nu
     .from(activityAttendance)
     .where(and(eq(activityAttendance.activityId, a.id), eq(activityAttendance.present, true)))
     .get()!.n;
+  const recent = db
+    .select({
+      name: sql<string>`coalesce(${familyMembers.name}, ${users.name}, '居民')`,
+      markedAt: activityAttendance.markedAt,
+      method: activityAttendance.method,
+    })
+    .from(activityAttendance)
+    .leftJoin(users, eq(users.id, activityAttendance.userId))
+    .leftJoin(familyMembers, eq(familyMembers.id, activityAttendance.familyMemberId))
+    .where(and(eq(activityAttendance.activityId, a.id), eq(activityAttendance.present, true)))
+    .orderBy(desc(activityAttendance.markedAt), desc(activityAttendance.id))
+    .limit(8)
+    .all();
+  const place = a.roomId
+    ? db.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, a.roomId)).get()?.name ?? ""
+    : a.place;
+  const academyName = db.select({ name: academies.name }).from(academies).where(eq(academies.id, a.academyId)).get()!.name;
   return {
-    activity: { id: a.id, title: a.title, startsAt: a.startsAt, endsAt: a.endsAt, academyId: a.academyId },
+    session: { sessionId: a.id, runId: 0, title: a.title, academyName, roomName: place, startsAt: a.startsAt, endsAt: a.endsAt, status: a.status },
     problem: problem ? ACTIVITY_TOKEN_MESSAGES[problem] : null,
     opensAt: checkinOpensAt(a),
     code,
     present,
+    expected: a.registration ? confirmedCountOf(db, target(a.id)) : null,
+    recent,
     now,
   };
 }

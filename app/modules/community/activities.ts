@@ -100,7 +100,8 @@ export const reportSchema = z.object({
 
 /** The finder's URL (/activities?district=&academy=&type=&date=&weekday=&daypart=&page=). */
 export const activityFinderQuerySchema = z.object({
-  district: z.preprocess(blank, z.coerce.number().int().positive().optional()).catch(undefined),
+  /** A district code (siming, huli …). */
+  district: z.preprocess(blank, z.string().max(20).optional()).catch(undefined),
   academy: z.preprocess(blank, z.coerce.number().int().positive().optional()).catch(undefined),
   type: z.preprocess(blank, z.enum(ACTIVITY_TYPES).optional()).catch(undefined),
   date: z.preprocess(blank, z.string().refine(isValidDate).optional()).catch(undefined),
@@ -112,3 +113,19 @@ export const activityFinderQuerySchema = z.object({
 export type ActivityFinderQuery = z.infer<typeof activityFinderQuerySchema>;
 
 export { isValidTime };
+
+export const rollCallSchema = z.object({
+  intent: z.literal("attendance"),
+  registrationId: z.preprocess(
+    (v) => (v == null || v === "" ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.coerce.number().int().positive()),
+  ),
+});
+
+export const manageActivitySchema = z.discriminatedUnion("intent", [
+  updateActivitySchema,
+  cancelActivitySchema,
+  headcountSchema,
+  rollCallSchema,
+  reportSchema,
+]);

@@ -62,17 +62,26 @@ export function verifyCheckinToken(secret: string, token: string, now: number): 
  */
 export const PASS_TTL_MS = 10 * 60_000;
 
-function passMac(secret: string, sessionId: number, expiresAt: number) {
+/** The pass is bound to the browser that scanned: `browser` is that browser's random cookie value
+ * (CHECKIN_BROWSER_COOKIE), so a relayed screenshot of the pass is useless on another phone. */
+function passMac(secret: string, sessionId: number, expiresAt: number, browser: string) {
   return createHmac("sha256", secret)
-    .update(`checkin-pass:${sessionId}:${expiresAt}`)
+    .update(`checkin-pass:${sessionId}:${expiresAt}:${browser}`)
     .digest()
     .subarray(0, 16)
     .toString("base64url");
 }
 
-export function signCheckinPass(secret: string, sessionId: number, now: number) {
+export function signCheckinPass(secret: string, sessionId: number, now: number, browser = "") {
   const expiresAt = now + PASS_TTL_MS;
-  return `p.${sessionId}.${expiresAt}.${passMac(secret, sessionId, expiresAt)}`;
+  return `p.${sessionId}.${expiresAt}.${passMac(secret, sessionId, expiresAt, browser)}`;
+}
+
+export const CHECKIN_BROWSER_COOKIE = "checkin_browser";
+const BROWSER_RE = /^[A-Za-z0-9_-]{22}$/;
+/** The browser's check-in cookie value if well-formed, else "" (then passes bind to nothing). */
+export function checkinBrowser(value: string | null | undefined) {
+  return value && BROWSER_RE.test(value) ? value : "";
 }
 
 const PASS_RE = /^p\.([1-9]\d{0,9})\.(\d{13})\.([A-Za-z0-9_-]{22})$/;
@@ -82,14 +91,14 @@ export function isPass(token: string) {
 }
 
 /** Verifies a rotating token or a scan pass. */
-export function verifyCheckinCode(secret: string, token: string, now: number): TokenCheck {
+export function verifyCheckinCode(secret: string, token: string, now: number, browser = ""): TokenCheck {
   if (!isPass(token)) return verifyCheckinToken(secret, token, now);
   const m = PASS_RE.exec(token);
   if (!m) return { ok: false, reason: "malformed" };
   const sessionId = Number(m[1]);
   const expiresAt = Number(m[2]);
   const given = Buffer.from(m[3]!, "base64url");
-  const expected = Buffer.from(passMac(secret, sessionId, expiresAt), "base64url");
+  const expected = Buffer.from(passMac(secret, sessionId, expiresAt, browser), "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { ok: false, reason: "forged" };
   if (expiresAt - now > PASS_TTL_MS) return { ok: false, reason: "forged" };

@@ -13,7 +13,10 @@ import { attendance, enrollments, familyMembers, serverSecrets, users } from "@d
 import type { Actor } from "~/modules/auth/permissions";
 import { formatDateTime } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
+import { cookieSecure, readCookie } from "~/modules/auth/session.server";
 import {
+  CHECKIN_BROWSER_COOKIE,
+  checkinBrowser,
   checkinOpensAt,
   checkinWindowProblem,
   isPass,
@@ -59,6 +62,17 @@ export function checkinSecret(conn: Conn): string {
     .get()!.value;
   secretCache.set(client, value);
   return value;
+}
+
+/** This browser's check-in id (a random HttpOnly cookie, made on the first scan): scan passes are
+ * bound to it. `setCookie` is the header to send when it was just made. */
+export function checkinBrowserOf(request: Request) {
+  const existing = checkinBrowser(readCookie(request, CHECKIN_BROWSER_COOKIE));
+  if (existing) return { browser: existing, setCookie: null as string | null };
+  const browser = randomBytes(16).toString("base64url");
+  const parts = [`${CHECKIN_BROWSER_COOKIE}=${browser}`, "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=31536000"];
+  if (cookieSecure(request)) parts.push("Secure");
+  return { browser, setCookie: parts.join("; ") };
 }
 
 function sessionSummary(s: SessionContext) {
@@ -220,16 +234,17 @@ export function checkinPrompt(
   db: DB,
   actor: Actor | null,
   code: string,
-  now = Date.now()
+  now = Date.now(),
+  browser = ""
 ): CheckinPrompt {
   const secret = checkinSecret(db);
-  const check = verifyCheckinCode(secret, code, now);
+  const check = verifyCheckinCode(secret, code, now, browser);
   if (!check.ok) return refusal(check.reason);
   const s = loadSession(db, check.sessionId);
   if (!s) return refusal("forged");
   const problem = checkinWindowProblem(s, now);
   if (problem) return refusal(problem);
-  const pass = isPass(code) ? code : signCheckinPass(secret, s.sessionId, now);
+  const pass = isPass(code) ? code : signCheckinPass(secret, s.sessionId, now, browser);
   if (!actor) return { kind: "login", pass };
   const people = peopleFor(db, actor.id, s.runId, s.sessionId);
   if (people.length === 0) return { kind: "refused", message: notEnrolledMessage(db, actor.id, s) };
@@ -256,11 +271,11 @@ export type CheckinResult = {
 export function checkIn(
   db: DB,
   actor: Actor,
-  input: { code: string; enrollmentIds: number[] },
+  input: { code: string; enrollmentIds: number[]; browser?: string },
   now = Date.now()
 ): CheckinResult {
   const secret = checkinSecret(db);
-  const check = verifyCheckinCode(secret, input.code, now);
+  const check = verifyCheckinCode(secret, input.code, now, input.browser ?? "");
   if (!check.ok) throw new UserError(TOKEN_MESSAGES[check.reason]);
   const ids = [...new Set(input.enrollmentIds)];
   if (ids.length === 0) throw new UserError("请至少勾选一位要签到的人。", "enrollmentId");

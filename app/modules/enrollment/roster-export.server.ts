@@ -78,7 +78,8 @@ export async function exportRunRoster(
       headers: {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": contentDisposition(`${base}.csv`, `roster-${data.run.runId}.csv`),
-        "Cache-Control": "no-store",
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
       },
     };
   }
@@ -89,7 +90,8 @@ export async function exportRunRoster(
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "Content-Disposition": contentDisposition(`${base}.xlsx`, `roster-${data.run.runId}.xlsx`),
-      "Cache-Control": "no-store",
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
     },
   };
 }

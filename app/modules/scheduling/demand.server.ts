@@ -13,7 +13,8 @@ export const DEMAND_PAGE_SIZE = 20;
 /** What the 想学 panel on a course page shows. `actor` may be null (signed out). */
 export function wantPanel(db: DB, actor: Actor | null, courseCode: string) {
   const course = getCourseForScheduling(db, { code: courseCode });
-  if (!course) notFound("没有找到这门课程。");
+  // A never-published course (draft, in review) has no 想学 panel: its title stays private.
+  if (!course || (!course.orderable && !course.retired)) notFound("没有找到这门课程。");
   const total = db.select({ n: sql<number>`count(*)` }).from(courseWants).where(eq(courseWants.courseId, course.courseId)).get()!.n;
   const mine = actor
     ? db

@@ -1,0 +1,114 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { getDb } from "@db/client";
+import { sessionWhen, shortTime } from "~/components/learning";
+import { getActor, requireActor } from "~/modules/auth/request.server";
+import { activityCheckIn, activityCheckinPrompt } from "~/modules/community/activities-registration.server";
+import { readForm } from "~/utils/csrf.server";
+import { isUserError } from "~/utils/errors";
+import { z } from "~/utils/zod";
+
+export const meta: MetaFunction = () => [{ title: "活动签到 · 厦门社区书院" }, { name: "robots", content: "noindex" }];
+
+const formSchema = z.object({
+  code: z.string().min(1).max(200),
+  person: z.array(z.string().regex(/^(u|r\d{1,10}|m\d{1,10})$/)).default([]),
+});
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const prompt = activityCheckinPrompt(getDb(), getActor(request), params.token ?? "");
+  // Not logged in: log in and come back with a ten-minute pass (the 30-second code may run out meanwhile).
+  if (prompt.kind === "login") throw redirect(`/login?redirectTo=${encodeURIComponent(`/activities/checkin/${prompt.pass}`)}`);
+  return prompt;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = requireActor(request);
+  const form = await readForm(request);
+  const parsed = formSchema.safeParse({ code: form.get("code"), person: form.getAll("person") });
+  if (!parsed.success) return data({ error: "请勾选要签到的人后再提交。" }, { status: 400 });
+  try {
+    const r = activityCheckIn(getDb(), actor, { code: parsed.data.code, keys: parsed.data.person });
+    return redirect(`/activities/checkin/${parsed.data.code}?done=${r.checkedIn.length ? "ok" : "already"}`);
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    return data({ error: e.message }, { status: 400 });
+  }
+}
+
+export default function ActivityCheckinPage() {
+  const prompt = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  if (prompt.kind !== "ready") {
+    return (
+      <div className="container checkin-page">
+        <h1>活动签到</h1>
+        <p className="form-error" role="alert" data-testid="checkin-refused">
+          {prompt.kind === "refused" ? prompt.message : "请先登录。"}
+        </p>
+        <p className="actions">
+          <Link className="button secondary" to="/activities">
+            社区活动
+          </Link>
+        </p>
+      </div>
+    );
+  }
+  const { activity, people } = prompt;
+  const present = people.filter((p) => p.presentAt !== null);
+  const waiting = people.filter((p) => p.presentAt === null);
+  const self = people.find((p) => p.relation === null);
+  return (
+    <div className="container checkin-page">
+      <h1>活动签到</h1>
+      <section className="card">
+        <h2 className="checkin-session-title">{activity.title}</h2>
+        <p>{sessionWhen(activity.startsAt, activity.endsAt)}</p>
+      </section>
+      {params.get("done") === "ok" ? (
+        <p className="notice" role="status" data-testid="checkin-done">
+          签到成功！{present.map((p) => p.name).join("、")}已签到。祝活动愉快。
+        </p>
+      ) : prompt.allPresent ? (
+        <p className="notice" role="status" data-testid="checkin-already">
+          {self?.presentAt ? `您已签到（${shortTime(self.presentAt)}），不用再扫码了。` : "已经全部签到，不用再扫码了。"}
+        </p>
+      ) : null}
+      {result?.error ? (
+        <p className="form-error" role="alert">
+          {result.error}
+        </p>
+      ) : null}
+      {waiting.length ? (
+        <Form method="post" className="form">
+          <input type="hidden" name="code" value={prompt.pass} />
+          <fieldset className="attendance-fieldset">
+            <legend>{people.length > 1 ? "勾选今天来参加的人" : "确认签到"}</legend>
+            <ul className="attendance-list">
+              {people.map((p) => (
+                <li key={p.key}>
+                  <label className="attendance-row">
+                    <input type="checkbox" name="person" value={p.key} defaultChecked={p.presentAt === null && (p.relation === null || people.length === 1)} disabled={p.presentAt !== null} />
+                    <span className="attendance-name">{p.relation ? `${p.relation} ${p.name}` : `本人 ${p.name}`}</span>
+                    {p.presentAt ? <span className="badge ok">已签到 {shortTime(p.presentAt)}</span> : null}
+                  </label>
+                </li>
+              ))}
+            </ul>
+            <button type="submit" className="attendance-save" disabled={busy}>
+              {busy ? "正在签到…" : "签到"}
+            </button>
+          </fieldset>
+        </Form>
+      ) : null}
+      <p className="actions">
+        <Link className="button secondary" to={`/activities/${activity.id}`}>
+          活动详情
+        </Link>
+      </p>
+    </div>
+  );
+}
