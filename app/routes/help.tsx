@@ -42,6 +42,12 @@ export default function Help() {
         <h2 id="help-large">长辈模式</h2>
         <p>页面顶部的“长辈模式”按钮会把字放大，再点一次恢复。这个设置会记在这台手机或电脑上。</p>
       </section>
+      <section aria-labelledby="help-api">
+        <h2 id="help-api">开放数据</h2>
+        <p>
+          课程、书院、班级、活动和统计数据可通过<Link to="/help/api">开放数据接口</Link>读取。
+        </p>
+      </section>
       <section aria-labelledby="help-contact">
         <h2 id="help-contact">联系书院</h2>
         <p>

@@ -206,3 +206,24 @@ export const serverSecrets = sqliteTable("server_secrets", {
   value: text("value").notNull(),
   createdAt: integer("created_at").notNull(),
 });
+
+export const REMINDER_KINDS = ["session_day_before", "activity_day_before", "promoted_sms"] as const;
+
+/**
+ * What the reminder job already sent, so running it again (or in two processes) sends nothing twice:
+ * one row per kind, target (a class session, an activity, or for `promoted_sms` an enrolment) and
+ * account. The row is written in the same transaction as the 消息.
+ */
+export const remindersSent = sqliteTable(
+  "reminders_sent",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: REMINDER_KINDS }).notNull(),
+    targetId: integer("target_id").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("reminders_sent_unique").on(t.kind, t.targetId, t.userId)],
+);

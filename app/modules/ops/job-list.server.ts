@@ -6,6 +6,7 @@
 import path from "node:path";
 import { deleteExpiredSessions } from "~/modules/auth/session.server";
 import { drawDueLotteries, rebalanceDueRuns } from "~/modules/enrollment/jobs.server";
+import { sendDueReminders } from "~/modules/enrollment/reminders.server";
 import { config } from "~/utils/config.server";
 import { backupDatabase } from "./backup.server";
 import { registerJob } from "./jobs.server";
@@ -26,6 +27,12 @@ export function registerAllJobs() {
     description: "空出名额时候补按顺序转正，班级状态随名额更新",
     schedule: "* * * * *",
     run: (db, now) => rebalanceDueRuns(db, now),
+  });
+  registerJob({
+    name: "enrollment.reminders",
+    description: "课前一天的上课/活动提醒（消息），开课前 24 小时内候补转正的短信",
+    schedule: "*/5 * * * *",
+    run: (db, now) => sendDueReminders(db, now),
   });
   registerJob({
     name: "auth.session-cleanup",
