@@ -82,6 +82,7 @@ describe("job runner", () => {
       "auth.session-cleanup",
       "enrollment.draw-lotteries",
       "enrollment.rebalance",
+      "enrollment.reminders",
     ]);
     const now = Date.now();
     const w = await schedulingWorld(db);
