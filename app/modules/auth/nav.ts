@@ -70,6 +70,7 @@ export const HQ_TABS: NavEntry[] = [
   { to: "/hq/stats", label: "统计", show: signedInWith(isHq) },
   { to: "/hq/holidays", label: "节假日", show: signedInWith(isHq) },
   { to: "/hq/audit", label: "审计日志", show: signedInWith(isHq) },
+  { to: "/hq/system", label: "系统状态", show: signedInWith(isHqAdmin) },
 ];
 
 /** The 书院管理 tab bar of one academy (app/routes/manage.$academy.tsx); `:base` is /manage/<slug>.
