@@ -61,10 +61,12 @@ for (const role of ROLES) {
     expect(seen.size).toBeGreaterThanOrEqual(role.phone ? 7 : 5);
     expect(seen.size, "the menus link a bounded set of pages").toBeLessThan(200);
     if (role.phone) expect([...seen.keys()]).toContain("/me/messages");
-    if (role.who === "hq_admin") expect([...seen.keys()]).toEqual(expect.arrayContaining(["/hq/users", "/hq/audit", "/manage/huli-001/closed"]));
+    if (role.who === "hq_admin") expect([...seen.keys()]).toEqual(expect.arrayContaining(["/hq/users", "/hq/audit", "/hq/system", "/manage/huli-001/closed"]));
     if (role.who === "hq_editor") {
       expect([...seen.keys()]).toEqual(expect.arrayContaining(["/hq", "/hq/teachers"]));
       expect([...seen.keys()]).not.toContain("/hq/users");
+      // Not in the page body either: the 总部工作台 cards follow the same rule as the tab bar.
+      expect(await (await ctx.get("/hq")).text()).not.toContain('href="/hq/users"');
     }
     if (role.who === "district staff") expect([...seen.keys()]).toContain("/district/evaluations");
     await ctx.dispose();
