@@ -116,6 +116,8 @@ export const configSchema = z.object({
     .optional()
     .transform((v) => v ?? "info"),
   JOBS: flag(true),
+  WEB_CONCURRENCY: int("WEB_CONCURRENCY", 1, 64, 1),
+  HTML_CACHE: flag(true),
   BACKUP_DIR: text("db/backups"),
   BACKUP_KEEP: int("BACKUP_KEEP", 1, 1000, 14),
   BACKUP_CRON: cron("30 3 * * *"),

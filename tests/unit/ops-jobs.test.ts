@@ -80,6 +80,7 @@ describe("job runner", () => {
     const jobs = registeredJobs().filter((j) => j.name !== "ops.backup");
     expect(jobs.map((j) => j.name).sort()).toEqual([
       "auth.session-cleanup",
+      "community.close-proposals",
       "enrollment.draw-lotteries",
       "enrollment.rebalance",
       "enrollment.reminders",
