@@ -4,8 +4,9 @@ import { openDatabase } from "@db/client";
 import { closeDueProposals } from "~/modules/community/proposals.server";
 import { DEMO, login } from "./helpers";
 
-const PORT = Number(process.env.E2E_PORT ?? 3100);
-const dbFile = path.resolve(import.meta.dirname, `../.tmp/e2e-${PORT}.sqlite`);
+/** Each Playwright project has its own server and database, named by its port. */
+const dbFileOf = (baseURL: string | undefined) =>
+  path.resolve(import.meta.dirname, `../.tmp/e2e-${new URL(baseURL!).port}.sqlite`);
 const DAY = 86_400_000;
 
 async function as(browser: Browser, phone: string) {
@@ -15,7 +16,7 @@ async function as(browser: Browser, phone: string) {
   return { page, context };
 }
 
-test("a resident applies to join a group and its leader approves", async ({ browser }) => {
+test("a resident applies to join a group and its leader approves", async ({ browser, baseURL }) => {
   const stamp = String(Date.now()).slice(-6);
   const name = `金山合唱团${stamp}`;
   const leaderPhone = "13600000001";
@@ -71,7 +72,7 @@ test("a resident applies to join a group and its leader approves", async ({ brow
   for (const c of [manager, resident, leader]) await c.context.close();
 });
 
-test("a draft course goes through 公示 with votes and, closed by the scheduled job, becomes a course in HQ review", async ({ browser }) => {
+test("a draft course goes through 公示 with votes and, closed by the scheduled job, becomes a course in HQ review", async ({ browser, baseURL }) => {
   const stamp = String(Date.now()).slice(-4);
   const title = `社区茶艺课${stamp}`;
   const manager = await as(browser, DEMO.manager);
@@ -128,7 +129,7 @@ test("a draft course goes through 公示 with votes and, closed by the scheduled
   await expect(page.getByTestId("proposal-counts")).toContainText("支持 2 · 反对 1");
 
   // The notice ends: the scheduled job (the same function the job runner calls) decides it.
-  const db = openDatabase(dbFile);
+  const db = openDatabase(dbFileOf(baseURL));
   try {
     const decided = closeDueProposals(db, Date.now() + DAY + 60_000);
     const id = Number(proposalUrl.split("/").pop());
