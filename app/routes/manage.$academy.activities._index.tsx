@@ -6,6 +6,7 @@ import { Pager } from "~/components/layout";
 import { requireActor } from "~/modules/auth/request.server";
 import { listManagedActivities } from "~/modules/community/activities-read.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
+import { parsePage } from "~/utils/http";
 
 export const meta: MetaFunction = () => [{ title: "活动 · 书院管理" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const p = new URL(request.url).searchParams;
   const when: When = p.get("when") === "past" ? "past" : p.get("when") === "cancelled" ? "cancelled" : "upcoming";
-  const page = Number(p.get("page")) || 1;
+  const page = parsePage(p);
   return { slug: academy.slug, when, list: listManagedActivities(db, actor, academy.id, { when, page }) };
 }
 

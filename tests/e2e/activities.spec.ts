@@ -56,6 +56,10 @@ test("a resident finds an activity, registers and checks in by QR; the manager s
 
 test("the manager records a headcount (a negative one is refused in Chinese) and sees the participation count", async ({ page }) => {
   await login(page, DEMO.manager, DEMO_PASSWORD, "/manage");
+  // An odd page number is a Chinese 400, not a 500 (the list pages all go through parsePage).
+  const odd = await page.request.get("/manage/huli-001/activities?page=1e999");
+  expect(odd.status()).toBe(400);
+  expect(await odd.text()).toContain("页码不正确");
   await page.goto("/activities");
   await page.getByTestId("activity-list").getByRole("link", { name: /邻里节百家宴/ }).first().click();
   await page.getByRole("link", { name: "管理这个活动 →" }).click();
