@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, NavLink, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { ActivityCard } from "~/components/activities";
 import { Pager } from "~/components/layout";
@@ -46,9 +46,9 @@ export default function ManageActivities() {
       ) : null}
       <nav className="filter-bar" aria-label="活动列表">
         {(Object.keys(WHEN) as When[]).map((w) => (
-          <NavLink key={w} to={`${base}?when=${w}`} className={() => (w === when ? "active" : "")} aria-current={w === when ? "page" : undefined}>
+          <Link key={w} to={`${base}?when=${w}`} aria-current={w === when ? "true" : undefined}>
             {WHEN[w]}
-          </NavLink>
+          </Link>
         ))}
       </nav>
       <p className="muted">共 {list.total} 个。</p>

@@ -60,6 +60,11 @@ test("the manager records a headcount (a negative one is refused in Chinese) and
   const odd = await page.request.get("/manage/huli-001/activities?page=1e999");
   expect(odd.status()).toBe(400);
   expect(await odd.text()).toContain("页码不正确");
+  // The list's filter marks the one chosen, and only that one.
+  await page.goto("/manage/huli-001/activities?when=past");
+  const filters = page.getByRole("navigation", { name: "活动列表" });
+  await expect(filters.getByRole("link", { name: "已举办" })).toHaveAttribute("aria-current", "true");
+  await expect(filters.locator("[aria-current]")).toHaveCount(1);
   await page.goto("/activities");
   await page.getByTestId("activity-list").getByRole("link", { name: /邻里节百家宴/ }).first().click();
   await page.getByRole("link", { name: "管理这个活动 →" }).click();
