@@ -71,8 +71,9 @@ export default function ResourceLibrary() {
   const [params] = useSearchParams();
   const done = params.get("done");
   const filtered = !!(query.q || query.kind || query.visibility || query.scope || query.mine);
+  // Under /hq the 总部 layout gives the page its container; /resources stands alone.
   return (
-    <>
+    <div className={base === "/resources" ? "container" : undefined}>
       <div className="page-header">
         <h1>资源库</h1>
         <p className="lead">
@@ -218,6 +219,6 @@ export default function ResourceLibrary() {
         <p>{filtered ? "没有符合条件的资源。换个关键词或清除条件试试。" : "资源库还是空的。"}</p>
       )}
       <Pager page={page} pages={pages} search={location.search} />
-    </>
+    </div>
   );
 }

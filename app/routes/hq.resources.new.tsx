@@ -128,8 +128,9 @@ export default function NewResource() {
   const [clientFileError, setClientFileError] = useState("");
   const fileErrors = clientFileError ? [clientFileError] : up.file.errors;
 
+  // Under /hq the 总部 layout gives the page its container; /resources stands alone.
   return (
-    <>
+    <div className={base === "/resources" ? "container" : undefined}>
       <p>
         <Link to={base}>← 资源库</Link>
       </p>
@@ -216,7 +217,7 @@ export default function NewResource() {
           </div>
         </Form>
       </section>
-    </>
+    </div>
   );
 }
 
