@@ -1,33 +1,20 @@
 /**
- * The real server for integration tests: the production build (made once, reused while its
- * fingerprint matches: db/start.mjs), started as its own process on a free port with its own
- * database file, stdout (the JSON log) captured. Real HTTP only.
+ * The real server for the ops tests: the production build (tests/factories/built-server.ts makes it
+ * once and reuses it while its fingerprint matches), started as its own process on a free port with
+ * its own directory (database, uploads, SMS outbox) and a clean environment, every byte of its
+ * output kept, its exit code observable (SIGTERM, refusals). Real HTTP only.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { ensureBuild } from "../../db/start.mjs";
+import { ensureBuild, freePort } from "@tests/factories/built-server";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const DEMO_PASSWORD = "xiamen-2015";
 
 /** Builds for production when build/ is missing or stale (never the vitest mode). */
-export function ensureProductionBuild() {
-  ensureBuild(ROOT, "production", { quiet: true });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export const ensureProductionBuild = ensureBuild;
 
 export type RunningServer = {
   url: string;
