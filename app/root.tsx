@@ -15,7 +15,8 @@ import type { ReactNode } from "react";
 import { getDb } from "@db/client";
 import { resolveSession } from "~/modules/auth/request.server";
 import { demoDataPresent } from "~/modules/ops/demo.server";
-import { menuFor } from "~/modules/auth/permissions";
+import { menuFor } from "~/modules/auth/nav";
+import { unreadCount } from "~/modules/scheduling/notifications.server";
 import { readCookie } from "~/modules/auth/session.server";
 import { SiteFooter, SiteHeader } from "~/components/layout";
 import { useErrorId } from "~/utils/error-id";
@@ -39,6 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     {
       user: actor ? { name: actor.name, phone: actor.phone } : null,
       menu: menuFor(actor),
+      unread: actor ? unreadCount(getDb(), actor.id) : 0,
       largeText,
       demo: demoDataPresent(getDb()),
     },
@@ -66,7 +68,12 @@ export function Layout({ children }: { children: ReactNode }) {
             <strong>演示数据</strong>：本站的书院、账号、课程和报名都是演示用的虚构数据，不是真实信息。
           </p>
         ) : null}
-        <SiteHeader user={root?.user ?? null} menu={root?.menu ?? []} largeText={!!root?.largeText} />
+        <SiteHeader
+          user={root?.user ?? null}
+          menu={root?.menu ?? []}
+          unread={root?.unread ?? 0}
+          largeText={!!root?.largeText}
+        />
         <main id="main" tabIndex={-1}>
           {children}
         </main>

@@ -13,11 +13,12 @@ import { pathToFileURL } from "node:url";
 import * as build from "@remix-run/dev/server-build";
 import { getDb } from "@db/client";
 import { main, prepare, serve } from "~/modules/ops/main.server";
+import { config } from "~/utils/config.server";
 import { servingMiddleware } from "~/utils/serving.server";
 
 export * from "@remix-run/dev/server-build";
 
-const workers = Math.max(1, Math.floor(Number(process.env.WEB_CONCURRENCY ?? 1)) || 1);
+const workers = config().WEB_CONCURRENCY;
 
 async function run() {
   const opts = servingMiddleware(build);
@@ -25,7 +26,7 @@ async function run() {
   if (cluster.isPrimary) {
     await prepare(getDb());
     getDb().$client.close();
-    const fork = (i: number) => cluster.fork({ WORKER_INDEX: String(i), JOBS: i === 0 ? process.env.JOBS ?? "1" : "0" });
+    const fork = (i: number) => cluster.fork({ WORKER_INDEX: String(i), JOBS: i === 0 && config().JOBS ? "1" : "0" });
     const forked = Array.from({ length: workers }, (_, i) => fork(i));
     let stopping = false;
     for (const sig of ["SIGTERM", "SIGINT"] as const)

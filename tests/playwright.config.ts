@@ -4,8 +4,13 @@ import { defineConfig, devices } from "@playwright/test";
 
 const root = path.resolve(import.meta.dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3100);
-const dbFile = path.join(root, `tests/.tmp/e2e-${PORT}.sqlite`);
-/** The development SMS sender writes here; tests read codes from it (helpers.ts readSmsCode). */
+/** Each project gets its own server and database (E2E_PORT for the phone, E2E_PORT + 1 for the
+ * desktop), so a journey that changes data (publishes a course, checks a resident in) runs on both
+ * viewports from the same starting point. */
+const PORTS = { phone: PORT, desktop: PORT + 1 };
+const dbFileOf = (port: number) => path.join(root, `tests/.tmp/e2e-${port}.sqlite`);
+/** The development SMS sender writes here (both servers append to one file; every test phone is
+ * unique); tests read codes from it (helpers.ts readSmsCode). */
 const smsFile = path.join(root, `tests/.tmp/sms-${PORT}.jsonl`);
 
 function chromiumPath() {
@@ -19,12 +24,12 @@ export default defineConfig({
   outputDir: path.join(root, `tests/.output/${PORT}`),
   fullyParallel: false,
   workers: 2,
-  retries: process.env.CI ? 1 : 0,
+  // CI does not retry: a retry hides a flake.
+  retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {
-    baseURL: `http://localhost:${PORT}`,
     locale: "zh-CN",
     timezoneId: "Asia/Shanghai",
     trace: "retain-on-failure",
@@ -40,29 +45,41 @@ export default defineConfig({
       ],
     },
   },
+  // Every journey on a 375 px phone and on a 1280×800 desktop.
   projects: [
-    { name: "phone", use: { ...devices["Desktop Chrome"], viewport: { width: 375, height: 812 }, isMobile: false, hasTouch: true } },
+    // overflow.spec.ts measures 375 px pages; the link crawl reads server HTML, the same on both.
+    {
+      name: "phone",
+      testIgnore: /crawl\.spec/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${PORTS.phone}`, viewport: { width: 375, height: 812 }, isMobile: false, hasTouch: true },
+    },
+    {
+      name: "desktop",
+      testIgnore: /overflow\.spec/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${PORTS.desktop}`, viewport: { width: 1280, height: 800 } },
+    },
   ],
-  webServer: {
+  webServer: Object.values(PORTS).map((port) => ({
     // A fresh database with the real migrations and the demo seed, on its own port.
-    command: `rm -f ${dbFile}* ${smsFile} && mkdir -p ${path.dirname(dbFile)} && node db/start.mjs`,
+    // The phone's server clears the shared SMS file; the desktop's must not delete what it already wrote.
+    command: `rm -f ${dbFileOf(port)}* ${port === PORTS.phone ? smsFile : ""} && mkdir -p ${path.dirname(dbFileOf(port))} && node db/start.mjs`,
     cwd: root,
-    url: `http://localhost:${PORT}/`,
+    url: `http://localhost:${port}/`,
     timeout: 180_000,
     reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
     env: {
-      PORT: String(PORT),
-      DATABASE_PATH: dbFile,
+      PORT: String(port),
+      DATABASE_PATH: dbFileOf(port),
       NODE_ENV: "production",
       HOST: "127.0.0.1",
-      BACKUP_DIR: path.join(root, `tests/.tmp/backups-${PORT}`),
+      BACKUP_DIR: path.join(root, `tests/.tmp/backups-${port}`),
       LOGIN_LIMIT_PER_IP: "10000",
       REGISTER_LIMIT_PER_IP: "10000",
       SMS_LIMIT_PER_IP: "10000",
       SMS_DEV_FILE: smsFile,
-      UPLOAD_DIR: path.join(root, `tests/.tmp/uploads-${PORT}`),
+      UPLOAD_DIR: path.join(root, `tests/.tmp/uploads-${port}`),
     },
-  },
+  })),
 });

@@ -1,16 +1,8 @@
 import { useState } from "react";
+import type { DirectoryAcademy } from "~/modules/auth/home-academy.server";
 
 export type PickerDirectory = {
-  academies: {
-    id: number;
-    name: string;
-    community: string;
-    address: string;
-    districtId: number;
-    districtName: string;
-    subdistrictId: number | null;
-    subdistrictName: string | null;
-  }[];
+  academies: DirectoryAcademy[];
   districts: { id: number; name: string }[];
   streets: { id: number; name: string; districtId: number }[];
 };
@@ -113,5 +105,35 @@ export function AcademyPicker({
         ) : null}
       </div>
     </fieldset>
+  );
+}
+
+/**
+ * The picker inside a conform form: its starting values are what the person typed last (the
+ * server's narrowing answer or a refused post), and it starts afresh whenever those change.
+ */
+export function AcademyPickerField({
+  directory,
+  initialValue,
+  field,
+}: {
+  directory: PickerDirectory;
+  initialValue: Record<string, string | undefined>;
+  field: { errors?: string[]; errorId: string };
+}) {
+  const initial = {
+    district: initialValue.pickDistrict,
+    street: initialValue.pickStreet,
+    q: initialValue.pickQ,
+    academy: initialValue.homeAcademyId,
+  };
+  return (
+    <AcademyPicker
+      key={JSON.stringify([initial.district, initial.street, initial.q, initial.academy])}
+      directory={directory}
+      initial={initial}
+      error={field.errors}
+      errorId={field.errorId}
+    />
   );
 }

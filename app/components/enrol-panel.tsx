@@ -151,10 +151,20 @@ function PersonRow({ panel, p, busy }: { panel: EnrolPanelData; p: Person; busy:
       ) : panel.refusal ? null : p.ageProblem ? (
         <p className="hint">{p.ageProblem}</p>
       ) : (
-        <Form method="post">
+        <Form method="post" className="enrol-form">
           {p.restriction ? <p className="hint">{p.restriction}</p> : null}
           <input type="hidden" name="intent" value="enroll" />
           {p.memberId != null ? <input type="hidden" name="memberId" value={p.memberId} /> : null}
+          {panel.lateWarning ? (
+            // Said before the tap; the browser (and the server) refuse the post until it is ticked.
+            <div className="late-warning" data-testid="late-warning">
+              <p className="notice warn">{panel.lateWarning}</p>
+              <label className="checkbox">
+                <input type="checkbox" name="confirmLate" value="1" required />
+                我知道报名后不能自己取消
+              </label>
+            </div>
+          ) : null}
           <button type="submit" disabled={busy}>
             {enrolLabel(panel, p)}
           </button>
@@ -187,7 +197,10 @@ export function EnrolPanel({ panel }: { panel: EnrolPanelData }) {
         {panel.cancelDeadline ? (
           <>
             <dt>取消截止</dt>
-            <dd>{formatDateTime(panel.cancelDeadline)}</dd>
+            <dd data-testid="enrol-cancel-deadline">
+              {formatDateTime(panel.cancelDeadline)}
+              {panel.cancelClosed ? "（已过，报名后不能自己取消）" : null}
+            </dd>
           </>
         ) : null}
         {panel.residentsFirstUntil || (panel.residentsFirst && panel.mode === "lottery") ? (

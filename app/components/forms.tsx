@@ -55,3 +55,25 @@ export function useClearPasswords(formId: string, lastResult: unknown) {
     });
   }, [formId, lastResult]);
 }
+
+/**
+ * 获取验证码: posts the form with intent=send-code (only the phone is checked, everything else
+ * typed is kept), then shows the server's answer — the same sentence whether or not the phone is
+ * registered.
+ */
+export function SendCodeStep({ notice }: { notice?: string | null }) {
+  return (
+    <>
+      <div className="actions">
+        <button type="submit" name="intent" value="send-code" className="secondary" formNoValidate>
+          获取验证码
+        </button>
+      </div>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -6,37 +6,19 @@
 import type { MarkRow } from "~/modules/enrollment/attendance.server";
 import { Form, Link, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { formatDateTime } from "~/utils/dates";
-
-const timeFmt = new Intl.DateTimeFormat("zh-CN", {
-  timeZone: "Asia/Shanghai",
-  hour: "2-digit",
-  minute: "2-digit",
-  hour12: false,
-});
-const dayFmt = new Intl.DateTimeFormat("zh-CN", {
-  timeZone: "Asia/Shanghai",
-  month: "numeric",
-  day: "numeric",
-  weekday: "short",
-});
+import { formatDate, formatDateTime, formatDateTimeRange, formatTime } from "~/utils/dates";
 
 /** 11月28日 周六 — month, day and weekday in Asia/Shanghai. */
 export function dayLabel(ms: number) {
-  const parts = Object.fromEntries(
-    dayFmt.formatToParts(new Date(ms)).map((p) => [p.type, p.value])
-  );
-  return `${parts.month}月${parts.day}日 ${parts.weekday}`;
+  return formatDate(ms);
 }
 
 export function sessionWhen(startsAt: number, endsAt: number) {
-  return `${dayLabel(startsAt)} ${timeFmt.format(new Date(startsAt))}–${timeFmt.format(
-    new Date(endsAt)
-  )}`;
+  return formatDateTimeRange(startsAt, endsAt);
 }
 
 export function shortTime(ms: number) {
-  return timeFmt.format(new Date(ms));
+  return formatTime(ms);
 }
 
 type Screen = {
@@ -315,11 +297,9 @@ const CELL: Record<string, { text: string; label: string; cls: string }> = {
   noshow: { text: "缺", label: "缺课未请假", cls: "att-noshow" },
 };
 
+/** A grid column's heading: the day in the site's one date style, without the weekday for width. */
 function shortDay(ms: number) {
-  const parts = Object.fromEntries(
-    dayFmt.formatToParts(new Date(ms)).map((p) => [p.type, p.value])
-  );
-  return `${parts.month}/${parts.day}`;
+  return formatDate(ms).replace(/ 周.$/, "");
 }
 
 /** A run's roster and attendance per session, with links to tick each session and the exports. */

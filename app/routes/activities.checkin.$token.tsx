@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { sessionWhen, shortTime } from "~/components/learning";
+import { CheckinPeopleForm } from "~/components/checkin-form";
+import { sessionWhen } from "~/components/learning";
 import { getActor, requireActor } from "~/modules/auth/request.server";
 import { activityCheckIn, activityCheckinPrompt } from "~/modules/community/activities-registration.server";
 import { readForm } from "~/utils/csrf.server";
@@ -58,9 +59,6 @@ export default function ActivityCheckinPage() {
     );
   }
   const { activity, people } = prompt;
-  const present = people.filter((p) => p.presentAt !== null);
-  const waiting = people.filter((p) => p.presentAt === null);
-  const self = people.find((p) => p.relation === null);
   return (
     <div className="container checkin-page">
       <h1>活动签到</h1>
@@ -68,42 +66,17 @@ export default function ActivityCheckinPage() {
         <h2 className="checkin-session-title">{activity.title}</h2>
         <p>{sessionWhen(activity.startsAt, activity.endsAt)}</p>
       </section>
-      {params.get("done") === "ok" ? (
-        <p className="notice" role="status" data-testid="checkin-done">
-          签到成功！{present.map((p) => p.name).join("、")}已签到。祝活动愉快。
-        </p>
-      ) : prompt.allPresent ? (
-        <p className="notice" role="status" data-testid="checkin-already">
-          {self?.presentAt ? `您已签到（${shortTime(self.presentAt)}），不用再扫码了。` : "已经全部签到，不用再扫码了。"}
-        </p>
-      ) : null}
-      {result?.error ? (
-        <p className="form-error" role="alert">
-          {result.error}
-        </p>
-      ) : null}
-      {waiting.length ? (
-        <Form method="post" className="form">
-          <input type="hidden" name="code" value={prompt.pass} />
-          <fieldset className="attendance-fieldset">
-            <legend>{people.length > 1 ? "勾选今天来参加的人" : "确认签到"}</legend>
-            <ul className="attendance-list">
-              {people.map((p) => (
-                <li key={p.key}>
-                  <label className="attendance-row">
-                    <input type="checkbox" name="person" value={p.key} defaultChecked={p.presentAt === null && (p.relation === null || people.length === 1)} disabled={p.presentAt !== null} />
-                    <span className="attendance-name">{p.relation ? `${p.relation} ${p.name}` : `本人 ${p.name}`}</span>
-                    {p.presentAt ? <span className="badge ok">已签到 {shortTime(p.presentAt)}</span> : null}
-                  </label>
-                </li>
-              ))}
-            </ul>
-            <button type="submit" className="attendance-save" disabled={busy}>
-              {busy ? "正在签到…" : "签到"}
-            </button>
-          </fieldset>
-        </Form>
-      ) : null}
+      <CheckinPeopleForm
+        people={people}
+        field="person"
+        pass={prompt.pass}
+        come="参加"
+        wish="活动"
+        done={params.get("done") === "ok"}
+        allPresent={prompt.allPresent}
+        error={result?.error}
+        busy={busy}
+      />
       <p className="actions">
         <Link className="button secondary" to={`/activities/${activity.id}`}>
           活动详情

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import {
-  Form,
   Link,
   useActionData,
   useLoaderData,
@@ -9,7 +8,8 @@ import {
   useSearchParams,
 } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { sessionWhen, shortTime } from "~/components/learning";
+import { CheckinPeopleForm } from "~/components/checkin-form";
+import { sessionWhen } from "~/components/learning";
 import { getActor, requireActor } from "~/modules/auth/request.server";
 import { checkIn, checkinBrowserOf, checkinPrompt } from "~/modules/enrollment/checkin.server";
 import { readForm } from "~/utils/csrf.server";
@@ -79,9 +79,7 @@ export default function CheckinPage() {
     );
   }
   const { session, people } = prompt;
-  const self = people.find((p) => p.relation === null);
   const present = people.filter((p) => p.presentAt !== null);
-  const waiting = people.filter((p) => p.presentAt === null);
   return (
     <div className="container checkin-page">
       <h1>课堂签到</h1>
@@ -93,57 +91,17 @@ export default function CheckinPage() {
           {session.academyName} {session.roomName}
         </p>
       </section>
-      {done === "ok" ? (
-        <p className="notice" role="status" data-testid="checkin-done">
-          签到成功！{present.map((p) => p.name).join("、")}已签到。祝上课愉快。
-        </p>
-      ) : null}
-      {done !== "ok" && prompt.allPresent ? (
-        <p className="notice" role="status" data-testid="checkin-already">
-          {self?.presentAt
-            ? `您已签到（${shortTime(self.presentAt)}），不用再扫码了。`
-            : "已经全部签到，不用再扫码了。"}
-        </p>
-      ) : null}
-      {result?.error ? (
-        <p className="form-error" role="alert">
-          {result.error}
-        </p>
-      ) : null}
-      {waiting.length ? (
-        <Form method="post" className="form">
-          <input type="hidden" name="code" value={prompt.pass} />
-          <fieldset className="attendance-fieldset">
-            <legend>{people.length > 1 ? "勾选今天来上课的人" : "确认签到"}</legend>
-            <ul className="attendance-list">
-              {people.map((p) => (
-                <li key={p.enrollmentId}>
-                  <label className="attendance-row">
-                    <input
-                      type="checkbox"
-                      name="enrollmentId"
-                      value={p.enrollmentId}
-                      defaultChecked={
-                        p.presentAt === null && (p.relation === null || people.length === 1)
-                      }
-                      disabled={p.presentAt !== null}
-                    />
-                    <span className="attendance-name">
-                      {p.relation ? `${p.relation} ${p.name}` : `本人 ${p.name}`}
-                    </span>
-                    {p.presentAt ? (
-                      <span className="badge ok">已签到 {shortTime(p.presentAt)}</span>
-                    ) : null}
-                  </label>
-                </li>
-              ))}
-            </ul>
-            <button type="submit" className="attendance-save" disabled={busy}>
-              {busy ? "正在签到…" : "签到"}
-            </button>
-          </fieldset>
-        </Form>
-      ) : null}
+      <CheckinPeopleForm
+        people={people.map((p) => ({ ...p, key: p.enrollmentId }))}
+        field="enrollmentId"
+        pass={prompt.pass}
+        come="上课"
+        wish="上课"
+        done={done === "ok"}
+        allPresent={prompt.allPresent}
+        error={result?.error}
+        busy={busy}
+      />
       {present.length ? (
         <p className="actions">
           {present.map((p) => (

@@ -76,6 +76,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ClassPage() {
   const { run, academy, version, room, teachers, sessions, seatsLeft, canManage, enrolment, reviews } = useLoaderData<typeof loader>();
   const age = ageLabel(run.minAge, run.maxAge);
+  // The facts box tells the truth once the deadline (the run's own, else the first session) has passed.
+  const deadline = enrolment?.cancelDeadline ?? null;
+  const cancelFact = enrolment?.cancelClosed && deadline
+    ? `已于 ${formatMoment(deadline)} 截止，现在报名后不能自己取消`
+    : run.cancelDeadlineAt
+      ? `${formatMoment(run.cancelDeadlineAt)} 前可取消`
+      : deadline
+        ? `第一次课开始前（${formatMoment(deadline)}）可取消`
+        : "第一次课开始前可取消";
   const upcoming = sessions.filter((s) => !s.past && s.status === "scheduled");
   return (
     <div className="container">
@@ -140,7 +149,7 @@ export default function ClassPage() {
           </>
         ) : null}
         <dt>取消报名</dt>
-        <dd>{run.cancelDeadlineAt ? `${formatMoment(run.cancelDeadlineAt)} 前可取消` : "第一次课开始前可取消"}</dd>
+        <dd data-testid="cancel-fact">{cancelFact}</dd>
         {age || run.residentsFirst ? (
           <>
             <dt>适合</dt>

@@ -5,15 +5,17 @@ import { staffDistrictIds } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { getDistrict, listAcademies } from "~/modules/org/org.server";
 import { DistrictNav } from "~/components/district-nav";
+import { DISTRICT_TABS, isDistrictStaff, visibleEntries } from "~/modules/auth/nav";
 import { districtSummary } from "~/modules/scheduling/finder.server";
 
 export const meta: MetaFunction = () => [{ title: "区指导中心 · 厦门社区书院" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const actor = requireActorWith(request, (a) => staffDistrictIds(a).length > 0);
+  const actor = requireActorWith(request, isDistrictStaff);
   const db = getDb();
   const ids = staffDistrictIds(actor);
   return {
+    tabs: visibleEntries(DISTRICT_TABS, actor),
     several: ids.length > 1,
     districts: ids.map((id) => ({
       district: getDistrict(db, id)!,
@@ -24,13 +26,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function DistrictHome() {
-  const { districts, several } = useLoaderData<typeof loader>();
+  const { tabs, districts, several } = useLoaderData<typeof loader>();
   return (
     <div className="container">
       {districts.map(({ district, academies, schedule }) => (
         <section key={district.id}>
           <h1>{district.centreName}</h1>
-          <DistrictNav districtId={district.id} several={several} />
+          <DistrictNav tabs={tabs} districtId={district.id} several={several} />
           <p className="lead">本区共 {academies.length} 所社区书院。</p>
           <div className="table-wrap">
             <table>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { DistrictNav } from "~/components/district-nav";
+import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
 import { EvaluationsView } from "~/components/evaluations";
 import { requireActor } from "~/modules/auth/request.server";
 import { overviewQuerySchema } from "~/modules/enrollment/evaluation";
@@ -17,6 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { district, choices } = requireStaffDistrict(db, actor, p.get("d"));
   const q = overviewQuerySchema.parse(Object.fromEntries(p));
   return {
+    tabs: visibleEntries(DISTRICT_TABS, actor),
     district: { id: district.id, name: district.name, centreName: district.centreName },
     several: choices.length > 1,
     data: districtEvaluations(db, actor, district.id, { by: q.by, page: q.page, commentsPage: q.cpage }),
@@ -24,11 +26,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function DistrictEvaluations() {
-  const { district, several, data } = useLoaderData<typeof loader>();
+  const { tabs, district, several, data } = useLoaderData<typeof loader>();
   return (
     <div className="container">
       <h1>{district.centreName}</h1>
-      <DistrictNav districtId={district.id} several={several} />
+      <DistrictNav tabs={tabs} districtId={district.id} several={several} />
       <h2>学员评价</h2>
       <p className="lead">{district.name}各书院、课程、教师和班级的平均分（1–5 分）与学员留言。隐藏不当留言由书院管理员或总部处理。</p>
       <EvaluationsView data={data} groups={["academy", "course", "teacher", "run"]} done={null} />

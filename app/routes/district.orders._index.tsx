@@ -3,6 +3,7 @@ import { Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/re
 import { getDb } from "@db/client";
 import { ORDER_STATES, type OrderState } from "@db/schema/scheduling";
 import { DistrictNav } from "~/components/district-nav";
+import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
 import { Pager } from "~/components/layout";
 import { OrderRow } from "~/components/orders";
 import { requireActor } from "~/modules/auth/request.server";
@@ -20,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { district, choices } = requireStaffDistrict(db, actor, p.get("d"));
   const state = (ORDER_STATES as readonly string[]).includes(p.get("state") ?? "") ? (p.get("state") as OrderState) : undefined;
   return {
+    tabs: visibleEntries(DISTRICT_TABS, actor),
     district: { id: district.id, name: district.name, centreName: district.centreName },
     several: choices.length > 1,
     orders: listDistrictOrders(db, actor, district.id, { state, page: parsePage(p) }),
@@ -27,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function DistrictOrders() {
-  const { district, several, orders } = useLoaderData<typeof loader>();
+  const { tabs, district, several, orders } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const location = useLocation();
   const state = params.get("state");
@@ -35,7 +37,7 @@ export default function DistrictOrders() {
   return (
     <div className="container">
       <h1>{district.centreName}</h1>
-      <DistrictNav districtId={district.id} several={several} />
+      <DistrictNav tabs={tabs} districtId={district.id} several={several} />
       <h2>本区点单</h2>
       <p className="lead">本区书院的点单，以及其他书院点本区区级流动课程的点单（由本中心受理）。</p>
       <nav className="filter-bar" aria-label="按状态筛选">

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { DistrictNav } from "~/components/district-nav";
+import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
 import { requireActor } from "~/modules/auth/request.server";
 import { ORG_STAGE_LABELS, ORG_TYPE_LABELS } from "~/modules/community/groups-labels";
 import { districtOrganisationsByStage } from "~/modules/community/organisations.server";
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const { district, choices } = requireStaffDistrict(db, actor, new URL(request.url).searchParams.get("d"));
-  return { district, several: choices.length > 1, ...districtOrganisationsByStage(db, actor, district.id) };
+  return { tabs: visibleEntries(DISTRICT_TABS, actor), district, several: choices.length > 1, ...districtOrganisationsByStage(db, actor, district.id) };
 }
 
 export default function DistrictOrganisations() {
@@ -23,7 +24,7 @@ export default function DistrictOrganisations() {
   return (
     <div className="container">
       <h1>{d.district.centreName}</h1>
-      <DistrictNav districtId={d.district.id} several={d.several} />
+      <DistrictNav tabs={d.tabs} districtId={d.district.id} several={d.several} />
       <h2>本区居民组织（{d.total}）</h2>
       <ul className="record-stats">
         {ORG_STAGES.map((s) => (

@@ -3,6 +3,7 @@ import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { RUN_STATUSES, type RunStatus } from "@db/schema/scheduling";
 import { DistrictNav } from "~/components/district-nav";
+import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
 import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { RunListCard } from "~/components/schedule";
@@ -24,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const academyId = Number(p.get("academy")) || undefined;
   const status = (RUN_STATUSES as readonly string[]).includes(p.get("status") ?? "") ? (p.get("status") as RunStatus) : undefined;
   return {
+    tabs: visibleEntries(DISTRICT_TABS, actor),
     district: { id: district.id, name: district.name, centreName: district.centreName },
     several: choices.length > 1,
     academies,
@@ -38,12 +40,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function DistrictRuns() {
-  const { district, several, academies, filters, runs } = useLoaderData<typeof loader>();
+  const { tabs, district, several, academies, filters, runs } = useLoaderData<typeof loader>();
   const location = useLocation();
   return (
     <div className="container">
       <h1>{district.centreName}</h1>
-      <DistrictNav districtId={district.id} several={several} />
+      <DistrictNav tabs={tabs} districtId={district.id} several={several} />
       <h2>本区开课</h2>
       <Form method="get" className="filter-form" aria-label="筛选开课">
         {several ? <input type="hidden" name="d" value={district.id} /> : null}

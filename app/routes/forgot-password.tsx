@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { Field, FormErrors, useClearPasswords } from "~/components/forms";
+import { Field, FormErrors, SendCodeStep, useClearPasswords } from "~/components/forms";
 import { requestSmsCode } from "~/modules/auth/sms-codes.server";
 import { resetPassword } from "~/modules/auth/users.server";
 import { resetPasswordSchema, sendCodeSchema } from "~/modules/auth/validation";
@@ -54,16 +54,7 @@ export default function ForgotPasswordPage() {
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
         <Field label="手机号码" meta={fields.phone} type="tel" autoComplete="username" inputMode="numeric" />
-        <div className="actions">
-          <button type="submit" name="intent" value="send-code" className="secondary" formNoValidate>
-            获取验证码
-          </button>
-        </div>
-        {answer?.notice ? (
-          <p className="notice" role="status">
-            {answer.notice}
-          </p>
-        ) : null}
+        <SendCodeStep notice={answer?.notice} />
         <Field label="短信验证码" meta={fields.code} inputMode="numeric" autoComplete="one-time-code" maxLength={6} hint="6 位数字，10 分钟内有效，最多输错 5 次" />
         <Field label="新密码" meta={fields.password} type="password" autoComplete="new-password" hint="至少 8 个字符，可以是一句好记的话" />
         <button type="submit" name="intent" value="reset">

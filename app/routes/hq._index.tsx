@@ -1,31 +1,36 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { isHq } from "~/modules/auth/permissions";
+import { isHq, isHqAdmin } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { countAcademiesByDistrict, listDistricts } from "~/modules/org/org.server";
 
 export const meta: MetaFunction = () => [{ title: "总部 · 厦门社区书院" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireActorWith(request, isHq);
+  const actor = requireActorWith(request, isHq);
   const db = getDb();
   const counts = new Map(countAcademiesByDistrict(db).map((c) => [c.districtId, c.n]));
-  return { districts: listDistricts(db).map((d) => ({ name: d.name, centre: d.centreName, academies: counts.get(d.id) ?? 0 })) };
+  return {
+    admin: isHqAdmin(actor),
+    districts: listDistricts(db).map((d) => ({ name: d.name, centre: d.centreName, academies: counts.get(d.id) ?? 0 })),
+  };
 }
 
 export default function HqHome() {
-  const { districts } = useLoaderData<typeof loader>();
+  const { admin, districts } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>总部工作台</h1>
       <ul className="card-grid">
-        <li className="card">
-          <Link className="card-link" to="/hq/users">
-            <h3>用户与角色</h3>
-            <p className="muted">按手机号或姓名查找用户，授予或撤销角色。</p>
-          </Link>
-        </li>
+        {admin ? (
+          <li className="card">
+            <Link className="card-link" to="/hq/users">
+              <h3>用户与角色</h3>
+              <p className="muted">按手机号或姓名查找用户，授予或撤销角色。</p>
+            </Link>
+          </li>
+        ) : null}
         <li className="card">
           <Link className="card-link" to="/hq/audit">
             <h3>审计日志</h3>

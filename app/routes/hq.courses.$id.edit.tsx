@@ -25,6 +25,7 @@ import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { notFound, parseIdParam } from "~/utils/http";
 import type { z } from "~/utils/zod";
 import type { DraftSaveResult } from "./hq.courses.$id.draft";
+import { formatTime } from "~/utils/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `编辑：${data?.version.title ?? "课程"} · 课程库` }];
 
@@ -92,7 +93,6 @@ type SaveState = { kind: "saved" | "pristine" | "dirty" | "saving" | "error"; at
 const AUTOSAVE_MS = 1200;
 const RETRY_MS = 5000;
 
-const timeFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 
 export default function EditCourse() {
   const d = useLoaderData<typeof loader>();
@@ -227,7 +227,7 @@ export default function EditCourse() {
 
   const status =
     state.kind === "saved"
-      ? `已保存 ${state.at ? timeFmt.format(new Date(state.at)) : ""}`
+      ? `已保存 ${state.at ? formatTime(state.at, { seconds: true }) : ""}`
       : state.kind === "pristine"
         ? "未修改"
         : state.kind === "dirty"

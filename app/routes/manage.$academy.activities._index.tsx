@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, NavLink, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { ActivityCard } from "~/components/activities";
 import { Pager } from "~/components/layout";
 import { requireActor } from "~/modules/auth/request.server";
 import { listManagedActivities } from "~/modules/community/activities-read.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
+import { parsePage } from "~/utils/http";
 
 export const meta: MetaFunction = () => [{ title: "活动 · 书院管理" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const p = new URL(request.url).searchParams;
   const when: When = p.get("when") === "past" ? "past" : p.get("when") === "cancelled" ? "cancelled" : "upcoming";
-  const page = Number(p.get("page")) || 1;
+  const page = parsePage(p);
   return { slug: academy.slug, when, list: listManagedActivities(db, actor, academy.id, { when, page }) };
 }
 
@@ -45,9 +46,9 @@ export default function ManageActivities() {
       ) : null}
       <nav className="filter-bar" aria-label="活动列表">
         {(Object.keys(WHEN) as When[]).map((w) => (
-          <NavLink key={w} to={`${base}?when=${w}`} className={() => (w === when ? "active" : "")} aria-current={w === when ? "page" : undefined}>
+          <Link key={w} to={`${base}?when=${w}`} aria-current={w === when ? "true" : undefined}>
             {WHEN[w]}
-          </NavLink>
+          </Link>
         ))}
       </nav>
       <p className="muted">共 {list.total} 个。</p>

@@ -5,7 +5,7 @@ import { Pager } from "~/components/layout";
 import { NearbySessions } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
 import { academyAttendanceOverview, nearbySessions } from "~/modules/enrollment/attendance.server";
-import { policyFromEnv } from "~/modules/enrollment/learning";
+import { learningPolicy } from "~/utils/config.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { formatDate } from "~/utils/dates";
 import { z } from "~/utils/zod";
@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     .catch(1)
     .parse(new URL(request.url).searchParams.get("page") ?? 1);
   const now = Date.now();
-  const policy = policyFromEnv();
+  const policy = learningPolicy();
   return {
     academy: { slug: academy.slug, name: academy.name },
     now,

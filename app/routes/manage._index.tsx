@@ -3,12 +3,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { isHqAdmin, managedAcademyIds } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
+import { canOpenManage } from "~/modules/auth/nav";
 import { getAcademiesByIds } from "~/modules/org/org.server";
 
 export const meta: MetaFunction = () => [{ title: "书院管理 · 厦门社区书院" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const actor = requireActorWith(request, (a) => managedAcademyIds(a).length > 0 || isHqAdmin(a));
+  const actor = requireActorWith(request, canOpenManage);
   return { academies: getAcademiesByIds(getDb(), managedAcademyIds(actor)), hqAdmin: isHqAdmin(actor) };
 }
 

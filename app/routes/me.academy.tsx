@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { AcademyPicker } from "~/components/academy-picker";
+import { AcademyPickerField } from "~/components/academy-picker";
 import { FormErrors } from "~/components/forms";
 import { academyDirectory, getHomeAcademy, setHomeAcademy } from "~/modules/auth/home-academy.server";
 import { requireActor } from "~/modules/auth/request.server";
@@ -79,13 +79,7 @@ export default function MyAcademyPage() {
       <p className="hint">我的书院每 30 天只能更换一次{locked ? `，下次可在 ${formatDate(home.nextChangeAt!)} 之后更换` : ""}。</p>
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
-        <AcademyPicker
-          key={JSON.stringify([initial.pickDistrict, initial.pickStreet, initial.pickQ, initial.homeAcademyId])}
-          directory={directory}
-          initial={{ district: initial.pickDistrict, street: initial.pickStreet, q: initial.pickQ, academy: initial.homeAcademyId }}
-          error={fields.homeAcademyId.errors}
-          errorId={fields.homeAcademyId.errorId}
-        />
+        <AcademyPickerField directory={directory} initialValue={initial} field={fields.homeAcademyId} />
         <button type="submit" name="intent" value="save">
           {home.academy ? "更换为这个书院" : "保存"}
         </button>

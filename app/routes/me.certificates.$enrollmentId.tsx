@@ -6,6 +6,7 @@ import { hoursLabel } from "~/modules/enrollment/learning";
 import { certificate } from "~/modules/enrollment/record.server";
 import { formatDate } from "~/utils/dates";
 import { parseIdParam } from "~/utils/http";
+import { formatFormalDate } from "~/utils/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `结业证书 · ${data.learner} · ${data.title}` : "结业证书" },
@@ -17,12 +18,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return certificate(getDb(), actor, id);
 }
 
-const longDate = new Intl.DateTimeFormat("zh-CN", {
-  timeZone: "Asia/Shanghai",
-  year: "numeric",
-  month: "long",
-  day: "numeric",
-});
 
 export default function CertificatePage() {
   const c = useLoaderData<typeof loader>();
@@ -42,7 +37,7 @@ export default function CertificatePage() {
           ：
         </p>
         <p className="certificate-body">
-          于 {longDate.format(new Date(c.firstAt))} 至 {longDate.format(new Date(c.lastAt))}，在
+          于 {formatFormalDate(c.firstAt)} 至 {formatFormalDate(c.lastAt)}，在
           {c.districtName}
           {c.academyName}参加
           <span className="certificate-course">「{c.title}」</span>

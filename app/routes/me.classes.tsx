@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remi
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
 import { cancelEnrollment, isEnrolRefusal } from "~/modules/enrollment/enroll.server";
-import { isRefusalCode, REFUSAL_MESSAGES } from "~/modules/enrollment/rules";
+import { isRefusalCode, myClassState, REFUSAL_MESSAGES } from "~/modules/enrollment/rules";
 import { listMyClasses, type MyClass } from "~/modules/enrollment/views.server";
 import { readForm } from "~/utils/csrf.server";
 import { formatDateTime } from "~/utils/dates";
@@ -39,32 +39,23 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-const RUN_NOTE: Record<string, string> = { cancelled: "这个班已取消开课", finished: "已结课" };
-
 function ClassItem({ c, busy }: { c: MyClass; busy: boolean }) {
   const verb =
     c.status === "confirmed" ? "取消报名" : c.status === "waitlisted" ? "退出候补" : "撤回抽签申请";
+  // One badge for the enrolment and the class together (a finished class is 已结课, not 已报名).
+  const state = myClassState(c);
   return (
     <li className="card my-class" data-testid="my-class" data-run={c.runId} data-status={c.status}>
       <h3>
         <Link to={`/classes/${c.runId}`}>{c.title}</Link>
       </h3>
       <p className="my-class-meta">
-        <span
-          className={`badge ${
-            c.status === "confirmed"
-              ? "ok"
-              : c.status === "cancelled" || c.status === "removed"
-              ? ""
-              : "warn"
-          }`}
-        >
-          {c.status === "waitlisted" ? `候补第 ${c.position} 位` : c.statusLabel}
+        <span className={`badge ${state.tone}`} data-testid="my-class-badge">
+          {state.label}
         </span>{" "}
         {c.who} · {c.academyName}
       </p>
-      {RUN_NOTE[c.runStatus] ? <p className="hint">{RUN_NOTE[c.runStatus]}</p> : null}
-      {c.nextSessionAt ? <p>下次上课：{formatDateTime(c.nextSessionAt)}</p> : null}
+      {state.upcoming && c.nextSessionAt ? <p data-testid="my-class-next">下次上课：{formatDateTime(c.nextSessionAt)}</p> : null}
       {c.status === "removed" && c.endReason ? (
         <p className="hint">被书院移出：{c.endReason}</p>
       ) : null}
@@ -84,7 +75,7 @@ function ClassItem({ c, busy }: { c: MyClass; busy: boolean }) {
             </button>
           </Form>
         </details>
-      ) : c.cancelNote ? (
+      ) : c.cancelNote && state.upcoming ? (
         <p className="hint">{c.cancelNote}</p>
       ) : null}
       {c.canCancel && c.status === "confirmed" && c.cancelDeadline ? (

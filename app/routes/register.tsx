@@ -4,8 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { AcademyPicker } from "~/components/academy-picker";
-import { Field, FormErrors, useClearPasswords } from "~/components/forms";
+import { AcademyPickerField } from "~/components/academy-picker";
+import { Field, FormErrors, SendCodeStep, useClearPasswords } from "~/components/forms";
 import { academyDirectory } from "~/modules/auth/home-academy.server";
 import { getActor } from "~/modules/auth/request.server";
 import { sessionCookie } from "~/modules/auth/session.server";
@@ -70,26 +70,11 @@ export default function RegisterPage() {
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
         <Field label="手机号码" meta={fields.phone} type="tel" autoComplete="tel" inputMode="numeric" hint="11 位手机号，用于登录和接收验证码" />
-        <div className="actions">
-          <button type="submit" name="intent" value="send-code" className="secondary" formNoValidate>
-            获取验证码
-          </button>
-        </div>
-        {answer?.notice ? (
-          <p className="notice" role="status">
-            {answer.notice}
-          </p>
-        ) : null}
+        <SendCodeStep notice={answer?.notice} />
         <Field label="短信验证码" meta={fields.code} inputMode="numeric" autoComplete="one-time-code" maxLength={6} hint="6 位数字，10 分钟内有效" />
         <Field label="姓名" meta={fields.name} autoComplete="name" />
         <Field label="密码" meta={fields.password} type="password" autoComplete="new-password" hint="至少 8 个字符，可以是一句好记的话" />
-        <AcademyPicker
-          key={JSON.stringify([initial.pickDistrict, initial.pickStreet, initial.pickQ, initial.homeAcademyId])}
-          directory={directory}
-          initial={{ district: initial.pickDistrict, street: initial.pickStreet, q: initial.pickQ, academy: initial.homeAcademyId }}
-          error={fields.homeAcademyId.errors}
-          errorId={fields.homeAcademyId.errorId}
-        />
+        <AcademyPickerField directory={directory} initialValue={initial} field={fields.homeAcademyId} />
         <button type="submit" name="intent" value="register">
           注册
         </button>

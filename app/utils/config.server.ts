@@ -95,6 +95,7 @@ const cron = (fallback: string) =>
     });
 
 const text = (fallback: string) => z.string().optional().transform((v) => v ?? fallback);
+const optionalText = z.string().optional();
 
 /** Every variable the app reads, with its default. Keep the README table in step. */
 export const configSchema = z.object({
@@ -115,6 +116,8 @@ export const configSchema = z.object({
     .optional()
     .transform((v) => v ?? "info"),
   JOBS: flag(true),
+  WEB_CONCURRENCY: int("WEB_CONCURRENCY", 1, 64, 1),
+  HTML_CACHE: flag(true),
   BACKUP_DIR: text("db/backups"),
   BACKUP_KEEP: int("BACKUP_KEEP", 1, 1000, 14),
   BACKUP_CRON: cron("30 3 * * *"),
@@ -136,7 +139,28 @@ export const configSchema = z.object({
   NO_SHOW_WINDOW_DAYS: int("NO_SHOW_WINDOW_DAYS", 1, 3650, 90),
   NO_SHOW_PENALTY_DAYS: int("NO_SHOW_PENALTY_DAYS", 1, 3650, 30),
   COMPLETION_RATE: num(0, 1, 0.8, true),
+  SMS_PROVIDER: z
+    .enum(["dev", "aliyun"], { error: "dev 或 aliyun" })
+    .optional()
+    .transform((v) => v ?? "dev"),
+  SMS_DEV_FILE: text("db/sms-outbox.jsonl"),
+  SMS_ALIYUN_ACCESS_KEY_ID: optionalText,
+  SMS_ALIYUN_ACCESS_KEY_SECRET: optionalText,
+  SMS_ALIYUN_SIGN_NAME: optionalText,
+  SMS_ALIYUN_TEMPLATE_CODE: optionalText,
+  SMS_ALIYUN_TEMPLATE_PROMOTED: optionalText,
+  SMS_ALIYUN_ENDPOINT: text("dysmsapi.aliyuncs.com"),
+  SMS_LIMIT_PER_PHONE: int("SMS_LIMIT_PER_PHONE", 1, 1_000_000, 5),
+  SMS_LIMIT_PER_IP: int("SMS_LIMIT_PER_IP", 1, 1_000_000, 20),
 });
+
+const SMS_ALIYUN_REQUIRED = [
+  "SMS_ALIYUN_ACCESS_KEY_ID",
+  "SMS_ALIYUN_ACCESS_KEY_SECRET",
+  "SMS_ALIYUN_SIGN_NAME",
+  "SMS_ALIYUN_TEMPLATE_CODE",
+  "SMS_ALIYUN_TEMPLATE_PROMOTED",
+] as const;
 
 export type Config = z.output<typeof configSchema>;
 export const CONFIG_VARIABLES = Object.keys(configSchema.shape) as (keyof Config)[];
@@ -161,7 +185,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     input[k] = v === undefined || v.trim() === "" ? undefined : v;
   }
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (result.data.SMS_PROVIDER === "aliyun") {
+      const missing = SMS_ALIYUN_REQUIRED.filter((k) => !result.data[k]);
+      if (missing.length)
+        throw new ConfigError(missing.map((variable) => ({ variable, value: undefined, accepts: "SMS_PROVIDER=aliyun 时必须设置" })));
+    }
+    return result.data;
+  }
   const seen = new Set<string>();
   const problems = [];
   for (const issue of result.error.issues) {
@@ -169,7 +200,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (seen.has(variable)) continue;
     seen.add(variable);
     // Secrets are named, never echoed.
-    const value = variable.includes("SECRET") ? "…" : input[variable];
+    const value = variable.includes("SECRET") || variable.includes("KEY") ? "…" : input[variable];
     problems.push({ variable, value, accepts: issue.message });
   }
   throw new ConfigError(problems);
@@ -198,5 +229,19 @@ export function learningPolicy() {
     noShowWindowDays: c.NO_SHOW_WINDOW_DAYS,
     noShowPenaltyDays: c.NO_SHOW_PENALTY_DAYS,
     completionRate: c.COMPLETION_RATE,
+  };
+}
+
+/** The SMS settings as the SMS module reads them (auth/sms.server.ts). */
+export function smsEnv(): Record<string, string | undefined> {
+  const c = config();
+  return {
+    SMS_PROVIDER: c.SMS_PROVIDER,
+    SMS_ALIYUN_ACCESS_KEY_ID: c.SMS_ALIYUN_ACCESS_KEY_ID,
+    SMS_ALIYUN_ACCESS_KEY_SECRET: c.SMS_ALIYUN_ACCESS_KEY_SECRET,
+    SMS_ALIYUN_SIGN_NAME: c.SMS_ALIYUN_SIGN_NAME,
+    SMS_ALIYUN_TEMPLATE_CODE: c.SMS_ALIYUN_TEMPLATE_CODE,
+    SMS_ALIYUN_TEMPLATE_PROMOTED: c.SMS_ALIYUN_TEMPLATE_PROMOTED,
+    SMS_ALIYUN_ENDPOINT: c.SMS_ALIYUN_ENDPOINT,
   };
 }

@@ -1,27 +1,68 @@
+/**
+ * The one way a person reads a date or a time on this site: month, day, weekday and time in
+ * Asia/Shanghai, from Intl — 「12月4日 周五 09:00」. The year is added only when it is not the
+ * current year (「2025年12月4日 周四」). Every page, message and export a person reads uses these;
+ * the server's own TZ never matters.
+ */
 export const TIME_ZONE = "Asia/Shanghai";
 
-const dateTimeFmt = new Intl.DateTimeFormat("zh-CN", {
+const fmt = new Intl.DateTimeFormat("zh-CN", {
   timeZone: TIME_ZONE,
   year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  hour12: false,
-});
-const dateFmt = new Intl.DateTimeFormat("zh-CN", {
-  timeZone: TIME_ZONE,
-  year: "numeric",
-  month: "long",
+  month: "numeric",
   day: "numeric",
   weekday: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
 });
 
-/** 2026/11/27 16:05 in Asia/Shanghai, whatever the server's TZ. */
-export function formatDateTime(ms: number) {
-  return dateTimeFmt.format(new Date(ms));
+type Parts = { year: string; month: string; day: string; weekday: string; hour: string; minute: string; second: string };
+
+function parts(ms: number): Parts {
+  const out: Record<string, string> = {};
+  for (const p of fmt.formatToParts(new Date(ms))) out[p.type] = p.value;
+  return out as Parts;
 }
 
-export function formatDate(ms: number) {
-  return dateFmt.format(new Date(ms));
+function dayOf(p: Parts, now: number) {
+  const year = p.year === parts(now).year ? "" : `${p.year}年`;
+  return `${year}${p.month}月${p.day}日 ${p.weekday}`;
+}
+
+/** 12月4日 周五 */
+export function formatDate(ms: number, now = Date.now()) {
+  return dayOf(parts(ms), now);
+}
+
+/** 12月4日 周五 09:00 */
+export function formatDateTime(ms: number, now = Date.now()) {
+  const p = parts(ms);
+  return `${dayOf(p, now)} ${p.hour}:${p.minute}`;
+}
+
+/** 12月4日 周五 09:00–10:30 (the end's day is spelled out when it differs). */
+export function formatDateTimeRange(startMs: number, endMs: number, now = Date.now()) {
+  const a = parts(startMs);
+  const b = parts(endMs);
+  const sameDay = a.year === b.year && a.month === b.month && a.day === b.day;
+  return `${dayOf(a, now)} ${a.hour}:${a.minute}–${sameDay ? "" : `${dayOf(b, now)} `}${b.hour}:${b.minute}`;
+}
+
+/** 09:00 (or 09:00:05 with seconds, for a save status). */
+export function formatTime(ms: number, opts: { seconds?: boolean } = {}) {
+  const p = parts(ms);
+  return `${p.hour}:${p.minute}${opts.seconds ? `:${p.second}` : ""}`;
+}
+
+/** A calendar date "2026-12-04" (no time zone involved) → 12月4日 周五. */
+export function formatCalendarDate(date: string, now = Date.now()) {
+  return formatDate(Date.parse(`${date}T12:00:00+08:00`), now);
+}
+
+/** The formal date on a printed certificate: 2026年12月4日 (always with the year, no weekday). */
+export function formatFormalDate(ms: number) {
+  const p = parts(ms);
+  return `${p.year}年${p.month}月${p.day}日`;
 }

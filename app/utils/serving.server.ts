@@ -4,6 +4,7 @@
  *   beforeRemix:  the HTML cache for signed-out GETs (html-cache.server.ts).
  * HTML_CACHE=0 turns the cache off (every request goes to Remix as before).
  */
+import { config } from "~/utils/config.server";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -45,7 +46,7 @@ export function htmlCacheMiddleware(build: ServerBuild, cache: HtmlCache): Middl
 }
 
 export function servingMiddleware(build: ServerBuild) {
-  const cache = process.env.HTML_CACHE === "0" ? null : createHtmlCache({ stamp: () => changeStamp(getDb()) });
+  const cache = !config().HTML_CACHE ? null : createHtmlCache({ stamp: () => changeStamp(getDb()) });
   return {
     cache,
     beforeStatic: [dynamicCompression(), precompressedAssets(path.resolve("public/build"))],

@@ -8,14 +8,16 @@ import { DEMO_PASSWORD, login, registerInBrowser } from "./helpers";
  * a full class, another learner cancels their seat, the mother is promoted and 消息 says so.
  * The database is only read, to pick a full class and one of its learners.
  */
-const PORT = Number(process.env.E2E_PORT ?? 3100);
-const dbFile = path.resolve(import.meta.dirname, `../.tmp/e2e-${PORT}.sqlite`);
+/** Each project has its own server and database (tests/playwright.config.ts); the port names the file. */
+function dbFileOf(baseURL: string | undefined) {
+  return path.resolve(import.meta.dirname, `../.tmp/e2e-${new URL(baseURL!).port}.sqlite`);
+}
 
 type Pick = { runId: number; title: string; holderPhone: string };
 
 /** A full first-come class whose window is open, with no waitlist, and a demo learner holding a seat. */
-function pickFullClass(): Pick {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+function pickFullClass(baseURL: string | undefined): Pick {
+  const db = new Database(dbFileOf(baseURL), { readonly: true, fileMustExist: true });
   try {
     const now = Date.now();
     const row = db
@@ -49,8 +51,9 @@ test.describe("enrolment on a phone", () => {
   test("a resident enrols their mother onto a full class's waitlist; a cancellation promotes her and 消息 says so", async ({
     page,
     browser,
+    baseURL,
   }) => {
-    const target = pickFullClass();
+    const target = pickFullClass(baseURL);
 
     // 1. Register, then add 母亲 under 我的家庭.
     await registerResident(page, "陈志明");
@@ -117,8 +120,9 @@ test.describe("enrolment on a phone", () => {
 
   test("without JavaScript: enrol, a refusal in Chinese on the page the post redirects to, cancel with one confirmation", async ({
     browser,
+    baseURL,
   }) => {
-    const target = pickFullClass();
+    const target = pickFullClass(baseURL);
     const context = await browser.newContext({
       javaScriptEnabled: false,
       viewport: { width: 375, height: 812 },
@@ -133,7 +137,7 @@ test.describe("enrolment on a phone", () => {
     // The same post again (a double tap, a script) is refused, and the page says why.
     const res = await page.request.post(`/classes/${target.runId}`, {
       form: { intent: "enroll" },
-      headers: { Origin: `http://localhost:${PORT}` },
+      headers: { Origin: new URL(baseURL!).origin },
       maxRedirects: 0,
     });
     expect([302, 303]).toContain(res.status());

@@ -171,6 +171,8 @@ test("an expired or revoked session sends the person to login with a Chinese not
   await openMenu(page);
   await page.getByRole("button", { name: "退出登录" }).click();
   // Only once the logout response (which clears the cookie) has arrived: put the old cookie back.
+  await expect(page.locator(".nav-user")).toHaveCount(0);
+  await openMenu(page);
   await expect(page.getByRole("banner").getByRole("link", { name: "登录", exact: true })).toBeVisible();
   await context.addCookies([{ name: "session", value: session.value, url: baseURL! }]);
   await page.goto("/me");

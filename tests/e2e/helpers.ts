@@ -20,10 +20,16 @@ export async function login(page: Page, phone: string, password = DEMO_PASSWORD,
   await expect(page).not.toHaveURL(/\/login/);
 }
 
-/** Opens the header menu (a <details>) on a phone viewport. */
+/** Opens the header menu on a phone (the 菜单 <details>); on a wide screen the bar is always shown. */
 export async function openMenu(page: Page) {
-  const menu = page.locator("details.menu");
-  if (!(await menu.evaluate((el) => (el as HTMLDetailsElement).open))) await menu.locator("summary").click();
+  const toggle = page.getByTestId("menu-toggle");
+  if (!(await toggle.isVisible())) return;
+  if (!(await toggle.evaluate((el) => (el as HTMLDetailsElement).open))) await toggle.locator("summary").click();
+}
+
+/** True on the phone project (375 px wide). */
+export function isPhone(page: Page) {
+  return (page.viewportSize()?.width ?? 0) < 900;
 }
 
 let seq = 0;

@@ -99,6 +99,9 @@ test("HQ reads the city's evaluations, narrows them to a district, and odd URL v
   await page.getByLabel("区", { exact: true }).selectOption({ label: "思明区" });
   await page.getByRole("button", { name: "筛选" }).click();
   await expect(page).toHaveURL(/district=\d+/);
-  const siming = Number((await page.getByText(/条评价/).first().textContent())!.match(/（(\d+) 条评价/)![1]);
-  expect(siming).toBeLessThan(city);
+  // Read the count only once the filtered page has rendered (the URL can change a frame earlier).
+  await expect(page.getByLabel("区", { exact: true })).toHaveValue(/\d+/);
+  await expect
+    .poll(async () => Number((await page.getByText(/条评价/).first().textContent())!.match(/（(\d+) 条评价/)![1]))
+    .toBeLessThan(city);
 });

@@ -31,6 +31,7 @@ test("district staff see their own district only", async ({ page }) => {
 });
 
 test("the charts' data tables are readable on a phone", async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 812 }); // on the desktop project too
   await login(page, DEMO.manager, undefined, "/manage/huli-001/stats");
   await page.goto("/manage/huli-001/stats?p=year");
   const chart = page.locator("figure.chart-box svg").first();

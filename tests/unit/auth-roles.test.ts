@@ -1,5 +1,6 @@
 import { auditLog, userRoles } from "@db/schema";
-import { canManageAcademy, canOverseeDistrict, canViewAcademy, inScope, menuFor } from "~/modules/auth/permissions";
+import { canManageAcademy, canOverseeDistrict, canViewAcademy, inScope } from "~/modules/auth/permissions";
+import { HQ_TABS, menuFor, visibleEntries } from "~/modules/auth/nav";
 import { grantRole, revokeRole } from "~/modules/auth/roles.server";
 import { listAudit } from "~/modules/auth/audit.server";
 import { createTestDb } from "@tests/factories/db";
@@ -64,17 +65,27 @@ describe("role scopes", () => {
 
   it("the menu shows what the roles allow", async () => {
     const { d, a } = await world();
+    const pub = ["课程库", "找课程班", "社区活动", "找书院"];
+    const labels = (actor: Parameters<typeof menuFor>[0]) => menuFor(actor).map((m) => m.label);
     const resident = await createActor(db);
-    expect(menuFor(resident).map((m) => m.label)).toEqual(["我的", "我的课程"]);
+    expect(labels(resident)).toEqual([...pub, "我的", "我的课程", "消息"]);
     const manager = await createActor(db, [{ role: "academy_manager", academy: a.id }]);
-    expect(menuFor(manager).map((m) => m.label)).toEqual(["我的", "我的课程", "书院管理", "编写课程"]);
+    expect(labels(manager)).toEqual([...pub, "我的", "我的课程", "书院管理", "编写课程", "消息"]);
     const staff = await createActor(db, [{ role: "district_staff", district: d.huli!.id }]);
-    expect(menuFor(staff).map((m) => m.label)).toEqual(["我的", "我的课程", "区指导中心", "编写课程"]);
+    expect(labels(staff)).toEqual([...pub, "我的", "我的课程", "区指导中心", "编写课程", "消息"]);
     const admin = await createActor(db, [{ role: "hq_admin" }]);
-    expect(menuFor(admin).map((m) => m.label)).toEqual(["我的", "我的课程", "书院管理", "总部"]);
+    expect(labels(admin)).toEqual([...pub, "我的", "我的课程", "书院管理", "总部", "消息"]);
     const teacher = await createActor(db, [{ role: "teacher" }]);
-    expect(menuFor(teacher).map((m) => m.label)).toEqual(["我的", "我的课程", "我的授课"]);
-    expect(menuFor(null)).toEqual([]);
+    expect(labels(teacher)).toEqual([...pub, "我的", "我的课程", "我的授课", "消息"]);
+    expect(labels(null)).toEqual(pub);
+  });
+
+  it("the 总部 tabs offer 用户与角色 to HQ admins only (the page refuses editors)", async () => {
+    const admin = await createActor(db, [{ role: "hq_admin" }]);
+    const editor = await createActor(db, [{ role: "hq_editor" }]);
+    expect(visibleEntries(HQ_TABS, admin).map((t) => t.to)).toContain("/hq/users");
+    expect(visibleEntries(HQ_TABS, editor).map((t) => t.to)).not.toContain("/hq/users");
+    expect(visibleEntries(HQ_TABS, editor).map((t) => t.to)).toContain("/hq/courses");
   });
 });
 

@@ -133,3 +133,20 @@ describe("public notice (公示)", () => {
     expect(db.select({ n: sql<number>`count(*)` }).from(courseProposals).get()!.n).toBe(0);
   });
 });
+
+describe("the scheduled job", () => {
+  it("is registered with the job runner and closes due notices when it runs", async () => {
+    const { registerAllJobs } = await import("~/modules/ops/job-list.server");
+    const { registeredJobs } = await import("~/modules/ops/jobs.server");
+    registerAllJobs();
+    const job = registeredJobs().find((j) => j.name === "community.close-proposals")!;
+    expect(job.schedule).toBe("* * * * *");
+    const w = await groupsWorld(db);
+    const p = notice(w, { minVotes: 0, thresholdPercent: 50 });
+    castVote(db, w.r1, p.id, { choice: "support" }, T0 + DAY);
+    expect(await job.run(db, T0 + DAY)).toEqual({ decided: 0, accepted: 0 });
+    expect(await job.run(db, T0 + 7 * DAY)).toEqual({ decided: 1, accepted: 1 });
+    expect(await job.run(db, T0 + 7 * DAY)).toEqual({ decided: 0, accepted: 0 });
+    expect(versionStatus(w.draftA.course.id)).toBe("review");
+  });
+});

@@ -111,6 +111,8 @@ describe("exports", () => {
     expect(text.split("\r\n")[0]).toContain("参与率（%）");
     expect(text).toContain(w.academy.name);
     expect(csv.headers["Content-Disposition"]).toContain(encodeURIComponent("湖里区"));
+    expect(csv.headers["X-Content-Type-Options"]).toBe("nosniff");
+    expect(csv.headers["Cache-Control"]).toBe("private, no-store");
     const xlsx = await exportStats(db, w.hqAdmin, new URL(`${base}&format=xlsx`), "127.0.0.1", NOW);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as ArrayBuffer);

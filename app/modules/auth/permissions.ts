@@ -86,20 +86,4 @@ export function inScope(actor: Actor | null | undefined, scope: Scope) {
   }
 }
 
-/** Menu sections a person's roles open. */
-export function menuFor(actor: Actor | null | undefined) {
-  if (!actor) return [];
-  const items: { to: string; label: string }[] = [
-    { to: "/me", label: "我的" },
-    { to: "/me/classes", label: "我的课程" },
-  ];
-  if (hasRole(actor, "teacher")) items.push({ to: "/teach", label: "我的授课" });
-  if (managedAcademyIds(actor).length > 0 || isHqAdmin(actor)) items.push({ to: "/manage", label: "书院管理" });
-  if (staffDistrictIds(actor).length > 0) items.push({ to: "/district", label: "区指导中心" });
-  // District centres author 区级流动课程, academies 社区特色课程; HQ reaches the editor from 总部.
-  if (!isHq(actor) && (staffDistrictIds(actor).length > 0 || managedAcademyIds(actor).length > 0)) {
-    items.push({ to: "/hq/courses", label: "编写课程" });
-  }
-  if (isHq(actor)) items.push({ to: "/hq", label: "总部" });
-  return items;
-}
+// The header menu and tab bars, each entry with the check its route uses: ./nav.ts

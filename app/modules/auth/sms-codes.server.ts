@@ -1,4 +1,5 @@
 import { randomInt, timingSafeEqual } from "node:crypto";
+import { config } from "~/utils/config.server";
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { and, desc, eq, sql } from "drizzle-orm";
@@ -12,15 +13,11 @@ import { smsSender, type SmsSender } from "./sms.server";
 export const SMS_CODE_TTL_MS = 10 * 60 * 1000;
 export const SMS_CODE_MAX_ATTEMPTS = 5;
 
-function envInt(name: string, fallback: number) {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
 
 export function createSmsLimiters() {
   return {
-    phone: new RateLimiterMemory({ keyPrefix: "sms-phone", points: envInt("SMS_LIMIT_PER_PHONE", 5), duration: 60 * 60 }),
-    ip: new RateLimiterMemory({ keyPrefix: "sms-ip", points: envInt("SMS_LIMIT_PER_IP", 20), duration: 60 * 60 }),
+    phone: new RateLimiterMemory({ keyPrefix: "sms-phone", points: config().SMS_LIMIT_PER_PHONE, duration: 60 * 60 }),
+    ip: new RateLimiterMemory({ keyPrefix: "sms-ip", points: config().SMS_LIMIT_PER_IP, duration: 60 * 60 }),
   };
 }
 let limiters: ReturnType<typeof createSmsLimiters> | undefined;

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { config, smsEnv } from "~/utils/config.server";
 import path from "node:path";
 
 /**
@@ -30,7 +31,7 @@ export function smsText(m: SmsMessage): string {
 }
 
 export function devSmsFile() {
-  return process.env.SMS_DEV_FILE || path.resolve(process.cwd(), "db/sms-outbox.jsonl");
+  return path.resolve(process.cwd(), config().SMS_DEV_FILE);
 }
 
 export class DevSmsSender implements SmsSender {
@@ -90,7 +91,7 @@ export class AliyunSmsSender implements SmsSender {
 }
 
 /** Reads the SMS settings: `SMS_PROVIDER=aliyun` needs every `SMS_ALIYUN_*` variable. */
-export function smsSenderFromEnv(env: Record<string, string | undefined> = process.env): SmsSender {
+export function smsSenderFromEnv(env: Record<string, string | undefined> = smsEnv()): SmsSender {
   const provider = env.SMS_PROVIDER || "dev";
   if (provider === "dev") return new DevSmsSender();
   if (provider !== "aliyun") throw new Error(`SMS_PROVIDER must be dev or aliyun, got ${provider}`);

@@ -9,6 +9,7 @@
 import { and, asc, eq, inArray, isNull, like } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { academies, activities, activityAttendance, activityRegistrations, familyMembers, organisations, rooms, users } from "@db/schema";
+import { demoAcademy } from "~/modules/auth/demo.server";
 import { demoRandom } from "~/modules/org/demo.server";
 import { findClash } from "~/modules/scheduling/conflicts.server";
 import { addDays, localParts, todayLocal, wallToUtc } from "~/modules/scheduling/time";
@@ -185,6 +186,20 @@ export function seedDemoActivities(db: DB, now = Date.now()) {
         scan(pastOpen.id, home.id, null, pastOpen.startsAt + 10 * 60_000);
         tx.update(activities).set({ headcount: 45, headcountAt: pastOpen.endsAt }).where(eq(activities.id, pastOpen.id)).run();
         count += 2;
+      }
+      // At the demo manager's academy: an open event under way (record its headcount) and a registered
+      // talk starting shortly (register now, check in from 30 minutes before).
+      const demo = demoAcademy(tx as unknown as DB);
+      if (demo) {
+        const live = (startsAt: number, minutes: number, v: { title: string; type: ActivityType; registration: boolean; capacity: number | null; place: string }) => {
+          const p = localParts(startsAt);
+          tx.insert(activities)
+            .values({ academyId: demo.id, ...v, description: "欢迎社区居民参加。", audience: "全体居民", startsAt, endsAt: startsAt + minutes * 60_000, localDate: p.date, weekday: p.weekday, startMinute: p.minute, isDemo: true, createdAt: now, updatedAt: now })
+            .run();
+          count++;
+        };
+        live(now - 15 * 60_000, 180, { title: "邻里节百家宴", type: "festival", registration: false, capacity: null, place: "小区中心广场" });
+        live(now + 25 * 60_000, 90, { title: "反诈宣讲进社区", type: "lecture", registration: true, capacity: 40, place: "书院门前空地" });
       }
       return { skipped: null, activities: count, registrations: regCount, checkins };
     },

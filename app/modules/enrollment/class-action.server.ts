@@ -3,7 +3,8 @@
  * `intent=enroll` (optional `memberId`) and `intent=cancel` (optional `memberId`). The outcome is
  * carried by the redirect target's query so it works without JavaScript and is easy to script:
  *   ?result=confirmed | waitlisted&position=N | lottery_pending | cancelled[&promoted=1] | refused&reason=<code>
- * (plus `member=<id>` when acting for a family member).
+ * (plus `member=<id>` when acting for a family member). Past the cancel deadline an enrol post must
+ * carry `confirmLate=1` (the panel's checkbox), else it is refused with `late_unconfirmed`.
  */
 import { redirect } from "@remix-run/node";
 import { getDb } from "@db/client";
@@ -11,6 +12,8 @@ import { requireActor } from "~/modules/auth/request.server";
 import { badRequest } from "~/utils/http";
 import { z } from "~/utils/zod";
 import { cancelEnrollment, enroll, isEnrolRefusal } from "./enroll.server";
+import { lateEnrolWarning } from "./rules";
+import { runContext } from "./seats.server";
 
 export const ENROL_INTENTS = ["enroll", "cancel"] as const;
 
@@ -37,6 +40,11 @@ export async function handleEnrolPost(request: Request, runId: number, formData:
   const member = memberId ? `&member=${memberId}` : "";
   try {
     if (intent === "enroll") {
+      // Past the cancel deadline the seat cannot be given back: the person must have said they know.
+      const ctx = runContext(getDb(), runId);
+      if (ctx && lateEnrolWarning(ctx.run, ctx.firstSessionAt, Date.now()) && formData.get("confirmLate") !== "1") {
+        return redirect(`${base}?result=refused&reason=late_unconfirmed${member}#enrol`);
+      }
       const out = await enroll(getDb(), actor, { runId, memberId });
       const position = out.position != null ? `&position=${out.position}` : "";
       const restricted = out.restricted ? "&restricted=1" : "";

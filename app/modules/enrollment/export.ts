@@ -57,3 +57,30 @@ export function contentDisposition(fileName: string, asciiFallback: string) {
     fileName
   )}`;
 }
+
+/**
+ * A download of one sheet as CSV or of several as XLSX: the body and the headers every export
+ * sends (a Chinese file name with an ASCII fallback, never cached, never sniffed).
+ */
+export async function exportDownload(sheets: Sheet[], format: "csv" | "xlsx", fileName: string, asciiName: string) {
+  const common = { "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" };
+  if (format === "csv") {
+    return {
+      body: toCsv(sheets[0]!) as string | ArrayBuffer,
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": contentDisposition(`${fileName}.csv`, `${asciiName}.csv`),
+        ...common,
+      },
+    };
+  }
+  const buf = await toXlsx(sheets);
+  return {
+    body: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer,
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": contentDisposition(`${fileName}.xlsx`, `${asciiName}.xlsx`),
+      ...common,
+    },
+  };
+}

@@ -30,7 +30,7 @@ function num(value: string | undefined, fallback: number, ok: (n: number) => boo
  * COMPLETION_RATE); a missing or nonsensical value falls back to the default. NO_SHOW_LIMIT=0 turns
  * the restriction off. */
 export function policyFromEnv(
-  env: Record<string, string | undefined> = process.env
+  env: Record<string, string | undefined>
 ): LearningPolicy {
   return {
     noShowLimit: num(

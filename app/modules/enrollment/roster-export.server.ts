@@ -7,7 +7,7 @@ import type { Actor } from "~/modules/auth/permissions";
 import { formatDateTime } from "~/utils/dates";
 import { localParts } from "~/modules/scheduling/time";
 import { runAttendance } from "./attendance.server";
-import { contentDisposition, toCsv, toXlsx, type Sheet } from "./export";
+import { exportDownload, type Sheet } from "./export";
 import { LEARNER_STATUS_LABELS, percent } from "./learning";
 import { maskPhone } from "./staff.server";
 
@@ -74,26 +74,5 @@ export async function exportRunRoster(
   const data = runAttendance(db, actor, runId, now, academyId);
   const sheet = rosterSheet(data);
   const base = `${data.run.title}-花名册-${data.run.runId}`;
-  if (format === "csv") {
-    return {
-      body: toCsv(sheet) as string | ArrayBuffer,
-      headers: {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": contentDisposition(`${base}.csv`, `roster-${data.run.runId}.csv`),
-        "Cache-Control": "private, no-store",
-        "X-Content-Type-Options": "nosniff",
-      },
-    };
-  }
-  const buf = await toXlsx([sheet]);
-  const body = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-  return {
-    body,
-    headers: {
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": contentDisposition(`${base}.xlsx`, `roster-${data.run.runId}.xlsx`),
-      "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  };
+  return exportDownload([sheet], format, base, `roster-${data.run.runId}`);
 }

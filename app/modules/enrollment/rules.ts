@@ -24,6 +24,19 @@ export const ENROLMENT_STATUS_LABELS: Record<EnrolmentStatus, string> = {
   removed: "已被移出",
 };
 
+/**
+ * How 我的课程 labels one enrolment: one badge for the enrolment and the class together, and
+ * whether a 下次上课 line makes sense (never for a cancelled enrolment or a cancelled/finished class).
+ */
+export function myClassState(c: { status: EnrolmentStatus; runStatus: string; position: number | null }) {
+  const active = c.status === "confirmed" || c.status === "waitlisted" || c.status === "lottery_pending";
+  if (!active) return { label: ENROLMENT_STATUS_LABELS[c.status], tone: "" as const, upcoming: false };
+  if (c.runStatus === "cancelled") return { label: "班已取消", tone: "danger" as const, upcoming: false };
+  if (c.runStatus === "finished") return { label: c.status === "confirmed" ? "已结课" : "已结束", tone: "" as const, upcoming: false };
+  if (c.status === "waitlisted") return { label: `候补第 ${c.position ?? "?"} 位`, tone: "warn" as const, upcoming: true };
+  return { label: ENROLMENT_STATUS_LABELS[c.status], tone: c.status === "confirmed" ? ("ok" as const) : ("warn" as const), upcoming: true };
+}
+
 /** Age in whole years this calendar year (Asia/Shanghai): what the audience rule compares. */
 export function ageInYear(birthYear: number, now = Date.now()) {
   return new TZDate(now, TIME_ZONE).getFullYear() - birthYear;
@@ -67,6 +80,25 @@ export function effectiveCancelDeadline(
   return run.cancelDeadlineAt ?? firstSessionAt;
 }
 
+/**
+ * When a seat taken now could no longer be given back (the cancel deadline, or the first session,
+ * has passed while enrolment is still open): the sentence to show before the tap, else null.
+ * Enrolling then needs an explicit confirmation (`confirmLate=1`), checked by the enrol post.
+ */
+export function lateEnrolWarning(
+  run: Pick<RunRules, "cancelDeadlineAt">,
+  firstSessionAt: number | null,
+  now: number
+) {
+  const deadline = effectiveCancelDeadline(run, firstSessionAt);
+  if (deadline == null || now <= deadline) return null;
+  const started = firstSessionAt != null && now >= firstSessionAt;
+  const why = started
+    ? `这个班的第一次课已于 ${formatDateTime(firstSessionAt)} 开始`
+    : `取消报名已于 ${formatDateTime(deadline)} 截止`;
+  return `${why}：现在报名后不能自己取消，如需请假请联系书院。`;
+}
+
 /** The end of the residents-first window, or null when the run has none. */
 export function priorityWindowEnd(
   run: Pick<RunRules, "residentsFirst" | "enrolOpensAt" | "enrolMode">
@@ -95,6 +127,7 @@ export const REFUSAL_CODES = [
   "rate_limited",
   "lottery_drawn",
   "busy",
+  "late_unconfirmed",
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -119,6 +152,7 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
   rate_limited: "操作太频繁了，请稍等一分钟再试。",
   lottery_drawn: "这个班已经抽签，不能再修改报名。",
   busy: "报名的人太多了，请稍后再试一次。",
+  late_unconfirmed: "取消截止时间已过，报名后不能自己取消：请先勾选“我知道报名后不能取消”，再点报名。",
 };
 
 export function isRefusalCode(v: unknown): v is RefusalCode {

@@ -19,6 +19,7 @@ import {
   ageRefusal,
   ageRuleLabel,
   effectiveCancelDeadline,
+  lateEnrolWarning,
   effectiveCloseAt,
   ENROLMENT_STATUS_LABELS,
   priorityWindowEnd,
@@ -159,6 +160,10 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
     opensAt: run.enrolOpensAt,
     closeAt,
     cancelDeadline: deadline,
+    /** The cancel deadline has passed: a seat taken now cannot be given back. */
+    cancelClosed: deadline != null && now > deadline,
+    /** Shown before the enrol button, with a confirmation checkbox, while enrolment is still open. */
+    lateWarning: refusal ? null : lateEnrolWarning(run, ctx.firstSessionAt, now),
     ageRule: run.minAge != null || run.maxAge != null ? ageRuleLabel(run.minAge, run.maxAge) : null,
     residentsFirstUntil: priorityEnd != null && now < priorityEnd ? priorityEnd : null,
     residentsFirst: run.residentsFirst,

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { deleteExpiredSessions } from "~/modules/auth/session.server";
+import { closeDueProposals } from "~/modules/community/proposals.server";
 import { drawDueLotteries, rebalanceDueRuns } from "~/modules/enrollment/jobs.server";
 import { sendDueReminders } from "~/modules/enrollment/reminders.server";
 import { config } from "~/utils/config.server";
@@ -27,6 +28,15 @@ export function registerAllJobs() {
     description: "空出名额时候补按顺序转正，班级状态随名额更新",
     schedule: "* * * * *",
     run: (db, now) => rebalanceDueRuns(db, now),
+  });
+  registerJob({
+    name: "community.close-proposals",
+    description: "课程公示期满后按事先设定的条件判定结果，通过的课程报总部审核",
+    schedule: "* * * * *",
+    run: (db, now) => {
+      const decided = closeDueProposals(db, now);
+      return { decided: decided.length, accepted: decided.filter((d) => d.outcome === "accepted").length };
+    },
   });
   registerJob({
     name: "enrollment.reminders",

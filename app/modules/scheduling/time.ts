@@ -4,7 +4,7 @@
  * from Asia/Shanghai wall-clock time with @date-fns/tz, so the server's TZ never matters.
  */
 import { TZDate } from "@date-fns/tz";
-import { TIME_ZONE } from "~/utils/dates";
+import { formatCalendarDate, formatDateTime, formatDateTimeRange, TIME_ZONE } from "~/utils/dates";
 
 const DAY = 86_400_000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -132,22 +132,19 @@ export function currentIsoWeek(now = Date.now()) {
   return { ...w, monday: isoWeekMonday(w.year, w.week) };
 }
 
-/** 11月27日 周五 — short Chinese label of a calendar date. */
+/** 11月27日 周五 — a calendar date, in the site's one date style (~/utils/dates). */
 export function shortDateLabel(date: string) {
-  return `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日 ${WEEKDAY_LABELS[isoWeekday(date)]}`;
+  return formatCalendarDate(date);
 }
 
-/** "12月1日 周二 19:00–20:30" (Asia/Shanghai). */
+/** "12月1日 周二 19:00–20:30" (Asia/Shanghai), in the site's one date style. */
 export function formatSessionRange(startsAt: number, endsAt: number) {
-  const a = localParts(startsAt);
-  const b = localParts(endsAt);
-  return `${shortDateLabel(a.date)} ${a.time}–${b.date === a.date ? b.time : `${shortDateLabel(b.date)} ${b.time}`}`;
+  return formatDateTimeRange(startsAt, endsAt);
 }
 
-/** "12月1日 周二 19:00" (Asia/Shanghai). */
+/** "12月1日 周二 19:00" (Asia/Shanghai), in the site's one date style. */
 export function formatMoment(ms: number) {
-  const a = localParts(ms);
-  return `${shortDateLabel(a.date)} ${a.time}`;
+  return formatDateTime(ms);
 }
 
 /** The value of an <input type="datetime-local"> for an instant, in Asia/Shanghai. */

@@ -82,7 +82,8 @@ export function emptyFigures(): Figures {
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 /** Raw sums → the derived figures (rates, means), by the definitions above. */
-export function finishFigures(raw: {
+/** The sums the rollups give for one scope and period; `finishFigures` derives the rest. */
+export type RawFigures = {
   runsHeld: number;
   sessionsHeld: number;
   teacherMinutes: number;
@@ -96,7 +97,9 @@ export function finishFigures(raw: {
   activityParticipations: number;
   participants: number | null;
   population: number | null;
-}): Figures {
+};
+
+export function finishFigures(raw: RawFigures): Figures {
   return {
     runsHeld: raw.runsHeld,
     sessionsHeld: raw.sessionsHeld,

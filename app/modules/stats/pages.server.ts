@@ -6,7 +6,7 @@ import { memoUntilChange, type DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import { staffDistrictIds } from "~/modules/auth/permissions";
 import { writeAudit } from "~/modules/auth/audit.server";
-import { contentDisposition, toCsv, toXlsx, type Sheet } from "~/modules/enrollment/export";
+import { exportDownload, type Sheet } from "~/modules/enrollment/export";
 import { z } from "~/utils/zod";
 import { renderChartSvg } from "./charts.server";
 import { academyDashboard, districtDashboard, DISTRICT_SORTS, hqDashboard, type Dashboard } from "./dashboards.server";
@@ -124,21 +124,7 @@ export async function exportStats(db: DB, actor: Actor, url: URL, ip: string | n
       }),
     { behavior: "immediate" },
   );
-  if (q.format === "csv") {
-    return {
-      body: toCsv(sheets[0]!) as string | ArrayBuffer,
-      headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": contentDisposition(`${base}.csv`, `${ascii}.csv`), "Cache-Control": "no-store" },
-    };
-  }
-  const buf = await toXlsx(sheets);
-  return {
-    body: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer,
-    headers: {
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": contentDisposition(`${base}.xlsx`, `${ascii}.xlsx`),
-      "Cache-Control": "no-store",
-    },
-  };
+  return exportDownload(sheets, q.format, base, ascii);
 }
 
 

@@ -11,7 +11,7 @@ import type { DB } from "@db/client";
 import { memoUntilChange } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import { canViewAcademy, isHq, staffDistrictIds } from "~/modules/auth/permissions";
-import { emptyFigures, finishFigures, type Figures } from "./definitions";
+import { emptyFigures, finishFigures, type Figures, type RawFigures } from "./definitions";
 import { monthOfInstant, monthStartMs, monthsBetween, type Period } from "./period";
 
 export type StatsScope =
@@ -69,21 +69,7 @@ function cached<V>(db: DB, key: string, now: number, compute: () => V): V {
   return memo(db, `${key}@${Math.floor(now / 60_000)}`, compute) as V;
 }
 
-type Raw = {
-  runsHeld: number;
-  sessionsHeld: number;
-  teacherMinutes: number;
-  attendances: number;
-  absences: number;
-  ratingsSum: number;
-  ratingsN: number;
-  waitlisted: number;
-  promoted: number;
-  activitiesHeld: number;
-  activityParticipations: number;
-  participants: number | null;
-  population: number | null;
-};
+type Raw = RawFigures;
 const zeroRaw = (): Raw => ({
   runsHeld: 0,
   sessionsHeld: 0,

@@ -1,0 +1,69 @@
+/** Issue 10: the one date formatter, 我的课程's single badge, and the late-enrolment warning. */
+import { describe, expect, it } from "vitest";
+import { formatCalendarDate, formatDate, formatDateTime, formatDateTimeRange, formatFormalDate, formatTime } from "~/utils/dates";
+import { formatMoment, formatSessionRange, shortDateLabel } from "~/modules/scheduling/time";
+import { lateEnrolWarning, myClassState } from "~/modules/enrollment/rules";
+
+// Friday 4 December 2026, 09:00 in Asia/Shanghai = 01:00 UTC.
+const FRI_9AM = Date.UTC(2026, 11, 4, 1, 0);
+const NOW_2026 = Date.UTC(2026, 10, 30, 4, 0);
+
+describe("one date formatter", () => {
+  it("writes month, day, weekday and time in Asia/Shanghai whatever the process TZ", () => {
+    expect(formatDateTime(FRI_9AM, NOW_2026)).toBe("12月4日 周五 09:00");
+    expect(formatDate(FRI_9AM, NOW_2026)).toBe("12月4日 周五");
+    expect(formatTime(FRI_9AM)).toBe("09:00");
+    expect(formatTime(FRI_9AM + 5_000, { seconds: true })).toBe("09:00:05");
+    // 23:30 UTC on the 3rd is already the 4th in Shanghai.
+    expect(formatDate(Date.UTC(2026, 11, 3, 23, 30), NOW_2026)).toBe("12月4日 周五");
+  });
+
+  it("adds the year only when it is not this year", () => {
+    expect(formatDateTime(FRI_9AM, Date.UTC(2027, 0, 10))).toBe("2026年12月4日 周五 09:00");
+    expect(formatFormalDate(FRI_9AM)).toBe("2026年12月4日");
+  });
+
+  it("ranges, calendar dates and the scheduling helpers all read the same way", () => {
+    expect(formatDateTimeRange(FRI_9AM, FRI_9AM + 90 * 60_000, NOW_2026)).toBe("12月4日 周五 09:00–10:30");
+    expect(formatCalendarDate("2026-12-04", NOW_2026)).toBe("12月4日 周五");
+    const year = new Date().getUTCFullYear() === 2026 ? "" : "2026年";
+    expect(shortDateLabel("2026-12-04")).toBe(`${year}12月4日 周五`);
+    expect(formatMoment(FRI_9AM)).toBe(`${year}12月4日 周五 09:00`);
+    expect(formatSessionRange(FRI_9AM, FRI_9AM + 3_600_000)).toBe(`${year}12月4日 周五 09:00–10:00`);
+    // No slashes, no zero-padded months: the old 「2026/12/04 09:00」 style is gone.
+    expect(formatDateTime(FRI_9AM)).not.toMatch(/\//);
+  });
+});
+
+describe("我的课程 badge", () => {
+  it("a finished class shows one 已结课 badge and no next session", () => {
+    expect(myClassState({ status: "confirmed", runStatus: "finished", position: null })).toEqual({ label: "已结课", tone: "", upcoming: false });
+  });
+  it("a cancelled enrolment never shows 下次上课", () => {
+    expect(myClassState({ status: "cancelled", runStatus: "open", position: null }).upcoming).toBe(false);
+    expect(myClassState({ status: "cancelled", runStatus: "open", position: null }).label).toBe("已取消");
+    expect(myClassState({ status: "confirmed", runStatus: "cancelled", position: null })).toMatchObject({ label: "班已取消", upcoming: false });
+  });
+  it("current enrolments keep their badge and their next session", () => {
+    expect(myClassState({ status: "confirmed", runStatus: "open", position: null })).toEqual({ label: "已报名", tone: "ok", upcoming: true });
+    expect(myClassState({ status: "waitlisted", runStatus: "full", position: 3 })).toMatchObject({ label: "候补第 3 位", upcoming: true });
+  });
+});
+
+describe("late enrolment", () => {
+  const first = FRI_9AM;
+  it("says nothing before the cancel deadline", () => {
+    expect(lateEnrolWarning({ cancelDeadlineAt: null }, first, first - 60_000)).toBeNull();
+    expect(lateEnrolWarning({ cancelDeadlineAt: first - 86_400_000 }, first, first - 2 * 86_400_000)).toBeNull();
+  });
+  it("warns after the run's own cancel deadline, naming it", () => {
+    const w = lateEnrolWarning({ cancelDeadlineAt: first - 86_400_000 }, first, first - 3_600_000);
+    expect(w).toContain("取消报名已于");
+    expect(w).toContain("不能自己取消");
+  });
+  it("warns after the first session started, naming it", () => {
+    const w = lateEnrolWarning({ cancelDeadlineAt: null }, first, first + 86_400_000);
+    expect(w).toContain("第一次课已于");
+    expect(w).toContain("09:00");
+  });
+});
