@@ -135,6 +135,9 @@ export function finishFigures(raw: RawFigures): Figures {
   };
 }
 
+const ONE_DECIMAL = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 1 });
+const INTEGER = new Intl.NumberFormat("zh-CN");
+
 /** How a figure reads in a table cell or a card: "1,234", "12.5%", "4.62（38 条）". */
 export function formatFigure(key: FigureKey, f: Figures): string {
   const v = f[key];
@@ -147,9 +150,9 @@ export function formatFigure(key: FigureKey, f: Figures): string {
     case "satisfaction":
       return `${v.toFixed(2)}（${f.ratings} 条）`;
     case "volunteerHours":
-      return v.toLocaleString("zh-CN", { maximumFractionDigits: 1 });
+      return ONE_DECIMAL.format(v);
     default:
-      return v.toLocaleString("zh-CN");
+      return INTEGER.format(v);
   }
 }
 

@@ -2,7 +2,7 @@
  * What the statistics routes call: parse errors and scope refusals become Chinese responses
  * (400/403, never 500), dashboards come with their charts rendered, exports are audited.
  */
-import { memoUntilChange, type DB } from "@db/client";
+import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import { staffDistrictIds } from "~/modules/auth/permissions";
 import { writeAudit } from "~/modules/auth/audit.server";
@@ -41,13 +41,22 @@ function parse<T extends z.ZodType>(schema: T, url: URL): z.infer<T> {
 
 export type DashboardView = Omit<Dashboard, "charts"> & { charts: { id: string; title: string; svg: string; tableId: string }[] };
 
-/** Rendered charts are kept until the database changes (and per minute): drawing costs more than the figures. */
-const svgMemo = memoUntilChange<string>(500);
-function view(db: DB, d: Dashboard, now = Date.now()): DashboardView {
-  return {
-    ...d,
-    charts: d.charts.map((c) => ({ id: c.id, title: c.title, tableId: c.tableId, svg: svgMemo(db, `${Math.floor(now / 60_000)}:${JSON.stringify(c)}`, () => renderChartSvg(c)) })),
-  };
+/**
+ * Rendered charts, keyed by the chart's own data (the same data draws the same SVG, whatever else
+ * was written meanwhile): drawing costs far more than the figures. The 200 most recent are kept.
+ */
+const svgCache = new Map<string, string>();
+function chartSvg(c: Dashboard["charts"][number]) {
+  const key = JSON.stringify(c);
+  let svg = svgCache.get(key);
+  if (svg === undefined) svg = renderChartSvg(c);
+  else svgCache.delete(key); // re-inserted below: the Map's order is the least-recently-used order
+  svgCache.set(key, svg);
+  if (svgCache.size > 200) svgCache.delete(svgCache.keys().next().value!);
+  return svg;
+}
+function view(d: Dashboard): DashboardView {
+  return { ...d, charts: d.charts.map((c) => ({ id: c.id, title: c.title, tableId: c.tableId, svg: chartSvg(c) })) };
 }
 
 function resolve(url: URL, now: number) {
@@ -88,7 +97,7 @@ export function loadStatsPage(db: DB, actor: Actor, page: "hq" | "district" | "a
       page === "district"
         ? (db.$client.prepare(`SELECT code, name FROM districts WHERE id IN (SELECT value FROM json_each(?)) OR ? ORDER BY sort_order`).all(JSON.stringify(staffDistrictIds(actor)), scope.type === "district" && !staffDistrictIds(actor).includes(scope.districtId) ? 1 : 0) as { code: string; name: string }[])
         : [];
-    return { dashboard: view(db, d, now), sort: q.sort ?? "rate", districts };
+    return { dashboard: view(d), sort: q.sort ?? "rate", districts };
   } catch (e) {
     statsError(e);
   }
@@ -144,7 +153,7 @@ export function loadAnnualReport(db: DB, actor: Actor, url: URL, now = Date.now(
     return {
       year,
       generatedAt: now,
-      dashboard: view(db, { ...d, charts: d.charts.filter((c) => c.id !== "categories-chart") }, now),
+      dashboard: view({ ...d, charts: d.charts.filter((c) => c.id !== "categories-chart") }),
       tables: { districts: pick("districts"), categories: pick("categories"), topCourses: pick("top-courses"), topAcademies: pick("top-academies"), trend: pick("trend") },
     };
   } catch (e) {
