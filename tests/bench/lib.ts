@@ -20,6 +20,7 @@ export type Measurement = {
   non2xx: number;
   rps: number;
   p50: number;
+  p95: number;
   p99: number;
   /** Mean bytes per response as read off the wire (headers included; compressed when the server compressed). */
   bytesPerResponse: number;
@@ -96,6 +97,7 @@ function summarise(t: Target, connections: number, sink: Sink): Measurement {
     non2xx: sink.non2xx,
     rps: lat.length / seconds,
     p50: percentile(lat, 50),
+    p95: percentile(lat, 95),
     p99: percentile(lat, 99),
     bytesPerResponse: lat.length ? sink.bytes / lat.length : 0,
   };
@@ -199,13 +201,14 @@ const num = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "—");
  * A table of measurements with ratios against references measured in the same run
  * (`refs`: label → measurement, e.g. the bare Remix page, /help, /healthz).
  */
-export function table(rows: Measurement[], refs: Record<string, Measurement | undefined>) {
+export function table(rows: Measurement[], refs: Record<string, Measurement | undefined>, opts: { p95?: boolean } = {}) {
   const refNames = Object.keys(refs);
-  const head = ["target", "req/s", "p50 ms", "p99 ms", "KiB", ...refNames.map((r) => `× ${r}`)];
+  const head = ["target", "req/s", "p50 ms", ...(opts.p95 ? ["p95 ms"] : []), "p99 ms", "KiB", ...refNames.map((r) => `× ${r}`)];
   const body = rows.map((m) => [
     m.label + (m.errors || m.non2xx ? ` (errors ${m.errors}, non-2xx ${m.non2xx})` : ""),
     num(m.rps),
     num(m.p50),
+    ...(opts.p95 ? [num(m.p95)] : []),
     num(m.p99),
     num(m.bytesPerResponse / 1024, 1),
     ...refNames.map((r) => (refs[r] ? num(m.rps / refs[r]!.rps, 2) : "—")),
