@@ -20,6 +20,7 @@ export type Measurement = {
   non2xx: number;
   rps: number;
   p50: number;
+  p95: number;
   p99: number;
   /** Mean bytes per response as read off the wire (headers included; compressed when the server compressed). */
   bytesPerResponse: number;
@@ -96,6 +97,7 @@ function summarise(t: Target, connections: number, sink: Sink): Measurement {
     non2xx: sink.non2xx,
     rps: lat.length / seconds,
     p50: percentile(lat, 50),
+    p95: percentile(lat, 95),
     p99: percentile(lat, 99),
     bytesPerResponse: lat.length ? sink.bytes / lat.length : 0,
   };
