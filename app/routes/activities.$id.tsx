@@ -233,6 +233,7 @@ export default function ActivityPage() {
               <div className={`field${result?.intent === "volunteer" && result.error ? " has-error" : ""}`}>
                 <label htmlFor="volunteer-note">想做的事或特长（可不填）</label>
                 <input
+                  type="text"
                   id="volunteer-note"
                   name="note"
                   maxLength={200}

@@ -158,10 +158,11 @@ export function surveyAnswerSchema(questions: SurveyQuestion[]) {
   const shape: Record<string, z.ZodType<string>> = {};
   for (const q of questions) {
     const required = `“${q.label}”是必答题，请填写。`;
-    let field: z.ZodType<string> = z.string({ error: "请填写文字。" }).trim().max(500, "每题最多 500 个字。");
+    // conform turns an empty field into "missing", so a required question's "missing" says the same.
+    let field: z.ZodType<string> = z.string({ error: q.required ? required : "请填写文字。" }).trim().max(500, "每题最多 500 个字。");
     if (q.kind === "choice") field = field.refine((v) => v === "" || q.options.includes(v), "请从选项中选择。");
     if (q.required) field = field.refine((v) => v !== "", required);
-    shape[q.id] = z.preprocess((v) => (v == null ? "" : v), field) as unknown as z.ZodType<string>;
+    shape[q.id] = q.required ? field : (field.optional().transform((v) => v ?? "") as unknown as z.ZodType<string>);
   }
   return z.object(shape);
 }
