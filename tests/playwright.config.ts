@@ -12,6 +12,8 @@ const dbFileOf = (port: number) => path.join(root, `tests/.tmp/e2e-${port}.sqlit
 /** The development SMS sender writes here (both servers append to one file; every test phone is
  * unique); tests read codes from it (helpers.ts readSmsCode). */
 const smsFile = path.join(root, `tests/.tmp/sms-${PORT}.jsonl`);
+/** Each server's JSON log (stdout), read by ops.spec.ts to find a 500 page's 错误编号. */
+export const logFileOf = (port: number) => path.join(root, `tests/.tmp/server-${port}.log`);
 
 function chromiumPath() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
@@ -62,7 +64,7 @@ export default defineConfig({
   webServer: Object.values(PORTS).map((port) => ({
     // A fresh database with the real migrations and the demo seed, on its own port.
     // The phone's server clears the shared SMS file; the desktop's must not delete what it already wrote.
-    command: `rm -f ${dbFileOf(port)}* ${port === PORTS.phone ? smsFile : ""} && mkdir -p ${path.dirname(dbFileOf(port))} && node db/start.mjs`,
+    command: `rm -f ${dbFileOf(port)}* ${port === PORTS.phone ? smsFile : ""} && mkdir -p ${path.dirname(dbFileOf(port))} && node db/start.mjs > ${logFileOf(port)}`,
     cwd: root,
     url: `http://localhost:${port}/`,
     timeout: 180_000,

@@ -445,7 +445,7 @@ export function AttendanceGrid({
                     const m = l.marks[s.id];
                     const c = m ? CELL[m]! : null;
                     return (
-                      <td key={s.id} className={c?.cls}>
+                      <td key={s.id} className={c?.cls} data-label={shortDay(s.startsAt)}>
                         {c ? (
                           <span aria-label={c.label}>{c.text}</span>
                         ) : (
@@ -454,8 +454,8 @@ export function AttendanceGrid({
                       </td>
                     );
                   })}
-                  <td>{l.attended}</td>
-                  <td>{pct(l.rate)}</td>
+                  <td className="grid-total" data-label="出勤">{l.attended}</td>
+                  <td className="grid-total" data-label="出勤率">{pct(l.rate)}</td>
                 </tr>
               ))}
             </tbody>

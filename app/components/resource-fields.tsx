@@ -24,10 +24,19 @@ export function VisibilityField({ meta, idPrefix }: { meta: Meta; idPrefix: stri
   );
 }
 
-export function CourseCodeField({ meta }: { meta: Meta }) {
+/** The course a resource hangs under. HQ may leave it empty (shared library); district staff and
+ * managers must name one of their own courses (`required`, with their courses in `hint`). */
+export function CourseCodeField({ meta, required, hint, idPrefix = "c" }: { meta: Meta; required?: boolean; hint?: string; idPrefix?: string }) {
+  const hintId = `${idPrefix}-course-hint`;
+  const describedBy = [hint ? hintId : null, meta.errors?.length ? meta.errorId : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`field${meta.errors?.length ? " has-error" : ""}`}>
-      <label htmlFor={meta.id}>挂在课程下（填课程编号，不填则全市共享）</label>
+      <label htmlFor={meta.id}>{required ? "挂在哪门课程下（填课程编号）" : "挂在课程下（填课程编号，不填则全市共享）"}</label>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
       <input
         id={meta.id}
         name={meta.name}
@@ -35,9 +44,10 @@ export function CourseCodeField({ meta }: { meta: Meta }) {
         defaultValue={typeof meta.initialValue === "string" ? meta.initialValue : ""}
         placeholder="例如 LS-0001"
         maxLength={20}
+        required={required}
         autoCapitalize="characters"
         aria-invalid={meta.errors?.length ? true : undefined}
-        aria-describedby={meta.errors?.length ? meta.errorId : undefined}
+        aria-describedby={describedBy}
       />
       {meta.errors?.length ? (
         <p className="error" id={meta.errorId}>

@@ -125,7 +125,10 @@ export default function WeeklyMenu() {
         {academy.districtName} · {academy.address}
         {academy.phone ? ` · 电话 ${academy.phone}` : ""} · 开放时间 {academy.openingHours}
         <br />
-        报名：扫右上角二维码，或打开 {pageUrl}
+        {/* The QR code is beside the title on paper and under it on a phone: 上方 is true on both. */}
+        <span data-testid="menu-signup">
+          报名：扫上方二维码，或打开 <a href={pageUrl}>{pageUrl}</a>
+        </span>
       </footer>
     </article>
   );

@@ -73,7 +73,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Classes() {
   const { result, districts, categories, academies, homeAcademyId, filters } = useLoaderData<typeof loader>();
   const location = useLocation();
-  const anyFilter = !!(filters.district || filters.academy || filters.category || filters.weekday || filters.time || filters.audience || filters.seats);
+  // The chosen filters in words, for the folded panel's summary (what the results are filtered by).
+  const chosen = [
+    districts.find((d) => d.code === filters.district)?.name,
+    filters.academy ? (filters.academy === String(homeAcademyId) ? "我家附近的书院" : academies.find((a) => String(a.id) === filters.academy)?.name ?? "所选书院") : null,
+    categories.find((c) => c.slug === filters.category)?.name,
+    filters.weekday ? WEEKDAY_LABELS[Number(filters.weekday)] : null,
+    filters.time ? DAYPART_LABELS[filters.time as Daypart] : null,
+    filters.audience || null,
+    filters.seats ? "还能报名" : null,
+  ].filter(Boolean);
   return (
     <div className="container">
       <div className="page-header">
@@ -88,8 +97,13 @@ export default function Classes() {
           <input id="classes-q" type="search" name="q" defaultValue={filters.q} placeholder="搜课程，如 太极拳、防诈骗、党史" maxLength={200} />
           <button type="submit">搜索</button>
         </div>
-        <details open={anyFilter}>
-          <summary className="button secondary">筛选条件{anyFilter ? "（已筛选）" : ""}</summary>
+        {/* Folded after every search (a new key per query remounts it closed, with JavaScript too), so
+            the count and the first classes come first on a phone; the summary says what is applied. */}
+        <details className="filter-panel" key={location.search} data-testid="class-filters">
+          <summary className="button secondary">
+            筛选条件
+            {chosen.length ? <span className="filter-chosen">：{chosen.join(" · ")}</span> : null}
+          </summary>
           <div className="filter-form">
             <FilterSelect
               id="f-district"
@@ -165,7 +179,7 @@ export default function Classes() {
         </details>
       </Form>
       {result.note ? <p className="notice warn">{result.note}</p> : null}
-      <p className="muted" aria-live="polite">
+      <p className="muted" aria-live="polite" data-testid="class-count">
         找到 {result.total} 个班{result.total > 0 ? "，按开课时间排列" : "。换个条件试试，或者去课程库标记“想学”，让书院知道您想学什么"}。
       </p>
       <ul className="card-grid" data-testid="class-list">

@@ -35,7 +35,7 @@ export default function DistrictHome() {
           <DistrictNav tabs={tabs} districtId={district.id} several={several} />
           <p className="lead">本区共 {academies.length} 所社区书院。</p>
           <div className="table-wrap">
-            <table>
+            <table className="stack-table">
               <thead>
                 <tr>
                   <th>书院</th>
@@ -48,15 +48,15 @@ export default function DistrictHome() {
               <tbody>
                 {academies.map((a) => (
                   <tr key={a.id}>
-                    <td>
+                    <td data-label="书院">
                       <Link to={`/academies/${a.slug}`}>{a.name}</Link>
                     </td>
-                    <td>{a.subdistrictName}</td>
-                    <td>{a.population.toLocaleString("zh-CN")}</td>
-                    <td>
+                    <td data-label="街道">{a.subdistrictName}</td>
+                    <td data-label="社区人口">{a.population.toLocaleString("zh-CN")}</td>
+                    <td data-label="开课">
                       <Link to={`/district/runs?academy=${a.id}${several ? `&d=${district.id}` : ""}`}>{schedule[a.id]?.runs ?? 0}</Link>
                     </td>
-                    <td>{schedule[a.id]?.upcoming ?? 0}</td>
+                    <td data-label="待上课次">{schedule[a.id]?.upcoming ?? 0}</td>
                   </tr>
                 ))}
               </tbody>

@@ -40,7 +40,7 @@ export default function HqHome() {
       </ul>
       <h2>全市书院网络</h2>
       <div className="table-wrap">
-        <table>
+        <table className="stack-table">
           <thead>
             <tr>
               <th>区</th>
@@ -51,9 +51,9 @@ export default function HqHome() {
           <tbody>
             {districts.map((d) => (
               <tr key={d.name}>
-                <td>{d.name}</td>
-                <td>{d.centre}</td>
-                <td>{d.academies}</td>
+                <td data-label="区">{d.name}</td>
+                <td data-label="指导中心">{d.centre}</td>
+                <td data-label="书院数">{d.academies}</td>
               </tr>
             ))}
           </tbody>

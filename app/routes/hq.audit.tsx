@@ -27,7 +27,7 @@ export default function AuditPage() {
       <SearchForm id="q" label="搜索" placeholder="操作人、内容" defaultValue={q} maxLength={50} />
       <p className="muted">共 {total} 条</p>
       <div className="table-wrap">
-        <table data-testid="audit-table">
+        <table className="stack-table" data-testid="audit-table">
           <thead>
             <tr>
               <th>时间</th>
@@ -39,10 +39,10 @@ export default function AuditPage() {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td>{formatDateTime(r.createdAt)}</td>
-                <td>{r.actorName ?? "系统"}</td>
-                <td>{r.summary}</td>
-                <td>{r.ip}</td>
+                <td data-label="时间">{formatDateTime(r.createdAt)}</td>
+                <td data-label="操作人">{r.actorName ?? "系统"}</td>
+                <td data-label="内容">{r.summary}</td>
+                <td data-label="IP">{r.ip}</td>
               </tr>
             ))}
           </tbody>

@@ -9,11 +9,13 @@ import { FormErrors } from "~/components/forms";
 import { CourseCodeField, VisibilityField } from "~/components/resource-fields";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { ALLOWED_TYPES_TEXT } from "~/modules/catalog/filetype.server";
-import { canManageResources, fileResourceSchema, videoLinkSchema } from "~/modules/catalog/resources";
+import { isHq } from "~/modules/auth/permissions";
+import { canUploadResources, fileResourceSchema, videoLinkSchema } from "~/modules/catalog/resources";
 import {
   createFileResource,
   createVideoLink,
   discardReceived,
+  ownCourses,
   parseResourceUpload,
   uploadMaxBytes,
   uploadMaxText,
@@ -22,13 +24,26 @@ import { assertSameOrigin, readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { clientIp } from "~/utils/http";
 
-export const meta: MetaFunction = () => [{ title: "上传资源 · 资源库 · 总部" }];
+/** HQ at /hq/resources/new; district staff and managers at /resources/new (re-exported there),
+ * for their own courses only (the module checks the course). */
+export const meta: MetaFunction = () => [{ title: "上传资源 · 资源库" }];
+
+function baseOf(request: Request) {
+  return new URL(request.url).pathname.startsWith("/hq/") ? "/hq/resources" : "/resources";
+}
 
 const ACCEPT = ".pdf,.pptx,.docx,.png,.jpg,.jpeg,.gif,.webp,.mp3,.m4a,.wav";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireActorWith(request, canManageResources);
-  return { maxBytes: uploadMaxBytes(), maxText: uploadMaxText(), allowed: ALLOWED_TYPES_TEXT };
+  const actor = requireActorWith(request, canUploadResources);
+  return {
+    maxBytes: uploadMaxBytes(),
+    maxText: uploadMaxText(),
+    allowed: ALLOWED_TYPES_TEXT,
+    base: baseOf(request),
+    /** Non-HQ uploaders attach to one of their own courses; these are they. */
+    ownCourses: isHq(actor) ? null : ownCourses(getDb(), actor),
+  };
 }
 
 type Reply = { form: "upload" | "link"; result: SubmissionResult<string[]> };
@@ -45,7 +60,7 @@ function errorReply(form: Reply["form"], e: { message: string; field?: string },
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = requireActorWith(request, canManageResources);
+  const actor = requireActorWith(request, canUploadResources);
   assertSameOrigin(request);
   const db = getDb();
   const ip = clientIp(request);
@@ -69,7 +84,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     try {
       const r = createFileResource(db, actor, submission.value, parsed.file, ip);
-      return redirect(`/hq/resources?uploaded=${r.id}`);
+      return redirect(`${baseOf(request)}?uploaded=${r.id}`);
     } catch (e) {
       if (isUserError(e)) return errorReply("upload", e, submission.reply());
       throw e;
@@ -83,7 +98,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   try {
     const r = createVideoLink(db, actor, submission.value, ip);
-    return redirect(`/hq/resources?uploaded=${r.id}`);
+    return redirect(`${baseOf(request)}?uploaded=${r.id}`);
   } catch (e) {
     if (isUserError(e)) return errorReply("link", e, submission.reply());
     throw e;
@@ -91,7 +106,12 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewResource() {
-  const { maxBytes, maxText, allowed } = useLoaderData<typeof loader>();
+  const { maxBytes, maxText, allowed, base, ownCourses } = useLoaderData<typeof loader>();
+  const courseHint = ownCourses
+    ? ownCourses.length
+      ? `你们的课程：${ownCourses.map((c) => `${c.code} ${c.title}`).join("；")}`
+      : "你们还没有自己的课程（区级流动课程或社区特色课程），暂时不能上传。"
+    : undefined;
   const reply = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -108,10 +128,11 @@ export default function NewResource() {
   const [clientFileError, setClientFileError] = useState("");
   const fileErrors = clientFileError ? [clientFileError] : up.file.errors;
 
+  // Under /hq the 总部 layout gives the page its container; /resources stands alone.
   return (
-    <>
+    <div className={base === "/resources" ? "container" : undefined}>
       <p>
-        <Link to="/hq/resources">← 资源库</Link>
+        <Link to={base}>← 资源库</Link>
       </p>
       <h1>上传资源</h1>
 
@@ -153,7 +174,7 @@ export default function NewResource() {
             ) : null}
           </div>
           <VisibilityField meta={up.visibility} idPrefix="up" />
-          <CourseCodeField meta={up.courseCode} />
+          <CourseCodeField meta={up.courseCode} required={!!ownCourses} hint={courseHint} idPrefix="up" />
           <div className="actions">
             <button type="submit" disabled={busy}>
               {busy && navigation.formData?.get("file") !== null && navigation.formEncType === "multipart/form-data" ? "正在上传……" : "上传"}
@@ -188,7 +209,7 @@ export default function NewResource() {
             ) : null}
           </div>
           <VisibilityField meta={ln.visibility} idPrefix="ln" />
-          <CourseCodeField meta={ln.courseCode} />
+          <CourseCodeField meta={ln.courseCode} required={!!ownCourses} hint={courseHint} idPrefix="ln" />
           <div className="actions">
             <button type="submit" disabled={busy}>
               添加链接
@@ -196,7 +217,7 @@ export default function NewResource() {
           </div>
         </Form>
       </section>
-    </>
+    </div>
   );
 }
 

@@ -63,7 +63,7 @@ export default function SystemPage() {
       <h2>后台任务</h2>
       {s.jobsHere ? null : <p className="muted">本进程没有运行后台任务（JOBS=0），下表是其他进程的记录。</p>}
       <div className="table-wrap">
-        <table data-testid="jobs-table">
+        <table className="stack-table" data-testid="jobs-table">
           <thead>
             <tr>
               <th>任务</th>
@@ -76,21 +76,21 @@ export default function SystemPage() {
           <tbody>
             {s.jobs.map((j) => (
               <tr key={j.name}>
-                <td>
+                <td data-label="任务">
                   <code>{j.name}</code>
                   <br />
                   {j.description}
                 </td>
-                <td>
+                <td data-label="计划">
                   <code>{j.schedule}</code>
                 </td>
-                <td>{j.lastStartedAt ? formatDateTime(j.lastStartedAt) : "未运行"}</td>
-                <td>
+                <td data-label="上次运行">{j.lastStartedAt ? formatDateTime(j.lastStartedAt) : "未运行"}</td>
+                <td data-label="结果">
                   {j.lastStatus ? STATUS[j.lastStatus] : "—"}
                   {j.lastDurationMs != null ? `，${j.lastDurationMs} 毫秒` : ""}
                   {j.lastError ? `：${j.lastError}` : ""}
                 </td>
-                <td>{j.nextRunAt ? formatDateTime(j.nextRunAt) : "—"}</td>
+                <td data-label="下次运行">{j.nextRunAt ? formatDateTime(j.nextRunAt) : "—"}</td>
               </tr>
             ))}
           </tbody>
@@ -102,7 +102,7 @@ export default function SystemPage() {
         <p className="muted">本进程启动以来没有记录到错误。</p>
       ) : (
         <div className="table-wrap">
-          <table data-testid="errors-table">
+          <table className="stack-table" data-testid="errors-table">
             <thead>
               <tr>
                 <th>错误编号</th>
@@ -114,14 +114,14 @@ export default function SystemPage() {
             <tbody>
               {s.errors.map((e) => (
                 <tr key={e.errorId}>
-                  <td>
+                  <td data-label="错误编号">
                     <code>{e.errorId}</code>
                   </td>
-                  <td>{formatDateTime(e.at)}</td>
-                  <td>
+                  <td data-label="时间">{formatDateTime(e.at)}</td>
+                  <td data-label="页面">
                     <code>{e.route ?? "—"}</code>
                   </td>
-                  <td>{e.message}</td>
+                  <td data-label="内容">{e.message}</td>
                 </tr>
               ))}
             </tbody>

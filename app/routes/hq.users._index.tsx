@@ -27,7 +27,7 @@ export default function HqUsers() {
       <SearchForm id="q" label="手机号或姓名" placeholder="手机号或姓名" defaultValue={q} maxLength={50} button="查找" />
       <p className="muted">共 {total} 位用户</p>
       <div className="table-wrap">
-        <table>
+        <table className="stack-table">
           <thead>
             <tr>
               <th>姓名</th>
@@ -39,10 +39,10 @@ export default function HqUsers() {
           <tbody>
             {rows.map((u) => (
               <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.phone}</td>
-                <td>{u.roles.length ? [...new Set(u.roles.map((r) => ROLE_LABELS[r.role]))].join("、") : "居民"}</td>
-                <td>
+                <td data-label="姓名">{u.name}</td>
+                <td data-label="手机">{u.phone}</td>
+                <td data-label="角色">{u.roles.length ? [...new Set(u.roles.map((r) => ROLE_LABELS[r.role]))].join("、") : "居民"}</td>
+                <td data-label="操作">
                   <Link to={`/hq/users/${u.id}`}>管理角色</Link>
                 </td>
               </tr>

@@ -26,11 +26,20 @@ export default function Demand() {
   return (
     <>
       <h1>居民想学</h1>
-      <p className="lead">
-        {demand.people > 0
-          ? `共有 ${demand.people} 位居民在${name}标记了想学 ${demand.total} 门课程，按人数从多到少排列。`
-          : "还没有居民在本书院标记想学。居民在课程库的课程页点“想学”并选择本书院后，会出现在这里。"}
+      <p className="lead" data-testid="demand-summary">
+        {demand.all
+          ? demand.all.people > 0
+            ? `与“${demand.q}”相关：${demand.people} 位居民在${name}标记了想学其中 ${demand.total} 门课程，按人数从多到少排列。`
+            : `还没有居民在${name}标记想学。`
+          : demand.people > 0
+            ? `共有 ${demand.people} 位居民在${name}标记了想学 ${demand.total} 门课程，按人数从多到少排列。`
+            : "还没有居民在本书院标记想学。居民在课程库的课程页点“想学”并选择本书院后，会出现在这里。"}
       </p>
+      {demand.all && demand.all.people > 0 ? (
+        <p className="muted" data-testid="demand-all">
+          全部：{demand.all.people} 位居民想学 {demand.all.total} 门课程。<Link to="?">看全部</Link>
+        </p>
+      ) : null}
       <SearchForm
         id="demand-q"
         label="查找课程"
@@ -41,7 +50,7 @@ export default function Demand() {
       />
       {demand.q && demand.rows.length === 0 ? <p className="muted">没有居民想学与“{demand.q}”相关的课程。</p> : null}
       <div className="table-wrap">
-        <table data-testid="demand-table">
+        <table className="stack-table" data-testid="demand-table">
           <thead>
             <tr>
               <th scope="col">课程</th>
@@ -52,20 +61,20 @@ export default function Demand() {
           <tbody>
             {demand.rows.map((r) => (
               <tr key={r.courseId}>
-                <td>
+                <td data-label="课程">
                   <Link to={`/courses/${r.code}`}>{r.title}</Link>
                   <br />
                   <span className="muted small-text">
                     {r.code} · {r.categoryName}
                   </span>
                 </td>
-                <td>
+                <td data-label="想学人数">
                   <strong className="big-number" data-testid="want-count">
                     {r.n}
                   </strong>{" "}
                   人
                 </td>
-                <td>
+                <td data-label="点单">
                   {r.retired ? (
                     <span className="badge">已停用</span>
                   ) : r.openOrder ? (

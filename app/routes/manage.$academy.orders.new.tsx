@@ -1,17 +1,17 @@
-import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
+import { getFormProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { CoursePicker } from "~/components/course-picker";
-import { Field, FormErrors } from "~/components/forms";
+import { FormErrors } from "~/components/forms";
 import { DaypartPicker, FieldError, initialList, WeekdayPicker } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { findSchedulableCourses, getCourseForScheduling } from "~/modules/scheduling/catalog-read.server";
 import { createOrder } from "~/modules/scheduling/orders.server";
-import { orderSchema, suggestedTerm } from "~/modules/scheduling/orders";
+import { orderSchema, orderTermChoices, suggestedTerm, TERM_MONTHS_HINT } from "~/modules/scheduling/orders";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp } from "~/utils/http";
@@ -33,6 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     q,
     results: !course ? findSchedulableCourses(db, q, 20).filter((c) => c.sourceLevel !== "community") : [],
     term: suggestedTerm(),
+    terms: orderTermChoices(),
   };
 }
 
@@ -51,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function NewOrder() {
-  const { slug, course, q, results, term } = useLoaderData<typeof loader>();
+  const { slug, course, q, results, term, terms } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "order",
@@ -85,7 +86,20 @@ export default function NewOrder() {
             <FormErrors errors={form.errors} id={form.errorId} />
             <input type="hidden" name="courseId" value={course.courseId} />
             <FieldError meta={fields.courseId} />
-            <Field label="开课学期" meta={fields.term} hint="例如：2027 年春季" />
+            <div className={`field${fields.term.errors?.length ? " has-error" : ""}`}>
+              <label htmlFor={fields.term.id}>开课学期</label>
+              <select {...getSelectProps(fields.term, { ariaDescribedBy: `${fields.term.id}-hint` })} key={fields.term.key} data-testid="order-term">
+                {/* A term typed by an older order (or a crafted post) stays selectable, so the input is kept. */}
+                {fields.term.initialValue && !terms.includes(fields.term.initialValue) ? <option value={fields.term.initialValue}>{fields.term.initialValue}</option> : null}
+                {terms.map((t) => (
+                  <option key={t}>{t}</option>
+                ))}
+              </select>
+              <p className="hint" id={`${fields.term.id}-hint`}>
+                默认是点单后约两周、第一次课所在的学期。{TERM_MONTHS_HINT}
+              </p>
+              <FieldError meta={fields.term} />
+            </div>
             <WeekdayPicker name="weekdays" legend="希望的上课日（可多选）" defaultValue={initialList(fields.weekdays)} meta={fields.weekdays} idPrefix="order-wd" />
             <DaypartPicker name="dayparts" defaultValue={initialList(fields.dayparts)} idPrefix="order-dp" />
             <div className="field">

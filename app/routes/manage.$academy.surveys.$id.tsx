@@ -6,7 +6,8 @@ import { requireActor } from "~/modules/auth/request.server";
 import { closeSurvey, surveyResults } from "~/modules/community/proposals.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { readForm } from "~/utils/csrf.server";
-import { clientIp, notFound, parseIdParam } from "~/utils/http";
+import { isUserError } from "~/utils/errors";
+import { badRequest, clientIp, notFound, parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction = () => [{ title: "需求调查结果 · 书院管理" }];
 
@@ -25,7 +26,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const id = parseIdParam(params.id, "没有找到这份调查。");
   await readForm(request);
-  closeSurvey(db, actor, id, clientIp(request));
+  try {
+    closeSurvey(db, actor, id, clientIp(request));
+  } catch (e) {
+    // 这份调查已经结束了 (a second click, another tab): a Chinese 400, not a 500.
+    if (isUserError(e)) badRequest(e.message);
+    throw e;
+  }
   return redirect(`/manage/${academy.slug}/surveys/${id}`);
 }
 

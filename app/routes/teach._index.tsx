@@ -62,6 +62,9 @@ export default function TeachTimetable() {
         <Link className="button" to="/teach/checkin">
           签到与点名
         </Link>
+        <Link className="button secondary" to="/resources?mine=1">
+          我所教课程的教学资源
+        </Link>
       </p>
       <WeekNav base="/teach" week={week.week} prev={week.prev} next={week.next} current={week.current} />
       {days.map((d) => (

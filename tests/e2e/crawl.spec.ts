@@ -4,7 +4,7 @@
  * server's HTML, which is the same on every viewport, and the crawl uses plain HTTP requests.
  */
 import { expect, request as http, test, type APIRequestContext } from "@playwright/test";
-import { DEMO, DEMO_PASSWORD } from "./helpers";
+import { DEMO, DEMO_PASSWORD, offeredLinks } from "./helpers";
 
 const ROLES: { who: string; phone: string | null; start: string[] }[] = [
   { who: "anonymous", phone: null, start: ["/"] },
@@ -15,17 +15,6 @@ const ROLES: { who: string; phone: string | null; start: string[] }[] = [
   { who: "hq_editor", phone: DEMO.hqEditor, start: ["/"] },
   { who: "hq_admin", phone: DEMO.hqAdmin, start: ["/", "/manage/huli-001"] },
 ];
-
-/** Links inside the header's 主菜单 and inside every tab bar (`nav.tabs`) of a page. */
-export function offeredLinks(html: string) {
-  const links: string[] = [];
-  for (const m of html.matchAll(/<nav\b([^>]*)>([\s\S]*?)<\/nav>/g)) {
-    const attrs = m[1]!;
-    if (!/aria-label="主菜单"|class="[^"]*\btabs\b/.test(attrs)) continue;
-    for (const h of m[2]!.matchAll(/<a\b[^>]*\bhref="([^"]+)"/g)) links.push(h[1]!.replace(/&amp;/g, "&"));
-  }
-  return links.filter((l) => l.startsWith("/") && !l.startsWith("//"));
-}
 
 async function signIn(baseURL: string, phone: string | null): Promise<APIRequestContext> {
   const ctx = await http.newContext({ baseURL });

@@ -67,3 +67,14 @@ export async function registerInBrowser(page: Page, o: { phone?: string; name: s
   await expect(page).toHaveURL(/\/me/);
   return phone;
 }
+
+/** Links inside the header's 主菜单 and inside every tab bar (`nav.tabs`) of a page. */
+export function offeredLinks(html: string) {
+  const links: string[] = [];
+  for (const m of html.matchAll(/<nav\b([^>]*)>([\s\S]*?)<\/nav>/g)) {
+    const attrs = m[1]!;
+    if (!/aria-label="主菜单"|class="[^"]*\btabs\b/.test(attrs)) continue;
+    for (const h of m[2]!.matchAll(/<a\b[^>]*\bhref="([^"]+)"/g)) links.push(h[1]!.replace(/&amp;/g, "&"));
+  }
+  return links.filter((l) => l.startsWith("/") && !l.startsWith("//"));
+}

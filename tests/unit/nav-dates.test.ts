@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { formatCalendarDate, formatDate, formatDateTime, formatDateTimeRange, formatFormalDate, formatTime } from "~/utils/dates";
 import { formatMoment, formatSessionRange, shortDateLabel } from "~/modules/scheduling/time";
 import { lateEnrolWarning, myClassState } from "~/modules/enrollment/rules";
+import { orderSchema, orderTermChoices, suggestedTerm, termOf } from "~/modules/scheduling/orders";
 
 // Friday 4 December 2026, 09:00 in Asia/Shanghai = 01:00 UTC.
 const FRI_9AM = Date.UTC(2026, 11, 4, 1, 0);
@@ -65,5 +66,39 @@ describe("late enrolment", () => {
     const w = lateEnrolWarning({ cancelDeadlineAt: null }, first, first + 86_400_000);
     expect(w).toContain("第一次课已于");
     expect(w).toContain("09:00");
+  });
+});
+
+describe("order terms (defect 8)", () => {
+  it("the default is the term holding the class's first weeks: December 2026 is 2026 年冬季, not next spring", () => {
+    // 3 December 2026, 10:00 in Shanghai.
+    expect(suggestedTerm(Date.UTC(2026, 11, 3, 2, 0))).toBe("2026 年冬季");
+    // 31 December 2026 23:30 in Shanghai is still 2026 年冬季 (a class two weeks later is in January).
+    expect(suggestedTerm(Date.UTC(2026, 11, 31, 15, 30))).toBe("2026 年冬季");
+    // Late February: the class starts in March.
+    expect(suggestedTerm(Date.UTC(2027, 1, 20, 2, 0))).toBe("2027 年春季");
+    expect(suggestedTerm(Date.UTC(2026, 6, 1, 2, 0))).toBe("2026 年夏季");
+    expect(suggestedTerm(Date.UTC(2026, 8, 10, 2, 0))).toBe("2026 年秋季");
+  });
+
+  it("a term contains exactly its three months, winter across the new year (leap years too)", () => {
+    expect(termOf("2026-12-04")).toMatchObject({ label: "2026 年冬季", from: "2026-12-01", to: "2027-02-28" });
+    expect(termOf("2027-01-15").label).toBe("2026 年冬季");
+    expect(termOf("2028-02-29")).toMatchObject({ label: "2027 年冬季", to: "2028-02-29" });
+    expect(termOf("2027-03-01")).toMatchObject({ label: "2027 年春季", from: "2027-03-01", to: "2027-05-31" });
+    expect(termOf("2027-08-31")).toMatchObject({ label: "2027 年夏季", from: "2027-06-01", to: "2027-08-31" });
+    expect(termOf("2027-11-30")).toMatchObject({ label: "2027 年秋季", from: "2027-09-01", to: "2027-11-30" });
+  });
+
+  it("the form offers the suggested term first and the three after it", () => {
+    expect(orderTermChoices(Date.UTC(2026, 11, 3, 2, 0))).toEqual(["2026 年冬季", "2027 年春季", "2027 年夏季", "2027 年秋季"]);
+    expect(orderTermChoices(Date.UTC(2027, 4, 30, 2, 0))).toEqual(["2027 年夏季", "2027 年秋季", "2027 年冬季", "2028 年春季"]);
+  });
+
+  it("the order schema takes a term, not free text", () => {
+    const base = { courseId: "1", weekdays: [], dayparts: [] };
+    expect(orderSchema.safeParse({ ...base, term: "2026 年冬季" }).success).toBe(true);
+    const bad = orderSchema.safeParse({ ...base, term: "明年春天" });
+    expect(bad.error!.issues[0]!.message).toBe("请选择开课学期，例如 2026 年冬季。");
   });
 });

@@ -196,6 +196,23 @@ describe("想学 and 消息", () => {
     expect(wantPanel(db, r1, w.course.code)).toMatchObject({ total: 1, mine: null });
   });
 
+  it("after a search, the people and course counts are both the search's, the academy's whole demand apart (issue 10, defect 7)", async () => {
+    const w = await schedulingWorld(db);
+    const [r1, r2, r3] = [await createActor(db, []), await createActor(db, []), await createActor(db, [])];
+    // 百年党史在厦门: r1 only. 垃圾分类我先行: r2 and r3. At another academy: r1 for 垃圾分类 (never counted here).
+    markWant(db, r1, { courseId: w.course.id, academyId: w.a.id });
+    markWant(db, r2, { courseId: w.other.course.id, academyId: w.a.id });
+    markWant(db, r3, { courseId: w.other.course.id, academyId: w.a.id });
+    markWant(db, r1, { courseId: w.other.course.id, academyId: w.b.id });
+    const everything = demandForAcademy(db, w.managerA, w.a.id);
+    expect(everything).toMatchObject({ people: 3, total: 2, all: null });
+    const searched = demandForAcademy(db, w.managerA, w.a.id, { q: "党史" });
+    expect(searched.rows.map((r) => r.title)).toEqual(["百年党史在厦门"]);
+    expect(searched).toMatchObject({ people: 1, total: 1, all: { people: 3, total: 2 } });
+    const none = demandForAcademy(db, w.managerA, w.a.id, { q: "太极" });
+    expect(none).toMatchObject({ rows: [], people: 0, total: 0, all: { people: 3, total: 2 } });
+  });
+
   it("a never-published course has no 想学 panel: 404, its draft title not shown", async () => {
     const draft = createCourse(db, { status: "draft", title: "尚未发布的草稿课" });
     const r1 = await createActor(db, []);

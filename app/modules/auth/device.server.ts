@@ -13,7 +13,7 @@ export const DEVICE_COOKIE = "device";
 const DEVICE_MS = 180 * 24 * 3600_000;
 const cache = new WeakMap<object, string>();
 
-function deviceSecret(conn: Conn): string {
+export function deviceSecret(conn: Conn): string {
   const client = (conn as unknown as { $client?: object }).$client ?? conn;
   const hit = cache.get(client);
   if (hit) return hit;

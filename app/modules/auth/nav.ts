@@ -7,7 +7,7 @@
 import type { Actor } from "./permissions";
 import { hasRole, isHq, isHqAdmin, managedAcademyIds, staffDistrictIds } from "./permissions";
 import { canAuthorSomeCourse } from "~/modules/catalog/courses";
-import { canManageResources } from "~/modules/catalog/resources";
+import { canBrowseResources, canManageResources } from "~/modules/catalog/resources";
 import { canManageTeachers } from "~/modules/catalog/teachers";
 
 type Who = (actor: Actor | null) => boolean;
@@ -53,6 +53,8 @@ export const SITE_MENU: NavEntry[] = [
   { to: "/district", label: "区指导中心", show: signedInWith(isDistrictStaff) },
   // District centres author 区级流动课程, academies 社区特色课程; HQ reaches the editor from 总部.
   { to: "/hq/courses", label: "编写课程", show: signedInWith((a) => !isHq(a) && canAuthorSomeCourse(a)) },
+  // Teachers, managers and district staff browse the library here; HQ keeps it under 总部.
+  { to: "/resources", label: "资源库", show: signedInWith((a) => !isHq(a) && canBrowseResources(a)) },
   { to: "/hq", label: "总部", show: signedInWith(isHq) },
   { to: "/me/messages", label: "消息", show: signedIn, badge: "unread" },
 ];
@@ -99,6 +101,7 @@ export const DISTRICT_TABS: NavEntry[] = [
   { to: "/district/orders", label: "点单", show: signedInWith(isDistrictStaff) },
   { to: "/district/evaluations", label: "评价", show: signedInWith(isDistrictStaff) },
   { to: "/district/organisations", label: "居民组织", show: signedInWith(isDistrictStaff) },
+  { to: "/district/teachers", label: "师资", show: signedInWith(isDistrictStaff) },
   { to: "/district/stats", label: "统计", show: signedInWith(isDistrictStaff) },
 ];
 

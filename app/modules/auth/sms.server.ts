@@ -1,11 +1,12 @@
 import fs from "node:fs";
-import { config, smsEnv } from "~/utils/config.server";
 import path from "node:path";
+import { logger } from "~/modules/ops/log.server";
+import { config, smsEnv } from "~/utils/config.server";
 
 /**
  * Text messages (短信) go through one sender. Two implementations:
- * - `DevSmsSender` (the default): writes each message as one JSON line to the server log and to
- *   `SMS_DEV_FILE` (default `db/sms-outbox.jsonl`), which the e2e tests read to find a code;
+ * - `DevSmsSender` (the default): writes each message as one JSON line to
+ *   `SMS_DEV_FILE` (default `db/sms-outbox.jsonl`), never to the log; the e2e tests read codes there;
  * - `AliyunSmsSender`: Alibaba Cloud SMS (短信服务) through its official Node SDK
  *   `@alicloud/dysmsapi20170525`, on only when `SMS_PROVIDER=aliyun` and its variables are set.
  * Templates: a provider sends only approved templates, so messages are a template name and its
@@ -41,8 +42,8 @@ export class DevSmsSender implements SmsSender {
     const line = JSON.stringify({ at: new Date().toISOString(), phone: m.phone, template: m.template, params: m.params, text: smsText(m) });
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     fs.appendFileSync(this.file, line + "\n");
-    // The development sender's whole point is to show the message; the log line is tagged.
-    console.info(JSON.stringify({ level: "info", msg: "sms (development sender)", template: m.template, text: smsText(m) }));
+    // The code itself stays out of the log (a log is read by more people than the outbox file).
+    logger().info({ template: m.template, file: this.file }, "sms (development sender) written to SMS_DEV_FILE");
   }
 }
 

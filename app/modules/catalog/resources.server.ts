@@ -24,14 +24,17 @@ import { and, count, desc, eq, inArray, isNotNull, isNull, like, or, sql, type S
 import type { Conn, DB } from "@db/client";
 import { courses, courseVersions, resources, teachers, users, type ResourceKind } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
-import type { Actor } from "~/modules/auth/permissions";
+import { isHq, managedAcademyIds, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
 import { z } from "~/utils/zod";
 import { detectFileType, type DetectedType } from "./filetype.server";
 import {
+  canBrowseResources,
   canManageResources,
   canSeeResource,
+  canUploadForCourse,
+  canUploadResources,
   fileResourceSchema,
   formatBytes,
   RESOURCE_KIND_LABELS,
@@ -189,11 +192,78 @@ function requireManager(actor: Actor) {
   if (!canManageResources(actor)) forbidden("只有总部可以管理资源库。");
 }
 
-function courseIdForCode(db: Conn, code: string | undefined): number | null {
+function requireBrowser(actor: Actor) {
+  if (!canBrowseResources(actor)) forbidden("资源库对教师、书院管理员、区指导中心和总部开放。");
+}
+
+function requireUploader(actor: Actor) {
+  if (!canUploadResources(actor)) forbidden("只有总部、区指导中心和书院管理员可以上传资源。");
+}
+
+function courseForCode(db: Conn, code: string | undefined) {
   if (!code) return null;
-  const c = db.select({ id: courses.id }).from(courses).where(eq(courses.code, code)).get();
+  const c = db
+    .select({ id: courses.id, ownerType: courses.ownerType, ownerId: courses.ownerId })
+    .from(courses)
+    .where(eq(courses.code, code))
+    .get();
   if (!c) throw new UserError(`没有编号为 ${code} 的课程，请检查后再填。`, "courseCode");
-  return c.id;
+  return c;
+}
+
+/** The course a resource is attached to, checked against what this actor may upload for. */
+function courseIdForCode(db: Conn, code: string | undefined, actor: Actor): number | null {
+  const c = courseForCode(db, code);
+  if (!canUploadForCourse(actor, c)) {
+    throw new UserError(
+      c
+        ? "这门课程不归你们维护：区指导中心为本区的课程、书院为本书院的社区特色课程上传资源，其余由总部上传。"
+        : "请填写你们自己课程的编号；全市共享的资源由总部上传。",
+      "courseCode",
+    );
+  }
+  return c?.id ?? null;
+}
+
+/** The courses a district's staff or an academy's managers look after (what they may upload for). */
+export function ownCourses(db: Conn, actor: Actor) {
+  const academies = managedAcademyIds(actor);
+  const districts = staffDistrictIds(actor);
+  const owned: SQL[] = [];
+  if (academies.length) owned.push(and(eq(courses.ownerType, "academy"), inArray(courses.ownerId, academies))!);
+  if (districts.length) owned.push(and(eq(courses.ownerType, "district"), inArray(courses.ownerId, districts))!);
+  if (!owned.length) return [];
+  return db
+    .select({ code: courses.code, title: courseVersions.title })
+    .from(courses)
+    .leftJoin(courseVersions, eq(courseVersions.id, courses.currentVersionId))
+    .where(and(or(...owned), isNull(courses.retiredAt)))
+    .orderBy(courses.code)
+    .limit(30)
+    .all()
+    .map((c) => ({ code: c.code, title: c.title ?? "（草稿）" }));
+}
+
+/** HQ edits every resource; others only what they uploaded, for a course they still look after. */
+function requireEditable(db: Conn, actor: Actor, r: { uploadedBy: number | null; courseId: number | null }) {
+  if (isHq(actor)) return;
+  const c = r.courseId
+    ? (db.select({ ownerType: courses.ownerType, ownerId: courses.ownerId }).from(courses).where(eq(courses.id, r.courseId)).get() ?? null)
+    : null;
+  if (r.uploadedBy !== actor.id || !canUploadForCourse(actor, c)) forbidden("只能删除自己为本区或本书院课程上传的资源。");
+}
+
+/** 我的课程: courses the actor teaches, that their academies run or own, that their district owns or runs. */
+function myCoursesCondition(actor: Actor): SQL {
+  const list = (ids: number[]) => (ids.length ? sql.join(ids.map((i) => sql`${i}`), sql`, `) : sql`NULL`);
+  const academies = list(managedAcademyIds(actor));
+  const districts = list(staffDistrictIds(actor));
+  return sql`${resources.courseId} IN (
+    SELECT r.course_id FROM class_runs r JOIN run_teachers rt ON rt.run_id = r.id JOIN teachers t ON t.id = rt.teacher_id WHERE t.user_id = ${actor.id}
+    UNION SELECT course_id FROM class_runs WHERE academy_id IN (${academies})
+    UNION SELECT id FROM courses WHERE owner_type = 'academy' AND owner_id IN (${academies})
+    UNION SELECT id FROM courses WHERE owner_type = 'district' AND owner_id IN (${districts})
+    UNION SELECT r.course_id FROM class_runs r JOIN academies a ON a.id = r.academy_id WHERE a.district_id IN (${districts}))`;
 }
 
 function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
@@ -231,7 +301,7 @@ export function createFileResource(
   opts: { dir?: string } = {},
 ) {
   try {
-    requireManager(actor);
+    requireUploader(actor);
     const input = parseOrThrow(fileResourceSchema, raw);
     const detected = detectFileType(file.tmpPath);
     if (!detected.ok) throw new UserError(detected.message, "file");
@@ -243,7 +313,7 @@ export function createFileResource(
     const title = input.title || titleFromName(file.originalName);
     return db.transaction(
       (tx) => {
-        const courseId = courseIdForCode(tx, input.courseCode);
+        const courseId = courseIdForCode(tx, input.courseCode, actor);
         const row = tx
           .insert(resources)
           .values({
@@ -281,11 +351,11 @@ export function createFileResource(
 }
 
 export function createVideoLink(db: DB, actor: Actor, raw: VideoLinkInput | Record<string, unknown>, ip: string | null) {
-  requireManager(actor);
+  requireUploader(actor);
   const input = parseOrThrow(videoLinkSchema, raw);
   return db.transaction(
     (tx) => {
-      const courseId = courseIdForCode(tx, input.courseCode);
+      const courseId = courseIdForCode(tx, input.courseCode, actor);
       const row = tx
         .insert(resources)
         .values({
@@ -330,7 +400,7 @@ export function updateResource(
     (tx) => {
       const before = tx.select().from(resources).where(eq(resources.id, id)).get();
       if (!before) throw new UserError("这个资源不存在，可能已被删除。");
-      const courseId = courseIdForCode(tx, input.courseCode);
+      const courseId = courseIdForCode(tx, input.courseCode, actor);
       if (before.kind === "image" && input.visibility === "teachers") {
         const used = resourceUsage(tx, id);
         if (used) throw new UserError(`这张图片${used}，需要保持公开。`, "visibility");
@@ -375,11 +445,12 @@ function resourceUsage(db: Conn, id: number): string | null {
 
 /** Deletes a resource that nothing uses any more; the file goes after the row is gone. */
 export function deleteResource(db: DB, actor: Actor, id: number, ip: string | null, opts: { dir?: string } = {}) {
-  requireManager(actor);
+  requireUploader(actor);
   const removed = db.transaction(
     (tx) => {
       const r = tx.select().from(resources).where(eq(resources.id, id)).get();
       if (!r) throw new UserError("这个资源不存在，可能已被删除。");
+      requireEditable(tx, actor, r);
       const used = resourceUsage(tx, id);
       if (used) throw new UserError(`资源“${r.title}”${used}，不能删除。请先在那里换掉它。`);
       tx.delete(resources).where(eq(resources.id, id)).run();
@@ -427,8 +498,9 @@ export function getResourceDetail(db: DB, actor: Actor, id: number) {
 export const RESOURCES_PAGE_SIZE = 20;
 
 export function listResources(db: DB, actor: Actor, query: ListResourcesQuery) {
-  requireManager(actor);
+  requireBrowser(actor);
   const where: SQL[] = [];
+  if (query.mine) where.push(myCoursesCondition(actor));
   const q = query.q.trim();
   if (q) where.push(containsAny(q, [resources.title, resources.originalName, courses.code])!);
   if (query.kind) where.push(eq(resources.kind, query.kind));
@@ -456,6 +528,9 @@ export function listResources(db: DB, actor: Actor, query: ListResourcesQuery) {
       createdAt: resources.createdAt,
       courseCode: courses.code,
       uploaderName: users.name,
+      uploadedBy: resources.uploadedBy,
+      courseOwnerType: courses.ownerType,
+      courseOwnerId: courses.ownerId,
     })
     .from(resources)
     .leftJoin(courses, eq(courses.id, resources.courseId))
@@ -464,7 +539,14 @@ export function listResources(db: DB, actor: Actor, query: ListResourcesQuery) {
     .orderBy(desc(resources.createdAt), desc(resources.id))
     .limit(RESOURCES_PAGE_SIZE)
     .offset((page - 1) * RESOURCES_PAGE_SIZE)
-    .all();
+    .all()
+    .map(({ uploadedBy, courseOwnerType, courseOwnerId, ...r }) => ({
+      ...r,
+      /** HQ deletes anything (on its detail page); others what they uploaded for their own courses. */
+      canDelete:
+        isHq(actor) ||
+        (uploadedBy === actor.id && canUploadForCourse(actor, courseOwnerType ? { ownerType: courseOwnerType, ownerId: courseOwnerId! } : null)),
+    }));
   return { rows, total, page, pages };
 }
 

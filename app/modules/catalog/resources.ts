@@ -1,6 +1,6 @@
 /** Resource library (资源库): pure helpers and input schemas shared by routes and the module. */
 import type { ResourceKind, ResourceVisibility } from "@db/schema";
-import { hasRole, isHq, type Actor } from "~/modules/auth/permissions";
+import { hasRole, isHq, managedAcademyIds, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
 import { z } from "~/utils/zod";
 
 export const RESOURCE_KIND_LABELS: Record<ResourceKind, string> = {
@@ -22,9 +22,32 @@ export function canManageResources(actor: Actor | null | undefined) {
   return isHq(actor);
 }
 
-/** Public resources are for everyone; teachers-only ones for teachers and HQ. */
+/** The people who teach or run courses: they browse the library and see teachers-only resources. */
+export function canBrowseResources(actor: Actor | null | undefined) {
+  return isHq(actor) || hasRole(actor, "teacher") || hasRole(actor, "academy_manager") || hasRole(actor, "district_staff");
+}
+
+/** Public resources are for everyone; teachers-only ones for the people who teach or run courses. */
 export function canSeeResource(actor: Actor | null | undefined, r: { visibility: ResourceVisibility }) {
-  return r.visibility === "public" || isHq(actor) || hasRole(actor, "teacher");
+  return r.visibility === "public" || canBrowseResources(actor);
+}
+
+/** Who may upload at all: HQ, district staff and academy managers (each for their own courses). */
+export function canUploadResources(actor: Actor | null | undefined) {
+  return isHq(actor) || hasRole(actor, "district_staff") || hasRole(actor, "academy_manager");
+}
+
+/** HQ uploads for any course and for the shared library; district staff for their district's
+ * courses (区级流动课程), managers for their academy's own courses (社区特色课程). */
+export function canUploadForCourse(
+  actor: Actor | null | undefined,
+  course: { ownerType: "city" | "district" | "academy"; ownerId: number } | null,
+) {
+  if (isHq(actor)) return true;
+  if (!course) return false;
+  if (course.ownerType === "district") return staffDistrictIds(actor).includes(course.ownerId);
+  if (course.ownerType === "academy") return managedAcademyIds(actor).includes(course.ownerId);
+  return false;
 }
 
 export function formatBytes(n: number) {
@@ -103,6 +126,8 @@ export const listResourcesQuery = z.object({
   kind: z.enum(RESOURCE_FILTERS.kinds).optional().catch(undefined),
   visibility: z.enum(["public", "teachers"]).optional().catch(undefined),
   scope: z.enum(RESOURCE_FILTERS.scopes).optional().catch(undefined),
+  /** 我的课程: courses I teach, my academies run or own, my district owns. */
+  mine: z.enum(["1"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 export type ListResourcesQuery = z.output<typeof listResourcesQuery>;

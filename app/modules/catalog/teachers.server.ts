@@ -23,7 +23,7 @@ import {
   users,
 } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
-import { hasRole, type Actor } from "~/modules/auth/permissions";
+import { hasRole, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
 import { z } from "~/utils/zod";
@@ -340,11 +340,19 @@ export function getTeacherForEdit(db: DB, actor: Actor, teacherId: number) {
 export const TEACHERS_PAGE_SIZE = 20;
 
 /** HQ's list: search by name, phone or organisation; filter by category, district, kind, status. */
+/**
+ * The teacher pool. HQ sees all of it (with phone numbers); district centre staff see the active
+ * teachers who serve their district (query.district must be one of theirs), without phone numbers.
+ */
 export function listTeachers(db: DB, actor: Actor, query: ListTeachersQuery) {
-  requireManager(actor);
+  const hq = canManageTeachers(actor);
+  if (!hq) {
+    if (!query.district || !staffDistrictIds(actor).includes(query.district)) forbidden("区指导中心只能查看本区的师资。");
+    query = { ...query, status: "active" };
+  }
   const where: SQL[] = [];
   const q = query.q.trim();
-  if (q) where.push(containsAny(q, [teachers.displayName, teachers.organisation, users.phone])!);
+  if (q) where.push(containsAny(q, hq ? [teachers.displayName, teachers.organisation, users.phone] : [teachers.displayName, teachers.organisation])!);
   if (query.status === "active") where.push(eq(teachers.active, true));
   if (query.status === "inactive") where.push(eq(teachers.active, false));
   if (query.kind) where.push(eq(teachers.kind, query.kind));
@@ -394,7 +402,7 @@ export function listTeachers(db: DB, actor: Actor, query: ListTeachersQuery) {
     rows.map((r) => r.id),
   );
   return {
-    rows: rows.map((r) => ({ ...r, categories: cats.get(r.id) ?? [], districts: dists.get(r.id) ?? [] })),
+    rows: rows.map((r) => ({ ...r, phone: hq ? r.phone : null, categories: cats.get(r.id) ?? [], districts: dists.get(r.id) ?? [] })),
     total,
     page,
     pages,

@@ -7,11 +7,14 @@
  * `prepare` and `serve` are separate so a cluster primary can prepare once and workers serve.
  */
 import http from "node:http";
+import type { Socket } from "node:net";
 import os from "node:os";
 import type { ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import { getDb, migrateDatabase, type DB } from "@db/client";
 import { seed } from "@db/seed";
+import { deviceSecret } from "~/modules/auth/device.server";
+import { checkinSecret } from "~/modules/enrollment/checkin.server";
 import { config, ConfigError } from "~/utils/config.server";
 import { createApp, type AppOptions } from "./http.server";
 import { registerAllJobs } from "./job-list.server";
@@ -21,6 +24,8 @@ import { logger } from "./log.server";
 export class StartRefused extends Error {}
 
 export const SHUTDOWN_GRACE_MS = 10_000;
+/** A connection accepted just before shutdown gets this long to send its request. */
+const NEW_CONNECTION_GRACE_MS = 2_000;
 
 export function countDemoUsers(db: DB) {
   return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM users WHERE is_demo = 1`)!.n;
@@ -34,6 +39,9 @@ export function countHqAdmins(db: DB) {
 export async function prepare(db: DB) {
   const c = config();
   migrateDatabase(db);
+  // The HMAC secrets are made now, not on first use: a page view must never write (issue 13).
+  checkinSecret(db);
+  deviceSecret(db);
   if (!c.DEMO) {
     const demo = countDemoUsers(db);
     if (demo > 0)
@@ -82,15 +90,45 @@ export async function serve(build: ServerBuild, db: DB, opts: Omit<AppOptions, "
   logger().info({ port: c.PORT, mode: build.mode, urls }, "listening");
   process.stdout.write(`已启动：${urls.join("  ")}${c.PUBLIC_URL ? `（对外地址 ${c.PUBLIC_URL}）` : ""}\n`);
 
+  // Each connection's state, so shutdown closes only keep-alive connections between requests and
+  // never one that was just accepted and whose request is still on its way.
+  const conns = new Map<Socket, { busy: boolean; served: number; since: number; res: http.ServerResponse | null }>();
+  server.on("connection", (socket: Socket) => {
+    conns.set(socket, { busy: false, served: 0, since: Date.now(), res: null });
+    socket.once("close", () => conns.delete(socket));
+  });
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const st = conns.get(req.socket);
+    if (!st) return;
+    st.busy = true;
+    st.res = res;
+    res.once("close", () => {
+      st.busy = false;
+      st.res = null;
+      st.served++;
+    });
+  });
+  const closeIdle = (now: number) => {
+    for (const [socket, st] of conns) {
+      // Idle after a response, or connected for a while without sending a request.
+      if (!st.busy && (st.served > 0 || now - st.since > NEW_CONNECTION_GRACE_MS)) socket.destroy();
+    }
+  };
+
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     const started = Date.now();
     logger().info({ signal }, "shutting down");
+    // Let the event loop accept what is already waiting in the listen backlog before the
+    // listening socket closes (closing it resets those connections).
+    await new Promise((r) => setTimeout(r, 50));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Responses still being made end their connection (Connection: close) instead of keeping it.
+    for (const st of conns.values()) if (st.res && !st.res.headersSent) st.res.shouldKeepAlive = false;
     // Idle keep-alive connections go now; busy ones once their response is out (Connection: close).
-    server.closeIdleConnections();
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    closeIdle(Date.now());
+    const sweep = setInterval(() => closeIdle(Date.now()), 50);
     const timeout = new Promise<void>((resolve) =>
       setTimeout(() => {
         logger().warn("requests still running after 10 s: closing their connections");

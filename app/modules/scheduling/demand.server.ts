@@ -1,5 +1,5 @@
 /** 想学: residents say what they want to learn at an academy near them; managers see the demand. */
-import { and, desc, eq, inArray, like, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { academies, categories, courseOrders, courses, courseVersions, courseWants, districts } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
@@ -85,6 +85,15 @@ export function demandForAcademy(db: DB, actor: Actor, academyId: number, opts: 
   const page = Math.max(1, opts.page ?? 1);
   const q = (opts.q ?? "").trim().slice(0, 50).replace(/[%_]/g, "");
   const match = q ? or(like(courseVersions.title, `%${q}%`), like(courses.code, `%${q.toUpperCase()}%`)) : undefined;
+  /** Distinct courses and people among the academy's 想学 rows that `where` keeps. */
+  const counts = (where: SQL | undefined) =>
+    db
+      .select({ total: sql<number>`count(distinct ${courseWants.courseId})`, people: sql<number>`count(distinct ${courseWants.userId})` })
+      .from(courseWants)
+      .innerJoin(courses, eq(courses.id, courseWants.courseId))
+      .innerJoin(courseVersions, sql`${courseVersions.id} = ${shownVersionId}`)
+      .where(and(eq(courseWants.academyId, academyId), where))
+      .get()!;
   const count = sql<number>`count(*)`.as("n");
   const rows = db
     .select({
@@ -107,13 +116,9 @@ export function demandForAcademy(db: DB, actor: Actor, academyId: number, opts: 
     .limit(DEMAND_PAGE_SIZE)
     .offset((page - 1) * DEMAND_PAGE_SIZE)
     .all();
-  const total = db
-    .select({ n: sql<number>`count(distinct ${courseWants.courseId})` })
-    .from(courseWants)
-    .innerJoin(courses, eq(courses.id, courseWants.courseId))
-    .innerJoin(courseVersions, sql`${courseVersions.id} = ${shownVersionId}`)
-    .where(and(eq(courseWants.academyId, academyId), match))
-    .get()!.n;
+  // People and courses are counted over the same rows as the list: with a search, both are the
+  // search's figures, never the academy's total beside a filtered count (issue 10, defect 7).
+  const { total, people } = counts(match);
   const ids = rows.map((r) => r.courseId);
   const orders = ids.length
     ? db
@@ -123,11 +128,12 @@ export function demandForAcademy(db: DB, actor: Actor, academyId: number, opts: 
         .all()
     : [];
   const orderByCourse = new Map(orders.map((o) => [o.courseId, o]));
-  const people = db.select({ n: sql<number>`count(distinct ${courseWants.userId})` }).from(courseWants).where(eq(courseWants.academyId, academyId)).get()!.n;
   return {
     rows: rows.map((r) => ({ ...r, retired: r.retiredAt != null, openOrder: orderByCourse.get(r.courseId) ?? null })),
     total,
     people,
+    /** With a search: the academy's whole demand, shown apart from the search's figures; else null. */
+    all: q ? counts(undefined) : null,
     page,
     pages: Math.max(1, Math.ceil(total / DEMAND_PAGE_SIZE)),
     q,
