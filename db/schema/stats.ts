@@ -58,7 +58,7 @@ export const statsPersonMonth = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.academyId, t.month, t.personKey] }),
     index("stats_person_month_district_idx").on(t.districtId, t.month, t.personKey),
-    index("stats_person_month_month_idx").on(t.month, t.personKey),
+    index("stats_person_month_person_idx").on(t.personKey, t.month),
   ],
 );
 
@@ -89,4 +89,56 @@ export const statsActivity = sqliteTable(
     index("stats_activity_month_idx").on(t.month, t.districtId, t.academyId),
     index("stats_activity_academy_idx").on(t.academyId, t.month),
   ],
+);
+
+/**
+ * The additive figures per academy and month, so a dashboard reads a few thousand rows: the sums
+ * of stats_run_month and stats_activity (kept by triggers on those two tables), plus what they do
+ * not hold: confirmed community volunteer service (志愿服务时长, by service date) and activity
+ * waitlists (候补转正率, by registration date).
+ */
+export const statsAcademyMonth = sqliteTable(
+  "stats_academy_month",
+  {
+    academyId: integer("academy_id").notNull(),
+    month: text("month").notNull(),
+    districtId: integer("district_id").notNull(),
+    /** Sums of this academy's stats_run_month rows (sessions and teacher minutes of runs not cancelled). */
+    sessions: integer("sessions").notNull().default(0),
+    teacherMinutes: integer("teacher_minutes").notNull().default(0),
+    attendances: integer("attendances").notNull().default(0),
+    absences: integer("absences").notNull().default(0),
+    ratingsSum: integer("ratings_sum").notNull().default(0),
+    ratingsN: integer("ratings_n").notNull().default(0),
+    waitlisted: integer("waitlisted").notNull().default(0),
+    promoted: integer("promoted").notNull().default(0),
+    /** Sums of its stats_activity rows not cancelled: 活动场次 and max(headcount, identified). */
+    activities: integer("activities").notNull().default(0),
+    activityParticipations: integer("activity_participations").notNull().default(0),
+    volunteerMinutes: integer("volunteer_minutes").notNull().default(0),
+    activityWaitlisted: integer("activity_waitlisted").notNull().default(0),
+    activityPromoted: integer("activity_promoted").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.academyId, t.month] }), index("stats_academy_month_month_idx").on(t.month, t.districtId)],
+);
+
+/**
+ * 参与人数 (distinct people) over any range of months without reading the people: for each level
+ * (0 city, 1 district, 2 academy) and entity, `n` people were active in `month` whose previous
+ * active month there was `prev` ('' = never before). People active in [a, b] = Σ n over
+ * month ∈ [a, b] with prev < a. Kept by triggers on stats_person_month (a row appearing or
+ * disappearing), so a dashboard reads a few hundred rows per entity instead of every person.
+ */
+export const statsReach = sqliteTable(
+  "stats_reach",
+  {
+    level: integer("level").notNull(),
+    entity: integer("entity").notNull(),
+    month: text("month").notNull(),
+    prev: text("prev").notNull(),
+    /** The district of the entity (0 for the city), so a district's academies are one range. */
+    districtId: integer("district_id").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.entity, t.month, t.prev] }), index("stats_reach_month_idx").on(t.level, t.month, t.districtId)],
 );

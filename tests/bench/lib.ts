@@ -201,13 +201,14 @@ const num = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "—");
  * A table of measurements with ratios against references measured in the same run
  * (`refs`: label → measurement, e.g. the bare Remix page, /help, /healthz).
  */
-export function table(rows: Measurement[], refs: Record<string, Measurement | undefined>) {
+export function table(rows: Measurement[], refs: Record<string, Measurement | undefined>, opts: { p95?: boolean } = {}) {
   const refNames = Object.keys(refs);
-  const head = ["target", "req/s", "p50 ms", "p99 ms", "KiB", ...refNames.map((r) => `× ${r}`)];
+  const head = ["target", "req/s", "p50 ms", ...(opts.p95 ? ["p95 ms"] : []), "p99 ms", "KiB", ...refNames.map((r) => `× ${r}`)];
   const body = rows.map((m) => [
     m.label + (m.errors || m.non2xx ? ` (errors ${m.errors}, non-2xx ${m.non2xx})` : ""),
     num(m.rps),
     num(m.p50),
+    ...(opts.p95 ? [num(m.p95)] : []),
     num(m.p99),
     num(m.bytesPerResponse / 1024, 1),
     ...refNames.map((r) => (refs[r] ? num(m.rps / refs[r]!.rps, 2) : "—")),

@@ -148,6 +148,10 @@ export const ACCESS_MATRIX: Record<string, Row> = {
     path: () => "/district/organisations",
     get:  "login 403   403   403   403   200   200   403   403",
   },
+  "district.teachers": {
+    path: () => "/district/teachers",
+    get:  "login 403   403   403   403   200   200   403   403",
+  },
   "district.runs": {
     path: () => "/district/runs",
     get:  "login 403   403   403   403   200   200   403   403",
@@ -245,6 +249,7 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   "hq.resources._index": {
     path: () => "/hq/resources",
     get:  "login 403   403   403   403   403   403   200   200",
+    post: "login 403   403   403   403   403   403   400   400",
   },
   "hq.resources.new": {
     path: () => "/hq/resources/new",
@@ -520,6 +525,16 @@ export const ACCESS_MATRIX: Record<string, Row> = {
     path: () => "/register",
     get:  "200   go    go    go    go    go    go    go    go",
     post: "400   go    go    go    go    go    go    go    go",
+  },
+  "resources._index": {
+    path: () => "/resources",
+    get:  "login 403   200   200   200   200   200   200   200",
+    post: "login 403   400   400   400   400   400   400   400",
+  },
+  "resources.new": {
+    path: () => "/resources/new",
+    get:  "login 403   403   200   200   200   200   200   200",
+    post: "login 403   403   400   400   400   400   400   400",
   },
   "resources.$id": {
     path: (i) => `/resources/${i.resourceId}`,

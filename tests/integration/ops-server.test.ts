@@ -44,7 +44,7 @@ export function routePattern(file: string, layouts: Set<string>): RegExp | null 
 function routeFiles() {
   const dir = path.join(ROOT, "app/routes");
   const files = fs.readdirSync(dir).filter((f) => /\.(tsx|ts)$/.test(f));
-  const withLoader = files.filter((f) => /export (async )?function loader|export const loader/.test(fs.readFileSync(path.join(dir, f), "utf8")));
+  const withLoader = files.filter((f) => /export (async )?function loader|export const loader|export \{[^}]*\bloader\b[^}]*\} from/.test(fs.readFileSync(path.join(dir, f), "utf8")));
   const bases = files.map((f) => f.replace(/\.(tsx|ts)$/, ""));
   const layouts = new Set(bases.filter((b) => bases.some((o) => o.startsWith(`${b}.`))));
   return withLoader.map((f) => ({ file: f, re: routePattern(f, layouts) })).filter((r) => r.re) as { file: string; re: RegExp }[];

@@ -11,6 +11,7 @@ import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { academyDashboard, districtDashboard, hqDashboard } from "~/modules/stats/dashboards.server";
 import { makePeriod } from "~/modules/stats/period";
 import { computeFigures, StatsAccessError } from "~/modules/stats/stats.server";
+import { volunteerHours } from "~/modules/enrollment/record.server";
 import { exportStats } from "~/modules/stats/pages.server";
 import { apiResponse, openApiDocument } from "~/modules/stats/api.server";
 import { addFamilyMember, cancelSessionRow, createWorldRun, enrol, freshLearningWorld, markPresent, type LearningWorld } from "../factories/learning";
@@ -77,6 +78,51 @@ describe("definitions", () => {
     const city = computeFigures(db, { type: "city" }, JAN, NOW);
     expect(city.participations).toBe(13);
     expect(city.population).toBe(20000);
+  });
+});
+
+describe("definitions that join the community module", () => {
+  it("志愿服务时长 adds confirmed community service to teaching, equal to the sum of everyone's /me figure", () => {
+    const c = db.$client;
+    const signup = c
+      .prepare(`INSERT INTO volunteer_signups (user_id, academy_id, activity_id, status, created_at) VALUES (?, ?, 1, 'active', 0) RETURNING id`)
+      .get(w.neighbour.id, w.academy.id) as { id: number };
+    const hours = c.prepare(`INSERT INTO volunteer_hours (signup_id, user_id, service_date, minutes, confirmed_at) VALUES (?, ?, ?, ?, 0)`);
+    hours.run(signup.id, w.neighbour.id, "2026-01-18", 90);
+    hours.run(signup.id, w.neighbour.id, "2026-02-03", 45);
+    const academy = { type: "academy", academyId: w.academy.id, districtId: w.academy.districtId } as const;
+    const jan = computeFigures(db, academy, JAN, NOW);
+    expect(jan.volunteerHours).toBe(4.5); // 3 h teaching + 1.5 h confirmed service on 1/18
+    expect([jan.teachingHours, jan.communityVolunteerHours]).toEqual([3, 1.5]);
+    expect(computeFigures(db, academy, makePeriod("custom", "2026-02", "2026-02"), NOW).volunteerHours).toBe(0.8); // 45 min, rounded to 0.1 h
+    // The same total as /me: every account's volunteerHours() summed (this world's runs have pool teachers only).
+    const all = computeFigures(db, { type: "city" }, makePeriod("custom", "2025-01", "2026-06"), NOW);
+    const people = c.prepare(`SELECT id FROM users`).all() as { id: number }[];
+    const me = people.reduce((sum, u) => sum + (volunteerHours(db, u.id, NOW)?.minutes ?? 0), 0);
+    expect(me).toBe(3 * 60 + 135);
+    expect(all.volunteerHours).toBe(Math.round((me / 60) * 10) / 10);
+    // Deleting the signup (cascading its hours) takes them out again.
+    c.prepare(`DELETE FROM volunteer_signups WHERE id = ?`).run(signup.id);
+    expect(computeFigures(db, academy, JAN, NOW).volunteerHours).toBe(3);
+  });
+
+  it("候补转正率 counts activity waitlists as well as class waitlists", () => {
+    const c = db.$client;
+    const s = at(22, 2);
+    const l = sessionLocalColumns(s);
+    const act = c
+      .prepare(`INSERT INTO activities (academy_id, type, title, place, starts_at, ends_at, local_date, weekday, start_minute, registration, capacity, created_at, updated_at) VALUES (?, 'lecture', '防诈骗宣讲', '二楼', ?, ?, ?, ?, ?, 1, 1, 0, 0) RETURNING id`)
+      .get(w.academy.id, s, s + 3600_000, l.localDate, l.weekday, l.startMinute) as { id: number };
+    const reg = c.prepare(`INSERT INTO activity_registrations (activity_id, user_id, status, queue_key, created_at, confirmed_at, promoted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    reg.run(act.id, w.teacher.id, "confirmed", null, at(5), at(5), null, at(5));
+    reg.run(act.id, w.resident.id, "waitlisted", at(6), at(6), null, null, at(6));
+    reg.run(act.id, w.neighbour.id, "confirmed", at(6), at(6), at(8), at(8), at(8)); // waitlisted, then promoted
+    const academy = { type: "academy", academyId: w.academy.id, districtId: w.academy.districtId } as const;
+    const f = computeFigures(db, academy, JAN, NOW);
+    expect([f.waitlisted, f.promoted]).toEqual([3, 2]); // class: 1 of 1; activity: 1 of 2
+    expect(f.waitlistConversion).toBeCloseTo(2 / 3, 10);
+    c.prepare(`DELETE FROM activities WHERE id = ?`).run(act.id);
+    expect(computeFigures(db, academy, JAN, NOW).waitlistConversion).toBe(1);
   });
 });
 

@@ -8,14 +8,31 @@ import { afterEach, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import { demoRandom } from "~/modules/org/demo.server";
-import { checkRollups, rebuildRollups, resumeRollups, suspendRollups } from "~/modules/stats/rollups.server";
-import { TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
+import { checkRollups, rebuildRollups, resumeRollups, statsStamp, suspendRollups } from "~/modules/stats/rollups.server";
+import { TRIGGERS2_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
+import { makePeriod } from "~/modules/stats/period";
+import { computeFigures, figuresBy, type StatsScope } from "~/modules/stats/stats.server";
 import { countParticipations } from "~/modules/community/activities-participation.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { addFamilyMember, createTeacherActor, DAY, freshLearningWorld, MIN } from "../factories/learning";
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
+
+/** Every participation with its person, academy, district and month, straight from the source tables. */
+const PEOPLE = `
+  SELECT CASE WHEN e.family_member_id IS NOT NULL THEN -e.family_member_id WHEN e.user_id IS NOT NULL THEN e.user_id ELSE 100000000000 + CAST(e.walkin_phone AS INTEGER) END pk,
+    r.academy_id aid, a.district_id did, substr(s.local_date, 1, 7) m
+  FROM attendance t JOIN class_sessions s ON s.id = t.session_id JOIN class_runs r ON r.id = s.run_id JOIN academies a ON a.id = r.academy_id
+    JOIN enrollments e ON e.id = t.enrollment_id AND e.run_id = s.run_id
+  WHERE t.present = 1
+  UNION ALL
+  SELECT CASE WHEN g.id IS NOT NULL THEN (CASE WHEN g.family_member_id IS NOT NULL THEN -g.family_member_id ELSE g.user_id END)
+              WHEN t.family_member_id IS NOT NULL THEN -t.family_member_id ELSE t.user_id END,
+    av.academy_id, a.district_id, substr(av.local_date, 1, 7)
+  FROM activity_attendance t JOIN activities av ON av.id = t.activity_id JOIN academies a ON a.id = av.academy_id
+    LEFT JOIN activity_registrations g ON g.id = t.registration_id
+  WHERE t.present = 1 AND (t.registration_id IS NULL OR g.id IS NOT NULL)`;
 
 async function randomHistory(seed: number, steps: number) {
   const { db, w } = await freshLearningWorld();
@@ -164,12 +181,49 @@ async function randomHistory(seed: number, steps: number) {
         if (t) c.prepare(r() < 0.5 ? `DELETE FROM activity_attendance WHERE id = ?` : `UPDATE activity_attendance SET present = 1 - present WHERE id = ?`).run(t.id);
       }
     },
+    waitlistActivity() {
+      const a = one(c.prepare(`SELECT id FROM activities WHERE registration = 1 ORDER BY 1`).all()) as { id: number } | undefined;
+      if (!a) return;
+      const p = pick(people);
+      const at = base + Math.floor(r() * 150) * DAY;
+      c.prepare(`INSERT OR IGNORE INTO activity_registrations (activity_id, user_id, family_member_id, status, queue_key, created_at, updated_at) VALUES (?, ?, ?, 'waitlisted', ?, ?, ?)`).run(a.id, p.userId, p.familyMemberId, at, at, at);
+    },
+    promoteActivity() {
+      const g = one(c.prepare(`SELECT id FROM activity_registrations WHERE status = 'waitlisted' ORDER BY 1`).all()) as { id: number } | undefined;
+      if (g) c.prepare(`UPDATE activity_registrations SET status = 'confirmed', confirmed_at = created_at + 1000, promoted_at = created_at + 1000 WHERE id = ?`).run(g.id);
+    },
+    volunteer() {
+      const academy = r() < 0.6 ? w.academy : w.other;
+      const p = pick(people);
+      let signup = one(c.prepare(`SELECT id FROM volunteer_signups WHERE user_id = ? AND academy_id = ? ORDER BY 1`).all(p.userId, academy.id)) as { id: number } | undefined;
+      if (!signup) {
+        // activity_id is a foreign key: an activity this person has not signed up for yet.
+        const act = one(c.prepare(`SELECT id FROM activities WHERE id NOT IN (SELECT activity_id FROM volunteer_signups WHERE user_id = ? AND activity_id IS NOT NULL) ORDER BY 1`).all(p.userId)) as { id: number } | undefined;
+        if (!act) return;
+        signup = c.prepare(`INSERT INTO volunteer_signups (user_id, academy_id, activity_id, status, created_at) VALUES (?, ?, ?, 'active', 0) RETURNING id`).get(p.userId, academy.id, act.id) as { id: number };
+      }
+      const day = new Date(base + Math.floor(r() * 150) * DAY).toISOString().slice(0, 10);
+      c.prepare(`INSERT INTO volunteer_hours (signup_id, user_id, service_date, minutes, confirmed_at) VALUES (?, ?, ?, ?, 0)`).run(signup.id, p.userId, day, 30 + Math.floor(r() * 200));
+    },
+    unvolunteer() {
+      const k = r();
+      if (k < 0.4) {
+        const h = one(c.prepare(`SELECT id FROM volunteer_hours ORDER BY 1`).all()) as { id: number } | undefined;
+        if (h) c.prepare(`DELETE FROM volunteer_hours WHERE id = ?`).run(h.id);
+      } else if (k < 0.7) {
+        const h = one(c.prepare(`SELECT id FROM volunteer_hours ORDER BY 1`).all()) as { id: number } | undefined;
+        if (h) c.prepare(`UPDATE volunteer_hours SET minutes = minutes + 15, service_date = ? WHERE id = ?`).run(new Date(base + Math.floor(r() * 150) * DAY).toISOString().slice(0, 10), h.id);
+      } else {
+        const g = one(c.prepare(`SELECT id FROM volunteer_signups ORDER BY 1`).all()) as { id: number } | undefined;
+        if (g && r() < 0.5) c.prepare(`DELETE FROM volunteer_signups WHERE id = ?`).run(g.id);
+      }
+    },
     unregister() {
       const g = one(c.prepare(`SELECT id FROM activity_registrations ORDER BY 1`).all()) as { id: number } | undefined;
       if (g && r() < 0.4) c.prepare(`DELETE FROM activity_registrations WHERE id = ?`).run(g.id);
     },
   };
-  const weighted: (keyof typeof ops)[] = ["activity", "activity", "register", "register", "checkin", "checkin", "checkin", "headcount", "activityChange", "unregister", "run", "run", "enrol", "enrol", "enrol", "enrol", "promote", "cancel", "mark", "mark", "mark", "mark", "mark", "flip", "unmark", "evaluate", "evaluate", "unevaluate", "cancelSession", "moveSession", "deleteSession", "deleteEnrolment", "deleteRun", "cancelRun", "teacher"];
+  const weighted: (keyof typeof ops)[] = ["activity", "activity", "register", "register", "checkin", "checkin", "checkin", "headcount", "activityChange", "unregister", "run", "run", "enrol", "enrol", "enrol", "enrol", "promote", "cancel", "mark", "mark", "mark", "mark", "mark", "flip", "unmark", "evaluate", "evaluate", "unevaluate", "cancelSession", "moveSession", "deleteSession", "deleteEnrolment", "deleteRun", "cancelRun", "teacher", "waitlistActivity", "waitlistActivity", "promoteActivity", "volunteer", "volunteer", "unvolunteer"];
   for (let i = 0; i < steps; i++) ops[pick(weighted)]();
   return db;
 }
@@ -193,6 +247,32 @@ describe("statistics rollups", () => {
       const rule = countParticipations(db);
       expect(act.k).toBe(rule.activities);
       expect(act.n).toBe(rule.total);
+      // 参与人数 from stats_reach equals counting distinct people in the source rows, for random ranges and scopes.
+      const r = demoRandom(seed * 31);
+      const later = Date.UTC(2027, 0, 1);
+      for (let i = 0; i < 12; i++) {
+        const a = Math.floor(r() * 7);
+        const from = `2026-${String(1 + a).padStart(2, "0")}`;
+        const to = `2026-${String(1 + a + Math.floor(r() * (7 - a))).padStart(2, "0")}`;
+        const period = makePeriod("custom", from, to);
+        const academies = c.prepare(`SELECT id, district_id FROM academies ORDER BY id`).all() as { id: number; district_id: number }[];
+        const x = academies[Math.floor(r() * academies.length)]!;
+        for (const [scope, filter, arg] of [
+          [{ type: "city" }, "", null],
+          [{ type: "district", districtId: x.district_id }, " AND did = ?", x.district_id],
+          [{ type: "academy", academyId: x.id, districtId: x.district_id }, " AND aid = ?", x.id],
+        ] as const) {
+          const direct = (c.prepare(`SELECT count(DISTINCT pk) n FROM (${PEOPLE}) WHERE m BETWEEN ? AND ?${filter}`).get(from, to, ...(arg == null ? [] : [arg])) as { n: number }).n;
+          expect(computeFigures(db, scope as StatsScope, period, later).participants, `${JSON.stringify(scope)} ${from}..${to}`).toBe(direct);
+        }
+        const byMonth = figuresBy(db, { type: "city" }, period, "month", later);
+        for (const [m, f] of byMonth) expect(f.participants).toBe((c.prepare(`SELECT count(DISTINCT pk) n FROM (${PEOPLE}) WHERE m = ?`).get(m) as { n: number }).n);
+      }
+      // Community volunteer minutes and activity waitlists: the academy × month sums equal the source rows.
+      const vm = (c.prepare(`SELECT coalesce(sum(volunteer_minutes), 0) n FROM stats_academy_month`).get() as { n: number }).n;
+      expect(vm).toBe((c.prepare(`SELECT coalesce(sum(h.minutes), 0) n FROM volunteer_hours h JOIN volunteer_signups s ON s.id = h.signup_id`).get() as { n: number }).n);
+      const wl = c.prepare(`SELECT coalesce(sum(activity_waitlisted), 0) w, coalesce(sum(activity_promoted), 0) p FROM stats_academy_month`).get();
+      expect(wl).toEqual(c.prepare(`SELECT coalesce(sum(g.queue_key IS NOT NULL OR g.promoted_at IS NOT NULL), 0) w, coalesce(sum(g.promoted_at IS NOT NULL), 0) p FROM activity_registrations g JOIN activities a ON a.id = g.activity_id`).get());
     });
   }
 
@@ -201,6 +281,14 @@ describe("statistics rollups", () => {
     const c = db.$client;
     c.prepare(`UPDATE stats_run_month SET attendances = attendances + 1 WHERE rowid = (SELECT min(rowid) FROM stats_run_month)`).run();
     expect(checkRollups(db).ok).toBe(false);
+    rebuildRollups(db);
+    expect(checkRollups(db).ok).toBe(true);
+    // The derived tables are compared too: academy × month sums and stats_reach.
+    c.prepare(`UPDATE stats_academy_month SET sessions = sessions + 1 WHERE rowid = (SELECT min(rowid) FROM stats_academy_month)`).run();
+    expect(checkRollups(db).differences.map((d) => d.table)).toContain("stats_academy_month");
+    rebuildRollups(db);
+    c.prepare(`UPDATE stats_reach SET prev = '' WHERE rowid = (SELECT max(rowid) FROM stats_reach WHERE prev <> '')`).run();
+    expect(checkRollups(db).differences.map((d) => d.table)).toContain("stats_reach");
     suspendRollups(db);
     c.prepare(`UPDATE attendance SET present = 1 - present`).run();
     c.prepare(`UPDATE activities SET headcount = coalesce(headcount, 0) + 3`).run();
@@ -214,5 +302,19 @@ describe("statistics rollups", () => {
     const dir = path.resolve("db/migrations");
     const file = fs.readdirSync(dir).find((f) => f.endsWith("_stats_triggers.sql"))!;
     expect(fs.readFileSync(path.join(dir, file), "utf8")).toBe(TRIGGERS_SQL);
+    const second = fs.readdirSync(dir).find((f) => f.endsWith("_stats_reach_triggers.sql"))!;
+    expect(fs.readFileSync(path.join(dir, second), "utf8")).toBe(TRIGGERS2_SQL);
+  });
+
+  it("the statistics stamp moves with a participation, not with unrelated writes", async () => {
+    const db = await randomHistory(11, 60);
+    const c = db.$client;
+    const before = statsStamp(db);
+    c.prepare(`INSERT INTO audit_log (action, target_type, summary, created_at) VALUES ('test', 'test', '无关的写入', 0)`).run();
+    c.prepare(`UPDATE users SET name = name || '' `).run();
+    expect(statsStamp(db)).toBe(before);
+    const x = c.prepare(`SELECT s.id sid, e.id eid FROM class_sessions s JOIN enrollments e ON e.run_id = s.run_id WHERE NOT EXISTS (SELECT 1 FROM attendance t WHERE t.session_id = s.id AND t.enrollment_id = e.id) LIMIT 1`).get() as { sid: number; eid: number };
+    c.prepare(`INSERT INTO attendance (session_id, enrollment_id, present, method, marked_at) VALUES (?, ?, 1, 'qr', 0)`).run(x.sid, x.eid);
+    expect(statsStamp(db)).not.toBe(before);
   });
 });

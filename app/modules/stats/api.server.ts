@@ -6,7 +6,9 @@
  * stable code, never a 500 for bad input.
  */
 import crypto from "node:crypto";
-import type { DB } from "@db/client";
+import { memoUntilChange, type DB } from "@db/client";
+
+const apiMemo = memoUntilChange<string>(1000);
 import { z } from "~/utils/zod";
 import { DEFINITIONS, FIGURE_KEYS } from "./definitions";
 import { PeriodError, periodQueryShape, resolvePeriod } from "./period";
@@ -226,7 +228,8 @@ export function apiResponse(db: DB, endpoint: ApiEndpoint, request: Request, now
   const headers = { "Content-Type": "application/json; charset=utf-8", "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff" };
   let body: string;
   try {
-    body = JSON.stringify(query(db, endpoint, new URL(request.url), now));
+    // Public answers are the same for everyone: kept until the database changes, and per minute.
+    body = apiMemo(db, `${endpoint}:${Math.floor(now / 60_000)}:${new URL(request.url).search}`, () => JSON.stringify(query(db, endpoint, new URL(request.url), now)));
   } catch (e) {
     if (e instanceof ApiError) return new Response(JSON.stringify({ error: { code: e.code, message: e.message } }), { status: e.status, headers: { ...headers, "Cache-Control": "no-store" } });
     throw e;

@@ -6,7 +6,7 @@
 import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import type { Cell } from "~/modules/enrollment/export";
-import { DEFINITIONS, FIGURE_KEYS, formatChange, formatFigure, type FigureKey, type Figures } from "./definitions";
+import { DEFINITIONS, emptyFigures, FIGURE_KEYS, formatChange, formatFigure, type FigureKey, type Figures } from "./definitions";
 import { addMonths, makePeriod, monthLabel, monthsBetween, previousPeriod, type Period } from "./period";
 import { assertReadScope, computeFigures, figuresBy, type StatsScope } from "./stats.server";
 import type { ChartSpec } from "./charts.server";
@@ -247,14 +247,7 @@ export function districtDashboard(db: DB, actor: Actor, districtId: number, peri
 }
 
 function finishEmpty(): Figures {
-  return { ...computeEmpty(), participants: 0 };
-}
-function computeEmpty(): Figures {
-  return {
-    runsHeld: 0, sessionsHeld: 0, activitiesHeld: 0, participations: 0, classAttendances: 0, activityParticipations: 0,
-    participants: 0, population: null, participationRate: null, satisfaction: null, ratings: 0, volunteerHours: 0,
-    waitlisted: 0, promoted: 0, waitlistConversion: null, absences: 0, noShowRate: null,
-  };
+  return { ...emptyFigures(), participants: 0 };
 }
 
 const RUN_STATUS_LABELS: Record<string, string> = { draft: "草稿", open: "报名中", full: "已满员", closed: "报名截止", finished: "已结课", cancelled: "已取消" };

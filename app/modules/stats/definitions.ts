@@ -31,8 +31,12 @@ export const DEFINITIONS: Record<FigureKey, Definition> = {
   participants: { label: "参与人数", unit: "人", explain: "统计期内参加过课程或活动（有签到或出勤记录）的不同居民人数，同一人只计一次。" },
   participationRate: { label: "参与率", unit: "%", explain: "参与人数 ÷ 书院（或全区、全市）社区常住人口。" },
   satisfaction: { label: "满意度", unit: "分", explain: "统计期内学员评价的平均分（1–5 分），括号内为评价条数。" },
-  volunteerHours: { label: "志愿服务时长", unit: "小时", explain: "已上课次的时长 × 授课教师人数（志愿讲师授课计入志愿服务）。" },
-  waitlistConversion: { label: "候补转正率", unit: "%", explain: "统计期内进入候补的报名中，后来转为正式名额的比例。" },
+  volunteerHours: {
+    label: "志愿服务时长",
+    unit: "小时",
+    explain: "已上课次的时长 × 授课教师人数（无账号的社区讲师计 1 人），加上书院确认的社区志愿服务时长（按服务日期）。",
+  },
+  waitlistConversion: { label: "候补转正率", unit: "%", explain: "统计期内进入候补的课程报名和活动报名中，后来转为正式名额的比例。" },
   noShowRate: { label: "爽约率", unit: "%", explain: "已点名课次中，标记缺席的人次 ÷（出勤 + 缺席）人次。" },
 };
 
@@ -50,6 +54,9 @@ export type Figures = {
   satisfaction: number | null;
   ratings: number;
   volunteerHours: number;
+  /** Of volunteerHours: teaching and confirmed community service. */
+  teachingHours: number;
+  communityVolunteerHours: number;
   waitlisted: number;
   promoted: number;
   waitlistConversion: number | null;
@@ -71,6 +78,8 @@ export function emptyFigures(): Figures {
     satisfaction: null,
     ratings: 0,
     volunteerHours: 0,
+    teachingHours: 0,
+    communityVolunteerHours: 0,
     waitlisted: 0,
     promoted: 0,
     waitlistConversion: null,
@@ -80,6 +89,7 @@ export function emptyFigures(): Figures {
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+const hours = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
 
 /** Raw sums → the derived figures (rates, means), by the definitions above. */
 /** The sums the rollups give for one scope and period; `finishFigures` derives the rest. */
@@ -87,6 +97,8 @@ export type RawFigures = {
   runsHeld: number;
   sessionsHeld: number;
   teacherMinutes: number;
+  /** Confirmed community volunteer service (volunteer_hours). */
+  communityMinutes: number;
   attendances: number;
   absences: number;
   ratingsSum: number;
@@ -112,7 +124,9 @@ export function finishFigures(raw: RawFigures): Figures {
     participationRate: raw.participants == null || raw.population == null ? null : ratio(raw.participants, raw.population),
     satisfaction: ratio(raw.ratingsSum, raw.ratingsN),
     ratings: raw.ratingsN,
-    volunteerHours: Math.round((raw.teacherMinutes / 60) * 10) / 10,
+    volunteerHours: hours(raw.teacherMinutes + raw.communityMinutes),
+    teachingHours: hours(raw.teacherMinutes),
+    communityVolunteerHours: hours(raw.communityMinutes),
     waitlisted: raw.waitlisted,
     promoted: raw.promoted,
     waitlistConversion: ratio(raw.promoted, raw.waitlisted),
@@ -120,6 +134,9 @@ export function finishFigures(raw: RawFigures): Figures {
     noShowRate: ratio(raw.absences, raw.attendances + raw.absences),
   };
 }
+
+const ONE_DECIMAL = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 1 });
+const INTEGER = new Intl.NumberFormat("zh-CN");
 
 /** How a figure reads in a table cell or a card: "1,234", "12.5%", "4.62（38 条）". */
 export function formatFigure(key: FigureKey, f: Figures): string {
@@ -133,9 +150,9 @@ export function formatFigure(key: FigureKey, f: Figures): string {
     case "satisfaction":
       return `${v.toFixed(2)}（${f.ratings} 条）`;
     case "volunteerHours":
-      return v.toLocaleString("zh-CN", { maximumFractionDigits: 1 });
+      return ONE_DECIMAL.format(v);
     default:
-      return v.toLocaleString("zh-CN");
+      return INTEGER.format(v);
   }
 }
 

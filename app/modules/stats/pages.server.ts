@@ -41,8 +41,22 @@ function parse<T extends z.ZodType>(schema: T, url: URL): z.infer<T> {
 
 export type DashboardView = Omit<Dashboard, "charts"> & { charts: { id: string; title: string; svg: string; tableId: string }[] };
 
+/**
+ * Rendered charts, keyed by the chart's own data (the same data draws the same SVG, whatever else
+ * was written meanwhile): drawing costs far more than the figures. The 200 most recent are kept.
+ */
+const svgCache = new Map<string, string>();
+function chartSvg(c: Dashboard["charts"][number]) {
+  const key = JSON.stringify(c);
+  let svg = svgCache.get(key);
+  if (svg === undefined) svg = renderChartSvg(c);
+  else svgCache.delete(key); // re-inserted below: the Map's order is the least-recently-used order
+  svgCache.set(key, svg);
+  if (svgCache.size > 200) svgCache.delete(svgCache.keys().next().value!);
+  return svg;
+}
 function view(d: Dashboard): DashboardView {
-  return { ...d, charts: d.charts.map((c) => ({ id: c.id, title: c.title, tableId: c.tableId, svg: renderChartSvg(c) })) };
+  return { ...d, charts: d.charts.map((c) => ({ id: c.id, title: c.title, tableId: c.tableId, svg: chartSvg(c) })) };
 }
 
 function resolve(url: URL, now: number) {

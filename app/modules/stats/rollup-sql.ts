@@ -344,3 +344,205 @@ export const RUN_FIGURES = [
   "waitlisted",
   "promoted",
 ] as const;
+
+/* ---- Second set (migration "stats_reach_triggers"): 参与人数 by ranges, community volunteer hours,
+ * activity waitlists, and the statistics change stamp. ---- */
+
+/** Levels of stats_reach: the city (entity 0), a district, an academy. */
+const REACH_LEVELS = [
+  { level: 0, filter: () => "", entity: () => "0", district: () => "0" },
+  { level: 1, filter: (x: string) => ` AND district_id = ${x}.district_id`, entity: (x: string) => `${x}.district_id`, district: (x: string) => `${x}.district_id` },
+  { level: 2, filter: (x: string) => ` AND academy_id = ${x}.academy_id`, entity: (x: string) => `${x}.academy_id`, district: (x: string) => `${x}.district_id` },
+] as const;
+
+/**
+ * A stats_person_month row `x` appeared (+1) or disappeared (−1; AFTER DELETE, the row is gone):
+ * when that changes whether the person was active in x.month at a level, the person's entry for
+ * x.month (previous month p) is added or taken out, and their next active month n (if any) now
+ * follows x.month instead of p (or p instead of x.month).
+ */
+const reachChange = (x: string, sign: 1 | -1, l: (typeof REACH_LEVELS)[number]) => {
+  const f = l.filter(x);
+  const changed =
+    sign > 0
+      ? `(SELECT count(*) FROM stats_person_month WHERE person_key = ${x}.person_key AND month = ${x}.month${f}) = 1`
+      : `NOT EXISTS (SELECT 1 FROM stats_person_month WHERE person_key = ${x}.person_key AND month = ${x}.month${f})`;
+  return `
+  INSERT INTO stats_reach (level, entity, month, prev, district_id, n)
+  SELECT ${l.level}, ${l.entity(x)}, CASE k.k WHEN 1 THEN ${x}.month ELSE v.n END, CASE k.k WHEN 3 THEN ${x}.month ELSE v.p END, ${l.district(x)},
+    CASE k.k WHEN 2 THEN ${-sign} ELSE ${sign} END
+  FROM (SELECT coalesce((SELECT max(month) FROM stats_person_month WHERE person_key = ${x}.person_key AND month < ${x}.month${f}), '') p,
+               (SELECT min(month) FROM stats_person_month WHERE person_key = ${x}.person_key AND month > ${x}.month${f}) n) v
+    JOIN (SELECT 1 k UNION ALL SELECT 2 UNION ALL SELECT 3) k ON k.k = 1 OR v.n IS NOT NULL
+  WHERE ${changed}
+  ON CONFLICT (level, entity, month, prev) DO UPDATE SET n = n + excluded.n;
+  DELETE FROM stats_reach WHERE level = ${l.level} AND entity = ${l.entity(x)} AND month >= ${x}.month AND n = 0;`;
+};
+
+const BUMP = `\n  UPDATE stats_state SET value = value + 1 WHERE key = 'version';`;
+
+const ensureAcademyMonth = (academy: string, month: string) => `
+  INSERT INTO stats_academy_month (academy_id, month, district_id)
+  SELECT a.id, ${month}, a.district_id FROM academies a WHERE a.id = ${academy}
+  ON CONFLICT (academy_id, month) DO NOTHING;`;
+
+/** Confirmed community volunteer service, at its signup's academy and the month of its service date. */
+const volunteer = (x: string, sign: 1 | -1) => {
+  const academy = `(SELECT academy_id FROM volunteer_signups WHERE id = ${x}.signup_id)`;
+  return `${sign > 0 ? ensureAcademyMonth(academy, `substr(${x}.service_date, 1, 7)`) : ""}
+  UPDATE stats_academy_month SET volunteer_minutes = volunteer_minutes + ${sign} * ${x}.minutes
+  WHERE academy_id = ${academy} AND month = substr(${x}.service_date, 1, 7);`;
+};
+
+/** An activity registration's waitlist figures at its activity's academy and the month it was made. */
+const activityWaitlist = (x: string, sign: 1 | -1) => {
+  const academy = `(SELECT academy_id FROM activities WHERE id = ${x}.activity_id)`;
+  return `${sign > 0 ? ensureAcademyMonth(academy, monthOfMs(`${x}.created_at`)) : ""}
+  UPDATE stats_academy_month SET
+    activity_waitlisted = activity_waitlisted + ${sign} * (${x}.queue_key IS NOT NULL OR ${x}.promoted_at IS NOT NULL),
+    activity_promoted = activity_promoted + ${sign} * (${x}.promoted_at IS NOT NULL)
+  WHERE academy_id = ${academy} AND month = ${monthOfMs(`${x}.created_at`)};`;
+};
+
+/** All registrations of one activity taken out of (−1) or added to (+1) an academy's months. */
+const activityWaitlistAll = (x: string, academy: string, sign: 1 | -1) => `
+  ${
+    sign > 0
+      ? `INSERT INTO stats_academy_month (academy_id, month, district_id)
+  SELECT DISTINCT ${academy}, ${monthOfMs("g.created_at")}, a.district_id FROM activity_registrations g JOIN academies a ON a.id = ${academy}
+  WHERE g.activity_id = ${x}.id
+  ON CONFLICT (academy_id, month) DO NOTHING;`
+      : ""
+  }
+  UPDATE stats_academy_month SET
+    activity_waitlisted = activity_waitlisted + ${sign} * (SELECT count(*) FROM activity_registrations g WHERE g.activity_id = ${x}.id
+      AND (g.queue_key IS NOT NULL OR g.promoted_at IS NOT NULL) AND ${monthOfMs("g.created_at")} = stats_academy_month.month),
+    activity_promoted = activity_promoted + ${sign} * (SELECT count(*) FROM activity_registrations g WHERE g.activity_id = ${x}.id
+      AND g.promoted_at IS NOT NULL AND ${monthOfMs("g.created_at")} = stats_academy_month.month)
+  WHERE academy_id = ${academy};`;
+
+const volunteerAll = (x: string, academy: string, sign: 1 | -1) => `
+  ${
+    sign > 0
+      ? `INSERT INTO stats_academy_month (academy_id, month, district_id)
+  SELECT DISTINCT ${academy}, substr(h.service_date, 1, 7), a.district_id FROM volunteer_hours h JOIN academies a ON a.id = ${academy}
+  WHERE h.signup_id = ${x}.id
+  ON CONFLICT (academy_id, month) DO NOTHING;`
+      : ""
+  }
+  UPDATE stats_academy_month SET volunteer_minutes = volunteer_minutes + ${sign} * (SELECT coalesce(sum(h.minutes), 0) FROM volunteer_hours h
+    WHERE h.signup_id = ${x}.id AND substr(h.service_date, 1, 7) = stats_academy_month.month)
+  WHERE academy_id = ${academy};`;
+
+/** A stats_run_month row's figures added to (+1) or taken from (−1) its academy's month. */
+const runMonthDelta = (x: string, sign: 1 | -1) => `
+  UPDATE stats_academy_month SET
+    sessions = sessions + ${sign} * ${x}.sessions * (${x}.run_cancelled = 0),
+    teacher_minutes = teacher_minutes + ${sign} * ${x}.teacher_minutes * (${x}.run_cancelled = 0),
+    attendances = attendances + ${sign} * ${x}.attendances, absences = absences + ${sign} * ${x}.absences,
+    ratings_sum = ratings_sum + ${sign} * ${x}.ratings_sum, ratings_n = ratings_n + ${sign} * ${x}.ratings_n,
+    waitlisted = waitlisted + ${sign} * ${x}.waitlisted, promoted = promoted + ${sign} * ${x}.promoted
+  WHERE academy_id = ${x}.academy_id AND month = ${x}.month;`;
+
+/** A stats_activity row added to or taken from its academy's month (not cancelled: held once started). */
+const activityDelta = (x: string, sign: 1 | -1) => `
+  UPDATE stats_academy_month SET
+    activities = activities + ${sign} * (${x}.cancelled = 0),
+    activity_participations = activity_participations + ${sign} * (${x}.cancelled = 0) * max(${x}.headcount, ${x}.identified)
+  WHERE academy_id = ${x}.academy_id AND month = ${x}.month;`;
+
+const TRIGGERS2: string[] = [
+  trigger("stats_academy_run_insert", "AFTER INSERT ON stats_run_month", ensureAcademyMonth("NEW.academy_id", "NEW.month") + runMonthDelta("NEW", 1)),
+  trigger("stats_academy_run_update", "AFTER UPDATE ON stats_run_month", ensureAcademyMonth("NEW.academy_id", "NEW.month") + runMonthDelta("OLD", -1) + runMonthDelta("NEW", 1)),
+  trigger("stats_academy_run_delete", "AFTER DELETE ON stats_run_month", runMonthDelta("OLD", -1)),
+  trigger("stats_academy_activity_insert", "AFTER INSERT ON stats_activity", ensureAcademyMonth("NEW.academy_id", "NEW.month") + activityDelta("NEW", 1)),
+  trigger("stats_academy_activity_update", "AFTER UPDATE ON stats_activity", ensureAcademyMonth("NEW.academy_id", "NEW.month") + activityDelta("OLD", -1) + activityDelta("NEW", 1)),
+  trigger("stats_academy_activity_delete", "AFTER DELETE ON stats_activity", activityDelta("OLD", -1)),
+  trigger("stats_reach_insert", "AFTER INSERT ON stats_person_month", REACH_LEVELS.map((l) => reachChange("NEW", 1, l)).join("")),
+  trigger("stats_reach_delete", "AFTER DELETE ON stats_person_month", REACH_LEVELS.map((l) => reachChange("OLD", -1, l)).join("")),
+  `CREATE TRIGGER stats_reach_district AFTER UPDATE OF district_id ON stats_person_month FOR EACH ROW
+WHEN ${ACTIVE} AND OLD.district_id <> NEW.district_id BEGIN${reachChange("OLD", -1, REACH_LEVELS[1])}${reachChange("NEW", 1, REACH_LEVELS[1])}
+  UPDATE stats_reach SET district_id = NEW.district_id WHERE level = 2 AND entity = NEW.academy_id;
+END;`,
+  trigger("stats_volunteer_insert", "AFTER INSERT ON volunteer_hours", volunteer("NEW", 1)),
+  trigger("stats_volunteer_update", "AFTER UPDATE OF minutes, service_date, signup_id ON volunteer_hours", volunteer("OLD", -1) + volunteer("NEW", 1)),
+  trigger("stats_volunteer_delete", "AFTER DELETE ON volunteer_hours", volunteer("OLD", -1)),
+  trigger("stats_volunteer_signup_delete", "BEFORE DELETE ON volunteer_signups", volunteerAll("OLD", "OLD.academy_id", -1)),
+  `CREATE TRIGGER stats_volunteer_signup_move AFTER UPDATE OF academy_id ON volunteer_signups FOR EACH ROW
+WHEN ${ACTIVE} AND OLD.academy_id <> NEW.academy_id BEGIN${volunteerAll("OLD", "OLD.academy_id", -1)}${volunteerAll("NEW", "NEW.academy_id", 1)}
+END;`,
+  trigger("stats_activity_waitlist_insert", "AFTER INSERT ON activity_registrations", activityWaitlist("NEW", 1)),
+  trigger(
+    "stats_activity_waitlist_update",
+    "AFTER UPDATE OF queue_key, promoted_at, created_at, activity_id ON activity_registrations",
+    activityWaitlist("OLD", -1) + activityWaitlist("NEW", 1),
+  ),
+  trigger("stats_activity_waitlist_delete", "AFTER DELETE ON activity_registrations", activityWaitlist("OLD", -1)),
+  trigger("stats_activity_waitlist_gone", "BEFORE DELETE ON activities", activityWaitlistAll("OLD", "OLD.academy_id", -1)),
+  `CREATE TRIGGER stats_activity_waitlist_move AFTER UPDATE OF academy_id ON activities FOR EACH ROW
+WHEN ${ACTIVE} AND OLD.academy_id <> NEW.academy_id BEGIN${activityWaitlistAll("OLD", "OLD.academy_id", -1)}${activityWaitlistAll("NEW", "NEW.academy_id", 1)}
+END;`,
+  trigger("stats_academy_month_district", "AFTER UPDATE OF district_id ON academies", `\n  UPDATE stats_academy_month SET district_id = NEW.district_id WHERE academy_id = NEW.id;`),
+  // The change stamp (statsStamp): moves with every rollup row and every population, nothing else.
+  ...(["stats_run_month", "stats_person_month", "stats_activity", "stats_academy_month"] as const).flatMap((t) =>
+    (["INSERT", "UPDATE", "DELETE"] as const).map((op) => trigger(`stats_stamp_${t.replace("stats_", "")}_${op.toLowerCase()}`, `AFTER ${op} ON ${t}`, BUMP)),
+  ),
+  trigger("stats_stamp_academy_insert", "AFTER INSERT ON academies", BUMP),
+  trigger("stats_stamp_academy_update", "AFTER UPDATE OF population, district_id ON academies", BUMP),
+  trigger("stats_stamp_academy_delete", "AFTER DELETE ON academies", BUMP),
+];
+
+/** The second trigger migration: the stamp row, then the triggers. */
+export const TRIGGERS2_SQL = [`INSERT INTO stats_state (key, value) VALUES ('version', '0') ON CONFLICT (key) DO NOTHING;`, ...TRIGGERS2].join("\n--> statement-breakpoint\n") + "\n";
+
+/**
+ * The from-scratch recount of the second set: academy × month figures (from `runTable` and
+ * `activityTable`, the recounted or live run and activity rollups), then stats_reach from `personTable`.
+ */
+export function recountSql2(academyTable: string, reachTable: string, runTable: string, activityTable: string, personTable: string): string[] {
+  const reach = (level: number, part: string, entity: string, district: string) => `
+    INSERT INTO ${reachTable} (level, entity, month, prev, district_id, n)
+    SELECT ${level}, entity, month, prev, district_id, count(*) FROM (
+      SELECT ${entity} entity, ${district} district_id, month, coalesce(lag(month) OVER (PARTITION BY ${part} ORDER BY month), '') prev
+      FROM (SELECT DISTINCT person_key, month, ${level === 2 ? "academy_id, district_id" : level === 1 ? "district_id" : "0 AS district_id"} FROM ${personTable} WHERE refs > 0))
+    GROUP BY entity, month, prev, district_id`;
+  return [
+    `INSERT INTO ${academyTable} (academy_id, month, district_id, sessions, teacher_minutes, attendances, absences, ratings_sum, ratings_n, waitlisted, promoted)
+     SELECT academy_id, month, max(district_id), sum(sessions * (run_cancelled = 0)), sum(teacher_minutes * (run_cancelled = 0)), sum(attendances), sum(absences),
+       sum(ratings_sum), sum(ratings_n), sum(waitlisted), sum(promoted)
+     FROM ${runTable} WHERE true GROUP BY 1, 2`,
+    `INSERT INTO ${academyTable} (academy_id, month, district_id, activities, activity_participations)
+     SELECT academy_id, month, max(district_id), sum(cancelled = 0), sum((cancelled = 0) * max(headcount, identified))
+     FROM ${activityTable} WHERE true GROUP BY 1, 2
+     ON CONFLICT (academy_id, month) DO UPDATE SET activities = excluded.activities, activity_participations = excluded.activity_participations`,
+    `INSERT INTO ${academyTable} (academy_id, month, district_id, volunteer_minutes)
+     SELECT s.academy_id, substr(h.service_date, 1, 7), a.district_id, sum(h.minutes)
+     FROM volunteer_hours h JOIN volunteer_signups s ON s.id = h.signup_id JOIN academies a ON a.id = s.academy_id
+     WHERE true GROUP BY 1, 2, 3
+     ON CONFLICT (academy_id, month) DO UPDATE SET volunteer_minutes = excluded.volunteer_minutes`,
+    `INSERT INTO ${academyTable} (academy_id, month, district_id, activity_waitlisted, activity_promoted)
+     SELECT av.academy_id, ${monthOfMs("g.created_at")}, a.district_id, sum(g.queue_key IS NOT NULL OR g.promoted_at IS NOT NULL), sum(g.promoted_at IS NOT NULL)
+     FROM activity_registrations g JOIN activities av ON av.id = g.activity_id JOIN academies a ON a.id = av.academy_id
+     WHERE true GROUP BY 1, 2, 3
+     ON CONFLICT (academy_id, month) DO UPDATE SET activity_waitlisted = excluded.activity_waitlisted, activity_promoted = excluded.activity_promoted`,
+    reach(0, "person_key", "0", "0"),
+    reach(1, "district_id, person_key", "district_id", "district_id"),
+    reach(2, "academy_id, person_key", "academy_id", "district_id"),
+  ];
+}
+
+export const ACADEMY_FIGURES = [
+  "sessions",
+  "teacher_minutes",
+  "attendances",
+  "absences",
+  "ratings_sum",
+  "ratings_n",
+  "waitlisted",
+  "promoted",
+  "activities",
+  "activity_participations",
+  "volunteer_minutes",
+  "activity_waitlisted",
+  "activity_promoted",
+] as const;

@@ -4,7 +4,7 @@
  * every difference (`npm run stats:check`).
  */
 import type { DB } from "@db/client";
-import { RUN_FIGURES, recountSql } from "./rollup-sql";
+import { ACADEMY_FIGURES, RUN_FIGURES, recountSql, recountSql2 } from "./rollup-sql";
 
 /** Turns the triggers off (for a bulk load that calls `rebuildRollups` afterwards). */
 export function suspendRollups(db: DB) {
@@ -15,16 +15,27 @@ export function resumeRollups(db: DB) {
   db.$client.prepare(`DELETE FROM stats_state WHERE key = 'suspended'`).run();
 }
 
-/** Recounts every rollup from the source tables, in one immediate transaction. */
+/** Recounts every rollup from the source tables, in one immediate transaction (triggers off meanwhile). */
 export function rebuildRollups(db: DB) {
   const c = db.$client;
   c.transaction(() => {
-    c.prepare("DELETE FROM stats_run_month").run();
-    c.prepare("DELETE FROM stats_person_month").run();
-    c.prepare("DELETE FROM stats_activity").run();
+    suspendRollups(db);
+    for (const t of ["stats_run_month", "stats_person_month", "stats_activity", "stats_academy_month", "stats_reach"]) c.prepare(`DELETE FROM ${t}`).run();
     for (const s of recountSql("stats_run_month", "stats_person_month", "stats_activity")) c.prepare(s).run();
+    for (const s of recountSql2("stats_academy_month", "stats_reach", "stats_run_month", "stats_activity", "stats_person_month")) c.prepare(s).run();
     c.prepare(`DELETE FROM stats_state WHERE key = 'suspended'`).run();
+    c.prepare(`INSERT INTO stats_state (key, value) VALUES ('version', '1') ON CONFLICT (key) DO UPDATE SET value = value + 1`).run();
   }).immediate();
+}
+
+/**
+ * The statistics change stamp: moved by the rollups' own triggers (and academies' populations),
+ * so figures cached against it survive unrelated writes (sessions, job leases, messages).
+ * A row in the database, so another process's commit moves it too.
+ */
+export function statsStamp(db: DB): string {
+  const r = db.$client.prepare(`SELECT value FROM stats_state WHERE key = 'version'`).get() as { value: string } | undefined;
+  return r?.value ?? "0";
 }
 
 export type RollupDifference = { table: string; key: string; expected: string; actual: string };
@@ -35,13 +46,16 @@ export function checkRollups(db: DB, limit = 50): { ok: boolean; differences: Ro
   const figures = RUN_FIGURES.join(", ");
   const nonZero = RUN_FIGURES.map((f) => `${f} <> 0`).join(" OR ");
   const runCols = `run_id, month, academy_id, district_id, course_id, category_id, run_cancelled, ${figures}`;
-  c.exec(`DROP TABLE IF EXISTS temp.expect_run_month; DROP TABLE IF EXISTS temp.expect_person_month; DROP TABLE IF EXISTS temp.expect_activity;`);
+  const TEMPS = [["stats_run_month", "expect_run_month"], ["stats_person_month", "expect_person_month"], ["stats_activity", "expect_activity"], ["stats_academy_month", "expect_academy_month"], ["stats_reach", "expect_reach"]] as const;
+  for (const [, temp] of TEMPS) c.exec(`DROP TABLE IF EXISTS temp.${temp};`);
   // Same columns, defaults and keys as the live tables.
-  for (const [live, temp] of [["stats_run_month", "expect_run_month"], ["stats_person_month", "expect_person_month"], ["stats_activity", "expect_activity"]] as const) {
+  for (const [live, temp] of TEMPS) {
     const ddl = (c.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`).get(live) as { sql: string }).sql;
     c.exec(ddl.replace(/^CREATE TABLE [`"]?\w+[`"]?/, `CREATE TEMP TABLE ${temp}`));
   }
   for (const s of recountSql("temp.expect_run_month", "temp.expect_person_month", "temp.expect_activity")) c.prepare(s).run();
+  // From the recounted run, activity and person rows: the academy sums and stats_reach must agree with a recount from scratch.
+  for (const s of recountSql2("temp.expect_academy_month", "temp.expect_reach", "temp.expect_run_month", "temp.expect_activity", "temp.expect_person_month")) c.prepare(s).run();
   const diff = (a: string, b: string, cols: string, where: string) =>
     c.prepare(`SELECT ${cols} FROM ${a} WHERE ${where} EXCEPT SELECT ${cols} FROM ${b} WHERE ${where} LIMIT ${limit}`).all() as Record<string, unknown>[];
   const differences: RollupDifference[] = [];
@@ -60,10 +74,21 @@ export function checkRollups(db: DB, limit = 50): { ok: boolean; differences: Ro
     differences.push({ table: "stats_activity", key: String(r.activity_id), expected: JSON.stringify(r), actual: JSON.stringify(c.prepare(`SELECT ${aCols} FROM main.stats_activity WHERE activity_id = ?`).get(r.activity_id) ?? null) });
   for (const r of diff("main.stats_activity", "temp.expect_activity", aCols, "1"))
     differences.push({ table: "stats_activity", key: String(r.activity_id), expected: "", actual: JSON.stringify(r) });
+  const acCols = `academy_id, month, district_id, ${ACADEMY_FIGURES.join(", ")}`;
+  const acWhere = `(${ACADEMY_FIGURES.map((f) => `${f} <> 0`).join(" OR ")})`;
+  for (const r of diff("temp.expect_academy_month", "main.stats_academy_month", acCols, acWhere))
+    differences.push({ table: "stats_academy_month", key: `${r.academy_id}/${r.month}`, expected: JSON.stringify(r), actual: JSON.stringify(c.prepare(`SELECT ${acCols} FROM main.stats_academy_month WHERE academy_id = ? AND month = ?`).get(r.academy_id, r.month) ?? null) });
+  for (const r of diff("main.stats_academy_month", "temp.expect_academy_month", acCols, acWhere))
+    differences.push({ table: "stats_academy_month", key: `${r.academy_id}/${r.month}`, expected: "", actual: JSON.stringify(r) });
+  const reCols = "level, entity, month, prev, district_id, n";
+  for (const r of diff("temp.expect_reach", "main.stats_reach", reCols, "n <> 0"))
+    differences.push({ table: "stats_reach", key: `${r.level}/${r.entity}/${r.month}/${r.prev}`, expected: JSON.stringify(r), actual: JSON.stringify(c.prepare(`SELECT ${reCols} FROM main.stats_reach WHERE level = ? AND entity = ? AND month = ? AND prev = ?`).get(r.level, r.entity, r.month, r.prev) ?? null) });
+  for (const r of diff("main.stats_reach", "temp.expect_reach", reCols, "n <> 0"))
+    differences.push({ table: "stats_reach", key: `${r.level}/${r.entity}/${r.month}/${r.prev}`, expected: "", actual: JSON.stringify(r) });
   const rows = {
     runMonths: (c.prepare("SELECT count(*) n FROM temp.expect_run_month").get() as { n: number }).n,
     personMonths: (c.prepare("SELECT count(*) n FROM temp.expect_person_month").get() as { n: number }).n,
   };
-  c.exec("DROP TABLE temp.expect_run_month; DROP TABLE temp.expect_person_month; DROP TABLE temp.expect_activity;");
+  for (const [, temp] of TEMPS) c.exec(`DROP TABLE temp.${temp};`);
   return { ok: differences.length === 0, differences: differences.slice(0, limit), rows };
 }

@@ -13,6 +13,7 @@ import type { Actor } from "~/modules/auth/permissions";
 import { canViewAcademy, isHq, staffDistrictIds } from "~/modules/auth/permissions";
 import { emptyFigures, finishFigures, type Figures, type RawFigures } from "./definitions";
 import { monthOfInstant, monthStartMs, monthsBetween, type Period } from "./period";
+import { statsStamp } from "./rollups.server";
 
 export type StatsScope =
   | { type: "city" }
@@ -64,7 +65,8 @@ export function scopeFromCodes(db: DB, q: { district?: string; academy?: string 
   return { type: "city" };
 }
 
-const memo = memoUntilChange<unknown>(2000);
+// Kept until the statistics stamp moves (a rollup row or a population changed), not on every write.
+const memo = memoUntilChange<unknown>(2000, statsStamp);
 function cached<V>(db: DB, key: string, now: number, compute: () => V): V {
   return memo(db, `${key}@${Math.floor(now / 60_000)}`, compute) as V;
 }
@@ -82,6 +84,7 @@ const zeroRaw = (): Raw => ({
   promoted: 0,
   activitiesHeld: 0,
   activityParticipations: 0,
+  communityMinutes: 0,
   participants: null,
   population: null,
 });
@@ -111,7 +114,18 @@ const LIVE_KEY: Record<GroupBy, string> = {
   run: "r.id",
 };
 const ACT_KEY: Partial<Record<GroupBy, string>> = { all: "0", district: "x.district_id", academy: "x.academy_id", month: "x.month" };
-const PEOPLE_KEY: Partial<Record<GroupBy, string>> = { all: "0", district: "p.district_id", academy: "p.academy_id", month: "p.month" };
+const AM_KEY: Partial<Record<GroupBy, string>> = { all: "0", district: "x.district_id", academy: "x.academy_id", month: "x.month" };
+
+/** Which stats_reach rows answer 参与人数 for a scope grouped by `by`: level, key, filter. */
+function reachQuery(scope: StatsScope, by: GroupBy): { level: number; key: string; where: string } | null {
+  const own = scope.type === "city" ? { level: 0, where: " AND entity = 0" } : scope.type === "district" ? { level: 1, where: ` AND entity = ${Number(scope.districtId)}` } : { level: 2, where: ` AND entity = ${Number(scope.academyId)}` };
+  if (by === "all") return { ...own, key: "0" };
+  if (by === "month") return { ...own, key: "month" };
+  if (by === "district") return { level: 1, key: "entity", where: scope.type === "city" ? "" : ` AND district_id = ${Number(scope.districtId)}` };
+  if (by === "academy")
+    return { level: 2, key: "entity", where: scope.type === "city" ? "" : scope.type === "district" ? ` AND district_id = ${Number(scope.districtId)}` : ` AND entity = ${Number(scope.academyId)}` };
+  return null;
+}
 
 /**
  * Raw sums per group key for a scope and period. Keys are numbers (ids) or "YYYY-MM" (month).
@@ -132,16 +146,23 @@ function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now:
   const sw = scopeWhere(scope, "m");
   const inRange = `m.month BETWEEN ? AND ?`;
   // Class figures: every month in range for marks/ratings/waitlists; sessions only for months already over.
+  // By city, district, academy or month they come from the academy × month sums (a few thousand
+  // rows); by category, course or run from the run × month rows.
   const rk = RUN_KEY[by];
-  for (const r of c
-    .prepare(
-      `SELECT ${rk} k,
+  const amk = AM_KEY[by];
+  const classSql = amk
+    ? `SELECT ${amk} k,
+         sum(CASE WHEN x.month < ? THEN x.sessions ELSE 0 END) sessions, sum(CASE WHEN x.month < ? THEN x.teacher_minutes ELSE 0 END) tmin,
+         sum(x.attendances) att, sum(x.absences) abs, sum(x.ratings_sum) rs, sum(x.ratings_n) rn, sum(x.waitlisted) wl, sum(x.promoted) pr
+       FROM stats_academy_month x WHERE x.month BETWEEN ? AND ?${scopeWhere(scope, "x").sql} GROUP BY 1`
+    : `SELECT ${rk} k,
          sum(CASE WHEN m.month < ? AND m.run_cancelled = 0 THEN m.sessions ELSE 0 END) sessions,
          sum(CASE WHEN m.month < ? AND m.run_cancelled = 0 THEN m.teacher_minutes ELSE 0 END) tmin,
          sum(m.attendances) att, sum(m.absences) abs, sum(m.ratings_sum) rs, sum(m.ratings_n) rn,
          sum(m.waitlisted) wl, sum(m.promoted) pr
-       FROM stats_run_month m WHERE ${inRange}${sw.sql} GROUP BY 1`,
-    )
+       FROM stats_run_month m WHERE ${inRange}${sw.sql} GROUP BY 1`;
+  for (const r of c
+    .prepare(classSql)
     .all(current, current, period.from, period.to) as { k: unknown; sessions: number; tmin: number; att: number; abs: number; rs: number; rn: number; wl: number; pr: number }[]) {
     const x = row(r.k);
     x.sessionsHeld += r.sessions;
@@ -176,28 +197,45 @@ function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now:
     .prepare(`SELECT k, count(DISTINCT id) n FROM (${pastRuns}${includesCurrent ? ` UNION ALL ${liveRuns}` : ""}) GROUP BY k`)
     .all(...[period.from, period.to, current, ...(includesCurrent ? [cmStart, now] : [])]) as { k: unknown; n: number }[])
     row(r.k).runsHeld = r.n;
-  // Activities: not cancelled, started (past months, or the current month up to now).
+  // Activities: not cancelled and started — past months from the academy × month sums, the current month from its activity rows.
   const ak = ACT_KEY[by];
   if (ak) {
     const aw = scopeWhere(scope, "x");
-    for (const r of c
-      .prepare(
-        `SELECT ${ak} k, count(*) n, sum(max(x.headcount, x.identified)) p FROM stats_activity x
-         WHERE x.month BETWEEN ? AND ? AND x.cancelled = 0 AND (x.month < ? OR x.starts_at <= ?)${aw.sql} GROUP BY 1`,
-      )
-      .all(period.from, period.to, current, now) as { k: unknown; n: number; p: number }[]) {
+    const acts = `SELECT ${amk} k, sum(x.activities) n, sum(x.activity_participations) p FROM stats_academy_month x
+         WHERE x.month BETWEEN ? AND ? AND x.month < ?${aw.sql} GROUP BY 1`;
+    const live = `SELECT ${ak} k, count(*) n, sum(max(x.headcount, x.identified)) p FROM stats_activity x
+         WHERE x.month = ? AND x.cancelled = 0 AND x.starts_at <= ?${aw.sql} GROUP BY 1`;
+    const rows = [
+      ...(c.prepare(acts).all(period.from, period.to, current) as { k: unknown; n: number; p: number }[]),
+      ...(includesCurrent ? (c.prepare(live).all(current, now) as { k: unknown; n: number; p: number }[]) : []),
+    ];
+    for (const r of rows) {
+      if (!r.n) continue;
       const x = row(r.k);
       x.activitiesHeld += r.n;
       x.activityParticipations += r.p;
     }
   }
-  // Distinct people and population.
-  const pk = PEOPLE_KEY[by];
-  if (pk) {
-    const pw = scopeWhere(scope, "p");
+  // Community volunteer service and activity waitlists (academy × month).
+  if (amk) {
+    const aw = scopeWhere(scope, "x");
     for (const r of c
-      .prepare(`SELECT ${pk} k, count(DISTINCT p.person_key) n FROM stats_person_month p WHERE p.month BETWEEN ? AND ?${pw.sql} GROUP BY 1`)
-      .all(period.from, period.to) as { k: unknown; n: number }[])
+      .prepare(`SELECT ${amk} k, sum(x.volunteer_minutes) vm, sum(x.activity_waitlisted) wl, sum(x.activity_promoted) pr FROM stats_academy_month x WHERE x.month BETWEEN ? AND ?${aw.sql} GROUP BY 1`)
+      .all(period.from, period.to) as { k: unknown; vm: number; wl: number; pr: number }[]) {
+      if (!r.vm && !r.wl && !r.pr) continue;
+      const x = row(r.k);
+      x.communityMinutes += r.vm;
+      x.waitlisted += r.wl;
+      x.promoted += r.pr;
+    }
+  }
+  // Distinct people (stats_reach: people active in [from, to] = those whose previous active month is before `from`) and population.
+  const rq = reachQuery(scope, by);
+  if (rq) {
+    const firstInRange = by === "month" ? "" : " AND prev < ?";
+    for (const r of c
+      .prepare(`SELECT ${rq.key} k, sum(n) n FROM stats_reach WHERE level = ${rq.level} AND month BETWEEN ? AND ?${firstInRange}${rq.where} GROUP BY 1`)
+      .all(...(by === "month" ? [period.from, period.to] : [period.from, period.to, period.from])) as { k: unknown; n: number }[])
       row(r.k).participants = r.n;
     if (by !== "month") {
       const popKey = by === "district" ? "a.district_id" : by === "academy" ? "a.id" : "0";
