@@ -1,7 +1,7 @@
 -- Rebuilding volunteer_signups (to give activity_id its foreign key) drops the triggers on it, and
--- renaming the new table re-checks the triggers that read it: the statistics triggers on
--- volunteer_hours / volunteer_signups (0015, app/modules/stats/rollup-sql.ts) are dropped first and
--- recreated unchanged at the end (tests/unit/community-migrations.test.ts compares them).
+-- renaming the new table re-checks the triggers that read it: every such trigger (the statistics
+-- triggers of app/modules/stats/rollup-sql.ts) is dropped first and recreated unchanged at the end
+-- (tests/unit/community-migrations.test.ts compares them with the schema before this migration).
 DROP TRIGGER IF EXISTS stats_volunteer_insert;--> statement-breakpoint
 DROP TRIGGER IF EXISTS stats_volunteer_update;--> statement-breakpoint
 DROP TRIGGER IF EXISTS stats_volunteer_delete;--> statement-breakpoint
@@ -37,7 +37,8 @@ CREATE TRIGGER stats_volunteer_insert AFTER INSERT ON volunteer_hours FOR EACH R
   ON CONFLICT (academy_id, month) DO NOTHING;
   UPDATE stats_academy_month SET volunteer_minutes = volunteer_minutes + 1 * NEW.minutes
   WHERE academy_id = (SELECT academy_id FROM volunteer_signups WHERE id = NEW.signup_id) AND month = substr(NEW.service_date, 1, 7);
-END;--> statement-breakpoint
+END;
+--> statement-breakpoint
 CREATE TRIGGER stats_volunteer_update AFTER UPDATE OF minutes, service_date, signup_id ON volunteer_hours FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
   UPDATE stats_academy_month SET volunteer_minutes = volunteer_minutes + -1 * OLD.minutes
   WHERE academy_id = (SELECT academy_id FROM volunteer_signups WHERE id = OLD.signup_id) AND month = substr(OLD.service_date, 1, 7);
@@ -46,17 +47,20 @@ CREATE TRIGGER stats_volunteer_update AFTER UPDATE OF minutes, service_date, sig
   ON CONFLICT (academy_id, month) DO NOTHING;
   UPDATE stats_academy_month SET volunteer_minutes = volunteer_minutes + 1 * NEW.minutes
   WHERE academy_id = (SELECT academy_id FROM volunteer_signups WHERE id = NEW.signup_id) AND month = substr(NEW.service_date, 1, 7);
-END;--> statement-breakpoint
+END;
+--> statement-breakpoint
 CREATE TRIGGER stats_volunteer_delete AFTER DELETE ON volunteer_hours FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
   UPDATE stats_academy_month SET volunteer_minutes = volunteer_minutes + -1 * OLD.minutes
   WHERE academy_id = (SELECT academy_id FROM volunteer_signups WHERE id = OLD.signup_id) AND month = substr(OLD.service_date, 1, 7);
-END;--> statement-breakpoint
+END;
+--> statement-breakpoint
 CREATE TRIGGER stats_volunteer_signup_delete BEFORE DELETE ON volunteer_signups FOR EACH ROW WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') BEGIN
   
   UPDATE stats_academy_month SET volunteer_minutes = volunteer_minutes + -1 * (SELECT coalesce(sum(h.minutes), 0) FROM volunteer_hours h
     WHERE h.signup_id = OLD.id AND substr(h.service_date, 1, 7) = stats_academy_month.month)
   WHERE academy_id = OLD.academy_id;
-END;--> statement-breakpoint
+END;
+--> statement-breakpoint
 CREATE TRIGGER stats_volunteer_signup_move AFTER UPDATE OF academy_id ON volunteer_signups FOR EACH ROW
 WHEN NOT EXISTS (SELECT 1 FROM stats_state WHERE key = 'suspended') AND OLD.academy_id <> NEW.academy_id BEGIN
   
