@@ -186,7 +186,9 @@ function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: nu
     x.promoted += r.pr;
   }
   const liveScope = scope.type === "district" ? ` AND a.district_id = ${Number(scope.districtId)}` : scope.type === "academy" ? ` AND r.academy_id = ${Number(scope.academyId)}` : "";
-  const liveFrom = `class_sessions s JOIN class_runs r ON r.id = s.run_id JOIN academies a ON a.id = r.academy_id JOIN courses c ON c.id = r.course_id
+  // CROSS JOIN keeps this month's sessions (class_sessions_starts_idx) as the outer loop: the planner
+  // otherwise walks every academy's runs and seeks each run's sessions.
+  const liveFrom = `class_sessions s CROSS JOIN class_runs r ON r.id = s.run_id CROSS JOIN academies a ON a.id = r.academy_id CROSS JOIN courses c ON c.id = r.course_id
     WHERE s.starts_at >= ? AND s.ends_at <= ? AND s.status = 'scheduled' AND r.status <> 'cancelled'${liveScope}`;
   if (part === "current") {
     for (const r of c
