@@ -22,6 +22,7 @@ import {
 } from "@db/schema";
 import { demoAcademy } from "~/modules/auth/demo.server";
 import { demoRandom } from "~/modules/org/demo.server";
+import { closedDatesMap } from "~/modules/scheduling/calendar.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 
 const DAY = 86_400_000;
@@ -199,7 +200,11 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
         });
         liveRunId = live.runId;
         const second = course[1] ?? course[0]!;
-        const doneStarts = [-70, -63, -56, -49, -42].map((d) => nowStart - 2 * 60 * MIN + d * DAY);
+        // Five weekly sessions about two months ago, skipping public holidays and closed days (国庆).
+        const local = (t: number) => sessionLocalColumns(t).localDate;
+        const candidates = [-84, -77, -70, -63, -56, -49, -42, -35].map((d) => nowStart - 2 * 60 * MIN + d * DAY);
+        const closed = closedDatesMap(tx, home.id, local(candidates[0]!), local(candidates.at(-1)!));
+        const doneStarts = candidates.filter((t) => !closed.has(local(t))).slice(-5);
         const finished = addRun(tx, {
           academyId: home.id,
           courseId: second.courseId,

@@ -207,7 +207,8 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
       for (const p of plans) {
         const firstDate = addDays(week.monday, p.firstWeek * 7);
         const lastDate = addDays(firstDate, p.weeks * 7 - 1);
-        const closed = closedCache.get(p.academyId) ?? closedDatesMap(tx, p.academyId, week.monday, addDays(week.monday, 5 * 7));
+        // Holidays and closed days over the whole span of the demo (past weeks included).
+        const closed = closedCache.get(p.academyId) ?? closedDatesMap(tx, p.academyId, addDays(week.monday, -30 * 7), addDays(week.monday, 30 * 7));
         closedCache.set(p.academyId, closed);
         const minutes = Math.min(150, Math.max(45, p.course.minutes));
         const slots: { startsAt: number; endsAt: number }[] = [];
@@ -221,6 +222,9 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
         if (p.teacherId) orderId = insertOrder(tx, p, "scheduled", now);
         if (orderId) orderCount++;
         const capacity = Math.min(p.roomCapacity, 12 + Math.floor(rand() * 4) * 6);
+        // A lottery needs its draw before the first session: only runs starting at least 4 days out,
+        // applications closing 2 days before; and a lottery run is never 已满员 before its draw.
+        const lottery = rand() < 0.1 && slots[0]!.startsAt > now + 4 * 86_400_000;
         const run = tx
           .insert(classRuns)
           .values({
@@ -234,10 +238,10 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
             maxAge: null,
             residentsFirst: rand() < 0.3,
             enrolOpensAt: now - 14 * 86_400_000,
-            enrolClosesAt: Math.max(slots[0]!.startsAt, now + 3 * 86_400_000),
+            enrolClosesAt: lottery ? slots[0]!.startsAt - 2 * 86_400_000 : Math.max(slots[0]!.startsAt, now + 3 * 86_400_000),
             cancelDeadlineAt: null,
-            enrolMode: rand() < 0.1 ? "lottery" : "first_come",
-            status: p.status,
+            enrolMode: lottery ? "lottery" : "first_come",
+            status: lottery && p.status === "full" ? "open" : p.status,
             guestTeacher: p.teacherId ? "" : GUEST_TEACHERS[Math.floor(rand() * GUEST_TEACHERS.length)]!,
             createdAt: now - 20 * 86_400_000,
             updatedAt: now - 20 * 86_400_000,
