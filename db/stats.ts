@@ -9,11 +9,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase } from "./client";
 import { checkRollups, rebuildRollups } from "~/modules/stats/rollups.server";
-import { TRIGGERS2_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
+import { TRIGGERS2_SQL, TRIGGERS3_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
 
 const cmd = process.argv[2] ?? "check";
 if (cmd === "write-triggers") {
-  for (const [suffix, text] of [["_stats_triggers.sql", TRIGGERS_SQL], ["_stats_reach_triggers.sql", TRIGGERS2_SQL]] as const) {
+  for (const [suffix, text] of [["_stats_triggers.sql", TRIGGERS_SQL], ["_stats_reach_triggers.sql", TRIGGERS2_SQL], ["_stats_stamp_triggers.sql", TRIGGERS3_SQL]] as const) {
     const file = fs.readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith(suffix));
     if (!file) throw new Error(`没有找到 *${suffix} 迁移文件`);
     fs.writeFileSync(path.join(MIGRATIONS_FOLDER, file), text);

@@ -1,8 +1,8 @@
 /**
  * On a 375 px phone (the phone project only, see tests/playwright.config.ts), for every role: every
  * page its header and tab bars offer, and the detail pages those lists lead to, fit the screen in
- * both text sizes — no horizontal scrolling of the page (issue 10) — and every button, menu entry,
- * tab and form control is at least 44 × 44 px.
+ * both text sizes — no horizontal scrolling of the page (issue 10) — every button, menu entry,
+ * tab and form control is at least 44 × 44 px, and no date is written in the old 「2026/12/04」 style.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO, DEMO_PASSWORD, offeredLinks } from "./helpers";
@@ -82,28 +82,34 @@ function measure() {
     if (el.closest(".visually-hidden, .skip-link, [hidden]")) continue;
     if (r.height < 43.5 || r.width < 43.5) problems.push(`${Math.round(r.width)}×${Math.round(r.height)} ${el.tagName.toLowerCase()} 「${(el.textContent ?? "").trim().slice(0, 16)}」`);
   }
+  // Defect 6: one date style everywhere (「12月4日 周五 09:00」), never 「2026/12/04 09:00」.
+  const slashDate = /\d{4}\/\d{1,2}\/\d{1,2}/.exec(document.body.innerText);
+  if (slashDate) problems.push(`date in the old style: ${slashDate[0]}`);
   return problems;
 }
 
+// Independent read-only checks: let both workers share them.
+test.describe.configure({ mode: "parallel" });
+
 for (const role of ROLES) {
-  test(`${role.who}: every main page fits 375 px in both text sizes, with 44 px targets`, async ({ page, context, baseURL }) => {
-    test.setTimeout(300_000);
-    if (role.phone) {
-      const res = await page.request.post("/login", { form: { phone: role.phone, password: DEMO_PASSWORD, redirectTo: "" }, maxRedirects: 0 });
-      expect(res.status(), "login redirects").toBe(302);
-    }
-    const paths = await pagesFor(page, role.start);
-    expect(paths.length, "the menus and lists lead to pages").toBeGreaterThanOrEqual(role.phone ? 8 : 6);
-    const failures: string[] = [];
-    for (const large of [false, true]) {
+  for (const large of [false, true]) {
+    test(`${role.who}, ${large ? "长辈模式" : "标准字号"}: every main page fits 375 px, with 44 px targets and one date style`, async ({ page, context, baseURL }) => {
+      test.setTimeout(240_000);
+      if (role.phone) {
+        const res = await page.request.post("/login", { form: { phone: role.phone, password: DEMO_PASSWORD, redirectTo: "" }, maxRedirects: 0 });
+        expect(res.status(), "login redirects").toBe(302);
+      }
+      const paths = await pagesFor(page, role.start);
+      expect(paths.length, "the menus and lists lead to pages").toBeGreaterThanOrEqual(role.phone ? 8 : 6);
       if (large) await context.addCookies([{ name: "text-size", value: "large", url: baseURL! }]);
+      const failures: string[] = [];
       for (const path of paths) {
         const res = await page.goto(path);
         if (!res || res.status() !== 200) continue; // the crawl (crawl.spec.ts) answers for statuses
         expect(await page.evaluate(() => document.documentElement.classList.contains("large-text"))).toBe(large);
-        for (const p of await page.evaluate(measure)) failures.push(`${large ? "长辈模式" : "标准字号"} ${path}: ${p}`);
+        for (const p of await page.evaluate(measure)) failures.push(`${path}: ${p}`);
       }
-    }
-    expect(failures, `pages that do not fit a 375 px phone for ${role.who}`).toEqual([]);
-  });
+      expect(failures, `pages that do not fit a 375 px phone for ${role.who}`).toEqual([]);
+    });
+  }
 }

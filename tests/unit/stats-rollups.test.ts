@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import { demoRandom } from "~/modules/org/demo.server";
-import { checkRollups, rebuildRollups, resumeRollups, statsStamp, suspendRollups } from "~/modules/stats/rollups.server";
-import { TRIGGERS2_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
-import { makePeriod } from "~/modules/stats/period";
+import { checkRollups, rebuildRollups, resumeRollups, statsStamp, statsStamps, suspendRollups } from "~/modules/stats/rollups.server";
+import { TRIGGERS2_SQL, TRIGGERS3_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
+import { makePeriod, monthOfInstant } from "~/modules/stats/period";
 import { computeFigures, figuresBy, type StatsScope } from "~/modules/stats/stats.server";
 import { countParticipations } from "~/modules/community/activities-participation.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
@@ -258,7 +258,18 @@ describe("statistics rollups", () => {
           [{ type: "academy", academyId: x.id, districtId: x.district_id }, " AND aid = ?", x.id],
         ] as const) {
           const direct = (c.prepare(`SELECT count(DISTINCT pk) n FROM (${PEOPLE}) WHERE m BETWEEN ? AND ?${filter}`).get(from, to, ...(arg == null ? [] : [arg])) as { n: number }).n;
-          expect(computeFigures(db, scope as StatsScope, period, later).participants, `${JSON.stringify(scope)} ${from}..${to}`).toBe(direct);
+          // Half the time "now" falls inside the range, so the current month's part is added to the other months'.
+          const now = i % 2 ? later : Date.UTC(2026, 1 + Math.floor(r() * 6), 15);
+          const f = computeFigures(db, scope as StatsScope, period, now);
+          expect(f.participants, `${JSON.stringify(scope)} ${from}..${to} @${new Date(now).toISOString()}`).toBe(direct);
+          // 开课门次 and 课次: held sessions (over by now, neither it nor its run cancelled) dated in the range.
+          const held = c
+            .prepare(
+              `SELECT count(DISTINCT r.id) runs, count(*) sessions FROM class_sessions s JOIN class_runs r ON r.id = s.run_id JOIN academies a ON a.id = r.academy_id
+               WHERE s.status = 'scheduled' AND r.status <> 'cancelled' AND s.ends_at <= ? AND substr(s.local_date, 1, 7) BETWEEN ? AND ?${filter.replace("did", "a.district_id").replace("aid", "r.academy_id")}`,
+            )
+            .get(now, from, to, ...(arg == null ? [] : [arg])) as { runs: number; sessions: number };
+          expect([f.runsHeld, f.sessionsHeld], `runs/sessions ${JSON.stringify(scope)} ${from}..${to}`).toEqual([held.runs, held.sessions]);
         }
         const byMonth = figuresBy(db, { type: "city" }, period, "month", later);
         for (const [m, f] of byMonth) expect(f.participants).toBe((c.prepare(`SELECT count(DISTINCT pk) n FROM (${PEOPLE}) WHERE m = ?`).get(m) as { n: number }).n);
@@ -299,6 +310,8 @@ describe("statistics rollups", () => {
     expect(fs.readFileSync(path.join(dir, file), "utf8")).toBe(TRIGGERS_SQL);
     const second = fs.readdirSync(dir).find((f) => f.endsWith("_stats_reach_triggers.sql"))!;
     expect(fs.readFileSync(path.join(dir, second), "utf8")).toBe(TRIGGERS2_SQL);
+    const third = fs.readdirSync(dir).find((f) => f.endsWith("_stats_stamp_triggers.sql"))!;
+    expect(fs.readFileSync(path.join(dir, third), "utf8")).toBe(TRIGGERS3_SQL);
   });
 
   it("the statistics stamp moves with a participation, not with unrelated writes", async () => {
@@ -311,5 +324,37 @@ describe("statistics rollups", () => {
     const x = c.prepare(`SELECT s.id sid, e.id eid FROM class_sessions s JOIN enrollments e ON e.run_id = s.run_id WHERE NOT EXISTS (SELECT 1 FROM attendance t WHERE t.session_id = s.id AND t.enrollment_id = e.id) LIMIT 1`).get() as { sid: number; eid: number };
     c.prepare(`INSERT INTO attendance (session_id, enrollment_id, present, method, marked_at) VALUES (?, ?, 1, 'qr', 0)`).run(x.sid, x.eid);
     expect(statsStamp(db)).not.toBe(before);
+    // A write to this month's rows moves only the current stamp; a write to another month only the other one.
+    const academy = (c.prepare(`SELECT id FROM academies ORDER BY id LIMIT 1`).get() as { id: number }).id;
+    const activity = (startsAt: number) => {
+      const l = sessionLocalColumns(startsAt);
+      c.prepare(`INSERT INTO activities (academy_id, type, title, place, starts_at, ends_at, local_date, weekday, start_minute, registration, headcount, created_at, updated_at) VALUES (?, 'festival', '灯谜会', '广场', ?, ?, ?, ?, ?, 0, 5, 0, 0)`).run(academy, startsAt, startsAt + 3600_000, l.localDate, l.weekday, l.startMinute);
+    };
+    const s0 = statsStamps(db);
+    activity(Date.now());
+    const s1 = statsStamps(db);
+    expect(s1.other).toBe(s0.other);
+    expect(Number(s1.current)).toBeGreaterThan(Number(s0.current));
+    activity(Date.now() - 100 * DAY);
+    const s2 = statsStamps(db);
+    expect(s2.current).toBe(s1.current);
+    expect(Number(s2.other)).toBeGreaterThan(Number(s1.other));
+  });
+
+  it("figures read in two cached parts add up to a recount when this month changes", async () => {
+    const db = await randomHistory(5, 150);
+    const c = db.$client;
+    const now = Date.now();
+    const year = makePeriod("custom", "2026-01", monthOfInstant(now));
+    const academy = (c.prepare(`SELECT id FROM academies ORDER BY id LIMIT 1`).get() as { id: number }).id;
+    const before = computeFigures(db, { type: "city" }, year, now);
+    const l = sessionLocalColumns(now - 3600_000);
+    c.prepare(`INSERT INTO activities (academy_id, type, title, place, starts_at, ends_at, local_date, weekday, start_minute, registration, headcount, created_at, updated_at) VALUES (?, 'festival', '灯谜会', '广场', ?, ?, ?, ?, ?, 0, 7, 0, 0)`).run(academy, now - 3600_000, now - 1800_000, l.localDate, l.weekday, l.startMinute);
+    const after = computeFigures(db, { type: "city" }, year, now);
+    expect(after.activitiesHeld).toBe(before.activitiesHeld + 1);
+    expect(after.activityParticipations).toBe(before.activityParticipations + 7);
+    // The same figures with every cache bypassed (a fresh connection to the same file is not needed: a rebuild moves both stamps).
+    rebuildRollups(db);
+    expect(computeFigures(db, { type: "city" }, year, now)).toEqual(after);
   });
 });

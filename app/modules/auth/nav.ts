@@ -1,7 +1,7 @@
 /**
  * Every navigation entry a person is offered — the header menu and the tab bars — in one place.
  * Each entry names the same permission check its route uses, so nobody is shown a link that
- * answers 403. Adding an entry is one line here (tests/e2e/navigation.spec.ts crawls every link
+ * answers 403. Adding an entry is one line here (tests/e2e/crawl.spec.ts crawls every link
  * for every role and fails on a 403, 404 or 500).
  */
 import type { Actor } from "./permissions";

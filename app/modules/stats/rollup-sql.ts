@@ -546,3 +546,28 @@ export const ACADEMY_FIGURES = [
   "activity_waitlisted",
   "activity_promoted",
 ] as const;
+
+/* ---- Third set (migration "stats_stamp_triggers"): two stamps instead of one. A write to the
+ * current month's rollup rows (a check-in today) moves `version_current`; anything else moves
+ * `version`. Figures are cached in two parts (stats.server.ts): the other months against
+ * `version`, the current month against `version_current`, so a check-in recounts one month. ---- */
+
+const CURRENT_MONTH = `strftime('%Y-%m', 'now', '+8 hours')`;
+const bumpFor = (x: string) => `
+  UPDATE stats_state SET value = value + 1 WHERE key = CASE WHEN ${x}.month = ${CURRENT_MONTH} THEN 'version_current' ELSE 'version' END;`;
+
+const STAMPED = ["stats_run_month", "stats_person_month", "stats_activity", "stats_academy_month"] as const;
+const stampName = (t: string, op: string) => `stats_stamp_${t.replace("stats_", "")}_${op.toLowerCase()}`;
+
+const TRIGGERS3: string[] = [
+  `INSERT INTO stats_state (key, value) VALUES ('version_current', '0') ON CONFLICT (key) DO NOTHING;`,
+  ...STAMPED.flatMap((t) => (["INSERT", "UPDATE", "DELETE"] as const).map((op) => `DROP TRIGGER IF EXISTS ${stampName(t, op)};`)),
+  ...STAMPED.flatMap((t) => [
+    trigger(stampName(t, "INSERT"), `AFTER INSERT ON ${t}`, bumpFor("NEW")),
+    // An update can move a row across months (an activity re-dated): both months' stamps move.
+    trigger(stampName(t, "UPDATE"), `AFTER UPDATE ON ${t}`, bumpFor("OLD") + bumpFor("NEW")),
+    trigger(stampName(t, "DELETE"), `AFTER DELETE ON ${t}`, bumpFor("OLD")),
+  ]),
+];
+
+export const TRIGGERS3_SQL = TRIGGERS3.join("\n--> statement-breakpoint\n") + "\n";

@@ -24,18 +24,26 @@ export function rebuildRollups(db: DB) {
     for (const s of recountSql("stats_run_month", "stats_person_month", "stats_activity")) c.prepare(s).run();
     for (const s of recountSql2("stats_academy_month", "stats_reach", "stats_run_month", "stats_activity", "stats_person_month")) c.prepare(s).run();
     c.prepare(`DELETE FROM stats_state WHERE key = 'suspended'`).run();
-    c.prepare(`INSERT INTO stats_state (key, value) VALUES ('version', '1') ON CONFLICT (key) DO UPDATE SET value = value + 1`).run();
+    for (const key of ["version", "version_current"]) c.prepare(`INSERT INTO stats_state (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET value = value + 1`).run(key);
   }).immediate();
 }
 
 /**
- * The statistics change stamp: moved by the rollups' own triggers (and academies' populations),
- * so figures cached against it survive unrelated writes (sessions, job leases, messages).
- * A row in the database, so another process's commit moves it too.
+ * The statistics change stamps, moved only by the rollups' own triggers (and academies'
+ * populations), so figures cached against them survive unrelated writes (sessions, job leases,
+ * messages). `current`: rollup rows of the current Asia/Shanghai month; `other`: everything else.
+ * Rows in the database, so another process's commit moves them too.
  */
+export function statsStamps(db: DB): { other: string; current: string } {
+  const rows = db.$client.prepare(`SELECT key, value FROM stats_state WHERE key IN ('version', 'version_current')`).all() as { key: string; value: string }[];
+  const get = (k: string) => rows.find((r) => r.key === k)?.value ?? "0";
+  return { other: get("version"), current: get("version_current") };
+}
+
+/** Both stamps in one: moves with any statistics write. */
 export function statsStamp(db: DB): string {
-  const r = db.$client.prepare(`SELECT value FROM stats_state WHERE key = 'version'`).get() as { value: string } | undefined;
-  return r?.value ?? "0";
+  const s = statsStamps(db);
+  return `${s.other}:${s.current}`;
 }
 
 export type RollupDifference = { table: string; key: string; expected: string; actual: string };

@@ -13,7 +13,7 @@ import type { Actor } from "~/modules/auth/permissions";
 import { canViewAcademy, isHq, staffDistrictIds } from "~/modules/auth/permissions";
 import { emptyFigures, finishFigures, type Figures, type RawFigures } from "./definitions";
 import { monthOfInstant, monthStartMs, monthsBetween, type Period } from "./period";
-import { statsStamp } from "./rollups.server";
+import { statsStamp, statsStamps } from "./rollups.server";
 
 export type StatsScope =
   | { type: "city" }
@@ -127,43 +127,54 @@ function reachQuery(scope: StatsScope, by: GroupBy): { level: number; key: strin
   return null;
 }
 
+type Part = "other" | "current";
+
 /**
- * Raw sums per group key for a scope and period. Keys are numbers (ids) or "YYYY-MM" (month).
- * Distinct people and population are filled for the groupings that have them (not category,
- * course or run: a person is counted per academy and month).
+ * Raw sums per group key for a scope and period, for one part of it: `current` is the current
+ * Asia/Shanghai month (sessions and activities held up to now), `other` every other month of the
+ * period. Every figure is a sum over months, so the parts add up: 参与人数 counts, per month, the
+ * people whose previous active month is before the period (stats_reach), and the current month's
+ * 开课门次 counts the runs with no held session earlier in the period. Keys are numbers (ids) or
+ * "YYYY-MM" (month). Population comes with the `other` part.
  */
-function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: number): Map<string, Raw> {
+function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: number, part: Part): Map<string, Raw> {
   const c = db.$client;
   const current = monthOfInstant(now);
   const cmStart = monthStartMs(current);
   const out = new Map<string, Raw>();
+  const includesCurrent = period.from <= current && current <= period.to;
+  if (part === "current" && !includesCurrent) return out;
   const row = (k: unknown) => {
     const key = String(k);
     let r = out.get(key);
     if (!r) out.set(key, (r = zeroRaw()));
     return r;
   };
+  /** The part's months: `alias.month` in the period and not the current month, or the current month. */
+  const months = (alias: string) =>
+    part === "other" ? { sql: `${alias}.month BETWEEN ? AND ? AND ${alias}.month <> ?`, args: [period.from, period.to, current] } : { sql: `${alias}.month = ?`, args: [current] };
   const sw = scopeWhere(scope, "m");
-  const inRange = `m.month BETWEEN ? AND ?`;
-  // Class figures: every month in range for marks/ratings/waitlists; sessions only for months already over.
+  // Class figures: every month for marks/ratings/waitlists; from the rollups, sessions only for months already over.
   // By city, district, academy or month they come from the academy × month sums (a few thousand
   // rows); by category, course or run from the run × month rows.
   const rk = RUN_KEY[by];
   const amk = AM_KEY[by];
+  const mx = months("x");
+  const mm = months("m");
   const classSql = amk
     ? `SELECT ${amk} k,
          sum(CASE WHEN x.month < ? THEN x.sessions ELSE 0 END) sessions, sum(CASE WHEN x.month < ? THEN x.teacher_minutes ELSE 0 END) tmin,
          sum(x.attendances) att, sum(x.absences) abs, sum(x.ratings_sum) rs, sum(x.ratings_n) rn, sum(x.waitlisted) wl, sum(x.promoted) pr
-       FROM stats_academy_month x WHERE x.month BETWEEN ? AND ?${scopeWhere(scope, "x").sql} GROUP BY 1`
+       FROM stats_academy_month x WHERE ${mx.sql}${scopeWhere(scope, "x").sql} GROUP BY 1`
     : `SELECT ${rk} k,
          sum(CASE WHEN m.month < ? AND m.run_cancelled = 0 THEN m.sessions ELSE 0 END) sessions,
          sum(CASE WHEN m.month < ? AND m.run_cancelled = 0 THEN m.teacher_minutes ELSE 0 END) tmin,
          sum(m.attendances) att, sum(m.absences) abs, sum(m.ratings_sum) rs, sum(m.ratings_n) rn,
          sum(m.waitlisted) wl, sum(m.promoted) pr
-       FROM stats_run_month m WHERE ${inRange}${sw.sql} GROUP BY 1`;
+       FROM stats_run_month m WHERE ${mm.sql}${sw.sql} GROUP BY 1`;
   for (const r of c
     .prepare(classSql)
-    .all(current, current, period.from, period.to) as { k: unknown; sessions: number; tmin: number; att: number; abs: number; rs: number; rn: number; wl: number; pr: number }[]) {
+    .all(current, current, ...(amk ? mx.args : mm.args)) as { k: unknown; sessions: number; tmin: number; att: number; abs: number; rs: number; rn: number; wl: number; pr: number }[]) {
     const x = row(r.k);
     x.sessionsHeld += r.sessions;
     x.teacherMinutes += r.tmin;
@@ -174,11 +185,12 @@ function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now:
     x.waitlisted += r.wl;
     x.promoted += r.pr;
   }
-  const includesCurrent = period.from <= current && current <= period.to;
   const liveScope = scope.type === "district" ? ` AND a.district_id = ${Number(scope.districtId)}` : scope.type === "academy" ? ` AND r.academy_id = ${Number(scope.academyId)}` : "";
-  const liveFrom = `class_sessions s JOIN class_runs r ON r.id = s.run_id JOIN academies a ON a.id = r.academy_id JOIN courses c ON c.id = r.course_id
+  // CROSS JOIN keeps this month's sessions (class_sessions_starts_idx) as the outer loop: the planner
+  // otherwise walks every academy's runs and seeks each run's sessions.
+  const liveFrom = `class_sessions s CROSS JOIN class_runs r ON r.id = s.run_id CROSS JOIN academies a ON a.id = r.academy_id CROSS JOIN courses c ON c.id = r.course_id
     WHERE s.starts_at >= ? AND s.ends_at <= ? AND s.status = 'scheduled' AND r.status <> 'cancelled'${liveScope}`;
-  if (includesCurrent) {
+  if (part === "current") {
     for (const r of c
       .prepare(
         `SELECT ${LIVE_KEY[by]} k, count(*) n, sum(((s.ends_at - s.starts_at) / 60000) * (SELECT max(1, count(*)) FROM run_teachers rt WHERE rt.run_id = r.id)) tmin
@@ -189,26 +201,33 @@ function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now:
       x.sessionsHeld += r.n;
       x.teacherMinutes += r.tmin;
     }
+    // 开课门次 of the current month: runs with a session held so far and none earlier in the period.
+    for (const r of c
+      .prepare(
+        `SELECT k, count(DISTINCT id) n FROM (SELECT ${LIVE_KEY[by]} k, r.id id FROM ${liveFrom}
+           AND NOT EXISTS (SELECT 1 FROM stats_run_month m2 WHERE m2.run_id = r.id AND m2.month >= ? AND m2.month < ? AND m2.sessions > 0 AND m2.run_cancelled = 0)) GROUP BY k`,
+      )
+      .all(cmStart, now, period.from, current) as { k: unknown; n: number }[])
+      row(r.k).runsHeld += r.n;
+  } else {
+    // 开课门次 of the months already over: distinct runs with a held session.
+    for (const r of c
+      .prepare(`SELECT ${rk} k, count(DISTINCT m.run_id) n FROM stats_run_month m WHERE m.month BETWEEN ? AND ? AND m.month < ? AND m.sessions > 0 AND m.run_cancelled = 0${sw.sql} GROUP BY 1`)
+      .all(period.from, period.to, current) as { k: unknown; n: number }[])
+      row(r.k).runsHeld += r.n;
   }
-  // 开课门次: distinct runs with a held session, across past months and the current month.
-  const pastRuns = `SELECT ${rk} k, m.run_id id FROM stats_run_month m WHERE ${inRange} AND m.month < ? AND m.sessions > 0 AND m.run_cancelled = 0${sw.sql}`;
-  const liveRuns = `SELECT ${LIVE_KEY[by]} k, r.id id FROM ${liveFrom}`;
-  for (const r of c
-    .prepare(`SELECT k, count(DISTINCT id) n FROM (${pastRuns}${includesCurrent ? ` UNION ALL ${liveRuns}` : ""}) GROUP BY k`)
-    .all(...[period.from, period.to, current, ...(includesCurrent ? [cmStart, now] : [])]) as { k: unknown; n: number }[])
-    row(r.k).runsHeld = r.n;
-  // Activities: not cancelled and started — past months from the academy × month sums, the current month from its activity rows.
+  // Activities: not cancelled and started — months already over from the academy × month sums, the current month from its activity rows.
   const ak = ACT_KEY[by];
   if (ak) {
     const aw = scopeWhere(scope, "x");
-    const acts = `SELECT ${amk} k, sum(x.activities) n, sum(x.activity_participations) p FROM stats_academy_month x
-         WHERE x.month BETWEEN ? AND ? AND x.month < ?${aw.sql} GROUP BY 1`;
-    const live = `SELECT ${ak} k, count(*) n, sum(max(x.headcount, x.identified)) p FROM stats_activity x
-         WHERE x.month = ? AND x.cancelled = 0 AND x.starts_at <= ?${aw.sql} GROUP BY 1`;
-    const rows = [
-      ...(c.prepare(acts).all(period.from, period.to, current) as { k: unknown; n: number; p: number }[]),
-      ...(includesCurrent ? (c.prepare(live).all(current, now) as { k: unknown; n: number; p: number }[]) : []),
-    ];
+    const rows =
+      part === "other"
+        ? (c
+            .prepare(`SELECT ${amk} k, sum(x.activities) n, sum(x.activity_participations) p FROM stats_academy_month x WHERE x.month BETWEEN ? AND ? AND x.month < ?${aw.sql} GROUP BY 1`)
+            .all(period.from, period.to, current) as { k: unknown; n: number; p: number }[])
+        : (c
+            .prepare(`SELECT ${ak} k, count(*) n, sum(max(x.headcount, x.identified)) p FROM stats_activity x WHERE x.month = ? AND x.cancelled = 0 AND x.starts_at <= ?${aw.sql} GROUP BY 1`)
+            .all(current, now) as { k: unknown; n: number; p: number }[]);
     for (const r of rows) {
       if (!r.n) continue;
       const x = row(r.k);
@@ -220,8 +239,8 @@ function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now:
   if (amk) {
     const aw = scopeWhere(scope, "x");
     for (const r of c
-      .prepare(`SELECT ${amk} k, sum(x.volunteer_minutes) vm, sum(x.activity_waitlisted) wl, sum(x.activity_promoted) pr FROM stats_academy_month x WHERE x.month BETWEEN ? AND ?${aw.sql} GROUP BY 1`)
-      .all(period.from, period.to) as { k: unknown; vm: number; wl: number; pr: number }[]) {
+      .prepare(`SELECT ${amk} k, sum(x.volunteer_minutes) vm, sum(x.activity_waitlisted) wl, sum(x.activity_promoted) pr FROM stats_academy_month x WHERE ${mx.sql}${aw.sql} GROUP BY 1`)
+      .all(...mx.args) as { k: unknown; vm: number; wl: number; pr: number }[]) {
       if (!r.vm && !r.wl && !r.pr) continue;
       const x = row(r.k);
       x.communityMinutes += r.vm;
@@ -229,26 +248,55 @@ function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now:
       x.promoted += r.pr;
     }
   }
-  // Distinct people (stats_reach: people active in [from, to] = those whose previous active month is before `from`) and population.
+  // Distinct people (stats_reach: people active in [from, to] = per month, those whose previous active month is before `from`) and population.
   const rq = reachQuery(scope, by);
   if (rq) {
     const firstInRange = by === "month" ? "" : " AND prev < ?";
+    const mr = months("stats_reach");
     for (const r of c
-      .prepare(`SELECT ${rq.key} k, sum(n) n FROM stats_reach WHERE level = ${rq.level} AND month BETWEEN ? AND ?${firstInRange}${rq.where} GROUP BY 1`)
-      .all(...(by === "month" ? [period.from, period.to] : [period.from, period.to, period.from])) as { k: unknown; n: number }[])
+      .prepare(`SELECT ${rq.key} k, sum(n) n FROM stats_reach WHERE level = ${rq.level} AND ${mr.sql}${firstInRange}${rq.where} GROUP BY 1`)
+      .all(...mr.args, ...(by === "month" ? [] : [period.from])) as { k: unknown; n: number }[])
       row(r.k).participants = r.n;
-    if (by !== "month") {
+    if (by !== "month" && part === "other") {
       const popKey = by === "district" ? "a.district_id" : by === "academy" ? "a.id" : "0";
       const popScope = scope.type === "district" ? ` WHERE a.district_id = ${Number(scope.districtId)}` : scope.type === "academy" ? ` WHERE a.id = ${Number(scope.academyId)}` : "";
-      for (const r of c.prepare(`SELECT ${popKey} k, sum(a.population) n FROM academies a${popScope} GROUP BY 1`).all() as { k: unknown; n: number }[]) {
-        const x = row(r.k);
-        x.population = r.n;
-        x.participants ??= 0;
-      }
-    } else {
-      for (const x of out.values()) x.participants ??= 0;
+      for (const r of c.prepare(`SELECT ${popKey} k, sum(a.population) n FROM academies a${popScope} GROUP BY 1`).all() as { k: unknown; n: number }[]) row(r.k).population = r.n;
     }
   }
+  return out;
+}
+
+const otherMemo = memoUntilChange<Map<string, Raw>>(2000, (db) => partStamp(db, "other"));
+const currentMemo = memoUntilChange<Map<string, Raw>>(2000, (db) => partStamp(db, "current"));
+let stampClock = Date.now();
+/** A part's stamp; when the figures' "now" is not in the clock's month (a report for a fixed date, a test), both stamps. */
+function partStamp(db: DB, part: Part) {
+  const s = statsStamps(db);
+  if (monthOfInstant(stampClock) !== monthOfInstant(Date.now())) return `${s.other}:${s.current}`;
+  return part === "other" ? s.other : s.current;
+}
+
+/** Both parts (each cached against its own stamp) added up. */
+function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: number): Map<string, Raw> {
+  stampClock = now;
+  const key = `${by}:${JSON.stringify(scope)}:${period.from}:${period.to}:${monthOfInstant(now)}`;
+  const other = otherMemo(db, key, () => rawPart(db, scope, period, by, now, "other"));
+  const current = currentMemo(db, `${key}@${Math.floor(now / 60_000)}`, () => rawPart(db, scope, period, by, now, "current"));
+  const out = new Map<string, Raw>();
+  for (const [k, o] of other) out.set(k, { ...o });
+  for (const [k, x] of current) {
+    const o = out.get(k);
+    if (!o) {
+      out.set(k, { ...x });
+      continue;
+    }
+    for (const f of Object.keys(x) as (keyof Raw)[]) {
+      if (f === "population") continue;
+      if (f === "participants") o.participants = o.participants == null && x.participants == null ? null : (o.participants ?? 0) + (x.participants ?? 0);
+      else o[f] += x[f] as number;
+    }
+  }
+  if (reachQuery(scope, by)) for (const x of out.values()) x.participants ??= 0;
   return out;
 }
 
