@@ -61,8 +61,22 @@ function resetModes(stmt: Database.Statement) {
   stmt.safeIntegers(false);
 }
 
-export function migrateDatabase(db: DB) {
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+/**
+ * Applies the migrations with foreign keys off, as SQLite's table-rebuild recipe requires: drizzle
+ * runs them in one transaction, where `PRAGMA foreign_keys` is a no-op, so a rebuilt table's
+ * `DROP TABLE` would otherwise cascade into its children (volunteer_hours of volunteer_signups).
+ * A violation left behind stops the start.
+ */
+export function migrateDatabase(db: DB, migrationsFolder = MIGRATIONS_FOLDER) {
+  const sqlite = db.$client;
+  sqlite.pragma("foreign_keys = OFF");
+  try {
+    migrate(db, { migrationsFolder });
+    const bad = sqlite.pragma("foreign_key_check") as unknown[];
+    if (bad.length) throw new Error(`迁移后外键检查失败：${JSON.stringify(bad.slice(0, 5))}`);
+  } finally {
+    sqlite.pragma("foreign_keys = ON");
+  }
 }
 
 declare global {

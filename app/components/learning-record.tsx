@@ -173,6 +173,9 @@ export function LearningRecord({
         <Link className="button secondary" to="/me/activities" data-testid="me-activities-link">
           我报名的活动
         </Link>
+        <Link className="button secondary" to="/me/organisations" data-testid="me-organisations-link">
+          我的居民组织
+        </Link>
         <Link className="button secondary" to="/me/family">
           我的家庭
         </Link>

@@ -6,6 +6,7 @@ import { ActivitySeatsLine, ActivityTypeTag } from "~/components/activities";
 import { getActor, requireActor } from "~/modules/auth/request.server";
 import { getActivityDetail } from "~/modules/community/activities-read.server";
 import { cancelActivityRegistration, registerForActivity } from "~/modules/community/activities-registration.server";
+import { myActivityVolunteering, volunteerForActivity } from "~/modules/community/volunteers.server";
 import { formatMoment, formatSessionRange } from "~/modules/scheduling/time";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
@@ -20,21 +21,35 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseIdParam(params.id, "没有找到这个活动。");
   const actor = getActor(request);
-  return { ...getActivityDetail(getDb(), actor, id), signedIn: !!actor };
+  const db = getDb();
+  return { ...getActivityDetail(db, actor, id), volunteering: myActivityVolunteering(db, actor, id), signedIn: !!actor };
 }
 
 const schema = z.object({
-  intent: z.enum(["register", "cancel"]),
+  intent: z.enum(["register", "cancel", "volunteer"]),
   memberId: z.preprocess((v) => (v === "" || v == null ? undefined : v), z.coerce.number().int().positive().optional()),
+  note: z.string().max(2000).optional(),
 });
 
-/** `intent=register|cancel` (optional `memberId`): success redirects with `?result=confirmed|waitlisted&position=N|cancelled`. */
+/**
+ * `intent=register|cancel` (optional `memberId`): success redirects with `?result=confirmed|waitlisted&position=N|cancelled`.
+ * `intent=volunteer` (optional `note`): 我要当志愿者, redirects with `?result=volunteer#volunteer`.
+ */
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = parseIdParam(params.id, "没有找到这个活动。");
   const actor = requireActor(request);
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) badRequest("报名请求有误：请用活动页面上的按钮报名或取消。");
-  const { intent, memberId } = parsed.data;
+  const { intent, memberId, note } = parsed.data;
+  if (intent === "volunteer") {
+    try {
+      volunteerForActivity(getDb(), actor, id, { note: note ?? "" });
+      return redirect(`/activities/${id}?result=volunteer#volunteer`);
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      return data({ error: e.message, intent, memberId: null, note: note ?? "" }, { status: 400 });
+    }
+  }
   try {
     if (intent === "register") {
       const out = await registerForActivity(getDb(), actor, { activityId: id, memberId });
@@ -44,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(`/activities/${id}?result=cancelled#register`);
   } catch (e) {
     if (!isUserError(e)) throw e;
-    return data({ error: e.message, intent, memberId: memberId ?? null }, { status: 400 });
+    return data({ error: e.message, intent, memberId: memberId ?? null, note: "" }, { status: 400 });
   }
 }
 
@@ -54,7 +69,8 @@ const RESULT_TEXT: Record<string, string> = {
 };
 
 export default function ActivityPage() {
-  const { activity: a, counts, mine, family, photos, started, ended, participations, canManage, nextInSeries, signedIn } = useLoaderData<typeof loader>();
+  const { activity: a, counts, mine, family, photos, started, ended, participations, canManage, nextInSeries, signedIn, volunteering } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -157,7 +173,7 @@ export default function ActivityPage() {
               ))}
             </ul>
           ) : null}
-          {result?.error ? (
+          {result?.error && result.intent !== "volunteer" ? (
             <p className="form-error" role="alert" id="register-error">
               {result.error}
             </p>
@@ -169,7 +185,7 @@ export default function ActivityPage() {
               </Link>
             </p>
           ) : canRegister && choices.length ? (
-            <Form method="post" className="form" aria-describedby={result?.error ? "register-error" : undefined}>
+            <Form method="post" className="form" aria-describedby={result?.error && result.intent !== "volunteer" ? "register-error" : undefined}>
               <input type="hidden" name="intent" value="register" />
               {choices.length > 1 ? (
                 <div className="field">
@@ -195,6 +211,49 @@ export default function ActivityPage() {
         </section>
       ) : null}
 
+      {a.status === "scheduled" && !ended ? (
+        <section className="card" id="volunteer" aria-labelledby="volunteer-h">
+          <h2 id="volunteer-h">志愿者</h2>
+          {outcome === "volunteer" ? (
+            <p className="notice" role="status" data-testid="volunteer-result">
+              志愿者报名已提交，书院确认后会通过消息通知您；服务时长确认后计入您的志愿服务时长。
+            </p>
+          ) : null}
+          {volunteering ? (
+            <p data-testid="volunteer-state">您已报名做这个活动的志愿者（{volunteering.status === "active" ? "书院已确认" : "等待书院确认"}）。</p>
+          ) : !signedIn ? (
+            <p>
+              <Link className="button secondary" to={`/login?redirectTo=${encodeURIComponent(`/activities/${a.id}#volunteer`)}`}>
+                登录后报名当志愿者
+              </Link>
+            </p>
+          ) : (
+            <Form method="post" className="form" noValidate>
+              <input type="hidden" name="intent" value="volunteer" />
+              <div className={`field${result?.intent === "volunteer" && result.error ? " has-error" : ""}`}>
+                <label htmlFor="volunteer-note">想做的事或特长（可不填）</label>
+                <input
+                  type="text"
+                  id="volunteer-note"
+                  name="note"
+                  maxLength={200}
+                  defaultValue={result?.intent === "volunteer" ? result.note : ""}
+                  aria-invalid={result?.intent === "volunteer" && result.error ? true : undefined}
+                  aria-describedby={result?.intent === "volunteer" && result.error ? "volunteer-error" : undefined}
+                />
+                {result?.intent === "volunteer" && result.error ? (
+                  <p className="error" id="volunteer-error" role="alert">
+                    {result.error}
+                  </p>
+                ) : null}
+              </div>
+              <button type="submit" className="secondary" disabled={busy} data-testid="volunteer-button">
+                我要当志愿者
+              </button>
+            </Form>
+          )}
+        </section>
+      ) : null}
       {a.reportHtml || photos.length ? (
         <section aria-labelledby="report-h">
           <h2 id="report-h">活动报道</h2>

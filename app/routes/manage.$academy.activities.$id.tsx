@@ -13,6 +13,7 @@ import { requireActor } from "~/modules/auth/request.server";
 import type { RichDoc } from "~/modules/catalog/richtext";
 import { manageActivitySchema } from "~/modules/community/activities";
 import { getActivityForManager } from "~/modules/community/activities-read.server";
+import { addActivityWalkIn } from "~/modules/community/activities-registration.server";
 import {
   cancelActivity,
   markActivityAttendance,
@@ -70,6 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     participations: d.participations,
     venueCapacity: d.venueCapacity,
     started: d.started,
+    ended: d.ended,
     rooms: d.rooms,
     organisations: d.organisations,
     images: d.images,
@@ -107,6 +109,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "report":
         saveActivityReport(db, actor, id, { report: v.report, photoIds: v.photoIds }, ip);
         return redirect(`${base}/${id}?done=report#report`);
+      case "walkin": {
+        const r = addActivityWalkIn(db, actor, { activityId: id, name: v.name, phone: v.phone }, ip, Date.now(), academy.id);
+        return redirect(`${base}/${id}?done=${r.status === "confirmed" ? (r.present ? "walkin_present" : "walkin") : "walkin_waitlisted"}#roster`);
+      }
     }
   } catch (e) {
     return replyWithUserError(submission, e);
@@ -124,10 +130,13 @@ const DONE: Record<string, string> = {
   headcount: "现场人数已登记。",
   attendance: "点名已保存。",
   report: "活动报道已保存，活动页面上可以看到。",
+  walkin: "已加入报名名单。",
+  walkin_present: "已加入报名名单，并记为到场。",
+  walkin_waitlisted: "名额已满，已加入候补名单。",
 };
 
 export default function ManageActivity() {
-  const { slug, activity: a, defaults, roster, participations, venueCapacity, started, rooms, organisations, images, photoIds } = useLoaderData<typeof loader>();
+  const { slug, activity: a, defaults, roster, participations, venueCapacity, started, ended, rooms, organisations, images, photoIds } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -136,6 +145,8 @@ export default function ManageActivity() {
   const [countForm, countFields] = useForm({ id: "headcount", lastResult: resultFor(lastResult, "headcount") });
   const [rollForm] = useForm({ id: "roll", lastResult: resultFor(lastResult, "attendance") });
   const [reportForm, reportFields] = useForm({ id: "report", lastResult: resultFor(lastResult, "report") });
+  const [walkForm, walkFields] = useForm({ id: "walkin", lastResult: resultFor(lastResult, "walkin") });
+  const wf = walkFields as unknown as FieldsOf;
   const done = params.get("done");
   const base = `/manage/${slug}/activities`;
   const count = Number(params.get("count") ?? 1);
@@ -239,6 +250,23 @@ export default function ManageActivity() {
               </button>
             ) : null}
           </Form>
+          {a.status === "scheduled" && !ended ? (
+            <div className="card" id="walkin">
+              <h3>现场报名</h3>
+              <p className="hint">
+                为没有报名就来了的居民登记姓名和手机号；手机号已注册的，直接报到该账号名下并通知本人。满员时进入候补；签到开始后加入的，同时记为到场。
+              </p>
+              <Form method="post" className="form" {...getFormProps(walkForm)}>
+                <input type="hidden" name="intent" value="walkin" />
+                <FormErrors errors={walkForm.errors} id={walkForm.errorId} />
+                <LooseField meta={wf.name!} label="姓名" autoComplete="off" maxLength={20} />
+                <LooseField meta={wf.phone!} label="手机号码" type="tel" inputMode="numeric" autoComplete="off" />
+                <button type="submit" disabled={busy} data-testid="walkin-button">
+                  加入名单
+                </button>
+              </Form>
+            </div>
+          ) : null}
         </section>
       ) : null}
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
 import { confirmVolunteer, listAcademyVolunteers, recordVolunteerHours } from "~/modules/community/volunteers.server";
@@ -55,7 +55,7 @@ export default function ManageVolunteers() {
           const mine = err?.id === r.id;
           return (
             <li key={r.id} className="card">
-              <strong>{r.name}</strong> · {r.organisationName ?? `活动 #${r.activityId}`} · {r.status === "applied" ? "待确认" : "已确认"} · 累计 {hoursLabel(r.minutes)}
+              <strong>{r.name}</strong> · {r.organisationName ?? (r.activityTitle ? <Link to={`/activities/${r.activityId}`}>活动「{r.activityTitle}」</Link> : "活动")} · {r.status === "applied" ? "待确认" : "已确认"} · 累计 {hoursLabel(r.minutes)}
               <p className="muted">
                 报名于 {formatDate(r.createdAt)}
                 {r.note ? ` · “${r.note}”` : ""}

@@ -54,7 +54,7 @@ export default function VolunteerCertificate() {
           <ul className="stack">
             {d.services.map((s) => (
               <li key={s.id}>
-                {s.serviceDate} · {s.organisationName ?? "活动志愿服务"} · {hoursLabel(s.minutes)}
+                {s.serviceDate} · {s.organisationName ?? (s.activityTitle ? `活动「${s.activityTitle}」` : "活动志愿服务")} · {hoursLabel(s.minutes)}
                 {s.note ? ` · ${s.note}` : ""}
               </li>
             ))}

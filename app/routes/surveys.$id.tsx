@@ -1,11 +1,16 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { getActor, requireActor } from "~/modules/auth/request.server";
+import { FormErrors } from "~/components/forms";
+import { FieldError, initialText } from "~/components/schedule";
+import { surveyAnswerSchema } from "~/modules/community/groups-labels";
 import { answerSurvey, getSurveyPage } from "~/modules/community/proposals.server";
 import { readForm } from "~/utils/csrf.server";
-import { isUserError } from "~/utils/errors";
+import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.survey.title} · 需求调查` : "需求调查" }];
@@ -15,29 +20,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return getSurveyPage(getDb(), getActor(request), id);
 }
 
-/** The questions are the survey's own, so the answers are read field by field (q1…q10) and checked by the module. */
+/** The questions are the survey's own, so the schema is built from them (q1…q10); the module parses again. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = parseIdParam(params.id, "没有找到这份调查。");
   const actor = requireActor(request);
-  const form = await readForm(request);
-  const answers: Record<string, string> = {};
-  for (let i = 1; i <= 10; i++) {
-    const v = form.get(`q${i}`);
-    if (typeof v === "string") answers[`q${i}`] = v.slice(0, 600);
-  }
+  const db = getDb();
+  const { survey } = getSurveyPage(db, actor, id);
+  const submission = parseWithZod(await readForm(request), { schema: surveyAnswerSchema(survey.questions) });
+  if (submission.status !== "success") return replyInvalid(submission);
   try {
-    answerSurvey(getDb(), actor, id, answers);
+    answerSurvey(db, actor, id, submission.value);
     return redirect(`/surveys/${id}?done=answered`);
   } catch (e) {
-    if (!isUserError(e)) throw e;
-    return data({ field: e.field ?? null, message: e.message, answers }, { status: 400 });
+    return replyWithUserError(submission, e);
   }
 }
 
 export default function SurveyPage() {
   const d = useLoaderData<typeof loader>();
-  const err = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
+  const [form, fields] = useForm<Record<string, string>>({ id: "survey-answer", lastResult });
   return (
     <div className="container">
       <p className="breadcrumb">
@@ -48,49 +51,53 @@ export default function SurveyPage() {
       {params.get("done") === "published" ? <p className="notice" role="status">调查已发布，把这个页面的链接发给居民吧。</p> : null}
       {d.survey.intro ? <p className="lead">{d.survey.intro}</p> : null}
       <p className="muted">已有 {d.responses} 位居民回答。</p>
-      {err && !err.field ? (
-        <div className="form-error" role="alert">
-          {err.message}
-        </div>
-      ) : null}
       {d.survey.status !== "open" ? (
         <p className="notice">这份调查已经结束，谢谢关注。</p>
       ) : d.answered ? (
         <p className="notice">您已经填写过这份调查了，每人只能填一次。</p>
       ) : (
-        <Form method="post" className="form" noValidate>
+        <Form method="post" className="form" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} id={form.errorId} />
           {d.survey.questions.map((q) => {
-            const bad = err?.field === q.id;
-            const value = err?.answers[q.id] ?? "";
+            const f = fields[q.id]!;
+            const bad = !!f.errors?.length;
+            const value = initialText(f);
             return q.kind === "choice" ? (
-              <fieldset key={q.id} className={`field${bad ? " has-error" : ""}`} aria-describedby={bad ? `${q.id}-error` : undefined}>
+              <fieldset
+                key={q.id}
+                className={`field${bad ? " has-error" : ""}`}
+                aria-invalid={bad || undefined}
+                aria-describedby={bad ? f.errorId : undefined}
+                data-testid={`survey-${q.id}`}
+              >
                 <legend>
                   {q.label}
                   {q.required ? "（必答）" : ""}
                 </legend>
                 {q.options.map((o) => (
                   <label key={o} className="choice">
-                    <input type="radio" name={q.id} value={o} defaultChecked={value === o} /> {o}
+                    <input type="radio" name={f.name} value={o} defaultChecked={value === o} /> {o}
                   </label>
                 ))}
-                {bad ? (
-                  <p className="error" id={`${q.id}-error`} role="alert">
-                    {err!.message}
-                  </p>
-                ) : null}
+                <FieldError meta={f} />
               </fieldset>
             ) : (
-              <div key={q.id} className={`field${bad ? " has-error" : ""}`}>
-                <label htmlFor={q.id}>
+              <div key={q.id} className={`field${bad ? " has-error" : ""}`} data-testid={`survey-${q.id}`}>
+                <label htmlFor={f.id}>
                   {q.label}
                   {q.required ? "（必答）" : ""}
                 </label>
-                <textarea id={q.id} name={q.id} rows={2} maxLength={500} defaultValue={value} aria-invalid={bad || undefined} aria-describedby={bad ? `${q.id}-error` : undefined} />
-                {bad ? (
-                  <p className="error" id={`${q.id}-error`} role="alert">
-                    {err!.message}
-                  </p>
-                ) : null}
+                <textarea
+                  id={f.id}
+                  name={f.name}
+                  rows={2}
+                  maxLength={500}
+                  defaultValue={value}
+                  key={f.key}
+                  aria-invalid={bad || undefined}
+                  aria-describedby={bad ? f.errorId : undefined}
+                />
+                <FieldError meta={f} />
               </div>
             );
           })}

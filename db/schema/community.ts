@@ -357,7 +357,7 @@ export const proposalComments = sqliteTable(
 
 // ---- Volunteers (志愿者) ---------------------------------------------------------------------
 
-/** A resident signs up to volunteer with an organisation (or for an activity, once activities land). */
+/** A resident signs up to volunteer with an organisation or for an activity. */
 export const volunteerSignups = sqliteTable(
   "volunteer_signups",
   {
@@ -369,8 +369,8 @@ export const volunteerSignups = sqliteTable(
       .notNull()
       .references(() => academies.id),
     organisationId: integer("organisation_id").references(() => organisations.id, { onDelete: "cascade" }),
-    /** The activity (activities section of this file); kept as a plain id until that table is on main. */
-    activityId: integer("activity_id"),
+    /** The activity volunteered for (activities section of this file). */
+    activityId: integer("activity_id").references(() => activities.id, { onDelete: "cascade" }),
     note: text("note").notNull().default(""),
     status: text("status", { enum: ["applied", "active", "cancelled"] }).notNull().default("applied"),
     createdAt: integer("created_at").notNull(),

@@ -83,3 +83,37 @@ test("the manager records a headcount (a negative one is refused in Chinese) and
   await page.getByRole("link", { name: "居民看到的活动页" }).click();
   await expect(page.getByTestId("activity-participations")).toHaveText("60");
 });
+
+test("a resident signs up as a volunteer; the manager adds a walk-in who turned up (a bad phone is refused next to the field); 我的居民组织 opens from /me", async ({ browser }) => {
+  const residentCtx = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const resident = await residentCtx.newPage();
+  await login(resident, DEMO.resident, DEMO_PASSWORD, "/activities");
+  await resident.getByTestId("activity-list").getByRole("link", { name: /反诈宣讲进社区/ }).first().click();
+  await resident.getByLabel("想做的事或特长（可不填）").fill("帮忙维持秩序");
+  await resident.getByTestId("volunteer-button").click();
+  await expect(resident.getByTestId("volunteer-result")).toContainText("志愿者报名已提交");
+  await expect(resident.getByTestId("volunteer-state")).toContainText("等待书院确认");
+  const activityPath = new URL(resident.url()).pathname;
+  await resident.goto("/me");
+  await resident.getByTestId("me-organisations-link").click();
+  await expect(resident.getByRole("heading", { level: 1, name: "我的居民组织" })).toBeVisible();
+
+  const managerCtx = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const manager = await managerCtx.newPage();
+  await login(manager, DEMO.manager, DEMO_PASSWORD, "/manage/huli-001/volunteers");
+  await expect(manager.getByRole("link", { name: "活动「反诈宣讲进社区」" }).first()).toBeVisible();
+  await manager.goto(`/manage/huli-001/activities/${activityPath.split("/").pop()}`);
+  const name = manager.getByLabel("姓名", { exact: true });
+  await name.fill("陈阿伯");
+  await manager.getByLabel("手机号码").fill("123");
+  await manager.getByTestId("walkin-button").click();
+  await expect(manager.getByText("请填写 11 位手机号码。")).toBeVisible();
+  await expect(name).toHaveValue("陈阿伯");
+  await manager.getByLabel("手机号码").fill(`139${String(Date.now()).slice(-8)}`);
+  await manager.getByTestId("walkin-button").click();
+  await expect(manager.getByTestId("activity-done")).toContainText("已加入报名名单，并记为到场");
+  await expect(manager.locator("#roster")).toContainText("陈阿伯");
+  await expect(manager.locator("#roster")).toContainText("现场报名");
+  await residentCtx.close();
+  await managerCtx.close();
+});

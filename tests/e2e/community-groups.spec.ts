@@ -150,3 +150,44 @@ test("a draft course goes through 公示 with votes and, closed by the scheduled
   await expect(hq.page.getByRole("link", { name: title })).toBeVisible();
   await hq.context.close();
 });
+
+async function withoutJs(browser: Browser, phone: string) {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", timezoneId: "Asia/Shanghai", javaScriptEnabled: false });
+  const page = await context.newPage();
+  await login(page, phone);
+  return { page, context };
+}
+
+test("before JavaScript: a survey answer with a required question left empty keeps the other answers; a meeting form says what is wrong next to the field", async ({ browser }) => {
+  const stamp = String(Date.now()).slice(-6);
+  const manager = await withoutJs(browser, DEMO.manager);
+  await manager.page.goto("/manage/huli-001/proposals");
+  await manager.page.getByLabel("标题").fill(`春季想学什么${stamp}`);
+  await manager.page.getByRole("button", { name: "发布调查" }).click();
+  await expect(manager.page.getByText("调查已发布")).toBeVisible();
+  const surveyPath = new URL(manager.page.url()).pathname;
+
+  const resident = await withoutJs(browser, DEMO.resident);
+  await resident.page.goto(surveyPath);
+  await resident.page.getByTestId("survey-q2").getByLabel("周末").check();
+  await resident.page.getByLabel("其他建议").fill("想学南音");
+  await resident.page.getByRole("button", { name: "提交" }).click();
+  const q1 = resident.page.getByTestId("survey-q1");
+  await expect(q1.getByRole("alert")).toHaveText("“最想学的方向”是必答题，请填写。");
+  await expect(resident.page.getByTestId("survey-q2").getByLabel("周末")).toBeChecked();
+  await expect(resident.page.getByLabel("其他建议")).toHaveValue("想学南音");
+  await q1.getByLabel("闽南文化").check();
+  await resident.page.getByRole("button", { name: "提交" }).click();
+  await expect(resident.page.getByText("谢谢您的回答")).toBeVisible();
+  await resident.context.close();
+
+  // The demo topic's held meeting: its minutes are frozen; an empty addendum is refused next to the editor.
+  await manager.page.goto("/manage/huli-001/topics");
+  await manager.page.locator("main a[href^='/manage/huli-001/topics/']").first().click();
+  await manager.page.locator("a[href*='/meetings/']").first().click();
+  await expect(manager.page.getByTestId("minutes-frozen")).toBeVisible();
+  await manager.page.getByRole("button", { name: "添加补充说明" }).click();
+  await expect(manager.page.locator(".field.has-error [role=alert]")).toBeVisible();
+  await expect(manager.page.getByTestId("minutes-frozen")).toBeVisible();
+  await manager.context.close();
+});

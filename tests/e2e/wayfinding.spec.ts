@@ -213,3 +213,30 @@ test("weekly menu: the sign-up line points to the QR code where it really is", a
   }
   await expect(line.getByRole("link")).toHaveAttribute("href", /\/academies\/huli-001$/);
 });
+
+test("the district centre's table: cards on a phone, headers on one line on a desktop (no 开/课)", async ({ page }) => {
+  await login(page, DEMO.district);
+  await page.goto("/district");
+  const table = page.locator("table.stack-table").first();
+  const firstRow = table.locator("tbody tr").first();
+  await expect(firstRow.locator('td[data-label="社区人口"]')).toHaveText(/\d/);
+  if (isPhone(page)) {
+    // One card per academy: rows are blocks, the header row is out of sight, each value is labelled.
+    expect(await firstRow.evaluate((tr) => getComputedStyle(tr).display)).toBe("block");
+    expect((await table.locator("thead").boundingBox())!.height).toBeLessThanOrEqual(1);
+    const label = await firstRow.locator('td[data-label="社区人口"]').evaluate((td) => getComputedStyle(td, "::before").content);
+    expect(label).toBe('"社区人口"');
+  } else {
+    for (const th of await table.locator("thead th").all()) {
+      // The height of the header's text (not its padding) in lines.
+      const lines = await th.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return Math.round(range.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight));
+      });
+      expect(lines, await th.innerText()).toBeLessThanOrEqual(1);
+    }
+  }
+  const sw = await page.evaluate(() => document.scrollingElement!.scrollWidth);
+  expect(sw).toBeLessThanOrEqual(page.viewportSize()!.width);
+});

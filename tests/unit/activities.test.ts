@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { activities, activityAttendance, activityRegistrations, classSessions, notifications, resources } from "@db/schema";
+import { activities, activityAttendance, activityRegistrations, auditLog, classSessions, notifications, resources, volunteerSignups } from "@db/schema";
 import {
   cancelActivity,
   createActivity,
@@ -10,6 +10,7 @@ import {
 } from "~/modules/community/activities.server";
 import { countParticipations } from "~/modules/community/activities-participation.server";
 import {
+  addActivityWalkIn,
   activityCheckIn,
   activityCheckinPrompt,
   activityCheckinScreen,
@@ -17,7 +18,10 @@ import {
   cancelActivityRegistration,
   registerForActivity,
 } from "~/modules/community/activities-registration.server";
+import { activityNoShowTimes, noShowRestriction } from "~/modules/enrollment/attendance.server";
 import { signCheckinToken } from "~/modules/enrollment/checkin-token";
+import { DEFAULT_POLICY } from "~/modules/enrollment/learning";
+import { myActivityVolunteering, volunteerForActivity } from "~/modules/community/volunteers.server";
 import { checkinSecret } from "~/modules/enrollment/checkin.server";
 import { resetEnrolLimiter } from "~/modules/enrollment/enroll.server";
 import type { Actor } from "~/modules/auth/permissions";
@@ -295,6 +299,7 @@ describe("scope", () => {
       ["headcount", () => recordHeadcount(db, w.managerA, past.id, { headcount: 3, confirmLarge: false })],
       ["roll-call", () => markActivityAttendance(db, w.managerA, past.id, [])],
       ["report", () => saveActivityReport(db, w.managerA, past.id, { report: "", photoIds: [] })],
+      ["walk-in", () => addActivityWalkIn(db, w.managerA, { activityId: future.id, name: "张三", phone: "13811112222" })],
     ];
     for (const [what, fn] of attempts) expect([what, statusOf(fn)]).toEqual([what, 403]);
     await expect(activityCheckinScreen(db, w.managerA, future.id, "http://x")).rejects.toMatchObject({ status: 403 });
@@ -302,5 +307,124 @@ describe("scope", () => {
     expect(statusOf(() => recordHeadcount(db, u, past.id, { headcount: 3, confirmLarge: false }))).toBe(403);
     expect(activitySnapshot(db)).toEqual(snap);
     expect(statusOf(() => recordHeadcount(db, w.managerB, past.id, { headcount: 3, confirmLarge: false }))).toBe(200);
+  });
+});
+
+describe("no-show policy (the same as for classes)", () => {
+  it("a registered activity missed without cancelling is a no-show; three put the person on waitlists only", async () => {
+    const w = await schedulingWorld(db);
+    const now = Date.now();
+    const [u, other] = await Promise.all([createActor(db), createActor(db)]);
+    const past = (daysAgo: number) =>
+      insertActivity(db, w.a.id, { startsAt: now - daysAgo * DAY, registration: true, capacity: 5 }, now);
+    const both = async (a: { id: number; startsAt: number }) => {
+      for (const x of [u, other]) await registerForActivity(db, x, { activityId: a.id }, a.startsAt - DAY);
+    };
+    // Not no-shows: attended (scanned); nobody recorded anything; the activity was cancelled;
+    // the seat was given back before the start; an open event the person did not come to.
+    const attended = past(40);
+    await both(attended);
+    scan(u, attended.id, attended.startsAt + MIN);
+    await both(past(35));
+    const cancelled = past(30);
+    await both(cancelled);
+    scan(other, cancelled.id, cancelled.startsAt + MIN);
+    db.update(activities).set({ status: "cancelled", cancelReason: "台风" }).where(eq(activities.id, cancelled.id)).run();
+    const gaveBack = past(25);
+    await both(gaveBack);
+    cancelActivityRegistration(db, u, { activityId: gaveBack.id }, gaveBack.startsAt - MIN);
+    scan(other, gaveBack.id, gaveBack.startsAt + MIN);
+    const open = insertActivity(db, w.a.id, { startsAt: now - 22 * DAY }, now);
+    scan(other, open.id, open.startsAt + MIN);
+    expect(activityNoShowTimes(db, { userId: u.id }, 0, now)).toEqual([]);
+    expect(noShowRestriction(db, u.id, now, null, DEFAULT_POLICY)).toBeNull();
+
+    // Three no-shows: recorded by someone else's scan, by the manager's roll call, by a scan again.
+    const m1 = past(20);
+    await both(m1);
+    scan(other, m1.id, m1.startsAt + MIN);
+    const m2 = past(10);
+    await both(m2);
+    markActivityAttendance(db, w.managerA, m2.id, [], null, m2.startsAt + 30 * MIN);
+    expect(noShowRestriction(db, u.id, now, null, DEFAULT_POLICY)).toBeNull();
+    const m3 = past(5);
+    await both(m3);
+    scan(other, m3.id, m3.startsAt + MIN);
+    expect(activityNoShowTimes(db, { userId: u.id }, 0, now)).toEqual([m1, m2, m3].map((a) => a.endsAt));
+    const r = noShowRestriction(db, u.id, now, null, DEFAULT_POLICY)!;
+    expect(r.count).toBe(3);
+    expect(r.message).toMatch(/90 天内有 3 次/);
+    // The other person scanned every time: no restriction.
+    expect(noShowRestriction(db, other.id, now, null, DEFAULT_POLICY)).toBeNull();
+
+    // Enrolment applies it: a free seat, yet the restricted person is waitlisted with the reason.
+    const next = insertActivity(db, w.a.id, { startsAt: now + 3 * DAY, registration: true, capacity: 10 }, now);
+    const out = await registerForActivity(db, u, { activityId: next.id }, now);
+    expect(out).toMatchObject({ status: "waitlisted", position: 1 });
+    expect(out.restricted).toContain("只能进入候补名单");
+    expect((await registerForActivity(db, other, { activityId: next.id }, now)).status).toBe("confirmed");
+  });
+});
+
+describe("现场报名 (walk-in) at an activity", () => {
+  it("adds a walk-in or an account by phone, marks them present once check-in is open, waitlists when full, refuses twice", async () => {
+    const w = await schedulingWorld(db);
+    const now = Date.now();
+    const resident = await createActor(db);
+    const a = insertActivity(db, w.a.id, { startsAt: now + 10 * MIN, registration: true, capacity: 2 }, now);
+    // Check-in is open (10 minutes before the start): the walk-in is standing there.
+    const walk = addActivityWalkIn(db, w.managerA, { activityId: a.id, name: "陈阿伯", phone: "13812345678" }, null, now);
+    expect(walk).toMatchObject({ status: "confirmed", present: true, account: false, name: "陈阿伯" });
+    const acct = addActivityWalkIn(db, w.managerA, { activityId: a.id, name: "随便写", phone: resident.phone }, null, now);
+    expect(acct).toMatchObject({ status: "confirmed", account: true, name: resident.name });
+    const msg = db.select().from(notifications).where(eq(notifications.userId, resident.id)).all();
+    expect(msg.map((m) => m.title)).toEqual([`书院为您报名：「${a.title}」`]);
+    // Full: the third person waits.
+    expect(addActivityWalkIn(db, w.managerA, { activityId: a.id, name: "林阿姨", phone: "13812345679" }, null, now)).toMatchObject({
+      status: "waitlisted",
+      position: 1,
+      present: false,
+    });
+    // Present rows count in participations as registered attendance.
+    expect(countParticipations(db, { activityIds: [a.id] }).registeredAttendance).toBe(2);
+    expect(db.select().from(auditLog).where(eq(auditLog.action, "activity.walkin")).all()).toHaveLength(3);
+
+    const snap = activitySnapshot(db);
+    const twice = refusal(() => addActivityWalkIn(db, w.managerA, { activityId: a.id, name: "陈阿伯", phone: "13812345678" }, null, now));
+    expect([twice.field, twice.message]).toEqual(["phone", "手机号 13812345678 已经在名单上了。"]);
+    expect(refusal(() => addActivityWalkIn(db, w.managerA, { activityId: a.id, name: "x", phone: resident.phone }, null, now)).message).toContain("已经在名单上了");
+    expect(refusal(() => addActivityWalkIn(db, w.managerA, { activityId: a.id, name: "", phone: "13800000000" }, null, now)).field).toBe("name");
+    expect(refusal(() => addActivityWalkIn(db, w.managerA, { activityId: a.id, name: "王", phone: "12345" }, null, now)).field).toBe("phone");
+    const open = insertActivity(db, w.a.id, { startsAt: now + DAY }, now);
+    expect(refusal(() => addActivityWalkIn(db, w.managerA, { activityId: open.id, name: "王", phone: "13800000001" }, null, now)).message).toContain("现场人数");
+    expect(refusal(() => addActivityWalkIn(db, w.managerA, { activityId: a.id, name: "王", phone: "13800000001" }, null, a.endsAt)).message).toContain("已经结束");
+    const snapAfter = activitySnapshot(db);
+    expect({ ...snapAfter, activities: snapAfter.activities.length }).toEqual({ ...snap, activities: snap.activities.length + 1 });
+
+    // Days before the event a walk-in only gets a seat, no presence.
+    const later = insertActivity(db, w.a.id, { startsAt: now + 2 * DAY, registration: true, capacity: 5 }, now);
+    expect(addActivityWalkIn(db, w.managerA, { activityId: later.id, name: "陈阿伯", phone: "13812345678" }, null, now).present).toBe(false);
+  });
+});
+
+describe("我要当志愿者 for an activity", () => {
+  it("signs up once per person, not for a cancelled or finished activity, with a real foreign key", async () => {
+    const w = await schedulingWorld(db);
+    const now = Date.now();
+    const u = await createActor(db);
+    const a = insertActivity(db, w.a.id, {}, now);
+    expect(myActivityVolunteering(db, u, a.id)).toBeNull();
+    const s = volunteerForActivity(db, u, a.id, { note: "会摄影" }, now);
+    expect(s).toMatchObject({ academyId: w.a.id, activityId: a.id, status: "applied", note: "会摄影" });
+    expect(myActivityVolunteering(db, u, a.id)).toMatchObject({ status: "applied" });
+    const twice = refusal(() => volunteerForActivity(db, u, a.id, {}, now));
+    expect([twice.field, twice.message]).toEqual(["note", "您已经报名做这个活动的志愿者了，不用重复报名。"]);
+    expect(refusal(() => volunteerForActivity(db, u, a.id, {}, a.endsAt)).message).toContain("已经结束");
+    const gone = insertActivity(db, w.a.id, { status: "cancelled", cancelReason: "下雨" }, now);
+    expect(refusal(() => volunteerForActivity(db, u, gone.id, {}, now)).message).toContain("已经取消");
+    expect(statusOf(() => volunteerForActivity(db, u, 999_999, {}, now))).toBe(404);
+    // volunteer_signups.activity_id → activities: a made-up id is refused by SQLite itself.
+    expect(() => db.insert(volunteerSignups).values({ userId: u.id, academyId: w.a.id, activityId: 999_999, createdAt: now }).run()).toThrow(/FOREIGN KEY/);
+    expect(db.select().from(volunteerSignups).all()).toHaveLength(1);
   });
 });

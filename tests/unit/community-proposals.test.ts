@@ -45,6 +45,8 @@ describe("needs survey", () => {
     ]);
     expect(userErrorOf(() => answerSurvey(db, w.r1, s.id, { q1: "闽南文化", q2: "  " }))).toEqual({ message: "“您方便的时间”是必答题，请填写。", field: "q2" });
     expect(userErrorOf(() => answerSurvey(db, w.r1, s.id, { q1: "跳伞", q2: "周末" })).field).toBe("q1");
+    // A radio left unchosen is simply missing from the form: the same message next to it.
+    expect(userErrorOf(() => answerSurvey(db, w.r1, s.id, { q2: "周末" }))).toEqual({ message: "“最想学的方向”是必答题，请填写。", field: "q1" });
     expect(db.select({ n: sql<number>`count(*)` }).from(surveyResponses).get()!.n).toBe(0);
     answerSurvey(db, w.r1, s.id, { q1: "闽南文化", q2: "周六上午" });
     expect(userErrorOf(() => answerSurvey(db, w.r1, s.id, { q1: "健康生活", q2: "晚上" })).message).toBe("您已经填写过这份调查了，每人只能填一次。谢谢！");

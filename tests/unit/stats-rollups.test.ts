@@ -196,7 +196,12 @@ async function randomHistory(seed: number, steps: number) {
       const academy = r() < 0.6 ? w.academy : w.other;
       const p = pick(people);
       let signup = one(c.prepare(`SELECT id FROM volunteer_signups WHERE user_id = ? AND academy_id = ? ORDER BY 1`).all(p.userId, academy.id)) as { id: number } | undefined;
-      signup ??= c.prepare(`INSERT INTO volunteer_signups (user_id, academy_id, activity_id, status, created_at) VALUES (?, ?, ?, 'active', 0) RETURNING id`).get(p.userId, academy.id, 1 + Math.floor(r() * 1000)) as { id: number };
+      if (!signup) {
+        // activity_id is a foreign key: an activity this person has not signed up for yet.
+        const act = one(c.prepare(`SELECT id FROM activities WHERE id NOT IN (SELECT activity_id FROM volunteer_signups WHERE user_id = ? AND activity_id IS NOT NULL) ORDER BY 1`).all(p.userId)) as { id: number } | undefined;
+        if (!act) return;
+        signup = c.prepare(`INSERT INTO volunteer_signups (user_id, academy_id, activity_id, status, created_at) VALUES (?, ?, ?, 'active', 0) RETURNING id`).get(p.userId, academy.id, act.id) as { id: number };
+      }
       const day = new Date(base + Math.floor(r() * 150) * DAY).toISOString().slice(0, 10);
       c.prepare(`INSERT INTO volunteer_hours (signup_id, user_id, service_date, minutes, confirmed_at) VALUES (?, ?, ?, ?, 0)`).run(signup.id, p.userId, day, 30 + Math.floor(r() * 200));
     },

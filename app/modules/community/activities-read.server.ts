@@ -256,7 +256,7 @@ export function getActivityForManager(db: DB, actor: Actor, academyId: number, a
       id: r.id,
       status: r.status,
       name: r.walkinName ?? r.memberName ?? r.ownerName ?? "居民",
-      note: r.memberName ? `${r.relation}，由 ${r.ownerName} 代报` : "",
+      note: r.memberName ? `${r.relation}，由 ${r.ownerName} 代报` : r.walkinName ? "现场报名" : "",
       present: r.present === true,
       method: r.presentMethod,
     }));
@@ -274,6 +274,7 @@ export function getActivityForManager(db: DB, actor: Actor, academyId: number, a
     venueCapacity: venueCapacity(db, a),
     photoIds,
     started: now >= a.startsAt,
+    ended: now >= a.endsAt,
     ...activityFormChoices(db, academyId),
     images: listImageResources(db, { limit: 200 }),
   };

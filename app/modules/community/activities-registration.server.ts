@@ -10,6 +10,7 @@ import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import QRCode from "qrcode";
 import type { Conn, DB } from "@db/client";
 import { academies, activities, activityAttendance, activityRegistrations, familyMembers, rooms, users } from "@db/schema";
+import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import {
   checkinOpensAt,
@@ -164,6 +165,101 @@ export function cancelActivityRegistration(
       { behavior: "immediate" },
     );
   } catch (e) {
+    if (isBusy(e)) throw new EnrolRefusal("busy");
+    throw e;
+  }
+}
+
+/**
+ * 现场报名 for an activity, as classes have it (enrollment/roster.server.ts `addWalkIn`): the
+ * manager adds someone at the door. A phone that belongs to an account registers that account
+ * (told in 消息); otherwise a walk-in with name and phone. The manager may add after registration
+ * closed, never past the capacity (a full activity waitlists them). Once check-in has opened
+ * (30 minutes before the start) the person is standing there, so a seat is also marked present
+ * (roll-call row) in the same transaction. Audited.
+ */
+export function addActivityWalkIn(
+  db: DB,
+  actor: Actor,
+  input: { activityId: number; name: string; phone: string },
+  ip: string | null = null,
+  now = Date.now(),
+  academyId?: number,
+) {
+  const name = input.name.trim();
+  const phone = input.phone.trim();
+  if (!name) throw new UserError("请填写姓名。", "name");
+  if (name.length > 20) throw new UserError("姓名最多 20 个字。", "name");
+  if (!/^1\d{10}$/.test(phone)) throw new UserError("请填写 11 位手机号码。", "phone");
+  try {
+    return db.transaction(
+      (tx) => {
+        const a = loadManagedActivity(tx, actor, input.activityId, academyId);
+        if (a.status === "cancelled") throw new UserError("这个活动已经取消，不能再加人。", "name");
+        if (!a.registration) throw new UserError("这个活动不需要报名，现场来的人请计入现场人数。", "name");
+        if (now >= a.endsAt) throw new UserError("这个活动已经结束，不能再加人。", "name");
+        const account = tx.select().from(users).where(eq(users.phone, phone)).get();
+        const dup = account
+          ? activeSeatOf(tx, target(a.id), { userId: account.id, familyMemberId: null })
+          : tx
+              .select({ id: activityRegistrations.id })
+              .from(activityRegistrations)
+              .where(
+                and(
+                  eq(activityRegistrations.activityId, a.id),
+                  isNull(activityRegistrations.userId),
+                  eq(activityRegistrations.walkinPhone, phone),
+                  inArray(activityRegistrations.status, ["confirmed", "waitlisted", "lottery_pending"]),
+                ),
+              )
+              .get();
+        if (dup)
+          throw new EnrolRefusal(
+            "already_enrolled",
+            account ? `手机号 ${phone} 的账号（${account.name}）已经在名单上了。` : `手机号 ${phone} 已经在名单上了。`,
+            "phone",
+          );
+        const seat = {
+          userId: account?.id ?? null,
+          familyMemberId: null,
+          walkinName: account ? null : name,
+          walkinPhone: account ? null : phone,
+          priority: false,
+          addedBy: actor.id,
+        };
+        promoteQueue(tx, target(a.id), now, (row) => tellPromoted(tx, row, a));
+        const seatId = takeSeatIn(tx, target(a.id), seat, now);
+        const id = seatId ?? joinWaitlistIn(tx, target(a.id), seat, now);
+        const row = tx.select().from(activityRegistrations).where(eq(activityRegistrations.id, id)).get()!;
+        const position = seatId == null ? waitlistPositionIn(tx, target(a.id), row) : null;
+        const present = seatId != null && now >= checkinOpensAt(a);
+        if (present) {
+          tx.insert(activityAttendance)
+            .values({ activityId: a.id, registrationId: id, userId: account?.id ?? null, familyMemberId: null, present: true, method: "roster", markedBy: actor.id, markedAt: now })
+            .run();
+        }
+        const placedName = account?.name ?? name;
+        const outcome = seatId != null ? (present ? "已报名并到场" : "已报名") : `候补第 ${position} 位`;
+        if (account) {
+          notify(tx, account.id, {
+            title: `书院为您报名：「${a.title}」`,
+            body: `书院管理员为您报名了活动「${a.title}」，当前状态：${outcome}。如不能参加，请在活动页面取消报名。`,
+            link: `/activities/${a.id}`,
+          });
+        }
+        writeAudit(tx, actor.id, ip, {
+          action: "activity.walkin",
+          targetType: "activity",
+          targetId: a.id,
+          summary: `为活动「${a.title}」${account ? "账号" : "现场"}报名 ${placedName}（${phone}）：${outcome}`,
+          detail: { registrationId: id, userId: account?.id ?? null, status: seatId != null ? "confirmed" : "waitlisted", present },
+        });
+        return { registrationId: id, status: seatId != null ? ("confirmed" as const) : ("waitlisted" as const), position, present, name: placedName, account: !!account };
+      },
+      { behavior: "immediate" },
+    );
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new EnrolRefusal("already_enrolled", `手机号 ${phone} 已经在名单上了。`, "phone");
     if (isBusy(e)) throw new EnrolRefusal("busy");
     throw e;
   }

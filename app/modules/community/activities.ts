@@ -122,7 +122,18 @@ export const rollCallSchema = z.object({
   ),
 });
 
+/** 现场报名: the manager adds someone who came without registering (name and phone). */
+export const walkInSchema = z.object({
+  intent: z.literal("walkin"),
+  name: z.string({ error: "请填写姓名。" }).trim().min(1, "请填写姓名。").max(20, "姓名最多 20 个字。"),
+  phone: z
+    .string({ error: "请填写 11 位手机号码。" })
+    .trim()
+    .regex(/^1\d{10}$/, "请填写 11 位手机号码。"),
+});
+
 export const manageActivitySchema = z.discriminatedUnion("intent", [
+  walkInSchema,
   updateActivitySchema,
   cancelActivitySchema,
   headcountSchema,

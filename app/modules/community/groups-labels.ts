@@ -1,6 +1,6 @@
 /** Chinese labels and input schemas of the groups slice (organisations, deliberation, proposals,
  * volunteers). Pure: no database. */
-import type { MeetingKind, OrgStage, OrgType, ProposalStatus, TaskStatus, TopicStatus } from "@db/schema/community";
+import type { MeetingKind, OrgStage, OrgType, ProposalStatus, SurveyQuestion, TaskStatus, TopicStatus } from "@db/schema/community";
 import { z } from "~/utils/zod";
 
 export const ORG_STAGE_LABELS: Record<OrgStage, string> = {
@@ -117,6 +117,20 @@ export const meetingInput = z.object({
   guests: z.string().trim().max(500, "列席人员最多 500 个字。").default(""),
 });
 
+const asIds = (v: unknown) => (v == null || v === "" ? [] : Array.isArray(v) ? v : [v]);
+
+/** The small forms of a meeting page (/manage/:academy/meetings/:id), one `intent` each. */
+export const meetingActionInput = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("minutes"), minutes: z.string({ error: "请写下会议纪要。" }).max(400_000, "纪要太长了。") }),
+  z.object({ intent: z.literal("presence"), present: z.preprocess(asIds, z.array(z.coerce.number().int().positive())) }),
+  z.object({
+    intent: z.literal("walkin"),
+    who: z.string({ error: "请填写手机号或姓名。" }).trim().min(1, "请填写手机号或姓名。").max(40, "姓名最多 40 个字。"),
+  }),
+  z.object({ intent: z.literal("close") }),
+  z.object({ intent: z.literal("addendum"), addendum: z.string({ error: "请写下补充说明的内容。" }).max(400_000, "补充说明太长了。") }),
+]);
+
 export const taskInput = z.object({
   title: z.string({ error: "请填写事项。" }).trim().min(2, "事项至少 2 个字。").max(100, "事项最多 100 个字。"),
   owner: z.string({ error: "请填写负责人。" }).trim().min(1, "请填写负责人。").max(40, "负责人最多 40 个字。"),
@@ -134,6 +148,24 @@ export const surveyInput = z.object({
   /** One question per line; a line ending with * is required; "题目：选项1/选项2" makes a choice question. */
   questions: z.string({ error: "请至少写一个问题。" }).trim().min(2, "请至少写一个问题。").max(2000, "问题太长了。"),
 });
+
+/**
+ * The answers to one survey, built from its own questions (q1…q10): the route parses the form with
+ * it (conform) and answerSurvey parses again inside its transaction. A required question left
+ * empty is a message next to it; a choice must be one of the options.
+ */
+export function surveyAnswerSchema(questions: SurveyQuestion[]) {
+  const shape: Record<string, z.ZodType<string>> = {};
+  for (const q of questions) {
+    const required = `“${q.label}”是必答题，请填写。`;
+    // conform turns an empty field into "missing", so a required question's "missing" says the same.
+    let field: z.ZodType<string> = z.string({ error: q.required ? required : "请填写文字。" }).trim().max(500, "每题最多 500 个字。");
+    if (q.kind === "choice") field = field.refine((v) => v === "" || q.options.includes(v), "请从选项中选择。");
+    if (q.required) field = field.refine((v) => v !== "", required);
+    shape[q.id] = q.required ? field : (field.optional().transform((v) => v ?? "") as unknown as z.ZodType<string>);
+  }
+  return z.object(shape);
+}
 
 export const proposalInput = z.object({
   courseId: z.coerce.number({ error: "请选择一门草稿课程。" }).int().positive("请选择一门草稿课程。"),

@@ -35,7 +35,7 @@ import { notify, notifyMany } from "~/modules/scheduling/notifications.server";
 import { formatDateTime } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
-import { commentInput, proposalInput, proposalOutcome, surveyInput, voteInput } from "./groups-labels";
+import { commentInput, proposalInput, proposalOutcome, surveyAnswerSchema, surveyInput, voteInput } from "./groups-labels";
 import { academyRow, assertManages } from "./groups-scope.server";
 
 const DAY = 86_400_000;
@@ -93,14 +93,7 @@ export function answerSurvey(db: DB, actor: Actor, surveyId: number, answers: Re
       const s = t.select().from(needsSurveys).where(eq(needsSurveys.id, surveyId)).get();
       if (!s) notFound("没有找到这份调查。");
       if (s.status !== "open") throw new UserError("这份调查已经结束，谢谢关注。");
-      const clean: Record<string, string> = {};
-      for (const q of s.questions) {
-        const v = typeof answers[q.id] === "string" ? (answers[q.id] as string).trim() : "";
-        if (q.required && !v) throw new UserError(`“${q.label}”是必答题，请填写。`, q.id);
-        if (v.length > 500) throw new UserError("每题最多 500 个字。", q.id);
-        if (v && q.kind === "choice" && !q.options.includes(v)) throw new UserError("请从选项中选择。", q.id);
-        clean[q.id] = v;
-      }
+      const clean = parseInput(surveyAnswerSchema(s.questions), answers) as Record<string, string>;
       const dup = t.select({ id: surveyResponses.id }).from(surveyResponses).where(and(eq(surveyResponses.surveyId, surveyId), eq(surveyResponses.userId, actor.id))).get();
       if (dup) throw new UserError("您已经填写过这份调查了，每人只能填一次。谢谢！");
       return t.insert(surveyResponses).values({ surveyId, userId: actor.id, answers: clean, createdAt: Date.now() }).returning().get();

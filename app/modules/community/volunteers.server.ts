@@ -6,7 +6,7 @@
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
-import { organisations, users, volunteerHours, volunteerSignups } from "@db/schema";
+import { activities, organisations, users, volunteerHours, volunteerSignups } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { parseInput } from "~/modules/catalog/input";
@@ -20,6 +20,7 @@ import { assertManages } from "./groups-scope.server";
 const tx = <R>(db: DB, fn: (tx: Conn) => R) => db.transaction(fn, { behavior: "immediate" });
 const isUnique = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/.test(e.message);
 const TWICE = "您已经报名做这里的志愿者了，不用重复报名。";
+const TWICE_ACTIVITY = "您已经报名做这个活动的志愿者了，不用重复报名。";
 
 /** Confirmed community volunteer service of a person: minutes and number of services. */
 export function communityVolunteerMinutes(conn: Conn, userId: number) {
@@ -51,19 +52,38 @@ export function volunteerWithOrganisation(db: DB, actor: Actor, orgId: number, r
   }
 }
 
-/** A resident volunteers for an activity of an academy (the activity row is the activities slice's). */
-export function volunteerForActivity(db: DB, actor: Actor, activity: { id: number; academyId: number; title: string }, raw: unknown = {}) {
+/**
+ * 我要当志愿者 for an activity: not a cancelled or finished one, once per person (partial UNIQUE
+ * index). The academy's managers see it on /manage/:academy/volunteers and confirm it there.
+ */
+export function volunteerForActivity(db: DB, actor: Actor, activityId: number, raw: unknown = {}, now = Date.now()) {
   const input = parseInput(joinInput, raw);
   try {
     return tx(db, (t) => {
-      const dup = t.select({ id: volunteerSignups.id }).from(volunteerSignups).where(and(eq(volunteerSignups.userId, actor.id), eq(volunteerSignups.activityId, activity.id), sql`${volunteerSignups.status} <> 'cancelled'`)).get();
-      if (dup) throw new UserError(TWICE, "note");
-      return t.insert(volunteerSignups).values({ userId: actor.id, academyId: activity.academyId, activityId: activity.id, note: input.note, status: "applied", createdAt: Date.now() }).returning().get();
+      const a = t.select().from(activities).where(eq(activities.id, activityId)).get();
+      if (!a) notFound("没有找到这个活动。");
+      if (a.status === "cancelled") throw new UserError("这个活动已经取消，不再招募志愿者。", "note");
+      if (now >= a.endsAt) throw new UserError("这个活动已经结束，不能再报名做志愿者。", "note");
+      const dup = t.select({ id: volunteerSignups.id }).from(volunteerSignups).where(and(eq(volunteerSignups.userId, actor.id), eq(volunteerSignups.activityId, a.id), sql`${volunteerSignups.status} <> 'cancelled'`)).get();
+      if (dup) throw new UserError(TWICE_ACTIVITY, "note");
+      return t.insert(volunteerSignups).values({ userId: actor.id, academyId: a.academyId, activityId: a.id, note: input.note, status: "applied", createdAt: now }).returning().get();
     });
   } catch (e) {
-    if (isUnique(e)) throw new UserError(TWICE, "note");
+    if (isUnique(e)) throw new UserError(TWICE_ACTIVITY, "note");
     throw e;
   }
+}
+
+/** The person's live volunteer signup for an activity (for the activity page), or null. */
+export function myActivityVolunteering(conn: Conn, actor: Actor | null, activityId: number) {
+  if (!actor) return null;
+  return (
+    conn
+      .select({ id: volunteerSignups.id, status: volunteerSignups.status })
+      .from(volunteerSignups)
+      .where(and(eq(volunteerSignups.userId, actor.id), eq(volunteerSignups.activityId, activityId), sql`${volunteerSignups.status} <> 'cancelled'`))
+      .get() ?? null
+  );
 }
 
 export function cancelVolunteering(db: DB, actor: Actor, signupId: number) {
@@ -123,11 +143,13 @@ export function listAcademyVolunteers(db: DB, actor: Actor, academyId: number) {
       name: users.name,
       organisationName: organisations.name,
       activityId: volunteerSignups.activityId,
+      activityTitle: activities.title,
       minutes: sql<number>`(SELECT coalesce(sum(h.minutes), 0) FROM volunteer_hours h WHERE h.signup_id = ${volunteerSignups.id})`,
     })
     .from(volunteerSignups)
     .innerJoin(users, eq(users.id, volunteerSignups.userId))
     .leftJoin(organisations, eq(organisations.id, volunteerSignups.organisationId))
+    .leftJoin(activities, eq(activities.id, volunteerSignups.activityId))
     .where(and(eq(volunteerSignups.academyId, academyId), sql`${volunteerSignups.status} <> 'cancelled'`))
     .orderBy(sql`${volunteerSignups.status} = 'applied' DESC`, desc(volunteerSignups.id))
     .limit(300)
@@ -137,17 +159,19 @@ export function listAcademyVolunteers(db: DB, actor: Actor, academyId: number) {
 /** The person's own signups and confirmed services (for /me and the 志愿服务证明). */
 export function myVolunteering(db: DB, actor: Actor) {
   const signups = db
-    .select({ id: volunteerSignups.id, status: volunteerSignups.status, organisationId: volunteerSignups.organisationId, organisationName: organisations.name, activityId: volunteerSignups.activityId })
+    .select({ id: volunteerSignups.id, status: volunteerSignups.status, organisationId: volunteerSignups.organisationId, organisationName: organisations.name, activityId: volunteerSignups.activityId, activityTitle: activities.title })
     .from(volunteerSignups)
     .leftJoin(organisations, eq(organisations.id, volunteerSignups.organisationId))
+    .leftJoin(activities, eq(activities.id, volunteerSignups.activityId))
     .where(and(eq(volunteerSignups.userId, actor.id), sql`${volunteerSignups.status} <> 'cancelled'`))
     .orderBy(desc(volunteerSignups.id))
     .all();
   const services = db
-    .select({ id: volunteerHours.id, serviceDate: volunteerHours.serviceDate, minutes: volunteerHours.minutes, note: volunteerHours.note, organisationName: organisations.name })
+    .select({ id: volunteerHours.id, serviceDate: volunteerHours.serviceDate, minutes: volunteerHours.minutes, note: volunteerHours.note, organisationName: organisations.name, activityTitle: activities.title })
     .from(volunteerHours)
     .innerJoin(volunteerSignups, eq(volunteerSignups.id, volunteerHours.signupId))
     .leftJoin(organisations, eq(organisations.id, volunteerSignups.organisationId))
+    .leftJoin(activities, eq(activities.id, volunteerSignups.activityId))
     .where(eq(volunteerHours.userId, actor.id))
     .orderBy(desc(volunteerHours.serviceDate))
     .limit(100)

@@ -41,9 +41,55 @@ export const heldSeatSql = sql`(${seatFrom} IS NOT NULL AND ${seatFrom} <= ${cla
 const recordedSql = sql`EXISTS (SELECT 1 FROM ${attendance} a WHERE a.session_id = ${classSessions.id})`;
 const presentSql = sql`EXISTS (SELECT 1 FROM ${attendance} p WHERE p.session_id = ${classSessions.id} AND p.enrollment_id = ${enrollments.id} AND p.present = 1)`;
 
-/** Times (session ends) of a person's no-shows since `since`. The person is the account holder
- * themself, or one of their family members. */
+/**
+ * Times (ends) of a person's no-shows since `since`, classes and activities together. The person
+ * is the account holder themself, or one of their family members.
+ */
 export function noShowTimes(
+  conn: Conn,
+  person: { userId: number; familyMemberId?: number | null },
+  since: number,
+  now: number
+) {
+  return [...classNoShowTimes(conn, person, since, now), ...activityNoShowTimes(conn, person, since, now)].sort(
+    (a, b) => a - b
+  );
+}
+
+/**
+ * Activity no-shows (群众性活动 with registration), by the same definitions as class sessions:
+ * the activity is *held* (not cancelled, over), *recorded* (any check-in or roll-call row for it),
+ * the person *held a seat* (confirmed before it started, not given back before it ended) and was
+ * not present. Open events (no registration) never make a no-show.
+ */
+export function activityNoShowTimes(
+  conn: Conn,
+  person: { userId: number; familyMemberId?: number | null },
+  since: number,
+  now: number
+) {
+  const who = person.familyMemberId
+    ? sql`r.family_member_id = ${person.familyMemberId}`
+    : sql`r.family_member_id IS NULL`;
+  return conn
+    .all<{ at: number }>(
+      sql`SELECT a.ends_at AS at
+          FROM activity_registrations r JOIN activities a ON a.id = r.activity_id
+          WHERE r.user_id = ${person.userId} AND ${who}
+            AND a.status = 'scheduled' AND a.registration = 1
+            AND a.ends_at <= ${now} AND a.ends_at >= ${since}
+            AND coalesce(r.confirmed_at, r.promoted_at) IS NOT NULL
+            AND coalesce(r.confirmed_at, r.promoted_at) <= a.starts_at
+            AND (r.status = 'confirmed'
+                 OR (r.status IN ('cancelled', 'removed') AND coalesce(r.cancelled_at, r.updated_at) >= a.ends_at))
+            AND EXISTS (SELECT 1 FROM activity_attendance x WHERE x.activity_id = a.id)
+            AND NOT EXISTS (SELECT 1 FROM activity_attendance p
+                            WHERE p.activity_id = a.id AND p.registration_id = r.id AND p.present = 1)`
+    )
+    .map((r) => r.at);
+}
+
+function classNoShowTimes(
   conn: Conn,
   person: { userId: number; familyMemberId?: number | null },
   since: number,
@@ -99,11 +145,11 @@ export function noShowRestriction(
     count: r.count,
     message: `${subject}在 ${policy.noShowWindowDays} 天内有 ${
       r.count
-    } 次报名后既没有到课、也没有提前取消（最近一次是 ${formatDate(
+    } 次报名后既没有到场、也没有提前取消（最近一次是 ${formatDate(
       r.last
     )}）。按照书院的缺课规则，${formatDate(
       r.until
-    )} 之前${subject}报名只能进入候补名单，不能直接占座，候补递补时也会先让给其他居民。以后不能来上课时，请在课前取消报名，把座位让给其他居民。`,
+    )} 之前${subject}报名只能进入候补名单，不能直接占座，候补递补时也会先让给其他居民。以后不能来上课或参加活动时，请提前取消报名，把名额让给其他居民。`,
   };
 }
 
