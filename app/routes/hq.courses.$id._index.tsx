@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
+import { notifyAcademiesOfNewVersion } from "~/modules/scheduling/version-updates.server";
 import { CategoryBadge, ConfirmAction, DiffView } from "~/components/catalog";
 import { requireActor } from "~/modules/auth/request.server";
 import {
@@ -81,7 +82,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         withdrawReview(db, actor, id.data);
         break;
       case "publish":
-        publishCourse(db, actor, id.data, ip);
+        publishCourse(db, actor, id.data, ip, notifyAcademiesOfNewVersion);
         break;
       case "retire":
         retireCourse(db, actor, id.data, ip);
@@ -182,6 +183,11 @@ export default function CourseOverview() {
             question={`发布第 ${d.working?.versionNo} 版？它将立即出现在全市课程库中${d.current ? `，取代线上的第 ${d.current.versionNo} 版（旧版本仍可查阅）` : ""}。`}
             intent="publish"
           />
+        ) : null}
+        {d.can.publishByOther ? (
+          <p className="notice" role="note">
+            第 {d.working?.versionNo} 版最后由您编辑，按“四眼原则”需由另一位总部同事审核发布。
+          </p>
         ) : null}
         {d.can.retire ? (
           <ConfirmAction

@@ -10,12 +10,14 @@ import { FieldError, RunStatusBadge } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { listRooms } from "~/modules/org/rooms.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
+import { moveRunsToCurrentVersion, versionMoveOffer } from "~/modules/scheduling/version-updates.server";
 import {
   addSessionSchema,
   addSessionsSchema,
   cancelSessionSchema,
   formatResources,
   moveSessionSchema,
+  moveVersionSchema,
   statusSchema,
   updateRunSchema,
 } from "~/modules/scheduling/runs";
@@ -37,7 +39,7 @@ import { z } from "~/utils/zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.version.title} · 开课管理` : "开课管理" }];
 
-const schema = z.discriminatedUnion("intent", [updateRunSchema, addSessionsSchema, addSessionSchema, moveSessionSchema, cancelSessionSchema, statusSchema]);
+const schema = z.discriminatedUnion("intent", [updateRunSchema, addSessionsSchema, addSessionSchema, moveSessionSchema, cancelSessionSchema, statusSchema, moveVersionSchema]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
@@ -50,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     slug: academy.slug,
     run: data.run,
     version: { title: data.version.title, code: data.version.code, versionNo: data.version.versionNo, currentVersionId: data.version.currentVersionId, versionId: data.version.versionId, sessions: data.version.sessions },
+    versionMove: versionMoveOffer(db, academy.id, data.run.courseId, data.run.courseVersionId, now),
     teachers: data.teachers,
     teacherChoices: data.teacherChoices,
     poolAllowed: !!data.order || data.version.sourceLevel === "community",
@@ -122,6 +125,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "status":
         setRunStatus(db, actor, runId, v, ip);
         return back(`status-${v.to}`);
+      case "move-version": {
+        const r = moveRunsToCurrentVersion(db, actor, runId, ip);
+        return redirect(`/manage/${academy.slug}/runs/${runId}?done=version-${r.moved}-${r.versionNo}`);
+      }
     }
   } catch (e) {
     return replyWithUserError(submission, e);
@@ -142,12 +149,14 @@ function doneText(done: string | null, params: URLSearchParams) {
     return `已开班，排了 ${queryCount(params, "sessions") ?? 0} 次课${skipped ? `（跳过节假日和闭馆日 ${skipped} 天）` : ""}。`;
   }
   if (done.startsWith("added-")) return `已加 ${done.slice(6)} 次课。`;
+  const moved = /^version-(\d+)-(\d+)$/.exec(done);
+  if (moved) return `已把 ${moved[1]} 个未结课的班改用第 ${moved[2]} 版，已记入审计日志。`;
   if (done.startsWith("status-")) return `班级状态已改为「${RUN_STATUS_LABELS[done.slice(7) as keyof typeof RUN_STATUS_LABELS]}」。`;
   return { updated: "设置已保存。", moved: "已调课，已报名的居民会在消息里收到通知。", "session-cancelled": "这次课已停课，已报名的居民会在消息里收到通知。" }[done] ?? null;
 }
 
 export default function RunEditor() {
-  const { slug, run, version, teachers, teacherChoices, poolAllowed, order, rooms, sessions, defaults } = useLoaderData<typeof loader>();
+  const { slug, run, version, versionMove, teachers, teacherChoices, poolAllowed, order, rooms, sessions, defaults } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
   const [params] = useSearchParams();
   const [settingsForm, settingsFields] = useForm({ id: "settings", lastResult: resultFor(lastResult, "update") });
@@ -184,6 +193,21 @@ export default function RunEditor() {
         </p>
       </div>
       {done ? <p className="notice">{done}</p> : null}
+      {versionMove ? (
+        <section className="notice" aria-labelledby="version-h">
+          <h2 id="version-h">课程库已发布第 {versionMove.versionNo} 版</h2>
+          <p>
+            本班使用第 {version.versionNo} 版（<Link to={`/courses/${version.code}/versions/${version.versionNo}`}>查看本班版本</Link>、
+            <Link to={`/courses/${version.code}`}>查看新版</Link>）。本书院这门课有 {versionMove.runs} 个未结课的班仍用旧版本。
+          </p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="move-version" />
+            <button type="submit" className="secondary">
+              改用新版本（{versionMove.runs} 个班）
+            </button>
+          </Form>
+        </section>
+      ) : null}
       {run.status === "cancelled" ? <p className="form-error">本班已取消：{run.cancelReason}</p> : null}
 
       {editable ? (

@@ -118,6 +118,7 @@ export const configSchema = z.object({
   JOBS: flag(true),
   WEB_CONCURRENCY: int("WEB_CONCURRENCY", 1, 64, 1),
   HTML_CACHE: flag(true),
+  SELF_PUBLISH: flag(false),
   BACKUP_DIR: text("db/backups"),
   BACKUP_KEEP: int("BACKUP_KEEP", 1, 1000, 14),
   BACKUP_CRON: cron("30 3 * * *"),

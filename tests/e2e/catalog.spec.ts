@@ -16,7 +16,7 @@ async function waitForAutosave(page: Page) {
 }
 
 test.describe("course library", () => {
-  test("HQ editor writes, uploads, submits and publishes; a resident finds it by a 2-character search", async ({ page, browser }) => {
+  test("HQ editor writes, uploads and submits; a colleague publishes (four eyes); a resident finds it by a 2-character search", async ({ page, browser }) => {
     const stamp = String(Date.now()).slice(-4);
     const code = `EE-${stamp}`;
     const title = `鹭猫环保手作课${stamp}`;
@@ -71,6 +71,11 @@ test.describe("course library", () => {
     await page.locator("summary", { hasText: "提交审核" }).click();
     await page.getByRole("button", { name: "确定提交审核" }).click();
     await expect(page.getByText("已提交审核")).toBeVisible();
+    // Four eyes: the editor who wrote it is not offered 发布; the HQ admin publishes.
+    await expect(page.getByText("按“四眼原则”需由另一位总部同事审核发布")).toBeVisible();
+    await expect(page.locator("summary", { hasText: /^发布$/ })).toHaveCount(0);
+    await page.context().clearCookies();
+    await login(page, DEMO.hqAdmin, undefined, `/hq/courses/${courseId}`);
     await page.locator("summary", { hasText: /^发布$/ }).click();
     await page.getByRole("button", { name: "确定发布" }).click();
     await expect(page.getByText("已发布。课程库和搜索已更新")).toBeVisible();

@@ -25,6 +25,8 @@ import type { Actor } from "~/modules/auth/permissions";
 
 let db: ReturnType<typeof createTestDb>;
 let editor: Actor;
+/** Another HQ editor: publishes what `editor` wrote (four eyes). */
+let reviewer: Actor;
 let cats: ReturnType<typeof seedCategories>;
 
 const fields = (over: Record<string, unknown> = {}) => ({
@@ -43,6 +45,7 @@ beforeEach(async () => {
   db = createTestDb();
   cats = seedCategories(db);
   editor = await createActor(db, [{ role: "hq_editor" }]);
+  reviewer = await createActor(db, [{ role: "hq_editor" }]);
 });
 afterEach(() => db.cleanup());
 
@@ -52,7 +55,7 @@ function newCourse(code = "LS-0101") {
 
 function publishFlow(courseId: number) {
   submitForReview(db, editor, courseId);
-  return publishCourse(db, editor, courseId, "127.0.0.1");
+  return publishCourse(db, reviewer, courseId, "127.0.0.1");
 }
 
 describe("course versions", () => {
@@ -67,9 +70,9 @@ describe("course versions", () => {
 
   test("publishing needs review first, then makes the version current and searchable", () => {
     const { course } = newCourse();
-    expect(() => publishCourse(db, editor, course.id, null)).toThrow(/请先提交审核/);
+    expect(() => publishCourse(db, reviewer, course.id, null)).toThrow(/请先提交审核/);
     submitForReview(db, editor, course.id);
-    const v = publishCourse(db, editor, course.id, null);
+    const v = publishCourse(db, reviewer, course.id, null);
     expect(v.status).toBe("published");
     const row = db.select().from(courses).where(eq(courses.id, course.id)).get()!;
     expect(row.currentVersionId).toBe(v.id);
@@ -166,7 +169,7 @@ describe("course versions", () => {
       .where(eq(auditLog.targetId, String(course.id)))
       .all();
     expect(actions.map((a) => a.action)).toEqual(["course.publish", "course.retire", "course.restore"]);
-    expect(actions.every((a) => a.actorId === editor.id)).toBe(true);
+    expect(actions.map((a) => a.actorId)).toEqual([reviewer.id, editor.id, editor.id]);
   });
 
   test("a failing publish writes neither the version, the index nor the audit row", () => {
@@ -174,7 +177,7 @@ describe("course versions", () => {
     submitForReview(db, editor, course.id);
     // Break the search index mid-transaction: the publish must roll back as a whole.
     db.run(sql`drop table course_fts_ngram`);
-    expect(() => publishCourse(db, editor, course.id, null)).toThrow();
+    expect(() => publishCourse(db, reviewer, course.id, null)).toThrow();
     expect(db.select().from(courses).where(eq(courses.id, course.id)).get()!.currentVersionId).toBeNull();
     expect(db.select().from(courseVersions).where(eq(courseVersions.courseId, course.id)).get()!.status).toBe("review");
     expect(db.select().from(auditLog).where(eq(auditLog.action, "course.publish")).all()).toHaveLength(0);
@@ -189,7 +192,10 @@ describe("course versions", () => {
     const o = getCourseOverview(db, editor, course.id)!;
     expect(o.events.map((e) => e.action)).toEqual(["submit", "save", "create"]);
     expect(o.events.every((e) => e.actorName === editor.name)).toBe(true);
-    expect(o.can.publish).toBe(true);
+    // Four eyes: the last editor is told a colleague publishes; the colleague is offered it.
+    expect(o.can.publish).toBe(false);
+    expect(o.can.publishByOther).toBe(true);
+    expect(getCourseOverview(db, reviewer, course.id)!.can.publish).toBe(true);
     expect(o.can.submit).toBe(false);
     expect(o.versions[0]!.editorName).toBe(editor.name);
   });
@@ -218,5 +224,32 @@ describe("course versions", () => {
     expect(discardDraft(db, editor, b.course.id, null).courseGone).toBe(false);
     expect(getPublicCourse(db, "LS-0202")!.version.versionNo).toBe(1);
     expect(db.select().from(courseEvents).where(and(eq(courseEvents.courseId, b.course.id), eq(courseEvents.action, "discard"))).all()).toHaveLength(1);
+  });
+});
+
+describe("four eyes", () => {
+  test("the last editor of a version cannot publish it; a colleague can; SELF_PUBLISH=1 allows it", () => {
+    const { course } = newCourse("LS-0301");
+    submitForReview(db, editor, course.id);
+    expect(() => publishCourse(db, editor, course.id, null)).toThrow(/四眼原则/);
+    expect(db.select().from(auditLog).where(eq(auditLog.action, "course.publish")).all()).toHaveLength(0);
+    process.env.SELF_PUBLISH = "1";
+    try {
+      expect(publishCourse(db, editor, course.id, null).status).toBe("published");
+    } finally {
+      delete process.env.SELF_PUBLISH;
+    }
+  });
+
+  test("the change summary names what changed between versions", () => {
+    const { course } = newCourse("LS-0302");
+    publishFlow(course.id);
+    saveDraft(db, editor, course.id, fields({ title: "垃圾分类进阶", sessions: 6, body: markdownToDoc("## 第一讲\n\n认识四分类。\n\n- 可回收物\n- 厨余垃圾\n- 有害垃圾") }));
+    submitForReview(db, editor, course.id);
+    const seen: string[] = [];
+    publishCourse(db, reviewer, course.id, null, (_tx, p) => seen.push(p.diffSummary));
+    expect(seen[0]).toContain("课程名称改为“垃圾分类进阶”");
+    expect(seen[0]).toContain("课次改为 6 次");
+    expect(seen[0]).toMatch(/教学大纲（新增 \d+ 行、删除 \d+ 行）/);
   });
 });

@@ -13,6 +13,7 @@ import type { Conn, DB } from "@db/client";
 import { academies, categories, courseEvents, courses, courseVersions, districts, users } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { isHq, managedAcademyIds, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
+import { config } from "~/utils/config.server";
 import { UserError } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
 import {
@@ -369,8 +370,26 @@ export function withdrawReview(db: DB, actor: Actor, courseId: number) {
   );
 }
 
-/** Publishes the version in review: it becomes current, the previous one is superseded (kept readable). */
-export function publishCourse(db: DB, actor: Actor, courseId: number, ip: string | null) {
+/** Four eyes: the last editor of a version does not publish it, unless SELF_PUBLISH=1. */
+export function mayPublishOwnEdit(actor: Actor, v: { editedBy: number | null }) {
+  return config().SELF_PUBLISH || v.editedBy !== actor.id;
+}
+
+/** What a publish did, for whoever acts on it in the same transaction (the scheduling module
+ * tells academies whose upcoming runs keep the older version). */
+export type Published = { course: Course; version: CourseVersion; previous: CourseVersion | null; diffSummary: string };
+
+/**
+ * Publishes the version in review: it becomes current, the previous one is superseded (kept
+ * readable). `after` runs inside the same transaction.
+ */
+export function publishCourse(
+  db: DB,
+  actor: Actor,
+  courseId: number,
+  ip: string | null,
+  after?: (tx: Conn, published: Published) => void,
+) {
   requirePublisher(actor);
   return db.transaction(
     (tx) => {
@@ -378,10 +397,36 @@ export function publishCourse(db: DB, actor: Actor, courseId: number, ip: string
       const w = workingVersion(tx, courseId);
       if (!w) throw new UserError("没有待发布的版本。");
       if (w.status !== "review") throw new UserError(`第 ${w.versionNo} 版还是草稿，请先提交审核，再发布。`);
-      return publishVersion(tx, c, w, actor.id, ip, "publish");
+      if (!mayPublishOwnEdit(actor, w)) {
+        throw new UserError(`第 ${w.versionNo} 版最后由您编辑，按“四眼原则”需由另一位总部同事审核发布。`);
+      }
+      const previous = tx
+        .select()
+        .from(courseVersions)
+        .where(and(eq(courseVersions.courseId, c.id), eq(courseVersions.status, "published")))
+        .get() ?? null;
+      const version = publishVersion(tx, c, w, actor.id, ip, "publish");
+      after?.(tx, { course: c, version, previous, diffSummary: previous ? changeSummary(previous, version) : "" });
+      return version;
     },
     { behavior: "immediate" },
   );
+}
+
+/** One line naming what changed between two versions (fields, and how many syllabus lines). */
+export function changeSummary(a: CourseVersion, b: CourseVersion) {
+  const changed: string[] = [];
+  if (a.title !== b.title) changed.push(`课程名称改为“${b.title}”`);
+  if (a.summary !== b.summary) changed.push("课程简介");
+  if (a.sessions !== b.sessions || a.minutesPerSession !== b.minutesPerSession)
+    changed.push(`课次改为 ${b.sessions} 次、每次 ${b.minutesPerSession} 分钟`);
+  if (JSON.stringify(a.audience) !== JSON.stringify(b.audience)) changed.push("适用对象");
+  if (JSON.stringify(a.objectives) !== JSON.stringify(b.objectives)) changed.push("学习目标");
+  const body = diffVersionTexts(a.bodyText, b.bodyText);
+  const added = body.filter((l) => l.kind === "add").length;
+  const removed = body.filter((l) => l.kind === "del").length;
+  if (added || removed) changed.push(`教学大纲（新增 ${added} 行、删除 ${removed} 行）`);
+  return changed.length ? `修改了：${changed.join("；")}。` : "内容没有实质变化。";
 }
 
 /** Shared by publishCourse and the content import (actorId null = the system). */
@@ -593,6 +638,7 @@ export function getCourseOverview(db: DB, actor: Actor, courseId: number) {
       createdAt: courseVersions.createdAt,
       updatedAt: courseVersions.updatedAt,
       publishedAt: courseVersions.publishedAt,
+      editedBy: courseVersions.editedBy,
       editorName: editors.name,
       publisherName: publishers.name,
     })
@@ -634,7 +680,9 @@ export function getCourseOverview(db: DB, actor: Actor, courseId: number) {
       edit: !working || working.status === "draft",
       submit: working?.status === "draft",
       withdraw: working?.status === "review",
-      publish: publisher && working?.status === "review",
+      publish: publisher && working?.status === "review" && mayPublishOwnEdit(actor, working),
+      /** In review, and this publisher edited it last: someone else publishes (four eyes). */
+      publishByOther: publisher && working?.status === "review" && !mayPublishOwnEdit(actor, working),
       retire: publisher && !!c.currentVersionId && !c.retiredAt,
       restore: publisher && !!c.retiredAt && versions.some((v) => v.status === "retired"),
       discard: working?.status === "draft",

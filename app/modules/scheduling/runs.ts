@@ -147,6 +147,9 @@ export const cancelSessionSchema = z.object({
   sessionId: z.coerce.number().int().positive(),
   reason: z.string({ error: "请写明停课原因，学员会收到它。" }).trim().min(1, "请写明停课原因，学员会收到它。").max(200, "原因最多 200 字。"),
 });
+/** Move this academy's upcoming runs of the course to its newest published version. */
+export const moveVersionSchema = z.object({ intent: z.literal("move-version") });
+
 export const statusSchema = z.object({
   intent: z.literal("status"),
   to: z.enum(RUN_STATUSES),
