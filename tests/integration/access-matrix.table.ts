@@ -351,7 +351,7 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   "manage.$academy.meetings.$id": {
     path: (i) => `/manage/${i.academyA}/meetings/${i.meetingA}`,
     get:  "login 403   403   200   403   403   403   403   200",
-    post: "login 403   403   go    403   403   403   403   go",
+    post: "login 403   403   400   403   403   403   403   400",
   },
   "manage.$academy.orders._index": {
     path: (i) => `/manage/${i.academyA}/orders`,
@@ -462,6 +462,10 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   },
   "me.activities": {
     path: () => "/me/activities",
+    get:  "login 200   200   200   200   200   200   200   200",
+  },
+  "me.organisations": {
+    path: () => "/me/organisations",
     get:  "login 200   200   200   200   200   200   200   200",
   },
   "me.calendar[.]ics": {
