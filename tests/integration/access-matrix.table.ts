@@ -351,7 +351,7 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   "manage.$academy.meetings.$id": {
     path: (i) => `/manage/${i.academyA}/meetings/${i.meetingA}`,
     get:  "login 403   403   200   403   403   403   403   200",
-    post: "login 403   403   go    403   403   403   403   go",
+    post: "login 403   403   400   403   403   403   403   400",
   },
   "manage.$academy.orders._index": {
     path: (i) => `/manage/${i.academyA}/orders`,
@@ -495,6 +495,10 @@ export const ACCESS_MATRIX: Record<string, Row> = {
     path: () => "/me/messages",
     get:  "login 200   200   200   200   200   200   200   200",
     post: "login go    go    go    go    go    go    go    go",
+  },
+  "me.organisations": {
+    path: () => "/me/organisations",
+    get:  "login 200   200   200   200   200   200   200   200",
   },
   "me.password": {
     path: () => "/me/password",
