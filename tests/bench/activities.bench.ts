@@ -54,6 +54,8 @@ export async function run() {
       { label: "/activities?type=culture_sports&weekday=6", url: ours.url + "/activities?type=culture_sports&weekday=6", headers },
       { label: "/activities/:id", url: `${ours.url}/activities/${anyUpcoming.id}`, headers },
       { label: `/academies/${d.slug}`, url: `${ours.url}/academies/${d.slug}`, headers },
+      // Signed-in pages also pay for the session and the header (消息 count): /help signed in is their trivial page.
+      { label: "/help (resident)", url: ours.url + "/help", headers: { ...headers, cookie: d.cookies.resident } },
       { label: "/me/activities (resident)", url: ours.url + "/me/activities", headers: { ...headers, cookie: d.cookies.resident } },
       { label: `/manage/${d.slug}/activities (manager)`, url: `${ours.url}/manage/${d.slug}/activities`, headers: { ...headers, cookie: d.cookies.manager } },
     ];

@@ -464,6 +464,10 @@ export const ACCESS_MATRIX: Record<string, Row> = {
     path: () => "/me/activities",
     get:  "login 200   200   200   200   200   200   200   200",
   },
+  "me.organisations": {
+    path: () => "/me/organisations",
+    get:  "login 200   200   200   200   200   200   200   200",
+  },
   "me.calendar[.]ics": {
     path: () => "/me/calendar.ics",
     get:  "404   404   404   404   404   404   404   404   404",
