@@ -500,10 +500,6 @@ export const ACCESS_MATRIX: Record<string, Row> = {
     get:  "login 200   200   200   200   200   200   200   200",
     post: "login go    go    go    go    go    go    go    go",
   },
-  "me.organisations": {
-    path: () => "/me/organisations",
-    get:  "login 200   200   200   200   200   200   200   200",
-  },
   "me.password": {
     path: () => "/me/password",
     get:  "login 200   200   200   200   200   200   200   200",
