@@ -86,8 +86,19 @@ export function StatTable({
 }) {
   return (
     <div>
+      {sortable && Object.keys(sortable).length ? (
+        // On a phone the table becomes cards and its header row is hidden: the sort links show here.
+        <p className="phone-only sort-links">
+          排序：
+          {Object.entries(sortable).map(([h, to]) => (
+            <a key={h} href={to} className="sort-link">
+              {h}
+            </a>
+          ))}
+        </p>
+      ) : null}
       <div className="table-wrap" tabIndex={0} role="region" aria-label={table.title}>
-        <table className="stat-table" id={`table-${table.id}`}>
+        <table className="stat-table stack-table" id={`table-${table.id}`}>
           <caption>{table.title}</caption>
           <thead>
             <tr>
@@ -119,7 +130,7 @@ export function StatTable({
                         {table.links?.[i] ? <a href={table.links[i]!}>{cellText(v)}</a> : cellText(v)}
                       </th>
                     ) : (
-                      <td key={j} className={typeof v === "string" && v.length > 12 ? "wrap" : undefined}>
+                      <td key={j} data-label={table.headers[j]} className={typeof v === "string" && v.length > 12 ? "wrap" : undefined}>
                         {cellText(v)}
                       </td>
                     )
