@@ -179,7 +179,9 @@ export async function parseResourceUpload(
     discardReceived(file);
     if (e instanceof MaxPartSizeExceededError) throw new UserError("表单内容过长，请精简后再提交。");
     if (e instanceof UserError) throw e;
-    if (e instanceof TypeError) throw new UserError("上传中断或表单格式不正确，请重试。");
+    // A malformed part header (a raw CR/LF in a file name, a broken boundary) throws a plain Error
+    // from the parser: the client's fault, a Chinese 400. System errors (ENOSPC…) carry a code and stay 500s.
+    if (e instanceof TypeError || (e instanceof Error && !("code" in e))) throw new UserError("上传中断或表单格式不正确，请重试。");
     throw e;
   }
 }
