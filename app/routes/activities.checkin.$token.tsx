@@ -6,6 +6,7 @@ import { CheckinPeopleForm } from "~/components/checkin-form";
 import { sessionWhen } from "~/components/learning";
 import { getActor, requireActor } from "~/modules/auth/request.server";
 import { activityCheckIn, activityCheckinPrompt } from "~/modules/community/activities-registration.server";
+import { checkinBrowserOf } from "~/modules/enrollment/checkin.server";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { z } from "~/utils/zod";
@@ -18,10 +19,14 @@ const formSchema = z.object({
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const prompt = activityCheckinPrompt(getDb(), getActor(request), params.token ?? "");
+  // The pass is bound to this browser (a random HttpOnly cookie), as for class check-in.
+  const { browser, setCookie } = checkinBrowserOf(request);
+  const headers: HeadersInit = setCookie ? { "Set-Cookie": setCookie } : {};
+  const prompt = activityCheckinPrompt(getDb(), getActor(request), params.token ?? "", Date.now(), browser);
   // Not logged in: log in and come back with a ten-minute pass (the 30-second code may run out meanwhile).
-  if (prompt.kind === "login") throw redirect(`/login?redirectTo=${encodeURIComponent(`/activities/checkin/${prompt.pass}`)}`);
-  return prompt;
+  if (prompt.kind === "login")
+    throw redirect(`/login?redirectTo=${encodeURIComponent(`/activities/checkin/${prompt.pass}`)}`, { headers });
+  return data(prompt, { headers });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -30,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = formSchema.safeParse({ code: form.get("code"), person: form.getAll("person") });
   if (!parsed.success) return data({ error: "请勾选要签到的人后再提交。" }, { status: 400 });
   try {
-    const r = activityCheckIn(getDb(), actor, { code: parsed.data.code, keys: parsed.data.person });
+    const r = activityCheckIn(getDb(), actor, { code: parsed.data.code, keys: parsed.data.person, browser: checkinBrowserOf(request).browser });
     return redirect(`/activities/checkin/${parsed.data.code}?done=${r.checkedIn.length ? "ok" : "already"}`);
   } catch (e) {
     if (!isUserError(e)) throw e;

@@ -282,6 +282,24 @@ describe("check-in", () => {
     const late = a.endsAt + MIN;
     expect(activityCheckinPrompt(db, u, signCheckinToken(activityCheckinSecret(db), a.id, late), late)).toMatchObject({ kind: "refused", message: "这个活动已经结束，不能再签到。" });
   });
+
+  it("a pass is bound to the browser that scanned: relayed to another browser it is refused (issue 14)", async () => {
+    const w = await schedulingWorld(db);
+    const a = insertActivity(db, w.a.id, { registration: false });
+    const u = await createActor(db);
+    const at = a.startsAt + MIN;
+    const scanner = "A".repeat(22);
+    const other = "B".repeat(22);
+    // Scanned signed out on the venue's poster: the login link carries a pass made for this browser.
+    const first = activityCheckinPrompt(db, null, signCheckinToken(activityCheckinSecret(db), a.id, at), at, scanner);
+    if (first.kind !== "login") throw new Error("expected the login step");
+    expect(activityCheckinPrompt(db, u, first.pass, at + MIN, other)).toMatchObject({ kind: "refused" });
+    expect(activityCheckinPrompt(db, u, first.pass, at + MIN, "")).toMatchObject({ kind: "refused" });
+    expect(() => activityCheckIn(db, u, { code: first.pass, keys: ["u"], browser: other }, at + MIN)).toThrow();
+    const mine = activityCheckinPrompt(db, u, first.pass, at + MIN, scanner);
+    expect(mine.kind).toBe("ready");
+    expect(activityCheckIn(db, u, { code: first.pass, keys: ["u"], browser: scanner }, at + MIN).checkedIn).toHaveLength(1);
+  });
 });
 
 describe("scope", () => {

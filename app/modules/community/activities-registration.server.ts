@@ -439,15 +439,16 @@ function notRegisteredMessage(conn: Conn, userId: number, a: typeof activities.$
 }
 
 /** What /activities/checkin/:code shows: a refusal, a login redirect (with a pass), or the people to tick. */
-export function activityCheckinPrompt(db: DB, actor: Actor | null, code: string, now = Date.now()): ActivityCheckinPrompt {
+/** `browser`: this browser's check-in id (checkinBrowserOf); a pass made here works only here, as for classes. */
+export function activityCheckinPrompt(db: DB, actor: Actor | null, code: string, now = Date.now(), browser = ""): ActivityCheckinPrompt {
   const secret = activityCheckinSecret(db);
-  const check = verifyCheckinCode(secret, code, now);
+  const check = verifyCheckinCode(secret, code, now, browser);
   if (!check.ok) return { kind: "refused", message: ACTIVITY_TOKEN_MESSAGES[check.reason] };
   const a = db.select().from(activities).where(eq(activities.id, check.sessionId)).get();
   if (!a) return { kind: "refused", message: ACTIVITY_TOKEN_MESSAGES.forged };
   const problem = checkinWindowProblem(a, now);
   if (problem) return { kind: "refused", message: ACTIVITY_TOKEN_MESSAGES[problem] };
-  const pass = isPass(code) ? code : signCheckinPass(secret, a.id, now);
+  const pass = isPass(code) ? code : signCheckinPass(secret, a.id, now, browser);
   if (!actor) return { kind: "login", pass };
   const people = peopleFor(db, actor.id, a);
   if (people.length === 0) return { kind: "refused", message: notRegisteredMessage(db, actor.id, a) };
@@ -464,9 +465,9 @@ export function activityCheckinPrompt(db: DB, actor: Actor | null, code: string,
  * Checks the chosen people in, in one transaction; the code and the window are verified again
  * inside it. UNIQUE indexes make a replayed scan a no-op ("已签到").
  */
-export function activityCheckIn(db: DB, actor: Actor, input: { code: string; keys: string[] }, now = Date.now()) {
+export function activityCheckIn(db: DB, actor: Actor, input: { code: string; keys: string[]; browser?: string }, now = Date.now()) {
   const secret = activityCheckinSecret(db);
-  const check = verifyCheckinCode(secret, input.code, now);
+  const check = verifyCheckinCode(secret, input.code, now, input.browser ?? "");
   if (!check.ok) throw new UserError(ACTIVITY_TOKEN_MESSAGES[check.reason]);
   const keys = [...new Set(input.keys)];
   if (keys.length === 0) throw new UserError("请至少勾选一位要签到的人。", "person");
