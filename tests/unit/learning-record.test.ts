@@ -1,4 +1,6 @@
 import ExcelJS from "exceljs";
+import { eq } from "drizzle-orm";
+import { auditLog } from "@db/schema";
 import {
   calendarFeed,
   certificate,
@@ -219,6 +221,11 @@ describe("roster export", () => {
     await expect(exportRunRoster(db, w.resident, run.id, "csv", NOW)).rejects.toMatchObject({
       status: 403,
     });
+    // The manager's export (full numbers) is audited, once, naming the class and the head count;
+    // the teacher's masked one is not.
+    const audits = db.select().from(auditLog).where(eq(auditLog.action, "roster.export")).all();
+    expect(audits.map((a) => [a.actorId, a.targetId])).toEqual([[w.manager.id, String(run.id)]]);
+    expect(audits[0]!.summary).toContain("含完整电话号码，3 人，CSV");
   });
 
   it("XLSX opens with exceljs and has the rows", async () => {

@@ -3,6 +3,7 @@
  * waitlisted, cancelled), one column per session, attendance totals. Teachers get masked phones.
  */
 import type { DB } from "@db/client";
+import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { formatDateTime } from "~/utils/dates";
 import { localParts } from "~/modules/scheduling/time";
@@ -74,5 +75,16 @@ export async function exportRunRoster(
   const data = runAttendance(db, actor, runId, now, academyId);
   const sheet = rosterSheet(data);
   const base = `${data.run.title}-花名册-${data.run.runId}`;
+  if (data.role === "manager") {
+    // Full phone numbers leave the system: who, which class, how many people (issue 14). The one
+    // write a GET may make (tests/integration/ops-server.test.ts allows `*.export` audit rows).
+    writeAudit(db, actor.id, null, {
+      action: "roster.export",
+      targetType: "run",
+      targetId: data.run.runId,
+      summary: `导出花名册（含完整电话号码，${sheet.rows.length} 人，${format.toUpperCase()}）：${data.run.title}`,
+      detail: { format, people: sheet.rows.length },
+    });
+  }
   return exportDownload([sheet], format, base, `roster-${data.run.runId}`);
 }
