@@ -63,6 +63,9 @@ export default function MePage() {
         <Link className="button secondary" to="/me/password">
           修改密码
         </Link>
+        <Link className="button secondary" to="/me/data">
+          我的数据（下载 / 注销）
+        </Link>
         {me.teacher ? (
           <Link className="button secondary" to="/me/teacher">
             教师简介

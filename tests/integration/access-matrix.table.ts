@@ -500,6 +500,15 @@ export const ACCESS_MATRIX: Record<string, Row> = {
     get:  "login 200   200   200   200   200   200   200   200",
     post: "login go    go    go    go    go    go    go    go",
   },
+  "me.data": {
+    path: () => "/me/data",
+    get:  "login 200   200   200   200   200   200   200   200",
+    post: "login 400   400   400   400   400   400   400   400",
+  },
+  "me.data[.]json": {
+    path: () => "/me/data.json",
+    get:  "login 200   200   200   200   200   200   200   200",
+  },
   "me.password": {
     path: () => "/me/password",
     get:  "login 200   200   200   200   200   200   200   200",
