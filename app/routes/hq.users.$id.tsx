@@ -9,7 +9,8 @@ import { FormErrors } from "~/components/forms";
 import { isHqAdmin, ROLE_LABELS, ROLE_SCOPE } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { grantRole, listUserRoles, revokeRole } from "~/modules/auth/roles.server";
-import { getUser } from "~/modules/auth/users.server";
+import { getUser, revealPhone } from "~/modules/auth/users.server";
+import { maskPhonesIn } from "~/modules/auth/audit.server";
 import { listAcademies, listDistricts } from "~/modules/org/org.server";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
@@ -25,7 +26,8 @@ const grantSchema = z.object({
   academyId: z.coerce.number().int().positive().optional(),
 });
 const revokeSchema = z.object({ intent: z.literal("revoke"), grantId: z.coerce.number().int() });
-const schema = z.discriminatedUnion("intent", [grantSchema, revokeSchema]);
+const revealSchema = z.object({ intent: z.literal("reveal-phone") });
+const schema = z.discriminatedUnion("intent", [grantSchema, revokeSchema, revealSchema]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   requireActorWith(request, isHqAdmin);
@@ -33,7 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = getUser(db, parseIdParam(params.id, "没有这个用户。"));
   if (!user) notFound("没有这个用户。");
   return {
-    user,
+    // Masked unless the admin deliberately opens the full number (audited, below).
+    user: { ...user, phone: maskPhonesIn(user.phone) },
     roles: listUserRoles(db, user.id),
     districts: listDistricts(db).map((d) => ({ id: d.id, name: d.name })),
     academies: listAcademies(db).map((a) => ({ id: a.id, name: a.name, districtName: a.districtName })),
@@ -47,6 +50,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.status !== "success") return replyInvalid(submission);
   const db = getDb();
   try {
+    if (submission.value.intent === "reveal-phone") {
+      return { revealed: revealPhone(db, actor, parseIdParam(params.id, "没有这个用户。"), clientIp(request)) };
+    }
     if (submission.value.intent === "grant") {
       const { role, districtId, academyId } = submission.value;
       const scopeId = ROLE_SCOPE[role] === "district" ? districtId : academyId;
@@ -62,7 +68,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function HqUserRoles() {
   const { user, roles, districts, academies } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const reply = useActionData<typeof action>();
+  const revealed = reply && "revealed" in reply ? reply.revealed : null;
+  const lastResult = reply && "revealed" in reply ? undefined : reply;
   const [params] = useSearchParams();
   const [form, fields] = useForm({ lastResult, id: "grant" });
   const byDistrict = new Map<string, typeof academies>();
@@ -73,8 +81,20 @@ export default function HqUserRoles() {
         <Link to="/hq/users">← 用户列表</Link>
       </p>
       <h1>
-        {user.name} <span className="muted">{user.phone}</span>
+        {user.name} <span className="muted">{revealed ?? user.phone}</span>
       </h1>
+      {revealed ? (
+        <p className="notice" role="status">
+          已显示完整手机号，这次查看已记入审计日志。
+        </p>
+      ) : (
+        <Form method="post">
+          <input type="hidden" name="intent" value="reveal-phone" />
+          <button type="submit" className="secondary small">
+            查看完整手机号（记入审计日志）
+          </button>
+        </Form>
+      )}
       {params.get("done") === "grant" ? <p className="notice">角色已授予，并已记入审计日志。</p> : null}
       {params.get("done") === "revoke" ? <p className="notice">角色已撤销，并已记入审计日志。</p> : null}
       <h2>现有角色</h2>

@@ -7,6 +7,7 @@ import { isHqAdmin, ROLE_LABELS } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { parsePage } from "~/utils/http";
 import { searchUsers } from "~/modules/auth/users.server";
+import { maskPhonesIn } from "~/modules/auth/audit.server";
 
 export const meta: MetaFunction = () => [{ title: "用户与角色 · 总部" }];
 
@@ -40,7 +41,7 @@ export default function HqUsers() {
             {rows.map((u) => (
               <tr key={u.id}>
                 <td data-label="姓名">{u.name}</td>
-                <td data-label="手机">{u.phone}</td>
+                <td data-label="手机">{maskPhonesIn(u.phone)}</td>
                 <td data-label="角色">{u.roles.length ? [...new Set(u.roles.map((r) => ROLE_LABELS[r.role]))].join("、") : "居民"}</td>
                 <td data-label="操作">
                   <Link to={`/hq/users/${u.id}`}>管理角色</Link>

@@ -70,13 +70,13 @@ describe("role scopes", () => {
     const resident = await createActor(db);
     expect(labels(resident)).toEqual([...pub, "我的", "我的课程", "消息"]);
     const manager = await createActor(db, [{ role: "academy_manager", academy: a.id }]);
-    expect(labels(manager)).toEqual([...pub, "我的", "我的课程", "书院管理", "编写课程", "消息"]);
+    expect(labels(manager)).toEqual([...pub, "我的", "我的课程", "书院管理", "编写课程", "资源库", "消息"]);
     const staff = await createActor(db, [{ role: "district_staff", district: d.huli!.id }]);
-    expect(labels(staff)).toEqual([...pub, "我的", "我的课程", "区指导中心", "编写课程", "消息"]);
+    expect(labels(staff)).toEqual([...pub, "我的", "我的课程", "区指导中心", "编写课程", "资源库", "消息"]);
     const admin = await createActor(db, [{ role: "hq_admin" }]);
     expect(labels(admin)).toEqual([...pub, "我的", "我的课程", "书院管理", "总部", "消息"]);
     const teacher = await createActor(db, [{ role: "teacher" }]);
-    expect(labels(teacher)).toEqual([...pub, "我的", "我的课程", "我的授课", "消息"]);
+    expect(labels(teacher)).toEqual([...pub, "我的", "我的课程", "我的授课", "资源库", "消息"]);
     expect(labels(null)).toEqual(pub);
   });
 

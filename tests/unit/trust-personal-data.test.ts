@@ -4,7 +4,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { auditLog, enrollments, familyMembers, sessions, userRoles, users } from "@db/schema";
-import { login } from "~/modules/auth/users.server";
+import { login, revealPhone } from "~/modules/auth/users.server";
 import { deleteAccount, personalData } from "~/modules/auth/personal-data.server";
 import { isUserError } from "~/utils/errors";
 import { addFamilyMember, createWorldRun, enrol, freshLearningWorld, type LearningWorld } from "@tests/factories/learning";
@@ -72,5 +72,25 @@ describe("delete my account", () => {
     expect(db.select().from(users).where(eq(users.id, user.id)).get()!.name).toBe(user.name);
     expect(db.select().from(userRoles).where(eq(userRoles.userId, w.manager.id)).all().length).toBeGreaterThan(0);
     expect(db.select().from(auditLog).where(eq(auditLog.action, "account.delete")).all()).toHaveLength(0);
+  });
+});
+
+describe("full phone numbers for HQ admins", () => {
+  it("are opened one record at a time, audited with a masked summary; HQ editors and managers get 403", () => {
+    const statusOf = (fn: () => unknown) => {
+      try {
+        fn();
+        return 200;
+      } catch (e) {
+        return e instanceof Response ? e.status : -1;
+      }
+    };
+    expect(revealPhone(db, w.hqAdmin, w.resident.id, "127.0.0.1")).toBe(w.resident.phone);
+    const rows = db.select().from(auditLog).where(eq(auditLog.action, "user.phone-view")).all();
+    expect(rows.map((r) => [r.actorId, r.targetId])).toEqual([[w.hqAdmin.id, String(w.resident.id)]]);
+    expect(rows[0]!.summary).not.toContain(w.resident.phone);
+    expect(statusOf(() => revealPhone(db, w.hqEditor, w.resident.id, null))).toBe(403);
+    expect(statusOf(() => revealPhone(db, w.manager, w.resident.id, null))).toBe(403);
+    expect(db.select().from(auditLog).where(eq(auditLog.action, "user.phone-view")).all()).toHaveLength(1);
   });
 });

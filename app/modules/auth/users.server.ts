@@ -11,7 +11,8 @@ import { writeAudit } from "./audit.server";
 import { takeSmsCode } from "./sms-codes.server";
 import { academyIsOpen } from "./home-academy.server";
 import { createSession, generateSessionToken, invalidateUserSessions } from "./session.server";
-import type { Actor, RoleGrant } from "./permissions";
+import { isHqAdmin, type Actor, type RoleGrant } from "./permissions";
+import { forbidden } from "~/utils/http";
 
 const rolesOfUser = prepared((db) =>
   db
@@ -174,6 +175,20 @@ export async function changePassword(
     { behavior: "immediate" },
   );
   return { token, session };
+}
+
+/** An HQ admin deliberately opens one person's full number (on /hq/users/:id); audited. */
+export function revealPhone(db: DB, actor: Actor, userId: number, ip: string | null) {
+  if (!isHqAdmin(actor)) forbidden("只有总部管理员可以查看完整手机号。");
+  const user = db.select({ id: users.id, phone: users.phone, name: users.name }).from(users).where(eq(users.id, userId)).get();
+  if (!user) throw new UserError("没有这个用户。");
+  writeAudit(db, actor.id, ip, {
+    action: "user.phone-view",
+    targetType: "user",
+    targetId: user.id,
+    summary: `查看“${user.name}”的完整手机号`,
+  });
+  return user.phone;
 }
 
 export const USERS_PAGE_SIZE = 30;
