@@ -5,10 +5,12 @@ import { getDb } from "@db/client";
 import { FilterActions, FilterSearch, FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActorWith } from "~/modules/auth/request.server";
-import { isHq, type Actor } from "~/modules/auth/permissions";
+import { isHq } from "~/modules/auth/permissions";
 import {
   canBrowseResources,
   canUploadResources,
+  libraryBase,
+  libraryCheck,
   formatBytes,
   listResourcesQuery,
   RESOURCE_FILTERS,
@@ -28,23 +30,14 @@ import { badRequest, clientIp, parseIdParam } from "~/utils/http";
  */
 export const meta: MetaFunction = () => [{ title: "资源库" }];
 
-function baseOf(request: Request) {
-  return new URL(request.url).pathname.startsWith("/hq/") ? "/hq/resources" : "/resources";
-}
-
-/** Under /hq only HQ (a POST skips the 总部 layout's loader, so the action checks it too). */
-function allowed(request: Request, check: (a: Actor) => boolean) {
-  return baseOf(request) === "/hq/resources" ? isHq : check;
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const actor = requireActorWith(request, allowed(request, canBrowseResources));
+  const actor = requireActorWith(request, libraryCheck(request, canBrowseResources));
   const url = new URL(request.url);
   const query = listResourcesQuery.parse(Object.fromEntries(url.searchParams));
   const db = getDb();
   const uploadedId = Number(url.searchParams.get("uploaded")) || 0;
   const uploaded = uploadedId ? getResource(db, uploadedId) : null;
-  const base = baseOf(request);
+  const base = libraryBase(request);
   return {
     query,
     base,
@@ -57,7 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** Deleting one's own upload (HQ deletes on the detail page). */
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = requireActorWith(request, allowed(request, canBrowseResources));
+  const actor = requireActorWith(request, libraryCheck(request, canBrowseResources));
   const form = await readForm(request);
   if (form.get("intent") !== "delete") badRequest();
   try {
@@ -66,7 +59,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (isUserError(e)) return data({ error: e.message }, { status: 400 });
     throw e;
   }
-  return redirect(`${baseOf(request)}?done=deleted`);
+  return redirect(`${libraryBase(request)}?done=deleted`);
 }
 
 export default function ResourceLibrary() {

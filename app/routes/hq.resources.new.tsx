@@ -9,8 +9,8 @@ import { FormErrors } from "~/components/forms";
 import { CourseCodeField, VisibilityField } from "~/components/resource-fields";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { ALLOWED_TYPES_TEXT } from "~/modules/catalog/filetype.server";
-import { isHq, type Actor } from "~/modules/auth/permissions";
-import { canUploadResources, fileResourceSchema, videoLinkSchema } from "~/modules/catalog/resources";
+import { isHq } from "~/modules/auth/permissions";
+import { canUploadResources, fileResourceSchema, libraryBase, libraryCheck, videoLinkSchema } from "~/modules/catalog/resources";
 import {
   createFileResource,
   createVideoLink,
@@ -28,24 +28,15 @@ import { clientIp } from "~/utils/http";
  * for their own courses only (the module checks the course). */
 export const meta: MetaFunction = () => [{ title: "上传资源 · 资源库" }];
 
-function baseOf(request: Request) {
-  return new URL(request.url).pathname.startsWith("/hq/") ? "/hq/resources" : "/resources";
-}
-
-/** Under /hq only HQ (a POST skips the 总部 layout's loader, so the action checks it too). */
-function allowed(request: Request, check: (a: Actor) => boolean) {
-  return baseOf(request) === "/hq/resources" ? isHq : check;
-}
-
 const ACCEPT = ".pdf,.pptx,.docx,.png,.jpg,.jpeg,.gif,.webp,.mp3,.m4a,.wav";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const actor = requireActorWith(request, allowed(request, canUploadResources));
+  const actor = requireActorWith(request, libraryCheck(request, canUploadResources));
   return {
     maxBytes: uploadMaxBytes(),
     maxText: uploadMaxText(),
     allowed: ALLOWED_TYPES_TEXT,
-    base: baseOf(request),
+    base: libraryBase(request),
     /** Non-HQ uploaders attach to one of their own courses; these are they. */
     ownCourses: isHq(actor) ? null : ownCourses(getDb(), actor),
   };
@@ -65,7 +56,7 @@ function errorReply(form: Reply["form"], e: { message: string; field?: string },
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = requireActorWith(request, allowed(request, canUploadResources));
+  const actor = requireActorWith(request, libraryCheck(request, canUploadResources));
   assertSameOrigin(request);
   const db = getDb();
   const ip = clientIp(request);
@@ -89,7 +80,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     try {
       const r = createFileResource(db, actor, submission.value, parsed.file, ip);
-      return redirect(`${baseOf(request)}?uploaded=${r.id}`);
+      return redirect(`${libraryBase(request)}?uploaded=${r.id}`);
     } catch (e) {
       if (isUserError(e)) return errorReply("upload", e, submission.reply());
       throw e;
@@ -103,7 +94,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   try {
     const r = createVideoLink(db, actor, submission.value, ip);
-    return redirect(`${baseOf(request)}?uploaded=${r.id}`);
+    return redirect(`${libraryBase(request)}?uploaded=${r.id}`);
   } catch (e) {
     if (isUserError(e)) return errorReply("link", e, submission.reply());
     throw e;

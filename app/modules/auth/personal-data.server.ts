@@ -16,7 +16,7 @@ import { invalidateUserSessions } from "./session.server";
 import { UserError } from "~/utils/errors";
 
 /** Columns that are never handed out, even to their owner (hashes, tokens, secrets). */
-const SECRET_COLUMN = /password|hash|token|secret|code_hash|^code$/i;
+const SECRET_COLUMN = /password|hash|token|secret|^code$/i;
 /** Tables that are security plumbing, not personal data (sessions, limiter and code state). */
 const SKIP_TABLES = new Set(["sessions", "sms_codes", "rate_limits", "server_secrets", "job_leases"]);
 

@@ -37,6 +37,17 @@ export function canUploadResources(actor: Actor | null | undefined) {
   return isHq(actor) || hasRole(actor, "district_staff") || hasRole(actor, "academy_manager");
 }
 
+/** The library's pages serve two paths: HQ's /hq/resources and the staff's /resources. */
+export function libraryBase(request: Request) {
+  return new URL(request.url).pathname.startsWith("/hq/") ? "/hq/resources" : "/resources";
+}
+
+/** The check for a library page: under /hq only HQ (a POST skips the 总部 layout's loader, so
+ * loaders and actions both check it); under /resources the given one. */
+export function libraryCheck(request: Request, check: (a: Actor) => boolean) {
+  return libraryBase(request) === "/hq/resources" ? isHq : check;
+}
+
 /** HQ uploads for any course and for the shared library; district staff for their district's
  * courses (区级流动课程), managers for their academy's own courses (社区特色课程). */
 export function canUploadForCourse(
