@@ -246,7 +246,7 @@ export function AttendanceMarker({
                             type="radio"
                             name={`state-${r.enrollmentId}`}
                             value={o.value}
-                            defaultChecked={(r.state ?? "absent") === o.value}
+                            defaultChecked={r.state === o.value}
                           />
                           <span>{o.label}</span>
                         </label>
@@ -261,7 +261,7 @@ export function AttendanceMarker({
             </button>
           </fieldset>
           <p className="hint">
-            扫码签到的学员已选为出席，课前在线请假的学员已选为请假（也可以在这里为电话请假的学员选“请假”）。请假不算缺课，不影响报名。
+            扫码签到的学员已选为出席，课前在线请假的学员已选为请假（也可以在这里为电话请假的学员选“请假”）。没有选择的学员保存后记为缺席。请假不算缺课，不影响报名。
           </p>
         </Form>
       ) : null}
