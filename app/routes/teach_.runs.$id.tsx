@@ -3,8 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { AttendanceGrid } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
-import { runAttendance } from "~/modules/enrollment/attendance.server";
-import { maskPhone } from "~/modules/enrollment/staff.server";
+import { runAttendance } from "~/modules/learning/attendance.server";
+import { maskPhone } from "~/modules/learning/staff.server";
 import { parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -11,7 +11,7 @@ import {
   recentRosterChanges,
   revealRosterPhones,
 } from "~/modules/enrollment/roster.server";
-import { maskPhone } from "~/modules/enrollment/staff.server";
+import { maskPhone } from "~/modules/learning/staff.server";
 import { isUserError } from "~/utils/errors";
 import {
   addFamilyMember,

@@ -13,7 +13,7 @@ import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import { activeEnrollmentOf, EnrolRefusal, placeInRun } from "./enroll.server";
 import { verifyLottery } from "./lottery.server";
-import { maskPhone } from "./staff.server";
+import { maskPhone } from "~/modules/learning/staff.server";
 import { effectiveCloseAt, ENROLMENT_STATUS_LABELS, type EnrolmentStatus } from "./rules";
 import {
   describePerson,
