@@ -44,7 +44,7 @@ describe("drizzle's entity check, answered once per pair of classes", () => {
   });
 
   it("gives the walk's answers: subclasses, unrelated classes, SQL and tables", () => {
-    const checks: [unknown, new (...a: never[]) => unknown, boolean][] = [
+    const checks: [unknown, abstract new (...a: never[]) => unknown, boolean][] = [
       [users.id, Column, true],
       [users.id, SQLiteColumn, true],
       [users.id, SQLiteInteger, true],
