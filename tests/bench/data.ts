@@ -30,7 +30,7 @@ import {
   rooms,
   users,
 } from "@db/schema";
-import { demoAcademy } from "~/modules/auth/demo.server";
+import { demoAcademy } from "@db/demo/accounts";
 import { createSession, generateSessionToken, SESSION_COOKIE } from "~/modules/auth/session.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 

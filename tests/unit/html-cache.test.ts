@@ -9,7 +9,7 @@ import { eq, like } from "drizzle-orm";
 import type { ServerBuild } from "@remix-run/node";
 import { changeStamp, getDb, openDatabase } from "@db/client";
 import { academies } from "@db/schema";
-import { seedDemoAcademies } from "~/modules/org/demo.server";
+import { seedDemoAcademies } from "@db/demo/academies";
 import { importOrgContent } from "~/modules/org/import.server";
 import { cachedRemixHandler, createHtmlCache, htmlCacheKey, keyedCookies, NONCE_PLACEHOLDER, type HtmlCache } from "~/utils/html-cache.server";
 import { ensureBuild } from "@tests/factories/built-server";
