@@ -12,10 +12,10 @@ import {
   runAttendance,
   saveSessionAttendance,
   sessionAttendance,
-} from "~/modules/enrollment/attendance.server";
-import { learningRecord } from "~/modules/enrollment/record.server";
-import { exportRunRoster } from "~/modules/enrollment/roster-export.server";
-import { DEFAULT_POLICY } from "~/modules/enrollment/learning";
+} from "~/modules/learning/attendance.server";
+import { learningRecord } from "~/modules/learning/record.server";
+import { exportRunRoster } from "~/modules/learning/roster-export.server";
+import { DEFAULT_POLICY } from "~/modules/learning/rules";
 import { leavePage, LEAVE_TOO_LATE, requestLeave, withdrawLeave } from "~/modules/learning/leave.server";
 import { leaveRequestSchema } from "~/modules/learning/leave";
 import { DEFINITIONS } from "~/modules/stats/definitions";

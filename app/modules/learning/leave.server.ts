@@ -12,7 +12,7 @@ import type { Conn, DB } from "@db/client";
 import { attendance, classRuns, classSessions, enrollments, rooms } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
-import { listLearners, loadRun } from "~/modules/enrollment/staff.server";
+import { listLearners, loadRun } from "./staff.server";
 import { notify } from "~/modules/scheduling/notifications.server";
 import { formatDateTime } from "~/utils/dates";
 import { UserError } from "~/utils/errors";

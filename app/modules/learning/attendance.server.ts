@@ -33,9 +33,9 @@ import { formatDate } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
 import { checkinOpensAt } from "./checkin-token";
-import { restrictionFrom, type LearningPolicy } from "./learning";
+import { restrictionFrom, type LearningPolicy } from "./rules";
 import { learnersOfRun, requireRunReader, requireSessionStaff, type Learner } from "./staff.server";
-import { ATTENDANCE_STATE_LABELS, stateOf, type AttendanceState } from "~/modules/learning/leave";
+import { ATTENDANCE_STATE_LABELS, stateOf, type AttendanceState } from "./leave";
 import { learningPolicy } from "~/utils/config.server";
 
 /** Seat start: confirmed (or promoted) time. */

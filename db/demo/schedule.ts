@@ -24,11 +24,11 @@ import {
   teachers,
   users,
 } from "@db/schema";
-import { demoAcademy } from "~/modules/auth/demo.server";
-import { demoRandom } from "~/modules/org/demo.server";
-import { closedDatesMap } from "./calendar.server";
-import { sessionLocalColumns } from "./runs.server";
-import { addDays, currentIsoWeek, isoWeekday, timeOfMinutes, wallToUtc } from "./time";
+import { demoAcademy } from "./accounts";
+import { demoRandom } from "./academies";
+import { closedDatesMap } from "~/modules/scheduling/calendar.server";
+import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
+import { addDays, currentIsoWeek, isoWeekday, timeOfMinutes, wallToUtc } from "~/modules/scheduling/time";
 
 const ROOM_TEMPLATES = [
   { name: "多功能厅", capacity: 60, floor: "一层", stepFree: true, equipment: ["投影仪", "音响", "无线话筒"] },
