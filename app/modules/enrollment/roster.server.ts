@@ -8,7 +8,7 @@ import type { DB } from "@db/client";
 import { enrollments, familyMembers, users } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
-import { notify } from "~/modules/scheduling/notifications.server";
+import { notify } from "~/modules/auth/notifications.server";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import { activeEnrollmentOf, EnrolRefusal, placeInRun } from "./enroll.server";
