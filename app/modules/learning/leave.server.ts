@@ -13,7 +13,7 @@ import { attendance, classRuns, classSessions, enrollments, rooms } from "@db/sc
 import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { listLearners, loadRun } from "./staff.server";
-import { notify } from "~/modules/scheduling/notifications.server";
+import { notify } from "~/modules/auth/notifications.server";
 import { formatDateTime } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
