@@ -199,7 +199,7 @@ function isUniqueViolation(e: unknown) {
 export type CreateCourseInput = CourseFields & VersionFields & { body?: unknown };
 
 /** Creates a course with its first draft. Bad input → UserError on its field, nothing stored. */
-export function createCourse(db: DB, actor: Actor, raw: CreateCourseInput | Record<string, unknown>, ip: string | null) {
+export function createCourse(db: DB, actor: Actor, raw: CreateCourseInput | Record<string, unknown>, _ip: string | null) {
   const course = parseInput(courseFieldsSchema, raw);
   const fields = parseInput(versionFieldsSchema, raw);
   const body = prepareBody((raw as { body?: unknown }).body);

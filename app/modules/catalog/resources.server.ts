@@ -20,14 +20,13 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
-import { and, count, desc, eq, inArray, isNotNull, isNull, like, or, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
 import { courses, courseVersions, resources, teachers, users, type ResourceKind } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { isHq, managedAcademyIds, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
 import { UserError, parseInput } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
-import { z } from "~/utils/zod";
 import { detectFileType, type DetectedType } from "./filetype.server";
 import {
   canBrowseResources,

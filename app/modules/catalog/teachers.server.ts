@@ -26,7 +26,6 @@ import { writeAudit } from "~/modules/auth/audit.server";
 import { hasRole, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
 import { UserError, parseInput } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
-import { z } from "~/utils/zod";
 import { isPublicImage } from "./resources.server";
 import {
   canManageTeachers,
