@@ -12,7 +12,7 @@ import { academies, activities, activityAttendance, activityRegistrations, famil
 import { demoAcademy } from "./accounts";
 import { demoRandom } from "./academies";
 import { findClash } from "~/modules/scheduling/conflicts.server";
-import { addDays, localParts, todayLocal, wallToUtc } from "~/modules/scheduling/time";
+import { addDays, localParts, todayLocal, wallToUtc } from "~/utils/time";
 import type { ActivityType } from "~/modules/community/activities";
 
 const TITLES: Record<ActivityType, string[]> = {

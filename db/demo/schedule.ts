@@ -28,7 +28,7 @@ import { demoAcademy } from "./accounts";
 import { demoRandom } from "./academies";
 import { closedDatesMap } from "~/modules/scheduling/calendar.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
-import { addDays, currentIsoWeek, isoWeekday, timeOfMinutes, wallToUtc } from "~/modules/scheduling/time";
+import { addDays, currentIsoWeek, isoWeekday, timeOfMinutes, wallToUtc } from "~/utils/time";
 
 const ROOM_TEMPLATES = [
   { name: "多功能厅", capacity: 60, floor: "一层", stepFree: true, equipment: ["投影仪", "音响", "无线话筒"] },

@@ -24,9 +24,9 @@ import { isPublicImage } from "~/modules/catalog/resources.server";
 import { activeUserIdsOf, confirmedCountOf, describePerson, promoteQueue } from "~/modules/enrollment/seats.server";
 import { closedDatesMap } from "~/modules/scheduling/calendar.server";
 import { assertNoClash, formatSlot } from "~/modules/scheduling/conflicts.server";
-import { notify, notifyMany } from "~/modules/scheduling/notifications.server";
+import { notify, notifyMany } from "~/modules/auth/notifications.server";
 import { expandRecurrence } from "~/modules/scheduling/recurrence";
-import { localParts, minutesOf, wallToUtc } from "~/modules/scheduling/time";
+import { localParts, minutesOf, wallToUtc } from "~/utils/time";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import {

@@ -1,6 +1,8 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { prepared, type DB } from "@db/client";
 import { academies, branches, city, districts, subdistricts } from "@db/schema";
+import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
+import { forbidden } from "~/utils/http";
 
 export function getCity(db: DB) {
   return db.select().from(city).where(eq(city.id, 1)).get() ?? null;
@@ -129,4 +131,11 @@ export function getAcademiesByIds(db: DB, ids: number[]) {
     .where(sql`${academies.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)
     .orderBy(asc(academies.slug))
     .all();
+}
+
+export const NOT_YOUR_ACADEMY = "您不是这所书院的管理员，不能操作它的课程和教室。";
+
+/** Managers of the academy (and HQ admins) may change its rooms, courses and activities. */
+export function assertManagesAcademy(actor: Actor, academyId: number) {
+  if (!canManageAcademy(actor, academyId)) forbidden(NOT_YOUR_ACADEMY);
 }

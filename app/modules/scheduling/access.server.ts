@@ -1,14 +1,11 @@
 /** Scope checks shared by the scheduling functions. A refusal is a 403 page, never a silent filter. */
 import type { DB } from "@db/client";
-import { canManageAcademy, canViewAcademy, isHq, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
-import { getAcademyBySlug, getDistrict } from "~/modules/org/org.server";
+import { canViewAcademy, isHq, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
+import { assertManagesAcademy, getAcademyBySlug, getDistrict } from "~/modules/org/org.server";
 import { forbidden, notFound } from "~/utils/http";
 
-export const NOT_YOUR_ACADEMY = "您不是这所书院的管理员，不能操作它的课程和教室。";
-
-export function assertManagesAcademy(actor: Actor, academyId: number) {
-  if (!canManageAcademy(actor, academyId)) forbidden(NOT_YOUR_ACADEMY);
-}
+// Rooms (org) and scheduling share the manager check; it lives with the academies.
+export { assertManagesAcademy, NOT_YOUR_ACADEMY } from "~/modules/org/org.server";
 
 /** The academy of `/manage/:academy` for its manager (or an HQ admin); 404 / 403 otherwise. */
 const managedCache = new WeakMap<Actor, Map<string, NonNullable<ReturnType<typeof getAcademyBySlug>>>>();
