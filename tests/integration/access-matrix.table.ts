@@ -564,6 +564,10 @@ export const ACCESS_MATRIX: Record<string, Row> = {
     path: () => "/stats/export?district=huli&format=xlsx",
     get:  "login 403   403   403   403   200   403   200   200",
   },
+  "stats.chart": {
+    path: () => "/stats/chart?district=huli&p=year&chart=academies-chart",
+    get:  "login 403   403   403   403   200   403   200   200",
+  },
   "surveys.$id": {
     path: (i) => `/surveys/${i.surveyA}`,
     get:  "200   200   200   200   200   200   200   200   200",
