@@ -60,22 +60,24 @@ export function academyDirectory(db: DB, opts: { districtId?: number } = {}) {
       districtId: academies.districtId,
       subdistrictId: academies.subdistrictId,
       subdistrictName: subdistricts.name,
+      closed: sql<number>`${academies.closedAt} IS NOT NULL`,
     })
     .from(academies)
     .leftJoin(subdistricts, eq(academies.subdistrictId, subdistricts.id))
     .where(opts.districtId ? eq(academies.districtId, opts.districtId) : undefined)
-    .orderBy(asc(academies.districtId), asc(subdistricts.sortOrder), asc(academies.slug))
+    // Closed academies stay listed (residents look for theirs), after the open ones, marked 已关闭.
+    .orderBy(asc(academies.districtId), asc(subdistricts.sortOrder), sql`${academies.closedAt} IS NOT NULL`, asc(academies.slug))
     .all();
   const groups = listDistricts(db)
     .filter((d) => !opts.districtId || d.id === opts.districtId)
     .map((d) => {
       const mine = rows.filter((r) => r.districtId === d.id);
-      const subs = new Map<string, { id: string; name: string; academies: { slug: string; name: string; address: string }[] }>();
+      const subs = new Map<string, { id: string; name: string; academies: { slug: string; name: string; address: string; closed: boolean }[] }>();
       for (const r of mine) {
         const id = `s${r.subdistrictId ?? 0}`;
         let g = subs.get(id);
         if (!g) subs.set(id, (g = { id, name: r.subdistrictName ?? "其他", academies: [] }));
-        g.academies.push({ slug: r.slug, name: r.name, address: r.address });
+        g.academies.push({ slug: r.slug, name: r.name, address: r.address, closed: !!r.closed });
       }
       return { code: d.code, name: d.name, count: mine.length, subdistricts: [...subs.values()] };
     });
