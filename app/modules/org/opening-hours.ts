@@ -5,6 +5,8 @@
  * Runs, sessions and activities must sit inside one range of their weekday unless the manager ticks
  * 开放时间外 (checked in ./opening-hours.server.ts).
  */
+import { addDays, isoWeekday, localParts, timeOfMinutes, wallToUtc } from "~/modules/scheduling/time";
+
 export type DayRanges = [number, number][];
 export type WeeklyHours = DayRanges[];
 
@@ -115,4 +117,67 @@ export function asWeeklyHours(value: unknown): WeeklyHours | null {
     }
   }
   return value as WeeklyHours;
+}
+
+/**
+ * The start minute nearest `preferred` at which `minutes` fit inside one range of the day
+ * (`ranges`), or null when no range is long enough.
+ */
+export function fitInDay(ranges: DayRanges, preferred: number, minutes: number) {
+  let best: number | null = null;
+  for (const [a, b] of ranges) {
+    if (b - a < minutes) continue;
+    const m = Math.min(Math.max(preferred, a), b - minutes);
+    if (best == null || Math.abs(m - preferred) < Math.abs(best - preferred)) best = m;
+  }
+  return best;
+}
+
+/**
+ * Where a demo generator puts something it wanted on `date` at `preferred`: the nearest start
+ * inside the hours that day, else the same on the next open day (up to a week on; with
+ * direction -1 the previous open day, so a past event stays in the past). null when
+ * the academy is never open long enough.
+ */
+export function placeInHours(hours: WeeklyHours, date: string, preferred: number, minutes: number, direction: 1 | -1 = 1) {
+  for (let i = 0; i < 7; i++) {
+    const d = addDays(date, i * direction);
+    const m = fitInDay(hours[isoWeekday(d) - 1] ?? [], preferred, minutes);
+    if (m != null) return { date: d, minute: m };
+  }
+  return null;
+}
+
+/**
+ * The "class happening now" of the demo: a slot of `minutes` that contains `now` and began about
+ * 15 minutes ago, inside the opening range `now` falls in; when the academy is closed now, the
+ * next opening. Without hours: simply 15 minutes ago. Starts on a 5-minute mark.
+ */
+export function liveSlot(hours: WeeklyHours | null, now: number, minutes: number) {
+  const p = localParts(now);
+  const wanted = Math.floor((p.minute - 15) / 5) * 5;
+  if (!hours) return wallToUtc(p.date, timeOfMinutes(Math.max(0, wanted)));
+  for (const [a, b] of hours[p.weekday - 1] ?? []) {
+    if (a <= p.minute && p.minute < b && b - a >= minutes) {
+      const start = Math.min(Math.max(wanted, a), b - minutes);
+      return wallToUtc(p.date, timeOfMinutes(start));
+    }
+  }
+  // Closed now: the first range later today, else on the next open day.
+  const later = (hours[p.weekday - 1] ?? []).find(([a, b]) => a > p.minute && b - a >= minutes);
+  if (later) return wallToUtc(p.date, timeOfMinutes(later[0]));
+  const next = placeInHours(hours, addDays(p.date, 1), 0, minutes);
+  return next ? wallToUtc(next.date, timeOfMinutes(next.minute)) : wallToUtc(p.date, timeOfMinutes(Math.max(0, wanted)));
+}
+
+/** The first start at or after `from` (on a 5-minute mark) where `minutes` fit inside the hours. */
+export function nextSlotFrom(hours: WeeklyHours, from: number, minutes: number) {
+  const p = localParts(from);
+  const at = Math.ceil(p.minute / 5) * 5;
+  for (const [a, b] of hours[p.weekday - 1] ?? []) {
+    const start = Math.max(a, at);
+    if (start + minutes <= b) return wallToUtc(p.date, timeOfMinutes(start));
+  }
+  const next = placeInHours(hours, addDays(p.date, 1), 0, minutes);
+  return next ? wallToUtc(next.date, timeOfMinutes(next.minute)) : null;
 }
