@@ -16,7 +16,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const q = url.searchParams.get("q") ?? "";
   const page = parsePage(url.searchParams);
-  return { q, ...searchUsers(getDb(), { q, page }) };
+  const found = searchUsers(getDb(), { q, page });
+  // Masked here: audit.server is server-only, so the component must not call it (it broke hydration).
+  return { q, ...found, rows: found.rows.map((u) => ({ ...u, phone: maskPhonesIn(u.phone) })) };
 }
 
 export default function HqUsers() {
@@ -41,7 +43,7 @@ export default function HqUsers() {
             {rows.map((u) => (
               <tr key={u.id}>
                 <td data-label="姓名">{u.name}</td>
-                <td data-label="手机">{maskPhonesIn(u.phone)}</td>
+                <td data-label="手机">{u.phone}</td>
                 <td data-label="角色">{u.roles.length ? [...new Set(u.roles.map((r) => ROLE_LABELS[r.role]))].join("、") : "居民"}</td>
                 <td data-label="操作">
                   <Link to={`/hq/users/${u.id}`}>管理角色</Link>
