@@ -18,12 +18,12 @@
  */
 import { pathToFileURL } from "node:url";
 import { migrateDatabase, openDatabase, type DB } from "./client";
-import { countUsers } from "~/modules/auth/demo.server";
+import { countUsers } from "@db/demo/accounts";
 import { seed as seedDemo } from "./seed";
 import { hashPassword } from "~/modules/auth/password.server";
-import { generateCourses } from "~/modules/catalog/bulk-courses.server";
-import { seedDemoRooms } from "~/modules/scheduling/demo.server";
-import { demoRandom } from "~/modules/org/demo.server";
+import { generateCourses } from "@db/demo/courses";
+import { seedDemoRooms } from "@db/demo/schedule";
+import { demoRandom } from "@db/demo/academies";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { rebuildRollups, suspendRollups } from "~/modules/stats/rollups.server";
 

@@ -1,15 +1,15 @@
 import type { DB } from "./client";
 import { importOrgContent } from "~/modules/org/import.server";
-import { backfillDemoOpeningHours, seedDemoAcademies } from "~/modules/org/demo.server";
-import { countUsers, seedDemoAccounts } from "~/modules/auth/demo.server";
+import { backfillDemoOpeningHours, seedDemoAcademies } from "@db/demo/academies";
+import { countUsers, seedDemoAccounts } from "@db/demo/accounts";
 import { importCatalogContent, importSummary } from "~/modules/catalog/import.server";
-import { seedDemoTeachers } from "~/modules/catalog/teachers-demo.server";
+import { seedDemoTeachers } from "@db/demo/teachers";
 import { importHolidays } from "~/modules/scheduling/calendar.server";
-import { seedDemoSchedule, seedDemoWants } from "~/modules/scheduling/demo.server";
-import { seedDemoEnrolments } from "~/modules/enrollment/demo.server";
-import { refreshDemoLiveClass, seedLearningDemo } from "~/modules/enrollment/learning-demo.server";
-import { seedDemoActivities } from "~/modules/community/activities-demo.server";
-import { seedGroupsDemo } from "~/modules/community/groups-demo.server";
+import { seedDemoSchedule, seedDemoWants } from "@db/demo/schedule";
+import { seedDemoEnrolments } from "@db/demo/enrollments";
+import { refreshDemoLiveClass, seedLearningDemo } from "@db/demo/learning";
+import { seedDemoActivities } from "@db/demo/activities";
+import { seedGroupsDemo } from "@db/demo/groups";
 
 /**
  * Content files are imported on every start (idempotently). Demo data (academies, accounts,

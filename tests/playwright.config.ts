@@ -49,10 +49,12 @@ export default defineConfig({
   },
   // Every journey on a 375 px phone and on a 1280×800 desktop.
   projects: [
-    // overflow.spec.ts measures 375 px pages; the link crawl reads server HTML, the same on both.
+    // overflow.spec.ts measures 375 px pages; the link crawl reads server HTML, the same on both;
+    // tests tagged @desktop (keyboard journey, time zone, XSS in the browser) do not depend on the width.
     {
       name: "phone",
-      testIgnore: /crawl\.spec|accessibility\.spec/,
+      testIgnore: /crawl\.spec/,
+      grepInvert: /@desktop/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${PORTS.phone}`, viewport: { width: 375, height: 812 }, isMobile: false, hasTouch: true },
     },
     {

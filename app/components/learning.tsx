@@ -3,7 +3,7 @@
  * routes: the QR check-in screen, ticking a session's roster, a run's attendance grid and the
  * list of nearby sessions.
  */
-import type { MarkRow } from "~/modules/enrollment/attendance.server";
+import type { MarkRow } from "~/modules/learning/attendance.server";
 import { Form, Link, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { formatDate, formatDateTime, formatDateTimeRange, formatTime } from "~/utils/dates";

@@ -6,7 +6,7 @@ import { CheckinPeopleForm } from "~/components/checkin-form";
 import { sessionWhen } from "~/components/learning";
 import { getActor, requireActor } from "~/modules/auth/request.server";
 import { activityCheckIn, activityCheckinPrompt } from "~/modules/community/activities-registration.server";
-import { checkinBrowserOf } from "~/modules/enrollment/checkin.server";
+import { checkinBrowserOf } from "~/modules/learning/checkin.server";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { z } from "~/utils/zod";

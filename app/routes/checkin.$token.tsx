@@ -11,7 +11,7 @@ import { getDb } from "@db/client";
 import { CheckinPeopleForm } from "~/components/checkin-form";
 import { sessionWhen } from "~/components/learning";
 import { getActor, requireActor } from "~/modules/auth/request.server";
-import { checkIn, checkinBrowserOf, checkinPrompt } from "~/modules/enrollment/checkin.server";
+import { checkIn, checkinBrowserOf, checkinPrompt } from "~/modules/learning/checkin.server";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { z } from "~/utils/zod";

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { EnrolPanel } from "~/components/enrol-panel";
 import { CourseReviews } from "~/components/evaluations";
-import { courseReviews } from "~/modules/enrollment/evaluation.server";
+import { courseReviews } from "~/modules/learning/evaluation.server";
 import { ageLabel, RunStatusBadge } from "~/components/schedule";
 import { getActor } from "~/modules/auth/request.server";
 import { handleEnrolPost, isEnrolIntent } from "~/modules/enrollment/class-action.server";

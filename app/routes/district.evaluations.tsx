@@ -5,8 +5,8 @@ import { DistrictNav } from "~/components/district-nav";
 import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
 import { EvaluationsView } from "~/components/evaluations";
 import { requireActor } from "~/modules/auth/request.server";
-import { overviewQuerySchema } from "~/modules/enrollment/evaluation";
-import { districtEvaluations } from "~/modules/enrollment/evaluation.server";
+import { overviewQuerySchema } from "~/modules/learning/evaluation";
+import { districtEvaluations } from "~/modules/learning/evaluation.server";
 import { requireStaffDistrict } from "~/modules/scheduling/access.server";
 
 export const meta: MetaFunction = () => [{ title: "学员评价 · 区指导中心" }];

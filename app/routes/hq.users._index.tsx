@@ -17,7 +17,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = url.searchParams.get("q") ?? "";
   const page = parsePage(url.searchParams);
   const found = searchUsers(getDb(), { q, page });
-  // Masked here: audit.server is server-only, so the component must not call it (it broke hydration).
+  // Masked here, on the server: the page's data travels in its HTML, and a `.server` module's
+  // function does not exist in the browser (calling it in render broke hydration; issue 14).
   return { q, ...found, rows: found.rows.map((u) => ({ ...u, phone: maskPhonesIn(u.phone) })) };
 }
 

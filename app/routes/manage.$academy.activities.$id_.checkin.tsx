@@ -4,7 +4,7 @@ import { getDb } from "@db/client";
 import { CheckinScreen } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
 import { activityCheckinScreen } from "~/modules/community/activities-registration.server";
-import { publicOrigin } from "~/modules/enrollment/staff.server";
+import { publicOrigin } from "~/modules/learning/staff.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { parseIdParam } from "~/utils/http";
 

@@ -4,7 +4,7 @@ import { getDb } from "@db/client";
 import { Pager } from "~/components/layout";
 import { NearbySessions } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
-import { academyAttendanceOverview, nearbySessions } from "~/modules/enrollment/attendance.server";
+import { academyAttendanceOverview, nearbySessions } from "~/modules/learning/attendance.server";
 import { learningPolicy } from "~/utils/config.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { formatDate } from "~/utils/dates";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
-import { exportRunRoster } from "~/modules/enrollment/roster-export.server";
+import { exportRunRoster } from "~/modules/learning/roster-export.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { parseIdParam } from "~/utils/http";
 

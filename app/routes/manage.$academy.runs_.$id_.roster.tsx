@@ -17,8 +17,10 @@ import { drawLottery } from "~/modules/enrollment/lottery.server";
 import {
   addWalkIn,
   getRunRoster,
+  mayOpenRosterPhones,
   recentRosterChanges,
   removeEnrollment,
+  revealRosterPhones,
   type RosterRow,
 } from "~/modules/enrollment/roster.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
@@ -55,12 +57,19 @@ const schema = z.discriminatedUnion("intent", [
       .max(200, "原因最多 200 字。"),
   }),
   z.object({
+    // 显示完整号码: one person's (enrollmentId) or everyone's on the roster now.
+    intent: z.literal("reveal-phones"),
+    enrollmentId: z.coerce.number().int().positive().optional(),
+  }),
+  z.object({
     intent: z.literal("draw"),
     seed: z.string().trim().max(64, "种子最多 64 个字符。").default(""),
   }),
 ]);
 
 type Reply = { formKey: string; result: SubmissionResult<string[]> };
+/** The answer to 显示完整号码: the numbers opened, by enrolment id (shown until the next page load). */
+type Revealed = { revealed: Record<number, string>; count: number };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
@@ -68,7 +77,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const roster = getRunRoster(db, actor, parseIdParam(params.id, "没有找到这个班。"));
   if (roster.run.academyId !== academy.id) notFound("这所书院没有这个班。");
-  return { ...roster, slug: academy.slug, changes: recentRosterChanges(db, actor, roster.run.id) };
+  return {
+    ...roster,
+    slug: academy.slug,
+    changes: recentRosterChanges(db, actor, roster.run.id),
+    canReveal: mayOpenRosterPhones(actor, academy.id),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -101,6 +115,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         ip
       );
       return redirect(`${base}?done=removed${out.promoted ? "&promoted=1" : ""}`);
+    }
+    if (v.intent === "reveal-phones") {
+      const revealed = revealRosterPhones(db, actor, { runId, enrollmentId: v.enrollmentId }, ip);
+      return data<Revealed>({ revealed, count: Object.keys(revealed).length });
     }
     const r = drawLottery(db, actor, runId, { seed: v.seed, ip });
     return redirect(`${base}?done=drawn&winners=${r?.winners ?? 0}`);
@@ -178,16 +196,45 @@ function RemoveForm({ row, reply }: { row: RosterRow; reply?: Reply }) {
   );
 }
 
+/** A masked number with its 显示号码 button, or the opened number as a tel: link. */
+function Phone({ row, full, canReveal }: { row: RosterRow; full?: string; canReveal: boolean }) {
+  if (!row.phone) return null;
+  if (full)
+    return (
+      <a className="tel-link" href={`tel:${full}`} data-testid="full-phone">
+        {full}
+      </a>
+    );
+  return (
+    <span className="phone-masked">
+      <span data-testid="masked-phone">{row.phone}</span>
+      {canReveal ? (
+        <Form method="post" className="reveal-one">
+          <input type="hidden" name="intent" value="reveal-phones" />
+          <input type="hidden" name="enrollmentId" value={row.id} />
+          <button type="submit" className="secondary small">
+            显示号码<span className="visually-hidden">：{row.name}</span>
+          </button>
+        </Form>
+      ) : null}
+    </span>
+  );
+}
+
 function RosterList({
   rows,
   reply,
   removable,
   testId,
+  revealed,
+  canReveal = false,
 }: {
   rows: RosterRow[];
   reply?: Reply;
   removable: boolean;
   testId: string;
+  revealed?: Record<number, string>;
+  canReveal?: boolean;
 }) {
   if (!rows.length) return <p className="muted">无</p>;
   return (
@@ -200,8 +247,11 @@ function RosterList({
               {r.name}
             </strong>{" "}
             <span className="muted">{r.kind}</span>
+            <div className="roster-phone">
+              <Phone row={r} full={revealed?.[r.id]} canReveal={canReveal} />
+            </div>
             <div className="hint">
-              {r.phone ? `${r.phone} · ` : ""}报名 {formatDateTime(r.createdAt)}
+              报名 {formatDateTime(r.createdAt)}
               {r.promotedAt ? ` · ${formatDateTime(r.promotedAt)} 候补转正` : ""}
               {r.addedByName ? ` · 由 ${r.addedByName} 添加` : ""}
               {r.cancelledAt
@@ -221,7 +271,10 @@ function RosterList({
 
 export default function RosterPage() {
   const d = useLoaderData<typeof loader>();
-  const reply = useActionData<typeof action>() as Reply | undefined;
+  const answer = useActionData<typeof action>() as Reply | Revealed | undefined;
+  const reply = answer && "formKey" in answer ? answer : undefined;
+  const revealed = answer && "revealed" in answer ? answer.revealed : undefined;
+  const onRoster = d.confirmed.length + d.waitlisted.length + d.pending.length;
   const busy = useNavigation().state === "submitting";
   const [addForm, addFields] = useForm({
     id: "add",
@@ -307,14 +360,38 @@ export default function RosterPage() {
         </Form>
       </section>
 
+      <section className="card reveal-panel" aria-labelledby="reveal-heading">
+        <h2 id="reveal-heading">联系学员</h2>
+        {revealed ? (
+          <p className="notice" role="status" data-testid="reveal-notice">
+            已显示 {Object.keys(revealed).length} 个完整号码，这次查看已记入操作日志。离开或刷新本页后号码会重新隐藏。
+          </p>
+        ) : (
+          <p className="hint">
+            名单上的手机号默认只显示前三位和后四位。
+            {d.canReveal
+              ? "需要打电话通知时再显示完整号码，每次显示都记入操作日志（谁、哪个班、几个号码）。"
+              : "完整号码只有本书院的管理员可以查看。"}
+          </p>
+        )}
+        {d.canReveal && onRoster > 0 && !(revealed && Object.keys(revealed).length === onRoster) ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="reveal-phones" />
+            <button type="submit" className="secondary">
+              显示全部完整号码（{onRoster} 人）
+            </button>
+          </Form>
+        ) : null}
+      </section>
+
       <h2>已报名（{d.confirmed.length}）</h2>
-      <RosterList rows={d.confirmed} reply={reply} removable testId="roster-confirmed" />
+      <RosterList rows={d.confirmed} reply={reply} removable testId="roster-confirmed" revealed={revealed} canReveal={d.canReveal} />
       <h2>候补（{d.waitlisted.length}）</h2>
-      <RosterList rows={d.waitlisted} reply={reply} removable testId="roster-waitlisted" />
+      <RosterList rows={d.waitlisted} reply={reply} removable testId="roster-waitlisted" revealed={revealed} canReveal={d.canReveal} />
       {d.run.enrolMode === "lottery" ? (
         <>
           <h2>待抽签（{d.pending.length}）</h2>
-          <RosterList rows={d.pending} reply={reply} removable testId="roster-pending" />
+          <RosterList rows={d.pending} reply={reply} removable testId="roster-pending" revealed={revealed} canReveal={d.canReveal} />
         </>
       ) : null}
       <h2>已取消或移出（{d.ended.length}）</h2>

@@ -3,8 +3,8 @@ import { useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { CheckinScreen } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
-import { checkinScreen } from "~/modules/enrollment/checkin.server";
-import { publicOrigin } from "~/modules/enrollment/staff.server";
+import { checkinScreen } from "~/modules/learning/checkin.server";
+import { publicOrigin } from "~/modules/learning/staff.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { parseIdParam } from "~/utils/http";
 

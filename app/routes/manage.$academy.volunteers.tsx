@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
 import { confirmVolunteer, listAcademyVolunteers, recordVolunteerHours } from "~/modules/community/volunteers.server";
-import { hoursLabel } from "~/modules/enrollment/learning";
+import { hoursLabel } from "~/modules/learning/rules";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { todayLocal } from "~/modules/scheduling/time";
 import { readForm } from "~/utils/csrf.server";

@@ -5,8 +5,8 @@ import { getDb } from "@db/client";
 import { LearningRecord } from "~/components/learning-record";
 import { requireActor } from "~/modules/auth/request.server";
 import { hasRole, ROLE_LABELS } from "~/modules/auth/permissions";
-import { learningRecord, removeCalendarFeed, resetCalendarToken } from "~/modules/enrollment/record.server";
-import { publicOrigin } from "~/modules/enrollment/staff.server";
+import { learningRecord, removeCalendarFeed, resetCalendarToken } from "~/modules/learning/record.server";
+import { publicOrigin } from "~/modules/learning/staff.server";
 import { readForm } from "~/utils/csrf.server";
 
 export const meta: MetaFunction = () => [{ title: "我的 · 厦门社区书院" }];

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "@db/client";
-import { calendarFeed } from "~/modules/enrollment/record.server";
-import { publicOrigin } from "~/modules/enrollment/staff.server";
+import { calendarFeed } from "~/modules/learning/record.server";
+import { publicOrigin } from "~/modules/learning/staff.server";
 
 /** The personal calendar feed phone calendars subscribe to: /me/calendar.ics?token=… (no login;
  * the token is the secret and can be reset on /me). */

@@ -3,8 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
 import { myVolunteering } from "~/modules/community/volunteers.server";
-import { hoursLabel } from "~/modules/enrollment/learning";
-import { volunteerHours } from "~/modules/enrollment/record.server";
+import { hoursLabel } from "~/modules/learning/rules";
+import { volunteerHours } from "~/modules/learning/record.server";
 import { formatDate } from "~/utils/dates";
 
 export const meta: MetaFunction = () => [{ title: "志愿服务证明 · 厦门社区书院" }];

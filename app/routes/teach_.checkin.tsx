@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { NearbySessions } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
-import { nearbySessions } from "~/modules/enrollment/attendance.server";
+import { nearbySessions } from "~/modules/learning/attendance.server";
 
 export const meta: MetaFunction = () => [{ title: "签到与点名 · 教师" }];
 

@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { AttendancePage } from "~/components/attendance-page";
 import { requireActor } from "~/modules/auth/request.server";
-import { attendancePageData, saveAttendanceAction } from "~/modules/enrollment/attendance-page.server";
+import { attendancePageData, saveAttendanceAction } from "~/modules/learning/attendance-page.server";
 import { readForm } from "~/utils/csrf.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -22,14 +22,9 @@ export const NONCE_PLACEHOLDER = "HtmlCacheNoncePlaceholder0Zq9x7Wk";
 /** Cookies that may ride along on a cacheable request (they go into the key). */
 const KEYED_COOKIES = new Set(["text-size"]);
 
-/** The cache key of a request, or null when its response may depend on who asks. */
-export function htmlCacheKey(request: Request): string | null {
-  if (request.method !== "GET") return null;
-  if (request.headers.has("authorization")) return null;
-  const url = new URL(request.url);
-  if (url.pathname.endsWith(".data") || url.searchParams.has("_data")) return null;
+/** The keyed cookies of a Cookie header, or null when it carries any other cookie (a session). */
+export function keyedCookies(cookie: string | null | undefined): string[] | null {
   const keyed: string[] = [];
-  const cookie = request.headers.get("cookie");
   if (cookie) {
     for (const part of cookie.split(";")) {
       const eq = part.indexOf("=");
@@ -39,6 +34,17 @@ export function htmlCacheKey(request: Request): string | null {
       keyed.push(part.trim());
     }
   }
+  return keyed;
+}
+
+/** The cache key of a request, or null when its response may depend on who asks. */
+export function htmlCacheKey(request: Request): string | null {
+  if (request.method !== "GET") return null;
+  if (request.headers.has("authorization")) return null;
+  const url = new URL(request.url);
+  if (url.pathname.endsWith(".data") || url.searchParams.has("_data")) return null;
+  const keyed = keyedCookies(request.headers.get("cookie"));
+  if (!keyed) return null;
   return `${url.origin}${url.pathname}${url.search}\u0000${keyed.sort().join(";")}`;
 }
 

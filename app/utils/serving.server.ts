@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import { changeStamp, getDb } from "@db/client";
 import { dynamicCompression, precompressedAssets } from "./compression.server";
-import { cachedRemixHandler, createHtmlCache, htmlCacheKey, type HtmlCache } from "./html-cache.server";
+import { cachedRemixHandler, createHtmlCache, htmlCacheKey, keyedCookies, type HtmlCache } from "./html-cache.server";
 
 type Next = (err?: unknown) => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
@@ -32,6 +32,8 @@ export function htmlCacheMiddleware(build: ServerBuild, cache: HtmlCache): Middl
   const handle = cachedRemixHandler(build, cache);
   return (req, res, next) => {
     if (req.method !== "GET") return next();
+    // Signed-in (or otherwise personal) requests skip building a web Request just to learn that.
+    if (req.headers.authorization != null || keyedCookies(req.headers.cookie) == null) return next();
     const request = toRequest(req);
     if (htmlCacheKey(request) == null) return next(); // Remix's own handler, as before
     handle(request).then((response) => {

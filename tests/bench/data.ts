@@ -30,7 +30,7 @@ import {
   rooms,
   users,
 } from "@db/schema";
-import { demoAcademy } from "~/modules/auth/demo.server";
+import { demoAcademy } from "@db/demo/accounts";
 import { createSession, generateSessionToken, SESSION_COOKIE } from "~/modules/auth/session.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 
@@ -170,11 +170,17 @@ function build(file: string): Promise<Meta> {
   })();
 }
 
-/** A copy of the city-scale bench database (built once per inputs, then kept in tests/.tmp). */
+/**
+ * A copy of the city-scale bench database (built once per inputs, then kept in tests/.tmp).
+ * BENCH_REUSE_DB=path: copy that file (and its `path.json`, written beside every built one)
+ * instead, e.g. to compare builds while app/modules changes (which would regenerate otherwise).
+ */
 export async function prepareBenchDb(): Promise<BenchDb> {
   const cacheDir = path.join(root, "tests/.tmp");
-  const cached = path.join(cacheDir, `bench-${BENCH_SCALE}-${inputsHash()}.sqlite`);
+  const reuse = process.env.BENCH_REUSE_DB;
+  const cached = reuse ? path.resolve(reuse) : path.join(cacheDir, `bench-${BENCH_SCALE}-${inputsHash()}.sqlite`);
   if (!fs.existsSync(cached)) {
+    if (reuse) throw new Error(`BENCH_REUSE_DB=${reuse} does not exist`);
     fs.mkdirSync(cacheDir, { recursive: true });
     const building = `${cached}.${process.pid}.building`;
     const meta = await build(building);

@@ -9,8 +9,8 @@
  *   npm run bench                                 (builds, then runs every tests/bench/*.bench.ts)
  *   npx tsx tests/bench/pages.bench.ts            (this one alone)
  *   BENCH_SECONDS=2 BENCH_ONLY=courses,help npx tsx tests/bench/pages.bench.ts   (quick look)
- *   BENCH_BEFORE_ROOT=/path/to/older/checkout …   (also that checkout's build, served by remix-serve
- *                                                  on a copy of the same database: before/after rows)
+ *   BENCH_BEFORE_ROOT=/path/to/older/checkout …   (also that checkout's build, served by its own
+ *                                                  server entry on a copy of the same database: before/after rows)
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -57,9 +57,10 @@ export async function run() {
   if (beforeRoot) {
     const copy = d.file.replace(/\.sqlite$/, "-before.sqlite");
     fs.copyFileSync(d.file, copy);
-    before = await spawnServer(process.execPath, [path.join(beforeRoot, "node_modules/@remix-run/serve/dist/cli.js"), path.join(beforeRoot, "build/server/index.js")], {
+    // That checkout's own server entry, started the way production starts it.
+    before = await spawnServer(process.execPath, [path.join(beforeRoot, "build/server/index.js")], {
       cwd: beforeRoot,
-      env: { DATABASE_PATH: copy, COOKIE_SECURE: "0" },
+      env: { DATABASE_PATH: copy, COOKIE_SECURE: "0", LOGIN_LIMIT_PER_IP: "100000", BACKUP_DIR: path.join(path.dirname(copy), "backups-before") },
       probe: "/healthz",
     });
   }

@@ -61,7 +61,7 @@ async function tabTo(page: Page, what: string, matches: (el: Element) => boolean
   throw new Error(`Tab never reached ${what}`);
 }
 
-test("keyboard only: a resident signs in, finds a class and enrols", async ({ page, browser, baseURL }) => {
+test("keyboard only: a resident signs in, finds a class and enrols", { tag: "@desktop" }, async ({ page, browser, baseURL }) => {
   // An open first-come class with seats and no age or residency rule, starting in the future.
   const db = new Database(dbFileOf(baseURL), { readonly: true, fileMustExist: true });
   const now = Date.now();
@@ -107,7 +107,7 @@ test("keyboard only: a resident signs in, finds a class and enrols", async ({ pa
   await expect(page.getByTestId("enrol-outcome")).toContainText("已确认报名");
 });
 
-test("time zone: the server runs with TZ=UTC and a class's first session reads in Asia/Shanghai time", async ({ page, baseURL }) => {
+test("time zone: the server runs with TZ=UTC and a class's first session reads in Asia/Shanghai time", { tag: "@desktop" }, async ({ page, baseURL }) => {
   const db = new Database(dbFileOf(baseURL), { readonly: true, fileMustExist: true });
   // A session whose UTC and Shanghai clock times differ in the hour (all do: +8 h) and in the date (before 08:00 Shanghai is the previous UTC day).
   const s = db
@@ -122,7 +122,7 @@ test("time zone: the server runs with TZ=UTC and a class's first session reads i
   expect(html, `the page shows ${shanghai} (Asia/Shanghai), not only ${utc} (UTC)`).toContain(shanghai);
 });
 
-test("axe is not blind: a page with an unlabelled field and an image without alt text fails", async ({ page }) => {
+test("axe is not blind: a page with an unlabelled field and an image without alt text fails", { tag: "@desktop" }, async ({ page }) => {
   await page.goto("/help");
   await page.evaluate(() => {
     const main = document.querySelector("main") ?? document.body;

@@ -437,6 +437,8 @@ export const ACCESS_MATRIX: Record<string, Row> = {
     path: (i) => `/manage/${i.academyA}/runs/${i.runA}/roster`,
     get:  "login 403   403   200   403   403   403   403   200",
     post: "login 403   403   400   403   403   403   403   400",
+    // 显示完整号码: only the academy's own manager (HQ admins open one record on /hq/users/:id).
+    intents: [{ form: "intent=reveal-phones", want: "login 403   403   200   403   403   403   403   403" }],
   },
   "manage.$academy.sessions.$id.attendance": {
     path: (i) => `/manage/${i.academyA}/sessions/${i.sessionA}/attendance`,

@@ -11,60 +11,15 @@
 import Database from "better-sqlite3";
 import { ensureBuild, httpRequest, startBuiltServer, type BuiltServer } from "@tests/factories/built-server";
 import { cookieOf, prepareTrustWorld, type RoleName, type TrustWorld } from "@tests/factories/trust-world";
-import { injectedProblems, XSS_PAYLOADS } from "@tests/factories/xss";
+import { hostileDoc, injectedProblems, storeXssPayloads, XSS_PAGES, XSS_PAYLOADS } from "@tests/factories/xss";
 import { renderDocHtml, validateDoc } from "~/modules/catalog/richtext.server";
 
 let world: TrustWorld;
 let server: BuiltServer;
-/** All payloads, joined: one field holds the whole corpus. */
-const ALL = XSS_PAYLOADS.join(" ‖ ");
-
-/** The corpus in pieces of at most `max` characters (for fields with a length CHECK). */
-function chunks(max: number) {
-  const out: string[] = [""];
-  for (const p of XSS_PAYLOADS) {
-    if ((out.at(-1)! + p).length + 3 > max) out.push("");
-    out[out.length - 1] += `${p} ‖ `;
-  }
-  return out;
-}
-
-/** A tiptap document carrying every payload as text, link targets, image sources and alt text. */
-function hostileDoc() {
-  return {
-    type: "doc",
-    content: [
-      { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: XSS_PAYLOADS[0]! }] },
-      ...XSS_PAYLOADS.map((p) => ({ type: "paragraph", content: [{ type: "text", text: p, marks: [{ type: "bold" }] }] })),
-    ],
-  };
-}
-
 beforeAll(async () => {
   ensureBuild();
   world = await prepareTrustWorld();
-  const db = new Database(world.file);
-  const now = Date.now();
-  const i = world.ids;
-  const academyId = (db.prepare("select id from academies where slug = ?").get(i.academyA) as { id: number }).id;
-  db.prepare("update users set name = ? where id = ?").run(`居民${ALL}`, world.userIds.resident);
-  db.prepare("insert into family_members (owner_user_id, name, relation, birth_year, created_at, updated_at) values (?, ?, '父亲', 1950, ?, ?)").run(world.userIds.resident, ALL, now, now);
-  const html = renderDocHtml(hostileDoc());
-  db.prepare("update course_versions set title = ?, summary = ?, body_html = ?, body_text = ? where course_id = ?").run(`课程${ALL}`, ALL, html, ALL, i.courseId);
-  db.prepare("update activities set title = ?, description = ?, place = ? where id = ?").run(`活动${ALL}`, ALL, ALL, i.activityA);
-  db.prepare("update topics set title = ?, description = ?, visibility = 'public' where id = ?").run(`议题${ALL}`, ALL, i.topicA);
-  for (const chunk of chunks(480))
-    db.prepare("insert into proposal_comments (proposal_id, user_id, body, created_at) values (?, ?, ?, ?)").run(i.proposalA, world.userIds.resident, chunk, now);
-  db.prepare("update course_proposals set title = ?, summary = ? where id = ?").run(`公示${ALL}`, ALL, i.proposalA);
-  db.prepare("update organisations set name = ?, description = ? where id = ?").run(`组织${ALL}`, ALL, i.organisationA);
-  const evals = db.prepare("select e.id from evaluations e join enrollments n on n.id = e.enrollment_id join class_runs r on r.id = n.run_id where r.academy_id = ?").all(academyId) as { id: number }[];
-  const evalChunks = chunks(900);
-  evals.forEach((e, k) => db.prepare("update evaluations set comment = ?, hidden_at = null where id = ?").run(evalChunks[k % evalChunks.length], e.id));
-  for (const [n, p] of XSS_PAYLOADS.slice(0, 20).entries())
-    db.prepare("insert into notifications (user_id, title, body, link, created_at) values (?, ?, ?, ?, ?)").run(world.userIds.resident, `消息${p}`, p, n % 2 ? "javascript:alert(1)" : p, now + n);
-  db.prepare("update teachers set display_name = ?, bio = ? where id = ?").run(`教师${ALL}`, ALL, i.teacherId);
-  db.prepare("update academies set name = ? where id = ?").run(`书院${ALL.slice(0, 2000)}`, academyId);
-  db.close();
+  storeXssPayloads(world, XSS_PAYLOADS);
   server = await startBuiltServer({ dbFile: world.file, env: { LOG_LEVEL: "fatal" } });
 }, 300_000);
 
@@ -103,36 +58,7 @@ describe("XSS corpus", () => {
     expect(injectedProblems(renderDocHtml(hostileDoc()))).toEqual([]);
   });
 
-  const PAGES: [RoleName, (w: TrustWorld) => string][] = [
-    ["resident", () => "/me"],
-    ["resident", () => "/me/family"],
-    ["resident", () => "/me/messages"],
-    ["resident", () => "/me/classes"],
-    ["anonymous", (w) => `/courses/${w.ids.courseCode}`],
-    ["anonymous", () => "/courses"],
-    ["anonymous", (w) => `/classes/${w.ids.runA}`],
-    ["anonymous", () => "/classes"],
-    ["anonymous", (w) => `/activities/${w.ids.activityA}`],
-    ["anonymous", () => "/activities"],
-    ["anonymous", (w) => `/topics/${w.ids.topicA}`],
-    ["resident", (w) => `/proposals/${w.ids.proposalA}`],
-    ["anonymous", (w) => `/organisations/${w.ids.organisationA}`],
-    ["anonymous", (w) => `/teachers/${w.ids.teacherId}`],
-    ["anonymous", (w) => `/academies/${w.ids.academyA}`],
-    ["anonymous", () => "/academies"],
-    ["managerA", (w) => `/manage/${w.ids.academyA}`],
-    ["managerA", (w) => `/manage/${w.ids.academyA}/evaluations`],
-    ["managerA", (w) => `/manage/${w.ids.academyA}/topics/${w.ids.topicA}`],
-    ["managerA", (w) => `/manage/${w.ids.academyA}/activities/${w.ids.activityA}`],
-    ["managerA", (w) => `/manage/${w.ids.academyA}/organisations`],
-    ["managerA", (w) => `/manage/${w.ids.academyA}/runs/${w.ids.runA}/roster`],
-    ["teacher", (w) => `/teach/runs/${w.ids.runA}`],
-    ["hqEditor", (w) => `/hq/courses/${w.ids.courseId}`],
-    ["hqEditor", () => "/hq/teachers"],
-    ["hqAdmin", (w) => `/hq/users/${w.userIds.resident}`],
-    ["hqAdmin", () => "/hq/users"],
-    ["districtOwn", () => "/district/evaluations"],
-  ];
+  const PAGES = XSS_PAGES;
 
   it("no page that shows the payloads lets one out", async () => {
     const problems: string[] = [];

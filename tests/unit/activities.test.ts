@@ -18,11 +18,11 @@ import {
   cancelActivityRegistration,
   registerForActivity,
 } from "~/modules/community/activities-registration.server";
-import { activityNoShowTimes, noShowRestriction } from "~/modules/enrollment/attendance.server";
-import { signCheckinToken } from "~/modules/enrollment/checkin-token";
-import { DEFAULT_POLICY } from "~/modules/enrollment/learning";
+import { activityNoShowTimes, noShowRestriction } from "~/modules/learning/attendance.server";
+import { signCheckinToken } from "~/modules/learning/checkin-token";
+import { DEFAULT_POLICY } from "~/modules/learning/rules";
 import { myActivityVolunteering, volunteerForActivity } from "~/modules/community/volunteers.server";
-import { checkinSecret } from "~/modules/enrollment/checkin.server";
+import { checkinSecret } from "~/modules/learning/checkin.server";
 import { resetEnrolLimiter } from "~/modules/enrollment/enroll.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";

@@ -20,7 +20,7 @@ import {
 } from "~/modules/community/deliberation.server";
 import { createOrganisation } from "~/modules/community/organisations.server";
 import { confirmVolunteer, recordVolunteerHours, volunteerWithOrganisation } from "~/modules/community/volunteers.server";
-import { learningRecord, volunteerHours } from "~/modules/enrollment/record.server";
+import { learningRecord, volunteerHours } from "~/modules/learning/record.server";
 import { createTestDb } from "@tests/factories/db";
 import { groupsWorld, phoneOf, statusOf, userErrorOf } from "@tests/factories/community-groups";
 

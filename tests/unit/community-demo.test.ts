@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { courseProposals, courseVersions, meetings, organisations, topics, users } from "@db/schema";
-import { seedGroupsDemo } from "~/modules/community/groups-demo.server";
+import { seedGroupsDemo } from "@db/demo/groups";
 import { closeDueProposals } from "~/modules/community/proposals.server";
 import { createTestDb } from "@tests/factories/db";
 import { seedCategories } from "@tests/factories/catalog";

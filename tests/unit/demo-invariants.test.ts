@@ -7,7 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import { seed } from "@db/seed";
-import { refreshDemoLiveClass } from "~/modules/enrollment/learning-demo.server";
+import { refreshDemoLiveClass } from "@db/demo/learning";
 import { asWeeklyHours, withinHours } from "~/modules/org/opening-hours";
 import { slotWithinHours } from "~/modules/org/opening-hours.server";
 import { closedDatesMap } from "~/modules/scheduling/calendar.server";

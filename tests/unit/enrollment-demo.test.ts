@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { enrollments, familyMembers, users } from "@db/schema";
 import { seed } from "@db/seed";
-import { seedDemoEnrolments } from "~/modules/enrollment/demo.server";
+import { seedDemoEnrolments } from "@db/demo/enrollments";
 import { listMyClasses } from "~/modules/enrollment/views.server";
 import { loadActor } from "~/modules/auth/users.server";
 import { createTestDb } from "@tests/factories/db";

@@ -123,7 +123,7 @@ describe("manager roster actions", () => {
     expect(roster.confirmed[0]).toMatchObject({
       name: "陈阿伯",
       kind: "现场报名",
-      phone: "13712345678",
+      phone: "137****5678", // masked on the roster; 显示完整号码 opens it (trust-roster-phones.test.ts)
     });
     expect(roster.waitlisted[0]).toMatchObject({ name: "林阿姨", position: 1 });
     // The same phone twice is refused; a bad phone is refused; both leave the database unchanged.

@@ -9,9 +9,9 @@ import { eq, like } from "drizzle-orm";
 import type { ServerBuild } from "@remix-run/node";
 import { changeStamp, getDb, openDatabase } from "@db/client";
 import { academies } from "@db/schema";
-import { seedDemoAcademies } from "~/modules/org/demo.server";
+import { seedDemoAcademies } from "@db/demo/academies";
 import { importOrgContent } from "~/modules/org/import.server";
-import { cachedRemixHandler, createHtmlCache, htmlCacheKey, NONCE_PLACEHOLDER, type HtmlCache } from "~/utils/html-cache.server";
+import { cachedRemixHandler, createHtmlCache, htmlCacheKey, keyedCookies, NONCE_PLACEHOLDER, type HtmlCache } from "~/utils/html-cache.server";
 import { ensureBuild } from "@tests/factories/built-server";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 
@@ -147,5 +147,13 @@ describe("what may be stored", () => {
     expect(htmlCacheKey(new Request("http://a/x.data"))).toBeNull();
     expect(htmlCacheKey(new Request("http://a/x", { method: "POST" }))).toBeNull();
     expect(htmlCacheKey(new Request("http://a/x", { headers: { authorization: "Bearer x" } }))).toBeNull();
+  });
+
+  it("lets the server's pre-check (raw Cookie header, before any web Request is built) agree with the key", () => {
+    const headers = [undefined, "", "text-size=large", " text-size=large ; ", "session=abc", "text-size=large; session=abc", "device=x", "a", ";;", "__Host-session=x"];
+    for (const h of headers) {
+      const key = htmlCacheKey(new Request("http://a/x", { headers: h === undefined ? {} : { cookie: h } }));
+      expect(keyedCookies(h) === null, `Cookie: ${h}`).toBe(key === null);
+    }
   });
 });

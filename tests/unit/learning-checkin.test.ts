@@ -5,9 +5,9 @@ import {
   checkIn,
   checkinPrompt,
   checkinScreen,
-} from "~/modules/enrollment/checkin.server";
-import { CHECKIN_SLOT_MS, signCheckinToken } from "~/modules/enrollment/checkin-token";
-import { saveSessionAttendance, sessionAttendance } from "~/modules/enrollment/attendance.server";
+} from "~/modules/learning/checkin.server";
+import { CHECKIN_SLOT_MS, signCheckinToken } from "~/modules/learning/checkin-token";
+import { saveSessionAttendance, sessionAttendance } from "~/modules/learning/attendance.server";
 import type { TestDb } from "@tests/factories/db";
 import {
   addFamilyMember,

@@ -9,7 +9,7 @@ import {
   evaluationForm,
   setEvaluationHidden,
   submitEvaluation,
-} from "~/modules/enrollment/evaluation.server";
+} from "~/modules/learning/evaluation.server";
 import type { TestDb } from "@tests/factories/db";
 import {
   createRunWithSessions,

@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
-import { buildCalendar } from "~/modules/enrollment/calendar-feed";
-import { contentDisposition, toCsv, toXlsx, type Sheet } from "~/modules/enrollment/export";
+import { buildCalendar } from "~/modules/learning/calendar-feed";
+import { contentDisposition, toCsv, toXlsx, type Sheet } from "~/utils/export";
 
 const sheet: Sheet = {
   name: "花名册",

@@ -2,8 +2,8 @@ import {
   academyAttendanceOverview,
   noShowRestriction,
   runAttendance,
-} from "~/modules/enrollment/attendance.server";
-import { DEFAULT_POLICY } from "~/modules/enrollment/learning";
+} from "~/modules/learning/attendance.server";
+import { DEFAULT_POLICY } from "~/modules/learning/rules";
 import type { TestDb } from "@tests/factories/db";
 import {
   addFamilyMember,

@@ -5,7 +5,7 @@ import {
   progressOf,
   restrictionFrom,
   type LearnerSession,
-} from "~/modules/enrollment/learning";
+} from "~/modules/learning/rules";
 
 const H = 3_600_000;
 const DAY = 24 * H;

@@ -8,8 +8,8 @@ import {
   removeCalendarFeed,
   resetCalendarToken,
   volunteerHours,
-} from "~/modules/enrollment/record.server";
-import { exportRunRoster } from "~/modules/enrollment/roster-export.server";
+} from "~/modules/learning/record.server";
+import { exportRunRoster } from "~/modules/learning/roster-export.server";
 import type { TestDb } from "@tests/factories/db";
 import {
   addFamilyMember,

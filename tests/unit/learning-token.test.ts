@@ -8,7 +8,7 @@ import {
   signCheckinToken,
   slotOf,
   verifyCheckinToken,
-} from "~/modules/enrollment/checkin-token";
+} from "~/modules/learning/checkin-token";
 
 const SECRET = "test-secret-0123456789abcdef";
 const T0 = Date.UTC(2026, 10, 27, 6, 0, 0); // 14:00 in Xiamen

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { academies, city, districts, subdistricts } from "@db/schema";
 import { importOrgContent, ORG_CONTENT_DIR } from "~/modules/org/import.server";
-import { DEMO_ACADEMIES_PER_DISTRICT, seedDemoAcademies } from "~/modules/org/demo.server";
+import { DEMO_ACADEMIES_PER_DISTRICT, seedDemoAcademies } from "@db/demo/academies";
 import { listAcademies } from "~/modules/org/org.server";
 import { createTestDb } from "@tests/factories/db";
 

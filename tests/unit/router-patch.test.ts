@@ -1,6 +1,8 @@
 /**
  * app/patches (applied by `patch-package` on `npm ci`):
- *   - @remix-run/router: ranked route branches cached per routes array, compiled path regexes cached;
+ *   - @remix-run/router: ranked route branches cached per routes array, compiled path regexes cached
+ *     (on the branch's route meta), and the parent routes' steps that head many branches matched
+ *     once per call instead of once per branch;
  *   - @remix-run/react: RemixServer builds the server routes once per build, not per request;
  *   - react-router-dom: createStaticRouter converts those routes to data routes once.
  * Together they make every document request reuse one route table. These tests check it at
@@ -17,12 +19,13 @@ import { ensureBuild } from "@tests/factories/built-server";
 
 const require = createRequire(import.meta.url);
 const router = require("@remix-run/router") as typeof Router & {
-  UNSAFE_branchCacheStats?: { hits: number; misses: number };
+  UNSAFE_branchCacheStats?: { hits: number; misses: number; stepHits?: number };
 };
 const stats = () => {
   const s = router.UNSAFE_branchCacheStats;
   if (!s) throw new Error("the router patch is not applied: @remix-run/router has no branch cache (run npm ci / patch-package)");
-  return { ...s };
+  if (s.stepHits === undefined) throw new Error("the router patch is out of date: no shared-step counter (run `npx patch-package --patch-dir app/patches`)");
+  return { ...s, stepHits: s.stepHits };
 };
 const ids = (m: ReturnType<typeof Router.matchRoutes>) => m?.map((x) => x.route.id) ?? null;
 
@@ -94,6 +97,42 @@ describe("the patched route matcher", () => {
     expect(router.matchRoutes(routes, "/manage/huli-001/runs/7")?.at(-1)?.params).toEqual({ academy: "huli-001", id: "7" });
   });
 
+  it("matches a parent shared by many branches once per call, with the same answers as matching each branch", () => {
+    // A root layout over 60 pages, one nested layout with params: like our app (root + flat routes).
+    const wide: Router.AgnosticRouteObject[] = [
+      {
+        id: "root",
+        path: "",
+        children: [
+          ...Array.from({ length: 60 }, (_, i) => ({ id: `p${i}`, path: `page-${i}` })),
+          { id: "m", path: "manage/:academy", children: [{ id: "m-index", index: true }, { id: "m-run", path: "runs/:id" }, { id: "m-week", path: "week" }] },
+          { id: "opt", path: "opt/:lang?/x" },
+        ],
+      },
+    ];
+    const before = stats();
+    expect(ids(router.matchRoutes(wide, "/page-59"))).toEqual(["root", "p59"]);
+    // Every branch tried before page-59 (and the others ranked ahead of it) reused the root's step.
+    expect(stats().stepHits - before.stepHits).toBeGreaterThanOrEqual(50);
+    const run = router.matchRoutes(wide, "/manage/huli-001/runs/7")!;
+    expect(run.map((m) => [m.route.id, m.pathname, m.pathnameBase])).toEqual([
+      ["root", "/", "/"],
+      ["m", "/manage/huli-001", "/manage/huli-001"],
+      ["m-run", "/manage/huli-001/runs/7", "/manage/huli-001/runs/7"],
+    ]);
+    // One params object for the whole match, as upstream: later steps' params show on the parents too.
+    expect(run[0]!.params).toEqual({ academy: "huli-001", id: "7" });
+    expect(run[0]!.params).toBe(run[2]!.params);
+    expect(ids(router.matchRoutes(wide, "/manage/huli-001/"))).toEqual(["root", "m", "m-index"]);
+    expect(ids(router.matchRoutes(wide, "/manage/huli-001/week"))).toEqual(["root", "m", "m-week"]);
+    expect(ids(router.matchRoutes(wide, "/opt/x"))).toEqual(["root", "opt"]);
+    expect(router.matchRoutes(wide, "/opt/en/x")?.at(-1)?.params).toEqual({ lang: "en" });
+    expect(router.matchRoutes(wide, "/manage")).toBeNull();
+    // A cached step never leaks one call's params into the next.
+    expect(router.matchRoutes(wide, "/manage/siming-002/runs/9")?.at(-1)?.params).toEqual({ academy: "siming-002", id: "9" });
+    expect(router.matchRoutes(wide, "/page-3")?.at(-1)?.params).toEqual({});
+  });
+
   it("keeps one cache entry per routes array: another table never sees the first one's branches", () => {
     const other: Router.AgnosticRouteObject[] = [{ id: "only", path: "/only" }];
     expect(ids(router.matchRoutes(routes, "/courses"))).toEqual(["root", "courses"]);
@@ -143,6 +182,8 @@ describe("the built app's route table", () => {
     }
     const after = stats();
     expect(after.misses - warm.misses, "route branches were rebuilt for a request").toBe(0);
+    // The root layout's step is matched once per call, not once per branch (~125 routes).
+    expect(after.stepHits - warm.stepHits, "parent steps were matched again for every branch").toBeGreaterThanOrEqual(6 * 2 * 20);
     // Each document request matches several times (server runtime, static handler, React router).
     expect(after.hits - warm.hits).toBeGreaterThanOrEqual(6 * 2);
   });

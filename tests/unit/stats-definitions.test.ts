@@ -11,7 +11,7 @@ import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { academyDashboard, districtDashboard, hqDashboard } from "~/modules/stats/dashboards.server";
 import { makePeriod } from "~/modules/stats/period";
 import { computeFigures, StatsAccessError } from "~/modules/stats/stats.server";
-import { volunteerHours } from "~/modules/enrollment/record.server";
+import { volunteerHours } from "~/modules/learning/record.server";
 import { exportStats } from "~/modules/stats/pages.server";
 import { apiResponse, openApiDocument } from "~/modules/stats/api.server";
 import { addFamilyMember, cancelSessionRow, createWorldRun, enrol, freshLearningWorld, markPresent, type LearningWorld } from "../factories/learning";

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
-import { demoRandom } from "~/modules/org/demo.server";
+import { demoRandom } from "@db/demo/academies";
 import { checkRollups, rebuildRollups, resumeRollups, statsStamp, statsStamps, suspendRollups } from "~/modules/stats/rollups.server";
 import { TRIGGERS2_SQL, TRIGGERS3_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
 import { makePeriod, monthOfInstant } from "~/modules/stats/period";

@@ -3,11 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { auditLog, courses, teacherCourses, teachers, userRoles, users } from "@db/schema";
-import { seedDemoAccounts } from "~/modules/auth/demo.server";
+import { seedDemoAccounts } from "@db/demo/accounts";
 import type { Actor } from "~/modules/auth/permissions";
 import { importCatalogContent } from "~/modules/catalog/import.server";
 import { createFileResource, receiveFile } from "~/modules/catalog/resources.server";
-import { seedDemoTeachers, DEMO_POOL_SIZE } from "~/modules/catalog/teachers-demo.server";
+import { seedDemoTeachers, DEMO_POOL_SIZE } from "@db/demo/teachers";
 import {
   createTeacher,
   findTeachersFor,
@@ -20,7 +20,7 @@ import {
   updateOwnBio,
   updateTeacher,
 } from "~/modules/catalog/teachers.server";
-import { seedDemoAcademies } from "~/modules/org/demo.server";
+import { seedDemoAcademies } from "@db/demo/academies";
 import { isUserError } from "~/utils/errors";
 import { createCourse, seedCategories } from "@tests/factories/catalog";
 import { createTestDb } from "@tests/factories/db";

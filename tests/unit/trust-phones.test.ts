@@ -1,6 +1,6 @@
 import { listAudit, maskPhonesIn } from "~/modules/auth/audit.server";
 import { grantRole } from "~/modules/auth/roles.server";
-import { rosterSheet } from "~/modules/enrollment/roster-export.server";
+import { rosterSheet } from "~/modules/learning/roster-export.server";
 import { createTestDb } from "@tests/factories/db";
 import { createAcademy, seedDistricts } from "@tests/factories/org";
 import { createActor, createUser } from "@tests/factories/users";

@@ -14,19 +14,32 @@ type Resolved = {
   stale: boolean;
 };
 const cache = new WeakMap<Request, Resolved>();
+/**
+ * Per HTTP request (its log context): Remix hands every loader its own copy of the Request, so the
+ * WeakMap above alone would validate the session again for each loader of a page (root, layout,
+ * page). Only for GET/HEAD, which run no action: an action may sign out or end sessions, and
+ * the loaders after it must see that.
+ */
+const perHttpRequest = new WeakMap<object, { token: string | null; resolved: Resolved }>();
 
 /** Reads the session cookie once per request; a forged, unknown or expired token is just "signed out". */
 export function resolveSession(request: Request): Resolved {
   const hit = cache.get(request);
   if (hit) return hit;
   const token = readCookie(request, sessionCookieName(request));
+  const ctx = request.method === "GET" || request.method === "HEAD" ? requestContext() : undefined;
+  const shared = ctx ? perHttpRequest.get(ctx) : undefined;
+  if (shared && shared.token === token) {
+    cache.set(request, shared.resolved);
+    return shared.resolved;
+  }
   let resolved: Resolved = { actor: null, sessionId: null, refreshCookie: null, stale: !!token };
   if (token) {
     const db = getDb();
     const result = validateSessionToken(db, token);
     if (result) {
-      const ctx = requestContext();
-      if (ctx) ctx.userId = result.user.id; // for the request's log line
+      const log = requestContext();
+      if (log) log.userId = result.user.id; // for the request's log line
       resolved = {
         actor: loadActor(db, result.user),
         sessionId: result.session.id,
@@ -36,6 +49,7 @@ export function resolveSession(request: Request): Resolved {
     }
   }
   cache.set(request, resolved);
+  if (ctx) perHttpRequest.set(ctx, { token, resolved });
   return resolved;
 }
 

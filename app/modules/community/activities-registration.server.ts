@@ -21,8 +21,8 @@ import {
   signCheckinToken,
   TOKEN_MESSAGES,
   verifyCheckinCode,
-} from "~/modules/enrollment/checkin-token";
-import { checkinSecret } from "~/modules/enrollment/checkin.server";
+} from "~/modules/learning/checkin-token";
+import { checkinSecret } from "~/modules/learning/checkin.server";
 import { enrolLimiter, EnrolRefusal, isBusy, isUniqueViolation, resolvePerson } from "~/modules/enrollment/enroll.server";
 import { waitlistOnlyRestriction } from "~/modules/enrollment/policy.server";
 import {

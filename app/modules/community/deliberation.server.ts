@@ -23,7 +23,7 @@ import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
 import { parseInput } from "~/modules/catalog/input";
 import { renderDocHtml, validateDoc } from "~/modules/catalog/richtext.server";
 import { docToPlainText, emptyDoc, type RichDoc } from "~/modules/catalog/richtext";
-import { maskName } from "~/modules/enrollment/evaluation.server";
+import { maskName } from "~/modules/learning/evaluation.server";
 import { notify, notifyMany } from "~/modules/scheduling/notifications.server";
 import { isValidDate, todayLocal, wallToUtc } from "~/modules/scheduling/time";
 import { formatDateTime } from "~/utils/dates";

@@ -20,7 +20,7 @@ import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { canManageAcademy, canOverseeDistrict } from "~/modules/auth/permissions";
 import { parseInput } from "~/modules/catalog/input";
-import { maskName } from "~/modules/enrollment/evaluation.server";
+import { maskName } from "~/modules/learning/evaluation.server";
 import { notify } from "~/modules/scheduling/notifications.server";
 import { forbidden, notFound } from "~/utils/http";
 import { UserError } from "~/utils/errors";

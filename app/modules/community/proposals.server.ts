@@ -30,7 +30,7 @@ import { submitForReview, workingVersion } from "~/modules/catalog/courses.serve
 import { isEmptyDoc, type RichDoc } from "~/modules/catalog/richtext";
 import { parseInput } from "~/modules/catalog/input";
 import { indexCourse } from "~/modules/catalog/search.server";
-import { maskName } from "~/modules/enrollment/evaluation.server";
+import { maskName } from "~/modules/learning/evaluation.server";
 import { notify, notifyMany } from "~/modules/scheduling/notifications.server";
 import { formatDateTime } from "~/utils/dates";
 import { UserError } from "~/utils/errors";

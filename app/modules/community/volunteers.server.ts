@@ -1,7 +1,7 @@
 /**
  * 志愿者: residents sign up to volunteer with an organisation (or for an activity); the academy's
  * manager confirms them and records the hours served. Confirmed hours join the same
- * 志愿服务时长 as teachers' teaching hours (`volunteerHours` in enrollment/record.server.ts reads
+ * 志愿服务时长 as teachers' teaching hours (`volunteerHours` in learning/record.server.ts reads
  * `communityVolunteerMinutes`), shown on /me and the 志愿服务证明.
  */
 import { and, desc, eq, sql } from "drizzle-orm";

@@ -6,7 +6,7 @@
  * attendance.server.ts (`noShowRestriction`).
  */
 import type { Conn } from "@db/client";
-import { noShowRestriction } from "./attendance.server";
+import { noShowRestriction } from "~/modules/learning/attendance.server";
 
 export type Restriction = { until: number; reason: string };
 

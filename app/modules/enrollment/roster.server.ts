@@ -4,15 +4,16 @@
  * phone, or a walk-in with name and phone and no account). Every change is audited.
  */
 import { aliasedTable, and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { DB } from "@db/client";
+import type { Conn, DB } from "@db/client";
 import { enrollments, familyMembers, users } from "@db/schema";
-import { writeAudit } from "~/modules/auth/audit.server";
-import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
+import { maskPhonesIn, writeAudit } from "~/modules/auth/audit.server";
+import { canManageAcademy, managedAcademyIds, type Actor } from "~/modules/auth/permissions";
 import { notify } from "~/modules/scheduling/notifications.server";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import { activeEnrollmentOf, EnrolRefusal, placeInRun } from "./enroll.server";
 import { verifyLottery } from "./lottery.server";
+import { maskPhone } from "~/modules/learning/staff.server";
 import { effectiveCloseAt, ENROLMENT_STATUS_LABELS, type EnrolmentStatus } from "./rules";
 import {
   describePerson,
@@ -55,13 +56,12 @@ export type RosterRow = {
   endReason: string;
 };
 
-/** Everything /manage/:academy/runs/:id/roster shows. */
-export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now()) {
-  const ctx = loadManaged(db, actor, runId);
+/** Every enrolment of a run as roster rows, with the full phone number (callers mask it). */
+function rosterRows(conn: Conn, runId: number): RosterRow[] {
   const owner = aliasedTable(users, "owner");
   const adder = aliasedTable(users, "adder");
   const ender = aliasedTable(users, "ender");
-  const rows = db
+  const rows = conn
     .select({
       e: enrollments,
       ownerName: owner.name,
@@ -77,11 +77,11 @@ export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now
     .leftJoin(familyMembers, eq(familyMembers.id, enrollments.familyMemberId))
     .leftJoin(adder, eq(adder.id, enrollments.addedBy))
     .leftJoin(ender, eq(ender.id, enrollments.endedBy))
-    .where(eq(enrollments.runId, ctx.run.id))
+    .where(eq(enrollments.runId, runId))
     .orderBy(asc(enrollments.queueKey), asc(enrollments.id))
     .all();
   let position = 0;
-  const list: RosterRow[] = rows.map((r) => {
+  return rows.map((r) => {
     const e = r.e;
     const member = e.familyMemberId != null;
     const walkin = e.userId == null;
@@ -103,6 +103,18 @@ export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now
       endReason: e.endReason,
     };
   });
+}
+
+/** Statuses of people on the roster now: only their numbers can be opened for calling. */
+const ACTIVE: EnrolmentStatus[] = ["confirmed", "waitlisted", "lottery_pending"];
+
+/**
+ * Everything /manage/:academy/runs/:id/roster shows. Phone numbers are masked (138****5678): the
+ * full ones are opened deliberately with revealRosterPhones, which is audited (issue 14).
+ */
+export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now()) {
+  const ctx = loadManaged(db, actor, runId);
+  const list = rosterRows(db, ctx.run.id).map((r) => ({ ...r, phone: r.phone ? maskPhone(r.phone) : null }));
   const byConfirmed = (a: RosterRow, b: RosterRow) =>
     (a.confirmedAt ?? 0) - (b.confirmedAt ?? 0) || a.id - b.id;
   const draw = lotteryDrawOf(db, ctx.run.id);
@@ -136,6 +148,51 @@ export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now
           }
         : null,
   };
+}
+
+/**
+ * 显示完整号码: the manager of the run's academy opens the full numbers of the people on the roster
+ * (confirmed, waitlisted, awaiting the draw), for calling them — one person, or everyone at once
+ * (telling a whole class about a change). Only a manager granted that academy: teachers, district
+ * staff, HQ (HQ admins open one record on /hq/users/:id) and other academies' managers get 403.
+ * One audit row per opening: who, which class, how many numbers (the summary names no number).
+ */
+export function mayOpenRosterPhones(actor: Actor, academyId: number) {
+  return managedAcademyIds(actor).includes(academyId);
+}
+
+export function revealRosterPhones(
+  db: DB,
+  actor: Actor,
+  input: { runId: number; enrollmentId?: number | null },
+  ip: string | null = null
+) {
+  return db.transaction(
+    (tx) => {
+      const ctx = runContext(tx, input.runId);
+      if (!ctx) notFound("没有找到这个班。");
+      if (!mayOpenRosterPhones(actor, ctx.run.academyId))
+        forbidden("只有这所书院的管理员可以查看学员的完整手机号。");
+      const active = rosterRows(tx, ctx.run.id).filter((r) => ACTIVE.includes(r.status) && r.phone);
+      const chosen =
+        input.enrollmentId == null ? active : active.filter((r) => r.id === input.enrollmentId);
+      if (input.enrollmentId != null && !chosen.length)
+        throw new UserError("这个人已经不在名单上了，不能查看号码。");
+      if (!chosen.length) throw new UserError("名单上还没有人。");
+      writeAudit(tx, actor.id, ip, {
+        action: "roster.phone-view",
+        targetType: "run",
+        targetId: ctx.run.id,
+        summary:
+          input.enrollmentId == null
+            ? `查看「${ctx.title}」(#${ctx.run.id}) 名单的完整手机号：全部 ${chosen.length} 人`
+            : `查看「${ctx.title}」(#${ctx.run.id}) 名单上 ${chosen[0]!.name} 的完整手机号：1 人`,
+        detail: { runId: ctx.run.id, count: chosen.length, enrollmentIds: chosen.map((r) => r.id) },
+      });
+      return Object.fromEntries(chosen.map((r) => [r.id, r.phone!])) as Record<number, string>;
+    },
+    { behavior: "immediate" }
+  );
 }
 
 /** Removes someone from the run (with a reason they are told); a freed seat goes to the waitlist. */
@@ -301,15 +358,16 @@ export function addWalkIn(
   );
 }
 
-/** The manager's recent enrolment changes for a run, from the audit log (shown under the roster). */
+/** The manager's recent enrolment changes, number openings and exports for a run, from the audit log (shown under the roster). */
 export function recentRosterChanges(db: DB, actor: Actor, runId: number, limit = 20) {
   loadManaged(db, actor, runId);
+  // A walk-in's audit row names the number typed at the desk: the roster shows it masked too.
   return db.all<{ id: number; summary: string; created_at: number; actor_name: string | null }>(sql`
     SELECT a.id, a.summary, a.created_at, u.name AS actor_name
     FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
-    WHERE a.action IN ('enrollment.add', 'enrollment.remove', 'run.lottery.draw')
+    WHERE a.action IN ('enrollment.add', 'enrollment.remove', 'run.lottery.draw', 'roster.phone-view', 'roster.export')
       AND (json_extract(a.detail, '$.runId') = ${runId} OR (a.target_type = 'run' AND a.target_id = ${String(
     runId
   )}))
-    ORDER BY a.id DESC LIMIT ${limit}`);
+    ORDER BY a.id DESC LIMIT ${limit}`).map((c) => ({ ...c, summary: maskPhonesIn(c.summary) }));
 }

@@ -7,7 +7,7 @@ import path from "node:path";
 import { deleteExpiredSessions } from "~/modules/auth/session.server";
 import { closeDueProposals } from "~/modules/community/proposals.server";
 import { drawDueLotteries, rebalanceDueRuns } from "~/modules/enrollment/jobs.server";
-import { refreshDemoLiveClass } from "~/modules/enrollment/learning-demo.server";
+import { refreshDemoLiveClass } from "@db/demo/learning";
 import { sendDueReminders } from "~/modules/enrollment/reminders.server";
 import { config } from "~/utils/config.server";
 import { backupDatabase } from "./backup.server";

@@ -14,7 +14,7 @@ import { sql } from "drizzle-orm";
 import { getDb, migrateDatabase, type DB } from "@db/client";
 import { seed } from "@db/seed";
 import { deviceSecret } from "~/modules/auth/device.server";
-import { checkinSecret } from "~/modules/enrollment/checkin.server";
+import { checkinSecret } from "~/modules/learning/checkin.server";
 import { config, ConfigError } from "~/utils/config.server";
 import { createApp, type AppOptions } from "./http.server";
 import { registerAllJobs } from "./job-list.server";

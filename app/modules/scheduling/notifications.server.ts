@@ -1,6 +1,6 @@
 /** 消息: a person's inbox. `notify` writes inside the caller's transaction; enrolment reuses it. */
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import type { Conn, DB } from "@db/client";
+import { prepared, type Conn, type DB } from "@db/client";
 import { notifications } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
 
@@ -33,12 +33,17 @@ export function listMessages(db: DB, actor: Actor, opts: { page?: number } = {})
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / MESSAGES_PAGE_SIZE)), unread: unreadCount(db, actor.id) };
 }
 
-export function unreadCount(db: Conn, userId: number) {
-  return db
+/** Built once per connection: every signed-in page's header asks. */
+const unreadQuery = prepared((db) =>
+  db
     .select({ n: sql<number>`count(*)` })
     .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
-    .get()!.n;
+    .where(and(eq(notifications.userId, sql.placeholder("userId")), isNull(notifications.readAt)))
+    .prepare()
+);
+
+export function unreadCount(db: DB, userId: number) {
+  return unreadQuery(db).get({ userId })!.n;
 }
 
 /** Marks one message (or, without an id, all of them) read; only the person's own. */

@@ -5,7 +5,7 @@
  */
 import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
-import type { Cell } from "~/modules/enrollment/export";
+import type { Cell } from "~/utils/export";
 import { DEFINITIONS, emptyFigures, FIGURE_KEYS, formatChange, formatFigure, type FigureKey, type Figures } from "./definitions";
 import { addMonths, makePeriod, monthLabel, monthsBetween, previousPeriod, type Period } from "./period";
 import { assertReadScope, computeFigures, figuresBy, type StatsScope } from "./stats.server";

@@ -6,7 +6,7 @@ import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import { staffDistrictIds } from "~/modules/auth/permissions";
 import { writeAudit } from "~/modules/auth/audit.server";
-import { exportDownload, type Sheet } from "~/modules/enrollment/export";
+import { exportDownload, type Sheet } from "~/utils/export";
 import { z } from "~/utils/zod";
 import { renderChartSvg } from "./charts.server";
 import { academyDashboard, districtDashboard, DISTRICT_SORTS, hqDashboard, type Dashboard } from "./dashboards.server";

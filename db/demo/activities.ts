@@ -9,13 +9,13 @@
 import { and, asc, eq, inArray, isNull, like } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { academies, activities, activityAttendance, activityRegistrations, familyMembers, organisations, rooms, users } from "@db/schema";
-import { demoAcademy } from "~/modules/auth/demo.server";
-import { demoRandom } from "~/modules/org/demo.server";
+import { demoAcademy } from "./accounts";
+import { demoRandom } from "./academies";
 import { findClash } from "~/modules/scheduling/conflicts.server";
 import { addDays, localParts, minutesOf, timeOfMinutes, todayLocal, wallToUtc } from "~/modules/scheduling/time";
 import { asWeeklyHours, liveSlot, nextSlotFrom, placeInHours } from "~/modules/org/opening-hours";
 import { checkOpeningHours } from "~/modules/org/opening-hours.server";
-import type { ActivityType } from "./activities";
+import type { ActivityType } from "~/modules/community/activities";
 
 const TITLES: Record<ActivityType, string[]> = {
   culture_sports: ["广场舞交流展演", "太极拳晨练", "社区合唱团排练", "邻里乒乓球赛", "书法笔会"],

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { academies, branches, districts, subdistricts } from "@db/schema";
-import { formatWeeklyHours, weekly, type WeeklyHours } from "./opening-hours";
+import { formatWeeklyHours, weekly, type WeeklyHours } from "~/modules/org/opening-hours";
 
 /** How many demo academies each district gets: 201 in all, as in the city's network. */
 export const DEMO_ACADEMIES_PER_DISTRICT: Record<string, number> = {

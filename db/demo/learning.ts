@@ -20,8 +20,8 @@ import {
   teachers,
   users,
 } from "@db/schema";
-import { demoAcademy } from "~/modules/auth/demo.server";
-import { demoRandom } from "~/modules/org/demo.server";
+import { demoAcademy } from "./accounts";
+import { demoRandom } from "./academies";
 import { closedDatesMap } from "~/modules/scheduling/calendar.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { findClash } from "~/modules/scheduling/conflicts.server";

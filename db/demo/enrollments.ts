@@ -7,10 +7,10 @@
 import { and, asc, eq, inArray, like, min, sql } from "drizzle-orm";
 import type { DB, Tx } from "@db/client";
 import { classRuns, classSessions, enrollments, familyMembers, users } from "@db/schema";
-import { demoAcademy, DEMO_PASSWORD } from "~/modules/auth/demo.server";
+import { demoAcademy, DEMO_PASSWORD } from "./accounts";
 import { hashPassword } from "~/modules/auth/password.server";
-import { demoRandom } from "~/modules/org/demo.server";
-import { syncRunStatus } from "./seats.server";
+import { demoRandom } from "./academies";
+import { syncRunStatus } from "~/modules/enrollment/seats.server";
 
 export const DEMO_RESIDENT_COUNT = 500;
 /** Demo residents are 13600000001 … 13600000500 (password xiamen-2015). */

@@ -7,7 +7,7 @@ import type { Params } from "@remix-run/react";
 import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import { sessionWhen } from "~/components/learning";
-import { saveSessionAttendance, sessionAttendance } from "~/modules/enrollment/attendance.server";
+import { saveSessionAttendance, sessionAttendance } from "./attendance.server";
 import { isUserError } from "~/utils/errors";
 import { clientIp, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";

@@ -17,9 +17,9 @@ import {
   userRoles,
   users,
 } from "@db/schema";
-import { DEMO_PASSWORD } from "~/modules/auth/demo.server";
+import { DEMO_PASSWORD } from "./accounts";
 import { hashPassword } from "~/modules/auth/password.server";
-import { demoRandom } from "~/modules/org/demo.server";
+import { demoRandom } from "./academies";
 
 export const DEMO_TEACHER_PHONE = "13900000005";
 export const DEMO_POOL_SIZE = 40;

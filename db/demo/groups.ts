@@ -28,7 +28,7 @@ import {
 } from "@db/schema";
 import { loadActor } from "~/modules/auth/users.server";
 import { markdownToDoc, renderDocHtml, docToText } from "~/modules/catalog/richtext.server";
-import { startNotice } from "./proposals.server";
+import { startNotice } from "~/modules/community/proposals.server";
 
 const DAY = 86_400_000;
 

@@ -29,7 +29,7 @@ import { formatDate } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
 import { checkinOpensAt } from "./checkin-token";
-import { restrictionFrom, type LearningPolicy } from "./learning";
+import { restrictionFrom, type LearningPolicy } from "./rules";
 import { learnersOfRun, requireRunReader, requireSessionStaff, type Learner } from "./staff.server";
 import { learningPolicy } from "~/utils/config.server";
 

@@ -8,8 +8,8 @@ import type { Actor } from "~/modules/auth/permissions";
 import { formatDateTime } from "~/utils/dates";
 import { localParts } from "~/modules/scheduling/time";
 import { runAttendance } from "./attendance.server";
-import { exportDownload, type Sheet } from "./export";
-import { LEARNER_STATUS_LABELS, percent } from "./learning";
+import { exportDownload, type Sheet } from "~/utils/export";
+import { LEARNER_STATUS_LABELS, percent } from "./rules";
 import { maskPhone } from "./staff.server";
 
 type Data = ReturnType<typeof runAttendance>;

@@ -24,13 +24,13 @@ import {
   teachers,
   users,
 } from "@db/schema";
-import { demoAcademy } from "~/modules/auth/demo.server";
-import { demoRandom } from "~/modules/org/demo.server";
+import { demoAcademy } from "./accounts";
+import { demoRandom } from "./academies";
+import { closedDatesMap } from "~/modules/scheduling/calendar.server";
+import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
+import { addDays, currentIsoWeek, isoWeekday, timeOfMinutes, wallToUtc } from "~/modules/scheduling/time";
 import { asWeeklyHours, withinHours } from "~/modules/org/opening-hours";
 import { checkOpeningHours } from "~/modules/org/opening-hours.server";
-import { closedDatesMap } from "./calendar.server";
-import { sessionLocalColumns } from "./runs.server";
-import { addDays, currentIsoWeek, isoWeekday, timeOfMinutes, wallToUtc } from "./time";
 
 const ROOM_TEMPLATES = [
   { name: "多功能厅", capacity: 60, floor: "一层", stepFree: true, equipment: ["投影仪", "音响", "无线话筒"] },

@@ -24,7 +24,7 @@ import type { Actor } from "~/modules/auth/permissions";
 import { notFound } from "~/utils/http";
 import { buildCalendar, type FeedEvent } from "./calendar-feed";
 import { noShowRestriction } from "./attendance.server";
-import { progressOf, type LearnerSession, type Progress } from "./learning";
+import { progressOf, type LearnerSession, type Progress } from "./rules";
 import { listLearners, type Learner } from "./staff.server";
 import { learningPolicy } from "~/utils/config.server";
 import { communityVolunteerMinutes } from "~/modules/community/volunteers.server";

@@ -5,10 +5,10 @@
  */
 import type { DB } from "@db/client";
 import { categories, courses, courseVersions } from "@db/schema";
-import { AUDIENCES } from "./courses";
-import { publishVersion } from "./courses.server";
-import { docToText, markdownToDoc, renderDocHtml } from "./richtext.server";
-import { demoRandom } from "~/modules/org/demo.server";
+import { AUDIENCES } from "~/modules/catalog/courses";
+import { publishVersion } from "~/modules/catalog/courses.server";
+import { docToText, markdownToDoc, renderDocHtml } from "~/modules/catalog/richtext.server";
+import { demoRandom } from "./academies";
 
 const TOPICS = [
   ["垃圾分类", "环保"], ["节水节电", "环保"], ["海洋保护", "环保"], ["低碳出行", "环保"], ["阳台种菜", "环保"], ["湿地观鸟", "生态"],

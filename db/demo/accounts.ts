@@ -1,7 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { academies, districts, userRoles, users, type Role } from "@db/schema";
-import { hashPassword } from "./password.server";
+import { hashPassword } from "~/modules/auth/password.server";
 
 export const DEMO_PASSWORD = "xiamen-2015";
 
