@@ -13,8 +13,8 @@ import { demoAcademy } from "./accounts";
 import { demoRandom } from "./academies";
 import { findClash } from "~/modules/scheduling/conflicts.server";
 import { addDays, localParts, minutesOf, timeOfMinutes, todayLocal, wallToUtc } from "~/modules/scheduling/time";
-import { asWeeklyHours, liveSlot, nextSlotFrom, placeInHours } from "~/modules/org/opening-hours";
-import { checkOpeningHours } from "~/modules/org/opening-hours.server";
+import { asWeeklyHours, liveSlot, placeInHours } from "~/modules/org/opening-hours";
+import { auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
 import type { ActivityType } from "~/modules/community/activities";
 
 const TITLES: Record<ActivityType, string[]> = {
@@ -199,19 +199,22 @@ export function seedDemoActivities(db: DB, now = Date.now()) {
       // talk starting shortly (register now, check in from 30 minutes before).
       const demo = demoAcademy(tx as unknown as DB);
       if (demo) {
-        // "Now" means inside the opening hours: at night these wait for the next opening.
         const demoHours = hoursOf.get(demo.id) ?? null;
+        // Under way and starting shortly, as the seed's clock says; when the academy is closed then
+        // (at night) they go ahead with the 开放时间外 override and its audit row, as a manager's would.
         const live = (startsAt: number, minutes: number, v: { title: string; type: ActivityType; registration: boolean; capacity: number | null; place: string }) => {
-          checkOpeningHours(tx, { academyId: demo.id, slots: [{ startsAt, endsAt: startsAt + minutes * 60_000 }], override: false, noun: "办活动", fields: { day: "date", time: "startTime" } });
+          const outside = checkOpeningHours(tx, { academyId: demo.id, slots: [{ startsAt, endsAt: startsAt + minutes * 60_000 }], override: true, noun: "办活动", fields: { day: "date", time: "startTime" } });
           const p = localParts(startsAt);
-          tx.insert(activities)
+          const row = tx
+            .insert(activities)
             .values({ academyId: demo.id, ...v, description: "欢迎社区居民参加。", audience: "全体居民", startsAt, endsAt: startsAt + minutes * 60_000, localDate: p.date, weekday: p.weekday, startMinute: p.minute, isDemo: true, createdAt: now, updatedAt: now })
-            .run();
+            .returning({ id: activities.id })
+            .get();
+          auditOutsideHours(tx, null, null, { academyId: demo.id, targetType: "activity", targetId: row.id, what: `演示数据活动「${v.title}」（为了随时能体验，按种子时间安排）`, outside });
           count++;
         };
-        live(liveSlot(demoHours, now, 180), 180, { title: "邻里节百家宴", type: "festival", registration: false, capacity: null, place: "小区中心广场" });
-        const soon = now + 25 * 60_000;
-        live(demoHours ? (nextSlotFrom(demoHours, soon, 90) ?? soon) : soon, 90, { title: "反诈宣讲进社区", type: "lecture", registration: true, capacity: 40, place: "书院门前空地" });
+        live(liveSlot(demoHours, now, 180).startsAt, 180, { title: "邻里节百家宴", type: "festival", registration: false, capacity: null, place: "小区中心广场" });
+        live(now + 25 * 60_000, 90, { title: "反诈宣讲进社区", type: "lecture", registration: true, capacity: 40, place: "书院门前空地" });
       }
       return { skipped: null, activities: count, registrations: regCount, checkins };
     },

@@ -27,7 +27,7 @@ import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { findClash } from "~/modules/scheduling/conflicts.server";
 import { addDays, timeOfMinutes, wallToUtc } from "~/modules/scheduling/time";
 import { asWeeklyHours, liveSlot, nextSlotFrom, placeInHours, type WeeklyHours } from "~/modules/org/opening-hours";
-import { academyWeeklyHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
+import { academyWeeklyHours, auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -84,6 +84,9 @@ function freeRoom(tx: Tx, academyId: number, startsAt: number, endsAt: number) {
     .get().id;
 }
 
+/** What the audit row of the demo's night-time override says. */
+const LIVE_WHAT = "演示数据“正在上课”的班（为了随时能体验扫码签到，书院闭馆时也放在当前时间）";
+
 function addRun(
   tx: Tx,
   p: {
@@ -96,6 +99,8 @@ function addRun(
     starts: number[];
     minutes: number;
     now: number;
+    /** The class happening now may be outside the hours at night: placed with 开放时间外, audited. */
+    allowOutside?: boolean;
   }
 ) {
   const run = tx
@@ -115,13 +120,14 @@ function addRun(
     .returning({ id: classRuns.id })
     .get();
   tx.insert(runTeachers).values({ runId: run.id, teacherId: p.teacherId, sortOrder: 0 }).run();
-  checkOpeningHours(tx, {
+  const outside = checkOpeningHours(tx, {
     academyId: p.academyId,
     slots: p.starts.map((startsAt) => ({ startsAt, endsAt: startsAt + p.minutes * MIN })),
-    override: false,
+    override: !!p.allowOutside,
     noun: "上课",
     fields: { day: "weekdays", time: "startTime" },
   });
+  auditOutsideHours(tx, null, null, { academyId: p.academyId, targetType: "run", targetId: run.id, what: LIVE_WHAT, outside });
   const sessions = p.starts.map((startsAt) =>
     tx
       .insert(classSessions)
@@ -146,7 +152,7 @@ function addRun(
 
 /** The live slot (see liveSlot), moved on past public holidays and the academy's closed days. */
 function liveTarget(conn: Conn, academyId: number, hours: WeeklyHours | null, now: number, minutes: number) {
-  let t = liveSlot(hours, now, minutes);
+  let t = liveSlot(hours, now, minutes).startsAt;
   for (let i = 0; i < 14; i++) {
     const d = sessionLocalColumns(t).localDate;
     if (!closedDatesMap(conn, academyId, d, d).has(d)) return t;
@@ -232,6 +238,7 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
           roomId: freeRoom(tx, home.id, nowStart, nowStart + minutes * MIN),
           teacherId: teacher.id,
           status: "closed",
+          allowOutside: true,
           starts,
           minutes,
           now,
@@ -389,8 +396,9 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
  * Keeps the demo's "class happening now" happening now (issue 15): the demo teacher's class in
  * progress at the demo manager's academy (status 已截止, taught by 13900000005) has history, a
  * live session and one a week later. When the live session is not around the current time, it
- * moves to `liveSlot` (inside the opening hours; at night, the next opening) and the next one to a
- * week after. A live session someone already checked in to stays as history: the following one
+ * moves to `liveSlot` (inside the opening range now falls in; when the academy is closed, simply
+ * now, with the 开放时间外 override and its audit row, as a manager would) and the next one to a
+ * week after (a public holiday or closed day moves it to the next open day). A live session someone already checked in to stays as history: the following one
  * becomes live and a new one is added a week on. Checked like the app: opening hours and clashes.
  * Runs when the server starts (seed) and as a job; a page view never calls it.
  */
@@ -433,7 +441,7 @@ export function refreshDemoLiveClass(db: DB, now = Date.now()) {
           { startsAt: target, endsAt: target + minutes * MIN },
           { startsAt: after, endsAt: after + minutes * MIN },
         ];
-        checkOpeningHours(tx, { academyId: home.id, slots, override: false, noun: "上课", fields: { day: "date", time: "startTime" } });
+        const outside = checkOpeningHours(tx, { academyId: home.id, slots, override: true, noun: "上课", fields: { day: "date", time: "startTime" } });
         const moving = held ? [next] : [live, next];
         const exclude = moving.map((s) => s.id);
         for (const s of slots) {
@@ -448,6 +456,7 @@ export function refreshDemoLiveClass(db: DB, now = Date.now()) {
             .values({ runId: run.id, roomId: run.roomId, ...slots[1]!, ...sessionLocalColumns(slots[1]!.startsAt), createdAt: now, updatedAt: now })
             .run();
         } else set(next.id, slots[1]!);
+        auditOutsideHours(tx, null, null, { academyId: home.id, targetType: "run", targetId: run.id, what: LIVE_WHAT, outside });
         return { moved: moving.length, skipped: null };
       },
       { behavior: "immediate" },

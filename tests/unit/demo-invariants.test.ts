@@ -70,8 +70,18 @@ describe("the demo and opening hours", () => {
       FROM class_sessions s JOIN class_runs r ON r.id = s.run_id WHERE s.status <> 'cancelled'`);
     const acts = db.all<{ id: number; academyId: number; startsAt: number; endsAt: number }>(sql`
       SELECT id, academy_id AS academyId, starts_at AS startsAt, ends_at AS endsAt FROM activities WHERE status <> 'cancelled'`);
-    const bad = (list: typeof sessions) => list.filter((s) => !slotWithinHours(hours.get(s.academyId)!, s)).map((s) => s.id);
-    return { sessions: bad(sessions), activities: bad(acts), counted: sessions.length + acts.length };
+    // The app's rule: inside the hours, or placed with 开放时间外 and an audit row naming the slot.
+    const overridden = new Set(
+      db
+        .all<{ detail: string }>(sql`SELECT detail FROM audit_log WHERE action = 'opening-hours.override'`)
+        .flatMap((r) => {
+          const d = JSON.parse(r.detail) as { academyId: number; slots: { startsAt: number }[] };
+          return d.slots.map((x) => `${d.academyId}:${x.startsAt}`);
+        }),
+    );
+    const bad = (list: typeof sessions) =>
+      list.filter((s) => !slotWithinHours(hours.get(s.academyId)!, s) && !overridden.has(`${s.academyId}:${s.startsAt}`)).map((s) => s.id);
+    return { sessions: bad(sessions), activities: bad(acts), counted: sessions.length + acts.length, overridden: overridden.size };
   };
   /** The demo teacher's class in progress: its scheduled sessions in time order. */
   const liveSessions = () =>
@@ -88,12 +98,14 @@ describe("the demo and opening hours", () => {
     }
   };
 
-  it("gives every academy its hours per weekday, and keeps every session and activity inside them", () => {
+  it("gives every academy its hours per weekday, and keeps every session and activity inside them (or audited 开放时间外)", () => {
     const hours = hoursByAcademy();
     expect([...hours.values()].filter((h) => h == null)).toEqual([]);
     const o = outside();
     expect(o.counted).toBeGreaterThan(1000);
     expect({ sessions: o.sessions, activities: o.activities }).toEqual({ sessions: [], activities: [] });
+    // Only the demo's "happening now" items may ever be overridden (at night): at most the live run and two activities.
+    expect(db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'opening-hours.override'`)!.n).toBeLessThanOrEqual(3);
   });
 
   it("has at least one academy closed on Mondays, and no class there on a Monday", () => {
@@ -118,12 +130,15 @@ describe("the demo and opening hours", () => {
     expect(live).toBeDefined();
     expect(localParts(live!.startsAt).time).toBe("10:00");
     expect(refreshDemoLiveClass(db, at + 10 * 60_000)).toEqual({ moved: 0, skipped: null });
-    // At 23:00 the academy is closed: the class waits for the next opening (8:00 the next open day).
+    // At 23:00 the academy (open 8:00–21:30) is closed: the class is still there to try, placed
+    // with the 开放时间外 override and an audit row, exactly as a manager's would be.
     const night = wallToUtc(openDay(academyId, 3), "23:00");
-    refreshDemoLiveClass(db, night);
-    const next = liveSessions().filter((s) => s.startsAt > night);
-    expect(next.length).toBe(2);
-    expect(localParts(next[0]!.startsAt).time).toBe("08:00");
+    const audits = () => db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'opening-hours.override' AND actor_id IS NULL`)!.n;
+    const before2 = audits();
+    expect(refreshDemoLiveClass(db, night).moved).toBeGreaterThan(0);
+    const atNight = liveSessions().find((s) => s.startsAt <= night && night < s.endsAt);
+    expect(localParts(atNight!.startsAt).time).toBe("22:45");
+    expect(audits()).toBe(before2 + 1);
     expect(outside().sessions).toEqual([]);
   });
 });

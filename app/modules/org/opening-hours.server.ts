@@ -78,14 +78,15 @@ export function checkOpeningHours(
 /** The audit row of a 开放时间外 override, in the transaction of the write it allowed. */
 export function auditOutsideHours(
   conn: Conn,
-  actor: Actor,
+  /** null: the demo generator (its "happening now" items at night). */
+  actor: Actor | null,
   ip: string | null,
   p: { academyId: number; targetType: string; targetId: number | string; what: string; outside: Slot[] },
 ) {
   if (!p.outside.length) return;
   const name = conn.select({ name: academies.name }).from(academies).where(eq(academies.id, p.academyId)).get()?.name ?? "";
   const list = p.outside.slice(0, 5).map(formatSlot).join("、");
-  writeAudit(conn, actor.id, ip, {
+  writeAudit(conn, actor?.id ?? null, ip, {
     action: "opening-hours.override",
     targetType: p.targetType,
     targetId: p.targetId,

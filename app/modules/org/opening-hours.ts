@@ -150,24 +150,21 @@ export function placeInHours(hours: WeeklyHours, date: string, preferred: number
 
 /**
  * The "class happening now" of the demo: a slot of `minutes` that contains `now` and began about
- * 15 minutes ago, inside the opening range `now` falls in; when the academy is closed now, the
- * next opening. Without hours: simply 15 minutes ago. Starts on a 5-minute mark.
+ * 15 minutes ago, kept inside the opening range `now` falls in. When the academy is closed now
+ * (or has no hours) it is simply 15 minutes ago, and `inside` is false: the demo then places it
+ * with the 开放时间外 override, audited like a manager's. Starts on a 5-minute mark.
  */
 export function liveSlot(hours: WeeklyHours | null, now: number, minutes: number) {
+  const plain = Math.floor((now - 15 * 60_000) / 300_000) * 300_000;
+  if (!hours) return { startsAt: plain, inside: true };
   const p = localParts(now);
   const wanted = Math.floor((p.minute - 15) / 5) * 5;
-  if (!hours) return wallToUtc(p.date, timeOfMinutes(Math.max(0, wanted)));
   for (const [a, b] of hours[p.weekday - 1] ?? []) {
     if (a <= p.minute && p.minute < b && b - a >= minutes) {
-      const start = Math.min(Math.max(wanted, a), b - minutes);
-      return wallToUtc(p.date, timeOfMinutes(start));
+      return { startsAt: wallToUtc(p.date, timeOfMinutes(Math.min(Math.max(wanted, a), b - minutes))), inside: true };
     }
   }
-  // Closed now: the first range later today, else on the next open day.
-  const later = (hours[p.weekday - 1] ?? []).find(([a, b]) => a > p.minute && b - a >= minutes);
-  if (later) return wallToUtc(p.date, timeOfMinutes(later[0]));
-  const next = placeInHours(hours, addDays(p.date, 1), 0, minutes);
-  return next ? wallToUtc(next.date, timeOfMinutes(next.minute)) : wallToUtc(p.date, timeOfMinutes(Math.max(0, wanted)));
+  return { startsAt: plain, inside: false };
 }
 
 /** The first start at or after `from` (on a 5-minute mark) where `minutes` fit inside the hours. */
