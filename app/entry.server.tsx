@@ -5,7 +5,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { logError, requestContext } from "~/modules/ops/log.server";
+import { logError, requestContext } from "~/utils/log.server";
 import { ErrorIdContext } from "~/utils/error-id";
 import { NonceContext } from "~/utils/nonce";
 import { privateNoStore, securityHeaders } from "~/utils/security.server";

@@ -80,7 +80,6 @@ export function migrateDatabase(db: DB, migrationsFolder = MIGRATIONS_FOLDER) {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __db: DB | undefined;
 }
 

@@ -32,7 +32,6 @@ export type Scale = (typeof SCALES)[number];
 
 const FACTOR: Record<Exclude<Scale, "demo">, number> = { city: 1, province: 10 };
 const DAY = 86_400_000;
-const WEEK = 7 * DAY;
 
 const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
 const GIVEN = "秀英 桂英 秀兰 玉兰 淑珍 丽华 建国 建华 志强 国华 文华 明辉 海燕 晓燕 丽娟 美玲 志明 俊杰 雅琴 慧敏 春梅 宝珠 金水 阿花 丽云 碧霞 惠珍 福生 天佑 德明".split(" ");

@@ -107,7 +107,10 @@ export function ensureBuild(root, mode, opts = {}) {
       const pid = Number(fs.readFileSync(lock, "utf8") || 0);
       let alive = false;
       try {
-        if (pid > 0) process.kill(pid, 0), (alive = true);
+        if (pid > 0) {
+          process.kill(pid, 0);
+          alive = true;
+        }
       } catch {
         alive = false;
       }

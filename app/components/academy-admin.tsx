@@ -10,7 +10,7 @@ import { LooseField, type AnyField, type FieldsOf } from "~/components/run-form"
 import { FieldError, initialText } from "~/components/schedule";
 import { academyInputSchema, closeAcademySchema } from "~/modules/org/academies";
 import { HOURS_FIELDS, WEEKDAY_NAMES } from "~/modules/org/opening-hours";
-import type { NavItem } from "~/modules/auth/nav";
+import type { NavItem } from "~/components/nav";
 import { formatDate } from "~/utils/dates";
 
 export type AcademyRow = {
@@ -289,15 +289,15 @@ export function AcademyCloseForms({
   );
 }
 
-type DistrictFrame = { id: number; name: string; centreName: string; several: boolean; tabs: NavItem[] } | null;
+type DistrictFrame = { id: number; name: string; centreName: string; several: boolean } | null;
 
 /** HQ pages sit inside the 总部 layout; district pages bring their own container and tabs. */
-function Frame({ district, children }: { district: DistrictFrame; children: React.ReactNode }) {
+function Frame({ district, tabs, children }: { district: DistrictFrame; tabs?: NavItem[]; children: React.ReactNode }) {
   if (!district) return <>{children}</>;
   return (
     <div className="container">
       <p className="muted">{district.centreName}</p>
-      <DistrictNav tabs={district.tabs} districtId={district.id} several={district.several} />
+      <DistrictNav tabs={tabs ?? []} districtId={district.id} several={district.several} />
       {children}
     </div>
   );
@@ -308,9 +308,9 @@ function keepQuery(keep: Record<string, string>) {
   return s ? `?${s}` : "";
 }
 
-export function AcademyListPage({ data }: { data: { district: DistrictFrame; base: string; keep: Record<string, string>; districts: { id: number; name: string }[] | null; filters: { q: string; district: string; status: string }; rows: AcademyRow[]; total: number; page: number; pages: number } }) {
+export function AcademyListPage({ data }: { data: { tabs?: NavItem[]; district: DistrictFrame; base: string; keep: Record<string, string>; districts: { id: number; name: string }[] | null; filters: { q: string; district: string; status: string }; rows: AcademyRow[]; total: number; page: number; pages: number } }) {
   return (
-    <Frame district={data.district}>
+    <Frame district={data.district} tabs={data.tabs}>
       <AcademyList
         heading={<h1>{data.district ? `${data.district.name}的书院` : "书院"}</h1>}
         base={data.base}
@@ -326,9 +326,9 @@ export function AcademyListPage({ data }: { data: { district: DistrictFrame; bas
   );
 }
 
-export function AcademyNewPage({ data, lastResult }: { data: { district: DistrictFrame; base: string; keep: Record<string, string>; choices: AcademyChoices }; lastResult: SubmissionResult<string[]> | undefined }) {
+export function AcademyNewPage({ data, lastResult }: { data: { tabs?: NavItem[]; district: DistrictFrame; base: string; keep: Record<string, string>; choices: AcademyChoices }; lastResult: SubmissionResult<string[]> | undefined }) {
   return (
-    <Frame district={data.district}>
+    <Frame district={data.district} tabs={data.tabs}>
       <p>
         <Link to={`${data.base}${keepQuery(data.keep)}`}>← 全部书院</Link>
       </p>
@@ -343,6 +343,7 @@ export function AcademyEditPage({
   lastResult,
 }: {
   data: {
+    tabs?: NavItem[];
     district: DistrictFrame;
     base: string;
     keep: Record<string, string>;
@@ -357,7 +358,7 @@ export function AcademyEditPage({
   const intent = (lastResult?.initialValue as Record<string, unknown> | undefined)?.intent;
   const a = data.academy;
   return (
-    <Frame district={data.district}>
+    <Frame district={data.district} tabs={data.tabs}>
       <p>
         <Link to={`${data.base}${keepQuery(data.keep)}`}>← 全部书院</Link>
       </p>

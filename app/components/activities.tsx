@@ -2,7 +2,7 @@ import { Link } from "@remix-run/react";
 import { ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, type ActivityType } from "~/modules/community/activities";
 import { Check, LooseField, OutsideHoursField, type AnyField, type FieldsOf } from "./run-form";
 import { FieldError, initialList, initialText, WeekdayPicker } from "./schedule";
-import { formatSessionRange } from "~/modules/scheduling/time";
+import { formatSessionRange } from "~/utils/time";
 
 export type ActivityCardRow = {
   id: number;

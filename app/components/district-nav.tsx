@@ -1,5 +1,5 @@
 import { TabBar } from "~/components/layout";
-import type { NavItem } from "~/modules/auth/nav";
+import type { NavItem } from "./nav";
 
 /** Tabs of the district centre's pages (DISTRICT_TABS), keeping `?d=` when the person oversees several districts. */
 export function DistrictNav({ tabs, districtId, several }: { tabs: NavItem[]; districtId: number; several: boolean }) {

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 import { Form, Link, useLocation, useNavigation } from "@remix-run/react";
-import type { NavItem } from "~/modules/auth/nav";
+import type { NavItem } from "./nav";
 
 /** The entry that is the current page: the longest `to` that the path equals or lies under
  * (`end` entries only on exact match), so one entry, not two, carries aria-current. */

@@ -2,7 +2,7 @@ import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { OrderState } from "@db/schema/scheduling";
 import { ORDER_STATE_LABELS } from "~/modules/scheduling/states";
-import { DAYPART_LABELS, formatMoment, WEEKDAY_LABELS, type Daypart } from "~/modules/scheduling/time";
+import { DAYPART_LABELS, formatMoment, WEEKDAY_LABELS, type Daypart } from "~/utils/time";
 
 const TONE: Record<OrderState, string> = { submitted: "warn", accepted: "ok", declined: "danger", withdrawn: "", scheduled: "ok" };
 

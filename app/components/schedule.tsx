@@ -3,7 +3,7 @@ import type { FieldMetadata } from "@conform-to/react";
 import { Link } from "@remix-run/react";
 import type { RunStatus } from "@db/schema/scheduling";
 import { RUN_STATUS_LABELS } from "~/modules/scheduling/states";
-import { DAYPART_LABELS, formatMoment, WEEKDAY_LABELS, type Daypart } from "~/modules/scheduling/time";
+import { DAYPART_LABELS, formatMoment, WEEKDAY_LABELS, type Daypart } from "~/utils/time";
 
 const STATUS_TONE: Record<RunStatus, string> = {
   draft: "",

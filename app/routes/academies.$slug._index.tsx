@@ -6,7 +6,7 @@ import { getActor } from "~/modules/auth/request.server";
 import { canManageAcademy } from "~/modules/auth/permissions";
 import { ClassCard, toClassCard } from "~/components/schedule";
 import { upcomingClassesForAcademy } from "~/modules/scheduling/finder.server";
-import { resolveWeek } from "~/modules/scheduling/time";
+import { resolveWeek } from "~/utils/time";
 import { notFound } from "~/utils/http";
 import { formatDate } from "~/utils/dates";
 import { ActivityCard } from "~/components/activities";

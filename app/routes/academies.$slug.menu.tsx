@@ -4,7 +4,7 @@ import { getDb } from "@db/client";
 import { getAcademyBySlug } from "~/modules/org/org.server";
 import { weeklyMenu } from "~/modules/scheduling/finder.server";
 import { publicOrigin, qrSvg } from "~/modules/scheduling/qr.server";
-import { localParts, resolveWeek, shortDateLabel } from "~/modules/scheduling/time";
+import { localParts, resolveWeek, shortDateLabel } from "~/utils/time";
 import { notFound } from "~/utils/http";
 import { ACTIVITY_TYPE_LABELS } from "~/modules/community/activities";
 import { weekActivities } from "~/modules/community/activities-read.server";

@@ -7,7 +7,7 @@ import { getActor, requireActor } from "~/modules/auth/request.server";
 import { getActivityDetail } from "~/modules/community/activities-read.server";
 import { cancelActivityRegistration, registerForActivity } from "~/modules/community/activities-registration.server";
 import { myActivityVolunteering, volunteerForActivity } from "~/modules/community/volunteers.server";
-import { formatMoment, formatSessionRange } from "~/modules/scheduling/time";
+import { formatMoment, formatSessionRange } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { badRequest, parseIdParam } from "~/utils/http";

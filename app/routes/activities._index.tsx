@@ -7,7 +7,7 @@ import { Pager } from "~/components/layout";
 import { ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, activityFinderQuerySchema } from "~/modules/community/activities";
 import { findActivities, finderChoices } from "~/modules/community/activities-read.server";
 import { listDistricts } from "~/modules/org/org.server";
-import { DAYPART_LABELS, DAYPARTS, WEEKDAY_LABELS } from "~/modules/scheduling/time";
+import { DAYPART_LABELS, DAYPARTS, WEEKDAY_LABELS } from "~/utils/time";
 
 export const meta: MetaFunction = () => [
   { title: "社区活动 · 厦门社区书院" },

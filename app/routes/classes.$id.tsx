@@ -1,15 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { EnrolPanel } from "~/components/enrol-panel";
 import { CourseReviews } from "~/components/evaluations";
 import { courseReviews } from "~/modules/learning/evaluation.server";
 import { ageLabel, RunStatusBadge } from "~/components/schedule";
-import { getActor } from "~/modules/auth/request.server";
-import { handleEnrolPost, isEnrolIntent } from "~/modules/enrollment/class-action.server";
+import { getActor, requireActor } from "~/modules/auth/request.server";
+import { enrolPostTarget, isEnrolIntent } from "~/modules/enrollment/class-action.server";
 import { getEnrolPanel } from "~/modules/enrollment/views.server";
 import { getClassDetail } from "~/modules/scheduling/finder.server";
-import { formatMoment, formatSessionRange } from "~/modules/scheduling/time";
+import { formatMoment, formatSessionRange } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { badRequest, parseIdParam } from "~/utils/http";
 
@@ -70,7 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const runId = parseIdParam(params.id, "没有找到这个班。");
   const form = await readForm(request);
   if (!isEnrolIntent(form)) badRequest();
-  return handleEnrolPost(request, runId, form);
+  return redirect(await enrolPostTarget(getDb(), requireActor(request), runId, form));
 }
 
 export default function ClassPage() {

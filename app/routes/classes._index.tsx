@@ -7,10 +7,10 @@ import { ClassCard, toClassCard } from "~/components/schedule";
 import { homeDistrictCode } from "~/modules/auth/home-academy.server";
 import { getActor } from "~/modules/auth/request.server";
 import { AUDIENCES } from "~/modules/catalog/courses";
-import { listCategories } from "~/modules/scheduling/catalog-read.server";
+import { listCategories } from "~/modules/catalog/read.server";
 import { academyChoices } from "~/modules/scheduling/demand.server";
 import { searchClasses } from "~/modules/scheduling/finder.server";
-import { DAYPART_LABELS, DAYPARTS, WEEKDAY_LABELS, type Daypart } from "~/modules/scheduling/time";
+import { DAYPART_LABELS, DAYPARTS, WEEKDAY_LABELS, type Daypart } from "~/utils/time";
 import { listDistricts } from "~/modules/org/org.server";
 
 export const meta: MetaFunction = () => [

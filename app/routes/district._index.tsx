@@ -5,7 +5,7 @@ import { staffDistrictIds } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { getDistrict, listAcademies } from "~/modules/org/org.server";
 import { DistrictNav } from "~/components/district-nav";
-import { DISTRICT_TABS, isDistrictStaff, visibleEntries } from "~/modules/auth/nav";
+import { DISTRICT_TABS, isDistrictStaff, visibleEntries } from "~/components/nav";
 import { districtSummary } from "~/modules/scheduling/finder.server";
 
 export const meta: MetaFunction = () => [{ title: "区指导中心 · 厦门社区书院" }];

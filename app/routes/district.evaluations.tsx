@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { DistrictNav } from "~/components/district-nav";
-import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
+import { DISTRICT_TABS, visibleEntries } from "~/components/nav";
 import { EvaluationsView } from "~/components/evaluations";
 import { requireActor } from "~/modules/auth/request.server";
 import { overviewQuerySchema } from "~/modules/learning/evaluation";

@@ -1,16 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { ORDER_STATES, type OrderState } from "@db/schema/scheduling";
 import { DistrictNav } from "~/components/district-nav";
-import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
+import { DISTRICT_TABS, visibleEntries } from "~/components/nav";
 import { Pager } from "~/components/layout";
 import { OrderRow } from "~/components/orders";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireStaffDistrict } from "~/modules/scheduling/access.server";
 import { listDistrictOrders } from "~/modules/scheduling/orders.server";
 import { parsePage } from "~/utils/http";
-import { ORDER_STATE_LABELS } from "~/modules/scheduling/states";
+import { ORDER_STATE_LABELS, ORDER_STATES, type OrderState } from "~/modules/scheduling/states";
 
 export const meta: MetaFunction = () => [{ title: "本区点单 · 区指导中心" }];
 

@@ -2,13 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { DistrictNav } from "~/components/district-nav";
-import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
+import { DISTRICT_TABS, visibleEntries } from "~/components/nav";
 import { requireActor } from "~/modules/auth/request.server";
-import { ORG_STAGE_LABELS, ORG_TYPE_LABELS } from "~/modules/community/groups-labels";
+import { ORG_STAGE_LABELS, ORG_TYPE_LABELS, ORG_STAGES } from "~/modules/community/groups-labels";
 import { districtOrganisationsByStage } from "~/modules/community/organisations.server";
 import { requireStaffDistrict } from "~/modules/scheduling/access.server";
 import { formatDate } from "~/utils/dates";
-import { ORG_STAGES } from "@db/schema/community";
 
 export const meta: MetaFunction = () => [{ title: "居民组织 · 区指导中心" }];
 

@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { RUN_STATUSES, type RunStatus } from "@db/schema/scheduling";
 import { DistrictNav } from "~/components/district-nav";
-import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
+import { DISTRICT_TABS, visibleEntries } from "~/components/nav";
 import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { RunListCard } from "~/components/schedule";
@@ -12,7 +11,7 @@ import { listAcademies } from "~/modules/org/org.server";
 import { requireStaffDistrict } from "~/modules/scheduling/access.server";
 import { listDistrictRuns } from "~/modules/scheduling/finder.server";
 import { parsePage } from "~/utils/http";
-import { RUN_STATUS_LABELS } from "~/modules/scheduling/states";
+import { RUN_STATUS_LABELS, RUN_STATUSES, type RunStatus } from "~/modules/scheduling/states";
 
 export const meta: MetaFunction = () => [{ title: "本区开课 · 区指导中心" }];
 

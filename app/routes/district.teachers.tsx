@@ -4,7 +4,7 @@ import { getDb } from "@db/client";
 import { DistrictNav } from "~/components/district-nav";
 import { FilterActions, FilterSearch, FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
-import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
+import { DISTRICT_TABS, visibleEntries } from "~/components/nav";
 import { requireActor } from "~/modules/auth/request.server";
 import { listTeachersQuery, TEACHER_KIND_LABELS } from "~/modules/catalog/teachers";
 import { listTeachers, teacherFormOptions } from "~/modules/catalog/teachers.server";

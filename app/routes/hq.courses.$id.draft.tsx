@@ -34,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const r = saveDraft(getDb(), actor, id, submission.value);
     return json({ ok: true, revision: r.revision, savedAt: r.version.updatedAt, versionNo: r.version.versionNo, created: r.created });
   } catch (e) {
-    if (isUserError(e)) return fail(e.message.includes("刚刚修改了") ? 409 : 400, e.message, e.field);
+    if (isUserError(e)) return fail(e.code === "stale_draft" ? 409 : 400, e.message, e.field);
     if (e instanceof Response && e.status === 403) return fail(403, "您没有编辑这门课程的权限。");
     throw e;
   }

@@ -198,12 +198,17 @@ export default function EditCourse() {
     ),
   );
 
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
-      e.preventDefault();
-      void save();
-    }
-  };
+  // Ctrl/⌘+S saves now, wherever the focus is on the page (the browser would offer "save page as").
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        void saveRef.current();
+      }
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, []);
 
   if (d.inReview) {
     return (
@@ -237,7 +242,7 @@ export default function EditCourse() {
             : `保存失败：${state.message}`;
 
   return (
-    <div className="course-editor-page" onKeyDown={onKeyDown}>
+    <div className="course-editor-page">
       <p>
         <Link to={`/hq/courses/${d.course.id}`}>← 课程概览</Link>
       </p>

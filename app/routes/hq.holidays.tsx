@@ -5,7 +5,7 @@ import { getDb } from "@db/client";
 import { isHq } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { addHolidays, listHolidays, removeHoliday } from "~/modules/scheduling/calendar.server";
-import { shortDateLabel, todayLocal } from "~/modules/scheduling/time";
+import { shortDateLabel, todayLocal } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { clientIp, queryCount } from "~/utils/http";

@@ -1,17 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { ORDER_STATES, type OrderState } from "@db/schema/scheduling";
 import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { OrderRow } from "~/components/orders";
 import { isHq } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { listDistricts } from "~/modules/org/org.server";
-import { listCategories } from "~/modules/scheduling/catalog-read.server";
+import { listCategories } from "~/modules/catalog/read.server";
 import { listAllOrders } from "~/modules/scheduling/orders.server";
 import { parsePage } from "~/utils/http";
-import { ORDER_STATE_LABELS } from "~/modules/scheduling/states";
+import { ORDER_STATE_LABELS, ORDER_STATES, type OrderState } from "~/modules/scheduling/states";
 
 export const meta: MetaFunction = () => [{ title: "点单受理 · 总部" }];
 

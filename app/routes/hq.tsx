@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { TabBar } from "~/components/layout";
-import { HQ_TABS, visibleEntries } from "~/modules/auth/nav";
+import { HQ_TABS, visibleEntries } from "~/components/nav";
 import { isHq } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { canAuthorSomeCourse } from "~/modules/catalog/courses";

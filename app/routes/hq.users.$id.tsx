@@ -4,9 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { ROLES } from "@db/schema/auth";
 import { FormErrors } from "~/components/forms";
-import { isHqAdmin, ROLE_LABELS, ROLE_SCOPE } from "~/modules/auth/permissions";
+import { isHqAdmin, ROLE_LABELS, ROLE_SCOPE, ROLES } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { grantRole, listUserRoles, revokeRole } from "~/modules/auth/roles.server";
 import { getUser, revealPhone } from "~/modules/auth/users.server";

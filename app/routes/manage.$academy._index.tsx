@@ -6,7 +6,7 @@ import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { academyWeek } from "~/modules/scheduling/finder.server";
 import { weekActivities } from "~/modules/community/activities-read.server";
-import { localParts, resolveWeek, shortDateLabel } from "~/modules/scheduling/time";
+import { localParts, resolveWeek, shortDateLabel } from "~/utils/time";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `周课表 · ${data.academy.name}` : "周课表" }];
 

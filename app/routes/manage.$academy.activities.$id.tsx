@@ -22,7 +22,7 @@ import {
   updateActivity,
 } from "~/modules/community/activities.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
-import { formatSessionRange, localParts } from "~/modules/scheduling/time";
+import { formatSessionRange, localParts } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp, parseIdParam } from "~/utils/http";

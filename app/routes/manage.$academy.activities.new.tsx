@@ -12,7 +12,7 @@ import { createActivitySchema } from "~/modules/community/activities";
 import { activityFormChoices } from "~/modules/community/activities-read.server";
 import { createActivity } from "~/modules/community/activities.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
-import { addDays, todayLocal } from "~/modules/scheduling/time";
+import { addDays, todayLocal } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp } from "~/utils/http";

@@ -8,7 +8,7 @@ import { Field, FormErrors } from "~/components/forms";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { addClosedDates, listClosedDates, listHolidays, removeClosedDate } from "~/modules/scheduling/calendar.server";
-import { shortDateLabel, todayLocal } from "~/modules/scheduling/time";
+import { shortDateLabel, todayLocal } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp } from "~/utils/http";

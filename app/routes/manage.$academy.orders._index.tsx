@@ -2,13 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { ORDER_STATES, type OrderState } from "@db/schema/scheduling";
 import { Pager } from "~/components/layout";
 import { OrderRow } from "~/components/orders";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { listAcademyOrders, withdrawOrder } from "~/modules/scheduling/orders.server";
-import { ORDER_STATE_LABELS } from "~/modules/scheduling/states";
+import { ORDER_STATE_LABELS, ORDER_STATES, type OrderState } from "~/modules/scheduling/states";
 import { readForm } from "~/utils/csrf.server";
 import { clientIp, parsePage } from "~/utils/http";
 import { isUserError } from "~/utils/errors";

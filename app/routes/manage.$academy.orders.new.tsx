@@ -9,7 +9,7 @@ import { FormErrors } from "~/components/forms";
 import { DaypartPicker, FieldError, initialList, WeekdayPicker } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
-import { findSchedulableCourses, getCourseForScheduling } from "~/modules/scheduling/catalog-read.server";
+import { findSchedulableCourses, getCourseForScheduling } from "~/modules/catalog/read.server";
 import { createOrder } from "~/modules/scheduling/orders.server";
 import { orderSchema, orderTermChoices, suggestedTerm, TERM_MONTHS_HINT } from "~/modules/scheduling/orders";
 import { readForm } from "~/utils/csrf.server";

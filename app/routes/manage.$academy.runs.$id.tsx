@@ -31,7 +31,7 @@ import {
   updateRun,
 } from "~/modules/scheduling/runs.server";
 import { RUN_STATUS_LABELS, RUN_TRANSITIONS } from "~/modules/scheduling/states";
-import { formatMoment, formatSessionRange, localParts, toLocalInput } from "~/modules/scheduling/time";
+import { formatMoment, formatSessionRange, localParts, toLocalInput } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp, notFound, parseIdParam, queryCount } from "~/utils/http";

@@ -1,14 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { RUN_STATUSES, type RunStatus } from "@db/schema/scheduling";
 import { Pager } from "~/components/layout";
 import { RunListCard } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { listAcademyRuns } from "~/modules/scheduling/finder.server";
 import { parsePage } from "~/utils/http";
-import { RUN_STATUS_LABELS } from "~/modules/scheduling/states";
+import { RUN_STATUS_LABELS, RUN_STATUSES, type RunStatus } from "~/modules/scheduling/states";
 
 export const meta: MetaFunction = () => [{ title: "开课 · 书院管理" }];
 

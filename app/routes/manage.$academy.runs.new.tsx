@@ -10,10 +10,10 @@ import { RecurrenceFields, RunSettingsFields, type FieldsOf } from "~/components
 import { initialText } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
-import { findSchedulableCourses } from "~/modules/scheduling/catalog-read.server";
+import { findSchedulableCourses } from "~/modules/catalog/read.server";
 import { createRunSchema } from "~/modules/scheduling/runs";
 import { createRun, newRunContext } from "~/modules/scheduling/runs.server";
-import { addDays, todayLocal } from "~/modules/scheduling/time";
+import { addDays, todayLocal } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp } from "~/utils/http";

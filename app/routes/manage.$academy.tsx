@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData } from "@remix-run/react";
 import { TabBar } from "~/components/layout";
-import { MANAGE_TABS, visibleEntries } from "~/modules/auth/nav";
+import { MANAGE_TABS, visibleEntries } from "~/components/nav";
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";

@@ -6,7 +6,7 @@ import { requireActor } from "~/modules/auth/request.server";
 import { confirmVolunteer, listAcademyVolunteers, recordVolunteerHours } from "~/modules/community/volunteers.server";
 import { hoursLabel } from "~/modules/learning/rules";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
-import { todayLocal } from "~/modules/scheduling/time";
+import { todayLocal } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { formatDate } from "~/utils/dates";
 import { isUserError } from "~/utils/errors";

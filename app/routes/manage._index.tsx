@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { isHqAdmin, managedAcademyIds } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
-import { canOpenManage } from "~/modules/auth/nav";
+import { canOpenManage } from "~/components/nav";
 import { getAcademiesByIds } from "~/modules/org/org.server";
 
 export const meta: MetaFunction = () => [{ title: "书院管理 · 厦门社区书院" }];

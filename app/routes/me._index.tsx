@@ -5,6 +5,7 @@ import { getDb } from "@db/client";
 import { LearningRecord } from "~/components/learning-record";
 import { requireActor } from "~/modules/auth/request.server";
 import { hasRole, ROLE_LABELS } from "~/modules/auth/permissions";
+import { volunteerService } from "~/modules/community/volunteers.server";
 import { learningRecord, removeCalendarFeed, resetCalendarToken } from "~/modules/learning/record.server";
 import { publicOrigin } from "~/modules/learning/staff.server";
 import { readForm } from "~/utils/csrf.server";
@@ -19,7 +20,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     roles: [...new Set(actor.roles.map((r) => ROLE_LABELS[r.role]))],
     teacher: hasRole(actor, "teacher"),
     // 学习档案 (issue 6): the most recent past classes unless ?past=all.
-    record: learningRecord(getDb(), actor, Date.now(), { pastLimit: new URL(request.url).searchParams.get("past") === "all" ? undefined : 10 }),
+    record: {
+      ...learningRecord(getDb(), actor, Date.now(), { pastLimit: new URL(request.url).searchParams.get("past") === "all" ? undefined : 10 }),
+      volunteer: volunteerService(getDb(), actor.id),
+    },
   };
 }
 

@@ -2,9 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
-import { myVolunteering } from "~/modules/community/volunteers.server";
+import { myVolunteering, volunteerService } from "~/modules/community/volunteers.server";
 import { hoursLabel } from "~/modules/learning/rules";
-import { volunteerHours } from "~/modules/learning/record.server";
 import { formatDate } from "~/utils/dates";
 
 export const meta: MetaFunction = () => [{ title: "志愿服务证明 · 厦门社区书院" }];
@@ -13,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: "志愿服务证明 · 厦门�
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
-  return { name: actor.name, hours: volunteerHours(db, actor.id), ...myVolunteering(db, actor), today: Date.now() };
+  return { name: actor.name, hours: volunteerService(db, actor.id), ...myVolunteering(db, actor), today: Date.now() };
 }
 
 export default function VolunteerCertificate() {

@@ -4,8 +4,8 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Pager } from "~/components/layout";
 import { requireActor } from "~/modules/auth/request.server";
-import { listMessages, markRead } from "~/modules/scheduling/notifications.server";
-import { formatMoment } from "~/modules/scheduling/time";
+import { listMessages, markRead } from "~/modules/auth/notifications.server";
+import { formatMoment } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { safeRedirectPath, parsePage } from "~/utils/http";
 

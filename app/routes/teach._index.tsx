@@ -4,7 +4,7 @@ import { getDb } from "@db/client";
 import { WeekNav } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { teacherTimetable } from "~/modules/scheduling/finder.server";
-import { addDays, localParts, resolveWeek, shortDateLabel } from "~/modules/scheduling/time";
+import { addDays, localParts, resolveWeek, shortDateLabel } from "~/utils/time";
 
 export const meta: MetaFunction = () => [{ title: "我的授课 · 厦门社区书院" }];
 

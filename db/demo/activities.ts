@@ -12,7 +12,7 @@ import { academies, activities, activityAttendance, activityRegistrations, famil
 import { demoAcademy } from "./accounts";
 import { demoRandom } from "./academies";
 import { findClash } from "~/modules/scheduling/conflicts.server";
-import { addDays, localParts, minutesOf, timeOfMinutes, todayLocal, wallToUtc } from "~/modules/scheduling/time";
+import { addDays, localParts, minutesOf, timeOfMinutes, todayLocal, wallToUtc } from "~/utils/time";
 import { asWeeklyHours, liveSlot, placeInHours } from "~/modules/org/opening-hours";
 import { auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
 import type { ActivityType } from "~/modules/community/activities";

@@ -25,7 +25,7 @@ import { demoRandom } from "./academies";
 import { closedDatesMap } from "~/modules/scheduling/calendar.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { findClash } from "~/modules/scheduling/conflicts.server";
-import { addDays, timeOfMinutes, wallToUtc } from "~/modules/scheduling/time";
+import { addDays, timeOfMinutes, wallToUtc } from "~/utils/time";
 import { asWeeklyHours, liveSlot, nextSlotFrom, placeInHours, type WeeklyHours } from "~/modules/org/opening-hours";
 import { academyWeeklyHours, auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
 

@@ -28,7 +28,7 @@ import { demoAcademy } from "./accounts";
 import { demoRandom } from "./academies";
 import { closedDatesMap } from "~/modules/scheduling/calendar.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
-import { addDays, currentIsoWeek, isoWeekday, timeOfMinutes, wallToUtc } from "~/modules/scheduling/time";
+import { addDays, currentIsoWeek, isoWeekday, timeOfMinutes, wallToUtc } from "~/utils/time";
 import { asWeeklyHours, withinHours } from "~/modules/org/opening-hours";
 import { checkOpeningHours } from "~/modules/org/opening-hours.server";
 

@@ -204,20 +204,3 @@ export const classSessions = sqliteTable(
     ),
   ],
 );
-
-/** 消息: a person's inbox (moved or cancelled sessions, order decisions, waitlist promotions …). */
-export const notifications = sqliteTable(
-  "notifications",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    userId: integer("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    title: text("title").notNull(),
-    body: text("body").notNull().default(""),
-    link: text("link"),
-    readAt: integer("read_at"),
-    createdAt: integer("created_at").notNull(),
-  },
-  (t) => [index("notifications_user_idx").on(t.userId, t.id)],
-);

@@ -17,17 +17,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import { migrateDatabase, openDatabase, type DB } from "@db/client";
+import { migrateDatabase, openDatabase } from "@db/client";
 import { generate, SCALES, type Scale } from "@db/generate";
 import {
   academies,
-  categories,
   classRuns,
   classSessions,
   courses,
-  courseVersions,
   enrollments,
-  rooms,
   users,
 } from "@db/schema";
 import { demoAcademy } from "@db/demo/accounts";

@@ -46,7 +46,6 @@ export async function run() {
       })
     );
     const baselineWall = performance.now() - baselineStart;
-    const baselineFailed = baseline.filter((r) => !r.ok).length;
 
     const burstStart = performance.now();
     const results = await Promise.all(

@@ -16,7 +16,7 @@ async function as(browser: Browser, phone: string) {
   return { page, context };
 }
 
-test("a resident applies to join a group and its leader approves", async ({ browser, baseURL }) => {
+test("a resident applies to join a group and its leader approves", async ({ browser }) => {
   const stamp = String(Date.now()).slice(-6);
   const name = `金山合唱团${stamp}`;
   const leaderPhone = "13600000001";

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { activities } from "@db/schema";
 import type { CreateActivityInput } from "~/modules/community/activities";
-import { localParts } from "~/modules/scheduling/time";
+import { localParts } from "~/utils/time";
 
 const DAY = 86_400_000;
 

@@ -85,7 +85,7 @@ describe("participations (参与人次)", () => {
     const w = await schedulingWorld(db);
     const now = Date.now();
     const [u1, u2, u3, u4, u5] = await Promise.all([1, 2, 3, 4, 5].map(() => createActor(db)));
-    const mother = addFamilyMember(db, u1!, "王秀英", "母亲");
+    addFamilyMember(db, u1!, "王秀英", "母亲");
 
     // 1. An open event 5 days ago: u1 + his mother and u2 scan (3), headcount 10 → 7 more. Total 10.
     const open = insertActivity(db, w.a.id, { startsAt: now - 5 * DAY }, now);

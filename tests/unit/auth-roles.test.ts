@@ -1,6 +1,6 @@
 import { auditLog, userRoles } from "@db/schema";
 import { canManageAcademy, canOverseeDistrict, canViewAcademy, inScope } from "~/modules/auth/permissions";
-import { HQ_TABS, menuFor, visibleEntries } from "~/modules/auth/nav";
+import { HQ_TABS, menuFor, visibleEntries } from "~/components/nav";
 import { grantRole, revokeRole } from "~/modules/auth/roles.server";
 import { listAudit } from "~/modules/auth/audit.server";
 import { createTestDb } from "@tests/factories/db";

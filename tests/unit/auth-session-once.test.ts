@@ -10,7 +10,7 @@ import { getDb } from "@db/client";
 import { sessions } from "@db/schema";
 import { resolveSession } from "~/modules/auth/request.server";
 import { createSession, generateSessionToken, sessionIdFromToken } from "~/modules/auth/session.server";
-import { newId, runWithRequestContext, type RequestContext } from "~/modules/ops/log.server";
+import { newId, runWithRequestContext, type RequestContext } from "~/utils/log.server";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 import { createUser } from "@tests/factories/users";
 

@@ -1,3 +1,4 @@
+import { isUserError } from "~/utils/errors";
 import { and, eq, sql } from "drizzle-orm";
 import { auditLog, courseEvents, courses, courseSearch, courseVersions } from "@db/schema";
 import {
@@ -148,6 +149,9 @@ describe("course versions", () => {
     const start = getCourseForEditor(db, editor, course.id)!.revision;
     saveDraft(db, other, course.id, { ...fields({ title: "别人先保存" }), revision: start });
     expect(() => saveDraft(db, editor, course.id, { ...fields({ title: "我后保存" }), revision: start })).toThrow(/刚刚修改了/);
+    // The draft route answers 409 by this code, not by the sentence.
+    expect(userErrorCode(() => saveDraft(db, editor, course.id, { ...fields({ title: "我后保存" }), revision: start }))).toBe("stale_draft");
+    expect(userErrorCode(() => saveDraft(db, editor, course.id, { ...fields({ title: "" }) }))).toBeUndefined();
     expect(getCourseForEditor(db, editor, course.id)!.version.title).toBe("别人先保存");
   });
 
@@ -253,3 +257,13 @@ describe("four eyes", () => {
     expect(seen[0]).toMatch(/教学大纲（新增 \d+ 行、删除 \d+ 行）/);
   });
 });
+
+function userErrorCode(fn: () => unknown) {
+  try {
+    fn();
+  } catch (e) {
+    if (isUserError(e)) return e.code;
+    throw e;
+  }
+  throw new Error("expected a UserError");
+}

@@ -19,8 +19,7 @@ import {
   updateTask,
 } from "~/modules/community/deliberation.server";
 import { createOrganisation } from "~/modules/community/organisations.server";
-import { confirmVolunteer, recordVolunteerHours, volunteerWithOrganisation } from "~/modules/community/volunteers.server";
-import { learningRecord, volunteerHours } from "~/modules/learning/record.server";
+import { confirmVolunteer, recordVolunteerHours, volunteerService, volunteerWithOrganisation } from "~/modules/community/volunteers.server";
 import { createTestDb } from "@tests/factories/db";
 import { groupsWorld, phoneOf, statusOf, userErrorOf } from "@tests/factories/community-groups";
 
@@ -108,13 +107,12 @@ describe("volunteers", () => {
     const s = volunteerWithOrganisation(db, w.r2, org.id, {});
     expect(userErrorOf(() => volunteerWithOrganisation(db, w.r2, org.id, {})).message).toBe("您已经报名做这里的志愿者了，不用重复报名。");
     expect(userErrorOf(() => recordVolunteerHours(db, w.managerA, s.id, { serviceDate: "2026-01-10", hours: 2 }, null)).message).toContain("请先确认");
-    expect(volunteerHours(db, w.r2.id)).toBeNull();
+    expect(volunteerService(db, w.r2.id)).toBeNull();
     confirmVolunteer(db, w.managerA, s.id, null);
     expect(userErrorOf(() => recordVolunteerHours(db, w.managerA, s.id, { serviceDate: "2026-01-10", hours: 0 }, null)).field).toBe("hours");
     expect(statusOf(() => recordVolunteerHours(db, w.managerB, s.id, { serviceDate: "2026-01-10", hours: 2 }, null))).toBe(403);
     recordVolunteerHours(db, w.managerA, s.id, { serviceDate: "2026-01-10", hours: 2.5, note: "垃圾分类督导" }, null);
-    expect(volunteerHours(db, w.r2.id)).toEqual({ kind: null, sessions: 0, minutes: 150, runs: 0, teachingMinutes: 0, communityMinutes: 150, services: 1 });
-    expect(learningRecord(db, w.r2).volunteer).toMatchObject({ minutes: 150 });
+    expect(volunteerService(db, w.r2.id)).toEqual({ kind: null, sessions: 0, minutes: 150, runs: 0, teachingMinutes: 0, communityMinutes: 150, services: 1 });
     expect(() => db.insert(volunteerHoursTable).values({ signupId: s.id, userId: w.r2.id, serviceDate: "2026-01-11", minutes: 0, confirmedAt: 1 }).run()).toThrow(/CHECK/);
   });
 });

@@ -11,7 +11,7 @@ import { refreshDemoLiveClass } from "@db/demo/learning";
 import { asWeeklyHours, withinHours } from "~/modules/org/opening-hours";
 import { slotWithinHours } from "~/modules/org/opening-hours.server";
 import { closedDatesMap } from "~/modules/scheduling/calendar.server";
-import { addDays, localParts, todayLocal, wallToUtc } from "~/modules/scheduling/time";
+import { addDays, localParts, todayLocal, wallToUtc } from "~/utils/time";
 import { createTestDb } from "@tests/factories/db";
 
 let db: ReturnType<typeof createTestDb>;

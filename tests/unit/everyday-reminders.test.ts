@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { enrollments, notifications, remindersSent } from "@db/schema";
 import { sendDueReminders } from "~/modules/enrollment/reminders.server";
-import { addDays, todayLocal, wallToUtc } from "~/modules/scheduling/time";
+import { addDays, todayLocal, wallToUtc } from "~/utils/time";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 import { addMember, createOpenRun, createResident } from "@tests/factories/enrollment";
 import { schedulingWorld } from "@tests/factories/scheduling";

@@ -7,8 +7,9 @@ import {
   learningRecord,
   removeCalendarFeed,
   resetCalendarToken,
-  volunteerHours,
+  teachingService,
 } from "~/modules/learning/record.server";
+import { volunteerService } from "~/modules/community/volunteers.server";
 import { exportRunRoster } from "~/modules/learning/roster-export.server";
 import type { TestDb } from "@tests/factories/db";
 import {
@@ -136,7 +137,7 @@ describe("volunteer hours", () => {
     createWorldRun(db, w, {
       starts: [NOW + DAY],
     });
-    expect(volunteerHours(db, w.teacher.id, NOW)).toEqual({
+    expect(volunteerService(db, w.teacher.id, NOW)).toEqual({
       kind: "volunteer",
       sessions: 4,
       minutes: 360,
@@ -145,8 +146,9 @@ describe("volunteer hours", () => {
       communityMinutes: 0,
       services: 0,
     });
-    expect(learningRecord(db, w.teacher, NOW).volunteer).toMatchObject({ minutes: 360 });
-    expect(volunteerHours(db, w.resident.id, NOW)).toBeNull();
+    expect(teachingService(db, w.teacher.id, NOW)).toEqual({ kind: "volunteer", sessions: 4, runs: 1, minutes: 360 });
+    expect(teachingService(db, w.resident.id, NOW)).toBeNull();
+    expect(volunteerService(db, w.resident.id, NOW)).toBeNull();
   });
 });
 

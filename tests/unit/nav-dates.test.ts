@@ -1,7 +1,7 @@
 /** Issue 10: the one date formatter, 我的课程's single badge, and the late-enrolment warning. */
 import { describe, expect, it } from "vitest";
 import { formatCalendarDate, formatDate, formatDateTime, formatDateTimeRange, formatFormalDate, formatTime } from "~/utils/dates";
-import { formatMoment, formatSessionRange, shortDateLabel } from "~/modules/scheduling/time";
+import { formatMoment, formatSessionRange, shortDateLabel } from "~/utils/time";
 import { lateEnrolWarning, myClassState } from "~/modules/enrollment/rules";
 import { orderSchema, orderTermChoices, suggestedTerm, termOf } from "~/modules/scheduling/orders";
 

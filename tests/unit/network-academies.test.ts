@@ -18,7 +18,7 @@ import {
 import { weekly } from "~/modules/org/opening-hours";
 import { academyDirectory } from "~/modules/org/org.server";
 import { cancelSession } from "~/modules/scheduling/runs.server";
-import { isoWeekday } from "~/modules/scheduling/time";
+import { isoWeekday } from "~/utils/time";
 import { createTestDb } from "@tests/factories/db";
 import { statusOf, userErrorOf } from "@tests/factories/community-groups";
 import { createRoom, daysFromToday, scheduleRun, schedulingWorld } from "@tests/factories/scheduling";

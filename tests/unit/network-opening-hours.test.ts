@@ -11,7 +11,7 @@ import { formatWeeklyHours, parseDayRanges, weekly, withinHours } from "~/module
 import { createActivity, updateActivity } from "~/modules/community/activities.server";
 import { createOrder } from "~/modules/scheduling/orders.server";
 import { addRecurrence, addSession, moveSession } from "~/modules/scheduling/runs.server";
-import { isoWeekday } from "~/modules/scheduling/time";
+import { isoWeekday } from "~/utils/time";
 import { createTestDb } from "@tests/factories/db";
 import { activityInput } from "@tests/factories/activities";
 import { userErrorOf } from "@tests/factories/community-groups";

@@ -3,7 +3,7 @@ import { classRuns, classSessions, enrollments, notifications } from "@db/schema
 import { enroll } from "~/modules/enrollment/enroll.server";
 import { listRunParticipantUserIds } from "~/modules/scheduling/participants.server";
 import { addSession, cancelSession, moveSession, setRunStatus, updateRun } from "~/modules/scheduling/runs.server";
-import { localParts } from "~/modules/scheduling/time";
+import { localParts } from "~/utils/time";
 import { createTestDb } from "@tests/factories/db";
 import { createResident } from "@tests/factories/enrollment";
 import { daysFromToday, runDefaults, scheduleRun, schedulingWorld } from "@tests/factories/scheduling";

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { expandRecurrence, MAX_RECURRENCE_WEEKS } from "~/modules/scheduling/recurrence";
-import { isoWeekOf, localParts, parseIsoWeek, wallToUtc } from "~/modules/scheduling/time";
+import { isoWeekOf, localParts, parseIsoWeek, wallToUtc } from "~/utils/time";
 import { UserError } from "~/utils/errors";
 import { CASES, HOLIDAYS, snapshot } from "./fixtures/recurrence-cases";
 

@@ -11,7 +11,7 @@ import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { academyDashboard, districtDashboard, hqDashboard } from "~/modules/stats/dashboards.server";
 import { makePeriod } from "~/modules/stats/period";
 import { computeFigures, StatsAccessError } from "~/modules/stats/stats.server";
-import { volunteerHours } from "~/modules/learning/record.server";
+import { volunteerService } from "~/modules/community/volunteers.server";
 import { exportStats } from "~/modules/stats/pages.server";
 import { apiResponse, openApiDocument } from "~/modules/stats/api.server";
 import { addFamilyMember, cancelSessionRow, createWorldRun, enrol, freshLearningWorld, markPresent, type LearningWorld } from "../factories/learning";
@@ -95,10 +95,10 @@ describe("definitions that join the community module", () => {
     expect(jan.volunteerHours).toBe(4.5); // 3 h teaching + 1.5 h confirmed service on 1/18
     expect([jan.teachingHours, jan.communityVolunteerHours]).toEqual([3, 1.5]);
     expect(computeFigures(db, academy, makePeriod("custom", "2026-02", "2026-02"), NOW).volunteerHours).toBe(0.8); // 45 min, rounded to 0.1 h
-    // The same total as /me: every account's volunteerHours() summed (this world's runs have pool teachers only).
+    // The same total as /me: every account's volunteerService() summed (this world's runs have pool teachers only).
     const all = computeFigures(db, { type: "city" }, makePeriod("custom", "2025-01", "2026-06"), NOW);
     const people = c.prepare(`SELECT id FROM users`).all() as { id: number }[];
-    const me = people.reduce((sum, u) => sum + (volunteerHours(db, u.id, NOW)?.minutes ?? 0), 0);
+    const me = people.reduce((sum, u) => sum + (volunteerService(db, u.id, NOW)?.minutes ?? 0), 0);
     expect(me).toBe(3 * 60 + 135);
     expect(all.volunteerHours).toBe(Math.round((me / 60) * 10) / 10);
     // Deleting the signup (cascading its hours) takes them out again.

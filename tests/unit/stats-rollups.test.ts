@@ -41,7 +41,7 @@ async function randomHistory(seed: number, steps: number) {
   const r = demoRandom(seed);
   const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   // Row picks come from the seeded generator too, so a failing seed fails again.
-  const one = <T,>(rows: unknown[]) => (rows.length ? (pick(rows) as T) : undefined) as any;
+  const one = <T,>(rows: T[]) => (rows.length ? pick(rows) : undefined) as T;
   const t2 = await createTeacherActor(db, "黄老师");
   const member = addFamilyMember(db, w.resident);
   const people = [

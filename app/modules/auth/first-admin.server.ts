@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { userRoles, users } from "@db/schema";
-import { UserError } from "~/utils/errors";
+import { UserError, userErrorOf } from "~/utils/errors";
 import { z } from "~/utils/zod";
 import { writeAudit } from "./audit.server";
 import { hashPassword } from "./password.server";
@@ -17,10 +17,7 @@ const inputSchema = z.object({ phone: phoneField, name: nameField, password: pas
  */
 export async function createFirstHqAdmin(db: DB, input: { phone: string; name: string; password: string }) {
   const parsed = inputSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(issue.message, String(issue.path[0] ?? ""));
-  }
+  if (!parsed.success) throw userErrorOf(parsed.error);
   const { phone, name, password } = parsed.data;
   assertPasswordAllowed(password, phone, "password");
   const passwordHash = await hashPassword(password);

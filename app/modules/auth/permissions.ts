@@ -1,5 +1,7 @@
 import type { Role } from "@db/schema/auth";
 
+export { ROLES, type Role } from "@db/schema/auth";
+
 export type RoleGrant = { role: Role; scopeType: "city" | "district" | "academy"; scopeId: number };
 
 export type Actor = {

@@ -1,6 +1,6 @@
 import { redirect } from "@remix-run/node";
 import { getDb } from "@db/client";
-import { requestContext } from "~/modules/ops/log.server";
+import { requestContext } from "~/utils/log.server";
 import { forbidden } from "~/utils/http";
 import { loadActor } from "./users.server";
 import type { Actor } from "./permissions";

@@ -6,7 +6,6 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Conn, DB } from "@db/client";
 import { smsCodes, users, type SmsCodePurpose } from "@db/schema";
-import { UserError } from "~/utils/errors";
 import { consume } from "./rate-limit.server";
 import { smsSender, type SmsSender } from "./sms.server";
 

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { logger } from "~/modules/ops/log.server";
+import { logger } from "~/utils/log.server";
 import { config, smsEnv } from "~/utils/config.server";
 
 /**

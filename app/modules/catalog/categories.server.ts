@@ -3,10 +3,9 @@ import type { Conn, DB } from "@db/client";
 import { categories, courses, teacherCategories } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { isHq, type Actor } from "~/modules/auth/permissions";
-import { UserError } from "~/utils/errors";
+import { UserError, parseInput } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
 import { z } from "~/utils/zod";
-import { parseInput } from "./input";
 
 export type Category = typeof categories.$inferSelect;
 

@@ -14,7 +14,7 @@ import { academies, categories, courseEvents, courses, courseVersions, districts
 import { writeAudit } from "~/modules/auth/audit.server";
 import { isHq, managedAcademyIds, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
 import { config } from "~/utils/config.server";
-import { UserError } from "~/utils/errors";
+import { UserError, parseInput } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
 import {
   authorableLevels,
@@ -33,7 +33,6 @@ import {
   type VersionStatus,
 } from "./courses";
 import { diffVersionTexts, versionText } from "./diff";
-import { parseInput } from "./input";
 import { docToText, renderDocHtml, validateDoc } from "./richtext.server";
 import { emptyDoc, isEmptyDoc, type RichDoc } from "./richtext";
 import { canManageResources, isPublicImage, listCourseResources, listImageResources } from "./resources.server";
@@ -200,7 +199,7 @@ function isUniqueViolation(e: unknown) {
 export type CreateCourseInput = CourseFields & VersionFields & { body?: unknown };
 
 /** Creates a course with its first draft. Bad input → UserError on its field, nothing stored. */
-export function createCourse(db: DB, actor: Actor, raw: CreateCourseInput | Record<string, unknown>, ip: string | null) {
+export function createCourse(db: DB, actor: Actor, raw: CreateCourseInput | Record<string, unknown>, _ip: string | null) {
   const course = parseInput(courseFieldsSchema, raw);
   const fields = parseInput(versionFieldsSchema, raw);
   const body = prepareBody((raw as { body?: unknown }).body);
@@ -274,6 +273,8 @@ export function saveDraft(db: DB, actor: Actor, courseId: number, raw: SaveDraft
           const who = working?.editedBy ? tx.select({ name: users.name }).from(users).where(eq(users.id, working.editedBy)).get()?.name : null;
           throw new UserError(
             `${who ?? "其他人"}刚刚修改了这门课程的草稿。为免覆盖对方的修改，请刷新页面，在最新草稿上继续编辑。`,
+            undefined,
+            "stale_draft",
           );
         }
       }

@@ -20,14 +20,13 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
-import { and, count, desc, eq, inArray, isNotNull, isNull, like, or, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
 import { courses, courseVersions, resources, teachers, users, type ResourceKind } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { isHq, managedAcademyIds, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
-import { UserError } from "~/utils/errors";
+import { UserError, parseInput } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
-import { z } from "~/utils/zod";
 import { detectFileType, type DetectedType } from "./filetype.server";
 import {
   canBrowseResources,
@@ -268,15 +267,6 @@ function myCoursesCondition(actor: Actor): SQL {
     UNION SELECT r.course_id FROM class_runs r JOIN academies a ON a.id = r.academy_id WHERE a.district_id IN (${districts}))`;
 }
 
-function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new UserError(issue.message, issue.path[0] != null ? String(issue.path[0]) : undefined);
-  }
-  return r.data;
-}
-
 /** The original name with the extension of what the file really is (shown and downloaded as). */
 function nameWithExt(originalName: string, type: DetectedType) {
   const ext = path.extname(originalName);
@@ -304,7 +294,7 @@ export function createFileResource(
 ) {
   try {
     requireUploader(actor);
-    const input = parseOrThrow(fileResourceSchema, raw);
+    const input = parseInput(fileResourceSchema, raw);
     const detected = detectFileType(file.tmpPath);
     if (!detected.ok) throw new UserError(detected.message, "file");
     const type = detected.type;
@@ -354,7 +344,7 @@ export function createFileResource(
 
 export function createVideoLink(db: DB, actor: Actor, raw: VideoLinkInput | Record<string, unknown>, ip: string | null) {
   requireUploader(actor);
-  const input = parseOrThrow(videoLinkSchema, raw);
+  const input = parseInput(videoLinkSchema, raw);
   return db.transaction(
     (tx) => {
       const courseId = courseIdForCode(tx, input.courseCode, actor);
@@ -397,7 +387,7 @@ export function updateResource(
   ip: string | null,
 ) {
   requireManager(actor);
-  const input = parseOrThrow(updateResourceSchema, raw);
+  const input = parseInput(updateResourceSchema, raw);
   return db.transaction(
     (tx) => {
       const before = tx.select().from(resources).where(eq(resources.id, id)).get();

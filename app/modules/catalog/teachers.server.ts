@@ -24,9 +24,8 @@ import {
 } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { hasRole, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
-import { UserError } from "~/utils/errors";
+import { UserError, parseInput } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
-import { z } from "~/utils/zod";
 import { isPublicImage } from "./resources.server";
 import {
   canManageTeachers,
@@ -42,15 +41,6 @@ import {
 } from "./teachers";
 
 export { canManageTeachers } from "./teachers";
-
-function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new UserError(issue.message, issue.path[0] != null ? String(issue.path[0]) : undefined);
-  }
-  return r.data;
-}
 
 function requireManager(actor: Actor) {
   if (!canManageTeachers(actor)) forbidden("只有总部可以管理师资库。");
@@ -119,7 +109,7 @@ function ensureTeacherRole(tx: Conn, userId: number, grantedBy: number | null) {
  */
 export function createTeacher(db: DB, actor: Actor, raw: TeacherCreateInput | Record<string, unknown>, ip: string | null) {
   requireManager(actor);
-  const input = parseOrThrow(teacherCreateSchema, raw);
+  const input = parseInput(teacherCreateSchema, raw);
   return db.transaction(
     (tx) => {
       const user = tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.phone, input.phone)).get();
@@ -167,7 +157,7 @@ export function updateTeacher(
   ip: string | null,
 ) {
   requireManager(actor);
-  const input = parseOrThrow(teacherUpdateSchema, raw);
+  const input = parseInput(teacherUpdateSchema, raw);
   db.transaction(
     (tx) => {
       const before = tx.select().from(teachers).where(eq(teachers.id, teacherId)).get();
@@ -227,7 +217,7 @@ export function getOwnTeacher(db: Conn, actor: Actor) {
 /** A teacher edits their own bio — nothing else, and nobody else's. */
 export function updateOwnBio(db: DB, actor: Actor, raw: OwnBioInput | Record<string, unknown>, ip: string | null) {
   if (!hasRole(actor, "teacher")) forbidden("只有教师可以编辑自己的简介。");
-  const input = parseOrThrow(ownBioSchema, raw);
+  const input = parseInput(ownBioSchema, raw);
   db.transaction(
     (tx) => {
       const t = getOwnTeacher(tx, actor);

@@ -23,7 +23,7 @@ import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
 import { listImageResources } from "~/modules/catalog/resources.server";
 import { statusCountsOf } from "~/modules/enrollment/seats.server";
 import { assertManagesAcademy } from "~/modules/scheduling/access.server";
-import { addDays, DAYPART_MINUTES, wallToUtc } from "~/modules/scheduling/time";
+import { addDays, DAYPART_MINUTES, wallToUtc } from "~/utils/time";
 import { forbidden, notFound } from "~/utils/http";
 import { ACTIVITIES_PAGE_SIZE, type ActivityFinderQuery } from "./activities";
 import { countParticipations } from "./activities-participation.server";

@@ -35,7 +35,7 @@ import {
   waitlistPositionIn,
   type SeatTarget,
 } from "~/modules/enrollment/seats.server";
-import { notify } from "~/modules/scheduling/notifications.server";
+import { notify } from "~/modules/auth/notifications.server";
 import { formatDateTime } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
 import { notFound } from "~/utils/http";

@@ -1,7 +1,7 @@
 /** Activities (群众性活动): labels and form input, pure (shared by forms and the module). */
 import { ACTIVITY_TYPES, type ActivityType } from "@db/schema/community";
 import { recurrenceShape } from "~/modules/scheduling/runs";
-import { isValidDate, isValidTime } from "~/modules/scheduling/time";
+import { isValidDate, isValidTime } from "~/utils/time";
 import { z } from "~/utils/zod";
 
 export { ACTIVITY_TYPES, type ActivityType };

@@ -20,14 +20,13 @@ import {
 } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
-import { parseInput } from "~/modules/catalog/input";
 import { renderDocHtml, validateDoc } from "~/modules/catalog/richtext.server";
 import { docToPlainText, emptyDoc, type RichDoc } from "~/modules/catalog/richtext";
 import { maskName } from "~/modules/learning/evaluation.server";
-import { notify, notifyMany } from "~/modules/scheduling/notifications.server";
-import { isValidDate, todayLocal, wallToUtc } from "~/modules/scheduling/time";
+import { notify, notifyMany } from "~/modules/auth/notifications.server";
+import { isValidDate, todayLocal, wallToUtc } from "~/utils/time";
 import { formatDateTime } from "~/utils/dates";
-import { UserError } from "~/utils/errors";
+import { UserError, parseInput } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import {
   closeTopicInput,

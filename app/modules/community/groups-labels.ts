@@ -1,6 +1,8 @@
 /** Chinese labels and input schemas of the groups slice (organisations, deliberation, proposals,
  * volunteers). Pure: no database. */
 import type { MeetingKind, OrgStage, OrgType, ProposalStatus, SurveyQuestion, TaskStatus, TopicStatus } from "@db/schema/community";
+
+export { ORG_STAGES } from "@db/schema/community";
 import { z } from "~/utils/zod";
 
 export const ORG_STAGE_LABELS: Record<OrgStage, string> = {

@@ -19,11 +19,10 @@ import {
 import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { canManageAcademy, canOverseeDistrict } from "~/modules/auth/permissions";
-import { parseInput } from "~/modules/catalog/input";
 import { maskName } from "~/modules/learning/evaluation.server";
-import { notify } from "~/modules/scheduling/notifications.server";
+import { notify } from "~/modules/auth/notifications.server";
 import { forbidden, notFound } from "~/utils/http";
-import { UserError } from "~/utils/errors";
+import { UserError, parseInput } from "~/utils/errors";
 import {
   allowedStageMoves,
   joinInput,

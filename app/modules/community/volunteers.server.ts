@@ -1,19 +1,18 @@
 /**
  * 志愿者: residents sign up to volunteer with an organisation (or for an activity); the academy's
  * manager confirms them and records the hours served. Confirmed hours join the same
- * 志愿服务时长 as teachers' teaching hours (`volunteerHours` in learning/record.server.ts reads
- * `communityVolunteerMinutes`), shown on /me and the 志愿服务证明.
+ * 志愿服务时长 as teachers' teaching hours (`volunteerService` below), shown on /me and the 志愿服务证明.
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
 import { activities, organisations, users, volunteerHours, volunteerSignups } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
-import { parseInput } from "~/modules/catalog/input";
-import { notify } from "~/modules/scheduling/notifications.server";
-import { isValidDate, todayLocal } from "~/modules/scheduling/time";
-import { UserError } from "~/utils/errors";
+import { notify } from "~/modules/auth/notifications.server";
+import { isValidDate, todayLocal } from "~/utils/time";
+import { UserError, parseInput } from "~/utils/errors";
 import { notFound } from "~/utils/http";
+import { teachingService } from "~/modules/learning/record.server";
 import { hoursInput, joinInput } from "./groups-labels";
 import { assertManages } from "./groups-scope.server";
 
@@ -30,6 +29,26 @@ export function communityVolunteerMinutes(conn: Conn, userId: number) {
     .where(eq(volunteerHours.userId, userId))
     .get()!;
   return { minutes: r.minutes, services: r.services };
+}
+
+/**
+ * 志愿服务时长: teaching in the pool (learning/record.server.ts `teachingService`) plus community
+ * service a manager confirmed. Null for someone with neither. /me, the 志愿服务证明 and the city's
+ * statistics use the same sum.
+ */
+export function volunteerService(conn: Conn, userId: number, now = Date.now()) {
+  const teaching = teachingService(conn, userId, now);
+  const community = communityVolunteerMinutes(conn, userId);
+  if (!teaching && community.services === 0) return null;
+  return {
+    kind: teaching?.kind ?? null,
+    sessions: teaching?.sessions ?? 0,
+    minutes: (teaching?.minutes ?? 0) + community.minutes,
+    runs: teaching?.runs ?? 0,
+    teachingMinutes: teaching?.minutes ?? 0,
+    communityMinutes: community.minutes,
+    services: community.services,
+  };
 }
 
 /** A resident volunteers with an organisation (not a dissolved one). */

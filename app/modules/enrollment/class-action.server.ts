@@ -6,9 +6,8 @@
  * (plus `member=<id>` when acting for a family member). Past the cancel deadline an enrol post must
  * carry `confirmLate=1` (the panel's checkbox), else it is refused with `late_unconfirmed`.
  */
-import { redirect } from "@remix-run/node";
-import { getDb } from "@db/client";
-import { requireActor } from "~/modules/auth/request.server";
+import type { DB } from "@db/client";
+import type { Actor } from "~/modules/auth/permissions";
 import { badRequest } from "~/utils/http";
 import { z } from "~/utils/zod";
 import { cancelEnrollment, enroll, isEnrolRefusal } from "./enroll.server";
@@ -30,9 +29,11 @@ export function isEnrolIntent(formData: FormData) {
   return intent === "enroll" || intent === "cancel";
 }
 
-/** Handles an enrol/cancel post for run `runId`; returns the redirect (never throws a refusal). */
-export async function handleEnrolPost(request: Request, runId: number, formData: FormData) {
-  const actor = requireActor(request);
+/**
+ * Handles an enrol/cancel post for run `runId`; returns the page address the route redirects to
+ * (never throws a refusal: the outcome is in the address).
+ */
+export async function enrolPostTarget(db: DB, actor: Actor, runId: number, formData: FormData): Promise<string> {
   const parsed = schema.safeParse(Object.fromEntries(formData));
   const base = `/classes/${runId}`;
   if (!parsed.success) badRequest("报名请求有误：请从课程页面的按钮报名或取消。");
@@ -41,20 +42,20 @@ export async function handleEnrolPost(request: Request, runId: number, formData:
   try {
     if (intent === "enroll") {
       // Past the cancel deadline the seat cannot be given back: the person must have said they know.
-      const ctx = runContext(getDb(), runId);
+      const ctx = runContext(db, runId);
       if (ctx && lateEnrolWarning(ctx.run, ctx.firstSessionAt, Date.now()) && formData.get("confirmLate") !== "1") {
-        return redirect(`${base}?result=refused&reason=late_unconfirmed${member}#enrol`);
+        return `${base}?result=refused&reason=late_unconfirmed${member}#enrol`;
       }
-      const out = await enroll(getDb(), actor, { runId, memberId });
+      const out = await enroll(db, actor, { runId, memberId });
       const position = out.position != null ? `&position=${out.position}` : "";
       const restricted = out.restricted ? "&restricted=1" : "";
-      return redirect(`${base}?result=${out.status}${position}${restricted}${member}#enrol`);
+      return `${base}?result=${out.status}${position}${restricted}${member}#enrol`;
     }
-    const out = cancelEnrollment(getDb(), actor, { runId, memberId });
-    return redirect(`${base}?result=cancelled${out.promoted ? "&promoted=1" : ""}${member}#enrol`);
+    const out = cancelEnrollment(db, actor, { runId, memberId });
+    return `${base}?result=cancelled${out.promoted ? "&promoted=1" : ""}${member}#enrol`;
   } catch (e) {
     if (isEnrolRefusal(e))
-      return redirect(`${base}?result=refused&reason=${e.code}${member}#enrol`);
+      return `${base}?result=refused&reason=${e.code}${member}#enrol`;
     throw e;
   }
 }

@@ -12,7 +12,7 @@ import {
   users,
 } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
-import { getPinnedVersion } from "~/modules/scheduling/catalog-read.server";
+import { getPinnedVersion } from "~/modules/catalog/read.server";
 import { UserError } from "~/utils/errors";
 import type { MemberInput } from "./family";
 

@@ -9,7 +9,7 @@ import type { DB } from "@db/client";
 import { classRuns, enrollments, lotteryDraws } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
-import { notify } from "~/modules/scheduling/notifications.server";
+import { notify } from "~/modules/auth/notifications.server";
 import { formatDateTime } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";

@@ -8,8 +8,8 @@
 import { sql } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { smsSender, type SmsSender } from "~/modules/auth/sms.server";
-import { notify } from "~/modules/scheduling/notifications.server";
-import { addDays, todayLocal } from "~/modules/scheduling/time";
+import { notify } from "~/modules/auth/notifications.server";
+import { addDays, todayLocal } from "~/utils/time";
 import { formatDateTime } from "~/utils/dates";
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -8,7 +8,7 @@ import type { Conn, DB } from "@db/client";
 import { enrollments, familyMembers, users } from "@db/schema";
 import { maskPhonesIn, writeAudit } from "~/modules/auth/audit.server";
 import { canManageAcademy, managedAcademyIds, type Actor } from "~/modules/auth/permissions";
-import { notify } from "~/modules/scheduling/notifications.server";
+import { notify } from "~/modules/auth/notifications.server";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import { activeEnrollmentOf, EnrolRefusal, placeInRun } from "./enroll.server";

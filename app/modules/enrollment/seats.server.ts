@@ -18,8 +18,8 @@ import {
   lotteryDraws,
   users,
 } from "@db/schema";
-import { getPinnedVersion } from "~/modules/scheduling/catalog-read.server";
-import { notify } from "~/modules/scheduling/notifications.server";
+import { getPinnedVersion } from "~/modules/catalog/read.server";
+import { notify } from "~/modules/auth/notifications.server";
 import { waitlistOnlyRestriction } from "./policy.server";
 
 /** What a seat belongs to: a class run or an activity (群众性活动 with registration). */

@@ -6,7 +6,7 @@ import { data, redirect } from "@remix-run/node";
 import type { Params } from "@remix-run/react";
 import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
-import { sessionWhen } from "~/components/learning";
+import { formatDateTimeRange } from "~/utils/dates";
 import { saveSessionAttendance, sessionAttendance } from "./attendance.server";
 import { isUserError } from "~/utils/errors";
 import { clientIp, parseIdParam } from "~/utils/http";
@@ -25,7 +25,7 @@ export function attendancePageData(db: DB, actor: Actor, params: Params, academy
     sessionId: r.session.sessionId,
     runId: r.session.runId,
     title: r.session.title,
-    when: `${sessionWhen(r.session.startsAt, r.session.endsAt)} · ${r.session.academyName} ${
+    when: `${formatDateTimeRange(r.session.startsAt, r.session.endsAt)} · ${r.session.academyName} ${
       r.session.roomName
     }`,
     rows: r.rows,

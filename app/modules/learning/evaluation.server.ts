@@ -29,7 +29,7 @@ import {
   isHqAdmin,
   type Actor,
 } from "~/modules/auth/permissions";
-import { UserError } from "~/utils/errors";
+import { UserError, userErrorOf } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import { charCount, COMMENT_MAX, evaluationSchema, type EvaluationInput } from "./evaluation";
 import { learnerName, loadRun } from "./staff.server";
@@ -141,10 +141,7 @@ export function submitEvaluation(
   now = Date.now()
 ) {
   const parsed = evaluationSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(issue.message, String(issue.path[0] ?? ""));
-  }
+  if (!parsed.success) throw userErrorOf(parsed.error);
   const value = parsed.data;
   if (charCount(value.comment) > COMMENT_MAX)
     throw new UserError(`评价内容最多 ${COMMENT_MAX} 字，请删减后再提交。`, "comment");

@@ -27,7 +27,6 @@ import { noShowRestriction } from "./attendance.server";
 import { progressOf, type LearnerSession, type Progress } from "./rules";
 import { listLearners, type Learner } from "./staff.server";
 import { learningPolicy } from "~/utils/config.server";
-import { communityVolunteerMinutes } from "~/modules/community/volunteers.server";
 
 type RunInfo = {
   runId: number;
@@ -130,19 +129,18 @@ function progressFor(
 }
 
 /**
- * 志愿服务时长: teachers' held sessions of the runs they teach (not cancelled), plus community
- * volunteer service a manager confirmed (community/volunteers.server.ts). Null for someone with neither.
+ * Teaching counted as volunteer service: held sessions (not cancelled) of the runs a pool teacher
+ * teaches. Null for someone who is not in the teacher pool. 志愿服务时长 adds the community
+ * service a manager confirmed (community/volunteers.server.ts `volunteerHours`).
  */
-export function volunteerHours(conn: Conn, userId: number, now = Date.now()) {
+export function teachingService(conn: Conn, userId: number, now = Date.now()) {
   const teacher = conn
     .select({ id: teachers.id, kind: teachers.kind })
     .from(teachers)
     .where(eq(teachers.userId, userId))
     .get();
-  const community = communityVolunteerMinutes(conn, userId);
-  if (!teacher && community.services === 0) return null;
-  const r = teacher
-    ? conn
+  if (!teacher) return null;
+  const r = conn
         .select({
           sessions: sql<number>`count(*)`,
           minutes: sql<number>`coalesce(sum((${classSessions.endsAt} - ${classSessions.startsAt}) / 60000), 0)`,
@@ -159,18 +157,8 @@ export function volunteerHours(conn: Conn, userId: number, now = Date.now()) {
             sql`${classSessions.endsAt} <= ${now}`
           )
         )
-        .get()!
-    : { sessions: 0, minutes: 0, runs: 0 };
-  const teaching = Math.round(r.minutes);
-  return {
-    kind: teacher?.kind ?? null,
-    sessions: r.sessions,
-    minutes: teaching + community.minutes,
-    runs: r.runs,
-    teachingMinutes: teaching,
-    communityMinutes: community.minutes,
-    services: community.services,
-  };
+        .get()!;
+  return { kind: teacher.kind, sessions: r.sessions, runs: r.runs, minutes: Math.round(r.minutes) };
 }
 
 export type PastClass = {
@@ -339,7 +327,6 @@ export function learningRecord(
     },
     family: [...familyTotals.entries()].map(([name, t]) => ({ name, ...t })),
     restrictions,
-    volunteer: volunteerHours(db, actor.id, now),
     feed,
     policy: {
       completionRate: policy.completionRate,

@@ -6,7 +6,7 @@ import type { DB } from "@db/client";
 import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { formatDateTime } from "~/utils/dates";
-import { localParts } from "~/modules/scheduling/time";
+import { localParts } from "~/utils/time";
 import { runAttendance } from "./attendance.server";
 import { exportDownload, type Sheet } from "~/utils/export";
 import { LEARNER_STATUS_LABELS, percent } from "./rules";

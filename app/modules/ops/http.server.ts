@@ -18,7 +18,7 @@ import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { config } from "~/utils/config.server";
-import { logError, logger, newId, runWithRequestContext, type RequestContext } from "./log.server";
+import { logError, logger, newId, runWithRequestContext, type RequestContext } from "~/utils/log.server";
 
 export type AppOptions = {
   build: ServerBuild;

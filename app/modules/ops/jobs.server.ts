@@ -17,7 +17,7 @@ import { Cron } from "croner";
 import { eq, sql } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { jobLeases } from "@db/schema";
-import { logger, scrub } from "./log.server";
+import { logger, scrub } from "~/utils/log.server";
 
 export type JobDefinition = {
   /** Dotted and unique, domain first: "enrollment.draw-lotteries". */

@@ -19,7 +19,7 @@ import { config, ConfigError } from "~/utils/config.server";
 import { createApp, type AppOptions } from "./http.server";
 import { registerAllJobs } from "./job-list.server";
 import { startJobs, type JobRunner } from "./jobs.server";
-import { logger } from "./log.server";
+import { logger } from "~/utils/log.server";
 
 export class StartRefused extends Error {}
 

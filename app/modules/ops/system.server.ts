@@ -9,7 +9,7 @@ import { listBackups } from "./backup.server";
 import { healthOf } from "./health.server";
 import { currentRunner, jobStates, registeredJobs, scheduleOf } from "./jobs.server";
 import { registerAllJobs } from "./job-list.server";
-import { recentErrors } from "./log.server";
+import { recentErrors } from "~/utils/log.server";
 
 function fileSize(f: string) {
   try {

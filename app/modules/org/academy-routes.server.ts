@@ -1,15 +1,14 @@
 /**
  * Loaders and actions of the academy pages, shared by /hq/academies (HQ admins, every district)
  * and /district/academies (district centre staff, their own district, `?d=` when they have several).
- * Parse → one module call → respond; the module checks the scope again.
+ * Parse → one module call → respond; the module checks the scope again. The district pages add
+ * their tab bar themselves (withDistrictTabs in the route).
  */
 import { parseWithZod } from "@conform-to/zod/v4";
 import { redirect } from "@remix-run/node";
 import { getDb } from "@db/client";
-import { DISTRICT_TABS, visibleEntries } from "~/modules/auth/nav";
 import { isHqAdmin, type Actor } from "~/modules/auth/permissions";
 import { requireActor, requireActorWith } from "~/modules/auth/request.server";
-import { requireStaffDistrict } from "~/modules/scheduling/access.server";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp, parseIdParam, parsePage } from "~/utils/http";
@@ -25,7 +24,7 @@ import {
   updateAcademy,
 } from "./academies-admin.server";
 import { dayRangesText } from "./opening-hours";
-import { listDistricts } from "./org.server";
+import { listDistricts, requireStaffDistrict } from "./org.server";
 
 export type Where = "hq" | "district";
 
@@ -36,7 +35,8 @@ function who(request: Request, where: Where) {
   const { district, choices } = requireStaffDistrict(getDb(), actor, new URL(request.url).searchParams.get("d"));
   return {
     actor,
-    district: { id: district.id, name: district.name, centreName: district.centreName, several: choices.length > 1, tabs: visibleEntries(DISTRICT_TABS, actor) },
+    // The route adds the tab bar (DISTRICT_TABS): modules do not import components.
+    district: { id: district.id, name: district.name, centreName: district.centreName, several: choices.length > 1 },
     base: "/district/academies",
     keep: choices.length > 1 ? { d: String(district.id) } : ({} as Record<string, string>),
   };

@@ -10,13 +10,14 @@ import type { Conn } from "@db/client";
 import { academies } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
-import { formatSlot } from "~/modules/scheduling/conflicts.server";
-import { localParts } from "~/modules/scheduling/time";
-import { formatDate } from "~/utils/dates";
+import { localParts } from "~/utils/time";
+import { formatDate, formatDateTimeRange } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
 import { asWeeklyHours, clock, formatWeeklyHours, WEEKDAY_NAMES, withinHours, type WeeklyHours } from "./opening-hours";
 
 export type Slot = { startsAt: number; endsAt: number };
+
+const formatSlot = (s: Slot) => formatDateTimeRange(s.startsAt, s.endsAt);
 
 /** The academy's weekly hours (null when never set: nothing is checked). */
 export function academyWeeklyHours(conn: Conn, academyId: number): WeeklyHours | null {

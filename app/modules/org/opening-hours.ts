@@ -5,7 +5,7 @@
  * Runs, sessions and activities must sit inside one range of their weekday unless the manager ticks
  * 开放时间外 (checked in ./opening-hours.server.ts).
  */
-import { addDays, isoWeekday, localParts, timeOfMinutes, wallToUtc } from "~/modules/scheduling/time";
+import { addDays, isoWeekday, localParts, timeOfMinutes, wallToUtc } from "~/utils/time";
 
 export type DayRanges = [number, number][];
 export type WeeklyHours = DayRanges[];

@@ -1,6 +1,8 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { prepared, type DB } from "@db/client";
 import { academies, branches, city, districts, subdistricts } from "@db/schema";
+import { canManageAcademy, isHq, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
+import { forbidden, notFound } from "~/utils/http";
 
 export function getCity(db: DB) {
   return db.select().from(city).where(eq(city.id, 1)).get() ?? null;
@@ -131,4 +133,22 @@ export function getAcademiesByIds(db: DB, ids: number[]) {
     .where(sql`${academies.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)
     .orderBy(asc(academies.slug))
     .all();
+}
+
+export const NOT_YOUR_ACADEMY = "您不是这所书院的管理员，不能操作它的课程和教室。";
+
+/** Managers of the academy (and HQ admins) may change its rooms, courses and activities. */
+export function assertManagesAcademy(actor: Actor, academyId: number) {
+  if (!canManageAcademy(actor, academyId)) forbidden(NOT_YOUR_ACADEMY);
+}
+
+/** The district a /district page shows: `?d=<id>` among the person's own districts (HQ: any), else their first. */
+export function requireStaffDistrict(db: DB, actor: Actor, param: string | null) {
+  const own = staffDistrictIds(actor);
+  const wanted = Number(param) || null;
+  const id = wanted && (own.includes(wanted) || isHq(actor)) ? wanted : own[0];
+  if (!id) forbidden("只有区指导中心的工作人员可以访问这里。");
+  const district = getDistrict(db, id);
+  if (!district) notFound("没有这个区。");
+  return { district, choices: own.map((d) => getDistrict(db, d)!).filter(Boolean) };
 }

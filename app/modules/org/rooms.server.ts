@@ -4,7 +4,7 @@ import type { Conn, DB } from "@db/client";
 import { branches, classSessions, rooms } from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
-import { assertManagesAcademy } from "~/modules/scheduling/access.server";
+import { assertManagesAcademy } from "./org.server";
 import { UserError } from "~/utils/errors";
 import { notFound } from "~/utils/http";
 import type { RoomInput } from "./rooms";

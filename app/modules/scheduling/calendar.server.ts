@@ -9,7 +9,7 @@ import { isHq, type Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import { assertManagesAcademy } from "./access.server";
-import { addDays, daysBetween, isValidDate } from "./time";
+import { addDays, daysBetween, isValidDate } from "~/utils/time";
 
 const MAX_RANGE_DAYS = 62;
 

@@ -10,7 +10,7 @@ import type { Conn } from "@db/client";
 import { academies, activities, classRuns, classSessions, courseVersions, rooms, runTeachers, teachers } from "@db/schema";
 import { UserError } from "~/utils/errors";
 import { closedDatesMap } from "./calendar.server";
-import { localParts, shortDateLabel, timeOfMinutes, wallToUtc, addDays } from "./time";
+import { localParts, shortDateLabel, timeOfMinutes, wallToUtc, addDays } from "~/utils/time";
 
 export type Slot = { startsAt: number; endsAt: number };
 export type ClashQuery = Slot & {

@@ -1,7 +1,7 @@
 /** The accept / decline form posts shared by /hq/orders/:id and /district/orders/:id. */
 import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
-import { isUserError } from "~/utils/errors";
+import { isUserError, userErrorOf } from "~/utils/errors";
 import { z } from "~/utils/zod";
 import { acceptOrder, declineOrder } from "./orders.server";
 
@@ -15,8 +15,8 @@ export type DecisionResult = { ok: true; intent: "accept" | "decline" } | { ok: 
 export function decideOrderFromForm(db: DB, actor: Actor, orderId: number, form: FormData, ip: string | null): DecisionResult {
   const parsed = schema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { ok: false, error: issue.message, field: String(issue.path[0] ?? "") || null };
+    const e = userErrorOf(parsed.error);
+    return { ok: false, error: e.message, field: e.field ?? null };
   }
   try {
     if (parsed.data.intent === "accept") acceptOrder(db, actor, orderId, parsed.data, ip);

@@ -6,7 +6,7 @@ import type { Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { notFound } from "~/utils/http";
 import { assertManagesAcademy } from "./access.server";
-import { getCourseForScheduling, shownVersionId } from "./catalog-read.server";
+import { getCourseForScheduling, shownVersionId } from "~/modules/catalog/read.server";
 
 export const DEMAND_PAGE_SIZE = 20;
 

@@ -23,10 +23,10 @@ import { canViewAcademy, isHq, staffDistrictIds, type Actor } from "~/modules/au
 import { ngramMatch, parseSearchQuery, trigramMatch } from "~/modules/catalog/search-query";
 import { forbidden, notFound } from "~/utils/http";
 import { assertManagesAcademy } from "./access.server";
-import { getPinnedVersion, teacherOfUser } from "./catalog-read.server";
+import { getPinnedVersion, teacherOfUser } from "~/modules/catalog/read.server";
 import { listRunRoster, seatsTakenByRun } from "./participants.server";
 import { PUBLIC_RUN_STATUSES } from "./states";
-import { addDays, DAYPART_MINUTES, wallToUtc, type Daypart } from "./time";
+import { addDays, DAYPART_MINUTES, wallToUtc, type Daypart } from "~/utils/time";
 
 export const CLASSES_PAGE_SIZE = 20;
 const ENROLLABLE: RunStatus[] = ["open", "full", "closed"];

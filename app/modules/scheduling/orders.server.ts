@@ -12,8 +12,8 @@ import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import { assertAcademyNotClosed } from "~/modules/org/opening-hours.server";
 import { assertManagesAcademy } from "./access.server";
-import { findTeachersFor, getCourseForScheduling } from "./catalog-read.server";
-import { notify, notifyMany } from "./notifications.server";
+import { findTeachersFor, getCourseForScheduling } from "~/modules/catalog/read.server";
+import { notify, notifyMany } from "~/modules/auth/notifications.server";
 import type { OrderInput } from "./orders";
 import { assertOrderMove, ORDER_STATE_LABELS } from "./states";
 

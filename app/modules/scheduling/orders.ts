@@ -1,6 +1,6 @@
 /** 点单 input (pure). */
 import { z } from "~/utils/zod";
-import { addDays, DAYPARTS, todayLocal } from "./time";
+import { addDays, DAYPARTS, todayLocal } from "~/utils/time";
 
 /** 「2026 年冬季」: a year and one of the four seasons (termOf below). */
 export const TERM_RE = /^\d{4} 年(春|夏|秋|冬)季$/;

@@ -3,7 +3,7 @@
  * skipping closed dates (HQ's public holidays and the academy's own closed days).
  */
 import { UserError } from "~/utils/errors";
-import { addDays, daysBetween, isoWeekday, isValidDate, isValidTime, minutesOf, wallToUtc, WEEKDAY_LABELS } from "./time";
+import { addDays, daysBetween, isoWeekday, isValidDate, isValidTime, minutesOf, wallToUtc, WEEKDAY_LABELS } from "~/utils/time";
 
 export const MAX_RECURRENCE_WEEKS = 52;
 

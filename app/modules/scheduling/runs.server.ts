@@ -13,14 +13,14 @@ import { notFound } from "~/utils/http";
 import { assertAcademyNotClosed, auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
 import { assertManagesAcademy } from "./access.server";
 import { closedDatesMap } from "./calendar.server";
-import { findTeachersFor, getCourseForScheduling, getPinnedVersion, getTeachersByIds } from "./catalog-read.server";
+import { findTeachersFor, getCourseForScheduling, getPinnedVersion, getTeachersByIds } from "~/modules/catalog/read.server";
 import { assertNoClash, formatSlot } from "./conflicts.server";
-import { notifyMany } from "./notifications.server";
+import { notifyMany } from "~/modules/auth/notifications.server";
 import { afterRunSettingsChanged, listRunParticipantUserIds } from "./participants.server";
 import { expandRecurrence, type RecurrenceInput } from "./recurrence";
 import type { CreateRunInput, RunSettings, SessionSlotInput } from "./runs";
 import { assertRunMove, RUN_STATUS_LABELS } from "./states";
-import { localParts, wallToUtc, isValidDate, isValidTime, minutesOf } from "./time";
+import { localParts, wallToUtc, isValidDate, isValidTime, minutesOf } from "~/utils/time";
 
 export type Run = typeof classRuns.$inferSelect;
 

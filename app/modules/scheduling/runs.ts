@@ -2,7 +2,7 @@
 import { z } from "~/utils/zod";
 import { ENROL_MODES, RUN_STATUSES, type LocalResource } from "@db/schema/scheduling";
 import { MAX_RECURRENCE_WEEKS } from "./recurrence";
-import { isValidDate, isValidTime, wallToUtc } from "./time";
+import { isValidDate, isValidTime, wallToUtc } from "~/utils/time";
 
 const blank = (v: unknown) => (v === "" || v == null ? undefined : v);
 const many = (v: unknown) => (v == null || v === "" ? [] : Array.isArray(v) ? v : [v]);

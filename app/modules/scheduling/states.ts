@@ -1,5 +1,8 @@
 /** The order (点单) and run (开课) state machines, pure so they are tested on their own. */
 import type { OrderState, RunStatus } from "@db/schema/scheduling";
+
+// The value lists the filters offer; routes take them from here, not from the schema.
+export { ORDER_STATES, RUN_STATUSES, type OrderState, type RunStatus } from "@db/schema/scheduling";
 import { UserError } from "~/utils/errors";
 
 export const ORDER_STATE_LABELS: Record<OrderState, string> = {

@@ -12,7 +12,7 @@ import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
 import type { Published } from "~/modules/catalog/courses.server";
 import { UserError } from "~/utils/errors";
 import { forbidden } from "~/utils/http";
-import { notifyMany } from "./notifications.server";
+import { notifyMany } from "~/modules/auth/notifications.server";
 
 const ENDED = ["finished", "cancelled"] as const;
 

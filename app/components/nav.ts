@@ -4,8 +4,8 @@
  * answers 403. Adding an entry is one line here (tests/e2e/crawl.spec.ts crawls every link
  * for every role and fails on a 403, 404 or 500).
  */
-import type { Actor } from "./permissions";
-import { hasRole, isHq, isHqAdmin, managedAcademyIds, staffDistrictIds } from "./permissions";
+import type { Actor } from "~/modules/auth/permissions";
+import { hasRole, isHq, isHqAdmin, managedAcademyIds, staffDistrictIds } from "~/modules/auth/permissions";
 import { canAuthorSomeCourse } from "~/modules/catalog/courses";
 import { canBrowseResources, canManageResources } from "~/modules/catalog/resources";
 import { canManageTeachers } from "~/modules/catalog/teachers";
