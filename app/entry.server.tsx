@@ -36,6 +36,14 @@ export default function handleRequest(
   const bot = isbot(request.headers.get("user-agent") || "");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
+    // Cleared once everything is rendered: left running, every response would keep its whole
+    // render (and a timer) alive for ABORT_DELAY after it was sent.
+    let abortTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+    let done = false;
+    const settled = () => {
+      done = true;
+      clearTimeout(abortTimer);
+    };
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
         <ErrorIdContext.Provider value={requestContext()?.errorId ?? null}>
@@ -44,7 +52,9 @@ export default function handleRequest(
       </NonceContext.Provider>,
       {
         nonce,
+        ...(bot ? {} : { onAllReady: settled }),
         [bot ? "onAllReady" : "onShellReady"]() {
+          if (bot) settled();
           shellRendered = true;
           const body = new PassThrough();
           const stream = createReadableStreamFromReadable(body);
@@ -55,6 +65,7 @@ export default function handleRequest(
           pipe(body);
         },
         onShellError(error: unknown) {
+          settled();
           reject(error);
         },
         onError(error: unknown) {
@@ -63,6 +74,6 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    if (!done) abortTimer = setTimeout(abort, ABORT_DELAY);
   });
 }

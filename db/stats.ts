@@ -1,7 +1,8 @@
 /**
  * `npm run stats:check`   recount every statistics rollup from scratch and compare (exit 1 on a difference)
  * `npm run stats:rebuild` recount and replace the rollups (after a bulk load or a repair)
- * `npx tsx db/stats.ts write-triggers` rewrite the stats_triggers / stats_reach_triggers migrations from
+ * `npx tsx db/stats.ts write-triggers` rewrite the stats_triggers / stats_reach_triggers / stats_stamp_triggers /
+ *   stats_leave_triggers migrations from
  *   app/modules/stats/rollup-sql.ts (only while unreleased: a released migration is never edited;
  *   the second file is a drizzle-kit `--custom` migration).
  */
@@ -9,11 +10,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase } from "./client";
 import { checkRollups, rebuildRollups } from "~/modules/stats/rollups.server";
-import { TRIGGERS2_SQL, TRIGGERS3_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
+import { TRIGGERS2_SQL, TRIGGERS3_SQL, TRIGGERS4_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
 
 const cmd = process.argv[2] ?? "check";
 if (cmd === "write-triggers") {
-  for (const [suffix, text] of [["_stats_triggers.sql", TRIGGERS_SQL], ["_stats_reach_triggers.sql", TRIGGERS2_SQL], ["_stats_stamp_triggers.sql", TRIGGERS3_SQL]] as const) {
+  for (const [suffix, text] of [["_stats_triggers.sql", TRIGGERS_SQL], ["_stats_reach_triggers.sql", TRIGGERS2_SQL], ["_stats_stamp_triggers.sql", TRIGGERS3_SQL], ["_stats_leave_triggers.sql", TRIGGERS4_SQL]] as const) {
     const file = fs.readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith(suffix));
     if (!file) throw new Error(`没有找到 *${suffix} 迁移文件`);
     fs.writeFileSync(path.join(MIGRATIONS_FOLDER, file), text);

@@ -17,7 +17,7 @@ export function AttendancePage({
   checkinHref: string;
 }) {
   const [params] = useSearchParams();
-  const saved = /^(\d+)-(\d+)$/.exec(params.get("saved") ?? "");
+  const saved = /^(\d+)-(\d+)(?:-(\d+))?$/.exec(params.get("saved") ?? "");
   return (
     <>
       <p className="breadcrumb">
@@ -28,7 +28,11 @@ export function AttendancePage({
         when={page.when}
         rows={page.rows}
         problem={page.problem}
-        saved={saved ? `点名已保存：到课 ${saved[1]} / ${saved[2]} 人。` : null}
+        saved={
+          saved
+            ? `点名已保存：出席 ${saved[1]}、请假 ${saved[3] ?? 0} / 共 ${saved[2]} 人。`
+            : null
+        }
         error={error}
         checkinHref={page.open ? checkinHref : null}
       />

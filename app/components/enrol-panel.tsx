@@ -148,7 +148,15 @@ function PersonRow({ panel, p, busy }: { panel: EnrolPanelData; p: Person; busy:
         ) : e.cancelNote ? (
           <p className="hint">{e.cancelNote}</p>
         ) : null
-      ) : panel.refusal ? null : p.ageProblem ? (
+      ) : null}
+      {e?.leaveHref ? (
+        <p className="actions">
+          <Link className="button secondary" to={e.leaveHref} data-testid="leave-link">
+            请假（某一次课不能来）
+          </Link>
+        </p>
+      ) : null}
+      {e ? null : panel.refusal ? null : p.ageProblem ? (
         <p className="hint">{p.ageProblem}</p>
       ) : (
         <Form method="post" className="enrol-form">

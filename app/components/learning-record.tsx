@@ -10,6 +10,8 @@ type Progress = {
   recorded: number;
   attended: number;
   attendedRecorded: number;
+  excusedRecorded: number;
+  absentRecorded: number;
   attendedMinutes: number;
   rate: number;
   over: boolean;
@@ -27,6 +29,9 @@ export type RecordData = {
     academyName: string;
     learner: string | null;
     runCancelled: boolean;
+    enrollmentId: number;
+    onLeave: boolean;
+    started: boolean;
   }[];
   waiting: {
     enrollmentId: number;
@@ -145,11 +150,23 @@ export function LearningRecord({
               {u.learner ? <span className="muted">（{u.learner}）</span> : null}
               {u.status === "cancelled" || u.runCancelled ? (
                 <span className="badge">已取消</span>
+              ) : u.onLeave ? (
+                <span className="badge warn" data-testid="record-on-leave">
+                  已请假
+                </span>
               ) : null}
               <br />
               <span className="muted">
                 {sessionWhen(u.startsAt, u.endsAt)} · {u.academyName} {u.roomName}
               </span>
+              {u.status !== "cancelled" && !u.runCancelled && !u.started ? (
+                <>
+                  {" "}
+                  <Link className="record-leave-link" to={`/me/leave/${u.enrollmentId}`}>
+                    {u.onLeave ? "查看或撤销请假" : "请假"}
+                  </Link>
+                </>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -200,10 +217,12 @@ export function LearningRecord({
             </p>
             <p>
               {c.progress.recorded
-                ? `已上 ${c.progress.recorded} 次课，出勤 ${
-                    c.progress.attendedRecorded
-                  } 次（${Math.round(c.progress.rate * 100)}%）`
-                : `出勤 ${c.progress.attended} 次`}{" "}
+                ? `已上 ${c.progress.recorded} 次课：出席 ${c.progress.attendedRecorded} 次、请假 ${
+                    c.progress.excusedRecorded
+                  } 次、缺席 ${c.progress.absentRecorded} 次（出勤率 ${Math.round(
+                    c.progress.rate * 100
+                  )}%）`
+                : `出席 ${c.progress.attended} 次`}{" "}
               · 学习 {hours(c.progress.attendedMinutes)} 小时
               {c.progress.completed ? (
                 <span className="badge ok"> 已结业</span>
@@ -235,7 +254,7 @@ export function LearningRecord({
       ) : null}
       <p className="hint">
         出勤达到已点名课次的 {Math.round(r.policy.completionRate * 100)}%
-        并且全部课次结束后即可结业，打印结业证书。
+        并且全部课次结束后即可结业，打印结业证书。请假不算缺课，不会影响报名；但请假的课次不算出勤。
       </p>
 
       <h3>日历订阅</h3>

@@ -150,7 +150,14 @@ const METHOD_LABELS: Record<string, string> = {
   manager: "管理员点名",
 };
 
-/** Ticking a session's roster: one big checkbox row per learner, works without JavaScript. */
+const STATE_OPTIONS = [
+  { value: "present", label: "出席", cls: "state-present" },
+  { value: "excused", label: "请假", cls: "state-excused" },
+  { value: "absent", label: "缺席", cls: "state-absent" },
+] as const;
+
+/** The roll call of a session: three states per learner (出席 / 请假 / 缺席) as one radio group
+ * each, a resident's online leave shown with its reason; works without JavaScript. */
 export function AttendanceMarker({
   title,
   when,
@@ -169,7 +176,8 @@ export function AttendanceMarker({
   checkinHref: string | null;
 }) {
   const busy = useNavigation().state === "submitting";
-  const present = rows.filter((r) => r.present).length;
+  const present = rows.filter((r) => r.state === "present").length;
+  const excused = rows.filter((r) => r.state === "excused").length;
   return (
     <>
       <h1>点名</h1>
@@ -194,19 +202,17 @@ export function AttendanceMarker({
         <Form method="post" className="attendance-form">
           <fieldset disabled={!!problem} className="attendance-fieldset">
             <legend>
-              勾选到课的学员（已到 {present} / {rows.length}）
+              每位学员选择出席、请假或缺席（出席 {present}、请假 {excused} / 共 {rows.length} 人）
             </legend>
             <ul className="attendance-list">
               {rows.map((r) => (
                 <li key={r.enrollmentId}>
-                  <label className="attendance-row" data-testid="attendance-row">
-                    <input
-                      type="checkbox"
-                      name="present"
-                      value={r.enrollmentId}
-                      defaultChecked={!!r.present}
-                    />
-                    <span className="attendance-name">
+                  <fieldset
+                    className={`attendance-row attendance-states is-${r.state ?? "none"}`}
+                    data-testid="attendance-row"
+                    data-state={r.state ?? ""}
+                  >
+                    <legend className="attendance-name">
                       {r.name}
                       {r.relation ? (
                         <span className="muted">
@@ -217,15 +223,36 @@ export function AttendanceMarker({
                       {r.status !== "confirmed" ? (
                         <span className="muted">（已取消报名）</span>
                       ) : null}
-                    </span>
-                    {r.present && r.method ? (
-                      <span className="badge ok">
-                        {METHOD_LABELS[r.method] ?? ""} {r.markedAt ? shortTime(r.markedAt) : ""}
-                      </span>
-                    ) : r.present === false ? (
-                      <span className="badge">缺席</span>
+                    </legend>
+                    {r.state === "present" && r.method ? (
+                      <p className="attendance-note">
+                        <span className="badge ok">
+                          {METHOD_LABELS[r.method] ?? ""} {r.markedAt ? shortTime(r.markedAt) : ""}
+                        </span>
+                      </p>
+                    ) : r.state === "excused" ? (
+                      <p className="attendance-note" data-testid="leave-note">
+                        <span className="badge warn">
+                          {r.method === "leave" ? "本人在线请假" : "书院登记请假"}
+                          {r.markedAt ? ` ${formatDateTime(r.markedAt)}` : ""}
+                        </span>
+                        {r.note ? <span className="leave-reason">原因：{r.note}</span> : null}
+                      </p>
                     ) : null}
-                  </label>
+                    <div className="state-options">
+                      {STATE_OPTIONS.map((o) => (
+                        <label key={o.value} className={`state-option ${o.cls}`}>
+                          <input
+                            type="radio"
+                            name={`state-${r.enrollmentId}`}
+                            value={o.value}
+                            defaultChecked={r.state === o.value}
+                          />
+                          <span>{o.label}</span>
+                        </label>
+                      ))}
+                    </div>
+                  </fieldset>
                 </li>
               ))}
             </ul>
@@ -233,7 +260,9 @@ export function AttendanceMarker({
               {busy ? "正在保存…" : "保存点名"}
             </button>
           </fieldset>
-          <p className="hint">没有勾选的学员记为缺席。扫码签到的学员已自动勾选。</p>
+          <p className="hint">
+            扫码签到的学员已选为出席，课前在线请假的学员已选为请假（也可以在这里为电话请假的学员选“请假”）。没有选择的学员保存后记为缺席。请假不算缺课，不影响报名。
+          </p>
         </Form>
       ) : null}
       {checkinHref ? (
@@ -259,6 +288,7 @@ type GridData = {
     inProgress: boolean;
     recorded: boolean;
     present: number;
+    excused: number;
   }[];
   confirmed: GridLearner[];
   waitlisted: GridLearner[];
@@ -269,6 +299,7 @@ type GridData = {
     recorded: number;
     planned: number;
     noShows: number;
+    excused: number;
     noShowRate: number | null;
     attendanceRate: number | null;
   };
@@ -282,8 +313,9 @@ type GridLearner = {
   walkin: boolean;
   phone: string | null;
   status: string;
-  marks: Record<number, "present" | "absent" | "noshow" | null>;
+  marks: Record<number, "present" | "excused" | "absent" | "noshow" | null>;
   attended: number;
+  excused: number;
   noShows: number;
   rate: number | null;
   position: number | null;
@@ -292,7 +324,8 @@ type GridLearner = {
 
 const pct = (r: number | null) => (r == null ? "—" : `${Math.round(r * 100)}%`);
 const CELL: Record<string, { text: string; label: string; cls: string }> = {
-  present: { text: "✓", label: "出勤", cls: "att-present" },
+  present: { text: "✓", label: "出席", cls: "att-present" },
+  excused: { text: "假", label: "请假", cls: "att-excused" },
   absent: { text: "×", label: "缺席", cls: "att-absent" },
   noshow: { text: "缺", label: "缺课未请假", cls: "att-noshow" },
 };
@@ -347,6 +380,8 @@ export function AttendanceGrid({
         </dd>
         <dt>出勤率</dt>
         <dd>{pct(summary.attendanceRate)}</dd>
+        <dt>请假</dt>
+        <dd data-testid="grid-excused">{summary.excused} 人次</dd>
         <dt>缺课未请假</dt>
         <dd>
           {summary.noShows} 人次（{pct(summary.noShowRate)}）
@@ -383,7 +418,9 @@ export function AttendanceGrid({
             {s.status !== "cancelled" ? (
               <p className="muted">
                 {s.recorded || s.present
-                  ? `出勤 ${s.present} 人`
+                  ? `出席 ${s.present} 人${s.excused ? `，请假 ${s.excused} 人` : ""}`
+                  : s.excused
+                  ? `请假 ${s.excused} 人`
                   : s.held
                   ? "还没有点名"
                   : s.inProgress
@@ -413,7 +450,7 @@ export function AttendanceGrid({
         <div className="table-wrap">
           <table className="attendance-grid">
             <caption className="visually-hidden">
-              每位学员每次课的出勤：✓ 出勤，× 缺席，缺 = 缺课未请假
+              每位学员每次课的出勤：✓ 出席，假 = 请假，× 缺席，缺 = 缺课未请假
             </caption>
             <thead>
               <tr>
@@ -428,7 +465,8 @@ export function AttendanceGrid({
                     {s.status === "cancelled" ? "（取消）" : ""}
                   </th>
                 ))}
-                <th scope="col">出勤</th>
+                <th scope="col">出席</th>
+                <th scope="col">请假</th>
                 <th scope="col">出勤率</th>
               </tr>
             </thead>
@@ -454,7 +492,8 @@ export function AttendanceGrid({
                       </td>
                     );
                   })}
-                  <td className="grid-total" data-label="出勤">{l.attended}</td>
+                  <td className="grid-total" data-label="出席">{l.attended}</td>
+                  <td className="grid-total" data-label="请假">{l.excused}</td>
                   <td className="grid-total" data-label="出勤率">{pct(l.rate)}</td>
                 </tr>
               ))}
@@ -463,7 +502,7 @@ export function AttendanceGrid({
         </div>
       ) : null}
       <p className="hint">
-        ✓ 出勤 · × 缺席 · 缺 = 报名后未到也未取消 · 没有点名的课次不计入出勤率。
+        ✓ 出席 · 假 = 请假（不算缺课）· × 缺席 · 缺 = 报名后未到、未请假也未取消 · 出勤率 = 出席 ÷（出席 + 请假 + 缺席）· 没有点名的课次不计入出勤率。
       </p>
 
       {data.waitlisted.length ? (

@@ -1,6 +1,6 @@
-import { Link } from "@remix-run/react";
-import type { Card, StatsTable } from "~/modules/stats/dashboards.server";
-import type { DashboardView } from "~/modules/stats/pages.server";
+import { Link, useLocation } from "@remix-run/react";
+import type { Card } from "~/modules/stats/dashboards.server";
+import type { DashboardView, PagedTable, TablePage } from "~/modules/stats/pages.server";
 import { exportHref } from "~/modules/stats/links";
 import { PERIOD_KINDS, PERIOD_LABELS, type Period } from "~/modules/stats/period";
 
@@ -74,13 +74,40 @@ function cellText(v: unknown) {
   return String(v);
 }
 
+/** Previous / next page of a long table, keeping every other parameter and the scroll position. */
+function TablePager({ title, paging }: { title: string; paging: TablePage }) {
+  const { search } = useLocation();
+  const href = (p: number) => {
+    const params = new URLSearchParams(search);
+    params.set(paging.param, String(p));
+    return `?${params.toString()}`;
+  };
+  return (
+    <nav className="pager" aria-label={`${title}分页`}>
+      {paging.page > 1 ? (
+        <Link className="button secondary" to={href(paging.page - 1)} rel="prev" preventScrollReset>
+          上一页
+        </Link>
+      ) : null}
+      <span>
+        第 {paging.page} / {paging.pages} 页（共 {paging.total} 行，下载的表格含全部）
+      </span>
+      {paging.page < paging.pages ? (
+        <Link className="button secondary" to={href(paging.page + 1)} rel="next" preventScrollReset>
+          下一页
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
+
 /** One dashboard table with its export links; `sortHref` turns headers into sort links. */
 export function StatTable({
   table,
   exportHref,
   sortable,
 }: {
-  table: StatsTable;
+  table: PagedTable;
   exportHref?: (format: "csv" | "xlsx") => string;
   sortable?: Record<string, string>;
 }) {
@@ -141,6 +168,7 @@ export function StatTable({
           </tbody>
         </table>
       </div>
+      {table.paging ? <TablePager title={table.title} paging={table.paging} /> : null}
       {exportHref ? (
         <p className="export-links no-print">
           <a href={exportHref("csv")} download>
@@ -155,17 +183,17 @@ export function StatTable({
   );
 }
 
-/** A chart (server-rendered SVG) beside the table holding the same numbers. */
+/** A chart (a server-rendered SVG image, /stats/chart) beside the table holding the same numbers. */
 export function ChartWithTable({
   title,
-  svg,
+  src,
   table,
   exportHref,
   sortable,
 }: {
   title: string;
-  svg: string;
-  table: StatsTable;
+  src: string;
+  table: PagedTable;
   exportHref?: (format: "csv" | "xlsx") => string;
   sortable?: Record<string, string>;
 }) {
@@ -174,8 +202,8 @@ export function ChartWithTable({
       <h2>{title}</h2>
       <div className="stat-pair">
         <figure className="chart-box" aria-describedby={`table-${table.id}`} style={{ margin: 0 }}>
-          {/* Server-rendered by ECharts from our own numbers; the renderer escapes all text. */}
-          <div dangerouslySetInnerHTML={{ __html: svg }} />
+          {/* Drawn on the server by ECharts from our own numbers and kept by the browser per version. */}
+          <img className="chart-img" src={src} alt={`${title}（图表，数据见旁边的表格）`} width={360} height={260} decoding="async" />
           <figcaption className="visually-hidden">{title}：数据见旁边的表格</figcaption>
         </figure>
         <StatTable table={table} exportHref={exportHref} sortable={sortable} />
@@ -209,7 +237,7 @@ export function DashboardBody({
       </p>
       <StatCards cards={d.cards} previousLabel={d.previous.label} />
       {d.charts.map((c) => (
-        <ChartWithTable key={c.id} title={c.title} svg={c.svg} table={tableById.get(c.tableId)!} exportHref={href(c.tableId)} sortable={sortable?.[c.tableId]} />
+        <ChartWithTable key={c.id} title={c.title} src={c.src} table={tableById.get(c.tableId)!} exportHref={href(c.tableId)} sortable={sortable?.[c.tableId]} />
       ))}
       {d.tables
         .filter((t) => !charted.has(t.id))

@@ -78,6 +78,13 @@ function ClassItem({ c, busy }: { c: MyClass; busy: boolean }) {
       ) : c.cancelNote && state.upcoming ? (
         <p className="hint">{c.cancelNote}</p>
       ) : null}
+      {c.leaveHref && state.upcoming ? (
+        <p className="actions">
+          <Link className="button secondary" to={c.leaveHref}>
+            请假
+          </Link>
+        </p>
+      ) : null}
       {c.canCancel && c.status === "confirmed" && c.cancelDeadline ? (
         <p className="hint">可取消至 {formatDateTime(c.cancelDeadline)}</p>
       ) : null}

@@ -126,14 +126,20 @@ export const lotteryDraws = sqliteTable(
 
 /* ---- Learning (issue 6, second half): attendance, evaluations, calendar feeds, secrets ---- */
 
-export const ATTENDANCE_METHODS = ["qr", "roster", "manager"] as const;
+export const ATTENDANCE_METHODS = ["qr", "roster", "manager", "leave"] as const;
 export type AttendanceMethod = (typeof ATTENDANCE_METHODS)[number];
 
 /**
- * 出勤: one row per session and enrolment (UNIQUE, so a second scan never counts twice). `present`
- * false is an explicit "absent" ticked on the roster; no row means attendance was not taken for
- * that person. `method`: qr = the learner scanned the check-in code (for themself or a family
- * member), roster = ticked by the run's teacher, manager = ticked by an academy manager.
+ * 出勤: one row per session and enrolment (UNIQUE, so a second scan never counts twice). Three
+ * states: 出席 `present`; 请假 `excused` (an excused absence, never a no-show); 缺席 neither (an
+ * explicit "absent" on the roll call). No row means attendance was not taken for that person.
+ * `method`: qr = the learner scanned the check-in code (for themself or a family member),
+ * roster = marked by the run's teacher, manager = marked by an academy manager, leave = the
+ * resident asked for leave online before the session (`note` holds their reason; withdrawing it
+ * before the start deletes the row). A `leave` row alone does not make the session "recorded".
+ * The rules "not both present and excused", "a leave row is excused" and "note ≤ 100 characters"
+ * are triggers (ATTENDANCE_GUARDS_SQL in app/modules/learning/leave.ts, migration
+ * *_stats_leave_triggers): a CHECK would make drizzle-kit rebuild this large table.
  */
 export const attendance = sqliteTable(
   "attendance",
@@ -146,6 +152,10 @@ export const attendance = sqliteTable(
       .notNull()
       .references(() => enrollments.id, { onDelete: "cascade" }),
     present: integer("present", { mode: "boolean" }).notNull().default(true),
+    /** 请假: absent with leave (asked online by the resident, or marked by staff). */
+    excused: integer("excused", { mode: "boolean" }).notNull().default(false),
+    /** The reason given for leave (≤ 100 characters), "" otherwise. */
+    note: text("note").notNull().default(""),
     method: text("method", { enum: ATTENDANCE_METHODS }).notNull(),
     markedBy: integer("marked_by").references(() => users.id, { onDelete: "set null" }),
     markedAt: integer("marked_at").notNull(),

@@ -24,9 +24,10 @@ export const statsRunMonth = sqliteTable(
     sessionMinutes: integer("session_minutes").notNull().default(0),
     /** Session minutes × the run's teachers (at least one): 志愿服务时长 of teaching. */
     teacherMinutes: integer("teacher_minutes").notNull().default(0),
-    /** Attendance marks of this month's sessions: present / ticked absent. */
+    /** Attendance marks of this month's sessions: 出席 / 缺席 (absent without leave) / 请假 (excused). */
     attendances: integer("attendances").notNull().default(0),
     absences: integer("absences").notNull().default(0),
+    excused: integer("excused").notNull().default(0),
     /** Evaluations written this month. */
     ratingsSum: integer("ratings_sum").notNull().default(0),
     ratingsN: integer("ratings_n").notNull().default(0),
@@ -108,6 +109,7 @@ export const statsAcademyMonth = sqliteTable(
     teacherMinutes: integer("teacher_minutes").notNull().default(0),
     attendances: integer("attendances").notNull().default(0),
     absences: integer("absences").notNull().default(0),
+    excused: integer("excused").notNull().default(0),
     ratingsSum: integer("ratings_sum").notNull().default(0),
     ratingsN: integer("ratings_n").notNull().default(0),
     waitlisted: integer("waitlisted").notNull().default(0),

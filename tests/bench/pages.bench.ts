@@ -12,13 +12,11 @@
  *   BENCH_BEFORE_ROOT=/path/to/older/checkout …   (also that checkout's build, served by its own
  *                                                  server entry on a copy of the same database: before/after rows)
  */
-import fs from "node:fs";
-import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
 import { prepareBenchDb, type BenchDb } from "./data";
 import { BROWSER_ENCODING, compareAll, sampleRss, table, treeRssMiB, type Measurement, type Target } from "./lib";
-import { spawnServer, startBare } from "./servers";
+import { startBare, startBefore } from "./servers";
 
 const q = encodeURIComponent;
 
@@ -53,17 +51,8 @@ export async function run() {
   const ours = await startBuiltServer({ dbFile: d.file, env: { LOGIN_LIMIT_PER_IP: "100000" } });
   const only = (process.env.BENCH_ONLY ?? "").split(",").filter(Boolean);
   const beforeRoot = process.env.BENCH_BEFORE_ROOT;
-  let before: Awaited<ReturnType<typeof spawnServer>> | null = null;
-  if (beforeRoot) {
-    const copy = d.file.replace(/\.sqlite$/, "-before.sqlite");
-    fs.copyFileSync(d.file, copy);
-    // That checkout's own server entry, started the way production starts it.
-    before = await spawnServer(process.execPath, [path.join(beforeRoot, "build/server/index.js")], {
-      cwd: beforeRoot,
-      env: { DATABASE_PATH: copy, COOKIE_SECURE: "0", LOGIN_LIMIT_PER_IP: "100000", BACKUP_DIR: path.join(path.dirname(copy), "backups-before") },
-      probe: "/healthz",
-    });
-  }
+  let before: Awaited<ReturnType<typeof startBefore>> | null = null;
+  if (beforeRoot) before = await startBefore(beforeRoot, d.file);
   try {
     const idle = treeRssMiB(ours.child.pid!);
     const rss = sampleRss(ours.child.pid!);

@@ -96,3 +96,17 @@ export async function startNpmStart(dbFile: string): Promise<Running> {
     timeoutMs: 300_000,
   });
 }
+
+/**
+ * An older checkout's build (BENCH_BEFORE_ROOT), started by its own server entry the way production
+ * starts it, on a copy of `dbFile`: before/after rows in one run.
+ */
+export async function startBefore(root: string, dbFile: string): Promise<Running> {
+  const copy = dbFile.replace(/\.sqlite$/, "") + "-before.sqlite";
+  fs.copyFileSync(dbFile, copy);
+  return spawnServer(process.execPath, [path.join(root, "build/server/index.js")], {
+    cwd: root,
+    env: { DATABASE_PATH: copy, COOKIE_SECURE: "0", LOGIN_LIMIT_PER_IP: "100000", LOG_LEVEL: "info", BACKUP_DIR: path.join(path.dirname(copy), "backups-before") },
+    probe: "/healthz",
+  });
+}

@@ -11,6 +11,7 @@
  *
  *   npx tsx tests/bench/stats.bench.ts
  *   BENCH_DB=/tmp/city.sqlite BENCH_SECONDS=6 npx tsx tests/bench/stats.bench.ts
+ *   BENCH_BEFORE_ROOT=/path/to/older/checkout …   (its dashboards too, served by its own build)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -21,7 +22,7 @@ import { createSession, generateSessionToken, SESSION_COOKIE } from "~/modules/a
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
 import { prepareBenchDb } from "./data";
 import { compareAll, sampleRss, table, treeRssMiB, type Target } from "./lib";
-import { startBare } from "./servers";
+import { startBare, startBefore } from "./servers";
 
 async function database() {
   if (!process.env.BENCH_DB) {
@@ -53,6 +54,8 @@ export async function run() {
   db.$client.close();
   const server = await startBuiltServer({ dbFile: d.file });
   const bare = await startBare();
+  // BENCH_BEFORE_ROOT=/path/to/older/checkout (built): its dashboards too, on a copy of the database.
+  const before = process.env.BENCH_BEFORE_ROOT ? await startBefore(process.env.BENCH_BEFORE_ROOT, d.file) : null;
   try {
     const rss = sampleRss(server.child.pid!);
     const idle = treeRssMiB(server.child.pid!);
@@ -65,6 +68,13 @@ export async function run() {
       { label: "/manage/huli-001/stats", url: server.url + "/manage/huli-001/stats?p=year", headers: { cookie: manager } },
       { label: "/api/v1/classes", url: server.url + "/api/v1/classes" },
       { label: "/api/v1/stats/summary", url: server.url + "/api/v1/stats/summary?p=year" },
+      ...(before
+        ? [
+            { label: "before /hq/stats (HQ)", url: before.url + "/hq/stats?p=year", headers: { cookie: hq } },
+            { label: "before /district/stats (湖里)", url: before.url + "/district/stats?p=year", headers: { cookie: district } },
+            { label: "before /manage/huli-001/stats", url: before.url + "/manage/huli-001/stats?p=year", headers: { cookie: manager } },
+          ]
+        : []),
     ];
     for (const t of targets) {
       const r = await fetch(t.url, { headers: t.headers });
@@ -106,6 +116,7 @@ export async function run() {
       w.$client.close();
     }
   } finally {
+    await before?.stop();
     await bare.stop();
     await server.stop();
     d.cleanup();

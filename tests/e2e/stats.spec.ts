@@ -34,8 +34,11 @@ test("the charts' data tables are readable on a phone", async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 812 }); // on the desktop project too
   await login(page, DEMO.manager, undefined, "/manage/huli-001/stats");
   await page.goto("/manage/huli-001/stats?p=year");
-  const chart = page.locator("figure.chart-box svg").first();
+  // Charts are images (/stats/chart) the browser loads beside the page.
+  const chart = page.locator("figure.chart-box img.chart-img").first();
   await expect(chart).toBeVisible();
+  await expect.poll(() => chart.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await expect(chart).toHaveAttribute("alt", /月度参与人次趋势/);
   const box = (await chart.boundingBox())!;
   expect(box.width).toBeLessThanOrEqual(375);
   const table = page.locator("#table-trend");

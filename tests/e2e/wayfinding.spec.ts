@@ -60,7 +60,8 @@ test("defect 4: enrolling after the first session says so before the tap, asks f
   await enrolButton(page).click();
   await expect(page).toHaveURL(/result=confirmed/);
   // Now enrolled: no cancel button, and the reason why.
-  await expect(page.getByText("已过取消截止时间，如需请假请联系书院")).toBeVisible();
+  await expect(page.getByText("已过取消截止时间，不能再取消报名；某一次课不能来，可以在课前在线请假。")).toBeVisible();
+  await expect(page.getByTestId("enrol-self").getByTestId("leave-link")).toBeVisible();
   await expect(page.getByRole("button", { name: /取消报名/ })).toHaveCount(0);
 });
 

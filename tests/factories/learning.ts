@@ -220,3 +220,23 @@ export function markPresent(db: DB, sessionId: number, enrollmentId: number, pre
     .values({ sessionId, enrollmentId, present, method: "roster", markedAt: Date.now() })
     .run();
 }
+
+/** 请假 written directly: an excused absence, by staff (`roster`) or asked online (`leave`). */
+export function markExcused(
+  db: DB,
+  sessionId: number,
+  enrollmentId: number,
+  opts: { method?: "roster" | "manager" | "leave"; note?: string; at?: number } = {}
+) {
+  db.insert(attendance)
+    .values({
+      sessionId,
+      enrollmentId,
+      present: false,
+      excused: true,
+      note: opts.note ?? "",
+      method: opts.method ?? "roster",
+      markedAt: opts.at ?? Date.now(),
+    })
+    .run();
+}

@@ -521,6 +521,11 @@ export const ACCESS_MATRIX: Record<string, Row> = {
     get:  "login 200   404   404   404   404   404   404   404",
     post: "login 400   400   400   400   400   400   400   400",
   },
+  "me.leave.$enrollmentId": {
+    path: (i) => `/me/leave/${i.residentEnrollment}`,
+    get:  "login 200   403   403   403   403   403   403   403",
+    post: "login 400   403   403   403   403   403   403   403",
+  },
   "me.family": {
     path: () => "/me/family",
     get:  "login 200   200   200   200   200   200   200   200",
@@ -586,6 +591,10 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   },
   "stats.export": {
     path: () => "/stats/export?district=huli&format=xlsx",
+    get:  "login 403   403   403   403   200   403   200   200",
+  },
+  "stats.chart": {
+    path: () => "/stats/chart?district=huli&p=year&chart=academies-chart",
     get:  "login 403   403   403   403   200   403   200   200",
   },
   "surveys.$id": {

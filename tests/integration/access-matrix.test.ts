@@ -8,6 +8,7 @@
  *   (MATRIX_RECORD=1 prints the observed rows instead of failing, to review and paste.)
  */
 import fs from "node:fs";
+import Database from "better-sqlite3";
 import path from "node:path";
 import { ensureBuild, httpRequest, startBuiltServer, type BuiltServer } from "@tests/factories/built-server";
 import { cookieOf, prepareTrustWorld, ROLE_NAMES, type RoleName, type TrustWorld } from "@tests/factories/trust-world";
@@ -126,5 +127,45 @@ describe("access matrix", () => {
     expect(wrong, `cells that differ from access-matrix.table.ts (${all.length} checked)`).toEqual([]);
     // The figure the issue asks for: route × role cells checked.
     console.log(`access matrix: ${all.length} route × role cells checked (${gets.length} GET, ${postCells.length} POST)`);
+  }, 300_000);
+  it("every action refuses a cross-site post through the real request path, and nothing is written", async () => {
+    // For each route with an action: the role the table lets furthest (else the HQ admin), with the
+    // unknown intent and every real intent form, sent once from a foreign Origin and once with no
+    // Origin but Sec-Fetch-Site: cross-site. Each must be a 403 before any rule runs.
+    const reach = (want: string) => words(want).findIndex((w) => w !== "403" && w !== "login" && w !== "404" && w !== "-");
+    const posts: { route: string; url: string; role: RoleName; form: string }[] = [];
+    for (const [route, row] of Object.entries(ACCESS_MATRIX)) {
+      if (!row.post) continue;
+      const url = row.path(world.ids);
+      const i = reach(row.post);
+      posts.push({ route, url, role: ROLE_NAMES[i >= 0 ? i : ROLE_NAMES.indexOf("hqAdmin")]!, form: "intent=__probe__" });
+      for (const intent of row.intents ?? []) {
+        const j = reach(intent.want);
+        posts.push({ route, url, role: ROLE_NAMES[j >= 0 ? j : ROLE_NAMES.indexOf("hqAdmin")]!, form: intent.form });
+      }
+    }
+    const counts = () => {
+      const db = new Database(world.file, { readonly: true });
+      try {
+        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%' AND name <> 'sessions' ORDER BY name").pluck().all() as string[];
+        return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get()]));
+      } finally {
+        db.close();
+      }
+    };
+    const before = counts();
+    const wrong: string[] = [];
+    for (const p of posts) {
+      for (const cross of [{ Origin: "https://evil.example" }, { "Sec-Fetch-Site": "cross-site" }] as Record<string, string>[]) {
+        const headers = { ...cookieOf(world, p.role), "Content-Type": "application/x-www-form-urlencoded", ...cross };
+        const res = await httpRequest("POST", `${server.url}${p.url}`, headers, p.form);
+        if (res.status !== 403) wrong.push(`${p.url} as ${p.role} (${p.form}) with ${Object.keys(cross)[0]}: ${res.status}`);
+      }
+    }
+    expect(wrong, "cross-site posts that were not refused with 403").toEqual([]);
+    expect(counts(), "no table changed").toEqual(before);
+    expect(posts.length, "the sweep covers the actions of the table").toBeGreaterThanOrEqual(Object.values(ACCESS_MATRIX).filter((r) => r.post).length);
+    expect(posts.length).toBeGreaterThan(50);
+    console.log(`cross-site: ${posts.length * 2} posts to ${new Set(posts.map((p) => p.route)).size} actions, all 403`);
   }, 300_000);
 });

@@ -93,7 +93,8 @@ function shape(u: URL) {
 
 function links(html: string, base: string) {
   const out: URL[] = [];
-  for (const m of html.matchAll(/<a\b[^>]*?\shref="([^"]+)"/g)) {
+  // Links, and images served by our routes (statistics charts): every GET a page makes.
+  for (const m of html.matchAll(/<(?:a\b[^>]*?\shref|img\b[^>]*?\ssrc)="([^"]+)"/g)) {
     const href = m[1]!.replace(/&amp;/g, "&");
     let u: URL;
     try {

@@ -339,7 +339,7 @@ describe("who may open the check-in screen and tick the roster", () => {
       null,
     ]);
     const r = saveSessionAttendance(db, w.teacher, session.id, [mine.id], "1.2.3.4", at);
-    expect(r).toEqual({ present: 1, total: 2, changed: 2 });
+    expect(r).toEqual({ present: 1, excused: 0, total: 2, changed: 2 });
     expect(
       db.select().from(attendance).where(eq(attendance.enrollmentId, b.id)).get()
     ).toMatchObject({ present: false, method: "roster" });

@@ -206,12 +206,12 @@ describe("roster export", () => {
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).trim().split("\r\n");
     expect(lines[0]).toMatch(
-      /^序号,姓名,关系 \/ 报名人,电话,状态,候补位次,报名时间,.*,出勤次数,出勤率,缺课（未请假）$/
+      /^序号,姓名,关系 \/ 报名人,电话,状态,候补位次,报名时间,.*,出席次数,请假次数,出勤率,缺课（未请假）$/
     );
     expect(lines).toHaveLength(4);
     const me = lines.find((l) => l.includes(w.resident.name))!;
     expect(me).toContain(w.resident.phone);
-    expect(me).toMatch(/出勤,出勤,出勤,出勤,缺课,4,80%,1$/);
+    expect(me).toMatch(/出席,出席,出席,出席,缺课,4,0,80%,1$/);
     expect(lines.some((l) => l.includes("候补中"))).toBe(true);
     expect(csv.headers["Content-Disposition"]).toContain("filename*=UTF-8''");
     // The teacher's export masks phone numbers.

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { demoRandom } from "@db/demo/academies";
 import { checkRollups, rebuildRollups, resumeRollups, statsStamp, statsStamps, suspendRollups } from "~/modules/stats/rollups.server";
-import { TRIGGERS2_SQL, TRIGGERS3_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
+import { TRIGGERS2_SQL, TRIGGERS3_SQL, TRIGGERS4_SQL, TRIGGERS_SQL } from "~/modules/stats/rollup-sql";
 import { makePeriod, monthOfInstant } from "~/modules/stats/period";
 import { computeFigures, figuresBy, type StatsScope } from "~/modules/stats/stats.server";
 import { countParticipations } from "~/modules/community/activities-participation.server";
@@ -317,6 +317,11 @@ describe("statistics rollups", () => {
     expect(fs.readFileSync(path.join(dir, second), "utf8")).toBe(TRIGGERS2_SQL);
     const third = fs.readdirSync(dir).find((f) => f.endsWith("_stats_stamp_triggers.sql"))!;
     expect(fs.readFileSync(path.join(dir, third), "utf8")).toBe(TRIGGERS3_SQL);
+    // 请假: the triggers whose definitions changed, dropped and created again, and the attendance guards.
+    const fourth = fs.readdirSync(dir).find((f) => f.endsWith("_stats_leave_triggers.sql"))!;
+    expect(fs.readFileSync(path.join(dir, fourth), "utf8")).toBe(TRIGGERS4_SQL);
+    expect(TRIGGERS4_SQL).toContain("DROP TRIGGER IF EXISTS stats_attendance_update;");
+    expect(TRIGGERS4_SQL).toContain("AFTER UPDATE OF present, excused, session_id, enrollment_id ON attendance");
   });
 
   it("the statistics stamp moves with a participation, not with unrelated writes", async () => {

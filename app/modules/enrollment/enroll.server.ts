@@ -311,7 +311,7 @@ export function cancelEnrollment(
               "cancel_deadline_passed",
               `取消报名的截止时间是 ${formatDateTime(
                 deadline
-              )}，现在已经过了。如需请假，请联系书院。`
+              )}，现在已经过了。某一次课不能来，可以在“我的课程”里在课前在线请假。`
             );
           }
         }

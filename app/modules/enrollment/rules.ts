@@ -96,7 +96,7 @@ export function lateEnrolWarning(
   const why = started
     ? `这个班的第一次课已于 ${formatDateTime(firstSessionAt)} 开始`
     : `取消报名已于 ${formatDateTime(deadline)} 截止`;
-  return `${why}：现在报名后不能自己取消，如需请假请联系书院。`;
+  return `${why}：现在报名后不能自己取消；某一次课不能来，可以在课前在线请假。`;
 }
 
 /** The end of the residents-first window, or null when the run has none. */
@@ -148,7 +148,7 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
   too_old: "年龄不符合这个班的要求（年龄偏大）。",
   residents_only: "这个班优先本社区居民报名，优先期内暂不接受其他居民报名。",
   not_enrolled: "没有找到可以取消的报名。",
-  cancel_deadline_passed: "已经过了取消报名的截止时间。如需请假，请联系书院。",
+  cancel_deadline_passed: "已经过了取消报名的截止时间。某一次课不能来，可以在“我的课程”里在课前在线请假。",
   rate_limited: "操作太频繁了，请稍等一分钟再试。",
   lottery_drawn: "这个班已经抽签，不能再修改报名。",
   busy: "报名的人太多了，请稍后再试一次。",

@@ -41,6 +41,8 @@ export type PanelEnrolment = {
   position: number | null;
   canCancel: boolean;
   cancelNote: string | null;
+  /** 请假 for one session (/me/leave/:id): confirmed seats of runs still running. */
+  leaveHref: string | null;
 };
 
 function cancelState(
@@ -58,9 +60,19 @@ function cancelState(
     now > deadline &&
     run.status !== "cancelled"
   ) {
-    return { canCancel: false, cancelNote: "已过取消截止时间，如需请假请联系书院" };
+    return {
+      canCancel: false,
+      cancelNote: "已过取消截止时间，不能再取消报名；某一次课不能来，可以在课前在线请假。",
+    };
   }
   return { canCancel: true, cancelNote: null };
+}
+
+/** The leave page of a confirmed seat in a run that is still running (null otherwise). */
+function leaveHrefOf(e: { id: number; status: string }, run: { status: string }) {
+  return e.status === "confirmed" && run.status !== "cancelled" && run.status !== "finished"
+    ? `/me/leave/${e.id}`
+    : null;
 }
 
 /**
@@ -114,6 +126,7 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
             label: ENROLMENT_STATUS_LABELS[e.status],
             position: e.status === "waitlisted" ? waitlistPosition(db, e) : null,
             ...cancelState(e, run, deadline, !!draw, now),
+            leaveHref: leaveHrefOf(e, run),
           }
         : null;
     const self = db
@@ -206,6 +219,7 @@ export type MyClass = {
   cancelDeadline: number | null;
   canCancel: boolean;
   cancelNote: string | null;
+  leaveHref: string | null;
   endedAt: number | null;
   endReason: string;
 };
@@ -285,6 +299,7 @@ export function listMyClasses(
       firstSessionAt: r.firstAt ?? null,
       cancelDeadline: deadline,
       ...c,
+      leaveHref: r.nextAt != null ? leaveHrefOf(e, r.run) : null,
       endedAt: e.cancelledAt,
       endReason: e.endReason,
     };

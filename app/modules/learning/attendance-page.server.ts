@@ -8,6 +8,7 @@ import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import { formatDateTimeRange } from "~/utils/dates";
 import { saveSessionAttendance, sessionAttendance } from "./attendance.server";
+import { ATTENDANCE_STATES, type AttendanceState } from "./leave";
 import { isUserError } from "~/utils/errors";
 import { clientIp, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
@@ -15,6 +16,23 @@ import { z } from "~/utils/zod";
 const presentSchema = z.object({
   present: z.array(z.coerce.number().int().positive()).default([]),
 });
+const stateSchema = z.enum(ATTENDANCE_STATES);
+
+/** The roll call's fields: `state-<enrolmentId>` = present | excused | absent (one radio group per
+ * learner); the older `present=<id>` checkboxes are still read (everyone else 缺席 or 请假). */
+function readMarks(form: FormData): number[] | Map<number, AttendanceState> | null {
+  const states = new Map<number, AttendanceState>();
+  for (const [key, value] of form) {
+    const m = /^state-(\d{1,12})$/.exec(key);
+    if (!m) continue;
+    const s = stateSchema.safeParse(value);
+    if (!s.success) return null;
+    states.set(Number(m[1]), s.data);
+  }
+  if (states.size > 0) return states;
+  const parsed = presentSchema.safeParse({ present: form.getAll("present") });
+  return parsed.success ? parsed.data.present : null;
+}
 
 const sessionIdOf = (params: Params) => parseIdParam(params.id, "没有找到这次课。");
 
@@ -35,8 +53,8 @@ export function attendancePageData(db: DB, actor: Actor, params: Params, academy
 }
 
 /**
- * Saves the ticked list (`form` from the route's own `readForm`) and redirects to
- * `pagePath(sessionId)?saved=present-total`, or returns `{ error }`.
+ * Saves the roll call (`form` from the route's own `readForm`) and redirects to
+ * `pagePath(sessionId)?saved=present-total-excused`, or returns `{ error }`.
  */
 export function saveAttendanceAction(
   form: FormData,
@@ -47,20 +65,20 @@ export function saveAttendanceAction(
   pagePath: (sessionId: number) => string,
   academyId?: number
 ) {
-  const parsed = presentSchema.safeParse({ present: form.getAll("present") });
-  if (!parsed.success) return data({ error: "提交的名单有误，请刷新后重试。" }, { status: 400 });
+  const marks = readMarks(form);
+  if (!marks) return data({ error: "提交的名单有误，请刷新后重试。" }, { status: 400 });
   const id = sessionIdOf(params);
   try {
     const r = saveSessionAttendance(
       db,
       actor,
       id,
-      parsed.data.present,
+      marks,
       clientIp(request),
       Date.now(),
       academyId
     );
-    return redirect(`${pagePath(id)}?saved=${r.present}-${r.total}`);
+    return redirect(`${pagePath(id)}?saved=${r.present}-${r.total}-${r.excused}`);
   } catch (e) {
     if (!isUserError(e)) throw e;
     return data({ error: e.message }, { status: 400 });

@@ -5,10 +5,14 @@
  *
  * Definitions used everywhere:
  * - a session is *held* when it is not cancelled, its run is not cancelled and it has ended;
- * - a held session is *recorded* when attendance was taken for it (any attendance row);
+ * - a held session is *recorded* when attendance was taken for it (any attendance row other than
+ *   a resident's own online leave, method `leave`);
  * - a learner *held a seat* for a session when their enrolment was confirmed before it started
  *   and was still confirmed when it ended (cancelling in time is not a no-show);
- * - a *no-show* is a recorded held session for which a learner held a seat and was not present.
+ * - three states per learner and session: 出席 (present), 请假 (excused: asked online before the
+ *   start, or marked by staff), 缺席 (absent without leave);
+ * - a *no-show* is a recorded held session for which a learner held a seat and was neither
+ *   present nor excused: 请假 never counts towards the no-show policy.
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
@@ -31,6 +35,7 @@ import { forbidden } from "~/utils/http";
 import { checkinOpensAt } from "./checkin-token";
 import { restrictionFrom, type LearningPolicy } from "./rules";
 import { learnersOfRun, requireRunReader, requireSessionStaff, type Learner } from "./staff.server";
+import { ATTENDANCE_STATE_LABELS, stateOf, type AttendanceState } from "./leave";
 import { learningPolicy } from "~/utils/config.server";
 
 /** Seat start: confirmed (or promoted) time. */
@@ -38,8 +43,9 @@ const seatFrom = sql`coalesce(${enrollments.confirmedAt}, ${enrollments.promoted
 
 /** SQL: the enrolment held a seat for the session (confirmed before it started, not ended before it ended). */
 export const heldSeatSql = sql`(${seatFrom} IS NOT NULL AND ${seatFrom} <= ${classSessions.startsAt} AND (${enrollments.status} = 'confirmed' OR (${enrollments.status} IN ('cancelled', 'removed') AND coalesce(${enrollments.cancelledAt}, ${enrollments.updatedAt}) >= ${classSessions.endsAt})))`;
-const recordedSql = sql`EXISTS (SELECT 1 FROM ${attendance} a WHERE a.session_id = ${classSessions.id})`;
+const recordedSql = sql`EXISTS (SELECT 1 FROM ${attendance} a WHERE a.session_id = ${classSessions.id} AND a.method <> 'leave')`;
 const presentSql = sql`EXISTS (SELECT 1 FROM ${attendance} p WHERE p.session_id = ${classSessions.id} AND p.enrollment_id = ${enrollments.id} AND p.present = 1)`;
+const excusedSql = sql`EXISTS (SELECT 1 FROM ${attendance} x WHERE x.session_id = ${classSessions.id} AND x.enrollment_id = ${enrollments.id} AND x.excused = 1)`;
 
 /**
  * Times (ends) of a person's no-shows since `since`, classes and activities together. The person
@@ -111,7 +117,8 @@ function classNoShowTimes(
         sql`${classSessions.endsAt} <= ${now} AND ${classSessions.endsAt} >= ${since}`,
         heldSeatSql,
         recordedSql,
-        sql`NOT ${presentSql}`
+        sql`NOT ${presentSql}`,
+        sql`NOT ${excusedSql}`
       )
     )
     .orderBy(asc(classSessions.endsAt))
@@ -163,6 +170,10 @@ export type MarkRow = {
   walkin: boolean;
   status: string;
   present: boolean | null;
+  /** 出席 / 请假 / 缺席, null when not marked yet. */
+  state: AttendanceState | null;
+  /** The reason given with a leave. */
+  note: string;
   method: string | null;
   markedAt: number | null;
 };
@@ -189,6 +200,8 @@ function markRows(conn: Conn, sessionId: number, runId: number): MarkRow[] {
         walkin: l.walkin,
         status: l.status,
         present: m ? m.present : null,
+        state: stateOf(m),
+        note: m?.excused ? m.note : "",
         method: m?.method ?? null,
         markedAt: m?.markedAt ?? null,
       };
@@ -217,20 +230,23 @@ export function sessionAttendance(
     role,
     rows,
     present: rows.filter((r) => r.present).length,
+    excused: rows.filter((r) => r.state === "excused").length,
     problem: markingProblem(session, now),
   };
 }
 
 /**
- * Saves the ticked roster of a session: the ticked learners are present, everyone else on the
- * list is marked absent (so the session counts as recorded). Check-ins by QR stay as they are
- * unless unticked. Audited as one entry.
+ * Saves the roll call of a session. `marks` is either the state of each learner (出席 / 请假 /
+ * 缺席; anyone left out keeps a leave they asked for, else is 缺席) or, as before, the list of
+ * present learners (everyone else 缺席, except those on leave, who stay 请假). Every learner on
+ * the list gets a row, so the session counts as recorded. Unchanged rows (a QR check-in, a
+ * resident's online leave and its reason) stay as they are. Audited as one entry.
  */
 export function saveSessionAttendance(
   db: DB,
   actor: Actor,
   sessionId: number,
-  presentIds: number[],
+  marks: number[] | Map<number, AttendanceState>,
   ip: string | null = null,
   now = Date.now(),
   academyId?: number
@@ -242,43 +258,54 @@ export function saveSessionAttendance(
       if (problem) throw new UserError(problem);
       const rows = markRows(tx, session.sessionId, session.runId);
       const known = new Set(rows.map((r) => r.enrollmentId));
-      const ticked = new Set(presentIds);
-      for (const id of ticked)
+      const given: Map<number, AttendanceState> = Array.isArray(marks)
+        ? new Map(marks.map((id) => [id, "present" as const]))
+        : marks;
+      for (const id of given.keys())
         if (!known.has(id)) throw new UserError("名单已经变化，请刷新页面后重新点名。");
-      const method = role === "teacher" ? "roster" : "manager";
+      const method = role === "teacher" ? ("roster" as const) : ("manager" as const);
       let changed = 0;
+      const final = new Map<number, AttendanceState>();
       for (const r of rows) {
-        const want = ticked.has(r.enrollmentId);
-        if (r.present === want) continue;
+        const want: AttendanceState =
+          given.get(r.enrollmentId) ?? (r.state === "excused" ? "excused" : "absent");
+        final.set(r.enrollmentId, want);
+        if (r.state === want) continue;
         changed++;
+        const set = {
+          present: want === "present",
+          excused: want === "excused",
+          note: "",
+          method,
+          markedBy: actor.id,
+          markedAt: now,
+        };
         tx.insert(attendance)
-          .values({
-            sessionId: session.sessionId,
-            enrollmentId: r.enrollmentId,
-            present: want,
-            method,
-            markedBy: actor.id,
-            markedAt: now,
-          })
-          .onConflictDoUpdate({
-            target: [attendance.sessionId, attendance.enrollmentId],
-            set: { present: want, method, markedBy: actor.id, markedAt: now },
-          })
+          .values({ sessionId: session.sessionId, enrollmentId: r.enrollmentId, ...set })
+          .onConflictDoUpdate({ target: [attendance.sessionId, attendance.enrollmentId], set })
           .run();
       }
-      const present = rows.filter((r) => ticked.has(r.enrollmentId)).length;
+      const count = (s: AttendanceState) => [...final.values()].filter((v) => v === s).length;
+      const present = count("present");
+      const excused = count("excused");
       if (changed > 0) {
         writeAudit(tx, actor.id, ip, {
           action: "attendance.mark",
           targetType: "class_session",
           targetId: session.sessionId,
-          summary: `点名「${session.title}」${formatDate(session.startsAt)}：出勤 ${present} / ${
-            rows.length
-          } 人（改动 ${changed} 人）`,
-          detail: { present: [...ticked], changed },
+          summary: `点名「${session.title}」${formatDate(session.startsAt)}：${
+            ATTENDANCE_STATE_LABELS.present
+          } ${present}、${ATTENDANCE_STATE_LABELS.excused} ${excused}、${
+            ATTENDANCE_STATE_LABELS.absent
+          } ${rows.length - present - excused} / ${rows.length} 人（改动 ${changed} 人）`,
+          detail: {
+            present: [...final].filter(([, v]) => v === "present").map(([id]) => id),
+            excused: [...final].filter(([, v]) => v === "excused").map(([id]) => id),
+            changed,
+          },
         });
       }
-      return { present, total: rows.length, changed };
+      return { present, excused, total: rows.length, changed };
     },
     { behavior: "immediate" }
   );
@@ -295,10 +322,17 @@ export type GridSession = {
   inProgress: boolean;
   recorded: boolean;
   present: number;
+  /** 请假 marks (online leave or staff). */
+  excused: number;
 };
+/** A grid cell: 出席, 请假, 缺席 at a recorded held session with a seat (noshow, 缺课未请假), or an
+ * explicit 缺席 that does not count (absent: no seat at the time, or the session not held yet). */
+export type GridMark = "present" | "excused" | "absent" | "noshow";
 export type GridLearner = Learner & {
-  marks: Record<number, "present" | "absent" | "noshow" | null>;
+  marks: Record<number, GridMark | null>;
   attended: number;
+  /** 请假 sessions (never no-shows). */
+  excused: number;
   /** Recorded held sessions that count for this learner (they held a seat or were present). */
   counted: number;
   noShows: number;
@@ -332,13 +366,15 @@ export function runAttendance(
       sessionId: attendance.sessionId,
       enrollmentId: attendance.enrollmentId,
       present: attendance.present,
+      excused: attendance.excused,
+      method: attendance.method,
     })
     .from(attendance)
     .innerJoin(classSessions, eq(classSessions.id, attendance.sessionId))
     .where(eq(classSessions.runId, run.runId))
     .all();
-  const markOf = new Map(marks.map((m) => [`${m.sessionId}:${m.enrollmentId}`, m.present]));
-  const recordedSessions = new Set(marks.map((m) => m.sessionId));
+  const markOf = new Map(marks.map((m) => [`${m.sessionId}:${m.enrollmentId}`, stateOf(m)]));
+  const recordedSessions = new Set(marks.filter((m) => m.method !== "leave").map((m) => m.sessionId));
   const runCancelled = run.runStatus === "cancelled";
   const grid: GridSession[] = sessions.map((s) => ({
     ...s,
@@ -346,6 +382,7 @@ export function runAttendance(
     inProgress: !runCancelled && s.status !== "cancelled" && s.startsAt <= now && now < s.endsAt,
     recorded: recordedSessions.has(s.id),
     present: marks.filter((m) => m.sessionId === s.id && m.present).length,
+    excused: marks.filter((m) => m.sessionId === s.id && m.excused).length,
   }));
   const learners = learnersOfRun(db, run.runId);
   let position = 0;
@@ -364,18 +401,24 @@ export function runAttendance(
       let attended = 0;
       let noShows = 0;
       let counted = 0;
+      let excused = 0;
       for (const s of grid) {
         const mark = markOf.get(`${s.id}:${l.enrollmentId}`);
         const seat = seatFromAt != null && seatFromAt <= s.startsAt && seatUntil >= s.endsAt;
-        if (mark === true) {
+        if (mark === "present") {
           cells[s.id] = "present";
           attended++;
           if (s.held && s.recorded) counted++;
+        } else if (mark === "excused") {
+          // 请假: shown, counted in the rate's denominator when the session was recorded, never a no-show.
+          cells[s.id] = "excused";
+          excused++;
+          if (s.held && s.recorded && seat) counted++;
         } else if (s.held && s.recorded && seat) {
           cells[s.id] = "noshow";
           noShows++;
           counted++;
-        } else if (mark === false) cells[s.id] = "absent";
+        } else if (mark === "absent") cells[s.id] = "absent";
         else cells[s.id] = null;
       }
       const attendedCounted = grid.filter(
@@ -386,6 +429,7 @@ export function runAttendance(
         ...l,
         marks: cells,
         attended,
+        excused,
         counted,
         noShows,
         rate: counted ? attendedCounted / counted : null,
@@ -397,6 +441,10 @@ export function runAttendance(
   const recordedHeld = grid.filter((s) => s.held && s.recorded);
   const seatSessions = withMarks.reduce((n, l) => n + l.counted, 0);
   const totalNoShows = withMarks.reduce((n, l) => n + l.noShows, 0);
+  const countedPresent = withMarks.reduce(
+    (n, l) => n + recordedHeld.filter((s) => l.marks[s.id] === "present").length,
+    0
+  );
   return {
     run,
     role,
@@ -410,8 +458,10 @@ export function runAttendance(
       recorded: recordedHeld.length,
       planned: grid.filter((s) => s.status !== "cancelled").length,
       noShows: totalNoShows,
+      excused: withMarks.reduce((n, l) => n + l.excused, 0),
       noShowRate: seatSessions ? totalNoShows / seatSessions : null,
-      attendanceRate: seatSessions ? (seatSessions - totalNoShows) / seatSessions : null,
+      /** 出席 over the counted seat-sessions (请假 included in the denominator). */
+      attendanceRate: seatSessions ? countedPresent / seatSessions : null,
     },
   };
 }
@@ -462,6 +512,7 @@ export function academyAttendanceOverview(
     {
       seatSessions: number;
       present: number;
+      excused: number;
       noShows: number;
       held: number;
       recorded: number;
@@ -469,7 +520,7 @@ export function academyAttendanceOverview(
     }
   >();
   for (const id of ids)
-    stats.set(id, { seatSessions: 0, present: 0, noShows: 0, held: 0, recorded: 0, confirmed: 0 });
+    stats.set(id, { seatSessions: 0, present: 0, excused: 0, noShows: 0, held: 0, recorded: 0, confirmed: 0 });
   if (ids.length) {
     // Seat-sessions of recorded held sessions, with whether the learner was present.
     const rows = db
@@ -477,6 +528,7 @@ export function academyAttendanceOverview(
         runId: enrollments.runId,
         seatSessions: sql<number>`count(*)`,
         present: sql<number>`sum(CASE WHEN ${presentSql} THEN 1 ELSE 0 END)`,
+        excused: sql<number>`sum(CASE WHEN ${excusedSql} THEN 1 ELSE 0 END)`,
       })
       .from(enrollments)
       .innerJoin(classSessions, eq(classSessions.runId, enrollments.runId))
@@ -495,7 +547,8 @@ export function academyAttendanceOverview(
       Object.assign(stats.get(r.runId)!, {
         seatSessions: r.seatSessions,
         present: r.present ?? 0,
-        noShows: r.seatSessions - (r.present ?? 0),
+        excused: r.excused ?? 0,
+        noShows: r.seatSessions - (r.present ?? 0) - (r.excused ?? 0),
       });
     const sess = db
       .select({

@@ -301,11 +301,11 @@ export function checkIn(
           });
           continue;
         }
-        // An explicit "absent" ticked earlier turns into present; otherwise a new row. The UNIQUE
+        // An explicit "absent" ticked earlier (or a leave: they came after all) turns into present; otherwise a new row. The UNIQUE
         // index makes a racing second scan a no-op.
         const updated = tx
           .update(attendance)
-          .set({ present: true, method: "qr", markedBy: actor.id, markedAt: now })
+          .set({ present: true, excused: false, note: "", method: "qr", markedBy: actor.id, markedAt: now })
           .where(
             and(
               eq(attendance.sessionId, s.sessionId),

@@ -71,7 +71,7 @@ function progressFor(
   const ids = list.map((l) => l.enrollmentId);
   const out = new Map<
     number,
-    { progress: Progress; sessions: (SessionRow & { present: boolean })[] }
+    { progress: Progress; sessions: (SessionRow & { present: boolean; excused: boolean })[] }
   >();
   if (ids.length === 0) return out;
   const sessions: SessionRow[] = conn
@@ -92,7 +92,8 @@ function progressFor(
       ? conn
           .selectDistinct({ id: attendance.sessionId })
           .from(attendance)
-          .where(inArray(attendance.sessionId, sessionIds))
+          // A resident's own online leave is not a roll call.
+          .where(and(inArray(attendance.sessionId, sessionIds), sql`${attendance.method} <> 'leave'`))
           .all()
           .map((r) => r.id)
       : []
@@ -102,6 +103,14 @@ function progressFor(
       .select({ s: attendance.sessionId, e: attendance.enrollmentId })
       .from(attendance)
       .where(and(inArray(attendance.enrollmentId, ids), eq(attendance.present, true)))
+      .all()
+      .map((r) => `${r.s}:${r.e}`)
+  );
+  const excused = new Set(
+    conn
+      .select({ s: attendance.sessionId, e: attendance.enrollmentId })
+      .from(attendance)
+      .where(and(inArray(attendance.enrollmentId, ids), eq(attendance.excused, true)))
       .all()
       .map((r) => `${r.s}:${r.e}`)
   );
@@ -115,6 +124,7 @@ function progressFor(
         ...s,
         status: runCancelled ? "cancelled" : s.status,
         present: present.has(`${s.id}:${l.enrollmentId}`),
+        excused: excused.has(`${s.id}:${l.enrollmentId}`),
       }))
       .filter(
         (s) => s.present || (seatFrom != null && seatFrom <= s.startsAt && seatUntil >= s.endsAt)
@@ -198,6 +208,8 @@ export function learningRecord(
           status: classSessions.status,
           roomName: rooms.name,
           enrollmentId: enrollments.id,
+          // 请假 asked (or marked) for this session.
+          onLeave: sql<number>`EXISTS (SELECT 1 FROM ${attendance} lv WHERE lv.session_id = ${classSessions.id} AND lv.enrollment_id = ${enrollments.id} AND lv.excused = 1)`,
         })
         .from(classSessions)
         .innerJoin(enrollments, eq(enrollments.runId, classSessions.runId))
@@ -219,6 +231,8 @@ export function learningRecord(
           const r = runs.get(s.runId)!;
           return {
             ...s,
+            onLeave: !!s.onLeave,
+            started: s.startsAt <= now,
             title: r.title,
             academyName: r.academyName,
             learner: who(l),

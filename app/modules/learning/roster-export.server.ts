@@ -14,7 +14,8 @@ import { maskPhone } from "./staff.server";
 
 type Data = ReturnType<typeof runAttendance>;
 
-const MARK_LABELS = { present: "出勤", absent: "缺席", noshow: "缺课" } as const;
+/** Three states (出席 / 请假 / 缺席); 缺课 = 缺席 that counts as a no-show (a seat, attendance taken). */
+const MARK_LABELS = { present: "出席", excused: "请假", absent: "缺席", noshow: "缺课" } as const;
 
 export function sessionLabel(startsAt: number) {
   const p = localParts(startsAt);
@@ -36,7 +37,8 @@ export function rosterSheet(data: Data): Sheet {
     ...data.sessions.map(
       (s) => `${sessionLabel(s.startsAt)}${s.status === "cancelled" ? "（已取消）" : ""}`
     ),
-    "出勤次数",
+    "出席次数",
+    "请假次数",
     "出勤率",
     "缺课（未请假）",
   ];
@@ -58,6 +60,7 @@ export function rosterSheet(data: Data): Sheet {
       return m ? MARK_LABELS[m] : "";
     }),
     l.attended,
+    l.excused,
     l.rate == null ? "" : percent(l.rate),
     l.noShows,
   ]);

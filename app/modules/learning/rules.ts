@@ -72,6 +72,8 @@ export function hoursLabel(minutes: number) {
 export type LearnerSession = SessionLike & {
   /** The learner was marked present. */
   present: boolean;
+  /** 请假: absent with leave (never a no-show). Optional: false when not given. */
+  excused?: boolean;
   /** Attendance was taken for this session (someone was marked); sessions nobody recorded
    * are left out of rates so a forgotten roll-call costs nobody their certificate. */
   recorded: boolean;
@@ -87,6 +89,10 @@ export type Progress = {
   attended: number;
   /** Attended among the recorded held sessions (the rate's numerator). */
   attendedRecorded: number;
+  /** 请假 among the recorded held sessions (in the rate's denominator, never a no-show). */
+  excusedRecorded: number;
+  /** 缺席 without leave among the recorded held sessions. */
+  absentRecorded: number;
   attendedMinutes: number;
   /** attended / recorded, 0 when nothing was recorded. */
   rate: number;
@@ -107,6 +113,7 @@ export function progressOf(
   const held = planned.filter((s) => isHeld(s, now));
   const recorded = held.filter((s) => s.recorded || s.present);
   const attendedRecorded = recorded.filter((s) => s.present).length;
+  const excusedRecorded = recorded.filter((s) => !s.present && s.excused).length;
   const attendedAll = planned.filter((s) => s.present && s.startsAt <= now);
   const attendedMinutes = attendedAll.reduce((sum, s) => sum + sessionMinutes(s), 0);
   const rate = recorded.length ? attendedRecorded / recorded.length : 0;
@@ -119,6 +126,8 @@ export function progressOf(
     recorded: recorded.length,
     attended: attendedAll.length,
     attendedRecorded,
+    excusedRecorded,
+    absentRecorded: recorded.length - attendedRecorded - excusedRecorded,
     attendedMinutes,
     rate,
     over,

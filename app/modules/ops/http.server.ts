@@ -12,6 +12,7 @@
  * The two slots are `options.beforeStatic` and `options.beforeRemix`: a later middleware (such as
  * compression or a page cache) is one line where the server is created, not an edit in here.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
@@ -71,6 +72,22 @@ function errorPage(errorId: string) {
 <title>系统出错了 · 厦门社区书院</title></head>
 <body><main><p>500</p><h1>系统出错了</h1><p>服务器暂时出了点问题，请稍后再试。</p>
 <p>错误编号：<code id="error-id">${errorId}</code>（联系客服时请告诉我们这个编号）</p><p><a href="/">返回首页</a></p></main></body></html>`;
+}
+
+/** Whether a URL path may name a file in `dir`: its first segment is one of dir's entries. */
+export function publicPathFilter(dir: string): (pathname: string) => boolean {
+  const entries = new Set(fs.existsSync(dir) ? fs.readdirSync(dir) : []);
+  return (pathname) => {
+    const first = pathname.split("/")[1] ?? "";
+    let name = first;
+    try {
+      name = decodeURIComponent(first);
+    } catch {
+      /* express.static answers a malformed path itself */
+      return true;
+    }
+    return entries.has(name);
+  };
 }
 
 export function createApp(opts: AppOptions) {
@@ -165,7 +182,11 @@ export function createApp(opts: AppOptions) {
     "/build",
     express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false })
   );
-  app.use(express.static(publicDir, { maxAge: "1h", index: false }));
+  // Only paths under an entry of public/ (read once at start: favicon.ico, build/) go looking
+  // for a file; a page such as /help no longer costs a failed stat() and its error object.
+  const servePublic = express.static(publicDir, { maxAge: "1h", index: false });
+  const inPublic = publicPathFilter(publicDir);
+  app.use((req, res, next) => (inPublic(req.path) ? servePublic(req, res, next) : next()));
   for (const m of opts.beforeRemix ?? []) app.use(m);
 
   app.all(

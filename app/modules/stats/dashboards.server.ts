@@ -271,10 +271,10 @@ export function academyDashboard(db: DB, actor: Actor, academyId: number, period
   const runs: StatsTable = {
     id: "runs",
     title: "开课班级",
-    headers: ["课程", "状态", "名额", "已报名", "满员率（%）", "课次", "出勤人次", "缺席人次", "爽约率（%）", "满意度", "评价条数", "候补", "转正"],
+    headers: ["课程", "状态", "名额", "已报名", "满员率（%）", "课次", "出席人次", "请假人次", "缺席人次", "爽约率（%）", "满意度", "评价条数", "候补", "转正"],
     rows: runInfo.map((r) => {
       const x = byRun.get(String(r.id))!;
-      return [r.title, RUN_STATUS_LABELS[r.status] ?? r.status, r.capacity, r.confirmed, pct(r.confirmed / r.capacity), x.sessionsHeld, x.classAttendances, x.absences, pct(x.noShowRate), two(x.satisfaction), x.ratings, x.waitlisted, x.promoted];
+      return [r.title, RUN_STATUS_LABELS[r.status] ?? r.status, r.capacity, r.confirmed, pct(r.confirmed / r.capacity), x.sessionsHeld, x.classAttendances, x.excused, x.absences, pct(x.noShowRate), two(x.satisfaction), x.ratings, x.waitlisted, x.promoted];
     }),
     links: runInfo.map((r) => `/manage/${a.slug}/runs/${r.id}`),
   };

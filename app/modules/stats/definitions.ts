@@ -13,6 +13,7 @@ export const FIGURE_KEYS = [
   "satisfaction",
   "volunteerHours",
   "waitlistConversion",
+  "excused",
   "noShowRate",
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
@@ -37,7 +38,16 @@ export const DEFINITIONS: Record<FigureKey, Definition> = {
     explain: "已上课次的时长 × 授课教师人数（无账号的社区讲师计 1 人），加上书院确认的社区志愿服务时长（按服务日期）。",
   },
   waitlistConversion: { label: "候补转正率", unit: "%", explain: "统计期内进入候补的课程报名和活动报名中，后来转为正式名额的比例。" },
-  noShowRate: { label: "爽约率", unit: "%", explain: "已点名课次中，标记缺席的人次 ÷（出勤 + 缺席）人次。" },
+  excused: {
+    label: "请假人次",
+    unit: "人次",
+    explain: "课次中学员请假（课前在线请假，或书院登记的请假）的人次。请假不算出勤，也不算爽约：不计入参与人次，不计入爽约率的分子。",
+  },
+  noShowRate: {
+    label: "爽约率",
+    unit: "%",
+    explain: "已点名课次中，缺席（未请假）人次 ÷（出席 + 请假 + 缺席）人次。请假的人次只在分母中，不算爽约。",
+  },
 };
 
 export type Figures = {
@@ -61,6 +71,8 @@ export type Figures = {
   promoted: number;
   waitlistConversion: number | null;
   absences: number;
+  /** 请假: excused absences, counted apart (never no-shows). */
+  excused: number;
   noShowRate: number | null;
 };
 
@@ -84,6 +96,7 @@ export function emptyFigures(): Figures {
     promoted: 0,
     waitlistConversion: null,
     absences: 0,
+    excused: 0,
     noShowRate: null,
   };
 }
@@ -101,6 +114,7 @@ export type RawFigures = {
   communityMinutes: number;
   attendances: number;
   absences: number;
+  excused: number;
   ratingsSum: number;
   ratingsN: number;
   waitlisted: number;
@@ -131,7 +145,8 @@ export function finishFigures(raw: RawFigures): Figures {
     promoted: raw.promoted,
     waitlistConversion: ratio(raw.promoted, raw.waitlisted),
     absences: raw.absences,
-    noShowRate: ratio(raw.absences, raw.attendances + raw.absences),
+    excused: raw.excused,
+    noShowRate: ratio(raw.absences, raw.attendances + raw.excused + raw.absences),
   };
 }
 

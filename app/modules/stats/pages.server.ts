@@ -8,8 +8,10 @@ import { staffDistrictIds } from "~/modules/auth/permissions";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { exportDownload, type Sheet } from "~/utils/export";
 import { z } from "~/utils/zod";
-import { renderChartSvg } from "./charts.server";
-import { academyDashboard, districtDashboard, DISTRICT_SORTS, hqDashboard, type Dashboard } from "./dashboards.server";
+import { createHash } from "node:crypto";
+import { renderChartSvg, type ChartSpec } from "./charts.server";
+import { chartHref } from "./links";
+import { academyDashboard, districtDashboard, DISTRICT_SORTS, hqDashboard, type Dashboard, type StatsTable } from "./dashboards.server";
 import { PeriodError, periodQueryShape, resolvePeriod, type Period } from "./period";
 import { scopeFromCodes, StatsAccessError, type StatsScope } from "./stats.server";
 
@@ -39,24 +41,78 @@ function parse<T extends z.ZodType>(schema: T, url: URL): z.infer<T> {
   return r.data;
 }
 
-export type DashboardView = Omit<Dashboard, "charts"> & { charts: { id: string; title: string; svg: string; tableId: string }[] };
+/** One page of a long table: which page, of how many, out of how many rows (exports keep every row). */
+export type TablePage = { page: number; pages: number; total: number; param: string };
+export type PagedTable = StatsTable & { paging?: TablePage };
+/**
+ * A dashboard as its page shows it: each chart an image URL (/stats/chart), not its SVG, and long
+ * tables one page at a time (`?runs-page=2`), so the HTML and its hydration data stay small.
+ */
+export type DashboardView = Omit<Dashboard, "charts" | "tables"> & { tables: PagedTable[]; charts: { id: string; title: string; src: string; tableId: string }[] };
+
+/** Rows per page of a dashboard table; the district's ranking of its academies pages later. */
+export const TABLE_PAGE_ROWS: Record<string, number> = { academies: 50 };
+const DEFAULT_PAGE_ROWS = 20;
+
+function pageTable(t: StatsTable, search: URLSearchParams): PagedTable {
+  const size = TABLE_PAGE_ROWS[t.id] ?? DEFAULT_PAGE_ROWS;
+  if (t.rows.length <= size) return t;
+  const param = `${t.id}-page`;
+  const pages = Math.ceil(t.rows.length / size);
+  const asked = Number(search.get(param) ?? 1);
+  const page = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, pages) : 1;
+  const from = (page - 1) * size;
+  return {
+    ...t,
+    rows: t.rows.slice(from, from + size),
+    links: t.links?.slice(from, from + size),
+    paging: { page, pages, total: t.rows.length, param },
+  };
+}
+/** The printed annual report keeps its charts inline (one document to print). */
+export type InlineDashboardView = Omit<Dashboard, "charts"> & { charts: { id: string; title: string; svg: string; tableId: string }[] };
 
 /**
  * Rendered charts, keyed by the chart's own data (the same data draws the same SVG, whatever else
  * was written meanwhile): drawing costs far more than the figures. The 200 most recent are kept.
  */
 const svgCache = new Map<string, string>();
+/** Drawn vs served from the cache, for the test that fails when the cache stops hitting. */
+export const chartCacheStats = { renders: 0, hits: 0 };
 function chartSvg(c: Dashboard["charts"][number]) {
   const key = JSON.stringify(c);
   let svg = svgCache.get(key);
-  if (svg === undefined) svg = renderChartSvg(c);
-  else svgCache.delete(key); // re-inserted below: the Map's order is the least-recently-used order
+  if (svg === undefined) {
+    chartCacheStats.renders++;
+    svg = renderChartSvg(c);
+  } else {
+    chartCacheStats.hits++;
+    svgCache.delete(key); // re-inserted below: the Map's order is the least-recently-used order
+  }
   svgCache.set(key, svg);
   if (svgCache.size > 200) svgCache.delete(svgCache.keys().next().value!);
   return svg;
 }
-function view(d: Dashboard): DashboardView {
+function inlineView(d: Dashboard): InlineDashboardView {
   return { ...d, charts: d.charts.map((c) => ({ id: c.id, title: c.title, tableId: c.tableId, svg: chartSvg(c) })) };
+}
+
+/** A chart's version: a hash of its own data, so its URL changes exactly when its picture does. */
+export function chartVersion(c: ChartSpec) {
+  return createHash("sha256").update(JSON.stringify(c)).digest("base64url").slice(0, 16);
+}
+
+/**
+ * Charts as images: the page carries a URL per chart instead of 10–20 KB of SVG twice (in the
+ * HTML and again in the hydration data); the browser fetches them in parallel and keeps them,
+ * since the URL carries the chart's version.
+ */
+function view(d: Dashboard, scope: { district?: string; academy?: string }, search: URLSearchParams, sort?: string): DashboardView {
+  return {
+    ...d,
+    tables: d.tables.map((t) => pageTable(t, search)),
+    charts: d.charts.map((c) => ({ id: c.id, title: c.title, tableId: c.tableId, src: chartHref(scope, d.period, c.id, chartVersion(c), sort) })),
+  };
 }
 
 function resolve(url: URL, now: number) {
@@ -97,7 +153,8 @@ export function loadStatsPage(db: DB, actor: Actor, page: "hq" | "district" | "a
       page === "district"
         ? (db.$client.prepare(`SELECT code, name FROM districts WHERE id IN (SELECT value FROM json_each(?)) OR ? ORDER BY sort_order`).all(JSON.stringify(staffDistrictIds(actor)), scope.type === "district" && !staffDistrictIds(actor).includes(scope.districtId) ? 1 : 0) as { code: string; name: string }[])
         : [];
-    return { dashboard: view(d), sort: q.sort ?? "rate", districts };
+    const codes = scope.type === "city" ? {} : scope.type === "district" ? { district: d.scopeCode } : { academy: d.scopeCode };
+    return { dashboard: view(d, codes, url.searchParams, page === "district" ? q.sort : undefined), sort: q.sort ?? "rate", districts };
   } catch (e) {
     statsError(e);
   }
@@ -136,6 +193,31 @@ export async function exportStats(db: DB, actor: Actor, url: URL, ip: string | n
   return exportDownload(sheets, q.format, base, ascii);
 }
 
+export const statsChartQuerySchema = statsPageQuerySchema.extend({
+  chart: z.string().regex(/^[a-z-]{1,30}$/, "没有这张图表。"),
+  v: z.string().max(40).optional(),
+});
+
+/**
+ * /stats/chart: one dashboard chart as SVG, for the scope and period in the URL, checked against
+ * the viewer exactly like the page and the export (the figures come from the same cache). `fresh`:
+ * the URL's version is the picture's, so the browser may keep it.
+ */
+export function loadChartSvg(db: DB, actor: Actor, url: URL, now = Date.now()) {
+  const q = parse(statsChartQuerySchema, url);
+  let d: Dashboard;
+  try {
+    const period = resolvePeriod(q, now);
+    const scope = scopeFromCodes(db, { district: q.district, academy: q.academy });
+    d = dashboardFor(db, actor, scope, period, q.sort, now);
+  } catch (e) {
+    statsError(e);
+  }
+  const c = d.charts.find((x) => x.id === q.chart);
+  if (!c) throw new Response("没有这张图表。", { status: 404 });
+  const version = chartVersion(c);
+  return { svg: chartSvg(c), version, fresh: q.v === version };
+}
 
 /** /hq/stats/report?year=YYYY: the year's figures, the district comparison and the top courses (A4). */
 export function loadAnnualReport(db: DB, actor: Actor, url: URL, now = Date.now()) {
@@ -153,7 +235,7 @@ export function loadAnnualReport(db: DB, actor: Actor, url: URL, now = Date.now(
     return {
       year,
       generatedAt: now,
-      dashboard: view({ ...d, charts: d.charts.filter((c) => c.id !== "categories-chart") }),
+      dashboard: inlineView({ ...d, charts: d.charts.filter((c) => c.id !== "categories-chart") }),
       tables: { districts: pick("districts"), categories: pick("categories"), topCourses: pick("top-courses"), topAcademies: pick("top-academies"), trend: pick("trend") },
     };
   } catch (e) {

@@ -11,6 +11,8 @@
  * through its parents, finding nothing (and changing nothing) when they are already gone.
  */
 
+import { ATTENDANCE_GUARDS_SQL } from "~/modules/learning/leave";
+
 /** Months are Asia/Shanghai calendar months (UTC+8, no daylight saving since 1991). */
 export const monthOfMs = (ms: string) => `strftime('%Y-%m', ${ms} / 1000 + 28800, 'unixepoch')`;
 
@@ -40,12 +42,22 @@ const sessionFigures = (x: string, sign: 1 | -1) => `
     teacher_minutes = teacher_minutes + ${sign} * (${x}.status = 'scheduled') * ((${x}.ends_at - ${x}.starts_at) / 60000) * ${teachersOf(`${x}.run_id`)}
   WHERE run_id = ${x}.run_id AND month = ${sessionMonth(x)} AND EXISTS (SELECT 1 FROM class_runs WHERE id = ${x}.run_id);`;
 
+/**
+ * 缺席 (absent without leave). Before 请假 existed (the released trigger migrations) every
+ * present = 0 row was an absence; `leave` builds the current definition, where 请假 (excused = 1)
+ * rows are counted apart in `excused` (migration *_stats_leave_triggers replaces the triggers).
+ */
+const absent = (t: string, leave: boolean) => (leave ? `${t}.present = 0 AND ${t}.excused = 0` : `${t}.present = 0`);
+
 /** All attendance marks of one session, added or taken out (a session moved across months, or deleted). */
-const sessionAttendance = (x: string, sign: 1 | -1) => `
+const sessionAttendance = (x: string, sign: 1 | -1, leave = false) => `
   ${sign > 0 ? ensureRunMonth("class_runs r", `${x}.run_id`, sessionMonth(x)) : ""}
   UPDATE stats_run_month SET
     attendances = attendances + ${sign} * (SELECT count(*) FROM attendance t WHERE t.session_id = ${x}.id AND t.present = 1),
-    absences = absences + ${sign} * (SELECT count(*) FROM attendance t WHERE t.session_id = ${x}.id AND t.present = 0)
+    absences = absences + ${sign} * (SELECT count(*) FROM attendance t WHERE t.session_id = ${x}.id AND ${absent("t", leave)})${
+      leave ? `,
+    excused = excused + ${sign} * (SELECT count(*) FROM attendance t WHERE t.session_id = ${x}.id AND t.excused = 1)` : ""
+    }
   WHERE run_id = ${x}.run_id AND month = ${sessionMonth(x)};
   ${
     sign > 0
@@ -65,7 +77,7 @@ const sessionAttendance = (x: string, sign: 1 | -1) => `
 /** One attendance mark, through its session, run and enrolment (nothing when any is gone). */
 const markSource = (x: string) =>
   `class_sessions s2 JOIN class_runs r ON r.id = s2.run_id JOIN enrollments e ON e.id = ${x}.enrollment_id AND e.run_id = s2.run_id`;
-const mark = (x: string, sign: 1 | -1) => `
+const mark = (x: string, sign: 1 | -1, leave = false) => `
   ${
     sign > 0
       ? `INSERT INTO stats_run_month (run_id, month, academy_id, district_id, course_id, category_id, run_cancelled)
@@ -75,7 +87,9 @@ const mark = (x: string, sign: 1 | -1) => `
   ON CONFLICT (run_id, month) DO NOTHING;`
       : ""
   }
-  UPDATE stats_run_month SET attendances = attendances + ${sign} * (${x}.present = 1), absences = absences + ${sign} * (${x}.present = 0)
+  UPDATE stats_run_month SET attendances = attendances + ${sign} * (${x}.present = 1), absences = absences + ${sign} * (${absent(x, leave)})${
+    leave ? `, excused = excused + ${sign} * (${x}.excused = 1)` : ""
+  }
   WHERE (run_id, month) = (SELECT r.id, substr(s2.local_date, 1, 7) FROM ${markSource(x)} WHERE s2.id = ${x}.session_id);
   ${
     sign > 0
@@ -108,7 +122,8 @@ const trigger = (name: string, when: string, body: string) =>
   `CREATE TRIGGER ${name} ${when} FOR EACH ROW WHEN ${ACTIVE} BEGIN${body}
 END;`;
 
-const TRIGGERS: string[] = [
+/** The class triggers; `leave` = the current definitions (three attendance states). */
+const classTriggers = (leave: boolean): string[] => [
   trigger("stats_session_insert", "AFTER INSERT ON class_sessions", sessionFigures("NEW", 1)),
   trigger(
     "stats_session_update",
@@ -117,12 +132,16 @@ const TRIGGERS: string[] = [
   ),
   // Attendance belongs to its session's month: move it along when a session is re-dated across months.
   `CREATE TRIGGER stats_session_move_month AFTER UPDATE OF local_date, run_id ON class_sessions FOR EACH ROW
-WHEN ${ACTIVE} AND (substr(OLD.local_date, 1, 7) <> substr(NEW.local_date, 1, 7) OR OLD.run_id <> NEW.run_id) BEGIN${sessionAttendance("OLD", -1)}${sessionAttendance("NEW", 1)}
+WHEN ${ACTIVE} AND (substr(OLD.local_date, 1, 7) <> substr(NEW.local_date, 1, 7) OR OLD.run_id <> NEW.run_id) BEGIN${sessionAttendance("OLD", -1, leave)}${sessionAttendance("NEW", 1, leave)}
 END;`,
-  trigger("stats_session_delete", "BEFORE DELETE ON class_sessions", sessionFigures("OLD", -1) + sessionAttendance("OLD", -1)),
-  trigger("stats_attendance_insert", "AFTER INSERT ON attendance", mark("NEW", 1)),
-  trigger("stats_attendance_update", "AFTER UPDATE OF present, session_id, enrollment_id ON attendance", mark("OLD", -1) + mark("NEW", 1)),
-  trigger("stats_attendance_delete", "AFTER DELETE ON attendance", mark("OLD", -1)),
+  trigger("stats_session_delete", "BEFORE DELETE ON class_sessions", sessionFigures("OLD", -1) + sessionAttendance("OLD", -1, leave)),
+  trigger("stats_attendance_insert", "AFTER INSERT ON attendance", mark("NEW", 1, leave)),
+  trigger(
+    "stats_attendance_update",
+    `AFTER UPDATE OF present, ${leave ? "excused, " : ""}session_id, enrollment_id ON attendance`,
+    mark("OLD", -1, leave) + mark("NEW", 1, leave),
+  ),
+  trigger("stats_attendance_delete", "AFTER DELETE ON attendance", mark("OLD", -1, leave)),
   trigger("stats_enrollment_insert", "AFTER INSERT ON enrollments", waitlist("NEW", 1)),
   trigger(
     "stats_enrollment_update",
@@ -141,7 +160,13 @@ END;`,
     attendances = attendances - (SELECT count(*) FROM attendance t JOIN class_sessions s2 ON s2.id = t.session_id
       WHERE t.enrollment_id = OLD.id AND t.present = 1 AND substr(s2.local_date, 1, 7) = stats_run_month.month),
     absences = absences - (SELECT count(*) FROM attendance t JOIN class_sessions s2 ON s2.id = t.session_id
-      WHERE t.enrollment_id = OLD.id AND t.present = 0 AND substr(s2.local_date, 1, 7) = stats_run_month.month)
+      WHERE t.enrollment_id = OLD.id AND ${absent("t", leave)} AND substr(s2.local_date, 1, 7) = stats_run_month.month)${
+        leave
+          ? `,
+    excused = excused - (SELECT count(*) FROM attendance t JOIN class_sessions s2 ON s2.id = t.session_id
+      WHERE t.enrollment_id = OLD.id AND t.excused = 1 AND substr(s2.local_date, 1, 7) = stats_run_month.month)`
+          : ""
+      }
   WHERE run_id = OLD.run_id;
   UPDATE stats_person_month SET refs = refs - (SELECT count(*) FROM attendance t JOIN class_sessions s2 ON s2.id = t.session_id
       WHERE t.enrollment_id = OLD.id AND t.present = 1 AND substr(s2.local_date, 1, 7) = stats_person_month.month)
@@ -192,6 +217,9 @@ END;`,
   UPDATE stats_person_month SET district_id = NEW.district_id WHERE academy_id = NEW.id;`,
   ),
 ];
+
+/** As released in migration *_stats_triggers (never edited): before 请假. */
+const TRIGGERS: string[] = classTriggers(false);
 
 /* ---- Activities: one stats_activity row each; identified people also go to stats_person_month ---- */
 
@@ -296,12 +324,12 @@ export function recountSql(runTable: string, personTable: string, activityTable:
        sum((s.status = 'scheduled') * ((s.ends_at - s.starts_at) / 60000)) * coalesce((SELECT max(1, count(*)) FROM run_teachers rt WHERE rt.run_id = r.id), 1)
      FROM class_sessions s JOIN class_runs r ON r.id = s.run_id ${runJoin}
      WHERE true GROUP BY r.id, substr(s.local_date, 1, 7)`,
-    `INSERT INTO ${runTable} (${runCols}, attendances, absences)
-     SELECT r.id, substr(s.local_date, 1, 7), ${runAttrs}, sum(t.present = 1), sum(t.present = 0)
+    `INSERT INTO ${runTable} (${runCols}, attendances, absences, excused)
+     SELECT r.id, substr(s.local_date, 1, 7), ${runAttrs}, sum(t.present = 1), sum(t.present = 0 AND t.excused = 0), sum(t.excused = 1)
      FROM attendance t JOIN class_sessions s ON s.id = t.session_id JOIN class_runs r ON r.id = s.run_id
        JOIN enrollments e ON e.id = t.enrollment_id AND e.run_id = s.run_id ${runJoin}
      WHERE true GROUP BY r.id, substr(s.local_date, 1, 7)
-     ON CONFLICT (run_id, month) DO UPDATE SET attendances = excluded.attendances, absences = excluded.absences`,
+     ON CONFLICT (run_id, month) DO UPDATE SET attendances = excluded.attendances, absences = excluded.absences, excused = excluded.excused`,
     `INSERT INTO ${runTable} (${runCols}, ratings_sum, ratings_n)
      SELECT r.id, ${monthOfMs("ev.created_at")}, ${runAttrs}, sum(ev.rating), count(*)
      FROM evaluations ev JOIN enrollments e ON e.id = ev.enrollment_id JOIN class_runs r ON r.id = e.run_id ${runJoin}
@@ -339,6 +367,7 @@ export const RUN_FIGURES = [
   "teacher_minutes",
   "attendances",
   "absences",
+  "excused",
   "ratings_sum",
   "ratings_n",
   "waitlisted",
@@ -435,11 +464,13 @@ const volunteerAll = (x: string, academy: string, sign: 1 | -1) => `
   WHERE academy_id = ${academy};`;
 
 /** A stats_run_month row's figures added to (+1) or taken from (−1) its academy's month. */
-const runMonthDelta = (x: string, sign: 1 | -1) => `
+const runMonthDelta = (x: string, sign: 1 | -1, leave = false) => `
   UPDATE stats_academy_month SET
     sessions = sessions + ${sign} * ${x}.sessions * (${x}.run_cancelled = 0),
     teacher_minutes = teacher_minutes + ${sign} * ${x}.teacher_minutes * (${x}.run_cancelled = 0),
-    attendances = attendances + ${sign} * ${x}.attendances, absences = absences + ${sign} * ${x}.absences,
+    attendances = attendances + ${sign} * ${x}.attendances, absences = absences + ${sign} * ${x}.absences,${
+      leave ? ` excused = excused + ${sign} * ${x}.excused,` : ""
+    }
     ratings_sum = ratings_sum + ${sign} * ${x}.ratings_sum, ratings_n = ratings_n + ${sign} * ${x}.ratings_n,
     waitlisted = waitlisted + ${sign} * ${x}.waitlisted, promoted = promoted + ${sign} * ${x}.promoted
   WHERE academy_id = ${x}.academy_id AND month = ${x}.month;`;
@@ -451,10 +482,19 @@ const activityDelta = (x: string, sign: 1 | -1) => `
     activity_participations = activity_participations + ${sign} * (${x}.cancelled = 0) * max(${x}.headcount, ${x}.identified)
   WHERE academy_id = ${x}.academy_id AND month = ${x}.month;`;
 
+/** The academy × month triggers on stats_run_month; `leave` = the current definitions. */
+const academyRunTriggers = (leave: boolean): string[] => [
+  trigger("stats_academy_run_insert", "AFTER INSERT ON stats_run_month", ensureAcademyMonth("NEW.academy_id", "NEW.month") + runMonthDelta("NEW", 1, leave)),
+  trigger(
+    "stats_academy_run_update",
+    "AFTER UPDATE ON stats_run_month",
+    ensureAcademyMonth("NEW.academy_id", "NEW.month") + runMonthDelta("OLD", -1, leave) + runMonthDelta("NEW", 1, leave),
+  ),
+  trigger("stats_academy_run_delete", "AFTER DELETE ON stats_run_month", runMonthDelta("OLD", -1, leave)),
+];
+
 const TRIGGERS2: string[] = [
-  trigger("stats_academy_run_insert", "AFTER INSERT ON stats_run_month", ensureAcademyMonth("NEW.academy_id", "NEW.month") + runMonthDelta("NEW", 1)),
-  trigger("stats_academy_run_update", "AFTER UPDATE ON stats_run_month", ensureAcademyMonth("NEW.academy_id", "NEW.month") + runMonthDelta("OLD", -1) + runMonthDelta("NEW", 1)),
-  trigger("stats_academy_run_delete", "AFTER DELETE ON stats_run_month", runMonthDelta("OLD", -1)),
+  ...academyRunTriggers(false),
   trigger("stats_academy_activity_insert", "AFTER INSERT ON stats_activity", ensureAcademyMonth("NEW.academy_id", "NEW.month") + activityDelta("NEW", 1)),
   trigger("stats_academy_activity_update", "AFTER UPDATE ON stats_activity", ensureAcademyMonth("NEW.academy_id", "NEW.month") + activityDelta("OLD", -1) + activityDelta("NEW", 1)),
   trigger("stats_academy_activity_delete", "AFTER DELETE ON stats_activity", activityDelta("OLD", -1)),
@@ -507,8 +547,8 @@ export function recountSql2(academyTable: string, reachTable: string, runTable: 
       FROM (SELECT DISTINCT person_key, month, ${level === 2 ? "academy_id, district_id" : level === 1 ? "district_id" : "0 AS district_id"} FROM ${personTable} WHERE refs > 0))
     GROUP BY entity, month, prev, district_id`;
   return [
-    `INSERT INTO ${academyTable} (academy_id, month, district_id, sessions, teacher_minutes, attendances, absences, ratings_sum, ratings_n, waitlisted, promoted)
-     SELECT academy_id, month, max(district_id), sum(sessions * (run_cancelled = 0)), sum(teacher_minutes * (run_cancelled = 0)), sum(attendances), sum(absences),
+    `INSERT INTO ${academyTable} (academy_id, month, district_id, sessions, teacher_minutes, attendances, absences, excused, ratings_sum, ratings_n, waitlisted, promoted)
+     SELECT academy_id, month, max(district_id), sum(sessions * (run_cancelled = 0)), sum(teacher_minutes * (run_cancelled = 0)), sum(attendances), sum(absences), sum(excused),
        sum(ratings_sum), sum(ratings_n), sum(waitlisted), sum(promoted)
      FROM ${runTable} WHERE true GROUP BY 1, 2`,
     `INSERT INTO ${academyTable} (academy_id, month, district_id, activities, activity_participations)
@@ -536,6 +576,7 @@ export const ACADEMY_FIGURES = [
   "teacher_minutes",
   "attendances",
   "absences",
+  "excused",
   "ratings_sum",
   "ratings_n",
   "waitlisted",
@@ -571,3 +612,24 @@ const TRIGGERS3: string[] = [
 ];
 
 export const TRIGGERS3_SQL = TRIGGERS3.join("\n--> statement-breakpoint\n") + "\n";
+
+/* ---- Fourth set (migration "stats_leave_triggers"): 请假. Attendance has three states; the
+ * rollups count 请假 (excused) apart from 缺席 (absences). Every trigger whose text changed is
+ * dropped and created again (an existing database keeps its rows: before this migration no row
+ * was excused, so absences were already right and excused starts at 0). Also the attendance
+ * guards (ATTENDANCE_GUARDS_SQL), since a CHECK would have made drizzle-kit rebuild the table. ---- */
+
+const triggerName = (t: string) => /^CREATE TRIGGER (\w+)/.exec(t)?.[1] ?? "";
+
+function changedTriggers(before: string[], after: string[]) {
+  const old = new Map(before.map((t) => [triggerName(t), t]));
+  return after.filter((t) => old.get(triggerName(t)) !== t).flatMap((t) => [`DROP TRIGGER IF EXISTS ${triggerName(t)};`, t]);
+}
+
+const TRIGGERS4: string[] = [
+  ...changedTriggers(classTriggers(false), classTriggers(true)),
+  ...changedTriggers(academyRunTriggers(false), academyRunTriggers(true)),
+  ...ATTENDANCE_GUARDS_SQL,
+];
+
+export const TRIGGERS4_SQL = TRIGGERS4.join("\n--> statement-breakpoint\n") + "\n";

@@ -78,6 +78,7 @@ const zeroRaw = (): Raw => ({
   teacherMinutes: 0,
   attendances: 0,
   absences: 0,
+  excused: 0,
   ratingsSum: 0,
   ratingsN: 0,
   waitlisted: 0,
@@ -164,22 +165,23 @@ function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: nu
   const classSql = amk
     ? `SELECT ${amk} k,
          sum(CASE WHEN x.month < ? THEN x.sessions ELSE 0 END) sessions, sum(CASE WHEN x.month < ? THEN x.teacher_minutes ELSE 0 END) tmin,
-         sum(x.attendances) att, sum(x.absences) abs, sum(x.ratings_sum) rs, sum(x.ratings_n) rn, sum(x.waitlisted) wl, sum(x.promoted) pr
+         sum(x.attendances) att, sum(x.absences) abs, sum(x.excused) exc, sum(x.ratings_sum) rs, sum(x.ratings_n) rn, sum(x.waitlisted) wl, sum(x.promoted) pr
        FROM stats_academy_month x WHERE ${mx.sql}${scopeWhere(scope, "x").sql} GROUP BY 1`
     : `SELECT ${rk} k,
          sum(CASE WHEN m.month < ? AND m.run_cancelled = 0 THEN m.sessions ELSE 0 END) sessions,
          sum(CASE WHEN m.month < ? AND m.run_cancelled = 0 THEN m.teacher_minutes ELSE 0 END) tmin,
-         sum(m.attendances) att, sum(m.absences) abs, sum(m.ratings_sum) rs, sum(m.ratings_n) rn,
+         sum(m.attendances) att, sum(m.absences) abs, sum(m.excused) exc, sum(m.ratings_sum) rs, sum(m.ratings_n) rn,
          sum(m.waitlisted) wl, sum(m.promoted) pr
        FROM stats_run_month m WHERE ${mm.sql}${sw.sql} GROUP BY 1`;
   for (const r of c
     .prepare(classSql)
-    .all(current, current, ...(amk ? mx.args : mm.args)) as { k: unknown; sessions: number; tmin: number; att: number; abs: number; rs: number; rn: number; wl: number; pr: number }[]) {
+    .all(current, current, ...(amk ? mx.args : mm.args)) as { k: unknown; sessions: number; tmin: number; att: number; abs: number; exc: number; rs: number; rn: number; wl: number; pr: number }[]) {
     const x = row(r.k);
     x.sessionsHeld += r.sessions;
     x.teacherMinutes += r.tmin;
     x.attendances += r.att;
     x.absences += r.abs;
+    x.excused += r.exc;
     x.ratingsSum += r.rs;
     x.ratingsN += r.rn;
     x.waitlisted += r.wl;

@@ -1,0 +1,102 @@
+/**
+ * What a dashboard page sends (app/modules/stats/pages.server.ts): charts as image URLs served by
+ * /stats/chart (scope-checked like the page, drawn once per picture, versioned by their data) and
+ * long tables one page at a time, while the export keeps every row.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { chartCacheStats, exportStats, loadChartSvg, loadStatsPage } from "~/modules/stats/pages.server";
+import { createWorldRun, enrol, freshLearningWorld, markPresent, type LearningWorld } from "../factories/learning";
+import type { TestDb } from "../factories/db";
+
+const NOW = Date.UTC(2026, 5, 1, 4);
+const JAN = "p=custom&from=2026-01&to=2026-01";
+const at = (d: number) => Date.UTC(2026, 0, d, 1);
+
+let db: TestDb;
+let w: LearningWorld;
+beforeEach(async () => {
+  ({ db, w } = await freshLearningWorld());
+  // 25 runs, each with one session held in January: more than one page of the 开课班级 table.
+  for (let d = 1; d <= 25; d++) createWorldRun(db, w, { starts: [at(d)], minutes: 90, status: "finished" });
+});
+afterEach(() => db.cleanup());
+
+const page = (query: string, who = () => w.manager) =>
+  loadStatsPage(db, who(), "academy", new URL(`http://x/manage/${w.academy.slug}/stats?${query}`), { academyId: w.academy.id, districtId: w.academy.districtId }, NOW);
+const runsOf = (p: ReturnType<typeof page>) => p.dashboard.tables.find((t) => t.id === "runs")!;
+const status = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof Response) return e.status;
+    throw e;
+  }
+  return 200;
+};
+
+describe("dashboard tables, a page at a time", () => {
+  it("shows 20 rows, the next ones with ?runs-page=2, and exports all 25", async () => {
+    const first = runsOf(page(JAN));
+    expect(first.rows).toHaveLength(20);
+    expect(first.links).toHaveLength(20);
+    expect(first.paging).toEqual({ page: 1, pages: 2, total: 25, param: "runs-page" });
+    const second = runsOf(page(`${JAN}&runs-page=2`));
+    expect(second.rows).toHaveLength(5);
+    expect(second.paging?.page).toBe(2);
+    const shown = new Set([...first.links!, ...second.links!]);
+    expect(shown.size).toBe(25);
+    // Odd page numbers fall back to a page that exists.
+    expect(runsOf(page(`${JAN}&runs-page=abc`)).paging?.page).toBe(1);
+    expect(runsOf(page(`${JAN}&runs-page=99`)).paging?.page).toBe(2);
+    // Short tables are not paged.
+    expect(page(JAN).dashboard.tables.find((t) => t.id === "trend")!.paging).toBeUndefined();
+    const csv = await exportStats(db, w.manager, new URL(`http://x/stats/export?academy=${w.academy.slug}&${JAN}&format=csv&table=runs`), null, NOW);
+    const text = await new Response(csv.body).text();
+    expect(text.trim().split(/\r?\n/)).toHaveLength(1 + 25);
+  });
+});
+
+describe("charts as images", () => {
+  it("puts a URL per chart in the page, never the SVG, and serves the picture to the same viewer only", () => {
+    const p = page(JAN);
+    expect(JSON.stringify(p)).not.toContain("<svg");
+    expect(p.dashboard.charts.length).toBeGreaterThan(0);
+    for (const c of p.dashboard.charts) {
+      expect(c.src).toMatch(/^\/stats\/chart\?/);
+      const u = new URL(`http://x${c.src}`);
+      expect(u.searchParams.get("academy")).toBe(w.academy.slug);
+      const got = loadChartSvg(db, w.manager, u, NOW);
+      expect(got.svg).toMatch(/^<svg[^>]*role="img"/);
+      expect(got.fresh).toBe(true);
+      // Another academy's manager, a resident and an unknown chart are refused like the page.
+      expect(status(() => loadChartSvg(db, w.otherManager, u, NOW))).toBe(403);
+      expect(status(() => loadChartSvg(db, w.resident, u, NOW))).toBe(403);
+    }
+    const u = new URL(`http://x${p.dashboard.charts[0]!.src}`);
+    u.searchParams.set("chart", "no-such-chart");
+    expect(status(() => loadChartSvg(db, w.manager, u, NOW))).toBe(404);
+    u.searchParams.set("chart", "../x");
+    expect(status(() => loadChartSvg(db, w.manager, u, NOW))).toBe(400);
+  });
+
+  it("draws a picture once, and a new one (with a new URL) when its numbers change", () => {
+    const src = page(JAN).dashboard.charts.find((c) => c.id === "trend-chart")!.src;
+    const u = new URL(`http://x${src}`);
+    loadChartSvg(db, w.manager, u, NOW);
+    const warm = { ...chartCacheStats };
+    const again = loadChartSvg(db, w.manager, u, NOW);
+    expect(chartCacheStats.renders - warm.renders, "the same picture was drawn again").toBe(0);
+    expect(chartCacheStats.hits - warm.hits).toBe(1);
+    // One more January attendance changes the trend: a new version, the old URL is no longer fresh.
+    const { run, sessions } = createWorldRun(db, w, { starts: [at(28)], minutes: 90, status: "finished" });
+    markPresent(db, sessions[0]!.id, enrol(db, run.id, { userId: w.resident.id }, { at: at(20) }).id);
+    const next = page(JAN).dashboard.charts.find((c) => c.id === "trend-chart")!.src;
+    expect(next).not.toBe(src);
+    const before = chartCacheStats.renders;
+    const drawn = loadChartSvg(db, w.manager, new URL(`http://x${next}`), NOW);
+    expect(drawn.fresh).toBe(true);
+    expect(drawn.svg).not.toBe(again.svg);
+    expect(chartCacheStats.renders - before).toBe(1);
+    expect(loadChartSvg(db, w.manager, u, NOW).fresh).toBe(false);
+  });
+});
