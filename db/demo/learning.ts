@@ -34,6 +34,8 @@ const MIN = 60_000;
 const DEMO_TEACHER_PHONE = "13900000005";
 const DEMO_RESIDENT_PHONE = "13900000006";
 
+const LEAVE_REASONS = ["去医院复查", "接送孙子", "家里有事", "出门探亲", "身体不适", ""];
+
 const COMMENTS = [
   "老师讲得很细，家门口就能学到这么好的课，太方便了。",
   "内容实用，回家就用上了。希望多开几期。",
@@ -339,13 +341,18 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
           let present = rand() < 0.9;
           if (e.userId === residentId)
             present = !(s.runId === liveRunId && s.id === liveSessions[1]?.id);
+          // About a third of the absences are 请假 asked online the day before (no random draw, so
+          // the rest of the demo stays as it was).
+          const leave = !present && e.userId !== residentId && (e.id + s.id) % 3 === 0;
+          const method = rand() < 0.6 ? "qr" : "roster";
           tx.insert(attendance)
             .values({
               sessionId: s.id,
               enrollmentId: e.id,
               present,
-              method: rand() < 0.6 ? "qr" : "roster",
-              markedAt: s.endsAt - 60 * MIN,
+              ...(leave
+                ? { excused: true, method: "leave" as const, note: LEAVE_REASONS[(e.id + s.id) % LEAVE_REASONS.length]!, markedAt: s.endsAt - 2 * DAY }
+                : { method, markedAt: s.endsAt - 60 * MIN }),
             })
             .onConflictDoNothing()
             .run();
