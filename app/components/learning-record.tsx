@@ -2,21 +2,10 @@
  * the no-show notice, volunteer hours and the calendar subscription. */
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { formatDate, formatDateTime } from "~/utils/dates";
+import type { volunteerService } from "~/modules/community/volunteers.server";
+import type { PastClass } from "~/modules/learning/record.server";
 import { sessionWhen } from "./learning";
 
-type Progress = {
-  planned: number;
-  held: number;
-  recorded: number;
-  attended: number;
-  attendedRecorded: number;
-  excusedRecorded: number;
-  absentRecorded: number;
-  attendedMinutes: number;
-  rate: number;
-  over: boolean;
-  completed: boolean;
-};
 export type RecordData = {
   upcoming: {
     sessionId: number;
@@ -40,31 +29,12 @@ export type RecordData = {
     status: string;
     learner: string | null;
   }[];
-  past: {
-    enrollmentId: number;
-    runId: number;
-    title: string;
-    academyName: string;
-    learner: string | null;
-    status: string;
-    progress: Progress;
-    firstAt: number | null;
-    lastAt: number | null;
-    rated: boolean;
-  }[];
+  past: PastClass[];
   pastTotal: number;
   totals: { minutes: number; sessions: number; completed: number };
   family: { name: string; minutes: number; completed: number }[];
   restrictions: { who: string | null; until: number; message: string }[];
-  volunteer: {
-    kind: string | null;
-    sessions: number;
-    minutes: number;
-    runs: number;
-    teachingMinutes: number;
-    communityMinutes: number;
-    services: number;
-  } | null;
+  volunteer: ReturnType<typeof volunteerService>;
   feed: { createdAt: number; lastFetchedAt: number | null } | null;
   policy: { completionRate: number };
 };

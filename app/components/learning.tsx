@@ -3,6 +3,7 @@
  * routes: the QR check-in screen, ticking a session's roster, a run's attendance grid and the
  * list of nearby sessions.
  */
+import type { GridLearner, GridSession } from "~/modules/learning/attendance.server";
 import type { MarkRow } from "~/modules/learning/attendance.server";
 import { Form, Link, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
@@ -279,17 +280,7 @@ export function AttendanceMarker({
 type GridData = {
   run: { runId: number; title: string; academyName: string; runStatus: string };
   role: string;
-  sessions: {
-    id: number;
-    startsAt: number;
-    endsAt: number;
-    status: string;
-    held: boolean;
-    inProgress: boolean;
-    recorded: boolean;
-    present: number;
-    excused: number;
-  }[];
+  sessions: GridSession[];
   confirmed: GridLearner[];
   waitlisted: GridLearner[];
   pending: GridLearner[];
@@ -303,23 +294,6 @@ type GridData = {
     noShowRate: number | null;
     attendanceRate: number | null;
   };
-};
-type GridLearner = {
-  enrollmentId: number;
-  name: string;
-  relation: string | null;
-  ownerName: string | null;
-  familyMemberId: number | null;
-  walkin: boolean;
-  phone: string | null;
-  status: string;
-  marks: Record<number, "present" | "excused" | "absent" | "noshow" | null>;
-  attended: number;
-  excused: number;
-  noShows: number;
-  rate: number | null;
-  position: number | null;
-  cancelledAt: number | null;
 };
 
 const pct = (r: number | null) => (r == null ? "—" : `${Math.round(r * 100)}%`);

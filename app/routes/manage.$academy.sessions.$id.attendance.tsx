@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { AttendancePage } from "~/components/attendance-page";
 import { requireActor } from "~/modules/auth/request.server";
-import { attendancePageData, saveAttendanceAction } from "~/modules/learning/attendance-page.server";
+import { attendancePageData, saveAttendanceForm } from "~/modules/learning/attendance-page.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { readForm } from "~/utils/csrf.server";
+import { clientIp } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `点名 · ${data?.title ?? ""}` },
@@ -23,15 +25,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const form = await readForm(request);
-  return saveAttendanceAction(
-    form,
-    request,
-    db,
-    actor,
-    params,
-    (id) => `/manage/${academy.slug}/sessions/${id}/attendance`,
-    academy.id
-  );
+  const r = saveAttendanceForm(db, actor, params, form, clientIp(request), academy.id);
+  if (!r.ok) return data({ error: r.error }, { status: 400 });
+  return redirect(`/manage/${academy.slug}/sessions/${r.sessionId}/attendance?saved=${r.saved}`);
 }
 
 export default function ManageAttendance() {

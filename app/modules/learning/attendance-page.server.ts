@@ -2,7 +2,6 @@
  * The session roll-call page (点名) served at /teach/sessions/:id/attendance and
  * /manage/:academy/sessions/:id/attendance: each route does its own access check, then calls these.
  */
-import { data, redirect } from "@remix-run/node";
 import type { Params } from "@remix-run/react";
 import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
@@ -10,7 +9,7 @@ import { formatDateTimeRange } from "~/utils/dates";
 import { saveSessionAttendance, sessionAttendance } from "./attendance.server";
 import { ATTENDANCE_STATES, type AttendanceState } from "./leave";
 import { isUserError } from "~/utils/errors";
-import { clientIp, parseIdParam } from "~/utils/http";
+import { parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
 
 const presentSchema = z.object({
@@ -53,34 +52,25 @@ export function attendancePageData(db: DB, actor: Actor, params: Params, academy
 }
 
 /**
- * Saves the roll call (`form` from the route's own `readForm`) and redirects to
- * `pagePath(sessionId)?saved=present-total-excused`, or returns `{ error }`.
+ * Saves the roll call (`form` from the route's own `readForm`). The route redirects to the page
+ * with `?saved=<present>-<total>-<excused>` on success, or shows `error` (400) next to the list.
  */
-export function saveAttendanceAction(
-  form: FormData,
-  request: Request,
+export function saveAttendanceForm(
   db: DB,
   actor: Actor,
   params: Params,
-  pagePath: (sessionId: number) => string,
+  form: FormData,
+  ip: string | null,
   academyId?: number
-) {
+): { ok: true; sessionId: number; saved: string } | { ok: false; error: string } {
   const marks = readMarks(form);
-  if (!marks) return data({ error: "提交的名单有误，请刷新后重试。" }, { status: 400 });
+  if (!marks) return { ok: false, error: "提交的名单有误，请刷新后重试。" };
   const id = sessionIdOf(params);
   try {
-    const r = saveSessionAttendance(
-      db,
-      actor,
-      id,
-      marks,
-      clientIp(request),
-      Date.now(),
-      academyId
-    );
-    return redirect(`${pagePath(id)}?saved=${r.present}-${r.total}-${r.excused}`);
+    const r = saveSessionAttendance(db, actor, id, marks, ip, Date.now(), academyId);
+    return { ok: true, sessionId: id, saved: `${r.present}-${r.total}-${r.excused}` };
   } catch (e) {
     if (!isUserError(e)) throw e;
-    return data({ error: e.message }, { status: 400 });
+    return { ok: false, error: e.message };
   }
 }
