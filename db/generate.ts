@@ -158,12 +158,12 @@ export async function generate(db: DB, opts: { scale: Scale; seed: number; now?:
   const runsTarget = 4600 * k;
   const insRun = c.prepare(`INSERT INTO class_runs (academy_id, course_id, course_version_id, room_id, capacity, overflow_confirmed, status, guest_teacher, enrol_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, '社区志愿讲师', 'first_come', ?, ?) RETURNING id`);
   const insSession = c.prepare(`INSERT INTO class_sessions (run_id, room_id, starts_at, ends_at, local_date, weekday, start_minute, status, cancel_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`);
-  const insEnrol = c.prepare(`INSERT INTO enrollments (run_id, user_id, family_member_id, status, queue_key, created_at, confirmed_at, promoted_at, cancelled_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`);
+  const insEnroll = c.prepare(`INSERT INTO enrollments (run_id, user_id, family_member_id, status, queue_key, created_at, confirmed_at, promoted_at, cancelled_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`);
   const insMark = c.prepare(`INSERT INTO attendance (session_id, enrollment_id, present, method, marked_at) VALUES (?, ?, ?, ?, ?)`);
   const insEval = c.prepare(`INSERT INTO evaluations (enrollment_id, session_id, author_id, rating, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)`);
   const monday = addDaysIso(today, -((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7));
   const COMMENTS = ["老师讲得很好，很实用", "内容丰富，希望多开", "时间安排合适", "教室有点挤", "收获很大", ""];
-  let runs = 0, sessions = 0, enrolments = 0, marks = 0, evaluations = 0;
+  let runs = 0, sessions = 0, enrollmentCount = 0, marks = 0, evaluations = 0;
   const perAcademy = Math.ceil(runsTarget / academies.length);
   for (let ai = 0; ai < academies.length; ai += 50) {
     tx(() => {
@@ -217,9 +217,9 @@ export async function generate(db: DB, opts: { scale: Scale; seed: number; now?:
             if (!p) break;
             const at = created + Math.floor(r() * 25 * DAY);
             const promoted = fill === 1 && r() < 0.1;
-            const id = (insEnrol.get(run, p.u, p.fm, "confirmed", promoted ? at : null, at, at, promoted ? at + DAY : null, null, at) as { id: number }).id;
+            const id = (insEnroll.get(run, p.u, p.fm, "confirmed", promoted ? at : null, at, at, promoted ? at + DAY : null, null, at) as { id: number }).id;
             seats.push({ id, userId: p.u });
-            enrolments++;
+            enrollmentCount++;
           }
           const extra = fill === 1 ? int(0, 6) : int(0, 2);
           for (let e = 0; e < extra; e++) {
@@ -227,8 +227,8 @@ export async function generate(db: DB, opts: { scale: Scale; seed: number; now?:
             if (!p) break;
             const at = created + Math.floor(r() * 25 * DAY);
             const waitlist = fill === 1;
-            insEnrol.run(run, p.u, p.fm, waitlist && !over ? "waitlisted" : "cancelled", waitlist ? at : null, at, waitlist ? null : at, null, waitlist && !over ? null : at + DAY, at);
-            enrolments++;
+            insEnroll.run(run, p.u, p.fm, waitlist && !over ? "waitlisted" : "cancelled", waitlist ? at : null, at, waitlist ? null : at, null, waitlist && !over ? null : at + DAY, at);
+            enrollmentCount++;
           }
           // Attendance for held sessions; evaluations after the run.
           for (const s of sessionIds) {
@@ -254,7 +254,7 @@ export async function generate(db: DB, opts: { scale: Scale; seed: number; now?:
         }
       }
     });
-    step(`开课 ${runs.toLocaleString()} 个班、${sessions.toLocaleString()} 次课、报名 ${enrolments.toLocaleString()} 条、出勤记录 ${marks.toLocaleString()} 条、评价 ${evaluations.toLocaleString()} 条`);
+    step(`开课 ${runs.toLocaleString()} 个班、${sessions.toLocaleString()} 次课、报名 ${enrollmentCount.toLocaleString()} 条、出勤记录 ${marks.toLocaleString()} 条、评价 ${evaluations.toLocaleString()} 条`);
   }
 
   // 5. Activities: registrations, check-ins and headcounts; outdoors so no room clashes.

@@ -6,7 +6,7 @@ import { importCatalogContent, importSummary } from "~/modules/catalog/import.se
 import { seedDemoTeachers } from "@db/demo/teachers";
 import { importHolidays } from "~/modules/scheduling/calendar.server";
 import { seedDemoSchedule, seedDemoWants } from "@db/demo/schedule";
-import { seedDemoEnrolments } from "@db/demo/enrollments";
+import { seedDemoEnrollments } from "@db/demo/enrollments";
 import { refreshDemoLiveClass, seedLearningDemo } from "@db/demo/learning";
 import { seedDemoActivities } from "@db/demo/activities";
 import { seedGroupsDemo } from "@db/demo/groups";
@@ -35,8 +35,8 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     const s = seedDemoSchedule(db);
     log.push(s.skipped ? `演示排课：教室 ${s.rooms} 间，${s.skipped}，未排课` : `演示排课：教室 ${s.rooms} 间，开课 ${s.runs} 个班、${s.sessions} 次课，点单 ${s.orders} 个`);
     // Enrolments go into the runs scheduled just above.
-    const e = await seedDemoEnrolments(db);
-    log.push(e.skipped ? `演示报名：${e.skipped}，跳过` : `演示报名：居民 ${e.residents} 人，报名 ${e.enrolments} 条，满员班 ${e.fullRuns} 个`);
+    const e = await seedDemoEnrollments(db);
+    log.push(e.skipped ? `演示报名：${e.skipped}，跳过` : `演示报名：居民 ${e.residents} 人，报名 ${e.enrollmentCount} 条，满员班 ${e.fullRuns} 个`);
     // Attendance and evaluations for sessions already held; the demo teacher's class happening now.
     const l = seedLearningDemo(db);
     log.push(l.skipped ? `演示出勤：${l.skipped}，跳过` : `演示出勤：${l.sessions} 次课、${l.marks} 条出勤、${l.evaluations} 条评价`);

@@ -5,13 +5,13 @@
  * class page's own action.
  */
 import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
-import type { EnrolPanelData } from "~/modules/enrollment/views.server";
+import type { EnrollPanelData } from "~/modules/enrollment/views.server";
 import { isRefusalCode, REFUSAL_MESSAGES } from "~/modules/enrollment/rules";
 import { formatDateTime } from "~/utils/dates";
 
-type Person = EnrolPanelData["people"][number];
+type Person = EnrollPanelData["people"][number];
 
-function Outcome({ panel }: { panel: EnrolPanelData }) {
+function Outcome({ panel }: { panel: EnrollPanelData }) {
   const [params] = useSearchParams();
   const result = params.get("result");
   if (!result) return null;
@@ -33,7 +33,7 @@ function Outcome({ panel }: { panel: EnrolPanelData }) {
     );
   }
   if (result === "waitlisted") {
-    const position = person?.enrolment?.position ?? (Number(params.get("position")) || null);
+    const position = person?.enrollment?.position ?? (Number(params.get("position")) || null);
     return (
       <div
         className="notice warn enrol-outcome"
@@ -93,15 +93,15 @@ function Outcome({ panel }: { panel: EnrolPanelData }) {
   return null;
 }
 
-function enrolLabel(panel: EnrolPanelData, p: Person) {
+function enrollLabel(panel: EnrollPanelData, p: Person) {
   const self = p.memberId == null;
   if (panel.mode === "lottery") return self ? "申请抽签" : `为${p.label}申请抽签`;
   if (panel.seatsLeft <= 0) return self ? "加入候补" : `为${p.label}加入候补`;
   return self ? "我要报名" : `为${p.label}报名`;
 }
 
-function PersonRow({ panel, p, busy }: { panel: EnrolPanelData; p: Person; busy: boolean }) {
-  const e = p.enrolment;
+function PersonRow({ panel, p, busy }: { panel: EnrollPanelData; p: Person; busy: boolean }) {
+  const e = p.enrollment;
   const testId = p.memberId == null ? "enrol-self" : `enrol-member-${p.memberId}`;
   return (
     <li className="enrol-person" data-testid={testId}>
@@ -174,7 +174,7 @@ function PersonRow({ panel, p, busy }: { panel: EnrolPanelData; p: Person; busy:
             </div>
           ) : null}
           <button type="submit" disabled={busy}>
-            {enrolLabel(panel, p)}
+            {enrollLabel(panel, p)}
           </button>
         </Form>
       )}
@@ -182,7 +182,7 @@ function PersonRow({ panel, p, busy }: { panel: EnrolPanelData; p: Person; busy:
   );
 }
 
-export function EnrolPanel({ panel }: { panel: EnrolPanelData }) {
+export function EnrollPanel({ panel }: { panel: EnrollPanelData }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const here = `/classes/${panel.runId}`;

@@ -74,10 +74,10 @@ export type RunDefaults = {
   minAge?: number | null;
   maxAge?: number | null;
   residentsFirst?: boolean;
-  enrolOpensAt?: string;
-  enrolClosesAt?: string;
+  enrollOpensAt?: string;
+  enrollClosesAt?: string;
   cancelDeadlineAt?: string;
-  enrolMode?: "first_come" | "lottery";
+  enrollMode?: "first_come" | "lottery";
   localNotes?: string;
   localResources?: string;
 };
@@ -97,7 +97,7 @@ export function RunSettingsFields({
 }) {
   const f = fields;
   const teacherIds = initialList(f.teacherIds, (defaults.teacherIds ?? []).map(String));
-  const mode = initialText(f.enrolMode, defaults.enrolMode ?? "first_come");
+  const mode = initialText(f.enrollMode, defaults.enrollMode ?? "first_come");
   return (
     <>
       <div className={`field${f.roomId!.errors?.length ? " has-error" : ""}`}>
@@ -140,19 +140,19 @@ export function RunSettingsFields({
       </div>
       <Check meta={f.residentsFirst!} label="本社区居民优先" fallback={!!defaults.residentsFirst} />
       <div className="two-cols">
-        <LooseField meta={f.enrolOpensAt!} label="报名开始" type="datetime-local" fallback={defaults.enrolOpensAt ?? ""} hint="不填则立即可报" />
-        <LooseField meta={f.enrolClosesAt!} label="报名截止" type="datetime-local" fallback={defaults.enrolClosesAt ?? ""} hint="不填则到第一次课开始" />
+        <LooseField meta={f.enrollOpensAt!} label="报名开始" type="datetime-local" fallback={defaults.enrollOpensAt ?? ""} hint="不填则立即可报" />
+        <LooseField meta={f.enrollClosesAt!} label="报名截止" type="datetime-local" fallback={defaults.enrollClosesAt ?? ""} hint="不填则到第一次课开始" />
       </div>
       <LooseField meta={f.cancelDeadlineAt!} label="取消报名截止" type="datetime-local" fallback={defaults.cancelDeadlineAt ?? ""} hint="不填则第一次课开始前都可取消" />
       <fieldset className="field">
         <legend className="label">报名方式</legend>
         <div className="check-row">
           <label className="check-chip" htmlFor="mode-first">
-            <input type="radio" id="mode-first" name="enrolMode" value="first_come" defaultChecked={mode === "first_come"} />
+            <input type="radio" id="mode-first" name="enrollMode" value="first_come" defaultChecked={mode === "first_come"} />
             先到先得
           </label>
           <label className="check-chip" htmlFor="mode-lottery">
-            <input type="radio" id="mode-lottery" name="enrolMode" value="lottery" defaultChecked={mode === "lottery"} />
+            <input type="radio" id="mode-lottery" name="enrollMode" value="lottery" defaultChecked={mode === "lottery"} />
             报名截止后抽签
           </label>
         </div>

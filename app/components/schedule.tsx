@@ -102,7 +102,7 @@ export type ClassCardRow = {
   capacity: number;
   minAge: number | null;
   maxAge: number | null;
-  enrolMode: "first_come" | "lottery";
+  enrollMode: "first_come" | "lottery";
 };
 
 export function ageLabel(minAge: number | null, maxAge: number | null) {
@@ -123,7 +123,7 @@ export function ClassCard({ row, showAcademy = true }: { row: ClassCardRow; show
             {row.categoryName}
           </span>{" "}
           <RunStatusBadge status={row.status} />
-          {row.enrolMode === "lottery" ? <span className="badge"> 抽签</span> : null}
+          {row.enrollMode === "lottery" ? <span className="badge"> 抽签</span> : null}
         </p>
         <h3>{row.title}</h3>
         <p className="muted">
@@ -218,6 +218,6 @@ export function toClassCard(r: ClassCardRow): ClassCardRow {
     capacity: r.capacity,
     minAge: r.minAge,
     maxAge: r.maxAge,
-    enrolMode: r.enrolMode,
+    enrollMode: r.enrollMode,
   };
 }

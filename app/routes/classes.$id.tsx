@@ -2,13 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { EnrolPanel } from "~/components/enrol-panel";
+import { EnrollPanel } from "~/components/enrol-panel";
 import { CourseReviews } from "~/components/evaluations";
 import { courseReviews } from "~/modules/learning/evaluation.server";
 import { ageLabel, RunStatusBadge } from "~/components/schedule";
 import { getActor, requireActor } from "~/modules/auth/request.server";
-import { enrolPostTarget, isEnrolIntent } from "~/modules/enrollment/class-action.server";
-import { getEnrolPanel } from "~/modules/enrollment/views.server";
+import { enrollPostTarget, isEnrollIntent } from "~/modules/enrollment/class-action.server";
+import { getEnrollPanel } from "~/modules/enrollment/views.server";
 import { getClassDetail } from "~/modules/scheduling/finder.server";
 import { formatMoment, formatSessionRange } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const actor = getActor(request);
   // The enrolment panel first: it draws a due lottery and fills freed seats, so the seat count below is current.
-  const enrolment = getEnrolPanel(db, actor, runId);
+  const enrollment = getEnrollPanel(db, actor, runId);
   const d = getClassDetail(db, actor, runId);
   return {
     run: {
@@ -35,10 +35,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       minAge: d.run.minAge,
       maxAge: d.run.maxAge,
       residentsFirst: d.run.residentsFirst,
-      enrolOpensAt: d.run.enrolOpensAt,
-      enrolClosesAt: d.run.enrolClosesAt,
+      enrollOpensAt: d.run.enrollOpensAt,
+      enrollClosesAt: d.run.enrollClosesAt,
       cancelDeadlineAt: d.run.cancelDeadlineAt,
-      enrolMode: d.run.enrolMode,
+      enrollMode: d.run.enrollMode,
       guestTeacher: d.run.guestTeacher,
       localNotes: d.run.localNotes,
       localResources: d.run.localResources,
@@ -60,7 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     seatsLeft: d.seatsLeft,
     canManage: d.canManage,
     // The enrolment slot (issue 6): the panel's data from the enrolment module.
-    enrolment,
+    enrollment,
     // 往期学员评价 (issue 6): the course's average and latest visible comments.
     reviews: courseReviews(db, d.run.courseId),
   };
@@ -70,16 +70,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const runId = parseIdParam(params.id, "没有找到这个班。");
   const form = await readForm(request);
-  if (!isEnrolIntent(form)) badRequest();
-  return redirect(await enrolPostTarget(getDb(), requireActor(request), runId, form));
+  if (!isEnrollIntent(form)) badRequest();
+  return redirect(await enrollPostTarget(getDb(), requireActor(request), runId, form));
 }
 
 export default function ClassPage() {
-  const { run, academy, version, room, teachers, sessions, seatsLeft, canManage, enrolment, reviews } = useLoaderData<typeof loader>();
+  const { run, academy, version, room, teachers, sessions, seatsLeft, canManage, enrollment, reviews } = useLoaderData<typeof loader>();
   const age = ageLabel(run.minAge, run.maxAge);
   // The facts box tells the truth once the deadline (the run's own, else the first session) has passed.
-  const deadline = enrolment?.cancelDeadline ?? null;
-  const cancelFact = enrolment?.cancelClosed && deadline
+  const deadline = enrollment?.cancelDeadline ?? null;
+  const cancelFact = enrollment?.cancelClosed && deadline
     ? `已于 ${formatMoment(deadline)} 截止，现在报名后不能自己取消`
     : run.cancelDeadlineAt
       ? `${formatMoment(run.cancelDeadlineAt)} 前可取消`
@@ -139,13 +139,13 @@ export default function ClassPage() {
         <dt>名额</dt>
         <dd data-testid="seats-left">{run.status === "full" || seatsLeft === 0 ? `已满（共 ${run.capacity} 人）` : `剩余 ${seatsLeft} / ${run.capacity}`}</dd>
         <dt>报名方式</dt>
-        <dd>{run.enrolMode === "lottery" ? "报名截止后抽签" : "先到先得"}</dd>
-        {run.enrolOpensAt || run.enrolClosesAt ? (
+        <dd>{run.enrollMode === "lottery" ? "报名截止后抽签" : "先到先得"}</dd>
+        {run.enrollOpensAt || run.enrollClosesAt ? (
           <>
             <dt>报名时间</dt>
             <dd>
-              {run.enrolOpensAt ? `${formatMoment(run.enrolOpensAt)} 起` : "现在起"}
-              {run.enrolClosesAt ? `，${formatMoment(run.enrolClosesAt)} 截止` : "，第一次课开始前截止"}
+              {run.enrollOpensAt ? `${formatMoment(run.enrollOpensAt)} 起` : "现在起"}
+              {run.enrollClosesAt ? `，${formatMoment(run.enrollClosesAt)} 截止` : "，第一次课开始前截止"}
             </dd>
           </>
         ) : null}
@@ -164,7 +164,7 @@ export default function ClassPage() {
       </dl>
 
       {/* Enrolment slot (issue 6): the enrol panel is the enrolment module's component. */}
-      {enrolment ? <EnrolPanel panel={enrolment} /> : null}
+      {enrollment ? <EnrollPanel panel={enrollment} /> : null}
 
       <section aria-labelledby="sessions-h">
         <h2 id="sessions-h">

@@ -298,7 +298,7 @@ export default function RosterPage() {
       <Done />
       <p data-testid="roster-counts">
         名额 {d.run.capacity} · 已报名 {d.counts.confirmed} · 候补 {d.counts.waitlisted}
-        {d.run.enrolMode === "lottery" ? ` · 待抽签 ${d.counts.pending}` : ""}
+        {d.run.enrollMode === "lottery" ? ` · 待抽签 ${d.counts.pending}` : ""}
       </p>
 
       {d.lottery ? (
@@ -388,7 +388,7 @@ export default function RosterPage() {
       <RosterList rows={d.confirmed} reply={reply} removable testId="roster-confirmed" revealed={revealed} canReveal={d.canReveal} />
       <h2>候补（{d.waitlisted.length}）</h2>
       <RosterList rows={d.waitlisted} reply={reply} removable testId="roster-waitlisted" revealed={revealed} canReveal={d.canReveal} />
-      {d.run.enrolMode === "lottery" ? (
+      {d.run.enrollMode === "lottery" ? (
         <>
           <h2>待抽签（{d.pending.length}）</h2>
           <RosterList rows={d.pending} reply={reply} removable testId="roster-pending" revealed={revealed} canReveal={d.canReveal} />

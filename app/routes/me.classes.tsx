@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
-import { cancelEnrollment, isEnrolRefusal } from "~/modules/enrollment/enroll.server";
+import { cancelEnrollment, isEnrollRefusal } from "~/modules/enrollment/enroll.server";
 import { isRefusalCode, myClassState, REFUSAL_MESSAGES } from "~/modules/enrollment/rules";
 import { listMyClasses, type MyClass } from "~/modules/enrollment/views.server";
 import { readForm } from "~/utils/csrf.server";
@@ -34,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const out = cancelEnrollment(getDb(), actor, parsed.data);
     return redirect(`/me/classes?result=cancelled${out.promoted ? "&promoted=1" : ""}`);
   } catch (e) {
-    if (isEnrolRefusal(e)) return redirect(`/me/classes?result=refused&reason=${e.code}`);
+    if (isEnrollRefusal(e)) return redirect(`/me/classes?result=refused&reason=${e.code}`);
     throw e;
   }
 }

@@ -164,7 +164,7 @@ function MemberCard({ m, reply }: { m: Member; reply?: Reply }) {
       </h3>
       <p className="muted">
         {m.birthYear} 年出生{m.phone ? ` · ${m.phone}` : ""}
-        {m.activeEnrolments ? ` · 报着 ${m.activeEnrolments} 个班` : ""}
+        {m.activeEnrollments ? ` · 报着 ${m.activeEnrollments} 个班` : ""}
       </p>
       <FormErrors errors={form.errors} id={form.errorId} />
       <div className="member-actions">
@@ -192,7 +192,7 @@ function MemberCard({ m, reply }: { m: Member; reply?: Reply }) {
             <p>
               确定从家庭成员中移除{m.relation}
               {m.name}吗？
-              {m.activeEnrolments
+              {m.activeEnrollments
                 ? "她/他还有报名的班，需要先在“我的课程”里取消。"
                 : "以前的报名记录会保留。"}
             </p>

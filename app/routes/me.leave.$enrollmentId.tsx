@@ -11,7 +11,7 @@ import { LEAVE_REASON_MAX, leaveRequestSchema, leaveWithdrawSchema } from "~/mod
 import {
   leavePage,
   requestLeave,
-  requireOwnEnrolment,
+  requireOwnEnrollment,
   withdrawLeave,
 } from "~/modules/learning/leave.server";
 import { readForm } from "~/utils/csrf.server";
@@ -37,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireActor(request);
   const form = await readForm(request);
   const id = idOf(params.enrollmentId);
-  requireOwnEnrolment(getDb(), actor, id);
+  requireOwnEnrollment(getDb(), actor, id);
   if (form.get("intent") === "withdraw") {
     const parsed = leaveWithdrawSchema.safeParse(Object.fromEntries(form));
     if (!parsed.success) badRequest("撤销请假的请求有误，请刷新页面后重试。");

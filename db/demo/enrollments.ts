@@ -28,16 +28,16 @@ export function demoResidentPhone(i: number) {
 
 type Row = typeof enrollments.$inferInsert;
 
-export async function seedDemoEnrolments(db: DB, now = Date.now()) {
+export async function seedDemoEnrollments(db: DB, now = Date.now()) {
   const runs = db
     .select()
     .from(classRuns)
     .where(inArray(classRuns.status, ["open", "full", "closed"]))
     .orderBy(asc(classRuns.id))
     .all();
-  if (runs.length === 0) return { skipped: "还没有开课", residents: 0, enrolments: 0, fullRuns: 0 };
+  if (runs.length === 0) return { skipped: "还没有开课", residents: 0, enrollmentCount: 0, fullRuns: 0 };
   if (db.select({ id: enrollments.id }).from(enrollments).limit(1).get()) {
-    return { skipped: "已有报名", residents: 0, enrolments: 0, fullRuns: 0 };
+    return { skipped: "已有报名", residents: 0, enrollmentCount: 0, fullRuns: 0 };
   }
   const rand = demoRandom(6006);
   const home = demoAcademy(db);
@@ -114,7 +114,7 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
 
       // 2. The demo resident: a mother in the household, a seat, the mother's seat and a waitlist place.
       const demo = tx.select().from(users).where(eq(users.phone, DEMO_RESIDENT_PHONE)).get();
-      const firstCome = runs.filter((r) => r.enrolMode === "first_come");
+      const firstCome = runs.filter((r) => r.enrollMode === "first_come");
       const homeRuns = firstCome.filter((r) => r.academyId === home.id);
       if (demo) {
         if (demo.birthYear == null)
@@ -219,7 +219,7 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
         }
       });
       // Lottery runs collect applications (more than seats) until the window closes.
-      for (const run of runs.filter((r) => r.enrolMode === "lottery" && r.status !== "closed")) {
+      for (const run of runs.filter((r) => r.enrollMode === "lottery" && r.status !== "closed")) {
         let cursor = Math.floor(rand() * residents.length);
         const want = Math.ceil(run.capacity * (1.2 + rand()));
         let got = 0;
@@ -244,7 +244,7 @@ export async function seedDemoEnrolments(db: DB, now = Date.now()) {
         .from(classRuns)
         .where(eq(classRuns.status, "full"))
         .get()!.n;
-      return { skipped: null, residents: residents.length, enrolments: total, fullRuns: full };
+      return { skipped: null, residents: residents.length, enrollmentCount: total, fullRuns: full };
     },
     { behavior: "immediate" }
   );

@@ -476,7 +476,7 @@ export const activities = sqliteTable(
     registration: integer("registration", { mode: "boolean" }).notNull().default(false),
     capacity: integer("capacity"),
     /** Registration closes here (default: the start). */
-    enrolClosesAt: integer("enrol_closes_at"),
+    enrollClosesAt: integer("enrol_closes_at"),
     status: text("status", { enum: ["scheduled", "cancelled"] }).notNull().default("scheduled"),
     cancelReason: text("cancel_reason").notNull().default(""),
     /** 现场总人数 counted by the manager afterwards (includes people who checked in); see participations. */

@@ -80,8 +80,8 @@ export const courseOrders = sqliteTable(
 
 export const RUN_STATUSES = ["draft", "open", "full", "closed", "finished", "cancelled"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export const ENROL_MODES = ["first_come", "lottery"] as const;
-export type EnrolMode = (typeof ENROL_MODES)[number];
+export const ENROLL_MODES = ["first_come", "lottery"] as const;
+export type EnrollMode = (typeof ENROLL_MODES)[number];
 
 export type LocalResource = { title: string; url: string };
 
@@ -112,11 +112,11 @@ export const classRuns = sqliteTable(
     maxAge: integer("max_age"),
     /** Residents of this academy's community are served first. */
     residentsFirst: integer("residents_first", { mode: "boolean" }).notNull().default(false),
-    enrolOpensAt: integer("enrol_opens_at"),
-    enrolClosesAt: integer("enrol_closes_at"),
+    enrollOpensAt: integer("enrol_opens_at"),
+    enrollClosesAt: integer("enrol_closes_at"),
     /** Until when an enrolment may be cancelled by the learner; null = until the first session starts. */
     cancelDeadlineAt: integer("cancel_deadline_at"),
-    enrolMode: text("enrol_mode", { enum: ENROL_MODES }).notNull().default("first_come"),
+    enrollMode: text("enrol_mode", { enum: ENROLL_MODES }).notNull().default("first_come"),
     status: text("status", { enum: RUN_STATUSES }).notNull().default("draft"),
     cancelReason: text("cancel_reason").notNull().default(""),
     /** A teacher not in the city pool (the academy's own); pool teachers are in run_teachers. */
@@ -139,7 +139,7 @@ export const classRuns = sqliteTable(
     ),
     check(
       "class_runs_window_check",
-      sql`${t.enrolOpensAt} IS NULL OR ${t.enrolClosesAt} IS NULL OR ${t.enrolOpensAt} < ${t.enrolClosesAt}`,
+      sql`${t.enrollOpensAt} IS NULL OR ${t.enrollClosesAt} IS NULL OR ${t.enrollOpensAt} < ${t.enrollClosesAt}`,
     ),
     check("class_runs_cancel_reason_check", sql`${t.status} <> 'cancelled' OR length(trim(${t.cancelReason})) > 0`),
   ],

@@ -16,7 +16,7 @@ import {
   httpRequest,
   outcomeOf,
   postEnroll,
-  prepareEnrolDb,
+  prepareEnrollDb,
   startBuiltServer,
 } from "../factories/built-server";
 import { percentile, sampleRss, treeRssMiB } from "./lib";
@@ -28,7 +28,7 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 export async function run() {
   ensureBuild();
-  const prepared = await prepareEnrolDb({ capacity: CAPACITY, userCount: REQUESTS });
+  const prepared = await prepareEnrollDb({ capacity: CAPACITY, userCount: REQUESTS });
   const server = await startBuiltServer({ dbFile: prepared.file, env: { ENROL_LIMIT_PER_USER: "1000" } });
   try {
     const idle = treeRssMiB(server.child.pid!);

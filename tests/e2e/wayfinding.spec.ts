@@ -35,7 +35,7 @@ function pickRun(baseURL: string | undefined, where: string, order: "ASC" | "DES
   return row.id;
 }
 
-const enrolButton = (page: Page) => page.locator("form.enrol-form").first().getByRole("button");
+const enrollButton = (page: Page) => page.locator("form.enrol-form").first().getByRole("button");
 
 test("defect 4: enrolling after the first session says so before the tap, asks for a tick, and the facts box agrees", async ({ page, baseURL }) => {
   // A class that has started (its first session is over) and still takes enrolments.
@@ -49,7 +49,7 @@ test("defect 4: enrolling after the first session says so before the tap, asks f
   await expect(warning).toContainText("不能自己取消");
 
   // Without the tick the browser does not post (the box is required)…
-  await enrolButton(page).click();
+  await enrollButton(page).click();
   await expect(page).not.toHaveURL(/result=/);
   // …and a post that skips it anyway (no JavaScript, a crafted form) is refused by the server.
   const raw = await page.request.post(`/classes/${runId}`, { form: { intent: "enroll" }, maxRedirects: 0 });
@@ -57,7 +57,7 @@ test("defect 4: enrolling after the first session says so before the tap, asks f
   expect(raw.headers()["location"]).toContain("reason=late_unconfirmed");
 
   await warning.getByLabel("我知道报名后不能自己取消").check();
-  await enrolButton(page).click();
+  await enrollButton(page).click();
   await expect(page).toHaveURL(/result=confirmed/);
   // Now enrolled: no cancel button, and the reason why.
   await expect(page.getByText("已过取消截止时间，不能再取消报名；某一次课不能来，可以在课前在线请假。")).toBeVisible();
@@ -78,7 +78,7 @@ test("defect 5: 我的课程 — a cancelled enrolment has no 下次上课, a fi
   const runId = pickRun(baseURL, `${FIRST} > @soon AND (r.cancel_deadline_at IS NULL OR r.cancel_deadline_at > @soon)`, "DESC");
   await registerInBrowser(page, { name: "郑美玲" });
   await page.goto(`/classes/${runId}`);
-  await enrolButton(page).click();
+  await enrollButton(page).click();
   await expect(page).toHaveURL(/result=confirmed/);
 
   await page.goto("/me/classes");

@@ -111,7 +111,7 @@ export async function startBuiltServer(opts: {
  * A fresh migrated database in a temp dir with one open first-come run of `capacity` seats and
  * `userCount` users, each with a session made directly in the database (no logins, no argon2).
  */
-export async function prepareEnrolDb(opts: { capacity: number; userCount: number }) {
+export async function prepareEnrollDb(opts: { capacity: number; userCount: number }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "academy-race-"));
   const file = path.join(dir, "race.sqlite");
   const db = openDatabase(file);

@@ -7,7 +7,7 @@
  * tests/integration/crash.test.ts (a few kills) and tests/bench/crash.bench.ts (20 kills).
  */
 import Database from "better-sqlite3";
-import { outcomeOf, postEnroll, prepareEnrolDb, startBuiltServer, type BuiltServer } from "./built-server";
+import { outcomeOf, postEnroll, prepareEnrollDb, startBuiltServer, type BuiltServer } from "./built-server";
 
 export type CrashReport = {
   kills: number;
@@ -57,7 +57,7 @@ export function checkAfterCrash(file: string, runId: number, capacity: number, a
 export async function crashTrial(opts: { kills: number; users?: number; capacity?: number; log?: (s: string) => void }): Promise<CrashReport> {
   const users = opts.users ?? 400;
   const capacity = opts.capacity ?? 60;
-  const prepared = await prepareEnrolDb({ capacity, userCount: users });
+  const prepared = await prepareEnrollDb({ capacity, userCount: users });
   const acknowledged = new Map<number, string>();
   const report: CrashReport = { kills: 0, acknowledged: 0, lost: 0, integrity: [], problems: [] };
   let next = 0;

@@ -16,7 +16,7 @@ import {
   users,
 } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
-import { resetEnrolLimiter } from "~/modules/enrollment/enroll.server";
+import { resetEnrollLimiter } from "~/modules/enrollment/enroll.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { createTestDb } from "./db";
 import { createActor } from "./users";
@@ -24,9 +24,9 @@ import { createActor } from "./users";
 const DAY = 86_400_000;
 
 /** A fresh test DB with the per-process enrolment rate limiter reset, for a `beforeEach`. */
-export function freshEnrolmentDb() {
+export function freshEnrollmentDb() {
   const db = createTestDb();
-  resetEnrolLimiter();
+  resetEnrollLimiter();
   return db;
 }
 
@@ -52,8 +52,8 @@ export function createOpenRun(
       courseVersionId: w.version.id,
       roomId: w.roomA.id,
       capacity: 2,
-      enrolOpensAt: now - DAY,
-      enrolClosesAt: now + 7 * DAY,
+      enrollOpensAt: now - DAY,
+      enrollClosesAt: now + 7 * DAY,
       status: "open",
       guestTeacher: "王老师",
       createdAt: now,
@@ -137,6 +137,6 @@ export function runStatus(db: DB, runId: number) {
   return db.select({ s: classRuns.status }).from(classRuns).where(eq(classRuns.id, runId)).get()!.s;
 }
 
-export function enrolmentRows(db: DB, runId: number) {
+export function enrollmentRows(db: DB, runId: number) {
   return db.select().from(enrollments).where(eq(enrollments.runId, runId)).all();
 }

@@ -183,7 +183,7 @@ export function addFamilyMember(db: DB, owner: Actor, name = "王秀兰", relati
 }
 
 /** An enrolment written directly: confirmed at `at` (default: long ago) unless another status is given. */
-export function enrol(
+export function addEnrollment(
   db: DB,
   runId: number,
   who: { userId: number; familyMemberId?: number } | { walkinName: string; walkinPhone: string },

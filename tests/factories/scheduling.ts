@@ -73,7 +73,7 @@ export const runDefaults = {
   teacherIds: [] as number[],
   guestTeacher: "",
   residentsFirst: false,
-  enrolMode: "first_come" as const,
+  enrollMode: "first_come" as const,
   localNotes: "",
   localResources: [],
   publish: true,

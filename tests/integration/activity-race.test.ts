@@ -8,18 +8,18 @@ import { eq } from "drizzle-orm";
 import { openDatabase } from "@db/client";
 import { academies, activityRegistrations } from "@db/schema";
 import { insertActivity } from "@tests/factories/activities";
-import { ensureBuild, httpRequest, outcomeOf, prepareEnrolDb, startBuiltServer, type BuiltServer } from "@tests/factories/built-server";
+import { ensureBuild, httpRequest, outcomeOf, prepareEnrollDb, startBuiltServer, type BuiltServer } from "@tests/factories/built-server";
 
 const CAPACITY = 20;
 const PEOPLE = 150;
 
 let servers: BuiltServer[] = [];
-let prepared: Awaited<ReturnType<typeof prepareEnrolDb>> | undefined;
+let prepared: Awaited<ReturnType<typeof prepareEnrollDb>> | undefined;
 let activityId = 0;
 
 beforeAll(async () => {
   ensureBuild();
-  prepared = await prepareEnrolDb({ capacity: 5, userCount: PEOPLE });
+  prepared = await prepareEnrollDb({ capacity: 5, userCount: PEOPLE });
   const db = openDatabase(prepared.file);
   const academy = db.select().from(academies).get()!;
   activityId = insertActivity(db, academy.id, { registration: true, capacity: CAPACITY, title: "重阳敬老游园会" }).id;

@@ -11,7 +11,7 @@ import {
   ensureBuild,
   outcomeOf,
   postEnroll,
-  prepareEnrolDb,
+  prepareEnrollDb,
   startBuiltServer,
   type BuiltServer,
 } from "@tests/factories/built-server";
@@ -20,11 +20,11 @@ const CAPACITY = 30;
 const PEOPLE = 250;
 
 let servers: BuiltServer[] = [];
-let prepared: Awaited<ReturnType<typeof prepareEnrolDb>> | undefined;
+let prepared: Awaited<ReturnType<typeof prepareEnrollDb>> | undefined;
 
 beforeAll(async () => {
   ensureBuild();
-  prepared = await prepareEnrolDb({ capacity: CAPACITY, userCount: PEOPLE });
+  prepared = await prepareEnrollDb({ capacity: CAPACITY, userCount: PEOPLE });
   servers = await Promise.all([
     startBuiltServer({ dbFile: prepared.file }),
     startBuiltServer({ dbFile: prepared.file }),

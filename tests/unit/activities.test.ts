@@ -23,7 +23,7 @@ import { signCheckinToken } from "~/modules/learning/checkin-token";
 import { DEFAULT_POLICY } from "~/modules/learning/rules";
 import { myActivityVolunteering, volunteerForActivity } from "~/modules/community/volunteers.server";
 import { checkinSecret } from "~/modules/learning/checkin.server";
-import { resetEnrolLimiter } from "~/modules/enrollment/enroll.server";
+import { resetEnrollLimiter } from "~/modules/enrollment/enroll.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { activityInput, activitySnapshot, insertActivity } from "@tests/factories/activities";
@@ -38,7 +38,7 @@ const DAY = 86_400_000;
 let db: ReturnType<typeof createTestDb>;
 beforeEach(() => {
   db = createTestDb();
-  resetEnrolLimiter();
+  resetEnrollLimiter();
 });
 afterEach(() => db.cleanup());
 

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { enrollments, familyMembers, users } from "@db/schema";
 import { seed } from "@db/seed";
-import { seedDemoEnrolments } from "@db/demo/enrollments";
+import { seedDemoEnrollments } from "@db/demo/enrollments";
 import { listMyClasses } from "~/modules/enrollment/views.server";
 import { loadActor } from "~/modules/auth/users.server";
 import { createTestDb } from "@tests/factories/db";
@@ -72,7 +72,7 @@ describe("demo enrolments", () => {
       .select({ n: sql<number>`count(*)` })
       .from(enrollments)
       .get()!.n;
-    expect((await seedDemoEnrolments(db)).skipped).toBe("已有报名");
+    expect((await seedDemoEnrollments(db)).skipped).toBe("已有报名");
     expect(
       db
         .select({ n: sql<number>`count(*)` })
@@ -82,6 +82,6 @@ describe("demo enrolments", () => {
   }, 120_000);
 
   it("skips gracefully when there are no runs", async () => {
-    expect(await seedDemoEnrolments(db)).toMatchObject({ skipped: "还没有开课", enrolments: 0 });
+    expect(await seedDemoEnrollments(db)).toMatchObject({ skipped: "还没有开课", enrollmentCount: 0 });
   });
 });

@@ -1,17 +1,17 @@
 import { eq } from "drizzle-orm";
 import { classRuns, enrollments, lotteryDraws, notifications } from "@db/schema";
-import { cancelEnrollment, enroll, resetEnrolLimiter } from "~/modules/enrollment/enroll.server";
+import { cancelEnrollment, enroll, resetEnrollLimiter } from "~/modules/enrollment/enroll.server";
 import { drawOrder, seededShuffle } from "~/modules/enrollment/lottery";
 import { drawLottery, maybeDrawLottery, verifyLottery } from "~/modules/enrollment/lottery.server";
-import { getEnrolPanel } from "~/modules/enrollment/views.server";
+import { getEnrollPanel } from "~/modules/enrollment/views.server";
 import { drawDueLotteries } from "~/modules/enrollment/jobs.server";
 import { UserError } from "~/utils/errors";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 import {
   createOpenRun,
   createResidents,
-  enrolmentRows,
-  freshEnrolmentDb,
+  enrollmentRows,
+  freshEnrollmentDb,
   runStatus,
   snapshot,
 } from "@tests/factories/enrollment";
@@ -19,7 +19,7 @@ import { schedulingWorld } from "@tests/factories/scheduling";
 
 let db: TestDb;
 beforeEach(() => {
-  db = freshEnrolmentDb();
+  db = freshEnrollmentDb();
 });
 afterEach(() => db.cleanup());
 
@@ -54,7 +54,7 @@ async function lotteryRun(capacity: number, applicants: number, seedNow = Date.n
   const run = createOpenRun(
     db,
     w,
-    { capacity, enrolMode: "lottery", enrolOpensAt: seedNow - DAY, enrolClosesAt: seedNow + DAY },
+    { capacity, enrollMode: "lottery", enrollOpensAt: seedNow - DAY, enrollClosesAt: seedNow + DAY },
     seedNow
   );
   const people = await createResidents(db, applicants);
@@ -67,7 +67,7 @@ describe("lottery", () => {
   it("applications wait for the draw; the run stays open and seats are not taken", async () => {
     const { run } = await lotteryRun(3, 8);
     expect(runStatus(db, run.id)).toBe("open");
-    expect(enrolmentRows(db, run.id).every((r) => r.status === "lottery_pending")).toBe(true);
+    expect(enrollmentRows(db, run.id).every((r) => r.status === "lottery_pending")).toBe(true);
   });
 
   it("draws lazily once the window closes: winners confirmed, the rest waitlisted in drawn order, everyone told", async () => {
@@ -76,7 +76,7 @@ describe("lottery", () => {
     expect(maybeDrawLottery(db, run.id, now)).toBeNull();
     const result = maybeDrawLottery(db, run.id, now + 2 * DAY)!;
     expect(result).toMatchObject({ applicants: 8, winners: 3, waitlisted: 5 });
-    const rows = new Map(enrolmentRows(db, run.id).map((r) => [r.id, r]));
+    const rows = new Map(enrollmentRows(db, run.id).map((r) => [r.id, r]));
     result.order.forEach((id, i) => {
       const r = rows.get(id)!;
       if (i < 3) expect(r.status).toBe("confirmed");
@@ -109,7 +109,7 @@ describe("lottery", () => {
     const all1 = [...check.draw.applicantIds];
     db.cleanup();
     db = createTestDb();
-    resetEnrolLimiter();
+    resetEnrollLimiter();
     const second = await lotteryRun(4, 12, now);
     const r2 = drawLottery(db, null, second.run.id, {
       seed: "厦门-2026-春季",
@@ -137,7 +137,7 @@ describe("lottery", () => {
     const r = drawLottery(db, w.managerA, run.id, { now })!;
     expect(r.winners).toBe(2);
     expect(r.seed).toMatch(/^[0-9a-f]{32}$/);
-    expect(db.select().from(classRuns).where(eq(classRuns.id, run.id)).get()!.enrolClosesAt).toBe(
+    expect(db.select().from(classRuns).where(eq(classRuns.id, run.id)).get()!.enrollClosesAt).toBe(
       now
     );
     const before = snapshot(db);
@@ -154,7 +154,7 @@ describe("lottery", () => {
     const now = Date.now();
     const { run, people } = await lotteryRun(2, 5, now);
     const r = drawLottery(db, null, run.id, { seed: "x", now: now + 2 * DAY })!;
-    const rows = enrolmentRows(db, run.id);
+    const rows = enrollmentRows(db, run.id);
     const winner = people.find((p) => p.id === rows.find((x) => x.id === r.order[0])!.userId)!;
     cancelEnrollment(db, winner, { runId: run.id }, now + 2 * DAY);
     const promoted = db.select().from(enrollments).where(eq(enrollments.id, r.order[2]!)).get()!;
@@ -168,13 +168,13 @@ describe("lottery", () => {
     const now = Date.now();
     const { run, people } = await lotteryRun(1, 3, now);
     // Before the job runs, the page only reads: still 抽签中.
-    expect(getEnrolPanel(db, people[0]!, run.id, now + 2 * DAY)!.lottery!.drawn).toBeFalsy();
+    expect(getEnrollPanel(db, people[0]!, run.id, now + 2 * DAY)!.lottery!.drawn).toBeFalsy();
     expect(drawDueLotteries(db, now + 2 * DAY)).toMatchObject({ drawn: 1 });
     expect(drawDueLotteries(db, now + 2 * DAY)).toMatchObject({ drawn: 0 });
-    const panel = getEnrolPanel(db, people[0]!, run.id, now + 2 * DAY)!;
+    const panel = getEnrollPanel(db, people[0]!, run.id, now + 2 * DAY)!;
     expect(panel.lottery!.drawn).toMatchObject({ applicants: 3, winners: 1, matches: true });
     const statuses = people
-      .map((p) => getEnrolPanel(db, p, run.id, now + 2 * DAY)!.people[0]!.enrolment!.status)
+      .map((p) => getEnrollPanel(db, p, run.id, now + 2 * DAY)!.people[0]!.enrollment!.status)
       .sort();
     expect(statuses).toEqual(["confirmed", "waitlisted", "waitlisted"]);
   });

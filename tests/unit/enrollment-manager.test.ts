@@ -3,7 +3,7 @@ import { auditLog, enrollments, familyMembers, notifications, users } from "@db/
 import {
   cancelEnrollment,
   enroll,
-  EnrolRefusal,
+  EnrollRefusal,
 } from "~/modules/enrollment/enroll.server";
 import {
   addFamilyMember,
@@ -20,7 +20,7 @@ import {
   createOpenRun,
   createResident,
   createResidents,
-  freshEnrolmentDb,
+  freshEnrollmentDb,
   runStatus,
   snapshot,
 } from "@tests/factories/enrollment";
@@ -28,7 +28,7 @@ import { schedulingWorld } from "@tests/factories/scheduling";
 
 let db: TestDb;
 beforeEach(() => {
-  db = freshEnrolmentDb();
+  db = freshEnrollmentDb();
 });
 afterEach(() => db.cleanup());
 
@@ -156,7 +156,7 @@ describe("manager roster actions", () => {
     expect(
       db.select().from(notifications).where(eq(notifications.userId, someone.id)).all()[0]!.title
     ).toContain("书院为您报名");
-    await expect(enroll(db, someone, { runId: run.id })).rejects.toBeInstanceOf(EnrolRefusal);
+    await expect(enroll(db, someone, { runId: run.id })).rejects.toBeInstanceOf(EnrollRefusal);
   });
 
   it("the manager may add after the window closed, but not to a cancelled run", async () => {
@@ -164,8 +164,8 @@ describe("manager roster actions", () => {
     const now = Date.now();
     const closed = createOpenRun(db, w, {
       capacity: 3,
-      enrolOpensAt: now - 5 * 86_400_000,
-      enrolClosesAt: now - 86_400_000,
+      enrollOpensAt: now - 5 * 86_400_000,
+      enrollClosesAt: now - 86_400_000,
     });
     expect(
       addWalkIn(db, w.managerA, { runId: closed.id, name: "陈阿伯", phone: "13712345678" }).status
@@ -190,7 +190,7 @@ describe("family members", () => {
       phone: "13900001111",
     });
     expect(listFamily(db, me).members).toMatchObject([
-      { name: "王秀英", birthYear: 1949, phone: "13900001111", activeEnrolments: 0 },
+      { name: "王秀英", birthYear: 1949, phone: "13900001111", activeEnrollments: 0 },
     ]);
     const other = await createResident(db);
     expect(
@@ -221,7 +221,7 @@ describe("family members", () => {
     const me = await createResident(db);
     const m = addMember(db, me);
     await enroll(db, me, { runId: run.id, memberId: m.id });
-    expect(listFamily(db, me).members[0]!.activeEnrolments).toBe(1);
+    expect(listFamily(db, me).members[0]!.activeEnrollments).toBe(1);
     const e = unchanged(() => removeFamilyMember(db, me, m.id));
     expect(e.message).toContain("还报着 1 个班");
     expect(e.message).toContain("百年党史在厦门");

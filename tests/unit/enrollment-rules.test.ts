@@ -3,7 +3,7 @@ import { classRuns, enrollments } from "@db/schema";
 import {
   cancelEnrollment,
   enroll,
-  EnrolRefusal,
+  EnrollRefusal,
 } from "~/modules/enrollment/enroll.server";
 import { ageInYear, REFUSAL_MESSAGES } from "~/modules/enrollment/rules";
 import {
@@ -16,8 +16,8 @@ import {
   addMember,
   createOpenRun,
   createResident,
-  enrolmentRows,
-  freshEnrolmentDb,
+  enrollmentRows,
+  freshEnrollmentDb,
   runStatus,
   snapshot,
 } from "@tests/factories/enrollment";
@@ -25,7 +25,7 @@ import { schedulingWorld } from "@tests/factories/scheduling";
 
 let db: TestDb;
 beforeEach(() => {
-  db = freshEnrolmentDb();
+  db = freshEnrollmentDb();
 });
 afterEach(() => db.cleanup());
 
@@ -40,9 +40,9 @@ async function refused(fn: () => Promise<unknown> | unknown) {
   } catch (e) {
     err = e;
   }
-  expect(err, "expected a refusal").toBeInstanceOf(EnrolRefusal);
+  expect(err, "expected a refusal").toBeInstanceOf(EnrollRefusal);
   expect(snapshot(db)).toBe(before);
-  return err as EnrolRefusal;
+  return err as EnrollRefusal;
 }
 
 describe("enrolment rules", () => {
@@ -61,8 +61,8 @@ describe("enrolment rules", () => {
   it("refuses before the window opens and after it closes, in Chinese, database unchanged", async () => {
     const w = await schedulingWorld(db);
     const now = Date.now();
-    const early = createOpenRun(db, w, { enrolOpensAt: now + DAY, enrolClosesAt: now + 3 * DAY });
-    const late = createOpenRun(db, w, { enrolOpensAt: now - 3 * DAY, enrolClosesAt: now - DAY });
+    const early = createOpenRun(db, w, { enrollOpensAt: now + DAY, enrollClosesAt: now + 3 * DAY });
+    const late = createOpenRun(db, w, { enrollOpensAt: now - 3 * DAY, enrollClosesAt: now - DAY });
     const me = await createResident(db);
     const a = await refused(() => enroll(db, me, { runId: early.id }, now));
     expect(a.code).toBe("window_not_started");
@@ -75,7 +75,7 @@ describe("enrolment rules", () => {
   it("without a closing time, enrolment closes when the first session starts", async () => {
     const w = await schedulingWorld(db);
     const now = Date.now();
-    const run = createOpenRun(db, w, { enrolClosesAt: null, firstSessionAt: now + DAY });
+    const run = createOpenRun(db, w, { enrollClosesAt: null, firstSessionAt: now + DAY });
     const me = await createResident(db);
     const e = await refused(() => enroll(db, me, { runId: run.id }, now + DAY + 1));
     expect(e.code).toBe("window_closed");
@@ -190,7 +190,7 @@ describe("enrolment rules", () => {
     const run = createOpenRun(db, w, {
       capacity: 5,
       residentsFirst: true,
-      enrolOpensAt: now - 3_600_000,
+      enrollOpensAt: now - 3_600_000,
     });
     const local = await createResident(db, { homeAcademyId: w.a.id });
     const outsider = await createResident(db, { homeAcademyId: w.b.id });
@@ -246,7 +246,7 @@ describe("enrolment rules", () => {
     db.update(classRuns).set({ capacity: 2, status: "open" }).where(eq(classRuns.id, run.id)).run();
     const out = await enroll(db, c, { runId: run.id });
     expect(out).toMatchObject({ status: "waitlisted", position: 1 });
-    const rows = enrolmentRows(db, run.id);
+    const rows = enrollmentRows(db, run.id);
     expect(rows.find((r) => r.userId === b.id)!.status).toBe("confirmed");
   });
 
@@ -262,9 +262,9 @@ describe("enrolment rules", () => {
         last = e;
       }
     }
-    expect(last).toBeInstanceOf(EnrolRefusal);
-    expect((last as EnrolRefusal).code).toBe("rate_limited");
-    expect((last as EnrolRefusal).message).toContain("太频繁");
+    expect(last).toBeInstanceOf(EnrollRefusal);
+    expect((last as EnrollRefusal).code).toBe("rate_limited");
+    expect((last as EnrollRefusal).message).toContain("太频繁");
   });
 });
 

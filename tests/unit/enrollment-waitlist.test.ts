@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { enrollments, notifications } from "@db/schema";
 import { cancelEnrollment, enroll } from "~/modules/enrollment/enroll.server";
-import { getEnrolPanel, listMyClasses } from "~/modules/enrollment/views.server";
+import { getEnrollPanel, listMyClasses } from "~/modules/enrollment/views.server";
 import { rebalanceRun } from "~/modules/enrollment/seats.server";
 import { rebalanceDueRuns } from "~/modules/enrollment/jobs.server";
 import { classRuns } from "@db/schema";
@@ -11,15 +11,15 @@ import {
   addMember,
   createOpenRun,
   createResidents,
-  enrolmentRows,
-  freshEnrolmentDb,
+  enrollmentRows,
+  freshEnrollmentDb,
   runStatus,
 } from "@tests/factories/enrollment";
 import { schedulingWorld } from "@tests/factories/scheduling";
 
 let db: TestDb;
 beforeEach(() => {
-  db = freshEnrolmentDb();
+  db = freshEnrollmentDb();
 });
 afterEach(() => db.cleanup());
 
@@ -68,7 +68,7 @@ describe("waitlist", () => {
     let holder = people[0]!;
     for (let i = 1; i < people.length; i++) {
       cancelEnrollment(db, holder, { runId: run.id });
-      const confirmed = enrolmentRows(db, run.id).filter((r) => r.status === "confirmed");
+      const confirmed = enrollmentRows(db, run.id).filter((r) => r.status === "confirmed");
       expect(confirmed).toHaveLength(1);
       order.push(confirmed[0]!.userId!);
       holder = people.find((p) => p.id === confirmed[0]!.userId)!;
@@ -149,11 +149,11 @@ describe("waitlist", () => {
     for (const p of [a, w1, w2, w3]) await enroll(db, p, { runId: run.id });
     expect(runStatus(db, run.id)).toBe("full");
     db.update(classRuns).set({ capacity: 3 }).where(eq(classRuns.id, run.id)).run();
-    expect(getEnrolPanel(db, w1, run.id)!.people[0]!.enrolment).toMatchObject({ status: "waitlisted" });
+    expect(getEnrollPanel(db, w1, run.id)!.people[0]!.enrollment).toMatchObject({ status: "waitlisted" });
     expect(rebalanceDueRuns(db)).toEqual({ runs: 1, promoted: 2 });
     expect(rebalanceDueRuns(db)).toEqual({ runs: 0, promoted: 0 });
-    const panel = getEnrolPanel(db, w3, run.id)!;
-    expect(panel.people[0]!.enrolment).toMatchObject({ status: "waitlisted", position: 1 });
+    const panel = getEnrollPanel(db, w3, run.id)!;
+    expect(panel.people[0]!.enrollment).toMatchObject({ status: "waitlisted", position: 1 });
     expect([statusOf(run.id, w1), statusOf(run.id, w2)]).toEqual(["confirmed", "confirmed"]);
     expect(inbox(w1)[0]!.title).toContain("候补转正");
     expect(runStatus(db, run.id)).toBe("full");

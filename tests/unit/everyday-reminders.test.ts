@@ -15,7 +15,7 @@ afterEach(() => db.cleanup());
 
 const HOUR = 3_600_000;
 
-function enrol(runId: number, userId: number, status: "confirmed" | "waitlisted", extra: Partial<typeof enrollments.$inferInsert> = {}) {
+function addEnrollment(runId: number, userId: number, status: "confirmed" | "waitlisted", extra: Partial<typeof enrollments.$inferInsert> = {}) {
   const now = Date.now();
   return db
     .insert(enrollments)
@@ -30,10 +30,10 @@ describe("reminders", () => {
     const now = wallToUtc(todayLocal(), "10:00");
     const run = createOpenRun(db, w, { firstSessionAt: wallToUtc(addDays(todayLocal(now), 1), "09:00"), sessions: 2, capacity: 5 }, now);
     const [a, b] = [await createResident(db), await createResident(db)];
-    enrol(run.id, a.id, "confirmed");
+    addEnrollment(run.id, a.id, "confirmed");
     const mother = addMember(db, a);
-    enrol(run.id, a.id, "confirmed", { familyMemberId: mother.id });
-    enrol(run.id, b.id, "waitlisted");
+    addEnrollment(run.id, a.id, "confirmed", { familyMemberId: mother.id });
+    addEnrollment(run.id, b.id, "waitlisted");
     const sender = new CaptureSender();
     expect(await sendDueReminders(db, now, sender)).toMatchObject({ sessionMessages: 1, smsSent: 0 });
     expect(await sendDueReminders(db, now + HOUR, sender)).toMatchObject({ sessionMessages: 0 });
@@ -43,7 +43,7 @@ describe("reminders", () => {
     expect(msgs[0]!.title).toContain("明天上课");
     // Two days before: nothing yet.
     const early = createOpenRun(db, w, { firstSessionAt: wallToUtc(addDays(todayLocal(now), 2), "09:00"), capacity: 5 }, now);
-    enrol(early.id, b.id, "confirmed");
+    addEnrollment(early.id, b.id, "confirmed");
     await sendDueReminders(db, now + 2 * HOUR, sender);
     expect(db.select().from(notifications).where(eq(notifications.userId, b.id)).all()).toHaveLength(0);
   });
@@ -54,8 +54,8 @@ describe("reminders", () => {
     const soon = createOpenRun(db, w, { firstSessionAt: now + 20 * HOUR, capacity: 5 }, now);
     const later = createOpenRun(db, w, { firstSessionAt: now + 5 * 24 * HOUR, capacity: 5 }, now);
     const [a, b] = [await createResident(db), await createResident(db)];
-    enrol(soon.id, a.id, "confirmed", { promotedAt: now - HOUR, confirmedAt: null });
-    enrol(later.id, b.id, "confirmed", { promotedAt: now - HOUR, confirmedAt: null });
+    addEnrollment(soon.id, a.id, "confirmed", { promotedAt: now - HOUR, confirmedAt: null });
+    addEnrollment(later.id, b.id, "confirmed", { promotedAt: now - HOUR, confirmedAt: null });
     const sender = new CaptureSender();
     expect((await sendDueReminders(db, now, sender)).smsSent).toBe(1);
     expect((await sendDueReminders(db, now + 60_000, sender)).smsSent).toBe(0);

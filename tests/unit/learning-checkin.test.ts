@@ -13,7 +13,7 @@ import {
   addFamilyMember,
   createRunWithSessions,
   createWorldRun,
-  enrol,
+  addEnrollment,
   freshLearningWorld,
   HOUR,
   MIN,
@@ -31,7 +31,7 @@ function world() {
   const { run, sessions } = createWorldRun(db, w, {
     starts: [T, T + 7 * 24 * HOUR],
   });
-  const mine = enrol(db, run.id, { userId: w.resident.id });
+  const mine = addEnrollment(db, run.id, { userId: w.resident.id });
   return { run, session: sessions[0]!, next: sessions[1]!, mine };
 }
 
@@ -276,8 +276,8 @@ describe("family members", () => {
   it("are offered and checked in with the person; another household's enrolment is refused", async () => {
     const { run, session, mine } = world();
     const mother = addFamilyMember(db, w.resident, "王秀兰", "母亲");
-    const hers = enrol(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
-    const theirs = enrol(db, run.id, { userId: w.neighbour.id });
+    const hers = addEnrollment(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
+    const theirs = addEnrollment(db, run.id, { userId: w.neighbour.id });
     const at = T;
     const prompt = checkinPrompt(db, w.resident, token(session.id, at), at);
     expect(prompt.kind).toBe("ready");
@@ -298,7 +298,7 @@ describe("family members", () => {
 
   it("a waitlisted person is told they have no seat", () => {
     const { run, session } = world();
-    enrol(db, run.id, { userId: w.neighbour.id }, { status: "waitlisted" });
+    addEnrollment(db, run.id, { userId: w.neighbour.id }, { status: "waitlisted" });
     expect(checkinPrompt(db, w.neighbour, token(session.id, T), T)).toMatchObject({
       kind: "refused",
       message: expect.stringMatching(/候补名单/),
@@ -332,7 +332,7 @@ describe("who may open the check-in screen and tick the roster", () => {
 
   it("ticking the roster marks present and absent, keeps one row each and is audited", () => {
     const { run, session, mine } = world();
-    const b = enrol(db, run.id, { walkinName: "现场阿姨", walkinPhone: "13912345678" });
+    const b = addEnrollment(db, run.id, { walkinName: "现场阿姨", walkinPhone: "13912345678" });
     const at = T + 10 * MIN;
     expect(sessionAttendance(db, w.teacher, session.id, at).rows.map((r) => r.present)).toEqual([
       null,

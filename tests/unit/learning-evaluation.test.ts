@@ -14,7 +14,7 @@ import type { TestDb } from "@tests/factories/db";
 import {
   createRunWithSessions,
   DAY,
-  enrol,
+  addEnrollment,
   freshLearningWorld,
   HOUR,
   markPresent,
@@ -40,7 +40,7 @@ function attendedRun(
     teacherId,
     starts: [NOW - 7 * DAY, NOW + 7 * DAY],
   });
-  const e = enrol(db, run.id, { userId: w.resident.id });
+  const e = addEnrollment(db, run.id, { userId: w.resident.id });
   markPresent(db, sessions[0]!.id, e.id);
   return { run, sessions, e };
 }
@@ -108,7 +108,7 @@ describe("evaluation rules", () => {
       roomId: w.room.id,
       starts: [NOW + DAY],
     });
-    const f = enrol(db, future.run.id, { userId: w.resident.id });
+    const f = addEnrollment(db, future.run.id, { userId: w.resident.id });
     expect(evaluationForm(db, w.resident, f.id, NOW).blocked).toMatch(/上过课之后/);
     expect(() => submitEvaluation(db, w.resident, f.id, { rating: 5 }, NOW)).toThrow(/上过课之后/);
     // During the first session, after checking in, the learner may rate.
@@ -173,10 +173,10 @@ describe("averages", () => {
       starts: [NOW - DAY],
     });
     submitEvaluation(db, w.resident, a.e.id, { rating: 5 }, NOW);
-    const e2 = enrol(db, a.run.id, { userId: w.neighbour.id });
+    const e2 = addEnrollment(db, a.run.id, { userId: w.neighbour.id });
     markPresent(db, a.sessions[0]!.id, e2.id);
     submitEvaluation(db, w.neighbour, e2.id, { rating: 4, comment: "不错" }, NOW);
-    const e3 = enrol(db, b.run.id, { userId: w.resident.id });
+    const e3 = addEnrollment(db, b.run.id, { userId: w.resident.id });
     markPresent(db, b.sessions[0]!.id, e3.id);
     submitEvaluation(db, w.resident, e3.id, { rating: 2 }, NOW);
 

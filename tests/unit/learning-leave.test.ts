@@ -29,7 +29,7 @@ import {
   addFamilyMember,
   createWorldRun,
   DAY,
-  enrol,
+  addEnrollment,
   freshLearningWorld,
   HOUR,
   markExcused,
@@ -48,7 +48,7 @@ afterEach(() => db.cleanup());
 /** A run with two sessions tomorrow and in a week; the resident holds a seat. */
 function upcoming() {
   const { run, sessions } = createWorldRun(db, w, { starts: [NOW + DAY, NOW + 7 * DAY] });
-  const mine = enrol(db, run.id, { userId: w.resident.id });
+  const mine = addEnrollment(db, run.id, { userId: w.resident.id });
   return { run, sessions, mine, session: sessions[0]! };
 }
 
@@ -104,7 +104,7 @@ describe("asking for leave", () => {
   it("for a family member they enrolled", () => {
     const { run, session } = upcoming();
     const mother = addFamilyMember(db, w.resident);
-    const hers = enrol(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
+    const hers = addEnrollment(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
     requestLeave(db, w.resident, { enrollmentId: hers.id, sessionId: session.id, reason: "" }, null, NOW);
     expect(db.select().from(attendance).where(eq(attendance.enrollmentId, hers.id)).get()).toMatchObject({ excused: true, note: "" });
     expect(db.select().from(auditLog).where(eq(auditLog.action, "attendance.leave")).get()!.summary).toContain("为母亲王秀兰请假");
@@ -122,7 +122,7 @@ describe("asking for leave", () => {
 
   it("someone else's enrolment is a 403 and writes nothing; a session of another class is refused", async () => {
     const { run, session, mine } = upcoming();
-    const theirs = enrol(db, run.id, { userId: w.neighbour.id });
+    const theirs = addEnrollment(db, run.id, { userId: w.neighbour.id });
     const before = tally();
     expect(await thrown(() => requestLeave(db, w.resident, { enrollmentId: theirs.id, sessionId: session.id, reason: "" }, null, NOW))).toMatchObject({ status: 403 });
     expect(await thrown(() => leavePage(db, w.resident, theirs.id, NOW))).toMatchObject({ status: 403 });
@@ -130,7 +130,7 @@ describe("asking for leave", () => {
     const other = createWorldRun(db, w, { starts: [NOW + 2 * DAY] });
     expect(() => requestLeave(db, w.resident, { enrollmentId: mine.id, sessionId: other.sessions[0]!.id, reason: "" }, null, NOW)).toThrow("请选择这个班的一次课");
     // A waitlisted person has no seat to take leave from.
-    const waiting = enrol(db, other.run.id, { userId: w.resident.id }, { status: "waitlisted" });
+    const waiting = addEnrollment(db, other.run.id, { userId: w.resident.id }, { status: "waitlisted" });
     expect(() => requestLeave(db, w.resident, { enrollmentId: waiting.id, sessionId: other.sessions[0]!.id, reason: "" }, null, NOW)).toThrow("已确认名额");
     expect(tally()).toEqual(before);
   });
@@ -176,7 +176,7 @@ describe("withdrawing leave", () => {
     markExcused(db, session.id, mine.id, { method: "manager" });
     expect(() => withdrawLeave(db, w.resident, { enrollmentId: mine.id, sessionId: session.id }, null, NOW)).toThrow("书院登记");
     const { sessions } = { sessions: [session] };
-    const theirs = enrol(db, run.id, { userId: w.neighbour.id });
+    const theirs = addEnrollment(db, run.id, { userId: w.neighbour.id });
     requestLeave(db, w.neighbour, { enrollmentId: theirs.id, sessionId: sessions[0]!.id, reason: "" }, null, NOW);
     expect(await thrown(() => withdrawLeave(db, w.resident, { enrollmentId: theirs.id, sessionId: session.id }, null, NOW))).toMatchObject({ status: 403 });
     expect(db.select().from(attendance).where(eq(attendance.enrollmentId, theirs.id)).get()).toMatchObject({ excused: true });
@@ -186,8 +186,8 @@ describe("withdrawing leave", () => {
 describe("the roll call has three states", () => {
   it("staff mark 出席 / 请假 / 缺席; a resident's leave stays unless changed; a QR check-in turns a leave into 出席", () => {
     const { run, session, mine } = upcoming();
-    const b = enrol(db, run.id, { walkinName: "现场阿姨", walkinPhone: "13912345678" });
-    const c = enrol(db, run.id, { userId: w.neighbour.id });
+    const b = addEnrollment(db, run.id, { walkinName: "现场阿姨", walkinPhone: "13912345678" });
+    const c = addEnrollment(db, run.id, { userId: w.neighbour.id });
     requestLeave(db, w.resident, { enrollmentId: mine.id, sessionId: session.id, reason: "看病" }, null, NOW);
     const at = session.startsAt + 10 * MIN;
     // The teacher marks the walk-in 请假 (a phone call) and the neighbour 出席; the resident is left as is.
@@ -224,9 +224,9 @@ describe("请假 never counts as a no-show", () => {
   /** A held, recorded session (someone else present) `daysAgo` days ago with the resident's seat. */
   function held(daysAgo: number) {
     const { run, sessions } = createWorldRun(db, w, { starts: [NOW - daysAgo * DAY] });
-    const other = enrol(db, run.id, { walkinName: "别人", walkinPhone: `1390000${String(daysAgo).padStart(4, "0")}` });
+    const other = addEnrollment(db, run.id, { walkinName: "别人", walkinPhone: `1390000${String(daysAgo).padStart(4, "0")}` });
     markPresent(db, sessions[0]!.id, other.id);
-    return { run, session: sessions[0]!, mine: enrol(db, run.id, { userId: w.resident.id }) };
+    return { run, session: sessions[0]!, mine: addEnrollment(db, run.id, { userId: w.resident.id }) };
   }
 
   it("three excused absences (online or by staff) make no restriction; three 缺席 do", () => {
@@ -252,8 +252,8 @@ describe("请假 never counts as a no-show", () => {
   it("an online leave alone does not make a session recorded: nobody becomes a no-show through it", () => {
     for (const d of [40, 20, 10]) {
       const { run, sessions } = createWorldRun(db, w, { starts: [NOW - d * DAY] });
-      enrol(db, run.id, { userId: w.resident.id });
-      const neighbour = enrol(db, run.id, { userId: w.neighbour.id });
+      addEnrollment(db, run.id, { userId: w.resident.id });
+      const neighbour = addEnrollment(db, run.id, { userId: w.neighbour.id });
       markExcused(db, sessions[0]!.id, neighbour.id, { method: "leave" });
     }
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)).toBeNull();
@@ -265,8 +265,8 @@ describe("records, exports and statistics show three states", () => {
   function october() {
     const starts = [3, 10, 17, 24].map((d) => Date.UTC(2026, 9, d, 1));
     const { run, sessions } = createWorldRun(db, w, { starts, status: "finished" });
-    const mine = enrol(db, run.id, { userId: w.resident.id }, { at: Date.UTC(2026, 8, 1) });
-    const helper = enrol(db, run.id, { walkinName: "班长", walkinPhone: "13900002222" }, { at: Date.UTC(2026, 8, 1) });
+    const mine = addEnrollment(db, run.id, { userId: w.resident.id }, { at: Date.UTC(2026, 8, 1) });
+    const helper = addEnrollment(db, run.id, { walkinName: "班长", walkinPhone: "13900002222" }, { at: Date.UTC(2026, 8, 1) });
     for (const s of sessions) markPresent(db, s.id, helper.id);
     markPresent(db, sessions[0]!.id, mine.id);
     requestLeave(db, w.resident, { enrollmentId: mine.id, sessionId: sessions[1]!.id, reason: "孙子生日" }, null, sessions[1]!.startsAt - DAY);

@@ -11,7 +11,7 @@ import {
   createRunWithSessions,
   createWorldRun,
   DAY,
-  enrol,
+  addEnrollment,
   freshLearningWorld,
   markPresent,
   type LearningWorld,
@@ -30,7 +30,7 @@ function heldSession(daysAgo: number, opts: { recorded?: boolean } = {}) {
     starts: [NOW - daysAgo * DAY],
   });
   if (opts.recorded !== false) {
-    const other = enrol(db, run.id, {
+    const other = addEnrollment(db, run.id, {
       walkinName: "别人",
       walkinPhone: `1390000${String(daysAgo).padStart(4, "0")}`,
     });
@@ -41,7 +41,7 @@ function heldSession(daysAgo: number, opts: { recorded?: boolean } = {}) {
 
 describe("no-show policy", () => {
   it("three no-shows within 90 days restrict the person to waitlists for 30 days, explained in Chinese", () => {
-    for (const d of [60, 30, 5]) enrol(db, heldSession(d).run.id, { userId: w.resident.id });
+    for (const d of [60, 30, 5]) addEnrollment(db, heldSession(d).run.id, { userId: w.resident.id });
     const r = noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)!;
     expect(r.count).toBe(3);
     // 30 days after the last no-show (its session ended 5 days ago, 90 minutes after it started).
@@ -53,14 +53,14 @@ describe("no-show policy", () => {
 
   it("attended sessions, sessions nobody recorded, cancelled sessions and timely cancellations are not no-shows", () => {
     const a = heldSession(50);
-    const e = enrol(db, a.run.id, { userId: w.resident.id });
+    const e = addEnrollment(db, a.run.id, { userId: w.resident.id });
     markPresent(db, a.session.id, e.id);
-    enrol(db, heldSession(40, { recorded: false }).run.id, { userId: w.resident.id });
+    addEnrollment(db, heldSession(40, { recorded: false }).run.id, { userId: w.resident.id });
     const c = heldSession(30);
-    enrol(db, c.run.id, { userId: w.resident.id });
+    addEnrollment(db, c.run.id, { userId: w.resident.id });
     cancelSessionRow(db, c.session.id);
     const d = heldSession(20);
-    enrol(
+    addEnrollment(
       db,
       d.run.id,
       { userId: w.resident.id },
@@ -68,12 +68,12 @@ describe("no-show policy", () => {
     );
     // A seat confirmed only after the session (promoted from the waitlist later) is not a no-show either.
     const f = heldSession(10);
-    enrol(db, f.run.id, { userId: w.resident.id }, { at: f.session.endsAt + DAY });
+    addEnrollment(db, f.run.id, { userId: w.resident.id }, { at: f.session.endsAt + DAY });
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)).toBeNull();
     // …but cancelling after the session had already been missed does not undo the no-show.
-    for (const days of [15, 12]) enrol(db, heldSession(days).run.id, { userId: w.resident.id });
+    for (const days of [15, 12]) addEnrollment(db, heldSession(days).run.id, { userId: w.resident.id });
     const g = heldSession(8);
-    enrol(
+    addEnrollment(
       db,
       g.run.id,
       { userId: w.resident.id },
@@ -85,14 +85,14 @@ describe("no-show policy", () => {
   it("counts a family member's no-shows for that member, not for the account holder", () => {
     const mother = addFamilyMember(db, w.resident);
     for (const d of [20, 10, 3])
-      enrol(db, heldSession(d).run.id, { userId: w.resident.id, familyMemberId: mother.id });
+      addEnrollment(db, heldSession(d).run.id, { userId: w.resident.id, familyMemberId: mother.id });
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)).toBeNull();
     const r = noShowRestriction(db, w.resident.id, NOW, mother.id, DEFAULT_POLICY, "母亲王秀兰")!;
     expect(r.message).toMatch(/^母亲王秀兰在 90 天内有 3 次/);
   });
 
   it("follows a configured policy", () => {
-    for (const d of [20, 3]) enrol(db, heldSession(d).run.id, { userId: w.resident.id });
+    for (const d of [20, 3]) addEnrollment(db, heldSession(d).run.id, { userId: w.resident.id });
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)).toBeNull();
     const strict = { ...DEFAULT_POLICY, noShowLimit: 2, noShowPenaltyDays: 14 };
     expect(noShowRestriction(db, w.resident.id, NOW, null, strict)?.count).toBe(2);
@@ -107,9 +107,9 @@ describe("no-show rates for the manager", () => {
     const { run, sessions } = createWorldRun(db, w, {
       starts: [NOW - 14 * DAY, NOW - 7 * DAY, NOW + 7 * DAY],
     });
-    const a = enrol(db, run.id, { userId: w.resident.id });
-    const b = enrol(db, run.id, { userId: w.neighbour.id });
-    enrol(
+    const a = addEnrollment(db, run.id, { userId: w.resident.id });
+    const b = addEnrollment(db, run.id, { userId: w.neighbour.id });
+    addEnrollment(
       db,
       run.id,
       { walkinName: "候补阿姨", walkinPhone: "13900001111" },
@@ -144,7 +144,7 @@ describe("enrolment applies the policy", () => {
   it("a restricted person is put on the waitlist although seats are free; others still get a seat", async () => {
     const { enroll } = await import("~/modules/enrollment/enroll.server");
     const { waitlistOnlyRestriction } = await import("~/modules/enrollment/policy.server");
-    for (const d of [60, 30, 5]) enrol(db, heldSession(d).run.id, { userId: w.resident.id });
+    for (const d of [60, 30, 5]) addEnrollment(db, heldSession(d).run.id, { userId: w.resident.id });
     expect(
       waitlistOnlyRestriction(db, { userId: w.resident.id, familyMemberId: null }, NOW)?.reason
     ).toMatch(/只能进入候补名单/);

@@ -18,7 +18,7 @@ import {
   createRunWithSessions,
   createWorldRun,
   DAY,
-  enrol,
+  addEnrollment,
   freshLearningWorld,
   HOUR,
   markPresent,
@@ -39,8 +39,8 @@ function finishedRun(present: number[], opts: { cancel?: number[]; future?: bool
   const { run, sessions } = createWorldRun(db, w, {
     starts,
   });
-  const e = enrol(db, run.id, { userId: w.resident.id });
-  const helper = enrol(db, run.id, { walkinName: "班长", walkinPhone: "13900002222" });
+  const e = addEnrollment(db, run.id, { userId: w.resident.id });
+  const helper = addEnrollment(db, run.id, { walkinName: "班长", walkinPhone: "13900002222" });
   sessions.forEach((s, i) => {
     markPresent(db, s.id, helper.id);
     if (present.includes(i)) markPresent(db, s.id, e.id);
@@ -115,13 +115,13 @@ describe("completion and hours on the learning record", () => {
       starts: [NOW + DAY, NOW + 8 * DAY],
     });
     const mother = addFamilyMember(db, w.resident);
-    enrol(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
+    addEnrollment(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
     const full = createRunWithSessions(db, w, {
       academyId: w.academy.id,
       roomId: w.room.id,
       starts: [NOW + 2 * DAY],
     });
-    enrol(db, full.run.id, { userId: w.resident.id }, { status: "waitlisted" });
+    addEnrollment(db, full.run.id, { userId: w.resident.id }, { status: "waitlisted" });
     const r = learningRecord(db, w.resident, NOW);
     expect(r.upcoming.map((u) => [u.startsAt, u.learner])).toEqual([
       [NOW + DAY, "母亲 王秀兰"],
@@ -159,13 +159,13 @@ describe("calendar feed", () => {
       roomId: w.room.id,
       starts: [NOW + DAY, NOW + 8 * DAY],
     });
-    enrol(db, sessions[0]!.runId, { userId: w.resident.id });
+    addEnrollment(db, sessions[0]!.runId, { userId: w.resident.id });
     const other = createRunWithSessions(db, w, {
       academyId: w.academy.id,
       roomId: w.room.id,
       starts: [NOW + 3 * DAY],
     });
-    enrol(db, other.run.id, { userId: w.resident.id }, { status: "waitlisted" });
+    addEnrollment(db, other.run.id, { userId: w.resident.id }, { status: "waitlisted" });
     const token = resetCalendarToken(db, w.resident, NOW);
     const ics = calendarFeed(db, token, "https://xm.example", NOW)!;
     expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(2);
@@ -200,7 +200,7 @@ describe("calendar feed", () => {
 describe("roster export", () => {
   it("CSV starts with a BOM, has Chinese headers and one row per learner with their attendance", async () => {
     const { run } = finishedRun([0, 1, 2, 3]);
-    enrol(db, run.id, { userId: w.neighbour.id }, { status: "waitlisted" });
+    addEnrollment(db, run.id, { userId: w.neighbour.id }, { status: "waitlisted" });
     const csv = await exportRunRoster(db, w.manager, run.id, "csv", NOW);
     const text = csv.body as string;
     expect(text.charCodeAt(0)).toBe(0xfeff);
@@ -252,7 +252,7 @@ it("hours of a session one hour long are one hour", () => {
     starts: [NOW - 2 * HOUR],
     minutes: 60,
   });
-  const e = enrol(db, run.id, { userId: w.resident.id });
+  const e = addEnrollment(db, run.id, { userId: w.resident.id });
   markPresent(db, sessions[0]!.id, e.id);
   expect(learningRecord(db, w.resident, NOW).totals.minutes).toBe(60);
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { formatCalendarDate, formatDate, formatDateTime, formatDateTimeRange, formatFormalDate, formatTime } from "~/utils/dates";
 import { formatMoment, formatSessionRange, shortDateLabel } from "~/utils/time";
-import { lateEnrolWarning, myClassState } from "~/modules/enrollment/rules";
+import { lateEnrollWarning, myClassState } from "~/modules/enrollment/rules";
 import { orderSchema, orderTermChoices, suggestedTerm, termOf } from "~/modules/scheduling/orders";
 
 // Friday 4 December 2026, 09:00 in Asia/Shanghai = 01:00 UTC.
@@ -54,16 +54,16 @@ describe("我的课程 badge", () => {
 describe("late enrolment", () => {
   const first = FRI_9AM;
   it("says nothing before the cancel deadline", () => {
-    expect(lateEnrolWarning({ cancelDeadlineAt: null }, first, first - 60_000)).toBeNull();
-    expect(lateEnrolWarning({ cancelDeadlineAt: first - 86_400_000 }, first, first - 2 * 86_400_000)).toBeNull();
+    expect(lateEnrollWarning({ cancelDeadlineAt: null }, first, first - 60_000)).toBeNull();
+    expect(lateEnrollWarning({ cancelDeadlineAt: first - 86_400_000 }, first, first - 2 * 86_400_000)).toBeNull();
   });
   it("warns after the run's own cancel deadline, naming it", () => {
-    const w = lateEnrolWarning({ cancelDeadlineAt: first - 86_400_000 }, first, first - 3_600_000);
+    const w = lateEnrollWarning({ cancelDeadlineAt: first - 86_400_000 }, first, first - 3_600_000);
     expect(w).toContain("取消报名已于");
     expect(w).toContain("不能自己取消");
   });
   it("warns after the first session started, naming it", () => {
-    const w = lateEnrolWarning({ cancelDeadlineAt: null }, first, first + 86_400_000);
+    const w = lateEnrollWarning({ cancelDeadlineAt: null }, first, first + 86_400_000);
     expect(w).toContain("第一次课已于");
     expect(w).toContain("09:00");
   });

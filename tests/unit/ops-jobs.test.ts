@@ -88,7 +88,7 @@ describe("job runner", () => {
     ]);
     const now = Date.now();
     const w = await schedulingWorld(db);
-    const lottery = createOpenRun(db, w, { capacity: 2, enrolMode: "lottery", enrolOpensAt: now - DAY, enrolClosesAt: now + DAY }, now);
+    const lottery = createOpenRun(db, w, { capacity: 2, enrollMode: "lottery", enrollOpensAt: now - DAY, enrollClosesAt: now + DAY }, now);
     const people = await createResidents(db, 5);
     for (const p of people) await enroll(db, p, { runId: lottery.id }, now);
     const full = createOpenRun(db, w, { capacity: 1 }, now);

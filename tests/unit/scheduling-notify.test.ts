@@ -85,8 +85,8 @@ describe("raising a run's capacity", () => {
       guestTeacher: current.guestTeacher,
       minAge: undefined,
       maxAge: undefined,
-      enrolOpensAt: undefined,
-      enrolClosesAt: undefined,
+      enrollOpensAt: undefined,
+      enrollClosesAt: undefined,
       cancelDeadlineAt: undefined,
       capacity: 2,
     });

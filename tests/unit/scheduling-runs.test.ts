@@ -36,8 +36,8 @@ const settingsOf = (run: typeof classRuns.$inferSelect, patch: object = {}) => (
   guestTeacher: run.guestTeacher,
   minAge: undefined,
   maxAge: undefined,
-  enrolOpensAt: undefined,
-  enrolClosesAt: undefined,
+  enrollOpensAt: undefined,
+  enrollClosesAt: undefined,
   cancelDeadlineAt: undefined,
   ...patch,
 });

@@ -44,7 +44,7 @@ describe("scope checks", () => {
     const { run } = scheduleRun(db, w.managerB, w.b.id, { courseId: w.course.id, roomId: w.roomB.id, guestTeacher: "林老师", startDate: date, weekdays: [1, 2, 3, 4, 5, 6, 7], startTime: "09:00", endTime: "10:00" });
     const session = db.select().from(classSessions).get()!;
     const before = db.select({ n: sql<number>`count(*)` }).from(classSessions).get()!.n;
-    const settings = { ...runDefaults, roomId: w.roomB.id, capacity: 10, minAge: undefined, maxAge: undefined, enrolOpensAt: undefined, enrolClosesAt: undefined, cancelDeadlineAt: undefined, guestTeacher: "林老师" };
+    const settings = { ...runDefaults, roomId: w.roomB.id, capacity: 10, minAge: undefined, maxAge: undefined, enrollOpensAt: undefined, enrollClosesAt: undefined, cancelDeadlineAt: undefined, guestTeacher: "林老师" };
     const attempts: [string, () => unknown][] = [
       ["open the run editor", () => getRunForEditor(db, w.managerA, run.id)],
       ["edit the run", () => updateRun(db, w.managerA, run.id, settings)],

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chartCacheStats, exportStats, loadChartSvg, loadStatsPage } from "~/modules/stats/pages.server";
-import { createWorldRun, enrol, freshLearningWorld, markPresent, type LearningWorld } from "../factories/learning";
+import { createWorldRun, addEnrollment, freshLearningWorld, markPresent, type LearningWorld } from "../factories/learning";
 import type { TestDb } from "../factories/db";
 
 const NOW = Date.UTC(2026, 5, 1, 4);
@@ -89,7 +89,7 @@ describe("charts as images", () => {
     expect(chartCacheStats.hits - warm.hits).toBe(1);
     // One more January attendance changes the trend: a new version, the old URL is no longer fresh.
     const { run, sessions } = createWorldRun(db, w, { starts: [at(28)], minutes: 90, status: "finished" });
-    markPresent(db, sessions[0]!.id, enrol(db, run.id, { userId: w.resident.id }, { at: at(20) }).id);
+    markPresent(db, sessions[0]!.id, addEnrollment(db, run.id, { userId: w.resident.id }, { at: at(20) }).id);
     const next = page(JAN).dashboard.charts.find((c) => c.id === "trend-chart")!.src;
     expect(next).not.toBe(src);
     const before = chartCacheStats.renders;

@@ -120,7 +120,7 @@ async function randomHistory(seed: number, steps: number) {
       const s = one(c.prepare(`SELECT id FROM class_sessions ORDER BY 1`).all()) as { id: number } | undefined;
       if (s && r() < 0.5) c.prepare(`DELETE FROM class_sessions WHERE id = ?`).run(s.id);
     },
-    deleteEnrolment() {
+    deleteEnrollment() {
       const e = one(c.prepare(`SELECT id FROM enrollments ORDER BY 1`).all()) as { id: number } | undefined;
       if (e && r() < 0.5) c.prepare(`DELETE FROM enrollments WHERE id = ?`).run(e.id);
     },
@@ -223,7 +223,7 @@ async function randomHistory(seed: number, steps: number) {
       if (g && r() < 0.4) c.prepare(`DELETE FROM activity_registrations WHERE id = ?`).run(g.id);
     },
   };
-  const weighted: (keyof typeof ops)[] = ["activity", "activity", "register", "register", "checkin", "checkin", "checkin", "headcount", "activityChange", "unregister", "run", "run", "enrol", "enrol", "enrol", "enrol", "promote", "cancel", "mark", "mark", "mark", "mark", "mark", "flip", "unmark", "evaluate", "evaluate", "unevaluate", "cancelSession", "moveSession", "deleteSession", "deleteEnrolment", "deleteRun", "cancelRun", "teacher", "waitlistActivity", "waitlistActivity", "promoteActivity", "volunteer", "volunteer", "unvolunteer"];
+  const weighted: (keyof typeof ops)[] = ["activity", "activity", "register", "register", "checkin", "checkin", "checkin", "headcount", "activityChange", "unregister", "run", "run", "enrol", "enrol", "enrol", "enrol", "promote", "cancel", "mark", "mark", "mark", "mark", "mark", "flip", "unmark", "evaluate", "evaluate", "unevaluate", "cancelSession", "moveSession", "deleteSession", "deleteEnrollment", "deleteRun", "cancelRun", "teacher", "waitlistActivity", "waitlistActivity", "promoteActivity", "volunteer", "volunteer", "unvolunteer"];
   for (let i = 0; i < steps; i++) ops[pick(weighted)]();
   return db;
 }

@@ -7,7 +7,7 @@ import { auditLog, enrollments, familyMembers, sessions, userRoles, users } from
 import { login, revealPhone } from "~/modules/auth/users.server";
 import { deleteAccount, personalData } from "~/modules/auth/personal-data.server";
 import { isUserError } from "~/utils/errors";
-import { addFamilyMember, createWorldRun, enrol, freshLearningWorld, type LearningWorld } from "@tests/factories/learning";
+import { addFamilyMember, createWorldRun, addEnrollment, freshLearningWorld, type LearningWorld } from "@tests/factories/learning";
 import { createSession, generateSessionToken } from "~/modules/auth/session.server";
 import { createUser } from "@tests/factories/users";
 
@@ -22,8 +22,8 @@ describe("download my data", () => {
   it("holds the account, family, enrolments (own and family's) and attendance, and never a secret", async () => {
     const mother = addFamilyMember(db, w.resident);
     const { run, sessions: s } = createWorldRun(db, w, { starts: [Date.now() + DAY] });
-    enrol(db, run.id, { userId: w.resident.id });
-    enrol(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
+    addEnrollment(db, run.id, { userId: w.resident.id });
+    addEnrollment(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
     createSession(db, generateSessionToken(), w.resident.id);
     const d = personalData(db, w.resident);
     expect(d.account).toMatchObject({ id: w.resident.id, phone: w.resident.phone, name: w.resident.name });
@@ -44,8 +44,8 @@ describe("delete my account", () => {
     const actor = { id: user.id, name: user.name, phone: user.phone, homeAcademyId: null, roles: [] };
     const mother = addFamilyMember(db, actor, "李阿姨");
     const { run } = createWorldRun(db, w, { starts: [Date.now() + DAY] });
-    enrol(db, run.id, { userId: user.id });
-    enrol(db, run.id, { userId: user.id, familyMemberId: mother.id });
+    addEnrollment(db, run.id, { userId: user.id });
+    addEnrollment(db, run.id, { userId: user.id, familyMemberId: mother.id });
     createSession(db, generateSessionToken(), user.id);
     const before = db.select({ n: sql<number>`count(*)` }).from(enrollments).get()!.n;
 

@@ -18,7 +18,7 @@ import {
   createRunWithSessions,
   createWorldRun,
   DAY,
-  enrol,
+  addEnrollment,
   freshLearningWorld,
   type LearningWorld,
 } from "@tests/factories/learning";
@@ -46,10 +46,10 @@ const statusOf = (fn: () => unknown) => {
 function classWithRoster() {
   const { run } = createWorldRun(db, w, { starts: [Date.now() + DAY], capacity: 2 });
   const mother = addFamilyMember(db, w.resident);
-  const mine = enrol(db, run.id, { userId: w.resident.id });
-  enrol(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
-  const walkin = enrol(db, run.id, { walkinName: "陈阿伯", walkinPhone: "13712345678" }, { status: "waitlisted" });
-  const gone = enrol(db, run.id, { userId: w.neighbour.id }, { status: "cancelled", cancelledAt: Date.now() - DAY });
+  const mine = addEnrollment(db, run.id, { userId: w.resident.id });
+  addEnrollment(db, run.id, { userId: w.resident.id, familyMemberId: mother.id });
+  const walkin = addEnrollment(db, run.id, { walkinName: "陈阿伯", walkinPhone: "13712345678" }, { status: "waitlisted" });
+  const gone = addEnrollment(db, run.id, { userId: w.neighbour.id }, { status: "cancelled", cancelledAt: Date.now() - DAY });
   return { run, mine, walkin, gone };
 }
 
@@ -108,7 +108,7 @@ describe("显示完整号码 on the roster", () => {
     expect(auditCount()).toBe(before);
     // A class of the other academy: its own manager may, this one may not.
     const { run: theirs } = createRunWithSessions(db, w, { academyId: w.other.id, roomId: w.otherRoom.id, starts: [Date.now() + DAY] });
-    enrol(db, theirs.id, { userId: w.neighbour.id });
+    addEnrollment(db, theirs.id, { userId: w.neighbour.id });
     expect(statusOf(() => revealRosterPhones(db, w.manager, { runId: theirs.id }, null))).toBe(403);
     expect(Object.values(revealRosterPhones(db, w.otherManager, { runId: theirs.id }, null))).toEqual([w.neighbour.phone]);
     expect(views().map((r) => r.actorId)).toEqual([w.otherManager.id]);

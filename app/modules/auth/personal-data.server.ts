@@ -51,10 +51,10 @@ export function personalData(db: DB, actor: Actor) {
   }
   // Enrolments made for family members, and attendance marks, hang off enrolments, not the person.
   const family = "SELECT id FROM family_members WHERE owner_user_id = ?";
-  const familyEnrolments = db.$client
+  const familyEnrollments = db.$client
     .prepare(`SELECT * FROM enrollments WHERE family_member_id IN (${family}) AND (user_id IS NULL OR user_id <> ?)`)
     .all(actor.id, actor.id) as Row[];
-  if (familyEnrolments.length) data.family_enrollments = familyEnrolments.map(clean);
+  if (familyEnrollments.length) data.family_enrollments = familyEnrollments.map(clean);
   const marks = db.$client
     .prepare(`SELECT a.* FROM attendance a JOIN enrollments e ON e.id = a.enrollment_id WHERE e.user_id = ? OR e.family_member_id IN (${family})`)
     .all(actor.id, actor.id) as Row[];

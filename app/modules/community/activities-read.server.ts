@@ -41,7 +41,7 @@ const cardColumns = {
   place: activities.place,
   registration: activities.registration,
   capacity: activities.capacity,
-  enrolClosesAt: activities.enrolClosesAt,
+  enrollClosesAt: activities.enrollClosesAt,
   headcount: activities.headcount,
   seriesId: activities.seriesId,
   academyId: activities.academyId,
@@ -97,7 +97,7 @@ export function findActivities(db: DB, f: ActivityFinderQuery & { districtId?: n
     f.weekday ? eq(activities.weekday, f.weekday) : undefined,
     range ? and(gte(activities.startMinute, range[0]), lt(activities.startMinute, range[1])) : undefined,
     f.open
-      ? sql`${activities.registration} = 1 AND coalesce(${activities.enrolClosesAt}, ${activities.startsAt}) > ${now} AND (SELECT count(*) FROM activity_registrations r WHERE r.activity_id = ${activities.id} AND r.status = 'confirmed') < ${activities.capacity}`
+      ? sql`${activities.registration} = 1 AND coalesce(${activities.enrollClosesAt}, ${activities.startsAt}) > ${now} AND (SELECT count(*) FROM activity_registrations r WHERE r.activity_id = ${activities.id} AND r.status = 'confirmed') < ${activities.capacity}`
       : undefined,
   );
   const key = JSON.stringify([f.districtId, f.academy, f.type, f.date, f.weekday, f.daypart, f.open, page, Math.floor(now / 60_000)]);

@@ -23,7 +23,7 @@ import {
   verifyCheckinCode,
 } from "~/modules/learning/checkin-token";
 import { checkinSecret } from "~/modules/learning/checkin.server";
-import { enrolLimiter, EnrolRefusal, isBusy, isUniqueViolation, resolvePerson } from "~/modules/enrollment/enroll.server";
+import { enrollLimiter, EnrollRefusal, isBusy, isUniqueViolation, resolvePerson } from "~/modules/enrollment/enroll.server";
 import { waitlistOnlyRestriction } from "~/modules/enrollment/policy.server";
 import {
   activeSeatOf,
@@ -50,8 +50,8 @@ function loadActivity(conn: Conn, id: number) {
 }
 
 /** When registration closes: `enrolClosesAt`, else the start. */
-export function registrationClosesAt(a: { enrolClosesAt: number | null; startsAt: number }) {
-  return a.enrolClosesAt ?? a.startsAt;
+export function registrationClosesAt(a: { enrollClosesAt: number | null; startsAt: number }) {
+  return a.enrollClosesAt ?? a.startsAt;
 }
 
 export type RegisterOutcome = {
@@ -64,10 +64,10 @@ export type RegisterOutcome = {
 
 async function consumeAttempt(userId: number) {
   try {
-    await enrolLimiter().consume(String(userId));
+    await enrollLimiter().consume(String(userId));
   } catch (e) {
     if (e instanceof Error) throw e;
-    throw new EnrolRefusal("rate_limited");
+    throw new EnrollRefusal("rate_limited");
   }
 }
 
@@ -83,15 +83,15 @@ export async function registerForActivity(
     return db.transaction(
       (tx) => {
         const a = loadActivity(tx, input.activityId);
-        if (a.status === "cancelled") throw new EnrolRefusal("run_cancelled", "这个活动已经取消，不能报名。");
-        if (!a.registration) throw new EnrolRefusal("not_open", "这个活动不需要报名，直接到场参加即可。");
-        if (now >= registrationClosesAt(a)) throw new EnrolRefusal("window_closed", "这个活动的报名已经截止了。");
+        if (a.status === "cancelled") throw new EnrollRefusal("run_cancelled", "这个活动已经取消，不能报名。");
+        if (!a.registration) throw new EnrollRefusal("not_open", "这个活动不需要报名，直接到场参加即可。");
+        if (now >= registrationClosesAt(a)) throw new EnrollRefusal("window_closed", "这个活动的报名已经截止了。");
         const person = resolvePerson(tx, actor, input.memberId);
         const existing = activeSeatOf(tx, target(a.id), person);
         if (existing) {
           const state =
             existing.status === "waitlisted" ? `候补第 ${waitlistPositionIn(tx, target(a.id), existing)} 位` : "已报名";
-          throw new EnrolRefusal(
+          throw new EnrollRefusal(
             "already_enrolled",
             `${person.who}已经报过这个活动了（${state}），同一个人只能报名一次。`,
             input.memberId != null ? "memberId" : undefined,
@@ -121,8 +121,8 @@ export async function registerForActivity(
       { behavior: "immediate" },
     );
   } catch (e) {
-    if (isUniqueViolation(e)) throw new EnrolRefusal("already_enrolled", "已经报过这个活动了，同一个人只能报名一次。");
-    if (isBusy(e)) throw new EnrolRefusal("busy");
+    if (isUniqueViolation(e)) throw new EnrollRefusal("already_enrolled", "已经报过这个活动了，同一个人只能报名一次。");
+    if (isBusy(e)) throw new EnrollRefusal("busy");
     throw e;
   }
 }
@@ -149,9 +149,9 @@ export function cancelActivityRegistration(
         const a = loadActivity(tx, input.activityId);
         const person = resolvePerson(tx, actor, input.memberId);
         const e = activeSeatOf(tx, target(a.id), person);
-        if (!e) throw new EnrolRefusal("not_enrolled", `${person.who}没有报名这个活动，无需取消。`);
+        if (!e) throw new EnrollRefusal("not_enrolled", `${person.who}没有报名这个活动，无需取消。`);
         if (e.status === "confirmed" && now >= a.startsAt && a.status !== "cancelled")
-          throw new EnrolRefusal("cancel_deadline_passed", `活动已于 ${formatDateTime(a.startsAt)} 开始，不能再取消报名。`);
+          throw new EnrollRefusal("cancel_deadline_passed", `活动已于 ${formatDateTime(a.startsAt)} 开始，不能再取消报名。`);
         tx.update(activityRegistrations)
           .set({ status: "cancelled", cancelledAt: now, endedBy: actor.id, updatedAt: now })
           .where(eq(activityRegistrations.id, e.id))
@@ -165,7 +165,7 @@ export function cancelActivityRegistration(
       { behavior: "immediate" },
     );
   } catch (e) {
-    if (isBusy(e)) throw new EnrolRefusal("busy");
+    if (isBusy(e)) throw new EnrollRefusal("busy");
     throw e;
   }
 }
@@ -214,7 +214,7 @@ export function addActivityWalkIn(
               )
               .get();
         if (dup)
-          throw new EnrolRefusal(
+          throw new EnrollRefusal(
             "already_enrolled",
             account ? `手机号 ${phone} 的账号（${account.name}）已经在名单上了。` : `手机号 ${phone} 已经在名单上了。`,
             "phone",
@@ -259,8 +259,8 @@ export function addActivityWalkIn(
       { behavior: "immediate" },
     );
   } catch (e) {
-    if (isUniqueViolation(e)) throw new EnrolRefusal("already_enrolled", `手机号 ${phone} 已经在名单上了。`, "phone");
-    if (isBusy(e)) throw new EnrolRefusal("busy");
+    if (isUniqueViolation(e)) throw new EnrollRefusal("already_enrolled", `手机号 ${phone} 已经在名单上了。`, "phone");
+    if (isBusy(e)) throw new EnrollRefusal("busy");
     throw e;
   }
 }

@@ -10,21 +10,21 @@ import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import { badRequest } from "~/utils/http";
 import { z } from "~/utils/zod";
-import { cancelEnrollment, enroll, isEnrolRefusal } from "./enroll.server";
-import { lateEnrolWarning } from "./rules";
+import { cancelEnrollment, enroll, isEnrollRefusal } from "./enroll.server";
+import { lateEnrollWarning } from "./rules";
 import { runContext } from "./seats.server";
 
-export const ENROL_INTENTS = ["enroll", "cancel"] as const;
+export const ENROLL_INTENTS = ["enroll", "cancel"] as const;
 
 const schema = z.object({
-  intent: z.enum(ENROL_INTENTS),
+  intent: z.enum(ENROLL_INTENTS),
   memberId: z.preprocess(
     (v) => (v === "" || v == null ? undefined : v),
     z.coerce.number().int().positive().optional()
   ),
 });
 
-export function isEnrolIntent(formData: FormData) {
+export function isEnrollIntent(formData: FormData) {
   const intent = formData.get("intent");
   return intent === "enroll" || intent === "cancel";
 }
@@ -33,7 +33,7 @@ export function isEnrolIntent(formData: FormData) {
  * Handles an enrol/cancel post for run `runId`; returns the page address the route redirects to
  * (never throws a refusal: the outcome is in the address).
  */
-export async function enrolPostTarget(db: DB, actor: Actor, runId: number, formData: FormData): Promise<string> {
+export async function enrollPostTarget(db: DB, actor: Actor, runId: number, formData: FormData): Promise<string> {
   const parsed = schema.safeParse(Object.fromEntries(formData));
   const base = `/classes/${runId}`;
   if (!parsed.success) badRequest("报名请求有误：请从课程页面的按钮报名或取消。");
@@ -43,7 +43,7 @@ export async function enrolPostTarget(db: DB, actor: Actor, runId: number, formD
     if (intent === "enroll") {
       // Past the cancel deadline the seat cannot be given back: the person must have said they know.
       const ctx = runContext(db, runId);
-      if (ctx && lateEnrolWarning(ctx.run, ctx.firstSessionAt, Date.now()) && formData.get("confirmLate") !== "1") {
+      if (ctx && lateEnrollWarning(ctx.run, ctx.firstSessionAt, Date.now()) && formData.get("confirmLate") !== "1") {
         return `${base}?result=refused&reason=late_unconfirmed${member}#enrol`;
       }
       const out = await enroll(db, actor, { runId, memberId });
@@ -54,7 +54,7 @@ export async function enrolPostTarget(db: DB, actor: Actor, runId: number, formD
     const out = cancelEnrollment(db, actor, { runId, memberId });
     return `${base}?result=cancelled${out.promoted ? "&promoted=1" : ""}${member}#enrol`;
   } catch (e) {
-    if (isEnrolRefusal(e))
+    if (isEnrollRefusal(e))
       return `${base}?result=refused&reason=${e.code}${member}#enrol`;
     throw e;
   }

@@ -16,7 +16,7 @@ import { waitlistOnlyRestriction } from "./policy.server";
 import {
   ageRefusal,
   effectiveCancelDeadline,
-  ENROLMENT_STATUS_LABELS,
+  ENROLLMENT_STATUS_LABELS,
   priorityWindowEnd,
   REFUSAL_MESSAGES,
   windowRefusal,
@@ -37,21 +37,21 @@ import {
 } from "./seats.server";
 
 /** A refused enrolment or cancellation: a Chinese sentence plus a stable code for redirects. */
-export class EnrolRefusal extends UserError {
+export class EnrollRefusal extends UserError {
   constructor(public code: RefusalCode, message: string = REFUSAL_MESSAGES[code], field?: string) {
     super(message, field);
-    this.name = "EnrolRefusal";
+    this.name = "EnrollRefusal";
   }
 }
 
-export function isEnrolRefusal(e: unknown): e is EnrolRefusal {
-  return e instanceof EnrolRefusal;
+export function isEnrollRefusal(e: unknown): e is EnrollRefusal {
+  return e instanceof EnrollRefusal;
 }
 
 
 let limiter: RateLimiterMemory | undefined;
 /** Enrol attempts per account per minute (ARCHITECTURE.md's baseline: rate limits on enrol). */
-export function enrolLimiter() {
+export function enrollLimiter() {
   limiter ??= new RateLimiterMemory({
     keyPrefix: "enrol-user",
     points: config().ENROL_LIMIT_PER_USER,
@@ -60,15 +60,15 @@ export function enrolLimiter() {
   return limiter;
 }
 /** Tests reuse user ids across databases: they start each case with a fresh limiter. */
-export function resetEnrolLimiter() {
+export function resetEnrollLimiter() {
   limiter = undefined;
 }
 
-async function consumeEnrolAttempt(userId: number) {
+async function consumeEnrollAttempt(userId: number) {
   try {
-    await enrolLimiter().consume(String(userId));
+    await enrollLimiter().consume(String(userId));
   } catch (e) {
-    if (e instanceof RateLimiterRes) throw new EnrolRefusal("rate_limited");
+    if (e instanceof RateLimiterRes) throw new EnrollRefusal("rate_limited");
     throw e;
   }
 }
@@ -86,7 +86,7 @@ export type Person = {
 /** The actor themself, or a family member of their own household (refused otherwise). */
 export function resolvePerson(conn: Conn, actor: Actor, memberId?: number | null): Person {
   const me = conn.select().from(users).where(eq(users.id, actor.id)).get();
-  if (!me) throw new EnrolRefusal("not_your_member", "没有找到您的账号，请重新登录。");
+  if (!me) throw new EnrollRefusal("not_your_member", "没有找到您的账号，请重新登录。");
   if (memberId == null) {
     return {
       userId: me.id,
@@ -99,9 +99,9 @@ export function resolvePerson(conn: Conn, actor: Actor, memberId?: number | null
   }
   const m = conn.select().from(familyMembers).where(eq(familyMembers.id, memberId)).get();
   if (!m || m.ownerUserId !== me.id)
-    throw new EnrolRefusal("not_your_member", REFUSAL_MESSAGES.not_your_member, "memberId");
+    throw new EnrollRefusal("not_your_member", REFUSAL_MESSAGES.not_your_member, "memberId");
   if (m.removedAt != null)
-    throw new EnrolRefusal("member_removed", REFUSAL_MESSAGES.member_removed, "memberId");
+    throw new EnrollRefusal("member_removed", REFUSAL_MESSAGES.member_removed, "memberId");
   return {
     userId: me.id,
     familyMemberId: m.id,
@@ -137,10 +137,10 @@ export function activeEnrollmentOf(
 
 function describeActive(conn: Conn, e: Enrollment) {
   if (e.status === "waitlisted") return `候补第 ${waitlistPosition(conn, e)} 位`;
-  return ENROLMENT_STATUS_LABELS[e.status];
+  return ENROLLMENT_STATUS_LABELS[e.status];
 }
 
-export type EnrolOutcome = {
+export type EnrollOutcome = {
   enrollmentId: number;
   runId: number;
   status: "confirmed" | "waitlisted" | "lottery_pending";
@@ -180,7 +180,7 @@ export function placeInRun(
   opts: { waitlistOnly: boolean; now: number }
 ) {
   const { run } = ctx;
-  if (run.enrolMode === "lottery" && !lotteryDrawOf(tx, run.id)) {
+  if (run.enrollMode === "lottery" && !lotteryDrawOf(tx, run.id)) {
     return { id: applyForLottery(tx, p, opts.now), status: "lottery_pending" as const };
   }
   // Seats freed earlier (a raised capacity) go to the waitlist first, never to a newcomer.
@@ -196,8 +196,8 @@ export async function enroll(
   actor: Actor,
   input: { runId: number; memberId?: number | null },
   now = Date.now()
-): Promise<EnrolOutcome> {
-  await consumeEnrolAttempt(actor.id);
+): Promise<EnrollOutcome> {
+  await consumeEnrollAttempt(actor.id);
   try {
     return db.transaction(
       (tx) => {
@@ -205,13 +205,13 @@ export async function enroll(
         if (!ctx || ctx.run.status === "draft") notFound("没有找到这个班。");
         const { run } = ctx;
         const closed = windowRefusal(run, ctx.firstSessionAt, now);
-        if (closed) throw new EnrolRefusal(closed.code, closed.message);
-        if (run.enrolMode === "lottery" && lotteryDrawOf(tx, run.id))
-          throw new EnrolRefusal("lottery_drawn");
+        if (closed) throw new EnrollRefusal(closed.code, closed.message);
+        if (run.enrollMode === "lottery" && lotteryDrawOf(tx, run.id))
+          throw new EnrollRefusal("lottery_drawn");
         const person = resolvePerson(tx, actor, input.memberId);
         const existing = activeEnrollmentOf(tx, run.id, person);
         if (existing) {
-          throw new EnrolRefusal(
+          throw new EnrollRefusal(
             "already_enrolled",
             `${person.who === "您" ? "您" : person.who}已经报过这个班了（${describeActive(
               tx,
@@ -221,7 +221,7 @@ export async function enroll(
         }
         const age = ageRefusal(run, person.birthYear, person.who, now);
         if (age)
-          throw new EnrolRefusal(
+          throw new EnrollRefusal(
             age.code,
             age.message,
             input.memberId != null ? "memberId" : undefined
@@ -229,7 +229,7 @@ export async function enroll(
         const resident = person.homeAcademyId != null && person.homeAcademyId === run.academyId;
         const priorityEnd = priorityWindowEnd(run);
         if (priorityEnd != null && now < priorityEnd && !resident) {
-          throw new EnrolRefusal(
+          throw new EnrollRefusal(
             "residents_only",
             `这个班优先本社区居民报名：${formatDateTime(
               priorityEnd
@@ -268,8 +268,8 @@ export async function enroll(
       { behavior: "immediate" }
     );
   } catch (e) {
-    if (isUniqueViolation(e)) throw new EnrolRefusal("already_enrolled");
-    if (isBusy(e)) throw new EnrolRefusal("busy");
+    if (isUniqueViolation(e)) throw new EnrollRefusal("already_enrolled");
+    if (isBusy(e)) throw new EnrollRefusal("busy");
     throw e;
   }
 }
@@ -298,16 +298,16 @@ export function cancelEnrollment(
         const person = resolvePerson(tx, actor, input.memberId);
         const e = activeEnrollmentOf(tx, ctx.run.id, person);
         if (!e)
-          throw new EnrolRefusal(
+          throw new EnrollRefusal(
             "not_enrolled",
             `${person.who === "您" ? "您" : person.who}没有报名这个班，无需取消。`
           );
         if (ctx.run.status === "finished")
-          throw new EnrolRefusal("run_finished", "这个班已经结课，不能再取消报名。");
+          throw new EnrollRefusal("run_finished", "这个班已经结课，不能再取消报名。");
         if (e.status === "confirmed") {
           const deadline = effectiveCancelDeadline(ctx.run, ctx.firstSessionAt);
           if (deadline != null && now > deadline && ctx.run.status !== "cancelled") {
-            throw new EnrolRefusal(
+            throw new EnrollRefusal(
               "cancel_deadline_passed",
               `取消报名的截止时间是 ${formatDateTime(
                 deadline
@@ -316,7 +316,7 @@ export function cancelEnrollment(
           }
         }
         if (e.status === "lottery_pending" && lotteryDrawOf(tx, ctx.run.id))
-          throw new EnrolRefusal("lottery_drawn");
+          throw new EnrollRefusal("lottery_drawn");
         tx.update(enrollments)
           .set({ status: "cancelled", cancelledAt: now, endedBy: actor.id, updatedAt: now })
           .where(eq(enrollments.id, e.id))
@@ -334,7 +334,7 @@ export function cancelEnrollment(
       { behavior: "immediate" }
     );
   } catch (e) {
-    if (isBusy(e)) throw new EnrolRefusal("busy");
+    if (isBusy(e)) throw new EnrollRefusal("busy");
     throw e;
   }
 }

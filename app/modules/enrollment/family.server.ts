@@ -49,7 +49,7 @@ export function listFamily(db: DB, actor: Actor) {
     me: { name: me?.name ?? actor.name, birthYear: me?.birthYear ?? null },
     members: members.map((m) => ({
       ...m,
-      activeEnrolments: active.filter((a) => a.memberId === m.id).length,
+      activeEnrollments: active.filter((a) => a.memberId === m.id).length,
     })),
   };
 }

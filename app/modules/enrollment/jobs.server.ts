@@ -17,7 +17,7 @@ export function drawDueLotteries(db: DB, now = Date.now()) {
     .from(classRuns)
     .where(
       and(
-        eq(classRuns.enrolMode, "lottery"),
+        eq(classRuns.enrollMode, "lottery"),
         inArray(classRuns.status, ["open", "full", "closed"]),
         sql`NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = ${classRuns.id})`
       )

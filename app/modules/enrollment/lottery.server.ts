@@ -51,7 +51,7 @@ export function drawLottery(
       const { run } = ctx;
       if (actor && !canManageAcademy(actor, run.academyId))
         forbidden("您不是这所书院的管理员，不能为这个班抽签。");
-      if (run.enrolMode !== "lottery") throw new UserError("这个班是先到先得报名，不需要抽签。");
+      if (run.enrollMode !== "lottery") throw new UserError("这个班是先到先得报名，不需要抽签。");
       const existing = lotteryDrawOf(tx, run.id);
       if (existing) {
         if (actor)
@@ -76,11 +76,11 @@ export function drawLottery(
       const closed = closeAt != null && now >= closeAt;
       if (!closed) {
         if (!actor) return null;
-        if (run.enrolOpensAt != null && now <= run.enrolOpensAt)
+        if (run.enrollOpensAt != null && now <= run.enrollOpensAt)
           throw new UserError("报名还没有开始，不能抽签。");
         // Drawing early closes the window now, so nobody can apply after the draw.
         tx.update(classRuns)
-          .set({ enrolClosesAt: now, updatedAt: now })
+          .set({ enrollClosesAt: now, updatedAt: now })
           .where(eq(classRuns.id, run.id))
           .run();
       }
@@ -173,7 +173,7 @@ export function drawLottery(
 /** Draws a lottery run whose window has closed and that nobody has drawn yet (cheap when not due). */
 export function maybeDrawLottery(db: DB, runId: number, now = Date.now()) {
   const run = db
-    .select({ mode: classRuns.enrolMode, status: classRuns.status })
+    .select({ mode: classRuns.enrollMode, status: classRuns.status })
     .from(classRuns)
     .where(eq(classRuns.id, runId))
     .get();
@@ -192,7 +192,7 @@ export function drawDueLotteries(db: DB, runIds: number[], now = Date.now()) {
     .where(
       and(
         inArray(classRuns.id, runIds),
-        eq(classRuns.enrolMode, "lottery"),
+        eq(classRuns.enrollMode, "lottery"),
         inArray(classRuns.status, ["open", "full", "closed"]),
         sql`NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = ${classRuns.id})`
       )

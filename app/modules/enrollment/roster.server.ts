@@ -11,10 +11,10 @@ import { canManageAcademy, managedAcademyIds, type Actor } from "~/modules/auth/
 import { notify } from "~/modules/auth/notifications.server";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
-import { activeEnrollmentOf, EnrolRefusal, placeInRun } from "./enroll.server";
+import { activeEnrollmentOf, EnrollRefusal, placeInRun } from "./enroll.server";
 import { verifyLottery } from "./lottery.server";
 import { maskPhone } from "~/modules/learning/staff.server";
-import { effectiveCloseAt, ENROLMENT_STATUS_LABELS, type EnrolmentStatus } from "./rules";
+import { effectiveCloseAt, ENROLLMENT_STATUS_LABELS, type EnrollmentStatus } from "./rules";
 import {
   describePerson,
   lotteryDrawOf,
@@ -40,7 +40,7 @@ function loadManaged(
 
 export type RosterRow = {
   id: number;
-  status: EnrolmentStatus;
+  status: EnrollmentStatus;
   statusLabel: string;
   name: string;
   phone: string | null;
@@ -89,7 +89,7 @@ function rosterRows(conn: Conn, runId: number): RosterRow[] {
     return {
       id: e.id,
       status: e.status,
-      statusLabel: ENROLMENT_STATUS_LABELS[e.status],
+      statusLabel: ENROLLMENT_STATUS_LABELS[e.status],
       name: walkin ? e.walkinName! : member ? r.memberName! : r.ownerName!,
       phone: walkin ? e.walkinPhone : member ? r.memberPhone ?? r.ownerPhone : r.ownerPhone,
       kind: walkin ? "现场报名" : member ? `${r.memberRelation}（由 ${r.ownerName} 代报）` : "本人",
@@ -106,7 +106,7 @@ function rosterRows(conn: Conn, runId: number): RosterRow[] {
 }
 
 /** Statuses of people on the roster now: only their numbers can be opened for calling. */
-const ACTIVE: EnrolmentStatus[] = ["confirmed", "waitlisted", "lottery_pending"];
+const ACTIVE: EnrollmentStatus[] = ["confirmed", "waitlisted", "lottery_pending"];
 
 /**
  * Everything /manage/:academy/runs/:id/roster shows. Phone numbers are masked (138****5678): the
@@ -130,7 +130,7 @@ export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now
       .filter((r) => r.status === "cancelled" || r.status === "removed")
       .sort((a, b) => (b.cancelledAt ?? 0) - (a.cancelledAt ?? 0)),
     lottery:
-      ctx.run.enrolMode === "lottery"
+      ctx.run.enrollMode === "lottery"
         ? {
             drawn: draw
               ? {
@@ -243,7 +243,7 @@ export function removeEnrollment(
         targetType: "enrollment",
         targetId: e.id,
         summary: `从「${ctx.title}」(#${ctx.run.id}) 名单移出 ${who.name}（原为${
-          ENROLMENT_STATUS_LABELS[e.status]
+          ENROLLMENT_STATUS_LABELS[e.status]
         }）：${reason}${promoted.length ? `；候补 ${promoted.length} 人转正` : ""}`,
         detail: { runId: ctx.run.id, was: e.status, reason, promoted: promoted.map((p) => p.id) },
       });
@@ -285,7 +285,7 @@ export function addWalkIn(
           familyMemberId: null,
         });
         if (existing)
-          throw new EnrolRefusal(
+          throw new EnrollRefusal(
             "already_enrolled",
             `手机号 ${phone} 的账号（${account.name}）已经在名单上了。`,
             "phone"
@@ -305,7 +305,7 @@ export function addWalkIn(
           )
           .get();
         if (dup)
-          throw new EnrolRefusal("already_enrolled", `手机号 ${phone} 已经在名单上了。`, "phone");
+          throw new EnrollRefusal("already_enrolled", `手机号 ${phone} 已经在名单上了。`, "phone");
       }
       const placed = placeInRun(
         tx,

@@ -9,14 +9,14 @@ import { formatDateTime, TIME_ZONE } from "~/utils/dates";
 /** How long a residents-first run is reserved for the academy's own residents after enrolment opens. */
 export const RESIDENTS_FIRST_HOURS = 24;
 
-export type EnrolmentStatus =
+export type EnrollmentStatus =
   | "confirmed"
   | "waitlisted"
   | "lottery_pending"
   | "cancelled"
   | "removed";
 
-export const ENROLMENT_STATUS_LABELS: Record<EnrolmentStatus, string> = {
+export const ENROLLMENT_STATUS_LABELS: Record<EnrollmentStatus, string> = {
   confirmed: "已报名",
   waitlisted: "候补中",
   lottery_pending: "待抽签",
@@ -28,13 +28,13 @@ export const ENROLMENT_STATUS_LABELS: Record<EnrolmentStatus, string> = {
  * How 我的课程 labels one enrolment: one badge for the enrolment and the class together, and
  * whether a 下次上课 line makes sense (never for a cancelled enrolment or a cancelled/finished class).
  */
-export function myClassState(c: { status: EnrolmentStatus; runStatus: string; position: number | null }) {
+export function myClassState(c: { status: EnrollmentStatus; runStatus: string; position: number | null }) {
   const active = c.status === "confirmed" || c.status === "waitlisted" || c.status === "lottery_pending";
-  if (!active) return { label: ENROLMENT_STATUS_LABELS[c.status], tone: "" as const, upcoming: false };
+  if (!active) return { label: ENROLLMENT_STATUS_LABELS[c.status], tone: "" as const, upcoming: false };
   if (c.runStatus === "cancelled") return { label: "班已取消", tone: "danger" as const, upcoming: false };
   if (c.runStatus === "finished") return { label: c.status === "confirmed" ? "已结课" : "已结束", tone: "" as const, upcoming: false };
   if (c.status === "waitlisted") return { label: `候补第 ${c.position ?? "?"} 位`, tone: "warn" as const, upcoming: true };
-  return { label: ENROLMENT_STATUS_LABELS[c.status], tone: c.status === "confirmed" ? ("ok" as const) : ("warn" as const), upcoming: true };
+  return { label: ENROLLMENT_STATUS_LABELS[c.status], tone: c.status === "confirmed" ? ("ok" as const) : ("warn" as const), upcoming: true };
 }
 
 /** Age in whole years this calendar year (Asia/Shanghai): what the audience rule compares. */
@@ -55,9 +55,9 @@ export function ageRuleLabel(minAge: number | null, maxAge: number | null) {
 
 export type RunRules = {
   status: string;
-  enrolMode: "first_come" | "lottery";
-  enrolOpensAt: number | null;
-  enrolClosesAt: number | null;
+  enrollMode: "first_come" | "lottery";
+  enrollOpensAt: number | null;
+  enrollClosesAt: number | null;
   cancelDeadlineAt: number | null;
   minAge: number | null;
   maxAge: number | null;
@@ -66,10 +66,10 @@ export type RunRules = {
 
 /** When the enrolment window closes: the run's own time, else the start of its first session. */
 export function effectiveCloseAt(
-  run: Pick<RunRules, "enrolClosesAt">,
+  run: Pick<RunRules, "enrollClosesAt">,
   firstSessionAt: number | null
 ) {
-  return run.enrolClosesAt ?? firstSessionAt;
+  return run.enrollClosesAt ?? firstSessionAt;
 }
 
 /** Until when a confirmed seat may be given back: the run's deadline, else the first session's start. */
@@ -85,7 +85,7 @@ export function effectiveCancelDeadline(
  * has passed while enrolment is still open): the sentence to show before the tap, else null.
  * Enrolling then needs an explicit confirmation (`confirmLate=1`), checked by the enrol post.
  */
-export function lateEnrolWarning(
+export function lateEnrollWarning(
   run: Pick<RunRules, "cancelDeadlineAt">,
   firstSessionAt: number | null,
   now: number
@@ -101,11 +101,11 @@ export function lateEnrolWarning(
 
 /** The end of the residents-first window, or null when the run has none. */
 export function priorityWindowEnd(
-  run: Pick<RunRules, "residentsFirst" | "enrolOpensAt" | "enrolMode">
+  run: Pick<RunRules, "residentsFirst" | "enrollOpensAt" | "enrollMode">
 ) {
-  if (!run.residentsFirst || run.enrolMode !== "first_come" || run.enrolOpensAt == null)
+  if (!run.residentsFirst || run.enrollMode !== "first_come" || run.enrollOpensAt == null)
     return null;
-  return run.enrolOpensAt + RESIDENTS_FIRST_HOURS * 3_600_000;
+  return run.enrollOpensAt + RESIDENTS_FIRST_HOURS * 3_600_000;
 }
 
 export const REFUSAL_CODES = [
@@ -171,10 +171,10 @@ export function windowRefusal(
     return { code: "run_finished", message: REFUSAL_MESSAGES.run_finished };
   if (run.status === "draft") return { code: "not_open", message: REFUSAL_MESSAGES.not_open };
   if (run.status === "closed") return { code: "run_closed", message: REFUSAL_MESSAGES.run_closed };
-  if (run.enrolOpensAt != null && now < run.enrolOpensAt) {
+  if (run.enrollOpensAt != null && now < run.enrollOpensAt) {
     return {
       code: "window_not_started",
-      message: `报名将于 ${formatDateTime(run.enrolOpensAt)} 开始，请到时再来。`,
+      message: `报名将于 ${formatDateTime(run.enrollOpensAt)} 开始，请到时再来。`,
     };
   }
   const closeAt = effectiveCloseAt(run, firstSessionAt);

@@ -308,7 +308,7 @@ export function promoteWaitlisted(tx: Conn, ctx: RunContext, now: number) {
 export function syncRunStatus(tx: Conn, runId: number, now: number) {
   const run = tx.select().from(classRuns).where(eq(classRuns.id, runId)).get();
   if (!run || (run.status !== "open" && run.status !== "full")) return run?.status ?? null;
-  if (run.enrolMode === "lottery" && !lotteryDrawOf(tx, runId)) return run.status;
+  if (run.enrollMode === "lottery" && !lotteryDrawOf(tx, runId)) return run.status;
   const want = confirmedCount(tx, runId) >= run.capacity ? "full" : "open";
   if (want !== run.status)
     tx.update(classRuns).set({ status: want, updatedAt: now }).where(eq(classRuns.id, runId)).run();

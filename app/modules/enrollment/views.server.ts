@@ -19,12 +19,12 @@ import {
   ageRefusal,
   ageRuleLabel,
   effectiveCancelDeadline,
-  lateEnrolWarning,
+  lateEnrollWarning,
   effectiveCloseAt,
-  ENROLMENT_STATUS_LABELS,
+  ENROLLMENT_STATUS_LABELS,
   priorityWindowEnd,
   windowRefusal,
-  type EnrolmentStatus,
+  type EnrollmentStatus,
 } from "./rules";
 import {
   lotteryDrawOf,
@@ -34,9 +34,9 @@ import {
   type Enrollment,
 } from "./seats.server";
 
-export type PanelEnrolment = {
+export type PanelEnrollment = {
   id: number;
-  status: EnrolmentStatus;
+  status: EnrollmentStatus;
   label: string;
   position: number | null;
   canCancel: boolean;
@@ -79,7 +79,7 @@ function leaveHrefOf(e: { id: number; status: string }, run: { status: string })
  * What the enrol panel on a class page shows for this person (null actor = signed out). Reads
  * only: draws and waitlist promotion are the job runner's (enrollment/jobs.server.ts).
  */
-export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = Date.now()) {
+export function getEnrollPanel(db: DB, actor: Actor | null, runId: number, now = Date.now()) {
   const ctx = runContext(db, runId);
   if (!ctx) return null;
   const { run } = ctx;
@@ -94,14 +94,14 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
   const deadline = effectiveCancelDeadline(run, ctx.firstSessionAt);
   const refusal =
     windowRefusal(run, ctx.firstSessionAt, now) ??
-    (run.enrolMode === "lottery" && draw
+    (run.enrollMode === "lottery" && draw
       ? { code: "lottery_drawn" as const, message: "这个班已经抽签，报名已结束。" }
       : null);
 
   const people: {
     memberId: number | null;
     label: string;
-    enrolment: PanelEnrolment | null;
+    enrollment: PanelEnrollment | null;
     ageProblem: string | null;
     /** The no-show policy's explanation when the person may only join waitlists. */
     restriction: string | null;
@@ -118,12 +118,12 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
         )
       )
       .all();
-    const toPanel = (e: Enrollment | undefined): PanelEnrolment | null =>
+    const toPanel = (e: Enrollment | undefined): PanelEnrollment | null =>
       e
         ? {
             id: e.id,
             status: e.status,
-            label: ENROLMENT_STATUS_LABELS[e.status],
+            label: ENROLLMENT_STATUS_LABELS[e.status],
             position: e.status === "waitlisted" ? waitlistPosition(db, e) : null,
             ...cancelState(e, run, deadline, !!draw, now),
             leaveHref: leaveHrefOf(e, run),
@@ -137,7 +137,7 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
     people.push({
       memberId: null,
       label: `本人（${actor.name}）`,
-      enrolment: toPanel(mine.find((e) => e.familyMemberId == null)),
+      enrollment: toPanel(mine.find((e) => e.familyMemberId == null)),
       ageProblem: ageRefusal(run, self?.birthYear ?? null, "您", now)?.message ?? null,
       restriction:
         waitlistOnlyRestriction(db, { userId: actor.id, familyMemberId: null }, now)?.reason ??
@@ -153,7 +153,7 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
       people.push({
         memberId: m.id,
         label: `${m.relation}（${m.name}）`,
-        enrolment: toPanel(mine.find((e) => e.familyMemberId === m.id)),
+        enrollment: toPanel(mine.find((e) => e.familyMemberId === m.id)),
         ageProblem: ageRefusal(run, m.birthYear, `${m.relation}${m.name}`, now)?.message ?? null,
         restriction:
           waitlistOnlyRestriction(db, { userId: actor.id, familyMemberId: m.id }, now)?.reason ??
@@ -165,18 +165,18 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
   return {
     runId: run.id,
     title: ctx.title,
-    mode: run.enrolMode,
+    mode: run.enrollMode,
     status: run.status,
     capacity: run.capacity,
     counts,
     seatsLeft: Math.max(0, run.capacity - counts.confirmed),
-    opensAt: run.enrolOpensAt,
+    opensAt: run.enrollOpensAt,
     closeAt,
     cancelDeadline: deadline,
     /** The cancel deadline has passed: a seat taken now cannot be given back. */
     cancelClosed: deadline != null && now > deadline,
     /** Shown before the enrol button, with a confirmation checkbox, while enrolment is still open. */
-    lateWarning: refusal ? null : lateEnrolWarning(run, ctx.firstSessionAt, now),
+    lateWarning: refusal ? null : lateEnrollWarning(run, ctx.firstSessionAt, now),
     ageRule: run.minAge != null || run.maxAge != null ? ageRuleLabel(run.minAge, run.maxAge) : null,
     residentsFirstUntil: priorityEnd != null && now < priorityEnd ? priorityEnd : null,
     residentsFirst: run.residentsFirst,
@@ -184,7 +184,7 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
     signedIn: !!actor,
     people,
     lottery:
-      run.enrolMode === "lottery"
+      run.enrollMode === "lottery"
         ? {
             drawn: draw
               ? {
@@ -201,7 +201,7 @@ export function getEnrolPanel(db: DB, actor: Actor | null, runId: number, now = 
     rosterHref: academy ? `/manage/${academy.slug}/runs/${run.id}/roster` : null,
   };
 }
-export type EnrolPanelData = NonNullable<ReturnType<typeof getEnrolPanel>>;
+export type EnrollPanelData = NonNullable<ReturnType<typeof getEnrollPanel>>;
 
 export type MyClass = {
   enrollmentId: number;
@@ -210,7 +210,7 @@ export type MyClass = {
   title: string;
   academyName: string;
   who: string;
-  status: EnrolmentStatus;
+  status: EnrollmentStatus;
   statusLabel: string;
   position: number | null;
   runStatus: string;
@@ -292,7 +292,7 @@ export function listMyClasses(
       academyName: r.academyName,
       who: e.familyMemberId != null ? `${r.memberRelation}（${r.memberName}）` : "本人",
       status: e.status,
-      statusLabel: ENROLMENT_STATUS_LABELS[e.status],
+      statusLabel: ENROLLMENT_STATUS_LABELS[e.status],
       position: e.status === "waitlisted" ? waitlistPosition(db, e) : null,
       runStatus: r.run.status,
       nextSessionAt: r.nextAt ?? null,

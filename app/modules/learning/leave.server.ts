@@ -24,11 +24,11 @@ export const LEAVE_TOO_LATE = "这次课已经开始，不能再在线请假。�
 
 /** The enrolment, if it is the actor's own or one they made for a family member; 403 otherwise
  * (404 when there is none). Routes call it before reading a form. */
-export function requireOwnEnrolment(db: DB, actor: Actor, enrollmentId: number) {
-  ownEnrolment(db, actor, enrollmentId);
+export function requireOwnEnrollment(db: DB, actor: Actor, enrollmentId: number) {
+  ownEnrollment(db, actor, enrollmentId);
 }
 
-function ownEnrolment(conn: Conn, actor: Actor, enrollmentId: number) {
+function ownEnrollment(conn: Conn, actor: Actor, enrollmentId: number) {
   const [l] = listLearners(conn, eq(enrollments.id, enrollmentId));
   if (!l) notFound("没有找到这条报名记录。");
   if (l.userId !== actor.id) forbidden(LEAVE_NOT_YOURS);
@@ -79,7 +79,7 @@ function upcomingSessions(conn: Conn, runId: number, enrollmentId: number, now: 
 
 /** What /me/leave/:enrollmentId shows: the class, the learner and the sessions one may take leave for. */
 export function leavePage(db: DB, actor: Actor, enrollmentId: number, now = Date.now()) {
-  const l = ownEnrolment(db, actor, enrollmentId);
+  const l = ownEnrollment(db, actor, enrollmentId);
   const run = loadRun(db, l.runId)!;
   const blocked =
     l.status !== "confirmed"
@@ -129,7 +129,7 @@ export function requestLeave(
 ) {
   return db.transaction(
     (tx) => {
-      const l = ownEnrolment(tx, actor, input.enrollmentId);
+      const l = ownEnrollment(tx, actor, input.enrollmentId);
       if (l.status !== "confirmed")
         throw new UserError("只有已确认名额的课程可以请假。", "sessionId");
       const s = leaveTarget(tx, l.runId, input.sessionId, now);
@@ -176,7 +176,7 @@ export function withdrawLeave(
 ) {
   return db.transaction(
     (tx) => {
-      const l = ownEnrolment(tx, actor, input.enrollmentId);
+      const l = ownEnrollment(tx, actor, input.enrollmentId);
       const s = leaveTarget(tx, l.runId, input.sessionId, now);
       const existing = tx
         .select()

@@ -64,8 +64,8 @@ function checkSettings(conn: Conn, academyId: number, s: RunSettings) {
     );
   }
   if (s.minAge != null && s.maxAge != null && s.minAge > s.maxAge) throw new UserError("最小年龄不能大于最大年龄。", "maxAge");
-  if (s.enrolOpensAt != null && s.enrolClosesAt != null && s.enrolOpensAt >= s.enrolClosesAt) {
-    throw new UserError("报名截止时间必须晚于报名开始时间。", "enrolClosesAt");
+  if (s.enrollOpensAt != null && s.enrollClosesAt != null && s.enrollOpensAt >= s.enrollClosesAt) {
+    throw new UserError("报名截止时间必须晚于报名开始时间。", "enrollClosesAt");
   }
   if (s.teacherIds.length === 0 && !s.guestTeacher) {
     throw new UserError("请选择授课教师，或填写本书院自己的讲师姓名。", "teacherIds");
@@ -91,10 +91,10 @@ function runValues(s: RunSettings) {
     minAge: s.minAge ?? null,
     maxAge: s.maxAge ?? null,
     residentsFirst: s.residentsFirst,
-    enrolOpensAt: s.enrolOpensAt ?? null,
-    enrolClosesAt: s.enrolClosesAt ?? null,
+    enrollOpensAt: s.enrollOpensAt ?? null,
+    enrollClosesAt: s.enrollClosesAt ?? null,
     cancelDeadlineAt: s.cancelDeadlineAt ?? null,
-    enrolMode: s.enrolMode,
+    enrollMode: s.enrollMode,
     guestTeacher: s.guestTeacher,
     localNotes: s.localNotes,
     localResources: s.localResources,

@@ -1,6 +1,6 @@
 /** Run (开课) and session (课次) input, pure: shared by forms and the module. */
 import { z } from "~/utils/zod";
-import { ENROL_MODES, RUN_STATUSES, type LocalResource } from "@db/schema/scheduling";
+import { ENROLL_MODES, RUN_STATUSES, type LocalResource } from "@db/schema/scheduling";
 import { MAX_RECURRENCE_WEEKS } from "./recurrence";
 import { isValidDate, isValidTime, wallToUtc } from "~/utils/time";
 
@@ -76,10 +76,10 @@ export const runSettingsShape = {
   minAge: age("最小年龄"),
   maxAge: age("最大年龄"),
   residentsFirst: checkbox,
-  enrolOpensAt: localDateTime("报名开始时间格式不对。"),
-  enrolClosesAt: localDateTime("报名截止时间格式不对。"),
+  enrollOpensAt: localDateTime("报名开始时间格式不对。"),
+  enrollClosesAt: localDateTime("报名截止时间格式不对。"),
   cancelDeadlineAt: localDateTime("取消截止时间格式不对。"),
-  enrolMode: z.enum(ENROL_MODES, { error: "请选择报名方式。" }).default("first_come"),
+  enrollMode: z.enum(ENROLL_MODES, { error: "请选择报名方式。" }).default("first_come"),
   localNotes: z.string().trim().max(2000, "本地说明最多 2000 字。").default(""),
   localResources: z
     .string()
