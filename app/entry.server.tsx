@@ -32,7 +32,9 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   // The HTML cache (utils/html-cache.server.ts) passes a placeholder it replaces in every response.
-  const nonce = (loadContext as { cspNonce?: string } | undefined)?.cspNonce ?? crypto.randomBytes(16).toString("base64");
+  const nonce =
+    (loadContext as { cspNonce?: string } | undefined)?.cspNonce ??
+    crypto.randomBytes(16).toString("base64");
   const bot = isbot(request.headers.get("user-agent") || "");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
@@ -47,7 +49,12 @@ export default function handleRequest(
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
         <ErrorIdContext.Provider value={requestContext()?.errorId ?? null}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+          <RemixServer
+            context={remixContext}
+            url={request.url}
+            abortDelay={ABORT_DELAY}
+            nonce={nonce}
+          />
         </ErrorIdContext.Provider>
       </NonceContext.Provider>,
       {

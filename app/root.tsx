@@ -65,7 +65,8 @@ export function Layout({ children }: { children: ReactNode }) {
         </a>
         {root?.demo ? (
           <p className="demo-banner" role="note">
-            <strong>演示数据</strong>：本站的书院、账号、课程和报名都是演示用的虚构数据，不是真实信息。
+            <strong>演示数据</strong>
+            ：本站的书院、账号、课程和报名都是演示用的虚构数据，不是真实信息。
           </p>
         ) : null}
         <SiteHeader
@@ -91,7 +92,10 @@ export default function App() {
 
 const ERROR_TEXT: Record<number, { title: string; body: string }> = {
   400: { title: "请求有误", body: "提交的内容无法处理，请返回检查后再试。" },
-  403: { title: "没有权限", body: "您的账号没有访问此页面的权限。如需开通，请联系书院或总部管理员。" },
+  403: {
+    title: "没有权限",
+    body: "您的账号没有访问此页面的权限。如需开通，请联系书院或总部管理员。",
+  },
   404: { title: "页面不存在", body: "您要找的页面不存在或已被移除。" },
   500: { title: "系统出错了", body: "服务器暂时出了点问题，已记入运行日志，请稍后再试。" },
 };
@@ -101,7 +105,10 @@ export function ErrorBoundary() {
   const location = useLocation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const text = ERROR_TEXT[status] ?? ERROR_TEXT[500]!;
-  const detail = isRouteErrorResponse(error) && typeof error.data === "string" && status < 500 ? error.data : null;
+  const detail =
+    isRouteErrorResponse(error) && typeof error.data === "string" && status < 500
+      ? error.data
+      : null;
   const errorId = useErrorId();
   return (
     <div className="container error-page" data-status={status}>
@@ -122,7 +129,10 @@ export function ErrorBoundary() {
           返回首页
         </a>
         {status === 403 ? (
-          <a className="button secondary" href={`/login?redirectTo=${encodeURIComponent(location.pathname)}`}>
+          <a
+            className="button secondary"
+            href={`/login?redirectTo=${encodeURIComponent(location.pathname)}`}
+          >
             换个账号登录
           </a>
         ) : null}

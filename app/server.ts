@@ -26,7 +26,8 @@ async function run() {
   if (cluster.isPrimary) {
     await prepare(getDb());
     getDb().$client.close();
-    const fork = (i: number) => cluster.fork({ WORKER_INDEX: String(i), JOBS: i === 0 && config().JOBS ? "1" : "0" });
+    const fork = (i: number) =>
+      cluster.fork({ WORKER_INDEX: String(i), JOBS: i === 0 && config().JOBS ? "1" : "0" });
     const forked = Array.from({ length: workers }, (_, i) => fork(i));
     let stopping = false;
     for (const sig of ["SIGTERM", "SIGINT"] as const)

@@ -7,9 +7,16 @@ import { UserError } from "~/utils/errors";
 
 try {
   const c = config();
-  const r = backupDatabase(databasePath(), { dir: path.resolve(c.BACKUP_DIR), keep: c.BACKUP_KEEP });
-  console.log(`已备份：${r.file}（${Math.ceil(r.bytes / 1024)} KB）${r.removed.length ? `，删除旧备份 ${r.removed.length} 份` : ""}`);
+  const r = backupDatabase(databasePath(), {
+    dir: path.resolve(c.BACKUP_DIR),
+    keep: c.BACKUP_KEEP,
+  });
+  console.log(
+    `已备份：${r.file}（${Math.ceil(r.bytes / 1024)} KB）${r.removed.length ? `，删除旧备份 ${r.removed.length} 份` : ""}`,
+  );
 } catch (e) {
-  console.error(e instanceof UserError || (e instanceof Error && e.name === "ConfigError") ? e.message : e);
+  console.error(
+    e instanceof UserError || (e instanceof Error && e.name === "ConfigError") ? e.message : e,
+  );
   process.exit(1);
 }

@@ -116,7 +116,11 @@ export function changeStamp(db: DB): string {
   const { t, v } = changeStampQuery(db).get() as { t: number; v: number };
   return `${v}:${t}`;
 }
-const changeStampQuery = prepared((db) => db.$client.prepare("select total_changes() as t, (select data_version from pragma_data_version) as v"));
+const changeStampQuery = prepared((db) =>
+  db.$client.prepare(
+    "select total_changes() as t, (select data_version from pragma_data_version) as v",
+  ),
+);
 
 /**
  * A per-connection memo of read results that is dropped as soon as the database changes (see

@@ -13,7 +13,9 @@ if (!file) {
 }
 try {
   const r = restoreDatabase(file, databasePath());
-  console.log(`已恢复到 ${databasePath()}。${r.replaced ? `原来的文件保存在 ${r.replaced}。` : ""}${r.behind ? `备份落后 ${r.behind} 个迁移，下次启动时自动补上。` : ""}`);
+  console.log(
+    `已恢复到 ${databasePath()}。${r.replaced ? `原来的文件保存在 ${r.replaced}。` : ""}${r.behind ? `备份落后 ${r.behind} 个迁移，下次启动时自动补上。` : ""}`,
+  );
 } catch (e) {
   console.error(e instanceof UserError ? e.message : e);
   process.exit(1);

@@ -15,7 +15,10 @@ import { seedGroupsDemo } from "@db/demo/groups";
  * Content files are imported on every start (idempotently). Demo data (academies, accounts,
  * schedules) is generated only into an empty database, or always with { demo: "force" }.
  */
-export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" } = { demo: "if-empty" }) {
+export async function seed(
+  db: DB,
+  opts: { demo: "if-empty" | "force" | "never" } = { demo: "if-empty" },
+) {
   const log: string[] = [];
   const empty = countUsers(db) === 0;
   const org = importOrgContent(db);
@@ -33,21 +36,41 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     log.push(t.skipped ? `演示师资：${t.skipped}` : `演示师资：新增 ${t.created} 位教师`);
     // Keep this step last in the demo block: it schedules with the rooms, library and teacher pool seeded above.
     const s = seedDemoSchedule(db);
-    log.push(s.skipped ? `演示排课：教室 ${s.rooms} 间，${s.skipped}，未排课` : `演示排课：教室 ${s.rooms} 间，开课 ${s.runs} 个班、${s.sessions} 次课，点单 ${s.orders} 个`);
+    log.push(
+      s.skipped
+        ? `演示排课：教室 ${s.rooms} 间，${s.skipped}，未排课`
+        : `演示排课：教室 ${s.rooms} 间，开课 ${s.runs} 个班、${s.sessions} 次课，点单 ${s.orders} 个`,
+    );
     // Enrolments go into the runs scheduled just above.
     const e = await seedDemoEnrollments(db);
-    log.push(e.skipped ? `演示报名：${e.skipped}，跳过` : `演示报名：居民 ${e.residents} 人，报名 ${e.enrollmentCount} 条，满员班 ${e.fullRuns} 个`);
+    log.push(
+      e.skipped
+        ? `演示报名：${e.skipped}，跳过`
+        : `演示报名：居民 ${e.residents} 人，报名 ${e.enrollmentCount} 条，满员班 ${e.fullRuns} 个`,
+    );
     // Attendance and evaluations for sessions already held; the demo teacher's class happening now.
     const l = seedLearningDemo(db);
-    log.push(l.skipped ? `演示出勤：${l.skipped}，跳过` : `演示出勤：${l.sessions} 次课、${l.marks} 条出勤、${l.evaluations} 条评价`);
+    log.push(
+      l.skipped
+        ? `演示出勤：${l.skipped}，跳过`
+        : `演示出勤：${l.sessions} 次课、${l.marks} 条出勤、${l.evaluations} 条评价`,
+    );
     // 想学 from the demo residents created above.
     log.push(`演示想学：${seedDemoWants(db)} 条`);
     // Organisations, deliberation and a 公示 per academy (needs the academies, residents and categories above).
     const g = seedGroupsDemo(db);
-    log.push(g.skipped ? `演示社区组织：${g.skipped}，跳过` : `演示社区组织：居民组织 ${g.organisations} 个、议题 ${g.topics} 个、课程公示 ${g.proposals} 条`);
+    log.push(
+      g.skipped
+        ? `演示社区组织：${g.skipped}，跳过`
+        : `演示社区组织：居民组织 ${g.organisations} 个、议题 ${g.topics} 个、课程公示 ${g.proposals} 条`,
+    );
     // 群众性活动 at every academy (past with headcounts and check-ins, upcoming with registrations); after the organisations, which may host some.
     const act = seedDemoActivities(db);
-    log.push(act.skipped ? `演示活动：${act.skipped}` : `演示活动：${act.activities} 场，报名 ${act.registrations} 条，签到 ${act.checkins} 条`);
+    log.push(
+      act.skipped
+        ? `演示活动：${act.skipped}`
+        : `演示活动：${act.activities} 场，报名 ${act.registrations} 条，签到 ${act.checkins} 条`,
+    );
   }
   if (opts.demo !== "never") {
     // A demo made before opening hours were kept per weekday gets them from its labels; the

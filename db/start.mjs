@@ -18,7 +18,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const ROOT_FILES = ["package.json", "package-lock.json", "remix.config.js", "tsconfig.json", "remix.env.d.ts"];
+const ROOT_FILES = [
+  "package.json",
+  "package-lock.json",
+  "remix.config.js",
+  "tsconfig.json",
+  "remix.env.d.ts",
+];
 const SOURCE_DIRS = ["app", "db"];
 const SOURCE_EXT = /\.(ts|tsx|js|jsx|mjs|cjs|css|json|sql|patch)$/;
 /** Data and generated files under db/ and app/ that are not build inputs. */
@@ -83,7 +89,8 @@ export function staleReason(root, mode) {
   }
   if (fp.mode !== mode) return `构建模式是 ${fp.mode}，现在要以 ${mode} 运行`;
   if (fp.version !== buildVersion(root)) return "构建在记录指纹之后被改动过";
-  if (fp.sources !== sourceFingerprint(root, mode)) return "源代码、数据库结构、依赖或配置与构建时不同";
+  if (fp.sources !== sourceFingerprint(root, mode))
+    return "源代码、数据库结构、依赖或配置与构建时不同";
   return null;
 }
 
@@ -133,11 +140,17 @@ export function ensureBuild(root, mode, opts = {}) {
       timeout: 10 * 60_000,
     });
     if (r.status !== 0) {
-      throw new Error(`构建失败（退出码 ${r.status}）${opts.quiet ? `\n${r.stdout}\n${r.stderr}` : ""}`);
+      throw new Error(
+        `构建失败（退出码 ${r.status}）${opts.quiet ? `\n${r.stdout}\n${r.stderr}` : ""}`,
+      );
     }
     fs.writeFileSync(
       path.join(root, "build/fingerprint.json"),
-      JSON.stringify({ sources, mode, version: buildVersion(root), builtAt: new Date().toISOString() }, null, 2)
+      JSON.stringify(
+        { sources, mode, version: buildVersion(root), builtAt: new Date().toISOString() },
+        null,
+        2,
+      ),
     );
     return true;
   } finally {

@@ -80,7 +80,12 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": [
         "error",
-        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: "^_",
+          varsIgnorePattern: "^_",
+          caughtErrors: "none",
+          ignoreRestSiblings: true,
+        },
       ],
       // Non-null assertions are how this codebase says "the row exists" after a check or a FK.
       "@typescript-eslint/no-non-null-assertion": "off",
@@ -116,7 +121,8 @@ export default tseslint.config(
         {
           group: ["**/*.server", "@db/*"],
           allowTypeImports: true,
-          message: "Components run in the browser: import types only from server files and the database.",
+          message:
+            "Components run in the browser: import types only from server files and the database.",
         },
       ]),
     },

@@ -55,12 +55,22 @@ export default defineConfig({
       name: "phone",
       testIgnore: /crawl\.spec/,
       grepInvert: /@desktop/,
-      use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${PORTS.phone}`, viewport: { width: 375, height: 812 }, isMobile: false, hasTouch: true },
+      use: {
+        ...devices["Desktop Chrome"],
+        baseURL: `http://localhost:${PORTS.phone}`,
+        viewport: { width: 375, height: 812 },
+        isMobile: false,
+        hasTouch: true,
+      },
     },
     {
       name: "desktop",
       testIgnore: /overflow\.spec/,
-      use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${PORTS.desktop}`, viewport: { width: 1280, height: 800 } },
+      use: {
+        ...devices["Desktop Chrome"],
+        baseURL: `http://localhost:${PORTS.desktop}`,
+        viewport: { width: 1280, height: 800 },
+      },
     },
   ],
   webServer: Object.values(PORTS).map((port) => ({

@@ -53,7 +53,9 @@ export function AcademyList({
   hidden?: Record<string, string>;
 }) {
   const location = useLocation();
-  const keep = Object.entries(hidden ?? {}).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />);
+  const keep = Object.entries(hidden ?? {}).map(([k, v]) => (
+    <input key={k} type="hidden" name={k} value={v} />
+  ));
   const q = hidden?.d ? `?d=${hidden.d}` : "";
   return (
     <>
@@ -69,7 +71,16 @@ export function AcademyList({
           <label htmlFor="academy-q">名称、社区或地址</label>
           <input id="academy-q" type="search" name="q" defaultValue={filters.q} maxLength={50} />
         </div>
-        {districts ? <FilterSelect id="academy-district" label="区" name="district" defaultValue={filters.district} empty="全部区" options={districts.map((d) => ({ value: d.id, label: d.name }))} /> : null}
+        {districts ? (
+          <FilterSelect
+            id="academy-district"
+            label="区"
+            name="district"
+            defaultValue={filters.district}
+            empty="全部区"
+            options={districts.map((d) => ({ value: d.id, label: d.name }))}
+          />
+        ) : null}
         <FilterSelect
           id="academy-status"
           label="状态"
@@ -92,7 +103,8 @@ export function AcademyList({
         {rows.map((a) => (
           <li key={a.id} className="card">
             <h2>
-              <Link to={`${base}/${a.id}${q}`}>{a.name}</Link> {a.closedAt ? <span className="badge danger">已关闭</span> : null}
+              <Link to={`${base}/${a.id}${q}`}>{a.name}</Link>{" "}
+              {a.closedAt ? <span className="badge danger">已关闭</span> : null}
             </h2>
             <p className="muted">
               {a.districtName}
@@ -115,7 +127,9 @@ export function AcademyList({
   );
 }
 
-export type AcademyChoices = { districts: { id: number; name: string; subdistricts: { id: number; name: string }[] }[] };
+export type AcademyChoices = {
+  districts: { id: number; name: string; subdistricts: { id: number; name: string }[] }[];
+};
 export type AcademyDefaults = {
   name?: string;
   districtId?: number;
@@ -129,11 +143,28 @@ export type AcademyDefaults = {
   branches?: string;
 };
 
-function Select({ meta, label, fallback, children }: { meta: AnyField; label: string; fallback: string; children: React.ReactNode }) {
+function Select({
+  meta,
+  label,
+  fallback,
+  children,
+}: {
+  meta: AnyField;
+  label: string;
+  fallback: string;
+  children: React.ReactNode;
+}) {
   return (
     <div className={`field${meta.errors?.length ? " has-error" : ""}`}>
       <label htmlFor={meta.id}>{label}</label>
-      <select id={meta.id} name={meta.name} defaultValue={initialText(meta, fallback)} key={meta.key} aria-invalid={meta.errors?.length ? true : undefined} aria-describedby={meta.errors?.length ? meta.errorId : undefined}>
+      <select
+        id={meta.id}
+        name={meta.name}
+        defaultValue={initialText(meta, fallback)}
+        key={meta.key}
+        aria-invalid={meta.errors?.length ? true : undefined}
+        aria-describedby={meta.errors?.length ? meta.errorId : undefined}
+      >
         {children}
       </select>
       <FieldError meta={meta} />
@@ -172,8 +203,18 @@ export function AcademyForm({
     <Form method="post" className="form" {...getFormProps(form)}>
       <input type="hidden" name="intent" value="save" />
       <FormErrors errors={form.errors} id={form.errorId} />
-      <LooseField meta={f.name!} label="书院名称" fallback={defaults.name ?? ""} maxLength={40} required />
-      <Select meta={f.districtId!} label="所在区" fallback={String(defaults.districtId ?? (single ? choices.districts[0]!.id : ""))}>
+      <LooseField
+        meta={f.name!}
+        label="书院名称"
+        fallback={defaults.name ?? ""}
+        maxLength={40}
+        required
+      />
+      <Select
+        meta={f.districtId!}
+        label="所在区"
+        fallback={String(defaults.districtId ?? (single ? choices.districts[0]!.id : ""))}
+      >
         {single ? null : <option value="">请选择区</option>}
         {choices.districts.map((d) => (
           <option key={d.id} value={d.id}>
@@ -181,7 +222,11 @@ export function AcademyForm({
           </option>
         ))}
       </Select>
-      <Select meta={f.subdistrictId!} label="街道/镇" fallback={defaults.subdistrictId ? String(defaults.subdistrictId) : ""}>
+      <Select
+        meta={f.subdistrictId!}
+        label="街道/镇"
+        fallback={defaults.subdistrictId ? String(defaults.subdistrictId) : ""}
+      >
         <option value="">不填</option>
         {choices.districts.map((d) => (
           <optgroup key={d.id} label={d.name}>
@@ -193,20 +238,61 @@ export function AcademyForm({
           </optgroup>
         ))}
       </Select>
-      <LooseField meta={f.community!} label="所在社区" fallback={defaults.community ?? ""} maxLength={40} required hint="例如 金山社区" />
-      <LooseField meta={f.address!} label="地址" fallback={defaults.address ?? ""} maxLength={100} required />
+      <LooseField
+        meta={f.community!}
+        label="所在社区"
+        fallback={defaults.community ?? ""}
+        maxLength={40}
+        required
+        hint="例如 金山社区"
+      />
+      <LooseField
+        meta={f.address!}
+        label="地址"
+        fallback={defaults.address ?? ""}
+        maxLength={100}
+        required
+      />
       <div className="two-cols">
-        <LooseField meta={f.phone!} label="电话" type="tel" fallback={defaults.phone ?? ""} maxLength={20} hint="例如 0592-5123456" />
-        <LooseField meta={f.population!} label="常住人口" type="number" inputMode="numeric" min={0} fallback={defaults.population != null ? String(defaults.population) : ""} hint="用于计算参与率" />
+        <LooseField
+          meta={f.phone!}
+          label="电话"
+          type="tel"
+          fallback={defaults.phone ?? ""}
+          maxLength={20}
+          hint="例如 0592-5123456"
+        />
+        <LooseField
+          meta={f.population!}
+          label="常住人口"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          fallback={defaults.population != null ? String(defaults.population) : ""}
+          hint="用于计算参与率"
+        />
       </div>
       <fieldset className="field hours-fieldset">
         <legend className="label">开放时间（每天一行）</legend>
         <p className="hint" id="hours-hint">
-          按 09:00-21:00 填写；中午闭馆可写成 08:30-12:00，14:30-21:00；留空表示当天不开放。课和活动都要排在开放时间内。
+          按 09:00-21:00 填写；中午闭馆可写成
+          08:30-12:00，14:30-21:00；留空表示当天不开放。课和活动都要排在开放时间内。
         </p>
-        {oldHoursText ? <p className="notice">原来登记的开放时间是“{oldHoursText}”，还没有按星期填写；保存后排课会按这里检查。</p> : null}
+        {oldHoursText ? (
+          <p className="notice">
+            原来登记的开放时间是“{oldHoursText}”，还没有按星期填写；保存后排课会按这里检查。
+          </p>
+        ) : null}
         {HOURS_FIELDS.map((name, i) => (
-          <LooseField key={name} meta={f[name]!} label={WEEKDAY_NAMES[i]!} fallback={defaults.hours?.[i] ?? ""} maxLength={100} placeholder="留空 = 不开放" aria-describedby="hours-hint" />
+          <LooseField
+            key={name}
+            meta={f[name]!}
+            label={WEEKDAY_NAMES[i]!}
+            fallback={defaults.hours?.[i] ?? ""}
+            maxLength={100}
+            placeholder="留空 = 不开放"
+            aria-describedby="hours-hint"
+          />
         ))}
       </fieldset>
       <div className={`field${f.branches!.errors?.length ? " has-error" : ""}`}>
@@ -225,7 +311,14 @@ export function AcademyForm({
       </div>
       <div className={`field${f.description!.errors?.length ? " has-error" : ""}`}>
         <label htmlFor={f.description!.id}>简介</label>
-        <textarea id={f.description!.id} name={f.description!.name} rows={3} maxLength={500} defaultValue={initialText(f.description, defaults.description ?? "")} key={f.description!.key} />
+        <textarea
+          id={f.description!.id}
+          name={f.description!.name}
+          rows={3}
+          maxLength={500}
+          defaultValue={initialText(f.description, defaults.description ?? "")}
+          key={f.description!.key}
+        />
         <FieldError meta={f.description} />
       </div>
       <div className="actions">
@@ -261,7 +354,9 @@ export function AcademyCloseForms({
         <p>
           {formatDate(closedAt)} 关闭，原因：{closedReason}
         </p>
-        <p className="hint">关闭期间不能开课、加课、办活动或点单，也不能被居民选为“我的书院”。关错了可以重新开放。</p>
+        <p className="hint">
+          关闭期间不能开课、加课、办活动或点单，也不能被居民选为“我的书院”。关错了可以重新开放。
+        </p>
         <Form method="post">
           <input type="hidden" name="intent" value="reopen" />
           <button type="submit" className="secondary">
@@ -277,8 +372,16 @@ export function AcademyCloseForms({
       <Form method="post" className="form" {...getFormProps(form)}>
         <input type="hidden" name="intent" value="close" />
         <FormErrors errors={form.errors} id={form.errorId} />
-        <p className="hint">关闭后书院的历史记录保留，但不再开课、办活动或接受点单；公开页面会显示“已关闭”。还有未举办的课或活动时不能关闭。</p>
-        <LooseField meta={f.reason!} label="关闭原因" maxLength={200} required hint="例如 与相邻书院合并、场地改造" />
+        <p className="hint">
+          关闭后书院的历史记录保留，但不再开课、办活动或接受点单；公开页面会显示“已关闭”。还有未举办的课或活动时不能关闭。
+        </p>
+        <LooseField
+          meta={f.reason!}
+          label="关闭原因"
+          maxLength={200}
+          required
+          hint="例如 与相邻书院合并、场地改造"
+        />
         <div className="actions">
           <button type="submit" className="danger">
             确认关闭
@@ -292,7 +395,15 @@ export function AcademyCloseForms({
 type DistrictFrame = { id: number; name: string; centreName: string; several: boolean } | null;
 
 /** HQ pages sit inside the 总部 layout; district pages bring their own container and tabs. */
-function Frame({ district, tabs, children }: { district: DistrictFrame; tabs?: NavItem[]; children: React.ReactNode }) {
+function Frame({
+  district,
+  tabs,
+  children,
+}: {
+  district: DistrictFrame;
+  tabs?: NavItem[];
+  children: React.ReactNode;
+}) {
   if (!district) return <>{children}</>;
   return (
     <div className="container">
@@ -308,7 +419,22 @@ function keepQuery(keep: Record<string, string>) {
   return s ? `?${s}` : "";
 }
 
-export function AcademyListPage({ data }: { data: { tabs?: NavItem[]; district: DistrictFrame; base: string; keep: Record<string, string>; districts: { id: number; name: string }[] | null; filters: { q: string; district: string; status: string }; rows: AcademyRow[]; total: number; page: number; pages: number } }) {
+export function AcademyListPage({
+  data,
+}: {
+  data: {
+    tabs?: NavItem[];
+    district: DistrictFrame;
+    base: string;
+    keep: Record<string, string>;
+    districts: { id: number; name: string }[] | null;
+    filters: { q: string; district: string; status: string };
+    rows: AcademyRow[];
+    total: number;
+    page: number;
+    pages: number;
+  };
+}) {
   return (
     <Frame district={data.district} tabs={data.tabs}>
       <AcademyList
@@ -326,14 +452,42 @@ export function AcademyListPage({ data }: { data: { tabs?: NavItem[]; district: 
   );
 }
 
-export function AcademyNewPage({ data, lastResult }: { data: { tabs?: NavItem[]; district: DistrictFrame; base: string; keep: Record<string, string>; choices: AcademyChoices }; lastResult: SubmissionResult<string[]> | undefined }) {
+export function AcademyNewPage({
+  data,
+  lastResult,
+}: {
+  data: {
+    tabs?: NavItem[];
+    district: DistrictFrame;
+    base: string;
+    keep: Record<string, string>;
+    choices: AcademyChoices;
+  };
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
   return (
     <Frame district={data.district} tabs={data.tabs}>
       <p>
         <Link to={`${data.base}${keepQuery(data.keep)}`}>← 全部书院</Link>
       </p>
       <h1>新建书院</h1>
-      <AcademyForm id="new-academy" lastResult={lastResult} choices={data.choices} defaults={{ hours: ["", "09:00-21:00", "09:00-21:00", "09:00-21:00", "09:00-21:00", "09:00-21:00", "09:00-21:00"] }} submitLabel="建立书院" />
+      <AcademyForm
+        id="new-academy"
+        lastResult={lastResult}
+        choices={data.choices}
+        defaults={{
+          hours: [
+            "",
+            "09:00-21:00",
+            "09:00-21:00",
+            "09:00-21:00",
+            "09:00-21:00",
+            "09:00-21:00",
+            "09:00-21:00",
+          ],
+        }}
+        submitLabel="建立书院"
+      />
     </Frame>
   );
 }
@@ -349,7 +503,14 @@ export function AcademyEditPage({
     keep: Record<string, string>;
     done: string | null;
     choices: AcademyChoices;
-    academy: { id: number; slug: string; name: string; closedAt: number | null; closedReason: string | null; districtName: string };
+    academy: {
+      id: number;
+      slug: string;
+      name: string;
+      closedAt: number | null;
+      closedReason: string | null;
+      districtName: string;
+    };
     oldHoursText: string | null;
     defaults: AcademyDefaults;
   };
@@ -366,16 +527,30 @@ export function AcademyEditPage({
         {a.name} {a.closedAt ? <span className="badge danger">已关闭</span> : null}
       </h1>
       <p className="muted">
-        {a.districtName} · <Link to={`/academies/${a.slug}`}>公开页面</Link> · <Link to={`/manage/${a.slug}`}>书院管理</Link>
+        {a.districtName} · <Link to={`/academies/${a.slug}`}>公开页面</Link> ·{" "}
+        <Link to={`/manage/${a.slug}`}>书院管理</Link>
       </p>
       {data.done ? (
         <p className="notice" role="status">
           {data.done}
         </p>
       ) : null}
-      {intent === "reopen" && lastResult?.error?.[""] ? <FormErrors errors={lastResult.error[""] ?? undefined} /> : null}
-      <AcademyForm id="edit-academy" lastResult={intent === "save" ? lastResult : undefined} choices={data.choices} defaults={data.defaults} oldHoursText={data.oldHoursText} submitLabel="保存" />
-      <AcademyCloseForms closedAt={a.closedAt} closedReason={a.closedReason} lastResult={intent === "close" ? lastResult : undefined} />
+      {intent === "reopen" && lastResult?.error?.[""] ? (
+        <FormErrors errors={lastResult.error[""] ?? undefined} />
+      ) : null}
+      <AcademyForm
+        id="edit-academy"
+        lastResult={intent === "save" ? lastResult : undefined}
+        choices={data.choices}
+        defaults={data.defaults}
+        oldHoursText={data.oldHoursText}
+        submitLabel="保存"
+      />
+      <AcademyCloseForms
+        closedAt={a.closedAt}
+        closedReason={a.closedReason}
+        lastResult={intent === "close" ? lastResult : undefined}
+      />
     </Frame>
   );
 }

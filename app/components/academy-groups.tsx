@@ -1,7 +1,12 @@
 /** The academy page's 组织孵化 / 群众议事 / 课程公示 sections. */
 import { Link } from "@remix-run/react";
 import type { academyGroupsSummary } from "~/modules/community/academy-groups.server";
-import { ORG_STAGE_LABELS, ORG_TYPE_LABELS, PROPOSAL_STATUS_LABELS, TOPIC_STATUS_LABELS } from "~/modules/community/groups-labels";
+import {
+  ORG_STAGE_LABELS,
+  ORG_TYPE_LABELS,
+  PROPOSAL_STATUS_LABELS,
+  TOPIC_STATUS_LABELS,
+} from "~/modules/community/groups-labels";
 import { formatDateTime } from "~/utils/dates";
 
 type Summary = ReturnType<typeof academyGroupsSummary>;
@@ -15,7 +20,8 @@ export function AcademyGroups({ slug, g }: { slug: string; g: Summary }) {
         <ul className="stack" data-testid="academy-orgs">
           {g.organisations.map((o) => (
             <li key={o.id}>
-              <Link to={`/organisations/${o.id}`}>{o.name}</Link> <span className="tag">{ORG_STAGE_LABELS[o.stage]}</span>
+              <Link to={`/organisations/${o.id}`}>{o.name}</Link>{" "}
+              <span className="tag">{ORG_STAGE_LABELS[o.stage]}</span>
               <span className="muted">
                 {" "}
                 {ORG_TYPE_LABELS[o.type]} · {o.members} 人
@@ -30,7 +36,8 @@ export function AcademyGroups({ slug, g }: { slug: string; g: Summary }) {
         <ul className="stack" data-testid="academy-topics">
           {g.topics.map((t) => (
             <li key={t.id}>
-              <Link to={`/topics/${t.id}`}>{t.title}</Link> <span className="tag">{TOPIC_STATUS_LABELS[t.status]}</span>
+              <Link to={`/topics/${t.id}`}>{t.title}</Link>{" "}
+              <span className="tag">{TOPIC_STATUS_LABELS[t.status]}</span>
               {t.tasks.total ? (
                 <span className="muted">
                   {" "}
@@ -57,8 +64,11 @@ export function AcademyGroups({ slug, g }: { slug: string; g: Summary }) {
             ))}
             {g.proposals.map((p) => (
               <li key={p.id}>
-                课程公示：<Link to={`/proposals/${p.id}`}>{p.title}</Link> <span className="tag">{PROPOSAL_STATUS_LABELS[p.status]}</span>
-                {p.status === "notice" ? <span className="muted"> 截止 {formatDateTime(p.noticeClosesAt)}</span> : null}
+                课程公示：<Link to={`/proposals/${p.id}`}>{p.title}</Link>{" "}
+                <span className="tag">{PROPOSAL_STATUS_LABELS[p.status]}</span>
+                {p.status === "notice" ? (
+                  <span className="muted"> 截止 {formatDateTime(p.noticeClosesAt)}</span>
+                ) : null}
               </li>
             ))}
           </ul>

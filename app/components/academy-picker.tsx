@@ -41,17 +41,26 @@ export function AcademyPicker({
   required?: boolean;
 }) {
   const [v, setV] = useState<PickerValues>(initial);
-  const streets = directory.streets.filter((s) => !v.district || String(s.districtId) === v.district);
+  const streets = directory.streets.filter(
+    (s) => !v.district || String(s.districtId) === v.district,
+  );
   const shown = filterDirectory(directory, v);
   const selected = directory.academies.find((a) => String(a.id) === v.academy);
   const options = selected && !shown.includes(selected) ? [selected, ...shown] : shown;
   return (
     <fieldset className="picker stack">
       <legend>我的书院（社区）</legend>
-      <p className="hint">选择离家最近的社区书院：本社区居民优先的课程，您可以优先报名。先选区和街道，或输入名称、地址中的几个字。</p>
+      <p className="hint">
+        选择离家最近的社区书院：本社区居民优先的课程，您可以优先报名。先选区和街道，或输入名称、地址中的几个字。
+      </p>
       <div className="field">
         <label htmlFor="pick-district">区</label>
-        <select id="pick-district" name="pickDistrict" value={v.district ?? ""} onChange={(e) => setV({ ...v, district: e.target.value, street: "" })}>
+        <select
+          id="pick-district"
+          name="pickDistrict"
+          value={v.district ?? ""}
+          onChange={(e) => setV({ ...v, district: e.target.value, street: "" })}
+        >
           <option value="">全部区</option>
           {directory.districts.map((d) => (
             <option key={d.id} value={d.id}>
@@ -62,7 +71,12 @@ export function AcademyPicker({
       </div>
       <div className="field">
         <label htmlFor="pick-street">街道/镇</label>
-        <select id="pick-street" name="pickStreet" value={v.street ?? ""} onChange={(e) => setV({ ...v, street: e.target.value })}>
+        <select
+          id="pick-street"
+          name="pickStreet"
+          value={v.street ?? ""}
+          onChange={(e) => setV({ ...v, street: e.target.value })}
+        >
           <option value="">全部街道</option>
           {streets.map((s) => (
             <option key={s.id} value={s.id}>
@@ -73,7 +87,14 @@ export function AcademyPicker({
       </div>
       <div className="field">
         <label htmlFor="pick-q">名称或地址</label>
-        <input id="pick-q" name="pickQ" type="search" value={v.q ?? ""} onChange={(e) => setV({ ...v, q: e.target.value })} placeholder="例如：金山、仙岳路" />
+        <input
+          id="pick-q"
+          name="pickQ"
+          type="search"
+          value={v.q ?? ""}
+          onChange={(e) => setV({ ...v, q: e.target.value })}
+          placeholder="例如：金山、仙岳路"
+        />
       </div>
       <div className="actions">
         <button type="submit" name="intent" value="filter" className="secondary" formNoValidate>
@@ -94,7 +115,8 @@ export function AcademyPicker({
           <option value="">{shown.length ? "请选择书院" : "没有符合条件的书院，请放宽条件"}</option>
           {options.map((a) => (
             <option key={a.id} value={a.id}>
-              {a.name}（{a.districtName}{a.subdistrictName ? `·${a.subdistrictName}` : ""}）
+              {a.name}（{a.districtName}
+              {a.subdistrictName ? `·${a.subdistrictName}` : ""}）
             </option>
           ))}
         </select>

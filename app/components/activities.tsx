@@ -1,5 +1,9 @@
 import { Link } from "@remix-run/react";
-import { ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, type ActivityType } from "~/modules/community/activities";
+import {
+  ACTIVITY_TYPE_LABELS,
+  ACTIVITY_TYPES,
+  type ActivityType,
+} from "~/modules/community/activities";
 import { Check, LooseField, OutsideHoursField, type AnyField, type FieldsOf } from "./run-form";
 import { FieldError, initialList, initialText, WeekdayPicker } from "./schedule";
 import { formatSessionRange } from "~/utils/time";
@@ -25,11 +29,20 @@ export type ActivityCardRow = {
 };
 
 export function ActivityTypeTag({ type }: { type: ActivityType }) {
-  return <span className={`tag activity-type activity-type-${type}`}>{ACTIVITY_TYPE_LABELS[type]}</span>;
+  return (
+    <span className={`tag activity-type activity-type-${type}`}>{ACTIVITY_TYPE_LABELS[type]}</span>
+  );
 }
 
 /** How a person takes part: 报名 with seats left, 候补, or 免报名. */
-export function ActivitySeatsLine({ row }: { row: Pick<ActivityCardRow, "registration" | "capacity" | "seatsLeft" | "registrationOpen" | "status"> }) {
+export function ActivitySeatsLine({
+  row,
+}: {
+  row: Pick<
+    ActivityCardRow,
+    "registration" | "capacity" | "seatsLeft" | "registrationOpen" | "status"
+  >;
+}) {
   if (row.status === "cancelled") return <span className="badge danger">已取消</span>;
   if (!row.registration) return <span className="badge ok">免报名，直接到场</span>;
   if (!row.registrationOpen) return <span className="badge">报名已截止</span>;
@@ -42,7 +55,17 @@ export function ActivitySeatsLine({ row }: { row: Pick<ActivityCardRow, "registr
 }
 
 /** One activity in the finder, on an academy page and on /me/activities. */
-export function ActivityCard({ row, showAcademy = true, href, children }: { row: ActivityCardRow; showAcademy?: boolean; href?: string; children?: React.ReactNode }) {
+export function ActivityCard({
+  row,
+  showAcademy = true,
+  href,
+  children,
+}: {
+  row: ActivityCardRow;
+  showAcademy?: boolean;
+  href?: string;
+  children?: React.ReactNode;
+}) {
   return (
     <li className="card class-card" data-testid="activity-card">
       <Link className="card-link" to={href ?? `/activities/${row.id}`}>
@@ -92,11 +115,21 @@ function LooseSelect({
   empty?: string;
   hint?: string;
 }) {
-  const describedBy = [hint ? `${meta.id}-hint` : null, meta.errors?.length ? meta.errorId : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [hint ? `${meta.id}-hint` : null, meta.errors?.length ? meta.errorId : null]
+      .filter(Boolean)
+      .join(" ") || undefined;
   return (
     <div className={`field${meta.errors?.length ? " has-error" : ""}`}>
       <label htmlFor={meta.id}>{label}</label>
-      <select id={meta.id} name={meta.name} defaultValue={initialText(meta, fallback)} key={meta.key} aria-invalid={meta.errors?.length ? true : undefined} aria-describedby={describedBy}>
+      <select
+        id={meta.id}
+        name={meta.name}
+        defaultValue={initialText(meta, fallback)}
+        key={meta.key}
+        aria-invalid={meta.errors?.length ? true : undefined}
+        aria-describedby={describedBy}
+      >
         {empty !== undefined ? <option value="">{empty}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -147,12 +180,35 @@ export function ActivityFields({
   const desc = f.description!;
   return (
     <>
-      <LooseField meta={f.title!} label="活动名称" fallback={defaults.title ?? ""} maxLength={60} required />
-      <LooseSelect meta={f.type!} label="活动类型" fallback={defaults.type ?? "culture_sports"} options={ACTIVITY_TYPES.map((t) => ({ value: t, label: ACTIVITY_TYPE_LABELS[t] }))} />
+      <LooseField
+        meta={f.title!}
+        label="活动名称"
+        fallback={defaults.title ?? ""}
+        maxLength={60}
+        required
+      />
+      <LooseSelect
+        meta={f.type!}
+        label="活动类型"
+        fallback={defaults.type ?? "culture_sports"}
+        options={ACTIVITY_TYPES.map((t) => ({ value: t, label: ACTIVITY_TYPE_LABELS[t] }))}
+      />
       <LooseField meta={f.date!} label="日期" type="date" fallback={defaults.date ?? ""} required />
       <div className="two-cols">
-        <LooseField meta={f.startTime!} label="开始时间" type="time" fallback={defaults.startTime ?? ""} required />
-        <LooseField meta={f.endTime!} label="结束时间" type="time" fallback={defaults.endTime ?? ""} required />
+        <LooseField
+          meta={f.startTime!}
+          label="开始时间"
+          type="time"
+          fallback={defaults.startTime ?? ""}
+          required
+        />
+        <LooseField
+          meta={f.endTime!}
+          label="结束时间"
+          type="time"
+          fallback={defaults.endTime ?? ""}
+          required
+        />
       </div>
       <OutsideHoursField meta={f.outsideHours} openingHours={openingHours} />
       <LooseSelect
@@ -163,7 +219,13 @@ export function ActivityFields({
         options={rooms.map((r) => ({ value: r.id, label: `${r.name}（${r.capacity} 人）` }))}
         hint="教室和课程班共用：同一时间已经排课的教室不能再办活动。"
       />
-      <LooseField meta={f.place!} label="室外或其他地点" fallback={defaults.place ?? ""} maxLength={60} hint="不用教室时填写，例如 小区中心广场、海湾公园南门。" />
+      <LooseField
+        meta={f.place!}
+        label="室外或其他地点"
+        fallback={defaults.place ?? ""}
+        maxLength={60}
+        hint="不用教室时填写，例如 小区中心广场、海湾公园南门。"
+      />
       <LooseSelect
         meta={f.organisationId!}
         label="主办"
@@ -172,12 +234,39 @@ export function ActivityFields({
         options={organisations.map((o) => ({ value: o.id, label: o.name }))}
         hint={organisations.length ? "可以由本书院孵化的居民组织主办。" : undefined}
       />
-      <LooseField meta={f.audience!} label="面向对象" fallback={defaults.audience ?? ""} maxLength={40} hint="例如 全体居民、老年人、亲子家庭。" />
-      <Check meta={f.registration!} label="需要报名（限定名额，满额后候补）" fallback={!!defaults.registration} />
-      <LooseField meta={f.capacity!} label="名额" type="number" inputMode="numeric" min={1} max={5000} fallback={defaults.capacity ? String(defaults.capacity) : ""} hint="需要报名时填写。" />
+      <LooseField
+        meta={f.audience!}
+        label="面向对象"
+        fallback={defaults.audience ?? ""}
+        maxLength={40}
+        hint="例如 全体居民、老年人、亲子家庭。"
+      />
+      <Check
+        meta={f.registration!}
+        label="需要报名（限定名额，满额后候补）"
+        fallback={!!defaults.registration}
+      />
+      <LooseField
+        meta={f.capacity!}
+        label="名额"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={5000}
+        fallback={defaults.capacity ? String(defaults.capacity) : ""}
+        hint="需要报名时填写。"
+      />
       <div className={`field${desc.errors?.length ? " has-error" : ""}`}>
         <label htmlFor={desc.id}>活动介绍</label>
-        <textarea id={desc.id} name={desc.name} rows={4} maxLength={1000} defaultValue={initialText(desc, defaults.description ?? "")} key={desc.key} aria-describedby={desc.errors?.length ? desc.errorId : undefined} />
+        <textarea
+          id={desc.id}
+          name={desc.name}
+          rows={4}
+          maxLength={1000}
+          defaultValue={initialText(desc, defaults.description ?? "")}
+          key={desc.key}
+          aria-describedby={desc.errors?.length ? desc.errorId : undefined}
+        />
         <FieldError meta={desc} />
       </div>
     </>
@@ -191,10 +280,29 @@ export function ActivityRepeatFields({ fields }: { fields: FieldsOf }) {
     <fieldset className="field">
       <legend className="label">每周重复（可选）</legend>
       <Check meta={f.repeat!} label="每周重复举办" fallback={false} />
-      <WeekdayPicker name="weekdays" legend="每周哪几天" defaultValue={initialList(f.weekdays)} meta={f.weekdays} idPrefix="act-wd" />
+      <WeekdayPicker
+        name="weekdays"
+        legend="每周哪几天"
+        defaultValue={initialList(f.weekdays)}
+        meta={f.weekdays}
+        idPrefix="act-wd"
+      />
       <div className="two-cols">
-        <LooseField meta={f.weeks!} label="连续几周" type="number" inputMode="numeric" min={1} max={52} hint="最多 52 周" />
-        <LooseField meta={f.until!} label="或者：截止日期" type="date" hint="周数和截止日期填一个" />
+        <LooseField
+          meta={f.weeks!}
+          label="连续几周"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={52}
+          hint="最多 52 周"
+        />
+        <LooseField
+          meta={f.until!}
+          label="或者：截止日期"
+          type="date"
+          hint="周数和截止日期填一个"
+        />
       </div>
       <p className="hint">从上面的日期开始；总部公布的节假日和本书院的闭馆日会自动跳过。</p>
     </fieldset>

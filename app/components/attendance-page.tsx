@@ -29,9 +29,7 @@ export function AttendancePage({
         rows={page.rows}
         problem={page.problem}
         saved={
-          saved
-            ? `点名已保存：出席 ${saved[1]}、请假 ${saved[3] ?? 0} / 共 ${saved[2]} 人。`
-            : null
+          saved ? `点名已保存：出席 ${saved[1]}、请假 ${saved[3] ?? 0} / 共 ${saved[2]} 人。` : null
         }
         error={error}
         checkinHref={page.open ? checkinHref : null}

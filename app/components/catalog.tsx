@@ -1,5 +1,10 @@
 /** UI pieces of the course library (中央厨房): cards, the course view, confirmations, diffs. */
-import { getCollectionProps, getSelectProps, getTextareaProps, type FieldMetadata } from "@conform-to/react";
+import {
+  getCollectionProps,
+  getSelectProps,
+  getTextareaProps,
+  type FieldMetadata,
+} from "@conform-to/react";
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { textColorOn } from "~/modules/catalog/colors";
@@ -77,7 +82,9 @@ export function CourseView({ data, children }: { data: CourseViewData; children?
         <h1>{v.title}</h1>
         {v.summary ? <p className="lead">{v.summary}</p> : null}
       </header>
-      {v.coverResourceId ? <img className="course-cover" src={`/resources/${v.coverResourceId}`} alt="" /> : null}
+      {v.coverResourceId ? (
+        <img className="course-cover" src={`/resources/${v.coverResourceId}`} alt="" />
+      ) : null}
       {children}
       <dl className="facts">
         <dt>课程来源</dt>
@@ -173,7 +180,8 @@ export function ConfirmAction({
 
 /** A version diff: changed lines with a little context; inline marks show the changed characters. */
 export function DiffView({ lines }: { lines: (DiffLine | null)[] }) {
-  if (!lines.some((l) => l && l.kind !== "same")) return <p className="muted">两个版本的文字内容相同。</p>;
+  if (!lines.some((l) => l && l.kind !== "same"))
+    return <p className="muted">两个版本的文字内容相同。</p>;
   return (
     <div className="diff" role="table" aria-label="版本差异">
       {lines.map((l, i) =>
@@ -183,13 +191,23 @@ export function DiffView({ lines }: { lines: (DiffLine | null)[] }) {
           </div>
         ) : (
           <div key={i} className={`diff-line diff-${l.kind}`} role="row">
-            <span className="diff-sign" role="cell" aria-label={l.kind === "add" ? "新增" : l.kind === "del" ? "删除" : "未变"}>
+            <span
+              className="diff-sign"
+              role="cell"
+              aria-label={l.kind === "add" ? "新增" : l.kind === "del" ? "删除" : "未变"}
+            >
               {l.kind === "add" ? "+" : l.kind === "del" ? "−" : " "}
             </span>
             <span role="cell">
               {l.segments
                 ? l.segments.map((s, k) =>
-                    s.kind === "add" ? <ins key={k}>{s.text}</ins> : s.kind === "del" ? <del key={k}>{s.text}</del> : <span key={k}>{s.text}</span>,
+                    s.kind === "add" ? (
+                      <ins key={k}>{s.text}</ins>
+                    ) : s.kind === "del" ? (
+                      <del key={k}>{s.text}</del>
+                    ) : (
+                      <span key={k}>{s.text}</span>
+                    ),
                   )
                 : l.text || "\u00a0"}
             </span>
@@ -213,8 +231,20 @@ function ErrorLine({ meta }: { meta: AnyMeta }) {
   ) : null;
 }
 
-export function TextareaField({ label, meta, hint, rows = 4 }: { label: string; meta: AnyMeta; hint?: string; rows?: number }) {
-  const props = getTextareaProps(meta as FieldMetadata<string>, { ariaDescribedBy: hint ? `${meta.id}-hint` : undefined });
+export function TextareaField({
+  label,
+  meta,
+  hint,
+  rows = 4,
+}: {
+  label: string;
+  meta: AnyMeta;
+  hint?: string;
+  rows?: number;
+}) {
+  const props = getTextareaProps(meta as FieldMetadata<string>, {
+    ariaDescribedBy: hint ? `${meta.id}-hint` : undefined,
+  });
   return (
     <div className={`field${meta.errors?.length ? " has-error" : ""}`}>
       <label htmlFor={meta.id}>{label}</label>
@@ -242,7 +272,9 @@ export function SelectField({
   hint?: string;
   placeholder?: string | null;
 }) {
-  const props = getSelectProps(meta as FieldMetadata<string>, { ariaDescribedBy: hint ? `${meta.id}-hint` : undefined });
+  const props = getSelectProps(meta as FieldMetadata<string>, {
+    ariaDescribedBy: hint ? `${meta.id}-hint` : undefined,
+  });
   const groups = new Map<string, typeof options>();
   for (const o of options) groups.set(o.group ?? "", [...(groups.get(o.group ?? "") ?? []), o]);
   const render = (list: typeof options) =>
@@ -276,10 +308,24 @@ export function SelectField({
   );
 }
 
-export function CheckboxGroup({ legend, meta, options }: { legend: string; meta: AnyMeta; options: readonly string[] }) {
-  const items = getCollectionProps(meta as FieldMetadata<string[]>, { type: "checkbox", options: [...options] });
+export function CheckboxGroup({
+  legend,
+  meta,
+  options,
+}: {
+  legend: string;
+  meta: AnyMeta;
+  options: readonly string[];
+}) {
+  const items = getCollectionProps(meta as FieldMetadata<string[]>, {
+    type: "checkbox",
+    options: [...options],
+  });
   return (
-    <fieldset className={`field checkbox-group${meta.errors?.length ? " has-error" : ""}`} aria-describedby={meta.errors?.length ? meta.errorId : undefined}>
+    <fieldset
+      className={`field checkbox-group${meta.errors?.length ? " has-error" : ""}`}
+      aria-describedby={meta.errors?.length ? meta.errorId : undefined}
+    >
       <legend>{legend}</legend>
       <div className="checkbox-row">
         {items.map((p) => (

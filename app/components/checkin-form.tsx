@@ -1,7 +1,12 @@
 import { Form } from "@remix-run/react";
 import { shortTime } from "~/components/learning";
 
-export type CheckinPerson = { key: string | number; name: string; relation: string | null; presentAt: number | null };
+export type CheckinPerson = {
+  key: string | number;
+  name: string;
+  relation: string | null;
+  presentAt: number | null;
+};
 
 /**
  * The scan page's body, for class sessions and activities alike: the outcome notice, the error,
@@ -33,7 +38,9 @@ export function CheckinPeopleForm(props: {
         </p>
       ) : props.allPresent ? (
         <p className="notice" role="status" data-testid="checkin-already">
-          {self?.presentAt ? `您已签到（${shortTime(self.presentAt)}），不用再扫码了。` : "已经全部签到，不用再扫码了。"}
+          {self?.presentAt
+            ? `您已签到（${shortTime(self.presentAt)}），不用再扫码了。`
+            : "已经全部签到，不用再扫码了。"}
         </p>
       ) : null}
       {props.error ? (
@@ -54,11 +61,17 @@ export function CheckinPeopleForm(props: {
                       type="checkbox"
                       name={props.field}
                       value={p.key}
-                      defaultChecked={p.presentAt === null && (p.relation === null || people.length === 1)}
+                      defaultChecked={
+                        p.presentAt === null && (p.relation === null || people.length === 1)
+                      }
                       disabled={p.presentAt !== null}
                     />
-                    <span className="attendance-name">{p.relation ? `${p.relation} ${p.name}` : `本人 ${p.name}`}</span>
-                    {p.presentAt ? <span className="badge ok">已签到 {shortTime(p.presentAt)}</span> : null}
+                    <span className="attendance-name">
+                      {p.relation ? `${p.relation} ${p.name}` : `本人 ${p.name}`}
+                    </span>
+                    {p.presentAt ? (
+                      <span className="badge ok">已签到 {shortTime(p.presentAt)}</span>
+                    ) : null}
                   </label>
                 </li>
               ))}

@@ -1,15 +1,39 @@
 import { Link } from "@remix-run/react";
 import { SearchForm } from "~/components/search-form";
 
-export type PickerCourse = { courseId: number; code: string; title: string; categoryName: string; sourceLevel: string; sessions: number; minutesPerSession: number };
+export type PickerCourse = {
+  courseId: number;
+  code: string;
+  title: string;
+  categoryName: string;
+  sourceLevel: string;
+  sessions: number;
+  minutesPerSession: number;
+};
 
 /** A GET search for a library course; each hit links to `?course=CODE` (keeping other params). */
-export function CoursePicker({ q, results, keep = {}, label = "查找课程" }: { q: string; results: PickerCourse[]; keep?: Record<string, string>; label?: string }) {
+export function CoursePicker({
+  q,
+  results,
+  keep = {},
+  label = "查找课程",
+}: {
+  q: string;
+  results: PickerCourse[];
+  keep?: Record<string, string>;
+  label?: string;
+}) {
   const href = (code: string) => `?${new URLSearchParams({ ...keep, course: code }).toString()}`;
   return (
     <section aria-labelledby="picker-heading" className="course-picker">
       <h2 id="picker-heading">{label}</h2>
-      <SearchForm id="picker-q" label="课程名称或编号" placeholder="课程名称或编号，如 党史、HS-0001" defaultValue={q} button="查找">
+      <SearchForm
+        id="picker-q"
+        label="课程名称或编号"
+        placeholder="课程名称或编号，如 党史、HS-0001"
+        defaultValue={q}
+        button="查找"
+      >
         {Object.entries(keep).map(([k, v]) => (
           <input key={k} type="hidden" name={k} value={v} />
         ))}

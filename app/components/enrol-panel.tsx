@@ -123,8 +123,8 @@ function PersonRow({ panel, p, busy }: { panel: EnrollPanelData; p: Person; busy
               {e.status === "confirmed"
                 ? "取消报名"
                 : e.status === "waitlisted"
-                ? "退出候补"
-                : "撤回抽签申请"}
+                  ? "退出候补"
+                  : "撤回抽签申请"}
             </summary>
             <Form method="post" className="confirm-box">
               <p>

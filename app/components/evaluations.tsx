@@ -213,7 +213,13 @@ export function EvaluationsView({
           </li>
         ))}
       </ul>
-      <Pager param="cpage" label="留言分页" page={data.comments.page} pages={data.comments.pages} search={params} />
+      <Pager
+        param="cpage"
+        label="留言分页"
+        page={data.comments.page}
+        pages={data.comments.pages}
+        search={params}
+      />
     </>
   );
 }

@@ -71,7 +71,14 @@ export function FilterSearch({
   return (
     <div className="field">
       <label htmlFor="q">{label}</label>
-      <input id="q" type="search" name="q" defaultValue={defaultValue} placeholder={placeholder} maxLength={maxLength} />
+      <input
+        id="q"
+        type="search"
+        name="q"
+        defaultValue={defaultValue}
+        placeholder={placeholder}
+        maxLength={maxLength}
+      />
     </div>
   );
 }

@@ -16,11 +16,19 @@ export function Field({
   hint?: string;
 } & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
   const errorId = meta.errorId;
-  const props = getInputProps(meta, { type, ariaDescribedBy: hint ? `${meta.id}-hint` : undefined });
+  const props = getInputProps(meta, {
+    type,
+    ariaDescribedBy: hint ? `${meta.id}-hint` : undefined,
+  });
   return (
     <div className={`field${meta.errors?.length ? " has-error" : ""}`}>
       <label htmlFor={meta.id}>{label}</label>
-      <input {...props} {...rest} key={props.key} defaultValue={type === "password" ? undefined : props.defaultValue} />
+      <input
+        {...props}
+        {...rest}
+        key={props.key}
+        defaultValue={type === "password" ? undefined : props.defaultValue}
+      />
       {hint ? (
         <p className="hint" id={`${meta.id}-hint`}>
           {hint}

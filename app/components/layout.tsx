@@ -8,7 +8,8 @@ export function currentEntry(items: NavItem[], pathname: string) {
   let best: NavItem | null = null;
   for (const item of items) {
     const to = item.to.split("?")[0]!;
-    const hit = pathname === to || (!item.end && pathname.startsWith(to.endsWith("/") ? to : `${to}/`));
+    const hit =
+      pathname === to || (!item.end && pathname.startsWith(to.endsWith("/") ? to : `${to}/`));
     if (hit && (!best || to.length > best.to.split("?")[0]!.length)) best = item;
   }
   return best;
@@ -39,7 +40,9 @@ export function SiteHeader({
   const current = currentEntry(menu, location.pathname);
   // On the login and register pages, 登录 keeps the page's own return address instead of nesting it.
   const onAuthPage = location.pathname === "/login" || location.pathname === "/register";
-  const loginHref = onAuthPage ? `/login${location.pathname === "/login" ? location.search : ""}` : `/login?redirectTo=${encodeURIComponent(here)}`;
+  const loginHref = onAuthPage
+    ? `/login${location.pathname === "/login" ? location.search : ""}`
+    : `/login?redirectTo=${encodeURIComponent(here)}`;
 
   // Close the phone menu as soon as a link in it starts a navigation, and again when it lands.
   useEffect(() => {
@@ -68,7 +71,12 @@ export function SiteHeader({
         <Form method="post" action="/prefs" className="text-toggle">
           <input type="hidden" name="redirectTo" value={here} />
           <input type="hidden" name="textSize" value={largeText ? "normal" : "large"} />
-          <button type="submit" className="button ghost" aria-pressed={largeText} data-testid="large-text-toggle">
+          <button
+            type="submit"
+            className="button ghost"
+            aria-pressed={largeText}
+            data-testid="large-text-toggle"
+          >
             {largeText ? "标准字号" : "长辈模式"}
           </button>
         </Form>
@@ -122,7 +130,10 @@ export function SiteHeader({
                   </Link>
                 </li>
                 <li>
-                  <Link to="/register" aria-current={location.pathname === "/register" ? "page" : undefined}>
+                  <Link
+                    to="/register"
+                    aria-current={location.pathname === "/register" ? "page" : undefined}
+                  >
                     注册
                   </Link>
                 </li>
@@ -136,7 +147,15 @@ export function SiteHeader({
 }
 
 /** A row of tabs under a page title (总部, 书院管理, 区指导中心); `search` is kept on every link. */
-export function TabBar({ items, label, search = "" }: { items: NavItem[]; label: string; search?: string }) {
+export function TabBar({
+  items,
+  label,
+  search = "",
+}: {
+  items: NavItem[];
+  label: string;
+  search?: string;
+}) {
   const location = useLocation();
   const current = currentEntry(items, location.pathname);
   return (
@@ -157,14 +176,23 @@ export function SiteFooter() {
         <p>厦门市社区书院 · 美丽厦门 共同缔造</p>
         <p className="muted">共谋 · 共建 · 共管 · 共评 · 共享</p>
         <p className="muted">
-          <Link to="/academies">全市书院</Link> · <Link to="/courses">中央厨房课程库</Link> · <Link to="/help">使用帮助</Link>
+          <Link to="/academies">全市书院</Link> · <Link to="/courses">中央厨房课程库</Link> ·{" "}
+          <Link to="/help">使用帮助</Link>
         </p>
       </div>
     </footer>
   );
 }
 
-export function PageHeader({ title, lead, children }: { title: string; lead?: string; children?: React.ReactNode }) {
+export function PageHeader({
+  title,
+  lead,
+  children,
+}: {
+  title: string;
+  lead?: string;
+  children?: React.ReactNode;
+}) {
   return (
     <div className="page-header">
       <h1>{title}</h1>

@@ -88,9 +88,13 @@ export function LearningRecord({
       {r.volunteer ? (
         <p className="hint" data-testid="volunteer-breakdown">
           志愿服务时长：
-          {r.volunteer.kind ? `授课 ${r.volunteer.sessions} 次（${r.volunteer.runs} 个班）${hours(r.volunteer.teachingMinutes)} 小时` : ""}
+          {r.volunteer.kind
+            ? `授课 ${r.volunteer.sessions} 次（${r.volunteer.runs} 个班）${hours(r.volunteer.teachingMinutes)} 小时`
+            : ""}
           {r.volunteer.kind && r.volunteer.services ? "；" : ""}
-          {r.volunteer.services ? `社区志愿服务 ${r.volunteer.services} 次 ${hours(r.volunteer.communityMinutes)} 小时` : ""}
+          {r.volunteer.services
+            ? `社区志愿服务 ${r.volunteer.services} 次 ${hours(r.volunteer.communityMinutes)} 小时`
+            : ""}
           。<Link to="/me/certificates/volunteer">志愿服务证明 →</Link>
           {r.volunteer.kind ? <Link to="/teach/checkin"> 签到与点名 →</Link> : null}
         </p>
@@ -101,7 +105,7 @@ export function LearningRecord({
           {r.family
             .map(
               (f) =>
-                `${f.name} ${hours(f.minutes)} 小时${f.completed ? `、结业 ${f.completed} 门` : ""}`
+                `${f.name} ${hours(f.minutes)} 小时${f.completed ? `、结业 ${f.completed} 门` : ""}`,
             )
             .join("；")}
         </p>
@@ -160,7 +164,11 @@ export function LearningRecord({
         <Link className="button secondary" to="/me/activities" data-testid="me-activities-link">
           我报名的活动
         </Link>
-        <Link className="button secondary" to="/me/organisations" data-testid="me-organisations-link">
+        <Link
+          className="button secondary"
+          to="/me/organisations"
+          data-testid="me-organisations-link"
+        >
           我的居民组织
         </Link>
         <Link className="button secondary" to="/me/family">
@@ -190,7 +198,7 @@ export function LearningRecord({
                 ? `已上 ${c.progress.recorded} 次课：出席 ${c.progress.attendedRecorded} 次、请假 ${
                     c.progress.excusedRecorded
                   } 次、缺席 ${c.progress.absentRecorded} 次（出勤率 ${Math.round(
-                    c.progress.rate * 100
+                    c.progress.rate * 100,
                   )}%）`
                 : `出席 ${c.progress.attended} 次`}{" "}
               · 学习 {hours(c.progress.attendedMinutes)} 小时

@@ -53,7 +53,7 @@ function useRotation(rotatesAt: number | null, now: number) {
     setLeft(Math.ceil(delay / 1000));
     const tick = setInterval(
       () => setLeft(Math.max(0, Math.ceil((delay - (Date.now() - started)) / 1000))),
-      1000
+      1000,
     );
     const timer = setTimeout(() => revalidate(), delay);
     return () => {
@@ -143,7 +143,6 @@ export function CheckinScreen({
     </div>
   );
 }
-
 
 const METHOD_LABELS: Record<string, string> = {
   qr: "扫码",
@@ -394,12 +393,12 @@ export function AttendanceGrid({
                 {s.recorded || s.present
                   ? `出席 ${s.present} 人${s.excused ? `，请假 ${s.excused} 人` : ""}`
                   : s.excused
-                  ? `请假 ${s.excused} 人`
-                  : s.held
-                  ? "还没有点名"
-                  : s.inProgress
-                  ? "还没有人签到"
-                  : "未开始"}
+                    ? `请假 ${s.excused} 人`
+                    : s.held
+                      ? "还没有点名"
+                      : s.inProgress
+                        ? "还没有人签到"
+                        : "未开始"}
               </p>
             ) : null}
             {canMark && s.status !== "cancelled" ? (
@@ -466,9 +465,15 @@ export function AttendanceGrid({
                       </td>
                     );
                   })}
-                  <td className="grid-total" data-label="出席">{l.attended}</td>
-                  <td className="grid-total" data-label="请假">{l.excused}</td>
-                  <td className="grid-total" data-label="出勤率">{pct(l.rate)}</td>
+                  <td className="grid-total" data-label="出席">
+                    {l.attended}
+                  </td>
+                  <td className="grid-total" data-label="请假">
+                    {l.excused}
+                  </td>
+                  <td className="grid-total" data-label="出勤率">
+                    {pct(l.rate)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -476,7 +481,8 @@ export function AttendanceGrid({
         </div>
       ) : null}
       <p className="hint">
-        ✓ 出席 · 假 = 请假（不算缺课）· × 缺席 · 缺 = 报名后未到、未请假也未取消 · 出勤率 = 出席 ÷（出席 + 请假 + 缺席）· 没有点名的课次不计入出勤率。
+        ✓ 出席 · 假 = 请假（不算缺课）· × 缺席 · 缺 = 报名后未到、未请假也未取消 · 出勤率 = 出席
+        ÷（出席 + 请假 + 缺席）· 没有点名的课次不计入出勤率。
       </p>
 
       {data.waitlisted.length ? (

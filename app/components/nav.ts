@@ -5,7 +5,13 @@
  * for every role and fails on a 403, 404 or 500).
  */
 import type { Actor } from "~/modules/auth/permissions";
-import { hasRole, isHq, isHqAdmin, managedAcademyIds, staffDistrictIds } from "~/modules/auth/permissions";
+import {
+  hasRole,
+  isHq,
+  isHqAdmin,
+  managedAcademyIds,
+  staffDistrictIds,
+} from "~/modules/auth/permissions";
 import { canAuthorSomeCourse } from "~/modules/catalog/courses";
 import { canBrowseResources, canManageResources } from "~/modules/catalog/resources";
 import { canManageTeachers } from "~/modules/catalog/teachers";
@@ -28,7 +34,10 @@ export type NavItem = { to: string; label: string; end?: boolean; badge?: "unrea
 
 const anyone: Who = () => true;
 const signedIn: Who = (a) => !!a;
-const signedInWith = (check: (a: Actor) => boolean): Who => (a) => !!a && check(a);
+const signedInWith =
+  (check: (a: Actor) => boolean): Who =>
+  (a) =>
+    !!a && check(a);
 
 /** /manage: the academies granted to the person, or any academy for an HQ admin. */
 export function canOpenManage(actor: Actor | null | undefined) {
@@ -52,9 +61,17 @@ export const SITE_MENU: NavEntry[] = [
   { to: "/manage", label: "书院管理", show: signedInWith(canOpenManage) },
   { to: "/district", label: "区指导中心", show: signedInWith(isDistrictStaff) },
   // District centres author 区级流动课程, academies 社区特色课程; HQ reaches the editor from 总部.
-  { to: "/hq/courses", label: "编写课程", show: signedInWith((a) => !isHq(a) && canAuthorSomeCourse(a)) },
+  {
+    to: "/hq/courses",
+    label: "编写课程",
+    show: signedInWith((a) => !isHq(a) && canAuthorSomeCourse(a)),
+  },
   // Teachers, managers and district staff browse the library here; HQ keeps it under 总部.
-  { to: "/resources", label: "资源库", show: signedInWith((a) => !isHq(a) && canBrowseResources(a)) },
+  {
+    to: "/resources",
+    label: "资源库",
+    show: signedInWith((a) => !isHq(a) && canBrowseResources(a)),
+  },
   { to: "/hq", label: "总部", show: signedInWith(isHq) },
   { to: "/me/messages", label: "消息", show: signedIn, badge: "unread" },
 ];
@@ -108,10 +125,19 @@ export const DISTRICT_TABS: NavEntry[] = [
 ];
 
 /** The entries of a list this person may open, ready to render; `base` fills `:base`. */
-export function visibleEntries(list: NavEntry[], actor: Actor | null | undefined, base = ""): NavItem[] {
+export function visibleEntries(
+  list: NavEntry[],
+  actor: Actor | null | undefined,
+  base = "",
+): NavItem[] {
   return list
     .filter((e) => e.show(actor ?? null))
-    .map(({ to, label, end, badge }) => ({ to: to.replace(":base", base), label, ...(end ? { end } : {}), ...(badge ? { badge } : {}) }));
+    .map(({ to, label, end, badge }) => ({
+      to: to.replace(":base", base),
+      label,
+      ...(end ? { end } : {}),
+      ...(badge ? { badge } : {}),
+    }));
 }
 
 /** The header menu for this person (signed out: the public entries only). */

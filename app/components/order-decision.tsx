@@ -25,7 +25,12 @@ export function OrderDecision({
       <ul className="plain-list">
         <OrderRow order={order} />
       </ul>
-      {newerVersion ? <p className="notice warn">课程库已发布第 {newerVersion} 版；本点单锁定的是第 {order.versionNo} 版，开课也按第 {order.versionNo} 版。</p> : null}
+      {newerVersion ? (
+        <p className="notice warn">
+          课程库已发布第 {newerVersion} 版；本点单锁定的是第 {order.versionNo} 版，开课也按第{" "}
+          {order.versionNo} 版。
+        </p>
+      ) : null}
       {error && !errorField ? (
         <p className="form-error" role="alert">
           {error}
@@ -36,18 +41,31 @@ export function OrderDecision({
           <section aria-labelledby="accept-h">
             <h2 id="accept-h">安排教师并受理</h2>
             {teacherChoices.length === 0 ? (
-              <p className="notice warn">师资库里没有能教这门课、又愿意到{order.districtName}授课的老师。可以先婉拒并说明原因，或到师资库补充教师。</p>
+              <p className="notice warn">
+                师资库里没有能教这门课、又愿意到{order.districtName}
+                授课的老师。可以先婉拒并说明原因，或到师资库补充教师。
+              </p>
             ) : (
               <Form method="post" className="form">
                 <input type="hidden" name="intent" value="accept" />
                 <fieldset className={`field${errorField === "teacherId" ? " has-error" : ""}`}>
-                  <legend className="label">授课教师（能教这门课、愿意到{order.districtName}）</legend>
+                  <legend className="label">
+                    授课教师（能教这门课、愿意到{order.districtName}）
+                  </legend>
                   <div className="check-row">
                     {teacherChoices.map((t, i) => (
                       <label key={t.id} className="check-chip" htmlFor={`t-${t.id}`}>
-                        <input type="radio" id={`t-${t.id}`} name="teacherId" value={t.id} defaultChecked={i === 0} />
+                        <input
+                          type="radio"
+                          id={`t-${t.id}`}
+                          name="teacherId"
+                          value={t.id}
+                          defaultChecked={i === 0}
+                        />
                         {t.displayName}
-                        {t.organisation ? <span className="muted">（{t.organisation}）</span> : null}
+                        {t.organisation ? (
+                          <span className="muted">（{t.organisation}）</span>
+                        ) : null}
                       </label>
                     ))}
                   </div>
@@ -71,7 +89,14 @@ export function OrderDecision({
               <input type="hidden" name="intent" value="decline" />
               <div className={`field${errorField === "reason" ? " has-error" : ""}`}>
                 <label htmlFor="decline-reason">婉拒原因（书院会看到）</label>
-                <textarea id="decline-reason" name="reason" rows={3} maxLength={300} defaultValue={reasonValue} aria-invalid={errorField === "reason" ? true : undefined} />
+                <textarea
+                  id="decline-reason"
+                  name="reason"
+                  rows={3}
+                  maxLength={300}
+                  defaultValue={reasonValue}
+                  aria-invalid={errorField === "reason" ? true : undefined}
+                />
                 {errorField === "reason" ? (
                   <p className="error" role="alert">
                     {error}

@@ -4,7 +4,13 @@ import type { OrderState } from "@db/schema/scheduling";
 import { ORDER_STATE_LABELS } from "~/modules/scheduling/states";
 import { DAYPART_LABELS, formatMoment, WEEKDAY_LABELS, type Daypart } from "~/utils/time";
 
-const TONE: Record<OrderState, string> = { submitted: "warn", accepted: "ok", declined: "danger", withdrawn: "", scheduled: "ok" };
+const TONE: Record<OrderState, string> = {
+  submitted: "warn",
+  accepted: "ok",
+  declined: "danger",
+  withdrawn: "",
+  scheduled: "ok",
+};
 
 export type OrderListRow = {
   id: number;
@@ -36,11 +42,24 @@ export function preferenceText(o: Pick<OrderListRow, "preferredWeekdays" | "pref
 }
 
 /** One order as a card; `href` links the title, `children` are actions. */
-export function OrderRow({ order: o, showAcademy = true, href, children }: { order: OrderListRow; showAcademy?: boolean; href?: string; children?: ReactNode }) {
+export function OrderRow({
+  order: o,
+  showAcademy = true,
+  href,
+  children,
+}: {
+  order: OrderListRow;
+  showAcademy?: boolean;
+  href?: string;
+  children?: ReactNode;
+}) {
   return (
     <li className="card order-card" data-testid="order-row">
       <p className="class-card-meta">
-        <OrderStateBadge state={o.state} /> <span className="muted">#{o.id} · {formatMoment(o.createdAt)} 提交</span>
+        <OrderStateBadge state={o.state} />{" "}
+        <span className="muted">
+          #{o.id} · {formatMoment(o.createdAt)} 提交
+        </span>
         {o.handler === "district" ? <span className="badge"> 区指导中心受理</span> : null}
       </p>
       <h3>{href ? <Link to={href}>{o.title}</Link> : o.title}</h3>

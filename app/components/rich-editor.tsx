@@ -9,7 +9,16 @@
  * - Images come only from the resource library: the caller passes the image resources it may use.
  */
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from "react";
 import {
   emptyDoc,
   isSafeHref,
@@ -107,7 +116,8 @@ export function RichEditor({
       ) : (
         <>
           <p className="notice rich-editor-nojs" id={noteId}>
-            编辑器需要启用 JavaScript 才能修改正文。下面是当前保存的内容；不启用 JavaScript 时提交表单会保留原正文不变。
+            编辑器需要启用 JavaScript 才能修改正文。下面是当前保存的内容；不启用 JavaScript
+            时提交表单会保留原正文不变。
           </p>
           <div
             className="rich-editor-body rich-editor-preview prose"
@@ -156,12 +166,15 @@ function Toolbar({
 
   // Roving tabindex: one tab stop for the whole toolbar, arrow keys inside it.
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const buttons = Array.from(ref.current?.querySelectorAll<HTMLButtonElement>("button:not([disabled])") ?? []);
+    const buttons = Array.from(
+      ref.current?.querySelectorAll<HTMLButtonElement>("button:not([disabled])") ?? [],
+    );
     const current = buttons.indexOf(document.activeElement as HTMLButtonElement);
     if (current < 0) return;
     let next = current;
     if (e.key === "ArrowRight" || e.key === "ArrowDown") next = (current + 1) % buttons.length;
-    else if (e.key === "ArrowLeft" || e.key === "ArrowUp") next = (current - 1 + buttons.length) % buttons.length;
+    else if (e.key === "ArrowLeft" || e.key === "ArrowUp")
+      next = (current - 1 + buttons.length) % buttons.length;
     else if (e.key === "Home") next = 0;
     else if (e.key === "End") next = buttons.length - 1;
     else return;
@@ -190,13 +203,43 @@ function Toolbar({
       onKeyDown={onKeyDown}
       onFocus={onFocus}
     >
-      {B({ label: "标题", pressed: s?.h2, onClick: () => chain().toggleHeading({ level: 2 }).run() })}
-      {B({ label: "小标题", pressed: s?.h3, onClick: () => chain().toggleHeading({ level: 3 }).run() })}
-      {B({ label: "加粗", pressed: s?.bold, onClick: () => chain().toggleBold().run(), children: <b>加粗</b> })}
-      {B({ label: "斜体", pressed: s?.italic, onClick: () => chain().toggleItalic().run(), children: <i>斜体</i> })}
-      {B({ label: "项目列表", pressed: s?.bulletList, onClick: () => chain().toggleBulletList().run() })}
-      {B({ label: "编号列表", pressed: s?.orderedList, onClick: () => chain().toggleOrderedList().run() })}
-      {B({ label: "引用", pressed: s?.blockquote, onClick: () => chain().toggleBlockquote().run() })}
+      {B({
+        label: "标题",
+        pressed: s?.h2,
+        onClick: () => chain().toggleHeading({ level: 2 }).run(),
+      })}
+      {B({
+        label: "小标题",
+        pressed: s?.h3,
+        onClick: () => chain().toggleHeading({ level: 3 }).run(),
+      })}
+      {B({
+        label: "加粗",
+        pressed: s?.bold,
+        onClick: () => chain().toggleBold().run(),
+        children: <b>加粗</b>,
+      })}
+      {B({
+        label: "斜体",
+        pressed: s?.italic,
+        onClick: () => chain().toggleItalic().run(),
+        children: <i>斜体</i>,
+      })}
+      {B({
+        label: "项目列表",
+        pressed: s?.bulletList,
+        onClick: () => chain().toggleBulletList().run(),
+      })}
+      {B({
+        label: "编号列表",
+        pressed: s?.orderedList,
+        onClick: () => chain().toggleOrderedList().run(),
+      })}
+      {B({
+        label: "引用",
+        pressed: s?.blockquote,
+        onClick: () => chain().toggleBlockquote().run(),
+      })}
       {B({
         label: "链接",
         pressed: s?.link,
@@ -239,7 +282,15 @@ type ToolButtonProps = {
   children?: ReactNode;
 };
 
-function ToolButton({ label, onClick, pressed, expanded, disabled, tabIndex, children }: ToolButtonProps) {
+function ToolButton({
+  label,
+  onClick,
+  pressed,
+  expanded,
+  disabled,
+  tabIndex,
+  children,
+}: ToolButtonProps) {
   return (
     <button
       type="button"
@@ -399,14 +450,27 @@ function ImagePanel({
                       .chain()
                       .focus()
                       .insertContent([
-                        { type: "image", attrs: { src: resourceImageSrc(img.id), alt: img.title, title: img.title } },
+                        {
+                          type: "image",
+                          attrs: {
+                            src: resourceImageSrc(img.id),
+                            alt: img.title,
+                            title: img.title,
+                          },
+                        },
                         { type: "paragraph" },
                       ])
                       .run();
                     close();
                   }}
                 >
-                  <img src={resourceImageSrc(img.id)} alt="" loading="lazy" width={96} height={64} />
+                  <img
+                    src={resourceImageSrc(img.id)}
+                    alt=""
+                    loading="lazy"
+                    width={96}
+                    height={64}
+                  />
                   <span>{img.title}</span>
                 </button>
               </li>

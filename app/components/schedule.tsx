@@ -19,7 +19,10 @@ export function RunStatusBadge({ status }: { status: RunStatus }) {
 }
 
 /** The values conform kept for a field (after a failed submit) or the given default. */
-export function initialList(meta: FieldMetadata<unknown> | undefined, fallback: string[] = []): string[] {
+export function initialList(
+  meta: FieldMetadata<unknown> | undefined,
+  fallback: string[] = [],
+): string[] {
   const v = meta?.initialValue as unknown;
   if (v == null) return fallback;
   return (Array.isArray(v) ? v : [v]).map(String);
@@ -54,12 +57,21 @@ export function WeekdayPicker({
   idPrefix: string;
 }) {
   return (
-    <fieldset className={`field weekday-picker${meta?.errors?.length ? " has-error" : ""}`} aria-describedby={meta?.errors?.length ? meta.errorId : undefined}>
+    <fieldset
+      className={`field weekday-picker${meta?.errors?.length ? " has-error" : ""}`}
+      aria-describedby={meta?.errors?.length ? meta.errorId : undefined}
+    >
       <legend className="label">{legend}</legend>
       <div className="check-row">
         {[1, 2, 3, 4, 5, 6, 7].map((d) => (
           <label key={d} className="check-chip" htmlFor={`${idPrefix}-${d}`}>
-            <input type="checkbox" id={`${idPrefix}-${d}`} name={name} value={d} defaultChecked={defaultValue.includes(String(d))} />
+            <input
+              type="checkbox"
+              id={`${idPrefix}-${d}`}
+              name={name}
+              value={d}
+              defaultChecked={defaultValue.includes(String(d))}
+            />
             {WEEKDAY_LABELS[d]}
           </label>
         ))}
@@ -69,14 +81,28 @@ export function WeekdayPicker({
   );
 }
 
-export function DaypartPicker({ name, defaultValue, idPrefix }: { name: string; defaultValue: string[]; idPrefix: string }) {
+export function DaypartPicker({
+  name,
+  defaultValue,
+  idPrefix,
+}: {
+  name: string;
+  defaultValue: string[];
+  idPrefix: string;
+}) {
   return (
     <fieldset className="field">
       <legend className="label">希望的时段</legend>
       <div className="check-row">
         {(Object.keys(DAYPART_LABELS) as Daypart[]).map((p) => (
           <label key={p} className="check-chip" htmlFor={`${idPrefix}-${p}`}>
-            <input type="checkbox" id={`${idPrefix}-${p}`} name={name} value={p} defaultChecked={defaultValue.includes(p)} />
+            <input
+              type="checkbox"
+              id={`${idPrefix}-${p}`}
+              name={name}
+              value={p}
+              defaultChecked={defaultValue.includes(p)}
+            />
             {DAYPART_LABELS[p]}
           </label>
         ))}
@@ -113,7 +139,13 @@ export function ageLabel(minAge: number | null, maxAge: number | null) {
 }
 
 /** One class in the finder and on an academy page. */
-export function ClassCard({ row, showAcademy = true }: { row: ClassCardRow; showAcademy?: boolean }) {
+export function ClassCard({
+  row,
+  showAcademy = true,
+}: {
+  row: ClassCardRow;
+  showAcademy?: boolean;
+}) {
   const age = ageLabel(row.minAge, row.maxAge);
   return (
     <li className="card class-card" data-testid="class-card">
@@ -132,7 +164,8 @@ export function ClassCard({ row, showAcademy = true }: { row: ClassCardRow; show
           {showAcademy ? `${row.districtName} · ${row.academyName} · ` : ""}
           {row.roomName}
           {row.stepFree ? "（无障碍）" : ""}
-          <br />共 {row.sessionCount} 次课 · {row.status === "full" ? "名额已满" : `剩余 ${row.seatsLeft} / ${row.capacity} 个名额`}
+          <br />共 {row.sessionCount} 次课 ·{" "}
+          {row.status === "full" ? "名额已满" : `剩余 ${row.seatsLeft} / ${row.capacity} 个名额`}
           {age ? ` · ${age}` : ""}
         </p>
       </Link>
@@ -141,7 +174,19 @@ export function ClassCard({ row, showAcademy = true }: { row: ClassCardRow; show
 }
 
 /** ← 上一周 · 本周 · 下一周 → links that keep the path. */
-export function WeekNav({ base, week, prev, next, current }: { base: string; week: string; prev: string; next: string; current: string }) {
+export function WeekNav({
+  base,
+  week,
+  prev,
+  next,
+  current,
+}: {
+  base: string;
+  week: string;
+  prev: string;
+  next: string;
+  current: string;
+}) {
   return (
     <nav className="filter-bar week-nav" aria-label="切换周">
       <Link to={`${base}?week=${prev}`} rel="prev">
@@ -173,7 +218,15 @@ export type RunListRow = {
 };
 
 /** A run in the manager's and the district's lists: a card that reads well on a phone. */
-export function RunListCard({ row, href, showAcademy = false }: { row: RunListRow; href: string; showAcademy?: boolean }) {
+export function RunListCard({
+  row,
+  href,
+  showAcademy = false,
+}: {
+  row: RunListRow;
+  href: string;
+  showAcademy?: boolean;
+}) {
   return (
     <li className="card" data-testid="run-row">
       <p className="class-card-meta">

@@ -5,7 +5,13 @@ import { exportHref } from "~/modules/stats/links";
 import { PERIOD_KINDS, PERIOD_LABELS, type Period } from "~/modules/stats/period";
 
 /** Period picker: preset links (本月/本季度/本年) and a month range form (自定义), plain GET. */
-export function PeriodPicker({ period, keep = {} }: { period: Period; keep?: Record<string, string> }) {
+export function PeriodPicker({
+  period,
+  keep = {},
+}: {
+  period: Period;
+  keep?: Record<string, string>;
+}) {
   const extra = Object.entries(keep)
     .map(([k, v]) => `&${k}=${encodeURIComponent(v)}`)
     .join("");
@@ -152,15 +158,27 @@ export function StatTable({
                 <tr key={i}>
                   {r.map((v, j) =>
                     j === 0 ? (
-                      <th key={j} scope="row" className={table.id === "summary" ? undefined : "wrap"}>
+                      <th
+                        key={j}
+                        scope="row"
+                        className={table.id === "summary" ? undefined : "wrap"}
+                      >
                         {/* A plain link: a router <Link> resolves its path on every render, and a table has hundreds. */}
-                        {table.links?.[i] ? <a href={table.links[i]!}>{cellText(v)}</a> : cellText(v)}
+                        {table.links?.[i] ? (
+                          <a href={table.links[i]!}>{cellText(v)}</a>
+                        ) : (
+                          cellText(v)
+                        )}
                       </th>
                     ) : (
-                      <td key={j} data-label={table.headers[j]} className={typeof v === "string" && v.length > 12 ? "wrap" : undefined}>
+                      <td
+                        key={j}
+                        data-label={table.headers[j]}
+                        className={typeof v === "string" && v.length > 12 ? "wrap" : undefined}
+                      >
                         {cellText(v)}
                       </td>
-                    )
+                    ),
                   )}
                 </tr>
               ))
@@ -203,7 +221,14 @@ export function ChartWithTable({
       <div className="stat-pair">
         <figure className="chart-box" aria-describedby={`table-${table.id}`} style={{ margin: 0 }}>
           {/* Drawn on the server by ECharts from our own numbers and kept by the browser per version. */}
-          <img className="chart-img" src={src} alt={`${title}（图表，数据见旁边的表格）`} width={360} height={260} decoding="async" />
+          <img
+            className="chart-img"
+            src={src}
+            alt={`${title}（图表，数据见旁边的表格）`}
+            width={360}
+            height={260}
+            decoding="async"
+          />
           <figcaption className="visually-hidden">{title}：数据见旁边的表格</figcaption>
         </figure>
         <StatTable table={table} exportHref={exportHref} sortable={sortable} />
@@ -224,7 +249,8 @@ export function DashboardBody({
   keep?: Record<string, string>;
   sortable?: Record<string, Record<string, string>>;
 }) {
-  const href = (table?: string) => (format: "csv" | "xlsx") => exportHref(scope, d.period, format, table);
+  const href = (table?: string) => (format: "csv" | "xlsx") =>
+    exportHref(scope, d.period, format, table);
   const charted = new Set(d.charts.map((c) => c.tableId));
   const tableById = new Map(d.tables.map((t) => [t.id, t]));
   return (
@@ -237,7 +263,14 @@ export function DashboardBody({
       </p>
       <StatCards cards={d.cards} previousLabel={d.previous.label} />
       {d.charts.map((c) => (
-        <ChartWithTable key={c.id} title={c.title} src={c.src} table={tableById.get(c.tableId)!} exportHref={href(c.tableId)} sortable={sortable?.[c.tableId]} />
+        <ChartWithTable
+          key={c.id}
+          title={c.title}
+          src={c.src}
+          table={tableById.get(c.tableId)!}
+          exportHref={href(c.tableId)}
+          sortable={sortable?.[c.tableId]}
+        />
       ))}
       {d.tables
         .filter((t) => !charted.has(t.id))

@@ -57,7 +57,8 @@ export function TeacherForm({
     defaultValue: { kind: "volunteer", ...defaults },
     shouldRevalidate: "onBlur",
   });
-  const field = (name: keyof typeof fields) => (fields[name].errors?.length ? "field has-error" : "field");
+  const field = (name: keyof typeof fields) =>
+    fields[name].errors?.length ? "field has-error" : "field";
   return (
     <Form method="post" className="form" {...getFormProps(form)}>
       <FormErrors errors={form.errors} id={form.errorId} />
@@ -65,29 +66,46 @@ export function TeacherForm({
       {mode === "new" ? (
         <div className={field("phone")}>
           <label htmlFor={fields.phone.id}>教师账号的手机号</label>
-          <input {...getInputProps(fields.phone, { type: "tel" })} key={fields.phone.key} autoComplete="off" inputMode="numeric" maxLength={11} />
+          <input
+            {...getInputProps(fields.phone, { type: "tel" })}
+            key={fields.phone.key}
+            autoComplete="off"
+            inputMode="numeric"
+            maxLength={11}
+          />
           <p className="hint">教师需先在本站注册账号；加入师资库后会自动获得“教师”身份。</p>
           <Err id={fields.phone.errorId} errors={fields.phone.errors} />
         </div>
       ) : null}
       <div className={field("displayName")}>
         <label htmlFor={fields.displayName.id}>姓名（公开显示）</label>
-        <input {...getInputProps(fields.displayName, { type: "text" })} key={fields.displayName.key} maxLength={30} />
+        <input
+          {...getInputProps(fields.displayName, { type: "text" })}
+          key={fields.displayName.key}
+          maxLength={30}
+        />
         <Err id={fields.displayName.errorId} errors={fields.displayName.errors} />
       </div>
       <div className={field("organisation")}>
         <label htmlFor={fields.organisation.id}>所在单位或身份</label>
-        <input {...getInputProps(fields.organisation, { type: "text" })} key={fields.organisation.key} maxLength={60} placeholder="例如：退休中学历史教师、社区卫生服务中心" />
+        <input
+          {...getInputProps(fields.organisation, { type: "text" })}
+          key={fields.organisation.key}
+          maxLength={60}
+          placeholder="例如：退休中学历史教师、社区卫生服务中心"
+        />
         <Err id={fields.organisation.errorId} errors={fields.organisation.errors} />
       </div>
       <fieldset className={`choice-group ${field("kind")}`}>
         <legend>讲师类型</legend>
-        {getCollectionProps(fields.kind, { type: "radio", options: [...TEACHER_KINDS] }).map((p) => (
-          <label className="choice" key={p.key}>
-            <input {...p} key={p.key} />
-            {TEACHER_KIND_LABELS[p.value as (typeof TEACHER_KINDS)[number]]}
-          </label>
-        ))}
+        {getCollectionProps(fields.kind, { type: "radio", options: [...TEACHER_KINDS] }).map(
+          (p) => (
+            <label className="choice" key={p.key}>
+              <input {...p} key={p.key} />
+              {TEACHER_KIND_LABELS[p.value as (typeof TEACHER_KINDS)[number]]}
+            </label>
+          ),
+        )}
         <Err id={fields.kind.errorId} errors={fields.kind.errors} />
       </fieldset>
       <div className={field("photoResourceId")}>
@@ -109,7 +127,12 @@ export function TeacherForm({
       </div>
       <div className={field("bio")}>
         <label htmlFor={fields.bio.id}>简介</label>
-        <textarea {...getTextareaProps(fields.bio)} key={fields.bio.key} rows={6} maxLength={BIO_MAX} />
+        <textarea
+          {...getTextareaProps(fields.bio)}
+          key={fields.bio.key}
+          rows={6}
+          maxLength={BIO_MAX}
+        />
         <p className="hint">不超过 {BIO_MAX} 字。教师本人也可以在“我的 → 教师简介”里修改。</p>
         <Err id={fields.bio.errorId} errors={fields.bio.errors} />
       </div>
@@ -130,7 +153,12 @@ export function TeacherForm({
       </fieldset>
       <div className={field("courseCodes")}>
         <label htmlFor={fields.courseCodes.id}>能讲的具体课程（填课程编号）</label>
-        <textarea {...getTextareaProps(fields.courseCodes)} key={fields.courseCodes.key} rows={3} placeholder="例如：LS-0001, LS-0003, JK-0002" />
+        <textarea
+          {...getTextareaProps(fields.courseCodes)}
+          key={fields.courseCodes.key}
+          rows={3}
+          placeholder="例如：LS-0001, LS-0003, JK-0002"
+        />
         <p className="hint">多个编号用逗号、空格或换行分开。</p>
         <Err id={fields.courseCodes.errorId} errors={fields.courseCodes.errors} />
       </div>

@@ -18,7 +18,9 @@ export function TopicMeetings({ page, manageBase }: { page: Page; manageBase?: s
           </h3>
           <p className="muted">
             邀请 {m.invited.length} 人{m.status === "closed" ? `，出席 ${m.presentCount} 人` : ""}
-            {m.invited.length ? `：${m.invited.map((p) => p.name + (m.status === "closed" && p.present ? "✓" : "")).join("、")}` : ""}
+            {m.invited.length
+              ? `：${m.invited.map((p) => p.name + (m.status === "closed" && p.present ? "✓" : "")).join("、")}`
+              : ""}
           </p>
           {m.minutesHtml ? (
             <>
@@ -34,7 +36,9 @@ export function TopicMeetings({ page, manageBase }: { page: Page; manageBase?: s
           ))}
           {manageBase ? (
             <p>
-              <Link to={`${manageBase}/meetings/${m.id}`}>{m.status === "closed" ? "查看与补充说明" : "写纪要、记出席"} →</Link>
+              <Link to={`${manageBase}/meetings/${m.id}`}>
+                {m.status === "closed" ? "查看与补充说明" : "写纪要、记出席"} →
+              </Link>
             </p>
           ) : null}
         </li>

@@ -3,7 +3,14 @@
  * JavaScript it is a link to /courses/:code/want (a full page with the same form); with
  * JavaScript the panel loads there and posts there inline.
  */
-import { Form, Link, useActionData, useFetcher, useLocation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useFetcher,
+  useLocation,
+  useSearchParams,
+} from "@remix-run/react";
 import { useEffect } from "react";
 
 export type WantPanelData = {
@@ -62,7 +69,8 @@ export function WantToLearnPanel({
   const busy = fetcher ? fetcher.state !== "idle" : false;
   const selected = panel.mine?.academyId ?? panel.homeAcademyId ?? "";
   const byDistrict = new Map<string, typeof academies>();
-  for (const a of academies) byDistrict.set(a.districtName, [...(byDistrict.get(a.districtName) ?? []), a]);
+  for (const a of academies)
+    byDistrict.set(a.districtName, [...(byDistrict.get(a.districtName) ?? []), a]);
   return (
     <section className="want-panel" aria-labelledby="want-h" data-testid="want-panel">
       <h2 id="want-h">{panel.mine ? "您已标记想学" : "想学这门课？"}</h2>
@@ -70,12 +78,16 @@ export function WantToLearnPanel({
         全市有 <strong data-testid="want-total">{panel.total}</strong> 位居民想学这门课
         {panel.focusAcademy ? (
           <>
-            ，其中在{panel.focusAcademy.name}有 <strong data-testid="want-neighbours">{panel.neighbours}</strong> 位{panel.mine ? "邻居和您一样" : "邻居"}想学
+            ，其中在{panel.focusAcademy.name}有{" "}
+            <strong data-testid="want-neighbours">{panel.neighbours}</strong> 位
+            {panel.mine ? "邻居和您一样" : "邻居"}想学
           </>
         ) : null}
         。
       </p>
-      {!inline && params.get("done") === "want" ? <p className="notice">已记下！书院管理员会看到大家的想学，够多人就会点单开课。</p> : null}
+      {!inline && params.get("done") === "want" ? (
+        <p className="notice">已记下！书院管理员会看到大家的想学，够多人就会点单开课。</p>
+      ) : null}
       {!inline && params.get("done") === "withdraw" ? <p className="notice">已取消想学。</p> : null}
       {error ? (
         <p className="form-error" role="alert">
@@ -84,7 +96,10 @@ export function WantToLearnPanel({
       ) : null}
       {!panel.signedIn ? (
         <p>
-          <Link className="button" to={`/login?redirectTo=${encodeURIComponent(location.pathname)}`}>
+          <Link
+            className="button"
+            to={`/login?redirectTo=${encodeURIComponent(location.pathname)}`}
+          >
             登录后标记想学
           </Link>
         </p>
@@ -97,7 +112,12 @@ export function WantToLearnPanel({
             <input type="hidden" name="intent" value="want" />
             <div className="field">
               <label htmlFor="want-academy">在哪所书院学</label>
-              <select id="want-academy" name="academyId" defaultValue={String(selected)} key={String(selected)}>
+              <select
+                id="want-academy"
+                name="academyId"
+                defaultValue={String(selected)}
+                key={String(selected)}
+              >
                 <option value="">请选择书院</option>
                 {[...byDistrict.entries()].map(([d, list]) => (
                   <optgroup key={d} label={d}>

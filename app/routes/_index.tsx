@@ -11,8 +11,16 @@ export const meta: MetaFunction = () => [{ title: "厦门社区书院 · 家门�
 export async function loader(_: LoaderFunctionArgs) {
   const db = getDb();
   const counts = new Map(countAcademiesByDistrict(db).map((c) => [c.districtId, c.n]));
-  const districts = listDistricts(db).map((d) => ({ code: d.code, name: d.name, academies: counts.get(d.id) ?? 0 }));
-  const categories = listCategories(db).map((c) => ({ slug: c.slug, name: c.name, color: c.color }));
+  const districts = listDistricts(db).map((d) => ({
+    code: d.code,
+    name: d.name,
+    academies: counts.get(d.id) ?? 0,
+  }));
+  const categories = listCategories(db).map((c) => ({
+    slug: c.slug,
+    name: c.name,
+    color: c.color,
+  }));
   return { districts, categories, total: districts.reduce((s, d) => s + d.academies, 0) };
 }
 
@@ -24,7 +32,8 @@ export default function Home() {
         <div className="container">
           <h1>家门口的社区书院</h1>
           <p className="lead">
-            厦门市 {total} 所社区书院遍布六个区，开展学习教育、组织孵化、群众议事和文体活动。在这里找课程、报名上课、记录您的学习。
+            厦门市 {total}{" "}
+            所社区书院遍布六个区，开展学习教育、组织孵化、群众议事和文体活动。在这里找课程、报名上课、记录您的学习。
           </p>
           <SearchForm
             id="home-q"
@@ -40,7 +49,11 @@ export default function Home() {
         <ul className="chips" data-testid="home-categories">
           {categories.map((c) => (
             <li key={c.slug}>
-              <Link className="category-chip" style={{ background: c.color, color: textColorOn(c.color) }} to={`/courses?category=${c.slug}`}>
+              <Link
+                className="category-chip"
+                style={{ background: c.color, color: textColorOn(c.color) }}
+                to={`/courses?category=${c.slug}`}
+              >
                 {c.name}
               </Link>
             </li>

@@ -38,7 +38,9 @@ export default function AcademyPage() {
   return (
     <div className="container">
       <p>
-        <Link to={`/academies?district=${academy.districtCode}`}>← {academy.districtName}的书院</Link>
+        <Link to={`/academies?district=${academy.districtCode}`}>
+          ← {academy.districtName}的书院
+        </Link>
       </p>
       <h1>
         {academy.name} {academy.closedAt ? <span className="badge danger">已关闭</span> : null}
@@ -50,7 +52,11 @@ export default function AcademyPage() {
             {academy.closedReason ? `：${academy.closedReason}` : "。"}
           </p>
           <p>
-            不再开课或举办活动。可以 <Link to={`/academies?district=${academy.districtCode}`}>找{academy.districtName}的其他书院</Link>。
+            不再开课或举办活动。可以{" "}
+            <Link to={`/academies?district=${academy.districtCode}`}>
+              找{academy.districtName}的其他书院
+            </Link>
+            。
           </p>
         </div>
       ) : null}
@@ -114,7 +120,10 @@ export default function AcademyPage() {
           </>
         ) : null}
         <p className="actions">
-          <Link className="button secondary" to={`/activities?academy=${academy.id}&district=${academy.districtCode}`}>
+          <Link
+            className="button secondary"
+            to={`/activities?academy=${academy.id}&district=${academy.districtCode}`}
+          >
             本书院全部活动
           </Link>
         </p>

@@ -25,7 +25,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const pageUrl = `${publicOrigin(request)}/academies/${academy.slug}`;
   const acts = weekActivities(db, academy.id, week.monday);
   return {
-    academy: { name: academy.name, slug: academy.slug, address: academy.address, phone: academy.phone, openingHours: academy.openingHours, districtName: academy.districtName },
+    academy: {
+      name: academy.name,
+      slug: academy.slug,
+      address: academy.address,
+      phone: academy.phone,
+      openingHours: academy.openingHours,
+      districtName: academy.districtName,
+    },
     week,
     pageUrl,
     qr: await qrSvg(pageUrl),
@@ -62,7 +69,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           })),
       ].sort((x, y) => x.startsAt - y.startsAt),
     })),
-    count: menu.days.reduce((n, d) => n + d.sessions.filter((s) => s.status === "scheduled").length, 0),
+    count: menu.days.reduce(
+      (n, d) => n + d.sessions.filter((s) => s.status === "scheduled").length,
+      0,
+    ),
     activityCount: acts.filter((a) => a.status === "scheduled").length,
   };
 }
@@ -78,17 +88,24 @@ export default function WeeklyMenu() {
         <Link to={`?week=${week.next}`}>下一周</Link>
         <PrintButton />
       </nav>
-      {week.invalid ? <p className="notice warn no-print">周的格式应为 2026-W48，已显示本周。</p> : null}
+      {week.invalid ? (
+        <p className="notice warn no-print">周的格式应为 2026-W48，已显示本周。</p>
+      ) : null}
       <header className="menu-head">
         <div>
           <p className="muted">厦门社区书院 · 课程菜单</p>
           <h1>{academy.name}</h1>
           <p className="menu-week">
-            {week.label}（{week.week}）· 本周 {count} 次课{activityCount ? `、${activityCount} 场活动` : ""}
+            {week.label}（{week.week}）· 本周 {count} 次课
+            {activityCount ? `、${activityCount} 场活动` : ""}
           </p>
         </div>
         <figure className="menu-qr">
-          <span dangerouslySetInnerHTML={{ __html: qr }} role="img" aria-label={`二维码：${pageUrl}`} />
+          <span
+            dangerouslySetInnerHTML={{ __html: qr }}
+            role="img"
+            aria-label={`二维码：${pageUrl}`}
+          />
           <figcaption>扫码看课程、报名</figcaption>
         </figure>
       </header>
@@ -109,7 +126,13 @@ export default function WeeklyMenu() {
                         {" "}
                         · {s.category}
                         {s.teacher ? ` · ${s.teacher}` : ""}
-                        {s.cancelled ? (s.key.startsWith("a") ? " · 已取消" : " · 停课") : s.full ? " · 已满员" : ""}
+                        {s.cancelled
+                          ? s.key.startsWith("a")
+                            ? " · 已取消"
+                            : " · 停课"
+                          : s.full
+                            ? " · 已满员"
+                            : ""}
                       </span>
                       <span className="menu-place-inline muted"> · {s.room}</span>
                     </td>

@@ -41,14 +41,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function RaiseTopic() {
   const { academy } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm<{ title: string; description: string }>({ id: "topic", lastResult });
+  const [form, fields] = useForm<{ title: string; description: string }>({
+    id: "topic",
+    lastResult,
+  });
   return (
     <div className="container">
       <p className="breadcrumb">
         <Link to={`/academies/${academy.slug}`}>← {academy.name}</Link>
       </p>
       <h1>提出议题</h1>
-      <p className="lead">小区里大家关心的事，例如加装电梯、停车管理、楼道堆物，都可以提出来。书院受理后会组织居民议事。</p>
+      <p className="lead">
+        小区里大家关心的事，例如加装电梯、停车管理、楼道堆物，都可以提出来。书院受理后会组织居民议事。
+      </p>
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
         <Field label="议题" meta={fields.title} hint="一句话说清楚，例如：5 号楼加装电梯" />

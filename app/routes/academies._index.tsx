@@ -20,7 +20,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
       districts: listDistricts(db).map((d) => ({ code: d.code, name: d.name })),
       current: null,
       total,
-      overview: groups.map((g) => ({ ...g, subdistricts: g.subdistricts.map((s) => ({ id: s.id, name: s.name, count: s.academies.length })) })),
+      overview: groups.map((g) => ({
+        ...g,
+        subdistricts: g.subdistricts.map((s) => ({
+          id: s.id,
+          name: s.name,
+          count: s.academies.length,
+        })),
+      })),
       group: null,
     };
   }
@@ -39,14 +46,22 @@ export default function AcademiesPage() {
     <div className="container">
       <PageHeader
         title={current ? `${current.name}的社区书院` : "全市社区书院"}
-        lead={current ? `共 ${total} 所，按街道（镇）排列。` : `共 ${total} 所。先选区，再找离家最近的书院。`}
+        lead={
+          current
+            ? `共 ${total} 所，按街道（镇）排列。`
+            : `共 ${total} 所。先选区，再找离家最近的书院。`
+        }
       />
       <nav className="filter-bar" aria-label="按区筛选">
         <Link to="/academies" aria-current={current === null ? "true" : undefined}>
           全部
         </Link>
         {districts.map((d) => (
-          <Link key={d.code} to={`/academies?district=${d.code}`} aria-current={current?.code === d.code ? "true" : undefined}>
+          <Link
+            key={d.code}
+            to={`/academies?district=${d.code}`}
+            aria-current={current?.code === d.code ? "true" : undefined}
+          >
             {d.name}
           </Link>
         ))}
@@ -56,7 +71,8 @@ export default function AcademiesPage() {
           {overview.map((g) => (
             <li key={g.code} className="card" data-testid={`district-${g.code}`}>
               <h2>
-                <Link to={`/academies?district=${g.code}`}>{g.name}</Link> <span className="muted">（{g.count} 所）</span>
+                <Link to={`/academies?district=${g.code}`}>{g.name}</Link>{" "}
+                <span className="muted">（{g.count} 所）</span>
               </h2>
               <ul className="jump-list" aria-label={`${g.name}的街道和镇`}>
                 {g.subdistricts.map((s) => (
@@ -85,7 +101,12 @@ export default function AcademiesPage() {
             </ul>
           </nav>
           {group.subdistricts.map((s) => (
-            <section key={s.id} id={s.id} aria-labelledby={`h-${s.id}`} data-testid={`subdistrict-${s.id}`}>
+            <section
+              key={s.id}
+              id={s.id}
+              aria-labelledby={`h-${s.id}`}
+              data-testid={`subdistrict-${s.id}`}
+            >
               <h2 id={`h-${s.id}`}>
                 {s.name} <span className="muted">（{s.academies.length} 所）</span>
               </h2>

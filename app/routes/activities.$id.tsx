@@ -1,12 +1,25 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { getDb } from "@db/client";
 import { ActivitySeatsLine, ActivityTypeTag } from "~/components/activities";
 import { getActor, requireActor } from "~/modules/auth/request.server";
 import { getActivityDetail } from "~/modules/community/activities-read.server";
-import { cancelActivityRegistration, registerForActivity } from "~/modules/community/activities-registration.server";
-import { myActivityVolunteering, volunteerForActivity } from "~/modules/community/volunteers.server";
+import {
+  cancelActivityRegistration,
+  registerForActivity,
+} from "~/modules/community/activities-registration.server";
+import {
+  myActivityVolunteering,
+  volunteerForActivity,
+} from "~/modules/community/volunteers.server";
 import { formatMoment, formatSessionRange } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
@@ -14,7 +27,11 @@ import { badRequest, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.activity.title} · ${data.activity.academyName} · 厦门社区书院` : "社区活动 · 厦门社区书院" },
+  {
+    title: data
+      ? `${data.activity.title} · ${data.activity.academyName} · 厦门社区书院`
+      : "社区活动 · 厦门社区书院",
+  },
   { name: "description", content: data?.activity.description.slice(0, 120) ?? "" },
 ];
 
@@ -22,12 +39,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseIdParam(params.id, "没有找到这个活动。");
   const actor = getActor(request);
   const db = getDb();
-  return { ...getActivityDetail(db, actor, id), volunteering: myActivityVolunteering(db, actor, id), signedIn: !!actor };
+  return {
+    ...getActivityDetail(db, actor, id),
+    volunteering: myActivityVolunteering(db, actor, id),
+    signedIn: !!actor,
+  };
 }
 
 const schema = z.object({
   intent: z.enum(["register", "cancel", "volunteer"]),
-  memberId: z.preprocess((v) => (v === "" || v == null ? undefined : v), z.coerce.number().int().positive().optional()),
+  memberId: z.preprocess(
+    (v) => (v === "" || v == null ? undefined : v),
+    z.coerce.number().int().positive().optional(),
+  ),
   note: z.string().max(2000).optional(),
 });
 
@@ -53,13 +77,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     if (intent === "register") {
       const out = await registerForActivity(getDb(), actor, { activityId: id, memberId });
-      return redirect(`/activities/${id}?result=${out.status}${out.position ? `&position=${out.position}` : ""}#register`);
+      return redirect(
+        `/activities/${id}?result=${out.status}${out.position ? `&position=${out.position}` : ""}#register`,
+      );
     }
     cancelActivityRegistration(getDb(), actor, { activityId: id, memberId });
     return redirect(`/activities/${id}?result=cancelled#register`);
   } catch (e) {
     if (!isUserError(e)) throw e;
-    return data({ error: e.message, intent, memberId: memberId ?? null, note: "" }, { status: 400 });
+    return data(
+      { error: e.message, intent, memberId: memberId ?? null, note: "" },
+      { status: 400 },
+    );
   }
 }
 
@@ -69,19 +98,35 @@ const RESULT_TEXT: Record<string, string> = {
 };
 
 export default function ActivityPage() {
-  const { activity: a, counts, mine, family, photos, started, ended, participations, canManage, nextInSeries, signedIn, volunteering } =
-    useLoaderData<typeof loader>();
+  const {
+    activity: a,
+    counts,
+    mine,
+    family,
+    photos,
+    started,
+    ended,
+    participations,
+    canManage,
+    nextInSeries,
+    signedIn,
+    volunteering,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   const outcome = params.get("result");
   const registeredIds = new Set(mine.map((m) => m.familyMemberId ?? 0));
   const canRegister = a.registration && a.registrationOpen;
-  const choices = [{ id: 0, label: "本人" }, ...family.map((f) => ({ id: f.id, label: `${f.relation} ${f.name}` }))].filter((c) => !registeredIds.has(c.id));
+  const choices = [
+    { id: 0, label: "本人" },
+    ...family.map((f) => ({ id: f.id, label: `${f.relation} ${f.name}` })),
+  ].filter((c) => !registeredIds.has(c.id));
   return (
     <div className="container">
       <p className="breadcrumb">
-        <Link to="/activities">社区活动</Link> › <Link to={`/academies/${a.academySlug}`}>{a.academyName}</Link>
+        <Link to="/activities">社区活动</Link> ›{" "}
+        <Link to={`/academies/${a.academySlug}`}>{a.academyName}</Link>
       </p>
       <div className="page-header">
         <p className="class-card-meta">
@@ -107,7 +152,11 @@ export default function ActivityPage() {
           {a.academyName}（{a.districtName}）· {a.roomName ?? a.place}
         </dd>
         <dt>主办</dt>
-        <dd>{a.organisationName ? `${a.organisationName}（${a.academyName}孵化的居民组织）` : a.academyName}</dd>
+        <dd>
+          {a.organisationName
+            ? `${a.organisationName}（${a.academyName}孵化的居民组织）`
+            : a.academyName}
+        </dd>
         {a.audience ? (
           <>
             <dt>面向</dt>
@@ -150,7 +199,8 @@ export default function ActivityPage() {
           ) : null}
           {outcome === "waitlisted" ? (
             <p className="notice warn" role="status" data-testid="register-result">
-              名额已满，已加入候补，排第 {params.get("position")} 位。有人取消时按顺序递补，并通过消息通知您。
+              名额已满，已加入候补，排第 {params.get("position")}{" "}
+              位。有人取消时按顺序递补，并通过消息通知您。
             </p>
           ) : null}
           {mine.length ? (
@@ -158,7 +208,8 @@ export default function ActivityPage() {
               {mine.map((m) => (
                 <li key={m.id} className="activity-mine">
                   <span>
-                    {m.familyMemberId ? `${m.relation} ${m.memberName}` : "本人"}：{m.status === "confirmed" ? "已报名" : `候补第 ${m.position} 位`}
+                    {m.familyMemberId ? `${m.relation} ${m.memberName}` : "本人"}：
+                    {m.status === "confirmed" ? "已报名" : `候补第 ${m.position} 位`}
                   </span>
                   {!started ? (
                     <Form method="post" className="inline-form">
@@ -180,17 +231,30 @@ export default function ActivityPage() {
           ) : null}
           {!signedIn ? (
             <p>
-              <Link className="button" to={`/login?redirectTo=${encodeURIComponent(`/activities/${a.id}`)}`}>
+              <Link
+                className="button"
+                to={`/login?redirectTo=${encodeURIComponent(`/activities/${a.id}`)}`}
+              >
                 登录后报名
               </Link>
             </p>
           ) : canRegister && choices.length ? (
-            <Form method="post" className="form" aria-describedby={result?.error && result.intent !== "volunteer" ? "register-error" : undefined}>
+            <Form
+              method="post"
+              className="form"
+              aria-describedby={
+                result?.error && result.intent !== "volunteer" ? "register-error" : undefined
+              }
+            >
               <input type="hidden" name="intent" value="register" />
               {choices.length > 1 ? (
                 <div className="field">
                   <label htmlFor="register-member">为谁报名</label>
-                  <select id="register-member" name="memberId" defaultValue={result?.memberId ?? ""}>
+                  <select
+                    id="register-member"
+                    name="memberId"
+                    defaultValue={result?.memberId ?? ""}
+                  >
                     {choices.map((c) => (
                       <option key={c.id} value={c.id || ""}>
                         {c.label}
@@ -220,17 +284,25 @@ export default function ActivityPage() {
             </p>
           ) : null}
           {volunteering ? (
-            <p data-testid="volunteer-state">您已报名做这个活动的志愿者（{volunteering.status === "active" ? "书院已确认" : "等待书院确认"}）。</p>
+            <p data-testid="volunteer-state">
+              您已报名做这个活动的志愿者（
+              {volunteering.status === "active" ? "书院已确认" : "等待书院确认"}）。
+            </p>
           ) : !signedIn ? (
             <p>
-              <Link className="button secondary" to={`/login?redirectTo=${encodeURIComponent(`/activities/${a.id}#volunteer`)}`}>
+              <Link
+                className="button secondary"
+                to={`/login?redirectTo=${encodeURIComponent(`/activities/${a.id}#volunteer`)}`}
+              >
                 登录后报名当志愿者
               </Link>
             </p>
           ) : (
             <Form method="post" className="form" noValidate>
               <input type="hidden" name="intent" value="volunteer" />
-              <div className={`field${result?.intent === "volunteer" && result.error ? " has-error" : ""}`}>
+              <div
+                className={`field${result?.intent === "volunteer" && result.error ? " has-error" : ""}`}
+              >
                 <label htmlFor="volunteer-note">想做的事或特长（可不填）</label>
                 <input
                   type="text"
@@ -239,7 +311,9 @@ export default function ActivityPage() {
                   maxLength={200}
                   defaultValue={result?.intent === "volunteer" ? result.note : ""}
                   aria-invalid={result?.intent === "volunteer" && result.error ? true : undefined}
-                  aria-describedby={result?.intent === "volunteer" && result.error ? "volunteer-error" : undefined}
+                  aria-describedby={
+                    result?.intent === "volunteer" && result.error ? "volunteer-error" : undefined
+                  }
                 />
                 {result?.intent === "volunteer" && result.error ? (
                   <p className="error" id="volunteer-error" role="alert">
@@ -247,7 +321,12 @@ export default function ActivityPage() {
                   </p>
                 ) : null}
               </div>
-              <button type="submit" className="secondary" disabled={busy} data-testid="volunteer-button">
+              <button
+                type="submit"
+                className="secondary"
+                disabled={busy}
+                data-testid="volunteer-button"
+              >
                 我要当志愿者
               </button>
             </Form>
@@ -257,7 +336,13 @@ export default function ActivityPage() {
       {a.reportHtml || photos.length ? (
         <section aria-labelledby="report-h">
           <h2 id="report-h">活动报道</h2>
-          {a.reportHtml ? <div className="prose" data-testid="activity-report" dangerouslySetInnerHTML={{ __html: a.reportHtml }} /> : null}
+          {a.reportHtml ? (
+            <div
+              className="prose"
+              data-testid="activity-report"
+              dangerouslySetInnerHTML={{ __html: a.reportHtml }}
+            />
+          ) : null}
           {photos.length ? (
             <ul className="photo-grid">
               {photos.map((p) => (

@@ -4,14 +4,22 @@ import { getDb } from "@db/client";
 import { ActivityCard } from "~/components/activities";
 import { FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
-import { ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, activityFinderQuerySchema } from "~/modules/community/activities";
+import {
+  ACTIVITY_TYPE_LABELS,
+  ACTIVITY_TYPES,
+  activityFinderQuerySchema,
+} from "~/modules/community/activities";
 import { findActivities, finderChoices } from "~/modules/community/activities-read.server";
 import { listDistricts } from "~/modules/org/org.server";
 import { DAYPART_LABELS, DAYPARTS, WEEKDAY_LABELS } from "~/utils/time";
 
 export const meta: MetaFunction = () => [
   { title: "社区活动 · 厦门社区书院" },
-  { name: "description", content: "全市社区书院的文体活动、志愿服务、节庆活动、讲座宣讲、亲子活动和党群活动：按区、书院、类型、日期和时段查找。" },
+  {
+    name: "description",
+    content:
+      "全市社区书院的文体活动、志愿服务、节庆活动、讲座宣讲、亲子活动和党群活动：按区、书院、类型、日期和时段查找。",
+  },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -39,18 +47,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Activities() {
   const { result, districts, academies, filters } = useLoaderData<typeof loader>();
   const location = useLocation();
-  const anyFilter = !!(filters.district || filters.academy || filters.type || filters.date || filters.weekday || filters.daypart || filters.open);
+  const anyFilter = !!(
+    filters.district ||
+    filters.academy ||
+    filters.type ||
+    filters.date ||
+    filters.weekday ||
+    filters.daypart ||
+    filters.open
+  );
   return (
     <div className="container">
       <div className="page-header">
         <h1>社区活动</h1>
-        <p className="lead">全市社区书院的群众性活动：文体、志愿服务、节庆、讲座、亲子、党群活动。有的要报名，有的直接到场。</p>
+        <p className="lead">
+          全市社区书院的群众性活动：文体、志愿服务、节庆、讲座、亲子、党群活动。有的要报名，有的直接到场。
+        </p>
       </div>
       <Form method="get" className="stack" role="search" aria-label="查找社区活动">
         <details open={anyFilter}>
           <summary className="button secondary">筛选条件{anyFilter ? "（已筛选）" : ""}</summary>
           <div className="filter-form">
-            <FilterSelect id="a-district" label="区" name="district" defaultValue={filters.district} empty="全市" options={districts.map((d) => ({ value: d.code, label: d.name }))} />
+            <FilterSelect
+              id="a-district"
+              label="区"
+              name="district"
+              defaultValue={filters.district}
+              empty="全市"
+              options={districts.map((d) => ({ value: d.code, label: d.name }))}
+            />
             <FilterSelect
               id="a-academy"
               label="书院"
@@ -66,16 +91,43 @@ export default function Activities() {
                 </p>
               )}
             </FilterSelect>
-            <FilterSelect id="a-type" label="类型" name="type" defaultValue={filters.type} empty="全部类型" options={ACTIVITY_TYPES.map((t) => ({ value: t, label: ACTIVITY_TYPE_LABELS[t] }))} />
+            <FilterSelect
+              id="a-type"
+              label="类型"
+              name="type"
+              defaultValue={filters.type}
+              empty="全部类型"
+              options={ACTIVITY_TYPES.map((t) => ({ value: t, label: ACTIVITY_TYPE_LABELS[t] }))}
+            />
             <div className="field">
               <label htmlFor="a-date">日期</label>
               <input id="a-date" type="date" name="date" defaultValue={filters.date} />
             </div>
-            <FilterSelect id="a-weekday" label="星期" name="weekday" defaultValue={filters.weekday} empty="不限" options={[1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: d, label: WEEKDAY_LABELS[d] }))} />
-            <FilterSelect id="a-daypart" label="时段" name="daypart" defaultValue={filters.daypart} empty="不限" options={DAYPARTS.map((p) => ({ value: p, label: DAYPART_LABELS[p] }))} />
+            <FilterSelect
+              id="a-weekday"
+              label="星期"
+              name="weekday"
+              defaultValue={filters.weekday}
+              empty="不限"
+              options={[1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: d, label: WEEKDAY_LABELS[d] }))}
+            />
+            <FilterSelect
+              id="a-daypart"
+              label="时段"
+              name="daypart"
+              defaultValue={filters.daypart}
+              empty="不限"
+              options={DAYPARTS.map((p) => ({ value: p, label: DAYPART_LABELS[p] }))}
+            />
             <div className="field check-field">
               <label className="check-chip" htmlFor="a-open">
-                <input type="checkbox" id="a-open" name="open" value="1" defaultChecked={filters.open} />
+                <input
+                  type="checkbox"
+                  id="a-open"
+                  name="open"
+                  value="1"
+                  defaultChecked={filters.open}
+                />
                 只看还能报名的
               </label>
             </div>

@@ -32,7 +32,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const prompt = checkinPrompt(getDb(), getActor(request), params.token ?? "", Date.now(), browser);
   // Not logged in: log in and come back with a ten-minute pass (the 30-second code may run out meanwhile).
   if (prompt.kind === "login")
-    throw redirect(`/login?redirectTo=${encodeURIComponent(`/checkin/${prompt.pass}`)}`, { headers });
+    throw redirect(`/login?redirectTo=${encodeURIComponent(`/checkin/${prompt.pass}`)}`, {
+      headers,
+    });
   return data(prompt, { headers });
 }
 

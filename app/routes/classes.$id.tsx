@@ -15,7 +15,11 @@ import { readForm } from "~/utils/csrf.server";
 import { badRequest, parseIdParam } from "~/utils/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.version.title} · ${data.academy.name} · 厦门社区书院` : "课程班 · 厦门社区书院" },
+  {
+    title: data
+      ? `${data.version.title} · ${data.academy.name} · 厦门社区书院`
+      : "课程班 · 厦门社区书院",
+  },
   { name: "description", content: data?.version.summary ?? "" },
 ];
 
@@ -45,7 +49,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     academy: d.academy,
     version: d.version,
-    room: { name: d.room.name, floor: d.room.floor, stepFree: d.room.stepFree, equipment: d.room.equipment },
+    room: {
+      name: d.room.name,
+      floor: d.room.floor,
+      stepFree: d.room.stepFree,
+      equipment: d.room.equipment,
+    },
     teachers: d.teachers,
     sessions: d.sessions.map((s) => ({
       id: s.id,
@@ -75,22 +84,35 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ClassPage() {
-  const { run, academy, version, room, teachers, sessions, seatsLeft, canManage, enrollment, reviews } = useLoaderData<typeof loader>();
+  const {
+    run,
+    academy,
+    version,
+    room,
+    teachers,
+    sessions,
+    seatsLeft,
+    canManage,
+    enrollment,
+    reviews,
+  } = useLoaderData<typeof loader>();
   const age = ageLabel(run.minAge, run.maxAge);
   // The facts box tells the truth once the deadline (the run's own, else the first session) has passed.
   const deadline = enrollment?.cancelDeadline ?? null;
-  const cancelFact = enrollment?.cancelClosed && deadline
-    ? `已于 ${formatMoment(deadline)} 截止，现在报名后不能自己取消`
-    : run.cancelDeadlineAt
-      ? `${formatMoment(run.cancelDeadlineAt)} 前可取消`
-      : deadline
-        ? `第一次课开始前（${formatMoment(deadline)}）可取消`
-        : "第一次课开始前可取消";
+  const cancelFact =
+    enrollment?.cancelClosed && deadline
+      ? `已于 ${formatMoment(deadline)} 截止，现在报名后不能自己取消`
+      : run.cancelDeadlineAt
+        ? `${formatMoment(run.cancelDeadlineAt)} 前可取消`
+        : deadline
+          ? `第一次课开始前（${formatMoment(deadline)}）可取消`
+          : "第一次课开始前可取消";
   const upcoming = sessions.filter((s) => !s.past && s.status === "scheduled");
   return (
     <div className="container">
       <p className="breadcrumb">
-        <Link to="/classes">找课程班</Link> › <Link to={`/academies/${academy.slug}`}>{academy.name}</Link>
+        <Link to="/classes">找课程班</Link> ›{" "}
+        <Link to={`/academies/${academy.slug}`}>{academy.name}</Link>
       </p>
       <div className="page-header">
         <p className="class-card-meta">
@@ -137,7 +159,11 @@ export default function ClassPage() {
           {!teachers.length && !run.guestTeacher ? "待定" : ""}
         </dd>
         <dt>名额</dt>
-        <dd data-testid="seats-left">{run.status === "full" || seatsLeft === 0 ? `已满（共 ${run.capacity} 人）` : `剩余 ${seatsLeft} / ${run.capacity}`}</dd>
+        <dd data-testid="seats-left">
+          {run.status === "full" || seatsLeft === 0
+            ? `已满（共 ${run.capacity} 人）`
+            : `剩余 ${seatsLeft} / ${run.capacity}`}
+        </dd>
         <dt>报名方式</dt>
         <dd>{run.enrollMode === "lottery" ? "报名截止后抽签" : "先到先得"}</dd>
         {run.enrollOpensAt || run.enrollClosesAt ? (
@@ -145,7 +171,9 @@ export default function ClassPage() {
             <dt>报名时间</dt>
             <dd>
               {run.enrollOpensAt ? `${formatMoment(run.enrollOpensAt)} 起` : "现在起"}
-              {run.enrollClosesAt ? `，${formatMoment(run.enrollClosesAt)} 截止` : "，第一次课开始前截止"}
+              {run.enrollClosesAt
+                ? `，${formatMoment(run.enrollClosesAt)} 截止`
+                : "，第一次课开始前截止"}
             </dd>
           </>
         ) : null}
@@ -168,16 +196,26 @@ export default function ClassPage() {
 
       <section aria-labelledby="sessions-h">
         <h2 id="sessions-h">
-          上课时间（共 {sessions.filter((s) => s.status === "scheduled").length} 次{upcoming.length ? `，还有 ${upcoming.length} 次` : ""}）
+          上课时间（共 {sessions.filter((s) => s.status === "scheduled").length} 次
+          {upcoming.length ? `，还有 ${upcoming.length} 次` : ""}）
         </h2>
         <ol className="session-list" data-testid="class-sessions">
           {sessions.map((s) => (
-            <li key={s.id} className={`session-item${s.status === "cancelled" ? " cancelled" : ""}${s.past ? " past" : ""}`}>
+            <li
+              key={s.id}
+              className={`session-item${s.status === "cancelled" ? " cancelled" : ""}${s.past ? " past" : ""}`}
+            >
               <p>
                 <strong>{s.label}</strong> · {s.roomName}{" "}
-                {s.status === "cancelled" ? <span className="badge danger">停课：{s.cancelReason}</span> : null}
-                {s.movedFrom && s.status !== "cancelled" ? <span className="badge warn">调课（原 {s.movedFrom}）</span> : null}
-                {s.note && s.status !== "cancelled" ? <span className="muted"> {s.note}</span> : null}
+                {s.status === "cancelled" ? (
+                  <span className="badge danger">停课：{s.cancelReason}</span>
+                ) : null}
+                {s.movedFrom && s.status !== "cancelled" ? (
+                  <span className="badge warn">调课（原 {s.movedFrom}）</span>
+                ) : null}
+                {s.note && s.status !== "cancelled" ? (
+                  <span className="muted"> {s.note}</span>
+                ) : null}
               </p>
             </li>
           ))}
@@ -205,7 +243,8 @@ export default function ClassPage() {
       <section aria-labelledby="content-h">
         <h2 id="content-h">课程内容</h2>
         <p className="muted">
-          来自中央厨房课程库 <Link to={`/courses/${version.code}`}>{version.code}</Link> 第 {version.versionNo} 版 · {version.sessions} 次课，每次 {version.minutesPerSession} 分钟
+          来自中央厨房课程库 <Link to={`/courses/${version.code}`}>{version.code}</Link> 第{" "}
+          {version.versionNo} 版 · {version.sessions} 次课，每次 {version.minutesPerSession} 分钟
         </p>
         {version.objectives.length ? (
           <>

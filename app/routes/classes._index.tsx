@@ -15,7 +15,10 @@ import { listDistricts } from "~/modules/org/org.server";
 
 export const meta: MetaFunction = () => [
   { title: "找课程班 · 厦门社区书院" },
-  { name: "description", content: "全市社区书院正在报名和即将开课的课程班：按区、书院、分类、星期和时段查找。" },
+  {
+    name: "description",
+    content: "全市社区书院正在报名和即将开课的课程班：按区、书院、分类、星期和时段查找。",
+  },
 ];
 
 const int = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : null);
@@ -29,14 +32,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const actor = getActor(request);
   // With no district in the address, a resident sees their own district (我的书院's); choosing
   // 全部 sends district= and shows the whole city.
-  const districtCode = p.has("district") ? p.get("district") : homeDistrictCode(db, actor?.homeAcademyId);
+  const districtCode = p.has("district")
+    ? p.get("district")
+    : homeDistrictCode(db, actor?.homeAcademyId);
   const district = districts.find((d) => d.code === districtCode) ?? null;
   const category = categories.find((c) => c.slug === p.get("category")) ?? null;
-  const daypart = (DAYPARTS as readonly string[]).includes(p.get("time") ?? "") ? (p.get("time") as Daypart) : null;
+  const daypart = (DAYPARTS as readonly string[]).includes(p.get("time") ?? "")
+    ? (p.get("time") as Daypart)
+    : null;
   const weekday = int(p.get("weekday"));
-  const audience = (AUDIENCES as readonly string[]).includes(p.get("audience") ?? "") ? p.get("audience") : null;
+  const audience = (AUDIENCES as readonly string[]).includes(p.get("audience") ?? "")
+    ? p.get("audience")
+    : null;
   const academyParam = p.get("academy");
-  const academyId = academyParam === "home" ? actor?.homeAcademyId ?? null : int(academyParam);
+  const academyId = academyParam === "home" ? (actor?.homeAcademyId ?? null) : int(academyParam);
   const result = searchClasses(db, {
     q: p.get("q"),
     districtId: district?.id,
@@ -71,12 +80,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Classes() {
-  const { result, districts, categories, academies, homeAcademyId, filters } = useLoaderData<typeof loader>();
+  const { result, districts, categories, academies, homeAcademyId, filters } =
+    useLoaderData<typeof loader>();
   const location = useLocation();
   // The chosen filters in words, for the folded panel's summary (what the results are filtered by).
   const chosen = [
     districts.find((d) => d.code === filters.district)?.name,
-    filters.academy ? (filters.academy === String(homeAcademyId) ? "我家附近的书院" : academies.find((a) => String(a.id) === filters.academy)?.name ?? "所选书院") : null,
+    filters.academy
+      ? filters.academy === String(homeAcademyId)
+        ? "我家附近的书院"
+        : (academies.find((a) => String(a.id) === filters.academy)?.name ?? "所选书院")
+      : null,
     categories.find((c) => c.slug === filters.category)?.name,
     filters.weekday ? WEEKDAY_LABELS[Number(filters.weekday)] : null,
     filters.time ? DAYPART_LABELS[filters.time as Daypart] : null,
@@ -94,7 +108,14 @@ export default function Classes() {
           <label htmlFor="classes-q" className="visually-hidden">
             搜索课程
           </label>
-          <input id="classes-q" type="search" name="q" defaultValue={filters.q} placeholder="搜课程，如 太极拳、防诈骗、党史" maxLength={200} />
+          <input
+            id="classes-q"
+            type="search"
+            name="q"
+            defaultValue={filters.q}
+            placeholder="搜课程，如 太极拳、防诈骗、党史"
+            maxLength={200}
+          />
           <button type="submit">搜索</button>
         </div>
         {/* Folded after every search (a new key per query remounts it closed, with JavaScript too), so
@@ -165,7 +186,13 @@ export default function Classes() {
             />
             <div className="field check-field">
               <label className="check-chip" htmlFor="f-seats">
-                <input type="checkbox" id="f-seats" name="seats" value="1" defaultChecked={filters.seats} />
+                <input
+                  type="checkbox"
+                  id="f-seats"
+                  name="seats"
+                  value="1"
+                  defaultChecked={filters.seats}
+                />
                 只看还能报名的
               </label>
             </div>
@@ -180,7 +207,11 @@ export default function Classes() {
       </Form>
       {result.note ? <p className="notice warn">{result.note}</p> : null}
       <p className="muted" aria-live="polite" data-testid="class-count">
-        找到 {result.total} 个班{result.total > 0 ? "，按开课时间排列" : "。换个条件试试，或者去课程库标记“想学”，让书院知道您想学什么"}。
+        找到 {result.total} 个班
+        {result.total > 0
+          ? "，按开课时间排列"
+          : "。换个条件试试，或者去课程库标记“想学”，让书院知道您想学什么"}
+        。
       </p>
       <ul className="card-grid" data-testid="class-list">
         {result.rows.map((r) => (

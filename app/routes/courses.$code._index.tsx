@@ -52,7 +52,11 @@ export default function CoursePage() {
                 <a href={r.href}>{r.title}</a>{" "}
                 <span className="muted small-text">
                   {RESOURCE_KIND_LABELS[r.kind]}
-                  {r.kind === "video_link" ? (r.host ? ` · ${r.host}` : "") : ` · ${formatBytes(r.size)}`}
+                  {r.kind === "video_link"
+                    ? r.host
+                      ? ` · ${r.host}`
+                      : ""
+                    : ` · ${formatBytes(r.size)}`}
                   {r.visibility === "teachers" ? " · 仅教师" : ""}
                 </span>
               </li>
@@ -69,7 +73,14 @@ export default function CoursePage() {
               <li key={t.id} className="card">
                 <Link className="card-link teacher-card" to={`/teachers/${t.id}`}>
                   {t.photoResourceId ? (
-                    <img className="teacher-photo" src={`/resources/${t.photoResourceId}`} alt="" width={96} height={96} loading="lazy" />
+                    <img
+                      className="teacher-photo"
+                      src={`/resources/${t.photoResourceId}`}
+                      alt=""
+                      width={96}
+                      height={96}
+                      loading="lazy"
+                    />
                   ) : (
                     <span className="teacher-photo placeholder" aria-hidden="true">
                       {t.displayName.slice(0, 1)}
@@ -79,7 +90,8 @@ export default function CoursePage() {
                     <strong>{t.displayName}</strong>
                     <br />
                     <span className="muted">
-                      {t.organisation || "社区书院师资库"} · {t.kind === "volunteer" ? "志愿讲师" : "特聘讲师"}
+                      {t.organisation || "社区书院师资库"} ·{" "}
+                      {t.kind === "volunteer" ? "志愿讲师" : "特聘讲师"}
                     </span>
                   </span>
                 </Link>
@@ -95,8 +107,12 @@ export default function CoursePage() {
           <ul className="stack">
             {older.map((h) => (
               <li key={h.versionNo}>
-                <Link to={`/courses/${data.course.code}/versions/${h.versionNo}`}>第 {h.versionNo} 版</Link>
-                {h.publishedAt ? <span className="muted">（{formatDate(h.publishedAt)}发布）</span> : null}
+                <Link to={`/courses/${data.course.code}/versions/${h.versionNo}`}>
+                  第 {h.versionNo} 版
+                </Link>
+                {h.publishedAt ? (
+                  <span className="muted">（{formatDate(h.publishedAt)}发布）</span>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -8,7 +8,9 @@ import { notFound } from "~/utils/http";
 import { z } from "~/utils/zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data ? [{ title: `${data.version.title}（第 ${data.version.versionNo} 版）· 中央厨房课程库` }] : [{ title: "版本不存在 · 厦门社区书院" }];
+  data
+    ? [{ title: `${data.version.title}（第 ${data.version.versionNo} 版）· 中央厨房课程库` }]
+    : [{ title: "版本不存在 · 厦门社区书院" }];
 
 /** A published version stays readable for ever: runs pin the version the academy ordered. */
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -5,19 +5,32 @@ import { CourseCard } from "~/components/catalog";
 import { FilterSelect } from "~/components/filter-select";
 import { PageHeader, Pager } from "~/components/layout";
 import { getActor } from "~/modules/auth/request.server";
-import { AUDIENCES, canAuthorSomeCourse, SOURCE_LEVEL_LABELS, SOURCE_LEVELS } from "~/modules/catalog/courses";
+import {
+  AUDIENCES,
+  canAuthorSomeCourse,
+  SOURCE_LEVEL_LABELS,
+  SOURCE_LEVELS,
+} from "~/modules/catalog/courses";
 import { audienceList, getLibraryPage } from "~/modules/catalog/search.server";
 import { z } from "~/utils/zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.query ? `搜索“${data.query}” · 中央厨房课程库` : "中央厨房课程库 · 厦门社区书院" },
-  { name: "description", content: "厦门市社区书院总部“中央厨房”课程库：红色传承、绿色环保、品德修养、闽南文化、健康生活、法治与安全。" },
+  {
+    name: "description",
+    content:
+      "厦门市社区书院总部“中央厨房”课程库：红色传承、绿色环保、品德修养、闽南文化、健康生活、法治与安全。",
+  },
 ];
 
 /** Odd or missing parameters fall back to "no filter": the library page never errors on its URL. */
 const params = z.object({
   q: z.string().optional().catch(undefined),
-  category: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/).optional().catch(undefined),
+  category: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,30}$/)
+    .optional()
+    .catch(undefined),
   audience: z.enum(AUDIENCES).optional().catch(undefined),
   level: z.enum(SOURCE_LEVELS).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
@@ -52,7 +65,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function CourseLibrary() {
-  const { canWrite, filters, query, note, total, page, pages, categories, rows } = useLoaderData<typeof loader>();
+  const { canWrite, filters, query, note, total, page, pages, categories, rows } =
+    useLoaderData<typeof loader>();
   const location = useLocation();
   const current = new URLSearchParams(location.search);
   const withParam = (key: string, value: string) => {
@@ -66,7 +80,10 @@ export default function CourseLibrary() {
   const filtered = !!(query || filters.category || filters.audience || filters.level);
   return (
     <div className="container">
-      <PageHeader title="中央厨房课程库" lead="市总部为全市社区书院准备的课程，按类别浏览或直接搜索。想学哪门课，可以请您所在的书院来“点单”开课。">
+      <PageHeader
+        title="中央厨房课程库"
+        lead="市总部为全市社区书院准备的课程，按类别浏览或直接搜索。想学哪门课，可以请您所在的书院来“点单”开课。"
+      >
         {canWrite ? (
           <p>
             <Link to="/hq/courses">编写与管理课程 →</Link>
@@ -77,7 +94,15 @@ export default function CourseLibrary() {
         <label htmlFor="library-q" className="visually-hidden">
           搜索课程
         </label>
-        <input id="library-q" type="search" name="q" defaultValue={query} placeholder="如：太极拳、环保、防诈骗" maxLength={500} enterKeyHint="search" />
+        <input
+          id="library-q"
+          type="search"
+          name="q"
+          defaultValue={query}
+          placeholder="如：太极拳、环保、防诈骗"
+          maxLength={500}
+          enterKeyHint="search"
+        />
         {filters.category ? <input type="hidden" name="category" value={filters.category} /> : null}
         {filters.audience ? <input type="hidden" name="audience" value={filters.audience} /> : null}
         {filters.level ? <input type="hidden" name="level" value={filters.level} /> : null}
@@ -94,7 +119,11 @@ export default function CourseLibrary() {
           全部类别
         </Link>
         {categories.map((c) => (
-          <Link key={c.slug} to={withParam("category", c.slug)} aria-current={filters.category === c.slug ? "true" : undefined}>
+          <Link
+            key={c.slug}
+            to={withParam("category", c.slug)}
+            aria-current={filters.category === c.slug ? "true" : undefined}
+          >
             <span className="swatch" style={{ background: c.color }} aria-hidden="true" />
             {c.name}
           </Link>

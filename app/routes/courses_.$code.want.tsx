@@ -4,12 +4,19 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { WantToLearnPanel } from "~/components/want-to-learn";
 import { getActor, requireActor } from "~/modules/auth/request.server";
-import { academyChoices, markWant, wantPanel, withdrawWant } from "~/modules/scheduling/demand.server";
+import {
+  academyChoices,
+  markWant,
+  wantPanel,
+  withdrawWant,
+} from "~/modules/scheduling/demand.server";
 import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `想学「${data.panel.course.title}」` : "想学" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `想学「${data.panel.course.title}」` : "想学" },
+];
 
 /** The 想学 panel's data (also loaded by the panel on the course page). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -20,7 +27,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const schema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("want"), academyId: z.coerce.number({ error: "请选择一所书院。" }).int().positive("请选择一所书院。") }),
+  z.object({
+    intent: z.literal("want"),
+    academyId: z.coerce.number({ error: "请选择一所书院。" }).int().positive("请选择一所书院。"),
+  }),
   z.object({ intent: z.literal("withdraw") }),
 ]);
 
@@ -37,15 +47,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   else {
     try {
       const { course } = wantPanel(db, actor, code);
-      if (parsed.data.intent === "want") markWant(db, actor, { courseId: course.id, academyId: parsed.data.academyId });
+      if (parsed.data.intent === "want")
+        markWant(db, actor, { courseId: course.id, academyId: parsed.data.academyId });
       else withdrawWant(db, actor, course.id);
     } catch (e) {
       if (!isUserError(e)) throw e;
       error = e.message;
     }
   }
-  if (inline || error) return { panel: wantPanel(db, actor, code), academies: academyChoices(db), error };
-  return redirect(`/courses/${encodeURIComponent(code)}/want?done=${parsed.success ? parsed.data.intent : ""}`);
+  if (inline || error)
+    return { panel: wantPanel(db, actor, code), academies: academyChoices(db), error };
+  return redirect(
+    `/courses/${encodeURIComponent(code)}/want?done=${parsed.success ? parsed.data.intent : ""}`,
+  );
 }
 
 export default function WantPage() {

@@ -20,7 +20,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     districts: ids.map((id) => ({
       district: getDistrict(db, id)!,
       academies: listAcademies(db, { districtId: id }),
-      schedule: Object.fromEntries(districtSummary(db, actor, id).map((s) => [s.academyId, { runs: s.runs, upcoming: s.upcoming }])),
+      schedule: Object.fromEntries(
+        districtSummary(db, actor, id).map((s) => [
+          s.academyId,
+          { runs: s.runs, upcoming: s.upcoming },
+        ]),
+      ),
     })),
   };
 }
@@ -54,7 +59,11 @@ export default function DistrictHome() {
                     <td data-label="街道">{a.subdistrictName}</td>
                     <td data-label="社区人口">{a.population.toLocaleString("zh-CN")}</td>
                     <td data-label="开课">
-                      <Link to={`/district/runs?academy=${a.id}${several ? `&d=${district.id}` : ""}`}>{schedule[a.id]?.runs ?? 0}</Link>
+                      <Link
+                        to={`/district/runs?academy=${a.id}${several ? `&d=${district.id}` : ""}`}
+                      >
+                        {schedule[a.id]?.runs ?? 0}
+                      </Link>
                     </td>
                     <td data-label="待上课次">{schedule[a.id]?.upcoming ?? 0}</td>
                   </tr>

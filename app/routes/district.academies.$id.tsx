@@ -5,10 +5,15 @@ import { requireActor } from "~/modules/auth/request.server";
 import { AcademyEditPage } from "~/components/academy-admin";
 import { academyEditAction, academyEditLoader } from "~/modules/org/academy-routes.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.academy.name ?? "书院"} · 区指导中心` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.academy.name ?? "书院"} · 区指导中心` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  return { ...academyEditLoader(request, params.id, "district"), tabs: visibleEntries(DISTRICT_TABS, requireActor(request)) };
+  return {
+    ...academyEditLoader(request, params.id, "district"),
+    tabs: visibleEntries(DISTRICT_TABS, requireActor(request)),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -16,5 +21,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditAcademy() {
-  return <AcademyEditPage data={useLoaderData<typeof loader>()} lastResult={useActionData<typeof action>()} />;
+  return (
+    <AcademyEditPage
+      data={useLoaderData<typeof loader>()}
+      lastResult={useActionData<typeof action>()}
+    />
+  );
 }

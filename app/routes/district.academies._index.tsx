@@ -8,7 +8,10 @@ import { academyListLoader } from "~/modules/org/academy-routes.server";
 export const meta: MetaFunction = () => [{ title: "书院 · 区指导中心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return { ...academyListLoader(request, "district"), tabs: visibleEntries(DISTRICT_TABS, requireActor(request)) };
+  return {
+    ...academyListLoader(request, "district"),
+    tabs: visibleEntries(DISTRICT_TABS, requireActor(request)),
+  };
 }
 
 export default function Academies() {

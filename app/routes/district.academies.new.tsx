@@ -8,7 +8,10 @@ import { academyNewAction, academyNewLoader } from "~/modules/org/academy-routes
 export const meta: MetaFunction = () => [{ title: "新建书院 · 区指导中心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return { ...academyNewLoader(request, "district"), tabs: visibleEntries(DISTRICT_TABS, requireActor(request)) };
+  return {
+    ...academyNewLoader(request, "district"),
+    tabs: visibleEntries(DISTRICT_TABS, requireActor(request)),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -16,5 +19,10 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewAcademy() {
-  return <AcademyNewPage data={useLoaderData<typeof loader>()} lastResult={useActionData<typeof action>()} />;
+  return (
+    <AcademyNewPage
+      data={useLoaderData<typeof loader>()}
+      lastResult={useActionData<typeof action>()}
+    />
+  );
 }

@@ -21,7 +21,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tabs: visibleEntries(DISTRICT_TABS, actor),
     district: { id: district.id, name: district.name, centreName: district.centreName },
     several: choices.length > 1,
-    data: districtEvaluations(db, actor, district.id, { by: q.by, page: q.page, commentsPage: q.cpage }),
+    data: districtEvaluations(db, actor, district.id, {
+      by: q.by,
+      page: q.page,
+      commentsPage: q.cpage,
+    }),
   };
 }
 
@@ -32,7 +36,10 @@ export default function DistrictEvaluations() {
       <h1>{district.centreName}</h1>
       <DistrictNav tabs={tabs} districtId={district.id} several={several} />
       <h2>学员评价</h2>
-      <p className="lead">{district.name}各书院、课程、教师和班级的平均分（1–5 分）与学员留言。隐藏不当留言由书院管理员或总部处理。</p>
+      <p className="lead">
+        {district.name}各书院、课程、教师和班级的平均分（1–5
+        分）与学员留言。隐藏不当留言由书院管理员或总部处理。
+      </p>
       <EvaluationsView data={data} groups={["academy", "course", "teacher", "run"]} done={null} />
     </div>
   );

@@ -19,7 +19,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireActor(request);
   const form = await readForm(request);
-  const r = decideOrderFromForm(getDb(), actor, parseIdParam(params.id, "没有找到这个点单。"), form, clientIp(request));
+  const r = decideOrderFromForm(
+    getDb(),
+    actor,
+    parseIdParam(params.id, "没有找到这个点单。"),
+    form,
+    clientIp(request),
+  );
   if (r.ok) return redirect(`/district/orders/${params.id}?done=${r.intent}`);
   return r;
 }
@@ -34,7 +40,9 @@ export default function DistrictOrder() {
         <Link to="/district/orders">← 本区点单</Link>
       </p>
       <h1>点单 #{d.order.id}</h1>
-      {params.get("done") === "accept" ? <p className="notice">已受理并安排教师，书院和教师都收到了消息。</p> : null}
+      {params.get("done") === "accept" ? (
+        <p className="notice">已受理并安排教师，书院和教师都收到了消息。</p>
+      ) : null}
       {params.get("done") === "decline" ? <p className="notice">已婉拒，书院收到了原因。</p> : null}
       <OrderDecision
         order={d.order}

@@ -18,7 +18,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const p = new URL(request.url).searchParams;
   const { district, choices } = requireStaffDistrict(db, actor, p.get("d"));
-  const state = (ORDER_STATES as readonly string[]).includes(p.get("state") ?? "") ? (p.get("state") as OrderState) : undefined;
+  const state = (ORDER_STATES as readonly string[]).includes(p.get("state") ?? "")
+    ? (p.get("state") as OrderState)
+    : undefined;
   return {
     tabs: visibleEntries(DISTRICT_TABS, actor),
     district: { id: district.id, name: district.name, centreName: district.centreName },
@@ -52,7 +54,9 @@ export default function DistrictOrders() {
       <ul className="plain-list stack" data-testid="order-list">
         {orders.rows.map((o) => (
           <OrderRow key={o.id} order={o} href={`/district/orders/${o.id}`}>
-            {o.state === "submitted" && o.handler === "district" && o.handlerDistrictId === district.id ? (
+            {o.state === "submitted" &&
+            o.handler === "district" &&
+            o.handlerDistrictId === district.id ? (
               <Link className="button small" to={`/district/orders/${o.id}`}>
                 处理
               </Link>

@@ -14,8 +14,17 @@ export const meta: MetaFunction = () => [{ title: "居民组织 · 区指导中�
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
-  const { district, choices } = requireStaffDistrict(db, actor, new URL(request.url).searchParams.get("d"));
-  return { tabs: visibleEntries(DISTRICT_TABS, actor), district, several: choices.length > 1, ...districtOrganisationsByStage(db, actor, district.id) };
+  const { district, choices } = requireStaffDistrict(
+    db,
+    actor,
+    new URL(request.url).searchParams.get("d"),
+  );
+  return {
+    tabs: visibleEntries(DISTRICT_TABS, actor),
+    district,
+    several: choices.length > 1,
+    ...districtOrganisationsByStage(db, actor, district.id),
+  };
 }
 
 export default function DistrictOrganisations() {
@@ -40,7 +49,9 @@ export default function DistrictOrganisations() {
             <ul className="stack">
               {d.byStage[s].map((o) => (
                 <li key={o.id}>
-                  <Link to={`/organisations/${o.id}`}>{o.name}</Link> · {ORG_TYPE_LABELS[o.type]} · <Link to={`/academies/${o.academySlug}`}>{o.academyName}</Link> · {o.members} 人 · {formatDate(o.stageChangedAt)}起
+                  <Link to={`/organisations/${o.id}`}>{o.name}</Link> · {ORG_TYPE_LABELS[o.type]} ·{" "}
+                  <Link to={`/academies/${o.academySlug}`}>{o.academyName}</Link> · {o.members} 人 ·{" "}
+                  {formatDate(o.stageChangedAt)}起
                 </li>
               ))}
             </ul>

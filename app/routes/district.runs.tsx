@@ -20,15 +20,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const p = new URL(request.url).searchParams;
   const { district, choices } = requireStaffDistrict(db, actor, p.get("d"));
-  const academies = listAcademies(db, { districtId: district.id }).map((a) => ({ id: a.id, name: a.name }));
+  const academies = listAcademies(db, { districtId: district.id }).map((a) => ({
+    id: a.id,
+    name: a.name,
+  }));
   const academyId = Number(p.get("academy")) || undefined;
-  const status = (RUN_STATUSES as readonly string[]).includes(p.get("status") ?? "") ? (p.get("status") as RunStatus) : undefined;
+  const status = (RUN_STATUSES as readonly string[]).includes(p.get("status") ?? "")
+    ? (p.get("status") as RunStatus)
+    : undefined;
   return {
     tabs: visibleEntries(DISTRICT_TABS, actor),
     district: { id: district.id, name: district.name, centreName: district.centreName },
     several: choices.length > 1,
     academies,
-    filters: { academy: academyId ? String(academyId) : "", status: status ?? "", all: p.get("all") === "1" },
+    filters: {
+      academy: academyId ? String(academyId) : "",
+      status: status ?? "",
+      all: p.get("all") === "1",
+    },
     runs: listDistrictRuns(db, actor, district.id, {
       academyId: academies.some((a) => a.id === academyId) ? academyId : undefined,
       status,

@@ -34,7 +34,9 @@ const SORTS: Record<string, string> = {
 export default function DistrictStats() {
   const { dashboard: d, districts } = useLoaderData<typeof loader>();
   const base = `?${periodSearch(d.period)}&district=${d.scopeCode}`;
-  const sortable = Object.fromEntries(Object.entries(SORTS).map(([h, k]) => [h, `${base}&sort=${k}`]));
+  const sortable = Object.fromEntries(
+    Object.entries(SORTS).map(([h, k]) => [h, `${base}&sort=${k}`]),
+  );
   return (
     <div className="container">
       <h1>{d.scopeLabel} · 书院统计</h1>
@@ -49,14 +51,23 @@ export default function DistrictStats() {
       {districts.length > 1 ? (
         <p className="filter-bar">
           {districts.map((x) => (
-            <Link key={x.code} to={`?${periodSearch(d.period)}&district=${x.code}`} aria-current={x.code === d.scopeCode ? "page" : undefined}>
+            <Link
+              key={x.code}
+              to={`?${periodSearch(d.period)}&district=${x.code}`}
+              aria-current={x.code === d.scopeCode ? "page" : undefined}
+            >
               {x.name}
             </Link>
           ))}
         </p>
       ) : null}
       <p className="lead">本区各书院并排比较，按参与率和满意度排名；点表头可换一列排序。</p>
-      <DashboardBody dashboard={d} scope={{ district: d.scopeCode }} keep={{ district: d.scopeCode }} sortable={{ academies: sortable }} />
+      <DashboardBody
+        dashboard={d}
+        scope={{ district: d.scopeCode }}
+        keep={{ district: d.scopeCode }}
+        sortable={{ academies: sortable }}
+      />
     </div>
   );
 }

@@ -18,7 +18,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const p = new URL(request.url).searchParams;
   const { district, choices } = requireStaffDistrict(db, actor, p.get("d"));
-  const query = listTeachersQuery.parse({ ...Object.fromEntries(p), district: String(district.id), status: "active" });
+  const query = listTeachersQuery.parse({
+    ...Object.fromEntries(p),
+    district: String(district.id),
+    status: "active",
+  });
   return {
     tabs: visibleEntries(DISTRICT_TABS, actor),
     district: { id: district.id, name: district.name, centreName: district.centreName },
@@ -30,7 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function DistrictTeachers() {
-  const { tabs, district, several, query, categories, rows, total, page, pages } = useLoaderData<typeof loader>();
+  const { tabs, district, several, query, categories, rows, total, page, pages } =
+    useLoaderData<typeof loader>();
   const location = useLocation();
   const filtered = !!(query.q || query.category);
   return (
@@ -38,7 +43,9 @@ export default function DistrictTeachers() {
       <h1>{district.centreName}</h1>
       <DistrictNav tabs={tabs} districtId={district.id} several={several} />
       <h2>本区师资</h2>
-      <p className="lead">师资库中愿意到{district.name}授课的在册教师和志愿者讲师。书院点单时从中选派。</p>
+      <p className="lead">
+        师资库中愿意到{district.name}授课的在册教师和志愿者讲师。书院点单时从中选派。
+      </p>
       <Form method="get" role="search" className="resource-filters teacher-filters">
         {several ? <input type="hidden" name="d" value={district.id} /> : null}
         <FilterSearch defaultValue={query.q} placeholder="姓名或单位" maxLength={30} />
@@ -50,7 +57,10 @@ export default function DistrictTeachers() {
           empty="全部分类"
           options={categories.map((c) => ({ value: c.id, label: c.name }))}
         />
-        <FilterActions filtered={filtered} clearTo={several ? `/district/teachers?d=${district.id}` : "/district/teachers"} />
+        <FilterActions
+          filtered={filtered}
+          clearTo={several ? `/district/teachers?d=${district.id}` : "/district/teachers"}
+        />
       </Form>
       <p className="muted" role="status">
         共 {total} 位教师
@@ -72,7 +82,11 @@ export default function DistrictTeachers() {
           ))}
         </ul>
       ) : (
-        <p>{filtered ? "没有符合条件的教师。换个关键词或清除条件试试。" : "还没有教师登记愿意到本区授课。"}</p>
+        <p>
+          {filtered
+            ? "没有符合条件的教师。换个关键词或清除条件试试。"
+            : "还没有教师登记愿意到本区授课。"}
+        </p>
       )}
       <Pager page={page} pages={pages} search={location.search} />
     </div>

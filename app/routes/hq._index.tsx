@@ -13,7 +13,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const counts = new Map(countAcademiesByDistrict(db).map((c) => [c.districtId, c.n]));
   return {
     admin: isHqAdmin(actor),
-    districts: listDistricts(db).map((d) => ({ name: d.name, centre: d.centreName, academies: counts.get(d.id) ?? 0 })),
+    districts: listDistricts(db).map((d) => ({
+      name: d.name,
+      centre: d.centreName,
+      academies: counts.get(d.id) ?? 0,
+    })),
   };
 }
 

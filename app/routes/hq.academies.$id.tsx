@@ -3,7 +3,9 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { AcademyEditPage } from "~/components/academy-admin";
 import { academyEditAction, academyEditLoader } from "~/modules/org/academy-routes.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.academy.name ?? "书院"} · 总部` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.academy.name ?? "书院"} · 总部` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return academyEditLoader(request, params.id, "hq");
@@ -14,5 +16,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditAcademy() {
-  return <AcademyEditPage data={useLoaderData<typeof loader>()} lastResult={useActionData<typeof action>()} />;
+  return (
+    <AcademyEditPage
+      data={useLoaderData<typeof loader>()}
+      lastResult={useActionData<typeof action>()}
+    />
+  );
 }

@@ -14,5 +14,10 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewAcademy() {
-  return <AcademyNewPage data={useLoaderData<typeof loader>()} lastResult={useActionData<typeof action>()} />;
+  return (
+    <AcademyNewPage
+      data={useLoaderData<typeof loader>()}
+      lastResult={useActionData<typeof action>()}
+    />
+  );
 }

@@ -52,17 +52,30 @@ export async function action({ request }: ActionFunctionArgs) {
     }
   }
   const row = rowSchema.safeParse(Object.fromEntries(formData));
-  if (!row.success) return data({ rowError: { id: 0, message: "请求有误，请刷新页面后再试。", values: null } }, { status: 400 });
+  if (!row.success)
+    return data(
+      { rowError: { id: 0, message: "请求有误，请刷新页面后再试。", values: null } },
+      { status: 400 },
+    );
   const { intent, id } = row.data;
-  const values = { name: String(formData.get("name") ?? ""), description: String(formData.get("description") ?? ""), color: String(formData.get("color") ?? "") };
+  const values = {
+    name: String(formData.get("name") ?? ""),
+    description: String(formData.get("description") ?? ""),
+    color: String(formData.get("color") ?? ""),
+  };
   try {
     if (intent === "update") updateCategory(db, actor, id, values, ip);
     else if (intent === "up" || intent === "down") moveCategory(db, actor, id, intent);
-    else if (intent === "retire" || intent === "restore") setCategoryRetired(db, actor, id, intent === "retire", ip);
+    else if (intent === "retire" || intent === "restore")
+      setCategoryRetired(db, actor, id, intent === "retire", ip);
     else deleteCategory(db, actor, id, ip);
     return redirect(`/hq/categories?done=${intent}`);
   } catch (e) {
-    if (isUserError(e)) return data({ rowError: { id, message: e.message, values: intent === "update" ? values : null } }, { status: 400 });
+    if (isUserError(e))
+      return data(
+        { rowError: { id, message: e.message, values: intent === "update" ? values : null } },
+        { status: 400 },
+      );
     throw e;
   }
 }
@@ -98,7 +111,9 @@ export default function HqCategories() {
   return (
     <>
       <h1>课程分类</h1>
-      <p className="lead">居民在课程库中按这些分类浏览。改名会立即生效；停用的分类不再对居民显示，但其中的课程保留；只有从未放过课程的分类可以删除。</p>
+      <p className="lead">
+        居民在课程库中按这些分类浏览。改名会立即生效；停用的分类不再对居民显示，但其中的课程保留；只有从未放过课程的分类可以删除。
+      </p>
       {done && DONE[done] ? (
         <p className="notice" role="status">
           {DONE[done]}
@@ -128,7 +143,14 @@ export default function HqCategories() {
               <div className="actions">
                 <Form method="post">
                   <input type="hidden" name="id" value={c.id} />
-                  <button type="submit" name="intent" value="up" className="secondary small" disabled={i === 0} aria-label={`把“${c.name}”上移`}>
+                  <button
+                    type="submit"
+                    name="intent"
+                    value="up"
+                    className="secondary small"
+                    disabled={i === 0}
+                    aria-label={`把“${c.name}”上移`}
+                  >
                     ↑ 上移
                   </button>
                 </Form>
@@ -147,26 +169,52 @@ export default function HqCategories() {
                 </Form>
                 <details className="confirm" open={!!err?.values}>
                   <summary className="button secondary small">改名/修改</summary>
-                  <Form method="post" className="form confirm-panel" key={`${c.id}-${err ? "err" : "ok"}`}>
+                  <Form
+                    method="post"
+                    className="form confirm-panel"
+                    key={`${c.id}-${err ? "err" : "ok"}`}
+                  >
                     <input type="hidden" name="intent" value="update" />
                     <input type="hidden" name="id" value={c.id} />
                     <div className="field">
                       <label htmlFor={`name-${c.id}`}>名称</label>
-                      <input id={`name-${c.id}`} name="name" defaultValue={v.name} maxLength={12} required />
+                      <input
+                        id={`name-${c.id}`}
+                        name="name"
+                        defaultValue={v.name}
+                        maxLength={12}
+                        required
+                      />
                     </div>
                     <div className="field">
                       <label htmlFor={`desc-${c.id}`}>简介</label>
-                      <textarea id={`desc-${c.id}`} name="description" defaultValue={v.description} maxLength={200} rows={2} />
+                      <textarea
+                        id={`desc-${c.id}`}
+                        name="description"
+                        defaultValue={v.description}
+                        maxLength={200}
+                        rows={2}
+                      />
                     </div>
                     <div className="field">
                       <label htmlFor={`color-${c.id}`}>颜色</label>
-                      <input id={`color-${c.id}`} name="color" type="color" defaultValue={v.color} />
+                      <input
+                        id={`color-${c.id}`}
+                        name="color"
+                        type="color"
+                        defaultValue={v.color}
+                      />
                     </div>
                     <button type="submit">保存</button>
                   </Form>
                 </details>
                 {c.retiredAt ? (
-                  <ConfirmAction label="恢复" question={`恢复分类“${c.name}”？居民将重新看到它。`} intent="restore" hidden={{ id: c.id }} />
+                  <ConfirmAction
+                    label="恢复"
+                    question={`恢复分类“${c.name}”？居民将重新看到它。`}
+                    intent="restore"
+                    hidden={{ id: c.id }}
+                  />
                 ) : (
                   <ConfirmAction
                     label="停用"
@@ -179,7 +227,11 @@ export default function HqCategories() {
                   <ConfirmAction
                     label="删除"
                     danger
-                    question={c.courseCount ? `分类“${c.name}”下还有 ${c.courseCount} 门课程，不能删除。` : `永久删除分类“${c.name}”？`}
+                    question={
+                      c.courseCount
+                        ? `分类“${c.name}”下还有 ${c.courseCount} 门课程，不能删除。`
+                        : `永久删除分类“${c.name}”？`
+                    }
                     intent="delete"
                     hidden={{ id: c.id }}
                   />
@@ -195,12 +247,24 @@ export default function HqCategories() {
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="intent" value="add" />
         <Field label="名称" meta={fields.name} maxLength={12} hint="2–12 个字，如：科学普及" />
-        <Field label="英文标识" meta={fields.slug} hint="用于网址，如 science；添加后不能修改" autoComplete="off" />
+        <Field
+          label="英文标识"
+          meta={fields.slug}
+          hint="用于网址，如 science；添加后不能修改"
+          autoComplete="off"
+        />
         <TextareaField label="简介" meta={fields.description} rows={2} />
         <div className={`field${fields.color.errors?.length ? " has-error" : ""}`}>
           <label htmlFor={fields.color.id}>颜色</label>
-          <input id={fields.color.id} name={fields.color.name} type="color" defaultValue={String(fields.color.initialValue ?? "#334155")} />
-          {fields.color.errors?.length ? <p className="error">{fields.color.errors.join("；")}</p> : null}
+          <input
+            id={fields.color.id}
+            name={fields.color.name}
+            type="color"
+            defaultValue={String(fields.color.initialValue ?? "#334155")}
+          />
+          {fields.color.errors?.length ? (
+            <p className="error">{fields.color.errors.join("；")}</p>
+          ) : null}
         </div>
         <button type="submit">添加</button>
       </Form>

@@ -23,7 +23,9 @@ import { isUserError } from "~/utils/errors";
 import { clientIp, notFound, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "课程"} · 课程库管理` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.title ?? "课程"} · 课程库管理` },
+];
 
 const idParam = z.coerce.number().int().positive();
 const diffParams = z.object({
@@ -50,7 +52,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const title = o.working?.title ?? o.current?.title ?? o.versions[0]?.title ?? o.course.code;
   return {
     title,
-    course: { id: o.course.id, code: o.course.code, levelLabel: o.course.levelLabel, ownerName: o.course.ownerName, retiredAt: o.course.retiredAt },
+    course: {
+      id: o.course.id,
+      code: o.course.code,
+      levelLabel: o.course.levelLabel,
+      ownerName: o.course.ownerName,
+      retiredAt: o.course.retiredAt,
+    },
     category: { name: o.category.name, color: o.category.color },
     versions: o.versions,
     events: o.events,
@@ -70,7 +78,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const id = idParam.safeParse(params.id);
   const intent = z.enum(INTENTS).safeParse(form.get("intent"));
-  if (!id.success || !intent.success) return data({ error: "请求有误，请刷新页面后再试。" }, { status: 400 });
+  if (!id.success || !intent.success)
+    return data({ error: "请求有误，请刷新页面后再试。" }, { status: 400 });
   const db = getDb();
   const ip = clientIp(request);
   try {
@@ -91,7 +100,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         restoreCourse(db, actor, id.data, ip);
         break;
       case "discard":
-        if (discardDraft(db, actor, id.data, ip).courseGone) return redirect("/hq/courses?done=deleted");
+        if (discardDraft(db, actor, id.data, ip).courseGone)
+          return redirect("/hq/courses?done=deleted");
         break;
     }
     return redirect(`/hq/courses/${id.data}?done=${intent.data}`);
@@ -148,7 +158,8 @@ export default function CourseOverview() {
         <dd data-testid="live-version">
           {d.current ? (
             <>
-              第 {d.current.versionNo} 版 <Link to={`/courses/${d.course.code}`}>在课程库中查看</Link>
+              第 {d.current.versionNo} 版{" "}
+              <Link to={`/courses/${d.course.code}`}>在课程库中查看</Link>
             </>
           ) : d.course.retiredAt ? (
             "已停用"
@@ -158,7 +169,9 @@ export default function CourseOverview() {
         </dd>
         <dt>工作版本</dt>
         <dd data-testid="working-version">
-          {d.working ? `第 ${d.working.versionNo} 版 · ${d.working.status === "review" ? "审核中" : "草稿"}` : "无（编辑时会生成新草稿）"}
+          {d.working
+            ? `第 ${d.working.versionNo} 版 · ${d.working.status === "review" ? "审核中" : "草稿"}`
+            : "无（编辑时会生成新草稿）"}
         </dd>
       </dl>
 
@@ -169,14 +182,27 @@ export default function CourseOverview() {
           </Link>
         ) : null}
         {d.working ? (
-          <Link className="button secondary" to={`/hq/courses/${d.course.id}/versions/${d.working.versionNo}`}>
+          <Link
+            className="button secondary"
+            to={`/hq/courses/${d.course.id}/versions/${d.working.versionNo}`}
+          >
             预览第 {d.working.versionNo} 版
           </Link>
         ) : null}
         {d.can.submit ? (
-          <ConfirmAction label="提交审核" question={`提交第 ${d.working?.versionNo} 版审核？审核期间不能修改，可随时撤回。`} intent="submit" />
+          <ConfirmAction
+            label="提交审核"
+            question={`提交第 ${d.working?.versionNo} 版审核？审核期间不能修改，可随时撤回。`}
+            intent="submit"
+          />
         ) : null}
-        {d.can.withdraw ? <ConfirmAction label="撤回审核" question="撤回后回到草稿状态，修改完需重新提交。" intent="withdraw" /> : null}
+        {d.can.withdraw ? (
+          <ConfirmAction
+            label="撤回审核"
+            question="撤回后回到草稿状态，修改完需重新提交。"
+            intent="withdraw"
+          />
+        ) : null}
         {d.can.publish ? (
           <ConfirmAction
             label="发布"
@@ -197,12 +223,22 @@ export default function CourseOverview() {
             intent="retire"
           />
         ) : null}
-        {d.can.restore ? <ConfirmAction label="恢复上架" question="把最后发布的版本重新放回课程库？" intent="restore" /> : null}
+        {d.can.restore ? (
+          <ConfirmAction
+            label="恢复上架"
+            question="把最后发布的版本重新放回课程库？"
+            intent="restore"
+          />
+        ) : null}
         {d.can.discard ? (
           <ConfirmAction
             label="删除草稿"
             danger
-            question={d.versions.length === 1 ? "这门课程还没有发布过，删除草稿会删除整门课程，不能撤销。" : `删除第 ${d.working?.versionNo} 版草稿？线上版本不受影响。`}
+            question={
+              d.versions.length === 1
+                ? "这门课程还没有发布过，删除草稿会删除整门课程，不能撤销。"
+                : `删除第 ${d.working?.versionNo} 版草稿？线上版本不受影响。`
+            }
             intent="discard"
           />
         ) : null}
@@ -224,7 +260,9 @@ export default function CourseOverview() {
             {d.versions.map((v) => (
               <tr key={v.id}>
                 <td data-label="版本">
-                  <Link to={`/hq/courses/${d.course.id}/versions/${v.versionNo}`}>第 {v.versionNo} 版</Link>
+                  <Link to={`/hq/courses/${d.course.id}/versions/${v.versionNo}`}>
+                    第 {v.versionNo} 版
+                  </Link>
                 </td>
                 <td data-label="状态">{v.statusLabel}</td>
                 <td data-label="课程名称">{v.title}</td>
@@ -279,7 +317,9 @@ export default function CourseOverview() {
           {d.diff ? (
             <>
               <p className="muted">
-                第 {d.diff.from} 版 → 第 {d.diff.to} 版：<span className="diff-legend-add">绿色为新增</span>，<span className="diff-legend-del">红色为删除</span>。
+                第 {d.diff.from} 版 → 第 {d.diff.to} 版：
+                <span className="diff-legend-add">绿色为新增</span>，
+                <span className="diff-legend-del">红色为删除</span>。
               </p>
               <DiffView lines={d.diff.lines} />
             </>
@@ -318,7 +358,8 @@ export default function CourseOverview() {
       <ol className="history" data-testid="history">
         {d.events.map((e) => (
           <li key={e.id}>
-            <time className="muted">{formatDateTime(e.createdAt)}</time> <strong>{e.actorName ?? "系统"}</strong>：{e.summary}
+            <time className="muted">{formatDateTime(e.createdAt)}</time>{" "}
+            <strong>{e.actorName ?? "系统"}</strong>：{e.summary}
           </li>
         ))}
       </ol>

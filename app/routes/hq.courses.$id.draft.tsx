@@ -17,7 +17,8 @@ export type DraftSaveResult =
 
 const json = (body: DraftSaveResult, status = 200) =>
   Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
-const fail = (status: number, message: string, field?: string) => json({ ok: false, message, field }, status);
+const fail = (status: number, message: string, field?: string) =>
+  json({ ok: false, message, field }, status);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = getActor(request);
@@ -27,12 +28,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: editCourseFormSchema });
   if (submission.status !== "success") {
-    const [field, messages] = Object.entries(submission.error ?? {}).find(([, m]) => m?.length) ?? [];
+    const [field, messages] =
+      Object.entries(submission.error ?? {}).find(([, m]) => m?.length) ?? [];
     return fail(400, messages?.[0] ?? "内容有误，请检查后再保存。", field);
   }
   try {
     const r = saveDraft(getDb(), actor, id, submission.value);
-    return json({ ok: true, revision: r.revision, savedAt: r.version.updatedAt, versionNo: r.version.versionNo, created: r.created });
+    return json({
+      ok: true,
+      revision: r.revision,
+      savedAt: r.version.updatedAt,
+      versionNo: r.version.versionNo,
+      created: r.created,
+    });
   } catch (e) {
     if (isUserError(e)) return fail(e.code === "stale_draft" ? 409 : 400, e.message, e.field);
     if (e instanceof Response && e.status === 403) return fail(403, "您没有编辑这门课程的权限。");
@@ -41,5 +49,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export function loader() {
-  return new Response("请从课程编辑页保存。", { status: 405, headers: { Allow: "POST", "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response("请从课程编辑页保存。", {
+    status: 405,
+    headers: { Allow: "POST", "Content-Type": "text/plain; charset=utf-8" },
+  });
 }

@@ -27,14 +27,22 @@ import type { z } from "~/utils/zod";
 import type { DraftSaveResult } from "./hq.courses.$id.draft";
 import { formatTime } from "~/utils/dates";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `编辑：${data?.version.title ?? "课程"} · 课程库` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `编辑：${data?.version.title ?? "课程"} · 课程库` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const e = getCourseForEditor(getDb(), actor, parseIdParam(params.id, "没有这门课程。"));
   if (!e) notFound("没有这门课程。");
   return {
-    course: { id: e.course.id, code: e.course.code, categoryId: e.course.categoryId, levelLabel: e.course.levelLabel, ownerName: e.course.ownerName },
+    course: {
+      id: e.course.id,
+      code: e.course.code,
+      categoryId: e.course.categoryId,
+      levelLabel: e.course.levelLabel,
+      ownerName: e.course.ownerName,
+    },
     version: {
       versionNo: e.version.versionNo,
       status: e.version.status,
@@ -89,10 +97,13 @@ type EditForm = {
   revision: string;
 };
 
-type SaveState = { kind: "saved" | "pristine" | "dirty" | "saving" | "error"; at?: number; message?: string };
+type SaveState = {
+  kind: "saved" | "pristine" | "dirty" | "saving" | "error";
+  at?: number;
+  message?: string;
+};
 const AUTOSAVE_MS = 1200;
 const RETRY_MS = 5000;
-
 
 export default function EditCourse() {
   const d = useLoaderData<typeof loader>();
@@ -148,9 +159,16 @@ export default function EditCourse() {
     let r: DraftSaveResult;
     let retry = false;
     try {
-      const res = await fetch(`/hq/courses/${d.course.id}/draft`, { method: "POST", body: fd, headers: { Accept: "application/json" } });
+      const res = await fetch(`/hq/courses/${d.course.id}/draft`, {
+        method: "POST",
+        body: fd,
+        headers: { Accept: "application/json" },
+      });
       retry = res.status >= 500;
-      r = await res.json().catch(() => ({ ok: false as const, message: `服务器暂时出错（${res.status}），修改还没有保存，稍后自动重试。` }));
+      r = await res.json().catch(() => ({
+        ok: false as const,
+        message: `服务器暂时出错（${res.status}），修改还没有保存，稍后自动重试。`,
+      }));
     } catch {
       retry = true;
       r = { ok: false, message: "网络不通，修改还没有保存；恢复连接后会自动重试。" };
@@ -247,16 +265,20 @@ export default function EditCourse() {
         <Link to={`/hq/courses/${d.course.id}`}>← 课程概览</Link>
       </p>
       <h1>编辑课程</h1>
-      {params.get("created") ? <p className="notice">课程已创建为第 1 版草稿。现在可以撰写教学大纲，修改会自动保存。</p> : null}
+      {params.get("created") ? (
+        <p className="notice">课程已创建为第 1 版草稿。现在可以撰写教学大纲，修改会自动保存。</p>
+      ) : null}
       {params.get("saved") ? <p className="notice">草稿已保存。</p> : null}
       {d.startsNewDraft ? (
         <p className="notice" role="note">
-          线上是已发布的第 {d.version.versionNo} 版。您的修改会保存为第 {d.nextVersionNo} 版草稿，线上版本不受影响；审核发布后才会替换。
+          线上是已发布的第 {d.version.versionNo} 版。您的修改会保存为第 {d.nextVersionNo}{" "}
+          版草稿，线上版本不受影响；审核发布后才会替换。
         </p>
       ) : null}
       <p className="muted">
         {d.course.levelLabel}
-        {d.course.ownerName ? ` · ${d.course.ownerName}` : ""} · {versionNo ? `第 ${versionNo} 版草稿` : "尚无草稿"}
+        {d.course.ownerName ? ` · ${d.course.ownerName}` : ""} ·{" "}
+        {versionNo ? `第 ${versionNo} 版草稿` : "尚无草稿"}
       </p>
       <Form
         method="post"
@@ -280,7 +302,12 @@ export default function EditCourse() {
             <span className="hint">（已发布过的课程编号不能修改）</span>
           </p>
         ) : (
-          <Field label="课程编号" meta={fields.code} hint="如 HS-0012，发布后不能再改。" autoComplete="off" />
+          <Field
+            label="课程编号"
+            meta={fields.code}
+            hint="如 HS-0012，发布后不能再改。"
+            autoComplete="off"
+          />
         )}
         <SelectField
           label="分类"
@@ -288,20 +315,48 @@ export default function EditCourse() {
           options={d.categories.map((c) => ({ value: c.id, label: c.name }))}
           hint="分类不随版本变化，保存后立即生效。"
         />
-        <TextareaField label="课程简介" meta={fields.summary} rows={3} hint="最多 300 字，会显示在课程库列表中。" />
+        <TextareaField
+          label="课程简介"
+          meta={fields.summary}
+          rows={3}
+          hint="最多 300 字，会显示在课程库列表中。"
+        />
         <CheckboxGroup legend="适用对象" meta={fields.audience} options={AUDIENCES} />
         <div className="field-row">
-          <Field label="建议课次" meta={fields.sessions} type="number" min={1} max={200} inputMode="numeric" />
-          <Field label="每次时长（分钟）" meta={fields.minutesPerSession} type="number" min={10} max={600} inputMode="numeric" />
+          <Field
+            label="建议课次"
+            meta={fields.sessions}
+            type="number"
+            min={1}
+            max={200}
+            inputMode="numeric"
+          />
+          <Field
+            label="每次时长（分钟）"
+            meta={fields.minutesPerSession}
+            type="number"
+            min={10}
+            max={600}
+            inputMode="numeric"
+          />
         </div>
-        <TextareaField label="学习目标" meta={fields.objectives} hint="每行一条，最多 12 条。" rows={4} />
+        <TextareaField
+          label="学习目标"
+          meta={fields.objectives}
+          hint="每行一条，最多 12 条。"
+          rows={4}
+        />
         <Field label="标签" meta={fields.tags} hint="用逗号或空格分隔" autoComplete="off" />
         <SelectField
           label="封面图片"
           meta={fields.coverResourceId}
           placeholder="不用封面"
           options={d.images.map((i) => ({ value: i.id, label: i.title }))}
-          hint={d.images.length ? "从资源库的公开图片中选择。" : "资源库里还没有公开图片；上传图片后可在这里选择。"}
+          hint={
+            d.images.length
+              ? "从资源库的公开图片中选择。"
+              : "资源库里还没有公开图片；上传图片后可在这里选择。"
+          }
         />
         <div className={`field${fields.body.errors?.length ? " has-error" : ""}`}>
           <RichEditor
@@ -321,7 +376,12 @@ export default function EditCourse() {
           ) : null}
         </div>
         <div className="save-bar">
-          <span className={`save-status save-${state.kind}`} role="status" aria-live="polite" data-testid="save-status">
+          <span
+            className={`save-status save-${state.kind}`}
+            role="status"
+            aria-live="polite"
+            data-testid="save-status"
+          >
             {status}
           </span>
           <button type="submit">保存草稿</button>

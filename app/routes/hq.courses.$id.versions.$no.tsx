@@ -11,7 +11,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `预览：${data.version.title}（第 ${data.version.versionNo} 版）` : "版本不存在" },
 ];
 
-const p = z.object({ id: z.coerce.number().int().positive(), no: z.coerce.number().int().positive() });
+const p = z.object({
+  id: z.coerce.number().int().positive(),
+  no: z.coerce.number().int().positive(),
+});
 
 /** Any version as residents would see it, drafts included, for the course's authors and reviewers. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

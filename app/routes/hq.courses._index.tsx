@@ -4,7 +4,12 @@ import { getDb } from "@db/client";
 import { FilterSearch, FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActor } from "~/modules/auth/request.server";
-import { SOURCE_LEVEL_LABELS, SOURCE_LEVELS, STATUS_LABELS, VERSION_STATUSES } from "~/modules/catalog/courses";
+import {
+  SOURCE_LEVEL_LABELS,
+  SOURCE_LEVELS,
+  STATUS_LABELS,
+  VERSION_STATUSES,
+} from "~/modules/catalog/courses";
 import { getEditorsTablePage } from "~/modules/catalog/courses.server";
 import { formatDateTime } from "~/utils/dates";
 import { z } from "~/utils/zod";
@@ -14,7 +19,10 @@ export const meta: MetaFunction = () => [{ title: "课程库管理 · 总部" }]
 const params = z.object({
   q: z.string().max(200).optional().catch(undefined),
   category: z.coerce.number().int().positive().optional().catch(undefined),
-  status: z.enum([...VERSION_STATUSES, "live"]).optional().catch(undefined),
+  status: z
+    .enum([...VERSION_STATUSES, "live"])
+    .optional()
+    .catch(undefined),
   level: z.enum(SOURCE_LEVELS).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
@@ -23,10 +31,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const f = params.parse(Object.fromEntries(new URL(request.url).searchParams));
   const r = getEditorsTablePage(getDb(), actor, f);
-  return { ...r, filters: { q: f.q ?? "", category: f.category ? String(f.category) : "", status: f.status ?? "", level: f.level ?? "" } };
+  return {
+    ...r,
+    filters: {
+      q: f.q ?? "",
+      category: f.category ? String(f.category) : "",
+      status: f.status ?? "",
+      level: f.level ?? "",
+    },
+  };
 }
 
-const STATUS_BADGE: Record<string, string> = { draft: "warn", review: "warn", published: "ok", retired: "danger", superseded: "" };
+const STATUS_BADGE: Record<string, string> = {
+  draft: "warn",
+  review: "warn",
+  published: "ok",
+  retired: "danger",
+  superseded: "",
+};
 
 export default function HqCourses() {
   const { rows, total, page, pages, categories, levels, filters } = useLoaderData<typeof loader>();
@@ -79,7 +101,13 @@ export default function HqCourses() {
         <button type="submit">查找</button>
       </Form>
       <p className="muted" role="status">
-        共 {total} 门课程{filters.q || filters.category || filters.status || filters.level ? <> · <Link to="/hq/courses">清除条件</Link></> : null}
+        共 {total} 门课程
+        {filters.q || filters.category || filters.status || filters.level ? (
+          <>
+            {" "}
+            · <Link to="/hq/courses">清除条件</Link>
+          </>
+        ) : null}
       </p>
       <div className="table-wrap">
         <table className="editor-table stack-table">
@@ -108,9 +136,12 @@ export default function HqCourses() {
                 </td>
                 <td data-label="分类">{r.categoryName}</td>
                 <td data-label="最新版本">
-                  第 {r.versionNo} 版 <span className={`badge ${STATUS_BADGE[r.status] ?? ""}`}>{r.statusLabel}</span>
+                  第 {r.versionNo} 版{" "}
+                  <span className={`badge ${STATUS_BADGE[r.status] ?? ""}`}>{r.statusLabel}</span>
                 </td>
-                <td data-label="线上版本">{r.liveVersionNo ? `第 ${r.liveVersionNo} 版` : r.retiredAt ? "已停用" : "—"}</td>
+                <td data-label="线上版本">
+                  {r.liveVersionNo ? `第 ${r.liveVersionNo} 版` : r.retiredAt ? "已停用" : "—"}
+                </td>
                 <td data-label="最后编辑">
                   {r.editorName ?? "内容导入"}
                   <div className="muted small-text">{formatDateTime(r.updatedAt)}</div>

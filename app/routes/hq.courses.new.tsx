@@ -50,18 +50,21 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return replyInvalid(submission);
   const { ownerDistrictId, ownerAcademyId, ...v } = submission.value;
   const ownerField = v.sourceLevel === "community" ? "ownerAcademyId" : "ownerDistrictId";
-  const ownerId = v.sourceLevel === "city" ? 0 : v.sourceLevel === "community" ? ownerAcademyId : ownerDistrictId;
+  const ownerId =
+    v.sourceLevel === "city" ? 0 : v.sourceLevel === "community" ? ownerAcademyId : ownerDistrictId;
   try {
     const { course } = createCourse(getDb(), actor, { ...v, ownerId }, clientIp(request));
     return redirect(`/hq/courses/${course.id}/edit?created=1`);
   } catch (e) {
-    if (isUserError(e) && e.field === "ownerId") return replyWithUserError(submission, new UserError(e.message, ownerField));
+    if (isUserError(e) && e.field === "ownerId")
+      return replyWithUserError(submission, new UserError(e.message, ownerField));
     return replyWithUserError(submission, e);
   }
 }
 
 export default function NewCourse() {
-  const { levels, categories, districts, academies, suggestedCode } = useLoaderData<typeof loader>();
+  const { levels, categories, districts, academies, suggestedCode } =
+    useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm<NewCourseForm, z.output<typeof schema>>({
     id: "new-course",
@@ -70,7 +73,13 @@ export default function NewCourse() {
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    defaultValue: { code: suggestedCode, sourceLevel: levels[0], audience: ["全体"], sessions: "4", minutesPerSession: "90" },
+    defaultValue: {
+      code: suggestedCode,
+      sourceLevel: levels[0],
+      audience: ["全体"],
+      sessions: "4",
+      minutesPerSession: "90",
+    },
   });
   const showDistrict = levels.includes("district") && districts.length > 0;
   const showAcademy = levels.includes("community") && academies.length > 0;
@@ -80,12 +89,23 @@ export default function NewCourse() {
         <Link to="/hq/courses">← 课程库管理</Link>
       </p>
       <h1>新建课程</h1>
-      <p className="lead">先填写基本信息，保存后进入编辑器撰写教学大纲。新课程保存为草稿，提交审核并由总部发布后才出现在课程库中。</p>
+      <p className="lead">
+        先填写基本信息，保存后进入编辑器撰写教学大纲。新课程保存为草稿，提交审核并由总部发布后才出现在课程库中。
+      </p>
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
         <Field label="课程名称" meta={fields.title} maxLength={60} autoComplete="off" />
-        <Field label="课程编号" meta={fields.code} hint="2–4 个大写字母、短横线和 4 位数字，如 HS-0012。发布后不能再改。" autoComplete="off" />
-        <SelectField label="分类" meta={fields.categoryId} options={categories.map((c) => ({ value: c.id, label: c.name }))} />
+        <Field
+          label="课程编号"
+          meta={fields.code}
+          hint="2–4 个大写字母、短横线和 4 位数字，如 HS-0012。发布后不能再改。"
+          autoComplete="off"
+        />
+        <SelectField
+          label="分类"
+          meta={fields.categoryId}
+          options={categories.map((c) => ({ value: c.id, label: c.name }))}
+        />
         <SelectField
           label="课程来源"
           meta={fields.sourceLevel}
@@ -108,14 +128,43 @@ export default function NewCourse() {
             options={academies.map((a) => ({ value: a.id, label: a.name, group: a.districtName }))}
           />
         ) : null}
-        <TextareaField label="课程简介" meta={fields.summary} hint="一两句话说明这门课教什么、适合谁，最多 300 字。" rows={3} />
+        <TextareaField
+          label="课程简介"
+          meta={fields.summary}
+          hint="一两句话说明这门课教什么、适合谁，最多 300 字。"
+          rows={3}
+        />
         <CheckboxGroup legend="适用对象" meta={fields.audience} options={AUDIENCES} />
         <div className="field-row">
-          <Field label="建议课次" meta={fields.sessions} type="number" min={1} max={200} inputMode="numeric" />
-          <Field label="每次时长（分钟）" meta={fields.minutesPerSession} type="number" min={10} max={600} inputMode="numeric" />
+          <Field
+            label="建议课次"
+            meta={fields.sessions}
+            type="number"
+            min={1}
+            max={200}
+            inputMode="numeric"
+          />
+          <Field
+            label="每次时长（分钟）"
+            meta={fields.minutesPerSession}
+            type="number"
+            min={10}
+            max={600}
+            inputMode="numeric"
+          />
         </div>
-        <TextareaField label="学习目标" meta={fields.objectives} hint="每行一条，最多 12 条。" rows={4} />
-        <Field label="标签" meta={fields.tags} hint="用逗号或空格分隔，如：垃圾分类，环保" autoComplete="off" />
+        <TextareaField
+          label="学习目标"
+          meta={fields.objectives}
+          hint="每行一条，最多 12 条。"
+          rows={4}
+        />
+        <Field
+          label="标签"
+          meta={fields.tags}
+          hint="用逗号或空格分隔，如：垃圾分类，环保"
+          autoComplete="off"
+        />
         <button type="submit">保存并撰写大纲</button>
       </Form>
     </>

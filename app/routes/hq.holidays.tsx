@@ -17,7 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const showPast = new URL(request.url).searchParams.get("past") === "1";
   const from = showPast ? undefined : todayLocal().slice(0, 4) + "-01-01";
   const list = listHolidays(getDb(), { from });
-  return { showPast, holidays: list.map((h) => ({ ...h, label: shortDateLabel(h.date), year: h.date.slice(0, 4) })) };
+  return {
+    showPast,
+    holidays: list.map((h) => ({ ...h, label: shortDateLabel(h.date), year: h.date.slice(0, 4) })),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -32,13 +35,25 @@ export async function action({ request }: ActionFunctionArgs) {
     const n = addHolidays(
       db,
       actor,
-      { from: String(form.get("from") ?? ""), to: String(form.get("to") ?? ""), name: String(form.get("name") ?? "") },
+      {
+        from: String(form.get("from") ?? ""),
+        to: String(form.get("to") ?? ""),
+        name: String(form.get("name") ?? ""),
+      },
       clientIp(request),
     );
     return redirect(`/hq/holidays?done=added&n=${n}`);
   } catch (e) {
     if (!isUserError(e)) throw e;
-    return { error: e.message, field: e.field ?? null, values: { from: String(form.get("from") ?? ""), to: String(form.get("to") ?? ""), name: String(form.get("name") ?? "") } };
+    return {
+      error: e.message,
+      field: e.field ?? null,
+      values: {
+        from: String(form.get("from") ?? ""),
+        to: String(form.get("to") ?? ""),
+        name: String(form.get("name") ?? ""),
+      },
+    };
   }
 }
 
@@ -56,8 +71,12 @@ export default function Holidays() {
   return (
     <>
       <h1>节假日</h1>
-      <p className="lead">全市书院按周排课时都会跳过这些日期（例如国庆、春节）。国务院公布放假安排后，请在这里更新。</p>
-      {params.get("done") === "added" ? <p className="notice">已添加 {queryCount(params, "n") ?? 0} 天。</p> : null}
+      <p className="lead">
+        全市书院按周排课时都会跳过这些日期（例如国庆、春节）。国务院公布放假安排后，请在这里更新。
+      </p>
+      {params.get("done") === "added" ? (
+        <p className="notice">已添加 {queryCount(params, "n") ?? 0} 天。</p>
+      ) : null}
       {params.get("done") === "removed" ? <p className="notice">已删除。</p> : null}
       {a && !a.field ? <p className="form-error">{a.error}</p> : null}
       <h2>添加节假日</h2>
@@ -65,7 +84,14 @@ export default function Holidays() {
         <input type="hidden" name="intent" value="add" />
         <div className={`field${a?.field === "name" ? " has-error" : ""}`}>
           <label htmlFor="h-name">名称</label>
-          <input id="h-name" name="name" type="text" maxLength={20} placeholder="例如：国庆节" defaultValue={a?.values.name} />
+          <input
+            id="h-name"
+            name="name"
+            type="text"
+            maxLength={20}
+            placeholder="例如：国庆节"
+            defaultValue={a?.values.name}
+          />
           {err("name")}
         </div>
         <div className="two-cols">
@@ -82,7 +108,13 @@ export default function Holidays() {
         </div>
         <button type="submit">添加</button>
       </Form>
-      <p>{showPast ? <a href="/hq/holidays">只看今年和以后</a> : <a href="/hq/holidays?past=1">包括往年</a>}</p>
+      <p>
+        {showPast ? (
+          <a href="/hq/holidays">只看今年和以后</a>
+        ) : (
+          <a href="/hq/holidays?past=1">包括往年</a>
+        )}
+      </p>
       {years.map((y) => (
         <section key={y} aria-labelledby={`y-${y}`}>
           <h2 id={`y-${y}`}>{y} 年</h2>
@@ -97,7 +129,11 @@ export default function Holidays() {
                   <Form method="post">
                     <input type="hidden" name="intent" value="remove" />
                     <input type="hidden" name="id" value={h.id} />
-                    <button type="submit" className="secondary small" aria-label={`删除 ${h.label} ${h.name}`}>
+                    <button
+                      type="submit"
+                      className="secondary small"
+                      aria-label={`删除 ${h.label} ${h.name}`}
+                    >
                       删除
                     </button>
                   </Form>

@@ -20,7 +20,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireActorWith(request, isHq);
   const form = await readForm(request);
-  const r = decideOrderFromForm(getDb(), actor, parseIdParam(params.id, "没有找到这个点单。"), form, clientIp(request));
+  const r = decideOrderFromForm(
+    getDb(),
+    actor,
+    parseIdParam(params.id, "没有找到这个点单。"),
+    form,
+    clientIp(request),
+  );
   if (r.ok) return redirect(`/hq/orders/${params.id}?done=${r.intent}`);
   return r;
 }
@@ -35,9 +41,13 @@ export default function HqOrder() {
         <Link to="/hq/orders">← 全部点单</Link>
       </p>
       <h1>点单 #{d.order.id}</h1>
-      {params.get("done") === "accept" ? <p className="notice">已受理并安排教师，书院和教师都收到了消息。</p> : null}
+      {params.get("done") === "accept" ? (
+        <p className="notice">已受理并安排教师，书院和教师都收到了消息。</p>
+      ) : null}
       {params.get("done") === "decline" ? <p className="notice">已婉拒，书院收到了原因。</p> : null}
-      {d.order.handler === "district" && d.order.state === "submitted" && !d.canDecide ? <p className="notice warn">这是区级流动课程的点单，由课程所属的区指导中心受理。</p> : null}
+      {d.order.handler === "district" && d.order.state === "submitted" && !d.canDecide ? (
+        <p className="notice warn">这是区级流动课程的点单，由课程所属的区指导中心受理。</p>
+      ) : null}
       <OrderDecision
         order={d.order}
         canDecide={d.canDecide}

@@ -21,14 +21,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const districts = listDistricts(db).map((d) => ({ id: d.id, code: d.code, name: d.name }));
   const categories = listCategories(db);
   const stateParam = p.get("state") ?? "submitted";
-  const state = (ORDER_STATES as readonly string[]).includes(stateParam) ? (stateParam as OrderState) : undefined;
+  const state = (ORDER_STATES as readonly string[]).includes(stateParam)
+    ? (stateParam as OrderState)
+    : undefined;
   const district = districts.find((d) => d.code === p.get("district"));
   const category = categories.find((c) => c.slug === p.get("category"));
   return {
-    orders: listAllOrders(db, actor, { state, districtId: district?.id, categoryId: category?.id, page: parsePage(p) }),
+    orders: listAllOrders(db, actor, {
+      state,
+      districtId: district?.id,
+      categoryId: category?.id,
+      page: parsePage(p),
+    }),
     districts,
     categories,
-    filters: { state: state ?? "all", district: district?.code ?? "", category: category?.slug ?? "" },
+    filters: {
+      state: state ?? "all",
+      district: district?.code ?? "",
+      category: category?.slug ?? "",
+    },
   };
 }
 
@@ -38,7 +49,9 @@ export default function HqOrders() {
   return (
     <>
       <h1>点单受理</h1>
-      <p className="lead">各书院从课程库点的课：安排师资库教师并受理，或说明原因婉拒。区级流动课程的点单由所属区指导中心受理，这里只读。</p>
+      <p className="lead">
+        各书院从课程库点的课：安排师资库教师并受理，或说明原因婉拒。区级流动课程的点单由所属区指导中心受理，这里只读。
+      </p>
       <Form method="get" className="filter-form" aria-label="筛选点单">
         <FilterSelect
           id="o-state"

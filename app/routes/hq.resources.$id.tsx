@@ -14,7 +14,11 @@ import {
   RESOURCE_VISIBILITY_LABELS,
   updateResourceSchema,
 } from "~/modules/catalog/resources";
-import { deleteResource, getResourceDetail, updateResource } from "~/modules/catalog/resources.server";
+import {
+  deleteResource,
+  getResourceDetail,
+  updateResource,
+} from "~/modules/catalog/resources.server";
 import { readForm } from "~/utils/csrf.server";
 import { formatDateTime } from "~/utils/dates";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
@@ -70,7 +74,8 @@ export default function ResourceDetail() {
     lastResult: lastResult && !confirming ? lastResult : undefined,
     defaultValue: { title: r.title, visibility: r.visibility, courseCode: r.courseCode ?? "" },
   });
-  const deleteErrors = confirming && lastResult && "error" in lastResult ? lastResult.error?.[""] : undefined;
+  const deleteErrors =
+    confirming && lastResult && "error" in lastResult ? lastResult.error?.[""] : undefined;
   return (
     <>
       <p>
@@ -124,8 +129,17 @@ export default function ResourceDetail() {
         <dd>{r.usage ?? "没有课程或教师资料引用它"}</dd>
       </dl>
       <p>
-        <a className="button secondary" href={`/resources/${r.id}`} target="_blank" rel="noopener noreferrer">
-          {r.kind === "video_link" ? "打开视频" : r.kind === "image" || r.kind === "pdf" ? "查看" : "下载"}
+        <a
+          className="button secondary"
+          href={`/resources/${r.id}`}
+          target="_blank"
+          rel="noopener noreferrer"
+        >
+          {r.kind === "video_link"
+            ? "打开视频"
+            : r.kind === "image" || r.kind === "pdf"
+              ? "查看"
+              : "下载"}
           <span className="visually-hidden">（新窗口）</span>
         </a>
       </p>
@@ -136,7 +150,11 @@ export default function ResourceDetail() {
         <input type="hidden" name="intent" value="update" />
         <div className={`field${fields.title.errors?.length ? " has-error" : ""}`}>
           <label htmlFor={fields.title.id}>标题</label>
-          <input {...getInputProps(fields.title, { type: "text" })} key={fields.title.key} maxLength={100} />
+          <input
+            {...getInputProps(fields.title, { type: "text" })}
+            key={fields.title.key}
+            maxLength={100}
+          />
           {fields.title.errors ? (
             <p className="error" id={fields.title.errorId}>
               {fields.title.errors.join("；")}
@@ -152,11 +170,18 @@ export default function ResourceDetail() {
 
       <h2>删除</h2>
       {confirming ? (
-        <div className="confirm-box" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-desc">
+        <div
+          className="confirm-box"
+          role="alertdialog"
+          aria-labelledby="confirm-title"
+          aria-describedby="confirm-desc"
+        >
           <p id="confirm-title">
             <strong>确定删除“{r.title}”吗？</strong>
           </p>
-          <p id="confirm-desc">删除后文件将被移除，无法恢复；已经打开或下载过的人不受影响。此操作会记入审计日志。</p>
+          <p id="confirm-desc">
+            删除后文件将被移除，无法恢复；已经打开或下载过的人不受影响。此操作会记入审计日志。
+          </p>
           <FormErrors errors={deleteErrors ?? undefined} />
           <Form method="post" className="actions">
             <input type="hidden" name="intent" value="delete" />

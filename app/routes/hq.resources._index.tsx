@@ -1,6 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useSearchParams,
+} from "@remix-run/react";
 import { getDb } from "@db/client";
 import { FilterActions, FilterSearch, FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
@@ -54,7 +61,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   if (form.get("intent") !== "delete") badRequest();
   try {
-    deleteResource(getDb(), actor, parseIdParam(String(form.get("id") ?? ""), "这个资源不存在。"), clientIp(request));
+    deleteResource(
+      getDb(),
+      actor,
+      parseIdParam(String(form.get("id") ?? ""), "这个资源不存在。"),
+      clientIp(request),
+    );
   } catch (e) {
     if (isUserError(e)) return data({ error: e.message }, { status: 400 });
     throw e;
@@ -63,7 +75,8 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ResourceLibrary() {
-  const { query, base, hqView, canUpload, uploaded, rows, total, page, pages } = useLoaderData<typeof loader>();
+  const { query, base, hqView, canUpload, uploaded, rows, total, page, pages } =
+    useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const location = useLocation();
   const [params] = useSearchParams();
@@ -110,7 +123,10 @@ export default function ResourceLibrary() {
           name="kind"
           defaultValue={query.kind ?? ""}
           empty="全部类型"
-          options={RESOURCE_FILTERS.kinds.map((k) => ({ value: k, label: RESOURCE_KIND_LABELS[k] }))}
+          options={RESOURCE_FILTERS.kinds.map((k) => ({
+            value: k,
+            label: RESOURCE_KIND_LABELS[k],
+          }))}
         />
         <FilterSelect
           id="visibility"
@@ -165,17 +181,27 @@ export default function ResourceLibrary() {
                 <tr key={r.id}>
                   <td data-label="标题">
                     <div>
-                      {hqView ? <Link to={`/hq/resources/${r.id}`}>{r.title}</Link> : <strong>{r.title}</strong>}
-                      {r.originalName ? <div className="muted small-text break-all">{r.originalName}</div> : null}
+                      {hqView ? (
+                        <Link to={`/hq/resources/${r.id}`}>{r.title}</Link>
+                      ) : (
+                        <strong>{r.title}</strong>
+                      )}
+                      {r.originalName ? (
+                        <div className="muted small-text break-all">{r.originalName}</div>
+                      ) : null}
                     </div>
                   </td>
                   <td data-label="类型">
                     <div>
                       {RESOURCE_KIND_LABELS[r.kind]}
-                      {r.kind !== "video_link" ? <span className="muted small-text"> · {formatBytes(r.size)}</span> : null}
+                      {r.kind !== "video_link" ? (
+                        <span className="muted small-text"> · {formatBytes(r.size)}</span>
+                      ) : null}
                     </div>
                   </td>
-                  <td data-label="课程">{r.courseCode ?? <span className="muted">全市共享</span>}</td>
+                  <td data-label="课程">
+                    {r.courseCode ?? <span className="muted">全市共享</span>}
+                  </td>
                   <td data-label="谁可以查看">
                     <span className={`badge ${r.visibility === "teachers" ? "warn" : "ok"}`}>
                       {RESOURCE_VISIBILITY_LABELS[r.visibility]}
@@ -184,7 +210,9 @@ export default function ResourceLibrary() {
                   <td data-label="上传">
                     <div>
                       {formatDate(r.createdAt)}
-                      {r.uploaderName ? <div className="muted small-text">{r.uploaderName}</div> : null}
+                      {r.uploaderName ? (
+                        <div className="muted small-text">{r.uploaderName}</div>
+                      ) : null}
                     </div>
                   </td>
                   <td data-label="操作">
@@ -200,7 +228,12 @@ export default function ResourceLibrary() {
                           <Form method="post">
                             <input type="hidden" name="id" value={r.id} />
                             <p>删除后文件将被移除，无法恢复。</p>
-                            <button type="submit" name="intent" value="delete" className="danger small">
+                            <button
+                              type="submit"
+                              name="intent"
+                              value="delete"
+                              className="danger small"
+                            >
                               确认删除“{r.title}”
                             </button>
                           </Form>

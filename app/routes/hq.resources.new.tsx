@@ -10,7 +10,13 @@ import { CourseCodeField, VisibilityField } from "~/components/resource-fields";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { ALLOWED_TYPES_TEXT } from "~/modules/catalog/filetype.server";
 import { isHq } from "~/modules/auth/permissions";
-import { canUploadResources, fileResourceSchema, libraryBase, libraryCheck, videoLinkSchema } from "~/modules/catalog/resources";
+import {
+  canUploadResources,
+  fileResourceSchema,
+  libraryBase,
+  libraryCheck,
+  videoLinkSchema,
+} from "~/modules/catalog/resources";
 import {
   createFileResource,
   createVideoLink,
@@ -44,12 +50,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type Reply = { form: "upload" | "link"; result: SubmissionResult<string[]> };
 
-function errorReply(form: Reply["form"], e: { message: string; field?: string }, result?: SubmissionResult<string[]>) {
-  const base: SubmissionResult<string[]> = result ?? { status: "error", initialValue: null, error: {} };
+function errorReply(
+  form: Reply["form"],
+  e: { message: string; field?: string },
+  result?: SubmissionResult<string[]>,
+) {
+  const base: SubmissionResult<string[]> = result ?? {
+    status: "error",
+    initialValue: null,
+    error: {},
+  };
   return data<Reply>(
     {
       form,
-      result: { ...base, status: "error", error: { ...(base.error ?? {}), [e.field ?? ""]: [e.message] } },
+      result: {
+        ...base,
+        status: "error",
+        error: { ...(base.error ?? {}), [e.field ?? ""]: [e.message] },
+      },
     },
     { status: 400 },
   );
@@ -76,7 +94,11 @@ export async function action({ request }: ActionFunctionArgs) {
       return data<Reply>({ form: "upload", result: submission.reply() }, { status: 400 });
     }
     if (!parsed.file) {
-      return errorReply("upload", { message: "请选择要上传的文件。", field: "file" }, submission.reply());
+      return errorReply(
+        "upload",
+        { message: "请选择要上传的文件。", field: "file" },
+        submission.reply(),
+      );
     }
     try {
       const r = createFileResource(db, actor, submission.value, parsed.file, ip);
@@ -135,9 +157,15 @@ export default function NewResource() {
       <section aria-labelledby="upload-heading" className="stack">
         <h2 id="upload-heading">上传文件</h2>
         <p className="hint">
-          可上传 {allowed}，单个文件不超过 {maxText}。系统按文件内容判断类型，改扩展名的文件会被拒绝。
+          可上传 {allowed}，单个文件不超过 {maxText}
+          。系统按文件内容判断类型，改扩展名的文件会被拒绝。
         </p>
-        <Form method="post" encType="multipart/form-data" className="form" {...getFormProps(uploadForm)}>
+        <Form
+          method="post"
+          encType="multipart/form-data"
+          className="form"
+          {...getFormProps(uploadForm)}
+        >
           <FormErrors errors={uploadForm.errors} id={uploadForm.errorId} />
           <div className={`field${fileErrors?.length ? " has-error" : ""}`}>
             <label htmlFor={up.file.id}>选择文件</label>
@@ -151,7 +179,11 @@ export default function NewResource() {
               aria-describedby={fileErrors?.length ? up.file.errorId : undefined}
               onChange={(e) => {
                 const f = e.currentTarget.files?.[0];
-                setClientFileError(f && f.size > maxBytes ? `文件超过 ${maxText} 的上限，请压缩或拆分后再上传。` : "");
+                setClientFileError(
+                  f && f.size > maxBytes
+                    ? `文件超过 ${maxText} 的上限，请压缩或拆分后再上传。`
+                    : "",
+                );
               }}
             />
             {fileErrors?.length ? (
@@ -162,7 +194,11 @@ export default function NewResource() {
           </div>
           <div className={`field${up.title.errors?.length ? " has-error" : ""}`}>
             <label htmlFor={up.title.id}>标题（可不填，默认用文件名）</label>
-            <input {...getInputProps(up.title, { type: "text" })} key={up.title.key} maxLength={100} />
+            <input
+              {...getInputProps(up.title, { type: "text" })}
+              key={up.title.key}
+              maxLength={100}
+            />
             {up.title.errors ? (
               <p className="error" id={up.title.errorId}>
                 {up.title.errors.join("；")}
@@ -170,10 +206,19 @@ export default function NewResource() {
             ) : null}
           </div>
           <VisibilityField meta={up.visibility} idPrefix="up" />
-          <CourseCodeField meta={up.courseCode} required={!!ownCourses} hint={courseHint} idPrefix="up" />
+          <CourseCodeField
+            meta={up.courseCode}
+            required={!!ownCourses}
+            hint={courseHint}
+            idPrefix="up"
+          />
           <div className="actions">
             <button type="submit" disabled={busy}>
-              {busy && navigation.formData?.get("file") !== null && navigation.formEncType === "multipart/form-data" ? "正在上传……" : "上传"}
+              {busy &&
+              navigation.formData?.get("file") !== null &&
+              navigation.formEncType === "multipart/form-data"
+                ? "正在上传……"
+                : "上传"}
             </button>
           </div>
         </Form>
@@ -182,13 +227,18 @@ export default function NewResource() {
       <section aria-labelledby="link-heading" className="stack">
         <h2 id="link-heading">添加视频链接</h2>
         <p className="hint">
-          视频请先发布到视频平台（哔哩哔哩、腾讯视频、学习强国、央视频等），再把以 https:// 开头的网址填在这里。
+          视频请先发布到视频平台（哔哩哔哩、腾讯视频、学习强国、央视频等），再把以 https://
+          开头的网址填在这里。
         </p>
         <Form method="post" className="form" {...getFormProps(linkForm)}>
           <FormErrors errors={linkForm.errors} id={linkForm.errorId} />
           <div className={`field${ln.title.errors?.length ? " has-error" : ""}`}>
             <label htmlFor={ln.title.id}>标题</label>
-            <input {...getInputProps(ln.title, { type: "text" })} key={ln.title.key} maxLength={100} />
+            <input
+              {...getInputProps(ln.title, { type: "text" })}
+              key={ln.title.key}
+              maxLength={100}
+            />
             {ln.title.errors ? (
               <p className="error" id={ln.title.errorId}>
                 {ln.title.errors.join("；")}
@@ -197,7 +247,11 @@ export default function NewResource() {
           </div>
           <div className={`field${ln.url.errors?.length ? " has-error" : ""}`}>
             <label htmlFor={ln.url.id}>视频网址</label>
-            <input {...getInputProps(ln.url, { type: "url" })} key={ln.url.key} placeholder="https://" />
+            <input
+              {...getInputProps(ln.url, { type: "url" })}
+              key={ln.url.key}
+              placeholder="https://"
+            />
             {ln.url.errors ? (
               <p className="error" id={ln.url.errorId}>
                 {ln.url.errors.join("；")}
@@ -205,7 +259,12 @@ export default function NewResource() {
             ) : null}
           </div>
           <VisibilityField meta={ln.visibility} idPrefix="ln" />
-          <CourseCodeField meta={ln.courseCode} required={!!ownCourses} hint={courseHint} idPrefix="ln" />
+          <CourseCodeField
+            meta={ln.courseCode}
+            required={!!ownCourses}
+            hint={courseHint}
+            idPrefix="ln"
+          />
           <div className="actions">
             <button type="submit" disabled={busy}>
               添加链接
@@ -216,4 +275,3 @@ export default function NewResource() {
     </div>
   );
 }
-

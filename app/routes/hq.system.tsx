@@ -42,10 +42,14 @@ export default function SystemPage() {
       <dl className="facts" data-testid="system-facts">
         <dt>版本</dt>
         <dd>
-          {s.build.version ?? "未知"}（{s.build.builtAt ? `构建于 ${formatDateTime(Date.parse(s.build.builtAt))}` : "无构建指纹"}，Node {s.node}，{s.mode}）
+          {s.build.version ?? "未知"}（
+          {s.build.builtAt ? `构建于 ${formatDateTime(Date.parse(s.build.builtAt))}` : "无构建指纹"}
+          ，Node {s.node}，{s.mode}）
         </dd>
         <dt>运行时间</dt>
-        <dd>{duration(s.uptimeSeconds)}（自 {formatDateTime(s.startedAt)}）</dd>
+        <dd>
+          {duration(s.uptimeSeconds)}（自 {formatDateTime(s.startedAt)}）
+        </dd>
         <dt>健康检查</dt>
         <dd>{s.health.ok ? "正常" : `异常：${s.health.problem}`}</dd>
         <dt>数据库大小</dt>
@@ -61,7 +65,9 @@ export default function SystemPage() {
       </dl>
 
       <h2>后台任务</h2>
-      {s.jobsHere ? null : <p className="muted">本进程没有运行后台任务（JOBS=0），下表是其他进程的记录。</p>}
+      {s.jobsHere ? null : (
+        <p className="muted">本进程没有运行后台任务（JOBS=0），下表是其他进程的记录。</p>
+      )}
       <div className="table-wrap">
         <table className="stack-table" data-testid="jobs-table">
           <thead>
@@ -84,7 +90,9 @@ export default function SystemPage() {
                 <td data-label="计划">
                   <code>{j.schedule}</code>
                 </td>
-                <td data-label="上次运行">{j.lastStartedAt ? formatDateTime(j.lastStartedAt) : "未运行"}</td>
+                <td data-label="上次运行">
+                  {j.lastStartedAt ? formatDateTime(j.lastStartedAt) : "未运行"}
+                </td>
                 <td data-label="结果">
                   {j.lastStatus ? STATUS[j.lastStatus] : "—"}
                   {j.lastDurationMs != null ? `，${j.lastDurationMs} 毫秒` : ""}

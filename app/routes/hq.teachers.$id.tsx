@@ -7,8 +7,17 @@ import { FormErrors } from "~/components/forms";
 import { TeacherForm } from "~/components/teacher-form";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { listImageResources } from "~/modules/catalog/resources.server";
-import { canManageTeachers, TEACHER_KIND_LABELS, teacherUpdateSchema } from "~/modules/catalog/teachers";
-import { getTeacherForEdit, setTeacherActive, teacherFormOptions, updateTeacher } from "~/modules/catalog/teachers.server";
+import {
+  canManageTeachers,
+  TEACHER_KIND_LABELS,
+  teacherUpdateSchema,
+} from "~/modules/catalog/teachers";
+import {
+  getTeacherForEdit,
+  setTeacherActive,
+  teacherFormOptions,
+  updateTeacher,
+} from "~/modules/catalog/teachers.server";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp, notFound } from "~/utils/http";
@@ -68,7 +77,10 @@ export default function EditTeacher() {
   const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = DONE[params.get("done") ?? ""];
-  const statusErrors = lastResult && "error" in lastResult && lastResult.initialValue?.intent !== "save" ? lastResult.error?.[""] : undefined;
+  const statusErrors =
+    lastResult && "error" in lastResult && lastResult.initialValue?.intent !== "save"
+      ? lastResult.error?.[""]
+      : undefined;
   return (
     <>
       <p>
@@ -119,7 +131,9 @@ export default function EditTeacher() {
           districtIds: t.districtIds.map(String),
           courseCodes: t.courses.map((c) => c.code).join(", "),
         }}
-        lastResult={lastResult && lastResult.initialValue?.intent === "save" ? lastResult : undefined}
+        lastResult={
+          lastResult && lastResult.initialValue?.intent === "save" ? lastResult : undefined
+        }
         submitLabel="保存"
       />
       <h2>在册状态</h2>
@@ -127,7 +141,9 @@ export default function EditTeacher() {
       <Form method="post" className="stack">
         {t.active ? (
           <>
-            <p>停用后，这位教师不会出现在公开页面和排课的可选教师中；已排的课不受影响，随时可以恢复。</p>
+            <p>
+              停用后，这位教师不会出现在公开页面和排课的可选教师中；已排的课不受影响，随时可以恢复。
+            </p>
             <button type="submit" name="intent" value="deactivate" className="secondary">
               停用这位教师
             </button>

@@ -4,7 +4,12 @@ import { getDb } from "@db/client";
 import { FilterActions, FilterSearch, FilterSelect } from "~/components/filter-select";
 import { Pager } from "~/components/layout";
 import { requireActorWith } from "~/modules/auth/request.server";
-import { canManageTeachers, listTeachersQuery, TEACHER_KIND_LABELS, TEACHER_KINDS } from "~/modules/catalog/teachers";
+import {
+  canManageTeachers,
+  listTeachersQuery,
+  TEACHER_KIND_LABELS,
+  TEACHER_KINDS,
+} from "~/modules/catalog/teachers";
 import { listTeachers, teacherFormOptions } from "~/modules/catalog/teachers.server";
 
 export const meta: MetaFunction = () => [{ title: "师资库 · 总部" }];
@@ -19,12 +24,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function HqTeachers() {
   const { query, options, rows, total, page, pages } = useLoaderData<typeof loader>();
   const location = useLocation();
-  const filtered = !!(query.q || query.category || query.district || query.kind || query.status !== "active");
+  const filtered = !!(
+    query.q ||
+    query.category ||
+    query.district ||
+    query.kind ||
+    query.status !== "active"
+  );
   return (
     <>
       <div className="page-header">
         <h1>师资库</h1>
-        <p className="lead">全市可派往各书院授课的教师和志愿者讲师。书院点单时，从这里选能讲这门课、愿意去该区的老师。</p>
+        <p className="lead">
+          全市可派往各书院授课的教师和志愿者讲师。书院点单时，从这里选能讲这门课、愿意去该区的老师。
+        </p>
         <p>
           <Link className="button" to="/hq/teachers/new">
             添加教师
@@ -95,9 +108,15 @@ export default function HqTeachers() {
                       {t.active ? null : <span className="badge danger">已停用</span>}
                     </div>
                   </td>
-                  <td data-label="单位或身份">{t.organisation || <span className="muted">—</span>}</td>
-                  <td data-label="分类">{t.categories.map((c) => c.name).join("、") || <span className="muted">—</span>}</td>
-                  <td data-label="前往的区">{t.districts.map((d) => d.name).join("、") || <span className="muted">—</span>}</td>
+                  <td data-label="单位或身份">
+                    {t.organisation || <span className="muted">—</span>}
+                  </td>
+                  <td data-label="分类">
+                    {t.categories.map((c) => c.name).join("、") || <span className="muted">—</span>}
+                  </td>
+                  <td data-label="前往的区">
+                    {t.districts.map((d) => d.name).join("、") || <span className="muted">—</span>}
+                  </td>
                   <td data-label="课程数">{t.courseCount}</td>
                 </tr>
               ))}
@@ -105,7 +124,11 @@ export default function HqTeachers() {
           </table>
         </div>
       ) : (
-        <p>{filtered ? "没有符合条件的教师。换个关键词或清除条件试试。" : "师资库还是空的。点击“添加教师”把第一位老师加进来。"}</p>
+        <p>
+          {filtered
+            ? "没有符合条件的教师。换个关键词或清除条件试试。"
+            : "师资库还是空的。点击“添加教师”把第一位老师加进来。"}
+        </p>
       )}
       <Pager page={page} pages={pages} search={location.search} />
     </>

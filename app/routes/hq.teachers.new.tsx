@@ -18,7 +18,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   requireActorWith(request, canManageTeachers);
   const db = getDb();
   const url = new URL(request.url);
-  return { options: { ...teacherFormOptions(db), images: listImageResources(db) }, phone: url.searchParams.get("phone") ?? "" };
+  return {
+    options: { ...teacherFormOptions(db), images: listImageResources(db) },
+    phone: url.searchParams.get("phone") ?? "",
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -43,7 +46,13 @@ export default function NewTeacher() {
         <Link to="/hq/teachers">← 师资库</Link>
       </p>
       <h1>添加教师</h1>
-      <TeacherForm mode="new" options={options} defaults={{ phone }} lastResult={lastResult} submitLabel="加入师资库" />
+      <TeacherForm
+        mode="new"
+        options={options}
+        defaults={{ phone }}
+        lastResult={lastResult}
+        submitLabel="加入师资库"
+      />
     </>
   );
 }

@@ -38,7 +38,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     user: { ...user, phone: maskPhonesIn(user.phone) },
     roles: listUserRoles(db, user.id),
     districts: listDistricts(db).map((d) => ({ id: d.id, name: d.name })),
-    academies: listAcademies(db).map((a) => ({ id: a.id, name: a.name, districtName: a.districtName })),
+    academies: listAcademies(db).map((a) => ({
+      id: a.id,
+      name: a.name,
+      districtName: a.districtName,
+    })),
   };
 }
 
@@ -50,12 +54,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   try {
     if (submission.value.intent === "reveal-phone") {
-      return { revealed: revealPhone(db, actor, parseIdParam(params.id, "没有这个用户。"), clientIp(request)) };
+      return {
+        revealed: revealPhone(
+          db,
+          actor,
+          parseIdParam(params.id, "没有这个用户。"),
+          clientIp(request),
+        ),
+      };
     }
     if (submission.value.intent === "grant") {
       const { role, districtId, academyId } = submission.value;
       const scopeId = ROLE_SCOPE[role] === "district" ? districtId : academyId;
-      grantRole(db, actor, { userId: parseIdParam(params.id, "没有这个用户。"), role, scopeId }, clientIp(request));
+      grantRole(
+        db,
+        actor,
+        { userId: parseIdParam(params.id, "没有这个用户。"), role, scopeId },
+        clientIp(request),
+      );
       return redirect(`/hq/users/${params.id}?done=grant`);
     }
     revokeRole(db, actor, submission.value.grantId, clientIp(request));
@@ -73,7 +89,8 @@ export default function HqUserRoles() {
   const [params] = useSearchParams();
   const [form, fields] = useForm({ lastResult, id: "grant" });
   const byDistrict = new Map<string, typeof academies>();
-  for (const a of academies) byDistrict.set(a.districtName, [...(byDistrict.get(a.districtName) ?? []), a]);
+  for (const a of academies)
+    byDistrict.set(a.districtName, [...(byDistrict.get(a.districtName) ?? []), a]);
   return (
     <>
       <p>
@@ -94,8 +111,12 @@ export default function HqUserRoles() {
           </button>
         </Form>
       )}
-      {params.get("done") === "grant" ? <p className="notice">角色已授予，并已记入审计日志。</p> : null}
-      {params.get("done") === "revoke" ? <p className="notice">角色已撤销，并已记入审计日志。</p> : null}
+      {params.get("done") === "grant" ? (
+        <p className="notice">角色已授予，并已记入审计日志。</p>
+      ) : null}
+      {params.get("done") === "revoke" ? (
+        <p className="notice">角色已撤销，并已记入审计日志。</p>
+      ) : null}
       <h2>现有角色</h2>
       {roles.length === 0 ? <p>只有居民身份。</p> : null}
       <ul className="stack" data-testid="role-list">
@@ -155,7 +176,9 @@ export default function HqUserRoles() {
               </optgroup>
             ))}
           </select>
-          {form.allErrors.scopeId ? <p className="error">{form.allErrors.scopeId.join("；")}</p> : null}
+          {form.allErrors.scopeId ? (
+            <p className="error">{form.allErrors.scopeId.join("；")}</p>
+          ) : null}
         </div>
         <button type="submit">授予</button>
       </Form>

@@ -28,7 +28,14 @@ export default function HqUsers() {
   return (
     <>
       <h1>用户与角色</h1>
-      <SearchForm id="q" label="手机号或姓名" placeholder="手机号或姓名" defaultValue={q} maxLength={50} button="查找" />
+      <SearchForm
+        id="q"
+        label="手机号或姓名"
+        placeholder="手机号或姓名"
+        defaultValue={q}
+        maxLength={50}
+        button="查找"
+      />
       <p className="muted">共 {total} 位用户</p>
       <div className="table-wrap">
         <table className="stack-table">
@@ -45,7 +52,11 @@ export default function HqUsers() {
               <tr key={u.id}>
                 <td data-label="姓名">{u.name}</td>
                 <td data-label="手机">{u.phone}</td>
-                <td data-label="角色">{u.roles.length ? [...new Set(u.roles.map((r) => ROLE_LABELS[r.role]))].join("、") : "居民"}</td>
+                <td data-label="角色">
+                  {u.roles.length
+                    ? [...new Set(u.roles.map((r) => ROLE_LABELS[r.role]))].join("、")
+                    : "居民"}
+                </td>
                 <td data-label="操作">
                   <Link to={`/hq/users/${u.id}`}>管理角色</Link>
                 </td>

@@ -8,7 +8,9 @@ import { loadAnnualReport } from "~/modules/stats/pages.server";
 import { formatDateTime } from "~/utils/dates";
 import statsCss from "~/styles/stats.css";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.year ?? ""} 年度报告 · 厦门社区书院` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.year ?? ""} 年度报告 · 厦门社区书院` },
+];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: statsCss }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -26,7 +28,8 @@ export default function AnnualReport() {
       </p>
       <h1>厦门市社区书院 {year} 年度报告</h1>
       <p className="muted">
-        统计期 {d.period.label}，与 {d.previous.label} 比较；生成于 {formatDateTime(generatedAt)}。各项口径见指标下方说明。
+        统计期 {d.period.label}，与 {d.previous.label} 比较；生成于 {formatDateTime(generatedAt)}
+        。各项口径见指标下方说明。
       </p>
       <StatCards cards={d.cards} previousLabel={d.previous.label} />
       <section className="stat-block">

@@ -29,7 +29,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return replyInvalid(submission, ["password"]);
   try {
     const to = safeRedirectPath(submission.value.redirectTo, "/me");
-    const { token, session, device } = await login(getDb(), submission.value, clientIp(request), readCookie(request, DEVICE_COOKIE));
+    const { token, session, device } = await login(
+      getDb(),
+      submission.value,
+      clientIp(request),
+      readCookie(request, DEVICE_COOKIE),
+    );
     const headers = new Headers();
     headers.append("Set-Cookie", sessionCookie(request, token, session.expiresAt));
     headers.append("Set-Cookie", deviceCookie(request, device));
@@ -56,7 +61,8 @@ export default function LoginPage() {
       <h1>登录</h1>
       {httpsLogin ? (
         <p className="notice warn" role="alert">
-          这个地址（http）不能安全地保存登录状态。请改用 <a href={httpsLogin}>{httpsLogin}</a> 登录。
+          这个地址（http）不能安全地保存登录状态。请改用 <a href={httpsLogin}>{httpsLogin}</a>{" "}
+          登录。
         </p>
       ) : null}
       {searchParams.get("expired") ? <p className="notice warn">登录已过期，请重新登录。</p> : null}
@@ -64,8 +70,19 @@ export default function LoginPage() {
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-        <Field label="手机号码" meta={fields.phone} type="tel" autoComplete="username" inputMode="numeric" />
-        <Field label="密码" meta={fields.password} type="password" autoComplete="current-password" />
+        <Field
+          label="手机号码"
+          meta={fields.phone}
+          type="tel"
+          autoComplete="username"
+          inputMode="numeric"
+        />
+        <Field
+          label="密码"
+          meta={fields.password}
+          type="password"
+          autoComplete="current-password"
+        />
         <button type="submit">登录</button>
         <p>
           <Link to="/forgot-password">忘记密码？</Link>

@@ -8,7 +8,9 @@ import { academyWeek } from "~/modules/scheduling/finder.server";
 import { weekActivities } from "~/modules/community/activities-read.server";
 import { localParts, resolveWeek, shortDateLabel } from "~/utils/time";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `周课表 · ${data.academy.name}` : "周课表" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `周课表 · ${data.academy.name}` : "周课表" },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
@@ -55,22 +57,52 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type Day = ReturnType<typeof useLoaderData<typeof loader>>["days"][number];
 type WeekActivityChip = ReturnType<typeof useLoaderData<typeof loader>>["activities"][number];
 
-function ActivityChip({ a, base, showPlace }: { a: WeekActivityChip; base: string; showPlace: boolean }) {
+function ActivityChip({
+  a,
+  base,
+  showPlace,
+}: {
+  a: WeekActivityChip;
+  base: string;
+  showPlace: boolean;
+}) {
   return (
-    <Link to={`${base}/activities/${a.id}`} className={`session-chip activity-chip${a.cancelled ? " cancelled" : ""}`} data-testid="week-activity">
-      <span className="session-time">{a.time}</span> <span className="badge">活动</span> <span className="session-title">{a.title}</span>
+    <Link
+      to={`${base}/activities/${a.id}`}
+      className={`session-chip activity-chip${a.cancelled ? " cancelled" : ""}`}
+      data-testid="week-activity"
+    >
+      <span className="session-time">{a.time}</span> <span className="badge">活动</span>{" "}
+      <span className="session-title">{a.title}</span>
       {showPlace ? <span className="muted"> · {a.place}</span> : null}
       {a.cancelled ? <span className="badge danger"> 已取消</span> : null}
     </Link>
   );
 }
 
-function SessionChip({ s, base, showRoom }: { s: Day["sessions"][number]; base: string; showRoom: boolean }) {
+function SessionChip({
+  s,
+  base,
+  showRoom,
+}: {
+  s: Day["sessions"][number];
+  base: string;
+  showRoom: boolean;
+}) {
   return (
-    <Link to={`${base}/runs/${s.runId}`} className={`session-chip${s.status === "cancelled" ? " cancelled" : ""}`} data-testid="week-session">
-      <span className="session-time">{s.time}</span> <span className="session-title">{s.title}</span>
+    <Link
+      to={`${base}/runs/${s.runId}`}
+      className={`session-chip${s.status === "cancelled" ? " cancelled" : ""}`}
+      data-testid="week-session"
+    >
+      <span className="session-time">{s.time}</span>{" "}
+      <span className="session-title">{s.title}</span>
       {showRoom ? <span className="muted"> · {s.roomName}</span> : null}{" "}
-      {s.status === "cancelled" ? <span className="badge danger">停课</span> : s.runStatus !== "open" ? <RunStatusBadge status={s.runStatus} /> : null}
+      {s.status === "cancelled" ? (
+        <span className="badge danger">停课</span>
+      ) : s.runStatus !== "open" ? (
+        <RunStatusBadge status={s.runStatus} />
+      ) : null}
       {s.moved && s.status !== "cancelled" ? <span className="badge warn">已调课</span> : null}
     </Link>
   );
@@ -94,12 +126,21 @@ export default function ManageWeek() {
           <Link className="button secondary" to={`${base}/activities/new`}>
             新建活动
           </Link>
-          <Link className="button secondary" to={`/academies/${academy.slug}/menu?week=${week.week}`}>
+          <Link
+            className="button secondary"
+            to={`/academies/${academy.slug}/menu?week=${week.week}`}
+          >
             本周课程菜单（可打印）
           </Link>
         </p>
       </div>
-      <WeekNav base={base} week={week.week} prev={week.prev} next={week.next} current={week.current} />
+      <WeekNav
+        base={base}
+        week={week.week}
+        prev={week.prev}
+        next={week.next}
+        current={week.current}
+      />
       {rooms.length === 0 ? (
         <p className="notice warn">
           还没有教室。请先到<Link to={`${base}/rooms`}>教室</Link>页添加教室，才能排课。
@@ -166,7 +207,9 @@ export default function ManageWeek() {
             <h2 id={`day-${d.date}`} className="day-heading">
               {d.label}
             </h2>
-            {d.sessions.length === 0 && !activities.some((a) => a.localDate === d.date) ? <p className="muted">没有课，也没有活动。</p> : null}
+            {d.sessions.length === 0 && !activities.some((a) => a.localDate === d.date) ? (
+              <p className="muted">没有课，也没有活动。</p>
+            ) : null}
             <ul className="plain-list">
               {d.sessions.map((s) => (
                 <li key={s.id}>

@@ -2,7 +2,14 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { getDb } from "@db/client";
 import { ActivityFields, ActivityTypeTag } from "~/components/activities";
 import { FormErrors } from "~/components/forms";
@@ -27,7 +34,9 @@ import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp, parseIdParam } from "~/utils/http";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "活动"} · 书院管理` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.activity.title ?? "活动"} · 书院管理` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
@@ -102,7 +111,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
         cancelActivity(db, actor, id, { reason: v.reason, scope: v.scope }, ip);
         return redirect(`${base}?done=cancelled`);
       case "headcount":
-        recordHeadcount(db, actor, id, { headcount: v.headcount, confirmLarge: v.confirmLarge }, ip);
+        recordHeadcount(
+          db,
+          actor,
+          id,
+          { headcount: v.headcount, confirmLarge: v.confirmLarge },
+          ip,
+        );
         return redirect(`${base}/${id}?done=headcount#headcount`);
       case "attendance":
         markActivityAttendance(db, actor, id, v.registrationId, ip);
@@ -111,8 +126,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
         saveActivityReport(db, actor, id, { report: v.report, photoIds: v.photoIds }, ip);
         return redirect(`${base}/${id}?done=report#report`);
       case "walkin": {
-        const r = addActivityWalkIn(db, actor, { activityId: id, name: v.name, phone: v.phone }, ip, Date.now(), academy.id);
-        return redirect(`${base}/${id}?done=${r.status === "confirmed" ? (r.present ? "walkin_present" : "walkin") : "walkin_waitlisted"}#roster`);
+        const r = addActivityWalkIn(
+          db,
+          actor,
+          { activityId: id, name: v.name, phone: v.phone },
+          ip,
+          Date.now(),
+          academy.id,
+        );
+        return redirect(
+          `${base}/${id}?done=${r.status === "confirmed" ? (r.present ? "walkin_present" : "walkin") : "walkin_waitlisted"}#roster`,
+        );
       }
     }
   } catch (e) {
@@ -137,16 +161,45 @@ const DONE: Record<string, string> = {
 };
 
 export default function ManageActivity() {
-  const { slug, openingHours, activity: a, defaults, roster, participations, venueCapacity, started, ended, rooms, organisations, images, photoIds } = useLoaderData<typeof loader>();
+  const {
+    slug,
+    openingHours,
+    activity: a,
+    defaults,
+    roster,
+    participations,
+    venueCapacity,
+    started,
+    ended,
+    rooms,
+    organisations,
+    images,
+    photoIds,
+  } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
-  const [editForm, editFields] = useForm({ id: "edit", lastResult: resultFor(lastResult, "update") });
-  const [cancelForm, cancelFields] = useForm({ id: "cancel", lastResult: resultFor(lastResult, "cancel") });
-  const [countForm, countFields] = useForm({ id: "headcount", lastResult: resultFor(lastResult, "headcount") });
+  const [editForm, editFields] = useForm({
+    id: "edit",
+    lastResult: resultFor(lastResult, "update"),
+  });
+  const [cancelForm, cancelFields] = useForm({
+    id: "cancel",
+    lastResult: resultFor(lastResult, "cancel"),
+  });
+  const [countForm, countFields] = useForm({
+    id: "headcount",
+    lastResult: resultFor(lastResult, "headcount"),
+  });
   const [rollForm] = useForm({ id: "roll", lastResult: resultFor(lastResult, "attendance") });
-  const [reportForm, reportFields] = useForm({ id: "report", lastResult: resultFor(lastResult, "report") });
-  const [walkForm, walkFields] = useForm({ id: "walkin", lastResult: resultFor(lastResult, "walkin") });
+  const [reportForm, reportFields] = useForm({
+    id: "report",
+    lastResult: resultFor(lastResult, "report"),
+  });
+  const [walkForm, walkFields] = useForm({
+    id: "walkin",
+    lastResult: resultFor(lastResult, "walkin"),
+  });
   const wf = walkFields as unknown as FieldsOf;
   const done = params.get("done");
   const base = `/manage/${slug}/activities`;
@@ -160,7 +213,8 @@ export default function ManageActivity() {
       </p>
       <div className="page-header">
         <p className="class-card-meta">
-          <ActivityTypeTag type={a.type} /> {a.status === "cancelled" ? <span className="badge danger">已取消</span> : null}
+          <ActivityTypeTag type={a.type} />{" "}
+          {a.status === "cancelled" ? <span className="badge danger">已取消</span> : null}
         </p>
         <h1>{a.title}</h1>
         <p className="lead">{formatSessionRange(a.startsAt, a.endsAt)}</p>
@@ -178,7 +232,9 @@ export default function ManageActivity() {
       {done && DONE[done] ? (
         <p className="notice" role="status" data-testid="activity-done">
           {done === "created" && count > 1 ? `每周重复的活动已创建，共 ${count} 场。` : DONE[done]}
-          {done === "updated" && Number(params.get("notified")) ? ` 已通知 ${params.get("notified")} 位报名的居民。` : ""}
+          {done === "updated" && Number(params.get("notified"))
+            ? ` 已通知 ${params.get("notified")} 位报名的居民。`
+            : ""}
         </p>
       ) : null}
       {a.status === "cancelled" ? <p className="form-error">已取消：{a.cancelReason}</p> : null}
@@ -189,8 +245,11 @@ export default function ManageActivity() {
           {participations.total}
         </p>
         <p className="muted">
-          扫码签到 {participations.checkins} 人 + 名单点到 {participations.registeredAttendance} 人 + 未登记到场 {participations.unregistered} 人
-          {a.headcount != null ? `（现场清点共 ${a.headcount} 人，已签到和点到的不重复计算）` : "（尚未登记现场人数）"}
+          扫码签到 {participations.checkins} 人 + 名单点到 {participations.registeredAttendance} 人
+          + 未登记到场 {participations.unregistered} 人
+          {a.headcount != null
+            ? `（现场清点共 ${a.headcount} 人，已签到和点到的不重复计算）`
+            : "（尚未登记现场人数）"}
         </p>
       </section>
 
@@ -207,9 +266,17 @@ export default function ManageActivity() {
               inputMode="numeric"
               min={0}
               fallback={a.headcount != null ? String(a.headcount) : ""}
-              hint={venueCapacity ? `场地容量 ${venueCapacity} 人。已签到的人不会重复计算。` : "已签到的人不会重复计算。"}
+              hint={
+                venueCapacity
+                  ? `场地容量 ${venueCapacity} 人。已签到的人不会重复计算。`
+                  : "已签到的人不会重复计算。"
+              }
             />
-            {confirmAsked ? <Check meta={cf.confirmLarge!} label="人数无误，确认保存" fallback={false} /> : <FieldError meta={countFields.confirmLarge} />}
+            {confirmAsked ? (
+              <Check meta={cf.confirmLarge!} label="人数无误，确认保存" fallback={false} />
+            ) : (
+              <FieldError meta={countFields.confirmLarge} />
+            )}
             <button type="submit" disabled={busy}>
               保存人数
             </button>
@@ -219,7 +286,9 @@ export default function ManageActivity() {
 
       {a.registration ? (
         <section id="roster" aria-labelledby="roster-h">
-          <h2 id="roster-h">报名名单（{roster.filter((r) => r.status === "confirmed").length} 人）</h2>
+          <h2 id="roster-h">
+            报名名单（{roster.filter((r) => r.status === "confirmed").length} 人）
+          </h2>
           {roster.length === 0 ? <p className="muted">还没有人报名。</p> : null}
           <Form method="post" {...getFormProps(rollForm)}>
             <input type="hidden" name="intent" value="attendance" />
@@ -229,18 +298,33 @@ export default function ManageActivity() {
                 r.status === "confirmed" ? (
                   <li key={r.id}>
                     <label className="attendance-row">
-                      {started ? <input type="checkbox" name="registrationId" value={r.id} defaultChecked={r.present} disabled={r.method === "qr" && r.present} /> : null}
+                      {started ? (
+                        <input
+                          type="checkbox"
+                          name="registrationId"
+                          value={r.id}
+                          defaultChecked={r.present}
+                          disabled={r.method === "qr" && r.present}
+                        />
+                      ) : null}
                       <span className="attendance-name">
                         {r.name}
                         {r.note ? <span className="muted">（{r.note}）</span> : null}
                       </span>
-                      {r.present ? <span className="badge ok">{r.method === "qr" ? "已扫码签到" : "已到"}</span> : null}
+                      {r.present ? (
+                        <span className="badge ok">
+                          {r.method === "qr" ? "已扫码签到" : "已到"}
+                        </span>
+                      ) : null}
                     </label>
-                    {r.method === "qr" && r.present ? <input type="hidden" name="registrationId" value={r.id} /> : null}
+                    {r.method === "qr" && r.present ? (
+                      <input type="hidden" name="registrationId" value={r.id} />
+                    ) : null}
                   </li>
                 ) : (
                   <li key={r.id} className="muted">
-                    候补第 {i + 1 - roster.filter((x) => x.status === "confirmed").length} 位：{r.name}
+                    候补第 {i + 1 - roster.filter((x) => x.status === "confirmed").length} 位：
+                    {r.name}
                   </li>
                 ),
               )}
@@ -261,7 +345,13 @@ export default function ManageActivity() {
                 <input type="hidden" name="intent" value="walkin" />
                 <FormErrors errors={walkForm.errors} id={walkForm.errorId} />
                 <LooseField meta={wf.name!} label="姓名" autoComplete="off" maxLength={20} />
-                <LooseField meta={wf.phone!} label="手机号码" type="tel" inputMode="numeric" autoComplete="off" />
+                <LooseField
+                  meta={wf.phone!}
+                  label="手机号码"
+                  type="tel"
+                  inputMode="numeric"
+                  autoComplete="off"
+                />
                 <button type="submit" disabled={busy} data-testid="walkin-button">
                   加入名单
                 </button>
@@ -287,13 +377,21 @@ export default function ManageActivity() {
               invalid={!!reportFields.report.errors?.length}
             />
             <FieldError meta={reportFields.report} />
-            <fieldset className={`field${reportFields.photoIds.errors?.length ? " has-error" : ""}`}>
+            <fieldset
+              className={`field${reportFields.photoIds.errors?.length ? " has-error" : ""}`}
+            >
               <legend className="label">照片（从资源库选择，最多 12 张）</legend>
               {images.length === 0 ? <p className="muted">资源库里还没有公开的图片。</p> : null}
               <div className="check-row photo-picker">
                 {images.map((img) => (
                   <label key={img.id} className="check-chip" htmlFor={`photo-${img.id}`}>
-                    <input type="checkbox" id={`photo-${img.id}`} name="photoIds" value={img.id} defaultChecked={photoIds.includes(img.id)} />
+                    <input
+                      type="checkbox"
+                      id={`photo-${img.id}`}
+                      name="photoIds"
+                      value={img.id}
+                      defaultChecked={photoIds.includes(img.id)}
+                    />
                     {img.title}
                   </label>
                 ))}
@@ -313,7 +411,13 @@ export default function ManageActivity() {
           <Form method="post" className="form" {...getFormProps(editForm)}>
             <input type="hidden" name="intent" value="update" />
             <FormErrors errors={editForm.errors} id={editForm.errorId} />
-            <ActivityFields fields={editFields as unknown as FieldsOf} rooms={rooms} organisations={organisations} defaults={defaults} openingHours={openingHours} />
+            <ActivityFields
+              fields={editFields as unknown as FieldsOf}
+              rooms={rooms}
+              organisations={organisations}
+              defaults={defaults}
+              openingHours={openingHours}
+            />
             <button type="submit" disabled={busy}>
               保存修改
             </button>
@@ -329,7 +433,15 @@ export default function ManageActivity() {
             <FormErrors errors={cancelForm.errors} id={cancelForm.errorId} />
             <div className={`field${cancelFields.reason.errors?.length ? " has-error" : ""}`}>
               <label htmlFor={cancelFields.reason.id}>取消原因（报名的居民会收到）</label>
-              <input id={cancelFields.reason.id} name="reason" maxLength={200} defaultValue={initialText(cancelFields.reason)} aria-describedby={cancelFields.reason.errors?.length ? cancelFields.reason.errorId : undefined} />
+              <input
+                id={cancelFields.reason.id}
+                name="reason"
+                maxLength={200}
+                defaultValue={initialText(cancelFields.reason)}
+                aria-describedby={
+                  cancelFields.reason.errors?.length ? cancelFields.reason.errorId : undefined
+                }
+              />
               <FieldError meta={cancelFields.reason} />
             </div>
             {a.seriesId ? (

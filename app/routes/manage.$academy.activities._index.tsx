@@ -18,9 +18,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const p = new URL(request.url).searchParams;
-  const when: When = p.get("when") === "past" ? "past" : p.get("when") === "cancelled" ? "cancelled" : "upcoming";
+  const when: When =
+    p.get("when") === "past" ? "past" : p.get("when") === "cancelled" ? "cancelled" : "upcoming";
   const page = parsePage(p);
-  return { slug: academy.slug, when, list: listManagedActivities(db, actor, academy.id, { when, page }) };
+  return {
+    slug: academy.slug,
+    when,
+    list: listManagedActivities(db, actor, academy.id, { when, page }),
+  };
 }
 
 export default function ManageActivities() {
@@ -32,7 +37,9 @@ export default function ManageActivities() {
     <>
       <div className="page-header">
         <h1>活动</h1>
-        <p className="lead">本书院的群众性活动：新建、修改、取消，活动后登记现场人数、点名和写活动报道。</p>
+        <p className="lead">
+          本书院的群众性活动：新建、修改、取消，活动后登记现场人数、点名和写活动报道。
+        </p>
         <p className="actions">
           <Link className="button" to={`${base}/new`}>
             新建活动
@@ -54,7 +61,12 @@ export default function ManageActivities() {
       <p className="muted">共 {list.total} 个。</p>
       <ul className="card-grid" data-testid="manage-activity-list">
         {list.rows.map((r) => (
-          <ActivityCard key={r.id} row={{ ...r, participations: when === "past" ? r.participations : undefined }} showAcademy={false} href={`${base}/${r.id}`} />
+          <ActivityCard
+            key={r.id}
+            row={{ ...r, participations: when === "past" ? r.participations : undefined }}
+            showAcademy={false}
+            href={`${base}/${r.id}`}
+          />
         ))}
       </ul>
       <Pager page={list.page} pages={list.pages} search={location.search} />

@@ -23,7 +23,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  return { slug: academy.slug, openingHours: academy.openingHours, ...activityFormChoices(db, academy.id), defaultDate: addDays(todayLocal(), 7) };
+  return {
+    slug: academy.slug,
+    openingHours: academy.openingHours,
+    ...activityFormChoices(db, academy.id),
+    defaultDate: addDays(todayLocal(), 7),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -35,7 +40,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     const { intent: _intent, ...input } = submission.value;
     const { ids } = createActivity(db, actor, academy.id, input, clientIp(request));
-    return redirect(`/manage/${academy.slug}/activities/${ids[0]}?done=created&count=${ids.length}`);
+    return redirect(
+      `/manage/${academy.slug}/activities/${ids[0]}?done=created&count=${ids.length}`,
+    );
   } catch (e) {
     return replyWithUserError(submission, e);
   }
@@ -58,7 +65,13 @@ export default function NewActivity() {
       <Form method="post" className="form" {...getFormProps(form)}>
         <input type="hidden" name="intent" value="create" />
         <FormErrors errors={form.errors} id={form.errorId} />
-        <ActivityFields fields={fields as unknown as FieldsOf} rooms={rooms} organisations={organisations} openingHours={openingHours} defaults={{ date: defaultDate, startTime: "09:00", endTime: "11:00" }} />
+        <ActivityFields
+          fields={fields as unknown as FieldsOf}
+          rooms={rooms}
+          organisations={organisations}
+          openingHours={openingHours}
+          defaults={{ date: defaultDate, startTime: "09:00", endTime: "11:00" }}
+        />
         <ActivityRepeatFields fields={fields as unknown as FieldsOf} />
         <div className="actions">
           <button type="submit" disabled={busy}>

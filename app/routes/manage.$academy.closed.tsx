@@ -7,7 +7,12 @@ import { getDb } from "@db/client";
 import { Field, FormErrors } from "~/components/forms";
 import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
-import { addClosedDates, listClosedDates, listHolidays, removeClosedDate } from "~/modules/scheduling/calendar.server";
+import {
+  addClosedDates,
+  listClosedDates,
+  listHolidays,
+  removeClosedDate,
+} from "~/modules/scheduling/calendar.server";
 import { shortDateLabel, todayLocal } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
@@ -32,7 +37,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const from = todayLocal();
   return {
-    closed: listClosedDates(db, academy.id, { from }).map((c) => ({ ...c, label: shortDateLabel(c.date) })),
+    closed: listClosedDates(db, academy.id, { from }).map((c) => ({
+      ...c,
+      label: shortDateLabel(c.date),
+    })),
     holidays: listHolidays(db, { from }).map((h) => ({ ...h, label: shortDateLabel(h.date) })),
   };
 }
@@ -44,7 +52,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(await readForm(request), { schema });
   if (submission.status !== "success") return replyInvalid(submission);
   try {
-    if (submission.value.intent === "remove") removeClosedDate(db, actor, submission.value.id, clientIp(request));
+    if (submission.value.intent === "remove")
+      removeClosedDate(db, actor, submission.value.id, clientIp(request));
     else addClosedDates(db, actor, academy.id, submission.value, clientIp(request));
     return redirect(`/manage/${academy.slug}/closed?done=${submission.value.intent}`);
   } catch (e) {
@@ -56,12 +65,17 @@ export default function ClosedDates() {
   const { closed, holidays } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const [form, fields] = useForm<{ from: string; to: string; reason: string }>({ id: "closed", lastResult });
+  const [form, fields] = useForm<{ from: string; to: string; reason: string }>({
+    id: "closed",
+    lastResult,
+  });
   return (
     <>
       <h1>闭馆日</h1>
       <p className="lead">闭馆日和总部公布的节假日都不排课：按周排课时会自动跳过这些日期。</p>
-      {params.get("done") === "add" ? <p className="notice">闭馆日已添加。已排好的课不会自动取消，请到开课页调课或停课。</p> : null}
+      {params.get("done") === "add" ? (
+        <p className="notice">闭馆日已添加。已排好的课不会自动取消，请到开课页调课或停课。</p>
+      ) : null}
       {params.get("done") === "remove" ? <p className="notice">已取消这个闭馆日。</p> : null}
       <h2>本书院的闭馆日</h2>
       {closed.length === 0 ? <p className="muted">没有安排闭馆日。</p> : null}
@@ -91,9 +105,7 @@ export default function ClosedDates() {
         <button type="submit">添加</button>
       </Form>
       <h2>总部公布的节假日</h2>
-      <p className="muted">
-        由总部统一维护{holidays.length ? "" : "，目前没有以后的节假日"}。
-      </p>
+      <p className="muted">由总部统一维护{holidays.length ? "" : "，目前没有以后的节假日"}。</p>
       <ul className="chips">
         {holidays.map((h) => (
           <li key={h.id} className="tag">

@@ -17,7 +17,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
   const url = new URL(request.url);
   const page = parsePage(url.searchParams);
-  return { slug: academy.slug, name: academy.name, demand: demandForAcademy(db, actor, academy.id, { page, q: url.searchParams.get("q") }) };
+  return {
+    slug: academy.slug,
+    name: academy.name,
+    demand: demandForAcademy(db, actor, academy.id, { page, q: url.searchParams.get("q") }),
+  };
 }
 
 export default function Demand() {
@@ -48,7 +52,9 @@ export default function Demand() {
         maxLength={50}
         button="查找"
       />
-      {demand.q && demand.rows.length === 0 ? <p className="muted">没有居民想学与“{demand.q}”相关的课程。</p> : null}
+      {demand.q && demand.rows.length === 0 ? (
+        <p className="muted">没有居民想学与“{demand.q}”相关的课程。</p>
+      ) : null}
       <div className="table-wrap">
         <table className="stack-table" data-testid="demand-table">
           <thead>
@@ -78,13 +84,21 @@ export default function Demand() {
                   {r.retired ? (
                     <span className="badge">已停用</span>
                   ) : r.openOrder ? (
-                    <Link to={`/manage/${slug}/orders`}>{ORDER_STATE_LABELS[r.openOrder.state]}</Link>
+                    <Link to={`/manage/${slug}/orders`}>
+                      {ORDER_STATE_LABELS[r.openOrder.state]}
+                    </Link>
                   ) : r.sourceLevel === "community" ? (
-                    <Link className="button small secondary" to={`/manage/${slug}/runs/new?course=${r.code}`}>
+                    <Link
+                      className="button small secondary"
+                      to={`/manage/${slug}/runs/new?course=${r.code}`}
+                    >
                       开课
                     </Link>
                   ) : (
-                    <Link className="button small" to={`/manage/${slug}/orders/new?course=${r.code}`}>
+                    <Link
+                      className="button small"
+                      to={`/manage/${slug}/orders/new?course=${r.code}`}
+                    >
                       点单
                     </Link>
                   )}

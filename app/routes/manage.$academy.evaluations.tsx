@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     actor,
     parsed.data.evaluationId,
     { hidden: parsed.data.intent === "hide", reason: parsed.data.reason },
-    clientIp(request)
+    clientIp(request),
   );
   const back = new URL(request.url);
   back.searchParams.set("done", parsed.data.intent);

@@ -58,7 +58,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-const DONE: Record<string, string> = { minutes: "纪要已保存。", presence: "出席名单已保存。", walkin: "已添加。", close: "会议已结束，纪要已定稿。", addendum: "补充说明已添加。" };
+const DONE: Record<string, string> = {
+  minutes: "纪要已保存。",
+  presence: "出席名单已保存。",
+  walkin: "已添加。",
+  close: "会议已结束，纪要已定稿。",
+  addendum: "补充说明已添加。",
+};
 
 /** The document a refused save posted, so the editor opens with it again (input kept). */
 function postedDoc(result: SubmissionResult<string[]> | undefined, name: string): RichDoc | null {
@@ -76,12 +82,24 @@ export default function MeetingPage() {
   const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
   const [params] = useSearchParams();
   const closed = m.status === "closed";
-  const reply = (intent: string) => ((lastResult?.initialValue as Record<string, unknown> | null | undefined)?.intent === intent ? lastResult : undefined);
+  const reply = (intent: string) =>
+    (lastResult?.initialValue as Record<string, unknown> | null | undefined)?.intent === intent
+      ? lastResult
+      : undefined;
   const [presenceForm] = useForm({ id: "presence", lastResult: reply("presence") });
-  const [walkForm, walkFields] = useForm<{ who: string }>({ id: "walkin", lastResult: reply("walkin") });
-  const [minutesForm, minutesFields] = useForm<{ minutes: string }>({ id: "minutes", lastResult: reply("minutes") });
+  const [walkForm, walkFields] = useForm<{ who: string }>({
+    id: "walkin",
+    lastResult: reply("walkin"),
+  });
+  const [minutesForm, minutesFields] = useForm<{ minutes: string }>({
+    id: "minutes",
+    lastResult: reply("minutes"),
+  });
   const [closeForm] = useForm({ id: "close", lastResult: reply("close") });
-  const [addForm, addFields] = useForm<{ addendum: string }>({ id: "addendum", lastResult: reply("addendum") });
+  const [addForm, addFields] = useForm<{ addendum: string }>({
+    id: "addendum",
+    lastResult: reply("addendum"),
+  });
   const minutesBad = !!minutesFields.minutes.errors?.length;
   const addBad = !!addFields.addendum.errors?.length;
   return (
@@ -95,7 +113,11 @@ export default function MeetingPage() {
       <p className="muted">
         {m.place} · {closed ? `已结束（${formatDateTime(m.closedAt!)}），纪要已定稿` : "进行中"}
       </p>
-      {params.get("done") && DONE[params.get("done")!] ? <p className="notice" role="status">{DONE[params.get("done")!]}</p> : null}
+      {params.get("done") && DONE[params.get("done")!] ? (
+        <p className="notice" role="status">
+          {DONE[params.get("done")!]}
+        </p>
+      ) : null}
 
       <h2>出席</h2>
       <Form method="post" className="form" {...getFormProps(presenceForm)}>
@@ -106,7 +128,8 @@ export default function MeetingPage() {
           {m.participants.length === 0 ? <p className="muted">没有邀请名单。</p> : null}
           {m.participants.map((p) => (
             <label key={p.id} className="choice">
-              <input type="checkbox" name="present" value={p.id} defaultChecked={p.present} /> {p.name}
+              <input type="checkbox" name="present" value={p.id} defaultChecked={p.present} />{" "}
+              {p.name}
               {p.invited ? "" : "（现场参加）"}
             </label>
           ))}
@@ -117,7 +140,12 @@ export default function MeetingPage() {
         <Form method="post" className="form" {...getFormProps(walkForm)}>
           <input type="hidden" name="intent" value="walkin" />
           <FormErrors errors={walkForm.errors} id={walkForm.errorId} />
-          <LooseField meta={walkFields.who as unknown as FieldsOf[string]} label="现场参加的人（手机号或姓名）" maxLength={60} autoComplete="off" />
+          <LooseField
+            meta={walkFields.who as unknown as FieldsOf[string]}
+            label="现场参加的人（手机号或姓名）"
+            maxLength={60}
+            autoComplete="off"
+          />
           <button type="submit" className="secondary">
             添加
           </button>
@@ -127,7 +155,11 @@ export default function MeetingPage() {
       <h2>会议纪要</h2>
       {closed ? (
         <>
-          <div className="rich" data-testid="minutes-frozen" dangerouslySetInnerHTML={{ __html: m.minutesHtml }} />
+          <div
+            className="rich"
+            data-testid="minutes-frozen"
+            dangerouslySetInnerHTML={{ __html: m.minutesHtml }}
+          />
           <FieldError meta={minutesFields.minutes} />
           <FormErrors errors={minutesForm.errors} id={minutesForm.errorId} />
         </>
@@ -139,7 +171,11 @@ export default function MeetingPage() {
             <RichEditor
               name="minutes"
               label="会议纪要"
-              initialDoc={postedDoc(reply("minutes"), "minutes") ?? (m.minutes as unknown as RichDoc | null) ?? emptyDoc()}
+              initialDoc={
+                postedDoc(reply("minutes"), "minutes") ??
+                (m.minutes as unknown as RichDoc | null) ??
+                emptyDoc()
+              }
               initialHtml={m.minutesHtml}
               errorId={minutesBad ? minutesFields.minutes.errorId : undefined}
               invalid={minutesBad}

@@ -1,6 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useSearchParams,
+} from "@remix-run/react";
 import { getDb } from "@db/client";
 import { Pager } from "~/components/layout";
 import { OrderRow } from "~/components/orders";
@@ -21,7 +28,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const state = url.searchParams.get("state");
   const orders = listAcademyOrders(db, actor, academy.id, {
-    state: (ORDER_STATES as readonly string[]).includes(state ?? "") ? (state as OrderState) : undefined,
+    state: (ORDER_STATES as readonly string[]).includes(state ?? "")
+      ? (state as OrderState)
+      : undefined,
     page: parsePage(url.searchParams),
   });
   return { slug: academy.slug, orders };
@@ -51,16 +60,24 @@ export default function AcademyOrders() {
     <>
       <div className="page-header">
         <h1>点单</h1>
-        <p className="lead">从中央厨房课程库点课：总部（区级流动课程由区指导中心）安排师资库教师并受理后，就可以排课了。</p>
+        <p className="lead">
+          从中央厨房课程库点课：总部（区级流动课程由区指导中心）安排师资库教师并受理后，就可以排课了。
+        </p>
         <p className="actions">
           <Link className="button" to={`/manage/${slug}/orders/new`}>
             新点单
           </Link>
         </p>
       </div>
-      {params.get("done") === "created" ? <p className="notice">点单已提交，受理结果会发到您的消息里。</p> : null}
+      {params.get("done") === "created" ? (
+        <p className="notice">点单已提交，受理结果会发到您的消息里。</p>
+      ) : null}
       {params.get("done") === "withdrawn" ? <p className="notice">点单已撤回。</p> : null}
-      {actionData?.error ? <p className="form-error" role="alert">{actionData.error}</p> : null}
+      {actionData?.error ? (
+        <p className="form-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
       <nav className="filter-bar" aria-label="按状态筛选">
         <Link to="?" aria-current={!state ? "true" : undefined}>
           全部

@@ -11,7 +11,12 @@ import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { findSchedulableCourses, getCourseForScheduling } from "~/modules/catalog/read.server";
 import { createOrder } from "~/modules/scheduling/orders.server";
-import { orderSchema, orderTermChoices, suggestedTerm, TERM_MONTHS_HINT } from "~/modules/scheduling/orders";
+import {
+  orderSchema,
+  orderTermChoices,
+  suggestedTerm,
+  TERM_MONTHS_HINT,
+} from "~/modules/scheduling/orders";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp } from "~/utils/http";
@@ -31,7 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     slug: academy.slug,
     course,
     q,
-    results: !course ? findSchedulableCourses(db, q, 20).filter((c) => c.sourceLevel !== "community") : [],
+    results: !course
+      ? findSchedulableCourses(db, q, 20).filter((c) => c.sourceLevel !== "community")
+      : [],
     term: suggestedTerm(),
     terms: orderTermChoices(),
   };
@@ -70,12 +77,14 @@ export default function NewOrder() {
         <>
           <div className="card">
             <p className="muted">
-              {course.code} · {course.categoryName} · {SOURCE_LEVEL_LABELS[course.sourceLevel]} · 第 {course.versionNo} 版
+              {course.code} · {course.categoryName} · {SOURCE_LEVEL_LABELS[course.sourceLevel]} · 第{" "}
+              {course.versionNo} 版
             </p>
             <h2>{course.title}</h2>
             <p>{course.summary}</p>
             <p className="muted">
-              建议 {course.sessions} 次课，每次 {course.minutesPerSession} 分钟。点单会锁定当前的第 {course.versionNo} 版。
+              建议 {course.sessions} 次课，每次 {course.minutesPerSession} 分钟。点单会锁定当前的第{" "}
+              {course.versionNo} 版。
             </p>
             {course.retired ? <p className="form-error">这门课程已经停用，不能点单。</p> : null}
             <p>
@@ -88,9 +97,15 @@ export default function NewOrder() {
             <FieldError meta={fields.courseId} />
             <div className={`field${fields.term.errors?.length ? " has-error" : ""}`}>
               <label htmlFor={fields.term.id}>开课学期</label>
-              <select {...getSelectProps(fields.term, { ariaDescribedBy: `${fields.term.id}-hint` })} key={fields.term.key} data-testid="order-term">
+              <select
+                {...getSelectProps(fields.term, { ariaDescribedBy: `${fields.term.id}-hint` })}
+                key={fields.term.key}
+                data-testid="order-term"
+              >
                 {/* A term typed by an older order (or a crafted post) stays selectable, so the input is kept. */}
-                {fields.term.initialValue && !terms.includes(fields.term.initialValue) ? <option value={fields.term.initialValue}>{fields.term.initialValue}</option> : null}
+                {fields.term.initialValue && !terms.includes(fields.term.initialValue) ? (
+                  <option value={fields.term.initialValue}>{fields.term.initialValue}</option>
+                ) : null}
                 {terms.map((t) => (
                   <option key={t}>{t}</option>
                 ))}
@@ -100,11 +115,26 @@ export default function NewOrder() {
               </p>
               <FieldError meta={fields.term} />
             </div>
-            <WeekdayPicker name="weekdays" legend="希望的上课日（可多选）" defaultValue={initialList(fields.weekdays)} meta={fields.weekdays} idPrefix="order-wd" />
-            <DaypartPicker name="dayparts" defaultValue={initialList(fields.dayparts)} idPrefix="order-dp" />
+            <WeekdayPicker
+              name="weekdays"
+              legend="希望的上课日（可多选）"
+              defaultValue={initialList(fields.weekdays)}
+              meta={fields.weekdays}
+              idPrefix="order-wd"
+            />
+            <DaypartPicker
+              name="dayparts"
+              defaultValue={initialList(fields.dayparts)}
+              idPrefix="order-dp"
+            />
             <div className="field">
               <label htmlFor={fields.note.id}>备注（给总部或区指导中心）</label>
-              <textarea {...getTextareaProps(fields.note)} key={fields.note.key} rows={3} placeholder="例如：社区老人多，希望安排在上午" />
+              <textarea
+                {...getTextareaProps(fields.note)}
+                key={fields.note.key}
+                rows={3}
+                placeholder="例如：社区老人多，希望安排在上午"
+              />
               <FieldError meta={fields.note} />
             </div>
             <p className="actions">

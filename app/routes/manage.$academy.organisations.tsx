@@ -6,8 +6,15 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { getDb } from "@db/client";
 import { Field, FormErrors } from "~/components/forms";
 import { requireActor } from "~/modules/auth/request.server";
-import { ORG_STAGE_LABELS, ORG_TYPE_LABELS, organisationInput } from "~/modules/community/groups-labels";
-import { createOrganisation, listManagedOrganisations } from "~/modules/community/organisations.server";
+import {
+  ORG_STAGE_LABELS,
+  ORG_TYPE_LABELS,
+  organisationInput,
+} from "~/modules/community/groups-labels";
+import {
+  createOrganisation,
+  listManagedOrganisations,
+} from "~/modules/community/organisations.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { readForm } from "~/utils/csrf.server";
 import { formatDate } from "~/utils/dates";
@@ -41,7 +48,12 @@ export default function ManageOrganisations() {
   const { orgs } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const [form, fields] = useForm<{ name: string; type: string; description: string; leaderPhone: string }>({
+  const [form, fields] = useForm<{
+    name: string;
+    type: string;
+    description: string;
+    leaderPhone: string;
+  }>({
     id: "new-org",
     lastResult,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: organisationInput }),
@@ -60,7 +72,8 @@ export default function ManageOrganisations() {
             </Link>{" "}
             <span className="tag">{ORG_STAGE_LABELS[o.stage]}</span>
             <p className="muted">
-              {ORG_TYPE_LABELS[o.type]} · 负责人 {o.leaderName} · 成员 {o.members} 人 · {formatDate(o.stageChangedAt)}起
+              {ORG_TYPE_LABELS[o.type]} · 负责人 {o.leaderName} · 成员 {o.members} 人 ·{" "}
+              {formatDate(o.stageChangedAt)}起
               {o.pending ? <strong> · 待审核 {o.pending} 份</strong> : null}
             </p>
           </li>
@@ -72,7 +85,11 @@ export default function ManageOrganisations() {
         <Field label="组织名称" meta={fields.name} hint="例如：金山合唱团、夕阳红志愿服务队" />
         <div className={`field${fields.type.errors?.length ? " has-error" : ""}`}>
           <label htmlFor={fields.type.id}>类型</label>
-          <select id={fields.type.id} name="type" defaultValue={fields.type.initialValue ?? "culture"}>
+          <select
+            id={fields.type.id}
+            name="type"
+            defaultValue={fields.type.initialValue ?? "culture"}
+          >
             {Object.entries(ORG_TYPE_LABELS).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}
@@ -85,10 +102,21 @@ export default function ManageOrganisations() {
             </p>
           ) : null}
         </div>
-        <Field label="负责人手机号" meta={fields.leaderPhone} type="tel" hint="负责人须已注册账号；登记后由他审核入会申请。" />
+        <Field
+          label="负责人手机号"
+          meta={fields.leaderPhone}
+          type="tel"
+          hint="负责人须已注册账号；登记后由他审核入会申请。"
+        />
         <div className="field">
           <label htmlFor={fields.description.id}>简介（选填）</label>
-          <textarea id={fields.description.id} name="description" rows={3} maxLength={500} defaultValue={fields.description.initialValue ?? ""} />
+          <textarea
+            id={fields.description.id}
+            name="description"
+            rows={3}
+            maxLength={500}
+            defaultValue={fields.description.initialValue ?? ""}
+          />
           {fields.description.errors?.length ? (
             <p className="error" role="alert">
               {fields.description.errors.join("；")}

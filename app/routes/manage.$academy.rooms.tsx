@@ -8,7 +8,13 @@ import { Field, FormErrors } from "~/components/forms";
 import { FieldError, initialList } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { ROOM_EQUIPMENT, roomSchema } from "~/modules/org/rooms";
-import { createRoom, listBranches, listRooms, setRoomArchived, updateRoom } from "~/modules/org/rooms.server";
+import {
+  createRoom,
+  listBranches,
+  listRooms,
+  setRoomArchived,
+  updateRoom,
+} from "~/modules/org/rooms.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
@@ -18,15 +24,29 @@ import { z } from "~/utils/zod";
 export const meta: MetaFunction = () => [{ title: "教室 · 书院管理" }];
 
 const schema = z.discriminatedUnion("intent", [
-  roomSchema.extend({ intent: z.literal("save"), roomId: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().optional()) }),
-  z.object({ intent: z.literal("archive"), roomId: z.coerce.number().int().positive(), archived: z.enum(["1", "0"]) }),
+  roomSchema.extend({
+    intent: z.literal("save"),
+    roomId: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce.number().int().positive().optional(),
+    ),
+  }),
+  z.object({
+    intent: z.literal("archive"),
+    roomId: z.coerce.number().int().positive(),
+    archived: z.enum(["1", "0"]),
+  }),
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  return { slug: academy.slug, rooms: listRooms(db, academy.id, { includeArchived: true }), branches: listBranches(db, academy.id) };
+  return {
+    slug: academy.slug,
+    rooms: listRooms(db, academy.id, { includeArchived: true }),
+    branches: listBranches(db, academy.id),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -39,7 +59,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     if (v.intent === "archive") {
       setRoomArchived(db, actor, v.roomId, v.archived === "1", clientIp(request));
-      return redirect(`/manage/${academy.slug}/rooms?done=${v.archived === "1" ? "archived" : "restored"}`);
+      return redirect(
+        `/manage/${academy.slug}/rooms?done=${v.archived === "1" ? "archived" : "restored"}`,
+      );
     }
     const { intent: _i, roomId, ...input } = v;
     if (roomId) updateRoom(db, actor, roomId, input, clientIp(request));
@@ -134,7 +156,11 @@ export default function Rooms() {
         <Field label="楼层" meta={fields.floor} hint="例如：一层、3F" />
         <div className="field check-field">
           <label className="check-chip" htmlFor="room-stepFree">
-            <input {...getInputProps(fields.stepFree, { type: "checkbox" })} id="room-stepFree" key={fields.stepFree.key} />
+            <input
+              {...getInputProps(fields.stepFree, { type: "checkbox" })}
+              id="room-stepFree"
+              key={fields.stepFree.key}
+            />
             无障碍（平层或有电梯，轮椅可到）
           </label>
         </div>
@@ -143,7 +169,13 @@ export default function Rooms() {
           <div className="check-row">
             {ROOM_EQUIPMENT.map((e) => (
               <label key={e} className="check-chip" htmlFor={`eq-${e}`}>
-                <input type="checkbox" id={`eq-${e}`} name="equipment" value={e} defaultChecked={equipment.includes(e)} />
+                <input
+                  type="checkbox"
+                  id={`eq-${e}`}
+                  name="equipment"
+                  value={e}
+                  defaultChecked={equipment.includes(e)}
+                />
                 {e}
               </label>
             ))}
@@ -153,7 +185,11 @@ export default function Rooms() {
         {branches.length ? (
           <div className="field">
             <label htmlFor={fields.branchId.id}>所在分院</label>
-            <select id={fields.branchId.id} name={fields.branchId.name} defaultValue={String(fields.branchId.initialValue ?? "")}>
+            <select
+              id={fields.branchId.id}
+              name={fields.branchId.name}
+              defaultValue={String(fields.branchId.initialValue ?? "")}
+            >
               <option value="">书院本部</option>
               {branches.map((b) => (
                 <option key={b.id} value={b.id}>

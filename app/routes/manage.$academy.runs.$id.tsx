@@ -5,12 +5,21 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { FormErrors } from "~/components/forms";
-import { LooseField, OutsideHoursField, RecurrenceFields, RunSettingsFields, type FieldsOf } from "~/components/run-form";
+import {
+  LooseField,
+  OutsideHoursField,
+  RecurrenceFields,
+  RunSettingsFields,
+  type FieldsOf,
+} from "~/components/run-form";
 import { FieldError, RunStatusBadge } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { listRooms } from "~/modules/org/rooms.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
-import { moveRunsToCurrentVersion, versionMoveOffer } from "~/modules/scheduling/version-updates.server";
+import {
+  moveRunsToCurrentVersion,
+  versionMoveOffer,
+} from "~/modules/scheduling/version-updates.server";
 import {
   addSessionSchema,
   addSessionsSchema,
@@ -37,9 +46,19 @@ import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp, notFound, parseIdParam, queryCount } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.version.title} · 开课管理` : "开课管理" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.version.title} · 开课管理` : "开课管理" },
+];
 
-const schema = z.discriminatedUnion("intent", [updateRunSchema, addSessionsSchema, addSessionSchema, moveSessionSchema, cancelSessionSchema, statusSchema, moveVersionSchema]);
+const schema = z.discriminatedUnion("intent", [
+  updateRunSchema,
+  addSessionsSchema,
+  addSessionSchema,
+  moveSessionSchema,
+  cancelSessionSchema,
+  statusSchema,
+  moveVersionSchema,
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
@@ -52,7 +71,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     slug: academy.slug,
     openingHours: academy.openingHours,
     run: data.run,
-    version: { title: data.version.title, code: data.version.code, versionNo: data.version.versionNo, currentVersionId: data.version.currentVersionId, versionId: data.version.versionId, sessions: data.version.sessions },
+    version: {
+      title: data.version.title,
+      code: data.version.code,
+      versionNo: data.version.versionNo,
+      currentVersionId: data.version.currentVersionId,
+      versionId: data.version.versionId,
+      sessions: data.version.sessions,
+    },
     versionMove: versionMoveOffer(db, academy.id, data.run.courseId, data.run.courseVersionId, now),
     teachers: data.teachers,
     teacherChoices: data.teacherChoices,
@@ -128,7 +154,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return back(`status-${v.to}`);
       case "move-version": {
         const r = moveRunsToCurrentVersion(db, actor, runId, ip);
-        return redirect(`/manage/${academy.slug}/runs/${runId}?done=version-${r.moved}-${r.versionNo}`);
+        return redirect(
+          `/manage/${academy.slug}/runs/${runId}?done=version-${r.moved}-${r.versionNo}`,
+        );
       }
     }
   } catch (e) {
@@ -136,7 +164,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-function resultFor(lastResult: SubmissionResult<string[]> | undefined, intent: string, sessionId?: number) {
+function resultFor(
+  lastResult: SubmissionResult<string[]> | undefined,
+  intent: string,
+  sessionId?: number,
+) {
   const iv = lastResult?.initialValue as Record<string, unknown> | null | undefined;
   if (!iv || iv.intent !== intent) return undefined;
   if (sessionId != null && String(iv.sessionId) !== String(sessionId)) return undefined;
@@ -152,18 +184,50 @@ function doneText(done: string | null, params: URLSearchParams) {
   if (done.startsWith("added-")) return `已加 ${done.slice(6)} 次课。`;
   const moved = /^version-(\d+)-(\d+)$/.exec(done);
   if (moved) return `已把 ${moved[1]} 个未结课的班改用第 ${moved[2]} 版，已记入审计日志。`;
-  if (done.startsWith("status-")) return `班级状态已改为「${RUN_STATUS_LABELS[done.slice(7) as keyof typeof RUN_STATUS_LABELS]}」。`;
-  return { updated: "设置已保存。", moved: "已调课，已报名的居民会在消息里收到通知。", "session-cancelled": "这次课已停课，已报名的居民会在消息里收到通知。" }[done] ?? null;
+  if (done.startsWith("status-"))
+    return `班级状态已改为「${RUN_STATUS_LABELS[done.slice(7) as keyof typeof RUN_STATUS_LABELS]}」。`;
+  return (
+    {
+      updated: "设置已保存。",
+      moved: "已调课，已报名的居民会在消息里收到通知。",
+      "session-cancelled": "这次课已停课，已报名的居民会在消息里收到通知。",
+    }[done] ?? null
+  );
 }
 
 export default function RunEditor() {
-  const { slug, openingHours, run, version, versionMove, teachers, teacherChoices, poolAllowed, order, rooms, sessions, defaults } = useLoaderData<typeof loader>();
+  const {
+    slug,
+    openingHours,
+    run,
+    version,
+    versionMove,
+    teachers,
+    teacherChoices,
+    poolAllowed,
+    order,
+    rooms,
+    sessions,
+    defaults,
+  } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
   const [params] = useSearchParams();
-  const [settingsForm, settingsFields] = useForm({ id: "settings", lastResult: resultFor(lastResult, "update") });
-  const [recForm, recFields] = useForm({ id: "recurrence", lastResult: resultFor(lastResult, "add-sessions") });
-  const [oneForm, oneFields] = useForm({ id: "one-session", lastResult: resultFor(lastResult, "add-session") });
-  const [statusForm, statusFields] = useForm({ id: "status", lastResult: resultFor(lastResult, "status") });
+  const [settingsForm, settingsFields] = useForm({
+    id: "settings",
+    lastResult: resultFor(lastResult, "update"),
+  });
+  const [recForm, recFields] = useForm({
+    id: "recurrence",
+    lastResult: resultFor(lastResult, "add-sessions"),
+  });
+  const [oneForm, oneFields] = useForm({
+    id: "one-session",
+    lastResult: resultFor(lastResult, "add-session"),
+  });
+  const [statusForm, statusFields] = useForm({
+    id: "status",
+    lastResult: resultFor(lastResult, "status"),
+  });
   const editable = run.status !== "cancelled" && run.status !== "finished";
   const done = doneText(params.get("done"), params);
   const next = RUN_TRANSITIONS[run.status].filter((s) => s !== "cancelled");
@@ -179,10 +243,15 @@ export default function RunEditor() {
         </h1>
         <p className="lead">
           {version.code} 第 {version.versionNo} 版（开课时锁定）
-          {version.currentVersionId && version.currentVersionId !== version.versionId ? "，课程库已有新版本，本班不受影响" : ""}
+          {version.currentVersionId && version.currentVersionId !== version.versionId
+            ? "，课程库已有新版本，本班不受影响"
+            : ""}
           {order ? ` · 点单 #${order.id}（${order.term}）` : ""}
           <br />
-          教师：{[...teachers.map((t) => t.displayName), run.guestTeacher].filter(Boolean).join("、") || "未定"} · 名额 {run.capacity} · 未上课次 {upcoming}
+          教师：
+          {[...teachers.map((t) => t.displayName), run.guestTeacher].filter(Boolean).join("、") ||
+            "未定"}{" "}
+          · 名额 {run.capacity} · 未上课次 {upcoming}
         </p>
         <p className="actions">
           <Link className="button secondary" to={`/classes/${run.id}`}>
@@ -198,8 +267,10 @@ export default function RunEditor() {
         <section className="notice" aria-labelledby="version-h">
           <h2 id="version-h">课程库已发布第 {versionMove.versionNo} 版</h2>
           <p>
-            本班使用第 {version.versionNo} 版（<Link to={`/courses/${version.code}/versions/${version.versionNo}`}>查看本班版本</Link>、
-            <Link to={`/courses/${version.code}`}>查看新版</Link>）。本书院这门课有 {versionMove.runs} 个未结课的班仍用旧版本。
+            本班使用第 {version.versionNo} 版（
+            <Link to={`/courses/${version.code}/versions/${version.versionNo}`}>查看本班版本</Link>
+            、<Link to={`/courses/${version.code}`}>查看新版</Link>）。本书院这门课有{" "}
+            {versionMove.runs} 个未结课的班仍用旧版本。
           </p>
           <Form method="post">
             <input type="hidden" name="intent" value="move-version" />
@@ -209,7 +280,9 @@ export default function RunEditor() {
           </Form>
         </section>
       ) : null}
-      {run.status === "cancelled" ? <p className="form-error">本班已取消：{run.cancelReason}</p> : null}
+      {run.status === "cancelled" ? (
+        <p className="form-error">本班已取消：{run.cancelReason}</p>
+      ) : null}
 
       {editable ? (
         <section aria-labelledby="status-h">
@@ -220,7 +293,15 @@ export default function RunEditor() {
                 <input type="hidden" name="intent" value="status" />
                 <input type="hidden" name="to" value={to} />
                 <button type="submit" className={to === "open" ? "" : "secondary"}>
-                  {to === "open" ? (run.status === "draft" ? "开放报名" : "重新开放报名") : to === "full" ? "标记满员" : to === "closed" ? "停止报名" : "结课"}
+                  {to === "open"
+                    ? run.status === "draft"
+                      ? "开放报名"
+                      : "重新开放报名"
+                    : to === "full"
+                      ? "标记满员"
+                      : to === "closed"
+                        ? "停止报名"
+                        : "结课"}
                 </button>
               </Form>
             ))}
@@ -231,7 +312,10 @@ export default function RunEditor() {
               <FormErrors errors={statusForm.errors} id={statusForm.errorId} />
               <input type="hidden" name="intent" value="status" />
               <input type="hidden" name="to" value="cancelled" />
-              <LooseField meta={statusFields.reason as FieldsOf[string]} label="取消原因（会通知已报名的居民）" />
+              <LooseField
+                meta={statusFields.reason as FieldsOf[string]}
+                label="取消原因（会通知已报名的居民）"
+              />
               <button type="submit" className="danger">
                 确认取消开课
               </button>
@@ -244,7 +328,17 @@ export default function RunEditor() {
         <h2 id="sessions-h">课次（{sessions.length}）</h2>
         <ol className="session-list" data-testid="session-list">
           {sessions.map((s) => (
-            <SessionItem key={s.id} s={s} rooms={rooms} openingHours={openingHours} editable={editable} lastResult={resultFor(lastResult, "move-session", s.id) ?? resultFor(lastResult, "cancel-session", s.id)} />
+            <SessionItem
+              key={s.id}
+              s={s}
+              rooms={rooms}
+              openingHours={openingHours}
+              editable={editable}
+              lastResult={
+                resultFor(lastResult, "move-session", s.id) ??
+                resultFor(lastResult, "cancel-session", s.id)
+              }
+            />
           ))}
         </ol>
       </section>
@@ -256,7 +350,11 @@ export default function RunEditor() {
             <Form method="post" {...getFormProps(recForm)} className="form" noValidate>
               <FormErrors errors={recForm.errors} id={recForm.errorId} />
               <input type="hidden" name="intent" value="add-sessions" />
-              <RecurrenceFields fields={recFields as unknown as FieldsOf} idPrefix="rec" openingHours={openingHours} />
+              <RecurrenceFields
+                fields={recFields as unknown as FieldsOf}
+                idPrefix="rec"
+                openingHours={openingHours}
+              />
               <button type="submit">加课</button>
             </Form>
           </details>
@@ -265,7 +363,12 @@ export default function RunEditor() {
             <Form method="post" {...getFormProps(oneForm)} className="form" noValidate>
               <FormErrors errors={oneForm.errors} id={oneForm.errorId} />
               <input type="hidden" name="intent" value="add-session" />
-              <SlotFields fields={oneFields as unknown as FieldsOf} rooms={rooms} idPrefix="one" openingHours={openingHours} />
+              <SlotFields
+                fields={oneFields as unknown as FieldsOf}
+                rooms={rooms}
+                idPrefix="one"
+                openingHours={openingHours}
+              />
               <button type="submit">加课</button>
             </Form>
           </details>
@@ -274,8 +377,16 @@ export default function RunEditor() {
             <Form method="post" {...getFormProps(settingsForm)} className="form" noValidate>
               <FormErrors errors={settingsForm.errors} id={settingsForm.errorId} />
               <input type="hidden" name="intent" value="update" />
-              <RunSettingsFields fields={settingsFields as unknown as FieldsOf} rooms={rooms} teacherChoices={teacherChoices} poolAllowed={poolAllowed} defaults={defaults} />
-              <p className="hint">换教室会把以后的课次一起换过去（先检查时间冲突）。课程内容版本不会改变。</p>
+              <RunSettingsFields
+                fields={settingsFields as unknown as FieldsOf}
+                rooms={rooms}
+                teacherChoices={teacherChoices}
+                poolAllowed={poolAllowed}
+                defaults={defaults}
+              />
+              <p className="hint">
+                换教室会把以后的课次一起换过去（先检查时间冲突）。课程内容版本不会改变。
+              </p>
               <button type="submit">保存设置</button>
             </Form>
           </section>
@@ -288,18 +399,39 @@ export default function RunEditor() {
 type SessionView = ReturnType<typeof useLoaderData<typeof loader>>["sessions"][number];
 type RoomView = { id: number; name: string; capacity: number };
 
-function SlotFields({ fields, rooms, idPrefix, defaults, openingHours }: { fields: FieldsOf; rooms: RoomView[]; idPrefix: string; defaults?: { date: string; startTime: string; endTime: string; roomId: number }; openingHours?: string }) {
+function SlotFields({
+  fields,
+  rooms,
+  idPrefix,
+  defaults,
+  openingHours,
+}: {
+  fields: FieldsOf;
+  rooms: RoomView[];
+  idPrefix: string;
+  defaults?: { date: string; startTime: string; endTime: string; roomId: number };
+  openingHours?: string;
+}) {
   const f = fields;
   return (
     <>
       <LooseField meta={f.date!} label="日期" type="date" fallback={defaults?.date ?? ""} />
       <div className="two-cols">
-        <LooseField meta={f.startTime!} label="开始" type="time" fallback={defaults?.startTime ?? ""} />
+        <LooseField
+          meta={f.startTime!}
+          label="开始"
+          type="time"
+          fallback={defaults?.startTime ?? ""}
+        />
         <LooseField meta={f.endTime!} label="结束" type="time" fallback={defaults?.endTime ?? ""} />
       </div>
       <div className="field">
         <label htmlFor={`${idPrefix}-room`}>教室</label>
-        <select id={`${idPrefix}-room`} name="roomId" defaultValue={String(f.roomId?.initialValue ?? defaults?.roomId ?? "")}>
+        <select
+          id={`${idPrefix}-room`}
+          name="roomId"
+          defaultValue={String(f.roomId?.initialValue ?? defaults?.roomId ?? "")}
+        >
           <option value="">本班教室</option>
           {rooms.map((r) => (
             <option key={r.id} value={r.id}>
@@ -314,17 +446,42 @@ function SlotFields({ fields, rooms, idPrefix, defaults, openingHours }: { field
   );
 }
 
-function SessionItem({ s, rooms, openingHours, editable, lastResult }: { s: SessionView; rooms: RoomView[]; openingHours: string; editable: boolean; lastResult: SubmissionResult<string[]> | undefined }) {
-  const moveResult = (lastResult?.initialValue as Record<string, unknown> | undefined)?.intent === "move-session" ? lastResult : undefined;
-  const cancelResult = (lastResult?.initialValue as Record<string, unknown> | undefined)?.intent === "cancel-session" ? lastResult : undefined;
+function SessionItem({
+  s,
+  rooms,
+  openingHours,
+  editable,
+  lastResult,
+}: {
+  s: SessionView;
+  rooms: RoomView[];
+  openingHours: string;
+  editable: boolean;
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
+  const moveResult =
+    (lastResult?.initialValue as Record<string, unknown> | undefined)?.intent === "move-session"
+      ? lastResult
+      : undefined;
+  const cancelResult =
+    (lastResult?.initialValue as Record<string, unknown> | undefined)?.intent === "cancel-session"
+      ? lastResult
+      : undefined;
   const [moveForm, moveFields] = useForm({ id: `move-${s.id}`, lastResult: moveResult });
   const [cancelForm, cancelFields] = useForm({ id: `cancel-${s.id}`, lastResult: cancelResult });
   return (
-    <li className={`session-item${s.status === "cancelled" ? " cancelled" : ""}${s.past ? " past" : ""}`} data-testid="session-item">
+    <li
+      className={`session-item${s.status === "cancelled" ? " cancelled" : ""}${s.past ? " past" : ""}`}
+      data-testid="session-item"
+    >
       <p>
         <strong>{s.label}</strong> · {s.roomName}{" "}
-        {s.status === "cancelled" ? <span className="badge danger">停课：{s.cancelReason}</span> : null}
-        {s.movedFrom && s.status !== "cancelled" ? <span className="badge warn">由 {s.movedFrom} 调来</span> : null}
+        {s.status === "cancelled" ? (
+          <span className="badge danger">停课：{s.cancelReason}</span>
+        ) : null}
+        {s.movedFrom && s.status !== "cancelled" ? (
+          <span className="badge warn">由 {s.movedFrom} 调来</span>
+        ) : null}
         {s.past && s.status === "scheduled" ? <span className="badge">已上</span> : null}
       </p>
       {editable && !s.past && s.status === "scheduled" ? (
@@ -335,8 +492,22 @@ function SessionItem({ s, rooms, openingHours, editable, lastResult }: { s: Sess
               <FormErrors errors={moveForm.errors} id={moveForm.errorId} />
               <input type="hidden" name="intent" value="move-session" />
               <input type="hidden" name="sessionId" value={s.id} />
-              <SlotFields fields={moveFields as unknown as FieldsOf} rooms={rooms} idPrefix={`move-${s.id}`} openingHours={openingHours} defaults={{ date: s.date, startTime: s.startTime, endTime: s.endTime, roomId: s.roomId }} />
-              <LooseField meta={(moveFields as unknown as FieldsOf).note!} label="说明（会发给学员）" />
+              <SlotFields
+                fields={moveFields as unknown as FieldsOf}
+                rooms={rooms}
+                idPrefix={`move-${s.id}`}
+                openingHours={openingHours}
+                defaults={{
+                  date: s.date,
+                  startTime: s.startTime,
+                  endTime: s.endTime,
+                  roomId: s.roomId,
+                }}
+              />
+              <LooseField
+                meta={(moveFields as unknown as FieldsOf).note!}
+                label="说明（会发给学员）"
+              />
               <button type="submit">确认调课</button>
             </Form>
           </details>
@@ -346,7 +517,10 @@ function SessionItem({ s, rooms, openingHours, editable, lastResult }: { s: Sess
               <FormErrors errors={cancelForm.errors} id={cancelForm.errorId} />
               <input type="hidden" name="intent" value="cancel-session" />
               <input type="hidden" name="sessionId" value={s.id} />
-              <LooseField meta={(cancelFields as unknown as FieldsOf).reason!} label="停课原因（会发给学员）" />
+              <LooseField
+                meta={(cancelFields as unknown as FieldsOf).reason!}
+                label="停课原因（会发给学员）"
+              />
               <button type="submit" className="danger">
                 确认停课
               </button>

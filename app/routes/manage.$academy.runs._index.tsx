@@ -19,7 +19,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const status = url.searchParams.get("status");
   const all = url.searchParams.get("all") === "1";
   const runs = listAcademyRuns(db, actor, academy.id, {
-    status: (RUN_STATUSES as readonly string[]).includes(status ?? "") ? (status as RunStatus) : undefined,
+    status: (RUN_STATUSES as readonly string[]).includes(status ?? "")
+      ? (status as RunStatus)
+      : undefined,
     scope: all ? "all" : "upcoming",
     page: parsePage(url.searchParams),
   });
@@ -46,13 +48,21 @@ export default function AcademyRuns() {
           全部状态
         </Link>
         {RUN_STATUSES.map((s) => (
-          <Link key={s} to={`?status=${s}${all ? "&all=1" : ""}`} aria-current={status === s ? "true" : undefined}>
+          <Link
+            key={s}
+            to={`?status=${s}${all ? "&all=1" : ""}`}
+            aria-current={status === s ? "true" : undefined}
+          >
             {RUN_STATUS_LABELS[s]}
           </Link>
         ))}
       </nav>
       <p>
-        {all ? <Link to={status ? `?status=${status}` : "?"}>只看未结束的班</Link> : <Link to={`?all=1${status ? `&status=${status}` : ""}`}>包括已经上完的班</Link>}
+        {all ? (
+          <Link to={status ? `?status=${status}` : "?"}>只看未结束的班</Link>
+        ) : (
+          <Link to={`?all=1${status ? `&status=${status}` : ""}`}>包括已经上完的班</Link>
+        )}
       </p>
       <p className="muted">共 {runs.total} 个班。</p>
       <ul className="card-grid" data-testid="run-table">

@@ -49,7 +49,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { intent: _intent, ...input } = submission.value;
     const { run, sessions, skipped } = createRun(db, actor, academy.id, input, clientIp(request));
     const note = skipped.length ? `&skipped=${skipped.length}` : "";
-    return redirect(`/manage/${academy.slug}/runs/${run.id}?done=created&sessions=${sessions}${note}`);
+    return redirect(
+      `/manage/${academy.slug}/runs/${run.id}?done=created&sessions=${sessions}${note}`,
+    );
   } catch (e) {
     return replyWithUserError(submission, e);
   }
@@ -67,7 +69,7 @@ export default function NewRun() {
   });
   const f = fields as unknown as FieldsOf;
   if (!ctx.course) {
-    const accepted = "acceptedOrders" in ctx ? ctx.acceptedOrders ?? [] : [];
+    const accepted = "acceptedOrders" in ctx ? (ctx.acceptedOrders ?? []) : [];
     return (
       <>
         <h1>开新班</h1>
@@ -101,9 +103,12 @@ export default function NewRun() {
         </p>
         <h2>{course.title}</h2>
         <p className="muted">
-          课程建议 {course.sessions} 次课，每次 {course.minutesPerSession} 分钟。开课后锁定第 {course.versionNo} 版，课程库以后更新也不影响本班。
+          课程建议 {course.sessions} 次课，每次 {course.minutesPerSession} 分钟。开课后锁定第{" "}
+          {course.versionNo} 版，课程库以后更新也不影响本班。
         </p>
-        {ctx.order && ctx.order.state !== "accepted" ? <p className="form-error">这个点单还没有受理（或已经排过课），不能开课。</p> : null}
+        {ctx.order && ctx.order.state !== "accepted" ? (
+          <p className="form-error">这个点单还没有受理（或已经排过课），不能开课。</p>
+        ) : null}
         <p>
           <Link to="?">换一门课程</Link>
         </p>
@@ -123,7 +128,13 @@ export default function NewRun() {
           fields={f}
           idPrefix="new"
           openingHours={openingHours}
-          defaults={{ startDate: defaultStart, weekdays: (ctx.order?.preferredWeekdays ?? []).map(String), startTime: "19:00", endTime: "20:30", weeks }}
+          defaults={{
+            startDate: defaultStart,
+            weekdays: (ctx.order?.preferredWeekdays ?? []).map(String),
+            startTime: "19:00",
+            endTime: "20:30",
+            weeks,
+          }}
         />
         <h2>班级设置</h2>
         <RunSettingsFields
@@ -131,11 +142,21 @@ export default function NewRun() {
           rooms={ctx.rooms}
           teacherChoices={ctx.teacherChoices}
           poolAllowed={ctx.poolAllowed}
-          defaults={{ capacity: 30, teacherIds: ctx.order?.teacherId ? [ctx.order.teacherId] : [], roomId: ctx.rooms.length === 1 ? ctx.rooms[0]!.id : undefined }}
+          defaults={{
+            capacity: 30,
+            teacherIds: ctx.order?.teacherId ? [ctx.order.teacherId] : [],
+            roomId: ctx.rooms.length === 1 ? ctx.rooms[0]!.id : undefined,
+          }}
         />
         <div className="field check-field">
           <label className="check-chip" htmlFor="publish">
-            <input type="checkbox" id="publish" name="publish" defaultChecked={lastResult ? initialText(f.publish) === "on" : true} key={f.publish?.key} />
+            <input
+              type="checkbox"
+              id="publish"
+              name="publish"
+              defaultChecked={lastResult ? initialText(f.publish) === "on" : true}
+              key={f.publish?.key}
+            />
             立即开放报名（不勾选则先存为草稿）
           </label>
         </div>

@@ -104,7 +104,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (v.intent === "add") {
       const out = addWalkIn(db, actor, { runId, name: v.name, phone: v.phone }, ip);
       return redirect(
-        `${base}?done=added&status=${out.status}${out.position ? `&position=${out.position}` : ""}`
+        `${base}?done=added&status=${out.status}${out.position ? `&position=${out.position}` : ""}`,
       );
     }
     if (v.intent === "remove") {
@@ -112,7 +112,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         db,
         actor,
         { runId, enrollmentId: v.enrollmentId, reason: v.reason },
-        ip
+        ip,
       );
       return redirect(`${base}?done=removed${out.promoted ? "&promoted=1" : ""}`);
     }
@@ -132,7 +132,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           formErrors: e.field ? undefined : [e.message],
         }),
       },
-      { status: 400 }
+      { status: 400 },
     );
   }
 }
@@ -148,8 +148,8 @@ function Done() {
         {status === "confirmed"
           ? "已确认名额"
           : status === "waitlisted"
-          ? `名额已满，排在候补第 ${queryCount(params, "position") ?? "?"} 位`
-          : "已加入抽签"}
+            ? `名额已满，排在候补第 ${queryCount(params, "position") ?? "?"} 位`
+            : "已加入抽签"}
         。已记入操作日志。
       </p>
     );
@@ -165,7 +165,8 @@ function Done() {
   if (done === "drawn") {
     return (
       <p className="notice" role="status">
-        抽签完成：{queryCount(params, "winners") ?? 0} 人中签，其余按抽签顺序候补，所有申请人都已收到消息。
+        抽签完成：{queryCount(params, "winners") ?? 0}{" "}
+        人中签，其余按抽签顺序候补，所有申请人都已收到消息。
       </p>
     );
   }
@@ -364,7 +365,8 @@ export default function RosterPage() {
         <h2 id="reveal-heading">联系学员</h2>
         {revealed ? (
           <p className="notice" role="status" data-testid="reveal-notice">
-            已显示 {Object.keys(revealed).length} 个完整号码，这次查看已记入操作日志。离开或刷新本页后号码会重新隐藏。
+            已显示 {Object.keys(revealed).length}{" "}
+            个完整号码，这次查看已记入操作日志。离开或刷新本页后号码会重新隐藏。
           </p>
         ) : (
           <p className="hint">
@@ -385,13 +387,34 @@ export default function RosterPage() {
       </section>
 
       <h2>已报名（{d.confirmed.length}）</h2>
-      <RosterList rows={d.confirmed} reply={reply} removable testId="roster-confirmed" revealed={revealed} canReveal={d.canReveal} />
+      <RosterList
+        rows={d.confirmed}
+        reply={reply}
+        removable
+        testId="roster-confirmed"
+        revealed={revealed}
+        canReveal={d.canReveal}
+      />
       <h2>候补（{d.waitlisted.length}）</h2>
-      <RosterList rows={d.waitlisted} reply={reply} removable testId="roster-waitlisted" revealed={revealed} canReveal={d.canReveal} />
+      <RosterList
+        rows={d.waitlisted}
+        reply={reply}
+        removable
+        testId="roster-waitlisted"
+        revealed={revealed}
+        canReveal={d.canReveal}
+      />
       {d.run.enrollMode === "lottery" ? (
         <>
           <h2>待抽签（{d.pending.length}）</h2>
-          <RosterList rows={d.pending} reply={reply} removable testId="roster-pending" revealed={revealed} canReveal={d.canReveal} />
+          <RosterList
+            rows={d.pending}
+            reply={reply}
+            removable
+            testId="roster-pending"
+            revealed={revealed}
+            canReveal={d.canReveal}
+          />
         </>
       ) : null}
       <h2>已取消或移出（{d.ended.length}）</h2>

@@ -14,7 +14,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  return loadStatsPage(db, actor, "academy", new URL(request.url), { academyId: academy.id, districtId: academy.districtId });
+  return loadStatsPage(db, actor, "academy", new URL(request.url), {
+    academyId: academy.id,
+    districtId: academy.districtId,
+  });
 }
 
 export default function AcademyStats() {

@@ -42,7 +42,8 @@ export default function SurveyResults() {
     <>
       <h1>{d.survey.title}</h1>
       <p>
-        共 {d.responses} 份回答 · {d.survey.status === "open" ? "进行中" : "已结束"} · <Link to={`/surveys/${d.survey.id}`}>居民填写页</Link>
+        共 {d.responses} 份回答 · {d.survey.status === "open" ? "进行中" : "已结束"} ·{" "}
+        <Link to={`/surveys/${d.survey.id}`}>居民填写页</Link>
       </p>
       {d.questions.map((q) => (
         <section key={q.id}>

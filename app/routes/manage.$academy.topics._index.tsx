@@ -41,7 +41,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ManageTopics() {
   const d = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm<{ title: string; description: string; visibility: string }>({ id: "new-topic", lastResult, defaultValue: { visibility: "public" } });
+  const [form, fields] = useForm<{ title: string; description: string; visibility: string }>({
+    id: "new-topic",
+    lastResult,
+    defaultValue: { visibility: "public" },
+  });
   return (
     <>
       <h1>群众议事</h1>
@@ -49,10 +53,12 @@ export default function ManageTopics() {
       <ul className="stack" data-testid="manage-topics">
         {d.topics.map((t) => (
           <li key={t.id}>
-            <Link to={`/manage/${d.slug}/topics/${t.id}`}>{t.title}</Link> <span className="tag">{TOPIC_STATUS_LABELS[t.status]}</span>
+            <Link to={`/manage/${d.slug}/topics/${t.id}`}>{t.title}</Link>{" "}
+            <span className="tag">{TOPIC_STATUS_LABELS[t.status]}</span>
             {t.visibility === "internal" ? <span className="tag">内部</span> : null}
             <p className="muted">
-              {t.raisedByManager ? "书院提出" : `居民 ${t.raisedByName ?? ""} 提出`} · {formatDate(t.createdAt)}
+              {t.raisedByManager ? "书院提出" : `居民 ${t.raisedByName ?? ""} 提出`} ·{" "}
+              {formatDate(t.createdAt)}
               {t.tasks.total ? ` · 跟进事项 ${t.tasks.done}/${t.tasks.total}` : ""}
             </p>
           </li>
@@ -66,10 +72,22 @@ export default function ManageTopics() {
         <fieldset className="field">
           <legend>公开范围</legend>
           <label className="choice">
-            <input type="radio" name="visibility" value="public" defaultChecked={fields.visibility.initialValue !== "internal"} /> 公开（居民可以看到结果和进展）
+            <input
+              type="radio"
+              name="visibility"
+              value="public"
+              defaultChecked={fields.visibility.initialValue !== "internal"}
+            />{" "}
+            公开（居民可以看到结果和进展）
           </label>
           <label className="choice">
-            <input type="radio" name="visibility" value="internal" defaultChecked={fields.visibility.initialValue === "internal"} /> 内部
+            <input
+              type="radio"
+              name="visibility"
+              value="internal"
+              defaultChecked={fields.visibility.initialValue === "internal"}
+            />{" "}
+            内部
           </label>
         </fieldset>
         <button type="submit">提出议题</button>

@@ -11,7 +11,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const academy = requireManagedAcademy(getDb(), actor, params.academy ?? "");
   return {
-    academy: { id: academy.id, slug: academy.slug, name: academy.name, districtName: academy.districtName },
+    academy: {
+      id: academy.id,
+      slug: academy.slug,
+      name: academy.name,
+      districtName: academy.districtName,
+    },
     tabs: visibleEntries(MANAGE_TABS, actor, `/manage/${academy.slug}`),
   };
 }
@@ -21,7 +26,8 @@ export default function ManageAcademyLayout() {
   return (
     <div className="container">
       <p className="breadcrumb">
-        <Link to="/manage">书院管理</Link> › <Link to={`/academies/${academy.slug}`}>{academy.name}</Link>
+        <Link to="/manage">书院管理</Link> ›{" "}
+        <Link to={`/academies/${academy.slug}`}>{academy.name}</Link>
       </p>
       <TabBar items={tabs} label="书院管理" />
       <Outlet />

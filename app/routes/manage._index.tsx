@@ -10,7 +10,10 @@ export const meta: MetaFunction = () => [{ title: "书院管理 · 厦门社区�
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActorWith(request, canOpenManage);
-  return { academies: getAcademiesByIds(getDb(), managedAcademyIds(actor)), hqAdmin: isHqAdmin(actor) };
+  return {
+    academies: getAcademiesByIds(getDb(), managedAcademyIds(actor)),
+    hqAdmin: isHqAdmin(actor),
+  };
 }
 
 export default function ManageHome() {

@@ -6,7 +6,11 @@ import { LearningRecord } from "~/components/learning-record";
 import { requireActor } from "~/modules/auth/request.server";
 import { hasRole, ROLE_LABELS } from "~/modules/auth/permissions";
 import { volunteerService } from "~/modules/community/volunteers.server";
-import { learningRecord, removeCalendarFeed, resetCalendarToken } from "~/modules/learning/record.server";
+import {
+  learningRecord,
+  removeCalendarFeed,
+  resetCalendarToken,
+} from "~/modules/learning/record.server";
 import { publicOrigin } from "~/modules/learning/staff.server";
 import { readForm } from "~/utils/csrf.server";
 
@@ -21,7 +25,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     teacher: hasRole(actor, "teacher"),
     // 学习档案 (issue 6): the most recent past classes unless ?past=all.
     record: {
-      ...learningRecord(getDb(), actor, Date.now(), { pastLimit: new URL(request.url).searchParams.get("past") === "all" ? undefined : 10 }),
+      ...learningRecord(getDb(), actor, Date.now(), {
+        pastLimit: new URL(request.url).searchParams.get("past") === "all" ? undefined : 10,
+      }),
       volunteer: volunteerService(getDb(), actor.id),
     },
   };
@@ -47,7 +53,9 @@ export default function MePage() {
   return (
     <div className="container">
       {params.get("welcome") ? <p className="notice">注册成功，欢迎加入厦门社区书院！</p> : null}
-      {params.get("password") ? <p className="notice">密码已修改，其他设备上的登录已全部退出。</p> : null}
+      {params.get("password") ? (
+        <p className="notice">密码已修改，其他设备上的登录已全部退出。</p>
+      ) : null}
       <h1>我的</h1>
       <dl className="facts">
         <dt>姓名</dt>
@@ -57,8 +65,14 @@ export default function MePage() {
         <dt>身份</dt>
         <dd>{me.roles.join("、")}</dd>
       </dl>
-      {params.get("calendar") === "off" ? <p className="notice">日历订阅已关闭，旧的订阅地址不再有效。</p> : null}
-      <LearningRecord record={me.record} feedUrl={result?.feedUrl ?? null} showAllPast={params.get("past") === "all"} />
+      {params.get("calendar") === "off" ? (
+        <p className="notice">日历订阅已关闭，旧的订阅地址不再有效。</p>
+      ) : null}
+      <LearningRecord
+        record={me.record}
+        feedUrl={result?.feedUrl ?? null}
+        showAllPast={params.get("past") === "all"}
+      />
       <h2>账号</h2>
       <p className="actions">
         <Link className="button secondary" to="/me/academy">

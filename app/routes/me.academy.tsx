@@ -6,7 +6,11 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { getDb } from "@db/client";
 import { AcademyPickerField } from "~/components/academy-picker";
 import { FormErrors } from "~/components/forms";
-import { academyDirectory, getHomeAcademy, setHomeAcademy } from "~/modules/auth/home-academy.server";
+import {
+  academyDirectory,
+  getHomeAcademy,
+  setHomeAcademy,
+} from "~/modules/auth/home-academy.server";
 import { requireActor } from "~/modules/auth/request.server";
 import { homeAcademySchema } from "~/modules/auth/validation";
 import { readForm } from "~/utils/csrf.server";
@@ -49,7 +53,8 @@ export default function MyAcademyPage() {
   const [form, fields] = useForm({
     lastResult,
     shouldValidate: "onSubmit",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: schemaFor(formData.get("intent")) }),
+    onValidate: ({ formData }) =>
+      parseWithZod(formData, { schema: schemaFor(formData.get("intent")) }),
   });
   const initial = (lastResult?.initialValue ?? {}) as Record<string, string | undefined>;
   const locked = home.nextChangeAt != null && home.nextChangeAt > Date.now();
@@ -68,7 +73,8 @@ export default function MyAcademyPage() {
         <dl className="facts" data-testid="home-academy">
           <dt>书院</dt>
           <dd>
-            <Link to={`/academies/${home.academy.slug}`}>{home.academy.name}</Link>（{home.academy.districtName}）
+            <Link to={`/academies/${home.academy.slug}`}>{home.academy.name}</Link>（
+            {home.academy.districtName}）
           </dd>
           <dt>地址</dt>
           <dd>{home.academy.address}</dd>
@@ -76,10 +82,17 @@ export default function MyAcademyPage() {
       ) : (
         <p>您还没有选择书院。选择离家最近的社区书院后，本社区居民优先的课程您可以优先报名。</p>
       )}
-      <p className="hint">我的书院每 30 天只能更换一次{locked ? `，下次可在 ${formatDate(home.nextChangeAt!)} 之后更换` : ""}。</p>
+      <p className="hint">
+        我的书院每 30 天只能更换一次
+        {locked ? `，下次可在 ${formatDate(home.nextChangeAt!)} 之后更换` : ""}。
+      </p>
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
-        <AcademyPickerField directory={directory} initialValue={initial} field={fields.homeAcademyId} />
+        <AcademyPickerField
+          directory={directory}
+          initialValue={initial}
+          field={fields.homeAcademyId}
+        />
         <button type="submit" name="intent" value="save">
           {home.academy ? "更换为这个书院" : "保存"}
         </button>

@@ -18,7 +18,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return certificate(getDb(), actor, id);
 }
 
-
 export default function CertificatePage() {
   const c = useLoaderData<typeof loader>();
   return (

@@ -12,7 +12,12 @@ export const meta: MetaFunction = () => [{ title: "志愿服务证明 · 厦门�
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
-  return { name: actor.name, hours: volunteerService(db, actor.id), ...myVolunteering(db, actor), today: Date.now() };
+  return {
+    name: actor.name,
+    hours: volunteerService(db, actor.id),
+    ...myVolunteering(db, actor),
+    today: Date.now(),
+  };
 }
 
 export default function VolunteerCertificate() {
@@ -23,7 +28,9 @@ export default function VolunteerCertificate() {
         <Link to="/me">← 我的学习档案</Link>
       </p>
       {!d.hours ? (
-        <p className="muted">还没有确认的志愿服务时长。报名做居民组织或活动的志愿者，服务后由书院确认时长。</p>
+        <p className="muted">
+          还没有确认的志愿服务时长。报名做居民组织或活动的志愿者，服务后由书院确认时长。
+        </p>
       ) : (
         <>
           <p className="no-print hint">用手机或电脑的“打印”功能可以打印或保存为 PDF（A4 纸）。</p>
@@ -34,9 +41,16 @@ export default function VolunteerCertificate() {
               <strong className="certificate-name">{d.name}</strong>：
             </p>
             <p className="certificate-body">
-              累计志愿服务时长 <strong data-testid="certificate-volunteer-hours">{hoursLabel(d.hours.minutes)}</strong>
-              {d.hours.teachingMinutes ? `，其中授课 ${d.hours.sessions} 次（${hoursLabel(d.hours.teachingMinutes)}）` : ""}
-              {d.hours.services ? `${d.hours.teachingMinutes ? "，" : "，其中"}社区志愿服务 ${d.hours.services} 次（${hoursLabel(d.hours.communityMinutes)}）` : ""}
+              累计志愿服务时长{" "}
+              <strong data-testid="certificate-volunteer-hours">
+                {hoursLabel(d.hours.minutes)}
+              </strong>
+              {d.hours.teachingMinutes
+                ? `，其中授课 ${d.hours.sessions} 次（${hoursLabel(d.hours.teachingMinutes)}）`
+                : ""}
+              {d.hours.services
+                ? `${d.hours.teachingMinutes ? "，" : "，其中"}社区志愿服务 ${d.hours.services} 次（${hoursLabel(d.hours.communityMinutes)}）`
+                : ""}
               。特此证明。
             </p>
             <p className="certificate-sign">
@@ -53,7 +67,10 @@ export default function VolunteerCertificate() {
           <ul className="stack">
             {d.services.map((s) => (
               <li key={s.id}>
-                {s.serviceDate} · {s.organisationName ?? (s.activityTitle ? `活动「${s.activityTitle}」` : "活动志愿服务")} · {hoursLabel(s.minutes)}
+                {s.serviceDate} ·{" "}
+                {s.organisationName ??
+                  (s.activityTitle ? `活动「${s.activityTitle}」` : "活动志愿服务")}{" "}
+                · {hoursLabel(s.minutes)}
                 {s.note ? ` · ${s.note}` : ""}
               </li>
             ))}

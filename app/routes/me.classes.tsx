@@ -17,7 +17,7 @@ const cancelSchema = z.object({
   runId: z.coerce.number().int().positive(),
   memberId: z.preprocess(
     (v) => (v === "" || v == null ? undefined : v),
-    z.coerce.number().int().positive().optional()
+    z.coerce.number().int().positive().optional(),
   ),
 });
 
@@ -55,7 +55,9 @@ function ClassItem({ c, busy }: { c: MyClass; busy: boolean }) {
         </span>{" "}
         {c.who} · {c.academyName}
       </p>
-      {state.upcoming && c.nextSessionAt ? <p data-testid="my-class-next">下次上课：{formatDateTime(c.nextSessionAt)}</p> : null}
+      {state.upcoming && c.nextSessionAt ? (
+        <p data-testid="my-class-next">下次上课：{formatDateTime(c.nextSessionAt)}</p>
+      ) : null}
       {c.status === "removed" && c.endReason ? (
         <p className="hint">被书院移出：{c.endReason}</p>
       ) : null}

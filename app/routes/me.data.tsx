@@ -16,7 +16,10 @@ import { z } from "~/utils/zod";
 export const meta: MetaFunction = () => [{ title: "我的数据 · 厦门社区书院" }];
 
 const deleteSchema = z.object({
-  password: z.string({ error: "请输入密码，确认是您本人。" }).min(1, "请输入密码，确认是您本人。").max(200),
+  password: z
+    .string({ error: "请输入密码，确认是您本人。" })
+    .min(1, "请输入密码，确认是您本人。")
+    .max(200),
   confirm: z.literal("on", { error: "请勾选，确认您了解注销后不能恢复。" }),
 });
 
@@ -54,7 +57,9 @@ export default function MyData() {
       <h1>我的数据</h1>
       <section aria-labelledby="download-h">
         <h2 id="download-h">下载我的数据</h2>
-        <p>依照《个人信息保护法》，您可以随时下载平台保存的您的全部个人信息：账号、家人、报名、出勤、评价、活动、志愿服务和消息等。</p>
+        <p>
+          依照《个人信息保护法》，您可以随时下载平台保存的您的全部个人信息：账号、家人、报名、出勤、评价、活动、志愿服务和消息等。
+        </p>
         <p>
           <a className="button secondary" href="/me/data.json" download>
             下载（JSON 文件）
@@ -67,14 +72,28 @@ export default function MyData() {
           注销后，您的姓名、手机号和家人的姓名会被删除，账号不能再登录，也不能恢复。您参加过的课程和活动会以“已注销用户”的名义保留在统计里，不再能认出是您。
         </p>
         {staff ? (
-          <p className="notice">您还担任书院或总部的工作角色，需先请总部管理员撤销这些角色，才能注销账号。</p>
+          <p className="notice">
+            您还担任书院或总部的工作角色，需先请总部管理员撤销这些角色，才能注销账号。
+          </p>
         ) : (
           <Form method="post" className="form" {...getFormProps(form)}>
             <FormErrors errors={form.errors} id={form.errorId} />
-            <Field label="密码（确认是您本人）" meta={fields.password} type="password" autoComplete="current-password" />
+            <Field
+              label="密码（确认是您本人）"
+              meta={fields.password}
+              type="password"
+              autoComplete="current-password"
+            />
             <div className={`field${fields.confirm.errors?.length ? " has-error" : ""}`}>
               <label className="choice" htmlFor={fields.confirm.id}>
-                <input type="checkbox" id={fields.confirm.id} name={fields.confirm.name} aria-describedby={fields.confirm.errors?.length ? fields.confirm.errorId : undefined} />
+                <input
+                  type="checkbox"
+                  id={fields.confirm.id}
+                  name={fields.confirm.name}
+                  aria-describedby={
+                    fields.confirm.errors?.length ? fields.confirm.errorId : undefined
+                  }
+                />
                 我了解注销后不能恢复
               </label>
               {fields.confirm.errors?.length ? (

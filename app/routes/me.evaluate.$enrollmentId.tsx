@@ -28,7 +28,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
-  return evaluationForm(getDb(), actor, parseIdParam(params.enrollmentId, "没有找到这条报名记录。"));
+  return evaluationForm(
+    getDb(),
+    actor,
+    parseIdParam(params.enrollmentId, "没有找到这条报名记录。"),
+  );
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

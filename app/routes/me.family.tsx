@@ -86,7 +86,7 @@ export async function action({ request }: ActionFunctionArgs) {
           formErrors: e.field ? undefined : [e.message],
         }),
       },
-      { status: 400 }
+      { status: 400 },
     );
   }
 }
@@ -133,7 +133,7 @@ function useMemberForm(
   id: string,
   lastResult: SubmissionResult<string[]> | undefined,
   schema: typeof addMemberSchema | typeof editMemberSchema,
-  defaultValue?: Record<string, string>
+  defaultValue?: Record<string, string>,
 ) {
   return useForm({
     id,
@@ -216,7 +216,7 @@ export default function FamilyPage() {
   const [addForm, addFields] = useMemberForm(
     "add",
     reply?.formKey === "add" ? reply.result : undefined,
-    addMemberSchema
+    addMemberSchema,
   );
   const [meForm, meFields] = useForm<{ intent: string; birthYear: string }>({
     id: "me",

@@ -2,12 +2,23 @@ import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from "
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { getDb } from "@db/client";
 import { FormErrors } from "~/components/forms";
 import { sessionWhen } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
-import { LEAVE_REASON_MAX, leaveRequestSchema, leaveWithdrawSchema } from "~/modules/learning/leave";
+import {
+  LEAVE_REASON_MAX,
+  leaveRequestSchema,
+  leaveWithdrawSchema,
+} from "~/modules/learning/leave";
 import {
   leavePage,
   requestLeave,
@@ -42,11 +53,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const parsed = leaveWithdrawSchema.safeParse(Object.fromEntries(form));
     if (!parsed.success) badRequest("撤销请假的请求有误，请刷新页面后重试。");
     try {
-      withdrawLeave(getDb(), actor, { enrollmentId: id, sessionId: parsed.data.sessionId }, clientIp(request));
+      withdrawLeave(
+        getDb(),
+        actor,
+        { enrollmentId: id, sessionId: parsed.data.sessionId },
+        clientIp(request),
+      );
       return redirect(`/me/leave/${id}?done=withdrawn&session=${parsed.data.sessionId}`);
     } catch (e) {
       if (!isUserError(e)) throw e;
-      return data<Reply>({ formKey: "withdraw", sessionId: parsed.data.sessionId, error: e.message }, { status: 400 });
+      return data<Reply>(
+        { formKey: "withdraw", sessionId: parsed.data.sessionId, error: e.message },
+        { status: 400 },
+      );
     }
   }
   const submission = parseWithZod(form, { schema: leaveRequestSchema });
@@ -57,7 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       getDb(),
       actor,
       { enrollmentId: id, sessionId: submission.value.sessionId, reason: submission.value.reason },
-      clientIp(request)
+      clientIp(request),
     );
     return redirect(`/me/leave/${id}?done=leave&session=${out.sessionId}`);
   } catch (e) {
@@ -87,7 +106,8 @@ export default function LeavePage() {
   const done = params.get("done");
   const askable = d.sessions.filter((s) => s.state === null || s.state === "absent");
   const onLeave = d.sessions.filter((s) => s.state === "excused");
-  const chosen = fields.sessionId.initialValue ?? (askable.length === 1 ? String(askable[0]!.sessionId) : "");
+  const chosen =
+    fields.sessionId.initialValue ?? (askable.length === 1 ? String(askable[0]!.sessionId) : "");
   return (
     <div className="container">
       <p className="breadcrumb">
@@ -100,7 +120,8 @@ export default function LeavePage() {
       </p>
       {done === "leave" && doneSession ? (
         <p className="notice" role="status" data-testid="leave-done">
-          已请假：{sessionWhen(doneSession.startsAt, doneSession.endsAt)} 的课。授课老师和书院点名时会看到；请假不算缺课，不影响以后报名。上课开始前可以撤销。
+          已请假：{sessionWhen(doneSession.startsAt, doneSession.endsAt)}{" "}
+          的课。授课老师和书院点名时会看到；请假不算缺课，不影响以后报名。上课开始前可以撤销。
         </p>
       ) : null}
       {done === "withdrawn" && doneSession ? (
@@ -122,7 +143,9 @@ export default function LeavePage() {
             {onLeave.map((s) => (
               <li key={s.sessionId} data-testid="leave-item">
                 <strong>{sessionWhen(s.startsAt, s.endsAt)}</strong> · {s.roomName}{" "}
-                <span className="badge warn">{s.method === "leave" ? "已请假" : "书院已登记请假"}</span>
+                <span className="badge warn">
+                  {s.method === "leave" ? "已请假" : "书院已登记请假"}
+                </span>
                 {s.note ? <p className="leave-reason">原因：{s.note}</p> : null}
                 {s.method === "leave" ? (
                   <Form method="post" className="inline-form">
@@ -142,7 +165,9 @@ export default function LeavePage() {
       ) : null}
 
       {d.blocked ? null : askable.length === 0 ? (
-        <p className="muted">{onLeave.length ? "其余课次都已签到或请假。" : "这个班没有还没开始的课次，不需要请假。"}</p>
+        <p className="muted">
+          {onLeave.length ? "其余课次都已签到或请假。" : "这个班没有还没开始的课次，不需要请假。"}
+        </p>
       ) : (
         <Form method="post" className="form" {...getFormProps(form)}>
           <FormErrors errors={form.errors} id={form.errorId} />

@@ -25,7 +25,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const id = Number(form.get("id")) || undefined;
   markRead(getDb(), actor, id);
   const go = form.get("go");
-  return redirect(id && typeof go === "string" && go ? safeRedirectPath(go, "/me/messages") : "/me/messages");
+  return redirect(
+    id && typeof go === "string" && go ? safeRedirectPath(go, "/me/messages") : "/me/messages",
+  );
 }
 
 export default function Messages() {
@@ -35,7 +37,11 @@ export default function Messages() {
     <div className="container">
       <div className="page-header">
         <h1>消息</h1>
-        <p className="lead">{total === 0 ? "还没有消息。调课、停课、点单结果和候补递补都会发到这里。" : `共 ${total} 条，${unread} 条未读。`}</p>
+        <p className="lead">
+          {total === 0
+            ? "还没有消息。调课、停课、点单结果和候补递补都会发到这里。"
+            : `共 ${total} 条，${unread} 条未读。`}
+        </p>
         {unread > 0 ? (
           <Form method="post">
             <button type="submit" className="secondary">

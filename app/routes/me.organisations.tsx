@@ -23,7 +23,9 @@ export default function MyOrganisations() {
         <Link to="/me">我的</Link>
       </p>
       <h1>我的居民组织</h1>
-      <p className="lead">您参加或申请加入的合唱团、志愿队、兴趣社团。想加入新的组织？在您书院的页面上找“居民组织”。</p>
+      <p className="lead">
+        您参加或申请加入的合唱团、志愿队、兴趣社团。想加入新的组织？在您书院的页面上找“居民组织”。
+      </p>
       {organisations.length === 0 ? <p className="muted">还没有参加居民组织。</p> : null}
       <ul className="card-grid" data-testid="my-organisations">
         {organisations.map((o) => (
@@ -35,7 +37,13 @@ export default function MyOrganisations() {
               {o.academyName} · {ORG_STAGE_LABELS[o.stage]}
             </p>
             <p>
-              {o.isLeader ? <span className="badge ok">负责人</span> : o.status === "active" ? <span className="badge ok">成员</span> : <span className="badge">申请待审核</span>}
+              {o.isLeader ? (
+                <span className="badge ok">负责人</span>
+              ) : o.status === "active" ? (
+                <span className="badge ok">成员</span>
+              ) : (
+                <span className="badge">申请待审核</span>
+              )}
             </p>
           </li>
         ))}

@@ -33,9 +33,11 @@ export async function action({ request }: ActionFunctionArgs) {
       actor,
       submission.value,
       clientIp(request),
-      readCookie(request, DEVICE_COOKIE)
+      readCookie(request, DEVICE_COOKIE),
     );
-    return redirect("/me?password=1", { headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) } });
+    return redirect("/me?password=1", {
+      headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) },
+    });
   } catch (e) {
     return replyWithUserError(submission, e, hide);
   }
@@ -55,8 +57,19 @@ export default function ChangePasswordPage() {
       <p className="lead">修改后，其他手机和电脑上的登录会全部退出。</p>
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
-        <Field label="当前密码" meta={fields.currentPassword} type="password" autoComplete="current-password" />
-        <Field label="新密码" meta={fields.newPassword} type="password" autoComplete="new-password" hint="至少 8 个字符" />
+        <Field
+          label="当前密码"
+          meta={fields.currentPassword}
+          type="password"
+          autoComplete="current-password"
+        />
+        <Field
+          label="新密码"
+          meta={fields.newPassword}
+          type="password"
+          autoComplete="new-password"
+          hint="至少 8 个字符"
+        />
         <button type="submit">保存新密码</button>
       </Form>
     </div>

@@ -17,7 +17,9 @@ export const meta: MetaFunction = () => [{ title: "教师简介 · 我的 · 厦
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActorWith(request, isTeacher);
   const t = getOwnTeacher(getDb(), actor);
-  return { teacher: t ? { id: t.id, displayName: t.displayName, bio: t.bio, active: t.active } : null };
+  return {
+    teacher: t ? { id: t.id, displayName: t.displayName, bio: t.bio, active: t.active } : null,
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -37,7 +39,11 @@ export default function MyTeacherBio() {
   const { teacher } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const [form, fields] = useForm({ id: "bio", lastResult, defaultValue: { bio: teacher?.bio ?? "" } });
+  const [form, fields] = useForm({
+    id: "bio",
+    lastResult,
+    defaultValue: { bio: teacher?.bio ?? "" },
+  });
   return (
     <div className="container">
       <p>
@@ -45,7 +51,9 @@ export default function MyTeacherBio() {
       </p>
       <h1>教师简介</h1>
       {!teacher ? (
-        <p>您还不在师资库中，暂时没有公开的教师资料。请联系总部把您加入师资库，之后就可以在这里编辑简介。</p>
+        <p>
+          您还不在师资库中，暂时没有公开的教师资料。请联系总部把您加入师资库，之后就可以在这里编辑简介。
+        </p>
       ) : (
         <>
           {params.get("done") === "saved" ? (
@@ -62,7 +70,12 @@ export default function MyTeacherBio() {
             <FormErrors errors={form.errors} id={form.errorId} />
             <div className={`field${fields.bio.errors?.length ? " has-error" : ""}`}>
               <label htmlFor={fields.bio.id}>简介</label>
-              <textarea {...getTextareaProps(fields.bio)} key={fields.bio.key} rows={8} maxLength={BIO_MAX} />
+              <textarea
+                {...getTextareaProps(fields.bio)}
+                key={fields.bio.key}
+                rows={8}
+                maxLength={BIO_MAX}
+              />
               <p className="hint">不超过 {BIO_MAX} 字。可以写您的经历、擅长的内容和讲课方式。</p>
               {fields.bio.errors ? (
                 <p className="error" id={fields.bio.errorId}>

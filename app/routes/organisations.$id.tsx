@@ -6,7 +6,11 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { getDb } from "@db/client";
 import { FormErrors } from "~/components/forms";
 import { getActor, requireActor } from "~/modules/auth/request.server";
-import { allowedStageMoves, ORG_STAGE_LABELS, ORG_TYPE_LABELS } from "~/modules/community/groups-labels";
+import {
+  allowedStageMoves,
+  ORG_STAGE_LABELS,
+  ORG_TYPE_LABELS,
+} from "~/modules/community/groups-labels";
 import {
   applyToJoin,
   changeStage,
@@ -21,14 +25,20 @@ import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.org.name} · 居民组织` : "居民组织" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.org.name} · 居民组织` : "居民组织" },
+];
 
 const note = z.string().trim().max(200, "留言最多 200 个字。").default("");
 const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("join"), note }),
   z.object({ intent: z.literal("volunteer"), note }),
   z.object({ intent: z.literal("leave") }),
-  z.object({ intent: z.literal("decide"), memberId: z.coerce.number().int().positive(), approve: z.enum(["1", "0"]) }),
+  z.object({
+    intent: z.literal("decide"),
+    memberId: z.coerce.number().int().positive(),
+    approve: z.enum(["1", "0"]),
+  }),
   z.object({ intent: z.literal("stage"), to: z.string({ error: "请选择新的阶段。" }), note }),
 ]);
 
@@ -48,7 +58,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (v.intent === "join") applyToJoin(db, actor, id, { note: v.note });
     else if (v.intent === "volunteer") volunteerWithOrganisation(db, actor, id, { note: v.note });
     else if (v.intent === "leave") leaveOrganisation(db, actor, id);
-    else if (v.intent === "decide") decideApplication(db, actor, v.memberId, v.approve === "1", clientIp(request));
+    else if (v.intent === "decide")
+      decideApplication(db, actor, v.memberId, v.approve === "1", clientIp(request));
     else changeStage(db, actor, id, { to: v.to, note: v.note }, clientIp(request));
     return redirect(`/organisations/${id}?done=${v.intent}`);
   } catch (e) {
@@ -76,7 +87,11 @@ export default function OrganisationPage() {
         <Link to={`/academies/${d.academy.slug}`}>← {d.academy.name}</Link>
       </p>
       <h1>{d.org.name}</h1>
-      {params.get("done") && DONE[params.get("done")!] ? <p className="notice" role="status">{DONE[params.get("done")!]}</p> : null}
+      {params.get("done") && DONE[params.get("done")!] ? (
+        <p className="notice" role="status">
+          {DONE[params.get("done")!]}
+        </p>
+      ) : null}
       <FormErrors errors={form.errors} id={form.errorId} />
       <dl className="facts">
         <dt>类型</dt>
@@ -122,7 +137,15 @@ export default function OrganisationPage() {
             <Form method="post" {...getFormProps(form)} className="form">
               <div className={`field${fields.note.errors?.length ? " has-error" : ""}`}>
                 <label htmlFor={fields.note.id}>留言（选填）</label>
-                <textarea id={fields.note.id} name="note" defaultValue={fields.note.initialValue ?? ""} maxLength={200} rows={2} aria-invalid={fields.note.errors?.length ? true : undefined} aria-describedby={fields.note.errors?.length ? fields.note.errorId : undefined} />
+                <textarea
+                  id={fields.note.id}
+                  name="note"
+                  defaultValue={fields.note.initialValue ?? ""}
+                  maxLength={200}
+                  rows={2}
+                  aria-invalid={fields.note.errors?.length ? true : undefined}
+                  aria-describedby={fields.note.errors?.length ? fields.note.errorId : undefined}
+                />
                 {fields.note.errors?.length ? (
                   <p className="error" id={fields.note.errorId} role="alert">
                     {fields.note.errors.join("；")}
@@ -161,7 +184,13 @@ export default function OrganisationPage() {
                   <button type="submit" name="approve" value="1" aria-label={`同意 ${p.name} 加入`}>
                     同意
                   </button>
-                  <button type="submit" name="approve" value="0" className="secondary" aria-label={`婉拒 ${p.name}`}>
+                  <button
+                    type="submit"
+                    name="approve"
+                    value="0"
+                    className="secondary"
+                    aria-label={`婉拒 ${p.name}`}
+                  >
                     婉拒
                   </button>
                 </Form>
@@ -218,7 +247,8 @@ export default function OrganisationPage() {
         <ul className="stack">
           {d.activities.activities.map((a) => (
             <li key={a.id}>
-              <Link to={`/activities/${a.id}`}>{a.title}</Link> · {formatDate(a.startsAt)} · {a.participations} 人次
+              <Link to={`/activities/${a.id}`}>{a.title}</Link> · {formatDate(a.startsAt)} ·{" "}
+              {a.participations} 人次
             </li>
           ))}
         </ul>

@@ -7,18 +7,33 @@ import { getDb } from "@db/client";
 import { FormErrors } from "~/components/forms";
 import { getActor, requireActor } from "~/modules/auth/request.server";
 import { PROPOSAL_STATUS_LABELS } from "~/modules/community/groups-labels";
-import { addComment, adoptIntoCityLibrary, castVote, getProposalPage, withdrawNotice } from "~/modules/community/proposals.server";
+import {
+  addComment,
+  adoptIntoCityLibrary,
+  castVote,
+  getProposalPage,
+  withdrawNotice,
+} from "~/modules/community/proposals.server";
 import { readForm } from "~/utils/csrf.server";
 import { formatDateTime } from "~/utils/dates";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `课程公示：${data.proposal.title}` : "课程公示" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `课程公示：${data.proposal.title}` : "课程公示" },
+];
 
 const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("vote"), choice: z.string({ error: "请选择支持或反对。" }) }),
-  z.object({ intent: z.literal("comment"), body: z.string({ error: "请写下您的意见。" }).trim().min(1, "请写下您的意见。").max(500, "意见最多 500 个字。") }),
+  z.object({
+    intent: z.literal("comment"),
+    body: z
+      .string({ error: "请写下您的意见。" })
+      .trim()
+      .min(1, "请写下您的意见。")
+      .max(500, "意见最多 500 个字。"),
+  }),
   z.object({ intent: z.literal("withdraw") }),
   z.object({ intent: z.literal("adopt") }),
 ]);
@@ -72,7 +87,11 @@ export default function ProposalPage() {
         {PROPOSAL_STATUS_LABELS[p.status]}
       </p>
       <h1>课程公示：{p.title}</h1>
-      {params.get("done") && DONE[params.get("done")!] ? <p className="notice" role="status">{DONE[params.get("done")!]}</p> : null}
+      {params.get("done") && DONE[params.get("done")!] ? (
+        <p className="notice" role="status">
+          {DONE[params.get("done")!]}
+        </p>
+      ) : null}
       <FormErrors errors={form.errors} id={form.errorId} />
       <dl className="facts">
         <dt>提出书院</dt>
@@ -124,7 +143,9 @@ export default function ProposalPage() {
       <section aria-labelledby="vote-h">
         <h2 id="vote-h">投票</h2>
         {d.myVote ? (
-          <p data-testid="my-vote">您已投票：{d.myVote === "support" ? "支持" : "反对"}。每人只能投一次。</p>
+          <p data-testid="my-vote">
+            您已投票：{d.myVote === "support" ? "支持" : "反对"}。每人只能投一次。
+          </p>
         ) : null}
         {d.open && !d.myVote ? (
           <Form method="post" {...getFormProps(form)} className="form">
@@ -132,10 +153,22 @@ export default function ProposalPage() {
             <fieldset className={`field${fields.choice.errors?.length ? " has-error" : ""}`}>
               <legend>您的意见</legend>
               <label className="choice">
-                <input type="radio" name="choice" value="support" defaultChecked={fields.choice.initialValue === "support"} /> 支持开设这门课
+                <input
+                  type="radio"
+                  name="choice"
+                  value="support"
+                  defaultChecked={fields.choice.initialValue === "support"}
+                />{" "}
+                支持开设这门课
               </label>
               <label className="choice">
-                <input type="radio" name="choice" value="oppose" defaultChecked={fields.choice.initialValue === "oppose"} /> 反对
+                <input
+                  type="radio"
+                  name="choice"
+                  value="oppose"
+                  defaultChecked={fields.choice.initialValue === "oppose"}
+                />{" "}
+                反对
               </label>
               {fields.choice.errors?.length ? (
                 <p className="error" id={fields.choice.errorId} role="alert">
@@ -147,7 +180,11 @@ export default function ProposalPage() {
             <p className="hint">没有登录时会先请您登录。</p>
           </Form>
         ) : null}
-        {!d.open ? <p className="muted">{p.status === "notice" ? "公示期已结束，系统正在统计结果。" : "公示已结束。"}</p> : null}
+        {!d.open ? (
+          <p className="muted">
+            {p.status === "notice" ? "公示期已结束，系统正在统计结果。" : "公示已结束。"}
+          </p>
+        ) : null}
       </section>
 
       <section aria-labelledby="comments-h">
@@ -165,7 +202,14 @@ export default function ProposalPage() {
             <input type="hidden" name="intent" value="comment" />
             <div className={`field${fields.body.errors?.length ? " has-error" : ""}`}>
               <label htmlFor="comment-body">发表意见</label>
-              <textarea id="comment-body" name="body" rows={3} maxLength={500} defaultValue={fields.body.initialValue ?? ""} aria-describedby={fields.body.errors?.length ? "comment-error" : undefined} />
+              <textarea
+                id="comment-body"
+                name="body"
+                rows={3}
+                maxLength={500}
+                defaultValue={fields.body.initialValue ?? ""}
+                aria-describedby={fields.body.errors?.length ? "comment-error" : undefined}
+              />
               {fields.body.errors?.length ? (
                 <p className="error" id="comment-error" role="alert">
                   {fields.body.errors.join("；")}

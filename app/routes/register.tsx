@@ -35,18 +35,32 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const intent = formData.get("intent");
   const submission = parseWithZod(formData, { schema: schemaFor(intent) });
-  if (submission.status !== "success") return data({ result: submission.reply({ hideFields: ["password"] }), notice: null }, { status: 400 });
+  if (submission.status !== "success")
+    return data(
+      { result: submission.reply({ hideFields: ["password"] }), notice: null },
+      { status: 400 },
+    );
   const db = getDb();
   try {
     if (intent === "send-code") {
-      const { message } = await requestSmsCode(db, { phone: submission.value.phone, purpose: "register" }, clientIp(request));
+      const { message } = await requestSmsCode(
+        db,
+        { phone: submission.value.phone, purpose: "register" },
+        clientIp(request),
+      );
       return { result: submission.reply({ hideFields: ["password"] }), notice: message };
     }
-    if (intent === "filter") return { result: submission.reply({ hideFields: ["password"] }), notice: null };
+    if (intent === "filter")
+      return { result: submission.reply({ hideFields: ["password"] }), notice: null };
     const { token, session } = await registerUser(db, submission.value, clientIp(request));
-    return redirect("/me?welcome=1", { headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) } });
+    return redirect("/me?welcome=1", {
+      headers: { "Set-Cookie": sessionCookie(request, token, session.expiresAt) },
+    });
   } catch (e) {
-    return data({ result: replyWithUserError(submission, e, ["password"]).data, notice: null }, { status: 400 });
+    return data(
+      { result: replyWithUserError(submission, e, ["password"]).data, notice: null },
+      { status: 400 },
+    );
   }
 }
 
@@ -59,7 +73,8 @@ export default function RegisterPage() {
     constraint: getZodConstraint(registerSchema),
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: schemaFor(formData.get("intent")) }),
+    onValidate: ({ formData }) =>
+      parseWithZod(formData, { schema: schemaFor(formData.get("intent")) }),
   });
   useClearPasswords(form.id, lastResult);
   const initial = (lastResult?.initialValue ?? {}) as Record<string, string | undefined>;
@@ -69,12 +84,36 @@ export default function RegisterPage() {
       <p className="lead">注册后可以报名课程、为家人报名、查看学习档案。</p>
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} id={form.errorId} />
-        <Field label="手机号码" meta={fields.phone} type="tel" autoComplete="tel" inputMode="numeric" hint="11 位手机号，用于登录和接收验证码" />
+        <Field
+          label="手机号码"
+          meta={fields.phone}
+          type="tel"
+          autoComplete="tel"
+          inputMode="numeric"
+          hint="11 位手机号，用于登录和接收验证码"
+        />
         <SendCodeStep notice={answer?.notice} />
-        <Field label="短信验证码" meta={fields.code} inputMode="numeric" autoComplete="one-time-code" maxLength={6} hint="6 位数字，10 分钟内有效" />
+        <Field
+          label="短信验证码"
+          meta={fields.code}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={6}
+          hint="6 位数字，10 分钟内有效"
+        />
         <Field label="姓名" meta={fields.name} autoComplete="name" />
-        <Field label="密码" meta={fields.password} type="password" autoComplete="new-password" hint="至少 8 个字符，可以是一句好记的话" />
-        <AcademyPickerField directory={directory} initialValue={initial} field={fields.homeAcademyId} />
+        <Field
+          label="密码"
+          meta={fields.password}
+          type="password"
+          autoComplete="new-password"
+          hint="至少 8 个字符，可以是一句好记的话"
+        />
+        <AcademyPickerField
+          directory={directory}
+          initialValue={initial}
+          field={fields.homeAcademyId}
+        />
         <button type="submit" name="intent" value="register">
           注册
         </button>

@@ -18,7 +18,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ETag: `"${chart.version}"`,
       "X-Content-Type-Options": "nosniff",
       // Opened on its own, the picture may show its own styles and nothing else.
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+      "Content-Security-Policy":
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'",
     },
   });
 }

@@ -13,7 +13,9 @@ import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { parseIdParam } from "~/utils/http";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.survey.title} · 需求调查` : "需求调查" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.survey.title} · 需求调查` : "需求调查" },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseIdParam(params.id, "没有找到这份调查。");
@@ -26,7 +28,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const { survey } = getSurveyPage(db, actor, id);
-  const submission = parseWithZod(await readForm(request), { schema: surveyAnswerSchema(survey.questions) });
+  const submission = parseWithZod(await readForm(request), {
+    schema: surveyAnswerSchema(survey.questions),
+  });
   if (submission.status !== "success") return replyInvalid(submission);
   try {
     answerSurvey(db, actor, id, submission.value);
@@ -47,8 +51,16 @@ export default function SurveyPage() {
         <Link to={`/academies/${d.academy.slug}`}>← {d.academy.name}</Link>
       </p>
       <h1>{d.survey.title}</h1>
-      {params.get("done") === "answered" ? <p className="notice" role="status">谢谢您的回答！书院会根据大家的需求设计课程。</p> : null}
-      {params.get("done") === "published" ? <p className="notice" role="status">调查已发布，把这个页面的链接发给居民吧。</p> : null}
+      {params.get("done") === "answered" ? (
+        <p className="notice" role="status">
+          谢谢您的回答！书院会根据大家的需求设计课程。
+        </p>
+      ) : null}
+      {params.get("done") === "published" ? (
+        <p className="notice" role="status">
+          调查已发布，把这个页面的链接发给居民吧。
+        </p>
+      ) : null}
       {d.survey.intro ? <p className="lead">{d.survey.intro}</p> : null}
       <p className="muted">已有 {d.responses} 位居民回答。</p>
       {d.survey.status !== "open" ? (
@@ -82,7 +94,11 @@ export default function SurveyPage() {
                 <FieldError meta={f} />
               </fieldset>
             ) : (
-              <div key={q.id} className={`field${bad ? " has-error" : ""}`} data-testid={`survey-${q.id}`}>
+              <div
+                key={q.id}
+                className={`field${bad ? " has-error" : ""}`}
+                data-testid={`survey-${q.id}`}
+              >
                 <label htmlFor={f.id}>
                   {q.label}
                   {q.required ? "（必答）" : ""}

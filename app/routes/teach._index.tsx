@@ -55,7 +55,8 @@ export default function TeachTimetable() {
       <div className="page-header">
         <h1>我的授课</h1>
         <p className="lead">
-          {teacher.displayName}老师，{week.label}（{week.week}）共 {total} 次课，全市各书院的课都在这里。
+          {teacher.displayName}老师，{week.label}（{week.week}）共 {total}{" "}
+          次课，全市各书院的课都在这里。
         </p>
       </div>
       <p className="actions">
@@ -66,7 +67,13 @@ export default function TeachTimetable() {
           我所教课程的教学资源
         </Link>
       </p>
-      <WeekNav base="/teach" week={week.week} prev={week.prev} next={week.next} current={week.current} />
+      <WeekNav
+        base="/teach"
+        week={week.week}
+        prev={week.prev}
+        next={week.next}
+        current={week.current}
+      />
       {days.map((d) => (
         <section key={d.date} aria-labelledby={`t-${d.date}`}>
           <h2 id={`t-${d.date}`} className="day-heading">
@@ -80,7 +87,9 @@ export default function TeachTimetable() {
                 <li key={s.id} className={`card${s.cancelled ? " muted-card" : ""}`}>
                   <p className="class-card-meta">
                     <span className="session-time">{s.time}</span>
-                    {s.cancelled ? <span className="badge danger">停课：{s.cancelReason}</span> : null}
+                    {s.cancelled ? (
+                      <span className="badge danger">停课：{s.cancelReason}</span>
+                    ) : null}
                   </p>
                   <h3>
                     <Link to={`/classes/${s.runId}`}>{s.title}</Link>
@@ -90,10 +99,16 @@ export default function TeachTimetable() {
                   </p>
                   {!s.cancelled ? (
                     <p className="actions">
-                      <Link className="button secondary small" to={`/teach/sessions/${s.id}/checkin`}>
+                      <Link
+                        className="button secondary small"
+                        to={`/teach/sessions/${s.id}/checkin`}
+                      >
                         签到二维码
                       </Link>
-                      <Link className="button secondary small" to={`/teach/sessions/${s.id}/attendance`}>
+                      <Link
+                        className="button secondary small"
+                        to={`/teach/sessions/${s.id}/attendance`}
+                      >
                         点名
                       </Link>
                     </p>
@@ -104,7 +119,11 @@ export default function TeachTimetable() {
                     <ol>
                       {roster.map((r, i) => (
                         <li key={i}>
-                          {r.name} <span className="muted">{r.status}{r.note ? ` · ${r.note}` : ""}</span>
+                          {r.name}{" "}
+                          <span className="muted">
+                            {r.status}
+                            {r.note ? ` · ${r.note}` : ""}
+                          </span>
                         </li>
                       ))}
                     </ol>

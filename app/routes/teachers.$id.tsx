@@ -8,7 +8,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
     ? [
         { title: `${data.teacher.displayName} · 师资库 · 厦门社区书院` },
-        { name: "description", content: `${data.teacher.displayName}，${data.teacher.organisation || data.teacher.kindLabel}。${data.teacher.bio.slice(0, 80)}` },
+        {
+          name: "description",
+          content: `${data.teacher.displayName}，${data.teacher.organisation || data.teacher.kindLabel}。${data.teacher.bio.slice(0, 80)}`,
+        },
       ]
     : [{ title: "教师 · 厦门社区书院" }];
 
@@ -26,7 +29,13 @@ export default function TeacherProfile() {
       <article className="stack" aria-labelledby="teacher-name">
         <div className="teacher-card">
           {t.photoResourceId ? (
-            <img className="teacher-photo large" src={`/resources/${t.photoResourceId}`} alt={`${t.displayName}的照片`} width={140} height={140} />
+            <img
+              className="teacher-photo large"
+              src={`/resources/${t.photoResourceId}`}
+              alt={`${t.displayName}的照片`}
+              width={140}
+              height={140}
+            />
           ) : (
             <span className="teacher-photo large placeholder" aria-hidden="true">
               {t.displayName.slice(0, 1)}
@@ -64,7 +73,8 @@ export default function TeacherProfile() {
             <ul className="resource-list">
               {t.courses.map((c) => (
                 <li key={c.id}>
-                  <Link to={`/courses/${c.code}`}>{c.title}</Link> <span className="muted small-text">{c.code}</span>
+                  <Link to={`/courses/${c.code}`}>{c.title}</Link>{" "}
+                  <span className="muted small-text">{c.code}</span>
                 </li>
               ))}
             </ul>
@@ -75,7 +85,9 @@ export default function TeacherProfile() {
         <section aria-labelledby="dist-h">
           <h2 id="dist-h">可前往授课的区</h2>
           <p>{t.districts.length ? t.districts.map((d) => d.name).join("、") : "暂未登记"}</p>
-          <p className="muted">想请这位老师来您的书院上课？请书院管理员在课程库中“点单”并选择这位老师。</p>
+          <p className="muted">
+            想请这位老师来您的书院上课？请书院管理员在课程库中“点单”并选择这位老师。
+          </p>
         </section>
       </article>
     </div>

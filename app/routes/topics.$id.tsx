@@ -8,7 +8,9 @@ import { TOPIC_STATUS_LABELS } from "~/modules/community/groups-labels";
 import { formatDate } from "~/utils/dates";
 import { parseIdParam } from "~/utils/http";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.topic.title} · 群众议事` : "群众议事" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.topic.title} · 群众议事` : "群众议事" },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return getTopicPage(getDb(), getActor(request), parseIdParam(params.id, "没有找到这个议题。"));
@@ -30,7 +32,11 @@ export default function TopicPage() {
         {t.visibility === "internal" ? <span className="tag">内部议题</span> : null}
       </p>
       <h1>{t.title}</h1>
-      {params.get("done") === "raised" ? <p className="notice" role="status">议题已提交，书院受理后会通过消息告诉您。</p> : null}
+      {params.get("done") === "raised" ? (
+        <p className="notice" role="status">
+          议题已提交，书院受理后会通过消息告诉您。
+        </p>
+      ) : null}
       <p className="muted">
         {d.raiserName} 于 {formatDate(t.createdAt)} 提出
       </p>

@@ -42,12 +42,13 @@ export type Encoding = "br" | "gzip";
 /** The encoding to send for an Accept-Encoding header (brotli first), or null. */
 export function pickEncoding(accept: string | undefined): Encoding | null {
   if (!accept) return null;
-  const listed = (name: string) => accept.split(",").some((part) => {
-    const [token, ...params] = part.trim().split(";");
-    if (token?.trim().toLowerCase() !== name) return false;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return !q || Number(q.slice(2)) > 0;
-  });
+  const listed = (name: string) =>
+    accept.split(",").some((part) => {
+      const [token, ...params] = part.trim().split(";");
+      if (token?.trim().toLowerCase() !== name) return false;
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return !q || Number(q.slice(2)) > 0;
+    });
   return listed("br") ? "br" : listed("gzip") ? "gzip" : null;
 }
 
@@ -57,7 +58,16 @@ async function compressFile(file: string, enc: Encoding): Promise<Buffer | null>
   return new Promise((resolve, reject) => {
     const done = (err: Error | null, out: Buffer) => (err ? reject(err) : resolve(out));
     if (enc === "br")
-      zlib.brotliCompress(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } }, done);
+      zlib.brotliCompress(
+        data,
+        {
+          params: {
+            [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+          },
+        },
+        done,
+      );
     else zlib.gzip(data, { level: 9 }, done);
   });
 }
@@ -67,7 +77,10 @@ async function compressFile(file: string, enc: Encoding): Promise<Buffer | null>
  * in memory) when the browser accepts brotli or gzip; anything else falls through to the static
  * file handler. `dir` is public/build, whose files carry a content hash in their names.
  */
-export function precompressedAssets(dir: string, prefix = "/build/"): Middleware & { cached: () => number } {
+export function precompressedAssets(
+  dir: string,
+  prefix = "/build/",
+): Middleware & { cached: () => number } {
   const root = path.resolve(dir);
   const cache = new Map<string, Promise<Buffer | null>>();
   const handler: Middleware = (req, res, next) => {

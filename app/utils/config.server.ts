@@ -32,7 +32,12 @@ function num(min: number, max: number, fallback: number, minExclusive = false) {
     .transform((v, ctx) => {
       if (v === undefined) return fallback;
       const n = Number(v);
-      if (v.trim() === "" || !Number.isFinite(n) || n > max || (minExclusive ? n <= min : n < min)) {
+      if (
+        v.trim() === "" ||
+        !Number.isFinite(n) ||
+        n > max ||
+        (minExclusive ? n <= min : n < min)
+      ) {
         ctx.addIssue({ code: "custom", message: accepts });
         return z.NEVER;
       }
@@ -62,7 +67,10 @@ const publicUrl = z
     try {
       url = new URL(v);
     } catch {
-      ctx.addIssue({ code: "custom", message: "以 http:// 或 https:// 开头的网址，例如 https://xuexi.example.cn" });
+      ctx.addIssue({
+        code: "custom",
+        message: "以 http:// 或 https:// 开头的网址，例如 https://xuexi.example.cn",
+      });
       return z.NEVER;
     }
     if (
@@ -73,7 +81,11 @@ const publicUrl = z
       url.hash ||
       (url.pathname !== "/" && url.pathname !== "")
     ) {
-      ctx.addIssue({ code: "custom", message: "只含协议和主机名的 http(s) 网址（不带路径、参数或账号），例如 https://xuexi.example.cn" });
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "只含协议和主机名的 http(s) 网址（不带路径、参数或账号），例如 https://xuexi.example.cn",
+      });
       return z.NEVER;
     }
     return url.origin;
@@ -94,7 +106,11 @@ const cron = (fallback: string) =>
       return pattern;
     });
 
-const text = (fallback: string) => z.string().optional().transform((v) => v ?? fallback);
+const text = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v ?? fallback);
 const optionalText = z.string().optional();
 
 /** Every variable the app reads, with its default. Keep the README table in step. */
@@ -172,7 +188,7 @@ export class ConfigError extends Error {
       "配置有误，服务器没有启动：\n" +
         problems
           .map((p) => `  ${p.variable}=${JSON.stringify(p.value)}：应为${p.accepts}`)
-          .join("\n")
+          .join("\n"),
     );
     this.name = "ConfigError";
   }
@@ -190,7 +206,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (result.data.SMS_PROVIDER === "aliyun") {
       const missing = SMS_ALIYUN_REQUIRED.filter((k) => !result.data[k]);
       if (missing.length)
-        throw new ConfigError(missing.map((variable) => ({ variable, value: undefined, accepts: "SMS_PROVIDER=aliyun 时必须设置" })));
+        throw new ConfigError(
+          missing.map((variable) => ({
+            variable,
+            value: undefined,
+            accepts: "SMS_PROVIDER=aliyun 时必须设置",
+          })),
+        );
     }
     return result.data;
   }

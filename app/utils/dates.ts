@@ -18,7 +18,15 @@ const fmt = new Intl.DateTimeFormat("zh-CN", {
   hourCycle: "h23",
 });
 
-type Parts = { year: string; month: string; day: string; weekday: string; hour: string; minute: string; second: string };
+type Parts = {
+  year: string;
+  month: string;
+  day: string;
+  weekday: string;
+  hour: string;
+  minute: string;
+  second: string;
+};
 
 function parts(ms: number): Parts {
   const out: Record<string, string> = {};

@@ -12,7 +12,9 @@ export function useErrorId() {
   const [id] = useState(
     () =>
       fromServer ??
-      (typeof document !== "undefined" ? document.getElementById("error-id")?.textContent ?? null : null)
+      (typeof document !== "undefined"
+        ? (document.getElementById("error-id")?.textContent ?? null)
+        : null),
   );
   return id;
 }

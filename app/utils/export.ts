@@ -41,9 +41,9 @@ export async function toXlsx(sheets: Sheet[], meta: { creator?: string } = {}): 
           Math.max(
             8,
             ...[sheet.headers[i] ?? "", ...sheet.rows.map((r) => String(r[i] ?? ""))].map(
-              (s) => s.length * 2 + 2
-            )
-          )
+              (s) => s.length * 2 + 2,
+            ),
+          ),
         );
     });
     ws.views = [{ state: "frozen", ySplit: 1 }];
@@ -54,7 +54,7 @@ export async function toXlsx(sheets: Sheet[], meta: { creator?: string } = {}): 
 /** A file name for Content-Disposition with Chinese kept (RFC 5987) and an ASCII fallback. */
 export function contentDisposition(fileName: string, asciiFallback: string) {
   return `attachment; filename="${asciiFallback}"; filename*=UTF-8''${encodeURIComponent(
-    fileName
+    fileName,
   )}`;
 }
 
@@ -62,7 +62,12 @@ export function contentDisposition(fileName: string, asciiFallback: string) {
  * A download of one sheet as CSV or of several as XLSX: the body and the headers every export
  * sends (a Chinese file name with an ASCII fallback, never cached, never sniffed).
  */
-export async function exportDownload(sheets: Sheet[], format: "csv" | "xlsx", fileName: string, asciiName: string) {
+export async function exportDownload(
+  sheets: Sheet[],
+  format: "csv" | "xlsx",
+  fileName: string,
+  asciiName: string,
+) {
   const common = { "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" };
   if (format === "csv") {
     return {

@@ -20,6 +20,9 @@ export function replyWithUserError<S extends Submission<unknown>>(
   );
 }
 
-export function replyInvalid<S extends Submission<unknown>>(submission: S, hideFields: string[] = []) {
+export function replyInvalid<S extends Submission<unknown>>(
+  submission: S,
+  hideFields: string[] = [],
+) {
   return data(submission.reply({ hideFields }), { status: 400 });
 }

@@ -48,9 +48,22 @@ export function htmlCacheKey(request: Request): string | null {
   return `${url.origin}${url.pathname}${url.search}\u0000${keyed.sort().join(";")}`;
 }
 
-type Entry = { stamp: string; at: number; status: number; headers: [string, string][]; body: string };
+type Entry = {
+  stamp: string;
+  at: number;
+  status: number;
+  headers: [string, string][];
+  body: string;
+};
 
-export type HtmlCacheStats = { hits: number; misses: number; stored: number; bypassed: number; entries: number; bytes: number };
+export type HtmlCacheStats = {
+  hits: number;
+  misses: number;
+  stored: number;
+  bypassed: number;
+  entries: number;
+  bytes: number;
+};
 
 export type HtmlCacheOptions = {
   /** The database's change stamp (changeStamp(getDb())). */
@@ -73,9 +86,15 @@ function storable(res: Response) {
 
 export const freshNonce = () => crypto.randomBytes(16).toString("base64");
 
-function withNonce(status: number, headers: Iterable<[string, string]>, body: string, nonce: string) {
+function withNonce(
+  status: number,
+  headers: Iterable<[string, string]>,
+  body: string,
+  nonce: string,
+) {
   const h = new Headers();
-  for (const [k, v] of headers) h.append(k, v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v);
+  for (const [k, v] of headers)
+    h.append(k, v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v);
   h.delete("content-length");
   return new Response(body.replaceAll(NONCE_PLACEHOLDER, nonce), { status, headers: h });
 }
@@ -100,7 +119,11 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
   };
 
   /** Renders with the placeholder; an Entry when storable, else the response to send (nonce already fresh). */
-  async function fill(key: string, stamp: string, render: (nonce: string) => Promise<Response>): Promise<Entry | Response> {
+  async function fill(
+    key: string,
+    stamp: string,
+    render: (nonce: string) => Promise<Response>,
+  ): Promise<Entry | Response> {
     const res = await render(NONCE_PLACEHOLDER);
     if (!isHtml(res)) return res; // a resource route or a redirect: no placeholder in it
     const body = await res.text();
@@ -118,7 +141,10 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     return entry;
   }
 
-  async function handle(request: Request, render: (nonce: string) => Promise<Response>): Promise<Response> {
+  async function handle(
+    request: Request,
+    render: (nonce: string) => Promise<Response>,
+  ): Promise<Response> {
     const key = htmlCacheKey(request);
     if (key == null) {
       stats.bypassed++;

@@ -44,7 +44,10 @@ const UNSAFE_REDIRECT_CHARS = /[\u0000-\u001f\u007f-\u009f\\]/;
  * would become `//evil`). Returns the normalised path (non-ASCII percent-encoded, so it is always a
  * valid `Location` header), or `fallback`.
  */
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
+export function safeRedirectPath(
+  to: FormDataEntryValue | string | null | undefined,
+  fallback = "/",
+) {
   if (typeof to !== "string" || to.length === 0 || to.length > 2000) return fallback;
   if (UNSAFE_REDIRECT_CHARS.test(to)) return fallback;
   if (!to.startsWith("/") || to.startsWith("//")) return fallback;
@@ -57,7 +60,8 @@ export function safeRedirectPath(to: FormDataEntryValue | string | null | undefi
   if (url.origin !== REDIRECT_BASE) return fallback;
   const path = url.pathname + url.search + url.hash;
   // "/a/..//evil" normalises to "//evil": a protocol-relative URL once it leaves us.
-  if (!path.startsWith("/") || path.startsWith("//") || UNSAFE_REDIRECT_CHARS.test(path)) return fallback;
+  if (!path.startsWith("/") || path.startsWith("//") || UNSAFE_REDIRECT_CHARS.test(path))
+    return fallback;
   return path;
 }
 

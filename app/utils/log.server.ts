@@ -127,14 +127,17 @@ export function logError(err: unknown, extra: Record<string, unknown> = {}): str
   const ctx = requestContext();
   if (ctx?.errorId) {
     // One number per request: a loader error and its render both land on the same page.
-    logger().error({ errorId: ctx.errorId, requestId: ctx.requestId, route: ctx.route, err, ...extra }, "error");
+    logger().error(
+      { errorId: ctx.errorId, requestId: ctx.requestId, route: ctx.route, err, ...extra },
+      "error",
+    );
     return ctx.errorId;
   }
   const errorId = newId();
   if (ctx) ctx.errorId = errorId;
   logger().error(
     { errorId, requestId: ctx?.requestId, route: ctx?.route, userId: ctx?.userId, err, ...extra },
-    "unexpected error"
+    "unexpected error",
   );
   recent.unshift({
     errorId,

@@ -27,5 +27,6 @@ export function securityHeaders(headers: Headers, nonce: string | null) {
  * and files alike. "Signed in" = the request carries a session cookie (valid or not). */
 export function privateNoStore(request: Request, headers: Headers) {
   const cookie = request.headers.get("cookie") ?? "";
-  if (/(?:^|;\s*)(?:__Host-)?session=/.test(cookie)) headers.set("Cache-Control", "private, no-store");
+  if (/(?:^|;\s*)(?:__Host-)?session=/.test(cookie))
+    headers.set("Cache-Control", "private, no-store");
 }

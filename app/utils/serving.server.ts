@@ -11,13 +11,25 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import { changeStamp, getDb } from "@db/client";
 import { dynamicCompression, precompressedAssets } from "./compression.server";
-import { cachedRemixHandler, createHtmlCache, htmlCacheKey, keyedCookies, type HtmlCache } from "./html-cache.server";
+import {
+  cachedRemixHandler,
+  createHtmlCache,
+  htmlCacheKey,
+  keyedCookies,
+  type HtmlCache,
+} from "./html-cache.server";
 
 type Next = (err?: unknown) => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
 
 /** A web Request for a Node request (GET only: no body), with the origin Express resolved. */
-function toRequest(req: IncomingMessage & { protocol?: string; originalUrl?: string; get?: (h: string) => string | undefined }) {
+function toRequest(
+  req: IncomingMessage & {
+    protocol?: string;
+    originalUrl?: string;
+    get?: (h: string) => string | undefined;
+  },
+) {
   const host = req.get?.("host") ?? req.headers.host ?? "localhost";
   const url = `${req.protocol ?? "http"}://${host}${req.originalUrl ?? req.url ?? "/"}`;
   const headers = new Headers();
@@ -33,7 +45,8 @@ export function htmlCacheMiddleware(build: ServerBuild, cache: HtmlCache): Middl
   return (req, res, next) => {
     if (req.method !== "GET") return next();
     // Signed-in (or otherwise personal) requests skip building a web Request just to learn that.
-    if (req.headers.authorization != null || keyedCookies(req.headers.cookie) == null) return next();
+    if (req.headers.authorization != null || keyedCookies(req.headers.cookie) == null)
+      return next();
     const request = toRequest(req);
     if (htmlCacheKey(request) == null) return next(); // Remix's own handler, as before
     handle(request).then((response) => {
@@ -42,13 +55,17 @@ export function htmlCacheMiddleware(build: ServerBuild, cache: HtmlCache): Middl
       const cookies = response.headers.getSetCookie();
       if (cookies.length) res.setHeader("set-cookie", cookies);
       if (!response.body) return res.end();
-      Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).on("error", next).pipe(res);
+      Readable.fromWeb(response.body as import("node:stream/web").ReadableStream)
+        .on("error", next)
+        .pipe(res);
     }, next);
   };
 }
 
 export function servingMiddleware(build: ServerBuild) {
-  const cache = !config().HTML_CACHE ? null : createHtmlCache({ stamp: () => changeStamp(getDb()) });
+  const cache = !config().HTML_CACHE
+    ? null
+    : createHtmlCache({ stamp: () => changeStamp(getDb()) });
   return {
     cache,
     beforeStatic: [dynamicCompression(), precompressedAssets(path.resolve("public/build"))],

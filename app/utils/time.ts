@@ -13,7 +13,11 @@ const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 export const WEEKDAY_LABELS = ["", "周一", "周二", "周三", "周四", "周五", "周六", "周日"] as const;
 export const DAYPARTS = ["morning", "afternoon", "evening"] as const;
 export type Daypart = (typeof DAYPARTS)[number];
-export const DAYPART_LABELS: Record<Daypart, string> = { morning: "上午", afternoon: "下午", evening: "晚上" };
+export const DAYPART_LABELS: Record<Daypart, string> = {
+  morning: "上午",
+  afternoon: "下午",
+  evening: "晚上",
+};
 /** Start-minute ranges of the dayparts: morning before 12:00, afternoon before 18:00, evening after. */
 export const DAYPART_MINUTES: Record<Daypart, [number, number]> = {
   morning: [0, 12 * 60],
@@ -72,7 +76,14 @@ export function wallToUtc(date: string, time: string) {
   const m = DATE_RE.exec(date);
   const t = TIME_RE.exec(time);
   if (!m || !t) throw new Error(`bad date/time ${date} ${time}`);
-  return new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(t[1]), Number(t[2]), TIME_ZONE).getTime();
+  return new TZDate(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(t[1]),
+    Number(t[2]),
+    TIME_ZONE,
+  ).getTime();
 }
 
 /** An instant as Asia/Shanghai calendar date, ISO weekday, minute of the day and "HH:mm". */

@@ -25,11 +25,13 @@ const STEMS: Record<string, string> = {
   jimei:
     "集美 浔江 乐海 岑东 大社 孙厝 侨英 叶厝 兑山 杏林 杏东 杏西 杏滨 锦园 马銮 灌口 深青 井城 后溪 城内 " +
     "天马 英埭 新林 城南 碧溪 古庄 坂美 岩内 宁宝 田头 凤林 三社 李林",
-  haicang: "海沧 海虹 新阳 祥露 霞阳 嵩屿 鳌冠 东屿 未来海岸 东孚 天竺 鼎美 芸美 新垵 石塘 海新 沧江 温厝 困瑶 贞岱 过坂 西园 芦澳 兴旺",
+  haicang:
+    "海沧 海虹 新阳 祥露 霞阳 嵩屿 鳌冠 东屿 未来海岸 东孚 天竺 鼎美 芸美 新垵 石塘 海新 沧江 温厝 困瑶 贞岱 过坂 西园 芦澳 兴旺",
   tongan:
     "大同 城东 祥平 祥桥 阳翟 西柯 丙洲 新民 乌涂 洪塘 龙西 五显 汀溪 美峰 后亭 碧岳 三秀 东山 凤山 双溪 " +
     "西湖 桐城 城西 潘涂 造水 溪声 军营 白交祠 上陵 莲花村",
-  xiangan: "新店 刘五店 马巷 后村 内厝 新圩 大嶝 小嶝 琼头 澳头 金海 彭厝 凤翔 洪钟 浦园 东园 山亭 窗东 窑头 霞浦 郑坂 上塘 古宅 后垵",
+  xiangan:
+    "新店 刘五店 马巷 后村 内厝 新圩 大嶝 小嶝 琼头 澳头 金海 彭厝 凤翔 洪钟 浦园 东园 山亭 窗东 窑头 霞浦 郑坂 上塘 古宅 后垵",
 };
 
 /** The demo's opening hours, per weekday (the label is derived from them). */
@@ -38,7 +40,13 @@ const OPENING: WeeklyHours[] = [
   weekly([[9 * 60, 21 * 60]], TUE_TO_SUN),
   weekly([[8 * 60 + 30, 20 * 60 + 30]]),
   weekly([[9 * 60, 17 * 60 + 30]], [1, 2, 3, 4, 5, 6]),
-  weekly([[8 * 60 + 30, 12 * 60], [14 * 60 + 30, 21 * 60]], TUE_TO_SUN),
+  weekly(
+    [
+      [8 * 60 + 30, 12 * 60],
+      [14 * 60 + 30, 21 * 60],
+    ],
+    TUE_TO_SUN,
+  ),
 ];
 /** The demo manager's academy (湖里's first) is open every day from 8:00 to 21:30, so its "class
  * happening now" is happening for most of the day. */
@@ -63,7 +71,13 @@ export function backfillDemoOpeningHours(db: DB) {
         n += tx
           .update(academies)
           .set({ openingSchedule: hours, openingHours: formatWeeklyHours(hours) })
-          .where(and(eq(academies.isDemo, true), isNull(academies.openingSchedule), eq(academies.openingHours, label)))
+          .where(
+            and(
+              eq(academies.isDemo, true),
+              isNull(academies.openingSchedule),
+              eq(academies.openingHours, label),
+            ),
+          )
           .run().changes;
       }
     },
@@ -99,7 +113,10 @@ export function demoRandom(seed: number) {
 
 /** Generates the 201 demo academies over the imported districts and sub-districts. */
 export function seedDemoAcademies(db: DB) {
-  const existing = db.select({ n: sql<number>`count(*)` }).from(academies).get()!.n;
+  const existing = db
+    .select({ n: sql<number>`count(*)` })
+    .from(academies)
+    .get()!.n;
   if (existing > 0) return { created: 0 };
   const rand = demoRandom(2015);
   const used = new Set<string>();
@@ -108,7 +125,12 @@ export function seedDemoAcademies(db: DB) {
   db.transaction(
     (tx) => {
       for (const d of ds) {
-        const subs = tx.select().from(subdistricts).where(eq(subdistricts.districtId, d.id)).orderBy(asc(subdistricts.sortOrder)).all();
+        const subs = tx
+          .select()
+          .from(subdistricts)
+          .where(eq(subdistricts.districtId, d.id))
+          .orderBy(asc(subdistricts.sortOrder))
+          .all();
         const count = DEMO_ACADEMIES_PER_DISTRICT[d.code] ?? 0;
         const names = stems(d.code);
         for (let i = 0; i < count; i++) {
@@ -127,7 +149,12 @@ export function seedDemoAcademies(db: DB) {
               subdistrictId: sub.id,
               community,
               address: `厦门市${d.name}${sub.name}${road}${1 + Math.floor(rand() * 300)}号`,
-              ...hoursColumns(pickHours(d.code === "huli" && i === 0, OPENING[Math.floor(rand() * OPENING.length)]!)),
+              ...hoursColumns(
+                pickHours(
+                  d.code === "huli" && i === 0,
+                  OPENING[Math.floor(rand() * OPENING.length)]!,
+                ),
+              ),
               phone: `0592-${5000000 + Math.floor(rand() * 4000000)}`,
               population: 3000 + Math.floor(rand() * 22000),
               description: `${community}的居民家门口学习点，开展学习教育、组织孵化、群众议事和文体活动。`,
@@ -138,7 +165,13 @@ export function seedDemoAcademies(db: DB) {
             .get();
           created++;
           if (i % 4 === 0) {
-            tx.insert(branches).values({ academyId: row.id, name: `${stem}第一分院`, address: `${road}${10 + i}号楼一层` }).run();
+            tx.insert(branches)
+              .values({
+                academyId: row.id,
+                name: `${stem}第一分院`,
+                address: `${road}${10 + i}号楼一层`,
+              })
+              .run();
           }
         }
       }

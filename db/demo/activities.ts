@@ -8,7 +8,16 @@
  */
 import { and, asc, eq, inArray, isNull, like } from "drizzle-orm";
 import type { DB } from "@db/client";
-import { academies, activities, activityAttendance, activityRegistrations, familyMembers, organisations, rooms, users } from "@db/schema";
+import {
+  academies,
+  activities,
+  activityAttendance,
+  activityRegistrations,
+  familyMembers,
+  organisations,
+  rooms,
+  users,
+} from "@db/schema";
 import { demoAcademy } from "./accounts";
 import { demoRandom } from "./academies";
 import { findClash } from "~/modules/scheduling/conflicts.server";
@@ -34,11 +43,24 @@ const DEMO_RESIDENT_PREFIX = "1360000";
 const DEMO_HOME_PHONE = "13900000006";
 
 export function seedDemoActivities(db: DB, now = Date.now()) {
-  if (db.select({ id: activities.id }).from(activities).where(eq(activities.isDemo, true)).limit(1).get())
+  if (
+    db
+      .select({ id: activities.id })
+      .from(activities)
+      .where(eq(activities.isDemo, true))
+      .limit(1)
+      .get()
+  )
     return { skipped: "已有演示活动", activities: 0, registrations: 0, checkins: 0 };
-  const academyRows = db.select({ id: academies.id, schedule: academies.openingSchedule }).from(academies).where(isNull(academies.closedAt)).orderBy(asc(academies.id)).all();
+  const academyRows = db
+    .select({ id: academies.id, schedule: academies.openingSchedule })
+    .from(academies)
+    .where(isNull(academies.closedAt))
+    .orderBy(asc(academies.id))
+    .all();
   const hoursOf = new Map(academyRows.map((a) => [a.id, asWeeklyHours(a.schedule)]));
-  if (academyRows.length === 0) return { skipped: "还没有书院", activities: 0, registrations: 0, checkins: 0 };
+  if (academyRows.length === 0)
+    return { skipped: "还没有书院", activities: 0, registrations: 0, checkins: 0 };
   const residents = db
     .select({ id: users.id })
     .from(users)
@@ -46,20 +68,36 @@ export function seedDemoActivities(db: DB, now = Date.now()) {
     .orderBy(asc(users.id))
     .all()
     .map((u) => u.id);
-  const home = db.select({ id: users.id, academyId: users.homeAcademyId }).from(users).where(eq(users.phone, DEMO_HOME_PHONE)).get();
+  const home = db
+    .select({ id: users.id, academyId: users.homeAcademyId })
+    .from(users)
+    .where(eq(users.phone, DEMO_HOME_PHONE))
+    .get();
   const mother = home
-    ? db.select({ id: familyMembers.id }).from(familyMembers).where(and(eq(familyMembers.ownerUserId, home.id), isNull(familyMembers.removedAt))).get()
+    ? db
+        .select({ id: familyMembers.id })
+        .from(familyMembers)
+        .where(and(eq(familyMembers.ownerUserId, home.id), isNull(familyMembers.removedAt)))
+        .get()
     : undefined;
   const rand = demoRandom(1111);
-  const pick = <T,>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
   const today = todayLocal(now);
   const roomsByAcademy = new Map<number, { id: number; capacity: number }[]>();
-  for (const r of db.select({ id: rooms.id, academyId: rooms.academyId, capacity: rooms.capacity }).from(rooms).where(isNull(rooms.archivedAt)).all()) {
+  for (const r of db
+    .select({ id: rooms.id, academyId: rooms.academyId, capacity: rooms.capacity })
+    .from(rooms)
+    .where(isNull(rooms.archivedAt))
+    .all()) {
     if (!roomsByAcademy.has(r.academyId)) roomsByAcademy.set(r.academyId, []);
     roomsByAcademy.get(r.academyId)!.push(r);
   }
   const orgsByAcademy = new Map<number, number[]>();
-  for (const o of db.select({ id: organisations.id, academyId: organisations.academyId }).from(organisations).where(inArray(organisations.stage, ["incubating", "established"])).all()) {
+  for (const o of db
+    .select({ id: organisations.id, academyId: organisations.academyId })
+    .from(organisations)
+    .where(inArray(organisations.stage, ["incubating", "established"]))
+    .all()) {
     if (!orgsByAcademy.has(o.academyId)) orgsByAcademy.set(o.academyId, []);
     orgsByAcademy.get(o.academyId)!.push(o.id);
   }
@@ -69,16 +107,43 @@ export function seedDemoActivities(db: DB, now = Date.now()) {
       let count = 0;
       let regCount = 0;
       let checkins = 0;
-      const insert = (academyId: number, dayOffset: number, start: string, minutes: number, opts: { registration: boolean; capacity?: number; useRoom: boolean; seriesId?: number | null; type?: ActivityType; title?: string }) => {
+      const insert = (
+        academyId: number,
+        dayOffset: number,
+        start: string,
+        minutes: number,
+        opts: {
+          registration: boolean;
+          capacity?: number;
+          useRoom: boolean;
+          seriesId?: number | null;
+          type?: ActivityType;
+          title?: string;
+        },
+      ) => {
         const type = opts.type ?? pick(TYPES);
         // Inside the academy's opening hours, as the app requires: the nearest open time that day,
         // else the nearest open day (earlier for past events, later for upcoming ones).
         const hours = hoursOf.get(academyId) ?? null;
-        const placed = hours ? placeInHours(hours, addDays(today, dayOffset), minutesOf(start), minutes, dayOffset < 0 ? -1 : 1) : null;
+        const placed = hours
+          ? placeInHours(
+              hours,
+              addDays(today, dayOffset),
+              minutesOf(start),
+              minutes,
+              dayOffset < 0 ? -1 : 1,
+            )
+          : null;
         const date = placed?.date ?? addDays(today, dayOffset);
         const startsAt = wallToUtc(date, placed ? timeOfMinutes(placed.minute) : start);
         const endsAt = startsAt + minutes * 60_000;
-        checkOpeningHours(tx, { academyId, slots: [{ startsAt, endsAt }], override: false, noun: "办活动", fields: { day: "date", time: "startTime" } });
+        checkOpeningHours(tx, {
+          academyId,
+          slots: [{ startsAt, endsAt }],
+          override: false,
+          noun: "办活动",
+          fields: { day: "date", time: "startTime" },
+        });
         let roomId: number | null = null;
         let roomCap = 0;
         if (opts.useRoom) {
@@ -90,7 +155,9 @@ export function seedDemoActivities(db: DB, now = Date.now()) {
             }
           }
         }
-        const capacity = opts.registration ? Math.max(5, Math.min(opts.capacity ?? 30, roomId ? roomCap : 200)) : null;
+        const capacity = opts.registration
+          ? Math.max(5, Math.min(opts.capacity ?? 30, roomId ? roomCap : 200))
+          : null;
         const p = localParts(startsAt);
         const orgs = orgsByAcademy.get(academyId) ?? [];
         return tx
@@ -146,38 +213,99 @@ export function seedDemoActivities(db: DB, now = Date.now()) {
         regCount += ids.length;
         return ids.slice(0, capacity);
       };
-      const scan = (activityId: number, userId: number, registrationId: number | null, at: number) => {
-        tx.insert(activityAttendance).values({ activityId, registrationId, userId, present: true, method: "qr", markedBy: userId, markedAt: at }).onConflictDoNothing().run();
+      const scan = (
+        activityId: number,
+        userId: number,
+        registrationId: number | null,
+        at: number,
+      ) => {
+        tx.insert(activityAttendance)
+          .values({
+            activityId,
+            registrationId,
+            userId,
+            present: true,
+            method: "qr",
+            markedBy: userId,
+            markedAt: at,
+          })
+          .onConflictDoNothing()
+          .run();
         checkins++;
       };
 
       for (const { id: academyId } of academyRows) {
         // Past: two open events with a headcount (a few scanned), one registered event with attendance.
         for (const offset of [-12, -5]) {
-          const a = insert(academyId, offset, pick(["09:00", "15:00", "19:30"]), 90, { registration: false, useRoom: false });
+          const a = insert(academyId, offset, pick(["09:00", "15:00", "19:30"]), 90, {
+            registration: false,
+            useRoom: false,
+          });
           const scanned = residents.length ? 2 + Math.floor(rand() * 6) : 0;
-          for (let i = 0; i < scanned; i++) scan(a.id, pick(residents), null, a.startsAt + 5 * 60_000);
-          tx.update(activities).set({ headcount: 20 + Math.floor(rand() * 60), headcountAt: a.endsAt }).where(eq(activities.id, a.id)).run();
+          for (let i = 0; i < scanned; i++)
+            scan(a.id, pick(residents), null, a.startsAt + 5 * 60_000);
+          tx.update(activities)
+            .set({ headcount: 20 + Math.floor(rand() * 60), headcountAt: a.endsAt })
+            .where(eq(activities.id, a.id))
+            .run();
           count++;
         }
-        const past = insert(academyId, -8, "14:30", 120, { registration: true, capacity: 25, useRoom: true, type: "lecture" });
-        const seats = register(past.id, past.capacity!, 10 + Math.floor(rand() * 20), past.startsAt - 3 * 86_400_000);
+        const past = insert(academyId, -8, "14:30", 120, {
+          registration: true,
+          capacity: 25,
+          useRoom: true,
+          type: "lecture",
+        });
+        const seats = register(
+          past.id,
+          past.capacity!,
+          10 + Math.floor(rand() * 20),
+          past.startsAt - 3 * 86_400_000,
+        );
         seats.forEach((rid, i) => {
           if (i % 4 === 3) return; // a few did not come
-          const r = tx.select({ userId: activityRegistrations.userId }).from(activityRegistrations).where(eq(activityRegistrations.id, rid)).get()!;
+          const r = tx
+            .select({ userId: activityRegistrations.userId })
+            .from(activityRegistrations)
+            .where(eq(activityRegistrations.id, rid))
+            .get()!;
           if (i % 2) scan(past.id, r.userId!, rid, past.startsAt + 3 * 60_000);
-          else tx.insert(activityAttendance).values({ activityId: past.id, registrationId: rid, userId: r.userId, present: true, method: "roster", markedAt: past.endsAt }).run();
+          else
+            tx.insert(activityAttendance)
+              .values({
+                activityId: past.id,
+                registrationId: rid,
+                userId: r.userId,
+                present: true,
+                method: "roster",
+                markedAt: past.endsAt,
+              })
+              .run();
         });
         count++;
         // Upcoming: a registered event (some full), an open event, and at one academy in three a weekly series.
-        const up = insert(academyId, 3 + Math.floor(rand() * 10), pick(["09:30", "14:30", "19:00"]), 120, { registration: true, capacity: 10 + Math.floor(rand() * 30), useRoom: true });
+        const up = insert(
+          academyId,
+          3 + Math.floor(rand() * 10),
+          pick(["09:30", "14:30", "19:00"]),
+          120,
+          { registration: true, capacity: 10 + Math.floor(rand() * 30), useRoom: true },
+        );
         register(up.id, up.capacity!, Math.floor(rand() * (up.capacity! + 8)), now - 86_400_000);
-        insert(academyId, 2 + Math.floor(rand() * 12), pick(["08:30", "16:00", "19:30"]), 90, { registration: false, useRoom: false });
+        insert(academyId, 2 + Math.floor(rand() * 12), pick(["08:30", "16:00", "19:30"]), 90, {
+          registration: false,
+          useRoom: false,
+        });
         count += 2;
         if (academyId % 3 === 0) {
           const title = pick(TITLES.culture_sports);
           for (let w = 0; w < 4; w++) {
-            insert(academyId, 1 + w * 7, "07:30", 60, { registration: false, useRoom: false, type: "culture_sports", title });
+            insert(academyId, 1 + w * 7, "07:30", 60, {
+              registration: false,
+              useRoom: false,
+              type: "culture_sports",
+              title,
+            });
             count++;
           }
         }
@@ -185,14 +313,40 @@ export function seedDemoActivities(db: DB, now = Date.now()) {
 
       // The demo resident (and 母亲) in an upcoming registered activity of their home academy, and a past check-in.
       if (home?.academyId) {
-        const up = insert(home.academyId, 4, "10:00", 90, { registration: true, capacity: 30, useRoom: false, type: "family", title: "亲子绘本共读" });
-        for (const familyMemberId of [null, mother?.id ?? null].filter((m, i) => i === 0 || m != null)) {
-          tx.insert(activityRegistrations).values({ activityId: up.id, userId: home.id, familyMemberId, status: "confirmed", createdAt: now, confirmedAt: now, updatedAt: now }).run();
+        const up = insert(home.academyId, 4, "10:00", 90, {
+          registration: true,
+          capacity: 30,
+          useRoom: false,
+          type: "family",
+          title: "亲子绘本共读",
+        });
+        for (const familyMemberId of [null, mother?.id ?? null].filter(
+          (m, i) => i === 0 || m != null,
+        )) {
+          tx.insert(activityRegistrations)
+            .values({
+              activityId: up.id,
+              userId: home.id,
+              familyMemberId,
+              status: "confirmed",
+              createdAt: now,
+              confirmedAt: now,
+              updatedAt: now,
+            })
+            .run();
           regCount++;
         }
-        const pastOpen = insert(home.academyId, -3, "19:30", 90, { registration: false, useRoom: false, type: "culture_sports", title: "广场舞交流展演" });
+        const pastOpen = insert(home.academyId, -3, "19:30", 90, {
+          registration: false,
+          useRoom: false,
+          type: "culture_sports",
+          title: "广场舞交流展演",
+        });
         scan(pastOpen.id, home.id, null, pastOpen.startsAt + 10 * 60_000);
-        tx.update(activities).set({ headcount: 45, headcountAt: pastOpen.endsAt }).where(eq(activities.id, pastOpen.id)).run();
+        tx.update(activities)
+          .set({ headcount: 45, headcountAt: pastOpen.endsAt })
+          .where(eq(activities.id, pastOpen.id))
+          .run();
         count += 2;
       }
       // At the demo manager's academy: an open event under way (record its headcount) and a registered
@@ -202,24 +356,69 @@ export function seedDemoActivities(db: DB, now = Date.now()) {
         const demoHours = hoursOf.get(demo.id) ?? null;
         // Under way and starting shortly, as the seed's clock says; when the academy is closed then
         // (at night) they go ahead with the 开放时间外 override and its audit row, as a manager's would.
-        const live = (startsAt: number, minutes: number, v: { title: string; type: ActivityType; registration: boolean; capacity: number | null; place: string }) => {
-          const outside = checkOpeningHours(tx, { academyId: demo.id, slots: [{ startsAt, endsAt: startsAt + minutes * 60_000 }], override: true, noun: "办活动", fields: { day: "date", time: "startTime" } });
+        const live = (
+          startsAt: number,
+          minutes: number,
+          v: {
+            title: string;
+            type: ActivityType;
+            registration: boolean;
+            capacity: number | null;
+            place: string;
+          },
+        ) => {
+          const outside = checkOpeningHours(tx, {
+            academyId: demo.id,
+            slots: [{ startsAt, endsAt: startsAt + minutes * 60_000 }],
+            override: true,
+            noun: "办活动",
+            fields: { day: "date", time: "startTime" },
+          });
           const p = localParts(startsAt);
           const row = tx
             .insert(activities)
-            .values({ academyId: demo.id, ...v, description: "欢迎社区居民参加。", audience: "全体居民", startsAt, endsAt: startsAt + minutes * 60_000, localDate: p.date, weekday: p.weekday, startMinute: p.minute, isDemo: true, createdAt: now, updatedAt: now })
+            .values({
+              academyId: demo.id,
+              ...v,
+              description: "欢迎社区居民参加。",
+              audience: "全体居民",
+              startsAt,
+              endsAt: startsAt + minutes * 60_000,
+              localDate: p.date,
+              weekday: p.weekday,
+              startMinute: p.minute,
+              isDemo: true,
+              createdAt: now,
+              updatedAt: now,
+            })
             .returning({ id: activities.id })
             .get();
-          auditOutsideHours(tx, null, null, { academyId: demo.id, targetType: "activity", targetId: row.id, what: `演示数据活动「${v.title}」（为了随时能体验，按种子时间安排）`, outside });
+          auditOutsideHours(tx, null, null, {
+            academyId: demo.id,
+            targetType: "activity",
+            targetId: row.id,
+            what: `演示数据活动「${v.title}」（为了随时能体验，按种子时间安排）`,
+            outside,
+          });
           count++;
         };
-        live(liveSlot(demoHours, now, 180).startsAt, 180, { title: "邻里节百家宴", type: "festival", registration: false, capacity: null, place: "小区中心广场" });
-        live(now + 25 * 60_000, 90, { title: "反诈宣讲进社区", type: "lecture", registration: true, capacity: 40, place: "书院门前空地" });
+        live(liveSlot(demoHours, now, 180).startsAt, 180, {
+          title: "邻里节百家宴",
+          type: "festival",
+          registration: false,
+          capacity: null,
+          place: "小区中心广场",
+        });
+        live(now + 25 * 60_000, 90, {
+          title: "反诈宣讲进社区",
+          type: "lecture",
+          registration: true,
+          capacity: 40,
+          place: "书院门前空地",
+        });
       }
       return { skipped: null, activities: count, registrations: regCount, checkins };
     },
     { behavior: "immediate" },
   );
 }
-
-

@@ -19,7 +19,7 @@ export const DEMO_RESIDENT_PHONE = "13900000006";
 
 const SURNAMES = "陈林黄张李王吴刘蔡杨郑许洪曾苏谢庄柯叶周".split("");
 const GIVEN = "美玲建国秀英志强丽娟文华淑珍明辉玉兰国平秋月金水阿珠振南宝珠春花德福惠芳".match(
-  /.{2}/g
+  /.{2}/g,
 )!;
 
 export function demoResidentPhone(i: number) {
@@ -35,7 +35,8 @@ export async function seedDemoEnrollments(db: DB, now = Date.now()) {
     .where(inArray(classRuns.status, ["open", "full", "closed"]))
     .orderBy(asc(classRuns.id))
     .all();
-  if (runs.length === 0) return { skipped: "还没有开课", residents: 0, enrollmentCount: 0, fullRuns: 0 };
+  if (runs.length === 0)
+    return { skipped: "还没有开课", residents: 0, enrollmentCount: 0, fullRuns: 0 };
   if (db.select({ id: enrollments.id }).from(enrollments).limit(1).get()) {
     return { skipped: "已有报名", residents: 0, enrollmentCount: 0, fullRuns: 0 };
   }
@@ -88,7 +89,7 @@ export async function seedDemoEnrollments(db: DB, now = Date.now()) {
         run: (typeof runs)[number],
         row: Omit<Row, "runId" | "createdAt" | "updatedAt">,
         key: string,
-        at: number
+        at: number,
       ) => {
         const keys = taken.get(run.id) ?? new Set<string>();
         if (keys.has(key)) return false;
@@ -144,7 +145,7 @@ export async function seedDemoEnrollments(db: DB, now = Date.now()) {
             .where(eq(classSessions.status, "scheduled"))
             .groupBy(classSessions.runId)
             .all()
-            .map((r) => [r.runId, r.at ?? 0])
+            .map((r) => [r.runId, r.at ?? 0]),
         );
         const upcoming = (r: (typeof runs)[number]) => (firstAt.get(r.id) ?? 0) > now + 86_400_000;
         const openHome = [
@@ -161,7 +162,7 @@ export async function seedDemoEnrollments(db: DB, now = Date.now()) {
             openHome[1],
             { userId: demo.id, familyMemberId: mother.id, status: "confirmed" },
             `m${mother.id}`,
-            at
+            at,
           );
         if (fullHome) {
           fillRun(fullHome, fullHome.capacity, 0, at - 86_400_000);
@@ -169,7 +170,7 @@ export async function seedDemoEnrollments(db: DB, now = Date.now()) {
             fullHome,
             { userId: demo.id, familyMemberId: mother.id, status: "waitlisted" },
             `m${mother.id}`,
-            at
+            at,
           );
         }
       }
@@ -194,7 +195,7 @@ export async function seedDemoEnrollments(db: DB, now = Date.now()) {
                 run,
                 { userId, status: "confirmed", priority: run.residentsFirst && rand() < 0.5 },
                 `u${userId}`,
-                at
+                at,
               )
             )
               placed++;
@@ -232,7 +233,7 @@ export async function seedDemoEnrollments(db: DB, now = Date.now()) {
               run,
               { userId, status: "lottery_pending", priority },
               `u${userId}`,
-              now - Math.floor(rand() * 5) * 86_400_000
+              now - Math.floor(rand() * 5) * 86_400_000,
             )
           )
             got++;
@@ -246,6 +247,6 @@ export async function seedDemoEnrollments(db: DB, now = Date.now()) {
         .get()!.n;
       return { skipped: null, residents: residents.length, enrollmentCount: total, fullRuns: full };
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }

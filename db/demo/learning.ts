@@ -26,8 +26,18 @@ import { closedDatesMap } from "~/modules/scheduling/calendar.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { findClash } from "~/modules/scheduling/conflicts.server";
 import { addDays, timeOfMinutes, wallToUtc } from "~/utils/time";
-import { asWeeklyHours, liveSlot, nextSlotFrom, placeInHours, type WeeklyHours } from "~/modules/org/opening-hours";
-import { academyWeeklyHours, auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
+import {
+  asWeeklyHours,
+  liveSlot,
+  nextSlotFrom,
+  placeInHours,
+  type WeeklyHours,
+} from "~/modules/org/opening-hours";
+import {
+  academyWeeklyHours,
+  auditOutsideHours,
+  checkOpeningHours,
+} from "~/modules/org/opening-hours.server";
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -65,8 +75,8 @@ function freeRoom(tx: Tx, academyId: number, startsAt: number, endsAt: number) {
           eq(classSessions.roomId, r.id),
           eq(classSessions.status, "scheduled"),
           lt(classSessions.startsAt, endsAt),
-          gt(classSessions.endsAt, startsAt)
-        )
+          gt(classSessions.endsAt, startsAt),
+        ),
       )
       .get();
     if (!busy) return r.id;
@@ -103,7 +113,7 @@ function addRun(
     now: number;
     /** The class happening now may be outside the hours at night: placed with 开放时间外, audited. */
     allowOutside?: boolean;
-  }
+  },
 ) {
   const run = tx
     .insert(classRuns)
@@ -129,7 +139,13 @@ function addRun(
     noun: "上课",
     fields: { day: "weekdays", time: "startTime" },
   });
-  auditOutsideHours(tx, null, null, { academyId: p.academyId, targetType: "run", targetId: run.id, what: LIVE_WHAT, outside });
+  auditOutsideHours(tx, null, null, {
+    academyId: p.academyId,
+    targetType: "run",
+    targetId: run.id,
+    what: LIVE_WHAT,
+    outside,
+  });
   const sessions = p.starts.map((startsAt) =>
     tx
       .insert(classSessions)
@@ -147,13 +163,19 @@ function addRun(
         startsAt: classSessions.startsAt,
         endsAt: classSessions.endsAt,
       })
-      .get()
+      .get(),
   );
   return { runId: run.id, sessions };
 }
 
 /** The live slot (see liveSlot), moved on past public holidays and the academy's closed days. */
-function liveTarget(conn: Conn, academyId: number, hours: WeeklyHours | null, now: number, minutes: number) {
+function liveTarget(
+  conn: Conn,
+  academyId: number,
+  hours: WeeklyHours | null,
+  now: number,
+  minutes: number,
+) {
   let t = liveSlot(hours, now, minutes).startsAt;
   for (let i = 0; i < 14; i++) {
     const d = sessionLocalColumns(t).localDate;
@@ -231,8 +253,17 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
         const local = (t: number) => sessionLocalColumns(t).localDate;
         const nowStart = liveTarget(tx, home.id, hours, now, minutes);
         const history = [-21, -14, -7].map((d) => nowStart + d * DAY);
-        const closedBefore = closedDatesMap(tx, home.id, local(history[0]!), local(history.at(-1)!));
-        const starts = [...history.filter((t) => !closedBefore.has(local(t))), nowStart, weekAfter(tx, home.id, nowStart)];
+        const closedBefore = closedDatesMap(
+          tx,
+          home.id,
+          local(history[0]!),
+          local(history.at(-1)!),
+        );
+        const starts = [
+          ...history.filter((t) => !closedBefore.has(local(t))),
+          nowStart,
+          weekAfter(tx, home.id, nowStart),
+        ];
         const live = addRun(tx, {
           academyId: home.id,
           courseId: course[0]!.courseId,
@@ -251,10 +282,19 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
         // public holidays and closed days (国庆).
         const today = local(now);
         const candidates = [-84, -77, -70, -63, -56, -49, -42, -35].map((d) => {
-          const at = hours ? placeInHours(hours, addDays(today, d), 9 * 60 + 30, minutes, -1) : null;
-          return at ? wallToUtc(at.date, timeOfMinutes(at.minute)) : wallToUtc(addDays(today, d), "09:30");
+          const at = hours
+            ? placeInHours(hours, addDays(today, d), 9 * 60 + 30, minutes, -1)
+            : null;
+          return at
+            ? wallToUtc(at.date, timeOfMinutes(at.minute))
+            : wallToUtc(addDays(today, d), "09:30");
         });
-        const closed = closedDatesMap(tx, home.id, local(candidates[0]!), local(candidates.at(-1)!));
+        const closed = closedDatesMap(
+          tx,
+          home.id,
+          local(candidates[0]!),
+          local(candidates.at(-1)!),
+        );
         const doneStarts = candidates.filter((t) => !closed.has(local(t))).slice(-5);
         const finished = addRun(tx, {
           academyId: home.id,
@@ -309,8 +349,8 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
           and(
             eq(classSessions.status, "scheduled"),
             lte(classSessions.endsAt, now),
-            sql`${classRuns.status} NOT IN ('draft', 'cancelled')`
-          )
+            sql`${classRuns.status} NOT IN ('draft', 'cancelled')`,
+          ),
         )
         .orderBy(asc(classSessions.startsAt))
         .all();
@@ -336,7 +376,7 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
       const liveSessions = held.filter((s) => s.runId === liveRunId);
       for (const s of held) {
         for (const e of seats.filter(
-          (x) => x.runId === s.runId && (x.confirmedAt ?? 0) <= s.endsAt
+          (x) => x.runId === s.runId && (x.confirmedAt ?? 0) <= s.endsAt,
         )) {
           let present = rand() < 0.9;
           if (e.userId === residentId)
@@ -351,7 +391,12 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
               enrollmentId: e.id,
               present,
               ...(leave
-                ? { excused: true, method: "leave" as const, note: LEAVE_REASONS[(e.id + s.id) % LEAVE_REASONS.length]!, markedAt: s.endsAt - 2 * DAY }
+                ? {
+                    excused: true,
+                    method: "leave" as const,
+                    note: LEAVE_REASONS[(e.id + s.id) % LEAVE_REASONS.length]!,
+                    markedAt: s.endsAt - 2 * DAY,
+                  }
                 : { method, markedAt: s.endsAt - 60 * MIN }),
             })
             .onConflictDoNothing()
@@ -395,7 +440,7 @@ export function seedLearningDemo(db: DB, now = Date.now()) {
       }
       return { skipped: null, sessions: held.length, marks, evaluations: evals };
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -423,7 +468,13 @@ export function refreshDemoLiveClass(db: DB, now = Date.now()) {
     .from(classRuns)
     .innerJoin(runTeachers, eq(runTeachers.runId, classRuns.id))
     .innerJoin(teachers, eq(teachers.id, runTeachers.teacherId))
-    .where(and(eq(classRuns.academyId, home.id), eq(classRuns.status, "closed"), eq(teachers.userId, teacherUser.id)))
+    .where(
+      and(
+        eq(classRuns.academyId, home.id),
+        eq(classRuns.status, "closed"),
+        eq(teachers.userId, teacherUser.id),
+      ),
+    )
     .orderBy(asc(classRuns.id))
     .get();
   if (!run) return { moved: 0, skipped: "没有正在上课的演示班" };
@@ -438,32 +489,73 @@ export function refreshDemoLiveClass(db: DB, now = Date.now()) {
   const next = list.at(-1)!;
   const minutes = Math.round((live.endsAt - live.startsAt) / MIN);
   const target = liveTarget(db, home.id, academyWeeklyHours(db, home.id), now, minutes);
-  if (live.startsAt === target || (live.startsAt <= now && now < live.endsAt)) return { moved: 0, skipped: null };
+  if (live.startsAt === target || (live.startsAt <= now && now < live.endsAt))
+    return { moved: 0, skipped: null };
   try {
     return db.transaction(
       (tx) => {
-        const held = live.endsAt <= now && !!tx.select({ id: attendance.id }).from(attendance).where(eq(attendance.sessionId, live.id)).limit(1).get();
+        const held =
+          live.endsAt <= now &&
+          !!tx
+            .select({ id: attendance.id })
+            .from(attendance)
+            .where(eq(attendance.sessionId, live.id))
+            .limit(1)
+            .get();
         const after = weekAfter(tx, home.id, target);
         const slots = [
           { startsAt: target, endsAt: target + minutes * MIN },
           { startsAt: after, endsAt: after + minutes * MIN },
         ];
-        const outside = checkOpeningHours(tx, { academyId: home.id, slots, override: true, noun: "上课", fields: { day: "date", time: "startTime" } });
+        const outside = checkOpeningHours(tx, {
+          academyId: home.id,
+          slots,
+          override: true,
+          noun: "上课",
+          fields: { day: "date", time: "startTime" },
+        });
         const moving = held ? [next] : [live, next];
         const exclude = moving.map((s) => s.id);
         for (const s of slots) {
-          const clash = findClash(tx, { roomId: run.roomId, teacherIds: [], ...s, excludeSessionIds: exclude });
+          const clash = findClash(tx, {
+            roomId: run.roomId,
+            teacherIds: [],
+            ...s,
+            excludeSessionIds: exclude,
+          });
           if (clash) throw new Error(`教室已被「${clash.title}」占用`);
         }
         const set = (id: number, slot: { startsAt: number; endsAt: number }) =>
-          tx.update(classSessions).set({ ...slot, ...sessionLocalColumns(slot.startsAt), roomId: run.roomId, updatedAt: now }).where(eq(classSessions.id, id)).run();
+          tx
+            .update(classSessions)
+            .set({
+              ...slot,
+              ...sessionLocalColumns(slot.startsAt),
+              roomId: run.roomId,
+              updatedAt: now,
+            })
+            .where(eq(classSessions.id, id))
+            .run();
         set(moving[0]!.id, slots[0]!);
         if (held) {
           tx.insert(classSessions)
-            .values({ runId: run.id, roomId: run.roomId, ...slots[1]!, ...sessionLocalColumns(slots[1]!.startsAt), createdAt: now, updatedAt: now })
+            .values({
+              runId: run.id,
+              roomId: run.roomId,
+              ...slots[1]!,
+              ...sessionLocalColumns(slots[1]!.startsAt),
+              createdAt: now,
+              updatedAt: now,
+            })
             .run();
         } else set(next.id, slots[1]!);
-        auditOutsideHours(tx, null, null, { academyId: home.id, targetType: "run", targetId: run.id, what: LIVE_WHAT, outside });
+        auditOutsideHours(tx, null, null, {
+          academyId: home.id,
+          targetType: "run",
+          targetId: run.id,
+          what: LIVE_WHAT,
+          outside,
+        });
         return { moved: moving.length, skipped: null };
       },
       { behavior: "immediate" },

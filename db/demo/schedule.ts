@@ -33,8 +33,20 @@ import { asWeeklyHours, withinHours } from "~/modules/org/opening-hours";
 import { checkOpeningHours } from "~/modules/org/opening-hours.server";
 
 const ROOM_TEMPLATES = [
-  { name: "多功能厅", capacity: 60, floor: "一层", stepFree: true, equipment: ["投影仪", "音响", "无线话筒"] },
-  { name: "研学教室", capacity: 36, floor: "二层", stepFree: false, equipment: ["投影仪", "白板", "电脑"] },
+  {
+    name: "多功能厅",
+    capacity: 60,
+    floor: "一层",
+    stepFree: true,
+    equipment: ["投影仪", "音响", "无线话筒"],
+  },
+  {
+    name: "研学教室",
+    capacity: 36,
+    floor: "二层",
+    stepFree: false,
+    equipment: ["投影仪", "白板", "电脑"],
+  },
   { name: "长者活动室", capacity: 30, floor: "一层", stepFree: true, equipment: ["音响", "茶具"] },
   { name: "书画室", capacity: 24, floor: "二层", stepFree: false, equipment: ["书画桌", "白板"] },
   { name: "亲子阅读角", capacity: 20, floor: "一层", stepFree: true, equipment: ["白板"] },
@@ -42,7 +54,18 @@ const ROOM_TEMPLATES = [
 ] as const;
 
 const SLOT_STARTS = [9 * 60, 14 * 60 + 30, 19 * 60];
-const GUEST_TEACHERS = ["林老师", "陈老师", "黄老师", "张老师", "吴老师", "郑老师", "王老师", "蔡老师", "许老师", "李老师"];
+const GUEST_TEACHERS = [
+  "林老师",
+  "陈老师",
+  "黄老师",
+  "张老师",
+  "吴老师",
+  "郑老师",
+  "王老师",
+  "蔡老师",
+  "许老师",
+  "李老师",
+];
 export const DEMO_TEACHER_PHONE = "13900000005";
 
 /** 2–4 rooms for every academy that has none (and one in each branch). */
@@ -64,13 +87,31 @@ export function seedDemoRooms(db: DB) {
         for (const i of picks) {
           const t = ROOM_TEMPLATES[i]!;
           tx.insert(rooms)
-            .values({ academyId: a.id, name: t.name, capacity: t.capacity, floor: t.floor, stepFree: t.stepFree, equipment: [...t.equipment], openingHours: "", createdAt: Date.now() })
+            .values({
+              academyId: a.id,
+              name: t.name,
+              capacity: t.capacity,
+              floor: t.floor,
+              stepFree: t.stepFree,
+              equipment: [...t.equipment],
+              openingHours: "",
+              createdAt: Date.now(),
+            })
             .run();
           created++;
         }
         for (const b of tx.select().from(branches).where(eq(branches.academyId, a.id)).all()) {
           tx.insert(rooms)
-            .values({ academyId: a.id, branchId: b.id, name: `${b.name}活动室`, capacity: 20, floor: "一层", stepFree: true, equipment: ["音响"], createdAt: Date.now() })
+            .values({
+              academyId: a.id,
+              branchId: b.id,
+              name: `${b.name}活动室`,
+              capacity: 20,
+              floor: "一层",
+              stepFree: true,
+              equipment: ["音响"],
+              createdAt: Date.now(),
+            })
             .run();
           created++;
         }
@@ -81,7 +122,14 @@ export function seedDemoRooms(db: DB) {
   return created;
 }
 
-type LibCourse = { courseId: number; versionId: number; title: string; minutes: number; sessions: number; categoryId: number };
+type LibCourse = {
+  courseId: number;
+  versionId: number;
+  title: string;
+  minutes: number;
+  sessions: number;
+  categoryId: number;
+};
 
 function publishedLibrary(db: DB): LibCourse[] {
   return db
@@ -95,7 +143,13 @@ function publishedLibrary(db: DB): LibCourse[] {
     })
     .from(courses)
     .innerJoin(courseVersions, eq(courseVersions.id, courses.currentVersionId))
-    .where(and(eq(courseVersions.status, "published"), isNull(courses.retiredAt), eq(courses.sourceLevel, "city")))
+    .where(
+      and(
+        eq(courseVersions.status, "published"),
+        isNull(courses.retiredAt),
+        eq(courses.sourceLevel, "city"),
+      ),
+    )
     .orderBy(asc(courses.code))
     .all();
 }
@@ -120,35 +174,72 @@ type Planned = {
 
 /** Who in the pool can teach a course in a district (course or category listed, district listed). */
 function poolIndex(db: DB) {
-  const list = db.select({ id: teachers.id, userId: teachers.userId }).from(teachers).where(eq(teachers.active, true)).all();
-  const courseSet = new Set(db.select().from(teacherCourses).all().map((r) => `${r.teacherId}:${r.courseId}`));
-  const catSet = new Set(db.select().from(teacherCategories).all().map((r) => `${r.teacherId}:${r.categoryId}`));
-  const distSet = new Set(db.select().from(teacherDistricts).all().map((r) => `${r.teacherId}:${r.districtId}`));
+  const list = db
+    .select({ id: teachers.id, userId: teachers.userId })
+    .from(teachers)
+    .where(eq(teachers.active, true))
+    .all();
+  const courseSet = new Set(
+    db
+      .select()
+      .from(teacherCourses)
+      .all()
+      .map((r) => `${r.teacherId}:${r.courseId}`),
+  );
+  const catSet = new Set(
+    db
+      .select()
+      .from(teacherCategories)
+      .all()
+      .map((r) => `${r.teacherId}:${r.categoryId}`),
+  );
+  const distSet = new Set(
+    db
+      .select()
+      .from(teacherDistricts)
+      .all()
+      .map((r) => `${r.teacherId}:${r.districtId}`),
+  );
   return {
     list,
     can: (teacherId: number, c: LibCourse, districtId: number) =>
-      distSet.has(`${teacherId}:${districtId}`) && (courseSet.has(`${teacherId}:${c.courseId}`) || catSet.has(`${teacherId}:${c.categoryId}`)),
+      distSet.has(`${teacherId}:${districtId}`) &&
+      (courseSet.has(`${teacherId}:${c.courseId}`) || catSet.has(`${teacherId}:${c.categoryId}`)),
   };
 }
 
 export function seedDemoSchedule(db: DB, now = Date.now()) {
   const rooms_ = seedDemoRooms(db);
-  if (db.select({ id: classRuns.id }).from(classRuns).limit(1).get()) return { rooms: rooms_, runs: 0, sessions: 0, orders: 0, skipped: "已有排课" };
+  if (db.select({ id: classRuns.id }).from(classRuns).limit(1).get())
+    return { rooms: rooms_, runs: 0, sessions: 0, orders: 0, skipped: "已有排课" };
   const library = publishedLibrary(db);
-  if (library.length === 0) return { rooms: rooms_, runs: 0, sessions: 0, orders: 0, skipped: "课程库还没有已发布的课程" };
+  if (library.length === 0)
+    return { rooms: rooms_, runs: 0, sessions: 0, orders: 0, skipped: "课程库还没有已发布的课程" };
   const pool = poolIndex(db);
-  const demoUser = db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_TEACHER_PHONE)).get();
-  const demoTeacher = demoUser ? pool.list.find((t) => t.userId === demoUser.id) ?? null : null;
+  const demoUser = db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.phone, DEMO_TEACHER_PHONE))
+    .get();
+  const demoTeacher = demoUser ? (pool.list.find((t) => t.userId === demoUser.id) ?? null) : null;
   const home = demoAcademy(db);
   const allAcademies = db
-    .select({ id: academies.id, districtId: academies.districtId, schedule: academies.openingSchedule })
+    .select({
+      id: academies.id,
+      districtId: academies.districtId,
+      schedule: academies.openingSchedule,
+    })
     .from(academies)
     .where(isNull(academies.closedAt))
     .orderBy(asc(academies.id))
     .all();
   const hoursOf = new Map(allAcademies.map((a) => [a.id, asWeeklyHours(a.schedule)]));
   const roomsByAcademy = new Map<number, { id: number; capacity: number }[]>();
-  for (const r of db.select({ id: rooms.id, academyId: rooms.academyId, capacity: rooms.capacity }).from(rooms).where(isNull(rooms.archivedAt)).all()) {
+  for (const r of db
+    .select({ id: rooms.id, academyId: rooms.academyId, capacity: rooms.capacity })
+    .from(rooms)
+    .where(isNull(rooms.archivedAt))
+    .all()) {
     roomsByAcademy.set(r.academyId, [...(roomsByAcademy.get(r.academyId) ?? []), r]);
   }
   const week = currentIsoWeek(now);
@@ -157,7 +248,14 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
   const teacherBusy = new Set<string>();
   const plans: Planned[] = [];
 
-  const place = (academyId: number, districtId: number, course: LibCourse, teacherId: number | null, count: number, status: Planned["status"]) => {
+  const place = (
+    academyId: number,
+    districtId: number,
+    course: LibCourse,
+    teacherId: number | null,
+    count: number,
+    status: Planned["status"],
+  ) => {
     const roomList = roomsByAcademy.get(academyId) ?? [];
     if (roomList.length === 0) return false;
     const hours = hoursOf.get(academyId) ?? null;
@@ -168,7 +266,8 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
       const first = 1 + Math.floor(rand() * 7);
       const weekdays = count === 2 ? [first, ((first + 1) % 7) + 1] : [first];
       // The same rule as the app: only weekdays and times inside the academy's opening hours.
-      if (hours && weekdays.some((d) => !withinHours(hours, d, startMinute, startMinute + minutes))) continue;
+      if (hours && weekdays.some((d) => !withinHours(hours, d, startMinute, startMinute + minutes)))
+        continue;
       const keys = weekdays.map((d) => `${d}:${startMinute}`);
       if (keys.some((k) => roomBusy.has(`${room.id}:${k}`))) continue;
       if (teacherId && keys.some((k) => teacherBusy.has(`${teacherId}:${k}`))) continue;
@@ -202,7 +301,14 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
   const homeDistrict = home.districtId;
   library.slice(0, 12).forEach((c, i) => {
     const teacherId = i < 4 && demoTeacher ? demoTeacher.id : pickTeacher(c, homeDistrict);
-    place(home.id, homeDistrict, c, teacherId, i % 3 === 0 ? 2 : 1, i === 5 ? "full" : i === 10 ? "draft" : i === 11 ? "closed" : "open");
+    place(
+      home.id,
+      homeDistrict,
+      c,
+      teacherId,
+      i % 3 === 0 ? 2 : 1,
+      i === 5 ? "full" : i === 10 ? "draft" : i === 11 ? "closed" : "open",
+    );
   });
   // A spread across the city: one to three classes in almost every academy.
   for (const a of allAcademies) {
@@ -211,7 +317,14 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
     for (let i = 0; i < n; i++) {
       const c = library[Math.floor(rand() * library.length)]!;
       const r = rand();
-      place(a.id, a.districtId, c, rand() < 0.5 ? pickTeacher(c, a.districtId) : null, rand() < 0.25 ? 2 : 1, r < 0.15 ? "full" : r < 0.2 ? "closed" : "open");
+      place(
+        a.id,
+        a.districtId,
+        c,
+        rand() < 0.5 ? pickTeacher(c, a.districtId) : null,
+        rand() < 0.25 ? 2 : 1,
+        r < 0.15 ? "full" : r < 0.2 ? "closed" : "open",
+      );
     }
   }
 
@@ -224,7 +337,14 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
         const firstDate = addDays(week.monday, p.firstWeek * 7);
         const lastDate = addDays(firstDate, p.weeks * 7 - 1);
         // Holidays and closed days over the whole span of the demo (past weeks included).
-        const closed = closedCache.get(p.academyId) ?? closedDatesMap(tx, p.academyId, addDays(week.monday, -30 * 7), addDays(week.monday, 30 * 7));
+        const closed =
+          closedCache.get(p.academyId) ??
+          closedDatesMap(
+            tx,
+            p.academyId,
+            addDays(week.monday, -30 * 7),
+            addDays(week.monday, 30 * 7),
+          );
         closedCache.set(p.academyId, closed);
         const minutes = sessionMinutes(p.course);
         const slots: { startsAt: number; endsAt: number }[] = [];
@@ -235,7 +355,13 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
         }
         if (slots.length === 0) continue;
         // Through the app's own check: a demo slot outside the hours would stop the seed here.
-        checkOpeningHours(tx, { academyId: p.academyId, slots, override: false, noun: "上课", fields: { day: "weekdays", time: "startTime" } });
+        checkOpeningHours(tx, {
+          academyId: p.academyId,
+          slots,
+          override: false,
+          noun: "上课",
+          fields: { day: "weekdays", time: "startTime" },
+        });
         let orderId: number | null = null;
         if (p.teacherId) orderId = insertOrder(tx, p, "scheduled", now);
         if (orderId) orderCount++;
@@ -256,20 +382,34 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
             maxAge: null,
             residentsFirst: rand() < 0.3,
             enrollOpensAt: now - 14 * 86_400_000,
-            enrollClosesAt: lottery ? slots[0]!.startsAt - 2 * 86_400_000 : Math.max(slots[0]!.startsAt, now + 3 * 86_400_000),
+            enrollClosesAt: lottery
+              ? slots[0]!.startsAt - 2 * 86_400_000
+              : Math.max(slots[0]!.startsAt, now + 3 * 86_400_000),
             cancelDeadlineAt: null,
             enrollMode: lottery ? "lottery" : "first_come",
             status: lottery && p.status === "full" ? "open" : p.status,
-            guestTeacher: p.teacherId ? "" : GUEST_TEACHERS[Math.floor(rand() * GUEST_TEACHERS.length)]!,
+            guestTeacher: p.teacherId
+              ? ""
+              : GUEST_TEACHERS[Math.floor(rand() * GUEST_TEACHERS.length)]!,
             createdAt: now - 20 * 86_400_000,
             updatedAt: now - 20 * 86_400_000,
           })
           .returning({ id: classRuns.id })
           .get();
-        if (p.teacherId) tx.insert(runTeachers).values({ runId: run.id, teacherId: p.teacherId, sortOrder: 0 }).run();
+        if (p.teacherId)
+          tx.insert(runTeachers)
+            .values({ runId: run.id, teacherId: p.teacherId, sortOrder: 0 })
+            .run();
         for (const s of slots) {
           tx.insert(classSessions)
-            .values({ runId: run.id, roomId: p.roomId, ...s, ...sessionLocalColumns(s.startsAt), createdAt: now, updatedAt: now })
+            .values({
+              runId: run.id,
+              roomId: p.roomId,
+              ...s,
+              ...sessionLocalColumns(s.startsAt),
+              createdAt: now,
+              updatedAt: now,
+            })
             .run();
           sessionCount++;
         }
@@ -282,9 +422,22 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
       ];
       for (const [c, state] of homeOrders) {
         if (!c) continue;
-        const teacherId = state === "accepted" ? (demoTeacher?.id ?? pickTeacher(c, homeDistrict)) : null;
+        const teacherId =
+          state === "accepted" ? (demoTeacher?.id ?? pickTeacher(c, homeDistrict)) : null;
         if (state === "accepted" && !teacherId) continue;
-        insertOrder(tx, { academyId: home.id, districtId: homeDistrict, course: c, teacherId, weekdays: [2, 4], startMinute: 19 * 60 } as Planned, state, now);
+        insertOrder(
+          tx,
+          {
+            academyId: home.id,
+            districtId: homeDistrict,
+            course: c,
+            teacherId,
+            weekdays: [2, 4],
+            startMinute: 19 * 60,
+          } as Planned,
+          state,
+          now,
+        );
         orderCount++;
       }
       for (let i = 0; i < 24; i++) {
@@ -296,25 +449,62 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
           .where(and(eq(courseOrders.academyId, a.id), eq(courseOrders.courseId, c.courseId)))
           .get();
         if (open || a.id === home.id) continue;
-        insertOrder(tx, { academyId: a.id, districtId: a.districtId, course: c, teacherId: null, weekdays: [1 + (i % 7)], startMinute: SLOT_STARTS[i % 3]! } as Planned, "submitted", now - i * 3_600_000);
+        insertOrder(
+          tx,
+          {
+            academyId: a.id,
+            districtId: a.districtId,
+            course: c,
+            teacherId: null,
+            weekdays: [1 + (i % 7)],
+            startMinute: SLOT_STARTS[i % 3]!,
+          } as Planned,
+          "submitted",
+          now - i * 3_600_000,
+        );
         orderCount++;
       }
       // A little 想学 from the demo resident so the demand page is not empty.
-      const resident = tx.select({ id: users.id }).from(users).where(eq(users.phone, "13900000006")).get();
+      const resident = tx
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.phone, "13900000006"))
+        .get();
       if (resident) {
         for (const c of [library[12], library[15], library[16]]) {
-          if (c) tx.insert(courseWants).values({ userId: resident.id, courseId: c.courseId, academyId: home.id, createdAt: now }).onConflictDoNothing().run();
+          if (c)
+            tx.insert(courseWants)
+              .values({
+                userId: resident.id,
+                courseId: c.courseId,
+                academyId: home.id,
+                createdAt: now,
+              })
+              .onConflictDoNothing()
+              .run();
         }
       }
     },
     { behavior: "immediate" },
   );
-  return { rooms: rooms_, runs: plans.length, sessions: sessionCount, orders: orderCount, skipped: null };
+  return {
+    rooms: rooms_,
+    runs: plans.length,
+    sessions: sessionCount,
+    orders: orderCount,
+    skipped: null,
+  };
 }
 
-function insertOrder(tx: Tx, p: Pick<Planned, "academyId" | "course" | "teacherId" | "weekdays" | "startMinute">, state: "submitted" | "accepted" | "declined" | "scheduled", now: number) {
+function insertOrder(
+  tx: Tx,
+  p: Pick<Planned, "academyId" | "course" | "teacherId" | "weekdays" | "startMinute">,
+  state: "submitted" | "accepted" | "declined" | "scheduled",
+  now: number,
+) {
   const decided = state !== "submitted";
-  const daypart = p.startMinute < 12 * 60 ? "morning" : p.startMinute < 18 * 60 ? "afternoon" : "evening";
+  const daypart =
+    p.startMinute < 12 * 60 ? "morning" : p.startMinute < 18 * 60 ? "afternoon" : "evening";
   return tx
     .insert(courseOrders)
     .values({
@@ -338,9 +528,11 @@ function insertOrder(tx: Tx, p: Pick<Planned, "academyId" | "course" | "teacherI
 }
 
 export function countRuns(db: DB) {
-  return db.select({ n: sql<number>`count(*)` }).from(classRuns).get()!.n;
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(classRuns)
+    .get()!.n;
 }
-
 
 /**
  * 想学 from the demo residents (whoever the enrolment demo created, with a home academy): each
@@ -348,13 +540,25 @@ export function countRuns(db: DB) {
  * demand page ranks something. Runs once (skipped when there is already demand beyond a handful).
  */
 export function seedDemoWants(db: DB, now = Date.now()) {
-  if (db.select({ n: sql<number>`count(*)` }).from(courseWants).get()!.n > 10) return 0;
+  if (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(courseWants)
+      .get()!.n > 10
+  )
+    return 0;
   const library = publishedLibrary(db);
   if (library.length === 0) return 0;
   const residents = db
     .select({ id: users.id, home: users.homeAcademyId })
     .from(users)
-    .where(and(eq(users.isDemo, true), sql`${users.homeAcademyId} is not null`, sql`not exists (select 1 from user_roles r where r.user_id = ${users.id})`))
+    .where(
+      and(
+        eq(users.isDemo, true),
+        sql`${users.homeAcademyId} is not null`,
+        sql`not exists (select 1 from user_roles r where r.user_id = ${users.id})`,
+      ),
+    )
     .orderBy(asc(users.id))
     .all();
   const rand = demoRandom(2026);
@@ -366,10 +570,18 @@ export function seedDemoWants(db: DB, now = Date.now()) {
       for (const r of residents) {
         const k = Math.floor(rand() * 4);
         for (let i = 0; i < k; i++) {
-          const c = rand() < 0.6 && popular.length ? popular[Math.floor(rand() * rand() * popular.length)]! : library[Math.floor(rand() * library.length)]!;
+          const c =
+            rand() < 0.6 && popular.length
+              ? popular[Math.floor(rand() * rand() * popular.length)]!
+              : library[Math.floor(rand() * library.length)]!;
           const res = tx
             .insert(courseWants)
-            .values({ userId: r.id, courseId: c.courseId, academyId: r.home!, createdAt: now - Math.floor(rand() * 30) * 86_400_000 })
+            .values({
+              userId: r.id,
+              courseId: c.courseId,
+              academyId: r.home!,
+              createdAt: now - Math.floor(rand() * 30) * 86_400_000,
+            })
             .onConflictDoNothing()
             .run();
           n += res.changes;

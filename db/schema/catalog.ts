@@ -14,7 +14,10 @@ export const categories = sqliteTable(
     sortOrder: integer("sort_order").notNull().default(0),
     retiredAt: integer("retired_at"),
   },
-  (t) => [uniqueIndex("categories_slug_unique").on(t.slug), uniqueIndex("categories_name_unique").on(t.name)],
+  (t) => [
+    uniqueIndex("categories_slug_unique").on(t.slug),
+    uniqueIndex("categories_name_unique").on(t.name),
+  ],
 );
 
 export const SOURCE_LEVELS = ["city", "district", "subdistrict", "community"] as const;
@@ -31,7 +34,9 @@ export const courses = sqliteTable(
       .references(() => categories.id),
     sourceLevel: text("source_level", { enum: SOURCE_LEVELS }).notNull().default("city"),
     /** Owning organisation: the city (0), a district or an academy. */
-    ownerType: text("owner_type", { enum: ["city", "district", "academy"] }).notNull().default("city"),
+    ownerType: text("owner_type", { enum: ["city", "district", "academy"] })
+      .notNull()
+      .default("city"),
     ownerId: integer("owner_id").notNull().default(0),
     currentVersionId: integer("current_version_id"),
     retiredAt: integer("retired_at"),
@@ -60,11 +65,20 @@ export const courseVersions = sqliteTable(
     status: text("status", { enum: VERSION_STATUSES }).notNull().default("draft"),
     title: text("title").notNull(),
     summary: text("summary").notNull().default(""),
-    audience: text("audience", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    audience: text("audience", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     sessions: integer("sessions").notNull().default(1),
     minutesPerSession: integer("minutes_per_session").notNull().default(90),
-    objectives: text("objectives", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
-    tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    objectives: text("objectives", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    tags: text("tags", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     coverResourceId: integer("cover_resource_id"),
     /** The tiptap document (教学大纲), validated against the editor schema. */
     body: text("body", { mode: "json" }).notNull(),
@@ -81,16 +95,33 @@ export const courseVersions = sqliteTable(
     uniqueIndex("course_versions_unique").on(t.courseId, t.versionNo),
     index("course_versions_status_idx").on(t.status),
     // At most one working version (draft or in review) and one published version per course.
-    uniqueIndex("course_versions_one_working").on(t.courseId).where(sql`status in ('draft', 'review')`),
-    uniqueIndex("course_versions_one_published").on(t.courseId).where(sql`status = 'published'`),
+    uniqueIndex("course_versions_one_working")
+      .on(t.courseId)
+      .where(sql`status in ('draft', 'review')`),
+    uniqueIndex("course_versions_one_published")
+      .on(t.courseId)
+      .where(sql`status = 'published'`),
     check("course_versions_sessions_check", sql`${t.sessions} >= 1 AND ${t.sessions} <= 200`),
-    check("course_versions_minutes_check", sql`${t.minutesPerSession} >= 10 AND ${t.minutesPerSession} <= 600`),
+    check(
+      "course_versions_minutes_check",
+      sql`${t.minutesPerSession} >= 10 AND ${t.minutesPerSession} <= 600`,
+    ),
   ],
 );
 
 /** Who did what to a course and when (created, saved, submitted, published, retired …). Autosaves
  * by the same person within a few minutes are folded into one row. */
-export const COURSE_EVENT_ACTIONS = ["create", "save", "submit", "withdraw", "publish", "retire", "restore", "discard", "import"] as const;
+export const COURSE_EVENT_ACTIONS = [
+  "create",
+  "save",
+  "submit",
+  "withdraw",
+  "publish",
+  "retire",
+  "restore",
+  "discard",
+  "import",
+] as const;
 export const courseEvents = sqliteTable(
   "course_events",
   {
@@ -169,7 +200,9 @@ export const teachers = sqliteTable(
     bio: text("bio").notNull().default(""),
     photoResourceId: integer("photo_resource_id"),
     organisation: text("organisation").notNull().default(""),
-    kind: text("kind", { enum: ["volunteer", "paid"] }).notNull().default("volunteer"),
+    kind: text("kind", { enum: ["volunteer", "paid"] })
+      .notNull()
+      .default("volunteer"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull(),
   },
@@ -180,17 +213,28 @@ export const teachers = sqliteTable(
 export const teacherCourses = sqliteTable(
   "teacher_courses",
   {
-    teacherId: integer("teacher_id").notNull().references(() => teachers.id, { onDelete: "cascade" }),
-    courseId: integer("course_id").notNull().references(() => courses.id, { onDelete: "cascade" }),
+    teacherId: integer("teacher_id")
+      .notNull()
+      .references(() => teachers.id, { onDelete: "cascade" }),
+    courseId: integer("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
   },
-  (t) => [uniqueIndex("teacher_courses_pk").on(t.teacherId, t.courseId), index("teacher_courses_course_idx").on(t.courseId)],
+  (t) => [
+    uniqueIndex("teacher_courses_pk").on(t.teacherId, t.courseId),
+    index("teacher_courses_course_idx").on(t.courseId),
+  ],
 );
 
 export const teacherCategories = sqliteTable(
   "teacher_categories",
   {
-    teacherId: integer("teacher_id").notNull().references(() => teachers.id, { onDelete: "cascade" }),
-    categoryId: integer("category_id").notNull().references(() => categories.id),
+    teacherId: integer("teacher_id")
+      .notNull()
+      .references(() => teachers.id, { onDelete: "cascade" }),
+    categoryId: integer("category_id")
+      .notNull()
+      .references(() => categories.id),
   },
   (t) => [uniqueIndex("teacher_categories_pk").on(t.teacherId, t.categoryId)],
 );
@@ -198,7 +242,9 @@ export const teacherCategories = sqliteTable(
 export const teacherDistricts = sqliteTable(
   "teacher_districts",
   {
-    teacherId: integer("teacher_id").notNull().references(() => teachers.id, { onDelete: "cascade" }),
+    teacherId: integer("teacher_id")
+      .notNull()
+      .references(() => teachers.id, { onDelete: "cascade" }),
     districtId: integer("district_id").notNull(),
   },
   (t) => [uniqueIndex("teacher_districts_pk").on(t.teacherId, t.districtId)],

@@ -15,7 +15,14 @@ import { academies, rooms } from "./org";
 export const ORG_STAGES = ["preparing", "incubating", "established", "dissolved"] as const;
 export type OrgStage = (typeof ORG_STAGES)[number];
 
-export const ORG_TYPES = ["culture", "sports", "volunteer", "interest", "mutual_aid", "other"] as const;
+export const ORG_TYPES = [
+  "culture",
+  "sports",
+  "volunteer",
+  "interest",
+  "mutual_aid",
+  "other",
+] as const;
 export type OrgType = (typeof ORG_TYPES)[number];
 
 /** A resident organisation (居民自组织) incubated by an academy: a choir, a volunteer team, a tai chi club. */
@@ -114,7 +121,9 @@ export const topics = sqliteTable(
     raisedBy: integer("raised_by").references(() => users.id),
     raisedByManager: integer("raised_by_manager", { mode: "boolean" }).notNull().default(false),
     /** Public topics are shown to residents with their outcome and progress; internal ones only to staff. */
-    visibility: text("visibility", { enum: ["public", "internal"] }).notNull().default("public"),
+    visibility: text("visibility", { enum: ["public", "internal"] })
+      .notNull()
+      .default("public"),
     status: text("status", { enum: TOPIC_STATUSES }).notNull(),
     closeReason: text("close_reason").notNull().default(""),
     /** The outcome (议事结果) in plain words, once decided. */
@@ -125,7 +134,10 @@ export const topics = sqliteTable(
   },
   (t) => [
     index("topics_academy_idx").on(t.academyId, t.status, t.id),
-    check("topics_close_reason_check", sql`${t.status} <> 'closed' OR length(trim(${t.closeReason})) > 0`),
+    check(
+      "topics_close_reason_check",
+      sql`${t.status} <> 'closed' OR length(trim(${t.closeReason})) > 0`,
+    ),
     check("topics_title_check", sql`length(trim(${t.title})) > 0`),
   ],
 );
@@ -146,7 +158,9 @@ export const meetings = sqliteTable(
     roomId: integer("room_id").references(() => rooms.id),
     /** Free text for a place that is not a room (楼道口, 小区广场). */
     place: text("place").notNull().default(""),
-    status: text("status", { enum: ["scheduled", "closed"] }).notNull().default("scheduled"),
+    status: text("status", { enum: ["scheduled", "closed"] })
+      .notNull()
+      .default("scheduled"),
     minutes: text("minutes", { mode: "json" }),
     minutesHtml: text("minutes_html").notNull().default(""),
     minutesText: text("minutes_text").notNull().default(""),
@@ -176,8 +190,12 @@ export const meetingParticipants = sqliteTable(
     present: integer("present", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
-    uniqueIndex("meeting_participants_user_unique").on(t.meetingId, t.userId).where(sql`user_id IS NOT NULL`),
-    uniqueIndex("meeting_participants_guest_unique").on(t.meetingId, t.name).where(sql`user_id IS NULL`),
+    uniqueIndex("meeting_participants_user_unique")
+      .on(t.meetingId, t.userId)
+      .where(sql`user_id IS NOT NULL`),
+    uniqueIndex("meeting_participants_guest_unique")
+      .on(t.meetingId, t.name)
+      .where(sql`user_id IS NULL`),
   ],
 );
 
@@ -222,7 +240,10 @@ export const topicTasks = sqliteTable(
   },
   (t) => [
     index("topic_tasks_topic_idx").on(t.topicId, t.id),
-    check("topic_tasks_due_check", sql`${t.dueDate} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`),
+    check(
+      "topic_tasks_due_check",
+      sql`${t.dueDate} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`,
+    ),
     check("topic_tasks_closed_check", sql`${t.status} <> 'done' OR ${t.closedAt} IS NOT NULL`),
   ],
 );
@@ -248,7 +269,9 @@ export const needsSurveys = sqliteTable(
     title: text("title").notNull(),
     intro: text("intro").notNull().default(""),
     questions: text("questions", { mode: "json" }).$type<SurveyQuestion[]>().notNull(),
-    status: text("status", { enum: ["open", "closed"] }).notNull().default("open"),
+    status: text("status", { enum: ["open", "closed"] })
+      .notNull()
+      .default("open"),
     isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
     createdBy: integer("created_by").references(() => users.id),
     createdAt: integer("created_at").notNull(),
@@ -313,7 +336,9 @@ export const courseProposals = sqliteTable(
   (t) => [
     index("course_proposals_academy_idx").on(t.academyId, t.id),
     index("course_proposals_due_idx").on(t.status, t.noticeClosesAt),
-    uniqueIndex("course_proposals_live_course_unique").on(t.courseId).where(sql`status = 'notice'`),
+    uniqueIndex("course_proposals_live_course_unique")
+      .on(t.courseId)
+      .where(sql`status = 'notice'`),
     check("course_proposals_window_check", sql`${t.noticeClosesAt} > ${t.noticeOpensAt}`),
     check("course_proposals_threshold_check", sql`${t.thresholdPercent} BETWEEN 1 AND 100`),
     check("course_proposals_min_votes_check", sql`${t.minVotes} >= 0`),
@@ -368,11 +393,15 @@ export const volunteerSignups = sqliteTable(
     academyId: integer("academy_id")
       .notNull()
       .references(() => academies.id),
-    organisationId: integer("organisation_id").references(() => organisations.id, { onDelete: "cascade" }),
+    organisationId: integer("organisation_id").references(() => organisations.id, {
+      onDelete: "cascade",
+    }),
     /** The activity volunteered for (activities section of this file). */
     activityId: integer("activity_id").references(() => activities.id, { onDelete: "cascade" }),
     note: text("note").notNull().default(""),
-    status: text("status", { enum: ["applied", "active", "cancelled"] }).notNull().default("applied"),
+    status: text("status", { enum: ["applied", "active", "cancelled"] })
+      .notNull()
+      .default("applied"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
@@ -383,7 +412,10 @@ export const volunteerSignups = sqliteTable(
       .on(t.userId, t.activityId)
       .where(sql`activity_id IS NOT NULL AND status <> 'cancelled'`),
     index("volunteer_signups_academy_idx").on(t.academyId, t.status),
-    check("volunteer_signups_target_check", sql`${t.organisationId} IS NOT NULL OR ${t.activityId} IS NOT NULL`),
+    check(
+      "volunteer_signups_target_check",
+      sql`${t.organisationId} IS NOT NULL OR ${t.activityId} IS NOT NULL`,
+    ),
   ],
 );
 
@@ -409,7 +441,10 @@ export const volunteerHours = sqliteTable(
     index("volunteer_hours_user_idx").on(t.userId),
     index("volunteer_hours_signup_idx").on(t.signupId),
     check("volunteer_hours_minutes_check", sql`${t.minutes} BETWEEN 1 AND 1440`),
-    check("volunteer_hours_date_check", sql`${t.serviceDate} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`),
+    check(
+      "volunteer_hours_date_check",
+      sql`${t.serviceDate} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`,
+    ),
   ],
 );
 
@@ -422,7 +457,15 @@ export const volunteerHours = sqliteTable(
 // =============================================================================================
 
 /** 文体活动, 志愿服务, 节庆活动, 讲座宣讲, 亲子活动, 党群活动, 其他 (labels in activities.ts). */
-export const ACTIVITY_TYPES = ["culture_sports", "volunteer", "festival", "lecture", "family", "party", "other"] as const;
+export const ACTIVITY_TYPES = [
+  "culture_sports",
+  "volunteer",
+  "festival",
+  "lecture",
+  "family",
+  "party",
+  "other",
+] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
 /** A repeating activity (每周二 广场舞): the rule it was expanded from. Each occurrence is an `activities` row. */
@@ -458,7 +501,9 @@ export const activities = sqliteTable(
       .references(() => academies.id, { onDelete: "cascade" }),
     seriesId: integer("series_id").references(() => activitySeries.id, { onDelete: "set null" }),
     /** null = the academy organises it. */
-    organisationId: integer("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+    organisationId: integer("organisation_id").references(() => organisations.id, {
+      onDelete: "set null",
+    }),
     type: text("type", { enum: ACTIVITY_TYPES }).notNull(),
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
@@ -477,7 +522,9 @@ export const activities = sqliteTable(
     capacity: integer("capacity"),
     /** Registration closes here (default: the start). */
     enrollClosesAt: integer("enrol_closes_at"),
-    status: text("status", { enum: ["scheduled", "cancelled"] }).notNull().default("scheduled"),
+    status: text("status", { enum: ["scheduled", "cancelled"] })
+      .notNull()
+      .default("scheduled"),
     cancelReason: text("cancel_reason").notNull().default(""),
     /** 现场总人数 counted by the manager afterwards (includes people who checked in); see participations. */
     headcount: integer("headcount"),
@@ -509,7 +556,10 @@ export const activities = sqliteTable(
     check("activities_headcount_check", sql`${t.headcount} IS NULL OR ${t.headcount} >= 0`),
     check("activities_weekday_check", sql`${t.weekday} BETWEEN 1 AND 7`),
     check("activities_minute_check", sql`${t.startMinute} BETWEEN 0 AND 1439`),
-    check("activities_cancel_reason_check", sql`${t.status} <> 'cancelled' OR length(trim(${t.cancelReason})) > 0`),
+    check(
+      "activities_cancel_reason_check",
+      sql`${t.status} <> 'cancelled' OR length(trim(${t.cancelReason})) > 0`,
+    ),
   ],
 );
 
@@ -531,7 +581,9 @@ export const activityRegistrations = sqliteTable(
     familyMemberId: integer("family_member_id").references(() => familyMembers.id),
     walkinName: text("walkin_name"),
     walkinPhone: text("walkin_phone"),
-    status: text("status", { enum: ["confirmed", "waitlisted", "lottery_pending", "cancelled", "removed"] }).notNull(),
+    status: text("status", {
+      enum: ["confirmed", "waitlisted", "lottery_pending", "cancelled", "removed"],
+    }).notNull(),
     queueKey: integer("queue_key"),
     priority: integer("priority", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
@@ -559,7 +611,10 @@ export const activityRegistrations = sqliteTable(
       "activity_registrations_person_check",
       sql`(${t.userId} IS NOT NULL AND ${t.walkinName} IS NULL AND ${t.walkinPhone} IS NULL) OR (${t.userId} IS NULL AND ${t.familyMemberId} IS NULL AND length(trim(${t.walkinName})) > 0 AND length(trim(${t.walkinPhone})) > 0)`,
     ),
-    check("activity_registrations_queue_check", sql`${t.status} <> 'waitlisted' OR ${t.queueKey} IS NOT NULL`),
+    check(
+      "activity_registrations_queue_check",
+      sql`${t.status} <> 'waitlisted' OR ${t.queueKey} IS NOT NULL`,
+    ),
   ],
 );
 
@@ -576,7 +631,9 @@ export const activityAttendance = sqliteTable(
     activityId: integer("activity_id")
       .notNull()
       .references(() => activities.id, { onDelete: "cascade" }),
-    registrationId: integer("registration_id").references(() => activityRegistrations.id, { onDelete: "cascade" }),
+    registrationId: integer("registration_id").references(() => activityRegistrations.id, {
+      onDelete: "cascade",
+    }),
     userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
     familyMemberId: integer("family_member_id").references(() => familyMembers.id),
     present: integer("present", { mode: "boolean" }).notNull().default(true),

@@ -217,7 +217,11 @@ export const serverSecrets = sqliteTable("server_secrets", {
   createdAt: integer("created_at").notNull(),
 });
 
-export const REMINDER_KINDS = ["session_day_before", "activity_day_before", "promoted_sms"] as const;
+export const REMINDER_KINDS = [
+  "session_day_before",
+  "activity_day_before",
+  "promoted_sms",
+] as const;
 
 /**
  * What the reminder job already sent, so running it again (or in two processes) sends nothing twice:

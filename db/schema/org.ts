@@ -20,7 +20,10 @@ export const districts = sqliteTable(
     centreName: text("centre_name").notNull(),
     sortOrder: integer("sort_order").notNull().default(0),
   },
-  (t) => [uniqueIndex("districts_code_unique").on(t.code), uniqueIndex("districts_name_unique").on(t.name)],
+  (t) => [
+    uniqueIndex("districts_code_unique").on(t.code),
+    uniqueIndex("districts_name_unique").on(t.name),
+  ],
 );
 
 /** Sub-districts (街道) and towns (镇). */
@@ -104,7 +107,10 @@ export const rooms = sqliteTable(
     floor: text("floor").notNull().default(""),
     /** 无障碍: reachable without steps (ground floor or lift). */
     stepFree: integer("step_free", { mode: "boolean" }).notNull().default(false),
-    equipment: text("equipment", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    equipment: text("equipment", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     openingHours: text("opening_hours").notNull().default(""),
     note: text("note").notNull().default(""),
     /** Archived rooms keep their history but take no new sessions. */
@@ -132,7 +138,10 @@ export const academyClosedDates = sqliteTable(
   },
   (t) => [
     uniqueIndex("academy_closed_dates_unique").on(t.academyId, t.date),
-    check("academy_closed_dates_date_check", sql`${t.date} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`),
+    check(
+      "academy_closed_dates_date_check",
+      sql`${t.date} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`,
+    ),
   ],
 );
 

@@ -27,7 +27,13 @@ export const courseWants = sqliteTable(
   ],
 );
 
-export const ORDER_STATES = ["submitted", "accepted", "declined", "withdrawn", "scheduled"] as const;
+export const ORDER_STATES = [
+  "submitted",
+  "accepted",
+  "declined",
+  "withdrawn",
+  "scheduled",
+] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
 /** 点单: an academy orders a library course (its version pinned) for a term; HQ or the district centre decides. */
@@ -46,12 +52,20 @@ export const courseOrders = sqliteTable(
       .references(() => courseVersions.id),
     term: text("term").notNull(),
     /** ISO weekdays 1 (Monday) … 7 (Sunday). */
-    preferredWeekdays: text("preferred_weekdays", { mode: "json" }).$type<number[]>().notNull().default(sql`'[]'`),
+    preferredWeekdays: text("preferred_weekdays", { mode: "json" })
+      .$type<number[]>()
+      .notNull()
+      .default(sql`'[]'`),
     /** morning / afternoon / evening. */
-    preferredDayparts: text("preferred_dayparts", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    preferredDayparts: text("preferred_dayparts", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     note: text("note").notNull().default(""),
     /** Who decides: HQ, or the district centre for 区级流动课程 (then `handlerDistrictId`). */
-    handler: text("handler", { enum: ["hq", "district"] }).notNull().default("hq"),
+    handler: text("handler", { enum: ["hq", "district"] })
+      .notNull()
+      .default("hq"),
     handlerDistrictId: integer("handler_district_id").references(() => districts.id),
     state: text("state", { enum: ORDER_STATES }).notNull().default("submitted"),
     teacherId: integer("teacher_id").references(() => teachers.id),
@@ -66,7 +80,10 @@ export const courseOrders = sqliteTable(
   (t) => [
     index("course_orders_academy_idx").on(t.academyId, t.createdAt),
     index("course_orders_state_idx").on(t.state, t.createdAt),
-    check("course_orders_declined_reason_check", sql`${t.state} <> 'declined' OR length(trim(${t.decisionNote})) > 0`),
+    check(
+      "course_orders_declined_reason_check",
+      sql`${t.state} <> 'declined' OR length(trim(${t.decisionNote})) > 0`,
+    ),
     check(
       "course_orders_teacher_check",
       sql`${t.state} NOT IN ('accepted', 'scheduled') OR ${t.teacherId} IS NOT NULL`,
@@ -123,7 +140,10 @@ export const classRuns = sqliteTable(
     guestTeacher: text("guest_teacher").notNull().default(""),
     /** Local notes and resources add to the library content, never edit it. */
     localNotes: text("local_notes").notNull().default(""),
-    localResources: text("local_resources", { mode: "json" }).$type<LocalResource[]>().notNull().default(sql`'[]'`),
+    localResources: text("local_resources", { mode: "json" })
+      .$type<LocalResource[]>()
+      .notNull()
+      .default(sql`'[]'`),
     createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -141,7 +161,10 @@ export const classRuns = sqliteTable(
       "class_runs_window_check",
       sql`${t.enrollOpensAt} IS NULL OR ${t.enrollClosesAt} IS NULL OR ${t.enrollOpensAt} < ${t.enrollClosesAt}`,
     ),
-    check("class_runs_cancel_reason_check", sql`${t.status} <> 'cancelled' OR length(trim(${t.cancelReason})) > 0`),
+    check(
+      "class_runs_cancel_reason_check",
+      sql`${t.status} <> 'cancelled' OR length(trim(${t.cancelReason})) > 0`,
+    ),
   ],
 );
 
@@ -157,7 +180,10 @@ export const runTeachers = sqliteTable(
       .references(() => teachers.id),
     sortOrder: integer("sort_order").notNull().default(0),
   },
-  (t) => [uniqueIndex("run_teachers_pk").on(t.runId, t.teacherId), index("run_teachers_teacher_idx").on(t.teacherId)],
+  (t) => [
+    uniqueIndex("run_teachers_pk").on(t.runId, t.teacherId),
+    index("run_teachers_teacher_idx").on(t.teacherId),
+  ],
 );
 
 export const SESSION_STATUSES = ["scheduled", "cancelled"] as const;

@@ -121,7 +121,10 @@ export const statsAcademyMonth = sqliteTable(
     activityWaitlisted: integer("activity_waitlisted").notNull().default(0),
     activityPromoted: integer("activity_promoted").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.academyId, t.month] }), index("stats_academy_month_month_idx").on(t.month, t.districtId)],
+  (t) => [
+    primaryKey({ columns: [t.academyId, t.month] }),
+    index("stats_academy_month_month_idx").on(t.month, t.districtId),
+  ],
 );
 
 /**
@@ -142,5 +145,8 @@ export const statsReach = sqliteTable(
     districtId: integer("district_id").notNull(),
     n: integer("n").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.level, t.entity, t.month, t.prev] }), index("stats_reach_month_idx").on(t.level, t.month, t.districtId)],
+  (t) => [
+    primaryKey({ columns: [t.level, t.entity, t.month, t.prev] }),
+    index("stats_reach_month_idx").on(t.level, t.month, t.districtId),
+  ],
 );

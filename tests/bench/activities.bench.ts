@@ -21,8 +21,14 @@ import { startBare } from "./servers";
 
 function p95Table(rows: Measurement[], refs: Record<string, Measurement>) {
   const names = Object.keys(refs);
-  const lines = [`| target | p95 ms | ${names.map((n) => `p95 × ${n}`).join(" | ")} |`, `|---|---:|${names.map(() => "---:").join("|")}|`];
-  for (const m of rows) lines.push(`| ${m.label} | ${m.p95.toFixed(1)} | ${names.map((n) => (refs[n]!.p95 / m.p95).toFixed(2)).join(" | ")} |`);
+  const lines = [
+    `| target | p95 ms | ${names.map((n) => `p95 × ${n}`).join(" | ")} |`,
+    `|---|---:|${names.map(() => "---:").join("|")}|`,
+  ];
+  for (const m of rows)
+    lines.push(
+      `| ${m.label} | ${m.p95.toFixed(1)} | ${names.map((n) => (refs[n]!.p95 / m.p95).toFixed(2)).join(" | ")} |`,
+    );
   return lines.join("\n");
 }
 
@@ -31,18 +37,44 @@ export async function run() {
   const d = await prepareBenchDb();
   const db = openDatabase(d.file);
   const now = Date.now();
-  const total = db.select({ n: sql<number>`count(*)` }).from(activities).get()!.n;
-  const academy = db.select({ id: academies.id }).from(academies).where(eq(academies.slug, d.slug)).get()!;
-  const own = db.select({ n: sql<number>`count(*)` }).from(activities).where(eq(activities.academyId, academy.id)).get()!.n;
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(activities)
+    .get()!.n;
+  const academy = db
+    .select({ id: academies.id })
+    .from(academies)
+    .where(eq(academies.slug, d.slug))
+    .get()!;
+  const own = db
+    .select({ n: sql<number>`count(*)` })
+    .from(activities)
+    .where(eq(activities.academyId, academy.id))
+    .get()!.n;
   const next = db
     .select({ id: activities.id })
     .from(activities)
-    .where(and(eq(activities.academyId, academy.id), gt(activities.startsAt, now), eq(activities.status, "scheduled")))
+    .where(
+      and(
+        eq(activities.academyId, academy.id),
+        gt(activities.startsAt, now),
+        eq(activities.status, "scheduled"),
+      ),
+    )
     .orderBy(asc(activities.startsAt))
     .get();
-  const anyUpcoming = next ?? db.select({ id: activities.id }).from(activities).where(gt(activities.startsAt, now)).orderBy(asc(activities.startsAt)).get()!;
+  const anyUpcoming =
+    next ??
+    db
+      .select({ id: activities.id })
+      .from(activities)
+      .where(gt(activities.startsAt, now))
+      .orderBy(asc(activities.startsAt))
+      .get()!;
   db.$client.close();
-  console.log(`数据：${d.counts.academies} 所书院、${total.toLocaleString("en")} 个活动（${d.slug} 有 ${own} 个）`);
+  console.log(
+    `数据：${d.counts.academies} 所书院、${total.toLocaleString("en")} 个活动（${d.slug} 有 ${own} 个）`,
+  );
 
   const bare = await startBare();
   const ours = await startBuiltServer({ dbFile: d.file, env: { LOGIN_LIMIT_PER_IP: "100000" } });
@@ -51,13 +83,29 @@ export async function run() {
       { label: "bare Remix page", url: bare.url + "/", headers },
       { label: "/help", url: ours.url + "/help", headers },
       { label: "/activities", url: ours.url + "/activities", headers },
-      { label: "/activities?type=culture_sports&weekday=6", url: ours.url + "/activities?type=culture_sports&weekday=6", headers },
+      {
+        label: "/activities?type=culture_sports&weekday=6",
+        url: ours.url + "/activities?type=culture_sports&weekday=6",
+        headers,
+      },
       { label: "/activities/:id", url: `${ours.url}/activities/${anyUpcoming.id}`, headers },
       { label: `/academies/${d.slug}`, url: `${ours.url}/academies/${d.slug}`, headers },
       // Signed-in pages also pay for the session and the header (消息 count): /help signed in is their trivial page.
-      { label: "/help (resident)", url: ours.url + "/help", headers: { ...headers, cookie: d.cookies.resident } },
-      { label: "/me/activities (resident)", url: ours.url + "/me/activities", headers: { ...headers, cookie: d.cookies.resident } },
-      { label: `/manage/${d.slug}/activities (manager)`, url: `${ours.url}/manage/${d.slug}/activities`, headers: { ...headers, cookie: d.cookies.manager } },
+      {
+        label: "/help (resident)",
+        url: ours.url + "/help",
+        headers: { ...headers, cookie: d.cookies.resident },
+      },
+      {
+        label: "/me/activities (resident)",
+        url: ours.url + "/me/activities",
+        headers: { ...headers, cookie: d.cookies.resident },
+      },
+      {
+        label: `/manage/${d.slug}/activities (manager)`,
+        url: `${ours.url}/manage/${d.slug}/activities`,
+        headers: { ...headers, cookie: d.cookies.manager },
+      },
     ];
     const out: Record<string, Measurement[]> = {};
     for (const [name, headers] of [

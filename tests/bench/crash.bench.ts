@@ -10,11 +10,17 @@ import { crashTrial } from "../factories/crash";
 
 export async function run() {
   ensureBuild();
-  const report = await crashTrial({ kills: 20, users: 2000, capacity: 300, log: (s) => console.log(s) });
+  const report = await crashTrial({
+    kills: 20,
+    users: 2000,
+    capacity: 300,
+    log: (s) => console.log(s),
+  });
   console.log(
-    `crash: ${report.kills} kills survived, ${report.acknowledged} acknowledged enrolments, ${report.lost} lost, integrity ${report.integrity.length ? report.integrity.join("; ") : "ok"}${report.problems.length ? `, problems: ${report.problems.join("; ")}` : ""}`
+    `crash: ${report.kills} kills survived, ${report.acknowledged} acknowledged enrolments, ${report.lost} lost, integrity ${report.integrity.length ? report.integrity.join("; ") : "ok"}${report.problems.length ? `, problems: ${report.problems.join("; ")}` : ""}`,
   );
-  if (report.lost || report.integrity.length || report.problems.length) throw new Error("crash safety failed");
+  if (report.lost || report.integrity.length || report.problems.length)
+    throw new Error("crash safety failed");
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await run();

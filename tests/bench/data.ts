@@ -19,20 +19,17 @@ import path from "node:path";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase } from "@db/client";
 import { generate, SCALES, type Scale } from "@db/generate";
-import {
-  academies,
-  classRuns,
-  classSessions,
-  courses,
-  enrollments,
-  users,
-} from "@db/schema";
+import { academies, classRuns, classSessions, courses, enrollments, users } from "@db/schema";
 import { demoAcademy } from "@db/demo/accounts";
 import { createSession, generateSessionToken, SESSION_COOKIE } from "~/modules/auth/session.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 
 /** BENCH_SCALE=city (default) or province: which scale of `npm run db:seed -- --scale …` the benches run on. */
-export const BENCH_SCALE: Exclude<Scale, "demo"> = (SCALES as readonly string[]).includes(process.env.BENCH_SCALE ?? "") && process.env.BENCH_SCALE !== "demo" ? (process.env.BENCH_SCALE as "city" | "province") : "city";
+export const BENCH_SCALE: Exclude<Scale, "demo"> =
+  (SCALES as readonly string[]).includes(process.env.BENCH_SCALE ?? "") &&
+  process.env.BENCH_SCALE !== "demo"
+    ? (process.env.BENCH_SCALE as "city" | "province")
+    : "city";
 export const WRITERS = Number(process.env.BENCH_WRITERS ?? 50);
 const DAY = 86_400_000;
 
@@ -43,13 +40,23 @@ const GENERATOR_VERSION = 2;
 function inputsHash() {
   const h = crypto
     .createHash("sha256")
-    .update(`${GENERATOR_VERSION}:${BENCH_SCALE}:${WRITERS}:${new Date().toISOString().slice(0, 10)}`);
+    .update(
+      `${GENERATOR_VERSION}:${BENCH_SCALE}:${WRITERS}:${new Date().toISOString().slice(0, 10)}`,
+    );
   const walk = (p: string) => {
     const st = fs.statSync(p);
     if (st.isDirectory()) for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e));
     else h.update(p).update(fs.readFileSync(p));
   };
-  for (const p of ["db/migrations", "db/seed.ts", "db/generate.ts", "content", "app/modules", "tests/bench/data.ts"]) walk(path.join(root, p));
+  for (const p of [
+    "db/migrations",
+    "db/seed.ts",
+    "db/generate.ts",
+    "content",
+    "app/modules",
+    "tests/bench/data.ts",
+  ])
+    walk(path.join(root, p));
   return h.digest("hex").slice(0, 16);
 }
 
@@ -78,7 +85,9 @@ function build(file: string): Promise<Meta> {
     migrateDatabase(db);
     // The scale generator (db/generate.ts): the demo seed plus the city's (or the province's) figures.
     await generate(db, { scale: BENCH_SCALE, seed: 2015, log: (l) => console.log(l) });
-    const sessions = (db.$client.prepare("SELECT count(*) n FROM class_sessions").get() as { n: number }).n;
+    const sessions = (
+      db.$client.prepare("SELECT count(*) n FROM class_sessions").get() as { n: number }
+    ).n;
     const now = Date.now();
     const cookie = (phone: string) => {
       const u = db.select({ id: users.id }).from(users).where(eq(users.phone, phone)).get()!;
@@ -86,13 +95,27 @@ function build(file: string): Promise<Meta> {
       createSession(db, token, u.id, now);
       return `${SESSION_COOKIE}=${token}`;
     };
-    const cookies = { hq: cookie("13900000001"), manager: cookie("13900000004"), resident: cookie("13900000006") };
+    const cookies = {
+      hq: cookie("13900000001"),
+      manager: cookie("13900000004"),
+      resident: cookie("13900000006"),
+    };
     const academy = demoAcademy(db);
-    const resident = db.select({ id: users.id }).from(users).where(eq(users.phone, "13900000006")).get()!;
+    const resident = db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.phone, "13900000006"))
+      .get()!;
     const residentRunId = db
       .select({ runId: enrollments.runId })
       .from(enrollments)
-      .where(and(eq(enrollments.userId, resident.id), isNull(enrollments.familyMemberId), eq(enrollments.status, "confirmed")))
+      .where(
+        and(
+          eq(enrollments.userId, resident.id),
+          isNull(enrollments.familyMemberId),
+          eq(enrollments.status, "confirmed"),
+        ),
+      )
       .orderBy(asc(enrollments.runId))
       .get()!.runId;
     const openRunId = db
@@ -124,7 +147,15 @@ function build(file: string): Promise<Meta> {
     for (let w = 0; w < 2; w++) {
       const startsAt = now + (40 + 7 * w) * DAY;
       db.insert(classSessions)
-        .values({ runId: writeRun.id, roomId: template.roomId, startsAt, endsAt: startsAt + 90 * 60_000, ...sessionLocalColumns(startsAt), createdAt: now, updatedAt: now })
+        .values({
+          runId: writeRun.id,
+          roomId: template.roomId,
+          startsAt,
+          endsAt: startsAt + 90 * 60_000,
+          ...sessionLocalColumns(startsAt),
+          createdAt: now,
+          updatedAt: now,
+        })
         .run();
     }
     const writerCookies: string[] = [];
@@ -133,7 +164,12 @@ function build(file: string): Promise<Meta> {
         for (let i = 0; i < WRITERS; i++) {
           const u = tx
             .insert(users)
-            .values({ phone: `134${String(i).padStart(8, "0")}`, name: `压测居民${i + 1}`, passwordHash: "not-a-login", createdAt: now })
+            .values({
+              phone: `134${String(i).padStart(8, "0")}`,
+              name: `压测居民${i + 1}`,
+              passwordHash: "not-a-login",
+              createdAt: now,
+            })
             .returning({ id: users.id })
             .get();
           const token = generateSessionToken();
@@ -149,9 +185,18 @@ function build(file: string): Promise<Meta> {
       .where(sql`${courses.currentVersionId} is not null and ${courses.code} not like 'G%'`)
       .orderBy(asc(courses.code))
       .get()!.code;
-    const count = (t: typeof academies | typeof courses | typeof classRuns) => db.select({ n: sql<number>`count(*)` }).from(t).get()!.n;
+    const count = (t: typeof academies | typeof courses | typeof classRuns) =>
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(t)
+        .get()!.n;
     const meta: Meta = {
-      counts: { academies: count(academies), courses: count(courses), runs: count(classRuns), sessions },
+      counts: {
+        academies: count(academies),
+        courses: count(courses),
+        runs: count(classRuns),
+        sessions,
+      },
       slug: academy.slug,
       courseCode,
       openRunId,
@@ -175,7 +220,9 @@ function build(file: string): Promise<Meta> {
 export async function prepareBenchDb(): Promise<BenchDb> {
   const cacheDir = path.join(root, "tests/.tmp");
   const reuse = process.env.BENCH_REUSE_DB;
-  const cached = reuse ? path.resolve(reuse) : path.join(cacheDir, `bench-${BENCH_SCALE}-${inputsHash()}.sqlite`);
+  const cached = reuse
+    ? path.resolve(reuse)
+    : path.join(cacheDir, `bench-${BENCH_SCALE}-${inputsHash()}.sqlite`);
   if (!fs.existsSync(cached)) {
     if (reuse) throw new Error(`BENCH_REUSE_DB=${reuse} does not exist`);
     fs.mkdirSync(cacheDir, { recursive: true });

@@ -29,7 +29,10 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 export async function run() {
   ensureBuild();
   const prepared = await prepareEnrollDb({ capacity: CAPACITY, userCount: REQUESTS });
-  const server = await startBuiltServer({ dbFile: prepared.file, env: { ENROL_LIMIT_PER_USER: "1000" } });
+  const server = await startBuiltServer({
+    dbFile: prepared.file,
+    env: { ENROL_LIMIT_PER_USER: "1000" },
+  });
   try {
     const idle = treeRssMiB(server.child.pid!);
     const rss = sampleRss(server.child.pid!, 100);
@@ -43,7 +46,7 @@ export async function run() {
         const t = performance.now();
         const res = await httpRequest("GET", `${server.url}/healthz`);
         return { ok: res.status === 200, ms: performance.now() - t };
-      })
+      }),
     );
     const baselineWall = performance.now() - baselineStart;
 
@@ -55,8 +58,8 @@ export async function run() {
           location: "",
           body: String(e),
           ms: NaN,
-        }))
-      )
+        })),
+      ),
     );
     const burstWall = performance.now() - burstStart;
 
@@ -94,12 +97,12 @@ export async function run() {
     ];
 
     console.log(
-      `\n报名并发 (enrol burst): ${REQUESTS} concurrent POST /classes/:id intent=enroll into a ${CAPACITY}-seat run`
+      `\n报名并发 (enrol burst): ${REQUESTS} concurrent POST /classes/:id intent=enroll into a ${CAPACITY}-seat run`,
     );
     console.log(
       `  confirmed          ${confirmed} (database: ${dbConfirmed}) ${
         confirmed === CAPACITY && dbConfirmed === CAPACITY ? "OK" : "WRONG — must be " + CAPACITY
-      }`
+      }`,
     );
     console.log(`  waitlisted         ${waitlisted}`);
     console.log(`  refused            ${refused}`);
@@ -107,27 +110,29 @@ export async function run() {
     for (const [k, n] of kinds) console.log(`    ${n} × ${k}`);
     console.log(
       `  latency p50        ${fmt(p50)}  = ${(p50 / b50).toFixed(1)}× GET /healthz p50 (${fmt(
-        b50
-      )})`
+        b50,
+      )})`,
     );
     console.log(
       `  latency p99        ${fmt(p99)}  = ${(p99 / b99).toFixed(1)}× GET /healthz p99 (${fmt(
-        b99
-      )})`
+        b99,
+      )})`,
     );
     console.log(
       `  wall time          ${fmt(burstWall)} (${((REQUESTS / burstWall) * 1000).toFixed(
-        0
+        0,
       )} req/s) vs ${fmt(baselineWall)} for the /healthz burst = ${(
         burstWall / baselineWall
-      ).toFixed(1)}×`
+      ).toFixed(1)}×`,
     );
     console.log(
       `  target             p99 within 1.5× the /healthz burst's p99: ${p99 / b99 <= 1.5 ? "met" : "NOT met"}; exactly ${CAPACITY} confirmed: ${
         confirmed === CAPACITY && dbConfirmed === CAPACITY ? "met" : "NOT met"
-      }`
+      }`,
     );
-    console.log(`  server tree RSS    idle ${idle.toFixed(0)} MiB, peak ${rss.stop().toFixed(0)} MiB during the bursts`);
+    console.log(
+      `  server tree RSS    idle ${idle.toFixed(0)} MiB, peak ${rss.stop().toFixed(0)} MiB during the bursts`,
+    );
     return { confirmed, dbConfirmed, waitlisted, refused, errors, busy, p50, p99, b50, b99 };
   } finally {
     await server.stop();

@@ -33,7 +33,9 @@ export const BROWSER_ENCODING = { "accept-encoding": "gzip, deflate, br" };
 
 export function percentile(sorted: number[], p: number) {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ]!;
 }
 
 type Sink = { lat: number[]; errors: number; non2xx: number; bytes: number; ms: number };
@@ -73,7 +75,8 @@ export function load(
         }
       },
     );
-    if (opts.onResponse) instance.on("response", (_c, status, _b, ms) => opts.onResponse!(ms, status));
+    if (opts.onResponse)
+      instance.on("response", (_c, status, _b, ms) => opts.onResponse!(ms, status));
     if (sink) {
       instance.on("response", (_client, statusCode, resBytes, responseTime) => {
         sink.lat.push(responseTime);
@@ -122,7 +125,10 @@ export const benchSeconds = () => Number(process.env.BENCH_SECONDS ?? 10);
  * every round) and returns one measurement per target in the order given. Fails fast when a target
  * does not answer 200 before the run.
  */
-export async function compareAll(targets: Target[], opts: CompareOptions = {}): Promise<Measurement[]> {
+export async function compareAll(
+  targets: Target[],
+  opts: CompareOptions = {},
+): Promise<Measurement[]> {
   const connections = opts.connections ?? 20;
   const rounds = opts.rounds ?? 2;
   const window = Math.max(1, Math.round((opts.seconds ?? benchSeconds()) / rounds));
@@ -131,12 +137,17 @@ export async function compareAll(targets: Target[], opts: CompareOptions = {}): 
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${t.label} (${t.url}) answered ${res.status}`);
   }
-  for (const t of targets) await load(t.url, { connections, seconds: opts.warmup ?? 1, headers: t.headers });
+  for (const t of targets)
+    await load(t.url, { connections, seconds: opts.warmup ?? 1, headers: t.headers });
   const sinks: Sink[] = targets.map(() => ({ lat: [], errors: 0, non2xx: 0, bytes: 0, ms: 0 }));
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < targets.length; k++) {
       const i = (k + r) % targets.length;
-      await load(targets[i]!.url, { connections, seconds: window, headers: targets[i]!.headers }, sinks[i]);
+      await load(
+        targets[i]!.url,
+        { connections, seconds: window, headers: targets[i]!.headers },
+        sinks[i],
+      );
       opts.onWindow?.(targets[i]!);
     }
   }
@@ -201,9 +212,21 @@ const num = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "—");
  * A table of measurements with ratios against references measured in the same run
  * (`refs`: label → measurement, e.g. the bare Remix page, /help, /healthz).
  */
-export function table(rows: Measurement[], refs: Record<string, Measurement | undefined>, opts: { p95?: boolean } = {}) {
+export function table(
+  rows: Measurement[],
+  refs: Record<string, Measurement | undefined>,
+  opts: { p95?: boolean } = {},
+) {
   const refNames = Object.keys(refs);
-  const head = ["target", "req/s", "p50 ms", ...(opts.p95 ? ["p95 ms"] : []), "p99 ms", "KiB", ...refNames.map((r) => `× ${r}`)];
+  const head = [
+    "target",
+    "req/s",
+    "p50 ms",
+    ...(opts.p95 ? ["p95 ms"] : []),
+    "p99 ms",
+    "KiB",
+    ...refNames.map((r) => `× ${r}`),
+  ];
   const body = rows.map((m) => [
     m.label + (m.errors || m.non2xx ? ` (errors ${m.errors}, non-2xx ${m.non2xx})` : ""),
     num(m.rps),
@@ -214,14 +237,29 @@ export function table(rows: Measurement[], refs: Record<string, Measurement | un
     ...refNames.map((r) => (refs[r] ? num(m.rps / refs[r]!.rps, 2) : "—")),
   ]);
   const widths = head.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i]!))));
-  const line = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? padEnd(c, widths[i]!) : padStart(c, widths[i]!))).join(" | ") + " |";
-  return [line(head), "|" + widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|", ...body.map(line)].join("\n");
+  const line = (cells: string[]) =>
+    "| " +
+    cells.map((c, i) => (i === 0 ? padEnd(c, widths[i]!) : padStart(c, widths[i]!))).join(" | ") +
+    " |";
+  return [
+    line(head),
+    "|" +
+      widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") +
+      "|",
+    ...body.map(line),
+  ].join("\n");
 }
 
 /** Display width: CJK characters take two columns. */
 function width(s: string) {
   let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of s)
+    w +=
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+        ch,
+      )
+        ? 2
+        : 1;
   return w;
 }
 const padEnd = (s: string, n: number) => s + " ".repeat(Math.max(0, n - width(s)));

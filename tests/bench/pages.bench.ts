@@ -15,7 +15,15 @@
 import { pathToFileURL } from "node:url";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
 import { prepareBenchDb, type BenchDb } from "./data";
-import { BROWSER_ENCODING, compareAll, sampleRss, table, treeRssMiB, type Measurement, type Target } from "./lib";
+import {
+  BROWSER_ENCODING,
+  compareAll,
+  sampleRss,
+  table,
+  treeRssMiB,
+  type Measurement,
+  type Target,
+} from "./lib";
 import { startBare, startBefore } from "./servers";
 
 const q = encodeURIComponent;
@@ -46,7 +54,9 @@ export async function run() {
   const t = performance.now();
   const d = await prepareBenchDb();
   const c = d.counts;
-  console.log(`数据：${c.academies} 所书院、${c.courses} 门课程、${c.runs} 个班、${c.sessions}+ 次课（${((performance.now() - t) / 1000).toFixed(1)} s）`);
+  console.log(
+    `数据：${c.academies} 所书院、${c.courses} 门课程、${c.runs} 个班、${c.sessions}+ 次课（${((performance.now() - t) / 1000).toFixed(1)} s）`,
+  );
   const bare = await startBare();
   const ours = await startBuiltServer({ dbFile: d.file, env: { LOGIN_LIMIT_PER_IP: "100000" } });
   const only = (process.env.BENCH_ONLY ?? "").split(",").filter(Boolean);
@@ -62,9 +72,15 @@ export async function run() {
       { label: "/help", url: ours.url + "/help", headers },
     ];
     const mine = (headers: Record<string, string>): Target[] => {
-      const list = pageTargets(d).filter(([label]) => only.length === 0 || only.some((o) => label.includes(o)));
+      const list = pageTargets(d).filter(
+        ([label]) => only.length === 0 || only.some((o) => label.includes(o)),
+      );
       const at = (origin: string, prefix: string) =>
-        list.map(([label, p, who]) => ({ label: prefix + label, url: origin + p, headers: who ? { ...headers, cookie: d.cookies[who] } : headers }));
+        list.map(([label, p, who]) => ({
+          label: prefix + label,
+          url: origin + p,
+          headers: who ? { ...headers, cookie: d.cookies[who] } : headers,
+        }));
       return before ? [...at(ours.url, "after  "), ...at(before.url, "before ")] : at(ours.url, "");
     };
     const all: Record<string, Measurement[]> = {};
@@ -80,7 +96,9 @@ export async function run() {
     }
     const peak = rss.stop();
     const after = treeRssMiB(ours.child.pid!);
-    console.log(`\nServer process tree RSS: idle ${idle.toFixed(0)} MiB at start, peak ${peak.toFixed(0)} MiB under these runs, ${after.toFixed(0)} MiB after.`);
+    console.log(
+      `\nServer process tree RSS: idle ${idle.toFixed(0)} MiB at start, peak ${peak.toFixed(0)} MiB under these runs, ${after.toFixed(0)} MiB after.`,
+    );
     console.log(`Bare Remix (remix-serve) RSS: ${treeRssMiB(bare.pid).toFixed(0)} MiB after.`);
     console.log(
       `autocannon, 20 connections, ${process.env.BENCH_SECONDS ?? 10} s per target in 2 rounds of alternating windows; ` +

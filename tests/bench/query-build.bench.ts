@@ -16,7 +16,13 @@ export async function run() {
   try {
     const q = () =>
       db
-        .select({ sessionId: classSessions.id, runId: classSessions.runId, startsAt: classSessions.startsAt, roomName: rooms.name, enrollmentId: enrollments.id })
+        .select({
+          sessionId: classSessions.id,
+          runId: classSessions.runId,
+          startsAt: classSessions.startsAt,
+          roomName: rooms.name,
+          enrollmentId: enrollments.id,
+        })
         .from(classSessions)
         .innerJoin(enrollments, eq(enrollments.runId, classSessions.runId))
         .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
@@ -30,7 +36,9 @@ export async function run() {
       for (let i = 0; i < 5000; i++) q();
       out.push(((performance.now() - t) / 5000) * 1000);
     }
-    console.log(`building one select: ${out.map((n) => n.toFixed(1)).join(" / ")} µs (3 rounds of 5,000; the first includes warm-up)`);
+    console.log(
+      `building one select: ${out.map((n) => n.toFixed(1)).join(" / ")} µs (3 rounds of 5,000; the first includes warm-up)`,
+    );
     return out;
   } finally {
     db.cleanup();

@@ -21,30 +21,53 @@ function newestMtime(p: string): number {
 
 /** Builds the bare Remix fixture unless its build is newer than its sources. */
 export function ensureBareBuild() {
-  if (fs.existsSync(bareBuild) && fs.statSync(bareBuild).mtimeMs > newestMtime(bareDir)) return false;
-  execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "build", bareDir], {
-    cwd: root,
-    stdio: "pipe",
-    env: { ...process.env, NODE_ENV: "production" },
-    timeout: 120_000,
-  });
+  if (fs.existsSync(bareBuild) && fs.statSync(bareBuild).mtimeMs > newestMtime(bareDir))
+    return false;
+  execFileSync(
+    process.execPath,
+    [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "build", bareDir],
+    {
+      cwd: root,
+      stdio: "pipe",
+      env: { ...process.env, NODE_ENV: "production" },
+      timeout: 120_000,
+    },
+  );
   return true;
 }
 
-export type Running = { url: string; pid: number; child: ChildProcess; stop: () => Promise<void>; output: () => string };
+export type Running = {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop: () => Promise<void>;
+  output: () => string;
+};
 
 /** Spawns `cmd args` in its own process group and waits until `probe` answers below 500. */
 export async function spawnServer(
   cmd: string,
   args: string[],
-  opts: { cwd: string; env: Record<string, string>; probe?: string; port?: number; timeoutMs?: number },
+  opts: {
+    cwd: string;
+    env: Record<string, string>;
+    probe?: string;
+    port?: number;
+    timeoutMs?: number;
+  },
 ): Promise<Running> {
   const port = opts.port ?? (await freePort());
   const child = spawn(cmd, args, {
     cwd: opts.cwd,
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), ...opts.env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      ...opts.env,
+    },
   });
   let err = "";
   child.stderr?.on("data", (d) => (err = (err + String(d)).slice(-20_000)));
@@ -81,10 +104,14 @@ export async function spawnServer(
 /** The bare Remix page, served by remix-serve (compression on, as the template ships). */
 export async function startBare(): Promise<Running> {
   ensureBareBuild();
-  return spawnServer(process.execPath, [path.join(root, "node_modules/@remix-run/serve/dist/cli.js"), bareBuild], {
-    cwd: bareDir,
-    env: {},
-  });
+  return spawnServer(
+    process.execPath,
+    [path.join(root, "node_modules/@remix-run/serve/dist/cli.js"), bareBuild],
+    {
+      cwd: bareDir,
+      env: {},
+    },
+  );
 }
 
 /** `npm start` as a person runs it, for the memory of everything it leaves running. */
@@ -106,7 +133,13 @@ export async function startBefore(root: string, dbFile: string): Promise<Running
   fs.copyFileSync(dbFile, copy);
   return spawnServer(process.execPath, [path.join(root, "build/server/index.js")], {
     cwd: root,
-    env: { DATABASE_PATH: copy, COOKIE_SECURE: "0", LOGIN_LIMIT_PER_IP: "100000", LOG_LEVEL: "info", BACKUP_DIR: path.join(path.dirname(copy), "backups-before") },
+    env: {
+      DATABASE_PATH: copy,
+      COOKIE_SECURE: "0",
+      LOGIN_LIMIT_PER_IP: "100000",
+      LOG_LEVEL: "info",
+      BACKUP_DIR: path.join(path.dirname(copy), "backups-before"),
+    },
     probe: "/healthz",
   });
 }

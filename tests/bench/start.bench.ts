@@ -27,8 +27,15 @@ function tree(pid: number): { pid: number; cmd: string; mib: number }[] {
   const out: { pid: number; cmd: string; mib: number }[] = [];
   const walk = (p: number) => {
     try {
-      const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0").join(" ").trim().slice(0, 90);
-      const kib = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+      const cmd = fs
+        .readFileSync(`/proc/${p}/cmdline`, "utf8")
+        .split("\0")
+        .join(" ")
+        .trim()
+        .slice(0, 90);
+      const kib = Number(
+        /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0,
+      );
       out.push({ pid: p, cmd, mib: kib / 1024 });
     } catch {
       /* gone */
@@ -48,9 +55,12 @@ export async function run() {
     for (let i = 0; i < 3; i++) await fetch(server.url + "/").then((r) => r.arrayBuffer());
     await new Promise((r) => setTimeout(r, 5000));
     console.log(`\n\`npm start\` 常驻内存 (what npm start leaves running, idle):\n`);
-    for (const p of tree(server.pid)) console.log(`  ${String(p.pid).padStart(7)}  ${p.mib.toFixed(0).padStart(5)} MiB  ${p.cmd}`);
+    for (const p of tree(server.pid))
+      console.log(`  ${String(p.pid).padStart(7)}  ${p.mib.toFixed(0).padStart(5)} MiB  ${p.cmd}`);
     const total = treeRssMiB(server.pid);
-    const wrappers = tree(server.pid).filter((p) => /\b(npm|npx|tsx)\b/.test(p.cmd) && !/build\/server/.test(p.cmd));
+    const wrappers = tree(server.pid).filter(
+      (p) => /\b(npm|npx|tsx)\b/.test(p.cmd) && !/build\/server/.test(p.cmd),
+    );
     console.log(
       `  total ${total.toFixed(0)} MiB (target ≤ 200: ${total <= 200 ? "met" : "NOT met"}); ` +
         `npm/npx/tsx wrappers resident: ${wrappers.length} (${wrappers.reduce((s, p) => s + p.mib, 0).toFixed(0)} MiB)`,

@@ -41,7 +41,9 @@ export async function run() {
   const db = openDatabase(d.file);
   migrateDatabase(db);
   const cookie = (phone: string) => {
-    const u = db.$client.prepare(`SELECT id FROM users WHERE phone = ?`).get(phone) as { id: number };
+    const u = db.$client.prepare(`SELECT id FROM users WHERE phone = ?`).get(phone) as {
+      id: number;
+    };
     const token = generateSessionToken();
     createSession(db, token, u.id, Date.now());
     return `${SESSION_COOKIE}=${token}`;
@@ -55,7 +57,9 @@ export async function run() {
   const server = await startBuiltServer({ dbFile: d.file });
   const bare = await startBare();
   // BENCH_BEFORE_ROOT=/path/to/older/checkout (built): its dashboards too, on a copy of the database.
-  const before = process.env.BENCH_BEFORE_ROOT ? await startBefore(process.env.BENCH_BEFORE_ROOT, d.file) : null;
+  const before = process.env.BENCH_BEFORE_ROOT
+    ? await startBefore(process.env.BENCH_BEFORE_ROOT, d.file)
+    : null;
   try {
     const rss = sampleRss(server.child.pid!);
     const idle = treeRssMiB(server.child.pid!);
@@ -64,15 +68,35 @@ export async function run() {
       { label: "/help", url: server.url + "/help", headers: { cookie: hq } },
       { label: "/healthz", url: server.url + "/healthz" },
       { label: "/hq/stats (HQ)", url: server.url + "/hq/stats?p=year", headers: { cookie: hq } },
-      { label: "/district/stats (湖里)", url: server.url + "/district/stats?p=year", headers: { cookie: district } },
-      { label: "/manage/huli-001/stats", url: server.url + "/manage/huli-001/stats?p=year", headers: { cookie: manager } },
+      {
+        label: "/district/stats (湖里)",
+        url: server.url + "/district/stats?p=year",
+        headers: { cookie: district },
+      },
+      {
+        label: "/manage/huli-001/stats",
+        url: server.url + "/manage/huli-001/stats?p=year",
+        headers: { cookie: manager },
+      },
       { label: "/api/v1/classes", url: server.url + "/api/v1/classes" },
       { label: "/api/v1/stats/summary", url: server.url + "/api/v1/stats/summary?p=year" },
       ...(before
         ? [
-            { label: "before /hq/stats (HQ)", url: before.url + "/hq/stats?p=year", headers: { cookie: hq } },
-            { label: "before /district/stats (湖里)", url: before.url + "/district/stats?p=year", headers: { cookie: district } },
-            { label: "before /manage/huli-001/stats", url: before.url + "/manage/huli-001/stats?p=year", headers: { cookie: manager } },
+            {
+              label: "before /hq/stats (HQ)",
+              url: before.url + "/hq/stats?p=year",
+              headers: { cookie: hq },
+            },
+            {
+              label: "before /district/stats (湖里)",
+              url: before.url + "/district/stats?p=year",
+              headers: { cookie: district },
+            },
+            {
+              label: "before /manage/huli-001/stats",
+              url: before.url + "/manage/huli-001/stats?p=year",
+              headers: { cookie: manager },
+            },
           ]
         : []),
     ];
@@ -82,12 +106,22 @@ export async function run() {
       await r.arrayBuffer();
     }
     const results = await compareAll(targets);
-    console.log(table(results, { "bare Remix": results[0], "/help": results[1], "/healthz": results[2] }, { p95: true }));
-    console.log(`\n数据库 ${(size / 1024 / 1024).toFixed(0)} MiB；服务器内存 空闲 ${idle.toFixed(0)} MiB，压测峰值 ${rss.stop().toFixed(0)} MiB`);
+    console.log(
+      table(
+        results,
+        { "bare Remix": results[0], "/help": results[1], "/healthz": results[2] },
+        { p95: true },
+      ),
+    );
+    console.log(
+      `\n数据库 ${(size / 1024 / 1024).toFixed(0)} MiB；服务器内存 空闲 ${idle.toFixed(0)} MiB，压测峰值 ${rss.stop().toFixed(0)} MiB`,
+    );
     if (process.env.BENCH_WRITES !== "0") {
       // Writes from another connection while the dashboards are read.
       const w = openDatabase(d.file);
-      const audit = w.$client.prepare(`INSERT INTO audit_log (action, target_type, summary, created_at) VALUES ('bench.write', 'bench', '无关的写入', ?)`);
+      const audit = w.$client.prepare(
+        `INSERT INTO audit_log (action, target_type, summary, created_at) VALUES ('bench.write', 'bench', '无关的写入', ?)`,
+      );
       const marks = w.$client
         .prepare(
           `SELECT s.id sid, e.id eid FROM class_sessions s JOIN enrollments e ON e.run_id = s.run_id AND e.status = 'confirmed'
@@ -95,12 +129,17 @@ export async function run() {
            ORDER BY s.starts_at DESC LIMIT 2000`,
         )
         .all(Date.now()) as { sid: number; eid: number }[];
-      const mark = w.$client.prepare(`INSERT OR IGNORE INTO attendance (session_id, enrollment_id, present, method, marked_at) VALUES (?, ?, 1, 'roster', ?)`);
+      const mark = w.$client.prepare(
+        `INSERT OR IGNORE INTO attendance (session_id, enrollment_id, present, method, marked_at) VALUES (?, ?, 1, 'roster', ?)`,
+      );
       const dash = targets.slice(3, 6);
       const during = async (label: string, ms: number, write: () => void) => {
         const timer = setInterval(write, ms);
         try {
-          const r = await compareAll(dash.map((t) => ({ ...t, label: `${t.label} ${label}` })), { rounds: 1, warmup: 0 });
+          const r = await compareAll(
+            dash.map((t) => ({ ...t, label: `${t.label} ${label}` })),
+            { rounds: 1, warmup: 0 },
+          );
           return r;
         } finally {
           clearInterval(timer);
@@ -112,7 +151,14 @@ export async function run() {
         const m = marks[i++ % marks.length];
         if (m) mark.run(m.sid, m.eid, Date.now());
       });
-      console.log("\n" + table([...unrelated, ...checkins], { "bare Remix": results[0], "/help": results[1] }, { p95: true }));
+      console.log(
+        "\n" +
+          table(
+            [...unrelated, ...checkins],
+            { "bare Remix": results[0], "/help": results[1] },
+            { p95: true },
+          ),
+      );
       w.$client.close();
     }
   } finally {

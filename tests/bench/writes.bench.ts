@@ -15,7 +15,11 @@ import { benchSeconds, load, percentile, sampleRss, treeRssMiB } from "./lib";
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1000 });
 
-function post(url: string, cookie: string, body: string): Promise<{ status: number; location: string }> {
+function post(
+  url: string,
+  cookie: string,
+  body: string,
+): Promise<{ status: number; location: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const req = http.request(
@@ -32,7 +36,9 @@ function post(url: string, cookie: string, body: string): Promise<{ status: numb
       },
       (res) => {
         res.resume();
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, location: String(res.headers.location ?? "") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, location: String(res.headers.location ?? "") }),
+        );
       },
     );
     req.on("error", reject);
@@ -67,7 +73,10 @@ async function writeLoop(url: string, cookies: string[], until: number) {
 export async function run() {
   ensureBuild();
   const d = await prepareBenchDb();
-  const server = await startBuiltServer({ dbFile: d.file, env: { ENROL_LIMIT_PER_USER: "1000000" } });
+  const server = await startBuiltServer({
+    dbFile: d.file,
+    env: { ENROL_LIMIT_PER_USER: "1000000" },
+  });
   const seconds = benchSeconds();
   const target = `${server.url}/classes/${d.writeRunId}`;
   try {
@@ -85,19 +94,32 @@ export async function run() {
     const peak = rss.stop();
     const writeSeconds = seconds + 2;
     const kept = during.rps / alone.rps;
-    console.log(`\n读写并发 (reads under an enrol/cancel loop): ${d.writerCookies.length} writers on /classes/${d.writeRunId}, 10 connections reading /classes and /courses\n`);
+    console.log(
+      `\n读写并发 (reads under an enrol/cancel loop): ${d.writerCookies.length} writers on /classes/${d.writeRunId}, 10 connections reading /classes and /courses\n`,
+    );
     console.log(`| reads | req/s | p50 ms | p99 ms | slowest in the first second |`);
     console.log(`|---|---:|---:|---:|---:|`);
-    for (const [name, m] of [["alone", alone], ["during the write loop", during]] as const)
-      console.log(`| ${name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(0)} | ${m.p99.toFixed(0)} | ${m.firstSecondMax.toFixed(0)} |`);
+    for (const [name, m] of [
+      ["alone", alone],
+      ["during the write loop", during],
+    ] as const)
+      console.log(
+        `| ${name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(0)} | ${m.p99.toFixed(0)} | ${m.firstSecondMax.toFixed(0)} |`,
+      );
     console.log(
       `\nwrites: ${(w.lat.length / writeSeconds).toFixed(0)} POST/s, p50 ${percentile(w.lat, 50).toFixed(0)} ms, p99 ${percentile(w.lat, 99).toFixed(0)} ms, ${w.failed} failed or refused`,
     );
     console.log(
       `reads kept ${(kept * 100).toFixed(0)} % of their throughput (target ≥ 50 %: ${kept >= 0.5 ? "met" : "NOT met"}), p99 ${during.p99.toFixed(0)} ms (target < 300 ms: ${during.p99 < 300 ? "met" : "NOT met"})`,
     );
-    console.log(`server tree RSS: idle ${idle.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB, after ${treeRssMiB(server.child.pid!).toFixed(0)} MiB`);
-    return { alone, during, writes: { rps: w.lat.length / writeSeconds, p99: percentile(w.lat, 99), failed: w.failed } };
+    console.log(
+      `server tree RSS: idle ${idle.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB, after ${treeRssMiB(server.child.pid!).toFixed(0)} MiB`,
+    );
+    return {
+      alone,
+      during,
+      writes: { rps: w.lat.length / writeSeconds, p99: percentile(w.lat, 99), failed: w.failed },
+    };
   } finally {
     await server.stop();
     d.cleanup();
@@ -124,7 +146,13 @@ async function readBoth(urls: string[], seconds: number) {
     ),
   );
   lat.sort((a, b) => a - b);
-  return { rps: lat.length / seconds, p50: percentile(lat, 50), p99: percentile(lat, 99), firstSecondMax, non2xx };
+  return {
+    rps: lat.length / seconds,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    firstSecondMax,
+    non2xx,
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

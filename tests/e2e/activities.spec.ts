@@ -7,12 +7,18 @@ import { DEMO, DEMO_PASSWORD, login } from "./helpers";
  */
 test.use({ viewport: { width: 375, height: 812 } });
 
-test("a resident finds an activity, registers and checks in by QR; the manager sees the check-in", async ({ browser }) => {
+test("a resident finds an activity, registers and checks in by QR; the manager sees the check-in", async ({
+  browser,
+}) => {
   const residentCtx = await browser.newContext({ viewport: { width: 375, height: 812 } });
   const resident = await residentCtx.newPage();
   await login(resident, DEMO.resident, DEMO_PASSWORD, "/activities");
   await expect(resident.getByRole("heading", { level: 1, name: "社区活动" })).toBeVisible();
-  await resident.getByTestId("activity-list").getByRole("link", { name: /反诈宣讲进社区/ }).first().click();
+  await resident
+    .getByTestId("activity-list")
+    .getByRole("link", { name: /反诈宣讲进社区/ })
+    .first()
+    .click();
   await expect(resident.getByRole("heading", { level: 1, name: "反诈宣讲进社区" })).toBeVisible();
   await resident.screenshot({ path: "tests/.output/activity-page-375.png", fullPage: true });
   const who = resident.getByLabel("为谁报名");
@@ -54,7 +60,9 @@ test("a resident finds an activity, registers and checks in by QR; the manager s
   await managerCtx.close();
 });
 
-test("the manager records a headcount (a negative one is refused in Chinese) and sees the participation count", async ({ page }) => {
+test("the manager records a headcount (a negative one is refused in Chinese) and sees the participation count", async ({
+  page,
+}) => {
   await login(page, DEMO.manager, DEMO_PASSWORD, "/manage");
   // An odd page number is a Chinese 400, not a 500 (the list pages all go through parsePage).
   const odd = await page.request.get("/manage/huli-001/activities?page=1e999");
@@ -63,10 +71,17 @@ test("the manager records a headcount (a negative one is refused in Chinese) and
   // The list's filter marks the one chosen, and only that one.
   await page.goto("/manage/huli-001/activities?when=past");
   const filters = page.getByRole("navigation", { name: "活动列表" });
-  await expect(filters.getByRole("link", { name: "已举办" })).toHaveAttribute("aria-current", "true");
+  await expect(filters.getByRole("link", { name: "已举办" })).toHaveAttribute(
+    "aria-current",
+    "true",
+  );
   await expect(filters.locator("[aria-current]")).toHaveCount(1);
   await page.goto("/activities");
-  await page.getByTestId("activity-list").getByRole("link", { name: /邻里节百家宴/ }).first().click();
+  await page
+    .getByTestId("activity-list")
+    .getByRole("link", { name: /邻里节百家宴/ })
+    .first()
+    .click();
   await page.getByRole("link", { name: "管理这个活动 →" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "邻里节百家宴" })).toBeVisible();
   const field = page.getByLabel("现场总人数（含已扫码签到的人）");
@@ -84,11 +99,17 @@ test("the manager records a headcount (a negative one is refused in Chinese) and
   await expect(page.getByTestId("activity-participations")).toHaveText("60");
 });
 
-test("a resident signs up as a volunteer; the manager adds a walk-in who turned up (a bad phone is refused next to the field); 我的居民组织 opens from /me", async ({ browser }) => {
+test("a resident signs up as a volunteer; the manager adds a walk-in who turned up (a bad phone is refused next to the field); 我的居民组织 opens from /me", async ({
+  browser,
+}) => {
   const residentCtx = await browser.newContext({ viewport: { width: 375, height: 812 } });
   const resident = await residentCtx.newPage();
   await login(resident, DEMO.resident, DEMO_PASSWORD, "/activities");
-  await resident.getByTestId("activity-list").getByRole("link", { name: /反诈宣讲进社区/ }).first().click();
+  await resident
+    .getByTestId("activity-list")
+    .getByRole("link", { name: /反诈宣讲进社区/ })
+    .first()
+    .click();
   await resident.getByLabel("想做的事或特长（可不填）").fill("帮忙维持秩序");
   await resident.getByTestId("volunteer-button").click();
   await expect(resident.getByTestId("volunteer-result")).toContainText("志愿者报名已提交");

@@ -11,12 +11,17 @@ function pdfBuffer() {
 
 /** Waits for the next autosave request to come back, then for the status to say so. */
 async function waitForAutosave(page: Page) {
-  await page.waitForResponse((r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200);
+  await page.waitForResponse(
+    (r) => r.url().includes("/draft") && r.request().method() === "POST" && r.status() === 200,
+  );
   await expect(page.getByTestId("save-status")).toContainText("已保存");
 }
 
 test.describe("course library", () => {
-  test("HQ editor writes, uploads and submits; a colleague publishes (four eyes); a resident finds it by a 2-character search", async ({ page, browser }) => {
+  test("HQ editor writes, uploads and submits; a colleague publishes (four eyes); a resident finds it by a 2-character search", async ({
+    page,
+    browser,
+  }) => {
     const stamp = String(Date.now()).slice(-4);
     const code = `EE-${stamp}`;
     const title = `鹭猫环保手作课${stamp}`;
@@ -59,8 +64,14 @@ test.describe("course library", () => {
 
     // Upload a PDF into the resource library, attached to this course.
     await page.goto("/hq/resources/new");
-    const upload = page.locator("section", { has: page.getByRole("heading", { name: "上传文件" }) });
-    await upload.getByLabel("选择文件").setInputFiles({ name: "旧物改造讲义.pdf", mimeType: "application/pdf", buffer: pdfBuffer() });
+    const upload = page.locator("section", {
+      has: page.getByRole("heading", { name: "上传文件" }),
+    });
+    await upload.getByLabel("选择文件").setInputFiles({
+      name: "旧物改造讲义.pdf",
+      mimeType: "application/pdf",
+      buffer: pdfBuffer(),
+    });
     await upload.getByLabel(/挂在课程下/).fill(code);
     await upload.getByRole("button", { name: "上传" }).click();
     await expect(page).not.toHaveURL(/\/hq\/resources\/new/);
@@ -83,7 +94,10 @@ test.describe("course library", () => {
     await expect(page.getByTestId("history")).toContainText("发布课程");
 
     // A resident, not logged in, on another phone.
-    const visitor = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
+    const visitor = await browser.newContext({
+      viewport: { width: 375, height: 812 },
+      locale: "zh-CN",
+    });
     const p2 = await visitor.newPage();
     await p2.goto("/courses");
     await p2.getByRole("searchbox", { name: "搜索课程" }).fill("鹭猫");
@@ -96,12 +110,17 @@ test.describe("course library", () => {
     const body = p2.locator(".course-body");
     await expect(body.locator("h2")).toHaveText("课程安排");
     await expect(body.locator("li")).toHaveCount(2);
-    await expect(body.locator('a[href="https://www.xm.gov.cn/"]')).toHaveAttribute("rel", /noopener/);
+    await expect(body.locator('a[href="https://www.xm.gov.cn/"]')).toHaveAttribute(
+      "rel",
+      /noopener/,
+    );
     await expect(p2.getByTestId("course-resources")).toContainText("旧物改造讲义");
     await visitor.close();
   });
 
-  test("editing a published course autosaves a new draft that survives a reload; the library keeps the published version", async ({ page }) => {
+  test("editing a published course autosaves a new draft that survives a reload; the library keeps the published version", async ({
+    page,
+  }) => {
     await login(page, DEMO.hqEditor);
     await page.goto("/courses/JK-0001");
     const liveTitle = await page.getByRole("heading", { level: 1 }).textContent();
@@ -131,7 +150,10 @@ test.describe("course library", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(liveTitle!);
   });
 
-  test("district centre staff write a 区级流动课程 and submit it; only HQ publishes it", async ({ page, browser }) => {
+  test("district centre staff write a 区级流动课程 and submit it; only HQ publishes it", async ({
+    page,
+    browser,
+  }) => {
     const stamp = String(Date.now()).slice(-4);
     const code = `HL-${stamp}`;
     const title = `湖里社区反诈宣讲${stamp}`;
@@ -141,7 +163,10 @@ test.describe("course library", () => {
     await expect(page).toHaveURL(/\/hq\/courses$/);
     await page.getByRole("link", { name: "新建课程" }).click();
     // toHaveText waits for the new page; allTextContents() would read whatever is there now.
-    await expect(page.getByLabel("课程来源").locator("option")).toHaveText(["区级流动课程", "街道巡回课程"]);
+    await expect(page.getByLabel("课程来源").locator("option")).toHaveText([
+      "区级流动课程",
+      "街道巡回课程",
+    ]);
     await page.getByLabel("课程名称").fill(title);
     await page.getByLabel("课程编号").fill(code);
     await page.getByLabel("分类").selectOption({ label: "法治与安全" });
@@ -179,7 +204,9 @@ test.describe("course library", () => {
     expect(res?.status()).toBe(403);
   });
 
-  test("search never errors: 500 characters and punctuation only get a Chinese note", async ({ page }) => {
+  test("search never errors: 500 characters and punctuation only get a Chinese note", async ({
+    page,
+  }) => {
     await page.goto(`/courses?q=${encodeURIComponent("太极拳".repeat(170))}`);
     await expect(page.getByText("搜索词太长，只按前 100 个字搜索。")).toBeVisible();
     await page.goto(`/courses?q=${encodeURIComponent("！？。……%&*")}`);

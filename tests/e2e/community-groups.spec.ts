@@ -10,7 +10,11 @@ const dbFileOf = (baseURL: string | undefined) =>
 const DAY = 86_400_000;
 
 async function as(browser: Browser, phone: string) {
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+  });
   const page = await context.newPage();
   await login(page, phone);
   return { page, context };
@@ -72,7 +76,10 @@ test("a resident applies to join a group and its leader approves", async ({ brow
   for (const c of [manager, resident, leader]) await c.context.close();
 });
 
-test("a draft course goes through 公示 with votes and, closed by the scheduled job, becomes a course in HQ review", async ({ browser, baseURL }) => {
+test("a draft course goes through 公示 with votes and, closed by the scheduled job, becomes a course in HQ review", async ({
+  browser,
+  baseURL,
+}) => {
   const stamp = String(Date.now()).slice(-4);
   const title = `社区茶艺课${stamp}`;
   const manager = await as(browser, DEMO.manager);
@@ -96,7 +103,10 @@ test("a draft course goes through 公示 with votes and, closed by the scheduled
 
   // It goes to 公示 for 1 day; the outcome rule is fixed now.
   await page.goto("/manage/huli-001/proposals");
-  const draft = await page.getByLabel("课程草稿").locator("option", { hasText: title }).getAttribute("value");
+  const draft = await page
+    .getByLabel("课程草稿")
+    .locator("option", { hasText: title })
+    .getAttribute("value");
   await page.getByLabel("课程草稿").selectOption(draft!);
   await page.getByLabel("公示天数").fill("1");
   await page.getByLabel("通过所需的支持比例（%）").fill("60");
@@ -133,7 +143,12 @@ test("a draft course goes through 公示 with votes and, closed by the scheduled
   try {
     const decided = closeDueProposals(db, Date.now() + DAY + 60_000);
     const id = Number(proposalUrl.split("/").pop());
-    expect(decided.find((d) => d.id === id)).toMatchObject({ outcome: "accepted", support: 2, oppose: 1, submitted: true });
+    expect(decided.find((d) => d.id === id)).toMatchObject({
+      outcome: "accepted",
+      support: 2,
+      oppose: 1,
+      submitted: true,
+    });
   } finally {
     db.$client.close();
   }
@@ -152,13 +167,20 @@ test("a draft course goes through 公示 with votes and, closed by the scheduled
 });
 
 async function withoutJs(browser: Browser, phone: string) {
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", timezoneId: "Asia/Shanghai", javaScriptEnabled: false });
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    javaScriptEnabled: false,
+  });
   const page = await context.newPage();
   await login(page, phone);
   return { page, context };
 }
 
-test("before JavaScript: a survey answer with a required question left empty keeps the other answers; a meeting form says what is wrong next to the field", async ({ browser }) => {
+test("before JavaScript: a survey answer with a required question left empty keeps the other answers; a meeting form says what is wrong next to the field", async ({
+  browser,
+}) => {
   const stamp = String(Date.now()).slice(-6);
   const manager = await withoutJs(browser, DEMO.manager);
   await manager.page.goto("/manage/huli-001/proposals");

@@ -19,7 +19,10 @@ const ROLES: { who: string; phone: string | null; start: string[] }[] = [
 async function signIn(baseURL: string, phone: string | null): Promise<APIRequestContext> {
   const ctx = await http.newContext({ baseURL });
   if (phone) {
-    const res = await ctx.post("/login", { form: { phone, password: DEMO_PASSWORD, redirectTo: "" }, maxRedirects: 0 });
+    const res = await ctx.post("/login", {
+      form: { phone, password: DEMO_PASSWORD, redirectTo: "" },
+      maxRedirects: 0,
+    });
     expect(res.status(), "login redirects").toBe(302);
   }
   return ctx;
@@ -44,13 +47,21 @@ for (const role of ROLES) {
         }
       }
     }
-    const broken = [...seen].filter(([, status]) => status !== 200).map(([p, s]) => `${s} ${p.slice(0, 160)} (offered on ${offeredOn.get(p)?.slice(0, 160) ?? "start"})`);
+    const broken = [...seen]
+      .filter(([, status]) => status !== 200)
+      .map(
+        ([p, s]) =>
+          `${s} ${p.slice(0, 160)} (offered on ${offeredOn.get(p)?.slice(0, 160) ?? "start"})`,
+      );
     expect(broken, `links that do not open for ${role.who}`).toEqual([]);
     // The crawl really walked the menus: signed-in people reach their own pages, staff their tab bars.
     expect(seen.size).toBeGreaterThanOrEqual(role.phone ? 7 : 5);
     expect(seen.size, "the menus link a bounded set of pages").toBeLessThan(200);
     if (role.phone) expect([...seen.keys()]).toContain("/me/messages");
-    if (role.who === "hq_admin") expect([...seen.keys()]).toEqual(expect.arrayContaining(["/hq/users", "/hq/audit", "/hq/system", "/manage/huli-001/closed"]));
+    if (role.who === "hq_admin")
+      expect([...seen.keys()]).toEqual(
+        expect.arrayContaining(["/hq/users", "/hq/audit", "/hq/system", "/manage/huli-001/closed"]),
+      );
     if (role.who === "hq_editor") {
       expect([...seen.keys()]).toEqual(expect.arrayContaining(["/hq", "/hq/teachers"]));
       expect([...seen.keys()]).not.toContain("/hq/users");

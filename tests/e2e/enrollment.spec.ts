@@ -33,7 +33,7 @@ function pickFullClass(baseURL: string | undefined): Pick {
            AND (r.cancel_deadline_at IS NULL OR r.cancel_deadline_at > ?)
            AND (SELECT min(s.starts_at) FROM class_sessions s WHERE s.run_id = r.id AND s.status = 'scheduled') > ?
            AND NOT EXISTS (SELECT 1 FROM enrollments w WHERE w.run_id = r.id AND w.status IN ('waitlisted', 'lottery_pending'))
-         ORDER BY r.id DESC LIMIT 1`
+         ORDER BY r.id DESC LIMIT 1`,
       )
       .get(now, now + 3_600_000, now + 3_600_000, now + 3_600_000) as Pick | undefined;
     if (!row) throw new Error("the demo seed has no full class without a waitlist");
@@ -95,7 +95,7 @@ test.describe("enrolment on a phone", () => {
     await login(otherPage, target.holderPhone, DEMO_PASSWORD);
     await otherPage.goto("/me/classes");
     const seat = otherPage.locator(
-      `[data-testid="my-class"][data-run="${target.runId}"][data-status="confirmed"]`
+      `[data-testid="my-class"][data-run="${target.runId}"][data-status="confirmed"]`,
     );
     await seat.getByText("取消报名", { exact: true }).click();
     await seat.getByRole("button", { name: "确认取消报名" }).click();
@@ -113,7 +113,7 @@ test.describe("enrolment on a phone", () => {
     await page.goto(`/classes/${target.runId}`);
     await expect(motherRow.getByTestId("enrol-status")).toHaveText("已报名");
     const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - window.innerWidth
+      () => document.documentElement.scrollWidth - window.innerWidth,
     );
     expect(overflow).toBeLessThanOrEqual(0);
   });
@@ -152,7 +152,7 @@ test.describe("enrolment on a phone", () => {
     await page.getByTestId("enrol-self").getByRole("button", { name: "确认取消" }).click();
     await expect(page.getByTestId("enrol-outcome")).toHaveAttribute("data-result", "cancelled");
     await expect(
-      page.getByTestId("enrol-self").getByRole("button", { name: "加入候补" })
+      page.getByTestId("enrol-self").getByRole("button", { name: "加入候补" }),
     ).toBeVisible();
     await context.close();
   });

@@ -2,7 +2,9 @@ import { expect, test } from "@playwright/test";
 import { login, readSmsCode, uniquePhone } from "./helpers";
 
 test.describe("everyday paths on a phone", () => {
-  test("register with an SMS code and a home academy; /classes opens on that district", async ({ page }) => {
+  test("register with an SMS code and a home academy; /classes opens on that district", async ({
+    page,
+  }) => {
     const phone = uniquePhone();
     await page.goto("/register");
     await page.getByLabel("手机号码").fill(phone);
@@ -34,14 +36,20 @@ test.describe("everyday paths on a phone", () => {
   });
 
   test("the academy picker narrows without JavaScript", async ({ browser }) => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 812 } });
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 375, height: 812 },
+    });
     const page = await context.newPage();
     await page.goto("/register");
     await page.getByLabel("姓名").fill("没有脚本的人");
     await page.getByLabel("区", { exact: true }).selectOption({ label: "海沧区" });
     await page.getByRole("button", { name: "筛选书院" }).click();
     await expect(page.getByLabel("姓名")).toHaveValue("没有脚本的人");
-    const options = await page.getByLabel(/^书院（/).locator("option").allTextContents();
+    const options = await page
+      .getByLabel(/^书院（/)
+      .locator("option")
+      .allTextContents();
     expect(options.length).toBeGreaterThan(1);
     for (const o of options.slice(1)) expect(o).toContain("海沧区");
     await context.close();
@@ -68,7 +76,9 @@ test.describe("everyday paths on a phone", () => {
     await p2.getByRole("button", { name: "获取验证码" }).click();
     await expect(p2.getByRole("status")).toContainText("验证码已经发出");
     // A wrong code: a Chinese message, the phone kept.
-    await p2.getByLabel("短信验证码").fill("000000" === (await readSmsCode(phone)) ? "111111" : "000000");
+    await p2
+      .getByLabel("短信验证码")
+      .fill("000000" === (await readSmsCode(phone)) ? "111111" : "000000");
     await p2.getByLabel("新密码").fill("new-password-2026");
     await p2.getByRole("button", { name: "设置新密码" }).click();
     await expect(p2.getByText("验证码不正确")).toBeVisible();

@@ -36,7 +36,9 @@ test.describe("accounts on a phone", () => {
     await page.getByLabel("短信验证码").fill("123456");
     await page.getByLabel("密码").fill("a-long-enough-password");
     await page.getByRole("button", { name: "注册" }).click();
-    await expect(page.getByText("验证码已失效（超过 10 分钟或已经用过），请重新获取。")).toBeVisible();
+    await expect(
+      page.getByText("验证码已失效（超过 10 分钟或已经用过），请重新获取。"),
+    ).toBeVisible();
     await expect(page.getByLabel("姓名")).toHaveValue("林先生");
 
     await page.goto("/login");
@@ -49,7 +51,10 @@ test.describe("accounts on a phone", () => {
   });
 
   test("the forms work before JavaScript loads", async ({ browser }) => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 812 } });
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 375, height: 812 },
+    });
     const page = await context.newPage();
     await page.goto("/login");
     await page.getByLabel("手机号码").fill(DEMO.resident);
@@ -75,8 +80,10 @@ for (const [who, visible, hidden] of MENUS) {
     await login(page, DEMO[who]);
     await openMenu(page);
     const nav = page.getByRole("navigation", { name: "主菜单" });
-    for (const label of visible) await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
-    for (const label of hidden) await expect(nav.getByRole("link", { name: label, exact: true })).toHaveCount(0);
+    for (const label of visible)
+      await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
+    for (const label of hidden)
+      await expect(nav.getByRole("link", { name: label, exact: true })).toHaveCount(0);
   });
 }
 
@@ -93,12 +100,15 @@ test("unknown pages get the Chinese 404 page", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "页面不存在" })).toBeVisible();
 });
 
-test("the help page is linked from every footer and leads on to finding classes", async ({ page }) => {
+test("the help page is linked from every footer and leads on to finding classes", async ({
+  page,
+}) => {
   await page.goto("/courses");
   await page.getByRole("contentinfo").getByRole("link", { name: "使用帮助" }).click();
   await expect(page).toHaveURL(/\/help$/);
   await expect(page.getByRole("heading", { level: 1, name: "使用帮助" })).toBeVisible();
-  for (const h of ["找课程", "报名和候补", "上课签到", "长辈模式"]) await expect(page.getByRole("heading", { level: 2, name: h })).toBeVisible();
+  for (const h of ["找课程", "报名和候补", "上课签到", "长辈模式"])
+    await expect(page.getByRole("heading", { level: 2, name: h })).toBeVisible();
   await page.getByRole("main").getByRole("link", { name: "找课程" }).click();
   await expect(page).toHaveURL(/\/classes$/);
 });
@@ -129,7 +139,10 @@ test("the 201 academies are browsable by district", async ({ page }) => {
   await expect(page.locator(".card-grid .card")).toHaveCount(0);
   const counts = await overview.locator("h2 .muted").allTextContents();
   expect(counts.reduce((n, t) => n + Number(/\d+/.exec(t)![0]), 0)).toBe(201);
-  await page.getByRole("navigation", { name: "按区筛选" }).getByRole("link", { name: "湖里区" }).click();
+  await page
+    .getByRole("navigation", { name: "按区筛选" })
+    .getByRole("link", { name: "湖里区" })
+    .click();
   await expect(page).toHaveURL(/district=huli/);
   await expect(page.locator(".card-grid .card")).toHaveCount(40);
   // A 街道 in the jump list scrolls to its own academies.
@@ -142,7 +155,12 @@ test("the 201 academies are browsable by district", async ({ page }) => {
   await expect(page.getByText("湖里区社区书院指导中心")).toBeVisible();
   // From the overview, a 街道 link opens its district's page at that 街道.
   await page.goto("/academies");
-  await page.getByTestId("district-siming").getByRole("list", { name: "思明区的街道和镇" }).getByRole("link").first().click();
+  await page
+    .getByTestId("district-siming")
+    .getByRole("list", { name: "思明区的街道和镇" })
+    .getByRole("link")
+    .first()
+    .click();
   await expect(page).toHaveURL(/district=siming#s\d+$/);
   await expect(page.getByRole("heading", { level: 1, name: "思明区的社区书院" })).toBeVisible();
 });
@@ -158,12 +176,18 @@ test("a cross-site POST never reaches an action", async ({ request }) => {
 });
 
 test("a forged session cookie is treated as signed out", async ({ page, context, baseURL }) => {
-  await context.addCookies([{ name: "session", value: "abcdefghijklmnopqrstuvwxyz234567", url: baseURL! }]);
+  await context.addCookies([
+    { name: "session", value: "abcdefghijklmnopqrstuvwxyz234567", url: baseURL! },
+  ]);
   await page.goto("/me");
   await expect(page).toHaveURL(/\/login/);
 });
 
-test("an expired or revoked session sends the person to login with a Chinese notice", async ({ page, context, baseURL }) => {
+test("an expired or revoked session sends the person to login with a Chinese notice", async ({
+  page,
+  context,
+  baseURL,
+}) => {
   await login(page, DEMO.resident);
   const cookies = await context.cookies();
   const session = cookies.find((c) => c.name === "session")!;
@@ -173,7 +197,9 @@ test("an expired or revoked session sends the person to login with a Chinese not
   // Only once the logout response (which clears the cookie) has arrived: put the old cookie back.
   await expect(page.locator(".nav-user")).toHaveCount(0);
   await openMenu(page);
-  await expect(page.getByRole("banner").getByRole("link", { name: "登录", exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("banner").getByRole("link", { name: "登录", exact: true }),
+  ).toBeVisible();
   await context.addCookies([{ name: "session", value: session.value, url: baseURL! }]);
   await page.goto("/me");
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Fme&expired=1/);

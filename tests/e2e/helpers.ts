@@ -12,7 +12,12 @@ export const DEMO = {
   resident: "13900000006",
 } as const;
 
-export async function login(page: Page, phone: string, password = DEMO_PASSWORD, redirectTo?: string) {
+export async function login(
+  page: Page,
+  phone: string,
+  password = DEMO_PASSWORD,
+  redirectTo?: string,
+) {
   await page.goto(redirectTo ? `/login?redirectTo=${encodeURIComponent(redirectTo)}` : "/login");
   await page.getByLabel("手机号码").fill(phone);
   await page.getByLabel("密码").fill(password);
@@ -24,7 +29,8 @@ export async function login(page: Page, phone: string, password = DEMO_PASSWORD,
 export async function openMenu(page: Page) {
   const toggle = page.getByTestId("menu-toggle");
   if (!(await toggle.isVisible())) return;
-  if (!(await toggle.evaluate((el) => (el as HTMLDetailsElement).open))) await toggle.locator("summary").click();
+  if (!(await toggle.evaluate((el) => (el as HTMLDetailsElement).open)))
+    await toggle.locator("summary").click();
 }
 
 /** True on the phone project (375 px wide). */
@@ -40,13 +46,21 @@ export function uniquePhone() {
   return `137${stamp}${String(process.pid % 10).padStart(1, "0")}${String(seq).padStart(2, "0")}`;
 }
 
-const smsFile = path.resolve(import.meta.dirname, `../.tmp/sms-${process.env.E2E_PORT ?? 3100}.jsonl`);
+const smsFile = path.resolve(
+  import.meta.dirname,
+  `../.tmp/sms-${process.env.E2E_PORT ?? 3100}.jsonl`,
+);
 
 /** The last code the development SMS sender wrote for this phone (waits up to 5 s for it). */
 export async function readSmsCode(phone: string): Promise<string> {
   for (let i = 0; i < 50; i++) {
-    const lines = fs.existsSync(smsFile) ? fs.readFileSync(smsFile, "utf8").trim().split("\n").filter(Boolean) : [];
-    const hit = lines.map((l) => JSON.parse(l)).filter((m) => m.phone === phone && m.template === "code").at(-1);
+    const lines = fs.existsSync(smsFile)
+      ? fs.readFileSync(smsFile, "utf8").trim().split("\n").filter(Boolean)
+      : [];
+    const hit = lines
+      .map((l) => JSON.parse(l))
+      .filter((m) => m.phone === phone && m.template === "code")
+      .at(-1);
     if (hit) return hit.params.code;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -54,7 +68,10 @@ export async function readSmsCode(phone: string): Promise<string> {
 }
 
 /** Registers through /register as a person does: 获取验证码, read the SMS, fill the rest. */
-export async function registerInBrowser(page: Page, o: { phone?: string; name: string; password?: string }) {
+export async function registerInBrowser(
+  page: Page,
+  o: { phone?: string; name: string; password?: string },
+) {
   const phone = o.phone ?? uniquePhone();
   await page.goto("/register");
   await page.getByLabel("手机号码").fill(phone);
@@ -74,7 +91,8 @@ export function offeredLinks(html: string) {
   for (const m of html.matchAll(/<nav\b([^>]*)>([\s\S]*?)<\/nav>/g)) {
     const attrs = m[1]!;
     if (!/aria-label="主菜单"|class="[^"]*\btabs\b/.test(attrs)) continue;
-    for (const h of m[2]!.matchAll(/<a\b[^>]*\bhref="([^"]+)"/g)) links.push(h[1]!.replace(/&amp;/g, "&"));
+    for (const h of m[2]!.matchAll(/<a\b[^>]*\bhref="([^"]+)"/g))
+      links.push(h[1]!.replace(/&amp;/g, "&"));
   }
   return links.filter((l) => l.startsWith("/") && !l.startsWith("//"));
 }

@@ -21,7 +21,7 @@ test("the teacher shows the QR code, the resident's check-in URL marks them pres
   const url = await teacher.getByTestId("checkin-url").getAttribute("href");
   expect(url).toMatch(/\/checkin\/\d+\.\d+\.[\w-]{22}$/);
   const before = Number(
-    (await teacher.getByTestId("checkin-count").locator("strong").textContent()) ?? "0"
+    (await teacher.getByTestId("checkin-count").locator("strong").textContent()) ?? "0",
   );
 
   // The resident scans (opens the URL), logs in and comes back to the check-in page.
@@ -45,7 +45,7 @@ test("the teacher shows the QR code, the resident's check-in URL marks them pres
   // The teacher's screen counts the resident (it refreshes itself; reload to not wait 30 s).
   await teacher.reload();
   await expect(teacher.getByTestId("checkin-count").locator("strong")).toHaveText(
-    String(before + 1)
+    String(before + 1),
   );
 
   // The resident rates the class.
@@ -75,7 +75,10 @@ test("an expired or forged check-in code is refused in Chinese", async ({ page }
 
 test("the district centre reads its academies' evaluations, read-only", async ({ page }) => {
   await login(page, DEMO.district, DEMO_PASSWORD, "/district");
-  await page.getByRole("navigation", { name: "区指导中心" }).getByRole("link", { name: "评价" }).click();
+  await page
+    .getByRole("navigation", { name: "区指导中心" })
+    .getByRole("link", { name: "评价" })
+    .click();
   await expect(page).toHaveURL(/\/district\/evaluations$/);
   await expect(page.getByRole("heading", { level: 2, name: "学员评价" })).toBeVisible();
   await expect(page.getByTestId("eval-average")).toHaveText(/^\d\.\d$/);
@@ -89,11 +92,18 @@ test("the district centre reads its academies' evaluations, read-only", async ({
   await expect(page.getByPlaceholder("隐藏原因（可不填）")).toHaveCount(0);
 });
 
-test("HQ reads the city's evaluations, narrows them to a district, and odd URL values fall back", async ({ page }) => {
+test("HQ reads the city's evaluations, narrows them to a district, and odd URL values fall back", async ({
+  page,
+}) => {
   await login(page, DEMO.hqAdmin, DEMO_PASSWORD, "/hq/evaluations?by=nonsense&page=abc&cpage=-2");
   await expect(page.getByRole("heading", { level: 1, name: "学员评价" })).toBeVisible();
   await expect(page.getByRole("link", { name: "按书院" })).toHaveAttribute("aria-current", "page");
-  const city = Number((await page.getByText(/条评价/).first().textContent())!.match(/（(\d+) 条评价/)![1]);
+  const city = Number(
+    (await page
+      .getByText(/条评价/)
+      .first()
+      .textContent())!.match(/（(\d+) 条评价/)![1],
+  );
   expect(city).toBeGreaterThan(0);
   await expect(page.getByTestId("eval-comment").first()).toBeVisible();
   await page.getByLabel("区", { exact: true }).selectOption({ label: "思明区" });
@@ -102,6 +112,13 @@ test("HQ reads the city's evaluations, narrows them to a district, and odd URL v
   // Read the count only once the filtered page has rendered (the URL can change a frame earlier).
   await expect(page.getByLabel("区", { exact: true })).toHaveValue(/\d+/);
   await expect
-    .poll(async () => Number((await page.getByText(/条评价/).first().textContent())!.match(/（(\d+) 条评价/)![1]))
+    .poll(async () =>
+      Number(
+        (await page
+          .getByText(/条评价/)
+          .first()
+          .textContent())!.match(/（(\d+) 条评价/)![1],
+      ),
+    )
     .toBeLessThan(city);
 });

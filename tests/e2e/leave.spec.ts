@@ -7,7 +7,9 @@ import { DEMO, DEMO_PASSWORD, login } from "./helpers";
  * refused next to the field with the input kept, and the teacher's roll call shows 请假 with
  * the reason. Then the resident withdraws it and the roll call no longer shows it.
  */
-test("a resident asks for leave on a phone and the teacher sees it on the roll call", async ({ browser }) => {
+test("a resident asks for leave on a phone and the teacher sees it on the roll call", async ({
+  browser,
+}) => {
   const teacherCtx = await browser.newContext();
   const teacher = await teacherCtx.newPage();
   await login(teacher, DEMO.teacher, DEMO_PASSWORD, "/teach/checkin");
@@ -50,13 +52,17 @@ test("a resident asks for leave on a phone and the teacher sees it on the roll c
   await resident.getByRole("button", { name: "撤销请假" }).click();
   await expect(resident.getByTestId("leave-withdrawn")).toContainText("已撤销请假");
   await teacher.reload();
-  await expect(teacher.getByTestId("attendance-row").filter({ hasText: "去医院复查" })).toHaveCount(0);
+  await expect(teacher.getByTestId("attendance-row").filter({ hasText: "去医院复查" })).toHaveCount(
+    0,
+  );
 
   await teacherCtx.close();
   await residentCtx.close();
 });
 
-test("without JavaScript the leave form answers from the server: the message next to the field, the text kept", async ({ browser }) => {
+test("without JavaScript the leave form answers from the server: the message next to the field, the text kept", async ({
+  browser,
+}) => {
   const ctx = await browser.newContext({ javaScriptEnabled: false });
   const page = await ctx.newPage();
   await page.goto(`/login?redirectTo=${encodeURIComponent("/me/classes")}`);

@@ -30,19 +30,35 @@ function nextMonday() {
   throw new Error("unreachable");
 }
 
-async function as(browser: Browser, phone: string, opts: { width?: number; large?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+async function as(
+  browser: Browser,
+  phone: string,
+  opts: { width?: number; large?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1280, height: 900 },
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+  });
   const page = await context.newPage();
   await login(page, phone);
-  if (opts.large) await context.addCookies([{ name: "text-size", value: "large", url: new URL(page.url()).origin }]);
+  if (opts.large)
+    await context.addCookies([
+      { name: "text-size", value: "large", url: new URL(page.url()).origin },
+    ]);
   return page;
 }
 
 test.describe("academies and opening hours", () => {
   test.describe.configure({ mode: "serial" });
-  test.skip(({ viewport }) => (viewport?.width ?? 0) < 900, "the journey is the desktop one; phone screenshots are taken inside it");
+  test.skip(
+    ({ viewport }) => (viewport?.width ?? 0) < 900,
+    "the journey is the desktop one; phone screenshots are taken inside it",
+  );
 
-  test("HQ creates an academy with opening hours; its manager is refused a Monday class until 开放时间外 is ticked", async ({ browser }) => {
+  test("HQ creates an academy with opening hours; its manager is refused a Monday class until 开放时间外 is ticked", async ({
+    browser,
+  }) => {
     test.setTimeout(180_000);
     const hq = await as(browser, DEMO.hqAdmin);
     await hq.goto("/hq");
@@ -62,10 +78,14 @@ test.describe("academies and opening hours", () => {
     await expect(hq.getByLabel("周二")).toHaveValue("09:00-21:00");
     await hq.getByLabel("周三").fill("09:00-12:00，11:00-17:00");
     await hq.getByLabel("周四").fill("21:00-09:00");
-    await hq.getByLabel("分院（每行一个：分院名称 | 地址）").fill("海韵第一分院 | 海韵路 20 号楼一层");
+    await hq
+      .getByLabel("分院（每行一个：分院名称 | 地址）")
+      .fill("海韵第一分院 | 海韵路 20 号楼一层");
     await hq.screenshot({ path: path.join(shots, "network-new-desktop.png"), fullPage: true });
     await hq.getByRole("button", { name: "建立书院" }).click();
-    await expect(hq.getByText("周三：9:00–12:00 和 11:00–17:00 重叠了，请合并成一段或改开。")).toBeVisible();
+    await expect(
+      hq.getByText("周三：9:00–12:00 和 11:00–17:00 重叠了，请合并成一段或改开。"),
+    ).toBeVisible();
     await expect(hq.getByText("周四：21:00–9:00：结束时间必须晚于开始时间。")).toBeVisible();
     await expect(hq.getByLabel("书院名称")).toHaveValue(NAME);
     await expect(hq.getByLabel("周三")).toHaveValue("09:00-12:00，11:00-17:00");
@@ -78,7 +98,9 @@ test.describe("academies and opening hours", () => {
     await expect(hq.getByRole("status")).toHaveText("书院已建好。");
     await expect(hq.getByRole("heading", { level: 1 })).toContainText(NAME);
     await expect(hq.getByLabel("周三")).toHaveValue("09:00-12:00，14:30-21:00");
-    const slug = (await hq.getByRole("link", { name: "公开页面" }).getAttribute("href"))!.split("/").pop()!;
+    const slug = (await hq.getByRole("link", { name: "公开页面" }).getAttribute("href"))!
+      .split("/")
+      .pop()!;
 
     // HQ gives the demo manager the new academy.
     await hq.goto(`/hq/users?q=${DEMO.manager}`);
@@ -97,21 +119,32 @@ test.describe("academies and opening hours", () => {
     await expect(manager.getByText("海韵活动室").first()).toBeVisible();
     await manager.goto(`/manage/${slug}/runs/new?course=${COURSE}`);
     const monday = nextMonday();
-    await expect(manager.getByText("书院开放时间：周二 9:00–21:00；周三 9:00–12:00、14:30–21:00；周四至周日 9:00–21:00")).toBeVisible();
+    await expect(
+      manager.getByText(
+        "书院开放时间：周二 9:00–21:00；周三 9:00–12:00、14:30–21:00；周四至周日 9:00–21:00",
+      ),
+    ).toBeVisible();
     await manager.getByLabel("从哪天开始").fill(monday);
     await manager.getByLabel("周一").check();
     await manager.getByLabel("开始时间").fill("19:00");
     await manager.getByLabel("结束时间").fill("20:30");
     await manager.getByLabel("连续几周").fill("2");
-    await manager.getByLabel("教室", { exact: true }).selectOption({ label: "海韵活动室（30 人）" });
+    await manager
+      .getByLabel("教室", { exact: true })
+      .selectOption({ label: "海韵活动室（30 人）" });
     await manager.getByLabel("名额").fill("20");
     await manager.getByLabel("本书院自己的讲师（不在师资库）").fill("社区志愿者 林老师");
     await manager.getByRole("button", { name: "排课" }).click();
     const refusal = manager.locator(".field.has-error").filter({ hasText: "每周哪几天上课" });
     await expect(refusal).toContainText("书院周一不开放");
     await expect(refusal).toContainText("请勾选“开放时间外”");
-    await expect(manager.getByLabel("本书院自己的讲师（不在师资库）")).toHaveValue("社区志愿者 林老师");
-    await manager.screenshot({ path: path.join(shots, "network-refused-desktop.png"), fullPage: true });
+    await expect(manager.getByLabel("本书院自己的讲师（不在师资库）")).toHaveValue(
+      "社区志愿者 林老师",
+    );
+    await manager.screenshot({
+      path: path.join(shots, "network-refused-desktop.png"),
+      fullPage: true,
+    });
 
     // Ticking 开放时间外 lets it through.
     await manager.getByLabel(/开放时间外：确认安排在书院开放时间以外/).check();
@@ -125,7 +158,10 @@ test.describe("academies and opening hours", () => {
 
     // The manager cancels the two sessions; HQ closes the academy, the public page says so, then reopens it.
     for (let i = 0; i < 2; i++) {
-      const item = manager.getByTestId("session-item").filter({ hasNot: manager.locator(".badge.danger") }).first();
+      const item = manager
+        .getByTestId("session-item")
+        .filter({ hasNot: manager.locator(".badge.danger") })
+        .first();
       await item.locator("summary", { hasText: "停课" }).click();
       await item.getByLabel("停课原因（会发给学员）").fill("书院调整");
       await item.getByRole("button", { name: "确认停课" }).click();
@@ -135,7 +171,9 @@ test.describe("academies and opening hours", () => {
     await hq.getByRole("link", { name: NAME }).click();
     await hq.getByText("关闭书院", { exact: true }).click();
     await hq.getByRole("button", { name: "确认关闭" }).click();
-    await expect(hq.getByText("请写明关闭原因。").or(hq.getByText("请写明关闭原因（至少 2 个字）。"))).toBeVisible();
+    await expect(
+      hq.getByText("请写明关闭原因。").or(hq.getByText("请写明关闭原因（至少 2 个字）。")),
+    ).toBeVisible();
     await hq.getByLabel("关闭原因").fill("与相邻书院合并");
     await hq.getByRole("button", { name: "确认关闭" }).click();
     await expect(hq.getByRole("status")).toHaveText("书院已关闭。");
@@ -150,15 +188,24 @@ test.describe("academies and opening hours", () => {
     // The same pages on a 375 px phone and in 长辈模式.
     const phone = await as(browser, DEMO.hqAdmin, { width: 375, large: true });
     await phone.goto("/hq/academies?district=2");
-    await phone.screenshot({ path: path.join(shots, "network-list-phone-large.png"), fullPage: true });
+    await phone.screenshot({
+      path: path.join(shots, "network-list-phone-large.png"),
+      fullPage: true,
+    });
     await phone.goto(`/hq/academies?q=${encodeURIComponent(NAME)}`);
     await phone.getByRole("link", { name: NAME }).click();
-    await phone.screenshot({ path: path.join(shots, "network-edit-phone-large.png"), fullPage: true });
+    await phone.screenshot({
+      path: path.join(shots, "network-edit-phone-large.png"),
+      fullPage: true,
+    });
     const width = await phone.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(375);
     const district = await as(browser, DEMO.district, { width: 375 });
     await district.goto("/district/academies");
     await expect(district.getByRole("heading", { level: 1 })).toContainText("湖里区的书院");
-    await district.screenshot({ path: path.join(shots, "network-district-phone.png"), fullPage: true });
+    await district.screenshot({
+      path: path.join(shots, "network-district-phone.png"),
+      fullPage: true,
+    });
   });
 });

@@ -23,13 +23,16 @@ test("every page on demo data carries the 演示数据 banner, signed in or not"
   await expect(page.getByText("演示数据", { exact: true }).first()).toBeVisible();
 });
 
-test("an HQ admin sees /hq/system: version, uptime, database size, jobs; an HQ editor is neither offered nor let in", async ({ page }) => {
+test("an HQ admin sees /hq/system: version, uptime, database size, jobs; an HQ editor is neither offered nor let in", async ({
+  page,
+}) => {
   await login(page, DEMO.hqAdmin);
   await page.goto("/hq");
   await page.getByRole("link", { name: "系统状态" }).click();
   await expect(page).toHaveURL(/\/hq\/system$/);
   await expect(page.getByRole("heading", { name: "系统状态", level: 1 })).toBeVisible();
-  for (const label of ["版本", "运行时间", "数据库大小", "最近备份"]) await expect(page.locator("dt", { hasText: label })).toBeVisible();
+  for (const label of ["版本", "运行时间", "数据库大小", "最近备份"])
+    await expect(page.locator("dt", { hasText: label })).toBeVisible();
   await expect(page.getByRole("cell", { name: "enrollment.reminders" })).toBeVisible();
 
   await page.context().clearCookies();
@@ -41,7 +44,10 @@ test("an HQ admin sees /hq/system: version, uptime, database size, jobs; an HQ e
   expect(r?.status()).toBe(403);
 });
 
-test("a 500 page shows an 错误编号 that the server's log line carries, and /hq/system lists it", async ({ page, baseURL }) => {
+test("a 500 page shows an 错误编号 that the server's log line carries, and /hq/system lists it", async ({
+  page,
+  baseURL,
+}) => {
   await login(page, DEMO.hqAdmin);
   await page.goto("/hq/system");
   await page.getByRole("button", { name: "记录一条测试错误" }).click();
@@ -54,8 +60,13 @@ test("a 500 page shows an 错误编号 that the server's log line carries, and /
   let line: Record<string, unknown> | undefined;
   await expect
     .poll(() => {
-      const lines = fs.readFileSync(logFile(baseURL), "utf8").split("\n").filter((l) => l.startsWith("{"));
-      line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.errorId === errorId && l.level === "error");
+      const lines = fs
+        .readFileSync(logFile(baseURL), "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("{"));
+      line = lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.errorId === errorId && l.level === "error");
       return Boolean(line);
     })
     .toBe(true);

@@ -44,9 +44,11 @@ async function pagesFor(page: Page, start: string[]) {
     if (seen.has(path)) continue;
     seen.add(path);
     const res = await page.request.get(path);
-    if (res.status() !== 200 || !(res.headers()["content-type"] ?? "").includes("text/html")) continue;
+    if (res.status() !== 200 || !(res.headers()["content-type"] ?? "").includes("text/html"))
+      continue;
     const html = await res.text();
-    for (const link of offeredLinks(html)) if (!seen.has(link) && !queue.includes(link)) queue.push(link);
+    for (const link of offeredLinks(html))
+      if (!seen.has(link) && !queue.includes(link)) queue.push(link);
     for (const m of html.matchAll(/href="(\/[^"#?]*)"/g)) {
       const kind = DETAIL.find((re) => re.test(m[1]!));
       if (kind && !details.has(kind)) details.set(kind, m[1]!);
@@ -81,7 +83,10 @@ function measure(target: number) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue; // not shown (a closed menu, another layout)
     if (el.closest(".visually-hidden, .skip-link, [hidden]")) continue;
-    if (r.height < target - 0.5 || r.width < target - 0.5) problems.push(`${Math.round(r.width)}×${Math.round(r.height)} ${el.tagName.toLowerCase()} 「${(el.textContent ?? "").trim().slice(0, 16)}」`);
+    if (r.height < target - 0.5 || r.width < target - 0.5)
+      problems.push(
+        `${Math.round(r.width)}×${Math.round(r.height)} ${el.tagName.toLowerCase()} 「${(el.textContent ?? "").trim().slice(0, 16)}」`,
+      );
   }
   // Defect 6: one date style everywhere (「12月4日 周五 09:00」), never 「2026/12/04 09:00」.
   const slashDate = /\d{4}\/\d{1,2}\/\d{1,2}/.exec(document.body.innerText);
@@ -94,21 +99,33 @@ test.describe.configure({ mode: "parallel" });
 
 for (const role of ROLES) {
   for (const large of [false, true]) {
-    test(`${role.who}, ${large ? "长辈模式" : "标准字号"}: every main page fits 375 px, with ${large ? 60 : 44} px targets and one date style`, async ({ page, context, baseURL }) => {
+    test(`${role.who}, ${large ? "长辈模式" : "标准字号"}: every main page fits 375 px, with ${large ? 60 : 44} px targets and one date style`, async ({
+      page,
+      context,
+      baseURL,
+    }) => {
       test.setTimeout(240_000);
       if (role.phone) {
-        const res = await page.request.post("/login", { form: { phone: role.phone, password: DEMO_PASSWORD, redirectTo: "" }, maxRedirects: 0 });
+        const res = await page.request.post("/login", {
+          form: { phone: role.phone, password: DEMO_PASSWORD, redirectTo: "" },
+          maxRedirects: 0,
+        });
         expect(res.status(), "login redirects").toBe(302);
       }
       const paths = await pagesFor(page, role.start);
-      expect(paths.length, "the menus and lists lead to pages").toBeGreaterThanOrEqual(role.phone ? 8 : 6);
+      expect(paths.length, "the menus and lists lead to pages").toBeGreaterThanOrEqual(
+        role.phone ? 8 : 6,
+      );
       if (large) await context.addCookies([{ name: "text-size", value: "large", url: baseURL! }]);
       const failures: string[] = [];
       for (const path of paths) {
         const res = await page.goto(path);
         if (!res || res.status() !== 200) continue; // the crawl (crawl.spec.ts) answers for statuses
-        expect(await page.evaluate(() => document.documentElement.classList.contains("large-text"))).toBe(large);
-        for (const p of await page.evaluate(measure, large ? 60 : 44)) failures.push(`${path}: ${p}`);
+        expect(
+          await page.evaluate(() => document.documentElement.classList.contains("large-text")),
+        ).toBe(large);
+        for (const p of await page.evaluate(measure, large ? 60 : 44))
+          failures.push(`${path}: ${p}`);
       }
       expect(failures, `pages that do not fit a 375 px phone for ${role.who}`).toEqual([]);
     });

@@ -17,14 +17,19 @@ function exe() {
   return b;
 }
 
-test("an HQ editor uploads a PDF, sees it listed and opens it; a disguised .exe is refused", async ({ page, browser }) => {
+test("an HQ editor uploads a PDF, sees it listed and opens it; a disguised .exe is refused", async ({
+  page,
+  browser,
+}) => {
   const stamp = Date.now().toString().slice(-6);
   const title = `垃圾分类讲义${stamp}`;
   await login(page, DEMO.hqEditor, undefined, "/hq/resources");
   await expect(page.getByRole("heading", { level: 1, name: "资源库" })).toBeVisible();
   await page.getByRole("link", { name: "上传资源" }).click();
 
-  await page.getByLabel("选择文件").setInputFiles({ name: "垃圾分类讲义.pdf", mimeType: "application/pdf", buffer: pdf(stamp) });
+  await page
+    .getByLabel("选择文件")
+    .setInputFiles({ name: "垃圾分类讲义.pdf", mimeType: "application/pdf", buffer: pdf(stamp) });
   await page.getByLabel("标题（可不填，默认用文件名）").fill(title);
   await page.getByRole("button", { name: "上传", exact: true }).click();
   await expect(page).toHaveURL(/\/hq\/resources\?uploaded=\d+/);
@@ -42,7 +47,9 @@ test("an HQ editor uploads a PDF, sees it listed and opens it; a disguised .exe 
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toBe("application/pdf");
   expect(res.headers()["x-content-type-options"]).toBe("nosniff");
-  expect(res.headers()["content-disposition"]).toContain(`filename*=UTF-8''${encodeURIComponent("垃圾分类讲义.pdf")}`);
+  expect(res.headers()["content-disposition"]).toContain(
+    `filename*=UTF-8''${encodeURIComponent("垃圾分类讲义.pdf")}`,
+  );
   expect((await res.body()).subarray(0, 5).toString()).toBe("%PDF-");
   await anonymous.close();
 
@@ -53,7 +60,9 @@ test("an HQ editor uploads a PDF, sees it listed and opens it; a disguised .exe 
 
   // A Windows program renamed .pdf: refused in Chinese, nothing listed.
   await page.goto("/hq/resources/new");
-  await page.getByLabel("选择文件").setInputFiles({ name: `课程讲义${stamp}.pdf`, mimeType: "application/pdf", buffer: exe() });
+  await page
+    .getByLabel("选择文件")
+    .setInputFiles({ name: `课程讲义${stamp}.pdf`, mimeType: "application/pdf", buffer: exe() });
   await page.getByRole("button", { name: "上传", exact: true }).click();
   await expect(page.getByRole("alert")).toContainText("这是一个可执行程序");
   await expect(page.getByLabel("选择文件")).toHaveAttribute("aria-invalid", "true");
@@ -64,8 +73,13 @@ test("an HQ editor uploads a PDF, sees it listed and opens it; a disguised .exe 
 test("a teachers-only resource is refused to a resident", async ({ page, browser }) => {
   const stamp = Date.now().toString().slice(-6);
   await login(page, DEMO.hqEditor, undefined, "/hq/resources/new");
-  await page.getByLabel("选择文件").setInputFiles({ name: `教案${stamp}.pdf`, mimeType: "application/pdf", buffer: pdf(stamp) });
-  await page.getByRole("radio", { name: /仅教师/ }).first().check();
+  await page
+    .getByLabel("选择文件")
+    .setInputFiles({ name: `教案${stamp}.pdf`, mimeType: "application/pdf", buffer: pdf(stamp) });
+  await page
+    .getByRole("radio", { name: /仅教师/ })
+    .first()
+    .check();
   await page.getByRole("button", { name: "上传", exact: true }).click();
   await expect(page).toHaveURL(/uploaded=(\d+)/);
   const id = new URL(page.url()).searchParams.get("uploaded");
@@ -86,7 +100,10 @@ test("a teachers-only resource is refused to a resident", async ({ page, browser
   await teacherContext.close();
 });
 
-test("the public teacher profile renders, and a teacher edits their own bio", async ({ page, browser }) => {
+test("the public teacher profile renders, and a teacher edits their own bio", async ({
+  page,
+  browser,
+}) => {
   await login(page, DEMO.hqEditor, undefined, "/hq/teachers?q=%E6%9E%97%E6%99%93%E7%87%95");
   await page.getByRole("link", { name: "林晓燕" }).click();
   const profileHref = await page.getByRole("link", { name: "查看公开资料" }).getAttribute("href");

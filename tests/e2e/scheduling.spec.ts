@@ -31,7 +31,11 @@ function nextMonday() {
 }
 
 async function as(browser: Browser, phone: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+  });
   const page = await context.newPage();
   await login(page, phone);
   return page;
@@ -49,7 +53,9 @@ test.describe("academy scheduling: 想学 → 点单 → 受理 → 开课 → �
     await resident.goto(`/courses/${COURSE.code}`);
     const panel = resident.getByTestId("want-panel");
     await expect(panel.getByLabel("在哪所书院学")).toHaveValue(/\d+/);
-    await expect(panel.getByLabel("在哪所书院学").locator("option:checked")).toHaveText(/金山社区书院/);
+    await expect(panel.getByLabel("在哪所书院学").locator("option:checked")).toHaveText(
+      /金山社区书院/,
+    );
     await panel.getByRole("button", { name: "我想学" }).click();
     await expect(panel.getByRole("heading", { name: "您已标记想学" })).toBeVisible();
     await expect(panel.getByTestId("want-summary")).toContainText("金山社区书院");
@@ -75,10 +81,17 @@ test.describe("academy scheduling: 想学 → 点单 → 受理 → 开课 → �
     // 3. HQ assigns a pool teacher who teaches it in 湖里 and accepts.
     const hq = await as(browser, DEMO.hqAdmin);
     await hq.goto("/hq/orders?state=submitted");
-    await hq.getByTestId("order-row").filter({ hasText: COURSE.title }).filter({ hasText: "金山社区书院" }).getByRole("link", { name: COURSE.title }).click();
+    await hq
+      .getByTestId("order-row")
+      .filter({ hasText: COURSE.title })
+      .filter({ hasText: "金山社区书院" })
+      .getByRole("link", { name: COURSE.title })
+      .click();
     const teacherRadio = hq.getByRole("radio").first();
     await expect(teacherRadio).toBeChecked();
-    const teacherName = ((await teacherRadio.locator("xpath=..").textContent()) ?? "").replace(/（.*$/, "").trim();
+    const teacherName = ((await teacherRadio.locator("xpath=..").textContent()) ?? "")
+      .replace(/（.*$/, "")
+      .trim();
     await hq.getByRole("button", { name: "受理" }).click();
     await expect(hq.getByText("已受理并安排教师")).toBeVisible();
     await expect(hq.getByText(`授课教师：${teacherName}`)).toBeVisible();
@@ -92,7 +105,11 @@ test.describe("academy scheduling: 想学 → 点单 → 受理 → 开课 → �
     await expect(manager.getByText("教室已添加")).toBeVisible();
 
     await manager.goto(`/manage/${ACADEMY}/orders?state=accepted`);
-    await manager.getByTestId("order-row").filter({ hasText: COURSE.title }).getByRole("link", { name: "排课" }).click();
+    await manager
+      .getByTestId("order-row")
+      .filter({ hasText: COURSE.title })
+      .getByRole("link", { name: "排课" })
+      .click();
     await expect(manager.getByRole("heading", { name: COURSE.title })).toBeVisible();
     await manager.getByLabel("从哪天开始").fill(monday.date);
     await expect(manager.getByLabel("周二")).toBeChecked(); // the order's preferred weekdays
@@ -100,7 +117,9 @@ test.describe("academy scheduling: 想学 → 点单 → 受理 → 开课 → �
     await manager.getByLabel("开始时间").fill("17:15");
     await manager.getByLabel("结束时间").fill("18:45");
     await manager.getByLabel("连续几周").fill("6");
-    await manager.getByLabel("教室", { exact: true }).selectOption({ label: `${ROOM}（24 人，无障碍）` });
+    await manager
+      .getByLabel("教室", { exact: true })
+      .selectOption({ label: `${ROOM}（24 人，无障碍）` });
     await manager.getByLabel("名额").fill("30");
     await manager.getByRole("button", { name: "排课" }).click();
     // Over the room's 24 seats without confirming overflow: refused, input kept.
@@ -120,7 +139,9 @@ test.describe("academy scheduling: 想学 → 点单 → 受理 → 开课 → �
     await manager.getByLabel("开始时间").fill("18:00");
     await manager.getByLabel("结束时间").fill("19:00");
     await manager.getByLabel("连续几周").fill("1");
-    await manager.getByLabel("教室", { exact: true }).selectOption({ label: `${ROOM}（24 人，无障碍）` });
+    await manager
+      .getByLabel("教室", { exact: true })
+      .selectOption({ label: `${ROOM}（24 人，无障碍）` });
     await manager.getByLabel("名额").fill("20");
     await manager.getByLabel("本书院自己的讲师（不在师资库）").fill("社区志愿者 王老师");
     await manager.getByRole("button", { name: "排课" }).click();
@@ -129,13 +150,19 @@ test.describe("academy scheduling: 想学 → 点单 → 受理 → 开课 → �
     await expect(clash).toContainText(`教室「${ROOM}」`);
     await expect(clash).toContainText(`「${COURSE.title}」（金山社区书院·${ROOM}）`);
     await expect(clash).toContainText(/建议改到 \d+月\d+日 周二 19:00–20:00/);
-    await expect(manager.getByLabel("本书院自己的讲师（不在师资库）")).toHaveValue("社区志愿者 王老师");
+    await expect(manager.getByLabel("本书院自己的讲师（不在师资库）")).toHaveValue(
+      "社区志愿者 王老师",
+    );
 
     // The run shows on the manager's week view and on the resident's class finder.
     await manager.goto(`/manage/${ACADEMY}?week=${monday.week}`);
-    await expect(manager.locator(".week-list").getByTestId("week-session").filter({ hasText: COURSE.title })).toHaveCount(2);
+    await expect(
+      manager.locator(".week-list").getByTestId("week-session").filter({ hasText: COURSE.title }),
+    ).toHaveCount(2);
     await resident.goto(`/classes?q=${encodeURIComponent("幸福家庭")}&academy=home`);
-    await expect(resident.getByTestId("class-card").filter({ hasText: COURSE.title })).toBeVisible();
+    await expect(
+      resident.getByTestId("class-card").filter({ hasText: COURSE.title }),
+    ).toBeVisible();
 
     // 6. The weekly course menu lists the class and prints on A4.
     const menuPage = resident;

@@ -1,14 +1,21 @@
 import { expect, test } from "@playwright/test";
 import { DEMO, login } from "./helpers";
 
-test("HQ opens the city statistics, changes the period and downloads the XLSX", async ({ page }) => {
+test("HQ opens the city statistics, changes the period and downloads the XLSX", async ({
+  page,
+}) => {
   await login(page, DEMO.hqAdmin, undefined, "/hq/stats");
   await page.goto("/hq/stats");
   await expect(page.getByRole("heading", { name: "全市统计" })).toBeVisible();
-  await expect(page.locator('[data-figure="participations"] .stat-explain')).toContainText("活动参与人次");
+  await expect(page.locator('[data-figure="participations"] .stat-explain')).toContainText(
+    "活动参与人次",
+  );
   await page.getByRole("link", { name: "本年", exact: true }).click();
   await expect(page).toHaveURL(/p=year/);
-  await expect(page.getByRole("link", { name: "本年", exact: true })).toHaveAttribute("aria-current", "true");
+  await expect(page.getByRole("link", { name: "本年", exact: true })).toHaveAttribute(
+    "aria-current",
+    "true",
+  );
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "下载全部统计表（Excel）" }).click();
   const file = await download;
@@ -37,7 +44,9 @@ test("the charts' data tables are readable on a phone", async ({ page }) => {
   // Charts are images (/stats/chart) the browser loads beside the page.
   const chart = page.locator("figure.chart-box img.chart-img").first();
   await expect(chart).toBeVisible();
-  await expect.poll(() => chart.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() => chart.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
   await expect(chart).toHaveAttribute("alt", /月度参与人次趋势/);
   const box = (await chart.boundingBox())!;
   expect(box.width).toBeLessThanOrEqual(375);
@@ -46,7 +55,10 @@ test("the charts' data tables are readable on a phone", async ({ page }) => {
   await expect(table.locator("tbody tr").first()).toBeVisible();
   // The page itself does not scroll sideways; wide tables scroll inside their own region.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-  const font = await table.locator("td").first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  const font = await table
+    .locator("td")
+    .first()
+    .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   expect(font).toBeGreaterThanOrEqual(16);
   await page.screenshot({ path: "tests/.output/stats-phone.png", fullPage: false });
 });

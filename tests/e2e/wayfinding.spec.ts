@@ -29,7 +29,11 @@ const FIRST = `(SELECT min(s.starts_at) FROM class_sessions s WHERE s.run_id = r
 function pickRun(baseURL: string | undefined, where: string, order: "ASC" | "DESC"): number {
   const now = Date.now();
   const row = readDb(baseURL, (db) =>
-    db.prepare(`SELECT r.id AS id FROM class_runs r WHERE ${OPEN_TO_ALL} AND ${where} ORDER BY r.id ${order} LIMIT 1`).get({ now, soon: now + 3_600_000 }),
+    db
+      .prepare(
+        `SELECT r.id AS id FROM class_runs r WHERE ${OPEN_TO_ALL} AND ${where} ORDER BY r.id ${order} LIMIT 1`,
+      )
+      .get({ now, soon: now + 3_600_000 }),
   ) as { id: number } | undefined;
   if (!row) throw new Error(`the demo seed has no open class where ${where}`);
   return row.id;
@@ -37,7 +41,10 @@ function pickRun(baseURL: string | undefined, where: string, order: "ASC" | "DES
 
 const enrollButton = (page: Page) => page.locator("form.enrol-form").first().getByRole("button");
 
-test("defect 4: enrolling after the first session says so before the tap, asks for a tick, and the facts box agrees", async ({ page, baseURL }) => {
+test("defect 4: enrolling after the first session says so before the tap, asks for a tick, and the facts box agrees", async ({
+  page,
+  baseURL,
+}) => {
   // A class that has started (its first session is over) and still takes enrolments.
   const runId = pickRun(baseURL, `${FIRST} < @now AND r.cancel_deadline_at IS NULL`, "ASC");
   await registerInBrowser(page, { name: "黄晓燕" });
@@ -52,7 +59,10 @@ test("defect 4: enrolling after the first session says so before the tap, asks f
   await enrollButton(page).click();
   await expect(page).not.toHaveURL(/result=/);
   // …and a post that skips it anyway (no JavaScript, a crafted form) is refused by the server.
-  const raw = await page.request.post(`/classes/${runId}`, { form: { intent: "enroll" }, maxRedirects: 0 });
+  const raw = await page.request.post(`/classes/${runId}`, {
+    form: { intent: "enroll" },
+    maxRedirects: 0,
+  });
   expect(raw.status()).toBe(302);
   expect(raw.headers()["location"]).toContain("reason=late_unconfirmed");
 
@@ -60,13 +70,22 @@ test("defect 4: enrolling after the first session says so before the tap, asks f
   await enrollButton(page).click();
   await expect(page).toHaveURL(/result=confirmed/);
   // Now enrolled: no cancel button, and the reason why.
-  await expect(page.getByText("已过取消截止时间，不能再取消报名；某一次课不能来，可以在课前在线请假。")).toBeVisible();
+  await expect(
+    page.getByText("已过取消截止时间，不能再取消报名；某一次课不能来，可以在课前在线请假。"),
+  ).toBeVisible();
   await expect(page.getByTestId("enrol-self").getByTestId("leave-link")).toBeVisible();
   await expect(page.getByRole("button", { name: /取消报名/ })).toHaveCount(0);
 });
 
-test("defect 4: before the deadline there is no warning and no tick to give", async ({ page, baseURL }) => {
-  const runId = pickRun(baseURL, `${FIRST} > @soon AND (r.cancel_deadline_at IS NULL OR r.cancel_deadline_at > @soon)`, "DESC");
+test("defect 4: before the deadline there is no warning and no tick to give", async ({
+  page,
+  baseURL,
+}) => {
+  const runId = pickRun(
+    baseURL,
+    `${FIRST} > @soon AND (r.cancel_deadline_at IS NULL OR r.cancel_deadline_at > @soon)`,
+    "DESC",
+  );
   await login(page, DEMO.teacher);
   await page.goto(`/classes/${runId}`);
   await expect(page.getByTestId("cancel-fact")).toContainText("可取消");
@@ -74,8 +93,15 @@ test("defect 4: before the deadline there is no warning and no tick to give", as
   await expect(page.getByTestId("late-warning")).toHaveCount(0);
 });
 
-test("defect 5: 我的课程 — a cancelled enrolment has no 下次上课, a finished class one 已结课 badge", async ({ page, baseURL }) => {
-  const runId = pickRun(baseURL, `${FIRST} > @soon AND (r.cancel_deadline_at IS NULL OR r.cancel_deadline_at > @soon)`, "DESC");
+test("defect 5: 我的课程 — a cancelled enrolment has no 下次上课, a finished class one 已结课 badge", async ({
+  page,
+  baseURL,
+}) => {
+  const runId = pickRun(
+    baseURL,
+    `${FIRST} > @soon AND (r.cancel_deadline_at IS NULL OR r.cancel_deadline_at > @soon)`,
+    "DESC",
+  );
   await registerInBrowser(page, { name: "郑美玲" });
   await page.goto(`/classes/${runId}`);
   await enrollButton(page).click();
@@ -114,10 +140,14 @@ test("defect 5: 我的课程 — a cancelled enrolment has no 下次上课, a fi
   await expect(done.getByTestId("my-class-next")).toHaveCount(0);
 });
 
-test("defect 7: 居民想学 after a search counts the search's people and courses, the whole demand apart", async ({ page }) => {
+test("defect 7: 居民想学 after a search counts the search's people and courses, the whole demand apart", async ({
+  page,
+}) => {
   await login(page, DEMO.manager);
   await page.goto("/manage/huli-001/demand");
-  const whole = /共有 (\d+) 位居民在.+标记了想学 (\d+) 门课程/.exec(await page.getByTestId("demand-summary").innerText());
+  const whole = /共有 (\d+) 位居民在.+标记了想学 (\d+) 门课程/.exec(
+    await page.getByTestId("demand-summary").innerText(),
+  );
   expect(whole).not.toBeNull();
   const [people, courses] = [Number(whole![1]), Number(whole![2])];
 
@@ -134,10 +164,15 @@ test("defect 7: 居民想学 after a search counts the search's people and cours
   expect(Number(found![1])).toBeLessThanOrEqual(counts.reduce((a, b) => a + b, 0));
   expect(Number(found![1])).toBeLessThan(people);
   // The academy's whole demand stays visible, labelled as such.
-  await expect(page.getByTestId("demand-all")).toHaveText(new RegExp(`全部：${people} 位居民想学 ${courses} 门课程`));
+  await expect(page.getByTestId("demand-all")).toHaveText(
+    new RegExp(`全部：${people} 位居民想学 ${courses} 门课程`),
+  );
 });
 
-test("defect 8: the order form's term defaults to the term the class will be held in", async ({ page, baseURL }) => {
+test("defect 8: the order form's term defaults to the term the class will be held in", async ({
+  page,
+  baseURL,
+}) => {
   // A city course the academy has no open order for (one open order per course; other specs order PD-0010).
   const course = readDb(baseURL, (db) =>
     db
@@ -153,11 +188,23 @@ test("defect 8: the order form's term defaults to the term the class will be hel
   await login(page, DEMO.manager);
   await page.goto(`/manage/huli-001/orders/new?course=${course.code}`);
   // Today + two weeks (from an order to its first class), in Shanghai, decides the season.
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "numeric" }).formatToParts(new Date(Date.now() + 14 * 86_400_000));
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Asia/Shanghai",
+    year: "numeric",
+    month: "numeric",
+  }).formatToParts(new Date(Date.now() + 14 * 86_400_000));
   const year = Number(parts.find((p) => p.type === "year")!.value);
   const month = Number(parts.find((p) => p.type === "month")!.value);
   const expected =
-    month === 12 ? `${year} 年冬季` : month <= 2 ? `${year - 1} 年冬季` : month <= 5 ? `${year} 年春季` : month <= 8 ? `${year} 年夏季` : `${year} 年秋季`;
+    month === 12
+      ? `${year} 年冬季`
+      : month <= 2
+        ? `${year - 1} 年冬季`
+        : month <= 5
+          ? `${year} 年春季`
+          : month <= 8
+            ? `${year} 年夏季`
+            : `${year} 年秋季`;
   const term = page.getByLabel("开课学期");
   await expect(term).toHaveValue(expected);
   await expect(page.getByText("冬季 12 月至次年 2 月")).toBeVisible();
@@ -166,10 +213,14 @@ test("defect 8: the order form's term defaults to the term the class will be hel
   await term.selectOption(later);
   await page.getByRole("button", { name: "提交点单" }).click();
   await expect(page.getByText("点单已提交")).toBeVisible();
-  await expect(page.getByTestId("order-row").filter({ hasText: course.code }).first()).toContainText(`学期：${later}`);
+  await expect(
+    page.getByTestId("order-row").filter({ hasText: course.code }).first(),
+  ).toContainText(`学期：${later}`);
 });
 
-test("/classes: after filtering, the filters fold away and the count and first classes come first", async ({ page }) => {
+test("/classes: after filtering, the filters fold away and the count and first classes come first", async ({
+  page,
+}) => {
   await page.goto("/classes?district=");
   const filters = page.getByTestId("class-filters");
   await filters.locator("summary").click();
@@ -187,8 +238,15 @@ test("/classes: after filtering, the filters fold away and the count and first c
   expect(first.y).toBeLessThan(height - 100);
 });
 
-test("/classes without JavaScript: the filtered page opens with the filters folded", async ({ browser, baseURL }, info) => {
-  const context = await browser.newContext({ javaScriptEnabled: false, viewport: info.project.use.viewport!, baseURL });
+test("/classes without JavaScript: the filtered page opens with the filters folded", async ({
+  browser,
+  baseURL,
+}, info) => {
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    viewport: info.project.use.viewport!,
+    baseURL,
+  });
   const page = await context.newPage();
   await page.goto("/classes?district=huli&weekday=2");
   const filters = page.getByTestId("class-filters");
@@ -215,7 +273,9 @@ test("weekly menu: the sign-up line points to the QR code where it really is", a
   await expect(line.getByRole("link")).toHaveAttribute("href", /\/academies\/huli-001$/);
 });
 
-test("the district centre's table: cards on a phone, headers on one line on a desktop (no 开/课)", async ({ page }) => {
+test("the district centre's table: cards on a phone, headers on one line on a desktop (no 开/课)", async ({
+  page,
+}) => {
   await login(page, DEMO.district);
   await page.goto("/district");
   const table = page.locator("table.stack-table").first();
@@ -225,7 +285,9 @@ test("the district centre's table: cards on a phone, headers on one line on a de
     // One card per academy: rows are blocks, the header row is out of sight, each value is labelled.
     expect(await firstRow.evaluate((tr) => getComputedStyle(tr).display)).toBe("block");
     expect((await table.locator("thead").boundingBox())!.height).toBeLessThanOrEqual(1);
-    const label = await firstRow.locator('td[data-label="社区人口"]').evaluate((td) => getComputedStyle(td, "::before").content);
+    const label = await firstRow
+      .locator('td[data-label="社区人口"]')
+      .evaluate((td) => getComputedStyle(td, "::before").content);
     expect(label).toBe('"社区人口"');
   } else {
     for (const th of await table.locator("thead th").all()) {
@@ -233,7 +295,9 @@ test("the district centre's table: cards on a phone, headers on one line on a de
       const lines = await th.evaluate((el) => {
         const range = document.createRange();
         range.selectNodeContents(el);
-        return Math.round(range.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight));
+        return Math.round(
+          range.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight),
+        );
       });
       expect(lines, await th.innerText()).toBeLessThanOrEqual(1);
     }

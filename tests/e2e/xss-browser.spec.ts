@@ -14,7 +14,13 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { ensureBuild, startBuiltServer, type BuiltServer } from "@tests/factories/built-server";
 import { prepareTrustWorld, type RoleName, type TrustWorld } from "@tests/factories/trust-world";
-import { domProblems, storeXssPayloads, XSS_PAGES, XSS_PAYLOADS, XSS_SAMPLE } from "@tests/factories/xss";
+import {
+  domProblems,
+  storeXssPayloads,
+  XSS_PAGES,
+  XSS_PAYLOADS,
+  XSS_SAMPLE,
+} from "@tests/factories/xss";
 
 let world: TrustWorld;
 let server: BuiltServer;
@@ -37,11 +43,14 @@ test.afterAll(async () => {
 /** A browser context as a role, with every listener the check needs; `problems` collects what they hear. */
 async function watched(context: BrowserContext, role: RoleName, problems: string[]) {
   const origin = new URL(server.url);
-  if (role !== "anonymous") await context.addCookies([{ name: "session", value: world.tokens[role], url: server.url }]);
+  if (role !== "anonymous")
+    await context.addCookies([{ name: "session", value: world.tokens[role], url: server.url }]);
   // Before any page script: CSP refusals are reported to the console, where Playwright hears them.
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
-      console.error(`securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+      console.error(
+        `securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`,
+      );
     });
   });
   // A payload's URL followed (an <img src>, a <base>, a <link>): refused and reported.
@@ -50,7 +59,7 @@ async function watched(context: BrowserContext, role: RoleName, problems: string
     (route) => {
       problems.push(`a request to another host: ${route.request().url().slice(0, 80)}`);
       return route.abort();
-    }
+    },
   );
   const page = await context.newPage();
   let where = "";
@@ -59,9 +68,12 @@ async function watched(context: BrowserContext, role: RoleName, problems: string
     void d.dismiss().catch(() => {});
   });
   page.on("console", (m) => {
-    if (/securitypolicyviolation|Content Security Policy/i.test(m.text())) problems.push(`${where}: ${m.text().slice(0, 160)}`);
+    if (/securitypolicyviolation|Content Security Policy/i.test(m.text()))
+      problems.push(`${where}: ${m.text().slice(0, 160)}`);
   });
-  page.on("pageerror", (e) => problems.push(`${where}: a script error: ${e.message.slice(0, 120)}`));
+  page.on("pageerror", (e) =>
+    problems.push(`${where}: a script error: ${e.message.slice(0, 120)}`),
+  );
   return { page, at: (path: string) => (where = `${path} as ${role}`) };
 }
 
@@ -71,7 +83,8 @@ async function openAndCheck(page: Page, path: string, problems: string[]) {
   expect(res?.status(), path).toBe(200);
   // Hydrated: React has attached (the root loader's data was consumed) and effects have run.
   await page.waitForFunction(() => document.readyState === "complete");
-  for (const p of (await page.evaluate(`(${domProblems.toString()})(document)`)) as string[]) problems.push(`${path}: ${p}`);
+  for (const p of (await page.evaluate(`(${domProblems.toString()})(document)`)) as string[])
+    problems.push(`${path}: ${p}`);
   return ((await page.evaluate(() => document.body.innerText)) as string).includes("alert(1)");
 }
 
@@ -84,7 +97,8 @@ test(
     const problems: string[] = [];
     let shown = 0;
     const byRole = new Map<RoleName, string[]>();
-    for (const [role, path] of XSS_PAGES) byRole.set(role, [...(byRole.get(role) ?? []), path(world)]);
+    for (const [role, path] of XSS_PAGES)
+      byRole.set(role, [...(byRole.get(role) ?? []), path(world)]);
     for (const [role, paths] of byRole) {
       const context = await browser.newContext({ baseURL: server.url });
       const { page, at } = await watched(context, role, problems);
@@ -96,25 +110,42 @@ test(
     }
     expect(problems).toEqual([]);
     // The payloads really are on the pages (as text), or the check would prove nothing.
-    expect(shown, "pages that display the stored payloads").toBeGreaterThanOrEqual(XSS_PAGES.length - 4);
-    console.log(`xss in Chromium: ${XSS_SAMPLE.length} payloads (every family) in stored fields, ${XSS_PAGES.length} pages loaded, ${shown} showing them`);
-  }
+    expect(shown, "pages that display the stored payloads").toBeGreaterThanOrEqual(
+      XSS_PAGES.length - 4,
+    );
+    console.log(
+      `xss in Chromium: ${XSS_SAMPLE.length} payloads (every family) in stored fields, ${XSS_PAGES.length} pages loaded, ${shown} showing them`,
+    );
+  },
 );
 
-test("the browser check is not blind: an unescaped payload, a dialog and a CSP refusal are all caught", { tag: "@desktop" }, async ({ browser }) => {
-  const problems: string[] = [];
-  const context = await browser.newContext({ baseURL: server.url });
-  const { page, at } = await watched(context, "anonymous", problems);
-  at("/help");
-  expect(await openAndCheck(page, "/help", problems)).toBe(false);
-  expect(problems).toEqual([]);
-  // What a hole would look like: markup put into the page unescaped (our CSP refuses its inline
-  // handler), and a script that did run (Playwright's own evaluate is not subject to the CSP).
-  await page.evaluate(() => document.querySelector("main")!.insertAdjacentHTML("beforeend", '<img data-xss src="/favicon.ico?x" onerror="alert(1)" onload="alert(1)">'));
-  await page.evaluate(() => setTimeout(() => window.alert("xss"), 0));
-  await expect.poll(() => problems.join("\n")).toMatch(/securitypolicyviolation/);
-  await expect.poll(() => problems.join("\n")).toMatch(/alert dialog/);
-  const found = (await page.evaluate(`(${domProblems.toString()})(document)`)) as string[];
-  expect(found).toEqual(expect.arrayContaining(["<img data-xss> from a payload", "<img onerror=…>"]));
-  await context.close();
-});
+test(
+  "the browser check is not blind: an unescaped payload, a dialog and a CSP refusal are all caught",
+  { tag: "@desktop" },
+  async ({ browser }) => {
+    const problems: string[] = [];
+    const context = await browser.newContext({ baseURL: server.url });
+    const { page, at } = await watched(context, "anonymous", problems);
+    at("/help");
+    expect(await openAndCheck(page, "/help", problems)).toBe(false);
+    expect(problems).toEqual([]);
+    // What a hole would look like: markup put into the page unescaped (our CSP refuses its inline
+    // handler), and a script that did run (Playwright's own evaluate is not subject to the CSP).
+    await page.evaluate(() =>
+      document
+        .querySelector("main")!
+        .insertAdjacentHTML(
+          "beforeend",
+          '<img data-xss src="/favicon.ico?x" onerror="alert(1)" onload="alert(1)">',
+        ),
+    );
+    await page.evaluate(() => setTimeout(() => window.alert("xss"), 0));
+    await expect.poll(() => problems.join("\n")).toMatch(/securitypolicyviolation/);
+    await expect.poll(() => problems.join("\n")).toMatch(/alert dialog/);
+    const found = (await page.evaluate(`(${domProblems.toString()})(document)`)) as string[];
+    expect(found).toEqual(
+      expect.arrayContaining(["<img data-xss> from a payload", "<img onerror=…>"]),
+    );
+    await context.close();
+  },
+);

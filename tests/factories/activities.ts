@@ -63,7 +63,8 @@ export function activityInput(overrides: Partial<CreateActivityInput> = {}): Cre
 /** Every row of the activity tables (and counts of audit rows and messages), to prove a refusal changed nothing. */
 export function activitySnapshot(db: DB) {
   const rows = (table: string) => db.all(sql.raw(`SELECT * FROM ${table} ORDER BY rowid`));
-  const count = (table: string) => db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`))!.n;
+  const count = (table: string) =>
+    db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`))!.n;
   return {
     activities: rows("activities"),
     series: rows("activity_series"),

@@ -140,7 +140,7 @@ export async function prepareEnrollDb(opts: { capacity: number; userCount: numbe
         userIds.push(u.id);
       }
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
   db.$client.close();
   return {
@@ -160,7 +160,7 @@ export function httpRequest(
   method: "GET" | "POST",
   target: string,
   headers: Record<string, string> = {},
-  body?: string
+  body?: string,
 ): Promise<{ status: number; location: string; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -178,10 +178,10 @@ export function httpRequest(
             status: res.statusCode ?? 0,
             location: String(res.headers.location ?? ""),
             body: text,
-          })
+          }),
         );
         res.on("error", reject);
-      }
+      },
     );
     req.on("error", reject);
     req.end(body);
@@ -193,7 +193,7 @@ export async function postEnroll(
   url: string,
   runId: number,
   token: string,
-  extra: Record<string, string> = {}
+  extra: Record<string, string> = {},
 ) {
   const started = performance.now();
   const res = await httpRequest(
@@ -204,7 +204,7 @@ export async function postEnroll(
       Cookie: `session=${token}`,
       Origin: url,
     },
-    new URLSearchParams({ intent: "enroll", ...extra }).toString()
+    new URLSearchParams({ intent: "enroll", ...extra }).toString(),
   );
   return { ...res, ms: performance.now() - started };
 }

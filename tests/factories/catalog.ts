@@ -31,7 +31,13 @@ export function createCategory(db: DB, overrides: Partial<typeof categories.$inf
   seq++;
   return db
     .insert(categories)
-    .values({ slug: `cat-${seq}`, name: `测试分类${seq}`, color: "#334155", sortOrder: 100 + seq, ...overrides })
+    .values({
+      slug: `cat-${seq}`,
+      name: `测试分类${seq}`,
+      color: "#334155",
+      sortOrder: 100 + seq,
+      ...overrides,
+    })
     .returning()
     .get();
 }
@@ -75,7 +81,8 @@ export function createCourse(db: DB, b: CourseBuild = {}) {
   const doc = markdownToDoc(md);
   const t = Date.now();
   const level = b.sourceLevel ?? "city";
-  const ownerType = b.ownerType ?? (level === "city" ? "city" : level === "community" ? "academy" : "district");
+  const ownerType =
+    b.ownerType ?? (level === "city" ? "city" : level === "community" ? "academy" : "district");
   return db.transaction(
     (tx) => {
       const course = tx
@@ -114,7 +121,8 @@ export function createCourse(db: DB, b: CourseBuild = {}) {
         })
         .returning()
         .get();
-      if ((b.status ?? "published") === "published") version = publishVersion(tx, course, version, null, null, "publish");
+      if ((b.status ?? "published") === "published")
+        version = publishVersion(tx, course, version, null, null, "publish");
       const row = tx.select().from(courses).where(eq(courses.id, course.id)).get()!;
       return { course: row, version };
     },

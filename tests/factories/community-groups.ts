@@ -23,8 +23,19 @@ export async function groupsWorld(db: DB) {
   const r1 = await createActor(db, []);
   const r2 = await createActor(db, []);
   const r3 = await createActor(db, []);
-  const draftA = createCourse(db, { title: "社区口述史工作坊", sourceLevel: "community", ownerId: a.id, status: "draft", category: "minnan-culture" });
-  const draftB = createCourse(db, { title: "阳台种菜", sourceLevel: "community", ownerId: b.id, status: "draft" });
+  const draftA = createCourse(db, {
+    title: "社区口述史工作坊",
+    sourceLevel: "community",
+    ownerId: a.id,
+    status: "draft",
+    category: "minnan-culture",
+  });
+  const draftB = createCourse(db, {
+    title: "阳台种菜",
+    sourceLevel: "community",
+    ownerId: b.id,
+    status: "draft",
+  });
   return { d, a, b, roomA, roomB, managerA, managerB, hq, huliStaff, r1, r2, r3, draftA, draftB };
 }
 
@@ -48,7 +59,8 @@ export function userErrorOf(fn: () => unknown) {
   try {
     fn();
   } catch (e) {
-    if (e instanceof Error && e.name === "UserError") return { message: e.message, field: (e as Error & { field?: string }).field };
+    if (e instanceof Error && e.name === "UserError")
+      return { message: e.message, field: (e as Error & { field?: string }).field };
     throw e;
   }
   throw new Error("expected a UserError");

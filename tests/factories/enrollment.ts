@@ -41,7 +41,7 @@ export function createOpenRun(
   db: DB,
   w: { a: { id: number }; roomA: { id: number }; course: { id: number }; version: { id: number } },
   overrides: RunOverrides = {},
-  now = Date.now()
+  now = Date.now(),
 ) {
   const { firstSessionAt = now + 10 * DAY, sessions = 2, ...rest } = overrides;
   const run = db
@@ -82,7 +82,7 @@ export function createOpenRun(
 /** A resident (optionally living near the academy) with a birth year. */
 export async function createResident(
   db: DB,
-  opts: { homeAcademyId?: number; birthYear?: number | null } = {}
+  opts: { homeAcademyId?: number; birthYear?: number | null } = {},
 ): Promise<Actor> {
   const actor = await createActor(db, []);
   db.update(users)
@@ -104,7 +104,7 @@ export async function createResidents(db: DB, n: number, opts: { homeAcademyId?:
 export function addMember(
   db: DB,
   owner: Actor,
-  overrides: Partial<typeof familyMembers.$inferInsert> = {}
+  overrides: Partial<typeof familyMembers.$inferInsert> = {},
 ) {
   return db
     .insert(familyMembers)

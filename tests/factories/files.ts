@@ -53,7 +53,10 @@ export function pngBytes() {
 }
 
 export function jpegBytes() {
-  return Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xd9]);
+  return Buffer.from([
+    0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
+    0x00, 0x01, 0x00, 0x00, 0xff, 0xd9,
+  ]);
 }
 
 export function gifBytes() {
@@ -61,18 +64,30 @@ export function gifBytes() {
 }
 
 export function webpBytes() {
-  const body = Buffer.from("WEBPVP8 \x0e\x00\x00\x00\x30\x01\x00\x9d\x01\x2a\x01\x00\x01\x00\x02\x00\x34\x25", "latin1");
+  const body = Buffer.from(
+    "WEBPVP8 \x0e\x00\x00\x00\x30\x01\x00\x9d\x01\x2a\x01\x00\x01\x00\x02\x00\x34\x25",
+    "latin1",
+  );
   const size = Buffer.alloc(4);
   size.writeUInt32LE(body.length);
   return Buffer.concat([Buffer.from("RIFF"), size, body]);
 }
 
 export function mp3Bytes() {
-  return Buffer.concat([Buffer.from("ID3\x04\x00\x00\x00\x00\x00\x00", "latin1"), Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(64)]);
+  return Buffer.concat([
+    Buffer.from("ID3\x04\x00\x00\x00\x00\x00\x00", "latin1"),
+    Buffer.from([0xff, 0xfb, 0x90, 0x64]),
+    Buffer.alloc(64),
+  ]);
 }
 
 function ftyp(major: string, compatible: string[]) {
-  const body = Buffer.concat([Buffer.from("ftyp"), Buffer.from(major), Buffer.alloc(4), ...compatible.map((c) => Buffer.from(c))]);
+  const body = Buffer.concat([
+    Buffer.from("ftyp"),
+    Buffer.from(major),
+    Buffer.alloc(4),
+    ...compatible.map((c) => Buffer.from(c)),
+  ]);
   const size = Buffer.alloc(4);
   size.writeUInt32BE(body.length + 4);
   return Buffer.concat([size, body, Buffer.alloc(32)]);

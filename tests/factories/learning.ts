@@ -105,7 +105,7 @@ export function createRunWithSessions(
     minutes?: number;
     status?: "open" | "full" | "closed" | "finished" | "cancelled";
     capacity?: number;
-  }
+  },
 ) {
   seq++;
   const now = Date.now();
@@ -140,7 +140,7 @@ export function createRunWithSessions(
         updatedAt: now,
       })
       .returning()
-      .get()
+      .get(),
   );
   return { run, sessions };
 }
@@ -149,7 +149,7 @@ export function createRunWithSessions(
 export function createWorldRun(
   db: DB,
   w: LearningWorld,
-  opts: Omit<Parameters<typeof createRunWithSessions>[2], "academyId" | "roomId" | "teacherId">
+  opts: Omit<Parameters<typeof createRunWithSessions>[2], "academyId" | "roomId" | "teacherId">,
 ) {
   return createRunWithSessions(db, w, {
     academyId: w.academy.id,
@@ -191,7 +191,7 @@ export function addEnrollment(
     status?: "confirmed" | "waitlisted" | "cancelled" | "removed";
     at?: number;
     cancelledAt?: number;
-  } = {}
+  } = {},
 ) {
   const at = opts.at ?? Date.now() - 365 * DAY;
   const status = opts.status ?? "confirmed";
@@ -208,7 +208,7 @@ export function addEnrollment(
       createdAt: at,
       confirmedAt: status === "waitlisted" ? null : at,
       cancelledAt:
-        status === "cancelled" || status === "removed" ? opts.cancelledAt ?? Date.now() : null,
+        status === "cancelled" || status === "removed" ? (opts.cancelledAt ?? Date.now()) : null,
       updatedAt: at,
     })
     .returning()
@@ -226,7 +226,7 @@ export function markExcused(
   db: DB,
   sessionId: number,
   enrollmentId: number,
-  opts: { method?: "roster" | "manager" | "leave"; note?: string; at?: number } = {}
+  opts: { method?: "roster" | "manager" | "leave"; note?: string; at?: number } = {},
 ) {
   db.insert(attendance)
     .values({

@@ -12,7 +12,11 @@ export function seedDistricts(db: DB) {
   return Object.fromEntries(rows.map((d) => [d.code, d])) as Record<string, (typeof rows)[number]>;
 }
 
-export function createAcademy(db: DB, districtId: number, overrides: Partial<typeof academies.$inferInsert> = {}) {
+export function createAcademy(
+  db: DB,
+  districtId: number,
+  overrides: Partial<typeof academies.$inferInsert> = {},
+) {
   seq++;
   return db
     .insert(academies)

@@ -77,7 +77,7 @@ export async function prepareTrustWorld(): Promise<TrustWorld> {
   const academyAId = one<number>(
     db,
     "select scope_id from user_roles where role = 'academy_manager' and user_id = ?",
-    phoneId("13900000004")
+    phoneId("13900000004"),
   );
   const huliId = one<number>(db, "select id from districts where code = 'huli'");
   // B: another academy in the same district (so district staff may see it, manager A may not).
@@ -85,9 +85,13 @@ export async function prepareTrustWorld(): Promise<TrustWorld> {
     db,
     "select a.id from academies a where a.district_id = ? and a.id <> ? and exists (select 1 from class_runs r where r.academy_id = a.id) order by a.slug limit 1",
     huliId,
-    academyAId
+    academyAId,
   );
-  const otherDistrictId = one<number>(db, "select id from districts where id <> ? order by code limit 1", huliId);
+  const otherDistrictId = one<number>(
+    db,
+    "select id from districts where id <> ? order by code limit 1",
+    huliId,
+  );
   const now = Date.now();
   const tokens = {} as TrustWorld["tokens"];
   const userIds = {} as TrustWorld["userIds"];
@@ -101,11 +105,23 @@ export async function prepareTrustWorld(): Promise<TrustWorld> {
           .get().id;
       const managerB = extra("13800000101", "另一书院管理员");
       tx.insert(userRoles)
-        .values({ userId: managerB, role: "academy_manager", scopeType: "academy", scopeId: academyBId, grantedAt: now })
+        .values({
+          userId: managerB,
+          role: "academy_manager",
+          scopeType: "academy",
+          scopeId: academyBId,
+          grantedAt: now,
+        })
         .run();
       const districtOther = extra("13800000102", "另一区指导中心");
       tx.insert(userRoles)
-        .values({ userId: districtOther, role: "district_staff", scopeType: "district", scopeId: otherDistrictId, grantedAt: now })
+        .values({
+          userId: districtOther,
+          role: "district_staff",
+          scopeType: "district",
+          scopeId: otherDistrictId,
+          grantedAt: now,
+        })
         .run();
       const ids: Record<Exclude<RoleName, "anonymous">, number> = {
         resident: phoneId("13900000006"),
@@ -124,56 +140,111 @@ export async function prepareTrustWorld(): Promise<TrustWorld> {
         userIds[role] = id;
       }
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 
   // The demo has neither a needs survey nor a library resource: one of each.
   db.$client
-    .prepare("insert into needs_surveys (academy_id, title, intro, questions, status, created_at) values (?, '测试调查', '', ?, 'open', ?)")
-    .run(academyAId, JSON.stringify([{ id: "q1", label: "想学什么", kind: "text", options: [], required: false }]), now);
+    .prepare(
+      "insert into needs_surveys (academy_id, title, intro, questions, status, created_at) values (?, '测试调查', '', ?, 'open', ?)",
+    )
+    .run(
+      academyAId,
+      JSON.stringify([{ id: "q1", label: "想学什么", kind: "text", options: [], required: false }]),
+      now,
+    );
   db.$client
-    .prepare("insert into resources (kind, title, mime, url, visibility, created_at) values ('video_link', '测试视频', 'text/html', 'https://example.org/v', 'public', ?)")
+    .prepare(
+      "insert into resources (kind, title, mime, url, visibility, created_at) values ('video_link', '测试视频', 'text/html', 'https://example.org/v', 'public', ?)",
+    )
     .run(now);
   const slugOf = (id: number) => one<string>(db, "select slug from academies where id = ?", id);
-  const runA = one<number>(db, "select id from class_runs where academy_id = ? order by id limit 1", academyAId);
+  const runA = one<number>(
+    db,
+    "select id from class_runs where academy_id = ? order by id limit 1",
+    academyAId,
+  );
   const courseId = one<number>(db, "select course_id from class_runs where id = ?", runA);
   const ids: TrustIds = {
     academyA: slugOf(academyAId),
     academyAId,
     academyB: slugOf(academyBId),
     runA,
-    runB: one<number>(db, "select id from class_runs where academy_id = ? order by id limit 1", academyBId),
-    sessionA: one<number>(db, "select id from class_sessions where run_id = ? order by id limit 1", runA),
-    orderA: one<number>(db, "select id from course_orders where academy_id = ? order by id limit 1", academyAId),
+    runB: one<number>(
+      db,
+      "select id from class_runs where academy_id = ? order by id limit 1",
+      academyBId,
+    ),
+    sessionA: one<number>(
+      db,
+      "select id from class_sessions where run_id = ? order by id limit 1",
+      runA,
+    ),
+    orderA: one<number>(
+      db,
+      "select id from course_orders where academy_id = ? order by id limit 1",
+      academyAId,
+    ),
     orderOtherDistrict: one<number>(
       db,
       "select o.id from course_orders o join academies a on a.id = o.academy_id where a.district_id <> ? order by o.id limit 1",
-      huliId
+      huliId,
     ),
-    activityA: one<number>(db, "select id from activities where academy_id = ? order by id limit 1", academyAId),
-    topicA: one<number>(db, "select id from topics where academy_id = ? order by id limit 1", academyAId),
+    activityA: one<number>(
+      db,
+      "select id from activities where academy_id = ? order by id limit 1",
+      academyAId,
+    ),
+    topicA: one<number>(
+      db,
+      "select id from topics where academy_id = ? order by id limit 1",
+      academyAId,
+    ),
     meetingA: one<number>(
       db,
       "select m.id from meetings m join topics t on t.id = m.topic_id where t.academy_id = ? order by m.id limit 1",
-      academyAId
+      academyAId,
     ),
-    surveyA: one<number>(db, "select id from needs_surveys where academy_id = ? order by id limit 1", academyAId),
-    proposalA: one<number>(db, "select id from course_proposals where academy_id = ? order by id limit 1", academyAId),
-    organisationA: one<number>(db, "select id from organisations where academy_id = ? order by id limit 1", academyAId),
+    surveyA: one<number>(
+      db,
+      "select id from needs_surveys where academy_id = ? order by id limit 1",
+      academyAId,
+    ),
+    proposalA: one<number>(
+      db,
+      "select id from course_proposals where academy_id = ? order by id limit 1",
+      academyAId,
+    ),
+    organisationA: one<number>(
+      db,
+      "select id from organisations where academy_id = ? order by id limit 1",
+      academyAId,
+    ),
     residentEnrollment: one<number>(
       db,
       "select id from enrollments where user_id = ? order by id limit 1",
-      userIds.resident
+      userIds.resident,
     ),
     courseId,
     courseCode: one<string>(db, "select code from courses where id = ?", courseId),
-    versionNo: one<number>(db, "select max(version_no) from course_versions where course_id = ?", courseId),
+    versionNo: one<number>(
+      db,
+      "select max(version_no) from course_versions where course_id = ?",
+      courseId,
+    ),
     resourceId: one<number>(db, "select id from resources order by id limit 1"),
     teacherId: one<number>(db, "select id from teachers order by id limit 1"),
     userId: userIds.resident,
   };
   db.$client.close();
-  return { dir, file, tokens, userIds, ids, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    file,
+    tokens,
+    userIds,
+    ids,
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** The Cookie header of a role (none for anonymous). */

@@ -69,21 +69,35 @@ export function domProblems(doc: Document): string[] {
     for (const a of Array.from(el.attributes)) {
       const name = a.name.toLowerCase();
       if (name.startsWith("on")) out.push(`<${tag} ${name}=…>`);
-      // eslint-disable-next-line no-control-regex -- browsers drop control characters inside a scheme
-      if (["href", "src", "action", "formaction", "data", "xlink:href", "srcdoc"].includes(name) && /^\s*(javascript|vbscript|data:text\/html)/i.test((a.value ?? "").replace(/[\u0000-\u001f]/g, "")))
+      if (
+        ["href", "src", "action", "formaction", "data", "xlink:href", "srcdoc"].includes(name) &&
+        /^\s*(javascript|vbscript|data:text\/html)/i.test(
+          // eslint-disable-next-line no-control-regex -- browsers drop control characters inside a scheme
+          (a.value ?? "").replace(/[\u0000-\u001f]/g, ""),
+        )
+      )
         out.push(`<${tag} ${name}="${(a.value ?? "").slice(0, 40)}">`);
     }
-    if (["iframe", "object", "embed", "base", "marquee"].includes(tag)) out.push(`a <${tag}> element`);
+    if (["iframe", "object", "embed", "base", "marquee"].includes(tag))
+      out.push(`a <${tag}> element`);
     if (tag === "meta" && el.getAttribute("http-equiv")) out.push("a <meta http-equiv>");
     const nonce = (el as HTMLElement).nonce || el.getAttribute("nonce");
-    if (tag === "script" && !nonce && !/json/.test(el.getAttribute("type") ?? "")) out.push("a <script> without our nonce");
+    if (tag === "script" && !nonce && !/json/.test(el.getAttribute("type") ?? ""))
+      out.push("a <script> without our nonce");
   }
   return Array.from(new Set(out));
 }
 
 /** Problems in a page's HTML: elements or attributes a payload put there. */
 export function injectedProblems(html: string): string[] {
-  const window = new Window({ settings: { disableJavaScriptEvaluation: true, disableJavaScriptFileLoading: true, disableCSSFileLoading: true, navigation: { disableMainFrameNavigation: true } } });
+  const window = new Window({
+    settings: {
+      disableJavaScriptEvaluation: true,
+      disableJavaScriptFileLoading: true,
+      disableCSSFileLoading: true,
+      navigation: { disableMainFrameNavigation: true },
+    },
+  });
   try {
     const doc = window.document;
     doc.write(html);
@@ -92,8 +106,6 @@ export function injectedProblems(html: string): string[] {
     void window.happyDOM.close();
   }
 }
-
-
 
 /** The corpus in pieces of at most `max` characters (for fields with a length CHECK). */
 function chunks(payloads: string[], max: number) {
@@ -111,7 +123,10 @@ export function hostileDoc(payloads: string[] = XSS_PAYLOADS) {
     type: "doc",
     content: [
       { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: payloads[0]! }] },
-      ...payloads.map((p) => ({ type: "paragraph", content: [{ type: "text", text: p, marks: [{ type: "bold" }] }] })),
+      ...payloads.map((p) => ({
+        type: "paragraph",
+        content: [{ type: "text", text: p, marks: [{ type: "bold" }] }],
+      })),
     ],
   };
 }
@@ -127,24 +142,64 @@ export function storeXssPayloads(world: TrustWorld, payloads: string[]) {
   const db = new Database(world.file);
   const now = Date.now();
   const i = world.ids;
-  const academyId = (db.prepare("select id from academies where slug = ?").get(i.academyA) as { id: number }).id;
+  const academyId = (
+    db.prepare("select id from academies where slug = ?").get(i.academyA) as { id: number }
+  ).id;
   db.prepare("update users set name = ? where id = ?").run(`居民${ALL}`, world.userIds.resident);
-  db.prepare("insert into family_members (owner_user_id, name, relation, birth_year, created_at, updated_at) values (?, ?, '父亲', 1950, ?, ?)").run(world.userIds.resident, ALL, now, now);
+  db.prepare(
+    "insert into family_members (owner_user_id, name, relation, birth_year, created_at, updated_at) values (?, ?, '父亲', 1950, ?, ?)",
+  ).run(world.userIds.resident, ALL, now, now);
   const html = renderDocHtml(hostileDoc(payloads));
-  db.prepare("update course_versions set title = ?, summary = ?, body_html = ?, body_text = ? where course_id = ?").run(`课程${ALL}`, ALL, html, ALL, i.courseId);
-  db.prepare("update activities set title = ?, description = ?, place = ? where id = ?").run(`活动${ALL}`, ALL, ALL, i.activityA);
-  db.prepare("update topics set title = ?, description = ?, visibility = 'public' where id = ?").run(`议题${ALL}`, ALL, i.topicA);
+  db.prepare(
+    "update course_versions set title = ?, summary = ?, body_html = ?, body_text = ? where course_id = ?",
+  ).run(`课程${ALL}`, ALL, html, ALL, i.courseId);
+  db.prepare("update activities set title = ?, description = ?, place = ? where id = ?").run(
+    `活动${ALL}`,
+    ALL,
+    ALL,
+    i.activityA,
+  );
+  db.prepare(
+    "update topics set title = ?, description = ?, visibility = 'public' where id = ?",
+  ).run(`议题${ALL}`, ALL, i.topicA);
   for (const chunk of chunks(payloads, 480))
-    db.prepare("insert into proposal_comments (proposal_id, user_id, body, created_at) values (?, ?, ?, ?)").run(i.proposalA, world.userIds.resident, chunk, now);
-  db.prepare("update course_proposals set title = ?, summary = ? where id = ?").run(`公示${ALL}`, ALL, i.proposalA);
-  db.prepare("update organisations set name = ?, description = ? where id = ?").run(`组织${ALL}`, ALL, i.organisationA);
-  const evals = db.prepare("select e.id from evaluations e join enrollments n on n.id = e.enrollment_id join class_runs r on r.id = n.run_id where r.academy_id = ?").all(academyId) as { id: number }[];
+    db.prepare(
+      "insert into proposal_comments (proposal_id, user_id, body, created_at) values (?, ?, ?, ?)",
+    ).run(i.proposalA, world.userIds.resident, chunk, now);
+  db.prepare("update course_proposals set title = ?, summary = ? where id = ?").run(
+    `公示${ALL}`,
+    ALL,
+    i.proposalA,
+  );
+  db.prepare("update organisations set name = ?, description = ? where id = ?").run(
+    `组织${ALL}`,
+    ALL,
+    i.organisationA,
+  );
+  const evals = db
+    .prepare(
+      "select e.id from evaluations e join enrollments n on n.id = e.enrollment_id join class_runs r on r.id = n.run_id where r.academy_id = ?",
+    )
+    .all(academyId) as { id: number }[];
   const evalChunks = chunks(payloads, 900);
-  evals.forEach((e, k) => db.prepare("update evaluations set comment = ?, hidden_at = null where id = ?").run(evalChunks[k % evalChunks.length], e.id));
+  evals.forEach((e, k) =>
+    db
+      .prepare("update evaluations set comment = ?, hidden_at = null where id = ?")
+      .run(evalChunks[k % evalChunks.length], e.id),
+  );
   for (const [n, p] of payloads.slice(0, 20).entries())
-    db.prepare("insert into notifications (user_id, title, body, link, created_at) values (?, ?, ?, ?, ?)").run(world.userIds.resident, `消息${p}`, p, n % 2 ? "javascript:alert(1)" : p, now + n);
-  db.prepare("update teachers set display_name = ?, bio = ? where id = ?").run(`教师${ALL}`, ALL, i.teacherId);
-  db.prepare("update academies set name = ? where id = ?").run(`书院${ALL.slice(0, 2000)}`, academyId);
+    db.prepare(
+      "insert into notifications (user_id, title, body, link, created_at) values (?, ?, ?, ?, ?)",
+    ).run(world.userIds.resident, `消息${p}`, p, n % 2 ? "javascript:alert(1)" : p, now + n);
+  db.prepare("update teachers set display_name = ?, bio = ? where id = ?").run(
+    `教师${ALL}`,
+    ALL,
+    i.teacherId,
+  );
+  db.prepare("update academies set name = ? where id = ?").run(
+    `书院${ALL.slice(0, 2000)}`,
+    academyId,
+  );
   db.close();
 }
 

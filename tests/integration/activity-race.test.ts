@@ -8,7 +8,14 @@ import { eq } from "drizzle-orm";
 import { openDatabase } from "@db/client";
 import { academies, activityRegistrations } from "@db/schema";
 import { insertActivity } from "@tests/factories/activities";
-import { ensureBuild, httpRequest, outcomeOf, prepareEnrollDb, startBuiltServer, type BuiltServer } from "@tests/factories/built-server";
+import {
+  ensureBuild,
+  httpRequest,
+  outcomeOf,
+  prepareEnrollDb,
+  startBuiltServer,
+  type BuiltServer,
+} from "@tests/factories/built-server";
 
 const CAPACITY = 20;
 const PEOPLE = 150;
@@ -22,9 +29,16 @@ beforeAll(async () => {
   prepared = await prepareEnrollDb({ capacity: 5, userCount: PEOPLE });
   const db = openDatabase(prepared.file);
   const academy = db.select().from(academies).get()!;
-  activityId = insertActivity(db, academy.id, { registration: true, capacity: CAPACITY, title: "重阳敬老游园会" }).id;
+  activityId = insertActivity(db, academy.id, {
+    registration: true,
+    capacity: CAPACITY,
+    title: "重阳敬老游园会",
+  }).id;
   db.$client.close();
-  servers = await Promise.all([startBuiltServer({ dbFile: prepared.file }), startBuiltServer({ dbFile: prepared.file })]);
+  servers = await Promise.all([
+    startBuiltServer({ dbFile: prepared.file }),
+    startBuiltServer({ dbFile: prepared.file }),
+  ]);
 }, 360_000);
 
 afterAll(async () => {
@@ -41,7 +55,11 @@ describe("activity registration under a burst of parallel requests", () => {
         return httpRequest(
           "POST",
           `${url}/activities/${activityId}`,
-          { "Content-Type": "application/x-www-form-urlencoded", Cookie: `session=${token}`, Origin: url },
+          {
+            "Content-Type": "application/x-www-form-urlencoded",
+            Cookie: `session=${token}`,
+            Origin: url,
+          },
           new URLSearchParams({ intent: "register" }).toString(),
         );
       }),
@@ -52,11 +70,17 @@ describe("activity registration under a burst of parallel requests", () => {
     expect(outcomes.filter((o) => o.result === "confirmed")).toHaveLength(CAPACITY);
     const waitlisted = outcomes.filter((o) => o.result === "waitlisted");
     expect(waitlisted).toHaveLength(PEOPLE - CAPACITY);
-    expect(waitlisted.map((o) => o.position).sort((a, b) => a! - b!)).toEqual(Array.from({ length: PEOPLE - CAPACITY }, (_, i) => i + 1));
+    expect(waitlisted.map((o) => o.position).sort((a, b) => a! - b!)).toEqual(
+      Array.from({ length: PEOPLE - CAPACITY }, (_, i) => i + 1),
+    );
 
     const db = openDatabase(p.file);
     try {
-      const rows = db.select().from(activityRegistrations).where(eq(activityRegistrations.activityId, activityId)).all();
+      const rows = db
+        .select()
+        .from(activityRegistrations)
+        .where(eq(activityRegistrations.activityId, activityId))
+        .all();
       expect(rows.filter((r) => r.status === "confirmed")).toHaveLength(CAPACITY);
       expect(rows.filter((r) => r.status === "waitlisted")).toHaveLength(PEOPLE - CAPACITY);
       expect(new Set(rows.map((r) => r.userId)).size).toBe(PEOPLE);

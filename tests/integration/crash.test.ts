@@ -18,6 +18,8 @@ describe("crash safety", () => {
     expect(report.integrity, "PRAGMA integrity_check").toEqual([]);
     expect(report.problems).toEqual([]);
     expect(report.lost, "acknowledged enrolments missing after the kills").toBe(0);
-    console.log(`crash: ${report.kills} kills survived, ${report.acknowledged} acknowledged enrolments, ${report.lost} lost`);
+    console.log(
+      `crash: ${report.kills} kills survived, ${report.acknowledged} acknowledged enrolments, ${report.lost} lost`,
+    );
   }, 300_000);
 });

@@ -40,13 +40,13 @@ describe("enrolment under a burst of parallel requests", () => {
   it("never oversells: exactly the capacity confirmed, everyone else waitlisted in distinct places", async () => {
     const p = prepared!;
     const results = await Promise.all(
-      p.tokens.map((token, i) => postEnroll(servers[i % servers.length]!.url, p.runId, token))
+      p.tokens.map((token, i) => postEnroll(servers[i % servers.length]!.url, p.runId, token)),
     );
 
     const serverErrors = results.filter((r) => r.status >= 500);
     expect(serverErrors, serverErrors.map((r) => r.body.slice(0, 200)).join("\n")).toHaveLength(0);
     expect(results.some((r) => /SQLITE_BUSY|database is locked/i.test(r.body + r.location))).toBe(
-      false
+      false,
     );
     for (const r of results) expect([302, 303]).toContain(r.status);
 
@@ -58,7 +58,7 @@ describe("enrolment under a burst of parallel requests", () => {
     expect(waitlisted).toHaveLength(PEOPLE - CAPACITY);
     // Every waitlisted person was told a place; the places are 1 … 220, each once.
     expect(waitlisted.map((o) => o.position).sort((a, b) => a! - b!)).toEqual(
-      Array.from({ length: PEOPLE - CAPACITY }, (_, i) => i + 1)
+      Array.from({ length: PEOPLE - CAPACITY }, (_, i) => i + 1),
     );
 
     const db = openDatabase(p.file);
@@ -70,7 +70,7 @@ describe("enrolment under a burst of parallel requests", () => {
       const keys = rows.filter((r) => r.status === "waitlisted").map((r) => r.queueKey);
       expect(new Set(keys).size).toBe(keys.length);
       expect(db.select().from(classRuns).where(eq(classRuns.id, p.runId)).get()!.status).toBe(
-        "full"
+        "full",
       );
     } finally {
       db.$client.close();
@@ -91,11 +91,11 @@ describe("enrolment under a burst of parallel requests", () => {
       const again = await Promise.all(
         p.tokens
           .slice(0, 60)
-          .map((token, i) => postEnroll(servers[i % servers.length]!.url, p.runId, token))
+          .map((token, i) => postEnroll(servers[i % servers.length]!.url, p.runId, token)),
       );
       expect(again.filter((r) => r.status >= 500)).toHaveLength(0);
       expect(again.map((r) => outcomeOf(r.location).reason)).toEqual(
-        Array(60).fill("already_enrolled")
+        Array(60).fill("already_enrolled"),
       );
       expect(count()).toBe(before);
     } finally {

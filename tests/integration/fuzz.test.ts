@@ -9,8 +9,19 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { ensureBuild, httpRequest, startBuiltServer, type BuiltServer } from "@tests/factories/built-server";
-import { cookieOf, prepareTrustWorld, ROLE_NAMES, type RoleName, type TrustWorld } from "@tests/factories/trust-world";
+import {
+  ensureBuild,
+  httpRequest,
+  startBuiltServer,
+  type BuiltServer,
+} from "@tests/factories/built-server";
+import {
+  cookieOf,
+  prepareTrustWorld,
+  ROLE_NAMES,
+  type RoleName,
+  type TrustWorld,
+} from "@tests/factories/trust-world";
 import { ACCESS_MATRIX } from "./access-matrix.table";
 
 /** The odd values: each goes into every query parameter / form field of a request at once. */
@@ -41,14 +52,50 @@ export const ODD_VALUES = [
 
 /** Query parameters our pages read (collected from app/: searchParams.get and the zod query schemas). */
 const QUERY_KEYS = [
-  "page", "q", "status", "state", "district", "academy", "p", "format", "table", "sort", "from", "to",
-  "year", "month", "week", "category", "course", "order", "all", "past", "tab", "d", "day",
-  "redirectTo", "token", "kind", "level", "done", "name", "expired", "reset", "uploaded", "phone",
+  "page",
+  "q",
+  "status",
+  "state",
+  "district",
+  "academy",
+  "p",
+  "format",
+  "table",
+  "sort",
+  "from",
+  "to",
+  "year",
+  "month",
+  "week",
+  "category",
+  "course",
+  "order",
+  "all",
+  "past",
+  "tab",
+  "d",
+  "day",
+  "redirectTo",
+  "token",
+  "kind",
+  "level",
+  "done",
+  "name",
+  "expired",
+  "reset",
+  "uploaded",
+  "phone",
 ];
 
 const routesDir = path.resolve(import.meta.dirname, "../../app/routes");
 const sourceOf = (route: string) =>
-  fs.readFileSync(path.join(routesDir, fs.readdirSync(routesDir).find((f) => f.replace(/\.(tsx|ts)$/, "") === route)!), "utf8");
+  fs.readFileSync(
+    path.join(
+      routesDir,
+      fs.readdirSync(routesDir).find((f) => f.replace(/\.(tsx|ts)$/, "") === route)!,
+    ),
+    "utf8",
+  );
 
 /** The form field names and intents a route's source names. */
 function formShape(route: string) {
@@ -76,7 +123,12 @@ beforeAll(async () => {
   world = await prepareTrustWorld();
   server = await startBuiltServer({
     dbFile: world.file,
-    env: { LOG_LEVEL: "fatal", LOGIN_LIMIT_PER_IP: "100000", REGISTER_LIMIT_PER_IP: "100000", SMS_LIMIT_PER_IP: "100000" },
+    env: {
+      LOG_LEVEL: "fatal",
+      LOGIN_LIMIT_PER_IP: "100000",
+      REGISTER_LIMIT_PER_IP: "100000",
+      SMS_LIMIT_PER_IP: "100000",
+    },
   });
 }, 300_000);
 
@@ -92,16 +144,19 @@ function roleFor(words: string, refusal: RegExp): RoleName | null {
   return i < 0 ? null : ROLE_NAMES[i]!;
 }
 
-const STACK = /\n\s+at .+:\d+:\d+|SqliteError|SQLITE_|TypeError|ReferenceError|RangeError|Cannot read prop/;
+const STACK =
+  /\n\s+at .+:\d+:\d+|SqliteError|SQLITE_|TypeError|ReferenceError|RangeError|Cannot read prop/;
 const CHINESE = /[\u4e00-\u9fff]/;
 
 type Case = { what: string; status: number; body: string };
 function problems(cases: Case[]) {
   const out: string[] = [];
   for (const c of cases) {
-    if (c.status >= 500) out.push(`${c.what}: ${c.status} ${c.body.replace(/\s+/g, " ").slice(0, 160)}`);
+    if (c.status >= 500)
+      out.push(`${c.what}: ${c.status} ${c.body.replace(/\s+/g, " ").slice(0, 160)}`);
     else if (STACK.test(c.body)) out.push(`${c.what}: a stack trace or database error in the page`);
-    else if (c.status >= 400 && c.status !== 405 && !CHINESE.test(c.body)) out.push(`${c.what}: ${c.status} without a Chinese message`);
+    else if (c.status >= 400 && c.status !== 405 && !CHINESE.test(c.body))
+      out.push(`${c.what}: ${c.status} without a Chinese message`);
   }
   return out;
 }
@@ -109,7 +164,14 @@ function problems(cases: Case[]) {
 async function pool<T>(jobs: (() => Promise<T>)[], n: number): Promise<T[]> {
   const out: T[] = new Array(jobs.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => { while (next < jobs.length) { const i = next++; out[i] = await jobs[i]!(); } }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await jobs[i]!();
+      }
+    }),
+  );
   return out;
 }
 
@@ -126,14 +188,22 @@ describe("fuzz", () => {
         const keys = v.length > 100 ? ["page", "q"] : QUERY_KEYS;
         const q = new URLSearchParams(keys.map((k) => [k, v])).toString();
         jobs.push(async () => {
-          const r = await httpRequest("GET", `${server.url}${base}${sep}${q}`, cookieOf(world, role));
+          const r = await httpRequest(
+            "GET",
+            `${server.url}${base}${sep}${q}`,
+            cookieOf(world, role),
+          );
           return { what: `GET ${route} ${JSON.stringify(v.slice(0, 20))} as ${role}`, ...r };
         });
       }
       // Arrays: every key twice.
       const arr = QUERY_KEYS.flatMap((k) => [`${k}=1`, `${k}[]=2`, `${k}=x`]).join("&");
       jobs.push(async () => {
-        const r = await httpRequest("GET", `${server.url}${base}${sep}${arr}`, cookieOf(world, role));
+        const r = await httpRequest(
+          "GET",
+          `${server.url}${base}${sep}${arr}`,
+          cookieOf(world, role),
+        );
         return { what: `GET ${route} arrays as ${role}`, ...r };
       });
     }
@@ -150,14 +220,33 @@ describe("fuzz", () => {
       if (!role) continue;
       const { names, intents } = formShape(route);
       const url = `${server.url}${row.path(world.ids)}`;
-      const headers = { ...cookieOf(world, role), "Content-Type": "application/x-www-form-urlencoded", Origin: server.url };
+      const headers = {
+        ...cookieOf(world, role),
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: server.url,
+      };
       for (const intent of intents.length ? intents : [""]) {
         for (const v of ODD_VALUES) {
-          const body = new URLSearchParams(names.map((n) => [n, n === "intent" && intent ? intent : v]));
+          const body = new URLSearchParams(
+            names.map((n) => [n, n === "intent" && intent ? intent : v]),
+          );
           const r = await httpRequest("POST", url, headers, body.toString());
-          cases.push({ what: `POST ${route} intent=${intent} ${JSON.stringify(v.slice(0, 20))} as ${role}`, ...r });
+          cases.push({
+            what: `POST ${route} intent=${intent} ${JSON.stringify(v.slice(0, 20))} as ${role}`,
+            ...r,
+          });
         }
-        const arrays = new URLSearchParams(names.flatMap((n) => (n === "intent" ? [[n, intent]] : [[n, "1"], [n, "x"], [n, ""]])));
+        const arrays = new URLSearchParams(
+          names.flatMap((n) =>
+            n === "intent"
+              ? [[n, intent]]
+              : [
+                  [n, "1"],
+                  [n, "x"],
+                  [n, ""],
+                ],
+          ),
+        );
         const r = await httpRequest("POST", url, headers, arrays.toString());
         cases.push({ what: `POST ${route} intent=${intent} arrays as ${role}`, ...r });
       }
@@ -170,29 +259,49 @@ describe("fuzz", () => {
 describe("uploads", () => {
   it("a file name with a double quote, a backslash or CR/LF is stored and served without a 500", async () => {
     const statuses: number[] = [];
-    for (const name of ['报告"终稿".pdf', "a\\b.pdf", 'x"; filename="evil.html', "line\r\nbreak.pdf"]) {
+    for (const name of [
+      '报告"终稿".pdf',
+      "a\\b.pdf",
+      'x"; filename="evil.html',
+      "line\r\nbreak.pdf",
+    ]) {
       const boundary = "----trustBoundary7MA4YWxk";
-      const part = (field: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n`;
+      const part = (field: string, value: string) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n`;
       const body = Buffer.concat([
-        Buffer.from(part("title", `资料${name}`) + part("visibility", "public") + part("kind", "file")),
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`),
+        Buffer.from(
+          part("title", `资料${name}`) + part("visibility", "public") + part("kind", "file"),
+        ),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`,
+        ),
         Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]);
-      const r = await httpRequest("POST", `${server.url}/hq/resources/new`, {
-        ...cookieOf(world, "hqEditor"),
-        Origin: server.url,
-        "Content-Type": `multipart/form-data; boundary=${boundary}`,
-      }, body.toString("latin1"));
+      const r = await httpRequest(
+        "POST",
+        `${server.url}/hq/resources/new`,
+        {
+          ...cookieOf(world, "hqEditor"),
+          Origin: server.url,
+          "Content-Type": `multipart/form-data; boundary=${boundary}`,
+        },
+        body.toString("latin1"),
+      );
       statuses.push(r.status);
       expect(r.status, `${JSON.stringify(name)}: ${r.body.slice(0, 200)}`).toBeLessThan(500);
       const id = /\/hq\/resources\/(\d+)/.exec(r.location)?.[1];
       if (id) {
-        const res = await fetch(`${server.url}/resources/${id}`, { headers: cookieOf(world, "hqEditor"), redirect: "manual" });
+        const res = await fetch(`${server.url}/resources/${id}`, {
+          headers: cookieOf(world, "hqEditor"),
+          redirect: "manual",
+        });
         expect(res.status).toBeLessThan(500);
         const cd = res.headers.get("content-disposition") ?? "";
         // One filename parameter whose quoted ASCII fallback holds no quote, plus the RFC 5987 form.
-        expect(cd).toMatch(/^(inline|attachment); filename="[^"\\\r\n]*"; filename\*=UTF-8''[^"\s]+$/);
+        expect(cd).toMatch(
+          /^(inline|attachment); filename="[^"\\\r\n]*"; filename\*=UTF-8''[^"\s]+$/,
+        );
       }
     }
     // At least one upload was accepted, so the served-file branch ran.

@@ -8,7 +8,12 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { migrateDatabase, openDatabase } from "@db/client";
-import { BackupBusyError, backupDatabase, listBackups, restoreDatabase } from "~/modules/ops/backup.server";
+import {
+  BackupBusyError,
+  backupDatabase,
+  listBackups,
+  restoreDatabase,
+} from "~/modules/ops/backup.server";
 
 let dir: string;
 let file: string;
@@ -43,7 +48,9 @@ for (;;) pair(i++);
 
 describe("backup and restore", () => {
   it("backs up under a running write load; the copy is consistent and restores with the same row counts", async () => {
-    const writer = spawn(process.execPath, ["-e", WRITER, file], { stdio: ["ignore", "pipe", "inherit"] });
+    const writer = spawn(process.execPath, ["-e", WRITER, file], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     await new Promise<void>((r) => writer.stdout!.once("data", () => r()));
     await new Promise((r) => setTimeout(r, 300));
     const backups = path.join(dir, "backups");
@@ -83,7 +90,9 @@ describe("backup and restore", () => {
     const newer = path.join(dir, "newer.sqlite");
     fs.copyFileSync(file, newer);
     const n = new Database(newer);
-    n.prepare("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('future', 99999999999999)").run();
+    n.prepare(
+      "INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('future', 99999999999999)",
+    ).run();
     n.close();
     expect(() => restoreDatabase(newer, file)).toThrow(/更新的版本/);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
@@ -99,7 +108,9 @@ describe("backup and restore", () => {
     expect(listBackups(backups)).toHaveLength(0);
     other.kill("SIGKILL");
     await new Promise((r) => other.once("exit", r));
-    expect(backupDatabase(file, { dir: backups, keep: 3 }).file).toMatch(/academy-\d{8}T\d{6}Z\.sqlite$/);
+    expect(backupDatabase(file, { dir: backups, keep: 3 }).file).toMatch(
+      /academy-\d{8}T\d{6}Z\.sqlite$/,
+    );
     expect(fs.existsSync(path.join(backups, ".backup.lock"))).toBe(false);
   });
 });

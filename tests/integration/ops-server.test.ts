@@ -10,7 +10,14 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { loginCookie, removeServerFiles, ROOT, startRefused, startServer, type RunningServer } from "./server";
+import {
+  loginCookie,
+  removeServerFiles,
+  ROOT,
+  startRefused,
+  startServer,
+  type RunningServer,
+} from "./server";
 
 const ROLES: Record<string, string | null> = {
   anonymous: null,
@@ -44,10 +51,17 @@ export function routePattern(file: string, layouts: Set<string>): RegExp | null 
 function routeFiles() {
   const dir = path.join(ROOT, "app/routes");
   const files = fs.readdirSync(dir).filter((f) => /\.(tsx|ts)$/.test(f));
-  const withLoader = files.filter((f) => /export (async )?function loader|export const loader|export \{[^}]*\bloader\b[^}]*\} from/.test(fs.readFileSync(path.join(dir, f), "utf8")));
+  const withLoader = files.filter((f) =>
+    /export (async )?function loader|export const loader|export \{[^}]*\bloader\b[^}]*\} from/.test(
+      fs.readFileSync(path.join(dir, f), "utf8"),
+    ),
+  );
   const bases = files.map((f) => f.replace(/\.(tsx|ts)$/, ""));
   const layouts = new Set(bases.filter((b) => bases.some((o) => o.startsWith(`${b}.`))));
-  return withLoader.map((f) => ({ file: f, re: routePattern(f, layouts) })).filter((r) => r.re) as { file: string; re: RegExp }[];
+  return withLoader.map((f) => ({ file: f, re: routePattern(f, layouts) })).filter((r) => r.re) as {
+    file: string;
+    re: RegExp;
+  }[];
 }
 
 /** Every row of every table, as sorted JSON lines; sessions without their sliding expiry. The one
@@ -56,7 +70,9 @@ function routeFiles() {
 function snapshot(file: string) {
   const db = new Database(file, { readonly: true });
   const tables = (
-    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all() as { name: string }[]
   ).map((t) => t.name);
   const out: Record<string, string[]> = {};
   for (const t of tables) {
@@ -80,7 +96,10 @@ function differences(a: Record<string, string[]>, b: Record<string, string[]>) {
     const after = new Set(b[t] ?? []);
     const added = [...after].filter((r) => !before.has(r));
     const removed = [...before].filter((r) => !after.has(r));
-    if (added.length || removed.length) diffs.push(`${t}: +${added.length} −${removed.length} ${(added[0] ?? removed[0])!.slice(0, 300)}`);
+    if (added.length || removed.length)
+      diffs.push(
+        `${t}: +${added.length} −${removed.length} ${(added[0] ?? removed[0])!.slice(0, 300)}`,
+      );
   }
   return diffs;
 }
@@ -121,14 +140,19 @@ afterAll(async () => {
 describe("GET requests never write", () => {
   it("every role follows every link it is shown; no row changes but a session's expiry", async () => {
     const cookies: Record<string, string | null> = {};
-    for (const [role, phone] of Object.entries(ROLES)) cookies[role] = phone ? await loginCookie(server.url, phone) : null;
+    for (const [role, phone] of Object.entries(ROLES))
+      cookies[role] = phone ? await loginCookie(server.url, phone) : null;
 
     // URLs no link in the demo leads to (its data may have no survey, draft or old version), an
     // unknown path, and the POST-only routes' loaders. Check-in tokens are picked up from pages.
     const db = new Database(server.dbFile, { readonly: true });
     const one = (q: string) => (db.prepare(q).get() as Record<string, unknown> | undefined) ?? {};
-    const version = one("SELECT c.code, v.version_no AS no, c.id FROM course_versions v JOIN courses c ON c.id = v.course_id ORDER BY v.id LIMIT 1");
-    const survey = one("SELECT s.id, a.slug FROM needs_surveys s JOIN academies a ON a.id = s.academy_id ORDER BY s.id LIMIT 1");
+    const version = one(
+      "SELECT c.code, v.version_no AS no, c.id FROM course_versions v JOIN courses c ON c.id = v.course_id ORDER BY v.id LIMIT 1",
+    );
+    const survey = one(
+      "SELECT s.id, a.slug FROM needs_surveys s JOIN academies a ON a.id = s.academy_id ORDER BY s.id LIMIT 1",
+    );
     const resource = one("SELECT id FROM resources ORDER BY id LIMIT 1");
     db.close();
     const extra = [
@@ -172,7 +196,8 @@ describe("GET requests never write", () => {
         if (r.status === 200 && type.includes("text/html")) {
           const html = await r.text();
           // Check-in pages show their token as a link or in the page data.
-          for (const m of html.matchAll(/\/(?:activities\/)?checkin\/[A-Za-z0-9_-]{16,}/g)) queue.push(new URL(m[0], server.url));
+          for (const m of html.matchAll(/\/(?:activities\/)?checkin\/[A-Za-z0-9_-]{16,}/g))
+            queue.push(new URL(m[0], server.url));
           queue.push(...links(html, server.url));
         } else await r.arrayBuffer();
       }
@@ -211,11 +236,20 @@ describe("the log", () => {
     await send("/forgot-password", ROLES.teacher!);
     const token = "Zq7xK2mP9vR4tY8wB3nL6cD1";
     await fetch(`${server.url}/checkin/${token}`, { headers: { cookie } });
-    await fetch(`${server.url}/activities/checkin/${token}?phone=${newPhone}&password=${wrongPassword}`, {
-      headers: { cookie, authorization: `Bearer ${token}` },
-    });
-    const sms = fs.readFileSync(path.join(server.dir, "sms.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    const codes = sms.map((m: { params: { code?: string } }) => m.params.code).filter(Boolean) as string[];
+    await fetch(
+      `${server.url}/activities/checkin/${token}?phone=${newPhone}&password=${wrongPassword}`,
+      {
+        headers: { cookie, authorization: `Bearer ${token}` },
+      },
+    );
+    const sms = fs
+      .readFileSync(path.join(server.dir, "sms.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const codes = sms
+      .map((m: { params: { code?: string } }) => m.params.code)
+      .filter(Boolean) as string[];
     expect(codes.length).toBeGreaterThanOrEqual(2); // the codes were really sent
 
     await new Promise((r) => setTimeout(r, 200));
@@ -230,7 +264,10 @@ describe("the log", () => {
       ...cookie.split("; ").map((c) => c.split("=")[1]!),
     ] as string[];
     for (const s of secrets) expect(log.includes(s), `log contains ${s.slice(0, 6)}…`).toBe(false);
-    for (const code of codes) expect(new RegExp(`(?<!\\d)${code}(?!\\d)`).test(log), "log contains an SMS code").toBe(false);
+    for (const code of codes)
+      expect(new RegExp(`(?<!\\d)${code}(?!\\d)`).test(log), "log contains an SMS code").toBe(
+        false,
+      );
   });
 });
 
@@ -244,16 +281,23 @@ describe("SIGTERM", () => {
       // (made per request by exceljs, so the server is busy for a while).
       const get = () =>
         new Promise<{ status: number; complete: boolean }>((resolve, reject) => {
-          const req = http.get(`${s.url}/stats/export?district=huli&format=xlsx`, { agent: false, headers: { cookie } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (d: Buffer) => chunks.push(d));
-            res.on("end", () => {
-              done++;
-              const body = Buffer.concat(chunks);
-              // A whole zip ends with its end-of-central-directory record (PK\x05\x06).
-              resolve({ status: res.statusCode ?? 0, complete: body.subarray(-22).readUInt32LE(0) === 0x06054b50 });
-            });
-          });
+          const req = http.get(
+            `${s.url}/stats/export?district=huli&format=xlsx`,
+            { agent: false, headers: { cookie } },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on("data", (d: Buffer) => chunks.push(d));
+              res.on("end", () => {
+                done++;
+                const body = Buffer.concat(chunks);
+                // A whole zip ends with its end-of-central-directory record (PK\x05\x06).
+                resolve({
+                  status: res.statusCode ?? 0,
+                  complete: body.subarray(-22).readUInt32LE(0) === 0x06054b50,
+                });
+              });
+            },
+          );
           req.on("error", reject);
         });
       const inFlight = Array.from({ length: 12 }, get);
@@ -268,7 +312,9 @@ describe("SIGTERM", () => {
       expect(await exited).toBe(0);
       // Finished by draining, not by the 10 s cut-off (which would reset connections).
       const drainMs = Date.now() - signalledAt;
-      console.log(`SIGTERM: ${results.length - doneAtSignal} requests in flight, all finished, exit 0 after ${drainMs} ms`);
+      console.log(
+        `SIGTERM: ${results.length - doneAtSignal} requests in flight, all finished, exit 0 after ${drainMs} ms`,
+      );
       expect(drainMs).toBeLessThan(10_000);
       expect(s.output()).not.toContain("requests still running after 10 s");
       await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
@@ -309,7 +355,11 @@ describe("the start policy (DEMO, configuration)", () => {
   it("a bad value stops the server with a message naming the variable", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "badcfg-"));
     try {
-      for (const [name, value] of [["BACKUP_KEEP", "0"], ["CHECKIN_SECRET", "short"], ["PUBLIC_URL", "ftp://x"]] as const) {
+      for (const [name, value] of [
+        ["BACKUP_KEEP", "0"],
+        ["CHECKIN_SECRET", "short"],
+        ["PUBLIC_URL", "ftp://x"],
+      ] as const) {
         const r = await startRefused({ [name]: value }, dir);
         expect(r.code, name).toBe(1);
         expect(r.output, name).toContain(name);

@@ -53,7 +53,10 @@ function spawnServer(dir: string, port: number, env: Record<string, string>) {
 }
 
 /** Starts the server on `dir` (a fresh temporary directory unless given) and waits until /healthz is 200. */
-export async function startServer(env: Record<string, string> = {}, dir?: string): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  dir?: string,
+): Promise<RunningServer> {
   ensureProductionBuild();
   dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "srv-"));
   const dbFile = path.join(dir, "app.sqlite");
@@ -88,7 +91,10 @@ export async function startServer(env: Record<string, string> = {}, dir?: string
 }
 
 /** Starts the server on `dir` expecting it to refuse: resolves with its exit code and output. */
-export async function startRefused(env: Record<string, string>, dir: string): Promise<{ code: number | null; output: string }> {
+export async function startRefused(
+  env: Record<string, string>,
+  dir: string,
+): Promise<{ code: number | null; output: string }> {
   ensureProductionBuild();
   const { proc, output } = spawnServer(dir, await freePort(), env);
   const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
@@ -102,7 +108,11 @@ export function removeServerFiles(s: RunningServer) {
 }
 
 /** Logs in over HTTP like the login form does; returns the Cookie header to send. */
-export async function loginCookie(url: string, phone: string, password = DEMO_PASSWORD): Promise<string> {
+export async function loginCookie(
+  url: string,
+  phone: string,
+  password = DEMO_PASSWORD,
+): Promise<string> {
   const body = new URLSearchParams({ phone, password, redirectTo: "" });
   const r = await fetch(`${url}/login`, {
     method: "POST",

@@ -1,5 +1,10 @@
 import { auditLog, userRoles } from "@db/schema";
-import { canManageAcademy, canOverseeDistrict, canViewAcademy, inScope } from "~/modules/auth/permissions";
+import {
+  canManageAcademy,
+  canOverseeDistrict,
+  canViewAcademy,
+  inScope,
+} from "~/modules/auth/permissions";
 import { HQ_TABS, menuFor, visibleEntries } from "~/components/nav";
 import { grantRole, revokeRole } from "~/modules/auth/roles.server";
 import { listAudit } from "~/modules/auth/audit.server";
@@ -27,7 +32,9 @@ describe("role scopes", () => {
     const manager = await createActor(db, [{ role: "academy_manager", academy: a.id }]);
     expect(canManageAcademy(manager, a.id)).toBe(true);
     expect(canManageAcademy(manager, b.id)).toBe(false);
-    expect(inScope(manager, { type: "academy", academyId: b.id, districtId: b.districtId })).toBe(false);
+    expect(inScope(manager, { type: "academy", academyId: b.id, districtId: b.districtId })).toBe(
+      false,
+    );
     expect(canViewAcademy(manager, b)).toBe(false);
   });
 
@@ -70,9 +77,25 @@ describe("role scopes", () => {
     const resident = await createActor(db);
     expect(labels(resident)).toEqual([...pub, "我的", "我的课程", "消息"]);
     const manager = await createActor(db, [{ role: "academy_manager", academy: a.id }]);
-    expect(labels(manager)).toEqual([...pub, "我的", "我的课程", "书院管理", "编写课程", "资源库", "消息"]);
+    expect(labels(manager)).toEqual([
+      ...pub,
+      "我的",
+      "我的课程",
+      "书院管理",
+      "编写课程",
+      "资源库",
+      "消息",
+    ]);
     const staff = await createActor(db, [{ role: "district_staff", district: d.huli!.id }]);
-    expect(labels(staff)).toEqual([...pub, "我的", "我的课程", "区指导中心", "编写课程", "资源库", "消息"]);
+    expect(labels(staff)).toEqual([
+      ...pub,
+      "我的",
+      "我的课程",
+      "区指导中心",
+      "编写课程",
+      "资源库",
+      "消息",
+    ]);
     const admin = await createActor(db, [{ role: "hq_admin" }]);
     expect(labels(admin)).toEqual([...pub, "我的", "我的课程", "书院管理", "总部", "消息"]);
     const teacher = await createActor(db, [{ role: "teacher" }]);
@@ -94,10 +117,21 @@ describe("granting and revoking", () => {
     const { a } = await world();
     const admin = await createActor(db, [{ role: "hq_admin" }]);
     const target = await createUser(db, { name: "郑老师" });
-    const g = grantRole(db, admin, { userId: target.id, role: "academy_manager", scopeId: a.id }, "203.0.113.5");
+    const g = grantRole(
+      db,
+      admin,
+      { userId: target.id, role: "academy_manager", scopeId: a.id },
+      "203.0.113.5",
+    );
     expect(g.scopeType).toBe("academy");
     revokeRole(db, admin, g.id, "203.0.113.6");
-    expect(db.select().from(userRoles).all().filter((r) => r.userId === target.id)).toHaveLength(0);
+    expect(
+      db
+        .select()
+        .from(userRoles)
+        .all()
+        .filter((r) => r.userId === target.id),
+    ).toHaveLength(0);
     const log = db.select().from(auditLog).all();
     expect(log.map((l) => [l.action, l.ip, l.actorId])).toEqual([
       ["role.grant", "203.0.113.5", admin.id],
@@ -129,18 +163,26 @@ describe("granting and revoking", () => {
     await world();
     const admin = await createActor(db, [{ role: "hq_admin" }]);
     const target = await createUser(db);
-    expect(() => grantRole(db, admin, { userId: target.id, role: "district_staff" }, null)).toThrow("请选择区。");
-    expect(() => grantRole(db, admin, { userId: target.id, role: "academy_manager", scopeId: 99999 }, null)).toThrow(
-      "请选择一个存在的书院。",
+    expect(() => grantRole(db, admin, { userId: target.id, role: "district_staff" }, null)).toThrow(
+      "请选择区。",
     );
+    expect(() =>
+      grantRole(db, admin, { userId: target.id, role: "academy_manager", scopeId: 99999 }, null),
+    ).toThrow("请选择一个存在的书院。");
     grantRole(db, admin, { userId: target.id, role: "teacher" }, null);
-    expect(() => grantRole(db, admin, { userId: target.id, role: "teacher" }, null)).toThrow(/已经是/);
+    expect(() => grantRole(db, admin, { userId: target.id, role: "teacher" }, null)).toThrow(
+      /已经是/,
+    );
     expect(db.select().from(auditLog).all()).toHaveLength(1);
   });
 
   it("an admin cannot revoke their own admin role", async () => {
     const admin = await createActor(db, [{ role: "hq_admin" }]);
-    const own = db.select().from(userRoles).all().find((r) => r.userId === admin.id)!;
+    const own = db
+      .select()
+      .from(userRoles)
+      .all()
+      .find((r) => r.userId === admin.id)!;
     expect(() => revokeRole(db, admin, own.id, null)).toThrow("不能撤销自己的总部管理员角色");
   });
 });

@@ -9,7 +9,11 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@db/client";
 import { sessions } from "@db/schema";
 import { resolveSession } from "~/modules/auth/request.server";
-import { createSession, generateSessionToken, sessionIdFromToken } from "~/modules/auth/session.server";
+import {
+  createSession,
+  generateSessionToken,
+  sessionIdFromToken,
+} from "~/modules/auth/session.server";
 import { newId, runWithRequestContext, type RequestContext } from "~/utils/log.server";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 import { createUser } from "@tests/factories/users";
@@ -25,15 +29,27 @@ afterAll(() => {
   db?.cleanup();
 });
 
-const context = (method: string): RequestContext => ({ requestId: newId(), method, route: null, userId: null, errorId: null, startedAt: Date.now() });
+const context = (method: string): RequestContext => ({
+  requestId: newId(),
+  method,
+  route: null,
+  userId: null,
+  errorId: null,
+  startedAt: Date.now(),
+});
 /** What Remix gives each loader: a new Request with the same URL, method and headers. */
-const copy = (token: string, method = "GET") => new Request("http://localhost/me", { method, headers: { cookie: `session=${token}` } });
+const copy = (token: string, method = "GET") =>
+  new Request("http://localhost/me", { method, headers: { cookie: `session=${token}` } });
 
 async function signedIn() {
   const user = await createUser(getDb());
   const token = generateSessionToken();
   createSession(getDb(), token, user.id);
-  const drop = () => getDb().delete(sessions).where(eq(sessions.id, sessionIdFromToken(token))).run();
+  const drop = () =>
+    getDb()
+      .delete(sessions)
+      .where(eq(sessions.id, sessionIdFromToken(token)))
+      .run();
   return { user, token, drop };
 }
 

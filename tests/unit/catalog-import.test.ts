@@ -2,7 +2,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { auditLog, categories, courseEvents, courses, courseSearch, courseVersions } from "@db/schema";
+import {
+  auditLog,
+  categories,
+  courseEvents,
+  courses,
+  courseSearch,
+  courseVersions,
+} from "@db/schema";
 import { saveDraft, submitForReview } from "~/modules/catalog/courses.server";
 import { importCatalogContent } from "~/modules/catalog/import.server";
 import { updateCategory } from "~/modules/catalog/categories.server";
@@ -16,7 +23,11 @@ let dir: string;
 
 const REAL = path.resolve(process.cwd(), "content");
 
-function courseMd(code: string, title: string, body = "## 课程简介\n\n一门测试课程。\n\n- 第一讲\n- 第二讲\n") {
+function courseMd(
+  code: string,
+  title: string,
+  body = "## 课程简介\n\n一门测试课程。\n\n- 第一讲\n- 第二讲\n",
+) {
   return `---
 code: ${code}
 title: "${title}"
@@ -47,7 +58,10 @@ function snapshot() {
     versions: db.select().from(courseVersions).all(),
     events: db.select().from(courseEvents).all(),
     search: db.select().from(courseSearch).all(),
-    audit: db.select({ n: sql<number>`count(*)` }).from(auditLog).get()!.n,
+    audit: db
+      .select({ n: sql<number>`count(*)` })
+      .from(auditLog)
+      .get()!.n,
   };
 }
 
@@ -77,37 +91,59 @@ describe("content import", () => {
       [1, "published", null],
     ]);
     expect(searchLibrary(db, { q: "种菜" }).rows.map((x) => x.code)).toEqual(["LS-9001"]);
-    expect(db.select().from(auditLog).where(eq(auditLog.action, "course.publish")).all()).toHaveLength(2);
+    expect(
+      db.select().from(auditLog).where(eq(auditLog.action, "course.publish")).all(),
+    ).toHaveLength(2);
   });
 
   test("running it twice changes nothing", () => {
     importCatalogContent(db, dir);
     const before = snapshot();
     const r = importCatalogContent(db, dir);
-    expect(r).toMatchObject({ categoriesCreated: 0, categoriesUpdated: 0, coursesCreated: 0, draftsUpdated: 0, unchanged: 2 });
+    expect(r).toMatchObject({
+      categoriesCreated: 0,
+      categoriesUpdated: 0,
+      coursesCreated: 0,
+      draftsUpdated: 0,
+      unchanged: 2,
+    });
     expect(snapshot()).toEqual(before);
   });
 
   test("a changed file updates a draft; the published version is untouched; a further change updates the same draft", () => {
     importCatalogContent(db, dir);
-    const published = db.select().from(courseVersions).where(eq(courseVersions.title, "阳台种菜入门")).get()!;
+    const published = db
+      .select()
+      .from(courseVersions)
+      .where(eq(courseVersions.title, "阳台种菜入门"))
+      .get()!;
     write("courses/green-eco/LS-9001.md", courseMd("LS-9001", "阳台种菜入门（修订）"));
     const r = importCatalogContent(db, dir);
     expect(r.draftsUpdated).toBe(1);
     expect(r.unchanged).toBe(1);
     const course = db.select().from(courses).where(eq(courses.code, "LS-9001")).get()!;
-    const versions = db.select().from(courseVersions).where(eq(courseVersions.courseId, course.id)).all();
+    const versions = db
+      .select()
+      .from(courseVersions)
+      .where(eq(courseVersions.courseId, course.id))
+      .all();
     expect(versions.map((v) => [v.versionNo, v.status, v.title])).toEqual([
       [1, "published", "阳台种菜入门"],
       [2, "draft", "阳台种菜入门（修订）"],
     ]);
-    expect(db.select().from(courseVersions).where(eq(courseVersions.id, published.id)).get()).toEqual(published);
+    expect(
+      db.select().from(courseVersions).where(eq(courseVersions.id, published.id)).get(),
+    ).toEqual(published);
     expect(course.currentVersionId).toBe(published.id);
     expect(searchLibrary(db, { q: "修订" }).total).toBe(0);
 
     write("courses/green-eco/LS-9001.md", courseMd("LS-9001", "阳台种菜入门（再次修订）"));
     importCatalogContent(db, dir);
-    const again = db.select().from(courseVersions).where(eq(courseVersions.courseId, course.id)).all();
+    const again = db
+      .select()
+      .from(courseVersions)
+      .where(eq(courseVersions.courseId, course.id))
+      .all();
     expect(again).toHaveLength(2);
     expect(again[1]!.title).toBe("阳台种菜入门（再次修订）");
     // And once more unchanged: nothing.
@@ -144,15 +180,29 @@ describe("content import", () => {
     importCatalogContent(db, dir);
     const hq = await createActor(db, [{ role: "hq_editor" }]);
     const cat = db.select().from(categories).where(eq(categories.slug, "green-eco")).get()!;
-    updateCategory(db, hq, cat.id, { name: "生态环保", description: cat.description, color: cat.color }, null);
+    updateCategory(
+      db,
+      hq,
+      cat.id,
+      { name: "生态环保", description: cat.description, color: cat.color },
+      null,
+    );
     importCatalogContent(db, dir);
-    expect(db.select().from(categories).where(eq(categories.id, cat.id)).get()!.name).toBe("生态环保");
+    expect(db.select().from(categories).where(eq(categories.id, cat.id)).get()!.name).toBe(
+      "生态环保",
+    );
   });
 
   test("a broken file is reported in Chinese and skipped; the others still import", () => {
-    write("courses/green-eco/LS-9003.md", "---\ncode: LS-9003\ntitle: \"\"\ncategory: green-eco\n---\n正文");
+    write(
+      "courses/green-eco/LS-9003.md",
+      '---\ncode: LS-9003\ntitle: ""\ncategory: green-eco\n---\n正文',
+    );
     write("courses/green-eco/LS-9004.md", courseMd("LS-9005", "文件名不对"));
-    write("courses/green-eco/LS-9006.md", courseMd("LS-9006", "分类不存在").replace("category: green-eco", "category: nowhere"));
+    write(
+      "courses/green-eco/LS-9006.md",
+      courseMd("LS-9006", "分类不存在").replace("category: green-eco", "category: nowhere"),
+    );
     const r = importCatalogContent(db, dir);
     expect(r.coursesCreated).toBe(2);
     expect(r.errors.map((e) => e.file).sort()).toEqual([
@@ -161,7 +211,9 @@ describe("content import", () => {
       "courses/green-eco/LS-9006.md",
     ]);
     expect(r.errors.find((e) => e.file.endsWith("LS-9004.md"))!.message).toMatch(/文件名应与编号/);
-    expect(r.errors.find((e) => e.file.endsWith("LS-9006.md"))!.message).toMatch(/没有英文标识为 nowhere 的分类/);
+    expect(r.errors.find((e) => e.file.endsWith("LS-9006.md"))!.message).toMatch(
+      /没有英文标识为 nowhere 的分类/,
+    );
     expect(db.select().from(courses).all()).toHaveLength(2);
   });
 

@@ -1,4 +1,9 @@
-import { ngramMatch, ngramText, parseSearchQuery, trigramMatch } from "~/modules/catalog/search-query";
+import {
+  ngramMatch,
+  ngramText,
+  parseSearchQuery,
+  trigramMatch,
+} from "~/modules/catalog/search-query";
 import { retireCourse } from "~/modules/catalog/courses.server";
 import { searchLibrary } from "~/modules/catalog/search.server";
 import { createTestDb } from "@tests/factories/db";
@@ -10,18 +15,70 @@ let db: ReturnType<typeof createTestDb>;
 beforeEach(() => {
   db = createTestDb();
   seedCategories(db);
-  createCourse(db, { code: "LS-0001", title: "垃圾分类从我做起", category: "green-eco", tags: ["环保", "社区"], summary: "厦门四分类实操。", audience: ["全体", "新市民"] });
-  createCourse(db, { code: "LS-0002", title: "海洋保护与净滩行动", category: "green-eco", summary: "守护中华白海豚。", body: "## 课程简介\n\n一次环保志愿活动，走进沙滩。" });
-  createCourse(db, { code: "LS-0003", title: "环保手作工坊", category: "green-eco", summary: "旧物改造。", audience: ["亲子"] });
-  createCourse(db, { code: "HS-0001", title: "百年党史在厦门", category: "red-heritage", summary: "从第一个党支部讲起。", audience: ["党员", "全体"] });
-  createCourse(db, { code: "JK-0001", title: "二十四式太极拳入门", category: "healthy-living", summary: "强身健体。", audience: ["长者"] });
-  createCourse(db, { code: "JK-0002", title: "AI 手机课：长辈的智能助手入门", category: "healthy-living", summary: "用手机问 AI。", audience: ["长者"], sourceLevel: "district", ownerType: "district", ownerId: 1 });
-  createCourse(db, { code: "JK-0003", title: "慢病管理", category: "healthy-living", summary: "学会控糖。", body: "## 课程简介\n\n每天练习太极拳半小时。" });
-  createCourse(db, { code: "JK-0004", title: "尚未发布的太极拳草稿", category: "healthy-living", status: "draft" });
+  createCourse(db, {
+    code: "LS-0001",
+    title: "垃圾分类从我做起",
+    category: "green-eco",
+    tags: ["环保", "社区"],
+    summary: "厦门四分类实操。",
+    audience: ["全体", "新市民"],
+  });
+  createCourse(db, {
+    code: "LS-0002",
+    title: "海洋保护与净滩行动",
+    category: "green-eco",
+    summary: "守护中华白海豚。",
+    body: "## 课程简介\n\n一次环保志愿活动，走进沙滩。",
+  });
+  createCourse(db, {
+    code: "LS-0003",
+    title: "环保手作工坊",
+    category: "green-eco",
+    summary: "旧物改造。",
+    audience: ["亲子"],
+  });
+  createCourse(db, {
+    code: "HS-0001",
+    title: "百年党史在厦门",
+    category: "red-heritage",
+    summary: "从第一个党支部讲起。",
+    audience: ["党员", "全体"],
+  });
+  createCourse(db, {
+    code: "JK-0001",
+    title: "二十四式太极拳入门",
+    category: "healthy-living",
+    summary: "强身健体。",
+    audience: ["长者"],
+  });
+  createCourse(db, {
+    code: "JK-0002",
+    title: "AI 手机课：长辈的智能助手入门",
+    category: "healthy-living",
+    summary: "用手机问 AI。",
+    audience: ["长者"],
+    sourceLevel: "district",
+    ownerType: "district",
+    ownerId: 1,
+  });
+  createCourse(db, {
+    code: "JK-0003",
+    title: "慢病管理",
+    category: "healthy-living",
+    summary: "学会控糖。",
+    body: "## 课程简介\n\n每天练习太极拳半小时。",
+  });
+  createCourse(db, {
+    code: "JK-0004",
+    title: "尚未发布的太极拳草稿",
+    category: "healthy-living",
+    status: "draft",
+  });
 });
 afterEach(() => db.cleanup());
 
-const codes = (q: string, more: object = {}) => searchLibrary(db, { q, ...more }).rows.map((r) => r.code);
+const codes = (q: string, more: object = {}) =>
+  searchLibrary(db, { q, ...more }).rows.map((r) => r.code);
 
 describe("query parsing", () => {
   test("splits on spaces and punctuation, lower-cases, dedupes", () => {
@@ -96,7 +153,12 @@ describe("library search", () => {
   });
 
   test("paging: 20 a page with the total", () => {
-    for (let i = 0; i < 25; i++) createCourse(db, { code: `FZ-${String(i).padStart(4, "0")}`, title: `防诈骗第${i}课`, category: "law-safety" });
+    for (let i = 0; i < 25; i++)
+      createCourse(db, {
+        code: `FZ-${String(i).padStart(4, "0")}`,
+        title: `防诈骗第${i}课`,
+        category: "law-safety",
+      });
     const p1 = searchLibrary(db, { q: "诈骗" });
     const p2 = searchLibrary(db, { q: "诈骗", page: 2 });
     expect(p1.total).toBe(25);

@@ -51,7 +51,12 @@ beforeEach(async () => {
 afterEach(() => db.cleanup());
 
 function newCourse(code = "LS-0101") {
-  return createCourse(db, editor, { code, categoryId: cats["green-eco"]!.id, sourceLevel: "city", ...fields() }, "127.0.0.1");
+  return createCourse(
+    db,
+    editor,
+    { code, categoryId: cats["green-eco"]!.id, sourceLevel: "city", ...fields() },
+    "127.0.0.1",
+  );
 }
 
 function publishFlow(courseId: number) {
@@ -88,19 +93,33 @@ describe("course versions", () => {
     const editorView = getCourseForEditor(db, editor, course.id)!;
     expect(editorView.startsNewDraft).toBe(true);
     expect(editorView.nextVersionNo).toBe(2);
-    const saved = saveDraft(db, editor, course.id, { ...fields({ title: "垃圾分类实操课（第二版）" }), revision: editorView.revision });
+    const saved = saveDraft(db, editor, course.id, {
+      ...fields({ title: "垃圾分类实操课（第二版）" }),
+      revision: editorView.revision,
+    });
     expect(saved.created).toBe(true);
     expect(saved.version.versionNo).toBe(2);
     expect(saved.version.status).toBe("draft");
-    expect(db.select().from(courseVersions).where(eq(courseVersions.id, v1.id)).get()).toEqual(before);
+    expect(db.select().from(courseVersions).where(eq(courseVersions.id, v1.id)).get()).toEqual(
+      before,
+    );
     // The library still shows version 1 until version 2 is published.
     expect(getPublicCourse(db, "LS-0101")!.version.versionNo).toBe(1);
     expect(searchLibrary(db, { q: "第二版" }).total).toBe(0);
     // Saving again updates the same draft, not a third version.
-    const again = saveDraft(db, editor, course.id, { ...fields({ title: "垃圾分类实操课（第二版修订）" }), revision: saved.revision });
+    const again = saveDraft(db, editor, course.id, {
+      ...fields({ title: "垃圾分类实操课（第二版修订）" }),
+      revision: saved.revision,
+    });
     expect(again.created).toBe(false);
     expect(again.version.id).toBe(saved.version.id);
-    expect(db.select({ n: sql<number>`count(*)` }).from(courseVersions).where(eq(courseVersions.courseId, course.id)).get()!.n).toBe(2);
+    expect(
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(courseVersions)
+        .where(eq(courseVersions.courseId, course.id))
+        .get()!.n,
+    ).toBe(2);
   });
 
   test("pinning: an old version id stays readable after a newer version is published", () => {
@@ -115,10 +134,16 @@ describe("course versions", () => {
     expect(old.version.title).toBe("社区垃圾分类实操课");
     expect(old.isCurrent).toBe(false);
     expect(getPublicCourse(db, "LS-0101")!.version.id).toBe(v2.id);
-    expect(db.select().from(courseSearch).where(eq(courseSearch.courseId, course.id)).get()!.versionId).toBe(v2.id);
+    expect(
+      db.select().from(courseSearch).where(eq(courseSearch.courseId, course.id)).get()!.versionId,
+    ).toBe(v2.id);
     // Only one published version per course, enforced by the schema too.
     expect(() =>
-      db.update(courseVersions).set({ status: "published" }).where(eq(courseVersions.id, v1.id)).run(),
+      db
+        .update(courseVersions)
+        .set({ status: "published" })
+        .where(eq(courseVersions.id, v1.id))
+        .run(),
     ).toThrow(/UNIQUE/);
   });
 
@@ -134,13 +159,22 @@ describe("course versions", () => {
     submitForReview(db, editor, course.id);
     expect(() => saveDraft(db, editor, course.id, fields())).toThrow(/审核中/);
     withdrawReview(db, editor, course.id);
-    expect(saveDraft(db, editor, course.id, fields({ title: "改过的名称" })).version.title).toBe("改过的名称");
+    expect(saveDraft(db, editor, course.id, fields({ title: "改过的名称" })).version.title).toBe(
+      "改过的名称",
+    );
   });
 
   test("submitting an incomplete draft names what is missing", () => {
     const { course } = newCourse();
-    saveDraft(db, editor, course.id, fields({ summary: "", objectives: [], body: markdownToDoc("") }));
-    expect(() => submitForReview(db, editor, course.id)).toThrow("提交审核前请填写：课程简介、学习目标、教学大纲。");
+    saveDraft(
+      db,
+      editor,
+      course.id,
+      fields({ summary: "", objectives: [], body: markdownToDoc("") }),
+    );
+    expect(() => submitForReview(db, editor, course.id)).toThrow(
+      "提交审核前请填写：课程简介、学习目标、教学大纲。",
+    );
   });
 
   test("a stale editor does not overwrite someone else's newer draft", async () => {
@@ -148,10 +182,18 @@ describe("course versions", () => {
     const { course } = newCourse();
     const start = getCourseForEditor(db, editor, course.id)!.revision;
     saveDraft(db, other, course.id, { ...fields({ title: "别人先保存" }), revision: start });
-    expect(() => saveDraft(db, editor, course.id, { ...fields({ title: "我后保存" }), revision: start })).toThrow(/刚刚修改了/);
+    expect(() =>
+      saveDraft(db, editor, course.id, { ...fields({ title: "我后保存" }), revision: start }),
+    ).toThrow(/刚刚修改了/);
     // The draft route answers 409 by this code, not by the sentence.
-    expect(userErrorCode(() => saveDraft(db, editor, course.id, { ...fields({ title: "我后保存" }), revision: start }))).toBe("stale_draft");
-    expect(userErrorCode(() => saveDraft(db, editor, course.id, { ...fields({ title: "" }) }))).toBeUndefined();
+    expect(
+      userErrorCode(() =>
+        saveDraft(db, editor, course.id, { ...fields({ title: "我后保存" }), revision: start }),
+      ),
+    ).toBe("stale_draft");
+    expect(
+      userErrorCode(() => saveDraft(db, editor, course.id, { ...fields({ title: "" }) })),
+    ).toBeUndefined();
     expect(getCourseForEditor(db, editor, course.id)!.version.title).toBe("别人先保存");
   });
 
@@ -172,7 +214,11 @@ describe("course versions", () => {
       .from(auditLog)
       .where(eq(auditLog.targetId, String(course.id)))
       .all();
-    expect(actions.map((a) => a.action)).toEqual(["course.publish", "course.retire", "course.restore"]);
+    expect(actions.map((a) => a.action)).toEqual([
+      "course.publish",
+      "course.retire",
+      "course.restore",
+    ]);
     expect(actions.map((a) => a.actorId)).toEqual([reviewer.id, editor.id, editor.id]);
   });
 
@@ -182,9 +228,15 @@ describe("course versions", () => {
     // Break the search index mid-transaction: the publish must roll back as a whole.
     db.run(sql`drop table course_fts_ngram`);
     expect(() => publishCourse(db, reviewer, course.id, null)).toThrow();
-    expect(db.select().from(courses).where(eq(courses.id, course.id)).get()!.currentVersionId).toBeNull();
-    expect(db.select().from(courseVersions).where(eq(courseVersions.courseId, course.id)).get()!.status).toBe("review");
-    expect(db.select().from(auditLog).where(eq(auditLog.action, "course.publish")).all()).toHaveLength(0);
+    expect(
+      db.select().from(courses).where(eq(courses.id, course.id)).get()!.currentVersionId,
+    ).toBeNull();
+    expect(
+      db.select().from(courseVersions).where(eq(courseVersions.courseId, course.id)).get()!.status,
+    ).toBe("review");
+    expect(
+      db.select().from(auditLog).where(eq(auditLog.action, "course.publish")).all(),
+    ).toHaveLength(0);
     expect(db.select().from(courseSearch).all()).toHaveLength(0);
   });
 
@@ -207,7 +259,15 @@ describe("course versions", () => {
   test("diff between two versions shows the changed text", () => {
     const { course } = newCourse();
     publishFlow(course.id);
-    saveDraft(db, editor, course.id, fields({ title: "社区垃圾分类实践课", body: markdownToDoc("## 第一讲\n\n认识四分类和易错物品。") }));
+    saveDraft(
+      db,
+      editor,
+      course.id,
+      fields({
+        title: "社区垃圾分类实践课",
+        body: markdownToDoc("## 第一讲\n\n认识四分类和易错物品。"),
+      }),
+    );
     const d = diffCourseVersions(db, editor, course.id, 1, 2)!;
     const added = d.lines.filter((l) => l.kind === "add").map((l) => l.text);
     const removed = d.lines.filter((l) => l.kind === "del").map((l) => l.text);
@@ -215,7 +275,12 @@ describe("course versions", () => {
     expect(removed).toContain("课程名称：社区垃圾分类实操课");
     expect(added).toContain("认识四分类和易错物品。");
     const titleLine = d.lines.find((l) => l.kind === "add" && l.text.startsWith("课程名称"))!;
-    expect(titleLine.segments!.filter((s) => s.kind === "add").map((s) => s.text).join("")).toBe("践");
+    expect(
+      titleLine
+        .segments!.filter((s) => s.kind === "add")
+        .map((s) => s.text)
+        .join(""),
+    ).toBe("践");
   });
 
   test("discarding the only draft of a never-published course deletes it; a later draft leaves the course", () => {
@@ -227,7 +292,13 @@ describe("course versions", () => {
     saveDraft(db, editor, b.course.id, fields({ title: "不要了的草稿" }));
     expect(discardDraft(db, editor, b.course.id, null).courseGone).toBe(false);
     expect(getPublicCourse(db, "LS-0202")!.version.versionNo).toBe(1);
-    expect(db.select().from(courseEvents).where(and(eq(courseEvents.courseId, b.course.id), eq(courseEvents.action, "discard"))).all()).toHaveLength(1);
+    expect(
+      db
+        .select()
+        .from(courseEvents)
+        .where(and(eq(courseEvents.courseId, b.course.id), eq(courseEvents.action, "discard")))
+        .all(),
+    ).toHaveLength(1);
   });
 });
 
@@ -236,7 +307,9 @@ describe("four eyes", () => {
     const { course } = newCourse("LS-0301");
     submitForReview(db, editor, course.id);
     expect(() => publishCourse(db, editor, course.id, null)).toThrow(/四眼原则/);
-    expect(db.select().from(auditLog).where(eq(auditLog.action, "course.publish")).all()).toHaveLength(0);
+    expect(
+      db.select().from(auditLog).where(eq(auditLog.action, "course.publish")).all(),
+    ).toHaveLength(0);
     process.env.SELF_PUBLISH = "1";
     try {
       expect(publishCourse(db, editor, course.id, null).status).toBe("published");
@@ -248,7 +321,16 @@ describe("four eyes", () => {
   test("the change summary names what changed between versions", () => {
     const { course } = newCourse("LS-0302");
     publishFlow(course.id);
-    saveDraft(db, editor, course.id, fields({ title: "垃圾分类进阶", sessions: 6, body: markdownToDoc("## 第一讲\n\n认识四分类。\n\n- 可回收物\n- 厨余垃圾\n- 有害垃圾") }));
+    saveDraft(
+      db,
+      editor,
+      course.id,
+      fields({
+        title: "垃圾分类进阶",
+        sessions: 6,
+        body: markdownToDoc("## 第一讲\n\n认识四分类。\n\n- 可回收物\n- 厨余垃圾\n- 有害垃圾"),
+      }),
+    );
     submitForReview(db, editor, course.id);
     const seen: string[] = [];
     publishCourse(db, reviewer, course.id, null, (_tx, p) => seen.push(p.diffSummary));

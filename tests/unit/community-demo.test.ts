@@ -1,5 +1,12 @@
 import { eq, sql } from "drizzle-orm";
-import { courseProposals, courseVersions, meetings, organisations, topics, users } from "@db/schema";
+import {
+  courseProposals,
+  courseVersions,
+  meetings,
+  organisations,
+  topics,
+  users,
+} from "@db/schema";
 import { seedGroupsDemo } from "@db/demo/groups";
 import { closeDueProposals } from "~/modules/community/proposals.server";
 import { createTestDb } from "@tests/factories/db";
@@ -20,7 +27,8 @@ describe("groups demo data", () => {
     const list = [0, 1, 2, 3].map(() => createAcademy(db, d.huli!.id));
     const admin = await createUser(db, { phone: "13900000001" });
     grant(db, admin.id, "hq_admin");
-    for (let i = 1; i <= 30; i++) await createUser(db, { phone: `136000000${String(i).padStart(2, "0")}` });
+    for (let i = 1; i <= 30; i++)
+      await createUser(db, { phone: `136000000${String(i).padStart(2, "0")}` });
     const now = Date.now();
     const r = seedGroupsDemo(db, now);
     expect(r).toMatchObject({ skipped: null, proposals: 4 });
@@ -38,14 +46,22 @@ describe("groups demo data", () => {
       expect(p.map((x) => x.status)).toEqual(["notice"]);
       expect(p[0]!.noticeClosesAt).toBeGreaterThan(now);
     }
-    expect(db.select({ n: sql<number>`count(*)` }).from(users).get()!.n).toBe(31);
+    expect(
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(users)
+        .get()!.n,
+    ).toBe(31);
     // When the notices end, the job decides them; drafts with enough support go to review.
     const decided = closeDueProposals(db, now + 8 * 86_400_000);
     expect(decided).toHaveLength(4);
     const accepted = decided.filter((x) => x.outcome === "accepted");
     for (const x of accepted) {
       const p = db.select().from(courseProposals).where(eq(courseProposals.id, x.id)).get()!;
-      expect(db.select().from(courseVersions).where(eq(courseVersions.courseId, p.courseId)).get()!.status).toBe("review");
+      expect(
+        db.select().from(courseVersions).where(eq(courseVersions.courseId, p.courseId)).get()!
+          .status,
+      ).toBe("review");
     }
     expect(accepted.every((x) => x.submitted)).toBe(true);
   });

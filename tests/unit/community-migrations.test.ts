@@ -20,7 +20,9 @@ describe("migrations keep data across a table rebuild", () => {
     const old = path.join(dir, "migrations-before");
     fs.cpSync(MIGRATIONS_FOLDER, old, { recursive: true });
     const journalFile = path.join(old, "meta", "_journal.json");
-    const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as { entries: { idx: number; tag: string }[] };
+    const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as {
+      entries: { idx: number; tag: string }[];
+    };
     const upTo = journal.entries.findIndex((e) => e.tag.endsWith("_volunteer_activity_fk"));
     expect(upTo).toBeGreaterThan(0);
     journal.entries = journal.entries.slice(0, upTo);
@@ -34,22 +36,38 @@ describe("migrations keep data across a table rebuild", () => {
     const user = await createUser(db);
     run(`INSERT INTO organisations (id, academy_id, name, type, leader_id, stage, stage_changed_at, created_at, updated_at)
          VALUES (1, ${academy.id}, '环保志愿队', 'volunteer', ${user.id}, 'founded', 0, 0, 0)`);
-    run(`INSERT INTO volunteer_signups (id, user_id, academy_id, organisation_id, status, created_at) VALUES (1, ${user.id}, ${academy.id}, 1, 'active', 0)`);
-    run(`INSERT INTO volunteer_hours (signup_id, user_id, service_date, minutes, confirmed_at) VALUES (1, ${user.id}, '2026-01-10', 150, 0)`);
+    run(
+      `INSERT INTO volunteer_signups (id, user_id, academy_id, organisation_id, status, created_at) VALUES (1, ${user.id}, ${academy.id}, 1, 'active', 0)`,
+    );
+    run(
+      `INSERT INTO volunteer_hours (signup_id, user_id, service_date, minutes, confirmed_at) VALUES (1, ${user.id}, '2026-01-10', 150, 0)`,
+    );
 
-    const triggers = () => db.all<{ name: string; sql: string }>(sql.raw(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name`));
+    const triggers = () =>
+      db.all<{ name: string; sql: string }>(
+        sql.raw(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name`),
+      );
     const before = triggers();
     expect(before.map((t) => t.name)).toContain("stats_volunteer_signup_delete");
-    const rollup = () => db.get<{ n: number }>(sql.raw(`SELECT coalesce(sum(volunteer_minutes), 0) AS n FROM stats_academy_month`))!.n;
+    const rollup = () =>
+      db.get<{ n: number }>(
+        sql.raw(`SELECT coalesce(sum(volunteer_minutes), 0) AS n FROM stats_academy_month`),
+      )!.n;
     const rolled = rollup();
 
     migrateDatabase(db);
-    expect(db.get<{ n: number }>(sql.raw(`SELECT sum(minutes) AS n FROM volunteer_hours`))!.n).toBe(150);
+    expect(db.get<{ n: number }>(sql.raw(`SELECT sum(minutes) AS n FROM volunteer_hours`))!.n).toBe(
+      150,
+    );
     // Every trigger is back, word for word (the statistics triggers on volunteer_* included), and still counts.
     expect(triggers().filter((t) => before.some((b) => b.name === t.name))).toEqual(before);
-    run(`INSERT INTO volunteer_hours (signup_id, user_id, service_date, minutes, confirmed_at) VALUES (1, ${user.id}, '2026-01-11', 30, 0)`);
+    run(
+      `INSERT INTO volunteer_hours (signup_id, user_id, service_date, minutes, confirmed_at) VALUES (1, ${user.id}, '2026-01-11', 30, 0)`,
+    );
     expect(rollup()).toBe(rolled + 30);
-    const fks = db.all<{ table: string; from: string }>(sql.raw(`PRAGMA foreign_key_list(volunteer_signups)`));
+    const fks = db.all<{ table: string; from: string }>(
+      sql.raw(`PRAGMA foreign_key_list(volunteer_signups)`),
+    );
     expect(fks.map((f) => `${f.from}→${f.table}`)).toContain("activity_id→activities");
     expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
     db.$client.close();

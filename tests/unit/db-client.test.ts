@@ -45,11 +45,19 @@ describe("the prepared-statement cache", () => {
   });
 
   it("gives drizzle's object reads and raw reads of the same query the right row shapes", () => {
-    db.insert(categories).values({ slug: "x", name: "测试", description: "", color: "#000000", sortOrder: 1 }).run();
+    db.insert(categories)
+      .values({ slug: "x", name: "测试", description: "", color: "#000000", sortOrder: 1 })
+      .run();
     for (let i = 0; i < 3; i++) {
       // .get() with selected fields reads raw rows, the sql`` read right after expects objects.
-      expect(db.select({ name: categories.name }).from(categories).where(eq(categories.slug, "x")).get()).toEqual({ name: "测试" });
-      expect(db.$client.prepare('select "name" from "categories" where "categories"."slug" = ?').get("x")).toEqual({ name: "测试" });
+      expect(
+        db.select({ name: categories.name }).from(categories).where(eq(categories.slug, "x")).get(),
+      ).toEqual({ name: "测试" });
+      expect(
+        db.$client
+          .prepare('select "name" from "categories" where "categories"."slug" = ?')
+          .get("x"),
+      ).toEqual({ name: "测试" });
     }
   });
 
@@ -76,7 +84,13 @@ describe("the prepared-statement cache", () => {
 });
 
 describe("prepared(): a query built once per connection", () => {
-  const bySlug = prepared((d) => d.select({ name: categories.name }).from(categories).where(eq(categories.slug, sql.placeholder("slug"))).prepare());
+  const bySlug = prepared((d) =>
+    d
+      .select({ name: categories.name })
+      .from(categories)
+      .where(eq(categories.slug, sql.placeholder("slug")))
+      .prepare(),
+  );
 
   it("runs against the connection it is given, with the values given", () => {
     const other = createTestDb();
@@ -104,7 +118,14 @@ describe("prepared(): a query built once per connection", () => {
 
 describe("memoUntilChange(): read results kept until the database changes", () => {
   const names = memoUntilChange<string[]>(2);
-  const read = (d: TestDb, key = "all") => names(d, key, () => d.select({ name: categories.name }).from(categories).all().map((r) => r.name));
+  const read = (d: TestDb, key = "all") =>
+    names(d, key, () =>
+      d
+        .select({ name: categories.name })
+        .from(categories)
+        .all()
+        .map((r) => r.name),
+    );
 
   it("reuses a result until this connection writes", () => {
     expect(read(db)).toEqual([]);
@@ -156,4 +177,3 @@ describe("memoUntilChange(): read results kept until the database changes", () =
     expect(computed).toBe(4);
   });
 });
-

@@ -23,7 +23,9 @@ afterAll(() => db.cleanup());
 
 describe("the demo data", () => {
   it("has sessions, and none on a public holiday or an academy's closed day", () => {
-    expect(db.get<{ n: number }>(sql`SELECT count(*) AS n FROM class_sessions`)!.n).toBeGreaterThan(100);
+    expect(db.get<{ n: number }>(sql`SELECT count(*) AS n FROM class_sessions`)!.n).toBeGreaterThan(
+      100,
+    );
     const onHolidays = db.all<{ id: number; date: string; name: string }>(sql`
       SELECT s.id, s.local_date AS date, h.name FROM class_sessions s JOIN holidays h ON h.date = s.local_date
       WHERE s.status <> 'cancelled'`);
@@ -44,7 +46,10 @@ describe("the demo data", () => {
       GROUP BY r.id
       HAVING r.enrol_closes_at IS NULL OR r.enrol_closes_at > min(s.starts_at)`);
     expect(late).toEqual([]);
-    expect(db.get<{ n: number }>(sql`SELECT count(*) AS n FROM class_runs WHERE enrol_mode = 'lottery'`)!.n).toBeGreaterThan(0);
+    expect(
+      db.get<{ n: number }>(sql`SELECT count(*) AS n FROM class_runs WHERE enrol_mode = 'lottery'`)!
+        .n,
+    ).toBeGreaterThan(0);
   });
 
   it("labels a run 已满员 only when its seats are taken, and never oversells", () => {
@@ -60,12 +65,21 @@ describe("the demo data", () => {
 describe("the demo and opening hours", () => {
   type Hours = NonNullable<ReturnType<typeof asWeeklyHours>>;
   const hoursByAcademy = () => {
-    const rows = db.all<{ id: number; schedule: string | null }>(sql`SELECT id, opening_schedule AS schedule FROM academies`);
-    return new Map(rows.map((r) => [r.id, asWeeklyHours(r.schedule ? JSON.parse(r.schedule) : null)]));
+    const rows = db.all<{ id: number; schedule: string | null }>(
+      sql`SELECT id, opening_schedule AS schedule FROM academies`,
+    );
+    return new Map(
+      rows.map((r) => [r.id, asWeeklyHours(r.schedule ? JSON.parse(r.schedule) : null)]),
+    );
   };
   const outside = () => {
     const hours = hoursByAcademy();
-    const sessions = db.all<{ id: number; academyId: number; startsAt: number; endsAt: number }>(sql`
+    const sessions = db.all<{
+      id: number;
+      academyId: number;
+      startsAt: number;
+      endsAt: number;
+    }>(sql`
       SELECT s.id, r.academy_id AS academyId, s.starts_at AS startsAt, s.ends_at AS endsAt
       FROM class_sessions s JOIN class_runs r ON r.id = s.run_id WHERE s.status <> 'cancelled'`);
     const acts = db.all<{ id: number; academyId: number; startsAt: number; endsAt: number }>(sql`
@@ -73,15 +87,28 @@ describe("the demo and opening hours", () => {
     // The app's rule: inside the hours, or placed with 开放时间外 and an audit row naming the slot.
     const overridden = new Set(
       db
-        .all<{ detail: string }>(sql`SELECT detail FROM audit_log WHERE action = 'opening-hours.override'`)
+        .all<{ detail: string }>(
+          sql`SELECT detail FROM audit_log WHERE action = 'opening-hours.override'`,
+        )
         .flatMap((r) => {
           const d = JSON.parse(r.detail) as { academyId: number; slots: { startsAt: number }[] };
           return d.slots.map((x) => `${d.academyId}:${x.startsAt}`);
         }),
     );
     const bad = (list: typeof sessions) =>
-      list.filter((s) => !slotWithinHours(hours.get(s.academyId)!, s) && !overridden.has(`${s.academyId}:${s.startsAt}`)).map((s) => s.id);
-    return { sessions: bad(sessions), activities: bad(acts), counted: sessions.length + acts.length, overridden: overridden.size };
+      list
+        .filter(
+          (s) =>
+            !slotWithinHours(hours.get(s.academyId)!, s) &&
+            !overridden.has(`${s.academyId}:${s.startsAt}`),
+        )
+        .map((s) => s.id);
+    return {
+      sessions: bad(sessions),
+      activities: bad(acts),
+      counted: sessions.length + acts.length,
+      overridden: overridden.size,
+    };
   };
   /** The demo teacher's class in progress: its scheduled sessions in time order. */
   const liveSessions = () =>
@@ -103,18 +130,30 @@ describe("the demo and opening hours", () => {
     expect([...hours.values()].filter((h) => h == null)).toEqual([]);
     const o = outside();
     expect(o.counted).toBeGreaterThan(1000);
-    expect({ sessions: o.sessions, activities: o.activities }).toEqual({ sessions: [], activities: [] });
+    expect({ sessions: o.sessions, activities: o.activities }).toEqual({
+      sessions: [],
+      activities: [],
+    });
     // Only the demo's "happening now" items may ever be overridden (at night): at most the live run and two activities.
-    expect(db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'opening-hours.override'`)!.n).toBeLessThanOrEqual(3);
+    expect(
+      db.get<{ n: number }>(
+        sql`SELECT count(*) AS n FROM audit_log WHERE action = 'opening-hours.override'`,
+      )!.n,
+    ).toBeLessThanOrEqual(3);
   });
 
   it("has at least one academy closed on Mondays, and no class there on a Monday", () => {
     const hours = hoursByAcademy();
-    const closedMonday = [...hours.entries()].filter(([, h]) => (h as Hours)[0]!.length === 0 && !withinHours(h as Hours, 1, 600, 660)).map(([id]) => id);
+    const closedMonday = [...hours.entries()]
+      .filter(([, h]) => (h as Hours)[0]!.length === 0 && !withinHours(h as Hours, 1, 600, 660))
+      .map(([id]) => id);
     expect(closedMonday.length).toBeGreaterThan(10);
     const mondays = db.all<{ id: number }>(sql`
       SELECT s.id FROM class_sessions s JOIN class_runs r ON r.id = s.run_id
-      WHERE s.weekday = 1 AND s.status <> 'cancelled' AND r.academy_id IN (${sql.join(closedMonday.map((id) => sql`${id}`), sql`, `)})`);
+      WHERE s.weekday = 1 AND s.status <> 'cancelled' AND r.academy_id IN (${sql.join(
+        closedMonday.map((id) => sql`${id}`),
+        sql`, `,
+      )})`);
     expect(mondays).toEqual([]);
   });
 
@@ -133,7 +172,10 @@ describe("the demo and opening hours", () => {
     // At 23:00 the academy (open 8:00–21:30) is closed: the class is still there to try, placed
     // with the 开放时间外 override and an audit row, exactly as a manager's would be.
     const night = wallToUtc(openDay(academyId, 3), "23:00");
-    const audits = () => db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log WHERE action = 'opening-hours.override' AND actor_id IS NULL`)!.n;
+    const audits = () =>
+      db.get<{ n: number }>(
+        sql`SELECT count(*) AS n FROM audit_log WHERE action = 'opening-hours.override' AND actor_id IS NULL`,
+      )!.n;
     const before2 = audits();
     expect(refreshDemoLiveClass(db, night).moved).toBeGreaterThan(0);
     const atNight = liveSessions().find((s) => s.startsAt <= night && night < s.endsAt);

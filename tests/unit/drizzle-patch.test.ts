@@ -12,8 +12,12 @@ import { classSessions, enrollments, rooms, users } from "@db/schema";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 
 const stats = () => {
-  const s = (drizzle as unknown as { isCacheStats?: { hits: number; misses: number } }).isCacheStats;
-  if (!s) throw new Error("the drizzle patch is not applied (run `npx patch-package --patch-dir app/patches`)");
+  const s = (drizzle as unknown as { isCacheStats?: { hits: number; misses: number } })
+    .isCacheStats;
+  if (!s)
+    throw new Error(
+      "the drizzle patch is not applied (run `npx patch-package --patch-dir app/patches`)",
+    );
   return { ...s };
 };
 
@@ -27,7 +31,13 @@ const build = () =>
     .from(classSessions)
     .innerJoin(enrollments, eq(enrollments.runId, classSessions.runId))
     .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
-    .where(and(inArray(enrollments.id, [1, 2, 3]), gt(classSessions.endsAt, 5), sql`${classSessions.status} <> 'cancelled'`))
+    .where(
+      and(
+        inArray(enrollments.id, [1, 2, 3]),
+        gt(classSessions.endsAt, 5),
+        sql`${classSessions.status} <> 'cancelled'`,
+      ),
+    )
     .orderBy(asc(classSessions.startsAt))
     .limit(12)
     .toSQL();
@@ -60,7 +70,9 @@ describe("drizzle's entity check, answered once per pair of classes", () => {
       [null, SQL, false],
       ["text", SQL, false],
     ];
-    for (let round = 0; round < 2; round++) for (const [value, type, want] of checks) expect(is(value, type as never), `${String(type.name)} (round ${round})`).toBe(want);
+    for (let round = 0; round < 2; round++)
+      for (const [value, type, want] of checks)
+        expect(is(value, type as never), `${String(type.name)} (round ${round})`).toBe(want);
   });
 
   it("still refuses a class that is not a drizzle entity", () => {
@@ -69,7 +81,11 @@ describe("drizzle's entity check, answered once per pair of classes", () => {
   });
 
   it("runs queries with the right rows", () => {
-    db.insert(users).values({ phone: "13800000001", name: "甲", passwordHash: "x", createdAt: 1 }).run();
-    expect(db.select({ name: users.name }).from(users).where(eq(users.phone, "13800000001")).all()).toEqual([{ name: "甲" }]);
+    db.insert(users)
+      .values({ phone: "13800000001", name: "甲", passwordHash: "x", createdAt: 1 })
+      .run();
+    expect(
+      db.select({ name: users.name }).from(users).where(eq(users.phone, "13800000001")).all(),
+    ).toEqual([{ name: "甲" }]);
   });
 });

@@ -32,18 +32,18 @@ describe("demo enrolments", () => {
     expect(perRun.length).toBeGreaterThan(0);
     expect(perRun.filter((r) => r.confirmed > r.capacity)).toEqual([]);
     const firstCome = perRun.filter(
-      (r) => r.mode === "first_come" && (r.status === "open" || r.status === "full")
+      (r) => r.mode === "first_come" && (r.status === "open" || r.status === "full"),
     );
     expect(
-      firstCome.filter((r) => r.confirmed === r.capacity && r.waitlisted > 0).length
+      firstCome.filter((r) => r.confirmed === r.capacity && r.waitlisted > 0).length,
     ).toBeGreaterThan(5);
     expect(
-      firstCome.filter((r) => r.confirmed === Math.floor(r.capacity / 2)).length
+      firstCome.filter((r) => r.confirmed === Math.floor(r.capacity / 2)).length,
     ).toBeGreaterThan(5);
     expect(firstCome.filter((r) => r.confirmed < r.capacity / 2).length).toBeGreaterThan(5);
     // Status follows the seats.
     expect(firstCome.filter((r) => r.confirmed >= r.capacity !== (r.status === "full"))).toEqual(
-      []
+      [],
     );
     expect(perRun.filter((r) => r.mode === "lottery" && r.pending > 0).length).toBeGreaterThan(0);
     const residents = db
@@ -54,7 +54,7 @@ describe("demo enrolments", () => {
     expect(residents).toBe(500);
     // One password hash for all of them.
     expect(
-      db.all(sql`SELECT DISTINCT password_hash FROM users WHERE phone LIKE '1360000%'`)
+      db.all(sql`SELECT DISTINCT password_hash FROM users WHERE phone LIKE '1360000%'`),
     ).toHaveLength(1);
 
     const demo = db.select().from(users).where(eq(users.phone, "13900000006")).get()!;
@@ -77,11 +77,14 @@ describe("demo enrolments", () => {
       db
         .select({ n: sql<number>`count(*)` })
         .from(enrollments)
-        .get()!.n
+        .get()!.n,
     ).toBe(before);
   }, 120_000);
 
   it("skips gracefully when there are no runs", async () => {
-    expect(await seedDemoEnrollments(db)).toMatchObject({ skipped: "还没有开课", enrollmentCount: 0 });
+    expect(await seedDemoEnrollments(db)).toMatchObject({
+      skipped: "还没有开课",
+      enrollmentCount: 0,
+    });
   });
 });

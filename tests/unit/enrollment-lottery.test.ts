@@ -43,7 +43,7 @@ describe("seeded shuffle", () => {
         { id: 3, priority: false },
         { id: 4, priority: true },
       ],
-      "s"
+      "s",
     );
     expect(new Set(order.slice(0, 2))).toEqual(new Set([2, 4]));
   });
@@ -54,8 +54,13 @@ async function lotteryRun(capacity: number, applicants: number, seedNow = Date.n
   const run = createOpenRun(
     db,
     w,
-    { capacity, enrollMode: "lottery", enrollOpensAt: seedNow - DAY, enrollClosesAt: seedNow + DAY },
-    seedNow
+    {
+      capacity,
+      enrollMode: "lottery",
+      enrollOpensAt: seedNow - DAY,
+      enrollClosesAt: seedNow + DAY,
+    },
+    seedNow,
   );
   const people = await createResidents(db, applicants);
   for (const p of people)
@@ -138,7 +143,7 @@ describe("lottery", () => {
     expect(r.winners).toBe(2);
     expect(r.seed).toMatch(/^[0-9a-f]{32}$/);
     expect(db.select().from(classRuns).where(eq(classRuns.id, run.id)).get()!.enrollClosesAt).toBe(
-      now
+      now,
     );
     const before = snapshot(db);
     expect(() => drawLottery(db, w.managerA, run.id, { now })).toThrow(UserError);
@@ -160,7 +165,7 @@ describe("lottery", () => {
     const promoted = db.select().from(enrollments).where(eq(enrollments.id, r.order[2]!)).get()!;
     expect(promoted.status).toBe("confirmed");
     expect(db.select().from(enrollments).where(eq(enrollments.id, r.order[3]!)).get()!.status).toBe(
-      "waitlisted"
+      "waitlisted",
     );
   });
 

@@ -1,10 +1,6 @@
 import { eq } from "drizzle-orm";
 import { auditLog, enrollments, familyMembers, notifications, users } from "@db/schema";
-import {
-  cancelEnrollment,
-  enroll,
-  EnrollRefusal,
-} from "~/modules/enrollment/enroll.server";
+import { cancelEnrollment, enroll, EnrollRefusal } from "~/modules/enrollment/enroll.server";
 import {
   addFamilyMember,
   listFamily,
@@ -62,7 +58,7 @@ describe("manager roster actions", () => {
       db,
       w.managerA,
       { runId: run.id, enrollmentId: target.id, reason: "重复报名" },
-      "10.0.0.1"
+      "10.0.0.1",
     );
     expect(out.promoted).toBe(1);
     const row = db.select().from(enrollments).where(eq(enrollments.id, target.id)).get()!;
@@ -83,19 +79,19 @@ describe("manager roster actions", () => {
     const { enrollmentId } = await enroll(db, a, { runId: run.id });
     expect(
       unchanged(() =>
-        removeEnrollment(db, w.managerA, { runId: run.id, enrollmentId, reason: "  " })
-      ).field
+        removeEnrollment(db, w.managerA, { runId: run.id, enrollmentId, reason: "  " }),
+      ).field,
     ).toBe("reason");
     unchanged(
       () => removeEnrollment(db, w.managerB, { runId: run.id, enrollmentId, reason: "x" }),
-      "response"
+      "response",
     );
     unchanged(() => getRunRoster(db, a, run.id), "response");
     cancelEnrollment(db, a, { runId: run.id });
     expect(
       unchanged(() =>
-        removeEnrollment(db, w.managerA, { runId: run.id, enrollmentId, reason: "x" })
-      ).message
+        removeEnrollment(db, w.managerA, { runId: run.id, enrollmentId, reason: "x" }),
+      ).message,
     ).toContain("不在名单上");
   });
 
@@ -106,7 +102,7 @@ describe("manager roster actions", () => {
       db,
       w.managerA,
       { runId: run.id, name: "陈阿伯", phone: "13712345678" },
-      "10.0.0.2"
+      "10.0.0.2",
     );
     expect(out).toMatchObject({ status: "confirmed", account: false, name: "陈阿伯" });
     expect(runStatus(db, run.id)).toBe("full");
@@ -129,19 +125,19 @@ describe("manager roster actions", () => {
     // The same phone twice is refused; a bad phone is refused; both leave the database unchanged.
     expect(
       unchanged(() =>
-        addWalkIn(db, w.managerA, { runId: run.id, name: "陈阿伯", phone: "13712345678" })
-      ).field
+        addWalkIn(db, w.managerA, { runId: run.id, name: "陈阿伯", phone: "13712345678" }),
+      ).field,
     ).toBe("phone");
     expect(
-      unchanged(() => addWalkIn(db, w.managerA, { runId: run.id, name: "王", phone: "123" })).field
+      unchanged(() => addWalkIn(db, w.managerA, { runId: run.id, name: "王", phone: "123" })).field,
     ).toBe("phone");
     expect(
       unchanged(() => addWalkIn(db, w.managerA, { runId: run.id, name: "", phone: "13712345670" }))
-        .field
+        .field,
     ).toBe("name");
     unchanged(
       () => addWalkIn(db, w.managerB, { runId: run.id, name: "王", phone: "13712345670" }),
-      "response"
+      "response",
     );
   });
 
@@ -154,7 +150,7 @@ describe("manager roster actions", () => {
     const row = db.select().from(enrollments).where(eq(enrollments.id, out.enrollmentId)).get()!;
     expect(row).toMatchObject({ userId: someone.id, walkinName: null, addedBy: w.managerA.id });
     expect(
-      db.select().from(notifications).where(eq(notifications.userId, someone.id)).all()[0]!.title
+      db.select().from(notifications).where(eq(notifications.userId, someone.id)).all()[0]!.title,
     ).toContain("书院为您报名");
     await expect(enroll(db, someone, { runId: run.id })).rejects.toBeInstanceOf(EnrollRefusal);
   });
@@ -168,13 +164,13 @@ describe("manager roster actions", () => {
       enrollClosesAt: now - 86_400_000,
     });
     expect(
-      addWalkIn(db, w.managerA, { runId: closed.id, name: "陈阿伯", phone: "13712345678" }).status
+      addWalkIn(db, w.managerA, { runId: closed.id, name: "陈阿伯", phone: "13712345678" }).status,
     ).toBe("confirmed");
     const cancelled = createOpenRun(db, w, { status: "cancelled", cancelReason: "停课" });
     expect(
       unchanged(() =>
-        addWalkIn(db, w.managerA, { runId: cancelled.id, name: "陈阿伯", phone: "13712345678" })
-      ).message
+        addWalkIn(db, w.managerA, { runId: cancelled.id, name: "陈阿伯", phone: "13712345678" }),
+      ).message,
     ).toContain("取消");
   });
 });
@@ -195,23 +191,23 @@ describe("family members", () => {
     const other = await createResident(db);
     expect(
       unchanged(() =>
-        updateFamilyMember(db, other, m.id, { name: "x", relation: "母亲", birthYear: 1950 })
-      ).message
+        updateFamilyMember(db, other, m.id, { name: "x", relation: "母亲", birthYear: 1950 }),
+      ).message,
     ).toContain("没有找到");
     expect(unchanged(() => removeFamilyMember(db, other, m.id)).message).toContain("没有找到");
     expect(
       unchanged(() =>
-        addFamilyMember(db, me, { name: "王秀英", relation: "母亲", birthYear: 1948 })
-      ).field
+        addFamilyMember(db, me, { name: "王秀英", relation: "母亲", birthYear: 1948 }),
+      ).field,
     ).toBe("name");
     expect(
       unchanged(() => addFamilyMember(db, me, { name: "李", relation: "父亲", birthYear: 1800 }))
-        .field
+        .field,
     ).toBe("birthYear");
     removeFamilyMember(db, me, m.id);
     expect(listFamily(db, me).members).toHaveLength(0);
     expect(
-      db.select().from(familyMembers).where(eq(familyMembers.id, m.id)).get()!.removedAt
+      db.select().from(familyMembers).where(eq(familyMembers.id, m.id)).get()!.removedAt,
     ).not.toBeNull();
   });
 

@@ -1,10 +1,6 @@
 import { eq } from "drizzle-orm";
 import { classRuns, enrollments } from "@db/schema";
-import {
-  cancelEnrollment,
-  enroll,
-  EnrollRefusal,
-} from "~/modules/enrollment/enroll.server";
+import { cancelEnrollment, enroll, EnrollRefusal } from "~/modules/enrollment/enroll.server";
 import { ageInYear, REFUSAL_MESSAGES } from "~/modules/enrollment/rules";
 import {
   seatsTakenByRun,
@@ -112,7 +108,7 @@ describe("enrolment rules", () => {
       db
         .insert(enrollments)
         .values({ ...row, status: "waitlisted", queueKey: 1 })
-        .run()
+        .run(),
     ).toThrow(/UNIQUE/);
     db.insert(enrollments)
       .values({ ...row, familyMemberId: mother.id })
@@ -121,7 +117,7 @@ describe("enrolment rules", () => {
       db
         .insert(enrollments)
         .values({ ...row, familyMemberId: mother.id })
-        .run()
+        .run(),
     ).toThrow(/UNIQUE/);
     // A cancelled enrolment does not block enrolling again.
     db.update(enrollments).set({ status: "cancelled" }).where(eq(enrollments.userId, me.id)).run();
@@ -157,7 +153,7 @@ describe("enrolment rules", () => {
     expect(young.code).toBe("too_young");
     expect(young.message).toContain(`今年 ${ageInYear(1990, now)} 岁`);
     expect((await enroll(db, me, { runId: seniors.id, memberId: mother.id }, now)).status).toBe(
-      "confirmed"
+      "confirmed",
     );
     const old = await refused(() => enroll(db, me, { runId: kids.id, memberId: mother.id }, now));
     expect(old.code).toBe("too_old");
@@ -174,7 +170,7 @@ describe("enrolment rules", () => {
     const finished = createOpenRun(db, w, { status: "finished" });
     const closed = createOpenRun(db, w, { status: "closed" });
     expect((await refused(() => enroll(db, me, { runId: cancelled.id }))).code).toBe(
-      "run_cancelled"
+      "run_cancelled",
     );
     expect((await refused(() => enroll(db, me, { runId: finished.id }))).code).toBe("run_finished");
     expect((await refused(() => enroll(db, me, { runId: closed.id }))).code).toBe("run_closed");
@@ -199,7 +195,7 @@ describe("enrolment rules", () => {
     expect(e.message).toMatch(/之前只接受本书院居民报名/);
     expect((await enroll(db, local, { runId: run.id }, now)).status).toBe("confirmed");
     expect((await enroll(db, outsider, { runId: run.id }, now + 24 * 3_600_000)).status).toBe(
-      "confirmed"
+      "confirmed",
     );
   });
 
@@ -288,7 +284,7 @@ describe("cancelling", () => {
     const me = await createResident(db);
     await enroll(db, me, { runId: run.id }, now);
     expect(
-      (await refused(() => cancelEnrollment(db, me, { runId: run.id }, now + 2 * DAY + 1))).code
+      (await refused(() => cancelEnrollment(db, me, { runId: run.id }, now + 2 * DAY + 1))).code,
     ).toBe("cancel_deadline_passed");
   });
 
@@ -310,10 +306,10 @@ describe("cancelling", () => {
     const theirs = addMember(db, other);
     await enroll(db, other, { runId: run.id, memberId: theirs.id });
     expect((await refused(() => cancelEnrollment(db, me, { runId: run.id }))).code).toBe(
-      "not_enrolled"
+      "not_enrolled",
     );
     expect(
-      (await refused(() => cancelEnrollment(db, me, { runId: run.id, memberId: theirs.id }))).code
+      (await refused(() => cancelEnrollment(db, me, { runId: run.id, memberId: theirs.id }))).code,
     ).toBe("not_your_member");
   });
 

@@ -149,7 +149,9 @@ describe("waitlist", () => {
     for (const p of [a, w1, w2, w3]) await enroll(db, p, { runId: run.id });
     expect(runStatus(db, run.id)).toBe("full");
     db.update(classRuns).set({ capacity: 3 }).where(eq(classRuns.id, run.id)).run();
-    expect(getEnrollPanel(db, w1, run.id)!.people[0]!.enrollment).toMatchObject({ status: "waitlisted" });
+    expect(getEnrollPanel(db, w1, run.id)!.people[0]!.enrollment).toMatchObject({
+      status: "waitlisted",
+    });
     expect(rebalanceDueRuns(db)).toEqual({ runs: 1, promoted: 2 });
     expect(rebalanceDueRuns(db)).toEqual({ runs: 0, promoted: 0 });
     const panel = getEnrollPanel(db, w3, run.id)!;

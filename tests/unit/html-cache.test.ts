@@ -11,7 +11,14 @@ import { changeStamp, getDb, openDatabase } from "@db/client";
 import { academies } from "@db/schema";
 import { seedDemoAcademies } from "@db/demo/academies";
 import { importOrgContent } from "~/modules/org/import.server";
-import { cachedRemixHandler, createHtmlCache, htmlCacheKey, keyedCookies, NONCE_PLACEHOLDER, type HtmlCache } from "~/utils/html-cache.server";
+import {
+  cachedRemixHandler,
+  createHtmlCache,
+  htmlCacheKey,
+  keyedCookies,
+  NONCE_PLACEHOLDER,
+  type HtmlCache,
+} from "~/utils/html-cache.server";
 import { ensureBuild } from "@tests/factories/built-server";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 
@@ -26,7 +33,9 @@ beforeAll(async () => {
   importOrgContent(db);
   seedDemoAcademies(db);
   process.env.DATABASE_PATH = db.file;
-  const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
+  const build = (await import(
+    pathToFileURL(path.resolve("build/server/index.js")).href
+  )) as ServerBuild;
   cache = createHtmlCache({ stamp: () => changeStamp(getDb()) });
   handle = cachedRemixHandler(build, cache, "production");
 }, 300_000);
@@ -73,7 +82,13 @@ describe("the HTML cache", () => {
 
   it("shows a write on the next view, whether this process or another one wrote", async () => {
     const before = await get("/academies?district=huli");
-    const one = db.select().from(academies).where(like(academies.slug, "huli-%")).orderBy(academies.slug).limit(1).get()!;
+    const one = db
+      .select()
+      .from(academies)
+      .where(like(academies.slug, "huli-%"))
+      .orderBy(academies.slug)
+      .limit(1)
+      .get()!;
     expect(before.body).toContain(one.name);
     // Another connection (a second process, a seed run) commits.
     const other = openDatabase(db.file);
@@ -82,7 +97,11 @@ describe("the HTML cache", () => {
     const after = await get("/academies?district=huli");
     expect(after.body).toContain("改名测试社区书院");
     // The server's own connection writes.
-    getDb().update(academies).set({ name: "再次改名社区书院" }).where(eq(academies.id, one.id)).run();
+    getDb()
+      .update(academies)
+      .set({ name: "再次改名社区书院" })
+      .where(eq(academies.id, one.id))
+      .run();
     expect((await get("/academies?district=huli")).body).toContain("再次改名社区书院");
     expect(cache.stats().hits).toBe(0);
   });
@@ -90,13 +109,17 @@ describe("the HTML cache", () => {
   it("keeps a page per text size", async () => {
     const normal = await get("/academies");
     const large = await get("/academies", { cookie: "text-size=large" });
-    expect(large.body).not.toBe(normal.body.replaceAll(nonces(normal).header!, nonces(large).header!));
+    expect(large.body).not.toBe(
+      normal.body.replaceAll(nonces(normal).header!, nonces(large).header!),
+    );
     expect(cache.stats()).toMatchObject({ misses: 2, stored: 2 });
   });
 
   it("never stores a signed-in view, a view with any other cookie, or a page that is not a 200", async () => {
     await get("/academies", { cookie: "session=abcdefghijklmnopqrstuvwxyz234567" });
-    await get("/academies", { cookie: "text-size=large; session=abcdefghijklmnopqrstuvwxyz234567" });
+    await get("/academies", {
+      cookie: "text-size=large; session=abcdefghijklmnopqrstuvwxyz234567",
+    });
     await get("/academies", { cookie: "device=x" });
     expect(cache.stats()).toMatchObject({ bypassed: 3, stored: 0 });
     const missing = await get("/no-such-page-here");
@@ -108,16 +131,27 @@ describe("the HTML cache", () => {
 });
 
 describe("what may be stored", () => {
-  const page = (headers: Record<string, string> = {}, status = 200) => async (nonce: string) =>
-    new Response(`<script nonce="${nonce}"></script>`, {
-      status,
-      headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": `script-src 'nonce-${nonce}'`, ...headers },
-    });
+  const page =
+    (headers: Record<string, string> = {}, status = 200) =>
+    async (nonce: string) =>
+      new Response(`<script nonce="${nonce}"></script>`, {
+        status,
+        headers: {
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": `script-src 'nonce-${nonce}'`,
+          ...headers,
+        },
+      });
 
   it("refuses responses that set a cookie, are private or no-store, or are not 200", async () => {
     const c = createHtmlCache({ stamp: () => "s" });
     const req = () => new Request("http://localhost/x");
-    for (const render of [page({ "set-cookie": "a=b" }), page({ "cache-control": "private, no-store" }), page({ "cache-control": "no-store" }), page({}, 500)]) {
+    for (const render of [
+      page({ "set-cookie": "a=b" }),
+      page({ "cache-control": "private, no-store" }),
+      page({ "cache-control": "no-store" }),
+      page({}, 500),
+    ]) {
       const res = await c.handle(req(), render);
       expect(await res.text()).not.toContain(NONCE_PLACEHOLDER);
     }
@@ -142,17 +176,36 @@ describe("what may be stored", () => {
   });
 
   it("keys on URL, origin and the text-size cookie only; other requests are not cacheable", () => {
-    expect(htmlCacheKey(new Request("http://a/x?q=1"))).not.toBe(htmlCacheKey(new Request("http://a/x?q=2")));
-    expect(htmlCacheKey(new Request("http://a/x"))).not.toBe(htmlCacheKey(new Request("http://b/x")));
+    expect(htmlCacheKey(new Request("http://a/x?q=1"))).not.toBe(
+      htmlCacheKey(new Request("http://a/x?q=2")),
+    );
+    expect(htmlCacheKey(new Request("http://a/x"))).not.toBe(
+      htmlCacheKey(new Request("http://b/x")),
+    );
     expect(htmlCacheKey(new Request("http://a/x.data"))).toBeNull();
     expect(htmlCacheKey(new Request("http://a/x", { method: "POST" }))).toBeNull();
-    expect(htmlCacheKey(new Request("http://a/x", { headers: { authorization: "Bearer x" } }))).toBeNull();
+    expect(
+      htmlCacheKey(new Request("http://a/x", { headers: { authorization: "Bearer x" } })),
+    ).toBeNull();
   });
 
   it("lets the server's pre-check (raw Cookie header, before any web Request is built) agree with the key", () => {
-    const headers = [undefined, "", "text-size=large", " text-size=large ; ", "session=abc", "text-size=large; session=abc", "device=x", "a", ";;", "__Host-session=x"];
+    const headers = [
+      undefined,
+      "",
+      "text-size=large",
+      " text-size=large ; ",
+      "session=abc",
+      "text-size=large; session=abc",
+      "device=x",
+      "a",
+      ";;",
+      "__Host-session=x",
+    ];
     for (const h of headers) {
-      const key = htmlCacheKey(new Request("http://a/x", { headers: h === undefined ? {} : { cookie: h } }));
+      const key = htmlCacheKey(
+        new Request("http://a/x", { headers: h === undefined ? {} : { cookie: h } }),
+      );
       expect(keyedCookies(h) === null, `Cookie: ${h}`).toBe(key === null);
     }
   });

@@ -63,15 +63,15 @@ describe("check-in window", () => {
           db,
           w.resident,
           { code: token(session.id, early), enrollmentIds: [mine.id] },
-          early
+          early,
         ),
-      /上课前 30 分钟/
+      /上课前 30 分钟/,
     );
     const late = session.endsAt + 1;
     await refusedWith(
       () =>
         checkIn(db, w.resident, { code: token(session.id, late), enrollmentIds: [mine.id] }, late),
-      /已经结束/
+      /已经结束/,
     );
     expect(rows()).toHaveLength(0);
 
@@ -80,7 +80,7 @@ describe("check-in window", () => {
       db,
       w.resident,
       { code: token(session.id, opening), enrollmentIds: [mine.id] },
-      opening
+      opening,
     );
     expect(r.checkedIn).toEqual([w.resident.name]);
     expect(rows()).toMatchObject([
@@ -101,7 +101,7 @@ describe("check-in window", () => {
       w.teacher,
       session.id,
       "http://test.local",
-      T - 2 * HOUR
+      T - 2 * HOUR,
     );
     expect(before.code).toBeNull();
     expect(before.problem).toMatch(/还没有开始/);
@@ -110,7 +110,7 @@ describe("check-in window", () => {
       w.teacher,
       session.id,
       "http://test.local",
-      T + 10 * MIN
+      T + 10 * MIN,
     );
     expect(during.code!.url).toMatch(/^http:\/\/test\.local\/checkin\/\d+\.\d+\.[\w-]{22}$/);
     expect(during.code!.svg).toMatch(/^<svg/);
@@ -125,7 +125,7 @@ describe("rotation and replay", () => {
     const old = token(session.id, shown);
     expect(
       checkIn(db, w.resident, { code: old, enrollmentIds: [mine.id] }, shown + CHECKIN_SLOT_MS)
-        .checkedIn
+        .checkedIn,
     ).toHaveLength(1);
     db.delete(attendance).run();
     await refusedWith(
@@ -134,9 +134,9 @@ describe("rotation and replay", () => {
           db,
           w.resident,
           { code: old, enrollmentIds: [mine.id] },
-          shown + 2 * CHECKIN_SLOT_MS
+          shown + 2 * CHECKIN_SLOT_MS,
         ),
-      /已过期/
+      /已过期/,
     );
     expect(checkinPrompt(db, w.resident, old, shown + 2 * CHECKIN_SLOT_MS)).toMatchObject({
       kind: "refused",
@@ -152,14 +152,14 @@ describe("rotation and replay", () => {
       db,
       w.resident,
       { code: token(session.id, at), enrollmentIds: [mine.id] },
-      at
+      at,
     );
     expect(first.checkedIn).toHaveLength(1);
     const again = checkIn(
       db,
       w.resident,
       { code: token(session.id, at + 3 * MIN), enrollmentIds: [mine.id] },
-      at + 3 * MIN
+      at + 3 * MIN,
     );
     expect(again.checkedIn).toHaveLength(0);
     expect(again.already).toEqual([{ name: w.resident.name, at, self: true }]);
@@ -176,12 +176,12 @@ describe("rotation and replay", () => {
     expect(prompt.kind).toBe("login");
     const pass = (prompt as { pass: string }).pass;
     expect(
-      checkIn(db, w.resident, { code: pass, enrollmentIds: [mine.id] }, at + 4 * MIN).checkedIn
+      checkIn(db, w.resident, { code: pass, enrollmentIds: [mine.id] }, at + 4 * MIN).checkedIn,
     ).toHaveLength(1);
     db.delete(attendance).run();
     await refusedWith(
       () => checkIn(db, w.resident, { code: pass, enrollmentIds: [mine.id] }, at + 11 * MIN),
-      /已过期/
+      /已过期/,
     );
   });
 });
@@ -197,14 +197,21 @@ describe("a pass is bound to the browser that scanned", () => {
     for (const other of ["BBBBBBBBBBBBBBBBBBBBBB", ""]) {
       expect(checkinPrompt(db, w.resident, pass, at + MIN, other).kind).toBe("refused");
       await refusedWith(
-        () => checkIn(db, w.resident, { code: pass, enrollmentIds: [mine.id], browser: other }, at + MIN),
-        /无效|伪造|不正确|签到码/
+        () =>
+          checkIn(
+            db,
+            w.resident,
+            { code: pass, enrollmentIds: [mine.id], browser: other },
+            at + MIN,
+          ),
+        /无效|伪造|不正确|签到码/,
       );
     }
     expect(db.select().from(attendance).all()).toHaveLength(0);
     // The scanning browser itself goes on.
     expect(
-      checkIn(db, w.resident, { code: pass, enrollmentIds: [mine.id], browser: scanner }, at + MIN).checkedIn
+      checkIn(db, w.resident, { code: pass, enrollmentIds: [mine.id], browser: scanner }, at + MIN)
+        .checkedIn,
     ).toHaveLength(1);
   });
 });
@@ -225,7 +232,7 @@ describe("foreign and forged codes", () => {
     });
     await refusedWith(
       () => checkIn(db, w.resident, { code, enrollmentIds: [mine.id] }, at),
-      /没有报名这个班/
+      /没有报名这个班/,
     );
     expect(rows()).toHaveLength(0);
   });
@@ -236,7 +243,7 @@ describe("foreign and forged codes", () => {
     // The next session is a week away: its code is outside its window today.
     await refusedWith(
       () => checkIn(db, w.resident, { code: token(next.id, at), enrollmentIds: [mine.id] }, at),
-      /还没有开始/
+      /还没有开始/,
     );
     expect(rows()).toHaveLength(0);
   });
@@ -258,7 +265,7 @@ describe("foreign and forged codes", () => {
       });
       await refusedWith(
         () => checkIn(db, w.resident, { code, enrollmentIds: [mine.id] }, at),
-        /无效/
+        /无效/,
       );
     }
     expect(rows()).toHaveLength(0);
@@ -288,7 +295,7 @@ describe("family members", () => {
     ]);
     await refusedWith(
       () => checkIn(db, w.resident, { code: prompt.pass, enrollmentIds: [mine.id, theirs.id] }, at),
-      /自己报名的家人/
+      /自己报名的家人/,
     );
     expect(rows()).toHaveLength(0);
     const r = checkIn(db, w.resident, { code: prompt.pass, enrollmentIds: [mine.id, hers.id] }, at);
@@ -326,7 +333,7 @@ describe("who may open the check-in screen and tick the roster", () => {
     }
     // The /manage/:academy route pins the academy: another academy's URL is a 404.
     await expect(
-      checkinScreen(db, w.manager, session.id, "http://x", at, w.other.id)
+      checkinScreen(db, w.manager, session.id, "http://x", at, w.other.id),
     ).rejects.toMatchObject({ status: 404 });
   });
 
@@ -341,7 +348,7 @@ describe("who may open the check-in screen and tick the roster", () => {
     const r = saveSessionAttendance(db, w.teacher, session.id, [mine.id], "1.2.3.4", at);
     expect(r).toEqual({ present: 1, excused: 0, total: 2, changed: 2 });
     expect(
-      db.select().from(attendance).where(eq(attendance.enrollmentId, b.id)).get()
+      db.select().from(attendance).where(eq(attendance.enrollmentId, b.id)).get(),
     ).toMatchObject({ present: false, method: "roster" });
     // Correcting: the walk-in came after all.
     saveSessionAttendance(db, w.manager, session.id, [mine.id, b.id], null, at + MIN);
@@ -351,14 +358,14 @@ describe("who may open the check-in screen and tick the roster", () => {
         .select()
         .from(attendance)
         .where(and(eq(attendance.enrollmentId, b.id)))
-        .get()
+        .get(),
     ).toMatchObject({ present: true, method: "manager" });
     expect(
-      db.select().from(auditLog).where(eq(auditLog.action, "attendance.mark")).all()
+      db.select().from(auditLog).where(eq(auditLog.action, "attendance.mark")).all(),
     ).toHaveLength(2);
     expect(() => saveSessionAttendance(db, w.resident, session.id, [mine.id], null, at)).toThrow();
     expect(() =>
-      saveSessionAttendance(db, w.teacher, session.id, [mine.id], null, T - 2 * HOUR)
+      saveSessionAttendance(db, w.teacher, session.id, [mine.id], null, T - 2 * HOUR),
     ).toThrow(/上课前 30 分钟/);
   });
 });

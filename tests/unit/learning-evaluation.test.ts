@@ -32,7 +32,7 @@ afterEach(() => db.cleanup());
 function attendedRun(
   academyId = w.academy.id,
   roomId = w.room.id,
-  teacherId: number | null = w.teacher.teacherId
+  teacherId: number | null = w.teacher.teacherId,
 ) {
   const { run, sessions } = createRunWithSessions(db, w, {
     academyId,
@@ -55,7 +55,7 @@ describe("evaluation rules", () => {
       w.resident,
       e.id,
       { rating: "5", comment: "老师讲得生动，闽南话终于会说几句了。" },
-      NOW
+      NOW,
     );
     expect(db.select().from(evaluations).where(eq(evaluations.id, id)).get()).toMatchObject({
       rating: 5,
@@ -95,7 +95,7 @@ describe("evaluation rules", () => {
     const { e } = attendedRun();
     submitEvaluation(db, w.resident, e.id, { rating: 4 }, NOW);
     expect(() =>
-      submitEvaluation(db, w.resident, e.id, { rating: 1, comment: "改主意了" }, NOW)
+      submitEvaluation(db, w.resident, e.id, { rating: 1, comment: "改主意了" }, NOW),
     ).toThrow(/只能评价一次/);
     expect(db.select().from(evaluations).all()).toMatchObject([{ rating: 4, comment: "" }]);
   });
@@ -114,7 +114,7 @@ describe("evaluation rules", () => {
     // During the first session, after checking in, the learner may rate.
     markPresent(db, future.sessions[0]!.id, f.id);
     expect(submitEvaluation(db, w.resident, f.id, { rating: 5 }, NOW + DAY + HOUR)).toBeGreaterThan(
-      0
+      0,
     );
     expect(count()).toBe(1);
   });
@@ -128,7 +128,7 @@ describe("hiding comments", () => {
       w.resident,
       e.id,
       { rating: 1, comment: "广告：加微信 xxx" },
-      NOW
+      NOW,
     );
     expect(() => setEvaluationHidden(db, w.otherManager, id, { hidden: true })).toThrow();
     expect(() => setEvaluationHidden(db, w.resident, id, { hidden: true })).toThrow();
@@ -150,7 +150,7 @@ describe("hiding comments", () => {
       { id, comment: "广告：加微信 xxx", learner: expect.stringMatching(/^.\*+$/) },
     ]);
     expect(
-      db.select().from(auditLog).where(eq(auditLog.action, "evaluation.unhide")).all()
+      db.select().from(auditLog).where(eq(auditLog.action, "evaluation.unhide")).all(),
     ).toHaveLength(1);
     // The list shows the hidden comment to staff marked as hidden; the rating still counts.
     setEvaluationHidden(db, w.manager, id, { hidden: true }, null, NOW + 2);
@@ -198,7 +198,7 @@ describe("averages", () => {
       [w.other.id, 1, 2],
     ]);
     expect(
-      evaluationAverages(db, { districtId: w.d.siming!.id }, "academy").rows.map((r) => r.key)
+      evaluationAverages(db, { districtId: w.d.siming!.id }, "academy").rows.map((r) => r.key),
     ).toEqual([w.other.id]);
 
     const hq = cityEvaluations(db, w.hqEditor, {});
@@ -213,7 +213,9 @@ describe("averages", () => {
     const huliStaff = await createActor(db, [{ role: "district_staff", district: w.d.huli!.id }]);
     const huli = districtEvaluations(db, huliStaff, w.d.huli!.id);
     expect(huli.totals.count).toBe(2);
-    expect(huli.averages.rows.map((r) => [r.key, r.count, r.average])).toEqual([[w.academy.id, 2, 4.5]]);
+    expect(huli.averages.rows.map((r) => [r.key, r.count, r.average])).toEqual([
+      [w.academy.id, 2, 4.5],
+    ]);
     expect(huli.comments.rows.map((c) => c.comment)).toEqual(["不错"]);
     expect(huli.canHide).toBe(false);
     expect(districtEvaluations(db, w.hqEditor, w.d.siming!.id).totals.count).toBe(1);

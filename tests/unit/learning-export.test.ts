@@ -28,7 +28,7 @@ describe("CSV export", () => {
 
   it("names the file in Chinese with an ASCII fallback", () => {
     expect(contentDisposition("花名册.csv", "roster.csv")).toBe(
-      `attachment; filename="roster.csv"; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C.csv`
+      `attachment; filename="roster.csv"; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C.csv`,
     );
   });
 });

@@ -41,7 +41,8 @@ function heldSession(daysAgo: number, opts: { recorded?: boolean } = {}) {
 
 describe("no-show policy", () => {
   it("three no-shows within 90 days restrict the person to waitlists for 30 days, explained in Chinese", () => {
-    for (const d of [60, 30, 5]) addEnrollment(db, heldSession(d).run.id, { userId: w.resident.id });
+    for (const d of [60, 30, 5])
+      addEnrollment(db, heldSession(d).run.id, { userId: w.resident.id });
     const r = noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)!;
     expect(r.count).toBe(3);
     // 30 days after the last no-show (its session ended 5 days ago, 90 minutes after it started).
@@ -64,20 +65,21 @@ describe("no-show policy", () => {
       db,
       d.run.id,
       { userId: w.resident.id },
-      { status: "cancelled", cancelledAt: d.session.startsAt - DAY }
+      { status: "cancelled", cancelledAt: d.session.startsAt - DAY },
     );
     // A seat confirmed only after the session (promoted from the waitlist later) is not a no-show either.
     const f = heldSession(10);
     addEnrollment(db, f.run.id, { userId: w.resident.id }, { at: f.session.endsAt + DAY });
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)).toBeNull();
     // …but cancelling after the session had already been missed does not undo the no-show.
-    for (const days of [15, 12]) addEnrollment(db, heldSession(days).run.id, { userId: w.resident.id });
+    for (const days of [15, 12])
+      addEnrollment(db, heldSession(days).run.id, { userId: w.resident.id });
     const g = heldSession(8);
     addEnrollment(
       db,
       g.run.id,
       { userId: w.resident.id },
-      { status: "cancelled", cancelledAt: g.session.endsAt + DAY }
+      { status: "cancelled", cancelledAt: g.session.endsAt + DAY },
     );
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)?.count).toBe(3);
   });
@@ -85,7 +87,10 @@ describe("no-show policy", () => {
   it("counts a family member's no-shows for that member, not for the account holder", () => {
     const mother = addFamilyMember(db, w.resident);
     for (const d of [20, 10, 3])
-      addEnrollment(db, heldSession(d).run.id, { userId: w.resident.id, familyMemberId: mother.id });
+      addEnrollment(db, heldSession(d).run.id, {
+        userId: w.resident.id,
+        familyMemberId: mother.id,
+      });
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)).toBeNull();
     const r = noShowRestriction(db, w.resident.id, NOW, mother.id, DEFAULT_POLICY, "母亲王秀兰")!;
     expect(r.message).toMatch(/^母亲王秀兰在 90 天内有 3 次/);
@@ -97,7 +102,7 @@ describe("no-show policy", () => {
     const strict = { ...DEFAULT_POLICY, noShowLimit: 2, noShowPenaltyDays: 14 };
     expect(noShowRestriction(db, w.resident.id, NOW, null, strict)?.count).toBe(2);
     expect(
-      noShowRestriction(db, w.resident.id, NOW, null, { ...DEFAULT_POLICY, noShowLimit: 0 })
+      noShowRestriction(db, w.resident.id, NOW, null, { ...DEFAULT_POLICY, noShowLimit: 0 }),
     ).toBeNull();
   });
 });
@@ -113,7 +118,7 @@ describe("no-show rates for the manager", () => {
       db,
       run.id,
       { walkinName: "候补阿姨", walkinPhone: "13900001111" },
-      { status: "waitlisted" }
+      { status: "waitlisted" },
     );
     markPresent(db, sessions[0]!.id, a.id);
     markPresent(db, sessions[0]!.id, b.id);
@@ -144,9 +149,10 @@ describe("enrolment applies the policy", () => {
   it("a restricted person is put on the waitlist although seats are free; others still get a seat", async () => {
     const { enroll } = await import("~/modules/enrollment/enroll.server");
     const { waitlistOnlyRestriction } = await import("~/modules/enrollment/policy.server");
-    for (const d of [60, 30, 5]) addEnrollment(db, heldSession(d).run.id, { userId: w.resident.id });
+    for (const d of [60, 30, 5])
+      addEnrollment(db, heldSession(d).run.id, { userId: w.resident.id });
     expect(
-      waitlistOnlyRestriction(db, { userId: w.resident.id, familyMemberId: null }, NOW)?.reason
+      waitlistOnlyRestriction(db, { userId: w.resident.id, familyMemberId: null }, NOW)?.reason,
     ).toMatch(/只能进入候补名单/);
     const { run } = createRunWithSessions(db, w, {
       academyId: w.academy.id,
@@ -164,7 +170,7 @@ describe("enrolment applies the policy", () => {
       capacity: 10,
     });
     expect((await enroll(db, w.resident, { runId: later.run.id }, NOW + 26 * DAY)).status).toBe(
-      "confirmed"
+      "confirmed",
     );
   });
 });

@@ -13,7 +13,7 @@ const NOW = Date.UTC(2026, 10, 27, 12);
 
 function sessions(
   n: number,
-  opts: { present?: number[]; cancelled?: number[]; future?: number[]; unrecorded?: number[] } = {}
+  opts: { present?: number[]; cancelled?: number[]; future?: number[]; unrecorded?: number[] } = {},
 ): LearnerSession[] {
   return Array.from({ length: n }, (_, i) => {
     const startsAt = opts.future?.includes(i) ? NOW + (i + 1) * DAY : NOW - (n - i) * 7 * DAY;
@@ -44,7 +44,7 @@ describe("completion (结业)", () => {
     const q = progressOf(sessions(5, { present: [0, 1, 2], cancelled: [4] }), NOW);
     expect(q.completed).toBe(false);
     expect(
-      progressOf(sessions(5, { present: [0, 1, 2], cancelled: [4] }), NOW, 0.7).completed
+      progressOf(sessions(5, { present: [0, 1, 2], cancelled: [4] }), NOW, 0.7).completed,
     ).toBe(true);
   });
 
@@ -64,7 +64,7 @@ describe("hours learned", () => {
   it("sums the durations of attended sessions only", () => {
     expect(progressOf(sessions(5, { present: [0, 2] }), NOW).attendedMinutes).toBe(180);
     expect(progressOf(sessions(5, { present: [0, 2], cancelled: [2] }), NOW).attendedMinutes).toBe(
-      90
+      90,
     );
     expect(hoursLabel(180)).toBe("3 小时");
     expect(hoursLabel(90)).toBe("1.5 小时");
@@ -85,7 +85,7 @@ describe("no-show policy", () => {
   it("does not restrict for two no-shows, or three spread over more than 90 days", () => {
     expect(restrictionFrom([NOW - 5 * DAY, NOW - 2 * DAY], policy, NOW)).toBeNull();
     expect(
-      restrictionFrom([NOW - 95 * DAY, NOW - 40 * DAY, NOW - 2 * DAY], policy, NOW)
+      restrictionFrom([NOW - 95 * DAY, NOW - 40 * DAY, NOW - 2 * DAY], policy, NOW),
     ).toBeNull();
   });
 
@@ -108,8 +108,8 @@ describe("no-show policy", () => {
       restrictionFrom(
         [NOW - 3 * DAY, NOW - 1 * DAY, NOW],
         policyFromEnv({ NO_SHOW_LIMIT: "0" }),
-        NOW
-      )
+        NOW,
+      ),
     ).toBeNull();
     expect(policyFromEnv({ NO_SHOW_LIMIT: "abc", COMPLETION_RATE: "1.5" })).toEqual(DEFAULT_POLICY);
   });

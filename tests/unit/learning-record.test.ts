@@ -146,7 +146,12 @@ describe("volunteer hours", () => {
       communityMinutes: 0,
       services: 0,
     });
-    expect(teachingService(db, w.teacher.id, NOW)).toEqual({ kind: "volunteer", sessions: 4, runs: 1, minutes: 360 });
+    expect(teachingService(db, w.teacher.id, NOW)).toEqual({
+      kind: "volunteer",
+      sessions: 4,
+      runs: 1,
+      minutes: 360,
+    });
     expect(teachingService(db, w.resident.id, NOW)).toBeNull();
     expect(volunteerService(db, w.resident.id, NOW)).toBeNull();
   });
@@ -191,7 +196,7 @@ describe("calendar feed", () => {
       db,
       resetCalendarToken(db, w.teacher, NOW),
       "https://xm.example",
-      NOW
+      NOW,
     )!;
     expect(ics).toContain("SUMMARY:授课：闽南语入门");
   });
@@ -206,7 +211,7 @@ describe("roster export", () => {
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).trim().split("\r\n");
     expect(lines[0]).toMatch(
-      /^序号,姓名,关系 \/ 报名人,电话,状态,候补位次,报名时间,.*,出席次数,请假次数,出勤率,缺课（未请假）$/
+      /^序号,姓名,关系 \/ 报名人,电话,状态,候补位次,报名时间,.*,出席次数,请假次数,出勤率,缺课（未请假）$/,
     );
     expect(lines).toHaveLength(4);
     const me = lines.find((l) => l.includes(w.resident.name))!;
@@ -218,7 +223,7 @@ describe("roster export", () => {
     const teacherCsv = (await exportRunRoster(db, w.teacher, run.id, "csv", NOW)).body as string;
     expect(teacherCsv).not.toContain(w.resident.phone);
     expect(teacherCsv).toContain(
-      `${w.resident.phone.slice(0, 3)}****${w.resident.phone.slice(-4)}`
+      `${w.resident.phone.slice(0, 3)}****${w.resident.phone.slice(-4)}`,
     );
     await expect(exportRunRoster(db, w.resident, run.id, "csv", NOW)).rejects.toMatchObject({
       status: 403,

@@ -1,6 +1,13 @@
 /** Issue 10: the one date formatter, 我的课程's single badge, and the late-enrolment warning. */
 import { describe, expect, it } from "vitest";
-import { formatCalendarDate, formatDate, formatDateTime, formatDateTimeRange, formatFormalDate, formatTime } from "~/utils/dates";
+import {
+  formatCalendarDate,
+  formatDate,
+  formatDateTime,
+  formatDateTimeRange,
+  formatFormalDate,
+  formatTime,
+} from "~/utils/dates";
 import { formatMoment, formatSessionRange, shortDateLabel } from "~/utils/time";
 import { lateEnrollWarning, myClassState } from "~/modules/enrollment/rules";
 import { orderSchema, orderTermChoices, suggestedTerm, termOf } from "~/modules/scheduling/orders";
@@ -25,12 +32,16 @@ describe("one date formatter", () => {
   });
 
   it("ranges, calendar dates and the scheduling helpers all read the same way", () => {
-    expect(formatDateTimeRange(FRI_9AM, FRI_9AM + 90 * 60_000, NOW_2026)).toBe("12月4日 周五 09:00–10:30");
+    expect(formatDateTimeRange(FRI_9AM, FRI_9AM + 90 * 60_000, NOW_2026)).toBe(
+      "12月4日 周五 09:00–10:30",
+    );
     expect(formatCalendarDate("2026-12-04", NOW_2026)).toBe("12月4日 周五");
     const year = new Date().getUTCFullYear() === 2026 ? "" : "2026年";
     expect(shortDateLabel("2026-12-04")).toBe(`${year}12月4日 周五`);
     expect(formatMoment(FRI_9AM)).toBe(`${year}12月4日 周五 09:00`);
-    expect(formatSessionRange(FRI_9AM, FRI_9AM + 3_600_000)).toBe(`${year}12月4日 周五 09:00–10:00`);
+    expect(formatSessionRange(FRI_9AM, FRI_9AM + 3_600_000)).toBe(
+      `${year}12月4日 周五 09:00–10:00`,
+    );
     // No slashes, no zero-padded months: the old 「2026/12/04 09:00」 style is gone.
     expect(formatDateTime(FRI_9AM)).not.toMatch(/\//);
   });
@@ -38,16 +49,33 @@ describe("one date formatter", () => {
 
 describe("我的课程 badge", () => {
   it("a finished class shows one 已结课 badge and no next session", () => {
-    expect(myClassState({ status: "confirmed", runStatus: "finished", position: null })).toEqual({ label: "已结课", tone: "", upcoming: false });
+    expect(myClassState({ status: "confirmed", runStatus: "finished", position: null })).toEqual({
+      label: "已结课",
+      tone: "",
+      upcoming: false,
+    });
   });
   it("a cancelled enrolment never shows 下次上课", () => {
-    expect(myClassState({ status: "cancelled", runStatus: "open", position: null }).upcoming).toBe(false);
-    expect(myClassState({ status: "cancelled", runStatus: "open", position: null }).label).toBe("已取消");
-    expect(myClassState({ status: "confirmed", runStatus: "cancelled", position: null })).toMatchObject({ label: "班已取消", upcoming: false });
+    expect(myClassState({ status: "cancelled", runStatus: "open", position: null }).upcoming).toBe(
+      false,
+    );
+    expect(myClassState({ status: "cancelled", runStatus: "open", position: null }).label).toBe(
+      "已取消",
+    );
+    expect(
+      myClassState({ status: "confirmed", runStatus: "cancelled", position: null }),
+    ).toMatchObject({ label: "班已取消", upcoming: false });
   });
   it("current enrolments keep their badge and their next session", () => {
-    expect(myClassState({ status: "confirmed", runStatus: "open", position: null })).toEqual({ label: "已报名", tone: "ok", upcoming: true });
-    expect(myClassState({ status: "waitlisted", runStatus: "full", position: 3 })).toMatchObject({ label: "候补第 3 位", upcoming: true });
+    expect(myClassState({ status: "confirmed", runStatus: "open", position: null })).toEqual({
+      label: "已报名",
+      tone: "ok",
+      upcoming: true,
+    });
+    expect(myClassState({ status: "waitlisted", runStatus: "full", position: 3 })).toMatchObject({
+      label: "候补第 3 位",
+      upcoming: true,
+    });
   });
 });
 
@@ -55,7 +83,9 @@ describe("late enrolment", () => {
   const first = FRI_9AM;
   it("says nothing before the cancel deadline", () => {
     expect(lateEnrollWarning({ cancelDeadlineAt: null }, first, first - 60_000)).toBeNull();
-    expect(lateEnrollWarning({ cancelDeadlineAt: first - 86_400_000 }, first, first - 2 * 86_400_000)).toBeNull();
+    expect(
+      lateEnrollWarning({ cancelDeadlineAt: first - 86_400_000 }, first, first - 2 * 86_400_000),
+    ).toBeNull();
   });
   it("warns after the run's own cancel deadline, naming it", () => {
     const w = lateEnrollWarning({ cancelDeadlineAt: first - 86_400_000 }, first, first - 3_600_000);
@@ -82,17 +112,43 @@ describe("order terms (defect 8)", () => {
   });
 
   it("a term contains exactly its three months, winter across the new year (leap years too)", () => {
-    expect(termOf("2026-12-04")).toMatchObject({ label: "2026 年冬季", from: "2026-12-01", to: "2027-02-28" });
+    expect(termOf("2026-12-04")).toMatchObject({
+      label: "2026 年冬季",
+      from: "2026-12-01",
+      to: "2027-02-28",
+    });
     expect(termOf("2027-01-15").label).toBe("2026 年冬季");
     expect(termOf("2028-02-29")).toMatchObject({ label: "2027 年冬季", to: "2028-02-29" });
-    expect(termOf("2027-03-01")).toMatchObject({ label: "2027 年春季", from: "2027-03-01", to: "2027-05-31" });
-    expect(termOf("2027-08-31")).toMatchObject({ label: "2027 年夏季", from: "2027-06-01", to: "2027-08-31" });
-    expect(termOf("2027-11-30")).toMatchObject({ label: "2027 年秋季", from: "2027-09-01", to: "2027-11-30" });
+    expect(termOf("2027-03-01")).toMatchObject({
+      label: "2027 年春季",
+      from: "2027-03-01",
+      to: "2027-05-31",
+    });
+    expect(termOf("2027-08-31")).toMatchObject({
+      label: "2027 年夏季",
+      from: "2027-06-01",
+      to: "2027-08-31",
+    });
+    expect(termOf("2027-11-30")).toMatchObject({
+      label: "2027 年秋季",
+      from: "2027-09-01",
+      to: "2027-11-30",
+    });
   });
 
   it("the form offers the suggested term first and the three after it", () => {
-    expect(orderTermChoices(Date.UTC(2026, 11, 3, 2, 0))).toEqual(["2026 年冬季", "2027 年春季", "2027 年夏季", "2027 年秋季"]);
-    expect(orderTermChoices(Date.UTC(2027, 4, 30, 2, 0))).toEqual(["2027 年夏季", "2027 年秋季", "2027 年冬季", "2028 年春季"]);
+    expect(orderTermChoices(Date.UTC(2026, 11, 3, 2, 0))).toEqual([
+      "2026 年冬季",
+      "2027 年春季",
+      "2027 年夏季",
+      "2027 年秋季",
+    ]);
+    expect(orderTermChoices(Date.UTC(2027, 4, 30, 2, 0))).toEqual([
+      "2027 年夏季",
+      "2027 年秋季",
+      "2027 年冬季",
+      "2028 年春季",
+    ]);
   });
 
   it("the order schema takes a term, not free text", () => {

@@ -21,7 +21,12 @@ import { cancelSession } from "~/modules/scheduling/runs.server";
 import { isoWeekday } from "~/utils/time";
 import { createTestDb } from "@tests/factories/db";
 import { statusOf, userErrorOf } from "@tests/factories/community-groups";
-import { createRoom, daysFromToday, scheduleRun, schedulingWorld } from "@tests/factories/scheduling";
+import {
+  createRoom,
+  daysFromToday,
+  scheduleRun,
+  schedulingWorld,
+} from "@tests/factories/scheduling";
 import { createActor } from "@tests/factories/users";
 
 let db: ReturnType<typeof createTestDb>;
@@ -69,7 +74,14 @@ describe("academies: create and edit", () => {
     expect(a.openingHours).toBe("周二至周日 9:00–21:00");
     expect(a.openingSchedule![0]).toEqual([]);
     expect(a.openingSchedule![1]).toEqual([[540, 1260]]);
-    expect(db.select().from(branches).where(eq(branches.academyId, a.id)).all().map((b) => b.name)).toEqual(["新港第一分院"]);
+    expect(
+      db
+        .select()
+        .from(branches)
+        .where(eq(branches.academyId, a.id))
+        .all()
+        .map((b) => b.name),
+    ).toEqual(["新港第一分院"]);
     const audit = db.select().from(auditLog).where(eq(auditLog.action, "academy.create")).all();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorId: w.hqAdmin.id, targetId: String(a.id) });
@@ -83,9 +95,22 @@ describe("academies: create and edit", () => {
     const w = await world();
     createAcademy(db, w.hqAdmin, input(w.d.huli!.id));
     const before = snapshot();
-    expect(userErrorOf(() => createAcademy(db, w.hqAdmin, input(w.d.huli!.id)))).toEqual({ message: "本区已经有一所「新港社区书院」。", field: "name" });
-    const simingStreet = db.get<{ id: number }>(sql`SELECT id FROM subdistricts WHERE district_id = ${w.d.siming!.id} LIMIT 1`)!.id;
-    expect(userErrorOf(() => createAcademy(db, w.hqAdmin, input(w.d.huli!.id, { name: "别的书院", subdistrictId: simingStreet }))).field).toBe("subdistrictId");
+    expect(userErrorOf(() => createAcademy(db, w.hqAdmin, input(w.d.huli!.id)))).toEqual({
+      message: "本区已经有一所「新港社区书院」。",
+      field: "name",
+    });
+    const simingStreet = db.get<{ id: number }>(
+      sql`SELECT id FROM subdistricts WHERE district_id = ${w.d.siming!.id} LIMIT 1`,
+    )!.id;
+    expect(
+      userErrorOf(() =>
+        createAcademy(
+          db,
+          w.hqAdmin,
+          input(w.d.huli!.id, { name: "别的书院", subdistrictId: simingStreet }),
+        ),
+      ).field,
+    ).toBe("subdistrictId");
     expect(snapshot()).toEqual(before);
   });
 
@@ -93,26 +118,56 @@ describe("academies: create and edit", () => {
     const w = await world();
     const row = createAcademy(db, w.hqAdmin, input(w.d.huli!.id));
     const branch = db.select().from(branches).where(eq(branches.academyId, row.id)).get()!;
-    updateAcademy(db, w.hqAdmin, row.id, input(w.d.huli!.id, { hours: weekly([[510, 1230]]), branches: [{ name: "新港第一分院", address: "新港路 14 号" }, { name: "新港第二分院", address: "新港路 30 号" }] }));
+    updateAcademy(
+      db,
+      w.hqAdmin,
+      row.id,
+      input(w.d.huli!.id, {
+        hours: weekly([[510, 1230]]),
+        branches: [
+          { name: "新港第一分院", address: "新港路 14 号" },
+          { name: "新港第二分院", address: "新港路 30 号" },
+        ],
+      }),
+    );
     const a = db.select().from(academies).where(eq(academies.id, row.id)).get()!;
     expect(a.openingHours).toBe("每天 8:30–20:30");
-    expect(db.select().from(branches).where(eq(branches.id, branch.id)).get()!.address).toBe("新港路 14 号");
+    expect(db.select().from(branches).where(eq(branches.id, branch.id)).get()!.address).toBe(
+      "新港路 14 号",
+    );
     const audit = db.select().from(auditLog).where(eq(auditLog.action, "academy.update")).get()!;
     expect(audit.summary).toContain("开放时间 周二至周日 9:00–21:00 → 每天 8:30–20:30");
     expect(audit.summary).toContain("新增分院「新港第二分院」");
 
     createRoom(db, row.id, { name: "分院活动室", branchId: branch.id });
     const before = snapshot();
-    const e = userErrorOf(() => updateAcademy(db, w.hqAdmin, row.id, input(w.d.huli!.id, { branches: [] })));
+    const e = userErrorOf(() =>
+      updateAcademy(db, w.hqAdmin, row.id, input(w.d.huli!.id, { branches: [] })),
+    );
     expect(e.field).toBe("branches");
     expect(e.message).toContain("还有教室「分院活动室」");
     expect(snapshot()).toEqual(before);
   });
 
   it("keeps the form's input when the opening hours are bad (the parsed form refuses, the module is never called)", () => {
-    const parsed = academyInputSchema.safeParse({ intent: "save", name: "书院", districtId: "2", community: "社区", address: "某某路 1 号", hours2: "9:00-12:00，10:00-13:00" });
+    const parsed = academyInputSchema.safeParse({
+      intent: "save",
+      name: "书院",
+      districtId: "2",
+      community: "社区",
+      address: "某某路 1 号",
+      hours2: "9:00-12:00，10:00-13:00",
+    });
     expect(parsed.success).toBe(false);
-    const ok = academyInputSchema.parse({ intent: "save", name: "书院", districtId: "2", community: "社区", address: "某某路 1 号", hours2: "9:00-12:00，14:00-21:00", branches: "甲分院 | 某某路 2 号" });
+    const ok = academyInputSchema.parse({
+      intent: "save",
+      name: "书院",
+      districtId: "2",
+      community: "社区",
+      address: "某某路 1 号",
+      hours2: "9:00-12:00，14:00-21:00",
+      branches: "甲分院 | 某某路 2 号",
+    });
     expect(toAcademyInput(ok).hours[1]).toEqual([
       [540, 720],
       [840, 1260],
@@ -126,12 +181,18 @@ describe("academies: who may", () => {
     const mine = createAcademy(db, w.huliStaff, input(w.d.huli!.id));
     expect(getAcademyForAdmin(db, w.huliStaff, mine.id).academy.name).toBe("新港社区书院");
     const before = snapshot();
-    expect(statusOf(() => createAcademy(db, w.huliStaff, input(w.d.siming!.id, { name: "思明的书院" })))).toBe(403);
-    expect(userErrorOf(() => updateAcademy(db, w.huliStaff, mine.id, input(w.d.siming!.id))).field).toBe("districtId");
+    expect(
+      statusOf(() => createAcademy(db, w.huliStaff, input(w.d.siming!.id, { name: "思明的书院" }))),
+    ).toBe(403);
+    expect(
+      userErrorOf(() => updateAcademy(db, w.huliStaff, mine.id, input(w.d.siming!.id))).field,
+    ).toBe("districtId");
     expect(statusOf(() => updateAcademy(db, w.huliStaff, w.b.id, input(w.d.siming!.id)))).toBe(403);
     expect(statusOf(() => closeAcademy(db, w.huliStaff, w.b.id, { reason: "合并" }))).toBe(403);
     expect(statusOf(() => getAcademyForAdmin(db, w.huliStaff, w.b.id))).toBe(403);
-    expect(statusOf(() => listAcademiesForAdmin(db, w.huliStaff, { districtId: w.d.siming!.id }))).toBe(403);
+    expect(
+      statusOf(() => listAcademiesForAdmin(db, w.huliStaff, { districtId: w.d.siming!.id })),
+    ).toBe(403);
     expect(statusOf(() => listAcademiesForAdmin(db, w.huliStaff, {}))).toBe(403);
     expect(snapshot()).toEqual(before);
   });
@@ -160,15 +221,30 @@ describe("academies: who may", () => {
 
   it("lists with search, status filter and pages of 30", async () => {
     const w = await world();
-    for (let i = 1; i <= 32; i++) createAcademy(db, w.hqAdmin, input(w.d.jimei!.id, { name: `集美${i}号社区书院`, branches: [] }));
+    for (let i = 1; i <= 32; i++)
+      createAcademy(
+        db,
+        w.hqAdmin,
+        input(w.d.jimei!.id, { name: `集美${i}号社区书院`, branches: [] }),
+      );
     const p1 = listAcademiesForAdmin(db, w.hqAdmin, { districtId: w.d.jimei!.id });
     expect([p1.total, p1.pages, p1.rows.length]).toEqual([32, 2, 30]);
-    expect(listAcademiesForAdmin(db, w.hqAdmin, { districtId: w.d.jimei!.id, page: 2 }).rows).toHaveLength(2);
-    expect(listAcademiesForAdmin(db, w.hqAdmin, { q: "集美12号" }).rows.map((r) => r.name)).toEqual(["集美12号社区书院"]);
-    expect(listAcademiesForAdmin(db, w.hqAdmin, { q: "湖边" }).rows.map((r) => r.name)).toEqual(["湖边社区书院"]);
+    expect(
+      listAcademiesForAdmin(db, w.hqAdmin, { districtId: w.d.jimei!.id, page: 2 }).rows,
+    ).toHaveLength(2);
+    expect(listAcademiesForAdmin(db, w.hqAdmin, { q: "集美12号" }).rows.map((r) => r.name)).toEqual(
+      ["集美12号社区书院"],
+    );
+    expect(listAcademiesForAdmin(db, w.hqAdmin, { q: "湖边" }).rows.map((r) => r.name)).toEqual([
+      "湖边社区书院",
+    ]);
     closeAcademy(db, w.hqAdmin, w.a.id, { reason: "与相邻书院合并" });
-    expect(listAcademiesForAdmin(db, w.hqAdmin, { status: "closed" }).rows.map((r) => r.name)).toEqual(["湖边社区书院"]);
-    expect(listAcademiesForAdmin(db, w.huliStaff, { districtId: w.d.huli!.id, status: "open" }).total).toBe(0);
+    expect(
+      listAcademiesForAdmin(db, w.hqAdmin, { status: "closed" }).rows.map((r) => r.name),
+    ).toEqual(["湖边社区书院"]);
+    expect(
+      listAcademiesForAdmin(db, w.huliStaff, { districtId: w.d.huli!.id, status: "open" }).total,
+    ).toBe(0);
   });
 });
 
@@ -177,11 +253,21 @@ describe("academies: close and reopen", () => {
     const w = await world();
     let date = daysFromToday(3);
     for (let i = 4; isoWeekday(date) !== 2; i++) date = daysFromToday(i);
-    const { run } = scheduleRun(db, w.managerA, w.a.id, { courseId: w.course.id, roomId: w.roomA.id, guestTeacher: "林老师", startDate: date, weekdays: [2], startTime: "09:00", endTime: "10:30" });
+    const { run } = scheduleRun(db, w.managerA, w.a.id, {
+      courseId: w.course.id,
+      roomId: w.roomA.id,
+      guestTeacher: "林老师",
+      startDate: date,
+      weekdays: [2],
+      startTime: "09:00",
+      endTime: "10:30",
+    });
     const before = snapshot();
     const e = userErrorOf(() => closeAcademy(db, w.hqAdmin, w.a.id, { reason: "与相邻书院合并" }));
     expect(e.message).toContain("还有 1 次课、0 场活动没有举办");
-    expect(userErrorOf(() => closeAcademy(db, w.hqAdmin, w.a.id, { reason: " " })).field).toBe("reason");
+    expect(userErrorOf(() => closeAcademy(db, w.hqAdmin, w.a.id, { reason: " " })).field).toBe(
+      "reason",
+    );
     expect(snapshot()).toEqual(before);
 
     const s = db.select().from(classSessions).where(eq(classSessions.runId, run.id)).get()!;
@@ -190,20 +276,36 @@ describe("academies: close and reopen", () => {
     const closed = db.select().from(academies).where(eq(academies.id, w.a.id)).get()!;
     expect(closed.closedAt).not.toBeNull();
     expect(closed.closedReason).toBe("与相邻书院合并");
-    expect(userErrorOf(() => closeAcademy(db, w.hqAdmin, w.a.id, { reason: "再关一次" })).message).toBe("这所书院已经关闭了。");
+    expect(
+      userErrorOf(() => closeAcademy(db, w.hqAdmin, w.a.id, { reason: "再关一次" })).message,
+    ).toBe("这所书院已经关闭了。");
     // The public directory still lists it, marked closed.
-    const listed = academyDirectory(db, { districtId: w.d.huli!.id }).groups[0]!.subdistricts.flatMap((g) => g.academies);
+    const listed = academyDirectory(db, {
+      districtId: w.d.huli!.id,
+    }).groups[0]!.subdistricts.flatMap((g) => g.academies);
     expect(listed.find((a) => a.name === "湖边社区书院")!.closed).toBe(true);
 
     reopenAcademy(db, w.hqAdmin, w.a.id);
     expect(db.select().from(academies).where(eq(academies.id, w.a.id)).get()!.closedAt).toBeNull();
-    const audit = db.select().from(auditLog).where(sql`${auditLog.action} IN ('academy.close', 'academy.reopen')`).all();
+    const audit = db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.action} IN ('academy.close', 'academy.reopen')`)
+      .all();
     expect(audit.map((r) => [r.action, r.actorId])).toEqual([
       ["academy.close", w.huliStaff.id],
       ["academy.reopen", w.hqAdmin.id],
     ]);
     expect(audit[1]!.summary).toContain("原关闭原因：与相邻书院合并");
     // Open again: it takes classes.
-    scheduleRun(db, w.managerA, w.a.id, { courseId: w.course.id, roomId: w.roomA.id, guestTeacher: "林老师", startDate: date, weekdays: [2], startTime: "14:00", endTime: "15:30" });
+    scheduleRun(db, w.managerA, w.a.id, {
+      courseId: w.course.id,
+      roomId: w.roomA.id,
+      guestTeacher: "林老师",
+      startDate: date,
+      weekdays: [2],
+      startTime: "14:00",
+      endTime: "15:30",
+    });
   });
 });

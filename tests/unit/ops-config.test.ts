@@ -65,7 +65,11 @@ describe("configuration", () => {
 
   it("keeps PUBLIC_URL as an origin and accepts TRUST_PROXY hops", () => {
     const c = parseConfig({ PUBLIC_URL: "https://xuexi.example.cn/", TRUST_PROXY: "2", DEMO: "0" });
-    expect(c).toMatchObject({ PUBLIC_URL: "https://xuexi.example.cn", TRUST_PROXY: 2, DEMO: false });
+    expect(c).toMatchObject({
+      PUBLIC_URL: "https://xuexi.example.cn",
+      TRUST_PROXY: 2,
+      DEMO: false,
+    });
   });
 
   it("the README's configuration table lists exactly the variables the module reads", () => {

@@ -16,7 +16,7 @@ function recordBuild(mode: string) {
   write("build/server/version.txt", "abc123");
   write(
     "build/fingerprint.json",
-    JSON.stringify({ sources: sourceFingerprint(root, mode), mode, version: "abc123" })
+    JSON.stringify({ sources: sourceFingerprint(root, mode), mode, version: "abc123" }),
   );
 }
 

@@ -40,7 +40,13 @@ describe("job runner", () => {
     const c = await runJobSlot(other, j, "B", t + MINUTE);
     expect(c).toMatchObject({ ran: true, result: 2 });
     const row = db.select().from(jobLeases).get()!;
-    expect(row).toMatchObject({ name: "test.count", runs: 2, lastStatus: "ok", owner: null, leaseUntil: 0 });
+    expect(row).toMatchObject({
+      name: "test.count",
+      runs: 2,
+      lastStatus: "ok",
+      owner: null,
+      leaseUntil: 0,
+    });
   });
 
   it("a run in progress holds the lease against the other runner, even for a later slot", async () => {
@@ -53,7 +59,10 @@ describe("job runner", () => {
     });
     const t = Date.parse("2026-12-03T01:00:00Z");
     const first = runJobSlot(db, j, "A", t);
-    expect(await runJobSlot(other, j, "B", t + 2 * MINUTE)).toEqual({ ran: false, reason: "leased" });
+    expect(await runJobSlot(other, j, "B", t + 2 * MINUTE)).toEqual({
+      ran: false,
+      reason: "leased",
+    });
     release();
     await first;
     expect(await runJobSlot(other, j, "B", t + 2 * MINUTE)).toMatchObject({ ran: true });
@@ -62,7 +71,15 @@ describe("job runner", () => {
 
   it("a runner that died mid-run frees the lease when it expires; an error is recorded, not thrown", async () => {
     const t = Date.parse("2026-12-03T01:00:00Z");
-    db.insert(jobLeases).values({ name: "test.fail", owner: "dead", leaseUntil: t + 5 * MINUTE, lastSlot: t, lastStatus: "running" }).run();
+    db.insert(jobLeases)
+      .values({
+        name: "test.fail",
+        owner: "dead",
+        leaseUntil: t + 5 * MINUTE,
+        lastSlot: t,
+        lastStatus: "running",
+      })
+      .run();
     const j = job("test.fail", () => {
       throw new Error("坏了：13912345678");
     });
@@ -88,7 +105,12 @@ describe("job runner", () => {
     ]);
     const now = Date.now();
     const w = await schedulingWorld(db);
-    const lottery = createOpenRun(db, w, { capacity: 2, enrollMode: "lottery", enrollOpensAt: now - DAY, enrollClosesAt: now + DAY }, now);
+    const lottery = createOpenRun(
+      db,
+      w,
+      { capacity: 2, enrollMode: "lottery", enrollOpensAt: now - DAY, enrollClosesAt: now + DAY },
+      now,
+    );
     const people = await createResidents(db, 5);
     for (const p of people) await enroll(db, p, { runId: lottery.id }, now);
     const full = createOpenRun(db, w, { capacity: 1 }, now);
@@ -101,7 +123,9 @@ describe("job runner", () => {
     const later = now + 2 * DAY;
     const before = snapshot(db);
     // Both runners fire the same slot: one runs each job.
-    const outcomes = await Promise.all(jobs.flatMap((j) => [runJobSlot(db, j, "A", later), runJobSlot(other, j, "B", later)]));
+    const outcomes = await Promise.all(
+      jobs.flatMap((j) => [runJobSlot(db, j, "A", later), runJobSlot(other, j, "B", later)]),
+    );
     expect(outcomes.filter((o) => o.ran)).toHaveLength(jobs.length);
     const afterFirst = snapshot(db);
     expect(afterFirst).not.toBe(before);

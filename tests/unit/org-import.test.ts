@@ -23,7 +23,9 @@ describe("org content import", () => {
   it("imports the six districts and their sub-districts", () => {
     importOrgContent(db);
     const ds = db.select().from(districts).all();
-    expect(ds.map((d) => d.name).sort()).toEqual(["同安区", "思明区", "海沧区", "湖里区", "翔安区", "集美区"].sort());
+    expect(ds.map((d) => d.name).sort()).toEqual(
+      ["同安区", "思明区", "海沧区", "湖里区", "翔安区", "集美区"].sort(),
+    );
     const subs = db.select().from(subdistricts).all();
     expect(subs.map((s) => s.name)).toContain("鼓浪屿街道");
     expect(subs.length).toBeGreaterThanOrEqual(36);
@@ -46,7 +48,13 @@ describe("org content import", () => {
     fs.writeFileSync(path.join(dir, "districts.json"), JSON.stringify(data));
     expect(importOrgContent(db, dir).changes).toBe(1);
     expect(db.select().from(districts).all()).toHaveLength(6);
-    expect(db.select().from(districts).all().find((d) => d.code === "huli")!.centreName).toContain("新址");
+    expect(
+      db
+        .select()
+        .from(districts)
+        .all()
+        .find((d) => d.code === "huli")!.centreName,
+    ).toContain("新址");
     fs.rmSync(dir, { recursive: true });
   });
 
@@ -60,6 +68,12 @@ describe("org content import", () => {
     for (const [code, n] of Object.entries(DEMO_ACADEMIES_PER_DISTRICT)) {
       expect(rows.filter((a) => a.districtCode === code)).toHaveLength(n);
     }
-    expect(db.select().from(academies).all().every((a) => a.isDemo && a.population > 0 && a.subdistrictId)).toBe(true);
+    expect(
+      db
+        .select()
+        .from(academies)
+        .all()
+        .every((a) => a.isDemo && a.population > 0 && a.subdistrictId),
+    ).toBe(true);
   });
 });

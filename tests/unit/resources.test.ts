@@ -111,8 +111,20 @@ describe("type by magic bytes, not by name", () => {
     ["WebP", files.webpBytes, "图.webp", "image", "image/webp"],
     ["MP3", files.mp3Bytes, "闽南语儿歌.mp3", "audio", "audio/mpeg"],
     ["M4A", files.m4aBytes, "录音.m4a", "audio", "audio/mp4"],
-    ["DOCX", files.docxBytes, "教案.docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
-    ["PPTX", files.pptxBytes, "课件.pptx", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"],
+    [
+      "DOCX",
+      files.docxBytes,
+      "教案.docx",
+      "docx",
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ],
+    [
+      "PPTX",
+      files.pptxBytes,
+      "课件.pptx",
+      "pptx",
+      "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ],
   ];
 
   it.each(accepted)("accepts a real %s", async (_label, make, name, kind, mime) => {
@@ -139,8 +151,18 @@ describe("type by magic bytes, not by name", () => {
     ["an .exe renamed .pdf", files.exeBytes, "课程讲义.pdf", /可执行程序/],
     ["an .exe renamed .png", files.exeBytes, "photo.png", /可执行程序/],
     ["a shell script named .docx", () => Buffer.from("#!/bin/sh\nrm -rf /\n"), "a.docx", /脚本/],
-    ["HTML named .pdf", () => Buffer.from("<html><script>alert(1)</script></html>"), "x.pdf", /只能上传/],
-    ["SVG named .png", () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), "x.png", /只能上传/],
+    [
+      "HTML named .pdf",
+      () => Buffer.from("<html><script>alert(1)</script></html>"),
+      "x.pdf",
+      /只能上传/,
+    ],
+    [
+      "SVG named .png",
+      () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+      "x.png",
+      /只能上传/,
+    ],
     ["a plain ZIP named .docx", files.plainZipBytes, "x.docx", /普通压缩包/],
     ["an XLSX named .pptx", files.xlsxBytes, "x.pptx", /XLSX/],
     ["a macro-enabled DOCM named .docx", files.docmBytes, "x.docx", /宏/],
@@ -148,14 +170,17 @@ describe("type by magic bytes, not by name", () => {
     ["a truncated ZIP", () => files.docxBytes().subarray(0, 60), "x.docx", /损坏/],
   ];
 
-  it.each(refused)("refuses %s with a Chinese message and stores nothing", async (_label, make, name, message) => {
-    const e = await refusal(upload(make(), name));
-    expect(isUserError(e)).toBe(true);
-    expect((e as Error).message).toMatch(message);
-    expect((e as { field?: string }).field).toBe("file");
-    expect(rowCount()).toBe(0);
-    expect(storedFiles()).toEqual([]);
-  });
+  it.each(refused)(
+    "refuses %s with a Chinese message and stores nothing",
+    async (_label, make, name, message) => {
+      const e = await refusal(upload(make(), name));
+      expect(isUserError(e)).toBe(true);
+      expect((e as Error).message).toMatch(message);
+      expect((e as { field?: string }).field).toBe("file");
+      expect(rowCount()).toBe(0);
+      expect(storedFiles()).toEqual([]);
+    },
+  );
 
   it("refuses an oversized file while streaming, and leaves no temporary file", async () => {
     process.env.UPLOAD_MAX_MB = "0.01"; // ≈ 10 KB
@@ -191,7 +216,9 @@ describe("nothing stored on any refusal", () => {
   });
 
   it("an unknown course code: message on the field, no row, no file", async () => {
-    const e = await refusal(upload(files.pdfBytes(), "a.pdf", { visibility: "public", courseCode: "ZZ-9999" }));
+    const e = await refusal(
+      upload(files.pdfBytes(), "a.pdf", { visibility: "public", courseCode: "ZZ-9999" }),
+    );
     expect((e as { field?: string }).field).toBe("courseCode");
     expect((e as Error).message).toContain("ZZ-9999");
     expect(rowCount()).toBe(0);
@@ -217,7 +244,11 @@ describe("multipart parsing with bounded memory", () => {
   }
 
   it("streams the file part to disk and returns the text fields", async () => {
-    const req = multipart({ title: "讲义", visibility: "teachers", file: new Blob([files.pdfBytes()]) });
+    const req = multipart({
+      title: "讲义",
+      visibility: "teachers",
+      file: new Blob([files.pdfBytes()]),
+    });
     const { form, file } = await parseResourceUpload(req);
     expect(form.get("title")).toBe("讲义");
     expect(form.get("visibility")).toBe("teachers");
@@ -240,7 +271,10 @@ describe("multipart parsing with bounded memory", () => {
     const e1 = await refusal(parseResourceUpload(multipart({ visibility: "public", file: big })));
     expect((e1 as Error).message).toMatch(/上限/);
     // No Content-Length: the stream itself is cut off at the limit.
-    const body = await multipart({ visibility: "public", file: new Blob([files.pdfBytes(), new Uint8Array(40 * 1024)]) });
+    const body = await multipart({
+      visibility: "public",
+      file: new Blob([files.pdfBytes(), new Uint8Array(40 * 1024)]),
+    });
     const req = new Request(body.url, {
       method: "POST",
       headers: { "content-type": body.headers.get("content-type")! },
@@ -253,7 +287,10 @@ describe("multipart parsing with bounded memory", () => {
   });
 
   it("refuses a form that is not multipart", async () => {
-    const req = new Request("http://localhost/x", { method: "POST", body: new URLSearchParams({ a: "b" }) });
+    const req = new Request("http://localhost/x", {
+      method: "POST",
+      body: new URLSearchParams({ a: "b" }),
+    });
     const e = await refusal(parseResourceUpload(req));
     expect((e as Error).message).toMatch(/格式不正确/);
   });
@@ -289,7 +326,9 @@ describe("serving /resources/:id with the access check", () => {
     const r = await upload(files.pptxBytes(), "教师用课件.pptx", { visibility: "teachers" });
     const out = get(r.id, null);
     expect(out.status).toBe(302);
-    expect(out.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(`/resources/${r.id}`)}`);
+    expect(out.headers.get("location")).toBe(
+      `/login?redirectTo=${encodeURIComponent(`/resources/${r.id}`)}`,
+    );
     const res = get(r.id, resident);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("仅供教师");
@@ -311,7 +350,12 @@ describe("serving /resources/:id with the access check", () => {
   });
 
   it("a video link redirects to its https address", () => {
-    const v = createVideoLink(db, hq, { title: "太极拳示范", url: "https://www.bilibili.com/video/BV1xx", visibility: "public" }, null);
+    const v = createVideoLink(
+      db,
+      hq,
+      { title: "太极拳示范", url: "https://www.bilibili.com/video/BV1xx", visibility: "public" },
+      null,
+    );
     const res = get(v.id, null);
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("https://www.bilibili.com/video/BV1xx");
@@ -331,13 +375,20 @@ describe("video links", () => {
     ["https://user:pw@example.com/v", /https:\/\//],
     ["", /请填写视频地址/],
   ])("refuses %s", (url, message) => {
-    expect(() => createVideoLink(db, hq, { title: "视频", url, visibility: "public" }, null)).toThrow(message);
+    expect(() =>
+      createVideoLink(db, hq, { title: "视频", url, visibility: "public" }, null),
+    ).toThrow(message);
     expect(rowCount()).toBe(0);
   });
 
   it("residents and teachers may not add links", () => {
     expect(() =>
-      createVideoLink(db, teacher, { title: "视频", url: "https://v.qq.com/x", visibility: "public" }, null),
+      createVideoLink(
+        db,
+        teacher,
+        { title: "视频", url: "https://v.qq.com/x", visibility: "public" },
+        null,
+      ),
     ).toThrow(Response);
   });
 });
@@ -345,15 +396,27 @@ describe("video links", () => {
 describe("listing, editing and deleting", () => {
   it("lists a course's resources by what the actor may see; images for the editor are public only", async () => {
     const { course } = createCourse(db, { code: "LS-0101" });
-    const pub = await upload(files.pdfBytes(), "公开讲义.pdf", { visibility: "public", courseCode: "ls-0101" });
-    const priv = await upload(files.pptxBytes(), "教师课件.pptx", { visibility: "teachers", courseCode: "LS-0101" });
+    const pub = await upload(files.pdfBytes(), "公开讲义.pdf", {
+      visibility: "public",
+      courseCode: "ls-0101",
+    });
+    const priv = await upload(files.pptxBytes(), "教师课件.pptx", {
+      visibility: "teachers",
+      courseCode: "LS-0101",
+    });
     await upload(files.pdfBytes(), "共享.pdf", { visibility: "public" });
     const img = await upload(files.pngBytes(), "封面.png", { visibility: "public" });
     await upload(files.jpegBytes(), "内部图.jpg", { visibility: "teachers" });
 
     expect(listCourseResources(db, course.id, { actor: null }).map((r) => r.id)).toEqual([pub.id]);
-    expect(listCourseResources(db, course.id, { actor: resident }).map((r) => r.id)).toEqual([pub.id]);
-    expect(listCourseResources(db, course.id, { actor: teacher }).map((r) => r.id).sort()).toEqual([pub.id, priv.id].sort());
+    expect(listCourseResources(db, course.id, { actor: resident }).map((r) => r.id)).toEqual([
+      pub.id,
+    ]);
+    expect(
+      listCourseResources(db, course.id, { actor: teacher })
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([pub.id, priv.id].sort());
     expect(listCourseResources(db, course.id, { actor: hq })).toHaveLength(2);
     expect(listImageResources(db)).toEqual([{ id: img.id, title: "封面" }]);
 
@@ -371,11 +434,19 @@ describe("listing, editing and deleting", () => {
   it("edits title, visibility and course, audited", async () => {
     createCourse(db, { code: "MN-0201" });
     const r = await upload(files.pdfBytes(), "a.pdf");
-    updateResource(db, hq, r.id, { title: "闽南语讲义", visibility: "teachers", courseCode: "MN-0201" }, null);
+    updateResource(
+      db,
+      hq,
+      r.id,
+      { title: "闽南语讲义", visibility: "teachers", courseCode: "MN-0201" },
+      null,
+    );
     const after = db.select().from(resources).where(eq(resources.id, r.id)).get()!;
     expect(after).toMatchObject({ title: "闽南语讲义", visibility: "teachers" });
     expect(after.courseId).not.toBeNull();
-    expect(db.select().from(auditLog).where(eq(auditLog.action, "resource.update")).all()).toHaveLength(1);
+    expect(
+      db.select().from(auditLog).where(eq(auditLog.action, "resource.update")).all(),
+    ).toHaveLength(1);
   });
 
   it("deletes the row and the file, audited; refuses while a teacher photo uses it", async () => {
@@ -385,10 +456,14 @@ describe("listing, editing and deleting", () => {
     deleteResource(db, hq, r.id, null);
     expect(rowCount()).toBe(0);
     expect(storedFiles()).toEqual([]);
-    expect(db.select().from(auditLog).where(eq(auditLog.action, "resource.delete")).all()).toHaveLength(1);
+    expect(
+      db.select().from(auditLog).where(eq(auditLog.action, "resource.delete")).all(),
+    ).toHaveLength(1);
 
     const photo = await upload(files.pngBytes(), "照片.png");
-    db.insert(teachers).values({ userId: teacher.id, displayName: "林老师", createdAt: Date.now() }).run();
+    db.insert(teachers)
+      .values({ userId: teacher.id, displayName: "林老师", createdAt: Date.now() })
+      .run();
     db.update(teachers).set({ photoResourceId: photo.id }).run();
     expect(() => deleteResource(db, hq, photo.id, null)).toThrow(/林老师/);
     expect(rowCount()).toBe(1);

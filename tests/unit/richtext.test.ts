@@ -12,8 +12,10 @@ import {
 
 type J = Record<string, unknown>;
 const doc = (...content: J[]): J => ({ type: "doc", content });
-const p = (...content: J[]): J => (content.length ? { type: "paragraph", content } : { type: "paragraph" });
-const text = (t: string, marks?: J[]): J => (marks ? { type: "text", text: t, marks } : { type: "text", text: t });
+const p = (...content: J[]): J =>
+  content.length ? { type: "paragraph", content } : { type: "paragraph" };
+const text = (t: string, marks?: J[]): J =>
+  marks ? { type: "text", text: t, marks } : { type: "text", text: t };
 const link = (href: string, extra: J = {}): J => ({ type: "link", attrs: { href, ...extra } });
 const linked = (href: string, extra: J = {}) => doc(p(text("点我", [link(href, extra)])));
 const image = (attrs: J) => doc({ type: "image", attrs });
@@ -25,7 +27,9 @@ function assertHarmless(html: string) {
   // Tags with their quoted values blanked: what remains are element and attribute names.
   const tags = html.match(/<\/?[a-zA-Z][^\s>/]*(?:\s+[^\s"'>/=]+(?:="[^"]*")?)*\s*\/?>/g) ?? [];
   const markup = tags.map((t) => t.replace(/="[^"]*"/g, '=""')).join("");
-  expect(html.replace(/<\/?[a-zA-Z][^\s>/]*(?:\s+[^\s"'>/=]+(?:="[^"]*")?)*\s*\/?>/g, "")).not.toMatch(/[<>]/);
+  expect(
+    html.replace(/<\/?[a-zA-Z][^\s>/]*(?:\s+[^\s"'>/=]+(?:="[^"]*")?)*\s*\/?>/g, ""),
+  ).not.toMatch(/[<>]/);
   expect(markup).not.toMatch(/<(iframe|svg|style|object|embed|math|form|input|base|meta|link)\b/i);
   expect(markup).not.toMatch(/\son\w+\s*=/i);
   const urls = tags.flatMap((t) => [...t.matchAll(/\s(?:href|src)="([^"]*)"/g)].map((m) => m[1]!));
@@ -72,16 +76,31 @@ const payloads: Array<[string, unknown]> = [
   ["rawHTML node", doc({ type: "rawHTML", attrs: { html: "<script>alert(1)</script>" } })],
   ["iframe node", doc({ type: "iframe", attrs: { src: "https://evil.example/" } })],
   ["svg node", doc({ type: "svg", content: [{ type: "script", text: "alert(1)" }] })],
-  ["style node", doc({ type: "style", content: [text("body{background:url(javascript:alert(1))}")] })],
+  [
+    "style node",
+    doc({ type: "style", content: [text("body{background:url(javascript:alert(1))}")] }),
+  ],
   ["codeBlock (not in our list)", doc({ type: "codeBlock", content: [text("x")] })],
   ["node type in another case", doc({ type: "Paragraph", content: [text("x")] })],
-  ["onclick attribute on a paragraph", doc({ type: "paragraph", attrs: { onclick: "alert(1)" }, content: [text("x")] })],
-  ["style attribute on a paragraph", doc({ type: "paragraph", attrs: { style: "position:fixed" } })],
-  ["id attribute on a heading", doc({ type: "heading", attrs: { level: 2, id: "x\" onload=\"alert(1)" }, content: [text("x")] })],
+  [
+    "onclick attribute on a paragraph",
+    doc({ type: "paragraph", attrs: { onclick: "alert(1)" }, content: [text("x")] }),
+  ],
+  [
+    "style attribute on a paragraph",
+    doc({ type: "paragraph", attrs: { style: "position:fixed" } }),
+  ],
+  [
+    "id attribute on a heading",
+    doc({ type: "heading", attrs: { level: 2, id: 'x" onload="alert(1)' }, content: [text("x")] }),
+  ],
   ["heading level 1", doc({ type: "heading", attrs: { level: 1 }, content: [text("x")] })],
   ["onerror attribute on an image", image({ src: "/resources/1", onerror: "alert(1)" })],
   ["image from javascript:", image({ src: "javascript:alert(1)" })],
-  ["image from data: svg", image({ src: "data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+" })],
+  [
+    "image from data: svg",
+    image({ src: "data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+" }),
+  ],
   ["image from data: png", image({ src: "data:image/png;base64,iVBORw0KGgo=" })],
   ["image from a foreign host", image({ src: "https://evil.example/x.png" })],
   ["image protocol-relative", image({ src: "//evil.example/resources/1" })],
@@ -113,28 +132,83 @@ const payloads: Array<[string, unknown]> = [
   ["link with odd target", linked("https://x.example/", { target: "javascript:alert(1)" })],
   ["link with forged rel", linked("https://x.example/", { rel: "opener" })],
   ["unknown mark code", doc(p(text("x", [{ type: "code" }])))],
-  ["unknown mark style", doc(p(text("x", [{ type: "textStyle", attrs: { style: "background:url(javascript:alert(1))" } }])))],
+  [
+    "unknown mark style",
+    doc(
+      p(
+        text("x", [{ type: "textStyle", attrs: { style: "background:url(javascript:alert(1))" } }]),
+      ),
+    ),
+  ],
   ["bold with attributes", doc(p(text("x", [{ type: "bold", attrs: { style: "color:red" } }])))],
-  ["table cell with style", doc({ type: "table", content: [{ type: "tableRow", content: [{ type: "tableCell", attrs: { style: "x" }, content: [p(text("x"))] }] }] })],
-  ["table cell align injection", doc({ type: "table", content: [{ type: "tableRow", content: [{ type: "tableCell", attrs: { align: "left;background:url(javascript:alert(1))" }, content: [p(text("x"))] }] }] })],
-  ["ordered list type injection", doc({ type: "orderedList", attrs: { type: '1" onclick="alert(1)' }, content: [{ type: "listItem", content: [p(text("x"))] }] })],
+  [
+    "table cell with style",
+    doc({
+      type: "table",
+      content: [
+        {
+          type: "tableRow",
+          content: [{ type: "tableCell", attrs: { style: "x" }, content: [p(text("x"))] }],
+        },
+      ],
+    }),
+  ],
+  [
+    "table cell align injection",
+    doc({
+      type: "table",
+      content: [
+        {
+          type: "tableRow",
+          content: [
+            {
+              type: "tableCell",
+              attrs: { align: "left;background:url(javascript:alert(1))" },
+              content: [p(text("x"))],
+            },
+          ],
+        },
+      ],
+    }),
+  ],
+  [
+    "ordered list type injection",
+    doc({
+      type: "orderedList",
+      attrs: { type: '1" onclick="alert(1)' },
+      content: [{ type: "listItem", content: [p(text("x"))] }],
+    }),
+  ],
   ["content as an HTML string", { type: "doc", content: "<script>alert(1)</script>" }],
   ["text that is not a string", doc(p({ type: "text", text: { toString: "<script>" } }))],
   ["over-deep document", deep(10_000)],
   ["over-large document", doc(...Array.from({ length: 25_000 }, () => p(text("字"))))],
   ["over-long text", doc(p(text("长".repeat(250_000))))],
   ["top level is not a doc", { type: "paragraph", content: [text("x")] }],
-  ["JSON with __proto__", '{"type":"doc","content":[{"type":"paragraph","__proto__":{"onclick":"alert(1)"},"attrs":{"onclick":"x"}}]}'],
+  [
+    "JSON with __proto__",
+    '{"type":"doc","content":[{"type":"paragraph","__proto__":{"onclick":"alert(1)"},"attrs":{"onclick":"x"}}]}',
+  ],
   ["broken JSON string", '{"type":"doc","content":[<script>'],
   // Accepted as harmless text: must render with nothing executable.
   ["script tag as text", doc(p(text("<script>alert(1)</script>")))],
   ["img onerror as text", doc(p(text('"><img src=x onerror=alert(1)>')))],
   ["javascript: as text", doc(p(text("javascript:alert(1)")))],
   ["svg onload as text", doc(p(text("<svg/onload=alert(1)>")))],
-  ["alt attribute injection", image({ src: "/resources/7", alt: '"><script>alert(1)</script>', title: '" onerror="alert(1)' })],
+  [
+    "alt attribute injection",
+    image({
+      src: "/resources/7",
+      alt: '"><script>alert(1)</script>',
+      title: '" onerror="alert(1)',
+    }),
+  ],
   ["link title injection", linked("https://x.example/", { title: '" onmouseover="alert(1)' })],
   ["https link with quotes in the path", linked('https://x.example/"onmouseover="alert(1)')],
-  ["JSON string with markup in text", '{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"</p><script>alert(1)</script>"}]}]}'],
+  [
+    "JSON string with markup in text",
+    '{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"</p><script>alert(1)</script>"}]}]}',
+  ],
 ];
 
 describe("validateDoc against XSS payloads", () => {
@@ -142,21 +216,25 @@ describe("validateDoc against XSS payloads", () => {
     expect(payloads.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(payloads)("%s: refused with a Chinese message, or rendered harmless", (_name, payload) => {
-    const result = validateDoc(payload);
-    if (!result.ok) {
-      expect(result.message).toMatch(/[\u4e00-\u9fff]/);
-      expect(() => renderDocHtml(payload)).toThrow(/[\u4e00-\u9fff]/);
-      return;
-    }
-    assertHarmless(renderDocHtml(result.doc));
-  });
+  it.each(payloads)(
+    "%s: refused with a Chinese message, or rendered harmless",
+    (_name, payload) => {
+      const result = validateDoc(payload);
+      if (!result.ok) {
+        expect(result.message).toMatch(/[\u4e00-\u9fff]/);
+        expect(() => renderDocHtml(payload)).toThrow(/[\u4e00-\u9fff]/);
+        return;
+      }
+      assertHarmless(renderDocHtml(result.doc));
+    },
+  );
 
   it("refuses the dangerous ones outright (not just blanks them)", () => {
-    const mustRefuse = payloads.filter(([name]) =>
-      /node|attribute|image|link (?!title)|unknown mark|data|javascript|vbscript|over-|entity|scheme|cell|type injection|__proto__|broken/i.test(
-        name,
-      ) && !/as text|quotes in the path|title injection|alt attribute/.test(name),
+    const mustRefuse = payloads.filter(
+      ([name]) =>
+        /node|attribute|image|link (?!title)|unknown mark|data|javascript|vbscript|over-|entity|scheme|cell|type injection|__proto__|broken/i.test(
+          name,
+        ) && !/as text|quotes in the path|title injection|alt attribute/.test(name),
     );
     expect(mustRefuse.length).toBeGreaterThan(30);
     for (const [name, payload] of mustRefuse) {
@@ -184,23 +262,73 @@ describe("what a document may hold", () => {
   const full = doc(
     { type: "heading", attrs: { level: 2 }, content: [text("第一讲")] },
     { type: "heading", attrs: { level: 4 }, content: [text("小节")] },
-    p(text("加粗", [{ type: "bold" }]), text(" 斜体", [{ type: "italic" }]), { type: "hardBreak" }, text("下一行")),
+    p(
+      text("加粗", [{ type: "bold" }]),
+      text(" 斜体", [{ type: "italic" }]),
+      { type: "hardBreak" },
+      text("下一行"),
+    ),
     p(
       text("官网", [
-        { type: "link", attrs: { href: "https://www.xm.gov.cn/", target: null, rel: "noopener noreferrer nofollow", class: null, title: null } },
+        {
+          type: "link",
+          attrs: {
+            href: "https://www.xm.gov.cn/",
+            target: null,
+            rel: "noopener noreferrer nofollow",
+            class: null,
+            title: null,
+          },
+        },
       ]),
       text(" 邮件", [link("mailto:academy@example.cn")]),
       text(" 站内", [link("/courses/HS-0001")]),
     ),
-    { type: "bulletList", content: [{ type: "listItem", content: [p(text("一")), { type: "orderedList", attrs: { start: 3, type: null }, content: [{ type: "listItem", content: [p(text("三"))] }] }] }] },
+    {
+      type: "bulletList",
+      content: [
+        {
+          type: "listItem",
+          content: [
+            p(text("一")),
+            {
+              type: "orderedList",
+              attrs: { start: 3, type: null },
+              content: [{ type: "listItem", content: [p(text("三"))] }],
+            },
+          ],
+        },
+      ],
+    },
     { type: "blockquote", content: [p(text("引用"))] },
     { type: "horizontalRule" },
-    { type: "image", attrs: { src: "/resources/12", alt: "鼓浪屿", title: null, width: null, height: null } },
+    {
+      type: "image",
+      attrs: { src: "/resources/12", alt: "鼓浪屿", title: null, width: null, height: null },
+    },
     {
       type: "table",
       content: [
-        { type: "tableRow", content: [{ type: "tableHeader", attrs: { colspan: 1, rowspan: 1, colwidth: null }, content: [p(text("类别"))] }] },
-        { type: "tableRow", content: [{ type: "tableCell", attrs: { colspan: 1, rowspan: 1, colwidth: null, align: "center" }, content: [p(text("可回收物"))] }] },
+        {
+          type: "tableRow",
+          content: [
+            {
+              type: "tableHeader",
+              attrs: { colspan: 1, rowspan: 1, colwidth: null },
+              content: [p(text("类别"))],
+            },
+          ],
+        },
+        {
+          type: "tableRow",
+          content: [
+            {
+              type: "tableCell",
+              attrs: { colspan: 1, rowspan: 1, colwidth: null, align: "center" },
+              content: [p(text("可回收物"))],
+            },
+          ],
+        },
       ],
     },
   );
@@ -209,7 +337,20 @@ describe("what a document may hold", () => {
     const result = validateDoc(full);
     expect(result.ok).toBe(true);
     const html = renderDocHtml(full);
-    for (const tag of ["<h2>", "<h4>", "<strong>", "<em>", "<br>", "<ul>", "<ol start=\"3\">", "<blockquote>", "<hr>", "<table", "<th", "<td"]) {
+    for (const tag of [
+      "<h2>",
+      "<h4>",
+      "<strong>",
+      "<em>",
+      "<br>",
+      "<ul>",
+      '<ol start="3">',
+      "<blockquote>",
+      "<hr>",
+      "<table",
+      "<th",
+      "<td",
+    ]) {
       expect(html).toContain(tag);
     }
     expect(html).toContain('<img src="/resources/12" alt="鼓浪屿">');
@@ -225,7 +366,17 @@ describe("what a document may hold", () => {
   });
 
   it("refuses a list item that does not start with a paragraph (ProseMirror's content model)", () => {
-    const bad = doc({ type: "bulletList", content: [{ type: "listItem", content: [{ type: "bulletList", content: [{ type: "listItem", content: [p(text("x"))] }] }] }] });
+    const bad = doc({
+      type: "bulletList",
+      content: [
+        {
+          type: "listItem",
+          content: [
+            { type: "bulletList", content: [{ type: "listItem", content: [p(text("x"))] }] },
+          ],
+        },
+      ],
+    });
     const result = validateDoc(bad);
     expect(result.ok).toBe(false);
   });
@@ -253,7 +404,7 @@ describe("markdownToDoc", () => {
     const md = [
       "# 大标题",
       "## 课程简介",
-      "这是**加粗**和*斜体*，还有[厦门](https://www.xm.gov.cn/ \"厦门\")。",
+      '这是**加粗**和*斜体*，还有[厦门](https://www.xm.gov.cn/ "厦门")。',
       "",
       "- 第一项",
       "  - 嵌套项",
@@ -316,14 +467,17 @@ describe("markdownToDoc", () => {
     expect(files.length).toBeGreaterThan(0);
   });
 
-  it.each(files.map((f) => [path.relative(root, f), f]))("%s validates and renders", (_rel, file) => {
-    const { content } = matter(readFileSync(file, "utf8"));
-    const d = markdownToDoc(content);
-    const result = validateDoc(d);
-    if (!result.ok) throw new Error(result.message);
-    const html = renderDocHtml(d);
-    expect(html).toMatch(/<h[234]>/);
-    assertHarmless(html);
-    expect(docToText(d).length).toBeGreaterThan(50);
-  });
+  it.each(files.map((f) => [path.relative(root, f), f]))(
+    "%s validates and renders",
+    (_rel, file) => {
+      const { content } = matter(readFileSync(file, "utf8"));
+      const d = markdownToDoc(content);
+      const result = validateDoc(d);
+      if (!result.ok) throw new Error(result.message);
+      const html = renderDocHtml(d);
+      expect(html).toMatch(/<h[234]>/);
+      assertHarmless(html);
+      expect(docToText(d).length).toBeGreaterThan(50);
+    },
+  );
 });

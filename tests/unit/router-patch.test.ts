@@ -23,8 +23,14 @@ const router = require("@remix-run/router") as typeof Router & {
 };
 const stats = () => {
   const s = router.UNSAFE_branchCacheStats;
-  if (!s) throw new Error("the router patch is not applied: @remix-run/router has no branch cache (run npm ci / patch-package)");
-  if (s.stepHits === undefined) throw new Error("the router patch is out of date: no shared-step counter (run `npx patch-package --patch-dir app/patches`)");
+  if (!s)
+    throw new Error(
+      "the router patch is not applied: @remix-run/router has no branch cache (run npm ci / patch-package)",
+    );
+  if (s.stepHits === undefined)
+    throw new Error(
+      "the router patch is out of date: no shared-step counter (run `npx patch-package --patch-dir app/patches`)",
+    );
   return { ...s, stepHits: s.stepHits };
 };
 const ids = (m: ReturnType<typeof Router.matchRoutes>) => m?.map((x) => x.route.id) ?? null;
@@ -39,7 +45,14 @@ describe("the patched route matcher", () => {
         { id: "courses", path: "courses" },
         { id: "course", path: "courses/:code" },
         { id: "new", path: "courses/new" },
-        { id: "manage", path: "manage/:academy", children: [{ id: "manage-index", index: true }, { id: "run", path: "runs/:id" }] },
+        {
+          id: "manage",
+          path: "manage/:academy",
+          children: [
+            { id: "manage-index", index: true },
+            { id: "run", path: "runs/:id" },
+          ],
+        },
         { id: "splat", path: "*" },
       ],
     },
@@ -54,7 +67,10 @@ describe("the patched route matcher", () => {
         path: "/",
         get children() {
           walks++;
-          return [{ id: "a", path: "a" }, { id: "b", path: "b/:id" }];
+          return [
+            { id: "a", path: "a" },
+            { id: "b", path: "b/:id" },
+          ];
         },
       } as Router.AgnosticRouteObject,
     ];
@@ -62,7 +78,8 @@ describe("the patched route matcher", () => {
     expect(ids(router.matchRoutes(table, "/a"))).toEqual(["root", "a"]);
     const afterFirst = walks;
     expect(afterFirst).toBeGreaterThan(0);
-    for (let i = 0; i < 5; i++) expect(ids(router.matchRoutes(table, "/b/7"))).toEqual(["root", "b"]);
+    for (let i = 0; i < 5; i++)
+      expect(ids(router.matchRoutes(table, "/b/7"))).toEqual(["root", "b"]);
     expect(walks).toBe(afterFirst);
     expect(stats().misses - before.misses).toBe(1);
     expect(stats().hits - before.hits).toBe(5);
@@ -80,7 +97,8 @@ describe("the patched route matcher", () => {
     expect(router.matchPath({ path: pattern }, "/counted/x")?.params).toEqual({ code: "x" });
     const once = compiled;
     expect(once).toBeGreaterThan(0);
-    for (let i = 0; i < 4; i++) expect(router.matchPath({ path: pattern }, "/counted/y")?.params).toEqual({ code: "y" });
+    for (let i = 0; i < 4; i++)
+      expect(router.matchPath({ path: pattern }, "/counted/y")?.params).toEqual({ code: "y" });
     expect(compiled).toBe(once);
   });
 
@@ -90,11 +108,22 @@ describe("the patched route matcher", () => {
       expect(ids(router.matchRoutes(routes, "/"))).toEqual(["root", "home"]);
       expect(ids(router.matchRoutes(routes, "/courses/new"))).toEqual(["root", "new"]);
       expect(ids(router.matchRoutes(routes, "/courses/HS-0012"))).toEqual(["root", "course"]);
-      expect(ids(router.matchRoutes(routes, "/manage/huli-001"))).toEqual(["root", "manage", "manage-index"]);
-      expect(ids(router.matchRoutes(routes, "/manage/huli-001/runs/7"))).toEqual(["root", "manage", "run"]);
+      expect(ids(router.matchRoutes(routes, "/manage/huli-001"))).toEqual([
+        "root",
+        "manage",
+        "manage-index",
+      ]);
+      expect(ids(router.matchRoutes(routes, "/manage/huli-001/runs/7"))).toEqual([
+        "root",
+        "manage",
+        "run",
+      ]);
       expect(ids(router.matchRoutes(routes, "/nowhere/at/all"))).toEqual(["root", "splat"]);
     }
-    expect(router.matchRoutes(routes, "/manage/huli-001/runs/7")?.at(-1)?.params).toEqual({ academy: "huli-001", id: "7" });
+    expect(router.matchRoutes(routes, "/manage/huli-001/runs/7")?.at(-1)?.params).toEqual({
+      academy: "huli-001",
+      id: "7",
+    });
   });
 
   it("matches a parent shared by many branches once per call, with the same answers as matching each branch", () => {
@@ -105,7 +134,15 @@ describe("the patched route matcher", () => {
         path: "",
         children: [
           ...Array.from({ length: 60 }, (_, i) => ({ id: `p${i}`, path: `page-${i}` })),
-          { id: "m", path: "manage/:academy", children: [{ id: "m-index", index: true }, { id: "m-run", path: "runs/:id" }, { id: "m-week", path: "week" }] },
+          {
+            id: "m",
+            path: "manage/:academy",
+            children: [
+              { id: "m-index", index: true },
+              { id: "m-run", path: "runs/:id" },
+              { id: "m-week", path: "week" },
+            ],
+          },
           { id: "opt", path: "opt/:lang?/x" },
         ],
       },
@@ -129,7 +166,10 @@ describe("the patched route matcher", () => {
     expect(router.matchRoutes(wide, "/opt/en/x")?.at(-1)?.params).toEqual({ lang: "en" });
     expect(router.matchRoutes(wide, "/manage")).toBeNull();
     // A cached step never leaks one call's params into the next.
-    expect(router.matchRoutes(wide, "/manage/siming-002/runs/9")?.at(-1)?.params).toEqual({ academy: "siming-002", id: "9" });
+    expect(router.matchRoutes(wide, "/manage/siming-002/runs/9")?.at(-1)?.params).toEqual({
+      academy: "siming-002",
+      id: "9",
+    });
     expect(router.matchRoutes(wide, "/page-3")?.at(-1)?.params).toEqual({});
   });
 
@@ -141,9 +181,15 @@ describe("the patched route matcher", () => {
   });
 
   it("compiles a path once per (path, case sensitivity, end) and still matches case rules", () => {
-    expect(router.matchPath({ path: "/Courses/:code", caseSensitive: true }, "/courses/x")).toBeNull();
-    expect(router.matchPath({ path: "/Courses/:code", caseSensitive: false }, "/courses/x")?.params).toEqual({ code: "x" });
-    expect(router.matchPath({ path: "/courses", end: false }, "/courses/x")?.pathnameBase).toBe("/courses");
+    expect(
+      router.matchPath({ path: "/Courses/:code", caseSensitive: true }, "/courses/x"),
+    ).toBeNull();
+    expect(
+      router.matchPath({ path: "/Courses/:code", caseSensitive: false }, "/courses/x")?.params,
+    ).toEqual({ code: "x" });
+    expect(router.matchPath({ path: "/courses", end: false }, "/courses/x")?.pathnameBase).toBe(
+      "/courses",
+    );
     expect(router.matchPath({ path: "/courses", end: true }, "/courses/x")).toBeNull();
   });
 });
@@ -157,7 +203,9 @@ describe("the built app's route table", () => {
     ensureBuild();
     db = createTestDb();
     process.env.DATABASE_PATH = db.file;
-    const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
+    const build = (await import(
+      pathToFileURL(path.resolve("build/server/index.js")).href
+    )) as ServerBuild;
     handle = createRequestHandler(build, "production");
   }, 300_000);
   afterAll(() => {
@@ -183,7 +231,10 @@ describe("the built app's route table", () => {
     const after = stats();
     expect(after.misses - warm.misses, "route branches were rebuilt for a request").toBe(0);
     // The root layout's step is matched once per call, not once per branch (~125 routes).
-    expect(after.stepHits - warm.stepHits, "parent steps were matched again for every branch").toBeGreaterThanOrEqual(6 * 2 * 20);
+    expect(
+      after.stepHits - warm.stepHits,
+      "parent steps were matched again for every branch",
+    ).toBeGreaterThanOrEqual(6 * 2 * 20);
     // Each document request matches several times (server runtime, static handler, React router).
     expect(after.hits - warm.hits).toBeGreaterThanOrEqual(6 * 2);
   });

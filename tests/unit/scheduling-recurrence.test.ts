@@ -13,8 +13,18 @@ describe("recurrence expansion", () => {
     const r = expandRecurrence(CASES.twiceWeekly6!);
     expect(r.sessions).toHaveLength(12);
     expect(r.sessions.map((s) => s.date)).toEqual([
-      "2026-12-01", "2026-12-03", "2026-12-08", "2026-12-10", "2026-12-15", "2026-12-17",
-      "2026-12-22", "2026-12-24", "2026-12-29", "2026-12-31", "2027-01-05", "2027-01-07",
+      "2026-12-01",
+      "2026-12-03",
+      "2026-12-08",
+      "2026-12-10",
+      "2026-12-15",
+      "2026-12-17",
+      "2026-12-22",
+      "2026-12-24",
+      "2026-12-29",
+      "2026-12-31",
+      "2027-01-05",
+      "2027-01-07",
     ]);
     expect(r.sessions[0]!.startsAt).toBe(shanghai("2026-12-01T19:00:00"));
     expect(r.sessions[0]!.startsAt).toBe(Date.UTC(2026, 11, 1, 11, 0));
@@ -23,9 +33,13 @@ describe("recurrence expansion", () => {
 
   it("uses only the chosen weekdays, in date order, whatever order they were given in", () => {
     const r = expandRecurrence({ ...CASES.twiceWeekly6!, weekdays: [4, 2, 4] });
-    expect(r.sessions.map((s) => localParts(s.startsAt).weekday)).toEqual(Array(6).fill([2, 4]).flat());
+    expect(r.sessions.map((s) => localParts(s.startsAt).weekday)).toEqual(
+      Array(6).fill([2, 4]).flat(),
+    );
     const every = expandRecurrence(CASES.everyDay!);
-    expect(every.sessions.map((s) => localParts(s.startsAt).weekday)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(every.sessions.map((s) => localParts(s.startsAt).weekday)).toEqual([
+      1, 2, 3, 4, 5, 6, 7,
+    ]);
   });
 
   it("skips HQ holidays and the academy's closed dates and says why", () => {
@@ -36,14 +50,22 @@ describe("recurrence expansion", () => {
       { date: "2026-10-05", reason: "国庆节" },
       { date: "2026-10-07", reason: "国庆节" },
     ]);
-    const withClosed = expandRecurrence(CASES.twiceWeekly6!, new Map([["2026-12-10", "书院消防检查"]]));
+    const withClosed = expandRecurrence(
+      CASES.twiceWeekly6!,
+      new Map([["2026-12-10", "书院消防检查"]]),
+    );
     expect(withClosed.sessions).toHaveLength(11);
     expect(withClosed.skipped).toEqual([{ date: "2026-12-10", reason: "书院消防检查" }]);
   });
 
   it("crosses month and year boundaries", () => {
     const month = expandRecurrence(CASES.monthEnd!);
-    expect(month.sessions.map((s) => s.date)).toEqual(["2026-01-31", "2026-02-01", "2026-02-07", "2026-02-08"]);
+    expect(month.sessions.map((s) => s.date)).toEqual([
+      "2026-01-31",
+      "2026-02-01",
+      "2026-02-07",
+      "2026-02-08",
+    ]);
     const year = expandRecurrence(CASES.yearEnd!, HOLIDAYS);
     expect(year.sessions.map((s) => s.date)).toEqual(["2026-12-28", "2027-01-04", "2027-01-08"]);
     expect(year.skipped).toEqual([{ date: "2027-01-01", reason: "元旦" }]);
@@ -54,9 +76,17 @@ describe("recurrence expansion", () => {
   it("keeps wall-clock times near midnight on the right Shanghai date (the UTC date differs)", () => {
     const early = expandRecurrence(CASES.midnightEdge!);
     expect(early.sessions[0]!.startsAt).toBe(Date.UTC(2026, 2, 6, 16, 30));
-    expect(localParts(early.sessions[0]!.startsAt)).toMatchObject({ date: "2026-03-07", weekday: 6, time: "00:30" });
+    expect(localParts(early.sessions[0]!.startsAt)).toMatchObject({
+      date: "2026-03-07",
+      weekday: 6,
+      time: "00:30",
+    });
     const late = expandRecurrence(CASES.lateEvening!);
-    expect(localParts(late.sessions[1]!.startsAt)).toMatchObject({ date: "2026-03-15", weekday: 7, time: "23:00" });
+    expect(localParts(late.sessions[1]!.startsAt)).toMatchObject({
+      date: "2026-03-15",
+      weekday: 7,
+      time: "23:00",
+    });
   });
 
   it("has no DST: 09:00 is always 01:00 UTC, even on the dates other zones change clocks", () => {
@@ -75,12 +105,24 @@ describe("recurrence expansion", () => {
       }
       throw new Error("accepted");
     };
-    expect(bad({ weekdays: [] })).toEqual({ message: "请至少选择一个上课的星期。", field: "weekdays" });
-    expect(bad({ endTime: "18:00" })).toEqual({ message: "结束时间必须晚于开始时间。", field: "endTime" });
+    expect(bad({ weekdays: [] })).toEqual({
+      message: "请至少选择一个上课的星期。",
+      field: "weekdays",
+    });
+    expect(bad({ endTime: "18:00" })).toEqual({
+      message: "结束时间必须晚于开始时间。",
+      field: "endTime",
+    });
     expect(bad({ endTime: "19:00" }).field).toBe("endTime");
-    expect(bad({ weeks: MAX_RECURRENCE_WEEKS + 1 })).toEqual({ message: "一次最多排 52 周的课。", field: "weeks" });
+    expect(bad({ weeks: MAX_RECURRENCE_WEEKS + 1 })).toEqual({
+      message: "一次最多排 52 周的课。",
+      field: "weeks",
+    });
     expect(bad({ weeks: undefined, until: "2027-12-01" }).field).toBe("until");
-    expect(bad({ weeks: undefined, until: "2026-11-01" })).toEqual({ message: "截止日期不能早于开始日期。", field: "until" });
+    expect(bad({ weeks: undefined, until: "2026-11-01" })).toEqual({
+      message: "截止日期不能早于开始日期。",
+      field: "until",
+    });
     expect(bad({ weeks: 2, until: "2026-12-20" }).field).toBe("weeks");
     expect(bad({ startTime: "25:00" }).field).toBe("startTime");
     expect(bad({ startDate: "2026-02-30" }).field).toBe("startDate");
@@ -107,11 +149,15 @@ describe("the same sessions under TZ=UTC and TZ=Asia/Shanghai", () => {
   const root = path.resolve(__dirname, "../..");
   const run = (tz: string) =>
     JSON.parse(
-      execFileSync(process.execPath, ["--import", "tsx", "tests/unit/fixtures/recurrence-cases.ts"], {
-        cwd: root,
-        env: { ...process.env, TZ: tz },
-        encoding: "utf8",
-      }),
+      execFileSync(
+        process.execPath,
+        ["--import", "tsx", "tests/unit/fixtures/recurrence-cases.ts"],
+        {
+          cwd: root,
+          env: { ...process.env, TZ: tz },
+          encoding: "utf8",
+        },
+      ),
     ) as Record<string, unknown>;
 
   it("gives identical expansions in child processes with different TZ settings", () => {

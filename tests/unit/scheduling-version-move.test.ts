@@ -7,9 +7,18 @@ import { and, eq } from "drizzle-orm";
 import { auditLog, classRuns, notifications } from "@db/schema";
 import { publishCourse, saveDraft, submitForReview } from "~/modules/catalog/courses.server";
 import { markdownToDoc } from "~/modules/catalog/richtext.server";
-import { moveRunsToCurrentVersion, notifyAcademiesOfNewVersion, versionMoveOffer } from "~/modules/scheduling/version-updates.server";
+import {
+  moveRunsToCurrentVersion,
+  notifyAcademiesOfNewVersion,
+  versionMoveOffer,
+} from "~/modules/scheduling/version-updates.server";
 import { isUserError } from "~/utils/errors";
-import { createRunWithSessions, createWorldRun, freshLearningWorld, type LearningWorld } from "@tests/factories/learning";
+import {
+  createRunWithSessions,
+  createWorldRun,
+  freshLearningWorld,
+  type LearningWorld,
+} from "@tests/factories/learning";
 
 let db: Awaited<ReturnType<typeof freshLearningWorld>>["db"];
 let w: LearningWorld;
@@ -34,7 +43,11 @@ function publishVersion2() {
 }
 
 function runVersion(runId: number) {
-  return db.select({ v: classRuns.courseVersionId }).from(classRuns).where(eq(classRuns.id, runId)).get()!.v;
+  return db
+    .select({ v: classRuns.courseVersionId })
+    .from(classRuns)
+    .where(eq(classRuns.id, runId))
+    .get()!.v;
 }
 
 function refusal(fn: () => unknown) {
@@ -52,9 +65,15 @@ describe("a new version of a course with upcoming runs", () => {
   it("tells the managers of academies with upcoming runs what changed; not academies whose runs ended", () => {
     const upcoming = createWorldRun(db, w, { starts: [Date.now() + 2 * DAY] }).run;
     // A finished run at the other academy: its managers are not bothered.
-    createRunWithSessions(db, w, { academyId: w.other.id, roomId: w.otherRoom.id, starts: [Date.now() - 9 * DAY], status: "finished" });
+    createRunWithSessions(db, w, {
+      academyId: w.other.id,
+      roomId: w.otherRoom.id,
+      starts: [Date.now() - 9 * DAY],
+      status: "finished",
+    });
     const v2 = publishVersion2();
-    const inbox = (userId: number) => db.select().from(notifications).where(eq(notifications.userId, userId)).all();
+    const inbox = (userId: number) =>
+      db.select().from(notifications).where(eq(notifications.userId, userId)).all();
     const [msg] = inbox(w.manager.id);
     expect(msg!.title).toContain(`发布了第 ${v2.versionNo} 版`);
     expect(msg!.body).toContain("课次改为 6 次");
@@ -69,16 +88,28 @@ describe("a new version of a course with upcoming runs", () => {
     const b = createWorldRun(db, w, { starts: [Date.now() + 9 * DAY] }).run;
     const ended = createWorldRun(db, w, { starts: [Date.now() - 9 * DAY], status: "finished" }).run;
     const v2 = publishVersion2();
-    expect(versionMoveOffer(db, w.academy.id, w.course.id, w.version.id)).toEqual({ versionNo: v2.versionNo, runs: 2 });
+    expect(versionMoveOffer(db, w.academy.id, w.course.id, w.version.id)).toEqual({
+      versionNo: v2.versionNo,
+      runs: 2,
+    });
     expect(refusal(() => moveRunsToCurrentVersion(db, w.otherManager, a.id, null))).toBe(403);
     expect(refusal(() => moveRunsToCurrentVersion(db, w.resident, a.id, null))).toBe(403);
-    expect(moveRunsToCurrentVersion(db, w.manager, a.id, "127.0.0.1")).toEqual({ moved: 2, versionNo: v2.versionNo });
+    expect(moveRunsToCurrentVersion(db, w.manager, a.id, "127.0.0.1")).toEqual({
+      moved: 2,
+      versionNo: v2.versionNo,
+    });
     expect([runVersion(a.id), runVersion(b.id)]).toEqual([v2.id, v2.id]);
     expect(runVersion(ended.id)).toBe(w.version.id);
-    const audit = db.select().from(auditLog).where(and(eq(auditLog.action, "run.version-move"), eq(auditLog.actorId, w.manager.id))).all();
+    const audit = db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "run.version-move"), eq(auditLog.actorId, w.manager.id)))
+      .all();
     expect(audit).toHaveLength(1);
     expect(audit[0]!.summary).toContain("2 个班改用");
-    expect(refusal(() => moveRunsToCurrentVersion(db, w.manager, a.id, null))).toMatch(/没有使用旧版本/);
+    expect(refusal(() => moveRunsToCurrentVersion(db, w.manager, a.id, null))).toMatch(
+      /没有使用旧版本/,
+    );
     expect(versionMoveOffer(db, w.academy.id, w.course.id, v2.id)).toBeNull();
   });
 });

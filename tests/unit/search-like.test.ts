@@ -26,7 +26,11 @@ describe("substring search (LIKE) treats % and _ as characters", () => {
   });
 
   it("the audit log search does the same", () => {
-    writeAudit(db, null, null, { action: "role.grant", targetType: "user", summary: "授予 100% 权限" });
+    writeAudit(db, null, null, {
+      action: "role.grant",
+      targetType: "user",
+      summary: "授予 100% 权限",
+    });
     writeAudit(db, null, null, { action: "role.revoke", targetType: "user", summary: "撤销角色" });
     expect(listAudit(db, { q: "100%" }).total).toBe(1);
     expect(listAudit(db, { q: "%" }).total).toBe(1);

@@ -3,7 +3,10 @@ import { safeRedirectPath } from "~/utils/http";
 import { securityHeaders } from "~/utils/security.server";
 
 function post(headers: Record<string, string>) {
-  return new Request("http://academy.test/login", { method: "POST", headers: { host: "academy.test", ...headers } });
+  return new Request("http://academy.test/login", {
+    method: "POST",
+    headers: { host: "academy.test", ...headers },
+  });
 }
 function status(fn: () => void) {
   try {
@@ -23,7 +26,11 @@ describe("cross-site POSTs", () => {
     expect(status(() => assertSameOrigin(post({ origin: "null" })))).toBe(403);
   });
   it("lets same-origin and same-site browser posts and header-less clients through", () => {
-    expect(status(() => assertSameOrigin(post({ origin: "http://academy.test", "sec-fetch-site": "same-origin" })))).toBe(200);
+    expect(
+      status(() =>
+        assertSameOrigin(post({ origin: "http://academy.test", "sec-fetch-site": "same-origin" })),
+      ),
+    ).toBe(200);
     expect(status(() => assertSameOrigin(post({})))).toBe(200);
   });
   // That every action really runs this check is proven over HTTP, not by reading the source:

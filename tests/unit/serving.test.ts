@@ -25,7 +25,8 @@ describe("which paths look for a file in public/", () => {
       expect(inPublic("/%66avicon.ico")).toBe(true);
       expect(inPublic("/build/entry.client-ABC.js")).toBe(true);
       expect(inPublic("/%E0%A4%A")).toBe(true); // malformed: express.static answers it as before
-      for (const p of ["/", "/help", "/courses/FA-0001", "/favicon.ico.bak", "/builds"]) expect(inPublic(p), p).toBe(false);
+      for (const p of ["/", "/help", "/courses/FA-0001", "/favicon.ico.bak", "/builds"])
+        expect(inPublic(p), p).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -42,7 +43,9 @@ describe("the built app behind our Express app", () => {
     ensureBuild();
     db = createTestDb();
     process.env.DATABASE_PATH = db.file;
-    const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
+    const build = (await import(
+      pathToFileURL(path.resolve("build/server/index.js")).href
+    )) as ServerBuild;
     const server = createApp({ build }).listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,8 +4,19 @@
  * long tables one page at a time, while the export keeps every row.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { chartCacheStats, exportStats, loadChartSvg, loadStatsPage } from "~/modules/stats/pages.server";
-import { createWorldRun, addEnrollment, freshLearningWorld, markPresent, type LearningWorld } from "../factories/learning";
+import {
+  chartCacheStats,
+  exportStats,
+  loadChartSvg,
+  loadStatsPage,
+} from "~/modules/stats/pages.server";
+import {
+  createWorldRun,
+  addEnrollment,
+  freshLearningWorld,
+  markPresent,
+  type LearningWorld,
+} from "../factories/learning";
 import type { TestDb } from "../factories/db";
 
 const NOW = Date.UTC(2026, 5, 1, 4);
@@ -17,12 +28,20 @@ let w: LearningWorld;
 beforeEach(async () => {
   ({ db, w } = await freshLearningWorld());
   // 25 runs, each with one session held in January: more than one page of the 开课班级 table.
-  for (let d = 1; d <= 25; d++) createWorldRun(db, w, { starts: [at(d)], minutes: 90, status: "finished" });
+  for (let d = 1; d <= 25; d++)
+    createWorldRun(db, w, { starts: [at(d)], minutes: 90, status: "finished" });
 });
 afterEach(() => db.cleanup());
 
 const page = (query: string, who = () => w.manager) =>
-  loadStatsPage(db, who(), "academy", new URL(`http://x/manage/${w.academy.slug}/stats?${query}`), { academyId: w.academy.id, districtId: w.academy.districtId }, NOW);
+  loadStatsPage(
+    db,
+    who(),
+    "academy",
+    new URL(`http://x/manage/${w.academy.slug}/stats?${query}`),
+    { academyId: w.academy.id, districtId: w.academy.districtId },
+    NOW,
+  );
 const runsOf = (p: ReturnType<typeof page>) => p.dashboard.tables.find((t) => t.id === "runs")!;
 const status = (fn: () => unknown) => {
   try {
@@ -50,7 +69,13 @@ describe("dashboard tables, a page at a time", () => {
     expect(runsOf(page(`${JAN}&runs-page=99`)).paging?.page).toBe(2);
     // Short tables are not paged.
     expect(page(JAN).dashboard.tables.find((t) => t.id === "trend")!.paging).toBeUndefined();
-    const csv = await exportStats(db, w.manager, new URL(`http://x/stats/export?academy=${w.academy.slug}&${JAN}&format=csv&table=runs`), null, NOW);
+    const csv = await exportStats(
+      db,
+      w.manager,
+      new URL(`http://x/stats/export?academy=${w.academy.slug}&${JAN}&format=csv&table=runs`),
+      null,
+      NOW,
+    );
     const text = await new Response(csv.body).text();
     expect(text.trim().split(/\r?\n/)).toHaveLength(1 + 25);
   });
@@ -88,8 +113,16 @@ describe("charts as images", () => {
     expect(chartCacheStats.renders - warm.renders, "the same picture was drawn again").toBe(0);
     expect(chartCacheStats.hits - warm.hits).toBe(1);
     // One more January attendance changes the trend: a new version, the old URL is no longer fresh.
-    const { run, sessions } = createWorldRun(db, w, { starts: [at(28)], minutes: 90, status: "finished" });
-    markPresent(db, sessions[0]!.id, addEnrollment(db, run.id, { userId: w.resident.id }, { at: at(20) }).id);
+    const { run, sessions } = createWorldRun(db, w, {
+      starts: [at(28)],
+      minutes: 90,
+      status: "finished",
+    });
+    markPresent(
+      db,
+      sessions[0]!.id,
+      addEnrollment(db, run.id, { userId: w.resident.id }, { at: at(20) }).id,
+    );
     const next = page(JAN).dashboard.charts.find((c) => c.id === "trend-chart")!.src;
     expect(next).not.toBe(src);
     const before = chartCacheStats.renders;

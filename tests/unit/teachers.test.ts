@@ -73,9 +73,19 @@ describe("permissions", () => {
   it("HQ adds an existing account by phone: profile, links, teacher role and audit in one go", async () => {
     const user = await teacherAccount();
     createCourse(db, { code: "HS-0101", category: "red-heritage" });
-    const t = createTeacher(db, hq, { phone: user.phone, ...profile({ courseCodes: "hs-0101" }) }, "1.2.3.4");
+    const t = createTeacher(
+      db,
+      hq,
+      { phone: user.phone, ...profile({ courseCodes: "hs-0101" }) },
+      "1.2.3.4",
+    );
     const edit = getTeacherForEdit(db, hq, t.id)!;
-    expect(edit).toMatchObject({ displayName: "陈美玲", phone: user.phone, kind: "volunteer", districtIds: [d.huli!.id] });
+    expect(edit).toMatchObject({
+      displayName: "陈美玲",
+      phone: user.phone,
+      kind: "volunteer",
+      districtIds: [d.huli!.id],
+    });
     expect(edit.courses.map((c) => c.code)).toEqual(["HS-0101"]);
     const roles = db.select().from(userRoles).where(eq(userRoles.userId, user.id)).all();
     expect(roles.map((r) => r.role)).toEqual(["teacher"]);
@@ -94,16 +104,32 @@ describe("permissions", () => {
     }
     expect(db.select().from(teachers).all()).toHaveLength(0);
     const t = createTeacher(db, hq, { phone: user.phone, ...profile() }, null);
-    expect(thrown(() => updateTeacher(db, teacher, t.id, profile({ displayName: "改名" }), null))).toBeInstanceOf(Response);
-    expect(thrown(() => setTeacherActive(db, resident, t.id, false, null))).toBeInstanceOf(Response);
-    expect(thrown(() => listTeachers(db, teacher, { q: "", status: "active", page: 1 }))).toBeInstanceOf(Response);
+    expect(
+      thrown(() => updateTeacher(db, teacher, t.id, profile({ displayName: "改名" }), null)),
+    ).toBeInstanceOf(Response);
+    expect(thrown(() => setTeacherActive(db, resident, t.id, false, null))).toBeInstanceOf(
+      Response,
+    );
+    expect(
+      thrown(() => listTeachers(db, teacher, { q: "", status: "active", page: 1 })),
+    ).toBeInstanceOf(Response);
   });
 
   it("a teacher edits only their own bio; a resident is refused", async () => {
     const a = await teacherAccount("甲");
     const b = await teacherAccount("乙");
-    const ta = createTeacher(db, hq, { phone: a.phone, ...profile({ displayName: "甲老师", bio: "甲的简介" }) }, null);
-    const tb = createTeacher(db, hq, { phone: b.phone, ...profile({ displayName: "乙老师", bio: "乙的简介" }) }, null);
+    const ta = createTeacher(
+      db,
+      hq,
+      { phone: a.phone, ...profile({ displayName: "甲老师", bio: "甲的简介" }) },
+      null,
+    );
+    const tb = createTeacher(
+      db,
+      hq,
+      { phone: b.phone, ...profile({ displayName: "乙老师", bio: "乙的简介" }) },
+      null,
+    );
     const actorA = await (async () => {
       const { loadActor } = await import("~/modules/auth/users.server");
       return loadActor(db, { id: a.id, name: a.name, phone: a.phone, homeAcademyId: null });
@@ -112,9 +138,19 @@ describe("permissions", () => {
     expect(getOwnTeacher(db, actorA)!.bio).toBe("我教党史，也讲厦门破狱斗争。");
     expect(db.select().from(teachers).where(eq(teachers.id, tb.id)).get()!.bio).toBe("乙的简介");
     // Extra fields are ignored: a teacher cannot change their name, kind or lists this way.
-    updateOwnBio(db, actorA, { bio: "新简介", displayName: "黑客", kind: "paid", districtIds: [d.siming!.id] } as never, null);
+    updateOwnBio(
+      db,
+      actorA,
+      { bio: "新简介", displayName: "黑客", kind: "paid", districtIds: [d.siming!.id] } as never,
+      null,
+    );
     const after = getTeacherForEdit(db, hq, ta.id)!;
-    expect(after).toMatchObject({ displayName: "甲老师", kind: "volunteer", bio: "新简介", districtIds: [d.huli!.id] });
+    expect(after).toMatchObject({
+      displayName: "甲老师",
+      kind: "volunteer",
+      bio: "新简介",
+      districtIds: [d.huli!.id],
+    });
     expect(thrown(() => updateOwnBio(db, resident, { bio: "x" }, null))).toBeInstanceOf(Response);
     const longBio = thrown(() => updateOwnBio(db, actorA, { bio: "长".repeat(1001) }, null));
     expect(isUserError(longBio) && longBio.message).toContain("1000");
@@ -133,12 +169,23 @@ describe("bad input stores nothing", () => {
     const e1 = thrown(() => createTeacher(db, hq, { phone: "13712345678", ...profile() }, null));
     expect(e1).toMatchObject({ field: "phone" });
     expect((e1 as Error).message).toContain("没有用这个手机号注册的账号");
-    const e2 = thrown(() => createTeacher(db, hq, { phone: user.phone, ...profile({ courseCodes: "ZZ-0001, HS-9999" }) }, null));
+    const e2 = thrown(() =>
+      createTeacher(
+        db,
+        hq,
+        { phone: user.phone, ...profile({ courseCodes: "ZZ-0001, HS-9999" }) },
+        null,
+      ),
+    );
     expect(e2).toMatchObject({ field: "courseCodes" });
     expect((e2 as Error).message).toContain("ZZ-0001、HS-9999");
-    const e3 = thrown(() => createTeacher(db, hq, { phone: user.phone, ...profile({ districtIds: [] }) }, null));
+    const e3 = thrown(() =>
+      createTeacher(db, hq, { phone: user.phone, ...profile({ districtIds: [] }) }, null),
+    );
     expect((e3 as Error).message).toBe("请至少选择一个愿意前往授课的区。");
-    const e4 = thrown(() => createTeacher(db, hq, { phone: user.phone, ...profile({ displayName: " " }) }, null));
+    const e4 = thrown(() =>
+      createTeacher(db, hq, { phone: user.phone, ...profile({ displayName: " " }) }, null),
+    );
     expect(e4).toMatchObject({ field: "displayName", message: "请填写姓名。" });
     expect(db.select().from(teachers).all()).toHaveLength(0);
     expect(db.select().from(userRoles).where(eq(userRoles.userId, user.id)).all()).toHaveLength(0);
@@ -152,14 +199,39 @@ describe("bad input stores nothing", () => {
     process.env.UPLOAD_DIR = dir;
     try {
       const user = await teacherAccount();
-      const pdf = createFileResource(db, hq, { visibility: "public" }, await receiveFile("a.pdf", files.chunks(files.pdfBytes())), null);
-      const hidden = createFileResource(db, hq, { visibility: "teachers" }, await receiveFile("b.png", files.chunks(files.pngBytes())), null);
-      const photo = createFileResource(db, hq, { visibility: "public" }, await receiveFile("c.png", files.chunks(files.pngBytes())), null);
+      const pdf = createFileResource(
+        db,
+        hq,
+        { visibility: "public" },
+        await receiveFile("a.pdf", files.chunks(files.pdfBytes())),
+        null,
+      );
+      const hidden = createFileResource(
+        db,
+        hq,
+        { visibility: "teachers" },
+        await receiveFile("b.png", files.chunks(files.pngBytes())),
+        null,
+      );
+      const photo = createFileResource(
+        db,
+        hq,
+        { visibility: "public" },
+        await receiveFile("c.png", files.chunks(files.pngBytes())),
+        null,
+      );
       for (const bad of [pdf.id, hidden.id, 99999]) {
-        const e = thrown(() => createTeacher(db, hq, { phone: user.phone, ...profile({ photoResourceId: bad }) }, null));
+        const e = thrown(() =>
+          createTeacher(db, hq, { phone: user.phone, ...profile({ photoResourceId: bad }) }, null),
+        );
         expect(e).toMatchObject({ field: "photoResourceId" });
       }
-      const t = createTeacher(db, hq, { phone: user.phone, ...profile({ photoResourceId: String(photo.id) }) }, null);
+      const t = createTeacher(
+        db,
+        hq,
+        { phone: user.phone, ...profile({ photoResourceId: String(photo.id) }) },
+        null,
+      );
       expect(getPublicTeacher(db, t.id)!.photoResourceId).toBe(photo.id);
     } finally {
       delete process.env.UPLOAD_DIR;
@@ -175,11 +247,22 @@ describe("finding teachers", () => {
     const { course: c } = createCourse(db, { code: "LS-0201", category: "green-eco" });
     const mk = async (name: string, over: Record<string, unknown>) => {
       const u = await teacherAccount(name);
-      return createTeacher(db, hq, { phone: u.phone, ...profile({ displayName: name, categoryIds: [], ...over }) }, null);
+      return createTeacher(
+        db,
+        hq,
+        { phone: u.phone, ...profile({ displayName: name, categoryIds: [], ...over }) },
+        null,
+      );
     };
     const t1 = await mk("赵一", { courseCodes: "HS-0201", districtIds: [d.huli!.id] });
-    const t2 = await mk("钱二", { categoryIds: [cats["red-heritage"]!.id], districtIds: [d.siming!.id] });
-    const t3 = await mk("孙三", { courseCodes: "LS-0201", districtIds: [d.huli!.id, d.siming!.id] });
+    const t2 = await mk("钱二", {
+      categoryIds: [cats["red-heritage"]!.id],
+      districtIds: [d.siming!.id],
+    });
+    const t3 = await mk("孙三", {
+      courseCodes: "LS-0201",
+      districtIds: [d.huli!.id, d.siming!.id],
+    });
     const t4 = await mk("李四", { courseCodes: "HS-0201", districtIds: [d.huli!.id] });
     setTeacherActive(db, hq, t4.id, false, null);
     const names = (courseId: number, districtId: number) =>
@@ -199,7 +282,11 @@ describe("finding teachers", () => {
 
     expect(listTeachersForCourse(db, a.id).map((t) => t.id)).toEqual([t1.id]);
     setTeacherActive(db, hq, t4.id, true, null);
-    expect(listTeachersForCourse(db, a.id).map((t) => t.id).sort()).toEqual([t1.id, t4.id].sort());
+    expect(
+      listTeachersForCourse(db, a.id)
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([t1.id, t4.id].sort());
     void t2;
     void t3;
   });
@@ -208,7 +295,15 @@ describe("finding teachers", () => {
     const u = await teacherAccount();
     createCourse(db, { code: "MN-0301", category: "minnan-culture", title: "闽南语入门" });
     createCourse(db, { code: "MN-0302", category: "minnan-culture", status: "draft" });
-    const t = createTeacher(db, hq, { phone: u.phone, ...profile({ courseCodes: "MN-0301 MN-0302", categoryIds: [cats["minnan-culture"]!.id] }) }, null);
+    const t = createTeacher(
+      db,
+      hq,
+      {
+        phone: u.phone,
+        ...profile({ courseCodes: "MN-0301 MN-0302", categoryIds: [cats["minnan-culture"]!.id] }),
+      },
+      null,
+    );
     const pub = getPublicTeacher(db, t.id)!;
     expect(pub.courses.map((c) => c.code)).toEqual(["MN-0301"]);
     expect(pub.courses[0]!.title).toBe("闽南语入门");
@@ -217,8 +312,12 @@ describe("finding teachers", () => {
     expect(pub.kindLabel).toBe("志愿者讲师");
     setTeacherActive(db, hq, t.id, false, null);
     expect(getPublicTeacher(db, t.id)).toBeNull();
-    expect(thrown(() => setTeacherActive(db, hq, t.id, false, null))).toMatchObject({ message: "这位教师已经停用了。" });
-    expect(db.select().from(auditLog).where(eq(auditLog.action, "teacher.deactivate")).all()).toHaveLength(1);
+    expect(thrown(() => setTeacherActive(db, hq, t.id, false, null))).toMatchObject({
+      message: "这位教师已经停用了。",
+    });
+    expect(
+      db.select().from(auditLog).where(eq(auditLog.action, "teacher.deactivate")).all(),
+    ).toHaveLength(1);
   });
 
   it("HQ lists, searches and filters the pool with paging", async () => {
@@ -243,13 +342,23 @@ describe("finding teachers", () => {
     expect(all.total).toBe(23);
     expect(all.rows).toHaveLength(20);
     expect(listTeachers(db, hq, { q: "", status: "active", page: 2 }).rows).toHaveLength(3);
-    expect(listTeachers(db, hq, { q: "南音", status: "active", page: 1 }).rows.map((r) => r.displayName).sort()).toEqual(
-      ["教师07", "黄南音"].sort(),
-    );
-    expect(listTeachers(db, hq, { q: "", district: d.jimei!.id, status: "active", page: 1 }).total).toBe(8);
+    expect(
+      listTeachers(db, hq, { q: "南音", status: "active", page: 1 })
+        .rows.map((r) => r.displayName)
+        .sort(),
+    ).toEqual(["教师07", "黄南音"].sort());
+    expect(
+      listTeachers(db, hq, { q: "", district: d.jimei!.id, status: "active", page: 1 }).total,
+    ).toBe(8);
     expect(listTeachers(db, hq, { q: "", kind: "paid", status: "active", page: 1 }).total).toBe(11);
-    expect(listTeachers(db, hq, { q: "", category: cats["red-heritage"]!.id, status: "active", page: 1 }).total).toBe(23);
-    expect(listTeachers(db, hq, { q: "", category: cats["virtue"]!.id, status: "active", page: 1 }).total).toBe(0);
+    expect(
+      listTeachers(db, hq, { q: "", category: cats["red-heritage"]!.id, status: "active", page: 1 })
+        .total,
+    ).toBe(23);
+    expect(
+      listTeachers(db, hq, { q: "", category: cats["virtue"]!.id, status: "active", page: 1 })
+        .total,
+    ).toBe(0);
   });
 });
 
@@ -270,15 +379,25 @@ describe("demo pool", () => {
       expect(again.created).toBe(0);
       expect(fresh.select().from(teachers).all()).toHaveLength(DEMO_POOL_SIZE + 1);
       const demoTeacher = fresh.select().from(users).where(eq(users.phone, "13900000005")).get()!;
-      expect(fresh.select().from(teachers).where(eq(teachers.userId, demoTeacher.id)).get()!.displayName).toBe("林晓燕");
+      expect(
+        fresh.select().from(teachers).where(eq(teachers.userId, demoTeacher.id)).get()!.displayName,
+      ).toBe("林晓燕");
       const generated = fresh.select().from(users).where(eq(users.phone, "13900100001")).get()!;
       expect(generated.isDemo).toBe(true);
       const live = fresh.select({ id: courses.id }).from(courses).all();
-      const listed = new Set(fresh.select().from(teacherCourses).all().map((r) => r.courseId));
+      const listed = new Set(
+        fresh
+          .select()
+          .from(teacherCourses)
+          .all()
+          .map((r) => r.courseId),
+      );
       expect(live.every((c) => listed.has(c.id))).toBe(true);
       // Every district has someone who will travel there.
       for (const district of Object.values(seedDistricts(fresh))) {
-        const some = live.some((c) => findTeachersFor(fresh, { courseId: c.id, districtId: district.id }).length > 0);
+        const some = live.some(
+          (c) => findTeachersFor(fresh, { courseId: c.id, districtId: district.id }).length > 0,
+        );
         expect(some, district.name).toBe(true);
       }
     } finally {
@@ -286,5 +405,3 @@ describe("demo pool", () => {
     }
   });
 });
-
-

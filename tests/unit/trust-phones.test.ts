@@ -13,7 +13,9 @@ afterEach(() => db.cleanup());
 
 describe("phone numbers are masked by default", () => {
   it("maskPhonesIn masks every mobile number in a text, nothing else", () => {
-    expect(maskPhonesIn("授予 王五（13812345678）角色；电话 15900001111")).toBe("授予 王五（138****5678）角色；电话 159****1111");
+    expect(maskPhonesIn("授予 王五（13812345678）角色；电话 15900001111")).toBe(
+      "授予 王五（138****5678）角色；电话 159****1111",
+    );
     expect(maskPhonesIn("订单 123456789012 · 2026")).toBe("订单 123456789012 · 2026");
   });
 
@@ -22,7 +24,12 @@ describe("phone numbers are masked by default", () => {
     const a = createAcademy(db, d.huli!.id);
     const admin = await createActor(db, [{ role: "hq_admin" }]);
     const target = await createUser(db, { name: "郑老师", phone: "13712345678" });
-    grantRole(db, admin, { userId: target.id, role: "academy_manager", scopeId: a.id }, "203.0.113.5");
+    grantRole(
+      db,
+      admin,
+      { userId: target.id, role: "academy_manager", scopeId: a.id },
+      "203.0.113.5",
+    );
     const { rows } = listAudit(db, {});
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) {
@@ -49,7 +56,15 @@ describe("phone numbers are masked by default", () => {
       noShows: 0,
     };
     const data = (role: string) =>
-      ({ role, run: { title: "书法", runId: 1 }, sessions: [], confirmed: [learner], waitlisted: [], pending: [], ended: [] }) as never;
+      ({
+        role,
+        run: { title: "书法", runId: 1 },
+        sessions: [],
+        confirmed: [learner],
+        waitlisted: [],
+        pending: [],
+        ended: [],
+      }) as never;
     const phoneCell = (role: string) => rosterSheet(data(role)).rows[0]![3];
     expect(phoneCell("manager")).toBe("13812345678");
     for (const role of ["viewer", "teacher"]) expect(phoneCell(role)).toBe("138****5678");

@@ -54,9 +54,12 @@ describe("parsePage: odd page numbers are a 400, not a 500", () => {
     expect(parsePage(new URLSearchParams("page="))).toBe(1);
     expect(parsePage(new URLSearchParams("page=3"))).toBe(3);
   });
-  it.each(["1e999", "-1", "0", "abc", "2.5", "99999999999999999999", "Infinity", "0x10"])("refuses page=%s", (v) => {
-    expect(status(() => parsePage(new URLSearchParams({ page: v })))).toBe(400);
-  });
+  it.each(["1e999", "-1", "0", "abc", "2.5", "99999999999999999999", "Infinity", "0x10"])(
+    "refuses page=%s",
+    (v) => {
+      expect(status(() => parsePage(new URLSearchParams({ page: v })))).toBe(400);
+    },
+  );
 });
 
 describe("queryCount: notices never echo query text", () => {

@@ -57,7 +57,11 @@ export function listAudit(db: DB, opts: { q?: string; page?: number }) {
     .where(where)
     .get()!.n;
   return {
-    rows: rows.map((r) => ({ ...r, summary: maskPhonesIn(r.summary), actorPhone: maskPhonesIn(r.actorPhone ?? "") })),
+    rows: rows.map((r) => ({
+      ...r,
+      summary: maskPhonesIn(r.summary),
+      actorPhone: maskPhonesIn(r.actorPhone ?? ""),
+    })),
     total,
     page,
     pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),

@@ -22,13 +22,21 @@ export function deviceSecret(conn: Conn): string {
     .values({ name: "device", value: randomBytes(32).toString("base64url"), createdAt: Date.now() })
     .onConflictDoNothing()
     .run();
-  const value = conn.select({ value: serverSecrets.value }).from(serverSecrets).where(eq(serverSecrets.name, "device")).get()!.value;
+  const value = conn
+    .select({ value: serverSecrets.value })
+    .from(serverSecrets)
+    .where(eq(serverSecrets.name, "device"))
+    .get()!.value;
   cache.set(client, value);
   return value;
 }
 
 function mac(secret: string, userId: number, expiresAt: number) {
-  return createHmac("sha256", secret).update(`device:${userId}:${expiresAt}`).digest().subarray(0, 16).toString("base64url");
+  return createHmac("sha256", secret)
+    .update(`device:${userId}:${expiresAt}`)
+    .digest()
+    .subarray(0, 16)
+    .toString("base64url");
 }
 
 export function signDevice(conn: Conn, userId: number, now = Date.now()) {
@@ -37,7 +45,12 @@ export function signDevice(conn: Conn, userId: number, now = Date.now()) {
 }
 
 /** True when `value` is a device cookie this server issued to `userId` and it has not expired. */
-export function isTrustedDevice(conn: Conn, value: string | null | undefined, userId: number, now = Date.now()) {
+export function isTrustedDevice(
+  conn: Conn,
+  value: string | null | undefined,
+  userId: number,
+  now = Date.now(),
+) {
   const m = /^([1-9]\d{0,9})\.(\d{13})\.([A-Za-z0-9_-]{22})$/.exec(value ?? "");
   if (!m || Number(m[1]) !== userId || Number(m[2]) < now) return false;
   const given = Buffer.from(m[3]!, "base64url");
@@ -46,7 +59,13 @@ export function isTrustedDevice(conn: Conn, value: string | null | undefined, us
 }
 
 export function deviceCookie(request: Request, value: string) {
-  const parts = [`${DEVICE_COOKIE}=${value}`, "HttpOnly", "SameSite=Lax", "Path=/", `Max-Age=${DEVICE_MS / 1000}`];
+  const parts = [
+    `${DEVICE_COOKIE}=${value}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    "Path=/",
+    `Max-Age=${DEVICE_MS / 1000}`,
+  ];
   if (cookieSecure(request)) parts.push("Secure");
   return parts.join("; ");
 }

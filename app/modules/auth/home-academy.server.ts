@@ -46,7 +46,11 @@ export function academyDirectory(db: DB) {
     .where(isNull(academies.closedAt))
     .orderBy(asc(districts.sortOrder), asc(subdistricts.sortOrder), asc(academies.name))
     .all();
-  const districtList = db.select({ id: districts.id, name: districts.name }).from(districts).orderBy(asc(districts.sortOrder)).all();
+  const districtList = db
+    .select({ id: districts.id, name: districts.name })
+    .from(districts)
+    .orderBy(asc(districts.sortOrder))
+    .all();
   const streets = db
     .select({ id: subdistricts.id, name: subdistricts.name, districtId: subdistricts.districtId })
     .from(subdistricts)
@@ -75,12 +79,18 @@ export function getHomeAcademy(db: DB, actor: Actor) {
     .where(eq(users.id, actor.id))
     .get();
   const academy = user?.homeAcademyId
-    ? db
-        .select({ id: academies.id, name: academies.name, slug: academies.slug, address: academies.address, districtName: districts.name })
+    ? (db
+        .select({
+          id: academies.id,
+          name: academies.name,
+          slug: academies.slug,
+          address: academies.address,
+          districtName: districts.name,
+        })
         .from(academies)
         .innerJoin(districts, eq(academies.districtId, districts.id))
         .where(eq(academies.id, user.homeAcademyId))
-        .get() ?? null
+        .get() ?? null)
     : null;
   const nextChangeAt = user?.changedAt ? user.changedAt + HOME_CHANGE_INTERVAL_MS : null;
   return { academy, nextChangeAt };
@@ -90,7 +100,13 @@ export function getHomeAcademy(db: DB, actor: Actor) {
  * 我的书院: the first choice is free; after that a resident changes it at most once per 30 days.
  * Each choice is audited in the same transaction.
  */
-export function setHomeAcademy(db: DB, actor: Actor, academyId: number, ip: string | null, now = Date.now()) {
+export function setHomeAcademy(
+  db: DB,
+  actor: Actor,
+  academyId: number,
+  ip: string | null,
+  now = Date.now(),
+) {
   db.transaction(
     (tx) => {
       const user = tx
@@ -105,7 +121,8 @@ export function setHomeAcademy(db: DB, actor: Actor, academyId: number, ip: stri
         .where(and(eq(academies.id, academyId), isNull(academies.closedAt)))
         .get();
       if (!target) throw new UserError("请选择一个正在开放的书院。", "homeAcademyId");
-      if (user.homeAcademyId === academyId) throw new UserError("这已经是您的书院了。", "homeAcademyId");
+      if (user.homeAcademyId === academyId)
+        throw new UserError("这已经是您的书院了。", "homeAcademyId");
       const isChange = user.homeAcademyId != null;
       if (isChange && user.changedAt != null && now - user.changedAt < HOME_CHANGE_INTERVAL_MS) {
         throw new UserError(

@@ -11,7 +11,13 @@ export const MESSAGES_PAGE_SIZE = 20;
 export function notify(conn: Conn, userId: number, msg: Message) {
   conn
     .insert(notifications)
-    .values({ userId, title: msg.title.slice(0, 200), body: (msg.body ?? "").slice(0, 2000), link: msg.link ?? null, createdAt: Date.now() })
+    .values({
+      userId,
+      title: msg.title.slice(0, 200),
+      body: (msg.body ?? "").slice(0, 2000),
+      link: msg.link ?? null,
+      createdAt: Date.now(),
+    })
     .run();
 }
 
@@ -29,8 +35,18 @@ export function listMessages(db: DB, actor: Actor, opts: { page?: number } = {})
     .limit(MESSAGES_PAGE_SIZE)
     .offset((page - 1) * MESSAGES_PAGE_SIZE)
     .all();
-  const total = db.select({ n: sql<number>`count(*)` }).from(notifications).where(eq(notifications.userId, actor.id)).get()!.n;
-  return { rows, total, page, pages: Math.max(1, Math.ceil(total / MESSAGES_PAGE_SIZE)), unread: unreadCount(db, actor.id) };
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(notifications)
+    .where(eq(notifications.userId, actor.id))
+    .get()!.n;
+  return {
+    rows,
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / MESSAGES_PAGE_SIZE)),
+    unread: unreadCount(db, actor.id),
+  };
 }
 
 /** Built once per connection: every signed-in page's header asks. */
@@ -39,7 +55,7 @@ const unreadQuery = prepared((db) =>
     .select({ n: sql<number>`count(*)` })
     .from(notifications)
     .where(and(eq(notifications.userId, sql.placeholder("userId")), isNull(notifications.readAt)))
-    .prepare()
+    .prepare(),
 );
 
 export function unreadCount(db: DB, userId: number) {
@@ -50,6 +66,12 @@ export function unreadCount(db: DB, userId: number) {
 export function markRead(db: DB, actor: Actor, id?: number) {
   db.update(notifications)
     .set({ readAt: Date.now() })
-    .where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt), id ? eq(notifications.id, id) : undefined))
+    .where(
+      and(
+        eq(notifications.userId, actor.id),
+        isNull(notifications.readAt),
+        id ? eq(notifications.id, id) : undefined,
+      ),
+    )
     .run();
 }

@@ -18,7 +18,13 @@ import { UserError } from "~/utils/errors";
 /** Columns that are never handed out, even to their owner (hashes, tokens, secrets). */
 const SECRET_COLUMN = /password|hash|token|secret|^code$/i;
 /** Tables that are security plumbing, not personal data (sessions, limiter and code state). */
-const SKIP_TABLES = new Set(["sessions", "sms_codes", "rate_limits", "server_secrets", "job_leases"]);
+const SKIP_TABLES = new Set([
+  "sessions",
+  "sms_codes",
+  "rate_limits",
+  "server_secrets",
+  "job_leases",
+]);
 
 type Row = Record<string, unknown>;
 
@@ -30,7 +36,9 @@ function tablesWithUserColumns(db: DB) {
   const out: { table: string; columns: string[] }[] = [];
   for (const { name } of tables) {
     if (SKIP_TABLES.has(name) || name.startsWith("stats_")) continue;
-    const fks = db.$client.prepare("SELECT \"from\" AS col FROM pragma_foreign_key_list(?) WHERE \"table\" = 'users'").all(name) as { col: string }[];
+    const fks = db.$client
+      .prepare('SELECT "from" AS col FROM pragma_foreign_key_list(?) WHERE "table" = \'users\'')
+      .all(name) as { col: string }[];
     if (fks.length) out.push({ table: name, columns: [...new Set(fks.map((f) => f.col))] });
   }
   return out;
@@ -46,17 +54,23 @@ export function personalData(db: DB, actor: Actor) {
   const data: Record<string, Row[]> = {};
   for (const { table, columns } of tablesWithUserColumns(db)) {
     const where = columns.map((c) => `"${c}" = ?`).join(" OR ");
-    const rows = db.$client.prepare(`SELECT * FROM "${table}" WHERE ${where}`).all(...columns.map(() => actor.id)) as Row[];
+    const rows = db.$client
+      .prepare(`SELECT * FROM "${table}" WHERE ${where}`)
+      .all(...columns.map(() => actor.id)) as Row[];
     if (rows.length) data[table] = rows.map(clean);
   }
   // Enrolments made for family members, and attendance marks, hang off enrolments, not the person.
   const family = "SELECT id FROM family_members WHERE owner_user_id = ?";
   const familyEnrollments = db.$client
-    .prepare(`SELECT * FROM enrollments WHERE family_member_id IN (${family}) AND (user_id IS NULL OR user_id <> ?)`)
+    .prepare(
+      `SELECT * FROM enrollments WHERE family_member_id IN (${family}) AND (user_id IS NULL OR user_id <> ?)`,
+    )
     .all(actor.id, actor.id) as Row[];
   if (familyEnrollments.length) data.family_enrollments = familyEnrollments.map(clean);
   const marks = db.$client
-    .prepare(`SELECT a.* FROM attendance a JOIN enrollments e ON e.id = a.enrollment_id WHERE e.user_id = ? OR e.family_member_id IN (${family})`)
+    .prepare(
+      `SELECT a.* FROM attendance a JOIN enrollments e ON e.id = a.enrollment_id WHERE e.user_id = ? OR e.family_member_id IN (${family})`,
+    )
     .all(actor.id, actor.id) as Row[];
   if (marks.length) data.attendance = marks.map(clean);
   return {
@@ -74,9 +88,16 @@ export function personalData(db: DB, actor: Actor) {
  */
 export async function deleteAccount(db: DB, actor: Actor, password: string, ip: string | null) {
   const user = db.select().from(users).where(eq(users.id, actor.id)).get();
-  if (!user || !(await verifyPassword(user.passwordHash, password))) throw new UserError("密码不正确。", "password");
-  const staff = db.select().from(userRoles).where(eq(userRoles.userId, actor.id)).all().filter((r) => r.role !== "resident");
-  if (staff.length) throw new UserError("您还担任书院或总部的工作角色，请先请总部管理员撤销这些角色，再注销账号。");
+  if (!user || !(await verifyPassword(user.passwordHash, password)))
+    throw new UserError("密码不正确。", "password");
+  const staff = db
+    .select()
+    .from(userRoles)
+    .where(eq(userRoles.userId, actor.id))
+    .all()
+    .filter((r) => r.role !== "resident");
+  if (staff.length)
+    throw new UserError("您还担任书院或总部的工作角色，请先请总部管理员撤销这些角色，再注销账号。");
   db.transaction(
     (tx) => {
       tx.update(users)
@@ -90,7 +111,9 @@ export async function deleteAccount(db: DB, actor: Actor, password: string, ip: 
         })
         .where(eq(users.id, actor.id))
         .run();
-      tx.run(sql`UPDATE family_members SET name = '已注销用户的家人' WHERE owner_user_id = ${actor.id}`);
+      tx.run(
+        sql`UPDATE family_members SET name = '已注销用户的家人' WHERE owner_user_id = ${actor.id}`,
+      );
       tx.delete(userRoles).where(eq(userRoles.userId, actor.id)).run();
       invalidateUserSessions(tx, actor.id);
       writeAudit(tx, actor.id, ip, {

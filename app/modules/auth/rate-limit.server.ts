@@ -9,11 +9,27 @@ export function createAuthLimiters() {
   return {
     // OWASP: the (IP, phone) pair is throttled strictly; the phone alone only gets growing delays
     // (PhoneThrottle below), so strangers' wrong guesses never lock the owner out.
-    loginPair: new RateLimiterMemory({ keyPrefix: "login-pair", points: c.LOGIN_LIMIT_PER_PAIR, duration: window }),
-    loginIp: new RateLimiterMemory({ keyPrefix: "login-ip", points: c.LOGIN_LIMIT_PER_IP, duration: window }),
+    loginPair: new RateLimiterMemory({
+      keyPrefix: "login-pair",
+      points: c.LOGIN_LIMIT_PER_PAIR,
+      duration: window,
+    }),
+    loginIp: new RateLimiterMemory({
+      keyPrefix: "login-ip",
+      points: c.LOGIN_LIMIT_PER_IP,
+      duration: window,
+    }),
     loginPhone: new PhoneThrottle(c.LOGIN_LIMIT_PER_PHONE, window * 1000),
-    registerIp: new RateLimiterMemory({ keyPrefix: "register-ip", points: c.REGISTER_LIMIT_PER_IP, duration: 60 * 60 }),
-    registerPhone: new RateLimiterMemory({ keyPrefix: "register-phone", points: c.REGISTER_LIMIT_PER_PHONE, duration: 60 * 60 }),
+    registerIp: new RateLimiterMemory({
+      keyPrefix: "register-ip",
+      points: c.REGISTER_LIMIT_PER_IP,
+      duration: 60 * 60,
+    }),
+    registerPhone: new RateLimiterMemory({
+      keyPrefix: "register-phone",
+      points: c.REGISTER_LIMIT_PER_PHONE,
+      duration: 60 * 60,
+    }),
   };
 }
 
@@ -29,7 +45,7 @@ export class PhoneThrottle {
   constructor(
     readonly free: number,
     readonly windowMs: number,
-    readonly maxDelayMs = 60_000
+    readonly maxDelayMs = 60_000,
   ) {}
   private current(key: string, now: number) {
     const s = this.state.get(key);
@@ -62,7 +78,9 @@ export class PhoneThrottle {
 }
 
 export function waitMessage(ms: number) {
-  return ms > 60_000 ? retryMessage(ms) : `尝试次数过多，请 ${Math.max(1, Math.ceil(ms / 1000))} 秒后再试。`;
+  return ms > 60_000
+    ? retryMessage(ms)
+    : `尝试次数过多，请 ${Math.max(1, Math.ceil(ms / 1000))} 秒后再试。`;
 }
 
 let limiters: ReturnType<typeof createAuthLimiters> | undefined;

@@ -4,7 +4,13 @@ import { requestContext } from "~/utils/log.server";
 import { forbidden } from "~/utils/http";
 import { loadActor } from "./users.server";
 import type { Actor } from "./permissions";
-import { blankSessionCookie, readCookie, sessionCookie, sessionCookieName, validateSessionToken } from "./session.server";
+import {
+  blankSessionCookie,
+  readCookie,
+  sessionCookie,
+  sessionCookieName,
+  validateSessionToken,
+} from "./session.server";
 
 type Resolved = {
   actor: Actor | null;
@@ -43,7 +49,9 @@ export function resolveSession(request: Request): Resolved {
       resolved = {
         actor: loadActor(db, result.user),
         sessionId: result.session.id,
-        refreshCookie: result.fresh ? sessionCookie(request, token, result.session.expiresAt) : null,
+        refreshCookie: result.fresh
+          ? sessionCookie(request, token, result.session.expiresAt)
+          : null,
         stale: false,
       };
     }
@@ -64,7 +72,8 @@ export function requireActor(request: Request): Actor {
     const url = new URL(request.url);
     const to = `/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`;
     // An expired or revoked session: say so on the login page and drop the dead cookie.
-    if (stale) throw redirect(`${to}&expired=1`, { headers: { "Set-Cookie": blankSessionCookie(request) } });
+    if (stale)
+      throw redirect(`${to}&expired=1`, { headers: { "Set-Cookie": blankSessionCookie(request) } });
     throw redirect(to);
   }
   return actor;

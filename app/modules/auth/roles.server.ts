@@ -8,12 +8,20 @@ import { isHqAdmin, ROLE_LABELS, ROLE_SCOPE, type Actor } from "./permissions";
 
 function scopeLabel(db: DB, scopeType: string, scopeId: number) {
   if (scopeType === "district") {
-    const d = db.select({ name: districts.name }).from(districts).where(eq(districts.id, scopeId)).get();
+    const d = db
+      .select({ name: districts.name })
+      .from(districts)
+      .where(eq(districts.id, scopeId))
+      .get();
     if (!d) throw new UserError("请选择一个存在的区。", "scopeId");
     return d.name;
   }
   if (scopeType === "academy") {
-    const a = db.select({ name: academies.name }).from(academies).where(eq(academies.id, scopeId)).get();
+    const a = db
+      .select({ name: academies.name })
+      .from(academies)
+      .where(eq(academies.id, scopeId))
+      .get();
     if (!a) throw new UserError("请选择一个存在的书院。", "scopeId");
     return a.name;
   }
@@ -33,7 +41,11 @@ export function grantRole(
   if (scopeType !== "city" && !scopeId) {
     throw new UserError(scopeType === "district" ? "请选择区。" : "请选择书院。", "scopeId");
   }
-  const target = db.select({ id: users.id, name: users.name, phone: users.phone }).from(users).where(eq(users.id, input.userId)).get();
+  const target = db
+    .select({ id: users.id, name: users.name, phone: users.phone })
+    .from(users)
+    .where(eq(users.id, input.userId))
+    .get();
   if (!target) throw new UserError("找不到这个用户。");
   const where = scopeLabel(db, scopeType, scopeId);
   return db.transaction(
@@ -41,12 +53,27 @@ export function grantRole(
       const existing = tx
         .select({ id: userRoles.id })
         .from(userRoles)
-        .where(and(eq(userRoles.userId, target.id), eq(userRoles.role, input.role), eq(userRoles.scopeType, scopeType), eq(userRoles.scopeId, scopeId)))
+        .where(
+          and(
+            eq(userRoles.userId, target.id),
+            eq(userRoles.role, input.role),
+            eq(userRoles.scopeType, scopeType),
+            eq(userRoles.scopeId, scopeId),
+          ),
+        )
         .get();
-      if (existing) throw new UserError(`${target.name} 已经是${where}的${ROLE_LABELS[input.role]}。`, "role");
+      if (existing)
+        throw new UserError(`${target.name} 已经是${where}的${ROLE_LABELS[input.role]}。`, "role");
       const row = tx
         .insert(userRoles)
-        .values({ userId: target.id, role: input.role, scopeType, scopeId, grantedBy: actor.id, grantedAt: Date.now() })
+        .values({
+          userId: target.id,
+          role: input.role,
+          scopeType,
+          scopeId,
+          grantedBy: actor.id,
+          grantedAt: Date.now(),
+        })
         .returning()
         .get();
       writeAudit(tx, actor.id, ip, {
@@ -69,7 +96,11 @@ export function revokeRole(db: DB, actor: Actor, grantId: number, ip: string | n
   if (grant.userId === actor.id && grant.role === "hq_admin") {
     throw new UserError("不能撤销自己的总部管理员角色，请让另一位管理员操作。");
   }
-  const target = db.select({ name: users.name, phone: users.phone }).from(users).where(eq(users.id, grant.userId)).get()!;
+  const target = db
+    .select({ name: users.name, phone: users.phone })
+    .from(users)
+    .where(eq(users.id, grant.userId))
+    .get()!;
   const where = scopeLabel(db, grant.scopeType, grant.scopeId);
   db.transaction(
     (tx) => {

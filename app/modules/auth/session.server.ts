@@ -22,7 +22,12 @@ export function sessionIdFromToken(token: string): string {
 }
 
 export function createSession(db: Conn, token: string, userId: number, now = Date.now()) {
-  const session = { id: sessionIdFromToken(token), userId, expiresAt: now + SESSION_MS, createdAt: now };
+  const session = {
+    id: sessionIdFromToken(token),
+    userId,
+    expiresAt: now + SESSION_MS,
+    createdAt: now,
+  };
   db.insert(sessions).values(session).run();
   return session;
 }
@@ -33,12 +38,17 @@ const sessionById = prepared((db) =>
   db
     .select({
       session: sessions,
-      user: { id: users.id, name: users.name, phone: users.phone, homeAcademyId: users.homeAcademyId },
+      user: {
+        id: users.id,
+        name: users.name,
+        phone: users.phone,
+        homeAcademyId: users.homeAcademyId,
+      },
     })
     .from(sessions)
     .innerJoin(users, eq(sessions.userId, users.id))
     .where(eq(sessions.id, sql.placeholder("id")))
-    .prepare()
+    .prepare(),
 );
 
 /** Returns the session and its user (null when expired), sliding one past half its life. */
@@ -102,7 +112,13 @@ export function sessionCookie(request: Request, token: string, expiresAt: number
 }
 
 export function blankSessionCookie(request: Request) {
-  const parts = [`${sessionCookieName(request)}=`, "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=0"];
+  const parts = [
+    `${sessionCookieName(request)}=`,
+    "HttpOnly",
+    "SameSite=Lax",
+    "Path=/",
+    "Max-Age=0",
+  ];
   if (cookieSecure(request)) parts.push("Secure");
   return parts.join("; ");
 }
@@ -119,5 +135,10 @@ export function readCookie(request: Request, name: string): string | null {
 
 /** Deletes expired sessions (the hourly job; a page view never deletes another person's row). */
 export function deleteExpiredSessions(db: DB, now = Date.now()) {
-  return { deleted: db.delete(sessions).where(sql`${sessions.expiresAt} <= ${now}`).run().changes };
+  return {
+    deleted: db
+      .delete(sessions)
+      .where(sql`${sessions.expiresAt} <= ${now}`)
+      .run().changes,
+  };
 }

@@ -12,11 +12,18 @@ import { smsSender, type SmsSender } from "./sms.server";
 export const SMS_CODE_TTL_MS = 10 * 60 * 1000;
 export const SMS_CODE_MAX_ATTEMPTS = 5;
 
-
 export function createSmsLimiters() {
   return {
-    phone: new RateLimiterMemory({ keyPrefix: "sms-phone", points: config().SMS_LIMIT_PER_PHONE, duration: 60 * 60 }),
-    ip: new RateLimiterMemory({ keyPrefix: "sms-ip", points: config().SMS_LIMIT_PER_IP, duration: 60 * 60 }),
+    phone: new RateLimiterMemory({
+      keyPrefix: "sms-phone",
+      points: config().SMS_LIMIT_PER_PHONE,
+      duration: 60 * 60,
+    }),
+    ip: new RateLimiterMemory({
+      keyPrefix: "sms-ip",
+      points: config().SMS_LIMIT_PER_IP,
+      duration: 60 * 60,
+    }),
   };
 }
 let limiters: ReturnType<typeof createSmsLimiters> | undefined;
@@ -34,7 +41,8 @@ function hashCode(phone: string, purpose: SmsCodePurpose, code: string) {
 }
 
 export const CODE_SENT_MESSAGE: Record<SmsCodePurpose, string> = {
-  register: "如果这个号码可以注册，验证码已经发出（10 分钟内有效）。如果已经注册过，请直接登录或使用“忘记密码”。",
+  register:
+    "如果这个号码可以注册，验证码已经发出（10 分钟内有效）。如果已经注册过，请直接登录或使用“忘记密码”。",
   reset: "如果这个号码已经注册，验证码已经发出（10 分钟内有效）。",
 };
 
@@ -54,7 +62,11 @@ export async function requestSmsCode(
   await consume(limits.ip, ip);
   await consume(limits.phone, input.phone);
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  const registered = !!db.select({ id: users.id }).from(users).where(eq(users.phone, input.phone)).get();
+  const registered = !!db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.phone, input.phone))
+    .get();
   db.insert(smsCodes)
     .values({
       phone: input.phone,
@@ -70,7 +82,14 @@ export async function requestSmsCode(
       await sender.send({ phone: input.phone, template: "code", params: { code } });
     } catch (e) {
       // Saying so would tell whether the phone is registered; the log has it.
-      console.error(JSON.stringify({ level: "error", msg: "sms send failed", sender: sender.name, error: String(e) }));
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "sms send failed",
+          sender: sender.name,
+          error: String(e),
+        }),
+      );
     }
   }
   return { message: CODE_SENT_MESSAGE[input.purpose] };
@@ -88,7 +107,13 @@ export const CODE_MESSAGES = {
  * Chinese sentence; the caller commits in both cases (the try must count) and writes nothing else
  * when it got a sentence.
  */
-export function takeSmsCode(tx: Conn, phone: string, purpose: SmsCodePurpose, code: string, now = Date.now()): string | null {
+export function takeSmsCode(
+  tx: Conn,
+  phone: string,
+  purpose: SmsCodePurpose,
+  code: string,
+  now = Date.now(),
+): string | null {
   const row = tx
     .select()
     .from(smsCodes)
@@ -101,7 +126,10 @@ export function takeSmsCode(tx: Conn, phone: string, purpose: SmsCodePurpose, co
   const given = Buffer.from(hashCode(phone, purpose, code));
   const stored = Buffer.from(row.codeHash);
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) {
-    tx.update(smsCodes).set({ attempts: sql`${smsCodes.attempts} + 1` }).where(eq(smsCodes.id, row.id)).run();
+    tx.update(smsCodes)
+      .set({ attempts: sql`${smsCodes.attempts} + 1` })
+      .where(eq(smsCodes.id, row.id))
+      .run();
     return row.attempts + 1 >= SMS_CODE_MAX_ATTEMPTS ? CODE_MESSAGES.tooMany : CODE_MESSAGES.wrong;
   }
   const used = tx

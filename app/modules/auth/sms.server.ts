@@ -39,11 +39,20 @@ export class DevSmsSender implements SmsSender {
   readonly name = "dev";
   constructor(private file = devSmsFile()) {}
   async send(m: SmsMessage) {
-    const line = JSON.stringify({ at: new Date().toISOString(), phone: m.phone, template: m.template, params: m.params, text: smsText(m) });
+    const line = JSON.stringify({
+      at: new Date().toISOString(),
+      phone: m.phone,
+      template: m.template,
+      params: m.params,
+      text: smsText(m),
+    });
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     fs.appendFileSync(this.file, line + "\n");
     // The code itself stays out of the log (a log is read by more people than the outbox file).
-    logger().info({ template: m.template, file: this.file }, "sms (development sender) written to SMS_DEV_FILE");
+    logger().info(
+      { template: m.template, file: this.file },
+      "sms (development sender) written to SMS_DEV_FILE",
+    );
   }
 }
 
@@ -57,7 +66,9 @@ export type AliyunSmsConfig = {
 
 export class AliyunSmsSender implements SmsSender {
   readonly name = "aliyun";
-  private client: Promise<{ sendSms(req: unknown): Promise<{ body?: { code?: string; message?: string } }> }> | undefined;
+  private client:
+    | Promise<{ sendSms(req: unknown): Promise<{ body?: { code?: string; message?: string } }> }>
+    | undefined;
   private SendSmsRequest: (new (init: Record<string, unknown>) => unknown) | undefined;
   constructor(private config: AliyunSmsConfig) {}
 
@@ -66,13 +77,19 @@ export class AliyunSmsSender implements SmsSender {
       const sdk = await import("@alicloud/dysmsapi20170525");
       const core = await import("@alicloud/openapi-core");
       const Client = (sdk.default as unknown as { default?: unknown }).default ?? sdk.default;
-      this.SendSmsRequest = sdk.SendSmsRequest as unknown as new (init: Record<string, unknown>) => unknown;
+      this.SendSmsRequest = sdk.SendSmsRequest as unknown as new (
+        init: Record<string, unknown>,
+      ) => unknown;
       const config = new core.$OpenApiUtil.Config({
         accessKeyId: this.config.accessKeyId,
         accessKeySecret: this.config.accessKeySecret,
         endpoint: this.config.endpoint,
       });
-      return new (Client as new (c: unknown) => { sendSms(req: unknown): Promise<{ body?: { code?: string; message?: string } }> })(config);
+      return new (
+        Client as new (c: unknown) => {
+          sendSms(req: unknown): Promise<{ body?: { code?: string; message?: string } }>;
+        }
+      )(config);
     })();
     return this.client;
   }
@@ -87,7 +104,8 @@ export class AliyunSmsSender implements SmsSender {
         templateParam: JSON.stringify(m.params),
       }),
     );
-    if (res.body?.code !== "OK") throw new Error(`aliyun sms refused: ${res.body?.code} ${res.body?.message}`);
+    if (res.body?.code !== "OK")
+      throw new Error(`aliyun sms refused: ${res.body?.code} ${res.body?.message}`);
   }
 }
 
@@ -96,7 +114,13 @@ export function smsSenderFromEnv(env: Record<string, string | undefined> = smsEn
   const provider = env.SMS_PROVIDER || "dev";
   if (provider === "dev") return new DevSmsSender();
   if (provider !== "aliyun") throw new Error(`SMS_PROVIDER must be dev or aliyun, got ${provider}`);
-  const need = ["SMS_ALIYUN_ACCESS_KEY_ID", "SMS_ALIYUN_ACCESS_KEY_SECRET", "SMS_ALIYUN_SIGN_NAME", "SMS_ALIYUN_TEMPLATE_CODE", "SMS_ALIYUN_TEMPLATE_PROMOTED"];
+  const need = [
+    "SMS_ALIYUN_ACCESS_KEY_ID",
+    "SMS_ALIYUN_ACCESS_KEY_SECRET",
+    "SMS_ALIYUN_SIGN_NAME",
+    "SMS_ALIYUN_TEMPLATE_CODE",
+    "SMS_ALIYUN_TEMPLATE_PROMOTED",
+  ];
   const missing = need.filter((k) => !env[k]);
   if (missing.length) throw new Error(`SMS_PROVIDER=aliyun needs ${missing.join(", ")}`);
   return new AliyunSmsSender({

@@ -19,12 +19,16 @@ const rolesOfUser = prepared((db) =>
     .select({ role: userRoles.role, scopeType: userRoles.scopeType, scopeId: userRoles.scopeId })
     .from(userRoles)
     .where(eq(userRoles.userId, sql.placeholder("userId")))
-    .prepare()
+    .prepare(),
 );
 
-export function loadActor(db: DB, user: { id: number; name: string; phone: string; homeAcademyId: number | null }): Actor {
+export function loadActor(
+  db: DB,
+  user: { id: number; name: string; phone: string; homeAcademyId: number | null },
+): Actor {
   const roles = rolesOfUser(db).all({ userId: user.id }) as RoleGrant[];
-  if (!roles.some((r) => r.role === "resident")) roles.push({ role: "resident", scopeType: "city", scopeId: 0 });
+  if (!roles.some((r) => r.role === "resident"))
+    roles.push({ role: "resident", scopeType: "city", scopeId: 0 });
   return { ...user, roles };
 }
 
@@ -38,7 +42,13 @@ export function findUserByPhone(db: DB, phone: string) {
  */
 export async function registerUser(
   db: DB,
-  input: { phone: string; name: string; password: string; code: string; homeAcademyId?: number | null },
+  input: {
+    phone: string;
+    name: string;
+    password: string;
+    code: string;
+    homeAcademyId?: number | null;
+  },
   ip: string,
 ) {
   const limits = authLimiters();
@@ -59,7 +69,13 @@ export async function registerUser(
       }
       const user = tx
         .insert(users)
-        .values({ phone: input.phone, name: input.name, passwordHash, homeAcademyId: input.homeAcademyId ?? null, createdAt: Date.now() })
+        .values({
+          phone: input.phone,
+          name: input.name,
+          passwordHash,
+          homeAcademyId: input.homeAcademyId ?? null,
+          createdAt: Date.now(),
+        })
         .returning({ id: users.id })
         .get();
       if (input.homeAcademyId != null) {
@@ -83,18 +99,31 @@ export async function registerUser(
  * 忘记密码: a new password with the SMS code sent to the phone. Every session of the account is
  * revoked; the person signs in again. Unknown phones get the same wrong-code answer.
  */
-export async function resetPassword(db: DB, input: { phone: string; code: string; password: string }, ip: string) {
+export async function resetPassword(
+  db: DB,
+  input: { phone: string; code: string; password: string },
+  ip: string,
+) {
   assertPasswordAllowed(input.password, input.phone, "password");
   const passwordHash = await hashPassword(input.password);
   const error = db.transaction(
     (tx) => {
       const wrong = takeSmsCode(tx, input.phone, "reset", input.code);
       if (wrong) return wrong;
-      const user = tx.select({ id: users.id }).from(users).where(eq(users.phone, input.phone)).get();
+      const user = tx
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.phone, input.phone))
+        .get();
       if (!user) return "验证码不正确，请核对短信中的 6 位数字。";
       tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
       invalidateUserSessions(tx, user.id);
-      writeAudit(tx, user.id, ip, { action: "password.reset", targetType: "user", targetId: user.id, summary: "用短信验证码重设了密码，所有登录已退出" });
+      writeAudit(tx, user.id, ip, {
+        action: "password.reset",
+        targetType: "user",
+        targetId: user.id,
+        summary: "用短信验证码重设了密码，所有登录已退出",
+      });
       return null;
     },
     { behavior: "immediate" },
@@ -129,7 +158,12 @@ async function passwordGate(phone: string, ip: string, trusted: boolean) {
 
 /** Checks phone and password with the per-IP limit and `passwordGate`; one message for both failures.
  * `device` is the browser's device cookie; the result carries a fresh one to set. */
-export async function login(db: DB, input: { phone: string; password: string }, ip: string, device?: string | null) {
+export async function login(
+  db: DB,
+  input: { phone: string; password: string },
+  ip: string,
+  device?: string | null,
+) {
   const limits = authLimiters();
   await consume(limits.loginIp, ip);
   const user = findUserByPhone(db, input.phone);
@@ -180,7 +214,11 @@ export async function changePassword(
 /** An HQ admin deliberately opens one person's full number (on /hq/users/:id); audited. */
 export function revealPhone(db: DB, actor: Actor, userId: number, ip: string | null) {
   if (!isHqAdmin(actor)) forbidden("只有总部管理员可以查看完整手机号。");
-  const user = db.select({ id: users.id, phone: users.phone, name: users.name }).from(users).where(eq(users.id, userId)).get();
+  const user = db
+    .select({ id: users.id, phone: users.phone, name: users.name })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
   if (!user) throw new UserError("没有这个用户。");
   writeAudit(db, actor.id, ip, {
     action: "user.phone-view",
@@ -206,13 +244,22 @@ export function searchUsers(db: DB, opts: { q?: string; page?: number }) {
     .limit(USERS_PAGE_SIZE)
     .offset((page - 1) * USERS_PAGE_SIZE)
     .all();
-  const total = db.select({ n: sql<number>`count(*)` }).from(users).where(where).get()!.n;
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(users)
+    .where(where)
+    .get()!.n;
   const ids = rows.map((r) => r.id);
   const grants = ids.length
     ? db
         .select()
         .from(userRoles)
-        .where(sql`${userRoles.userId} in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
+        .where(
+          sql`${userRoles.userId} in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        )
         .all()
     : [];
   return {
@@ -224,5 +271,9 @@ export function searchUsers(db: DB, opts: { q?: string; page?: number }) {
 }
 
 export function getUser(db: DB, id: number) {
-  return db.select({ id: users.id, name: users.name, phone: users.phone }).from(users).where(and(eq(users.id, id))).get();
+  return db
+    .select({ id: users.id, name: users.name, phone: users.phone })
+    .from(users)
+    .where(and(eq(users.id, id)))
+    .get();
 }

@@ -3,11 +3,38 @@ import { z } from "~/utils/zod";
 /** A short list of passwords that people pick first, checked in the browser too; the server also
  * checks the full list in content/common-passwords.txt (`assertPasswordAllowed`). */
 export const COMMON_PASSWORDS = new Set([
-  "12345678", "123456789", "1234567890", "87654321", "11111111", "88888888", "66666666",
-  "00000000", "12341234", "11223344", "password", "password1", "passw0rd", "qwertyui",
-  "qwerty123", "iloveyou", "abcd1234", "1qaz2wsx", "a1234567", "aa123456", "abc12345",
-  "woaini1314", "5201314520", "1314520520", "asdfghjk", "zxcvbnm123", "admin123", "xiamen123",
-  "xiamen2015", "123123123", "147258369", "159357456",
+  "12345678",
+  "123456789",
+  "1234567890",
+  "87654321",
+  "11111111",
+  "88888888",
+  "66666666",
+  "00000000",
+  "12341234",
+  "11223344",
+  "password",
+  "password1",
+  "passw0rd",
+  "qwertyui",
+  "qwerty123",
+  "iloveyou",
+  "abcd1234",
+  "1qaz2wsx",
+  "a1234567",
+  "aa123456",
+  "abc12345",
+  "woaini1314",
+  "5201314520",
+  "1314520520",
+  "asdfghjk",
+  "zxcvbnm123",
+  "admin123",
+  "xiamen123",
+  "xiamen2015",
+  "123123123",
+  "147258369",
+  "159357456",
 ]);
 
 export const phoneField = z
@@ -46,7 +73,11 @@ export const smsCodeField = z
 
 const optionalAcademyId = z.preprocess(
   (v) => (v === "" || v == null ? undefined : v),
-  z.coerce.number({ error: "请选择书院" }).int({ error: "请选择书院" }).positive({ error: "请选择书院" }).optional(),
+  z.coerce
+    .number({ error: "请选择书院" })
+    .int({ error: "请选择书院" })
+    .positive({ error: "请选择书院" })
+    .optional(),
 );
 
 export const registerSchema = z
@@ -57,7 +88,10 @@ export const registerSchema = z
     password: passwordField,
     homeAcademyId: optionalAcademyId,
   })
-  .refine((v) => !passwordIsPhone(v.password, v.phone), { error: PASSWORD_IS_PHONE, path: ["password"] });
+  .refine((v) => !passwordIsPhone(v.password, v.phone), {
+    error: PASSWORD_IS_PHONE,
+    path: ["password"],
+  });
 
 /** 获取验证码: only the phone is checked; the rest of the form is kept as typed. */
 export const sendCodeSchema = z.object({ phone: phoneField });
@@ -68,10 +102,16 @@ export const resetPasswordSchema = z
     code: smsCodeField,
     password: passwordField,
   })
-  .refine((v) => !passwordIsPhone(v.password, v.phone), { error: PASSWORD_IS_PHONE, path: ["password"] });
+  .refine((v) => !passwordIsPhone(v.password, v.phone), {
+    error: PASSWORD_IS_PHONE,
+    path: ["password"],
+  });
 
 export const homeAcademySchema = z.object({
-  homeAcademyId: z.coerce.number({ error: "请选择书院" }).int({ error: "请选择书院" }).positive({ error: "请选择书院" }),
+  homeAcademyId: z.coerce
+    .number({ error: "请选择书院" })
+    .int({ error: "请选择书院" })
+    .positive({ error: "请选择书院" }),
 });
 
 export const loginSchema = z.object({

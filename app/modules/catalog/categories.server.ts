@@ -21,7 +21,9 @@ export const categoryInputSchema = z.object({
     .string({ error: "请填写英文标识" })
     .trim()
     .toLowerCase()
-    .regex(/^[a-z][a-z0-9-]{1,30}$/, { error: "英文标识用小写字母、数字和短横线，2–31 位，以字母开头，如 law-safety" }),
+    .regex(/^[a-z][a-z0-9-]{1,30}$/, {
+      error: "英文标识用小写字母、数字和短横线，2–31 位，以字母开头，如 law-safety",
+    }),
   description: z.string().trim().max(200, { error: "简介不能超过 200 个字" }).default(""),
   color: z
     .string({ error: "请选择颜色" })
@@ -53,7 +55,11 @@ export function listCategoriesWithCounts(db: DB) {
     .groupBy(courses.categoryId)
     .all();
   const byId = new Map(counts.map((c) => [c.categoryId, c]));
-  return rows.map((r) => ({ ...r, courseCount: byId.get(r.id)?.total ?? 0, liveCount: byId.get(r.id)?.live ?? 0 }));
+  return rows.map((r) => ({
+    ...r,
+    courseCount: byId.get(r.id)?.total ?? 0,
+    liveCount: byId.get(r.id)?.live ?? 0,
+  }));
 }
 
 export function getCategoryBySlug(db: Conn, slug: string) {
@@ -73,7 +79,9 @@ function assertUnique(db: Conn, input: { name?: string; slug?: string }, exceptI
     const dup = db
       .select({ id: categories.id })
       .from(categories)
-      .where(and(eq(categories.name, input.name), exceptId ? ne(categories.id, exceptId) : undefined))
+      .where(
+        and(eq(categories.name, input.name), exceptId ? ne(categories.id, exceptId) : undefined),
+      )
       .get();
     if (dup) throw new UserError(`已经有名为“${input.name}”的分类。`, "name");
   }
@@ -81,7 +89,9 @@ function assertUnique(db: Conn, input: { name?: string; slug?: string }, exceptI
     const dup = db
       .select({ id: categories.id })
       .from(categories)
-      .where(and(eq(categories.slug, input.slug), exceptId ? ne(categories.id, exceptId) : undefined))
+      .where(
+        and(eq(categories.slug, input.slug), exceptId ? ne(categories.id, exceptId) : undefined),
+      )
       .get();
     if (dup) throw new UserError(`英文标识“${input.slug}”已被使用。`, "slug");
   }
@@ -93,7 +103,10 @@ export function addCategory(db: DB, actor: Actor, raw: unknown, ip: string | nul
   return db.transaction(
     (tx) => {
       assertUnique(tx, input);
-      const max = tx.select({ m: sql<number>`coalesce(max(${categories.sortOrder}), 0)` }).from(categories).get()!.m;
+      const max = tx
+        .select({ m: sql<number>`coalesce(max(${categories.sortOrder}), 0)` })
+        .from(categories)
+        .get()!.m;
       const row = tx
         .insert(categories)
         .values({ ...input, sortOrder: max + 1 })
@@ -127,12 +140,19 @@ export function updateCategory(
       if (!cur) throw new UserError("这个分类不存在，可能已被删除。");
       assertUnique(tx, { name: input.name }, id);
       tx.update(categories).set(input).where(eq(categories.id, id)).run();
-      if (cur.name !== input.name || cur.description !== input.description || cur.color !== input.color) {
+      if (
+        cur.name !== input.name ||
+        cur.description !== input.description ||
+        cur.color !== input.color
+      ) {
         writeAudit(tx, actor.id, ip, {
           action: "category.update",
           targetType: "category",
           targetId: id,
-          summary: cur.name !== input.name ? `分类“${cur.name}”改名为“${input.name}”` : `修改分类“${cur.name}”的简介或颜色`,
+          summary:
+            cur.name !== input.name
+              ? `分类“${cur.name}”改名为“${input.name}”`
+              : `修改分类“${cur.name}”的简介或颜色`,
         });
       }
       return { ...cur, ...input };
@@ -153,7 +173,11 @@ export function moveCategory(db: DB, actor: Actor, id: number, direction: "up" |
       if (j < 0 || j >= list.length) return;
       [list[i], list[j]] = [list[j]!, list[i]!];
       list.forEach((c, k) => {
-        if (c.sortOrder !== k + 1) tx.update(categories).set({ sortOrder: k + 1 }).where(eq(categories.id, c.id)).run();
+        if (c.sortOrder !== k + 1)
+          tx.update(categories)
+            .set({ sortOrder: k + 1 })
+            .where(eq(categories.id, c.id))
+            .run();
       });
     },
     { behavior: "immediate" },
@@ -161,14 +185,24 @@ export function moveCategory(db: DB, actor: Actor, id: number, direction: "up" |
 }
 
 /** A retired category disappears from the public filters and from new courses; its courses stay. */
-export function setCategoryRetired(db: DB, actor: Actor, id: number, retired: boolean, ip: string | null) {
+export function setCategoryRetired(
+  db: DB,
+  actor: Actor,
+  id: number,
+  retired: boolean,
+  ip: string | null,
+) {
   requireHq(actor);
   db.transaction(
     (tx) => {
       const cur = getCategory(tx, id);
       if (!cur) throw new UserError("这个分类不存在，可能已被删除。");
       if (retired && !cur.retiredAt) {
-        const active = tx.select({ n: sql<number>`count(*)` }).from(categories).where(isNull(categories.retiredAt)).get()!.n;
+        const active = tx
+          .select({ n: sql<number>`count(*)` })
+          .from(categories)
+          .where(isNull(categories.retiredAt))
+          .get()!.n;
         if (active <= 1) throw new UserError("至少要保留一个启用的分类。");
       }
       tx.update(categories)
@@ -194,9 +228,15 @@ export function deleteCategory(db: DB, actor: Actor, id: number, ip: string | nu
       const cur = getCategory(tx, id);
       if (!cur) throw new UserError("这个分类不存在，可能已被删除。");
       if (!cur.retiredAt) throw new UserError(`请先停用分类“${cur.name}”，再删除。`);
-      const n = tx.select({ n: sql<number>`count(*)` }).from(courses).where(eq(courses.categoryId, id)).get()!.n;
+      const n = tx
+        .select({ n: sql<number>`count(*)` })
+        .from(courses)
+        .where(eq(courses.categoryId, id))
+        .get()!.n;
       if (n > 0) {
-        throw new UserError(`分类“${cur.name}”下还有 ${n} 门课程（含已停用的课程），不能删除；停用后它已不再对居民显示。`);
+        throw new UserError(
+          `分类“${cur.name}”下还有 ${n} 门课程（含已停用的课程），不能删除；停用后它已不再对居民显示。`,
+        );
       }
       tx.delete(teacherCategories).where(eq(teacherCategories.categoryId, id)).run();
       tx.delete(categories).where(eq(categories.id, id)).run();

@@ -10,7 +10,15 @@ import { containsAny } from "~/utils/sql";
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Conn, DB } from "@db/client";
-import { academies, categories, courseEvents, courses, courseVersions, districts, users } from "@db/schema";
+import {
+  academies,
+  categories,
+  courseEvents,
+  courses,
+  courseVersions,
+  districts,
+  users,
+} from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { isHq, managedAcademyIds, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
 import { config } from "~/utils/config.server";
@@ -35,7 +43,12 @@ import {
 import { diffVersionTexts, versionText } from "./diff";
 import { docToText, renderDocHtml, validateDoc } from "./richtext.server";
 import { emptyDoc, isEmptyDoc, type RichDoc } from "./richtext";
-import { canManageResources, isPublicImage, listCourseResources, listImageResources } from "./resources.server";
+import {
+  canManageResources,
+  isPublicImage,
+  listCourseResources,
+  listImageResources,
+} from "./resources.server";
 import { listTeachersForCourse } from "./teachers.server";
 import { indexCourse } from "./search.server";
 
@@ -65,7 +78,12 @@ export function workingVersion(db: Conn, courseId: number) {
     db
       .select()
       .from(courseVersions)
-      .where(and(eq(courseVersions.courseId, courseId), inArray(courseVersions.status, ["draft", "review"])))
+      .where(
+        and(
+          eq(courseVersions.courseId, courseId),
+          inArray(courseVersions.status, ["draft", "review"]),
+        ),
+      )
       .get() ?? null
   );
 }
@@ -110,13 +128,15 @@ function prepareBody(raw: unknown): { doc: RichDoc; html: string; text: string }
 function assertCategory(db: Conn, categoryId: number, currentId?: number) {
   const cat = db.select().from(categories).where(eq(categories.id, categoryId)).get();
   if (!cat) throw new UserError("请选择一个存在的分类。", "categoryId");
-  if (cat.retiredAt && cat.id !== currentId) throw new UserError(`分类“${cat.name}”已停用，请选择其他分类。`, "categoryId");
+  if (cat.retiredAt && cat.id !== currentId)
+    throw new UserError(`分类“${cat.name}”已停用，请选择其他分类。`, "categoryId");
   return cat;
 }
 
 function assertCodeFree(db: Conn, code: string, exceptId?: number) {
   const dup = getCourseByCode(db, code);
-  if (dup && dup.id !== exceptId) throw new UserError(`课程编号 ${code} 已被使用，请换一个。`, "code");
+  if (dup && dup.id !== exceptId)
+    throw new UserError(`课程编号 ${code} 已被使用，请换一个。`, "code");
 }
 
 /** Where a course of this level belongs, checked against the actor's own scopes. */
@@ -148,7 +168,14 @@ function resolveOwner(db: Conn, actor: Actor, level: SourceLevel, ownerId: numbe
 
 function logEvent(
   tx: Conn,
-  e: { courseId: number; versionId: number | null; versionNo: number | null; actorId: number | null; action: (typeof courseEvents.$inferInsert)["action"]; summary: string },
+  e: {
+    courseId: number;
+    versionId: number | null;
+    versionNo: number | null;
+    actorId: number | null;
+    action: (typeof courseEvents.$inferInsert)["action"];
+    summary: string;
+  },
 ) {
   const at = now();
   if (e.action === "save") {
@@ -159,12 +186,23 @@ function logEvent(
       .orderBy(desc(courseEvents.id))
       .limit(1)
       .get();
-    if (last && last.action === "save" && last.actorId === e.actorId && last.versionId === e.versionId && at - last.createdAt < SAVE_FOLD_MS) {
-      tx.update(courseEvents).set({ createdAt: at, summary: e.summary }).where(eq(courseEvents.id, last.id)).run();
+    if (
+      last &&
+      last.action === "save" &&
+      last.actorId === e.actorId &&
+      last.versionId === e.versionId &&
+      at - last.createdAt < SAVE_FOLD_MS
+    ) {
+      tx.update(courseEvents)
+        .set({ createdAt: at, summary: e.summary })
+        .where(eq(courseEvents.id, last.id))
+        .run();
       return;
     }
   }
-  tx.insert(courseEvents).values({ ...e, createdAt: at }).run();
+  tx.insert(courseEvents)
+    .values({ ...e, createdAt: at })
+    .run();
 }
 
 function assertCover(db: Conn, coverResourceId: number | null | undefined) {
@@ -199,7 +237,12 @@ function isUniqueViolation(e: unknown) {
 export type CreateCourseInput = CourseFields & VersionFields & { body?: unknown };
 
 /** Creates a course with its first draft. Bad input → UserError on its field, nothing stored. */
-export function createCourse(db: DB, actor: Actor, raw: CreateCourseInput | Record<string, unknown>, _ip: string | null) {
+export function createCourse(
+  db: DB,
+  actor: Actor,
+  raw: CreateCourseInput | Record<string, unknown>,
+  _ip: string | null,
+) {
   const course = parseInput(courseFieldsSchema, raw);
   const fields = parseInput(versionFieldsSchema, raw);
   const body = prepareBody((raw as { body?: unknown }).body);
@@ -226,16 +269,32 @@ export function createCourse(db: DB, actor: Actor, raw: CreateCourseInput | Reco
           .get();
         const v = tx
           .insert(courseVersions)
-          .values({ courseId: row.id, versionNo: 1, status: "draft", ...versionValues(fields, body), editedBy: actor.id, createdAt: t, updatedAt: t })
+          .values({
+            courseId: row.id,
+            versionNo: 1,
+            status: "draft",
+            ...versionValues(fields, body),
+            editedBy: actor.id,
+            createdAt: t,
+            updatedAt: t,
+          })
           .returning()
           .get();
-        logEvent(tx, { courseId: row.id, versionId: v.id, versionNo: 1, actorId: actor.id, action: "create", summary: `新建课程“${fields.title}”（第 1 版草稿）` });
+        logEvent(tx, {
+          courseId: row.id,
+          versionId: v.id,
+          versionNo: 1,
+          actorId: actor.id,
+          action: "create",
+          summary: `新建课程“${fields.title}”（第 1 版草稿）`,
+        });
         return { course: row, version: v };
       },
       { behavior: "immediate" },
     );
   } catch (e) {
-    if (isUniqueViolation(e)) throw new UserError(`课程编号 ${course.code} 已被使用，请换一个。`, "code");
+    if (isUniqueViolation(e))
+      throw new UserError(`课程编号 ${course.code} 已被使用，请换一个。`, "code");
     throw e;
   }
 }
@@ -253,11 +312,17 @@ export type SaveDraftInput = VersionFields & {
  * version: the published one is never touched. A version in review must be withdrawn first.
  * With `revision`, a draft changed by someone else since the editor loaded it is not overwritten.
  */
-export function saveDraft(db: DB, actor: Actor, courseId: number, raw: SaveDraftInput | Record<string, unknown>) {
+export function saveDraft(
+  db: DB,
+  actor: Actor,
+  courseId: number,
+  raw: SaveDraftInput | Record<string, unknown>,
+) {
   const fields = parseInput(versionFieldsSchema, raw);
   const input = raw as SaveDraftInput;
   const body = prepareBody(input.body);
-  const code = input.code === undefined || input.code === "" ? undefined : parseInput(codeField, input.code);
+  const code =
+    input.code === undefined || input.code === "" ? undefined : parseInput(codeField, input.code);
   const categoryId = input.categoryId === undefined ? undefined : Number(input.categoryId);
   return db.transaction(
     (tx) => {
@@ -270,7 +335,13 @@ export function saveDraft(db: DB, actor: Actor, courseId: number, raw: SaveDraft
       if (input.revision !== undefined) {
         const expected = working ? String(working.updatedAt) : "";
         if (input.revision !== expected) {
-          const who = working?.editedBy ? tx.select({ name: users.name }).from(users).where(eq(users.id, working.editedBy)).get()?.name : null;
+          const who = working?.editedBy
+            ? tx
+                .select({ name: users.name })
+                .from(users)
+                .where(eq(users.id, working.editedBy))
+                .get()?.name
+            : null;
           throw new UserError(
             `${who ?? "其他人"}刚刚修改了这门课程的草稿。为免覆盖对方的修改，请刷新页面，在最新草稿上继续编辑。`,
             undefined,
@@ -290,7 +361,11 @@ export function saveDraft(db: DB, actor: Actor, courseId: number, raw: SaveDraft
           .from(courseVersions)
           .where(and(eq(courseVersions.courseId, courseId), isNotNull(courseVersions.publishedAt)))
           .get();
-        if (everPublished) throw new UserError("课程发布后编号不能再修改（书院的开课记录和居民的链接都用到它）。", "code");
+        if (everPublished)
+          throw new UserError(
+            "课程发布后编号不能再修改（书院的开课记录和居民的链接都用到它）。",
+            "code",
+          );
         assertCodeFree(tx, code, courseId);
         courseSet.code = code;
       }
@@ -315,7 +390,15 @@ export function saveDraft(db: DB, actor: Actor, courseId: number, raw: SaveDraft
         const no = latestVersionNo(tx, courseId) + 1;
         version = tx
           .insert(courseVersions)
-          .values({ courseId, versionNo: no, status: "draft", ...versionValues(fields, body), editedBy: actor.id, createdAt: t, updatedAt: t })
+          .values({
+            courseId,
+            versionNo: no,
+            status: "draft",
+            ...versionValues(fields, body),
+            editedBy: actor.id,
+            createdAt: t,
+            updatedAt: t,
+          })
           .returning()
           .get();
         created = true;
@@ -326,7 +409,9 @@ export function saveDraft(db: DB, actor: Actor, courseId: number, raw: SaveDraft
         versionNo: version.versionNo,
         actorId: actor.id,
         action: created ? "create" : "save",
-        summary: created ? `开始编写第 ${version.versionNo} 版草稿` : `保存第 ${version.versionNo} 版草稿`,
+        summary: created
+          ? `开始编写第 ${version.versionNo} 版草稿`
+          : `保存第 ${version.versionNo} 版草稿`,
       });
       return { version, created, revision: String(version.updatedAt) };
     },
@@ -348,8 +433,18 @@ export function submitForReview(db: DB, actor: Actor, courseId: number) {
       if (w.objectives.length === 0) missing.push("学习目标");
       if (isEmptyDoc(w.body as RichDoc)) missing.push("教学大纲");
       if (missing.length) throw new UserError(`提交审核前请填写：${missing.join("、")}。`);
-      tx.update(courseVersions).set({ status: "review", updatedAt: now() }).where(eq(courseVersions.id, w.id)).run();
-      logEvent(tx, { courseId, versionId: w.id, versionNo: w.versionNo, actorId: actor.id, action: "submit", summary: `提交第 ${w.versionNo} 版审核` });
+      tx.update(courseVersions)
+        .set({ status: "review", updatedAt: now() })
+        .where(eq(courseVersions.id, w.id))
+        .run();
+      logEvent(tx, {
+        courseId,
+        versionId: w.id,
+        versionNo: w.versionNo,
+        actorId: actor.id,
+        action: "submit",
+        summary: `提交第 ${w.versionNo} 版审核`,
+      });
       return w.versionNo;
     },
     { behavior: "immediate" },
@@ -361,11 +456,22 @@ export function withdrawReview(db: DB, actor: Actor, courseId: number) {
   return db.transaction(
     (tx) => {
       const c = requireCourse(tx, courseId);
-      if (!canAuthorCourse(actor, c) && !canPublishCourses(actor)) forbidden("您没有编辑这门课程的权限。");
+      if (!canAuthorCourse(actor, c) && !canPublishCourses(actor))
+        forbidden("您没有编辑这门课程的权限。");
       const w = workingVersion(tx, courseId);
       if (!w || w.status !== "review") throw new UserError("没有审核中的版本。");
-      tx.update(courseVersions).set({ status: "draft", updatedAt: now() }).where(eq(courseVersions.id, w.id)).run();
-      logEvent(tx, { courseId, versionId: w.id, versionNo: w.versionNo, actorId: actor.id, action: "withdraw", summary: `第 ${w.versionNo} 版退回草稿` });
+      tx.update(courseVersions)
+        .set({ status: "draft", updatedAt: now() })
+        .where(eq(courseVersions.id, w.id))
+        .run();
+      logEvent(tx, {
+        courseId,
+        versionId: w.id,
+        versionNo: w.versionNo,
+        actorId: actor.id,
+        action: "withdraw",
+        summary: `第 ${w.versionNo} 版退回草稿`,
+      });
     },
     { behavior: "immediate" },
   );
@@ -378,7 +484,12 @@ export function mayPublishOwnEdit(actor: Actor, v: { editedBy: number | null }) 
 
 /** What a publish did, for whoever acts on it in the same transaction (the scheduling module
  * tells academies whose upcoming runs keep the older version). */
-export type Published = { course: Course; version: CourseVersion; previous: CourseVersion | null; diffSummary: string };
+export type Published = {
+  course: Course;
+  version: CourseVersion;
+  previous: CourseVersion | null;
+  diffSummary: string;
+};
 
 /**
  * Publishes the version in review: it becomes current, the previous one is superseded (kept
@@ -397,17 +508,26 @@ export function publishCourse(
       const c = requireCourse(tx, courseId);
       const w = workingVersion(tx, courseId);
       if (!w) throw new UserError("没有待发布的版本。");
-      if (w.status !== "review") throw new UserError(`第 ${w.versionNo} 版还是草稿，请先提交审核，再发布。`);
+      if (w.status !== "review")
+        throw new UserError(`第 ${w.versionNo} 版还是草稿，请先提交审核，再发布。`);
       if (!mayPublishOwnEdit(actor, w)) {
-        throw new UserError(`第 ${w.versionNo} 版最后由您编辑，按“四眼原则”需由另一位总部同事审核发布。`);
+        throw new UserError(
+          `第 ${w.versionNo} 版最后由您编辑，按“四眼原则”需由另一位总部同事审核发布。`,
+        );
       }
-      const previous = tx
-        .select()
-        .from(courseVersions)
-        .where(and(eq(courseVersions.courseId, c.id), eq(courseVersions.status, "published")))
-        .get() ?? null;
+      const previous =
+        tx
+          .select()
+          .from(courseVersions)
+          .where(and(eq(courseVersions.courseId, c.id), eq(courseVersions.status, "published")))
+          .get() ?? null;
       const version = publishVersion(tx, c, w, actor.id, ip, "publish");
-      after?.(tx, { course: c, version, previous, diffSummary: previous ? changeSummary(previous, version) : "" });
+      after?.(tx, {
+        course: c,
+        version,
+        previous,
+        diffSummary: previous ? changeSummary(previous, version) : "",
+      });
       return version;
     },
     { behavior: "immediate" },
@@ -445,23 +565,47 @@ export function publishVersion(
     .from(courseVersions)
     .where(and(eq(courseVersions.courseId, c.id), eq(courseVersions.status, "published")))
     .get();
-  if (prev) tx.update(courseVersions).set({ status: "superseded" }).where(eq(courseVersions.id, prev.id)).run();
+  if (prev)
+    tx.update(courseVersions)
+      .set({ status: "superseded" })
+      .where(eq(courseVersions.id, prev.id))
+      .run();
   const published = tx
     .update(courseVersions)
-    .set({ status: "published", publishedAt: t, publishedBy: actorId, updatedAt: Math.max(t, v.updatedAt) })
+    .set({
+      status: "published",
+      publishedAt: t,
+      publishedBy: actorId,
+      updatedAt: Math.max(t, v.updatedAt),
+    })
     .where(eq(courseVersions.id, v.id))
     .returning()
     .get();
-  tx.update(courses).set({ currentVersionId: v.id, retiredAt: null, updatedAt: t }).where(eq(courses.id, c.id)).run();
+  tx.update(courses)
+    .set({ currentVersionId: v.id, retiredAt: null, updatedAt: t })
+    .where(eq(courses.id, c.id))
+    .run();
   indexCourse(tx, c.id);
   const summary = `${how === "import" ? "内容导入：" : ""}发布课程 ${c.code}“${v.title}”第 ${v.versionNo} 版${prev ? `（取代第 ${prev.versionNo} 版）` : ""}`;
-  logEvent(tx, { courseId: c.id, versionId: v.id, versionNo: v.versionNo, actorId, action: "publish", summary });
+  logEvent(tx, {
+    courseId: c.id,
+    versionId: v.id,
+    versionNo: v.versionNo,
+    actorId,
+    action: "publish",
+    summary,
+  });
   writeAudit(tx, actorId, ip, {
     action: "course.publish",
     targetType: "course",
     targetId: c.id,
     summary,
-    detail: { code: c.code, versionId: v.id, versionNo: v.versionNo, supersededVersionId: prev?.id ?? null },
+    detail: {
+      code: c.code,
+      versionId: v.id,
+      versionNo: v.versionNo,
+      supersededVersionId: prev?.id ?? null,
+    },
   });
   return published;
 }
@@ -472,15 +616,32 @@ export function retireCourse(db: DB, actor: Actor, courseId: number, ip: string 
   db.transaction(
     (tx) => {
       const c = requireCourse(tx, courseId);
-      if (!c.currentVersionId || c.retiredAt) throw new UserError("这门课程目前没有发布中的版本，无需停用。");
+      if (!c.currentVersionId || c.retiredAt)
+        throw new UserError("这门课程目前没有发布中的版本，无需停用。");
       const v = getCourseVersion(tx, c.currentVersionId)!;
       const t = now();
       tx.update(courseVersions).set({ status: "retired" }).where(eq(courseVersions.id, v.id)).run();
-      tx.update(courses).set({ currentVersionId: null, retiredAt: t, updatedAt: t }).where(eq(courses.id, courseId)).run();
+      tx.update(courses)
+        .set({ currentVersionId: null, retiredAt: t, updatedAt: t })
+        .where(eq(courses.id, courseId))
+        .run();
       indexCourse(tx, courseId);
       const summary = `停用课程 ${c.code}“${v.title}”（第 ${v.versionNo} 版下架）`;
-      logEvent(tx, { courseId, versionId: v.id, versionNo: v.versionNo, actorId: actor.id, action: "retire", summary });
-      writeAudit(tx, actor.id, ip, { action: "course.retire", targetType: "course", targetId: courseId, summary, detail: { code: c.code, versionId: v.id } });
+      logEvent(tx, {
+        courseId,
+        versionId: v.id,
+        versionNo: v.versionNo,
+        actorId: actor.id,
+        action: "retire",
+        summary,
+      });
+      writeAudit(tx, actor.id, ip, {
+        action: "course.retire",
+        targetType: "course",
+        targetId: courseId,
+        summary,
+        detail: { code: c.code, versionId: v.id },
+      });
     },
     { behavior: "immediate" },
   );
@@ -501,12 +662,31 @@ export function restoreCourse(db: DB, actor: Actor, courseId: number, ip: string
         .get();
       if (!v) throw new UserError("找不到可以恢复的版本，请编辑后重新发布。");
       const t = now();
-      tx.update(courseVersions).set({ status: "published" }).where(eq(courseVersions.id, v.id)).run();
-      tx.update(courses).set({ currentVersionId: v.id, retiredAt: null, updatedAt: t }).where(eq(courses.id, courseId)).run();
+      tx.update(courseVersions)
+        .set({ status: "published" })
+        .where(eq(courseVersions.id, v.id))
+        .run();
+      tx.update(courses)
+        .set({ currentVersionId: v.id, retiredAt: null, updatedAt: t })
+        .where(eq(courses.id, courseId))
+        .run();
       indexCourse(tx, courseId);
       const summary = `恢复课程 ${c.code}“${v.title}”（第 ${v.versionNo} 版重新上架）`;
-      logEvent(tx, { courseId, versionId: v.id, versionNo: v.versionNo, actorId: actor.id, action: "restore", summary });
-      writeAudit(tx, actor.id, ip, { action: "course.restore", targetType: "course", targetId: courseId, summary, detail: { code: c.code, versionId: v.id } });
+      logEvent(tx, {
+        courseId,
+        versionId: v.id,
+        versionNo: v.versionNo,
+        actorId: actor.id,
+        action: "restore",
+        summary,
+      });
+      writeAudit(tx, actor.id, ip, {
+        action: "course.restore",
+        targetType: "course",
+        targetId: courseId,
+        summary,
+        detail: { code: c.code, versionId: v.id },
+      });
     },
     { behavior: "immediate" },
   );
@@ -519,7 +699,8 @@ export function discardDraft(db: DB, actor: Actor, courseId: number, ip: string 
       const c = requireCourse(tx, courseId);
       requireAuthor(actor, c);
       const w = workingVersion(tx, courseId);
-      if (!w || w.status !== "draft") throw new UserError(w ? "审核中的版本不能删除，请先撤回审核。" : "没有可以删除的草稿。");
+      if (!w || w.status !== "draft")
+        throw new UserError(w ? "审核中的版本不能删除，请先撤回审核。" : "没有可以删除的草稿。");
       const others = tx
         .select({ n: sql<number>`count(*)` })
         .from(courseVersions)
@@ -529,12 +710,22 @@ export function discardDraft(db: DB, actor: Actor, courseId: number, ip: string 
       tx.delete(courseVersions).where(eq(courseVersions.id, w.id)).run();
       const courseGone = others === 0;
       if (courseGone) tx.delete(courses).where(eq(courses.id, courseId)).run();
-      else logEvent(tx, { courseId, versionId: null, versionNo: w.versionNo, actorId: actor.id, action: "discard", summary: `删除第 ${w.versionNo} 版草稿` });
+      else
+        logEvent(tx, {
+          courseId,
+          versionId: null,
+          versionNo: w.versionNo,
+          actorId: actor.id,
+          action: "discard",
+          summary: `删除第 ${w.versionNo} 版草稿`,
+        });
       writeAudit(tx, actor.id, ip, {
         action: courseGone ? "course.delete" : "course.discard_draft",
         targetType: "course",
         targetId: courseId,
-        summary: courseGone ? `删除未发布的课程 ${c.code}“${w.title}”` : `删除课程 ${c.code} 的第 ${w.versionNo} 版草稿`,
+        summary: courseGone
+          ? `删除未发布的课程 ${c.code}“${w.title}”`
+          : `删除课程 ${c.code} 的第 ${w.versionNo} 版草稿`,
       });
       return { courseGone };
     },
@@ -550,8 +741,16 @@ const latest = alias(courseVersions, "latest");
 const live = alias(courseVersions, "live");
 
 function ownerName(db: Conn, c: { ownerType: string; ownerId: number }) {
-  if (c.ownerType === "district") return db.select({ name: districts.name }).from(districts).where(eq(districts.id, c.ownerId)).get()?.name ?? null;
-  if (c.ownerType === "academy") return db.select({ name: academies.name }).from(academies).where(eq(academies.id, c.ownerId)).get()?.name ?? null;
+  if (c.ownerType === "district")
+    return (
+      db.select({ name: districts.name }).from(districts).where(eq(districts.id, c.ownerId)).get()
+        ?.name ?? null
+    );
+  if (c.ownerType === "academy")
+    return (
+      db.select({ name: academies.name }).from(academies).where(eq(academies.id, c.ownerId)).get()
+        ?.name ?? null
+    );
   return null;
 }
 
@@ -561,13 +760,33 @@ function authorScope(actor: Actor): SQL | undefined {
   const parts: SQL[] = [];
   const ds = staffDistrictIds(actor);
   const as = managedAcademyIds(actor);
-  if (ds.length) parts.push(and(eq(courses.ownerType, "district"), inArray(courses.ownerId, ds), inArray(courses.sourceLevel, ["district", "subdistrict"]))!);
-  if (as.length) parts.push(and(eq(courses.ownerType, "academy"), inArray(courses.ownerId, as), eq(courses.sourceLevel, "community"))!);
+  if (ds.length)
+    parts.push(
+      and(
+        eq(courses.ownerType, "district"),
+        inArray(courses.ownerId, ds),
+        inArray(courses.sourceLevel, ["district", "subdistrict"]),
+      )!,
+    );
+  if (as.length)
+    parts.push(
+      and(
+        eq(courses.ownerType, "academy"),
+        inArray(courses.ownerId, as),
+        eq(courses.sourceLevel, "community"),
+      )!,
+    );
   return parts.length ? or(...parts) : sql`0`;
 }
 
 export const EDITOR_PAGE_SIZE = 20;
-export type EditorFilters = { q?: string; category?: number; status?: VersionStatus | "live"; level?: SourceLevel; page?: number };
+export type EditorFilters = {
+  q?: string;
+  category?: number;
+  status?: VersionStatus | "live";
+  level?: SourceLevel;
+  page?: number;
+};
 
 /** The editors' table: the newest version of each course they may author, with its state. */
 export function listCoursesForEditors(db: DB, actor: Actor, f: EditorFilters) {
@@ -600,16 +819,28 @@ export function listCoursesForEditors(db: DB, actor: Actor, f: EditorFilters) {
         ownerName: sql<string | null>`coalesce(${districts.name}, ${academies.name})`,
       })
       .from(courses)
-      .innerJoin(latest, sql`${latest.id} = (select v2.id from course_versions v2 where v2.course_id = ${courses.id} order by v2.version_no desc limit 1)`)
+      .innerJoin(
+        latest,
+        sql`${latest.id} = (select v2.id from course_versions v2 where v2.course_id = ${courses.id} order by v2.version_no desc limit 1)`,
+      )
       .innerJoin(categories, eq(categories.id, courses.categoryId))
       .leftJoin(editors, eq(editors.id, latest.editedBy))
       .leftJoin(live, eq(live.id, courses.currentVersionId))
-      .leftJoin(districts, and(eq(courses.ownerType, "district"), eq(districts.id, courses.ownerId)))
-      .leftJoin(academies, and(eq(courses.ownerType, "academy"), eq(academies.id, courses.ownerId)));
+      .leftJoin(
+        districts,
+        and(eq(courses.ownerType, "district"), eq(districts.id, courses.ownerId)),
+      )
+      .leftJoin(
+        academies,
+        and(eq(courses.ownerType, "academy"), eq(academies.id, courses.ownerId)),
+      );
   const total = db
     .select({ n: sql<number>`count(*)` })
     .from(courses)
-    .innerJoin(latest, sql`${latest.id} = (select v2.id from course_versions v2 where v2.course_id = ${courses.id} order by v2.version_no desc limit 1)`)
+    .innerJoin(
+      latest,
+      sql`${latest.id} = (select v2.id from course_versions v2 where v2.course_id = ${courses.id} order by v2.version_no desc limit 1)`,
+    )
     .where(cond)
     .get()!.n;
   const pages = Math.max(1, Math.ceil(total / EDITOR_PAGE_SIZE));
@@ -620,7 +851,11 @@ export function listCoursesForEditors(db: DB, actor: Actor, f: EditorFilters) {
     .limit(EDITOR_PAGE_SIZE)
     .offset((page - 1) * EDITOR_PAGE_SIZE)
     .all()
-    .map((r) => ({ ...r, statusLabel: STATUS_LABELS[r.status], levelLabel: SOURCE_LEVEL_LABELS[r.sourceLevel] }));
+    .map((r) => ({
+      ...r,
+      statusLabel: STATUS_LABELS[r.status],
+      levelLabel: SOURCE_LEVEL_LABELS[r.sourceLevel],
+    }));
   return { rows, total, page, pages };
 }
 
@@ -683,7 +918,8 @@ export function getCourseOverview(db: DB, actor: Actor, courseId: number) {
       withdraw: working?.status === "review",
       publish: publisher && working?.status === "review" && mayPublishOwnEdit(actor, working),
       /** In review, and this publisher edited it last: someone else publishes (four eyes). */
-      publishByOther: publisher && working?.status === "review" && !mayPublishOwnEdit(actor, working),
+      publishByOther:
+        publisher && working?.status === "review" && !mayPublishOwnEdit(actor, working),
       retire: publisher && !!c.currentVersionId && !c.retiredAt,
       restore: publisher && !!c.retiredAt && versions.some((v) => v.status === "retired"),
       discard: working?.status === "draft",
@@ -699,7 +935,12 @@ export function getCourseForEditor(db: DB, actor: Actor, courseId: number) {
   const working = workingVersion(db, courseId);
   const base =
     working ??
-    db.select().from(courseVersions).where(eq(courseVersions.courseId, courseId)).orderBy(desc(courseVersions.versionNo)).get()!;
+    db
+      .select()
+      .from(courseVersions)
+      .where(eq(courseVersions.courseId, courseId))
+      .orderBy(desc(courseVersions.versionNo))
+      .get()!;
   const everPublished = !!db
     .select({ id: courseVersions.id })
     .from(courseVersions)
@@ -739,16 +980,30 @@ export function getVersionForAuthors(db: DB, actor: Actor, courseId: number, ver
 }
 
 /** A text diff between two versions of one course (by version number). */
-export function diffCourseVersions(db: DB, actor: Actor, courseId: number, fromNo: number, toNo: number) {
+export function diffCourseVersions(
+  db: DB,
+  actor: Actor,
+  courseId: number,
+  fromNo: number,
+  toNo: number,
+) {
   const c = getCourse(db, courseId);
   if (!c) return null;
   requireAuthor(actor, c);
   const get = (no: number) =>
-    db.select().from(courseVersions).where(and(eq(courseVersions.courseId, courseId), eq(courseVersions.versionNo, no))).get();
+    db
+      .select()
+      .from(courseVersions)
+      .where(and(eq(courseVersions.courseId, courseId), eq(courseVersions.versionNo, no)))
+      .get();
   const a = get(fromNo);
   const b = get(toNo);
   if (!a || !b) return null;
-  return { from: a.versionNo, to: b.versionNo, lines: diffVersionTexts(versionText(a), versionText(b)) };
+  return {
+    from: a.versionNo,
+    to: b.versionNo,
+    lines: diffVersionTexts(versionText(a), versionText(b)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -757,7 +1012,14 @@ export function diffCourseVersions(db: DB, actor: Actor, courseId: number, fromN
 function publicVersionView(db: DB, c: Course, v: CourseVersion) {
   const category = db.select().from(categories).where(eq(categories.id, c.categoryId)).get()!;
   return {
-    course: { id: c.id, code: c.code, sourceLevel: c.sourceLevel, levelLabel: SOURCE_LEVEL_LABELS[c.sourceLevel], ownerName: ownerName(db, c), retired: !!c.retiredAt },
+    course: {
+      id: c.id,
+      code: c.code,
+      sourceLevel: c.sourceLevel,
+      levelLabel: SOURCE_LEVEL_LABELS[c.sourceLevel],
+      ownerName: ownerName(db, c),
+      retired: !!c.retiredAt,
+    },
     category: { slug: category.slug, name: category.name, color: category.color },
     version: {
       id: v.id,
@@ -780,7 +1042,11 @@ function publicVersionView(db: DB, c: Course, v: CourseVersion) {
 /** Published history of a course (for "earlier versions" links): never drafts. */
 function publicVersionList(db: DB, courseId: number) {
   return db
-    .select({ versionNo: courseVersions.versionNo, status: courseVersions.status, publishedAt: courseVersions.publishedAt })
+    .select({
+      versionNo: courseVersions.versionNo,
+      status: courseVersions.status,
+      publishedAt: courseVersions.publishedAt,
+    })
     .from(courseVersions)
     .where(and(eq(courseVersions.courseId, courseId), isNotNull(courseVersions.publishedAt)))
     .orderBy(desc(courseVersions.versionNo))
@@ -809,7 +1075,11 @@ export function getPublicCourse(db: DB, code: string) {
 export function getPublicCoursePage(db: DB, actor: Actor | null, code: string) {
   const c = getPublicCourse(db, code);
   if (!c) return null;
-  return { ...c, resources: listCourseResources(db, c.course.id, { actor }), teachers: listTeachersForCourse(db, c.course.id) };
+  return {
+    ...c,
+    resources: listCourseResources(db, c.course.id, { actor }),
+    teachers: listTeachersForCourse(db, c.course.id),
+  };
 }
 
 /** An earlier (or current) published version, readable for ever: runs pin the version they ordered. */
@@ -819,16 +1089,32 @@ export function getPublicCourseVersion(db: DB, code: string, versionNo: number) 
   const v = db
     .select()
     .from(courseVersions)
-    .where(and(eq(courseVersions.courseId, c.id), eq(courseVersions.versionNo, versionNo), isNotNull(courseVersions.publishedAt)))
+    .where(
+      and(
+        eq(courseVersions.courseId, c.id),
+        eq(courseVersions.versionNo, versionNo),
+        isNotNull(courseVersions.publishedAt),
+      ),
+    )
     .get();
   if (!v) return null;
-  return { ...publicVersionView(db, c, v), history: publicVersionList(db, c.id), isCurrent: v.id === c.currentVersionId };
+  return {
+    ...publicVersionView(db, c, v),
+    history: publicVersionList(db, c.id),
+    isCurrent: v.id === c.currentVersionId,
+  };
 }
 
 /** For pickers elsewhere (scheduling): live courses by code or title. */
 export function findLiveCourses(db: DB, q: string, limit = 20) {
   return db
-    .select({ id: courses.id, code: courses.code, versionId: live.id, title: live.title, versionNo: live.versionNo })
+    .select({
+      id: courses.id,
+      code: courses.code,
+      versionId: live.id,
+      title: live.title,
+      versionNo: live.versionNo,
+    })
     .from(courses)
     .innerJoin(live, eq(live.id, courses.currentVersionId))
     .where(and(isNull(courses.retiredAt), containsAny(q.slice(0, 50), [courses.code, live.title])))
@@ -836,7 +1122,6 @@ export function findLiveCourses(db: DB, q: string, limit = 20) {
     .limit(limit)
     .all();
 }
-
 
 /** /hq/courses: the table plus the lists its filters offer. */
 export function getEditorsTablePage(db: DB, actor: Actor, f: EditorFilters) {

@@ -2,7 +2,12 @@
  * Pure course rules shared by routes and the server module: labels, input schemas, and who may
  * author or publish which course. No database access here.
  */
-import { SOURCE_LEVELS, VERSION_STATUSES, type SourceLevel, type VersionStatus } from "@db/schema/catalog";
+import {
+  SOURCE_LEVELS,
+  VERSION_STATUSES,
+  type SourceLevel,
+  type VersionStatus,
+} from "@db/schema/catalog";
 import { isHq, managedAcademyIds, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
 import { z } from "~/utils/zod";
 
@@ -46,7 +51,11 @@ export const OWNER_TYPE_FOR_LEVEL: Record<SourceLevel, "city" | "district" | "ac
   community: "academy",
 };
 
-export type CourseOwner = { sourceLevel: SourceLevel; ownerType: "city" | "district" | "academy"; ownerId: number };
+export type CourseOwner = {
+  sourceLevel: SourceLevel;
+  ownerType: "city" | "district" | "academy";
+  ownerId: number;
+};
 
 /**
  * Authoring (create, edit drafts, submit for review): HQ for every course; district centre staff
@@ -57,7 +66,11 @@ export function canAuthorCourse(actor: Actor | null | undefined, course: CourseO
   if (!actor) return false;
   if (isHq(actor)) return true;
   if (course.ownerType === "district") {
-    return course.sourceLevel !== "city" && course.sourceLevel !== "community" && staffDistrictIds(actor).includes(course.ownerId);
+    return (
+      course.sourceLevel !== "city" &&
+      course.sourceLevel !== "community" &&
+      staffDistrictIds(actor).includes(course.ownerId)
+    );
   }
   if (course.ownerType === "academy") {
     return course.sourceLevel === "community" && managedAcademyIds(actor).includes(course.ownerId);
@@ -89,7 +102,12 @@ export function authorableLevels(actor: Actor | null | undefined): SourceLevel[]
 
 const lineList = (max: number, maxLen: number, label: string) =>
   z
-    .array(z.string().trim().max(maxLen, { error: `每条${label}不能超过 ${maxLen} 个字` }))
+    .array(
+      z
+        .string()
+        .trim()
+        .max(maxLen, { error: `每条${label}不能超过 ${maxLen} 个字` }),
+    )
     .transform((a) => a.filter((s) => s.length > 0))
     .pipe(z.array(z.string()).max(max, { error: `${label}最多 ${max} 条` }));
 
@@ -107,7 +125,14 @@ export function splitLines(s: unknown): string[] {
 export function splitTags(s: unknown): string[] {
   if (Array.isArray(s)) return s.map(String);
   if (typeof s !== "string") return [];
-  return [...new Set(s.split(/[,，、;；\s]+/).map((x) => x.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      s
+        .split(/[,，、;；\s]+/)
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export const codeField = z
@@ -127,7 +152,9 @@ export const versionFieldsSchema = z.object({
     .max(60, { error: "课程名称不能超过 60 个字" }),
   summary: z.string().trim().max(300, { error: "课程简介不能超过 300 个字" }).default(""),
   audience: z
-    .array(z.enum(AUDIENCES, { error: "请选择列表中的适用对象" }), { error: "请至少选择一类适用对象" })
+    .array(z.enum(AUDIENCES, { error: "请选择列表中的适用对象" }), {
+      error: "请至少选择一类适用对象",
+    })
     .min(1, { error: "请至少选择一类适用对象" })
     .transform(sortAudience),
   sessions: z.coerce
@@ -161,7 +188,10 @@ export type CourseFields = z.infer<typeof courseFieldsSchema>;
 
 /** Form versions: textareas and comma lists become arrays before the same checks. */
 const formArrays = {
-  audience: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), versionFieldsSchema.shape.audience),
+  audience: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    versionFieldsSchema.shape.audience,
+  ),
   objectives: z.preprocess(splitLines, versionFieldsSchema.shape.objectives),
   tags: z.preprocess(splitTags, versionFieldsSchema.shape.tags),
 };
@@ -182,5 +212,7 @@ export const editCourseFormSchema = versionFieldsSchema.extend({
 });
 
 export function levelOwnerLabel(level: SourceLevel, ownerName: string | null) {
-  return level === "city" ? SOURCE_LEVEL_LABELS.city : `${SOURCE_LEVEL_LABELS[level]}${ownerName ? ` · ${ownerName}` : ""}`;
+  return level === "city"
+    ? SOURCE_LEVEL_LABELS.city
+    : `${SOURCE_LEVEL_LABELS[level]}${ownerName ? ` · ${ownerName}` : ""}`;
 }

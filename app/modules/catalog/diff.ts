@@ -50,7 +50,10 @@ export function diffVersionTexts(a: string, b: string): DiffLine[] {
       const add = splitLines(next.value);
       const n = Math.min(del.length, add.length);
       for (let k = 0; k < n; k++) {
-        const segs = diffChars(del[k]!, add[k]!).map<DiffSegment>((s) => ({ kind: s.added ? "add" : s.removed ? "del" : "same", text: s.value }));
+        const segs = diffChars(del[k]!, add[k]!).map<DiffSegment>((s) => ({
+          kind: s.added ? "add" : s.removed ? "del" : "same",
+          text: s.value,
+        }));
         out.push({ kind: "del", text: del[k]!, segments: segs.filter((s) => s.kind !== "add") });
         out.push({ kind: "add", text: add[k]!, segments: segs.filter((s) => s.kind !== "del") });
       }
@@ -69,7 +72,9 @@ export function diffVersionTexts(a: string, b: string): DiffLine[] {
 export function withContext(lines: DiffLine[], context = 2): (DiffLine | null)[] {
   const keep = new Array<boolean>(lines.length).fill(false);
   lines.forEach((l, i) => {
-    if (l.kind !== "same") for (let k = Math.max(0, i - context); k <= Math.min(lines.length - 1, i + context); k++) keep[k] = true;
+    if (l.kind !== "same")
+      for (let k = Math.max(0, i - context); k <= Math.min(lines.length - 1, i + context); k++)
+        keep[k] = true;
   });
   const out: (DiffLine | null)[] = [];
   lines.forEach((l, i) => {

@@ -11,7 +11,8 @@ import type { ResourceKind } from "@db/schema";
 export type DetectedType = { kind: Exclude<ResourceKind, "video_link">; mime: string; ext: string };
 export type Detection = { ok: true; type: DetectedType } | { ok: false; message: string };
 
-export const ALLOWED_TYPES_TEXT = "PDF、PPTX、DOCX、图片（PNG、JPEG、GIF、WebP）或音频（MP3、M4A、WAV）";
+export const ALLOWED_TYPES_TEXT =
+  "PDF、PPTX、DOCX、图片（PNG、JPEG、GIF、WebP）或音频（MP3、M4A、WAV）";
 
 const T = {
   pdf: { kind: "pdf", mime: "application/pdf", ext: "pdf" },
@@ -35,11 +36,15 @@ const T = {
 } satisfies Record<string, DetectedType>;
 
 const HEAD_BYTES = 4096;
-const ascii = (b: Uint8Array, start: number, end: number) => Buffer.from(b.subarray(start, end)).toString("latin1");
+const ascii = (b: Uint8Array, start: number, end: number) =>
+  Buffer.from(b.subarray(start, end)).toString("latin1");
 const startsWith = (b: Uint8Array, bytes: number[]) => bytes.every((x, i) => b[i] === x);
 
 const refuse = (message: string): Detection => ({ ok: false, message });
-const notAllowed = () => refuse(`只能上传 ${ALLOWED_TYPES_TEXT}。这个文件的内容不属于这些类型（系统按文件内容判断，不看扩展名）。`);
+const notAllowed = () =>
+  refuse(
+    `只能上传 ${ALLOWED_TYPES_TEXT}。这个文件的内容不属于这些类型（系统按文件内容判断，不看扩展名）。`,
+  );
 
 /** Detects the type of the file at `file` (a path) from its content. */
 export function detectFileType(file: string): Detection {
@@ -50,12 +55,16 @@ export function detectFileType(file: string): Detection {
     const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
     fs.readSync(fd, head, 0, head.length, 0);
 
-    if (startsWith(head, [0x4d, 0x5a])) return refuse("这是一个可执行程序（.exe 等），不能上传。请上传 PDF、PPTX、DOCX、图片或音频文件。");
+    if (startsWith(head, [0x4d, 0x5a]))
+      return refuse(
+        "这是一个可执行程序（.exe 等），不能上传。请上传 PDF、PPTX、DOCX、图片或音频文件。",
+      );
     if (startsWith(head, [0x7f, 0x45, 0x4c, 0x46])) return refuse("这是一个可执行程序，不能上传。");
     if (startsWith(head, [0x23, 0x21])) return refuse("这是一个脚本文件，不能上传。");
 
     if (ascii(head, 0, 5) === "%PDF-") return { ok: true, type: T.pdf };
-    if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { ok: true, type: T.png };
+    if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+      return { ok: true, type: T.png };
     if (startsWith(head, [0xff, 0xd8, 0xff])) return { ok: true, type: T.jpeg };
     const six = ascii(head, 0, 6);
     if (six === "GIF87a" || six === "GIF89a") return { ok: true, type: T.gif };
@@ -66,7 +75,13 @@ export function detectFileType(file: string): Detection {
     }
     if (ascii(head, 0, 3) === "ID3") return { ok: true, type: T.mp3 };
     // MPEG audio frame sync: 11 set bits, a valid version, layer III/II/I.
-    if (head.length >= 2 && head[0] === 0xff && (head[1]! & 0xe0) === 0xe0 && (head[1]! & 0x06) !== 0 && (head[1]! & 0x18) !== 0x08) {
+    if (
+      head.length >= 2 &&
+      head[0] === 0xff &&
+      (head[1]! & 0xe0) === 0xe0 &&
+      (head[1]! & 0x06) !== 0 &&
+      (head[1]! & 0x18) !== 0x08
+    ) {
       return { ok: true, type: T.mp3 };
     }
     if (head.length >= 12 && ascii(head, 4, 8) === "ftyp") return detectFtyp(head);
@@ -85,12 +100,21 @@ const AUDIO_BRANDS = new Set(["M4A ", "M4B ", "M4P ", "F4A ", "F4B "]);
 function detectFtyp(head: Buffer): Detection {
   const boxSize = head.readUInt32BE(0);
   const brands = [ascii(head, 8, 12)];
-  for (let i = 16; i + 4 <= Math.min(boxSize, head.length); i += 4) brands.push(ascii(head, i, i + 4));
+  for (let i = 16; i + 4 <= Math.min(boxSize, head.length); i += 4)
+    brands.push(ascii(head, i, i + 4));
   if (brands.some((b) => AUDIO_BRANDS.has(b))) return { ok: true, type: T.m4a };
-  return refuse("视频文件不能直接上传（体积太大，居民用手机也不便观看）。请把视频发布到视频平台后，以“视频链接”的方式添加。");
+  return refuse(
+    "视频文件不能直接上传（体积太大，居民用手机也不便观看）。请把视频发布到视频平台后，以“视频链接”的方式添加。",
+  );
 }
 
-type ZipEntry = { name: string; method: number; compressedSize: number; size: number; localOffset: number };
+type ZipEntry = {
+  name: string;
+  method: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+};
 
 /** Reads the central directory of a ZIP file (no ZIP64; office files are far below 4 GB). */
 export function readZipDirectory(fd: number, size: number): ZipEntry[] | null {
@@ -108,7 +132,12 @@ export function readZipDirectory(fd: number, size: number): ZipEntry[] | null {
   const count = tail.readUInt16LE(eocd + 10);
   const cdSize = tail.readUInt32LE(eocd + 12);
   const cdOffset = tail.readUInt32LE(eocd + 16);
-  if (cdOffset === 0xffffffff || cdSize === 0xffffffff || cdOffset + cdSize > size || cdSize > 16 * 1024 * 1024) {
+  if (
+    cdOffset === 0xffffffff ||
+    cdSize === 0xffffffff ||
+    cdOffset + cdSize > size ||
+    cdSize > 16 * 1024 * 1024
+  ) {
     return null;
   }
   const cd = Buffer.alloc(cdSize);
@@ -164,7 +193,10 @@ function detectOoxml(fd: number, size: number): Detection {
     return refuse("文件中含有宏，存在安全风险，不能上传。请另存为不含宏的 PPTX 或 DOCX 后再上传。");
   }
   const xml = readZipEntry(fd, size, ct, 1024 * 1024)?.toString("utf8") ?? "";
-  if (names.has("ppt/presentation.xml") && /presentationml\.(presentation|slideshow)\.main\+xml/.test(xml)) {
+  if (
+    names.has("ppt/presentation.xml") &&
+    /presentationml\.(presentation|slideshow)\.main\+xml/.test(xml)
+  ) {
     return { ok: true, type: T.pptx };
   }
   if (names.has("word/document.xml") && /wordprocessingml\.document\.main\+xml/.test(xml)) {
@@ -173,6 +205,7 @@ function detectOoxml(fd: number, size: number): Detection {
   if (/macroEnabled/i.test(xml)) {
     return refuse("文件中含有宏，存在安全风险，不能上传。请另存为不含宏的 PPTX 或 DOCX 后再上传。");
   }
-  if (/spreadsheetml/.test(xml)) return refuse(`暂不支持表格文件（XLSX）。只能上传 ${ALLOWED_TYPES_TEXT}。`);
+  if (/spreadsheetml/.test(xml))
+    return refuse(`暂不支持表格文件（XLSX）。只能上传 ${ALLOWED_TYPES_TEXT}。`);
   return notAllowed();
 }

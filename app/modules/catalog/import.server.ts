@@ -29,7 +29,10 @@ const categoryFile = z.object({
   order: z.number().int(),
 });
 
-const list = z.preprocess((v) => (v == null ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.string().trim().min(1)));
+const list = z.preprocess(
+  (v) => (v == null ? [] : Array.isArray(v) ? v : [v]),
+  z.array(z.coerce.string().trim().min(1)),
+);
 
 const courseFile = z.object({
   code: z.string().regex(COURSE_CODE_RE, { error: "编号格式应为如 HS-0012" }),
@@ -57,7 +60,9 @@ const sha = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 function mdFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...mdFiles(p));
     else if (e.name.endsWith(".md")) out.push(p);
@@ -66,13 +71,20 @@ function mdFiles(dir: string): string[] {
 }
 
 function lastHash(tx: Conn, kind: "category" | "course", key: string) {
-  return tx.select({ hash: catalogImports.hash }).from(catalogImports).where(and(eq(catalogImports.kind, kind), eq(catalogImports.key, key))).get()?.hash;
+  return tx
+    .select({ hash: catalogImports.hash })
+    .from(catalogImports)
+    .where(and(eq(catalogImports.kind, kind), eq(catalogImports.key, key)))
+    .get()?.hash;
 }
 
 function recordHash(tx: Conn, kind: "category" | "course", key: string, hash: string) {
   tx.insert(catalogImports)
     .values({ kind, key, hash, importedAt: Date.now() })
-    .onConflictDoUpdate({ target: [catalogImports.kind, catalogImports.key], set: { hash, importedAt: Date.now() } })
+    .onConflictDoUpdate({
+      target: [catalogImports.kind, catalogImports.key],
+      set: { hash, importedAt: Date.now() },
+    })
     .run();
 }
 
@@ -87,24 +99,41 @@ type ParsedCourse = {
   body: { doc: unknown; html: string; text: string };
 };
 
-function parseCourseFile(file: string, root: string, raw: string): ParsedCourse | { file: string; message: string } {
+function parseCourseFile(
+  file: string,
+  root: string,
+  raw: string,
+): ParsedCourse | { file: string; message: string } {
   const rel = path.relative(root, file);
   try {
     const fm = matter(raw);
     const meta = courseFile.safeParse(fm.data);
     if (!meta.success) return { file: rel, message: issueText(meta.error) };
-    if (path.basename(file, ".md") !== meta.data.code) return { file: rel, message: `文件名应与编号 ${meta.data.code} 一致` };
+    if (path.basename(file, ".md") !== meta.data.code)
+      return { file: rel, message: `文件名应与编号 ${meta.data.code} 一致` };
     const doc = markdownToDoc(fm.content);
     const valid = validateDoc(doc);
     if (!valid.ok) return { file: rel, message: valid.message };
-    return { file: rel, hash: sha(raw), meta: meta.data, body: { doc: valid.doc, html: renderDocHtml(valid.doc), text: docToText(valid.doc) } };
+    return {
+      file: rel,
+      hash: sha(raw),
+      meta: meta.data,
+      body: { doc: valid.doc, html: renderDocHtml(valid.doc), text: docToText(valid.doc) },
+    };
   } catch (e) {
     return { file: rel, message: e instanceof Error ? e.message : String(e) };
   }
 }
 
 export function importCatalogContent(db: DB, dir = CATALOG_CONTENT_DIR): ImportReport {
-  const report: ImportReport = { categoriesCreated: 0, categoriesUpdated: 0, coursesCreated: 0, draftsUpdated: 0, unchanged: 0, errors: [] };
+  const report: ImportReport = {
+    categoriesCreated: 0,
+    categoriesUpdated: 0,
+    coursesCreated: 0,
+    draftsUpdated: 0,
+    unchanged: 0,
+    errors: [],
+  };
 
   // Parse everything before writing: a broken file is reported and skipped, never half-imported.
   const catFiles = mdFiles(path.join(dir, "categories")).map((file) => {
@@ -146,9 +175,16 @@ export function importCatalogContent(db: DB, dir = CATALOG_CONTENT_DIR): ImportR
           report.errors.push({ file, message: `分类名称“${c.name}”已被分类 ${clash.slug} 使用` });
           continue;
         }
-        const values = { name: c.name, description: c.description, color: c.color, sortOrder: c.order };
+        const values = {
+          name: c.name,
+          description: c.description,
+          color: c.color,
+          sortOrder: c.order,
+        };
         if (!existing) {
-          tx.insert(categories).values({ slug: c.slug, ...values }).run();
+          tx.insert(categories)
+            .values({ slug: c.slug, ...values })
+            .run();
           report.categoriesCreated++;
         } else {
           tx.update(categories).set(values).where(eq(categories.id, existing.id)).run();
@@ -167,7 +203,11 @@ export function importCatalogContent(db: DB, dir = CATALOG_CONTENT_DIR): ImportR
           report.unchanged++;
           continue;
         }
-        const category = tx.select().from(categories).where(eq(categories.slug, meta.category)).get();
+        const category = tx
+          .select()
+          .from(categories)
+          .where(eq(categories.slug, meta.category))
+          .get();
         if (!category) {
           report.errors.push({ file: p.file, message: `没有英文标识为 ${meta.category} 的分类` });
           continue;
@@ -189,16 +229,39 @@ export function importCatalogContent(db: DB, dir = CATALOG_CONTENT_DIR): ImportR
         if (!course) {
           const c = tx
             .insert(courses)
-            .values({ code: meta.code, categoryId: category.id, sourceLevel: "city", ownerType: "city", ownerId: 0, createdAt: t, updatedAt: t })
+            .values({
+              code: meta.code,
+              categoryId: category.id,
+              sourceLevel: "city",
+              ownerType: "city",
+              ownerId: 0,
+              createdAt: t,
+              updatedAt: t,
+            })
             .returning()
             .get();
           const v = tx
             .insert(courseVersions)
-            .values({ courseId: c.id, versionNo: 1, status: "review", ...fields, createdAt: t, updatedAt: t })
+            .values({
+              courseId: c.id,
+              versionNo: 1,
+              status: "review",
+              ...fields,
+              createdAt: t,
+              updatedAt: t,
+            })
             .returning()
             .get();
           tx.insert(courseEvents)
-            .values({ courseId: c.id, versionId: v.id, versionNo: 1, actorId: null, action: "import", summary: `从内容文件 ${p.file} 导入`, createdAt: t })
+            .values({
+              courseId: c.id,
+              versionId: v.id,
+              versionNo: 1,
+              actorId: null,
+              action: "import",
+              summary: `从内容文件 ${p.file} 导入`,
+              createdAt: t,
+            })
             .run();
           publishVersion(tx, c, v, null, null, "import");
           report.coursesCreated++;
@@ -207,31 +270,71 @@ export function importCatalogContent(db: DB, dir = CATALOG_CONTENT_DIR): ImportR
         }
 
         if (course.categoryId !== category.id) {
-          tx.update(courses).set({ categoryId: category.id, updatedAt: t }).where(eq(courses.id, course.id)).run();
+          tx.update(courses)
+            .set({ categoryId: category.id, updatedAt: t })
+            .where(eq(courses.id, course.id))
+            .run();
           if (course.currentVersionId) indexCourse(tx, course.id);
         }
         const working = workingVersion(tx, course.id);
-        const latest = working ?? tx.select().from(courseVersions).where(eq(courseVersions.courseId, course.id)).orderBy(desc(courseVersions.versionNo)).get();
+        const latest =
+          working ??
+          tx
+            .select()
+            .from(courseVersions)
+            .where(eq(courseVersions.courseId, course.id))
+            .orderBy(desc(courseVersions.versionNo))
+            .get();
         const same =
-          latest && versionText(latest) === versionText(fields) && JSON.stringify(latest.body) === JSON.stringify(fields.body);
+          latest &&
+          versionText(latest) === versionText(fields) &&
+          JSON.stringify(latest.body) === JSON.stringify(fields.body);
         if (!same) {
           if (working) {
             tx.update(courseVersions)
-              .set({ ...fields, status: "draft", editedBy: null, updatedAt: Math.max(t, working.updatedAt + 1) })
+              .set({
+                ...fields,
+                status: "draft",
+                editedBy: null,
+                updatedAt: Math.max(t, working.updatedAt + 1),
+              })
               .where(eq(courseVersions.id, working.id))
               .run();
             tx.insert(courseEvents)
-              .values({ courseId: course.id, versionId: working.id, versionNo: working.versionNo, actorId: null, action: "import", summary: `内容文件 ${p.file} 有更新：第 ${working.versionNo} 版草稿已按文件更新`, createdAt: t })
+              .values({
+                courseId: course.id,
+                versionId: working.id,
+                versionNo: working.versionNo,
+                actorId: null,
+                action: "import",
+                summary: `内容文件 ${p.file} 有更新：第 ${working.versionNo} 版草稿已按文件更新`,
+                createdAt: t,
+              })
               .run();
           } else {
             const no = (latest?.versionNo ?? 0) + 1;
             const v = tx
               .insert(courseVersions)
-              .values({ courseId: course.id, versionNo: no, status: "draft", ...fields, createdAt: t, updatedAt: t })
+              .values({
+                courseId: course.id,
+                versionNo: no,
+                status: "draft",
+                ...fields,
+                createdAt: t,
+                updatedAt: t,
+              })
               .returning()
               .get();
             tx.insert(courseEvents)
-              .values({ courseId: course.id, versionId: v.id, versionNo: no, actorId: null, action: "import", summary: `内容文件 ${p.file} 有更新：生成第 ${no} 版草稿，待总部审核发布`, createdAt: t })
+              .values({
+                courseId: course.id,
+                versionId: v.id,
+                versionNo: no,
+                actorId: null,
+                action: "import",
+                summary: `内容文件 ${p.file} 有更新：生成第 ${no} 版草稿，待总部审核发布`,
+                createdAt: t,
+              })
               .run();
           }
           report.draftsUpdated++;

@@ -52,7 +52,10 @@ const courseColumns = {
   retiredAt: courses.retiredAt,
 };
 
-type CourseRow = Omit<SchedulableCourse, "orderable" | "retired"> & { versionStatus: string; retiredAt: number | null };
+type CourseRow = Omit<SchedulableCourse, "orderable" | "retired"> & {
+  versionStatus: string;
+  retiredAt: number | null;
+};
 
 function toCourse(row: CourseRow): SchedulableCourse {
   const { versionStatus, retiredAt, ...rest } = row;
@@ -61,13 +64,18 @@ function toCourse(row: CourseRow): SchedulableCourse {
 }
 
 /** A course with its current version (or its latest, when retired or unpublished), by id or code. */
-export function getCourseForScheduling(conn: Conn, key: { id?: number; code?: string }): SchedulableCourse | null {
+export function getCourseForScheduling(
+  conn: Conn,
+  key: { id?: number; code?: string },
+): SchedulableCourse | null {
   const row = conn
     .select(courseColumns)
     .from(courses)
     .innerJoin(courseVersions, sql`${courseVersions.id} = ${shownVersionId}`)
     .innerJoin(categories, eq(categories.id, courses.categoryId))
-    .where(key.id != null ? eq(courses.id, key.id) : eq(courses.code, (key.code ?? "").toUpperCase()))
+    .where(
+      key.id != null ? eq(courses.id, key.id) : eq(courses.code, (key.code ?? "").toUpperCase()),
+    )
     .get();
   return row ? toCourse(row as CourseRow) : null;
 }
@@ -115,7 +123,12 @@ export function findSchedulableCourses(conn: Conn, q: string, limit = 20): Sched
       and(
         eq(courseVersions.status, "published"),
         isNull(courses.retiredAt),
-        term ? or(like(courseVersions.title, `%${term}%`), like(courses.code, `%${term.toUpperCase()}%`)) : undefined,
+        term
+          ? or(
+              like(courseVersions.title, `%${term}%`),
+              like(courses.code, `%${term.toUpperCase()}%`),
+            )
+          : undefined,
       ),
     )
     .orderBy(asc(courses.code))
@@ -130,14 +143,22 @@ export type PoolTeacher = { id: number; userId: number; displayName: string; org
  * The pool teachers who can teach a course (listed for the course, or for its category) and will
  * travel to a district: the catalog's own `findTeachersFor`.
  */
-export function findTeachersFor(conn: Conn, input: { courseId: number; districtId: number }): PoolTeacher[] {
+export function findTeachersFor(
+  conn: Conn,
+  input: { courseId: number; districtId: number },
+): PoolTeacher[] {
   return catalogFindTeachersFor(conn, input);
 }
 
 export function getTeachersByIds(conn: Conn, ids: number[]): PoolTeacher[] {
   if (ids.length === 0) return [];
   return conn
-    .select({ id: teachers.id, userId: teachers.userId, displayName: teachers.displayName, organisation: teachers.organisation })
+    .select({
+      id: teachers.id,
+      userId: teachers.userId,
+      displayName: teachers.displayName,
+      organisation: teachers.organisation,
+    })
     .from(teachers)
     .where(inArray(teachers.id, ids))
     .all();
@@ -145,7 +166,13 @@ export function getTeachersByIds(conn: Conn, ids: number[]): PoolTeacher[] {
 
 /** The teacher profile of a user account, if they are in the pool. */
 export function teacherOfUser(conn: Conn, userId: number) {
-  return conn.select({ id: teachers.id, displayName: teachers.displayName }).from(teachers).where(eq(teachers.userId, userId)).get() ?? null;
+  return (
+    conn
+      .select({ id: teachers.id, displayName: teachers.displayName })
+      .from(teachers)
+      .where(eq(teachers.userId, userId))
+      .get() ?? null
+  );
 }
 
 export function listCategories(conn: Conn) {

@@ -126,7 +126,10 @@ export async function receiveFile(
   await fh.close();
   if (tooBig) {
     fs.rmSync(tmpPath, { force: true });
-    throw new UserError(`文件超过 ${uploadMaxText(maxBytes)} 的上限，请压缩或拆分后再上传。`, "file");
+    throw new UserError(
+      `文件超过 ${uploadMaxText(maxBytes)} 的上限，请压缩或拆分后再上传。`,
+      "file",
+    );
   }
   if (size === 0) {
     fs.rmSync(tmpPath, { force: true });
@@ -156,10 +159,17 @@ export async function parseResourceUpload(
   }
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes + 256 * 1024) {
-    throw new UserError(`文件超过 ${uploadMaxText(maxBytes)} 的上限，请压缩或拆分后再上传。`, "file");
+    throw new UserError(
+      `文件超过 ${uploadMaxText(maxBytes)} 的上限，请压缩或拆分后再上传。`,
+      "file",
+    );
   }
   let file: ReceivedFile | null = null;
-  const fileHandler = async (part: { name: string; filename?: string; data: AsyncIterable<Uint8Array> }) => {
+  const fileHandler = async (part: {
+    name: string;
+    filename?: string;
+    data: AsyncIterable<Uint8Array>;
+  }) => {
     if (part.filename === undefined) return undefined; // a text field: next handler
     if (part.name !== "file" || file || part.filename === "") {
       for await (const _ of part.data) void _; // drain parts we ignore
@@ -171,16 +181,21 @@ export async function parseResourceUpload(
   try {
     const form = await unstable_parseMultipartFormData(
       request,
-      unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
+      unstable_composeUploadHandlers(
+        fileHandler,
+        unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 }),
+      ),
     );
     return { form, file };
   } catch (e) {
     discardReceived(file);
-    if (e instanceof MaxPartSizeExceededError) throw new UserError("表单内容过长，请精简后再提交。");
+    if (e instanceof MaxPartSizeExceededError)
+      throw new UserError("表单内容过长，请精简后再提交。");
     if (e instanceof UserError) throw e;
     // A malformed part header (a raw CR/LF in a file name, a broken boundary) throws a plain Error
     // from the parser: the client's fault, a Chinese 400. System errors (ENOSPC…) carry a code and stay 500s.
-    if (e instanceof TypeError || (e instanceof Error && !("code" in e))) throw new UserError("上传中断或表单格式不正确，请重试。");
+    if (e instanceof TypeError || (e instanceof Error && !("code" in e)))
+      throw new UserError("上传中断或表单格式不正确，请重试。");
     throw e;
   }
 }
@@ -231,8 +246,10 @@ export function ownCourses(db: Conn, actor: Actor) {
   const academies = managedAcademyIds(actor);
   const districts = staffDistrictIds(actor);
   const owned: SQL[] = [];
-  if (academies.length) owned.push(and(eq(courses.ownerType, "academy"), inArray(courses.ownerId, academies))!);
-  if (districts.length) owned.push(and(eq(courses.ownerType, "district"), inArray(courses.ownerId, districts))!);
+  if (academies.length)
+    owned.push(and(eq(courses.ownerType, "academy"), inArray(courses.ownerId, academies))!);
+  if (districts.length)
+    owned.push(and(eq(courses.ownerType, "district"), inArray(courses.ownerId, districts))!);
   if (!owned.length) return [];
   return db
     .select({ code: courses.code, title: courseVersions.title })
@@ -246,17 +263,32 @@ export function ownCourses(db: Conn, actor: Actor) {
 }
 
 /** HQ edits every resource; others only what they uploaded, for a course they still look after. */
-function requireEditable(db: Conn, actor: Actor, r: { uploadedBy: number | null; courseId: number | null }) {
+function requireEditable(
+  db: Conn,
+  actor: Actor,
+  r: { uploadedBy: number | null; courseId: number | null },
+) {
   if (isHq(actor)) return;
   const c = r.courseId
-    ? (db.select({ ownerType: courses.ownerType, ownerId: courses.ownerId }).from(courses).where(eq(courses.id, r.courseId)).get() ?? null)
+    ? (db
+        .select({ ownerType: courses.ownerType, ownerId: courses.ownerId })
+        .from(courses)
+        .where(eq(courses.id, r.courseId))
+        .get() ?? null)
     : null;
-  if (r.uploadedBy !== actor.id || !canUploadForCourse(actor, c)) forbidden("只能删除自己为本区或本书院课程上传的资源。");
+  if (r.uploadedBy !== actor.id || !canUploadForCourse(actor, c))
+    forbidden("只能删除自己为本区或本书院课程上传的资源。");
 }
 
 /** 我的课程: courses the actor teaches, that their academies run or own, that their district owns or runs. */
 function myCoursesCondition(actor: Actor): SQL {
-  const list = (ids: number[]) => (ids.length ? sql.join(ids.map((i) => sql`${i}`), sql`, `) : sql`NULL`);
+  const list = (ids: number[]) =>
+    ids.length
+      ? sql.join(
+          ids.map((i) => sql`${i}`),
+          sql`, `,
+        )
+      : sql`NULL`;
   const academies = list(managedAcademyIds(actor));
   const districts = list(staffDistrictIds(actor));
   return sql`${resources.courseId} IN (
@@ -329,7 +361,14 @@ export function createFileResource(
           targetType: "resource",
           targetId: row.id,
           summary: `上传资源“${title}”（${RESOURCE_KIND_LABELS[type.kind]}，${formatBytes(file.size)}）`,
-          detail: { originalName, mime: type.mime, size: file.size, sha256: file.sha256, courseId, visibility: input.visibility },
+          detail: {
+            originalName,
+            mime: type.mime,
+            size: file.size,
+            sha256: file.sha256,
+            courseId,
+            visibility: input.visibility,
+          },
         });
         // Last step inside the transaction: if the rename fails, the row is rolled back.
         fs.renameSync(file.tmpPath, finalPath);
@@ -342,7 +381,12 @@ export function createFileResource(
   }
 }
 
-export function createVideoLink(db: DB, actor: Actor, raw: VideoLinkInput | Record<string, unknown>, ip: string | null) {
+export function createVideoLink(
+  db: DB,
+  actor: Actor,
+  raw: VideoLinkInput | Record<string, unknown>,
+  ip: string | null,
+) {
   requireUploader(actor);
   const input = parseInput(videoLinkSchema, raw);
   return db.transaction(
@@ -426,17 +470,28 @@ function resourceUsage(db: Conn, id: number): string | null {
   if (teacher) return `正被用作教师“${teacher.name}”的照片`;
   const ref = `%/resources/${id}"%`;
   const version = db
-    .select({ title: courseVersions.title, code: courses.code, versionNo: courseVersions.versionNo })
+    .select({
+      title: courseVersions.title,
+      code: courses.code,
+      versionNo: courseVersions.versionNo,
+    })
     .from(courseVersions)
     .innerJoin(courses, eq(courses.id, courseVersions.courseId))
     .where(or(eq(courseVersions.coverResourceId, id), sql`${courseVersions.body} LIKE ${ref}`))
     .get();
-  if (version) return `正被课程“${version.title}”（${version.code} 第 ${version.versionNo} 版）使用`;
+  if (version)
+    return `正被课程“${version.title}”（${version.code} 第 ${version.versionNo} 版）使用`;
   return null;
 }
 
 /** Deletes a resource that nothing uses any more; the file goes after the row is gone. */
-export function deleteResource(db: DB, actor: Actor, id: number, ip: string | null, opts: { dir?: string } = {}) {
+export function deleteResource(
+  db: DB,
+  actor: Actor,
+  id: number,
+  ip: string | null,
+  opts: { dir?: string } = {},
+) {
   requireUploader(actor);
   const removed = db.transaction(
     (tx) => {
@@ -451,13 +506,19 @@ export function deleteResource(db: DB, actor: Actor, id: number, ip: string | nu
         targetType: "resource",
         targetId: id,
         summary: `删除资源“${r.title}”（${RESOURCE_KIND_LABELS[r.kind]}）`,
-        detail: { originalName: r.originalName, sha256: r.sha256, url: r.url, courseId: r.courseId },
+        detail: {
+          originalName: r.originalName,
+          sha256: r.sha256,
+          url: r.url,
+          courseId: r.courseId,
+        },
       });
       return r;
     },
     { behavior: "immediate" },
   );
-  if (removed.storedName) fs.rmSync(path.join(opts.dir ?? uploadDir(), removed.storedName), { force: true });
+  if (removed.storedName)
+    fs.rmSync(path.join(opts.dir ?? uploadDir(), removed.storedName), { force: true });
   return removed;
 }
 
@@ -484,7 +545,12 @@ export function getResourceDetail(db: DB, actor: Actor, id: number) {
     .where(eq(resources.id, id))
     .get();
   if (!row) return null;
-  return { ...row.r, courseCode: row.courseCode, uploaderName: row.uploaderName, usage: resourceUsage(db, id) };
+  return {
+    ...row.r,
+    courseCode: row.courseCode,
+    uploaderName: row.uploaderName,
+    usage: resourceUsage(db, id),
+  };
 }
 
 export const RESOURCES_PAGE_SIZE = 20;
@@ -537,7 +603,11 @@ export function listResources(db: DB, actor: Actor, query: ListResourcesQuery) {
       /** HQ deletes anything (on its detail page); others what they uploaded for their own courses. */
       canDelete:
         isHq(actor) ||
-        (uploadedBy === actor.id && canUploadForCourse(actor, courseOwnerType ? { ownerType: courseOwnerType, ownerId: courseOwnerId! } : null)),
+        (uploadedBy === actor.id &&
+          canUploadForCourse(
+            actor,
+            courseOwnerType ? { ownerType: courseOwnerType, ownerId: courseOwnerId! } : null,
+          )),
     }));
   return { rows, total, page, pages };
 }
@@ -556,7 +626,11 @@ export type CourseResource = {
 };
 
 /** Resources attached to a course that this actor may see (public ones for everybody). */
-export function listCourseResources(db: Conn, courseId: number, { actor }: { actor: Actor | null }): CourseResource[] {
+export function listCourseResources(
+  db: Conn,
+  courseId: number,
+  { actor }: { actor: Actor | null },
+): CourseResource[] {
   const rows = db
     .select()
     .from(resources)
@@ -601,7 +675,9 @@ export function isPublicImage(db: Conn, id: number) {
   const r = db
     .select({ id: resources.id })
     .from(resources)
-    .where(and(eq(resources.id, id), eq(resources.kind, "image"), eq(resources.visibility, "public")))
+    .where(
+      and(eq(resources.id, id), eq(resources.kind, "image"), eq(resources.visibility, "public")),
+    )
     .get();
   return !!r;
 }
@@ -618,7 +694,10 @@ export function resourcesByIds(db: Conn, ids: number[]) {
 /** RFC 6266 / 5987: an ASCII fallback plus filename*=UTF-8'' for Chinese names. */
 export function contentDisposition(kind: "inline" | "attachment", name: string) {
   const fallback = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_") || "file";
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${kind}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
@@ -653,7 +732,10 @@ export function resourceResponse(
       const url = new URL(request.url);
       return new Response(null, {
         status: 302,
-        headers: { Location: `/login?redirectTo=${encodeURIComponent(url.pathname)}`, "Cache-Control": "no-store" },
+        headers: {
+          Location: `/login?redirectTo=${encodeURIComponent(url.pathname)}`,
+          "Cache-Control": "no-store",
+        },
       });
     }
     return textResponse(403, "此资源仅供教师使用。如需查看，请联系书院或总部。");
@@ -677,16 +759,23 @@ export function resourceResponse(
   const etag = r.sha256 ? `"${r.sha256}"` : `"${stat.size}-${stat.mtimeMs}"`;
   const headers: Record<string, string> = {
     "Content-Type": r.mime,
-    "Content-Disposition": contentDisposition(inline ? "inline" : "attachment", r.originalName || `${r.title}`),
+    "Content-Disposition": contentDisposition(
+      inline ? "inline" : "attachment",
+      r.originalName || `${r.title}`,
+    ),
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": cache,
     ETag: etag,
     "Accept-Ranges": "bytes",
     // Nothing served from here may run script or be framed by others; PDF viewers need no sandbox.
-    "Content-Security-Policy": r.kind === "pdf" ? "default-src 'none'; frame-ancestors 'self'" : "default-src 'none'; sandbox; frame-ancestors 'self'",
+    "Content-Security-Policy":
+      r.kind === "pdf"
+        ? "default-src 'none'; frame-ancestors 'self'"
+        : "default-src 'none'; sandbox; frame-ancestors 'self'",
     "Cross-Origin-Resource-Policy": "same-origin",
   };
-  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
+  if (request.headers.get("if-none-match") === etag)
+    return new Response(null, { status: 304, headers });
   let start = 0;
   let end = stat.size - 1;
   let status = 200;
@@ -701,7 +790,10 @@ export function resourceResponse(
         start = Math.max(0, stat.size - Number(m[2]));
       }
       if (start > end || start >= stat.size) {
-        return new Response(null, { status: 416, headers: { ...headers, "Content-Range": `bytes */${stat.size}` } });
+        return new Response(null, {
+          status: 416,
+          headers: { ...headers, "Content-Range": `bytes */${stat.size}` },
+        });
       }
       status = 206;
       headers["Content-Range"] = `bytes ${start}-${end}/${stat.size}`;
@@ -709,6 +801,8 @@ export function resourceResponse(
   }
   headers["Content-Length"] = String(end - start + 1);
   if (request.method === "HEAD") return new Response(null, { status, headers });
-  const stream = Readable.toWeb(fs.createReadStream(file, { start, end })) as ReadableStream<Uint8Array>;
+  const stream = Readable.toWeb(
+    fs.createReadStream(file, { start, end }),
+  ) as ReadableStream<Uint8Array>;
   return new Response(stream, { status, headers });
 }

@@ -1,6 +1,12 @@
 /** Resource library (资源库): pure helpers and input schemas shared by routes and the module. */
 import type { ResourceKind, ResourceVisibility } from "@db/schema";
-import { hasRole, isHq, managedAcademyIds, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
+import {
+  hasRole,
+  isHq,
+  managedAcademyIds,
+  staffDistrictIds,
+  type Actor,
+} from "~/modules/auth/permissions";
 import { z } from "~/utils/zod";
 
 export const RESOURCE_KIND_LABELS: Record<ResourceKind, string> = {
@@ -24,11 +30,19 @@ export function canManageResources(actor: Actor | null | undefined) {
 
 /** The people who teach or run courses: they browse the library and see teachers-only resources. */
 export function canBrowseResources(actor: Actor | null | undefined) {
-  return isHq(actor) || hasRole(actor, "teacher") || hasRole(actor, "academy_manager") || hasRole(actor, "district_staff");
+  return (
+    isHq(actor) ||
+    hasRole(actor, "teacher") ||
+    hasRole(actor, "academy_manager") ||
+    hasRole(actor, "district_staff")
+  );
 }
 
 /** Public resources are for everyone; teachers-only ones for the people who teach or run courses. */
-export function canSeeResource(actor: Actor | null | undefined, r: { visibility: ResourceVisibility }) {
+export function canSeeResource(
+  actor: Actor | null | undefined,
+  r: { visibility: ResourceVisibility },
+) {
   return r.visibility === "public" || canBrowseResources(actor);
 }
 
@@ -79,7 +93,9 @@ const courseCode = z
   .trim()
   .toUpperCase()
   .max(20, { error: "课程编号格式不正确，例如 LS-0001。" })
-  .refine((s) => s === "" || COURSE_CODE_RE.test(s), { error: "课程编号格式不正确，例如 LS-0001。" })
+  .refine((s) => s === "" || COURSE_CODE_RE.test(s), {
+    error: "课程编号格式不正确，例如 LS-0001。",
+  })
   .optional()
   .transform((s) => (s ? s : undefined));
 
@@ -103,7 +119,13 @@ export function isAllowedVideoUrl(raw: string) {
   if (!/^https:\/\//i.test(raw)) return false;
   try {
     const u = new URL(raw);
-    return u.protocol === "https:" && !!u.hostname && !u.username && !u.password && u.hostname.includes(".");
+    return (
+      u.protocol === "https:" &&
+      !!u.hostname &&
+      !u.username &&
+      !u.password &&
+      u.hostname.includes(".")
+    );
   } catch {
     return false;
   }

@@ -41,7 +41,8 @@ const MAX_JSON_CHARS = 2_000_000;
 export function validateDoc(json: unknown): ValidateResult {
   let value = json;
   if (typeof value === "string") {
-    if (value.length > MAX_JSON_CHARS) return { ok: false, message: "正文内容过多，请拆分后再保存。" };
+    if (value.length > MAX_JSON_CHARS)
+      return { ok: false, message: "正文内容过多，请拆分后再保存。" };
     try {
       value = JSON.parse(value);
     } catch {
@@ -57,7 +58,10 @@ export function validateDoc(json: unknown): ValidateResult {
   try {
     pmSchema().nodeFromJSON(parsed.data).check();
   } catch {
-    return { ok: false, message: "正文结构不正确（例如列表项或表格的内容不完整），请检查后再保存。" };
+    return {
+      ok: false,
+      message: "正文结构不正确（例如列表项或表格的内容不完整），请检查后再保存。",
+    };
   }
   return { ok: true, doc: parsed.data };
 }
@@ -78,7 +82,10 @@ const TAG = /<[a-zA-Z][a-zA-Z0-9]*(?:\s+[^\s"'>/=]+(?:="[^"]*")?)*\s*\/?>/g;
  */
 export function escapeAttributeBrackets(html: string) {
   return html.replace(TAG, (tag) =>
-    tag.replace(/="([^"]*)"/g, (_, v: string) => `="${v.replace(/</g, "&lt;").replace(/>/g, "&gt;")}"`),
+    tag.replace(
+      /="([^"]*)"/g,
+      (_, v: string) => `="${v.replace(/</g, "&lt;").replace(/>/g, "&gt;")}"`,
+    ),
   );
 }
 
@@ -148,13 +155,26 @@ function inlineTokens(tokens: Token[] | undefined, marks: Marks = []): RichInlin
         break;
       case "link": {
         const link = t as Tokens.Link;
-        const inner = link.tokens?.length ? link.tokens : [{ type: "text", raw: link.text, text: link.text }];
+        const inner = link.tokens?.length
+          ? link.tokens
+          : [{ type: "text", raw: link.text, text: link.text }];
         if (isSafeHref(link.href)) {
           const linkMark: RichMark = {
             type: "link",
-            attrs: { href: link.href, target: null, rel: null, class: null, title: link.title || null },
+            attrs: {
+              href: link.href,
+              target: null,
+              rel: null,
+              class: null,
+              title: link.title || null,
+            },
           };
-          out.push(...inlineTokens(inner as Token[], [...marks.filter((m) => m.type !== "link"), linkMark]));
+          out.push(
+            ...inlineTokens(inner as Token[], [
+              ...marks.filter((m) => m.type !== "link"),
+              linkMark,
+            ]),
+          );
         } else {
           out.push(...inlineTokens(inner as Token[], marks));
         }
@@ -223,7 +243,11 @@ function blockTokens(tokens: Token[]): RichBlock[] {
         const h = t as Tokens.Heading;
         const level = Math.min(4, Math.max(2, h.depth)) as 2 | 3 | 4;
         const content = inlineTokens(h.tokens);
-        out.push(content.length ? { type: "heading", attrs: { level }, content } : { type: "heading", attrs: { level } });
+        out.push(
+          content.length
+            ? { type: "heading", attrs: { level }, content }
+            : { type: "heading", attrs: { level } },
+        );
         break;
       }
       case "paragraph":
@@ -259,13 +283,20 @@ function blockTokens(tokens: Token[]): RichBlock[] {
       case "table": {
         const table = t as Tokens.Table;
         const align = (a: "left" | "center" | "right" | null | undefined) => a ?? null;
-        const cell = (kind: "tableHeader" | "tableCell", c: Tokens.TableCell, i: number): RichTableCell => ({
+        const cell = (
+          kind: "tableHeader" | "tableCell",
+          c: Tokens.TableCell,
+          i: number,
+        ): RichTableCell => ({
           type: kind,
           attrs: { colspan: 1, rowspan: 1, colwidth: null, align: align(table.align[i]) },
           content: [paragraph(inlineTokens(c.tokens))],
         });
         const rows = [
-          { type: "tableRow" as const, content: table.header.map((c, i) => cell("tableHeader", c, i)) },
+          {
+            type: "tableRow" as const,
+            content: table.header.map((c, i) => cell("tableHeader", c, i)),
+          },
           ...table.rows.map((r) => ({
             type: "tableRow" as const,
             content: r.map((c, i) => cell("tableCell", c, i)),

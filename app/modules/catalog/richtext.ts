@@ -36,8 +36,9 @@ export const RICH_LIMITS = {
 // ---------------------------------------------------------------------------------------------
 
 /** Whitespace, C0/C1 control characters, zero-width and bidi characters: never inside a URL we keep. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_URL_CHARS = /[\s\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+const UNSAFE_URL_CHARS =
+  // eslint-disable-next-line no-control-regex
+  /[\s\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
 
 /**
  * A link target we render: `http(s)://host…`, `mailto:…` or a same-site path `/…` (not `//host`).
@@ -144,7 +145,11 @@ export type RichText = { type: "text"; text: string; marks?: RichMark[] };
 export type RichHardBreak = { type: "hardBreak"; marks?: RichMark[] };
 export type RichInline = RichText | RichHardBreak;
 
-export type RichParagraph = { type: "paragraph"; attrs?: Record<string, never>; content?: RichInline[] };
+export type RichParagraph = {
+  type: "paragraph";
+  attrs?: Record<string, never>;
+  content?: RichInline[];
+};
 export type RichHeading = { type: "heading"; attrs: { level: 2 | 3 | 4 }; content?: RichInline[] };
 export type RichBlockquote = { type: "blockquote"; content: RichBlock[] };
 export type RichListItem = { type: "listItem"; content: RichBlock[] };
@@ -171,7 +176,11 @@ export type RichCellAttrs = {
   colwidth?: number[] | null;
   align?: "left" | "center" | "right" | null;
 };
-export type RichTableCell = { type: "tableCell" | "tableHeader"; attrs?: RichCellAttrs; content: RichBlock[] };
+export type RichTableCell = {
+  type: "tableCell" | "tableHeader";
+  attrs?: RichCellAttrs;
+  content: RichBlock[];
+};
 export type RichTableRow = { type: "tableRow"; content: RichTableCell[] };
 export type RichTable = { type: "table"; content: RichTableRow[] };
 export type RichBlock =
@@ -234,14 +243,15 @@ const dimension = z
   .nullable()
   .optional();
 
-const hrefSchema = z
-  .string({ error: "链接地址必须是文字。" })
-  .refine(isSafeHref, {
-    error: "链接只能是 http://、https:// 或 mailto: 开头的地址（或本站的 / 路径），请修改后再保存。",
-  });
+const hrefSchema = z.string({ error: "链接地址必须是文字。" }).refine(isSafeHref, {
+  error: "链接只能是 http://、https:// 或 mailto: 开头的地址（或本站的 / 路径），请修改后再保存。",
+});
 
 const BoldMark = z.strictObject({ type: z.literal("bold") }, { error: "加粗格式不能带额外属性。" });
-const ItalicMark = z.strictObject({ type: z.literal("italic") }, { error: "斜体格式不能带额外属性。" });
+const ItalicMark = z.strictObject(
+  { type: z.literal("italic") },
+  { error: "斜体格式不能带额外属性。" },
+);
 const LinkMark = z.strictObject(
   {
     type: z.literal("link"),
@@ -328,10 +338,9 @@ const ListItemNode = z.strictObject(
   { error: "列表项带有不支持的属性。" },
 );
 const ListItems = z
-  .array(
-    z.discriminatedUnion("type", [ListItemNode], { error: unknownNodeMessage("列表里") }),
-    { error: "列表内容必须是列表项。" },
-  )
+  .array(z.discriminatedUnion("type", [ListItemNode], { error: unknownNodeMessage("列表里") }), {
+    error: "列表内容必须是列表项。",
+  })
   .min(1, { error: "列表不能是空的。" });
 
 const BulletListNode = z.strictObject(
@@ -350,7 +359,10 @@ const OrderedListNode = z.strictObject(
             .min(0, { error: "编号不能小于 0。" })
             .max(100_000, { error: "编号过大。" })
             .optional(),
-          type: z.enum(["1", "a", "A", "i", "I"], { error: "编号样式不受支持。" }).nullable().optional(),
+          type: z
+            .enum(["1", "a", "A", "i", "I"], { error: "编号样式不受支持。" })
+            .nullable()
+            .optional(),
         },
         { error: "编号列表带有不支持的属性。" },
       )
@@ -370,9 +382,9 @@ const ImageNode = z.strictObject(
     type: z.literal("image"),
     attrs: z.strictObject(
       {
-        src: z
-          .string({ error: "图片地址必须是文字。" })
-          .refine(isResourceImageSrc, { error: "图片只能从资源库中选择，不能使用外部地址或内嵌数据。" }),
+        src: z.string({ error: "图片地址必须是文字。" }).refine(isResourceImageSrc, {
+          error: "图片只能从资源库中选择，不能使用外部地址或内嵌数据。",
+        }),
         alt: attrText,
         title: attrText,
         width: dimension,
@@ -400,7 +412,10 @@ const CellAttrs = z
         .max(50)
         .nullable()
         .optional(),
-      align: z.enum(["left", "center", "right"], { error: "单元格对齐方式不受支持。" }).nullable().optional(),
+      align: z
+        .enum(["left", "center", "right"], { error: "单元格对齐方式不受支持。" })
+        .nullable()
+        .optional(),
     },
     { error: "单元格带有不支持的属性。" },
   )
@@ -536,7 +551,11 @@ export function docToPlainText(doc: RichDoc): string {
     for (const child of (node.content ?? []) as Array<{ type: string }>) walk(child);
     if (node.type !== "doc" && node.type !== "text") {
       if (node.type === "tableCell" || node.type === "tableHeader") out.push(" ");
-      else if (!["listItem", "tableRow", "table", "bulletList", "orderedList", "blockquote"].includes(node.type))
+      else if (
+        !["listItem", "tableRow", "table", "bulletList", "orderedList", "blockquote"].includes(
+          node.type,
+        )
+      )
         out.push("\n");
     }
   };

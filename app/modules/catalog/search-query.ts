@@ -35,7 +35,9 @@ export function parseSearchQuery(raw: unknown): ParsedQuery {
     display = chars.slice(0, MAX_QUERY_CHARS).join("");
     note = `搜索词太长，只按前 ${MAX_QUERY_CHARS} 个字搜索。`;
   }
-  const all = [...new Set(display.toLowerCase().replace(SEPARATORS, " ").split(" ").filter(Boolean))];
+  const all = [
+    ...new Set(display.toLowerCase().replace(SEPARATORS, " ").split(" ").filter(Boolean)),
+  ];
   const terms = all.slice(0, MAX_TERMS);
   if (all.length > MAX_TERMS) note = `搜索词太多，只按前 ${MAX_TERMS} 个词搜索。`;
   if (text.length > 0 && terms.length === 0) {

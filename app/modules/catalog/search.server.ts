@@ -23,7 +23,11 @@ export function indexCourse(conn: Conn, courseId: number) {
   unindexCourse(conn, courseId);
   const c = conn.select().from(courses).where(eq(courses.id, courseId)).get();
   if (!c || c.retiredAt || !c.currentVersionId) return false;
-  const v = conn.select().from(courseVersions).where(eq(courseVersions.id, c.currentVersionId)).get();
+  const v = conn
+    .select()
+    .from(courseVersions)
+    .where(eq(courseVersions.id, c.currentVersionId))
+    .get();
   if (!v || v.status !== "published") return false;
   const tags = v.tags.join(" ");
   conn
@@ -114,20 +118,38 @@ const listings = memoUntilChange<LibraryResult>();
 export function searchLibrary(db: DB, filters: LibraryFilters): LibraryResult {
   const parsed = parseSearchQuery(filters.q ?? "");
   const page = Math.min(10_000, Math.max(1, Math.floor(filters.page ?? 1) || 1));
-  const key = JSON.stringify([parsed.terms, filters.category ?? "", filters.audience ?? "", filters.level ?? "", page]);
+  const key = JSON.stringify([
+    parsed.terms,
+    filters.category ?? "",
+    filters.audience ?? "",
+    filters.level ?? "",
+    page,
+  ]);
   const value = listings(db, key, () => runLibrarySearch(db, filters, parsed, page));
   return { ...value, query: parsed.display, note: parsed.note };
 }
 
-function runLibrarySearch(db: DB, filters: LibraryFilters, parsed: ReturnType<typeof parseSearchQuery>, page: number): LibraryResult {
+function runLibrarySearch(
+  db: DB,
+  filters: LibraryFilters,
+  parsed: ReturnType<typeof parseSearchQuery>,
+  page: number,
+): LibraryResult {
   const where: SQL[] = [];
   if (filters.category) where.push(eq(categories.slug, filters.category));
-  if (filters.audience) where.push(like(courseSearch.audience, `%|${filters.audience.replace(/[%_|]/g, "")}|%`));
+  if (filters.audience)
+    where.push(like(courseSearch.audience, `%|${filters.audience.replace(/[%_|]/g, "")}|%`));
   if (filters.level) where.push(eq(courseSearch.sourceLevel, filters.level));
   const tri = trigramMatch(parsed.terms);
   const gram = ngramMatch(parsed.terms);
-  if (tri) where.push(sql`${courseSearch.courseId} in (select rowid from course_fts where course_fts match ${tri})`);
-  if (gram) where.push(sql`${courseSearch.courseId} in (select rowid from course_fts_ngram where course_fts_ngram match ${gram})`);
+  if (tri)
+    where.push(
+      sql`${courseSearch.courseId} in (select rowid from course_fts where course_fts match ${tri})`,
+    );
+  if (gram)
+    where.push(
+      sql`${courseSearch.courseId} in (select rowid from course_fts_ngram where course_fts_ngram match ${gram})`,
+    );
   const cond = where.length ? and(...where) : undefined;
 
   const total = db
@@ -175,7 +197,15 @@ function runLibrarySearch(db: DB, filters: LibraryFilters, parsed: ReturnType<ty
     .offset((Math.min(page, pages) - 1) * COURSE_PAGE_SIZE)
     .all();
 
-  return { rows, total, page: Math.min(page, pages), pages, query: parsed.display, terms: parsed.terms, note: parsed.note };
+  return {
+    rows,
+    total,
+    page: Math.min(page, pages),
+    pages,
+    query: parsed.display,
+    terms: parsed.terms,
+    note: parsed.note,
+  };
 }
 
 /** Audience stored as "|全体|长者|" back to a list. */
@@ -189,7 +219,7 @@ const activeCategories = prepared((db) =>
     .from(categories)
     .where(isNull(categories.retiredAt))
     .orderBy(asc(categories.sortOrder), asc(categories.id))
-    .prepare()
+    .prepare(),
 );
 
 /** Everything /courses shows: the active categories for the filters and one page of results. */

@@ -51,15 +51,30 @@ type Links = { categoryIds: number[]; districtIds: number[]; courseIds: number[]
 /** Checks that every id/code names something that exists; returns course ids for the codes. */
 function resolveLinks(
   db: Conn,
-  input: { categoryIds: number[]; districtIds: number[]; courseCodes?: string; photoResourceId?: number },
+  input: {
+    categoryIds: number[];
+    districtIds: number[];
+    courseCodes?: string;
+    photoResourceId?: number;
+  },
 ): Links {
   const codes = parseCourseCodes(input.courseCodes);
   if (input.categoryIds.length) {
-    const found = db.select({ id: categories.id }).from(categories).where(inArray(categories.id, input.categoryIds)).all();
-    if (found.length !== input.categoryIds.length) throw new UserError("请选择存在的分类。", "categoryIds");
+    const found = db
+      .select({ id: categories.id })
+      .from(categories)
+      .where(inArray(categories.id, input.categoryIds))
+      .all();
+    if (found.length !== input.categoryIds.length)
+      throw new UserError("请选择存在的分类。", "categoryIds");
   }
-  const found = db.select({ id: districts.id }).from(districts).where(inArray(districts.id, input.districtIds)).all();
-  if (found.length !== input.districtIds.length) throw new UserError("请选择存在的区。", "districtIds");
+  const found = db
+    .select({ id: districts.id })
+    .from(districts)
+    .where(inArray(districts.id, input.districtIds))
+    .all();
+  if (found.length !== input.districtIds.length)
+    throw new UserError("请选择存在的区。", "districtIds");
   let courseIds: number[] = [];
   if (codes.length) {
     const rows = db
@@ -69,7 +84,8 @@ function resolveLinks(
       .all();
     const known = new Set(rows.map((r) => r.code));
     const missing = codes.filter((c) => !known.has(c));
-    if (missing.length) throw new UserError(`没有这些编号的课程：${missing.join("、")}。`, "courseCodes");
+    if (missing.length)
+      throw new UserError(`没有这些编号的课程：${missing.join("、")}。`, "courseCodes");
     courseIds = rows.map((r) => r.id);
   }
   if (input.photoResourceId !== undefined && !isPublicImage(db, input.photoResourceId)) {
@@ -82,9 +98,12 @@ function writeLinks(tx: Conn, teacherId: number, links: Links) {
   tx.delete(teacherCategories).where(eq(teacherCategories.teacherId, teacherId)).run();
   tx.delete(teacherDistricts).where(eq(teacherDistricts.teacherId, teacherId)).run();
   tx.delete(teacherCourses).where(eq(teacherCourses.teacherId, teacherId)).run();
-  for (const categoryId of links.categoryIds) tx.insert(teacherCategories).values({ teacherId, categoryId }).run();
-  for (const districtId of links.districtIds) tx.insert(teacherDistricts).values({ teacherId, districtId }).run();
-  for (const courseId of links.courseIds) tx.insert(teacherCourses).values({ teacherId, courseId }).run();
+  for (const categoryId of links.categoryIds)
+    tx.insert(teacherCategories).values({ teacherId, categoryId }).run();
+  for (const districtId of links.districtIds)
+    tx.insert(teacherDistricts).values({ teacherId, districtId }).run();
+  for (const courseId of links.courseIds)
+    tx.insert(teacherCourses).values({ teacherId, courseId }).run();
 }
 
 /** Gives the account the teacher role (city scope) unless it has it. */
@@ -96,7 +115,14 @@ function ensureTeacherRole(tx: Conn, userId: number, grantedBy: number | null) {
     .get();
   if (!has) {
     tx.insert(userRoles)
-      .values({ userId, role: "teacher", scopeType: "city", scopeId: 0, grantedBy, grantedAt: Date.now() })
+      .values({
+        userId,
+        role: "teacher",
+        scopeType: "city",
+        scopeId: 0,
+        grantedBy,
+        grantedAt: Date.now(),
+      })
       .run();
     return true;
   }
@@ -107,16 +133,32 @@ function ensureTeacherRole(tx: Conn, userId: number, grantedBy: number | null) {
  * HQ adds an existing account (found by phone) to the pool. The account gets the teacher role in
  * the same transaction; both are audited.
  */
-export function createTeacher(db: DB, actor: Actor, raw: TeacherCreateInput | Record<string, unknown>, ip: string | null) {
+export function createTeacher(
+  db: DB,
+  actor: Actor,
+  raw: TeacherCreateInput | Record<string, unknown>,
+  ip: string | null,
+) {
   requireManager(actor);
   const input = parseInput(teacherCreateSchema, raw);
   return db.transaction(
     (tx) => {
-      const user = tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.phone, input.phone)).get();
+      const user = tx
+        .select({ id: users.id, name: users.name })
+        .from(users)
+        .where(eq(users.phone, input.phone))
+        .get();
       if (!user) {
-        throw new UserError("没有用这个手机号注册的账号。请先请教师在本站注册，再把他加入师资库。", "phone");
+        throw new UserError(
+          "没有用这个手机号注册的账号。请先请教师在本站注册，再把他加入师资库。",
+          "phone",
+        );
       }
-      const existing = tx.select({ id: teachers.id }).from(teachers).where(eq(teachers.userId, user.id)).get();
+      const existing = tx
+        .select({ id: teachers.id })
+        .from(teachers)
+        .where(eq(teachers.userId, user.id))
+        .get();
       if (existing) throw new UserError(`这个账号（${user.name}）已经在师资库中了。`, "phone");
       const links = resolveLinks(tx, input);
       const row = tx
@@ -180,8 +222,17 @@ export function updateTeacher(
         targetId: teacherId,
         summary: `修改教师资料：${input.displayName}`,
         detail: {
-          before: { displayName: before.displayName, organisation: before.organisation, kind: before.kind },
-          after: { displayName: input.displayName, organisation: input.organisation, kind: input.kind, ...links },
+          before: {
+            displayName: before.displayName,
+            organisation: before.organisation,
+            kind: before.kind,
+          },
+          after: {
+            displayName: input.displayName,
+            organisation: input.organisation,
+            kind: input.kind,
+            ...links,
+          },
         },
       });
     },
@@ -190,13 +241,20 @@ export function updateTeacher(
 }
 
 /** Deactivate (no new assignments, hidden from public pages) or reactivate; audited. */
-export function setTeacherActive(db: DB, actor: Actor, teacherId: number, active: boolean, ip: string | null) {
+export function setTeacherActive(
+  db: DB,
+  actor: Actor,
+  teacherId: number,
+  active: boolean,
+  ip: string | null,
+) {
   requireManager(actor);
   db.transaction(
     (tx) => {
       const t = tx.select().from(teachers).where(eq(teachers.id, teacherId)).get();
       if (!t) throw new UserError("这位教师不在师资库中。");
-      if (t.active === active) throw new UserError(active ? "这位教师已经是在册状态。" : "这位教师已经停用了。");
+      if (t.active === active)
+        throw new UserError(active ? "这位教师已经是在册状态。" : "这位教师已经停用了。");
       tx.update(teachers).set({ active }).where(eq(teachers.id, teacherId)).run();
       writeAudit(tx, actor.id, ip, {
         action: active ? "teacher.reactivate" : "teacher.deactivate",
@@ -215,7 +273,12 @@ export function getOwnTeacher(db: Conn, actor: Actor) {
 }
 
 /** A teacher edits their own bio — nothing else, and nobody else's. */
-export function updateOwnBio(db: DB, actor: Actor, raw: OwnBioInput | Record<string, unknown>, ip: string | null) {
+export function updateOwnBio(
+  db: DB,
+  actor: Actor,
+  raw: OwnBioInput | Record<string, unknown>,
+  ip: string | null,
+) {
   if (!hasRole(actor, "teacher")) forbidden("只有教师可以编辑自己的简介。");
   const input = parseInput(ownBioSchema, raw);
   db.transaction(
@@ -239,7 +302,11 @@ export function updateOwnBio(db: DB, actor: Actor, raw: OwnBioInput | Record<str
 // ---------------------------------------------------------------------------------------------
 
 function linksOf(db: Conn, teacherIds: number[]) {
-  if (!teacherIds.length) return { cats: new Map<number, { id: number; name: string }[]>(), dists: new Map<number, { id: number; name: string }[]>() };
+  if (!teacherIds.length)
+    return {
+      cats: new Map<number, { id: number; name: string }[]>(),
+      dists: new Map<number, { id: number; name: string }[]>(),
+    };
   const cats = new Map<number, { id: number; name: string }[]>();
   for (const r of db
     .select({ teacherId: teacherCategories.teacherId, id: categories.id, name: categories.name })
@@ -284,12 +351,21 @@ function coursesOf(db: Conn, teacherId: number, opts: { publishedOnly: boolean }
     .all();
   return rows
     .filter((r) => !opts.publishedOnly || (r.published && !r.retiredAt))
-    .map((r) => ({ id: r.id, code: r.code, title: r.title ?? r.code, live: !!r.published && !r.retiredAt }));
+    .map((r) => ({
+      id: r.id,
+      code: r.code,
+      title: r.title ?? r.code,
+      live: !!r.published && !r.retiredAt,
+    }));
 }
 
 /** The public profile (/teachers/:id): active teachers only, published courses only. */
 export function getPublicTeacher(db: DB, teacherId: number) {
-  const t = db.select().from(teachers).where(and(eq(teachers.id, teacherId), eq(teachers.active, true))).get();
+  const t = db
+    .select()
+    .from(teachers)
+    .where(and(eq(teachers.id, teacherId), eq(teachers.active, true)))
+    .get();
   if (!t) return null;
   const { cats, dists } = linksOf(db, [t.id]);
   return {
@@ -299,7 +375,8 @@ export function getPublicTeacher(db: DB, teacherId: number) {
     organisation: t.organisation,
     kind: t.kind,
     kindLabel: TEACHER_KIND_LABELS[t.kind],
-    photoResourceId: t.photoResourceId && isPublicImage(db, t.photoResourceId) ? t.photoResourceId : null,
+    photoResourceId:
+      t.photoResourceId && isPublicImage(db, t.photoResourceId) ? t.photoResourceId : null,
     categories: cats.get(t.id) ?? [],
     districts: dists.get(t.id) ?? [],
     courses: coursesOf(db, t.id, { publishedOnly: true }),
@@ -337,12 +414,21 @@ export const TEACHERS_PAGE_SIZE = 20;
 export function listTeachers(db: DB, actor: Actor, query: ListTeachersQuery) {
   const hq = canManageTeachers(actor);
   if (!hq) {
-    if (!query.district || !staffDistrictIds(actor).includes(query.district)) forbidden("区指导中心只能查看本区的师资。");
+    if (!query.district || !staffDistrictIds(actor).includes(query.district))
+      forbidden("区指导中心只能查看本区的师资。");
     query = { ...query, status: "active" };
   }
   const where: SQL[] = [];
   const q = query.q.trim();
-  if (q) where.push(containsAny(q, hq ? [teachers.displayName, teachers.organisation, users.phone] : [teachers.displayName, teachers.organisation])!);
+  if (q)
+    where.push(
+      containsAny(
+        q,
+        hq
+          ? [teachers.displayName, teachers.organisation, users.phone]
+          : [teachers.displayName, teachers.organisation],
+      )!,
+    );
   if (query.status === "active") where.push(eq(teachers.active, true));
   if (query.status === "inactive") where.push(eq(teachers.active, false));
   if (query.kind) where.push(eq(teachers.kind, query.kind));
@@ -352,7 +438,12 @@ export function listTeachers(db: DB, actor: Actor, query: ListTeachersQuery) {
         db
           .select({ one: sql`1` })
           .from(teacherCategories)
-          .where(and(eq(teacherCategories.teacherId, teachers.id), eq(teacherCategories.categoryId, query.category))),
+          .where(
+            and(
+              eq(teacherCategories.teacherId, teachers.id),
+              eq(teacherCategories.categoryId, query.category),
+            ),
+          ),
       ),
     );
   }
@@ -362,12 +453,22 @@ export function listTeachers(db: DB, actor: Actor, query: ListTeachersQuery) {
         db
           .select({ one: sql`1` })
           .from(teacherDistricts)
-          .where(and(eq(teacherDistricts.teacherId, teachers.id), eq(teacherDistricts.districtId, query.district))),
+          .where(
+            and(
+              eq(teacherDistricts.teacherId, teachers.id),
+              eq(teacherDistricts.districtId, query.district),
+            ),
+          ),
       ),
     );
   }
   const cond = where.length ? and(...where) : undefined;
-  const total = db.select({ n: count() }).from(teachers).innerJoin(users, eq(users.id, teachers.userId)).where(cond).get()!.n;
+  const total = db
+    .select({ n: count() })
+    .from(teachers)
+    .innerJoin(users, eq(users.id, teachers.userId))
+    .where(cond)
+    .get()!.n;
   const pages = Math.max(1, Math.ceil(total / TEACHERS_PAGE_SIZE));
   const page = Math.min(query.page, pages);
   const rows = db
@@ -392,7 +493,12 @@ export function listTeachers(db: DB, actor: Actor, query: ListTeachersQuery) {
     rows.map((r) => r.id),
   );
   return {
-    rows: rows.map((r) => ({ ...r, phone: hq ? r.phone : null, categories: cats.get(r.id) ?? [], districts: dists.get(r.id) ?? [] })),
+    rows: rows.map((r) => ({
+      ...r,
+      phone: hq ? r.phone : null,
+      categories: cats.get(r.id) ?? [],
+      districts: dists.get(r.id) ?? [],
+    })),
     total,
     page,
     pages,
@@ -432,8 +538,15 @@ export function listTeachersForCourse(db: Conn, courseId: number): PoolTeacher[]
  * Active teachers who can teach the course (it is on their list, or they cover its category) and
  * will travel to the district. Teachers who list the course itself come first.
  */
-export function findTeachersFor(db: Conn, input: { courseId: number; districtId: number }): PoolTeacher[] {
-  const course = db.select({ categoryId: courses.categoryId }).from(courses).where(eq(courses.id, input.courseId)).get();
+export function findTeachersFor(
+  db: Conn,
+  input: { courseId: number; districtId: number },
+): PoolTeacher[] {
+  const course = db
+    .select({ categoryId: courses.categoryId })
+    .from(courses)
+    .where(eq(courses.id, input.courseId))
+    .get();
   if (!course) return [];
   const listsCourse = sql<number>`exists (select 1 from ${teacherCourses} tc where tc.teacher_id = ${teachers.id} and tc.course_id = ${input.courseId})`;
   return db
@@ -462,6 +575,10 @@ export function teacherFormOptions(db: DB) {
       .where(isNull(categories.retiredAt))
       .orderBy(asc(categories.sortOrder))
       .all(),
-    districts: db.select({ id: districts.id, name: districts.name }).from(districts).orderBy(asc(districts.sortOrder)).all(),
+    districts: db
+      .select({ id: districts.id, name: districts.name })
+      .from(districts)
+      .orderBy(asc(districts.sortOrder))
+      .all(),
   };
 }

@@ -37,10 +37,10 @@ const ids = (message: string) =>
     z
       .array(
         z.coerce.number({ error: message }).int({ error: message }).positive({ error: message }),
-        { error: message }
+        { error: message },
       )
       .max(50, { error: message })
-      .transform((a) => [...new Set(a)])
+      .transform((a) => [...new Set(a)]),
   );
 
 /** "LS-0001, ls-0002\nMN-0003" → ["LS-0001", "LS-0002", "MN-0003"]. */
@@ -50,7 +50,7 @@ export function parseCourseCodes(raw: string | undefined): string[] {
       (raw ?? "")
         .split(/[\s,，、;；]+/)
         .map((s) => s.trim().toUpperCase())
-        .filter(Boolean)
+        .filter(Boolean),
     ),
   ];
 }

@@ -62,18 +62,31 @@ export function countParticipations(
   if (scope.kind === "organisation") where.push(sql`a.organisation_id = ${scope.id}`);
   if (scope.kind === "district")
     where.push(sql`a.academy_id IN (SELECT id FROM academies WHERE district_id = ${scope.id})`);
-  if (q.activityIds) where.push(sql`a.id IN (SELECT value FROM json_each(${JSON.stringify(q.activityIds)}))`);
+  if (q.activityIds)
+    where.push(sql`a.id IN (SELECT value FROM json_each(${JSON.stringify(q.activityIds)}))`);
   const rows = conn.all<{ id: number; qr: number; roster: number; headcount: number | null }>(sql`
     SELECT a.id, a.headcount,
       (SELECT count(*) FROM activity_attendance t WHERE t.activity_id = a.id AND t.present = 1 AND t.method = 'qr') AS qr,
       (SELECT count(*) FROM activity_attendance t WHERE t.activity_id = a.id AND t.present = 1 AND t.method = 'roster') AS roster
     FROM activities a
     WHERE ${sql.join(where, sql` AND `)}`);
-  const total: ParticipationCount = { activities: 0, checkins: 0, registeredAttendance: 0, unregistered: 0, total: 0 };
+  const total: ParticipationCount = {
+    activities: 0,
+    checkins: 0,
+    registeredAttendance: 0,
+    unregistered: 0,
+    total: 0,
+  };
   const byActivity = q.perActivity ? new Map<number, ParticipationCount>() : undefined;
   for (const r of rows) {
     const unregistered = Math.max(0, (r.headcount ?? 0) - r.qr - r.roster);
-    const one = { activities: 1, checkins: r.qr, registeredAttendance: r.roster, unregistered, total: r.qr + r.roster + unregistered };
+    const one = {
+      activities: 1,
+      checkins: r.qr,
+      registeredAttendance: r.roster,
+      unregistered,
+      total: r.qr + r.roster + unregistered,
+    };
     total.activities++;
     total.checkins += one.checkins;
     total.registeredAttendance += one.registeredAttendance;

@@ -84,7 +84,11 @@ function cardsByIds(db: Conn, ids: number[], now: number) {
 const finderPages = memoUntilChange<{ ids: number[]; total: number }>();
 
 /** The finder: upcoming (not yet ended, not cancelled) activities city-wide, filtered, 20 a page, soonest first. */
-export function findActivities(db: DB, f: ActivityFinderQuery & { districtId?: number }, now = Date.now()) {
+export function findActivities(
+  db: DB,
+  f: ActivityFinderQuery & { districtId?: number },
+  now = Date.now(),
+) {
   const page = f.page ?? 1;
   const range = f.daypart ? DAYPART_MINUTES[f.daypart] : null;
   const where = and(
@@ -95,12 +99,24 @@ export function findActivities(db: DB, f: ActivityFinderQuery & { districtId?: n
     f.type ? eq(activities.type, f.type) : undefined,
     f.date ? eq(activities.localDate, f.date) : undefined,
     f.weekday ? eq(activities.weekday, f.weekday) : undefined,
-    range ? and(gte(activities.startMinute, range[0]), lt(activities.startMinute, range[1])) : undefined,
+    range
+      ? and(gte(activities.startMinute, range[0]), lt(activities.startMinute, range[1]))
+      : undefined,
     f.open
       ? sql`${activities.registration} = 1 AND coalesce(${activities.enrollClosesAt}, ${activities.startsAt}) > ${now} AND (SELECT count(*) FROM activity_registrations r WHERE r.activity_id = ${activities.id} AND r.status = 'confirmed') < ${activities.capacity}`
       : undefined,
   );
-  const key = JSON.stringify([f.districtId, f.academy, f.type, f.date, f.weekday, f.daypart, f.open, page, Math.floor(now / 60_000)]);
+  const key = JSON.stringify([
+    f.districtId,
+    f.academy,
+    f.type,
+    f.date,
+    f.weekday,
+    f.daypart,
+    f.open,
+    page,
+    Math.floor(now / 60_000),
+  ]);
   const { ids, total } = finderPages(db, key, () => {
     const rows = db
       .select({ id: activities.id, total: sql<number>`count(*) over ()` })
@@ -115,10 +131,20 @@ export function findActivities(db: DB, f: ActivityFinderQuery & { districtId?: n
       rows[0]?.total ??
       (page === 1
         ? 0
-        : db.select({ n: sql<number>`count(*)` }).from(activities).innerJoin(academies, eq(academies.id, activities.academyId)).where(where).get()!.n);
+        : db
+            .select({ n: sql<number>`count(*)` })
+            .from(activities)
+            .innerJoin(academies, eq(academies.id, activities.academyId))
+            .where(where)
+            .get()!.n);
     return { ids: rows.map((r) => r.id), total };
   });
-  return { rows: cardsByIds(db, ids, now), total, page, pages: Math.max(1, Math.ceil(total / ACTIVITIES_PAGE_SIZE)) };
+  return {
+    rows: cardsByIds(db, ids, now),
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / ACTIVITIES_PAGE_SIZE)),
+  };
 }
 
 /** Not yet ended (an activity under way is still listed). */
@@ -127,7 +153,12 @@ function gt(now: number) {
 }
 
 /** An academy's page: the next upcoming activities and the latest past ones with their participations. */
-export function academyActivities(db: DB, academyId: number, now = Date.now(), limits = { upcoming: 8, past: 4 }) {
+export function academyActivities(
+  db: DB,
+  academyId: number,
+  now = Date.now(),
+  limits = { upcoming: 8, past: 4 },
+) {
   const upcoming = db
     .select({ id: activities.id })
     .from(activities)
@@ -139,20 +170,36 @@ export function academyActivities(db: DB, academyId: number, now = Date.now(), l
   const past = db
     .select({ id: activities.id })
     .from(activities)
-    .where(and(eq(activities.academyId, academyId), eq(activities.status, "scheduled"), sql`${activities.endsAt} <= ${now}`))
+    .where(
+      and(
+        eq(activities.academyId, academyId),
+        eq(activities.status, "scheduled"),
+        sql`${activities.endsAt} <= ${now}`,
+      ),
+    )
     .orderBy(desc(activities.startsAt))
     .limit(limits.past)
     .all()
     .map((r) => r.id);
-  const counts = past.length ? countParticipations(db, { activityIds: past, perActivity: true }).byActivity! : new Map();
+  const counts = past.length
+    ? countParticipations(db, { activityIds: past, perActivity: true }).byActivity!
+    : new Map();
   return {
     upcoming: cardsByIds(db, upcoming, now),
-    past: cardsByIds(db, past, now).map((c) => ({ ...c, participations: counts.get(c.id)?.total ?? 0 })),
+    past: cardsByIds(db, past, now).map((c) => ({
+      ...c,
+      participations: counts.get(c.id)?.total ?? 0,
+    })),
   };
 }
 
 /** The activity page: details, seats, the viewer's registrations and family, the report and photos afterwards. */
-export function getActivityDetail(db: DB, actor: Actor | null, activityId: number, now = Date.now()) {
+export function getActivityDetail(
+  db: DB,
+  actor: Actor | null,
+  activityId: number,
+  now = Date.now(),
+) {
   const card = cardsByIds(db, [activityId], now)[0];
   if (!card) notFound("没有找到这个活动。");
   const a = db.select().from(activities).where(eq(activities.id, activityId)).get()!;
@@ -167,7 +214,11 @@ export function getActivityDetail(db: DB, actor: Actor | null, activityId: numbe
   const started = now >= a.startsAt;
   const family = actor
     ? db
-        .select({ id: familyMembers.id, name: familyMembers.name, relation: familyMembers.relation })
+        .select({
+          id: familyMembers.id,
+          name: familyMembers.name,
+          relation: familyMembers.relation,
+        })
         .from(familyMembers)
         .where(and(eq(familyMembers.ownerUserId, actor.id), isNull(familyMembers.removedAt)))
         .orderBy(familyMembers.id)
@@ -178,13 +229,25 @@ export function getActivityDetail(db: DB, actor: Actor | null, activityId: numbe
       ? db
           .select({ id: activities.id, startsAt: activities.startsAt })
           .from(activities)
-          .where(and(eq(activities.seriesId, a.seriesId), ne(activities.id, a.id), eq(activities.status, "scheduled"), gt(now)))
+          .where(
+            and(
+              eq(activities.seriesId, a.seriesId),
+              ne(activities.id, a.id),
+              eq(activities.status, "scheduled"),
+              gt(now),
+            ),
+          )
           .orderBy(asc(activities.startsAt))
           .limit(6)
           .all()
       : [];
   return {
-    activity: { ...card, description: a.description, cancelReason: a.cancelReason, reportHtml: a.reportHtml },
+    activity: {
+      ...card,
+      description: a.description,
+      cancelReason: a.cancelReason,
+      reportHtml: a.reportHtml,
+    },
     counts,
     mine: myRegistrations(db, actor, a.id),
     family,
@@ -200,28 +263,46 @@ export function getActivityDetail(db: DB, actor: Actor | null, activityId: numbe
 export type ManagedListFilter = { when: "upcoming" | "past" | "cancelled"; page?: number };
 
 /** The manager's list (/manage/:academy/activities): upcoming, past (with participations) or cancelled, 20 a page. */
-export function listManagedActivities(db: DB, actor: Actor, academyId: number, f: ManagedListFilter, now = Date.now()) {
+export function listManagedActivities(
+  db: DB,
+  actor: Actor,
+  academyId: number,
+  f: ManagedListFilter,
+  now = Date.now(),
+) {
   assertManagesAcademy(actor, academyId);
   const page = Math.max(1, Math.min(10_000, f.page ?? 1));
   const where: SQL | undefined =
     f.when === "cancelled"
       ? and(eq(activities.academyId, academyId), eq(activities.status, "cancelled"))
       : f.when === "past"
-        ? and(eq(activities.academyId, academyId), eq(activities.status, "scheduled"), sql`${activities.endsAt} <= ${now}`)
+        ? and(
+            eq(activities.academyId, academyId),
+            eq(activities.status, "scheduled"),
+            sql`${activities.endsAt} <= ${now}`,
+          )
         : and(eq(activities.academyId, academyId), eq(activities.status, "scheduled"), gt(now));
   const rows = db
     .select({ id: activities.id, total: sql<number>`count(*) over ()` })
     .from(activities)
     .where(where)
-    .orderBy(f.when === "upcoming" ? asc(activities.startsAt) : desc(activities.startsAt), asc(activities.id))
+    .orderBy(
+      f.when === "upcoming" ? asc(activities.startsAt) : desc(activities.startsAt),
+      asc(activities.id),
+    )
     .limit(ACTIVITIES_PAGE_SIZE)
     .offset((page - 1) * ACTIVITIES_PAGE_SIZE)
     .all();
   const ids = rows.map((r) => r.id);
-  const counts = ids.length ? countParticipations(db, { activityIds: ids, perActivity: true }).byActivity! : new Map();
+  const counts = ids.length
+    ? countParticipations(db, { activityIds: ids, perActivity: true }).byActivity!
+    : new Map();
   const total = rows[0]?.total ?? 0;
   return {
-    rows: cardsByIds(db, ids, now).map((c) => ({ ...c, participations: counts.get(c.id)?.total ?? 0 })),
+    rows: cardsByIds(db, ids, now).map((c) => ({
+      ...c,
+      participations: counts.get(c.id)?.total ?? 0,
+    })),
     total,
     page,
     pages: Math.max(1, Math.ceil(total / ACTIVITIES_PAGE_SIZE)),
@@ -229,10 +310,17 @@ export function listManagedActivities(db: DB, actor: Actor, academyId: number, f
 }
 
 /** What the manager's activity page needs: the row, choices for the form, the roster, participations, photos. */
-export function getActivityForManager(db: DB, actor: Actor, academyId: number, activityId: number, now = Date.now()) {
+export function getActivityForManager(
+  db: DB,
+  actor: Actor,
+  academyId: number,
+  activityId: number,
+  now = Date.now(),
+) {
   const a = db.select().from(activities).where(eq(activities.id, activityId)).get();
   if (!a || a.academyId !== academyId) notFound("没有找到这个活动。");
-  if (!canManageAcademy(actor, a.academyId)) forbidden("您不是这所书院的管理员，不能操作它的活动。");
+  if (!canManageAcademy(actor, a.academyId))
+    forbidden("您不是这所书院的管理员，不能操作它的活动。");
   const roster = db
     .select({
       id: activityRegistrations.id,
@@ -248,9 +336,24 @@ export function getActivityForManager(db: DB, actor: Actor, academyId: number, a
     .from(activityRegistrations)
     .leftJoin(users, eq(users.id, activityRegistrations.userId))
     .leftJoin(familyMembers, eq(familyMembers.id, activityRegistrations.familyMemberId))
-    .leftJoin(activityAttendance, and(eq(activityAttendance.activityId, a.id), eq(activityAttendance.registrationId, activityRegistrations.id)))
-    .where(and(eq(activityRegistrations.activityId, a.id), inArray(activityRegistrations.status, ["confirmed", "waitlisted"])))
-    .orderBy(sql`CASE ${activityRegistrations.status} WHEN 'confirmed' THEN 0 ELSE 1 END`, asc(activityRegistrations.queueKey), asc(activityRegistrations.id))
+    .leftJoin(
+      activityAttendance,
+      and(
+        eq(activityAttendance.activityId, a.id),
+        eq(activityAttendance.registrationId, activityRegistrations.id),
+      ),
+    )
+    .where(
+      and(
+        eq(activityRegistrations.activityId, a.id),
+        inArray(activityRegistrations.status, ["confirmed", "waitlisted"]),
+      ),
+    )
+    .orderBy(
+      sql`CASE ${activityRegistrations.status} WHEN 'confirmed' THEN 0 ELSE 1 END`,
+      asc(activityRegistrations.queueKey),
+      asc(activityRegistrations.id),
+    )
     .all()
     .map((r) => ({
       id: r.id,
@@ -353,12 +456,23 @@ export function myActivities(db: DB, actor: Actor, now = Date.now()) {
     })
     .from(activityRegistrations)
     .leftJoin(familyMembers, eq(familyMembers.id, activityRegistrations.familyMemberId))
-    .where(and(eq(activityRegistrations.userId, actor.id), inArray(activityRegistrations.status, ["confirmed", "waitlisted"])))
+    .where(
+      and(
+        eq(activityRegistrations.userId, actor.id),
+        inArray(activityRegistrations.status, ["confirmed", "waitlisted"]),
+      ),
+    )
     .all();
   const walkups = db
     .select({ activityId: activityAttendance.activityId })
     .from(activityAttendance)
-    .where(and(eq(activityAttendance.userId, actor.id), isNull(activityAttendance.registrationId), eq(activityAttendance.present, true)))
+    .where(
+      and(
+        eq(activityAttendance.userId, actor.id),
+        isNull(activityAttendance.registrationId),
+        eq(activityAttendance.present, true),
+      ),
+    )
     .all();
   const ids = [...new Set([...regs.map((r) => r.activityId), ...walkups.map((w) => w.activityId)])];
   const cards = cardsByIds(db, ids, now);
@@ -366,12 +480,18 @@ export function myActivities(db: DB, actor: Actor, now = Date.now()) {
     ...c,
     who: regs
       .filter((r) => r.activityId === c.id)
-      .map((r) => ({ status: r.status, name: r.memberName ? `${r.relation}${r.memberName}` : "本人" })),
+      .map((r) => ({
+        status: r.status,
+        name: r.memberName ? `${r.relation}${r.memberName}` : "本人",
+      })),
     checkedIn: walkups.some((w) => w.activityId === c.id),
   }));
   return {
     upcoming: rows.filter((r) => r.endsAt > now).sort((x, y) => x.startsAt - y.startsAt),
-    past: rows.filter((r) => r.endsAt <= now).sort((x, y) => y.startsAt - x.startsAt).slice(0, 20),
+    past: rows
+      .filter((r) => r.endsAt <= now)
+      .sort((x, y) => y.startsAt - x.startsAt)
+      .slice(0, 20),
   };
 }
 
@@ -388,5 +508,3 @@ export function finderChoices(db: DB, districtId: number | undefined) {
       : [],
   };
 }
-
-

@@ -9,7 +9,15 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import QRCode from "qrcode";
 import type { Conn, DB } from "@db/client";
-import { academies, activities, activityAttendance, activityRegistrations, familyMembers, rooms, users } from "@db/schema";
+import {
+  academies,
+  activities,
+  activityAttendance,
+  activityRegistrations,
+  familyMembers,
+  rooms,
+  users,
+} from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import {
@@ -23,7 +31,13 @@ import {
   verifyCheckinCode,
 } from "~/modules/learning/checkin-token";
 import { checkinSecret } from "~/modules/learning/checkin.server";
-import { enrollLimiter, EnrollRefusal, isBusy, isUniqueViolation, resolvePerson } from "~/modules/enrollment/enroll.server";
+import {
+  enrollLimiter,
+  EnrollRefusal,
+  isBusy,
+  isUniqueViolation,
+  resolvePerson,
+} from "~/modules/enrollment/enroll.server";
 import { waitlistOnlyRestriction } from "~/modules/enrollment/policy.server";
 import {
   activeSeatOf,
@@ -83,21 +97,30 @@ export async function registerForActivity(
     return db.transaction(
       (tx) => {
         const a = loadActivity(tx, input.activityId);
-        if (a.status === "cancelled") throw new EnrollRefusal("run_cancelled", "这个活动已经取消，不能报名。");
-        if (!a.registration) throw new EnrollRefusal("not_open", "这个活动不需要报名，直接到场参加即可。");
-        if (now >= registrationClosesAt(a)) throw new EnrollRefusal("window_closed", "这个活动的报名已经截止了。");
+        if (a.status === "cancelled")
+          throw new EnrollRefusal("run_cancelled", "这个活动已经取消，不能报名。");
+        if (!a.registration)
+          throw new EnrollRefusal("not_open", "这个活动不需要报名，直接到场参加即可。");
+        if (now >= registrationClosesAt(a))
+          throw new EnrollRefusal("window_closed", "这个活动的报名已经截止了。");
         const person = resolvePerson(tx, actor, input.memberId);
         const existing = activeSeatOf(tx, target(a.id), person);
         if (existing) {
           const state =
-            existing.status === "waitlisted" ? `候补第 ${waitlistPositionIn(tx, target(a.id), existing)} 位` : "已报名";
+            existing.status === "waitlisted"
+              ? `候补第 ${waitlistPositionIn(tx, target(a.id), existing)} 位`
+              : "已报名";
           throw new EnrollRefusal(
             "already_enrolled",
             `${person.who}已经报过这个活动了（${state}），同一个人只能报名一次。`,
             input.memberId != null ? "memberId" : undefined,
           );
         }
-        const restricted = waitlistOnlyRestriction(tx, { userId: person.userId, familyMemberId: person.familyMemberId }, now);
+        const restricted = waitlistOnlyRestriction(
+          tx,
+          { userId: person.userId, familyMemberId: person.familyMemberId },
+          now,
+        );
         // Seats freed earlier go to the waitlist first, never to a newcomer.
         promoteQueue(tx, target(a.id), now, (row) => tellPromoted(tx, row, a));
         const seat = {
@@ -109,7 +132,11 @@ export async function registerForActivity(
         const seatId = restricted ? null : takeSeatIn(tx, target(a.id), seat, now);
         const id = seatId ?? joinWaitlistIn(tx, target(a.id), seat, now);
         const status = seatId != null ? ("confirmed" as const) : ("waitlisted" as const);
-        const row = tx.select().from(activityRegistrations).where(eq(activityRegistrations.id, id)).get()!;
+        const row = tx
+          .select()
+          .from(activityRegistrations)
+          .where(eq(activityRegistrations.id, id))
+          .get()!;
         return {
           registrationId: id,
           status,
@@ -121,13 +148,18 @@ export async function registerForActivity(
       { behavior: "immediate" },
     );
   } catch (e) {
-    if (isUniqueViolation(e)) throw new EnrollRefusal("already_enrolled", "已经报过这个活动了，同一个人只能报名一次。");
+    if (isUniqueViolation(e))
+      throw new EnrollRefusal("already_enrolled", "已经报过这个活动了，同一个人只能报名一次。");
     if (isBusy(e)) throw new EnrollRefusal("busy");
     throw e;
   }
 }
 
-function tellPromoted(tx: Conn, row: { userId: number | null; familyMemberId: number | null; walkinName: string | null }, a: { id: number; title: string }) {
+function tellPromoted(
+  tx: Conn,
+  row: { userId: number | null; familyMemberId: number | null; walkinName: string | null },
+  a: { id: number; title: string },
+) {
   const who = describePerson(tx, row);
   notify(tx, row.userId!, {
     title: `候补转正：「${a.title}」`,
@@ -149,9 +181,13 @@ export function cancelActivityRegistration(
         const a = loadActivity(tx, input.activityId);
         const person = resolvePerson(tx, actor, input.memberId);
         const e = activeSeatOf(tx, target(a.id), person);
-        if (!e) throw new EnrollRefusal("not_enrolled", `${person.who}没有报名这个活动，无需取消。`);
+        if (!e)
+          throw new EnrollRefusal("not_enrolled", `${person.who}没有报名这个活动，无需取消。`);
         if (e.status === "confirmed" && now >= a.startsAt && a.status !== "cancelled")
-          throw new EnrollRefusal("cancel_deadline_passed", `活动已于 ${formatDateTime(a.startsAt)} 开始，不能再取消报名。`);
+          throw new EnrollRefusal(
+            "cancel_deadline_passed",
+            `活动已于 ${formatDateTime(a.startsAt)} 开始，不能再取消报名。`,
+          );
         tx.update(activityRegistrations)
           .set({ status: "cancelled", cancelledAt: now, endedBy: actor.id, updatedAt: now })
           .where(eq(activityRegistrations.id, e.id))
@@ -196,7 +232,8 @@ export function addActivityWalkIn(
       (tx) => {
         const a = loadManagedActivity(tx, actor, input.activityId, academyId);
         if (a.status === "cancelled") throw new UserError("这个活动已经取消，不能再加人。", "name");
-        if (!a.registration) throw new UserError("这个活动不需要报名，现场来的人请计入现场人数。", "name");
+        if (!a.registration)
+          throw new UserError("这个活动不需要报名，现场来的人请计入现场人数。", "name");
         if (now >= a.endsAt) throw new UserError("这个活动已经结束，不能再加人。", "name");
         const account = tx.select().from(users).where(eq(users.phone, phone)).get();
         const dup = account
@@ -209,14 +246,20 @@ export function addActivityWalkIn(
                   eq(activityRegistrations.activityId, a.id),
                   isNull(activityRegistrations.userId),
                   eq(activityRegistrations.walkinPhone, phone),
-                  inArray(activityRegistrations.status, ["confirmed", "waitlisted", "lottery_pending"]),
+                  inArray(activityRegistrations.status, [
+                    "confirmed",
+                    "waitlisted",
+                    "lottery_pending",
+                  ]),
                 ),
               )
               .get();
         if (dup)
           throw new EnrollRefusal(
             "already_enrolled",
-            account ? `手机号 ${phone} 的账号（${account.name}）已经在名单上了。` : `手机号 ${phone} 已经在名单上了。`,
+            account
+              ? `手机号 ${phone} 的账号（${account.name}）已经在名单上了。`
+              : `手机号 ${phone} 已经在名单上了。`,
             "phone",
           );
         const seat = {
@@ -230,16 +273,30 @@ export function addActivityWalkIn(
         promoteQueue(tx, target(a.id), now, (row) => tellPromoted(tx, row, a));
         const seatId = takeSeatIn(tx, target(a.id), seat, now);
         const id = seatId ?? joinWaitlistIn(tx, target(a.id), seat, now);
-        const row = tx.select().from(activityRegistrations).where(eq(activityRegistrations.id, id)).get()!;
+        const row = tx
+          .select()
+          .from(activityRegistrations)
+          .where(eq(activityRegistrations.id, id))
+          .get()!;
         const position = seatId == null ? waitlistPositionIn(tx, target(a.id), row) : null;
         const present = seatId != null && now >= checkinOpensAt(a);
         if (present) {
           tx.insert(activityAttendance)
-            .values({ activityId: a.id, registrationId: id, userId: account?.id ?? null, familyMemberId: null, present: true, method: "roster", markedBy: actor.id, markedAt: now })
+            .values({
+              activityId: a.id,
+              registrationId: id,
+              userId: account?.id ?? null,
+              familyMemberId: null,
+              present: true,
+              method: "roster",
+              markedBy: actor.id,
+              markedAt: now,
+            })
             .run();
         }
         const placedName = account?.name ?? name;
-        const outcome = seatId != null ? (present ? "已报名并到场" : "已报名") : `候补第 ${position} 位`;
+        const outcome =
+          seatId != null ? (present ? "已报名并到场" : "已报名") : `候补第 ${position} 位`;
         if (account) {
           notify(tx, account.id, {
             title: `书院为您报名：「${a.title}」`,
@@ -252,14 +309,27 @@ export function addActivityWalkIn(
           targetType: "activity",
           targetId: a.id,
           summary: `为活动「${a.title}」${account ? "账号" : "现场"}报名 ${placedName}（${phone}）：${outcome}`,
-          detail: { registrationId: id, userId: account?.id ?? null, status: seatId != null ? "confirmed" : "waitlisted", present },
+          detail: {
+            registrationId: id,
+            userId: account?.id ?? null,
+            status: seatId != null ? "confirmed" : "waitlisted",
+            present,
+          },
         });
-        return { registrationId: id, status: seatId != null ? ("confirmed" as const) : ("waitlisted" as const), position, present, name: placedName, account: !!account };
+        return {
+          registrationId: id,
+          status: seatId != null ? ("confirmed" as const) : ("waitlisted" as const),
+          position,
+          present,
+          name: placedName,
+          account: !!account,
+        };
       },
       { behavior: "immediate" },
     );
   } catch (e) {
-    if (isUniqueViolation(e)) throw new EnrollRefusal("already_enrolled", `手机号 ${phone} 已经在名单上了。`, "phone");
+    if (isUniqueViolation(e))
+      throw new EnrollRefusal("already_enrolled", `手机号 ${phone} 已经在名单上了。`, "phone");
     if (isBusy(e)) throw new EnrollRefusal("busy");
     throw e;
   }
@@ -311,14 +381,26 @@ const ACTIVITY_TOKEN_MESSAGES = {
 };
 
 /** The manager's QR screen for an activity (rotates every 30 seconds), with the count so far. */
-export async function activityCheckinScreen(db: DB, actor: Actor, activityId: number, origin: string, now = Date.now(), academyId?: number) {
+export async function activityCheckinScreen(
+  db: DB,
+  actor: Actor,
+  activityId: number,
+  origin: string,
+  now = Date.now(),
+  academyId?: number,
+) {
   const a = loadManagedActivity(db, actor, activityId, academyId);
   const problem = checkinWindowProblem(a, now);
   let code: { token: string; url: string; svg: string; rotatesAt: number } | null = null;
   if (!problem) {
     const token = signCheckinToken(activityCheckinSecret(db), a.id, now);
     const url = `${origin}/activities/checkin/${token}`;
-    const svg = await QRCode.toString(url, { type: "svg", margin: 2, errorCorrectionLevel: "M", color: { dark: "#000000", light: "#ffffff" } });
+    const svg = await QRCode.toString(url, {
+      type: "svg",
+      margin: 2,
+      errorCorrectionLevel: "M",
+      color: { dark: "#000000", light: "#ffffff" },
+    });
     code = { token, url, svg, rotatesAt: nextRotation(now) };
   }
   const present = db
@@ -340,11 +422,24 @@ export async function activityCheckinScreen(db: DB, actor: Actor, activityId: nu
     .limit(8)
     .all();
   const place = a.roomId
-    ? db.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, a.roomId)).get()?.name ?? ""
+    ? (db.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, a.roomId)).get()?.name ?? "")
     : a.place;
-  const academyName = db.select({ name: academies.name }).from(academies).where(eq(academies.id, a.academyId)).get()!.name;
+  const academyName = db
+    .select({ name: academies.name })
+    .from(academies)
+    .where(eq(academies.id, a.academyId))
+    .get()!.name;
   return {
-    session: { sessionId: a.id, runId: 0, title: a.title, academyName, roomName: place, startsAt: a.startsAt, endsAt: a.endsAt, status: a.status },
+    session: {
+      sessionId: a.id,
+      runId: 0,
+      title: a.title,
+      academyName,
+      roomName: place,
+      startsAt: a.startsAt,
+      endsAt: a.endsAt,
+      status: a.status,
+    },
     problem: problem ? ACTIVITY_TOKEN_MESSAGES[problem] : null,
     opensAt: checkinOpensAt(a),
     code,
@@ -375,7 +470,11 @@ export type ActivityCheckinPrompt =
     };
 
 /** Who this account may check in: its confirmed registrations (registered activity), or itself and its family (open event). */
-function peopleFor(conn: Conn, userId: number, a: typeof activities.$inferSelect): ActivityCheckinPerson[] {
+function peopleFor(
+  conn: Conn,
+  userId: number,
+  a: typeof activities.$inferSelect,
+): ActivityCheckinPerson[] {
   const marks = conn
     .select()
     .from(activityAttendance)
@@ -393,7 +492,13 @@ function peopleFor(conn: Conn, userId: number, a: typeof activities.$inferSelect
       .from(activityRegistrations)
       .innerJoin(users, eq(users.id, activityRegistrations.userId))
       .leftJoin(familyMembers, eq(familyMembers.id, activityRegistrations.familyMemberId))
-      .where(and(eq(activityRegistrations.activityId, a.id), eq(activityRegistrations.userId, userId), eq(activityRegistrations.status, "confirmed")))
+      .where(
+        and(
+          eq(activityRegistrations.activityId, a.id),
+          eq(activityRegistrations.userId, userId),
+          eq(activityRegistrations.status, "confirmed"),
+        ),
+      )
       .orderBy(activityRegistrations.id)
       .all();
     return regs
@@ -417,13 +522,17 @@ function peopleFor(conn: Conn, userId: number, a: typeof activities.$inferSelect
       key: "u",
       name: me?.name ?? "本人",
       relation: null,
-      presentAt: marks.find((m) => m.registrationId == null && m.familyMemberId == null && m.userId === userId)?.markedAt ?? null,
+      presentAt:
+        marks.find(
+          (m) => m.registrationId == null && m.familyMemberId == null && m.userId === userId,
+        )?.markedAt ?? null,
     },
     ...family.map((f) => ({
       key: `m${f.id}`,
       name: f.name,
       relation: f.relation,
-      presentAt: marks.find((m) => m.registrationId == null && m.familyMemberId === f.id)?.markedAt ?? null,
+      presentAt:
+        marks.find((m) => m.registrationId == null && m.familyMemberId === f.id)?.markedAt ?? null,
     })),
   ];
 }
@@ -432,15 +541,28 @@ function notRegisteredMessage(conn: Conn, userId: number, a: typeof activities.$
   const waiting = conn
     .select({ id: activityRegistrations.id })
     .from(activityRegistrations)
-    .where(and(eq(activityRegistrations.activityId, a.id), eq(activityRegistrations.userId, userId), eq(activityRegistrations.status, "waitlisted")))
+    .where(
+      and(
+        eq(activityRegistrations.activityId, a.id),
+        eq(activityRegistrations.userId, userId),
+        eq(activityRegistrations.status, "waitlisted"),
+      ),
+    )
     .get();
-  if (waiting) return `您在「${a.title}」的候补名单上，还没有名额，不能签到。如现场有空位，请联系工作人员。`;
+  if (waiting)
+    return `您在「${a.title}」的候补名单上，还没有名额，不能签到。如现场有空位，请联系工作人员。`;
   return `「${a.title}」需要报名参加，您和您的家人没有报名，不能签到。如需现场报名，请联系书院工作人员。`;
 }
 
 /** What /activities/checkin/:code shows: a refusal, a login redirect (with a pass), or the people to tick. */
 /** `browser`: this browser's check-in id (checkinBrowserOf); a pass made here works only here, as for classes. */
-export function activityCheckinPrompt(db: DB, actor: Actor | null, code: string, now = Date.now(), browser = ""): ActivityCheckinPrompt {
+export function activityCheckinPrompt(
+  db: DB,
+  actor: Actor | null,
+  code: string,
+  now = Date.now(),
+  browser = "",
+): ActivityCheckinPrompt {
   const secret = activityCheckinSecret(db);
   const check = verifyCheckinCode(secret, code, now, browser);
   if (!check.ok) return { kind: "refused", message: ACTIVITY_TOKEN_MESSAGES[check.reason] };
@@ -451,7 +573,8 @@ export function activityCheckinPrompt(db: DB, actor: Actor | null, code: string,
   const pass = isPass(code) ? code : signCheckinPass(secret, a.id, now, browser);
   if (!actor) return { kind: "login", pass };
   const people = peopleFor(db, actor.id, a);
-  if (people.length === 0) return { kind: "refused", message: notRegisteredMessage(db, actor.id, a) };
+  if (people.length === 0)
+    return { kind: "refused", message: notRegisteredMessage(db, actor.id, a) };
   return {
     kind: "ready",
     pass,
@@ -465,7 +588,12 @@ export function activityCheckinPrompt(db: DB, actor: Actor | null, code: string,
  * Checks the chosen people in, in one transaction; the code and the window are verified again
  * inside it. UNIQUE indexes make a replayed scan a no-op ("已签到").
  */
-export function activityCheckIn(db: DB, actor: Actor, input: { code: string; keys: string[]; browser?: string }, now = Date.now()) {
+export function activityCheckIn(
+  db: DB,
+  actor: Actor,
+  input: { code: string; keys: string[]; browser?: string },
+  now = Date.now(),
+) {
   const secret = activityCheckinSecret(db);
   const check = verifyCheckinCode(secret, input.code, now, input.browser ?? "");
   if (!check.ok) throw new UserError(ACTIVITY_TOKEN_MESSAGES[check.reason]);
@@ -495,13 +623,23 @@ export function activityCheckIn(db: DB, actor: Actor, input: { code: string; key
           done = tx
             .update(activityAttendance)
             .set({ present: true, method: "qr", markedBy: actor.id, markedAt: now })
-            .where(and(eq(activityAttendance.activityId, a.id), eq(activityAttendance.registrationId, registrationId), eq(activityAttendance.present, false)))
+            .where(
+              and(
+                eq(activityAttendance.activityId, a.id),
+                eq(activityAttendance.registrationId, registrationId),
+                eq(activityAttendance.present, false),
+              ),
+            )
             .run().changes;
         }
         if (!done) {
           const reg =
             registrationId != null
-              ? tx.select().from(activityRegistrations).where(eq(activityRegistrations.id, registrationId)).get()!
+              ? tx
+                  .select()
+                  .from(activityRegistrations)
+                  .where(eq(activityRegistrations.id, registrationId))
+                  .get()!
               : null;
           done = tx
             .insert(activityAttendance)

@@ -21,13 +21,22 @@ import { writeAudit } from "~/modules/auth/audit.server";
 import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
 import { renderDocHtml, validateDoc } from "~/modules/catalog/richtext.server";
 import { isPublicImage } from "~/modules/catalog/resources.server";
-import { activeUserIdsOf, confirmedCountOf, describePerson, promoteQueue } from "~/modules/enrollment/seats.server";
+import {
+  activeUserIdsOf,
+  confirmedCountOf,
+  describePerson,
+  promoteQueue,
+} from "~/modules/enrollment/seats.server";
 import { closedDatesMap } from "~/modules/scheduling/calendar.server";
 import { assertNoClash, formatSlot } from "~/modules/scheduling/conflicts.server";
 import { notify, notifyMany } from "~/modules/auth/notifications.server";
 import { expandRecurrence } from "~/modules/scheduling/recurrence";
 import { localParts, minutesOf, wallToUtc } from "~/utils/time";
-import { assertAcademyNotClosed, auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
+import {
+  assertAcademyNotClosed,
+  auditOutsideHours,
+  checkOpeningHours,
+} from "~/modules/org/opening-hours.server";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import {
@@ -46,7 +55,12 @@ function localColumns(startsAt: number) {
 }
 
 /** The activity, for a manager of its academy (403 otherwise, 404 when missing). */
-export function loadManagedActivity(conn: Conn, actor: Actor, activityId: number, academyId?: number) {
+export function loadManagedActivity(
+  conn: Conn,
+  actor: Actor,
+  activityId: number,
+  academyId?: number,
+) {
   const a = conn.select().from(activities).where(eq(activities.id, activityId)).get();
   if (!a || (academyId != null && a.academyId !== academyId)) notFound("没有找到这个活动。");
   if (!canManageAcademy(actor, a.academyId)) forbidden(NOT_YOUR_ACTIVITY);
@@ -55,7 +69,15 @@ export function loadManagedActivity(conn: Conn, actor: Actor, activityId: number
 
 type Fields = Pick<
   CreateActivityInput,
-  "title" | "type" | "description" | "audience" | "organisationId" | "roomId" | "place" | "registration" | "capacity"
+  | "title"
+  | "type"
+  | "description"
+  | "audience"
+  | "organisationId"
+  | "roomId"
+  | "place"
+  | "registration"
+  | "capacity"
 >;
 
 /** Room/place, organiser and registration rules; returns the columns to write. */
@@ -64,8 +86,10 @@ function checkFields(tx: Conn, academyId: number, input: Fields) {
   let place = input.place;
   if (input.roomId) {
     const room = tx.select().from(rooms).where(eq(rooms.id, input.roomId)).get();
-    if (!room || room.academyId !== academyId) throw new UserError("请选择本书院的教室。", "roomId");
-    if (room.archivedAt != null) throw new UserError(`教室「${room.name}」已停用，请换一个。`, "roomId");
+    if (!room || room.academyId !== academyId)
+      throw new UserError("请选择本书院的教室。", "roomId");
+    if (room.archivedAt != null)
+      throw new UserError(`教室「${room.name}」已停用，请换一个。`, "roomId");
     roomId = room.id;
     place = "";
   } else if (!place) {
@@ -73,10 +97,15 @@ function checkFields(tx: Conn, academyId: number, input: Fields) {
   }
   let organisationId: number | null = null;
   if (input.organisationId) {
-    const org = tx.select().from(organisations).where(eq(organisations.id, input.organisationId)).get();
+    const org = tx
+      .select()
+      .from(organisations)
+      .where(eq(organisations.id, input.organisationId))
+      .get();
     if (!org || org.academyId !== academyId)
       throw new UserError("只能选择本书院孵化的居民组织。", "organisationId");
-    if (org.stage === "dissolved") throw new UserError(`「${org.name}」已经注销，不能再组织活动。`, "organisationId");
+    if (org.stage === "dissolved")
+      throw new UserError(`「${org.name}」已经注销，不能再组织活动。`, "organisationId");
     organisationId = org.id;
   }
   if (input.registration && !input.capacity)
@@ -95,7 +124,8 @@ function checkFields(tx: Conn, academyId: number, input: Fields) {
 }
 
 function checkTimes(startTime: string, endTime: string) {
-  if (minutesOf(endTime) <= minutesOf(startTime)) throw new UserError("结束时间必须晚于开始时间。", "endTime");
+  if (minutesOf(endTime) <= minutesOf(startTime))
+    throw new UserError("结束时间必须晚于开始时间。", "endTime");
 }
 
 /**
@@ -129,9 +159,15 @@ export function createActivity(
           until: input.until ?? null,
         };
         const probe = expandRecurrence(rec);
-        const result = expandRecurrence(rec, closedDatesMap(tx, academyId, input.date, probe.lastDate));
+        const result = expandRecurrence(
+          rec,
+          closedDatesMap(tx, academyId, input.date, probe.lastDate),
+        );
         if (result.sessions.length === 0)
-          throw new UserError("所选日期范围内没有可办活动的日子（都是节假日、闭馆日或不在所选星期）。", "weekdays");
+          throw new UserError(
+            "所选日期范围内没有可办活动的日子（都是节假日、闭馆日或不在所选星期）。",
+            "weekdays",
+          );
         planned = result.sessions;
         seriesId = tx
           .insert(activitySeries)
@@ -148,7 +184,12 @@ export function createActivity(
           .returning({ id: activitySeries.id })
           .get().id;
       } else {
-        planned = [{ startsAt: wallToUtc(input.date, input.startTime), endsAt: wallToUtc(input.date, input.endTime) }];
+        planned = [
+          {
+            startsAt: wallToUtc(input.date, input.startTime),
+            endsAt: wallToUtc(input.date, input.endTime),
+          },
+        ];
       }
       const outside = checkOpeningHours(tx, {
         academyId,
@@ -159,9 +200,20 @@ export function createActivity(
       });
       const ids: number[] = [];
       for (const p of planned) {
-        if (p.startsAt <= now) throw new UserError(`${formatSlot(p)} 已经过去了，不能把活动排在过去的时间。`, "date");
+        if (p.startsAt <= now)
+          throw new UserError(`${formatSlot(p)} 已经过去了，不能把活动排在过去的时间。`, "date");
         if (cols.roomId)
-          assertNoClash(tx, { roomId: cols.roomId, teacherIds: [], startsAt: p.startsAt, endsAt: p.endsAt, academyId }, "date");
+          assertNoClash(
+            tx,
+            {
+              roomId: cols.roomId,
+              teacherIds: [],
+              startsAt: p.startsAt,
+              endsAt: p.endsAt,
+              academyId,
+            },
+            "date",
+          );
         ids.push(
           tx
             .insert(activities)
@@ -187,7 +239,13 @@ export function createActivity(
         summary: `新建活动「${cols.title}」${ids.length > 1 ? `（每周重复，共 ${ids.length} 场）` : ""}`,
         detail: { academyId, ids, seriesId },
       });
-      auditOutsideHours(tx, actor, ip, { academyId, targetType: "activity", targetId: ids[0]!, what: `活动「${cols.title}」`, outside });
+      auditOutsideHours(tx, actor, ip, {
+        academyId,
+        targetType: "activity",
+        targetId: ids[0]!,
+        what: `活动「${cols.title}」`,
+        outside,
+      });
       return { ids, seriesId };
     },
     { behavior: "immediate" },
@@ -216,24 +274,56 @@ export function updateActivity(
       const startsAt = wallToUtc(input.date, input.startTime);
       const endsAt = wallToUtc(input.date, input.endTime);
       const moved = startsAt !== a.startsAt || endsAt !== a.endsAt;
-      if (moved && startsAt <= now) throw new UserError(`${formatSlot({ startsAt, endsAt })} 已经过去了，不能把活动改到过去的时间。`, "date");
+      if (moved && startsAt <= now)
+        throw new UserError(
+          `${formatSlot({ startsAt, endsAt })} 已经过去了，不能把活动改到过去的时间。`,
+          "date",
+        );
       // A time that was allowed before stays allowed; a new time is checked against the hours.
       const outside = moved
-        ? checkOpeningHours(tx, { academyId: a.academyId, slots: [{ startsAt, endsAt }], override: !!input.outsideHours, noun: "办活动", fields: { day: "date", time: "startTime" } })
+        ? checkOpeningHours(tx, {
+            academyId: a.academyId,
+            slots: [{ startsAt, endsAt }],
+            override: !!input.outsideHours,
+            noun: "办活动",
+            fields: { day: "date", time: "startTime" },
+          })
         : [];
       if (cols.roomId && (moved || cols.roomId !== a.roomId))
-        assertNoClash(tx, { roomId: cols.roomId, teacherIds: [], startsAt, endsAt, academyId: a.academyId, excludeActivityIds: [a.id] }, "date");
+        assertNoClash(
+          tx,
+          {
+            roomId: cols.roomId,
+            teacherIds: [],
+            startsAt,
+            endsAt,
+            academyId: a.academyId,
+            excludeActivityIds: [a.id],
+          },
+          "date",
+        );
       const target = { kind: "activity" as const, id: a.id };
       const confirmed = confirmedCountOf(tx, target);
       const active = tx
         .select({ n: sql<number>`count(*)` })
         .from(activityRegistrations)
-        .where(and(eq(activityRegistrations.activityId, a.id), inArray(activityRegistrations.status, ["confirmed", "waitlisted"])))
+        .where(
+          and(
+            eq(activityRegistrations.activityId, a.id),
+            inArray(activityRegistrations.status, ["confirmed", "waitlisted"]),
+          ),
+        )
         .get()!.n;
       if (!cols.registration && active > 0)
-        throw new UserError(`已有 ${active} 人报名或候补，不能改成无需报名。可以取消活动，或保留报名。`, "registration");
+        throw new UserError(
+          `已有 ${active} 人报名或候补，不能改成无需报名。可以取消活动，或保留报名。`,
+          "registration",
+        );
       if (cols.registration && cols.capacity! < confirmed)
-        throw new UserError(`已有 ${confirmed} 人报名成功，名额不能少于 ${confirmed}。`, "capacity");
+        throw new UserError(
+          `已有 ${confirmed} 人报名成功，名额不能少于 ${confirmed}。`,
+          "capacity",
+        );
       const who = activeUserIdsOf(tx, target);
       tx.update(activities)
         .set({ ...cols, startsAt, endsAt, ...localColumns(startsAt), updatedAt: now })
@@ -255,14 +345,24 @@ export function updateActivity(
         summary: `修改活动「${cols.title}」`,
         detail: { moved, placeChanged },
       });
-      auditOutsideHours(tx, actor, ip, { academyId: a.academyId, targetType: "activity", targetId: a.id, what: `活动「${cols.title}」`, outside });
+      auditOutsideHours(tx, actor, ip, {
+        academyId: a.academyId,
+        targetType: "activity",
+        targetId: a.id,
+        what: `活动「${cols.title}」`,
+        outside,
+      });
       return { id: a.id, notified: moved || placeChanged ? who.length : 0 };
     },
     { behavior: "immediate" },
   );
 }
 
-function tellPromoted(tx: Conn, row: { userId: number | null; familyMemberId: number | null; walkinName: string | null }, a: Pick<Activity, "id" | "title">) {
+function tellPromoted(
+  tx: Conn,
+  row: { userId: number | null; familyMemberId: number | null; walkinName: string | null },
+  a: Pick<Activity, "id" | "title">,
+) {
   const who = describePerson(tx, row);
   notify(tx, row.userId!, {
     title: `候补转正：「${a.title}」`,
@@ -291,13 +391,22 @@ export function cancelActivity(
           ? tx
               .select()
               .from(activities)
-              .where(and(eq(activities.seriesId, a.seriesId), gte(activities.startsAt, a.startsAt), eq(activities.status, "scheduled")))
+              .where(
+                and(
+                  eq(activities.seriesId, a.seriesId),
+                  gte(activities.startsAt, a.startsAt),
+                  eq(activities.status, "scheduled"),
+                ),
+              )
               .all()
           : [a];
       let told = 0;
       for (const x of list) {
         const who = activeUserIdsOf(tx, { kind: "activity", id: x.id });
-        tx.update(activities).set({ status: "cancelled", cancelReason: reason, updatedAt: now }).where(eq(activities.id, x.id)).run();
+        tx.update(activities)
+          .set({ status: "cancelled", cancelReason: reason, updatedAt: now })
+          .where(eq(activities.id, x.id))
+          .run();
         notifyMany(tx, who, {
           title: `活动取消：「${x.title}」`,
           body: `您报名的活动「${x.title}」（${formatSlot(x)}）已取消。原因：${reason}`,
@@ -320,7 +429,10 @@ export function cancelActivity(
 
 /** The venue capacity a headcount is compared with: the room's, else the registration capacity. */
 export function venueCapacity(conn: Conn, a: Pick<Activity, "roomId" | "capacity">) {
-  if (a.roomId != null) return conn.select({ c: rooms.capacity }).from(rooms).where(eq(rooms.id, a.roomId)).get()?.c ?? null;
+  if (a.roomId != null)
+    return (
+      conn.select({ c: rooms.capacity }).from(rooms).where(eq(rooms.id, a.roomId)).get()?.c ?? null
+    );
   return a.capacity ?? null;
 }
 
@@ -342,7 +454,8 @@ export function recordHeadcount(
   return db.transaction(
     (tx) => {
       const a = loadManagedActivity(tx, actor, activityId);
-      if (a.status === "cancelled") throw new UserError("这个活动已经取消，不能登记人数。", "headcount");
+      if (a.status === "cancelled")
+        throw new UserError("这个活动已经取消，不能登记人数。", "headcount");
       if (now < a.startsAt) throw new UserError("活动开始以后才能登记现场人数。", "headcount");
       const cap = venueCapacity(tx, a);
       if (cap != null && input.headcount > cap * HEADCOUNT_CONFIRM_FACTOR && !input.confirmLarge) {
@@ -352,7 +465,12 @@ export function recordHeadcount(
         );
       }
       tx.update(activities)
-        .set({ headcount: input.headcount, headcountAt: now, headcountBy: actor.id, updatedAt: now })
+        .set({
+          headcount: input.headcount,
+          headcountAt: now,
+          headcountBy: actor.id,
+          updatedAt: now,
+        })
         .where(eq(activities.id, a.id))
         .run();
       writeAudit(tx, actor.id, ip, {
@@ -386,17 +504,33 @@ export function markActivityAttendance(
       if (!a.registration) throw new UserError("这个活动不需要报名，请登记现场人数。");
       if (now < a.startsAt - 30 * 60_000) throw new UserError("活动开始前 30 分钟起才能点名。");
       const regs = tx
-        .select({ id: activityRegistrations.id, userId: activityRegistrations.userId, familyMemberId: activityRegistrations.familyMemberId })
+        .select({
+          id: activityRegistrations.id,
+          userId: activityRegistrations.userId,
+          familyMemberId: activityRegistrations.familyMemberId,
+        })
         .from(activityRegistrations)
-        .where(and(eq(activityRegistrations.activityId, a.id), eq(activityRegistrations.status, "confirmed")))
+        .where(
+          and(
+            eq(activityRegistrations.activityId, a.id),
+            eq(activityRegistrations.status, "confirmed"),
+          ),
+        )
         .all();
       const wanted = new Set(presentRegistrationIds);
-      for (const id of wanted) if (!regs.some((r) => r.id === id)) throw new UserError("名单里没有这个人。", "registrationId");
+      for (const id of wanted)
+        if (!regs.some((r) => r.id === id))
+          throw new UserError("名单里没有这个人。", "registrationId");
       const marks = new Map(
         tx
           .select()
           .from(activityAttendance)
-          .where(and(eq(activityAttendance.activityId, a.id), sql`${activityAttendance.registrationId} IS NOT NULL`))
+          .where(
+            and(
+              eq(activityAttendance.activityId, a.id),
+              sql`${activityAttendance.registrationId} IS NOT NULL`,
+            ),
+          )
           .all()
           .map((m) => [m.registrationId!, m]),
       );
@@ -408,10 +542,22 @@ export function markActivityAttendance(
         if (m?.method === "qr" && m.present) continue;
         if (m) {
           if (m.present !== want)
-            tx.update(activityAttendance).set({ present: want, method: "roster", markedBy: actor.id, markedAt: now }).where(eq(activityAttendance.id, m.id)).run();
+            tx.update(activityAttendance)
+              .set({ present: want, method: "roster", markedBy: actor.id, markedAt: now })
+              .where(eq(activityAttendance.id, m.id))
+              .run();
         } else {
           tx.insert(activityAttendance)
-            .values({ activityId: a.id, registrationId: r.id, userId: r.userId, familyMemberId: r.familyMemberId, present: want, method: "roster", markedBy: actor.id, markedAt: now })
+            .values({
+              activityId: a.id,
+              registrationId: r.id,
+              userId: r.userId,
+              familyMemberId: r.familyMemberId,
+              present: want,
+              method: "roster",
+              markedBy: actor.id,
+              markedAt: now,
+            })
             .run();
         }
       }
@@ -449,10 +595,16 @@ export function saveActivityReport(
     (tx) => {
       const a = loadManagedActivity(tx, actor, activityId);
       if (now < a.startsAt) throw new UserError("活动开始以后才能写活动报道。", "report");
-      for (const id of photoIds) if (!isPublicImage(tx, id)) throw new UserError("只能选择资源库里公开的图片。", "photoIds");
-      tx.update(activities).set({ report: doc, reportHtml: html, reportUpdatedAt: now, updatedAt: now }).where(eq(activities.id, a.id)).run();
+      for (const id of photoIds)
+        if (!isPublicImage(tx, id)) throw new UserError("只能选择资源库里公开的图片。", "photoIds");
+      tx.update(activities)
+        .set({ report: doc, reportHtml: html, reportUpdatedAt: now, updatedAt: now })
+        .where(eq(activities.id, a.id))
+        .run();
       tx.delete(activityPhotos).where(eq(activityPhotos.activityId, a.id)).run();
-      photoIds.forEach((resourceId, i) => tx.insert(activityPhotos).values({ activityId: a.id, resourceId, sortOrder: i }).run());
+      photoIds.forEach((resourceId, i) =>
+        tx.insert(activityPhotos).values({ activityId: a.id, resourceId, sortOrder: i }).run(),
+      );
       writeAudit(tx, actor.id, ip, {
         action: "activity.report",
         targetType: "activity",

@@ -21,7 +21,9 @@ export const ACTIVITIES_PAGE_SIZE = 20;
 export const HEADCOUNT_CONFIRM_FACTOR = 10;
 
 const blank = (v: unknown) => (v === "" || v == null ? undefined : v);
-const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false);
+const checkbox = z
+  .preprocess((v) => v === "on" || v === "true" || v === true, z.boolean())
+  .default(false);
 
 /** Everything an activity has apart from its date(s). */
 export const activityFieldsShape = {
@@ -61,14 +63,20 @@ export const createActivitySchema = z.object({
   weeks: recurrenceShape.weeks,
   until: recurrenceShape.until,
 });
-export type CreateActivityInput = Omit<z.infer<typeof createActivitySchema>, "intent" | "outsideHours"> & { outsideHours?: boolean };
+export type CreateActivityInput = Omit<
+  z.infer<typeof createActivitySchema>,
+  "intent" | "outsideHours"
+> & { outsideHours?: boolean };
 
 export const updateActivitySchema = z.object({
   intent: z.literal("update"),
   ...activityFieldsShape,
   date: z.string({ error: "请填写日期。" }).refine(isValidDate, "请填写日期。"),
 });
-export type UpdateActivityInput = Omit<z.infer<typeof updateActivitySchema>, "intent" | "outsideHours"> & { outsideHours?: boolean };
+export type UpdateActivityInput = Omit<
+  z.infer<typeof updateActivitySchema>,
+  "intent" | "outsideHours"
+> & { outsideHours?: boolean };
 
 export const cancelActivitySchema = z.object({
   intent: z.literal("cancel"),
@@ -108,7 +116,9 @@ export const activityFinderQuerySchema = z.object({
   type: z.preprocess(blank, z.enum(ACTIVITY_TYPES).optional()).catch(undefined),
   date: z.preprocess(blank, z.string().refine(isValidDate).optional()).catch(undefined),
   weekday: z.preprocess(blank, z.coerce.number().int().min(1).max(7).optional()).catch(undefined),
-  daypart: z.preprocess(blank, z.enum(["morning", "afternoon", "evening"]).optional()).catch(undefined),
+  daypart: z
+    .preprocess(blank, z.enum(["morning", "afternoon", "evening"]).optional())
+    .catch(undefined),
   open: z.preprocess(blank, z.literal("1").optional()).catch(undefined),
   page: z.preprocess(blank, z.coerce.number().int().min(1).max(10_000).optional()).catch(undefined),
 });
@@ -127,7 +137,11 @@ export const rollCallSchema = z.object({
 /** 现场报名: the manager adds someone who came without registering (name and phone). */
 export const walkInSchema = z.object({
   intent: z.literal("walkin"),
-  name: z.string({ error: "请填写姓名。" }).trim().min(1, "请填写姓名。").max(20, "姓名最多 20 个字。"),
+  name: z
+    .string({ error: "请填写姓名。" })
+    .trim()
+    .min(1, "请填写姓名。")
+    .max(20, "姓名最多 20 个字。"),
   phone: z
     .string({ error: "请填写 11 位手机号码。" })
     .trim()

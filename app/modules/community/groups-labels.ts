@@ -1,6 +1,14 @@
 /** Chinese labels and input schemas of the groups slice (organisations, deliberation, proposals,
  * volunteers). Pure: no database. */
-import type { MeetingKind, OrgStage, OrgType, ProposalStatus, SurveyQuestion, TaskStatus, TopicStatus } from "@db/schema/community";
+import type {
+  MeetingKind,
+  OrgStage,
+  OrgType,
+  ProposalStatus,
+  SurveyQuestion,
+  TaskStatus,
+  TopicStatus,
+} from "@db/schema/community";
 
 export { ORG_STAGES } from "@db/schema/community";
 import { z } from "~/utils/zod";
@@ -63,10 +71,17 @@ export function allowedStageMoves(from: OrgStage): OrgStage[] {
 }
 
 /** 支持 share (percent of votes cast) and turnout decide the outcome; both were set before the notice. */
-export function proposalOutcome(p: { support: number; oppose: number; thresholdPercent: number; minVotes: number }) {
+export function proposalOutcome(p: {
+  support: number;
+  oppose: number;
+  thresholdPercent: number;
+  minVotes: number;
+}) {
   const total = p.support + p.oppose;
   if (total < p.minVotes || total === 0) return "rejected" as const;
-  return p.support * 100 >= p.thresholdPercent * total ? ("accepted" as const) : ("rejected" as const);
+  return p.support * 100 >= p.thresholdPercent * total
+    ? ("accepted" as const)
+    : ("rejected" as const);
 }
 
 /** Asia/Shanghai YYYY-MM-DD. */
@@ -77,8 +92,14 @@ export const localDateField = (message: string) =>
     .regex(/^\d{4}-\d{2}-\d{2}$/, message);
 
 export const organisationInput = z.object({
-  name: z.string({ error: "请填写组织名称。" }).trim().min(2, "组织名称至少 2 个字。").max(40, "组织名称最多 40 个字。"),
-  type: z.enum(Object.keys(ORG_TYPE_LABELS) as [OrgType, ...OrgType[]], { error: "请选择组织类型。" }),
+  name: z
+    .string({ error: "请填写组织名称。" })
+    .trim()
+    .min(2, "组织名称至少 2 个字。")
+    .max(40, "组织名称最多 40 个字。"),
+  type: z.enum(Object.keys(ORG_TYPE_LABELS) as [OrgType, ...OrgType[]], {
+    error: "请选择组织类型。",
+  }),
   description: z.string().trim().max(500, "简介最多 500 个字。").default(""),
   leaderPhone: z
     .string({ error: "请填写负责人的手机号。" })
@@ -88,7 +109,9 @@ export const organisationInput = z.object({
 export type OrganisationInput = z.input<typeof organisationInput>;
 
 export const stageInput = z.object({
-  to: z.enum(["preparing", "incubating", "established", "dissolved"], { error: "请选择新的阶段。" }),
+  to: z.enum(["preparing", "incubating", "established", "dissolved"], {
+    error: "请选择新的阶段。",
+  }),
   note: z.string().trim().max(200, "说明最多 200 个字。").default(""),
 });
 
@@ -97,7 +120,11 @@ export const joinInput = z.object({
 });
 
 export const topicInput = z.object({
-  title: z.string({ error: "请填写议题。" }).trim().min(2, "议题至少 2 个字。").max(60, "议题最多 60 个字。"),
+  title: z
+    .string({ error: "请填写议题。" })
+    .trim()
+    .min(2, "议题至少 2 个字。")
+    .max(60, "议题最多 60 个字。"),
   description: z.string().trim().max(1000, "说明最多 1000 个字。").default(""),
 });
 
@@ -106,7 +133,11 @@ export const managerTopicInput = topicInput.extend({
 });
 
 export const closeTopicInput = z.object({
-  reason: z.string({ error: "请填写关闭的原因。" }).trim().min(2, "请填写关闭的原因。").max(200, "原因最多 200 个字。"),
+  reason: z
+    .string({ error: "请填写关闭的原因。" })
+    .trim()
+    .min(2, "请填写关闭的原因。")
+    .max(200, "原因最多 200 个字。"),
 });
 
 export const meetingInput = z.object({
@@ -123,19 +154,40 @@ const asIds = (v: unknown) => (v == null || v === "" ? [] : Array.isArray(v) ? v
 
 /** The small forms of a meeting page (/manage/:academy/meetings/:id), one `intent` each. */
 export const meetingActionInput = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("minutes"), minutes: z.string({ error: "请写下会议纪要。" }).max(400_000, "纪要太长了。") }),
-  z.object({ intent: z.literal("presence"), present: z.preprocess(asIds, z.array(z.coerce.number().int().positive())) }),
+  z.object({
+    intent: z.literal("minutes"),
+    minutes: z.string({ error: "请写下会议纪要。" }).max(400_000, "纪要太长了。"),
+  }),
+  z.object({
+    intent: z.literal("presence"),
+    present: z.preprocess(asIds, z.array(z.coerce.number().int().positive())),
+  }),
   z.object({
     intent: z.literal("walkin"),
-    who: z.string({ error: "请填写手机号或姓名。" }).trim().min(1, "请填写手机号或姓名。").max(40, "姓名最多 40 个字。"),
+    who: z
+      .string({ error: "请填写手机号或姓名。" })
+      .trim()
+      .min(1, "请填写手机号或姓名。")
+      .max(40, "姓名最多 40 个字。"),
   }),
   z.object({ intent: z.literal("close") }),
-  z.object({ intent: z.literal("addendum"), addendum: z.string({ error: "请写下补充说明的内容。" }).max(400_000, "补充说明太长了。") }),
+  z.object({
+    intent: z.literal("addendum"),
+    addendum: z.string({ error: "请写下补充说明的内容。" }).max(400_000, "补充说明太长了。"),
+  }),
 ]);
 
 export const taskInput = z.object({
-  title: z.string({ error: "请填写事项。" }).trim().min(2, "事项至少 2 个字。").max(100, "事项最多 100 个字。"),
-  owner: z.string({ error: "请填写负责人。" }).trim().min(1, "请填写负责人。").max(40, "负责人最多 40 个字。"),
+  title: z
+    .string({ error: "请填写事项。" })
+    .trim()
+    .min(2, "事项至少 2 个字。")
+    .max(100, "事项最多 100 个字。"),
+  owner: z
+    .string({ error: "请填写负责人。" })
+    .trim()
+    .min(1, "请填写负责人。")
+    .max(40, "负责人最多 40 个字。"),
   dueDate: localDateField("请选择完成期限。"),
 });
 
@@ -145,10 +197,18 @@ export const taskUpdateInput = z.object({
 });
 
 export const surveyInput = z.object({
-  title: z.string({ error: "请填写调查标题。" }).trim().min(2, "标题至少 2 个字。").max(60, "标题最多 60 个字。"),
+  title: z
+    .string({ error: "请填写调查标题。" })
+    .trim()
+    .min(2, "标题至少 2 个字。")
+    .max(60, "标题最多 60 个字。"),
   intro: z.string().trim().max(500, "说明最多 500 个字。").default(""),
   /** One question per line; a line ending with * is required; "题目：选项1/选项2" makes a choice question. */
-  questions: z.string({ error: "请至少写一个问题。" }).trim().min(2, "请至少写一个问题。").max(2000, "问题太长了。"),
+  questions: z
+    .string({ error: "请至少写一个问题。" })
+    .trim()
+    .min(2, "请至少写一个问题。")
+    .max(2000, "问题太长了。"),
 });
 
 /**
@@ -161,16 +221,25 @@ export function surveyAnswerSchema(questions: SurveyQuestion[]) {
   for (const q of questions) {
     const required = `“${q.label}”是必答题，请填写。`;
     // conform turns an empty field into "missing", so a required question's "missing" says the same.
-    let field: z.ZodType<string> = z.string({ error: q.required ? required : "请填写文字。" }).trim().max(500, "每题最多 500 个字。");
-    if (q.kind === "choice") field = field.refine((v) => v === "" || q.options.includes(v), "请从选项中选择。");
+    let field: z.ZodType<string> = z
+      .string({ error: q.required ? required : "请填写文字。" })
+      .trim()
+      .max(500, "每题最多 500 个字。");
+    if (q.kind === "choice")
+      field = field.refine((v) => v === "" || q.options.includes(v), "请从选项中选择。");
     if (q.required) field = field.refine((v) => v !== "", required);
-    shape[q.id] = q.required ? field : (field.optional().transform((v) => v ?? "") as unknown as z.ZodType<string>);
+    shape[q.id] = q.required
+      ? field
+      : (field.optional().transform((v) => v ?? "") as unknown as z.ZodType<string>);
   }
   return z.object(shape);
 }
 
 export const proposalInput = z.object({
-  courseId: z.coerce.number({ error: "请选择一门草稿课程。" }).int().positive("请选择一门草稿课程。"),
+  courseId: z.coerce
+    .number({ error: "请选择一门草稿课程。" })
+    .int()
+    .positive("请选择一门草稿课程。"),
   surveyId: z.coerce.number().int().positive().optional(),
   days: z.coerce
     .number({ error: "请填写公示天数。" })
@@ -194,7 +263,11 @@ export const voteInput = z.object({
 });
 
 export const commentInput = z.object({
-  body: z.string({ error: "请写下您的意见。" }).trim().min(1, "请写下您的意见。").max(500, "意见最多 500 个字。"),
+  body: z
+    .string({ error: "请写下您的意见。" })
+    .trim()
+    .min(1, "请写下您的意见。")
+    .max(500, "意见最多 500 个字。"),
 });
 
 export const hoursInput = z.object({

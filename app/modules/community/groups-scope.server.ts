@@ -6,7 +6,8 @@ import { academies } from "@db/schema";
 import { canManageAcademy, canViewAcademy, type Actor } from "~/modules/auth/permissions";
 import { forbidden, notFound } from "~/utils/http";
 
-export const NOT_YOUR_ACADEMY_COMMUNITY = "您不是这所书院的管理员，不能管理它的居民组织、议事和课程公示。";
+export const NOT_YOUR_ACADEMY_COMMUNITY =
+  "您不是这所书院的管理员，不能管理它的居民组织、议事和课程公示。";
 
 export function assertManages(actor: Actor | null, academyId: number) {
   if (!actor || !canManageAcademy(actor, academyId)) forbidden(NOT_YOUR_ACADEMY_COMMUNITY);
@@ -14,7 +15,12 @@ export function assertManages(actor: Actor | null, academyId: number) {
 
 export function academyRow(conn: Conn, academyId: number) {
   const a = conn
-    .select({ id: academies.id, slug: academies.slug, name: academies.name, districtId: academies.districtId })
+    .select({
+      id: academies.id,
+      slug: academies.slug,
+      name: academies.name,
+      districtId: academies.districtId,
+    })
     .from(academies)
     .where(eq(academies.id, academyId))
     .get();

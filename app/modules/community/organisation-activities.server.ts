@@ -9,8 +9,15 @@ import { countParticipations } from "./activities-participation.server";
 
 export type OrgActivity = { id: number; title: string; startsAt: number; participations: number };
 
-export function organisationActivityStats(conn: Conn, orgId: number, limit = 20): { activities: OrgActivity[]; totalParticipations: number; count: number } {
-  const counted = countParticipations(conn, { scope: { kind: "organisation", id: orgId }, perActivity: true });
+export function organisationActivityStats(
+  conn: Conn,
+  orgId: number,
+  limit = 20,
+): { activities: OrgActivity[]; totalParticipations: number; count: number } {
+  const counted = countParticipations(conn, {
+    scope: { kind: "organisation", id: orgId },
+    perActivity: true,
+  });
   const rows = conn
     .select({ id: activities.id, title: activities.title, startsAt: activities.startsAt })
     .from(activities)
@@ -19,7 +26,10 @@ export function organisationActivityStats(conn: Conn, orgId: number, limit = 20)
     .limit(limit)
     .all();
   return {
-    activities: rows.map((r) => ({ ...r, participations: counted.byActivity?.get(r.id)?.total ?? 0 })),
+    activities: rows.map((r) => ({
+      ...r,
+      participations: counted.byActivity?.get(r.id)?.total ?? 0,
+    })),
     totalParticipations: counted.total,
     count: counted.activities,
   };

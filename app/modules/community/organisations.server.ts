@@ -47,30 +47,75 @@ function isUnique(e: unknown) {
 }
 
 /** A manager registers an organisation with its leader (an existing account, by phone). */
-export function createOrganisation(db: DB, actor: Actor, academyId: number, raw: OrganisationInput | Record<string, unknown>, ip: string | null) {
+export function createOrganisation(
+  db: DB,
+  actor: Actor,
+  academyId: number,
+  raw: OrganisationInput | Record<string, unknown>,
+  ip: string | null,
+) {
   assertManages(actor, academyId);
   const input = parseInput(organisationInput, raw);
   try {
     return db.transaction(
       (tx) => {
         const academy = academyRow(tx, academyId);
-        const leader = tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.phone, input.leaderPhone)).get();
-        if (!leader) throw new UserError("这个手机号还没有注册。请负责人先注册账号。", "leaderPhone");
+        const leader = tx
+          .select({ id: users.id, name: users.name })
+          .from(users)
+          .where(eq(users.phone, input.leaderPhone))
+          .get();
+        if (!leader)
+          throw new UserError("这个手机号还没有注册。请负责人先注册账号。", "leaderPhone");
         const t = Date.now();
         const org = tx
           .insert(organisations)
-          .values({ academyId, name: input.name, type: input.type, description: input.description, leaderId: leader.id, stage: "preparing", stageChangedAt: t, createdBy: actor.id, createdAt: t, updatedAt: t })
+          .values({
+            academyId,
+            name: input.name,
+            type: input.type,
+            description: input.description,
+            leaderId: leader.id,
+            stage: "preparing",
+            stageChangedAt: t,
+            createdBy: actor.id,
+            createdAt: t,
+            updatedAt: t,
+          })
           .returning()
           .get();
-        tx.insert(organisationMembers).values({ organisationId: org.id, userId: leader.id, status: "active", note: "负责人", appliedAt: t, decidedAt: t, decidedBy: actor.id }).run();
-        tx.insert(organisationStageChanges).values({ organisationId: org.id, fromStage: null, toStage: "preparing", note: "登记成立筹备组", changedBy: actor.id, changedAt: t }).run();
+        tx.insert(organisationMembers)
+          .values({
+            organisationId: org.id,
+            userId: leader.id,
+            status: "active",
+            note: "负责人",
+            appliedAt: t,
+            decidedAt: t,
+            decidedBy: actor.id,
+          })
+          .run();
+        tx.insert(organisationStageChanges)
+          .values({
+            organisationId: org.id,
+            fromStage: null,
+            toStage: "preparing",
+            note: "登记成立筹备组",
+            changedBy: actor.id,
+            changedAt: t,
+          })
+          .run();
         writeAudit(tx, actor.id, ip, {
           action: "organisation.create",
           targetType: "organisation",
           targetId: org.id,
           summary: `${academy.name}登记居民组织“${org.name}”（负责人 ${leader.name}，筹备）`,
         });
-        notify(tx, leader.id, { title: `您已被登记为“${org.name}”的负责人`, body: `${academy.name}登记了居民组织“${org.name}”，由您负责。入会申请会发到您的消息里。`, link: `/organisations/${org.id}` });
+        notify(tx, leader.id, {
+          title: `您已被登记为“${org.name}”的负责人`,
+          body: `${academy.name}登记了居民组织“${org.name}”，由您负责。入会申请会发到您的消息里。`,
+          link: `/organisations/${org.id}`,
+        });
         return org;
       },
       { behavior: "immediate" },
@@ -92,7 +137,9 @@ export function changeStage(db: DB, actor: Actor, orgId: number, raw: unknown, i
         throw new UserError(
           org.stage === "dissolved"
             ? "这个组织已注销，不能再变更阶段。"
-            : `“${ORG_STAGE_LABELS[org.stage]}”之后只能转为${allowedStageMoves(org.stage).map((s) => `“${ORG_STAGE_LABELS[s]}”`).join("或")}。`,
+            : `“${ORG_STAGE_LABELS[org.stage]}”之后只能转为${allowedStageMoves(org.stage)
+                .map((s) => `“${ORG_STAGE_LABELS[s]}”`)
+                .join("或")}。`,
           "to",
         );
       }
@@ -103,12 +150,26 @@ export function changeStage(db: DB, actor: Actor, orgId: number, raw: unknown, i
         .where(and(eq(organisations.id, orgId), eq(organisations.stage, org.stage)))
         .run();
       if (changed.changes !== 1) throw new UserError("阶段刚被别人改过，请刷新后再试。", "to");
-      tx.insert(organisationStageChanges).values({ organisationId: orgId, fromStage: org.stage, toStage: input.to, note: input.note, changedBy: actor.id, changedAt: t }).run();
+      tx.insert(organisationStageChanges)
+        .values({
+          organisationId: orgId,
+          fromStage: org.stage,
+          toStage: input.to,
+          note: input.note,
+          changedBy: actor.id,
+          changedAt: t,
+        })
+        .run();
       if (input.to === "dissolved") {
         // Pending applications end with the organisation.
         tx.update(organisationMembers)
           .set({ status: "declined", decidedAt: t, decidedBy: actor.id })
-          .where(and(eq(organisationMembers.organisationId, orgId), eq(organisationMembers.status, "pending")))
+          .where(
+            and(
+              eq(organisationMembers.organisationId, orgId),
+              eq(organisationMembers.status, "pending"),
+            ),
+          )
           .run();
       }
       writeAudit(tx, actor.id, ip, {
@@ -118,7 +179,11 @@ export function changeStage(db: DB, actor: Actor, orgId: number, raw: unknown, i
         summary: `居民组织“${org.name}”：${ORG_STAGE_LABELS[org.stage]} → ${ORG_STAGE_LABELS[input.to]}${input.note ? `（${input.note}）` : ""}`,
         detail: { from: org.stage, to: input.to },
       });
-      notify(tx, org.leaderId, { title: `“${org.name}”进入新阶段：${ORG_STAGE_LABELS[input.to]}`, body: input.note, link: `/organisations/${orgId}` });
+      notify(tx, org.leaderId, {
+        title: `“${org.name}”进入新阶段：${ORG_STAGE_LABELS[input.to]}`,
+        body: input.note,
+        link: `/organisations/${orgId}`,
+      });
     },
     { behavior: "immediate" },
   );
@@ -135,27 +200,64 @@ export function applyToJoin(db: DB, actor: Actor, orgId: number, raw: unknown = 
         const live = tx
           .select({ status: organisationMembers.status })
           .from(organisationMembers)
-          .where(and(eq(organisationMembers.organisationId, orgId), eq(organisationMembers.userId, actor.id), inArray(organisationMembers.status, ["pending", "active"])))
+          .where(
+            and(
+              eq(organisationMembers.organisationId, orgId),
+              eq(organisationMembers.userId, actor.id),
+              inArray(organisationMembers.status, ["pending", "active"]),
+            ),
+          )
           .get();
-        if (live) throw new UserError(live.status === "active" ? "您已经是这个组织的成员了，不用重复加入。" : "您已经申请过了，请等待负责人审核，不用重复申请。", "note");
+        if (live)
+          throw new UserError(
+            live.status === "active"
+              ? "您已经是这个组织的成员了，不用重复加入。"
+              : "您已经申请过了，请等待负责人审核，不用重复申请。",
+            "note",
+          );
         const t = Date.now();
-        const row = tx.insert(organisationMembers).values({ organisationId: orgId, userId: actor.id, status: "pending", note: input.note, appliedAt: t }).returning().get();
-        notify(tx, org.leaderId, { title: `${actor.name} 申请加入“${org.name}”`, body: input.note, link: `/organisations/${orgId}` });
+        const row = tx
+          .insert(organisationMembers)
+          .values({
+            organisationId: orgId,
+            userId: actor.id,
+            status: "pending",
+            note: input.note,
+            appliedAt: t,
+          })
+          .returning()
+          .get();
+        notify(tx, org.leaderId, {
+          title: `${actor.name} 申请加入“${org.name}”`,
+          body: input.note,
+          link: `/organisations/${orgId}`,
+        });
         return row;
       },
       { behavior: "immediate" },
     );
   } catch (e) {
-    if (isUnique(e)) throw new UserError("您已经申请过了，请等待负责人审核，不用重复申请。", "note");
+    if (isUnique(e))
+      throw new UserError("您已经申请过了，请等待负责人审核，不用重复申请。", "note");
     throw e;
   }
 }
 
 /** The leader or the academy's manager approves or declines an application; the applicant is told. */
-export function decideApplication(db: DB, actor: Actor, memberId: number, approve: boolean, ip: string | null) {
+export function decideApplication(
+  db: DB,
+  actor: Actor,
+  memberId: number,
+  approve: boolean,
+  ip: string | null,
+) {
   return db.transaction(
     (tx) => {
-      const m = tx.select().from(organisationMembers).where(eq(organisationMembers.id, memberId)).get();
+      const m = tx
+        .select()
+        .from(organisationMembers)
+        .where(eq(organisationMembers.id, memberId))
+        .get();
       if (!m) notFound("没有找到这份申请。");
       const org = requireOrg(tx, m.organisationId);
       if (org.leaderId !== actor.id) assertManages(actor, org.academyId);
@@ -175,7 +277,9 @@ export function decideApplication(db: DB, actor: Actor, memberId: number, approv
       });
       notify(tx, m.userId, {
         title: approve ? `您已加入“${org.name}”` : `“${org.name}”暂未通过您的入会申请`,
-        body: approve ? "负责人已同意您的申请，欢迎参加组织的活动。" : "可以联系组织负责人或书院了解情况。",
+        body: approve
+          ? "负责人已同意您的申请，欢迎参加组织的活动。"
+          : "可以联系组织负责人或书院了解情况。",
         link: `/organisations/${org.id}`,
       });
     },
@@ -188,14 +292,24 @@ export function leaveOrganisation(db: DB, actor: Actor, orgId: number) {
   return db.transaction(
     (tx) => {
       const org = requireOrg(tx, orgId);
-      if (org.leaderId === actor.id) throw new UserError("您是这个组织的负责人，请先请书院管理员更换负责人，再退出。");
+      if (org.leaderId === actor.id)
+        throw new UserError("您是这个组织的负责人，请先请书院管理员更换负责人，再退出。");
       const m = tx
         .select()
         .from(organisationMembers)
-        .where(and(eq(organisationMembers.organisationId, orgId), eq(organisationMembers.userId, actor.id), inArray(organisationMembers.status, ["pending", "active"])))
+        .where(
+          and(
+            eq(organisationMembers.organisationId, orgId),
+            eq(organisationMembers.userId, actor.id),
+            inArray(organisationMembers.status, ["pending", "active"]),
+          ),
+        )
         .get();
       if (!m) throw new UserError("您不是这个组织的成员。");
-      tx.update(organisationMembers).set({ status: "left", leftAt: Date.now() }).where(eq(organisationMembers.id, m.id)).run();
+      tx.update(organisationMembers)
+        .set({ status: "left", leftAt: Date.now() })
+        .where(eq(organisationMembers.id, m.id))
+        .run();
       return m.status;
     },
     { behavior: "immediate" },
@@ -203,7 +317,13 @@ export function leaveOrganisation(db: DB, actor: Actor, orgId: number) {
 }
 
 /** The manager hands the organisation to another active member (audited). */
-export function changeLeader(db: DB, actor: Actor, orgId: number, memberUserId: number, ip: string | null) {
+export function changeLeader(
+  db: DB,
+  actor: Actor,
+  orgId: number,
+  memberUserId: number,
+  ip: string | null,
+) {
   return db.transaction(
     (tx) => {
       const org = requireOrg(tx, orgId);
@@ -212,12 +332,29 @@ export function changeLeader(db: DB, actor: Actor, orgId: number, memberUserId: 
         .select({ id: organisationMembers.id, name: users.name })
         .from(organisationMembers)
         .innerJoin(users, eq(users.id, organisationMembers.userId))
-        .where(and(eq(organisationMembers.organisationId, orgId), eq(organisationMembers.userId, memberUserId), eq(organisationMembers.status, "active")))
+        .where(
+          and(
+            eq(organisationMembers.organisationId, orgId),
+            eq(organisationMembers.userId, memberUserId),
+            eq(organisationMembers.status, "active"),
+          ),
+        )
         .get();
       if (!m) throw new UserError("新负责人须是组织的现有成员。", "leader");
-      tx.update(organisations).set({ leaderId: memberUserId, updatedAt: Date.now() }).where(eq(organisations.id, orgId)).run();
-      writeAudit(tx, actor.id, ip, { action: "organisation.leader", targetType: "organisation", targetId: orgId, summary: `“${org.name}”更换负责人为 ${m.name}` });
-      notify(tx, memberUserId, { title: `您已成为“${org.name}”的负责人`, link: `/organisations/${orgId}` });
+      tx.update(organisations)
+        .set({ leaderId: memberUserId, updatedAt: Date.now() })
+        .where(eq(organisations.id, orgId))
+        .run();
+      writeAudit(tx, actor.id, ip, {
+        action: "organisation.leader",
+        targetType: "organisation",
+        targetId: orgId,
+        summary: `“${org.name}”更换负责人为 ${m.name}`,
+      });
+      notify(tx, memberUserId, {
+        title: `您已成为“${org.name}”的负责人`,
+        link: `/organisations/${orgId}`,
+      });
     },
     { behavior: "immediate" },
   );
@@ -231,7 +368,12 @@ function memberCounts(conn: Conn, orgIds: number[]) {
     conn
       .select({ id: organisationMembers.organisationId, n: sql<number>`count(*)` })
       .from(organisationMembers)
-      .where(and(inArray(organisationMembers.organisationId, orgIds), eq(organisationMembers.status, "active")))
+      .where(
+        and(
+          inArray(organisationMembers.organisationId, orgIds),
+          eq(organisationMembers.status, "active"),
+        ),
+      )
       .groupBy(organisationMembers.organisationId)
       .all()
       .map((r) => [r.id, r.n]),
@@ -250,35 +392,72 @@ const listCols = {
 };
 
 /** The academy page's list: every organisation it sponsors except dissolved ones. */
-export function listAcademyOrganisations(db: DB, academyId: number, opts: { includeDissolved?: boolean } = {}) {
+export function listAcademyOrganisations(
+  db: DB,
+  academyId: number,
+  opts: { includeDissolved?: boolean } = {},
+) {
   const rows = db
     .select(listCols)
     .from(organisations)
     .innerJoin(users, eq(users.id, organisations.leaderId))
-    .where(and(eq(organisations.academyId, academyId), opts.includeDissolved ? undefined : sql`${organisations.stage} <> 'dissolved'`))
+    .where(
+      and(
+        eq(organisations.academyId, academyId),
+        opts.includeDissolved ? undefined : sql`${organisations.stage} <> 'dissolved'`,
+      ),
+    )
     .orderBy(asc(organisations.name))
     .all();
-  const counts = memberCounts(db, rows.map((r) => r.id));
-  return rows.map((r) => ({ ...r, leaderName: maskName(r.leaderName), members: counts.get(r.id) ?? 0 }));
+  const counts = memberCounts(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({
+    ...r,
+    leaderName: maskName(r.leaderName),
+    members: counts.get(r.id) ?? 0,
+  }));
 }
 
 /** /manage/:academy/organisations: every organisation with pending applications counted. */
 export function listManagedOrganisations(db: DB, actor: Actor, academyId: number) {
   assertManages(actor, academyId);
-  const rows = db.select(listCols).from(organisations).innerJoin(users, eq(users.id, organisations.leaderId)).where(eq(organisations.academyId, academyId)).orderBy(asc(organisations.stage), asc(organisations.name)).all();
-  const counts = memberCounts(db, rows.map((r) => r.id));
+  const rows = db
+    .select(listCols)
+    .from(organisations)
+    .innerJoin(users, eq(users.id, organisations.leaderId))
+    .where(eq(organisations.academyId, academyId))
+    .orderBy(asc(organisations.stage), asc(organisations.name))
+    .all();
+  const counts = memberCounts(
+    db,
+    rows.map((r) => r.id),
+  );
   const pending = new Map(
     rows.length
       ? db
           .select({ id: organisationMembers.organisationId, n: sql<number>`count(*)` })
           .from(organisationMembers)
-          .where(and(inArray(organisationMembers.organisationId, rows.map((r) => r.id)), eq(organisationMembers.status, "pending")))
+          .where(
+            and(
+              inArray(
+                organisationMembers.organisationId,
+                rows.map((r) => r.id),
+              ),
+              eq(organisationMembers.status, "pending"),
+            ),
+          )
           .groupBy(organisationMembers.organisationId)
           .all()
           .map((r) => [r.id, r.n])
       : [],
   );
-  return rows.map((r) => ({ ...r, members: counts.get(r.id) ?? 0, pending: pending.get(r.id) ?? 0 }));
+  return rows.map((r) => ({
+    ...r,
+    members: counts.get(r.id) ?? 0,
+    pending: pending.get(r.id) ?? 0,
+  }));
 }
 
 /** The district centre's view: its academies' organisations grouped by stage. */
@@ -292,10 +471,22 @@ export function districtOrganisationsByStage(db: DB, actor: Actor, districtId: n
     .where(eq(academies.districtId, districtId))
     .orderBy(asc(academies.name), asc(organisations.name))
     .all();
-  const counts = memberCounts(db, rows.map((r) => r.id));
-  const byStage: Record<OrgStage, (typeof rows[number] & { members: number })[]> = { preparing: [], incubating: [], established: [], dissolved: [] };
+  const counts = memberCounts(
+    db,
+    rows.map((r) => r.id),
+  );
+  const byStage: Record<OrgStage, ((typeof rows)[number] & { members: number })[]> = {
+    preparing: [],
+    incubating: [],
+    established: [],
+    dissolved: [],
+  };
   for (const r of rows) byStage[r.stage].push({ ...r, members: counts.get(r.id) ?? 0 });
-  const district = db.select({ name: districts.name }).from(districts).where(eq(districts.id, districtId)).get();
+  const district = db
+    .select({ name: districts.name })
+    .from(districts)
+    .where(eq(districts.id, districtId))
+    .get();
   return { districtName: district?.name ?? "", byStage, total: rows.length };
 }
 
@@ -303,31 +494,65 @@ export function districtOrganisationsByStage(db: DB, actor: Actor, districtId: n
 export function getOrganisationPage(db: DB, actor: Actor | null, orgId: number) {
   const org = requireOrg(db, orgId);
   const academy = db
-    .select({ id: academies.id, slug: academies.slug, name: academies.name, districtId: academies.districtId })
+    .select({
+      id: academies.id,
+      slug: academies.slug,
+      name: academies.name,
+      districtId: academies.districtId,
+    })
     .from(academies)
     .where(eq(academies.id, org.academyId))
     .get()!;
-  const leader = db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, org.leaderId)).get()!;
+  const leader = db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(eq(users.id, org.leaderId))
+    .get()!;
   const isLeader = actor?.id === org.leaderId;
   const canManage = !!actor && canManageAcademy(actor, academy.id);
   const canDecide = isLeader || canManage;
   const members = db
-    .select({ id: organisationMembers.id, userId: organisationMembers.userId, name: users.name, status: organisationMembers.status, note: organisationMembers.note, appliedAt: organisationMembers.appliedAt })
+    .select({
+      id: organisationMembers.id,
+      userId: organisationMembers.userId,
+      name: users.name,
+      status: organisationMembers.status,
+      note: organisationMembers.note,
+      appliedAt: organisationMembers.appliedAt,
+    })
     .from(organisationMembers)
     .innerJoin(users, eq(users.id, organisationMembers.userId))
-    .where(and(eq(organisationMembers.organisationId, orgId), inArray(organisationMembers.status, ["pending", "active"])))
+    .where(
+      and(
+        eq(organisationMembers.organisationId, orgId),
+        inArray(organisationMembers.status, ["pending", "active"]),
+      ),
+    )
     .orderBy(asc(organisationMembers.appliedAt))
     .all();
   const mine = actor ? members.find((m) => m.userId === actor.id) : undefined;
   const history = db
-    .select({ from: organisationStageChanges.fromStage, to: organisationStageChanges.toStage, note: organisationStageChanges.note, at: organisationStageChanges.changedAt })
+    .select({
+      from: organisationStageChanges.fromStage,
+      to: organisationStageChanges.toStage,
+      note: organisationStageChanges.note,
+      at: organisationStageChanges.changedAt,
+    })
     .from(organisationStageChanges)
     .where(eq(organisationStageChanges.organisationId, orgId))
     .orderBy(asc(organisationStageChanges.changedAt), asc(organisationStageChanges.id))
     .all();
   const active = members.filter((m) => m.status === "active");
   return {
-    org: { id: org.id, name: org.name, type: org.type, stage: org.stage, description: org.description, stageChangedAt: org.stageChangedAt, createdAt: org.createdAt },
+    org: {
+      id: org.id,
+      name: org.name,
+      type: org.type,
+      stage: org.stage,
+      description: org.description,
+      stageChangedAt: org.stageChangedAt,
+      createdAt: org.createdAt,
+    },
     academy,
     leaderName: canDecide ? leader.name : maskName(leader.name),
     isLeader,
@@ -335,8 +560,16 @@ export function getOrganisationPage(db: DB, actor: Actor | null, orgId: number) 
     canDecide,
     myStatus: mine?.status ?? null,
     memberCount: active.length,
-    members: active.map((m) => ({ userId: m.userId, name: canDecide ? m.name : maskName(m.name), isLeader: m.userId === org.leaderId })),
-    pending: canDecide ? members.filter((m) => m.status === "pending").map((m) => ({ id: m.id, name: m.name, note: m.note, appliedAt: m.appliedAt })) : [],
+    members: active.map((m) => ({
+      userId: m.userId,
+      name: canDecide ? m.name : maskName(m.name),
+      isLeader: m.userId === org.leaderId,
+    })),
+    pending: canDecide
+      ? members
+          .filter((m) => m.status === "pending")
+          .map((m) => ({ id: m.id, name: m.name, note: m.note, appliedAt: m.appliedAt }))
+      : [],
     history,
     activities: organisationActivityStats(db, orgId),
   };
@@ -345,11 +578,23 @@ export function getOrganisationPage(db: DB, actor: Actor | null, orgId: number) 
 /** The organisations a person belongs to or applied to (for /me). */
 export function myOrganisations(db: DB, actor: Actor) {
   return db
-    .select({ id: organisations.id, name: organisations.name, stage: organisations.stage, status: organisationMembers.status, leaderId: organisations.leaderId, academyName: academies.name })
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      stage: organisations.stage,
+      status: organisationMembers.status,
+      leaderId: organisations.leaderId,
+      academyName: academies.name,
+    })
     .from(organisationMembers)
     .innerJoin(organisations, eq(organisations.id, organisationMembers.organisationId))
     .innerJoin(academies, eq(academies.id, organisations.academyId))
-    .where(and(eq(organisationMembers.userId, actor.id), inArray(organisationMembers.status, ["pending", "active"])))
+    .where(
+      and(
+        eq(organisationMembers.userId, actor.id),
+        inArray(organisationMembers.status, ["pending", "active"]),
+      ),
+    )
     .orderBy(desc(organisationMembers.appliedAt))
     .all()
     .map((r) => ({ ...r, isLeader: r.leaderId === actor.id }));

@@ -20,7 +20,7 @@ const schema = z.object({
   intent: z.enum(ENROLL_INTENTS),
   memberId: z.preprocess(
     (v) => (v === "" || v == null ? undefined : v),
-    z.coerce.number().int().positive().optional()
+    z.coerce.number().int().positive().optional(),
   ),
 });
 
@@ -33,7 +33,12 @@ export function isEnrollIntent(formData: FormData) {
  * Handles an enrol/cancel post for run `runId`; returns the page address the route redirects to
  * (never throws a refusal: the outcome is in the address).
  */
-export async function enrollPostTarget(db: DB, actor: Actor, runId: number, formData: FormData): Promise<string> {
+export async function enrollPostTarget(
+  db: DB,
+  actor: Actor,
+  runId: number,
+  formData: FormData,
+): Promise<string> {
   const parsed = schema.safeParse(Object.fromEntries(formData));
   const base = `/classes/${runId}`;
   if (!parsed.success) badRequest("报名请求有误：请从课程页面的按钮报名或取消。");
@@ -43,7 +48,11 @@ export async function enrollPostTarget(db: DB, actor: Actor, runId: number, form
     if (intent === "enroll") {
       // Past the cancel deadline the seat cannot be given back: the person must have said they know.
       const ctx = runContext(db, runId);
-      if (ctx && lateEnrollWarning(ctx.run, ctx.firstSessionAt, Date.now()) && formData.get("confirmLate") !== "1") {
+      if (
+        ctx &&
+        lateEnrollWarning(ctx.run, ctx.firstSessionAt, Date.now()) &&
+        formData.get("confirmLate") !== "1"
+      ) {
         return `${base}?result=refused&reason=late_unconfirmed${member}#enrol`;
       }
       const out = await enroll(db, actor, { runId, memberId });
@@ -54,8 +63,7 @@ export async function enrollPostTarget(db: DB, actor: Actor, runId: number, form
     const out = cancelEnrollment(db, actor, { runId, memberId });
     return `${base}?result=cancelled${out.promoted ? "&promoted=1" : ""}${member}#enrol`;
   } catch (e) {
-    if (isEnrollRefusal(e))
-      return `${base}?result=refused&reason=${e.code}${member}#enrol`;
+    if (isEnrollRefusal(e)) return `${base}?result=refused&reason=${e.code}${member}#enrol`;
     throw e;
   }
 }

@@ -38,7 +38,11 @@ import {
 
 /** A refused enrolment or cancellation: a Chinese sentence plus a stable code for redirects. */
 export class EnrollRefusal extends UserError {
-  constructor(public code: RefusalCode, message: string = REFUSAL_MESSAGES[code], field?: string) {
+  constructor(
+    public code: RefusalCode,
+    message: string = REFUSAL_MESSAGES[code],
+    field?: string,
+  ) {
     super(message, field);
     this.name = "EnrollRefusal";
   }
@@ -47,7 +51,6 @@ export class EnrollRefusal extends UserError {
 export function isEnrollRefusal(e: unknown): e is EnrollRefusal {
   return e instanceof EnrollRefusal;
 }
-
 
 let limiter: RateLimiterMemory | undefined;
 /** Enrol attempts per account per minute (ARCHITECTURE.md's baseline: rate limits on enrol). */
@@ -116,7 +119,7 @@ export function resolvePerson(conn: Conn, actor: Actor, memberId?: number | null
 export function activeEnrollmentOf(
   conn: Conn,
   runId: number,
-  person: Pick<Person, "userId" | "familyMemberId">
+  person: Pick<Person, "userId" | "familyMemberId">,
 ) {
   return (
     conn
@@ -128,8 +131,8 @@ export function activeEnrollmentOf(
           inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES]),
           person.familyMemberId == null
             ? and(eq(enrollments.userId, person.userId), isNull(enrollments.familyMemberId))
-            : eq(enrollments.familyMemberId, person.familyMemberId)
-        )
+            : eq(enrollments.familyMemberId, person.familyMemberId),
+        ),
       )
       .get() ?? null
   );
@@ -177,7 +180,7 @@ export function placeInRun(
   tx: Conn,
   ctx: RunContext,
   p: NewEnrollment,
-  opts: { waitlistOnly: boolean; now: number }
+  opts: { waitlistOnly: boolean; now: number },
 ) {
   const { run } = ctx;
   if (run.enrollMode === "lottery" && !lotteryDrawOf(tx, run.id)) {
@@ -195,7 +198,7 @@ export async function enroll(
   db: DB,
   actor: Actor,
   input: { runId: number; memberId?: number | null },
-  now = Date.now()
+  now = Date.now(),
 ): Promise<EnrollOutcome> {
   await consumeEnrollAttempt(actor.id);
   try {
@@ -215,8 +218,8 @@ export async function enroll(
             "already_enrolled",
             `${person.who === "您" ? "您" : person.who}已经报过这个班了（${describeActive(
               tx,
-              existing
-            )}），同一个人在同一个班只能报名一次。`
+              existing,
+            )}），同一个人在同一个班只能报名一次。`,
           );
         }
         const age = ageRefusal(run, person.birthYear, person.who, now);
@@ -224,7 +227,7 @@ export async function enroll(
           throw new EnrollRefusal(
             age.code,
             age.message,
-            input.memberId != null ? "memberId" : undefined
+            input.memberId != null ? "memberId" : undefined,
           );
         const resident = person.homeAcademyId != null && person.homeAcademyId === run.academyId;
         const priorityEnd = priorityWindowEnd(run);
@@ -232,14 +235,14 @@ export async function enroll(
           throw new EnrollRefusal(
             "residents_only",
             `这个班优先本社区居民报名：${formatDateTime(
-              priorityEnd
-            )} 之前只接受本书院居民报名，之后向所有居民开放。`
+              priorityEnd,
+            )} 之前只接受本书院居民报名，之后向所有居民开放。`,
           );
         }
         const restricted = waitlistOnlyRestriction(
           tx,
           { userId: person.userId, familyMemberId: person.familyMemberId },
-          now
+          now,
         );
         const placed = placeInRun(
           tx,
@@ -251,7 +254,7 @@ export async function enroll(
             priority: run.residentsFirst && resident,
             addedBy: null,
           },
-          { waitlistOnly: !!restricted, now }
+          { waitlistOnly: !!restricted, now },
         );
         syncRunStatus(tx, run.id, now);
         const row = tx.select().from(enrollments).where(eq(enrollments.id, placed.id)).get()!;
@@ -265,7 +268,7 @@ export async function enroll(
           restricted: restricted && placed.status === "waitlisted" ? restricted.reason : null,
         };
       },
-      { behavior: "immediate" }
+      { behavior: "immediate" },
     );
   } catch (e) {
     if (isUniqueViolation(e)) throw new EnrollRefusal("already_enrolled");
@@ -288,7 +291,7 @@ export function cancelEnrollment(
   db: DB,
   actor: Actor,
   input: { runId: number; memberId?: number | null },
-  now = Date.now()
+  now = Date.now(),
 ): CancelOutcome {
   try {
     return db.transaction(
@@ -300,7 +303,7 @@ export function cancelEnrollment(
         if (!e)
           throw new EnrollRefusal(
             "not_enrolled",
-            `${person.who === "您" ? "您" : person.who}没有报名这个班，无需取消。`
+            `${person.who === "您" ? "您" : person.who}没有报名这个班，无需取消。`,
           );
         if (ctx.run.status === "finished")
           throw new EnrollRefusal("run_finished", "这个班已经结课，不能再取消报名。");
@@ -310,8 +313,8 @@ export function cancelEnrollment(
             throw new EnrollRefusal(
               "cancel_deadline_passed",
               `取消报名的截止时间是 ${formatDateTime(
-                deadline
-              )}，现在已经过了。某一次课不能来，可以在“我的课程”里在课前在线请假。`
+                deadline,
+              )}，现在已经过了。某一次课不能来，可以在“我的课程”里在课前在线请假。`,
             );
           }
         }
@@ -331,7 +334,7 @@ export function cancelEnrollment(
           title: ctx.title,
         };
       },
-      { behavior: "immediate" }
+      { behavior: "immediate" },
     );
   } catch (e) {
     if (isBusy(e)) throw new EnrollRefusal("busy");

@@ -33,10 +33,10 @@ export function listFamily(db: DB, actor: Actor) {
           and(
             inArray(
               enrollments.familyMemberId,
-              members.map((m) => m.id)
+              members.map((m) => m.id),
             ),
-            inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES])
-          )
+            inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES]),
+          ),
         )
         .all()
     : [];
@@ -95,7 +95,7 @@ export function addFamilyMember(db: DB, actor: Actor, input: MemberInput, now = 
         .returning()
         .get();
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -104,7 +104,7 @@ export function updateFamilyMember(
   actor: Actor,
   memberId: number,
   input: MemberInput,
-  now = Date.now()
+  now = Date.now(),
 ) {
   const values = clean(input);
   return db.transaction(
@@ -117,8 +117,8 @@ export function updateFamilyMember(
           and(
             eq(familyMembers.ownerUserId, actor.id),
             isNull(familyMembers.removedAt),
-            eq(familyMembers.name, values.name)
-          )
+            eq(familyMembers.name, values.name),
+          ),
         )
         .all()
         .some((r) => r.id !== m.id);
@@ -128,7 +128,7 @@ export function updateFamilyMember(
         .where(eq(familyMembers.id, m.id))
         .run();
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -144,8 +144,8 @@ export function removeFamilyMember(db: DB, actor: Actor, memberId: number, now =
         .where(
           and(
             eq(enrollments.familyMemberId, m.id),
-            inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES])
-          )
+            inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES]),
+          ),
         )
         .all();
       if (active.length) {
@@ -155,7 +155,7 @@ export function removeFamilyMember(db: DB, actor: Actor, memberId: number, now =
         throw new UserError(
           `${m.relation}${m.name}还报着 ${active.length} 个班（${titles.join("、")}${
             active.length > 3 ? "等" : ""
-          }），请先在“我的课程”里取消这些报名，再移除。`
+          }），请先在“我的课程”里取消这些报名，再移除。`,
         );
       }
       tx.update(familyMembers)
@@ -164,7 +164,7 @@ export function removeFamilyMember(db: DB, actor: Actor, memberId: number, now =
         .run();
       return m;
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 

@@ -42,7 +42,7 @@ export const memberShape = {
       .string()
       .trim()
       .regex(/^1[3-9]\d{9}$/, "手机号码请填 11 位数字，以 13–19 开头；没有可以不填。")
-      .optional()
+      .optional(),
   ),
 };
 

@@ -19,8 +19,8 @@ export function drawDueLotteries(db: DB, now = Date.now()) {
       and(
         eq(classRuns.enrollMode, "lottery"),
         inArray(classRuns.status, ["open", "full", "closed"]),
-        sql`NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = ${classRuns.id})`
-      )
+        sql`NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = ${classRuns.id})`,
+      ),
     )
     .all();
   let drawn = 0;
@@ -43,7 +43,7 @@ export function runsDueForRebalance(db: DB): number[] {
       OR (r.status = 'full' AND (SELECT count(*) FROM enrollments e WHERE e.run_id = r.id AND e.status = 'confirmed') < r.capacity
         AND (r.enrol_mode = 'first_come' OR EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = r.id)))
       OR (r.status = 'open' AND (SELECT count(*) FROM enrollments e WHERE e.run_id = r.id AND e.status = 'confirmed') >= r.capacity
-        AND (r.enrol_mode = 'first_come' OR EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = r.id))))`
+        AND (r.enrol_mode = 'first_come' OR EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = r.id))))`,
     )
     .map((r) => r.id);
 }

@@ -41,7 +41,7 @@ export function drawLottery(
   db: DB,
   actor: Actor | null,
   runId: number,
-  opts: { seed?: string; ip?: string | null; now?: number } = {}
+  opts: { seed?: string; ip?: string | null; now?: number } = {},
 ): DrawResult | null {
   const now = opts.now ?? Date.now();
   return db.transaction(
@@ -56,7 +56,7 @@ export function drawLottery(
       if (existing) {
         if (actor)
           throw new UserError(
-            `这个班已于 ${formatDateTime(existing.drawnAt)} 抽过签了，结果不能重抽。`
+            `这个班已于 ${formatDateTime(existing.drawnAt)} 抽过签了，结果不能重抽。`,
           );
         return {
           drawId: existing.id,
@@ -166,7 +166,7 @@ export function drawLottery(
         alreadyDrawn: false,
       };
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -194,8 +194,8 @@ export function drawDueLotteries(db: DB, runIds: number[], now = Date.now()) {
         inArray(classRuns.id, runIds),
         eq(classRuns.enrollMode, "lottery"),
         inArray(classRuns.status, ["open", "full", "closed"]),
-        sql`NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = ${classRuns.id})`
-      )
+        sql`NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.run_id = ${classRuns.id})`,
+      ),
     )
     .all();
   for (const r of due) maybeDrawLottery(db, r.id, now);
@@ -215,7 +215,7 @@ export function verifyLottery(db: DB, runId: number) {
   const priority = new Map(flags.map((f) => [f.id, f.priority]));
   const recomputed = drawOrder(
     draw.applicantIds.map((id) => ({ id, priority: priority.get(id) ?? false })),
-    draw.seed
+    draw.seed,
   );
   const matches =
     recomputed.length === draw.drawnOrder.length &&

@@ -13,7 +13,7 @@ export type Restriction = { until: number; reason: string };
 export function waitlistOnlyRestriction(
   conn: Conn,
   person: { userId: number; familyMemberId: number | null },
-  now: number
+  now: number,
 ): Restriction | null {
   const r = noShowRestriction(conn, person.userId, now, person.familyMemberId);
   return r ? { until: r.until, reason: r.message } : null;

@@ -22,7 +22,9 @@ export async function sendDueReminders(db: DB, now = Date.now(), sender: SmsSend
   const counts = db.transaction(
     (tx) => {
       const take = (kind: string, d: Due) =>
-        tx.run(sql`INSERT OR IGNORE INTO reminders_sent (kind, target_id, user_id, created_at) VALUES (${kind}, ${d.targetId}, ${d.userId}, ${now})`).changes === 1;
+        tx.run(
+          sql`INSERT OR IGNORE INTO reminders_sent (kind, target_id, user_id, created_at) VALUES (${kind}, ${d.targetId}, ${d.userId}, ${now})`,
+        ).changes === 1;
       const sessions = tx.all<Due>(sql`
         SELECT DISTINCT s.id AS targetId, e.user_id AS userId, cv.title AS title, s.starts_at AS startsAt, '/classes/' || r.id AS link
         FROM class_sessions s
@@ -33,7 +35,11 @@ export async function sendDueReminders(db: DB, now = Date.now(), sender: SmsSend
       let sessionMessages = 0;
       for (const d of sessions) {
         if (!take("session_day_before", d)) continue;
-        notify(tx, d.userId, { title: `明天上课：${d.title}`, body: `${formatDateTime(d.startsAt)} 开始，请准时参加。不能来请在课前请假。`, link: d.link });
+        notify(tx, d.userId, {
+          title: `明天上课：${d.title}`,
+          body: `${formatDateTime(d.startsAt)} 开始，请准时参加。不能来请在课前请假。`,
+          link: d.link,
+        });
         sessionMessages++;
       }
       const activities = tx.all<Due>(sql`
@@ -44,7 +50,11 @@ export async function sendDueReminders(db: DB, now = Date.now(), sender: SmsSend
       let activityMessages = 0;
       for (const d of activities) {
         if (!take("activity_day_before", d)) continue;
-        notify(tx, d.userId, { title: `明天的活动：${d.title}`, body: `${formatDateTime(d.startsAt)} 开始。`, link: d.link });
+        notify(tx, d.userId, {
+          title: `明天的活动：${d.title}`,
+          body: `${formatDateTime(d.startsAt)} 开始。`,
+          link: d.link,
+        });
         activityMessages++;
       }
       // Promoted within 24 h of the next session's start (and that session is still ahead).
@@ -59,7 +69,9 @@ export async function sendDueReminders(db: DB, now = Date.now(), sender: SmsSend
           ORDER BY s2.starts_at LIMIT 1)
         WHERE e.status = 'confirmed' AND e.promoted_at IS NOT NULL AND e.promoted_at > ${now - 2 * DAY}
           AND s.starts_at - e.promoted_at <= ${DAY} AND s.starts_at > ${now} AND r.status <> 'cancelled'`);
-      for (const d of promoted) if (take("promoted_sms", d)) sms.push({ phone: d.phone, title: d.title, startsAt: d.startsAt });
+      for (const d of promoted)
+        if (take("promoted_sms", d))
+          sms.push({ phone: d.phone, title: d.title, startsAt: d.startsAt });
       return { sessionMessages, activityMessages };
     },
     { behavior: "immediate" },
@@ -67,10 +79,16 @@ export async function sendDueReminders(db: DB, now = Date.now(), sender: SmsSend
   let smsSent = 0;
   for (const m of sms) {
     try {
-      await sender.send({ phone: m.phone, template: "promoted", params: { title: m.title, time: formatDateTime(m.startsAt) } });
+      await sender.send({
+        phone: m.phone,
+        template: "promoted",
+        params: { title: m.title, time: formatDateTime(m.startsAt) },
+      });
       smsSent++;
     } catch (e) {
-      console.error(JSON.stringify({ level: "error", msg: "promotion sms failed", error: String(e) }));
+      console.error(
+        JSON.stringify({ level: "error", msg: "promotion sms failed", error: String(e) }),
+      );
     }
   }
   return { ...counts, smsSent };

@@ -30,7 +30,7 @@ const NOT_MANAGER = "您不是这所书院的管理员，不能管理这个班�
 function loadManaged(
   db: DB | Parameters<Parameters<DB["transaction"]>[0]>[0],
   actor: Actor,
-  runId: number
+  runId: number,
 ) {
   const ctx = runContext(db, runId);
   if (!ctx) notFound("没有找到这个班。");
@@ -91,7 +91,7 @@ function rosterRows(conn: Conn, runId: number): RosterRow[] {
       status: e.status,
       statusLabel: ENROLLMENT_STATUS_LABELS[e.status],
       name: walkin ? e.walkinName! : member ? r.memberName! : r.ownerName!,
-      phone: walkin ? e.walkinPhone : member ? r.memberPhone ?? r.ownerPhone : r.ownerPhone,
+      phone: walkin ? e.walkinPhone : member ? (r.memberPhone ?? r.ownerPhone) : r.ownerPhone,
       kind: walkin ? "现场报名" : member ? `${r.memberRelation}（由 ${r.ownerName} 代报）` : "本人",
       position: e.status === "waitlisted" ? position : null,
       createdAt: e.createdAt,
@@ -114,7 +114,10 @@ const ACTIVE: EnrollmentStatus[] = ["confirmed", "waitlisted", "lottery_pending"
  */
 export function getRunRoster(db: DB, actor: Actor, runId: number, now = Date.now()) {
   const ctx = loadManaged(db, actor, runId);
-  const list = rosterRows(db, ctx.run.id).map((r) => ({ ...r, phone: r.phone ? maskPhone(r.phone) : null }));
+  const list = rosterRows(db, ctx.run.id).map((r) => ({
+    ...r,
+    phone: r.phone ? maskPhone(r.phone) : null,
+  }));
   const byConfirmed = (a: RosterRow, b: RosterRow) =>
     (a.confirmedAt ?? 0) - (b.confirmedAt ?? 0) || a.id - b.id;
   const draw = lotteryDrawOf(db, ctx.run.id);
@@ -165,7 +168,7 @@ export function revealRosterPhones(
   db: DB,
   actor: Actor,
   input: { runId: number; enrollmentId?: number | null },
-  ip: string | null = null
+  ip: string | null = null,
 ) {
   return db.transaction(
     (tx) => {
@@ -191,7 +194,7 @@ export function revealRosterPhones(
       });
       return Object.fromEntries(chosen.map((r) => [r.id, r.phone!])) as Record<number, string>;
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -201,7 +204,7 @@ export function removeEnrollment(
   actor: Actor,
   input: { runId: number; enrollmentId: number; reason: string },
   ip: string | null = null,
-  now = Date.now()
+  now = Date.now(),
 ) {
   const reason = input.reason.trim();
   if (!reason) throw new UserError("请写明移出的原因，对方会收到它。", "reason");
@@ -249,7 +252,7 @@ export function removeEnrollment(
       });
       return { promoted: promoted.length, name: who.name };
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -263,7 +266,7 @@ export function addWalkIn(
   actor: Actor,
   input: { runId: number; name: string; phone: string },
   ip: string | null = null,
-  now = Date.now()
+  now = Date.now(),
 ) {
   const name = input.name.trim();
   const phone = input.phone.trim();
@@ -288,7 +291,7 @@ export function addWalkIn(
           throw new EnrollRefusal(
             "already_enrolled",
             `手机号 ${phone} 的账号（${account.name}）已经在名单上了。`,
-            "phone"
+            "phone",
           );
         placedName = account.name;
       } else {
@@ -300,8 +303,8 @@ export function addWalkIn(
               eq(enrollments.runId, run.id),
               sql`${enrollments.userId} IS NULL`,
               eq(enrollments.walkinPhone, phone),
-              inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"])
-            )
+              inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"]),
+            ),
           )
           .get();
         if (dup)
@@ -319,7 +322,7 @@ export function addWalkIn(
           priority: run.residentsFirst && account?.homeAcademyId === run.academyId,
           addedBy: actor.id,
         },
-        { waitlistOnly: false, now }
+        { waitlistOnly: false, now },
       );
       syncRunStatus(tx, run.id, now);
       const row = tx.select().from(enrollments).where(eq(enrollments.id, placed.id)).get()!;
@@ -328,8 +331,8 @@ export function addWalkIn(
         placed.status === "confirmed"
           ? "已报名"
           : placed.status === "waitlisted"
-          ? `候补第 ${position} 位`
-          : "待抽签";
+            ? `候补第 ${position} 位`
+            : "待抽签";
       if (account) {
         notify(tx, account.id, {
           title: `书院为您报名：「${ctx.title}」`,
@@ -354,7 +357,7 @@ export function addWalkIn(
         account: !!account,
       };
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -362,12 +365,16 @@ export function addWalkIn(
 export function recentRosterChanges(db: DB, actor: Actor, runId: number, limit = 20) {
   loadManaged(db, actor, runId);
   // A walk-in's audit row names the number typed at the desk: the roster shows it masked too.
-  return db.all<{ id: number; summary: string; created_at: number; actor_name: string | null }>(sql`
+  return db
+    .all<{ id: number; summary: string; created_at: number; actor_name: string | null }>(
+      sql`
     SELECT a.id, a.summary, a.created_at, u.name AS actor_name
     FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
     WHERE a.action IN ('enrollment.add', 'enrollment.remove', 'run.lottery.draw', 'roster.phone-view', 'roster.export')
       AND (json_extract(a.detail, '$.runId') = ${runId} OR (a.target_type = 'run' AND a.target_id = ${String(
-    runId
-  )}))
-    ORDER BY a.id DESC LIMIT ${limit}`).map((c) => ({ ...c, summary: maskPhonesIn(c.summary) }));
+        runId,
+      )}))
+    ORDER BY a.id DESC LIMIT ${limit}`,
+    )
+    .map((c) => ({ ...c, summary: maskPhonesIn(c.summary) }));
 }

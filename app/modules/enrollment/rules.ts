@@ -10,11 +10,7 @@ import { formatDateTime, TIME_ZONE } from "~/utils/dates";
 export const RESIDENTS_FIRST_HOURS = 24;
 
 export type EnrollmentStatus =
-  | "confirmed"
-  | "waitlisted"
-  | "lottery_pending"
-  | "cancelled"
-  | "removed";
+  "confirmed" | "waitlisted" | "lottery_pending" | "cancelled" | "removed";
 
 export const ENROLLMENT_STATUS_LABELS: Record<EnrollmentStatus, string> = {
   confirmed: "已报名",
@@ -28,13 +24,30 @@ export const ENROLLMENT_STATUS_LABELS: Record<EnrollmentStatus, string> = {
  * How 我的课程 labels one enrolment: one badge for the enrolment and the class together, and
  * whether a 下次上课 line makes sense (never for a cancelled enrolment or a cancelled/finished class).
  */
-export function myClassState(c: { status: EnrollmentStatus; runStatus: string; position: number | null }) {
-  const active = c.status === "confirmed" || c.status === "waitlisted" || c.status === "lottery_pending";
-  if (!active) return { label: ENROLLMENT_STATUS_LABELS[c.status], tone: "" as const, upcoming: false };
-  if (c.runStatus === "cancelled") return { label: "班已取消", tone: "danger" as const, upcoming: false };
-  if (c.runStatus === "finished") return { label: c.status === "confirmed" ? "已结课" : "已结束", tone: "" as const, upcoming: false };
-  if (c.status === "waitlisted") return { label: `候补第 ${c.position ?? "?"} 位`, tone: "warn" as const, upcoming: true };
-  return { label: ENROLLMENT_STATUS_LABELS[c.status], tone: c.status === "confirmed" ? ("ok" as const) : ("warn" as const), upcoming: true };
+export function myClassState(c: {
+  status: EnrollmentStatus;
+  runStatus: string;
+  position: number | null;
+}) {
+  const active =
+    c.status === "confirmed" || c.status === "waitlisted" || c.status === "lottery_pending";
+  if (!active)
+    return { label: ENROLLMENT_STATUS_LABELS[c.status], tone: "" as const, upcoming: false };
+  if (c.runStatus === "cancelled")
+    return { label: "班已取消", tone: "danger" as const, upcoming: false };
+  if (c.runStatus === "finished")
+    return {
+      label: c.status === "confirmed" ? "已结课" : "已结束",
+      tone: "" as const,
+      upcoming: false,
+    };
+  if (c.status === "waitlisted")
+    return { label: `候补第 ${c.position ?? "?"} 位`, tone: "warn" as const, upcoming: true };
+  return {
+    label: ENROLLMENT_STATUS_LABELS[c.status],
+    tone: c.status === "confirmed" ? ("ok" as const) : ("warn" as const),
+    upcoming: true,
+  };
 }
 
 /** Age in whole years this calendar year (Asia/Shanghai): what the audience rule compares. */
@@ -67,7 +80,7 @@ export type RunRules = {
 /** When the enrolment window closes: the run's own time, else the start of its first session. */
 export function effectiveCloseAt(
   run: Pick<RunRules, "enrollClosesAt">,
-  firstSessionAt: number | null
+  firstSessionAt: number | null,
 ) {
   return run.enrollClosesAt ?? firstSessionAt;
 }
@@ -75,7 +88,7 @@ export function effectiveCloseAt(
 /** Until when a confirmed seat may be given back: the run's deadline, else the first session's start. */
 export function effectiveCancelDeadline(
   run: Pick<RunRules, "cancelDeadlineAt">,
-  firstSessionAt: number | null
+  firstSessionAt: number | null,
 ) {
   return run.cancelDeadlineAt ?? firstSessionAt;
 }
@@ -88,7 +101,7 @@ export function effectiveCancelDeadline(
 export function lateEnrollWarning(
   run: Pick<RunRules, "cancelDeadlineAt">,
   firstSessionAt: number | null,
-  now: number
+  now: number,
 ) {
   const deadline = effectiveCancelDeadline(run, firstSessionAt);
   if (deadline == null || now <= deadline) return null;
@@ -101,7 +114,7 @@ export function lateEnrollWarning(
 
 /** The end of the residents-first window, or null when the run has none. */
 export function priorityWindowEnd(
-  run: Pick<RunRules, "residentsFirst" | "enrollOpensAt" | "enrollMode">
+  run: Pick<RunRules, "residentsFirst" | "enrollOpensAt" | "enrollMode">,
 ) {
   if (!run.residentsFirst || run.enrollMode !== "first_come" || run.enrollOpensAt == null)
     return null;
@@ -148,11 +161,13 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
   too_old: "年龄不符合这个班的要求（年龄偏大）。",
   residents_only: "这个班优先本社区居民报名，优先期内暂不接受其他居民报名。",
   not_enrolled: "没有找到可以取消的报名。",
-  cancel_deadline_passed: "已经过了取消报名的截止时间。某一次课不能来，可以在“我的课程”里在课前在线请假。",
+  cancel_deadline_passed:
+    "已经过了取消报名的截止时间。某一次课不能来，可以在“我的课程”里在课前在线请假。",
   rate_limited: "操作太频繁了，请稍等一分钟再试。",
   lottery_drawn: "这个班已经抽签，不能再修改报名。",
   busy: "报名的人太多了，请稍后再试一次。",
-  late_unconfirmed: "取消截止时间已过，报名后不能自己取消：请先勾选“我知道报名后不能取消”，再点报名。",
+  late_unconfirmed:
+    "取消截止时间已过，报名后不能自己取消：请先勾选“我知道报名后不能取消”，再点报名。",
 };
 
 export function isRefusalCode(v: unknown): v is RefusalCode {
@@ -163,7 +178,7 @@ export function isRefusalCode(v: unknown): v is RefusalCode {
 export function windowRefusal(
   run: RunRules,
   firstSessionAt: number | null,
-  now: number
+  now: number,
 ): { code: RefusalCode; message: string } | null {
   if (run.status === "cancelled")
     return { code: "run_cancelled", message: REFUSAL_MESSAGES.run_cancelled };
@@ -189,7 +204,7 @@ export function ageRefusal(
   run: Pick<RunRules, "minAge" | "maxAge">,
   birthYear: number | null,
   who: string,
-  now: number
+  now: number,
 ): { code: RefusalCode; message: string } | null {
   if (run.minAge == null && run.maxAge == null) return null;
   const rule = ageRuleLabel(run.minAge, run.maxAge);

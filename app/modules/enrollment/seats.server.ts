@@ -57,24 +57,28 @@ export type NewSeat = {
 export function confirmedCountOf(conn: Conn, target: SeatTarget): number {
   const t = SEAT_TABLES[target.kind];
   return conn.get<{ n: number }>(
-    sql`SELECT count(*) AS n FROM ${t.rows} WHERE ${t.key} = ${target.id} AND status = 'confirmed'`
+    sql`SELECT count(*) AS n FROM ${t.rows} WHERE ${t.key} = ${target.id} AND status = 'confirmed'`,
   )!.n;
 }
 
 export function statusCountsOf(conn: Conn, target: SeatTarget) {
   const t = SEAT_TABLES[target.kind];
   const rows = conn.all<{ status: string; n: number }>(
-    sql`SELECT status, count(*) AS n FROM ${t.rows} WHERE ${t.key} = ${target.id} GROUP BY status`
+    sql`SELECT status, count(*) AS n FROM ${t.rows} WHERE ${t.key} = ${target.id} GROUP BY status`,
   );
   const get = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
-  return { confirmed: get("confirmed"), waitlisted: get("waitlisted"), pending: get("lottery_pending") };
+  return {
+    confirmed: get("confirmed"),
+    waitlisted: get("waitlisted"),
+    pending: get("lottery_pending"),
+  };
 }
 
 /** 1-based place on the target's waitlist (queue key, then arrival). */
 export function waitlistPositionIn(
   conn: Conn,
   target: SeatTarget,
-  e: Pick<SeatRow, "id" | "queueKey">
+  e: Pick<SeatRow, "id" | "queueKey">,
 ) {
   if (e.queueKey == null) return null;
   const t = SEAT_TABLES[target.kind];
@@ -114,7 +118,7 @@ export function joinWaitlistIn(tx: Conn, target: SeatTarget, p: NewSeat, now: nu
 export function activeSeatOf(
   conn: Conn,
   target: SeatTarget,
-  person: { userId: number; familyMemberId: number | null }
+  person: { userId: number; familyMemberId: number | null },
 ): SeatRow | null {
   const t = SEAT_TABLES[target.kind];
   const who =
@@ -140,14 +144,14 @@ export function promoteQueue(
   tx: Conn,
   target: SeatTarget,
   now: number,
-  tell: (row: SeatRow) => void
+  tell: (row: SeatRow) => void,
 ): SeatRow[] {
   const t = SEAT_TABLES[target.kind];
   const promoted: SeatRow[] = [];
   const skipped = new Set<number>();
   for (;;) {
     const cap = tx.get<{ capacity: number | null }>(
-      sql`SELECT capacity FROM ${t.owner} WHERE id = ${target.id}`
+      sql`SELECT capacity FROM ${t.owner} WHERE id = ${target.id}`,
     )?.capacity;
     if (cap == null || confirmedCountOf(tx, target) >= cap) break;
     const queue = tx.all<SeatRow>(sql`
@@ -180,10 +184,12 @@ export function promoteQueue(
 export function activeUserIdsOf(conn: Conn, target: SeatTarget): number[] {
   const t = SEAT_TABLES[target.kind];
   return conn
-    .all<{ id: number }>(sql`
+    .all<{ id: number }>(
+      sql`
       SELECT DISTINCT user_id AS id FROM ${t.rows}
       WHERE ${t.key} = ${target.id} AND status IN ('confirmed', 'waitlisted', 'lottery_pending')
-        AND user_id IS NOT NULL`)
+        AND user_id IS NOT NULL`,
+    )
     .map((r) => r.id);
 }
 
@@ -264,7 +270,7 @@ export function lotteryDrawOf(conn: Conn, runId: number) {
 /** The name of the person an enrolment is for, and how to address the account holder about it. */
 export function describePerson(
   conn: Conn,
-  e: Pick<Enrollment, "userId" | "familyMemberId" | "walkinName">
+  e: Pick<Enrollment, "userId" | "familyMemberId" | "walkinName">,
 ) {
   if (e.familyMemberId != null) {
     const m = conn.select().from(familyMembers).where(eq(familyMembers.id, e.familyMemberId)).get();
@@ -299,7 +305,12 @@ export function promoteWaitlisted(tx: Conn, ctx: RunContext, now: number) {
   return tx
     .select()
     .from(enrollments)
-    .where(inArray(enrollments.id, rows.map((r) => r.id)))
+    .where(
+      inArray(
+        enrollments.id,
+        rows.map((r) => r.id),
+      ),
+    )
     .orderBy(asc(enrollments.queueKey), asc(enrollments.id))
     .all();
 }

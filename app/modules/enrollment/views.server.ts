@@ -50,7 +50,7 @@ function cancelState(
   run: { status: string },
   deadline: number | null,
   drawn: boolean,
-  now: number
+  now: number,
 ) {
   if (run.status === "finished") return { canCancel: false, cancelNote: "已结课" };
   if (e.status === "lottery_pending" && drawn) return { canCancel: false, cancelNote: null };
@@ -114,8 +114,8 @@ export function getEnrollPanel(db: DB, actor: Actor | null, runId: number, now =
         and(
           eq(enrollments.runId, run.id),
           eq(enrollments.userId, actor.id),
-          inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"])
-        )
+          inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"]),
+        ),
       )
       .all();
     const toPanel = (e: Enrollment | undefined): PanelEnrollment | null =>
@@ -229,7 +229,7 @@ export function listMyClasses(
   db: DB,
   actor: Actor,
   now = Date.now(),
-  opts: { historyLimit?: number } = {}
+  opts: { historyLimit?: number } = {},
 ) {
   const nextSession = db
     .select({ runId: classSessions.runId, at: min(classSessions.startsAt).as("next_at") })
@@ -270,11 +270,11 @@ export function listMyClasses(
           .all<{ run_id: number }>(
             sql`SELECT run_id FROM lottery_draws WHERE run_id IN (${sql.join(
               [...new Set(rows.map((r) => r.run.id))].map((id) => sql`${id}`),
-              sql`, `
-            )})`
+              sql`, `,
+            )})`,
           )
           .map((r) => r.run_id)
-      : []
+      : [],
   );
   const items: MyClass[] = rows.map((r) => {
     const e = r.e;
@@ -313,7 +313,7 @@ export function listMyClasses(
     .sort(
       (a, b) =>
         (a.nextSessionAt ?? Number.MAX_SAFE_INTEGER) -
-          (b.nextSessionAt ?? Number.MAX_SAFE_INTEGER) || a.enrollmentId - b.enrollmentId
+          (b.nextSessionAt ?? Number.MAX_SAFE_INTEGER) || a.enrollmentId - b.enrollmentId,
     );
   const history = items.filter((i) => !isCurrent(i)).slice(0, opts.historyLimit ?? 30);
   return {

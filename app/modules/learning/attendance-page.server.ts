@@ -61,7 +61,7 @@ export function saveAttendanceForm(
   params: Params,
   form: FormData,
   ip: string | null,
-  academyId?: number
+  academyId?: number,
 ): { ok: true; sessionId: number; saved: string } | { ok: false; error: string } {
   const marks = readMarks(form);
   if (!marks) return { ok: false, error: "提交的名单有误，请刷新后重试。" };

@@ -55,11 +55,12 @@ export function noShowTimes(
   conn: Conn,
   person: { userId: number; familyMemberId?: number | null },
   since: number,
-  now: number
+  now: number,
 ) {
-  return [...classNoShowTimes(conn, person, since, now), ...activityNoShowTimes(conn, person, since, now)].sort(
-    (a, b) => a - b
-  );
+  return [
+    ...classNoShowTimes(conn, person, since, now),
+    ...activityNoShowTimes(conn, person, since, now),
+  ].sort((a, b) => a - b);
 }
 
 /**
@@ -72,7 +73,7 @@ export function activityNoShowTimes(
   conn: Conn,
   person: { userId: number; familyMemberId?: number | null },
   since: number,
-  now: number
+  now: number,
 ) {
   const who = person.familyMemberId
     ? sql`r.family_member_id = ${person.familyMemberId}`
@@ -90,7 +91,7 @@ export function activityNoShowTimes(
                  OR (r.status IN ('cancelled', 'removed') AND coalesce(r.cancelled_at, r.updated_at) >= a.ends_at))
             AND EXISTS (SELECT 1 FROM activity_attendance x WHERE x.activity_id = a.id)
             AND NOT EXISTS (SELECT 1 FROM activity_attendance p
-                            WHERE p.activity_id = a.id AND p.registration_id = r.id AND p.present = 1)`
+                            WHERE p.activity_id = a.id AND p.registration_id = r.id AND p.present = 1)`,
     )
     .map((r) => r.at);
 }
@@ -99,7 +100,7 @@ function classNoShowTimes(
   conn: Conn,
   person: { userId: number; familyMemberId?: number | null },
   since: number,
-  now: number
+  now: number,
 ) {
   return conn
     .select({ at: classSessions.endsAt })
@@ -118,8 +119,8 @@ function classNoShowTimes(
         heldSeatSql,
         recordedSql,
         sql`NOT ${presentSql}`,
-        sql`NOT ${excusedSql}`
-      )
+        sql`NOT ${excusedSql}`,
+      ),
     )
     .orderBy(asc(classSessions.endsAt))
     .all()
@@ -139,7 +140,7 @@ export function noShowRestriction(
   now = Date.now(),
   familyMemberId: number | null = null,
   policy: LearningPolicy = learningPolicy(),
-  who?: string
+  who?: string,
 ): NoShowRestriction | null {
   if (policy.noShowLimit <= 0) return null;
   const DAY = 86_400_000;
@@ -153,9 +154,9 @@ export function noShowRestriction(
     message: `${subject}在 ${policy.noShowWindowDays} 天内有 ${
       r.count
     } 次报名后既没有到场、也没有提前取消（最近一次是 ${formatDate(
-      r.last
+      r.last,
     )}）。按照书院的缺课规则，${formatDate(
-      r.until
+      r.until,
     )} 之前${subject}报名只能进入候补名单，不能直接占座，候补递补时也会先让给其他居民。以后不能来上课或参加活动时，请提前取消报名，把名额让给其他居民。`,
   };
 }
@@ -186,7 +187,7 @@ function markRows(conn: Conn, sessionId: number, runId: number): MarkRow[] {
       .from(attendance)
       .where(eq(attendance.sessionId, sessionId))
       .all()
-      .map((m) => [m.enrollmentId, m])
+      .map((m) => [m.enrollmentId, m]),
   );
   return learnersOfRun(conn, runId)
     .filter((l) => l.status === "confirmed" || marks.has(l.enrollmentId))
@@ -221,7 +222,7 @@ export function sessionAttendance(
   actor: Actor,
   sessionId: number,
   now = Date.now(),
-  academyId?: number
+  academyId?: number,
 ) {
   const { session, role } = requireSessionStaff(db, actor, sessionId, academyId);
   const rows = markRows(db, session.sessionId, session.runId);
@@ -249,7 +250,7 @@ export function saveSessionAttendance(
   marks: number[] | Map<number, AttendanceState>,
   ip: string | null = null,
   now = Date.now(),
-  academyId?: number
+  academyId?: number,
 ) {
   return db.transaction(
     (tx) => {
@@ -307,7 +308,7 @@ export function saveSessionAttendance(
       }
       return { present, excused, total: rows.length, changed };
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -347,7 +348,7 @@ export function runAttendance(
   actor: Actor,
   runId: number,
   now = Date.now(),
-  academyId?: number
+  academyId?: number,
 ) {
   const { run, role } = requireRunReader(db, actor, runId, academyId);
   const sessions = db
@@ -374,7 +375,9 @@ export function runAttendance(
     .where(eq(classSessions.runId, run.runId))
     .all();
   const markOf = new Map(marks.map((m) => [`${m.sessionId}:${m.enrollmentId}`, stateOf(m)]));
-  const recordedSessions = new Set(marks.filter((m) => m.method !== "leave").map((m) => m.sessionId));
+  const recordedSessions = new Set(
+    marks.filter((m) => m.method !== "leave").map((m) => m.sessionId),
+  );
   const runCancelled = run.runStatus === "cancelled";
   const grid: GridSession[] = sessions.map((s) => ({
     ...s,
@@ -395,8 +398,8 @@ export function runAttendance(
         l.status === "confirmed"
           ? Infinity
           : l.status === "cancelled" || l.status === "removed"
-          ? l.cancelledAt ?? 0
-          : -Infinity;
+            ? (l.cancelledAt ?? 0)
+            : -Infinity;
       const cells: GridLearner["marks"] = {};
       let attended = 0;
       let noShows = 0;
@@ -422,7 +425,7 @@ export function runAttendance(
         else cells[s.id] = null;
       }
       const attendedCounted = grid.filter(
-        (s) => s.held && s.recorded && cells[s.id] === "present"
+        (s) => s.held && s.recorded && cells[s.id] === "present",
       ).length;
       if (l.status === "waitlisted") position++;
       return {
@@ -443,7 +446,7 @@ export function runAttendance(
   const totalNoShows = withMarks.reduce((n, l) => n + l.noShows, 0);
   const countedPresent = withMarks.reduce(
     (n, l) => n + recordedHeld.filter((s) => l.marks[s.id] === "present").length,
-    0
+    0,
   );
   return {
     run,
@@ -477,14 +480,14 @@ export function academyAttendanceOverview(
   actor: Actor,
   academy: { id: number; districtId: number },
   opts: { page?: number } = {},
-  now = Date.now()
+  now = Date.now(),
 ) {
   if (!canViewAcademy(actor, academy)) forbidden("您没有权限查看这所书院的出勤统计。");
   const page = Math.max(1, opts.page ?? 1);
   const base = and(
     eq(classRuns.academyId, academy.id),
     sql`${classRuns.status} <> 'cancelled'`,
-    sql`EXISTS (SELECT 1 FROM ${classSessions} hs WHERE hs.run_id = ${classRuns.id} AND hs.status = 'scheduled' AND hs.ends_at <= ${now})`
+    sql`EXISTS (SELECT 1 FROM ${classSessions} hs WHERE hs.run_id = ${classRuns.id} AND hs.status = 'scheduled' AND hs.ends_at <= ${now})`,
   );
   const total = db
     .select({ n: sql<number>`count(*)` })
@@ -520,7 +523,15 @@ export function academyAttendanceOverview(
     }
   >();
   for (const id of ids)
-    stats.set(id, { seatSessions: 0, present: 0, excused: 0, noShows: 0, held: 0, recorded: 0, confirmed: 0 });
+    stats.set(id, {
+      seatSessions: 0,
+      present: 0,
+      excused: 0,
+      noShows: 0,
+      held: 0,
+      recorded: 0,
+      confirmed: 0,
+    });
   if (ids.length) {
     // Seat-sessions of recorded held sessions, with whether the learner was present.
     const rows = db
@@ -538,8 +549,8 @@ export function academyAttendanceOverview(
           eq(classSessions.status, "scheduled"),
           sql`${classSessions.endsAt} <= ${now}`,
           heldSeatSql,
-          recordedSql
-        )
+          recordedSql,
+        ),
       )
       .groupBy(enrollments.runId)
       .all();
@@ -561,8 +572,8 @@ export function academyAttendanceOverview(
         and(
           inArray(classSessions.runId, ids),
           eq(classSessions.status, "scheduled"),
-          sql`${classSessions.endsAt} <= ${now}`
-        )
+          sql`${classSessions.endsAt} <= ${now}`,
+        ),
       )
       .groupBy(classSessions.runId)
       .all();
@@ -619,7 +630,7 @@ export function nearbySessions(
   db: DB,
   actor: Actor,
   scope: { teacher: true } | { academyId: number },
-  now = Date.now()
+  now = Date.now(),
 ): NearbySession[] {
   const teacherFilter =
     "teacher" in scope
@@ -652,8 +663,8 @@ export function nearbySessions(
         sql`${classRuns.status} NOT IN ('draft', 'cancelled')`,
         sql`${classSessions.endsAt} >= ${now - NEARBY_BACK_MS} AND ${classSessions.startsAt} <= ${
           now + NEARBY_AHEAD_MS
-        }`
-      )
+        }`,
+      ),
     )
     .orderBy(asc(classSessions.startsAt))
     .limit(200)

@@ -91,7 +91,12 @@ export function isPass(token: string) {
 }
 
 /** Verifies a rotating token or a scan pass. */
-export function verifyCheckinCode(secret: string, token: string, now: number, browser = ""): TokenCheck {
+export function verifyCheckinCode(
+  secret: string,
+  token: string,
+  now: number,
+  browser = "",
+): TokenCheck {
   if (!isPass(token)) return verifyCheckinToken(secret, token, now);
   const m = PASS_RE.exec(token);
   if (!m) return { ok: false, reason: "malformed" };

@@ -70,7 +70,13 @@ export function checkinBrowserOf(request: Request) {
   const existing = checkinBrowser(readCookie(request, CHECKIN_BROWSER_COOKIE));
   if (existing) return { browser: existing, setCookie: null as string | null };
   const browser = randomBytes(16).toString("base64url");
-  const parts = [`${CHECKIN_BROWSER_COOKIE}=${browser}`, "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=31536000"];
+  const parts = [
+    `${CHECKIN_BROWSER_COOKIE}=${browser}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    "Path=/",
+    "Max-Age=31536000",
+  ];
   if (cookieSecure(request)) parts.push("Secure");
   return { browser, setCookie: parts.join("; ") };
 }
@@ -112,7 +118,7 @@ export async function checkinScreen(
   sessionId: number,
   origin: string,
   now = Date.now(),
-  academyId?: number
+  academyId?: number,
 ) {
   const { session, role } = requireSessionStaff(db, actor, sessionId, academyId);
   const problem = checkinWindowProblem(session, now);
@@ -182,8 +188,8 @@ function peopleFor(conn: Conn, userId: number, runId: number, sessionId: number)
     and(
       eq(enrollments.runId, runId),
       eq(enrollments.userId, userId),
-      eq(enrollments.status, "confirmed")
-    )
+      eq(enrollments.status, "confirmed"),
+    ),
   );
   if (list.length === 0) return [];
   const marks = new Map(
@@ -197,7 +203,7 @@ function peopleFor(conn: Conn, userId: number, runId: number, sessionId: number)
       .where(eq(attendance.sessionId, sessionId))
       .all()
       .filter((m) => m.present)
-      .map((m) => [m.enrollmentId, m.markedAt])
+      .map((m) => [m.enrollmentId, m.markedAt]),
   );
   return list
     .map((l) => ({
@@ -208,7 +214,8 @@ function peopleFor(conn: Conn, userId: number, runId: number, sessionId: number)
     }))
     .sort(
       (a, b) =>
-        Number(a.relation !== null) - Number(b.relation !== null) || a.enrollmentId - b.enrollmentId
+        Number(a.relation !== null) - Number(b.relation !== null) ||
+        a.enrollmentId - b.enrollmentId,
     );
 }
 
@@ -220,8 +227,8 @@ function notEnrolledMessage(conn: Conn, userId: number, s: SessionContext) {
       and(
         eq(enrollments.runId, s.runId),
         eq(enrollments.userId, userId),
-        sql`${enrollments.status} IN ('waitlisted', 'lottery_pending')`
-      )
+        sql`${enrollments.status} IN ('waitlisted', 'lottery_pending')`,
+      ),
     )
     .get();
   if (waiting)
@@ -235,7 +242,7 @@ export function checkinPrompt(
   actor: Actor | null,
   code: string,
   now = Date.now(),
-  browser = ""
+  browser = "",
 ): CheckinPrompt {
   const secret = checkinSecret(db);
   const check = verifyCheckinCode(secret, code, now, browser);
@@ -272,7 +279,7 @@ export function checkIn(
   db: DB,
   actor: Actor,
   input: { code: string; enrollmentIds: number[]; browser?: string },
-  now = Date.now()
+  now = Date.now(),
 ): CheckinResult {
   const secret = checkinSecret(db);
   const check = verifyCheckinCode(secret, input.code, now, input.browser ?? "");
@@ -286,7 +293,7 @@ export function checkIn(
       const problem = checkinWindowProblem(s, now);
       if (problem) throw new UserError(TOKEN_MESSAGES[problem]);
       const mine = new Map(
-        peopleFor(tx, actor.id, s.runId, s.sessionId).map((p) => [p.enrollmentId, p])
+        peopleFor(tx, actor.id, s.runId, s.sessionId).map((p) => [p.enrollmentId, p]),
       );
       if (mine.size === 0) throw new UserError(notEnrolledMessage(tx, actor.id, s));
       const result: CheckinResult = { sessionId: s.sessionId, checkedIn: [], already: [] };
@@ -305,13 +312,20 @@ export function checkIn(
         // index makes a racing second scan a no-op.
         const updated = tx
           .update(attendance)
-          .set({ present: true, excused: false, note: "", method: "qr", markedBy: actor.id, markedAt: now })
+          .set({
+            present: true,
+            excused: false,
+            note: "",
+            method: "qr",
+            markedBy: actor.id,
+            markedAt: now,
+          })
           .where(
             and(
               eq(attendance.sessionId, s.sessionId),
               eq(attendance.enrollmentId, id),
-              eq(attendance.present, false)
-            )
+              eq(attendance.present, false),
+            ),
           )
           .run().changes;
         const inserted = updated
@@ -333,7 +347,7 @@ export function checkIn(
       }
       return result;
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -341,7 +355,7 @@ export function checkIn(
 export function alreadyMessage(list: { name: string; at: number; self: boolean }[]) {
   return list
     .map((p) =>
-      p.self ? `您已签到（${formatDateTime(p.at)}）` : `${p.name}已签到（${formatDateTime(p.at)}）`
+      p.self ? `您已签到（${formatDateTime(p.at)}）` : `${p.name}已签到（${formatDateTime(p.at)}）`,
     )
     .join("；");
 }

@@ -56,8 +56,8 @@ function eligibility(conn: Conn, e: EnrollmentRow, now: number) {
       and(
         eq(classSessions.runId, e.runId),
         eq(classSessions.status, "scheduled"),
-        sql`${classSessions.endsAt} <= ${now}`
-      )
+        sql`${classSessions.endsAt} <= ${now}`,
+      ),
     )
     .get()!.n;
   if (attended > 0 || (e.status === "confirmed" && heldEnded > 0)) return null;
@@ -78,8 +78,8 @@ function followedSession(conn: Conn, runId: number, sessionId: number | undefine
         and(
           eq(classSessions.id, sessionId),
           eq(classSessions.runId, runId),
-          sql`${classSessions.startsAt} <= ${now}`
-        )
+          sql`${classSessions.startsAt} <= ${now}`,
+        ),
       )
       .get();
     if (s) return s.id;
@@ -92,8 +92,8 @@ function followedSession(conn: Conn, runId: number, sessionId: number | undefine
         and(
           eq(classSessions.runId, runId),
           eq(classSessions.status, "scheduled"),
-          sql`${classSessions.startsAt} <= ${now}`
-        )
+          sql`${classSessions.startsAt} <= ${now}`,
+        ),
       )
       .orderBy(desc(classSessions.startsAt))
       .get()?.id ?? null
@@ -138,7 +138,7 @@ export function submitEvaluation(
   actor: Actor,
   enrollmentId: number,
   input: Partial<Record<keyof EvaluationInput, unknown>>,
-  now = Date.now()
+  now = Date.now(),
 ) {
   const parsed = evaluationSchema.safeParse(input);
   if (!parsed.success) throw userErrorOf(parsed.error);
@@ -175,7 +175,7 @@ export function submitEvaluation(
       if (!row) throw new UserError("您已经评价过这门课了。每次报名只能评价一次，提交后不能修改。");
       return row.id;
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -187,7 +187,7 @@ export function setEvaluationHidden(
   evaluationId: number,
   input: { hidden: boolean; reason?: string },
   ip: string | null = null,
-  now = Date.now()
+  now = Date.now(),
 ) {
   db.transaction(
     (tx) => {
@@ -206,7 +206,7 @@ export function setEvaluationHidden(
         .set(
           input.hidden
             ? { hiddenAt: now, hiddenBy: actor.id, hiddenReason: reason }
-            : { hiddenAt: null, hiddenBy: null, hiddenReason: "" }
+            : { hiddenAt: null, hiddenBy: null, hiddenReason: "" },
         )
         .where(eq(evaluations.id, evaluationId))
         .run();
@@ -220,7 +220,7 @@ export function setEvaluationHidden(
         detail: { runId: run.runId, rating: row.ev.rating, comment: row.ev.comment, reason },
       });
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -264,16 +264,16 @@ export function evaluationAverages(db: DB, scope: EvalScope, by: AverageGroup, p
           by === "run"
             ? classRuns.id
             : by === "course"
-            ? courses.id
-            : by === "teacher"
-            ? teachers.id
-            : academies.id,
+              ? courses.id
+              : by === "teacher"
+                ? teachers.id
+                : academies.id,
         label:
           by === "run" || by === "course"
             ? sql<string>`max(${courseVersions.title})`
             : by === "teacher"
-            ? sql<string>`max(${teachers.displayName})`
-            : sql<string>`max(${academies.name})`,
+              ? sql<string>`max(${teachers.displayName})`
+              : sql<string>`max(${academies.name})`,
         sub:
           by === "run" || by === "course"
             ? sql<string>`max(${academies.name})`
@@ -299,10 +299,10 @@ export function evaluationAverages(db: DB, scope: EvalScope, by: AverageGroup, p
     by === "run"
       ? classRuns.id
       : by === "course"
-      ? courses.id
-      : by === "teacher"
-      ? teachers.id
-      : academies.id;
+        ? courses.id
+        : by === "teacher"
+          ? teachers.id
+          : academies.id;
   const all = grouped.where(where).groupBy(key).orderBy(desc(n), desc(avg), asc(key)).all();
   const p = Math.max(1, page);
   const rows: AverageRow[] = all.slice((p - 1) * EVAL_PAGE_SIZE, p * EVAL_PAGE_SIZE).map((r) => ({
@@ -315,10 +315,10 @@ export function evaluationAverages(db: DB, scope: EvalScope, by: AverageGroup, p
       by === "run"
         ? `/classes/${r.key}`
         : by === "course"
-        ? null
-        : by === "academy"
-        ? `/academies/${r.slug}`
-        : null,
+          ? null
+          : by === "academy"
+            ? `/academies/${r.slug}`
+            : null,
   }));
   return {
     rows,
@@ -362,13 +362,13 @@ export function evaluationTotals(db: DB, scope: EvalScope) {
 export function listEvaluationComments(
   db: DB,
   scope: EvalScope,
-  opts: { page?: number; runId?: number } = {}
+  opts: { page?: number; runId?: number } = {},
 ) {
   const page = Math.max(1, opts.page ?? 1);
   const where = and(
     scopeWhere(scope),
     opts.runId ? eq(classRuns.id, opts.runId) : undefined,
-    sql`length(${evaluations.comment}) > 0`
+    sql`length(${evaluations.comment}) > 0`,
   );
   const hider = sql<
     string | null
@@ -427,7 +427,13 @@ export function maskName(name: string | null) {
 type EvaluationsOptions = { by?: AverageGroup; page?: number; commentsPage?: number };
 
 /** Totals, averages grouped `by`, and the comments of one scope: what every overview shows. */
-function evaluationsOverview(db: DB, scope: EvalScope, by: AverageGroup, opts: EvaluationsOptions, canHide: boolean) {
+function evaluationsOverview(
+  db: DB,
+  scope: EvalScope,
+  by: AverageGroup,
+  opts: EvaluationsOptions,
+  canHide: boolean,
+) {
   return {
     by,
     totals: evaluationTotals(db, scope),
@@ -442,22 +448,37 @@ export function academyEvaluations(
   db: DB,
   actor: Actor,
   academy: { id: number; districtId: number },
-  opts: EvaluationsOptions = {}
+  opts: EvaluationsOptions = {},
 ) {
   if (!canViewAcademy(actor, academy)) forbidden("您没有权限查看这所书院的评价。");
   const by = opts.by && opts.by !== "academy" ? opts.by : "run";
-  return evaluationsOverview(db, { academyId: academy.id }, by, opts, canManageAcademy(actor, academy.id));
+  return evaluationsOverview(
+    db,
+    { academyId: academy.id },
+    by,
+    opts,
+    canManageAcademy(actor, academy.id),
+  );
 }
 
 /** /district/evaluations: the academies of one district, for its centre's staff and HQ; read-only
  * (hiding a comment stays with the academy's managers and HQ admins). */
-export function districtEvaluations(db: DB, actor: Actor, districtId: number, opts: EvaluationsOptions = {}) {
+export function districtEvaluations(
+  db: DB,
+  actor: Actor,
+  districtId: number,
+  opts: EvaluationsOptions = {},
+) {
   if (!canOverseeDistrict(actor, districtId)) forbidden("您没有权限查看这个区的评价。");
   return evaluationsOverview(db, { districtId }, opts.by ?? "academy", opts, false);
 }
 
 /** /hq/evaluations: the city or one district. */
-export function cityEvaluations(db: DB, actor: Actor, opts: EvaluationsOptions & { districtId?: number } = {}) {
+export function cityEvaluations(
+  db: DB,
+  actor: Actor,
+  opts: EvaluationsOptions & { districtId?: number } = {},
+) {
   if (!isHq(actor)) forbidden();
   const scope: EvalScope = opts.districtId ? { districtId: opts.districtId } : { city: true };
   return evaluationsOverview(db, scope, opts.by ?? "academy", opts, isHqAdmin(actor));
@@ -495,8 +516,8 @@ export function courseReviews(db: DB, courseId: number, limit = 5) {
       and(
         eq(classRuns.courseId, courseId),
         sql`${evaluations.hiddenAt} IS NULL`,
-        sql`length(${evaluations.comment}) > 0`
-      )
+        sql`length(${evaluations.comment}) > 0`,
+      ),
     )
     .orderBy(desc(evaluations.createdAt), desc(evaluations.id))
     .limit(limit)

@@ -23,7 +23,7 @@ export const evaluationSchema = z.object({
     .max(COMMENT_MAX, {
       error: (iss) =>
         `评价内容最多 ${COMMENT_MAX} 字，现在有 ${String(
-          (iss.input as string | undefined)?.length ?? ""
+          (iss.input as string | undefined)?.length ?? "",
         )} 字，请删减后再提交。`,
     })
     .optional()

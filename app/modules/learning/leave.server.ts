@@ -20,7 +20,8 @@ import { forbidden, notFound } from "~/utils/http";
 import { stateOf, type AttendanceState } from "./leave";
 
 export const LEAVE_NOT_YOURS = "这不是您（或您为家人）的报名，不能为它请假。";
-export const LEAVE_TOO_LATE = "这次课已经开始，不能再在线请假。如有特殊情况，请联系书院或授课老师。";
+export const LEAVE_TOO_LATE =
+  "这次课已经开始，不能再在线请假。如有特殊情况，请联系书院或授课老师。";
 
 /** The enrolment, if it is the actor's own or one they made for a family member; 403 otherwise
  * (404 when there is none). Routes call it before reading a form. */
@@ -47,7 +48,12 @@ export type LeaveSession = {
 };
 
 /** Sessions of the run not yet started (and not cancelled), with the learner's mark on each. */
-function upcomingSessions(conn: Conn, runId: number, enrollmentId: number, now: number): LeaveSession[] {
+function upcomingSessions(
+  conn: Conn,
+  runId: number,
+  enrollmentId: number,
+  now: number,
+): LeaveSession[] {
   const sessions = conn
     .select({
       sessionId: classSessions.id,
@@ -57,7 +63,13 @@ function upcomingSessions(conn: Conn, runId: number, enrollmentId: number, now: 
     })
     .from(classSessions)
     .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
-    .where(and(eq(classSessions.runId, runId), eq(classSessions.status, "scheduled"), gt(classSessions.startsAt, now)))
+    .where(
+      and(
+        eq(classSessions.runId, runId),
+        eq(classSessions.status, "scheduled"),
+        gt(classSessions.startsAt, now),
+      ),
+    )
     .orderBy(asc(classSessions.startsAt))
     .all();
   const ids = sessions.map((s) => s.sessionId);
@@ -69,7 +81,7 @@ function upcomingSessions(conn: Conn, runId: number, enrollmentId: number, now: 
           .where(and(eq(attendance.enrollmentId, enrollmentId), inArray(attendance.sessionId, ids)))
           .all()
       : []
-    ).map((m) => [m.sessionId, m])
+    ).map((m) => [m.sessionId, m]),
   );
   return sessions.map((s) => {
     const m = marks.get(s.sessionId);
@@ -85,8 +97,8 @@ export function leavePage(db: DB, actor: Actor, enrollmentId: number, now = Date
     l.status !== "confirmed"
       ? "只有已确认名额的课程可以请假（候补和待抽签的不需要请假）。"
       : run.runStatus === "cancelled"
-      ? "这个班已经取消，不需要请假。"
-      : null;
+        ? "这个班已经取消，不需要请假。"
+        : null;
   return {
     enrollmentId: l.enrollmentId,
     runId: l.runId,
@@ -125,7 +137,7 @@ export function requestLeave(
   actor: Actor,
   input: { enrollmentId: number; sessionId: number; reason: string },
   ip: string | null = null,
-  now = Date.now()
+  now = Date.now(),
 ) {
   return db.transaction(
     (tx) => {
@@ -136,15 +148,27 @@ export function requestLeave(
       const existing = tx
         .select()
         .from(attendance)
-        .where(and(eq(attendance.sessionId, s.sessionId), eq(attendance.enrollmentId, l.enrollmentId)))
+        .where(
+          and(eq(attendance.sessionId, s.sessionId), eq(attendance.enrollmentId, l.enrollmentId)),
+        )
         .get();
       if (existing?.present) throw new UserError("这次课已经签到，不需要请假。", "sessionId");
       if (existing?.excused) throw new UserError("这次课已经请过假了。", "sessionId");
       const reason = input.reason.trim();
-      const values = { present: false, excused: true, note: reason, method: "leave" as const, markedBy: actor.id, markedAt: now };
+      const values = {
+        present: false,
+        excused: true,
+        note: reason,
+        method: "leave" as const,
+        markedBy: actor.id,
+        markedAt: now,
+      };
       tx.insert(attendance)
         .values({ sessionId: s.sessionId, enrollmentId: l.enrollmentId, ...values })
-        .onConflictDoUpdate({ target: [attendance.sessionId, attendance.enrollmentId], set: values })
+        .onConflictDoUpdate({
+          target: [attendance.sessionId, attendance.enrollmentId],
+          set: values,
+        })
         .run();
       const run = loadRun(tx, l.runId)!;
       const who = l.familyMemberId ? `为${l.relation ?? "家人"}${l.name}` : "";
@@ -162,7 +186,7 @@ export function requestLeave(
       });
       return { sessionId: s.sessionId, startsAt: s.startsAt, title: run.title };
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }
 
@@ -172,7 +196,7 @@ export function withdrawLeave(
   actor: Actor,
   input: { enrollmentId: number; sessionId: number },
   ip: string | null = null,
-  now = Date.now()
+  now = Date.now(),
 ) {
   return db.transaction(
     (tx) => {
@@ -181,7 +205,9 @@ export function withdrawLeave(
       const existing = tx
         .select()
         .from(attendance)
-        .where(and(eq(attendance.sessionId, s.sessionId), eq(attendance.enrollmentId, l.enrollmentId)))
+        .where(
+          and(eq(attendance.sessionId, s.sessionId), eq(attendance.enrollmentId, l.enrollmentId)),
+        )
         .get();
       if (!existing?.excused) throw new UserError("这次课没有请假，无需撤销。", "sessionId");
       if (existing.method !== "leave")
@@ -203,6 +229,6 @@ export function withdrawLeave(
       });
       return { sessionId: s.sessionId, startsAt: s.startsAt };
     },
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
 }

@@ -20,7 +20,9 @@ export const ATTENDANCE_STATE_LABELS: Record<AttendanceState, string> = {
 };
 
 /** A stored mark → its state (null: no row, attendance not taken for that person). */
-export function stateOf(m: { present: boolean; excused: boolean } | null | undefined): AttendanceState | null {
+export function stateOf(
+  m: { present: boolean; excused: boolean } | null | undefined,
+): AttendanceState | null {
   if (!m) return null;
   return m.present ? "present" : m.excused ? "excused" : "absent";
 }
@@ -49,8 +51,10 @@ export const leaveWithdrawSchema = z.object({
 
 /** Database guards on `attendance` (a CHECK would make drizzle-kit rebuild the table). */
 export const ATTENDANCE_GUARDS_SQL: string[] = (["INSERT", "UPDATE"] as const).map(
-  (op) => `CREATE TRIGGER attendance_state_guard_${op.toLowerCase()} BEFORE ${op} ON attendance FOR EACH ROW
+  (
+    op,
+  ) => `CREATE TRIGGER attendance_state_guard_${op.toLowerCase()} BEFORE ${op} ON attendance FOR EACH ROW
 WHEN (NEW.present = 1 AND NEW.excused = 1) OR (NEW.method = 'leave' AND NEW.excused <> 1) OR length(NEW.note) > ${LEAVE_REASON_MAX} BEGIN
   SELECT RAISE(ABORT, 'attendance: a mark is one of present, excused (请假) or absent; a leave row is excused; note at most ${LEAVE_REASON_MAX} characters');
-END;`
+END;`,
 );

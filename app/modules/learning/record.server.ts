@@ -52,7 +52,7 @@ function runInfos(conn: Conn, runIds: number[]) {
       .innerJoin(academies, eq(academies.id, classRuns.academyId))
       .where(inArray(classRuns.id, runIds))
       .all()
-      .map((r) => [r.runId, r])
+      .map((r) => [r.runId, r]),
   );
 }
 
@@ -65,7 +65,7 @@ function progressFor(
   list: Learner[],
   runs: Map<number, RunInfo>,
   now: number,
-  rate: number
+  rate: number,
 ) {
   const runIds = [...new Set(list.map((l) => l.runId))];
   const ids = list.map((l) => l.enrollmentId);
@@ -93,10 +93,12 @@ function progressFor(
           .selectDistinct({ id: attendance.sessionId })
           .from(attendance)
           // A resident's own online leave is not a roll call.
-          .where(and(inArray(attendance.sessionId, sessionIds), sql`${attendance.method} <> 'leave'`))
+          .where(
+            and(inArray(attendance.sessionId, sessionIds), sql`${attendance.method} <> 'leave'`),
+          )
           .all()
           .map((r) => r.id)
-      : []
+      : [],
   );
   const present = new Set(
     conn
@@ -104,7 +106,7 @@ function progressFor(
       .from(attendance)
       .where(and(inArray(attendance.enrollmentId, ids), eq(attendance.present, true)))
       .all()
-      .map((r) => `${r.s}:${r.e}`)
+      .map((r) => `${r.s}:${r.e}`),
   );
   const excused = new Set(
     conn
@@ -112,12 +114,12 @@ function progressFor(
       .from(attendance)
       .where(and(inArray(attendance.enrollmentId, ids), eq(attendance.excused, true)))
       .all()
-      .map((r) => `${r.s}:${r.e}`)
+      .map((r) => `${r.s}:${r.e}`),
   );
   for (const l of list) {
     const runCancelled = runs.get(l.runId)?.runStatus === "cancelled";
     const seatFrom = l.confirmedAt ?? l.promotedAt;
-    const seatUntil = l.status === "confirmed" ? Infinity : l.cancelledAt ?? -Infinity;
+    const seatUntil = l.status === "confirmed" ? Infinity : (l.cancelledAt ?? -Infinity);
     const mine = sessions
       .filter((s) => s.runId === l.runId)
       .map((s) => ({
@@ -127,7 +129,7 @@ function progressFor(
         excused: excused.has(`${s.id}:${l.enrollmentId}`),
       }))
       .filter(
-        (s) => s.present || (seatFrom != null && seatFrom <= s.startsAt && seatUntil >= s.endsAt)
+        (s) => s.present || (seatFrom != null && seatFrom <= s.startsAt && seatUntil >= s.endsAt),
       );
     const learner: LearnerSession[] = mine.map((s) => ({ ...s, recorded: recorded.has(s.id) }));
     const progress = progressOf(learner, now, rate);
@@ -151,23 +153,23 @@ export function teachingService(conn: Conn, userId: number, now = Date.now()) {
     .get();
   if (!teacher) return null;
   const r = conn
-        .select({
-          sessions: sql<number>`count(*)`,
-          minutes: sql<number>`coalesce(sum((${classSessions.endsAt} - ${classSessions.startsAt}) / 60000), 0)`,
-          runs: sql<number>`count(DISTINCT ${classSessions.runId})`,
-        })
-        .from(classSessions)
-        .innerJoin(runTeachers, eq(runTeachers.runId, classSessions.runId))
-        .innerJoin(classRuns, eq(classRuns.id, classSessions.runId))
-        .where(
-          and(
-            eq(runTeachers.teacherId, teacher.id),
-            eq(classSessions.status, "scheduled"),
-            sql`${classRuns.status} <> 'cancelled'`,
-            sql`${classSessions.endsAt} <= ${now}`
-          )
-        )
-        .get()!;
+    .select({
+      sessions: sql<number>`count(*)`,
+      minutes: sql<number>`coalesce(sum((${classSessions.endsAt} - ${classSessions.startsAt}) / 60000), 0)`,
+      runs: sql<number>`count(DISTINCT ${classSessions.runId})`,
+    })
+    .from(classSessions)
+    .innerJoin(runTeachers, eq(runTeachers.runId, classSessions.runId))
+    .innerJoin(classRuns, eq(classRuns.id, classSessions.runId))
+    .where(
+      and(
+        eq(runTeachers.teacherId, teacher.id),
+        eq(classSessions.status, "scheduled"),
+        sql`${classRuns.status} <> 'cancelled'`,
+        sql`${classSessions.endsAt} <= ${now}`,
+      ),
+    )
+    .get()!;
   return { kind: teacher.kind, sessions: r.sessions, runs: r.runs, minutes: Math.round(r.minutes) };
 }
 
@@ -189,7 +191,7 @@ export function learningRecord(
   db: DB,
   actor: Actor,
   now = Date.now(),
-  opts: { pastLimit?: number } = {}
+  opts: { pastLimit?: number } = {},
 ) {
   const policy = learningPolicy();
   const mine = listLearners(db, eq(enrollments.userId, actor.id));
@@ -218,10 +220,10 @@ export function learningRecord(
           and(
             inArray(
               enrollments.id,
-              confirmed.map((l) => l.enrollmentId)
+              confirmed.map((l) => l.enrollmentId),
             ),
-            gt(classSessions.endsAt, now)
-          )
+            gt(classSessions.endsAt, now),
+          ),
         )
         .orderBy(asc(classSessions.startsAt))
         .limit(12)
@@ -262,12 +264,12 @@ export function learningRecord(
           .where(
             inArray(
               evaluations.enrollmentId,
-              withSeat.map((l) => l.enrollmentId)
-            )
+              withSeat.map((l) => l.enrollmentId),
+            ),
           )
           .all()
           .map((r) => r.e)
-      : []
+      : [],
   );
   const past: PastClass[] = withSeat
     .map((l) => {
@@ -316,7 +318,7 @@ export function learningRecord(
       now,
       m.familyMemberId,
       policy,
-      `${m.relation}${m.name}`
+      `${m.relation}${m.name}`,
     );
     if (r)
       restrictions.push({ who: `${m.relation} ${m.name}`, until: r.until, message: r.message });
@@ -355,7 +357,7 @@ export function learningRecord(
 export function certificate(db: DB, actor: Actor, enrollmentId: number, now = Date.now()) {
   const [l] = listLearners(
     db,
-    and(eq(enrollments.id, enrollmentId), eq(enrollments.userId, actor.id))
+    and(eq(enrollments.id, enrollmentId), eq(enrollments.userId, actor.id)),
   );
   if (!l) notFound("没有找到这份结业证书。");
   const runs = runInfos(db, [l.runId]);
@@ -376,7 +378,7 @@ export function certificate(db: DB, actor: Actor, enrollmentId: number, now = Da
   return {
     number: `XMSQ-${new Date(last.endsAt).getUTCFullYear()}-${String(l.enrollmentId).padStart(
       6,
-      "0"
+      "0",
     )}`,
     learner: l.name,
     title: run.title,
@@ -464,8 +466,8 @@ export function calendarFeed(db: DB, token: string, origin: string, now = Date.n
       and(
         eq(enrollments.userId, feed.userId),
         eq(enrollments.status, "confirmed"),
-        sql`${classSessions.endsAt} >= ${since}`
-      )
+        sql`${classSessions.endsAt} >= ${since}`,
+      ),
     )
     .orderBy(asc(classSessions.startsAt))
     .limit(500)
@@ -483,8 +485,8 @@ export function calendarFeed(db: DB, token: string, origin: string, now = Date.n
       and(
         eq(teachers.userId, feed.userId),
         sql`${classRuns.status} <> 'draft'`,
-        sql`${classSessions.endsAt} >= ${since}`
-      )
+        sql`${classSessions.endsAt} >= ${since}`,
+      ),
     )
     .orderBy(asc(classSessions.startsAt))
     .limit(500)
@@ -516,7 +518,7 @@ export function calendarFeed(db: DB, token: string, origin: string, now = Date.n
       s,
       s.member ? `${s.title}（${s.relation}${s.member}）` : s.title,
       `session-${s.sessionId}${s.memberId ? `-m${s.memberId}` : ""}`,
-      note
+      note,
     );
   }
   return buildCalendar(events);

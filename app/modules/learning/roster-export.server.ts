@@ -35,7 +35,7 @@ export function rosterSheet(data: Data): Sheet {
     "候补位次",
     "报名时间",
     ...data.sessions.map(
-      (s) => `${sessionLabel(s.startsAt)}${s.status === "cancelled" ? "（已取消）" : ""}`
+      (s) => `${sessionLabel(s.startsAt)}${s.status === "cancelled" ? "（已取消）" : ""}`,
     ),
     "出席次数",
     "请假次数",
@@ -49,9 +49,9 @@ export function rosterSheet(data: Data): Sheet {
     l.walkin
       ? "现场报名"
       : l.familyMemberId
-      ? `${l.relation ?? ""}（${l.ownerName ?? ""} 代报）`
-      : "本人",
-    teacherView ? maskPhone(l.phone) : l.phone ?? "",
+        ? `${l.relation ?? ""}（${l.ownerName ?? ""} 代报）`
+        : "本人",
+    teacherView ? maskPhone(l.phone) : (l.phone ?? ""),
     LEARNER_STATUS_LABELS[l.status] ?? l.status,
     l.position,
     formatDateTime(l.createdAt),
@@ -73,7 +73,7 @@ export async function exportRunRoster(
   runId: number,
   format: "csv" | "xlsx",
   now = Date.now(),
-  academyId?: number
+  academyId?: number,
 ) {
   const data = runAttendance(db, actor, runId, now, academyId);
   const sheet = rosterSheet(data);

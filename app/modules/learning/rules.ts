@@ -29,24 +29,22 @@ function num(value: string | undefined, fallback: number, ok: (n: number) => boo
 /** The policy from the environment (NO_SHOW_LIMIT, NO_SHOW_WINDOW_DAYS, NO_SHOW_PENALTY_DAYS,
  * COMPLETION_RATE); a missing or nonsensical value falls back to the default. NO_SHOW_LIMIT=0 turns
  * the restriction off. */
-export function policyFromEnv(
-  env: Record<string, string | undefined>
-): LearningPolicy {
+export function policyFromEnv(env: Record<string, string | undefined>): LearningPolicy {
   return {
     noShowLimit: num(
       env.NO_SHOW_LIMIT,
       DEFAULT_POLICY.noShowLimit,
-      (n) => Number.isInteger(n) && n >= 0 && n <= 100
+      (n) => Number.isInteger(n) && n >= 0 && n <= 100,
     ),
     noShowWindowDays: num(
       env.NO_SHOW_WINDOW_DAYS,
       DEFAULT_POLICY.noShowWindowDays,
-      (n) => n > 0 && n <= 3650
+      (n) => n > 0 && n <= 3650,
     ),
     noShowPenaltyDays: num(
       env.NO_SHOW_PENALTY_DAYS,
       DEFAULT_POLICY.noShowPenaltyDays,
-      (n) => n > 0 && n <= 3650
+      (n) => n > 0 && n <= 3650,
     ),
     completionRate: num(env.COMPLETION_RATE, DEFAULT_POLICY.completionRate, (n) => n > 0 && n <= 1),
   };
@@ -107,7 +105,7 @@ export type Progress = {
 export function progressOf(
   sessions: LearnerSession[],
   now: number,
-  completionRate = DEFAULT_POLICY.completionRate
+  completionRate = DEFAULT_POLICY.completionRate,
 ): Progress {
   const planned = sessions.filter((s) => s.status !== "cancelled");
   const held = planned.filter((s) => isHeld(s, now));
@@ -151,7 +149,7 @@ export type Restriction = { until: number; count: number; since: number; last: n
 export function restrictionFrom(
   noShowTimes: number[],
   policy: LearningPolicy,
-  now: number
+  now: number,
 ): Restriction | null {
   const { noShowLimit: limit, noShowWindowDays, noShowPenaltyDays } = policy;
   if (limit <= 0) return null;

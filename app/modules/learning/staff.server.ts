@@ -101,7 +101,7 @@ export type StaffRole = "teacher" | "manager" | "viewer";
 export function staffRole(
   conn: Conn,
   actor: Actor,
-  run: Pick<RunContext, "runId" | "academyId" | "districtId">
+  run: Pick<RunContext, "runId" | "academyId" | "districtId">,
 ): StaffRole | null {
   if (teachesRun(conn, actor.id, run.runId)) return "teacher";
   if (canManageAcademy(actor, run.academyId)) return "manager";
@@ -117,7 +117,7 @@ export function requireSessionStaff(
   conn: Conn,
   actor: Actor,
   sessionId: number,
-  academyId?: number
+  academyId?: number,
 ) {
   const s = loadSession(conn, sessionId);
   if (!s || (academyId !== undefined && s.academyId !== academyId)) notFound("没有找到这次课。");
@@ -195,8 +195,10 @@ export function learnersOfRun(conn: Conn, runId: number, statuses?: string[]) {
     conn,
     and(
       eq(enrollments.runId, runId),
-      statuses ? inArray(enrollments.status, statuses as ("confirmed" | "waitlisted")[]) : undefined
-    )
+      statuses
+        ? inArray(enrollments.status, statuses as ("confirmed" | "waitlisted")[])
+        : undefined,
+    ),
   );
 }
 

@@ -22,7 +22,10 @@ export class BackupBusyError extends UserError {
 }
 
 function stamp(now: number) {
-  return new Date(now).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 function alive(pid: number) {
@@ -78,7 +81,8 @@ export function backupDatabase(source: string, opts: { dir: string; keep: number
   const release = takeLock(opts.dir);
   try {
     let name = `academy-${stamp(now)}.sqlite`;
-    for (let i = 2; fs.existsSync(path.join(opts.dir, name)); i++) name = `academy-${stamp(now)}-${i}.sqlite`;
+    for (let i = 2; fs.existsSync(path.join(opts.dir, name)); i++)
+      name = `academy-${stamp(now)}-${i}.sqlite`;
     const target = path.join(opts.dir, name);
     const partial = path.join(opts.dir, `.${name}.partial`);
     fs.rmSync(partial, { force: true });
@@ -123,21 +127,25 @@ export function inspectDatabase(file: string, migrationsFolder = MIGRATIONS_FOLD
   }
   try {
     const integrity = (conn.pragma("integrity_check") as { integrity_check: string }[]).map(
-      (r) => r.integrity_check
+      (r) => r.integrity_check,
     );
     if (integrity.length !== 1 || integrity[0] !== "ok")
-      throw new RestoreRefused(`完整性检查没有通过（${integrity.slice(0, 3).join("；")}），没有恢复。`);
+      throw new RestoreRefused(
+        `完整性检查没有通过（${integrity.slice(0, 3).join("；")}），没有恢复。`,
+      );
     const hasTable = (name: string) =>
       !!conn.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
     if (!hasTable("__drizzle_migrations") || !hasTable("users"))
       throw new RestoreRefused("这不是本平台的数据库（没有迁移记录或用户表），没有恢复。");
     const applied = (
-      conn.prepare("SELECT hash FROM __drizzle_migrations ORDER BY created_at, id").all() as { hash: string }[]
+      conn.prepare("SELECT hash FROM __drizzle_migrations ORDER BY created_at, id").all() as {
+        hash: string;
+      }[]
     ).map((r) => r.hash);
     const ours = readMigrationFiles({ migrationsFolder }).map((m) => m.hash);
     if (applied.length > ours.length)
       throw new RestoreRefused(
-        `备份来自更新的版本（已应用 ${applied.length} 个迁移，本程序只有 ${ours.length} 个），没有恢复。`
+        `备份来自更新的版本（已应用 ${applied.length} 个迁移，本程序只有 ${ours.length} 个），没有恢复。`,
       );
     for (let i = 0; i < applied.length; i++) {
       if (applied[i] !== ours[i])

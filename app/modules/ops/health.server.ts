@@ -16,11 +16,14 @@ export function healthOf(db: DB): Health {
   let applied: number;
   try {
     db.$client.prepare("SELECT id FROM users LIMIT 1").get();
-    applied = (db.$client.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number }).n;
+    applied = (
+      db.$client.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number }
+    ).n;
   } catch {
     return { ok: false, problem: "database unreadable" };
   }
   const shipped = shippedMigrations();
-  if (applied < shipped) return { ok: false, problem: `migrations behind (${applied} of ${shipped})` };
+  if (applied < shipped)
+    return { ok: false, problem: `migrations behind (${applied} of ${shipped})` };
   return { ok: true };
 }

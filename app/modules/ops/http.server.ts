@@ -19,7 +19,13 @@ import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { config } from "~/utils/config.server";
-import { logError, logger, newId, runWithRequestContext, type RequestContext } from "~/utils/log.server";
+import {
+  logError,
+  logger,
+  newId,
+  runWithRequestContext,
+  type RequestContext,
+} from "~/utils/log.server";
 
 export type AppOptions = {
   build: ServerBuild;
@@ -40,7 +46,7 @@ export function routeNamer(build: ServerBuild) {
       .map((r) =>
         r.index
           ? { id: r.id, path: r.path, index: true as const, caseSensitive: r.caseSensitive }
-          : { id: r.id, path: r.path, caseSensitive: r.caseSensitive, children: tree(r.id) }
+          : { id: r.id, path: r.path, caseSensitive: r.caseSensitive, children: tree(r.id) },
       );
   const routes = tree(undefined);
   return (pathname: string): string | null => {
@@ -180,7 +186,7 @@ export function createApp(opts: AppOptions) {
   const publicDir = path.resolve("public");
   app.use(
     "/build",
-    express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false })
+    express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }),
   );
   // Only paths under an entry of public/ (read once at start: favicon.ico, build/) go looking
   // for a file; a page such as /help no longer costs a failed stat() and its error object.
@@ -194,7 +200,7 @@ export function createApp(opts: AppOptions) {
     createRequestHandler({
       build: opts.build,
       mode: opts.build.mode,
-    })
+    }),
   );
 
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {

@@ -36,7 +36,10 @@ export function registerAllJobs() {
     schedule: "* * * * *",
     run: (db, now) => {
       const decided = closeDueProposals(db, now);
-      return { decided: decided.length, accepted: decided.filter((d) => d.outcome === "accepted").length };
+      return {
+        decided: decided.length,
+        accepted: decided.filter((d) => d.outcome === "accepted").length,
+      };
     },
   });
   registerJob({
@@ -47,7 +50,8 @@ export function registerAllJobs() {
   });
   registerJob({
     name: "demo.live-class",
-    description: "演示数据：把“正在上课”的演示班移到当前时间（开放时间内；没有演示数据时什么也不做）",
+    description:
+      "演示数据：把“正在上课”的演示班移到当前时间（开放时间内；没有演示数据时什么也不做）",
     schedule: "*/10 * * * *",
     run: (db, now) => refreshDemoLiveClass(db, now),
   });
@@ -64,7 +68,11 @@ export function registerAllJobs() {
     leaseMs: 60 * 60_000,
     run: (db, now) => {
       const c = config();
-      const r = backupDatabase(db.$client.name, { dir: path.resolve(c.BACKUP_DIR), keep: c.BACKUP_KEEP, now });
+      const r = backupDatabase(db.$client.name, {
+        dir: path.resolve(c.BACKUP_DIR),
+        keep: c.BACKUP_KEEP,
+        now,
+      });
       return { file: path.basename(r.file), bytes: r.bytes, removed: r.removed.length };
     },
   });

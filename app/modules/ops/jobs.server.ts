@@ -68,7 +68,7 @@ export async function runJobSlot(
   db: DB,
   job: JobDefinition,
   owner: string,
-  now = Date.now()
+  now = Date.now(),
 ): Promise<RunOutcome> {
   const slot = Math.floor(now / MINUTE) * MINUTE;
   const leaseUntil = now + (job.leaseMs ?? 10 * MINUTE);
@@ -82,7 +82,7 @@ export async function runJobSlot(
           last_started_at = excluded.last_started_at, last_status = 'running', runs = job_leases.runs + 1
         WHERE job_leases.lease_until <= ${now}
           AND (job_leases.last_slot IS NULL OR job_leases.last_slot < ${slot})`).changes === 1,
-    { behavior: "immediate" }
+    { behavior: "immediate" },
   );
   if (!acquired) return { ran: false, reason: "leased" };
   const started = performance.now();
@@ -111,7 +111,8 @@ export async function runJobSlot(
     })
     .where(sql`${jobLeases.name} = ${job.name} AND ${jobLeases.owner} = ${owner}`)
     .run();
-  if (outcome.status === "ok") logger().info({ job: job.name, ms: durationMs, result: outcome.result }, "job done");
+  if (outcome.status === "ok")
+    logger().info({ job: job.name, ms: durationMs, result: outcome.result }, "job done");
   return outcome;
 }
 
@@ -129,15 +130,19 @@ export function startJobs(db: DB, owner = processOwner()): JobRunner {
     (job) =>
       [
         job.name,
-        new Cron(scheduleOf(job), { timezone: "Asia/Shanghai", protect: true, name: `job:${job.name}:${owner}` }, () => {
-          const p: Promise<void> = runJobSlot(db, job, owner).then(
-            () => undefined,
-            (err) => logger().error({ job: job.name, err }, "job runner failed")
-          );
-          running.add(p);
-          return p.finally(() => running.delete(p));
-        }),
-      ] as const
+        new Cron(
+          scheduleOf(job),
+          { timezone: "Asia/Shanghai", protect: true, name: `job:${job.name}:${owner}` },
+          () => {
+            const p: Promise<void> = runJobSlot(db, job, owner).then(
+              () => undefined,
+              (err) => logger().error({ job: job.name, err }, "job runner failed"),
+            );
+            running.add(p);
+            return p.finally(() => running.delete(p));
+          },
+        ),
+      ] as const,
   );
   logger().info({ jobs: crons.map(([n]) => n), owner }, "jobs scheduled");
   current = {

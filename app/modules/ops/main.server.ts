@@ -32,7 +32,8 @@ export function countDemoUsers(db: DB) {
 }
 
 export function countHqAdmins(db: DB) {
-  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM user_roles WHERE role = 'hq_admin'`)!.n;
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM user_roles WHERE role = 'hq_admin'`)!
+    .n;
 }
 
 /** Migrations, the demo policy (DEMO) and the content import. Throws StartRefused when DEMO=0 meets demo accounts. */
@@ -47,7 +48,7 @@ export async function prepare(db: DB) {
     if (demo > 0)
       throw new StartRefused(
         `DEMO=0，但数据库里有 ${demo} 个演示账号（密码公开在 README 里）。` +
-          "生产环境请使用新的空数据库（DATABASE_PATH 指向新文件），不要在演示数据上运行。"
+          "生产环境请使用新的空数据库（DATABASE_PATH 指向新文件），不要在演示数据上运行。",
       );
   }
   const lines = await seed(db, { demo: c.DEMO ? "if-empty" : "never" });
@@ -66,15 +67,24 @@ function addresses(port: number, host: string) {
   if (host !== "0.0.0.0" && host !== "::") return [`http://${host}:${port}`];
   const out = [`http://localhost:${port}`];
   for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) out.push(`http://${a.address}:${port}`);
+    for (const a of list ?? [])
+      if (a.family === "IPv4" && !a.internal) out.push(`http://${a.address}:${port}`);
   }
   return out;
 }
 
-export type Served = { server: http.Server; jobs: JobRunner | null; shutdown: (signal: string) => Promise<void> };
+export type Served = {
+  server: http.Server;
+  jobs: JobRunner | null;
+  shutdown: (signal: string) => Promise<void>;
+};
 
 /** Listens on PORT; runs the jobs when JOBS=1; installs the shutdown on SIGTERM/SIGINT. */
-export async function serve(build: ServerBuild, db: DB, opts: Omit<AppOptions, "build" | "isClosing"> = {}): Promise<Served> {
+export async function serve(
+  build: ServerBuild,
+  db: DB,
+  opts: Omit<AppOptions, "build" | "isClosing"> = {},
+): Promise<Served> {
   const c = config();
   let closing = false;
   const app = createApp({ ...opts, build, isClosing: () => closing });
@@ -88,11 +98,16 @@ export async function serve(build: ServerBuild, db: DB, opts: Omit<AppOptions, "
   });
   const urls = addresses(c.PORT, c.HOST);
   logger().info({ port: c.PORT, mode: build.mode, urls }, "listening");
-  process.stdout.write(`已启动：${urls.join("  ")}${c.PUBLIC_URL ? `（对外地址 ${c.PUBLIC_URL}）` : ""}\n`);
+  process.stdout.write(
+    `已启动：${urls.join("  ")}${c.PUBLIC_URL ? `（对外地址 ${c.PUBLIC_URL}）` : ""}\n`,
+  );
 
   // Each connection's state, so shutdown closes only keep-alive connections between requests and
   // never one that was just accepted and whose request is still on its way.
-  const conns = new Map<Socket, { busy: boolean; served: number; since: number; res: http.ServerResponse | null }>();
+  const conns = new Map<
+    Socket,
+    { busy: boolean; served: number; since: number; res: http.ServerResponse | null }
+  >();
   server.on("connection", (socket: Socket) => {
     conns.set(socket, { busy: false, served: 0, since: Date.now(), res: null });
     socket.once("close", () => conns.delete(socket));
@@ -125,7 +140,8 @@ export async function serve(build: ServerBuild, db: DB, opts: Omit<AppOptions, "
     await new Promise((r) => setTimeout(r, 50));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Responses still being made end their connection (Connection: close) instead of keeping it.
-    for (const st of conns.values()) if (st.res && !st.res.headersSent) st.res.shouldKeepAlive = false;
+    for (const st of conns.values())
+      if (st.res && !st.res.headersSent) st.res.shouldKeepAlive = false;
     // Idle keep-alive connections go now; busy ones once their response is out (Connection: close).
     closeIdle(Date.now());
     const sweep = setInterval(() => closeIdle(Date.now()), 50);
@@ -134,7 +150,7 @@ export async function serve(build: ServerBuild, db: DB, opts: Omit<AppOptions, "
         logger().warn("requests still running after 10 s: closing their connections");
         server.closeAllConnections();
         resolve();
-      }, SHUTDOWN_GRACE_MS).unref()
+      }, SHUTDOWN_GRACE_MS).unref(),
     );
     await Promise.race([closed, timeout]);
     clearInterval(sweep);

@@ -26,7 +26,11 @@ function buildInfo() {
       mode?: string;
       builtAt?: string;
     };
-    return { version: fp.sources?.slice(0, 12) ?? null, mode: fp.mode ?? null, builtAt: fp.builtAt ?? null };
+    return {
+      version: fp.sources?.slice(0, 12) ?? null,
+      mode: fp.mode ?? null,
+      builtAt: fp.builtAt ?? null,
+    };
   } catch {
     return { version: null, mode: null, builtAt: null };
   }
@@ -49,7 +53,9 @@ export function systemStatus(db: DB, actor: Actor) {
     uptimeSeconds: Math.round(process.uptime()),
     health: healthOf(db),
     database: { bytes: fileSize(file), walBytes: fileSize(`${file}-wal`) },
-    lastBackup: backups[0] ? { name: path.basename(backups[0].file), bytes: backups[0].bytes, at: backups[0].at } : null,
+    lastBackup: backups[0]
+      ? { name: path.basename(backups[0].file), bytes: backups[0].bytes, at: backups[0].at }
+      : null,
     backupCount: backups.length,
     jobsHere: !!runner,
     jobs: registeredJobs().map((j) => {

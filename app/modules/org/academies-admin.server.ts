@@ -7,7 +7,16 @@
  */
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, like, ne, sql } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
-import { academies, activities, branches, classRuns, classSessions, districts, rooms, subdistricts } from "@db/schema";
+import {
+  academies,
+  activities,
+  branches,
+  classRuns,
+  classSessions,
+  districts,
+  rooms,
+  subdistricts,
+} from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import { isHqAdmin, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
@@ -29,14 +38,25 @@ function assertAdministers(actor: Actor, districtId: number) {
 
 /** The districts this person may create academies in (all six for HQ). */
 export function academyFormChoices(db: DB, actor: Actor) {
-  const ds = db.select().from(districts).orderBy(asc(districts.sortOrder)).all().filter((d) => canAdministerAcademiesIn(actor, d.id));
+  const ds = db
+    .select()
+    .from(districts)
+    .orderBy(asc(districts.sortOrder))
+    .all()
+    .filter((d) => canAdministerAcademiesIn(actor, d.id));
   if (!ds.length) forbidden("只有总部管理员和区指导中心可以管理书院。");
-  const subs = db.select().from(subdistricts).orderBy(asc(subdistricts.districtId), asc(subdistricts.sortOrder)).all();
+  const subs = db
+    .select()
+    .from(subdistricts)
+    .orderBy(asc(subdistricts.districtId), asc(subdistricts.sortOrder))
+    .all();
   return {
     districts: ds.map((d) => ({
       id: d.id,
       name: d.name,
-      subdistricts: subs.filter((s) => s.districtId === d.id).map((s) => ({ id: s.id, name: s.name })),
+      subdistricts: subs
+        .filter((s) => s.districtId === d.id)
+        .map((s) => ({ id: s.id, name: s.name })),
     })),
   };
 }
@@ -55,7 +75,11 @@ export function listAcademiesForAdmin(
   const where = and(
     opts.districtId != null ? eq(academies.districtId, opts.districtId) : undefined,
     containsAny(opts.q, [academies.name, academies.community, academies.address, academies.slug]),
-    opts.status === "open" ? isNull(academies.closedAt) : opts.status === "closed" ? isNotNull(academies.closedAt) : undefined,
+    opts.status === "open"
+      ? isNull(academies.closedAt)
+      : opts.status === "closed"
+        ? isNotNull(academies.closedAt)
+        : undefined,
   );
   const total = db.select({ n: count() }).from(academies).where(where).get()!.n;
   const pages = Math.max(1, Math.ceil(total / ACADEMIES_PAGE_SIZE));
@@ -85,13 +109,20 @@ export function listAcademiesForAdmin(
     .limit(ACADEMIES_PAGE_SIZE)
     .offset((page - 1) * ACADEMIES_PAGE_SIZE)
     .all()
-    .map(({ openingSchedule, ...r }) => ({ ...r, hoursSet: asWeeklyHours(openingSchedule) != null }));
+    .map(({ openingSchedule, ...r }) => ({
+      ...r,
+      hoursSet: asWeeklyHours(openingSchedule) != null,
+    }));
   return { rows, total, page, pages };
 }
 
 /** 404 / 403 before a form is read: the academy exists and is in the person's scope. */
 export function assertAdministersAcademy(db: DB, actor: Actor, id: number) {
-  const a = db.select({ districtId: academies.districtId }).from(academies).where(eq(academies.id, id)).get();
+  const a = db
+    .select({ districtId: academies.districtId })
+    .from(academies)
+    .where(eq(academies.id, id))
+    .get();
   if (!a) notFound("没有找到这所书院。");
   assertAdministers(actor, a.districtId);
 }
@@ -101,17 +132,31 @@ export function getAcademyForAdmin(db: DB, actor: Actor, id: number) {
   const a = db.select().from(academies).where(eq(academies.id, id)).get();
   if (!a) notFound("没有找到这所书院。");
   assertAdministers(actor, a.districtId);
-  const bs = db.select().from(branches).where(eq(branches.academyId, a.id)).orderBy(asc(branches.id)).all();
+  const bs = db
+    .select()
+    .from(branches)
+    .where(eq(branches.academyId, a.id))
+    .orderBy(asc(branches.id))
+    .all();
   const district = db.select().from(districts).where(eq(districts.id, a.districtId)).get()!;
-  return { academy: { ...a, hours: asWeeklyHours(a.openingSchedule) }, districtName: district.name, branches: bs };
+  return {
+    academy: { ...a, hours: asWeeklyHours(a.openingSchedule) },
+    districtName: district.name,
+    branches: bs,
+  };
 }
 
 function checkPlace(conn: Conn, input: AcademyInput) {
   const d = conn.select().from(districts).where(eq(districts.id, input.districtId)).get();
   if (!d) throw new UserError("请选择所在区。", "districtId");
   if (input.subdistrictId != null) {
-    const s = conn.select().from(subdistricts).where(eq(subdistricts.id, input.subdistrictId)).get();
-    if (!s || s.districtId !== d.id) throw new UserError(`所选街道/镇不在${d.name}，请重新选择。`, "subdistrictId");
+    const s = conn
+      .select()
+      .from(subdistricts)
+      .where(eq(subdistricts.id, input.subdistrictId))
+      .get();
+    if (!s || s.districtId !== d.id)
+      throw new UserError(`所选街道/镇不在${d.name}，请重新选择。`, "subdistrictId");
   }
   return d;
 }
@@ -120,14 +165,24 @@ function assertNameFree(conn: Conn, input: AcademyInput, exceptId?: number) {
   const same = conn
     .select({ id: academies.id })
     .from(academies)
-    .where(and(eq(academies.districtId, input.districtId), eq(academies.name, input.name), exceptId ? ne(academies.id, exceptId) : undefined))
+    .where(
+      and(
+        eq(academies.districtId, input.districtId),
+        eq(academies.name, input.name),
+        exceptId ? ne(academies.id, exceptId) : undefined,
+      ),
+    )
     .get();
   if (same) throw new UserError(`本区已经有一所「${input.name}」。`, "name");
 }
 
 /** The next free slug of the district: siming-051 after siming-050. */
 function nextSlug(conn: Conn, districtCode: string) {
-  const rows = conn.select({ slug: academies.slug }).from(academies).where(like(academies.slug, `${districtCode}-%`)).all();
+  const rows = conn
+    .select({ slug: academies.slug })
+    .from(academies)
+    .where(like(academies.slug, `${districtCode}-%`))
+    .all();
   let max = 0;
   for (const r of rows) {
     const n = Number(r.slug.slice(districtCode.length + 1));
@@ -163,7 +218,11 @@ function syncBranches(conn: Conn, academyId: number, wanted: BranchInput[]) {
       .from(rooms)
       .where(and(eq(rooms.branchId, b.id), isNull(rooms.archivedAt)))
       .get();
-    if (used) throw new UserError(`分院「${b.name}」还有教室「${used.name}」，请先在书院的教室页把它改到别处，再删除这个分院。`, "branches");
+    if (used)
+      throw new UserError(
+        `分院「${b.name}」还有教室「${used.name}」，请先在书院的教室页把它改到别处，再删除这个分院。`,
+        "branches",
+      );
     conn.delete(branches).where(eq(branches.id, b.id)).run();
     changes.push(`删除分院「${b.name}」`);
   }
@@ -180,7 +239,13 @@ function syncBranches(conn: Conn, academyId: number, wanted: BranchInput[]) {
   return changes;
 }
 
-export function createAcademy(db: DB, actor: Actor, input: AcademyInput, ip: string | null = null, now = Date.now()) {
+export function createAcademy(
+  db: DB,
+  actor: Actor,
+  input: AcademyInput,
+  ip: string | null = null,
+  now = Date.now(),
+) {
   assertAdministers(actor, input.districtId);
   return db.transaction(
     (tx) => {
@@ -216,7 +281,13 @@ const LABELS: Record<string, string> = {
   openingHours: "开放时间",
 };
 
-export function updateAcademy(db: DB, actor: Actor, id: number, input: AcademyInput, ip: string | null = null) {
+export function updateAcademy(
+  db: DB,
+  actor: Actor,
+  id: number,
+  input: AcademyInput,
+  ip: string | null = null,
+) {
   return db.transaction(
     (tx) => {
       const a = tx.select().from(academies).where(eq(academies.id, id)).get();
@@ -228,11 +299,17 @@ export function updateAcademy(db: DB, actor: Actor, id: number, input: AcademyIn
       checkPlace(tx, input);
       assertNameFree(tx, input, a.id);
       const cols = columns(input);
-      const changed = (Object.keys(LABELS) as (keyof typeof cols)[]).filter((k) => (a[k] ?? null) !== (cols[k] ?? null));
+      const changed = (Object.keys(LABELS) as (keyof typeof cols)[]).filter(
+        (k) => (a[k] ?? null) !== (cols[k] ?? null),
+      );
       tx.update(academies).set(cols).where(eq(academies.id, a.id)).run();
       const branchChanges = syncBranches(tx, a.id, input.branches);
       const parts = [
-        ...changed.map((k) => (k === "openingHours" ? `开放时间 ${a.openingHours} → ${cols.openingHours}` : `改${LABELS[k]}`)),
+        ...changed.map((k) =>
+          k === "openingHours"
+            ? `开放时间 ${a.openingHours} → ${cols.openingHours}`
+            : `改${LABELS[k]}`,
+        ),
         ...branchChanges,
       ];
       writeAudit(tx, actor.id, ip, {
@@ -266,7 +343,13 @@ export function upcomingAtAcademy(conn: Conn, academyId: number, now = Date.now(
   const acts = conn
     .select({ n: count() })
     .from(activities)
-    .where(and(eq(activities.academyId, academyId), eq(activities.status, "scheduled"), gt(activities.endsAt, now)))
+    .where(
+      and(
+        eq(activities.academyId, academyId),
+        eq(activities.status, "scheduled"),
+        gt(activities.endsAt, now),
+      ),
+    )
     .get()!.n;
   return { sessions, activities: acts };
 }
@@ -275,7 +358,14 @@ export function upcomingAtAcademy(conn: Conn, academyId: number, now = Date.now(
  * 关闭书院 with a reason. Refused while classes or activities are still ahead (the academy's
  * manager cancels or finishes them first, and the residents are told through those actions).
  */
-export function closeAcademy(db: DB, actor: Actor, id: number, input: { reason: string }, ip: string | null = null, now = Date.now()) {
+export function closeAcademy(
+  db: DB,
+  actor: Actor,
+  id: number,
+  input: { reason: string },
+  ip: string | null = null,
+  now = Date.now(),
+) {
   const reason = input.reason.trim();
   if (reason.length < 2) throw new UserError("请写明关闭原因（至少 2 个字）。", "reason");
   return db.transaction(
@@ -291,8 +381,16 @@ export function closeAcademy(db: DB, actor: Actor, id: number, input: { reason: 
           "reason",
         );
       }
-      tx.update(academies).set({ closedAt: now, closedReason: reason }).where(eq(academies.id, a.id)).run();
-      writeAudit(tx, actor.id, ip, { action: "academy.close", targetType: "academy", targetId: a.id, summary: `关闭书院「${a.name}」：${reason}` });
+      tx.update(academies)
+        .set({ closedAt: now, closedReason: reason })
+        .where(eq(academies.id, a.id))
+        .run();
+      writeAudit(tx, actor.id, ip, {
+        action: "academy.close",
+        targetType: "academy",
+        targetId: a.id,
+        summary: `关闭书院「${a.name}」：${reason}`,
+      });
     },
     { behavior: "immediate" },
   );
@@ -306,7 +404,10 @@ export function reopenAcademy(db: DB, actor: Actor, id: number, ip: string | nul
       if (!a) notFound("没有找到这所书院。");
       assertAdministers(actor, a.districtId);
       if (a.closedAt == null) throw new UserError("这所书院没有关闭。");
-      tx.update(academies).set({ closedAt: null, closedReason: null }).where(eq(academies.id, a.id)).run();
+      tx.update(academies)
+        .set({ closedAt: null, closedReason: null })
+        .where(eq(academies.id, a.id))
+        .run();
       writeAudit(tx, actor.id, ip, {
         action: "academy.reopen",
         targetType: "academy",

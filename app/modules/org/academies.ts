@@ -1,6 +1,12 @@
 /** The academy form (/hq/academies, /district/academies), pure: shared by the form and the module. */
 import { z } from "~/utils/zod";
-import { HOURS_FIELDS, parseDayRanges, WEEKDAY_NAMES, type DayRanges, type WeeklyHours } from "./opening-hours";
+import {
+  HOURS_FIELDS,
+  parseDayRanges,
+  WEEKDAY_NAMES,
+  type DayRanges,
+  type WeeklyHours,
+} from "./opening-hours";
 
 export const ACADEMIES_PAGE_SIZE = 30;
 export const MAX_BRANCHES = 12;
@@ -49,11 +55,23 @@ const dayField = (i: number) =>
 export const academyInputSchema = z
   .object({
     intent: z.literal("save"),
-    name: z.string({ error: "请填写书院名称。" }).trim().min(2, "请填写书院名称（至少 2 个字）。").max(40, "书院名称最多 40 个字。"),
+    name: z
+      .string({ error: "请填写书院名称。" })
+      .trim()
+      .min(2, "请填写书院名称（至少 2 个字）。")
+      .max(40, "书院名称最多 40 个字。"),
     districtId: z.coerce.number({ error: "请选择所在区。" }).int().positive("请选择所在区。"),
     subdistrictId: z.preprocess(blank, z.coerce.number().int().positive().optional()),
-    community: z.string({ error: "请填写所在社区。" }).trim().min(1, "请填写所在社区。").max(40, "社区名称最多 40 个字。"),
-    address: z.string({ error: "请填写地址。" }).trim().min(4, "请填写地址（至少 4 个字）。").max(100, "地址最多 100 个字。"),
+    community: z
+      .string({ error: "请填写所在社区。" })
+      .trim()
+      .min(1, "请填写所在社区。")
+      .max(40, "社区名称最多 40 个字。"),
+    address: z
+      .string({ error: "请填写地址。" })
+      .trim()
+      .min(4, "请填写地址（至少 4 个字）。")
+      .max(100, "地址最多 100 个字。"),
     phone: z.preprocess(
       blank,
       z
@@ -64,7 +82,11 @@ export const academyInputSchema = z
     ),
     population: z.preprocess(
       (v) => (v === "" || v == null ? 0 : v),
-      z.coerce.number({ error: "常住人口请填整数。" }).int("常住人口请填整数。").min(0, "常住人口不能是负数。").max(1_000_000, "常住人口不能超过 100 万。"),
+      z.coerce
+        .number({ error: "常住人口请填整数。" })
+        .int("常住人口请填整数。")
+        .min(0, "常住人口不能是负数。")
+        .max(1_000_000, "常住人口不能超过 100 万。"),
     ),
     description: z.string().trim().max(500, "简介最多 500 字。").default(""),
     hours1: dayField(0),
@@ -89,12 +111,18 @@ export const academyInputSchema = z
   })
   .superRefine((v, ctx) => {
     if (HOURS_FIELDS.every((f) => (v[f] as DayRanges).length === 0)) {
-      ctx.addIssue({ code: "custom", path: ["hours1"], message: "请至少填写一天的开放时间，例如 周二至周日 09:00-21:00。" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["hours1"],
+        message: "请至少填写一天的开放时间，例如 周二至周日 09:00-21:00。",
+      });
     }
   });
 
 export type AcademyFormValue = z.infer<typeof academyInputSchema>;
-export type AcademyInput = Omit<AcademyFormValue, "intent" | (typeof HOURS_FIELDS)[number]> & { hours: WeeklyHours };
+export type AcademyInput = Omit<AcademyFormValue, "intent" | (typeof HOURS_FIELDS)[number]> & {
+  hours: WeeklyHours;
+};
 
 /** The parsed form → the module's input (the seven days as one week). */
 export function toAcademyInput(v: AcademyFormValue): AcademyInput {
@@ -104,12 +132,20 @@ export function toAcademyInput(v: AcademyFormValue): AcademyInput {
 
 export const closeAcademySchema = z.object({
   intent: z.literal("close"),
-  reason: z.string({ error: "请写明关闭原因。" }).trim().min(2, "请写明关闭原因（至少 2 个字）。").max(200, "原因最多 200 字。"),
+  reason: z
+    .string({ error: "请写明关闭原因。" })
+    .trim()
+    .min(2, "请写明关闭原因（至少 2 个字）。")
+    .max(200, "原因最多 200 字。"),
 });
 
 export const reopenAcademySchema = z.object({ intent: z.literal("reopen") });
 
-export const academyAdminSchema = z.discriminatedUnion("intent", [academyInputSchema, closeAcademySchema, reopenAcademySchema]);
+export const academyAdminSchema = z.discriminatedUnion("intent", [
+  academyInputSchema,
+  closeAcademySchema,
+  reopenAcademySchema,
+]);
 
 /** The list's URL (?q=&district=&status=&page=). */
 export const academyListQuerySchema = z.object({

@@ -12,7 +12,13 @@ import { requireActor, requireActorWith } from "~/modules/auth/request.server";
 import { readForm } from "~/utils/csrf.server";
 import { replyInvalid, replyWithUserError } from "~/utils/forms.server";
 import { clientIp, parseIdParam, parsePage } from "~/utils/http";
-import { academyAdminSchema, academyInputSchema, academyListQuerySchema, formatBranches, toAcademyInput } from "./academies";
+import {
+  academyAdminSchema,
+  academyInputSchema,
+  academyListQuerySchema,
+  formatBranches,
+  toAcademyInput,
+} from "./academies";
 import {
   academyFormChoices,
   assertAdministersAcademy,
@@ -30,13 +36,28 @@ export type Where = "hq" | "district";
 
 /** Who may open the page, and the district centre's own district (with its tabs). */
 function who(request: Request, where: Where) {
-  if (where === "hq") return { actor: requireActorWith(request, isHqAdmin), district: null, base: "/hq/academies", keep: {} as Record<string, string> };
+  if (where === "hq")
+    return {
+      actor: requireActorWith(request, isHqAdmin),
+      district: null,
+      base: "/hq/academies",
+      keep: {} as Record<string, string>,
+    };
   const actor = requireActor(request);
-  const { district, choices } = requireStaffDistrict(getDb(), actor, new URL(request.url).searchParams.get("d"));
+  const { district, choices } = requireStaffDistrict(
+    getDb(),
+    actor,
+    new URL(request.url).searchParams.get("d"),
+  );
   return {
     actor,
     // The route adds the tab bar (DISTRICT_TABS): modules do not import components.
-    district: { id: district.id, name: district.name, centreName: district.centreName, several: choices.length > 1 },
+    district: {
+      id: district.id,
+      name: district.name,
+      centreName: district.centreName,
+      several: choices.length > 1,
+    },
     base: "/district/academies",
     keep: choices.length > 1 ? { d: String(district.id) } : ({} as Record<string, string>),
   };
@@ -55,13 +76,22 @@ export function academyListLoader(request: Request, where: Where) {
   const params = new URL(request.url).searchParams;
   const query = academyListQuerySchema.parse(Object.fromEntries(params));
   const districtId = district ? district.id : query.district;
-  const list = listAcademiesForAdmin(db, actor, { districtId, q: query.q, status: query.status, page: parsePage(params) });
+  const list = listAcademiesForAdmin(db, actor, {
+    districtId,
+    q: query.q,
+    status: query.status,
+    page: parsePage(params),
+  });
   return {
     district,
     base,
     keep,
     districts: district ? null : listDistricts(db).map((d) => ({ id: d.id, name: d.name })),
-    filters: { q: query.q ?? "", district: query.district ? String(query.district) : "", status: query.status ?? "" },
+    filters: {
+      q: query.q ?? "",
+      district: query.district ? String(query.district) : "",
+      status: query.status ?? "",
+    },
     ...list,
   };
 }
@@ -97,9 +127,25 @@ export function academyEditLoader(request: Request, idParam: string | undefined,
     district,
     base,
     keep,
-    done: done === "created" ? "书院已建好。" : done === "saved" ? "已保存。" : done === "closed" ? "书院已关闭。" : done === "reopened" ? "书院已重新开放。" : null,
+    done:
+      done === "created"
+        ? "书院已建好。"
+        : done === "saved"
+          ? "已保存。"
+          : done === "closed"
+            ? "书院已关闭。"
+            : done === "reopened"
+              ? "书院已重新开放。"
+              : null,
     choices: choicesFor(actor, district),
-    academy: { id: a.id, slug: a.slug, name: a.name, closedAt: a.closedAt, closedReason: a.closedReason, districtName: data.districtName },
+    academy: {
+      id: a.id,
+      slug: a.slug,
+      name: a.name,
+      closedAt: a.closedAt,
+      closedReason: a.closedReason,
+      districtName: data.districtName,
+    },
     oldHoursText: a.hours ? null : a.openingHours,
     defaults: {
       name: a.name,
@@ -116,7 +162,11 @@ export function academyEditLoader(request: Request, idParam: string | undefined,
   };
 }
 
-export async function academyEditAction(request: Request, idParam: string | undefined, where: Where) {
+export async function academyEditAction(
+  request: Request,
+  idParam: string | undefined,
+  where: Where,
+) {
   const { actor, base, keep } = who(request, where);
   const id = parseIdParam(idParam, "没有找到这所书院。");
   assertAdministersAcademy(getDb(), actor, id);

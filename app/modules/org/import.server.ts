@@ -26,12 +26,20 @@ export const ORG_CONTENT_DIR = path.resolve(process.cwd(), "content/org");
 /** Imports the city, districts and sub-districts from content/org. Running it twice changes nothing. */
 export function importOrgContent(db: DB, dir = ORG_CONTENT_DIR) {
   const cityData = cityFile.parse(JSON.parse(fs.readFileSync(path.join(dir, "city.json"), "utf8")));
-  const data = districtFile.parse(JSON.parse(fs.readFileSync(path.join(dir, "districts.json"), "utf8")));
+  const data = districtFile.parse(
+    JSON.parse(fs.readFileSync(path.join(dir, "districts.json"), "utf8")),
+  );
   let changes = 0;
   db.transaction(
     (tx) => {
       const cur = tx.select().from(city).where(eq(city.id, 1)).get();
-      const cityRow = { id: 1, name: cityData.name, address: cityData.address, phone: cityData.phone ?? null, description: cityData.description ?? null };
+      const cityRow = {
+        id: 1,
+        name: cityData.name,
+        address: cityData.address,
+        phone: cityData.phone ?? null,
+        description: cityData.description ?? null,
+      };
       if (!cur) {
         tx.insert(city).values(cityRow).run();
         changes++;
@@ -42,10 +50,21 @@ export function importOrgContent(db: DB, dir = ORG_CONTENT_DIR) {
       for (const d of data) {
         let row = tx.select().from(districts).where(eq(districts.code, d.code)).get();
         if (!row) {
-          row = tx.insert(districts).values({ code: d.code, name: d.name, centreName: d.centre, sortOrder: d.order }).returning().get();
+          row = tx
+            .insert(districts)
+            .values({ code: d.code, name: d.name, centreName: d.centre, sortOrder: d.order })
+            .returning()
+            .get();
           changes++;
-        } else if (row.name !== d.name || row.centreName !== d.centre || row.sortOrder !== d.order) {
-          tx.update(districts).set({ name: d.name, centreName: d.centre, sortOrder: d.order }).where(eq(districts.id, row.id)).run();
+        } else if (
+          row.name !== d.name ||
+          row.centreName !== d.centre ||
+          row.sortOrder !== d.order
+        ) {
+          tx.update(districts)
+            .set({ name: d.name, centreName: d.centre, sortOrder: d.order })
+            .where(eq(districts.id, row.id))
+            .run();
           changes++;
         }
         d.subdistricts.forEach(([name, kind], i) => {
@@ -55,10 +74,15 @@ export function importOrgContent(db: DB, dir = ORG_CONTENT_DIR) {
             .where(and(eq(subdistricts.districtId, row.id), eq(subdistricts.name, name)))
             .get();
           if (!s) {
-            tx.insert(subdistricts).values({ districtId: row.id, name, kind, sortOrder: i + 1 }).run();
+            tx.insert(subdistricts)
+              .values({ districtId: row.id, name, kind, sortOrder: i + 1 })
+              .run();
             changes++;
           } else if (s.kind !== kind || s.sortOrder !== i + 1) {
-            tx.update(subdistricts).set({ kind, sortOrder: i + 1 }).where(eq(subdistricts.id, s.id)).run();
+            tx.update(subdistricts)
+              .set({ kind, sortOrder: i + 1 })
+              .where(eq(subdistricts.id, s.id))
+              .run();
             changes++;
           }
         });

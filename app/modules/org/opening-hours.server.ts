@@ -13,7 +13,14 @@ import type { Actor } from "~/modules/auth/permissions";
 import { localParts } from "~/utils/time";
 import { formatDate, formatDateTimeRange } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
-import { asWeeklyHours, clock, formatWeeklyHours, WEEKDAY_NAMES, withinHours, type WeeklyHours } from "./opening-hours";
+import {
+  asWeeklyHours,
+  clock,
+  formatWeeklyHours,
+  WEEKDAY_NAMES,
+  withinHours,
+  type WeeklyHours,
+} from "./opening-hours";
 
 export type Slot = { startsAt: number; endsAt: number };
 
@@ -21,19 +28,31 @@ const formatSlot = (s: Slot) => formatDateTimeRange(s.startsAt, s.endsAt);
 
 /** The academy's weekly hours (null when never set: nothing is checked). */
 export function academyWeeklyHours(conn: Conn, academyId: number): WeeklyHours | null {
-  const row = conn.select({ s: academies.openingSchedule }).from(academies).where(eq(academies.id, academyId)).get();
+  const row = conn
+    .select({ s: academies.openingSchedule })
+    .from(academies)
+    .where(eq(academies.id, academyId))
+    .get();
   return row ? asWeeklyHours(row.s) : null;
 }
 
 /** Refuses anything new at a closed academy. `what` completes 不能再…: 开课、加课、办活动、点单. */
-export function assertAcademyNotClosed(conn: Conn, academyId: number, what: string, field?: string) {
+export function assertAcademyNotClosed(
+  conn: Conn,
+  academyId: number,
+  what: string,
+  field?: string,
+) {
   const a = conn
     .select({ closedAt: academies.closedAt, closedReason: academies.closedReason })
     .from(academies)
     .where(eq(academies.id, academyId))
     .get();
   if (a?.closedAt != null) {
-    throw new UserError(`这所书院已于 ${formatDate(a.closedAt)} 关闭（${a.closedReason ?? ""}），不能再${what}。`, field);
+    throw new UserError(
+      `这所书院已于 ${formatDate(a.closedAt)} 关闭（${a.closedReason ?? ""}），不能再${what}。`,
+      field,
+    );
   }
 }
 
@@ -52,15 +71,24 @@ export function slotsOutsideHours(conn: Conn, academyId: number, slots: Slot[]) 
 }
 
 /** The Chinese refusal for the first slot outside the hours, and the field it belongs next to. */
-export function outsideHoursRefusal(hours: WeeklyHours, slot: Slot, noun: string, fields: { day: string; time: string }) {
+export function outsideHoursRefusal(
+  hours: WeeklyHours,
+  slot: Slot,
+  noun: string,
+  fields: { day: string; time: string },
+) {
   const p = localParts(slot.startsAt);
   const day = WEEKDAY_NAMES[p.weekday - 1]!;
   const ranges = hours[p.weekday - 1] ?? [];
   const all = `书院开放时间：${formatWeeklyHours(hours)}。`;
   const tail = `如确需在开放时间外${noun}，请勾选“开放时间外”。`;
-  if (!ranges.length) return new UserError(`${formatSlot(slot)}：书院${day}不开放。${all}${tail}`, fields.day);
+  if (!ranges.length)
+    return new UserError(`${formatSlot(slot)}：书院${day}不开放。${all}${tail}`, fields.day);
   const open = ranges.map(([a, b]) => `${clock(a)}–${clock(b)}`).join("、");
-  return new UserError(`${formatSlot(slot)} 超出书院${day}的开放时间（${open}）。${all}${tail}`, fields.time);
+  return new UserError(
+    `${formatSlot(slot)} 超出书院${day}的开放时间（${open}）。${all}${tail}`,
+    fields.time,
+  );
 }
 
 /**
@@ -69,10 +97,17 @@ export function outsideHoursRefusal(hours: WeeklyHours, slot: Slot, noun: string
  */
 export function checkOpeningHours(
   conn: Conn,
-  p: { academyId: number; slots: Slot[]; override: boolean; noun: string; fields: { day: string; time: string } },
+  p: {
+    academyId: number;
+    slots: Slot[];
+    override: boolean;
+    noun: string;
+    fields: { day: string; time: string };
+  },
 ) {
   const { hours, outside } = slotsOutsideHours(conn, p.academyId, p.slots);
-  if (hours && outside.length && !p.override) throw outsideHoursRefusal(hours, outside[0]!, p.noun, p.fields);
+  if (hours && outside.length && !p.override)
+    throw outsideHoursRefusal(hours, outside[0]!, p.noun, p.fields);
   return outside;
 }
 
@@ -82,10 +117,18 @@ export function auditOutsideHours(
   /** null: the demo generator (its "happening now" items at night). */
   actor: Actor | null,
   ip: string | null,
-  p: { academyId: number; targetType: string; targetId: number | string; what: string; outside: Slot[] },
+  p: {
+    academyId: number;
+    targetType: string;
+    targetId: number | string;
+    what: string;
+    outside: Slot[];
+  },
 ) {
   if (!p.outside.length) return;
-  const name = conn.select({ name: academies.name }).from(academies).where(eq(academies.id, p.academyId)).get()?.name ?? "";
+  const name =
+    conn.select({ name: academies.name }).from(academies).where(eq(academies.id, p.academyId)).get()
+      ?.name ?? "";
   const list = p.outside.slice(0, 5).map(formatSlot).join("、");
   writeAudit(conn, actor?.id ?? null, ip, {
     action: "opening-hours.override",

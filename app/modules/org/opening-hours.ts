@@ -12,7 +12,15 @@ export type WeeklyHours = DayRanges[];
 
 export const WEEKDAY_NAMES = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"] as const;
 /** Form field names of the seven days: hours1 (周一) … hours7 (周日). */
-export const HOURS_FIELDS = ["hours1", "hours2", "hours3", "hours4", "hours5", "hours6", "hours7"] as const;
+export const HOURS_FIELDS = [
+  "hours1",
+  "hours2",
+  "hours3",
+  "hours4",
+  "hours5",
+  "hours6",
+  "hours7",
+] as const;
 
 /** The override box on run, session and activity forms. */
 export const OUTSIDE_HOURS_LABEL = "开放时间外：确认安排在书院开放时间以外（会记入审计日志）";
@@ -49,7 +57,8 @@ export function parseDayRanges(text: string, dayName = ""): DayRanges | string {
     const m = /^(.+?)\s*(?:-|–|—|~|～|至|到)\s*(.+)$/.exec(part);
     const start = m ? minutesOfText(m[1]!) : null;
     const end = m ? minutesOfText(m[2]!) : null;
-    if (!m || start == null || end == null) return `${dayName}“${part}”看不懂，请按 9:00-12:00 这样填写，多段用逗号隔开。`;
+    if (!m || start == null || end == null)
+      return `${dayName}“${part}”看不懂，请按 9:00-12:00 这样填写，多段用逗号隔开。`;
     if (end <= start) return `${dayName}${clock(start)}–${clock(end)}：结束时间必须晚于开始时间。`;
     out.push([start, end]);
   }
@@ -93,18 +102,27 @@ export function formatWeeklyHours(hours: WeeklyHours) {
         : g.to === g.from + 1
           ? `${WEEKDAY_NAMES[g.from]}、${WEEKDAY_NAMES[g.to]}`
           : `${WEEKDAY_NAMES[g.from]}至${WEEKDAY_NAMES[g.to]}`;
-  return groups.map((g) => `${dayLabel(g)} ${g.ranges.map(([a, b]) => `${clock(a)}–${clock(b)}`).join("、")}`).join("；");
+  return groups
+    .map((g) => `${dayLabel(g)} ${g.ranges.map(([a, b]) => `${clock(a)}–${clock(b)}`).join("、")}`)
+    .join("；");
 }
 
 /** Whether [startMinute, endMinute) of an ISO weekday (1–7) lies inside one opening range. */
-export function withinHours(hours: WeeklyHours, weekday: number, startMinute: number, endMinute: number) {
+export function withinHours(
+  hours: WeeklyHours,
+  weekday: number,
+  startMinute: number,
+  endMinute: number,
+) {
   const ranges = hours[weekday - 1] ?? [];
   return ranges.some(([a, b]) => a <= startMinute && endMinute <= b);
 }
 
 /** Seven days of the same ranges: `everyDay([[540, 1260]])`; `days` limits it to some ISO weekdays. */
 export function weekly(ranges: DayRanges, days: number[] = [1, 2, 3, 4, 5, 6, 7]): WeeklyHours {
-  return [1, 2, 3, 4, 5, 6, 7].map((d) => (days.includes(d) ? ranges.map((r) => [...r] as [number, number]) : []));
+  return [1, 2, 3, 4, 5, 6, 7].map((d) =>
+    days.includes(d) ? ranges.map((r) => [...r] as [number, number]) : [],
+  );
 }
 
 /** Validates a stored value (JSON from the database) and returns it, or null when unusable. */
@@ -113,7 +131,16 @@ export function asWeeklyHours(value: unknown): WeeklyHours | null {
   for (const day of value) {
     if (!Array.isArray(day)) return null;
     for (const r of day) {
-      if (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(r[0]) || !Number.isInteger(r[1]) || r[0] < 0 || r[1] > 1440 || r[1] <= r[0]) return null;
+      if (
+        !Array.isArray(r) ||
+        r.length !== 2 ||
+        !Number.isInteger(r[0]) ||
+        !Number.isInteger(r[1]) ||
+        r[0] < 0 ||
+        r[1] > 1440 ||
+        r[1] <= r[0]
+      )
+        return null;
     }
   }
   return value as WeeklyHours;
@@ -139,7 +166,13 @@ export function fitInDay(ranges: DayRanges, preferred: number, minutes: number) 
  * direction -1 the previous open day, so a past event stays in the past). null when
  * the academy is never open long enough.
  */
-export function placeInHours(hours: WeeklyHours, date: string, preferred: number, minutes: number, direction: 1 | -1 = 1) {
+export function placeInHours(
+  hours: WeeklyHours,
+  date: string,
+  preferred: number,
+  minutes: number,
+  direction: 1 | -1 = 1,
+) {
   for (let i = 0; i < 7; i++) {
     const d = addDays(date, i * direction);
     const m = fitInDay(hours[isoWeekday(d) - 1] ?? [], preferred, minutes);
@@ -161,7 +194,10 @@ export function liveSlot(hours: WeeklyHours | null, now: number, minutes: number
   const wanted = Math.floor((p.minute - 15) / 5) * 5;
   for (const [a, b] of hours[p.weekday - 1] ?? []) {
     if (a <= p.minute && p.minute < b && b - a >= minutes) {
-      return { startsAt: wallToUtc(p.date, timeOfMinutes(Math.min(Math.max(wanted, a), b - minutes))), inside: true };
+      return {
+        startsAt: wallToUtc(p.date, timeOfMinutes(Math.min(Math.max(wanted, a), b - minutes))),
+        inside: true,
+      };
     }
   }
   return { startsAt: plain, inside: false };

@@ -8,7 +8,9 @@ export function getCity(db: DB) {
   return db.select().from(city).where(eq(city.id, 1)).get() ?? null;
 }
 
-const districtsInOrder = prepared((db) => db.select().from(districts).orderBy(asc(districts.sortOrder)).prepare());
+const districtsInOrder = prepared((db) =>
+  db.select().from(districts).orderBy(asc(districts.sortOrder)).prepare(),
+);
 
 /** The six districts in their official order (filters on most pages list them). */
 export function listDistricts(db: DB) {
@@ -68,13 +70,25 @@ export function academyDirectory(db: DB, opts: { districtId?: number } = {}) {
     .leftJoin(subdistricts, eq(academies.subdistrictId, subdistricts.id))
     .where(opts.districtId ? eq(academies.districtId, opts.districtId) : undefined)
     // Closed academies stay listed (residents look for theirs), after the open ones, marked 已关闭.
-    .orderBy(asc(academies.districtId), asc(subdistricts.sortOrder), sql`${academies.closedAt} IS NOT NULL`, asc(academies.slug))
+    .orderBy(
+      asc(academies.districtId),
+      asc(subdistricts.sortOrder),
+      sql`${academies.closedAt} IS NOT NULL`,
+      asc(academies.slug),
+    )
     .all();
   const groups = listDistricts(db)
     .filter((d) => !opts.districtId || d.id === opts.districtId)
     .map((d) => {
       const mine = rows.filter((r) => r.districtId === d.id);
-      const subs = new Map<string, { id: string; name: string; academies: { slug: string; name: string; address: string; closed: boolean }[] }>();
+      const subs = new Map<
+        string,
+        {
+          id: string;
+          name: string;
+          academies: { slug: string; name: string; address: string; closed: boolean }[];
+        }
+      >();
       for (const r of mine) {
         const id = `s${r.subdistrictId ?? 0}`;
         let g = subs.get(id);
@@ -107,10 +121,15 @@ const academyBySlug = prepared((db) =>
     .innerJoin(districts, eq(academies.districtId, districts.id))
     .leftJoin(subdistricts, eq(academies.subdistrictId, subdistricts.id))
     .where(eq(academies.slug, sql.placeholder("slug")))
-    .prepare()
+    .prepare(),
 );
 const branchesOfAcademy = prepared((db) =>
-  db.select().from(branches).where(eq(branches.academyId, sql.placeholder("academyId"))).orderBy(asc(branches.name)).prepare()
+  db
+    .select()
+    .from(branches)
+    .where(eq(branches.academyId, sql.placeholder("academyId")))
+    .orderBy(asc(branches.name))
+    .prepare(),
 );
 
 /** The academy of a URL, with its district, 街道 and branches (every academy page asks). */
@@ -118,7 +137,14 @@ export function getAcademyBySlug(db: DB, slug: string) {
   const row = academyBySlug(db).get({ slug });
   if (!row) return null;
   const branchRows = branchesOfAcademy(db).all({ academyId: row.academy.id });
-  return { ...row.academy, districtName: row.districtName, districtCode: row.districtCode, centreName: row.centreName, subdistrictName: row.subdistrictName, branches: branchRows };
+  return {
+    ...row.academy,
+    districtName: row.districtName,
+    districtCode: row.districtCode,
+    centreName: row.centreName,
+    subdistrictName: row.subdistrictName,
+    branches: branchRows,
+  };
 }
 
 export function getAcademy(db: DB, id: number) {
@@ -128,9 +154,19 @@ export function getAcademy(db: DB, id: number) {
 export function getAcademiesByIds(db: DB, ids: number[]) {
   if (ids.length === 0) return [];
   return db
-    .select({ id: academies.id, slug: academies.slug, name: academies.name, districtId: academies.districtId })
+    .select({
+      id: academies.id,
+      slug: academies.slug,
+      name: academies.name,
+      districtId: academies.districtId,
+    })
     .from(academies)
-    .where(sql`${academies.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)
+    .where(
+      sql`${academies.id} in (${sql.join(
+        ids.map((i) => sql`${i}`),
+        sql`, `,
+      )})`,
+    )
     .orderBy(asc(academies.slug))
     .all();
 }

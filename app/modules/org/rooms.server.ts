@@ -16,7 +16,12 @@ export function listRooms(db: Conn, academyId: number, opts: { includeArchived?:
     .select({ room: rooms, branchName: branches.name })
     .from(rooms)
     .leftJoin(branches, eq(branches.id, rooms.branchId))
-    .where(and(eq(rooms.academyId, academyId), opts.includeArchived ? undefined : isNull(rooms.archivedAt)))
+    .where(
+      and(
+        eq(rooms.academyId, academyId),
+        opts.includeArchived ? undefined : isNull(rooms.archivedAt),
+      ),
+    )
     .orderBy(asc(rooms.archivedAt), asc(rooms.name))
     .all()
     .map((r) => ({ ...r.room, branchName: r.branchName }));
@@ -27,7 +32,12 @@ export function getRoom(db: Conn, id: number) {
 }
 
 export function listBranches(db: Conn, academyId: number) {
-  return db.select().from(branches).where(eq(branches.academyId, academyId)).orderBy(asc(branches.name)).all();
+  return db
+    .select()
+    .from(branches)
+    .where(eq(branches.academyId, academyId))
+    .orderBy(asc(branches.name))
+    .all();
 }
 
 function checkInput(tx: Conn, academyId: number, input: RoomInput, exceptId?: number) {
@@ -40,10 +50,17 @@ function checkInput(tx: Conn, academyId: number, input: RoomInput, exceptId?: nu
     .from(rooms)
     .where(and(eq(rooms.academyId, academyId), eq(rooms.name, input.name)))
     .get();
-  if (dup && dup.id !== exceptId) throw new UserError(`本书院已经有叫「${input.name}」的教室了。`, "name");
+  if (dup && dup.id !== exceptId)
+    throw new UserError(`本书院已经有叫「${input.name}」的教室了。`, "name");
 }
 
-export function createRoom(db: DB, actor: Actor, academyId: number, input: RoomInput, ip: string | null = null) {
+export function createRoom(
+  db: DB,
+  actor: Actor,
+  academyId: number,
+  input: RoomInput,
+  ip: string | null = null,
+) {
   assertManagesAcademy(actor, academyId);
   return db.transaction(
     (tx) => {
@@ -53,7 +70,12 @@ export function createRoom(db: DB, actor: Actor, academyId: number, input: RoomI
         .values({ ...input, branchId: input.branchId ?? null, academyId, createdAt: Date.now() })
         .returning()
         .get();
-      writeAudit(tx, actor.id, ip, { action: "room.create", targetType: "room", targetId: row.id, summary: `新建教室「${row.name}」（${row.capacity} 人）` });
+      writeAudit(tx, actor.id, ip, {
+        action: "room.create",
+        targetType: "room",
+        targetId: row.id,
+        summary: `新建教室「${row.name}」（${row.capacity} 人）`,
+      });
       return row;
     },
     { behavior: "immediate" },
@@ -67,13 +89,27 @@ function loadOwnRoom(tx: Conn, actor: Actor, roomId: number) {
   return room;
 }
 
-export function updateRoom(db: DB, actor: Actor, roomId: number, input: RoomInput, ip: string | null = null) {
+export function updateRoom(
+  db: DB,
+  actor: Actor,
+  roomId: number,
+  input: RoomInput,
+  ip: string | null = null,
+) {
   return db.transaction(
     (tx) => {
       const room = loadOwnRoom(tx, actor, roomId);
       checkInput(tx, room.academyId, input, room.id);
-      tx.update(rooms).set({ ...input, branchId: input.branchId ?? null }).where(eq(rooms.id, room.id)).run();
-      writeAudit(tx, actor.id, ip, { action: "room.update", targetType: "room", targetId: room.id, summary: `修改教室「${input.name}」` });
+      tx.update(rooms)
+        .set({ ...input, branchId: input.branchId ?? null })
+        .where(eq(rooms.id, room.id))
+        .run();
+      writeAudit(tx, actor.id, ip, {
+        action: "room.update",
+        targetType: "room",
+        targetId: room.id,
+        summary: `修改教室「${input.name}」`,
+      });
       return room.academyId;
     },
     { behavior: "immediate" },
@@ -81,7 +117,13 @@ export function updateRoom(db: DB, actor: Actor, roomId: number, input: RoomInpu
 }
 
 /** Archived rooms keep their past sessions; a room with upcoming sessions cannot be archived. */
-export function setRoomArchived(db: DB, actor: Actor, roomId: number, archived: boolean, ip: string | null = null) {
+export function setRoomArchived(
+  db: DB,
+  actor: Actor,
+  roomId: number,
+  archived: boolean,
+  ip: string | null = null,
+) {
   return db.transaction(
     (tx) => {
       const room = loadOwnRoom(tx, actor, roomId);
@@ -89,11 +131,23 @@ export function setRoomArchived(db: DB, actor: Actor, roomId: number, archived: 
         const upcoming = tx
           .select({ n: sql<number>`count(*)` })
           .from(classSessions)
-          .where(and(eq(classSessions.roomId, room.id), eq(classSessions.status, "scheduled"), sql`${classSessions.startsAt} > ${Date.now()}`))
+          .where(
+            and(
+              eq(classSessions.roomId, room.id),
+              eq(classSessions.status, "scheduled"),
+              sql`${classSessions.startsAt} > ${Date.now()}`,
+            ),
+          )
           .get()!.n;
-        if (upcoming > 0) throw new UserError(`「${room.name}」还有 ${upcoming} 个未上的课次，请先把它们调到别的教室再停用。`);
+        if (upcoming > 0)
+          throw new UserError(
+            `「${room.name}」还有 ${upcoming} 个未上的课次，请先把它们调到别的教室再停用。`,
+          );
       }
-      tx.update(rooms).set({ archivedAt: archived ? Date.now() : null }).where(eq(rooms.id, room.id)).run();
+      tx.update(rooms)
+        .set({ archivedAt: archived ? Date.now() : null })
+        .where(eq(rooms.id, room.id))
+        .run();
       writeAudit(tx, actor.id, ip, {
         action: archived ? "room.archive" : "room.restore",
         targetType: "room",

@@ -8,7 +8,10 @@ import { forbidden, notFound } from "~/utils/http";
 export { assertManagesAcademy, NOT_YOUR_ACADEMY } from "~/modules/org/org.server";
 
 /** The academy of `/manage/:academy` for its manager (or an HQ admin); 404 / 403 otherwise. */
-const managedCache = new WeakMap<Actor, Map<string, NonNullable<ReturnType<typeof getAcademyBySlug>>>>();
+const managedCache = new WeakMap<
+  Actor,
+  Map<string, NonNullable<ReturnType<typeof getAcademyBySlug>>>
+>();
 
 export function requireManagedAcademy(db: DB, actor: Actor, slug: string) {
   // The actor object lives for one request; the layout and the page loaders share this lookup.

@@ -7,7 +7,16 @@
  */
 import { and, eq, gt, inArray, lt, ne, notInArray } from "drizzle-orm";
 import type { Conn } from "@db/client";
-import { academies, activities, classRuns, classSessions, courseVersions, rooms, runTeachers, teachers } from "@db/schema";
+import {
+  academies,
+  activities,
+  classRuns,
+  classSessions,
+  courseVersions,
+  rooms,
+  runTeachers,
+  teachers,
+} from "@db/schema";
 import { UserError } from "~/utils/errors";
 import { closedDatesMap } from "./calendar.server";
 import { localParts, shortDateLabel, timeOfMinutes, wallToUtc, addDays } from "~/utils/time";
@@ -121,7 +130,11 @@ function roomActivityClash(conn: Conn, q: ClashQuery): Clash | null {
 
 /** Busy intervals of a room and teachers in a window, for the free-slot search. */
 function busyIntervals(conn: Conn, q: ClashQuery, from: number, to: number): Slot[] {
-  const window = liveOverlapping({ startsAt: from, endsAt: to, excludeSessionIds: q.excludeSessionIds });
+  const window = liveOverlapping({
+    startsAt: from,
+    endsAt: to,
+    excludeSessionIds: q.excludeSessionIds,
+  });
   const roomBusy = conn
     .select({ startsAt: classSessions.startsAt, endsAt: classSessions.endsAt })
     .from(classSessions)
@@ -160,7 +173,10 @@ const SEARCH_DAYS = 14;
  * The next free slot of the same length, at or after the requested start: later the same day,
  * then the following days (closed dates skipped), between 08:00 and 21:30, on the half hour.
  */
-export function suggestNextFreeSlot(conn: Conn, q: ClashQuery & { academyId: number }): Slot | null {
+export function suggestNextFreeSlot(
+  conn: Conn,
+  q: ClashQuery & { academyId: number },
+): Slot | null {
   const duration = q.endsAt - q.startsAt;
   const first = localParts(q.startsAt);
   const lastDate = addDays(first.date, SEARCH_DAYS);
@@ -169,12 +185,14 @@ export function suggestNextFreeSlot(conn: Conn, q: ClashQuery & { academyId: num
   const durationMin = Math.round(duration / 60_000);
   for (let day = 0, date = first.date; day <= SEARCH_DAYS; day++, date = addDays(date, 1)) {
     if (closed.has(date)) continue;
-    let minute = day === 0 ? Math.ceil((first.minute + 1) / STEP_MINUTES) * STEP_MINUTES : DAY_START_MINUTE;
+    let minute =
+      day === 0 ? Math.ceil((first.minute + 1) / STEP_MINUTES) * STEP_MINUTES : DAY_START_MINUTE;
     minute = Math.max(minute, DAY_START_MINUTE);
     for (; minute + durationMin <= DAY_END_MINUTE; minute += STEP_MINUTES) {
       const startsAt = wallToUtc(date, timeOfMinutes(minute));
       const endsAt = startsAt + duration;
-      if (!busy.some((b) => b.startsAt < endsAt && b.endsAt > startsAt)) return { startsAt, endsAt };
+      if (!busy.some((b) => b.startsAt < endsAt && b.endsAt > startsAt))
+        return { startsAt, endsAt };
     }
   }
   return null;
@@ -194,14 +212,19 @@ export function clashMessage(clash: Clash, suggestion: Slot | null) {
     clash.kind === "room"
       ? `时间冲突：教室「${clash.roomName}」在 ${when} 已经安排了${other}。`
       : `时间冲突：${clash.teacherName ?? "这位教师"}老师在 ${when} 要给${other}上课。`;
-  const tail = suggestion ? `建议改到 ${formatSlot(suggestion)}，那时${clash.kind === "room" ? "教室和教师" : "教师和教室"}都有空。` : "两周内没有找到空档，请换个教室或教师。";
+  const tail = suggestion
+    ? `建议改到 ${formatSlot(suggestion)}，那时${clash.kind === "room" ? "教室和教师" : "教师和教室"}都有空。`
+    : "两周内没有找到空档，请换个教室或教师。";
   return `${head}${tail}`;
 }
 
 /** Throws the Chinese clash message (on `field`) when the slot clashes. Call inside the write transaction. */
-export function assertNoClash(conn: Conn, q: ClashQuery & { academyId: number }, field = "startTime") {
+export function assertNoClash(
+  conn: Conn,
+  q: ClashQuery & { academyId: number },
+  field = "startTime",
+) {
   const clash = findClash(conn, q);
   if (!clash) return;
   throw new UserError(clashMessage(clash, suggestNextFreeSlot(conn, q)), field);
 }
-

@@ -4,7 +4,22 @@
  * and manager's run lists. Seats left come from the enrolment seam (participants.server.ts);
  * the "has seats" filter uses the run status, which enrolment sets to `full` when it fills.
  */
-import { and, asc, desc, eq, gte, inArray, like, lt, lte, ne, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gte,
+  inArray,
+  like,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+  type Placeholder,
+  type SQL,
+} from "drizzle-orm";
 import { memoUntilChange, prepared, type DB } from "@db/client";
 import {
   academies,
@@ -45,13 +60,23 @@ export type ClassFilters = {
 };
 
 /** The library's own search (FTS5 trigram + 1–2 character grams) as a condition on a course id. */
-function courseSearchCondition(q: string | null | undefined): { cond: SQL | null; note: string | null; query: string } {
+function courseSearchCondition(q: string | null | undefined): {
+  cond: SQL | null;
+  note: string | null;
+  query: string;
+} {
   const parsed = parseSearchQuery(q ?? "");
   const parts: SQL[] = [];
   const tri = trigramMatch(parsed.terms);
   const gram = ngramMatch(parsed.terms);
-  if (tri) parts.push(sql`${classRuns.courseId} in (select rowid from course_fts where course_fts match ${tri})`);
-  if (gram) parts.push(sql`${classRuns.courseId} in (select rowid from course_fts_ngram where course_fts_ngram match ${gram})`);
+  if (tri)
+    parts.push(
+      sql`${classRuns.courseId} in (select rowid from course_fts where course_fts match ${tri})`,
+    );
+  if (gram)
+    parts.push(
+      sql`${classRuns.courseId} in (select rowid from course_fts_ngram where course_fts_ngram match ${gram})`,
+    );
   if (parsed.terms.length && !parts.length) {
     // Defensive: terms that neither table answers fall back to the title.
     parts.push(like(courseVersions.title, `%${parsed.terms.join("%")}%`));
@@ -101,7 +126,11 @@ function pageOfRunIds(db: DB, where: SQL | undefined, now: number, limit: number
       ? rows[0]!.total
       : offset === 0
         ? 0
-        : db.select({ n: sql<number>`count(*)` }).from(candidates).where(sql`${candidates.next} is not null`).get()!.n;
+        : db
+            .select({ n: sql<number>`count(*)` })
+            .from(candidates)
+            .where(sql`${candidates.next} is not null`)
+            .get()!.n;
   return { ids: rows.map((r) => r.id), total };
 }
 
@@ -138,7 +167,7 @@ const classCardsById = prepared((db) =>
     .innerJoin(districts, eq(districts.id, academies.districtId))
     .innerJoin(rooms, eq(rooms.id, classRuns.roomId))
     .where(sql`${classRuns.id} in (select value from json_each(${sql.placeholder("ids")}))`)
-    .prepare()
+    .prepare(),
 );
 
 function classCards(db: DB, ids: number[], now: number) {
@@ -168,32 +197,59 @@ export function searchClasses(db: DB, f: ClassFilters, now = Date.now()) {
     f.districtId ? eq(academies.districtId, f.districtId) : undefined,
     f.academyId ? eq(classRuns.academyId, f.academyId) : undefined,
     f.categoryId ? eq(courses.categoryId, f.categoryId) : undefined,
-    f.audience ? like(courseVersions.audience, `%"${f.audience.replace(/[%_"\\]/g, "")}"%`) : undefined,
+    f.audience
+      ? like(courseVersions.audience, `%"${f.audience.replace(/[%_"\\]/g, "")}"%`)
+      : undefined,
     search.cond ?? undefined,
     // Without a weekday or time filter, "has an upcoming session" is "has a next session" (step 1).
     f.weekday || f.daypart ? upcomingSessionCondition(now, f) : undefined,
   );
   // The same page asked again within the minute, with no write in between, reuses its ids (the
   // cards, seats included, are always read fresh): most people open the unfiltered first page.
-  const key = JSON.stringify([f.q ?? "", f.districtId, f.academyId, f.categoryId, f.weekday, f.daypart, f.audience, !!f.seats, page, Math.floor(now / 60_000)]);
-  const { ids, total } = finderPages(db, key, () => pageOfRunIds(db, where, now, CLASSES_PAGE_SIZE, (page - 1) * CLASSES_PAGE_SIZE));
+  const key = JSON.stringify([
+    f.q ?? "",
+    f.districtId,
+    f.academyId,
+    f.categoryId,
+    f.weekday,
+    f.daypart,
+    f.audience,
+    !!f.seats,
+    page,
+    Math.floor(now / 60_000),
+  ]);
+  const { ids, total } = finderPages(db, key, () =>
+    pageOfRunIds(db, where, now, CLASSES_PAGE_SIZE, (page - 1) * CLASSES_PAGE_SIZE),
+  );
   const rows = classCards(db, ids, now);
-  return { rows, total, page, pages: Math.max(1, Math.ceil(total / CLASSES_PAGE_SIZE)), query: search.query, note: search.note };
+  return {
+    rows,
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / CLASSES_PAGE_SIZE)),
+    query: search.query,
+    note: search.note,
+  };
 }
 
 /** An academy's upcoming public classes (its page). */
 export function upcomingClassesForAcademy(db: DB, academyId: number, limit = 12, now = Date.now()) {
-  const ids = academyUpcomingRunIds(db).all({ academyId, now, limit }).map((r) => r.id);
+  const ids = academyUpcomingRunIds(db)
+    .all({ academyId, now, limit })
+    .map((r) => r.id);
   return classCards(db, ids, now);
 }
 const academyUpcomingRunIds = prepared((db) =>
   runIdsByNextSession(
     db,
-    and(eq(classRuns.academyId, sql.placeholder("academyId")), inArray(classRuns.status, ENROLLABLE)),
+    and(
+      eq(classRuns.academyId, sql.placeholder("academyId")),
+      inArray(classRuns.status, ENROLLABLE),
+    ),
     sql.placeholder("now"),
   )
     .query.limit(sql.placeholder("limit"))
-    .prepare()
+    .prepare(),
 );
 
 type SessionRow = {
@@ -255,17 +311,26 @@ function selectSessions(db: DB) {
 const sessionOrder = [asc(classSessions.startsAt), asc(rooms.name)];
 
 function sessionsBetween(db: DB, where: SQL | undefined): SessionRow[] {
-  return selectSessions(db).where(where).orderBy(...sessionOrder).all() as SessionRow[];
+  return selectSessions(db)
+    .where(where)
+    .orderBy(...sessionOrder)
+    .all() as SessionRow[];
 }
 
 // The manager's week and the weekly menu run on every view of those pages: built once.
 const academyRooms = prepared((db) =>
   db
-    .select({ id: rooms.id, name: rooms.name, capacity: rooms.capacity, stepFree: rooms.stepFree, archivedAt: rooms.archivedAt })
+    .select({
+      id: rooms.id,
+      name: rooms.name,
+      capacity: rooms.capacity,
+      stepFree: rooms.stepFree,
+      archivedAt: rooms.archivedAt,
+    })
     .from(rooms)
     .where(eq(rooms.academyId, sql.placeholder("academyId")))
     .orderBy(asc(rooms.name))
-    .prepare()
+    .prepare(),
 );
 const academyWeekSessions = prepared((db) =>
   selectSessions(db)
@@ -273,7 +338,13 @@ const academyWeekSessions = prepared((db) =>
       and(
         // In its rooms and of its runs; SQLite walks the academy's runs (class_runs_academy_idx)
         // to their sessions of the week (class_sessions_run_idx).
-        inArray(classSessions.roomId, db.select({ id: rooms.id }).from(rooms).where(eq(rooms.academyId, sql.placeholder("academyId")))),
+        inArray(
+          classSessions.roomId,
+          db
+            .select({ id: rooms.id })
+            .from(rooms)
+            .where(eq(rooms.academyId, sql.placeholder("academyId"))),
+        ),
         gte(classSessions.startsAt, sql.placeholder("from")),
         lt(classSessions.startsAt, sql.placeholder("to")),
         eq(classRuns.academyId, sql.placeholder("academyId")),
@@ -281,7 +352,7 @@ const academyWeekSessions = prepared((db) =>
       ),
     )
     .orderBy(...sessionOrder)
-    .prepare()
+    .prepare(),
 );
 const academyMenuSessions = prepared((db) =>
   selectSessions(db)
@@ -294,7 +365,7 @@ const academyMenuSessions = prepared((db) =>
       ),
     )
     .orderBy(...sessionOrder)
-    .prepare()
+    .prepare(),
 );
 
 function weekDates(monday: string) {
@@ -320,7 +391,11 @@ export function academyWeek(db: DB, actor: Actor, academyId: number, monday: str
 /** The weekly course menu (课程菜单): public classes of the week, by day. */
 export function weeklyMenu(db: DB, academyId: number, monday: string) {
   const dates = weekDates(monday);
-  const sessions = academyMenuSessions(db).all({ academyId, from: dates[0]!, to: dates[6]! }) as SessionRow[];
+  const sessions = academyMenuSessions(db).all({
+    academyId,
+    from: dates[0]!,
+    to: dates[6]!,
+  }) as SessionRow[];
   return {
     dates,
     days: dates.map((date) => ({ date, sessions: sessions.filter((s) => s.localDate === date) })),
@@ -338,10 +413,16 @@ export function teacherNamesByRun(db: DB, runIds: number[]): Record<number, stri
     .where(inArray(runTeachers.runId, runIds))
     .orderBy(asc(runTeachers.sortOrder))
     .all();
-  const guests = db.select({ id: classRuns.id, guest: classRuns.guestTeacher }).from(classRuns).where(inArray(classRuns.id, runIds)).all();
+  const guests = db
+    .select({ id: classRuns.id, guest: classRuns.guestTeacher })
+    .from(classRuns)
+    .where(inArray(classRuns.id, runIds))
+    .all();
   const out: Record<number, string> = {};
   for (const g of guests) {
-    out[g.id] = [...pool.filter((p) => p.runId === g.id).map((p) => p.name), g.guest].filter(Boolean).join("、");
+    out[g.id] = [...pool.filter((p) => p.runId === g.id).map((p) => p.name), g.guest]
+      .filter(Boolean)
+      .join("、");
   }
   return out;
 }
@@ -370,7 +451,11 @@ export function getClassDetail(db: DB, actor: Actor | null, runId: number, now =
   const version = getPinnedVersion(db, run.courseVersionId)!;
   const room = db.select().from(rooms).where(eq(rooms.id, run.roomId)).get()!;
   const teacherRows = db
-    .select({ id: teachers.id, displayName: teachers.displayName, organisation: teachers.organisation })
+    .select({
+      id: teachers.id,
+      displayName: teachers.displayName,
+      organisation: teachers.organisation,
+    })
     .from(runTeachers)
     .innerJoin(teachers, eq(teachers.id, runTeachers.teacherId))
     .where(eq(runTeachers.runId, run.id))
@@ -417,7 +502,12 @@ export function teacherTimetable(db: DB, actor: Actor, monday: string, weeks = 1
   return { teacher, monday, last, sessions, rosters };
 }
 
-export type RunListFilters = { status?: RunStatus; academyId?: number; page?: number; scope?: "upcoming" | "all" };
+export type RunListFilters = {
+  status?: RunStatus;
+  academyId?: number;
+  page?: number;
+  scope?: "upcoming" | "all";
+};
 export const RUNS_PAGE_SIZE = 20;
 
 function runList(db: DB, where: SQL | undefined, page: number, now: number) {
@@ -435,7 +525,9 @@ function runList(db: DB, where: SQL | undefined, page: number, now: number) {
       roomName: rooms.name,
       nextSessionAt: next,
       sessionCount: sessionCountSql,
-      firstSessionAt: sql<number | null>`(select min(s.starts_at) from ${classSessions} s where s.run_id = ${classRuns.id})`,
+      firstSessionAt: sql<
+        number | null
+      >`(select min(s.starts_at) from ${classSessions} s where s.run_id = ${classRuns.id})`,
       orderId: classRuns.orderId,
     })
     .from(classRuns)
@@ -454,7 +546,10 @@ function runList(db: DB, where: SQL | undefined, page: number, now: number) {
     .innerJoin(academies, eq(academies.id, classRuns.academyId))
     .where(where)
     .get()!.n;
-  const taken = seatsTakenByRun(db, rows.map((r) => r.id));
+  const taken = seatsTakenByRun(
+    db,
+    rows.map((r) => r.id),
+  );
   return {
     rows: rows.map((r) => ({ ...r, seatsTaken: taken.get(r.id) ?? 0 })),
     total,
@@ -477,20 +572,44 @@ function runWhere(f: RunListFilters, now: number) {
 }
 
 /** An academy's runs for its manager. */
-export function listAcademyRuns(db: DB, actor: Actor, academyId: number, f: RunListFilters = {}, now = Date.now()) {
+export function listAcademyRuns(
+  db: DB,
+  actor: Actor,
+  academyId: number,
+  f: RunListFilters = {},
+  now = Date.now(),
+) {
   assertManagesAcademy(actor, academyId);
-  return runList(db, and(eq(classRuns.academyId, academyId), runWhere({ ...f, academyId: undefined }, now)), Math.max(1, f.page ?? 1), now);
+  return runList(
+    db,
+    and(eq(classRuns.academyId, academyId), runWhere({ ...f, academyId: undefined }, now)),
+    Math.max(1, f.page ?? 1),
+    now,
+  );
 }
 
 /** A district centre's view of its academies' runs. */
-export function listDistrictRuns(db: DB, actor: Actor, districtId: number, f: RunListFilters = {}, now = Date.now()) {
-  if (!isHq(actor) && !staffDistrictIds(actor).includes(districtId)) forbidden("您不是这个区指导中心的工作人员。");
-  return runList(db, and(eq(academies.districtId, districtId), runWhere(f, now)), Math.max(1, f.page ?? 1), now);
+export function listDistrictRuns(
+  db: DB,
+  actor: Actor,
+  districtId: number,
+  f: RunListFilters = {},
+  now = Date.now(),
+) {
+  if (!isHq(actor) && !staffDistrictIds(actor).includes(districtId))
+    forbidden("您不是这个区指导中心的工作人员。");
+  return runList(
+    db,
+    and(eq(academies.districtId, districtId), runWhere(f, now)),
+    Math.max(1, f.page ?? 1),
+    now,
+  );
 }
 
 /** Counts for a district dashboard: runs by status and upcoming sessions per academy. */
 export function districtSummary(db: DB, actor: Actor, districtId: number, now = Date.now()) {
-  if (!isHq(actor) && !staffDistrictIds(actor).includes(districtId)) forbidden("您不是这个区指导中心的工作人员。");
+  if (!isHq(actor) && !staffDistrictIds(actor).includes(districtId))
+    forbidden("您不是这个区指导中心的工作人员。");
   return db
     .select({
       academyId: academies.id,
@@ -500,11 +619,13 @@ export function districtSummary(db: DB, actor: Actor, districtId: number, now = 
       upcoming: sql<number>`count(distinct case when ${classSessions.startsAt} > ${now} and ${classSessions.status} = 'scheduled' then ${classSessions.id} end)`,
     })
     .from(academies)
-    .leftJoin(classRuns, and(eq(classRuns.academyId, academies.id), ne(classRuns.status, "cancelled")))
+    .leftJoin(
+      classRuns,
+      and(eq(classRuns.academyId, academies.id), ne(classRuns.status, "cancelled")),
+    )
     .leftJoin(classSessions, eq(classSessions.runId, classRuns.id))
     .where(eq(academies.districtId, districtId))
     .groupBy(academies.id)
     .orderBy(asc(academies.slug))
     .all();
 }
-

@@ -5,9 +5,25 @@
  */
 import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Conn, DB } from "@db/client";
-import { academies, categories, courseOrders, courses, courseVersions, districts, teachers, userRoles, type OrderState } from "@db/schema";
+import {
+  academies,
+  categories,
+  courseOrders,
+  courses,
+  courseVersions,
+  districts,
+  teachers,
+  userRoles,
+  type OrderState,
+} from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
-import { isHq, isHqAdmin, staffDistrictIds, canViewAcademy, type Actor } from "~/modules/auth/permissions";
+import {
+  isHq,
+  isHqAdmin,
+  staffDistrictIds,
+  canViewAcademy,
+  type Actor,
+} from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import { assertAcademyNotClosed } from "~/modules/org/opening-hours.server";
@@ -25,7 +41,13 @@ export function managerUserIds(conn: Conn, academyId: number) {
   return conn
     .select({ id: userRoles.userId })
     .from(userRoles)
-    .where(and(eq(userRoles.role, "academy_manager"), eq(userRoles.scopeType, "academy"), eq(userRoles.scopeId, academyId)))
+    .where(
+      and(
+        eq(userRoles.role, "academy_manager"),
+        eq(userRoles.scopeType, "academy"),
+        eq(userRoles.scopeId, academyId),
+      ),
+    )
     .all()
     .map((r) => r.id);
 }
@@ -34,20 +56,32 @@ function districtStaffUserIds(conn: Conn, districtId: number) {
   return conn
     .select({ id: userRoles.userId })
     .from(userRoles)
-    .where(and(eq(userRoles.role, "district_staff"), eq(userRoles.scopeType, "district"), eq(userRoles.scopeId, districtId)))
+    .where(
+      and(
+        eq(userRoles.role, "district_staff"),
+        eq(userRoles.scopeType, "district"),
+        eq(userRoles.scopeId, districtId),
+      ),
+    )
     .all()
     .map((r) => r.id);
 }
 
 /** Who decides an order: HQ for city-library courses, the owning district centre for its own courses. */
 export function canDecideOrder(actor: Actor, order: Pick<Order, "handler" | "handlerDistrictId">) {
-  if (order.handler === "district") return isHqAdmin(actor) || staffDistrictIds(actor).includes(order.handlerDistrictId!);
+  if (order.handler === "district")
+    return isHqAdmin(actor) || staffDistrictIds(actor).includes(order.handlerDistrictId!);
   return isHq(actor);
 }
 
 function loadOrder(conn: Conn, id: number) {
   const row = conn
-    .select({ order: courseOrders, academyName: academies.name, academySlug: academies.slug, districtId: academies.districtId })
+    .select({
+      order: courseOrders,
+      academyName: academies.name,
+      academySlug: academies.slug,
+      districtId: academies.districtId,
+    })
     .from(courseOrders)
     .innerJoin(academies, eq(academies.id, courseOrders.academyId))
     .where(eq(courseOrders.id, id))
@@ -56,7 +90,13 @@ function loadOrder(conn: Conn, id: number) {
   return row;
 }
 
-export function createOrder(db: DB, actor: Actor, academyId: number, input: OrderInput, ip: string | null = null) {
+export function createOrder(
+  db: DB,
+  actor: Actor,
+  academyId: number,
+  input: OrderInput,
+  ip: string | null = null,
+) {
   assertManagesAcademy(actor, academyId);
   return db.transaction(
     (tx) => {
@@ -65,17 +105,29 @@ export function createOrder(db: DB, actor: Actor, academyId: number, input: Orde
       assertAcademyNotClosed(tx, academyId, "点单");
       const course = getCourseForScheduling(tx, { id: input.courseId });
       if (!course) throw new UserError("没有找到这门课程。", "courseId");
-      if (course.retired) throw new UserError(`「${course.title}」已经停用，不能点单。`, "courseId");
-      if (!course.orderable) throw new UserError(`「${course.title}」还没有发布，不能点单。`, "courseId");
+      if (course.retired)
+        throw new UserError(`「${course.title}」已经停用，不能点单。`, "courseId");
+      if (!course.orderable)
+        throw new UserError(`「${course.title}」还没有发布，不能点单。`, "courseId");
       if (course.sourceLevel === "community") {
         throw new UserError("社区特色课程由书院自己开课，不需要点单。", "courseId");
       }
       const open = tx
         .select({ id: courseOrders.id, state: courseOrders.state })
         .from(courseOrders)
-        .where(and(eq(courseOrders.academyId, academyId), eq(courseOrders.courseId, course.courseId), inArray(courseOrders.state, ["submitted", "accepted"])))
+        .where(
+          and(
+            eq(courseOrders.academyId, academyId),
+            eq(courseOrders.courseId, course.courseId),
+            inArray(courseOrders.state, ["submitted", "accepted"]),
+          ),
+        )
         .get();
-      if (open) throw new UserError(`本书院已经点过「${course.title}」，点单${ORDER_STATE_LABELS[open.state]}，不必重复点单。`, "courseId");
+      if (open)
+        throw new UserError(
+          `本书院已经点过「${course.title}」，点单${ORDER_STATE_LABELS[open.state]}，不必重复点单。`,
+          "courseId",
+        );
       const byDistrict = course.ownerType === "district";
       const now = Date.now();
       const order = tx
@@ -121,8 +173,16 @@ export function withdrawOrder(db: DB, actor: Actor, orderId: number, ip: string 
       const { order, academyName } = loadOrder(tx, orderId);
       assertManagesAcademy(actor, order.academyId);
       assertOrderMove(order.state, "withdrawn");
-      tx.update(courseOrders).set({ state: "withdrawn", updatedAt: Date.now() }).where(eq(courseOrders.id, order.id)).run();
-      writeAudit(tx, actor.id, ip, { action: "order.withdraw", targetType: "order", targetId: order.id, summary: `${academyName} 撤回点单 #${order.id}` });
+      tx.update(courseOrders)
+        .set({ state: "withdrawn", updatedAt: Date.now() })
+        .where(eq(courseOrders.id, order.id))
+        .run();
+      writeAudit(tx, actor.id, ip, {
+        action: "order.withdraw",
+        targetType: "order",
+        targetId: order.id,
+        summary: `${academyName} 撤回点单 #${order.id}`,
+      });
       return order;
     },
     { behavior: "immediate" },
@@ -136,7 +196,13 @@ export function teacherChoicesForOrder(db: DB, actor: Actor, orderId: number) {
   return findTeachersFor(db, { courseId: order.courseId, districtId });
 }
 
-export function acceptOrder(db: DB, actor: Actor, orderId: number, input: { teacherId: number; note?: string }, ip: string | null = null) {
+export function acceptOrder(
+  db: DB,
+  actor: Actor,
+  orderId: number,
+  input: { teacherId: number; note?: string },
+  ip: string | null = null,
+) {
   return db.transaction(
     (tx) => {
       const { order, academyName, districtId } = loadOrder(tx, orderId);
@@ -144,10 +210,18 @@ export function acceptOrder(db: DB, actor: Actor, orderId: number, input: { teac
       assertOrderMove(order.state, "accepted");
       const pool = findTeachersFor(tx, { courseId: order.courseId, districtId });
       const teacher = pool.find((t) => t.id === input.teacherId);
-      if (!teacher) throw new UserError("请从能教这门课、并且愿意到这个区授课的教师中选择。", "teacherId");
+      if (!teacher)
+        throw new UserError("请从能教这门课、并且愿意到这个区授课的教师中选择。", "teacherId");
       const now = Date.now();
       tx.update(courseOrders)
-        .set({ state: "accepted", teacherId: teacher.id, decisionNote: (input.note ?? "").trim(), decidedBy: actor.id, decidedAt: now, updatedAt: now })
+        .set({
+          state: "accepted",
+          teacherId: teacher.id,
+          decisionNote: (input.note ?? "").trim(),
+          decidedBy: actor.id,
+          decidedAt: now,
+          updatedAt: now,
+        })
         .where(eq(courseOrders.id, order.id))
         .run();
       const title = courseTitle(tx, order.courseVersionId);
@@ -161,13 +235,24 @@ export function acceptOrder(db: DB, actor: Actor, orderId: number, input: { teac
         body: `学期：${order.term}。书院排课后，课表会出现在“我的授课”里。`,
         link: "/teach",
       });
-      writeAudit(tx, actor.id, ip, { action: "order.accept", targetType: "order", targetId: order.id, summary: `受理点单 #${order.id}（${academyName}「${title}」），教师 ${teacher.displayName}` });
+      writeAudit(tx, actor.id, ip, {
+        action: "order.accept",
+        targetType: "order",
+        targetId: order.id,
+        summary: `受理点单 #${order.id}（${academyName}「${title}」），教师 ${teacher.displayName}`,
+      });
     },
     { behavior: "immediate" },
   );
 }
 
-export function declineOrder(db: DB, actor: Actor, orderId: number, input: { reason: string }, ip: string | null = null) {
+export function declineOrder(
+  db: DB,
+  actor: Actor,
+  orderId: number,
+  input: { reason: string },
+  ip: string | null = null,
+) {
   const reason = input.reason.trim();
   if (!reason) throw new UserError("请写明婉拒的原因，书院会看到它。", "reason");
   return db.transaction(
@@ -177,7 +262,13 @@ export function declineOrder(db: DB, actor: Actor, orderId: number, input: { rea
       assertOrderMove(order.state, "declined");
       const now = Date.now();
       tx.update(courseOrders)
-        .set({ state: "declined", decisionNote: reason, decidedBy: actor.id, decidedAt: now, updatedAt: now })
+        .set({
+          state: "declined",
+          decisionNote: reason,
+          decidedBy: actor.id,
+          decidedAt: now,
+          updatedAt: now,
+        })
         .where(eq(courseOrders.id, order.id))
         .run();
       const title = courseTitle(tx, order.courseVersionId);
@@ -186,18 +277,32 @@ export function declineOrder(db: DB, actor: Actor, orderId: number, input: { rea
         body: `原因：${reason}`,
         link: `/manage/${slugOf(tx, order.academyId)}/orders`,
       });
-      writeAudit(tx, actor.id, ip, { action: "order.decline", targetType: "order", targetId: order.id, summary: `婉拒点单 #${order.id}（${academyName}「${title}」）：${reason}` });
+      writeAudit(tx, actor.id, ip, {
+        action: "order.decline",
+        targetType: "order",
+        targetId: order.id,
+        summary: `婉拒点单 #${order.id}（${academyName}「${title}」）：${reason}`,
+      });
     },
     { behavior: "immediate" },
   );
 }
 
 function courseTitle(conn: Conn, versionId: number) {
-  return conn.select({ title: courseVersions.title }).from(courseVersions).where(eq(courseVersions.id, versionId)).get()?.title ?? "";
+  return (
+    conn
+      .select({ title: courseVersions.title })
+      .from(courseVersions)
+      .where(eq(courseVersions.id, versionId))
+      .get()?.title ?? ""
+  );
 }
 
 function slugOf(conn: Conn, academyId: number) {
-  return conn.select({ slug: academies.slug }).from(academies).where(eq(academies.id, academyId)).get()?.slug ?? "";
+  return (
+    conn.select({ slug: academies.slug }).from(academies).where(eq(academies.id, academyId)).get()
+      ?.slug ?? ""
+  );
 }
 
 const listColumns = {
@@ -238,7 +343,10 @@ function listQuery(db: DB, where: SQL | undefined, page: number) {
     .leftJoin(teachers, eq(teachers.id, courseOrders.teacherId))
     .where(where);
   const rows = base
-    .orderBy(sql`case ${courseOrders.state} when 'submitted' then 0 else 1 end`, desc(courseOrders.createdAt))
+    .orderBy(
+      sql`case ${courseOrders.state} when 'submitted' then 0 else 1 end`,
+      desc(courseOrders.createdAt),
+    )
     .limit(ORDERS_PAGE_SIZE)
     .offset((page - 1) * ORDERS_PAGE_SIZE)
     .all();
@@ -252,7 +360,12 @@ function listQuery(db: DB, where: SQL | undefined, page: number) {
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / ORDERS_PAGE_SIZE)) };
 }
 
-export type OrderFilters = { state?: OrderState; districtId?: number; categoryId?: number; page?: number };
+export type OrderFilters = {
+  state?: OrderState;
+  districtId?: number;
+  categoryId?: number;
+  page?: number;
+};
 
 function filterWhere(f: OrderFilters) {
   return and(
@@ -265,7 +378,11 @@ function filterWhere(f: OrderFilters) {
 /** An academy's own orders, newest first with the undecided on top. */
 export function listAcademyOrders(db: DB, actor: Actor, academyId: number, f: OrderFilters = {}) {
   assertManagesAcademy(actor, academyId);
-  return listQuery(db, and(eq(courseOrders.academyId, academyId), filterWhere(f)), Math.max(1, f.page ?? 1));
+  return listQuery(
+    db,
+    and(eq(courseOrders.academyId, academyId), filterWhere(f)),
+    Math.max(1, f.page ?? 1),
+  );
 }
 
 /** Every order in the city, for HQ; filter by state, district and category. */
@@ -276,10 +393,14 @@ export function listAllOrders(db: DB, actor: Actor, f: OrderFilters = {}) {
 
 /** A district centre's view: orders of its academies and orders it decides. */
 export function listDistrictOrders(db: DB, actor: Actor, districtId: number, f: OrderFilters = {}) {
-  if (!isHq(actor) && !staffDistrictIds(actor).includes(districtId)) forbidden("您不是这个区指导中心的工作人员。");
+  if (!isHq(actor) && !staffDistrictIds(actor).includes(districtId))
+    forbidden("您不是这个区指导中心的工作人员。");
   return listQuery(
     db,
-    and(or(eq(academies.districtId, districtId), eq(courseOrders.handlerDistrictId, districtId)), filterWhere({ ...f, districtId: undefined })),
+    and(
+      or(eq(academies.districtId, districtId), eq(courseOrders.handlerDistrictId, districtId)),
+      filterWhere({ ...f, districtId: undefined }),
+    ),
     Math.max(1, f.page ?? 1),
   );
 }
@@ -288,13 +409,20 @@ export function listDistrictOrders(db: DB, actor: Actor, districtId: number, f: 
 export function getOrderDetail(db: DB, actor: Actor, orderId: number) {
   const { order, districtId } = loadOrder(db, orderId);
   const decider = canDecideOrder(actor, order);
-  if (!decider && !canViewAcademy(actor, { id: order.academyId, districtId })) forbidden("您没有权限查看这个点单。");
+  if (!decider && !canViewAcademy(actor, { id: order.academyId, districtId }))
+    forbidden("您没有权限查看这个点单。");
   const row = listQuery(db, eq(courseOrders.id, orderId), 1).rows[0]!;
   const currentVersion = getCourseForScheduling(db, { id: order.courseId });
   return {
     order: row,
     canDecide: decider && order.state === "submitted",
-    teacherChoices: decider && order.state === "submitted" ? findTeachersFor(db, { courseId: order.courseId, districtId }) : [],
-    newerVersion: currentVersion && currentVersion.versionId !== order.courseVersionId ? currentVersion.versionNo : null,
+    teacherChoices:
+      decider && order.state === "submitted"
+        ? findTeachersFor(db, { courseId: order.courseId, districtId })
+        : [],
+    newerVersion:
+      currentVersion && currentVersion.versionId !== order.courseVersionId
+        ? currentVersion.versionNo
+        : null,
   };
 }

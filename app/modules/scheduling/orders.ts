@@ -34,9 +34,12 @@ export function termOf(date: string): Term {
   const y = Number(date.slice(0, 4));
   const m = Number(date.slice(5, 7));
   const start = (year: number, month: number) => `${year}-${String(month).padStart(2, "0")}-01`;
-  const end = (year: number, month: number) => addDays(month === 12 ? start(year + 1, 1) : start(year, month + 1), -1);
-  if (m === 12) return { label: `${y} 年冬季`, name: "冬季", from: start(y, 12), to: end(y + 1, 2) };
-  if (m <= 2) return { label: `${y - 1} 年冬季`, name: "冬季", from: start(y - 1, 12), to: end(y, 2) };
+  const end = (year: number, month: number) =>
+    addDays(month === 12 ? start(year + 1, 1) : start(year, month + 1), -1);
+  if (m === 12)
+    return { label: `${y} 年冬季`, name: "冬季", from: start(y, 12), to: end(y + 1, 2) };
+  if (m <= 2)
+    return { label: `${y - 1} 年冬季`, name: "冬季", from: start(y - 1, 12), to: end(y, 2) };
   const [name, first] = m <= 5 ? ["春季", 3] : m <= 8 ? ["夏季", 6] : ["秋季", 9];
   return { label: `${y} 年${name}`, name, from: start(y, first), to: end(y, first + 2) };
 }

@@ -27,7 +27,7 @@ export function seatsTakenByRun(conn: Conn, runIds: number[]): Map<number, numbe
     .select({ runId: enrollments.runId, n: sql<number>`count(*)` })
     .from(enrollments)
     .where(
-      and(inArray(enrollments.runId, [...new Set(runIds)]), eq(enrollments.status, "confirmed"))
+      and(inArray(enrollments.runId, [...new Set(runIds)]), eq(enrollments.status, "confirmed")),
     )
     .groupBy(enrollments.runId)
     .all();
@@ -50,12 +50,12 @@ export function listRunRoster(conn: Conn, runId: number): RosterEntry[] {
     .leftJoin(users, eq(users.id, enrollments.userId))
     .leftJoin(familyMembers, eq(familyMembers.id, enrollments.familyMemberId))
     .where(
-      and(eq(enrollments.runId, runId), inArray(enrollments.status, ["confirmed", "waitlisted"]))
+      and(eq(enrollments.runId, runId), inArray(enrollments.status, ["confirmed", "waitlisted"])),
     )
     .orderBy(
       sql`CASE ${enrollments.status} WHEN 'confirmed' THEN 0 ELSE 1 END`,
       asc(enrollments.queueKey),
-      asc(enrollments.id)
+      asc(enrollments.id),
     )
     .all();
   let position = 0;
@@ -66,8 +66,8 @@ export function listRunRoster(conn: Conn, runId: number): RosterEntry[] {
     const note = r.walkinName
       ? "现场报名"
       : r.memberName
-      ? `${r.relation}，由 ${r.ownerName} 代报`
-      : undefined;
+        ? `${r.relation}，由 ${r.ownerName} 代报`
+        : undefined;
     return {
       name,
       status: waitlisted ? `候补第 ${position} 位` : "已报名",

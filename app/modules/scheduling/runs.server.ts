@@ -5,15 +5,32 @@
  */
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Conn, DB, Tx } from "@db/client";
-import { academies, classRuns, classSessions, courseOrders, rooms, runTeachers, type RunStatus } from "@db/schema";
+import {
+  academies,
+  classRuns,
+  classSessions,
+  courseOrders,
+  rooms,
+  runTeachers,
+  type RunStatus,
+} from "@db/schema";
 import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { notFound } from "~/utils/http";
-import { assertAcademyNotClosed, auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
+import {
+  assertAcademyNotClosed,
+  auditOutsideHours,
+  checkOpeningHours,
+} from "~/modules/org/opening-hours.server";
 import { assertManagesAcademy } from "./access.server";
 import { closedDatesMap } from "./calendar.server";
-import { findTeachersFor, getCourseForScheduling, getPinnedVersion, getTeachersByIds } from "~/modules/catalog/read.server";
+import {
+  findTeachersFor,
+  getCourseForScheduling,
+  getPinnedVersion,
+  getTeachersByIds,
+} from "~/modules/catalog/read.server";
 import { assertNoClash, formatSlot } from "./conflicts.server";
 import { notifyMany } from "~/modules/auth/notifications.server";
 import { afterRunSettingsChanged, listRunParticipantUserIds } from "./participants.server";
@@ -63,7 +80,8 @@ function checkSettings(conn: Conn, academyId: number, s: RunSettings) {
       "capacity",
     );
   }
-  if (s.minAge != null && s.maxAge != null && s.minAge > s.maxAge) throw new UserError("最小年龄不能大于最大年龄。", "maxAge");
+  if (s.minAge != null && s.maxAge != null && s.minAge > s.maxAge)
+    throw new UserError("最小年龄不能大于最大年龄。", "maxAge");
   if (s.enrollOpensAt != null && s.enrollClosesAt != null && s.enrollOpensAt >= s.enrollClosesAt) {
     throw new UserError("报名截止时间必须晚于报名开始时间。", "enrollClosesAt");
   }
@@ -74,11 +92,24 @@ function checkSettings(conn: Conn, academyId: number, s: RunSettings) {
 }
 
 /** The pool teachers a run may have: those the pool lists for the course and district, plus the order's. */
-function checkTeachers(conn: Conn, input: { courseId: number; districtId: number; teacherIds: number[]; orderTeacherId?: number | null }) {
-  const allowed = new Set(findTeachersFor(conn, { courseId: input.courseId, districtId: input.districtId }).map((t) => t.id));
+function checkTeachers(
+  conn: Conn,
+  input: {
+    courseId: number;
+    districtId: number;
+    teacherIds: number[];
+    orderTeacherId?: number | null;
+  },
+) {
+  const allowed = new Set(
+    findTeachersFor(conn, { courseId: input.courseId, districtId: input.districtId }).map(
+      (t) => t.id,
+    ),
+  );
   if (input.orderTeacherId) allowed.add(input.orderTeacherId);
   for (const id of input.teacherIds) {
-    if (!allowed.has(id)) throw new UserError("所选教师不在能教这门课、并到本区授课的师资库名单里。", "teacherIds");
+    if (!allowed.has(id))
+      throw new UserError("所选教师不在能教这门课、并到本区授课的师资库名单里。", "teacherIds");
   }
   return [...new Set(input.teacherIds)];
 }
@@ -127,11 +158,24 @@ function insertSessions(
   const ids: number[] = [];
   for (const p of planned) {
     if (p.endsAt <= p.startsAt) throw new UserError("结束时间必须晚于开始时间。", "endTime");
-    if (p.startsAt <= now) throw new UserError(`${formatSlot(p)} 已经过去了，不能把课排在过去的时间。`, field);
-    assertNoClash(tx, { roomId, teacherIds, startsAt: p.startsAt, endsAt: p.endsAt, academyId: run.academyId }, field);
+    if (p.startsAt <= now)
+      throw new UserError(`${formatSlot(p)} 已经过去了，不能把课排在过去的时间。`, field);
+    assertNoClash(
+      tx,
+      { roomId, teacherIds, startsAt: p.startsAt, endsAt: p.endsAt, academyId: run.academyId },
+      field,
+    );
     const row = tx
       .insert(classSessions)
-      .values({ runId: run.id, roomId, startsAt: p.startsAt, endsAt: p.endsAt, ...sessionLocalColumns(p.startsAt), createdAt: now, updatedAt: now })
+      .values({
+        runId: run.id,
+        roomId,
+        startsAt: p.startsAt,
+        endsAt: p.endsAt,
+        ...sessionLocalColumns(p.startsAt),
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning({ id: classSessions.id })
       .get();
     ids.push(row.id);
@@ -146,7 +190,9 @@ function expandFor(conn: Conn, academyId: number, r: RecurrenceInput) {
   const result = expandRecurrence(r, closed);
   if (result.sessions.length === 0) {
     throw new UserError(
-      result.skipped.length ? "所选日期都是节假日或闭馆日，没有可排的课次。" : "所选日期范围内没有所选的星期，请检查开始日期和周数。",
+      result.skipped.length
+        ? "所选日期都是节假日或闭馆日，没有可排的课次。"
+        : "所选日期范围内没有所选的星期，请检查开始日期和周数。",
       "weekdays",
     );
   }
@@ -154,7 +200,14 @@ function expandFor(conn: Conn, academyId: number, r: RecurrenceInput) {
 }
 
 /** Creates a run with its sessions. From an accepted order, the order's pinned version and teacher are used. */
-export function createRun(db: DB, actor: Actor, academyId: number, input: Omit<CreateRunInput, "intent">, ip: string | null = null, now = Date.now()) {
+export function createRun(
+  db: DB,
+  actor: Actor,
+  academyId: number,
+  input: Omit<CreateRunInput, "intent">,
+  ip: string | null = null,
+  now = Date.now(),
+) {
   assertManagesAcademy(actor, academyId);
   return db.transaction(
     (tx) => {
@@ -165,9 +218,15 @@ export function createRun(db: DB, actor: Actor, academyId: number, input: Omit<C
       let versionId: number;
       let orderTeacherId: number | null = null;
       if (input.orderId) {
-        const order = tx.select().from(courseOrders).where(eq(courseOrders.id, input.orderId)).get();
-        if (!order || order.academyId !== academyId) throw new UserError("没有找到本书院的这个点单。", "orderId");
-        if (order.state !== "accepted") throw new UserError("只有已受理的点单才能开课。", "orderId");
+        const order = tx
+          .select()
+          .from(courseOrders)
+          .where(eq(courseOrders.id, input.orderId))
+          .get();
+        if (!order || order.academyId !== academyId)
+          throw new UserError("没有找到本书院的这个点单。", "orderId");
+        if (order.state !== "accepted")
+          throw new UserError("只有已受理的点单才能开课。", "orderId");
         courseId = order.courseId;
         versionId = order.courseVersionId;
         orderTeacherId = order.teacherId;
@@ -176,14 +235,22 @@ export function createRun(db: DB, actor: Actor, academyId: number, input: Omit<C
       } else {
         const course = getCourseForScheduling(tx, { id: input.courseId });
         if (!course) throw new UserError("没有找到这门课程。", "courseId");
-        if (course.retired) throw new UserError(`「${course.title}」已经停用，不能开课。`, "courseId");
-        if (!course.orderable) throw new UserError(`「${course.title}」还没有发布，不能开课。`, "courseId");
-        const ownCommunity = course.sourceLevel === "community" && course.ownerType === "academy" && course.ownerId === academyId;
+        if (course.retired)
+          throw new UserError(`「${course.title}」已经停用，不能开课。`, "courseId");
+        if (!course.orderable)
+          throw new UserError(`「${course.title}」还没有发布，不能开课。`, "courseId");
+        const ownCommunity =
+          course.sourceLevel === "community" &&
+          course.ownerType === "academy" &&
+          course.ownerId === academyId;
         if (course.sourceLevel === "community" && !ownCommunity) {
           throw new UserError("其他书院的社区特色课程不能直接开课。", "courseId");
         }
         if (!ownCommunity && input.teacherIds.length > 0) {
-          throw new UserError("师资库教师需要通过点单由总部或区指导中心安排；不点单开课时，请填写本书院自己的讲师。", "teacherIds");
+          throw new UserError(
+            "师资库教师需要通过点单由总部或区指导中心安排；不点单开课时，请填写本书院自己的讲师。",
+            "teacherIds",
+          );
         }
         courseId = course.courseId;
         versionId = course.versionId;
@@ -191,12 +258,21 @@ export function createRun(db: DB, actor: Actor, academyId: number, input: Omit<C
       const teacherIds = checkTeachers(tx, {
         courseId,
         districtId: academy.districtId,
-        teacherIds: orderTeacherId && !input.teacherIds.includes(orderTeacherId) ? [orderTeacherId, ...input.teacherIds] : input.teacherIds,
+        teacherIds:
+          orderTeacherId && !input.teacherIds.includes(orderTeacherId)
+            ? [orderTeacherId, ...input.teacherIds]
+            : input.teacherIds,
         orderTeacherId,
       });
       checkSettings(tx, academyId, { ...input, teacherIds });
       const plan = expandFor(tx, academyId, input);
-      const outside = checkOpeningHours(tx, { academyId, slots: plan.sessions, override: !!input.outsideHours, noun: "上课", fields: RECURRENCE_FIELDS });
+      const outside = checkOpeningHours(tx, {
+        academyId,
+        slots: plan.sessions,
+        override: !!input.outsideHours,
+        noun: "上课",
+        fields: RECURRENCE_FIELDS,
+      });
       const run = tx
         .insert(classRuns)
         .values({
@@ -212,10 +288,15 @@ export function createRun(db: DB, actor: Actor, academyId: number, input: Omit<C
         })
         .returning()
         .get();
-      teacherIds.forEach((teacherId, i) => tx.insert(runTeachers).values({ runId: run.id, teacherId, sortOrder: i }).run());
+      teacherIds.forEach((teacherId, i) =>
+        tx.insert(runTeachers).values({ runId: run.id, teacherId, sortOrder: i }).run(),
+      );
       insertSessions(tx, run, plan.sessions, input.roomId, teacherIds, now);
       if (input.orderId) {
-        tx.update(courseOrders).set({ state: "scheduled", updatedAt: now }).where(eq(courseOrders.id, input.orderId)).run();
+        tx.update(courseOrders)
+          .set({ state: "scheduled", updatedAt: now })
+          .where(eq(courseOrders.id, input.orderId))
+          .run();
       }
       const title = getPinnedVersion(tx, versionId)?.title ?? "";
       writeAudit(tx, actor.id, ip, {
@@ -224,7 +305,13 @@ export function createRun(db: DB, actor: Actor, academyId: number, input: Omit<C
         targetId: run.id,
         summary: `${academy.name} 开课「${title}」${plan.sessions.length} 次课${input.publish ? "，开放报名" : "（草稿）"}`,
       });
-      auditOutsideHours(tx, actor, ip, { academyId, targetType: "run", targetId: run.id, what: `「${title}」的课`, outside });
+      auditOutsideHours(tx, actor, ip, {
+        academyId,
+        targetType: "run",
+        targetId: run.id,
+        what: `「${title}」的课`,
+        outside,
+      });
       return { run, sessions: plan.sessions.length, skipped: plan.skipped };
     },
     { behavior: "immediate" },
@@ -233,47 +320,90 @@ export function createRun(db: DB, actor: Actor, academyId: number, input: Omit<C
 
 /** Edits a run's settings; the pinned course version never changes. A new room or new teachers apply
  * to the upcoming sessions, checked for clashes. */
-export function updateRun(db: DB, actor: Actor, runId: number, input: RunSettings, ip: string | null = null, now = Date.now()) {
+export function updateRun(
+  db: DB,
+  actor: Actor,
+  runId: number,
+  input: RunSettings,
+  ip: string | null = null,
+  now = Date.now(),
+) {
   return db.transaction(
     (tx) => {
       const run = loadRun(tx, actor, runId);
       assertEditable(run);
       const academy = tx.select().from(academies).where(eq(academies.id, run.academyId)).get()!;
-      const order = run.orderId ? tx.select().from(courseOrders).where(eq(courseOrders.id, run.orderId)).get() : null;
+      const order = run.orderId
+        ? tx.select().from(courseOrders).where(eq(courseOrders.id, run.orderId)).get()
+        : null;
       const before = runTeacherIds(tx, run.id);
       // Teachers already on the run stay allowed even if the pool changed since.
       const allowedExtra = new Set([...before, ...(order?.teacherId ? [order.teacherId] : [])]);
       const fresh = input.teacherIds.filter((id) => !allowedExtra.has(id));
       const course = getCourseForScheduling(tx, { id: run.courseId });
-      if (fresh.length && !run.orderId && !(course?.sourceLevel === "community" && course.ownerId === run.academyId)) {
-        throw new UserError("师资库教师需要通过点单由总部或区指导中心安排；不点单开课时，请填写本书院自己的讲师。", "teacherIds");
+      if (
+        fresh.length &&
+        !run.orderId &&
+        !(course?.sourceLevel === "community" && course.ownerId === run.academyId)
+      ) {
+        throw new UserError(
+          "师资库教师需要通过点单由总部或区指导中心安排；不点单开课时，请填写本书院自己的讲师。",
+          "teacherIds",
+        );
       }
-      checkTeachers(tx, { courseId: run.courseId, districtId: academy.districtId, teacherIds: fresh });
+      checkTeachers(tx, {
+        courseId: run.courseId,
+        districtId: academy.districtId,
+        teacherIds: fresh,
+      });
       const teacherIds = [...new Set(input.teacherIds)];
       checkSettings(tx, run.academyId, { ...input, teacherIds });
-      tx.update(classRuns).set({ ...runValues(input), updatedAt: now }).where(eq(classRuns.id, run.id)).run();
+      tx.update(classRuns)
+        .set({ ...runValues(input), updatedAt: now })
+        .where(eq(classRuns.id, run.id))
+        .run();
       tx.delete(runTeachers).where(eq(runTeachers.runId, run.id)).run();
-      teacherIds.forEach((teacherId, i) => tx.insert(runTeachers).values({ runId: run.id, teacherId, sortOrder: i }).run());
+      teacherIds.forEach((teacherId, i) =>
+        tx.insert(runTeachers).values({ runId: run.id, teacherId, sortOrder: i }).run(),
+      );
       const roomChanged = input.roomId !== run.roomId;
       const teachersAdded = teacherIds.some((id) => !before.includes(id));
       if (roomChanged || teachersAdded) {
         const upcoming = tx
           .select()
           .from(classSessions)
-          .where(and(eq(classSessions.runId, run.id), eq(classSessions.status, "scheduled"), gt(classSessions.startsAt, now)))
+          .where(
+            and(
+              eq(classSessions.runId, run.id),
+              eq(classSessions.status, "scheduled"),
+              gt(classSessions.startsAt, now),
+            ),
+          )
           .orderBy(asc(classSessions.startsAt))
           .all();
-        const moveIds = upcoming.filter((s) => roomChanged && s.roomId === run.roomId).map((s) => s.id);
+        const moveIds = upcoming
+          .filter((s) => roomChanged && s.roomId === run.roomId)
+          .map((s) => s.id);
         for (const s of upcoming) {
           const roomId = moveIds.includes(s.id) ? input.roomId : s.roomId;
           assertNoClash(
             tx,
-            { roomId, teacherIds, startsAt: s.startsAt, endsAt: s.endsAt, academyId: run.academyId, excludeSessionIds: upcoming.map((u) => u.id) },
+            {
+              roomId,
+              teacherIds,
+              startsAt: s.startsAt,
+              endsAt: s.endsAt,
+              academyId: run.academyId,
+              excludeSessionIds: upcoming.map((u) => u.id),
+            },
             roomChanged ? "roomId" : "teacherIds",
           );
         }
         if (moveIds.length) {
-          tx.update(classSessions).set({ roomId: input.roomId, updatedAt: now }).where(inArray(classSessions.id, moveIds)).run();
+          tx.update(classSessions)
+            .set({ roomId: input.roomId, updatedAt: now })
+            .where(inArray(classSessions.id, moveIds))
+            .run();
           notifyMany(tx, listRunParticipantUserIds(tx, run.id), {
             title: `上课地点变更：「${getPinnedVersion(tx, run.courseVersionId)?.title ?? ""}」`,
             body: `之后的课改在「${tx.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, input.roomId)).get()?.name}」上。`,
@@ -282,7 +412,12 @@ export function updateRun(db: DB, actor: Actor, runId: number, input: RunSetting
         }
       }
       if (input.capacity !== run.capacity) afterRunSettingsChanged(tx, run.id, now);
-      writeAudit(tx, actor.id, ip, { action: "run.update", targetType: "run", targetId: run.id, summary: `修改开课 #${run.id} 的设置` });
+      writeAudit(tx, actor.id, ip, {
+        action: "run.update",
+        targetType: "run",
+        targetId: run.id,
+        summary: `修改开课 #${run.id} 的设置`,
+      });
       return run;
     },
     { behavior: "immediate" },
@@ -290,7 +425,14 @@ export function updateRun(db: DB, actor: Actor, runId: number, input: RunSetting
 }
 
 /** Adds a whole recurrence of sessions to a run, or none of them. */
-export function addRecurrence(db: DB, actor: Actor, runId: number, r: RecurrenceInput, ip: string | null = null, now = Date.now()) {
+export function addRecurrence(
+  db: DB,
+  actor: Actor,
+  runId: number,
+  r: RecurrenceInput,
+  ip: string | null = null,
+  now = Date.now(),
+) {
   return db.transaction(
     (tx) => {
       const run = loadRun(tx, actor, runId);
@@ -298,11 +440,28 @@ export function addRecurrence(db: DB, actor: Actor, runId: number, r: Recurrence
       loadRoom(tx, run.academyId, run.roomId);
       assertAcademyNotClosed(tx, run.academyId, "加课");
       const plan = expandFor(tx, run.academyId, r);
-      const outside = checkOpeningHours(tx, { academyId: run.academyId, slots: plan.sessions, override: !!r.outsideHours, noun: "上课", fields: RECURRENCE_FIELDS });
+      const outside = checkOpeningHours(tx, {
+        academyId: run.academyId,
+        slots: plan.sessions,
+        override: !!r.outsideHours,
+        noun: "上课",
+        fields: RECURRENCE_FIELDS,
+      });
       insertSessions(tx, run, plan.sessions, run.roomId, runTeacherIds(tx, run.id), now);
       tx.update(classRuns).set({ updatedAt: now }).where(eq(classRuns.id, run.id)).run();
-      writeAudit(tx, actor.id, ip, { action: "run.sessions.add", targetType: "run", targetId: run.id, summary: `开课 #${run.id} 增加 ${plan.sessions.length} 次课` });
-      auditOutsideHours(tx, actor, ip, { academyId: run.academyId, targetType: "run", targetId: run.id, what: `开课 #${run.id} 增加的课`, outside });
+      writeAudit(tx, actor.id, ip, {
+        action: "run.sessions.add",
+        targetType: "run",
+        targetId: run.id,
+        summary: `开课 #${run.id} 增加 ${plan.sessions.length} 次课`,
+      });
+      auditOutsideHours(tx, actor, ip, {
+        academyId: run.academyId,
+        targetType: "run",
+        targetId: run.id,
+        what: `开课 #${run.id} 增加的课`,
+        outside,
+      });
       return { added: plan.sessions.length, skipped: plan.skipped };
     },
     { behavior: "immediate" },
@@ -313,8 +472,12 @@ function slotOf(input: SessionSlotInput) {
   if (!isValidDate(input.date)) throw new UserError("请填写日期。", "date");
   if (!isValidTime(input.startTime)) throw new UserError("请按 时:分 填写开始时间。", "startTime");
   if (!isValidTime(input.endTime)) throw new UserError("请按 时:分 填写结束时间。", "endTime");
-  if (minutesOf(input.endTime) <= minutesOf(input.startTime)) throw new UserError("结束时间必须晚于开始时间。", "endTime");
-  return { startsAt: wallToUtc(input.date, input.startTime), endsAt: wallToUtc(input.date, input.endTime) };
+  if (minutesOf(input.endTime) <= minutesOf(input.startTime))
+    throw new UserError("结束时间必须晚于开始时间。", "endTime");
+  return {
+    startsAt: wallToUtc(input.date, input.startTime),
+    endsAt: wallToUtc(input.date, input.endTime),
+  };
 }
 
 function assertOpenDate(conn: Conn, academyId: number, date: string) {
@@ -323,7 +486,14 @@ function assertOpenDate(conn: Conn, academyId: number, date: string) {
 }
 
 /** Adds one extra session. */
-export function addSession(db: DB, actor: Actor, runId: number, input: SessionSlotInput, ip: string | null = null, now = Date.now()) {
+export function addSession(
+  db: DB,
+  actor: Actor,
+  runId: number,
+  input: SessionSlotInput,
+  ip: string | null = null,
+  now = Date.now(),
+) {
   return db.transaction(
     (tx) => {
       const run = loadRun(tx, actor, runId);
@@ -333,15 +503,32 @@ export function addSession(db: DB, actor: Actor, runId: number, input: SessionSl
       loadRoom(tx, run.academyId, roomId);
       assertOpenDate(tx, run.academyId, input.date);
       assertAcademyNotClosed(tx, run.academyId, "加课", "date");
-      const outside = checkOpeningHours(tx, { academyId: run.academyId, slots: [slot], override: !!input.outsideHours, noun: "上课", fields: SLOT_FIELDS });
+      const outside = checkOpeningHours(tx, {
+        academyId: run.academyId,
+        slots: [slot],
+        override: !!input.outsideHours,
+        noun: "上课",
+        fields: SLOT_FIELDS,
+      });
       const [id] = insertSessions(tx, run, [slot], roomId, runTeacherIds(tx, run.id), now, "date");
-      auditOutsideHours(tx, actor, ip, { academyId: run.academyId, targetType: "session", targetId: id!, what: `开课 #${run.id} 的加课`, outside });
+      auditOutsideHours(tx, actor, ip, {
+        academyId: run.academyId,
+        targetType: "session",
+        targetId: id!,
+        what: `开课 #${run.id} 的加课`,
+        outside,
+      });
       notifyMany(tx, listRunParticipantUserIds(tx, run.id), {
         title: `加课通知：「${getPinnedVersion(tx, run.courseVersionId)?.title ?? ""}」`,
         body: `新增一次课：${formatSlot(slot)}。`,
         link: `/classes/${run.id}`,
       });
-      writeAudit(tx, actor.id, ip, { action: "session.add", targetType: "session", targetId: id, summary: `开课 #${run.id} 加课 ${formatSlot(slot)}` });
+      writeAudit(tx, actor.id, ip, {
+        action: "session.add",
+        targetType: "session",
+        targetId: id,
+        summary: `开课 #${run.id} 加课 ${formatSlot(slot)}`,
+      });
       return id!;
     },
     { behavior: "immediate" },
@@ -375,9 +562,31 @@ export function moveSession(
       const roomId = input.roomId ?? session.roomId;
       loadRoom(tx, run.academyId, roomId);
       assertOpenDate(tx, run.academyId, input.date);
-      const outside = checkOpeningHours(tx, { academyId: run.academyId, slots: [slot], override: !!input.outsideHours, noun: "上课", fields: SLOT_FIELDS });
-      assertNoClash(tx, { roomId, teacherIds: runTeacherIds(tx, run.id), ...slot, academyId: run.academyId, excludeSessionIds: [session.id] }, "date");
-      auditOutsideHours(tx, actor, ip, { academyId: run.academyId, targetType: "session", targetId: session.id, what: `开课 #${run.id} 的调课`, outside });
+      const outside = checkOpeningHours(tx, {
+        academyId: run.academyId,
+        slots: [slot],
+        override: !!input.outsideHours,
+        noun: "上课",
+        fields: SLOT_FIELDS,
+      });
+      assertNoClash(
+        tx,
+        {
+          roomId,
+          teacherIds: runTeacherIds(tx, run.id),
+          ...slot,
+          academyId: run.academyId,
+          excludeSessionIds: [session.id],
+        },
+        "date",
+      );
+      auditOutsideHours(tx, actor, ip, {
+        academyId: run.academyId,
+        targetType: "session",
+        targetId: session.id,
+        what: `开课 #${run.id} 的调课`,
+        outside,
+      });
       tx.update(classSessions)
         .set({
           ...slot,
@@ -390,20 +599,33 @@ export function moveSession(
         .where(eq(classSessions.id, session.id))
         .run();
       const title = getPinnedVersion(tx, run.courseVersionId)?.title ?? "";
-      const roomName = tx.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, roomId)).get()?.name ?? "";
+      const roomName =
+        tx.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, roomId)).get()?.name ?? "";
       notifyMany(tx, listRunParticipantUserIds(tx, run.id), {
         title: `调课通知：「${title}」`,
         body: `原定 ${formatSlot(session)} 的课改到 ${formatSlot(slot)}，地点：${roomName}。${input.note ? `说明：${input.note}` : ""}`,
         link: `/classes/${run.id}`,
       });
-      writeAudit(tx, actor.id, ip, { action: "session.move", targetType: "session", targetId: session.id, summary: `「${title}」${formatSlot(session)} 调到 ${formatSlot(slot)}` });
+      writeAudit(tx, actor.id, ip, {
+        action: "session.move",
+        targetType: "session",
+        targetId: session.id,
+        summary: `「${title}」${formatSlot(session)} 调到 ${formatSlot(slot)}`,
+      });
     },
     { behavior: "immediate" },
   );
 }
 
 /** Cancels one session with a reason; enrolled residents get a 消息. */
-export function cancelSession(db: DB, actor: Actor, sessionId: number, input: { reason: string }, ip: string | null = null, now = Date.now()) {
+export function cancelSession(
+  db: DB,
+  actor: Actor,
+  sessionId: number,
+  input: { reason: string },
+  ip: string | null = null,
+  now = Date.now(),
+) {
   const reason = input.reason.trim();
   if (!reason) throw new UserError("请写明停课原因，学员会收到它。", "reason");
   return db.transaction(
@@ -412,37 +634,63 @@ export function cancelSession(db: DB, actor: Actor, sessionId: number, input: { 
       assertEditable(run);
       if (session.status === "cancelled") throw new UserError("这次课已经停课了。");
       if (session.endsAt <= now) throw new UserError("已经上过的课次不能停课。");
-      tx.update(classSessions).set({ status: "cancelled", cancelReason: reason, updatedAt: now }).where(eq(classSessions.id, session.id)).run();
+      tx.update(classSessions)
+        .set({ status: "cancelled", cancelReason: reason, updatedAt: now })
+        .where(eq(classSessions.id, session.id))
+        .run();
       const title = getPinnedVersion(tx, run.courseVersionId)?.title ?? "";
       notifyMany(tx, listRunParticipantUserIds(tx, run.id), {
         title: `停课通知：「${title}」`,
         body: `${formatSlot(session)} 的课停课。原因：${reason}`,
         link: `/classes/${run.id}`,
       });
-      writeAudit(tx, actor.id, ip, { action: "session.cancel", targetType: "session", targetId: session.id, summary: `「${title}」${formatSlot(session)} 停课：${reason}` });
+      writeAudit(tx, actor.id, ip, {
+        action: "session.cancel",
+        targetType: "session",
+        targetId: session.id,
+        summary: `「${title}」${formatSlot(session)} 停课：${reason}`,
+      });
     },
     { behavior: "immediate" },
   );
 }
 
 /** draft → open → full/closed → finished, or cancelled with a reason (participants are told). */
-export function setRunStatus(db: DB, actor: Actor, runId: number, input: { to: RunStatus; reason?: string }, ip: string | null = null, now = Date.now()) {
+export function setRunStatus(
+  db: DB,
+  actor: Actor,
+  runId: number,
+  input: { to: RunStatus; reason?: string },
+  ip: string | null = null,
+  now = Date.now(),
+) {
   return db.transaction(
     (tx) => {
       const run = loadRun(tx, actor, runId);
       assertRunMove(run.status, input.to);
       const reason = (input.reason ?? "").trim();
-      if (input.to === "cancelled" && !reason) throw new UserError("请写明取消开课的原因，已报名的居民会收到它。", "reason");
+      if (input.to === "cancelled" && !reason)
+        throw new UserError("请写明取消开课的原因，已报名的居民会收到它。", "reason");
       if (input.to === "open") {
         const upcoming = tx
           .select({ n: sql<number>`count(*)` })
           .from(classSessions)
-          .where(and(eq(classSessions.runId, run.id), eq(classSessions.status, "scheduled"), gt(classSessions.startsAt, now)))
+          .where(
+            and(
+              eq(classSessions.runId, run.id),
+              eq(classSessions.status, "scheduled"),
+              gt(classSessions.startsAt, now),
+            ),
+          )
           .get()!.n;
         if (upcoming === 0) throw new UserError("这个班还没有未来的课次，请先排课再开放报名。");
       }
       tx.update(classRuns)
-        .set({ status: input.to, cancelReason: input.to === "cancelled" ? reason : run.cancelReason, updatedAt: now })
+        .set({
+          status: input.to,
+          cancelReason: input.to === "cancelled" ? reason : run.cancelReason,
+          updatedAt: now,
+        })
         .where(eq(classRuns.id, run.id))
         .run();
       const title = getPinnedVersion(tx, run.courseVersionId)?.title ?? "";
@@ -479,9 +727,15 @@ export function getRunForEditor(db: DB, actor: Actor, runId: number) {
     .orderBy(asc(classSessions.startsAt))
     .all()
     .map((r) => ({ ...r.session, roomName: r.roomName }));
-  const order = run.orderId ? db.select().from(courseOrders).where(eq(courseOrders.id, run.orderId)).get() ?? null : null;
-  const teacherChoices = findTeachersFor(db, { courseId: run.courseId, districtId: academy.districtId });
-  for (const t of teacherList) if (!teacherChoices.some((c) => c.id === t.id)) teacherChoices.push(t);
+  const order = run.orderId
+    ? (db.select().from(courseOrders).where(eq(courseOrders.id, run.orderId)).get() ?? null)
+    : null;
+  const teacherChoices = findTeachersFor(db, {
+    courseId: run.courseId,
+    districtId: academy.districtId,
+  });
+  for (const t of teacherList)
+    if (!teacherChoices.some((c) => c.id === t.id)) teacherChoices.push(t);
   return {
     run,
     academy,
@@ -494,21 +748,49 @@ export function getRunForEditor(db: DB, actor: Actor, runId: number) {
 }
 
 /** What the "开新班" form needs: the course (from an accepted order or a code), rooms and teacher choices. */
-export function newRunContext(db: DB, actor: Actor, academyId: number, input: { orderId?: number | null; code?: string | null }) {
+export function newRunContext(
+  db: DB,
+  actor: Actor,
+  academyId: number,
+  input: { orderId?: number | null; code?: string | null },
+) {
   assertManagesAcademy(actor, academyId);
   const academy = db.select().from(academies).where(eq(academies.id, academyId)).get();
   if (!academy) notFound("没有找到这所书院。");
-  const roomList = db.select().from(rooms).where(and(eq(rooms.academyId, academyId), sql`${rooms.archivedAt} is null`)).orderBy(asc(rooms.name)).all();
+  const roomList = db
+    .select()
+    .from(rooms)
+    .where(and(eq(rooms.academyId, academyId), sql`${rooms.archivedAt} is null`))
+    .orderBy(asc(rooms.name))
+    .all();
   if (input.orderId) {
     const order = db.select().from(courseOrders).where(eq(courseOrders.id, input.orderId)).get();
     if (!order || order.academyId !== academyId) notFound("没有找到本书院的这个点单。");
     const version = getPinnedVersion(db, order.courseVersionId)!;
-    const choices = findTeachersFor(db, { courseId: order.courseId, districtId: academy.districtId });
-    if (order.teacherId && !choices.some((t) => t.id === order.teacherId)) choices.unshift(...getTeachersByIds(db, [order.teacherId]));
+    const choices = findTeachersFor(db, {
+      courseId: order.courseId,
+      districtId: academy.districtId,
+    });
+    if (order.teacherId && !choices.some((t) => t.id === order.teacherId))
+      choices.unshift(...getTeachersByIds(db, [order.teacherId]));
     return {
       rooms: roomList,
-      order: { id: order.id, state: order.state, teacherId: order.teacherId, term: order.term, preferredWeekdays: order.preferredWeekdays },
-      course: { courseId: order.courseId, code: version.code, title: version.title, versionNo: version.versionNo, sessions: version.sessions, minutesPerSession: version.minutesPerSession, categoryName: version.categoryName },
+      order: {
+        id: order.id,
+        state: order.state,
+        teacherId: order.teacherId,
+        term: order.term,
+        preferredWeekdays: order.preferredWeekdays,
+      },
+      course: {
+        courseId: order.courseId,
+        code: version.code,
+        title: version.title,
+        versionNo: version.versionNo,
+        sessions: version.sessions,
+        minutesPerSession: version.minutesPerSession,
+        categoryName: version.categoryName,
+      },
       poolAllowed: true,
       teacherChoices: choices,
     };
@@ -516,20 +798,47 @@ export function newRunContext(db: DB, actor: Actor, academyId: number, input: { 
   if (input.code) {
     const course = getCourseForScheduling(db, { code: input.code });
     if (!course) notFound("没有找到这门课程。");
-    const ownCommunity = course.sourceLevel === "community" && course.ownerType === "academy" && course.ownerId === academyId;
+    const ownCommunity =
+      course.sourceLevel === "community" &&
+      course.ownerType === "academy" &&
+      course.ownerId === academyId;
     return {
       rooms: roomList,
       order: null,
-      course: { courseId: course.courseId, code: course.code, title: course.title, versionNo: course.versionNo, sessions: course.sessions, minutesPerSession: course.minutesPerSession, categoryName: course.categoryName, retired: course.retired, orderable: course.orderable, sourceLevel: course.sourceLevel },
+      course: {
+        courseId: course.courseId,
+        code: course.code,
+        title: course.title,
+        versionNo: course.versionNo,
+        sessions: course.sessions,
+        minutesPerSession: course.minutesPerSession,
+        categoryName: course.categoryName,
+        retired: course.retired,
+        orderable: course.orderable,
+        sourceLevel: course.sourceLevel,
+      },
       poolAllowed: ownCommunity,
-      teacherChoices: ownCommunity ? findTeachersFor(db, { courseId: course.courseId, districtId: academy.districtId }) : [],
+      teacherChoices: ownCommunity
+        ? findTeachersFor(db, { courseId: course.courseId, districtId: academy.districtId })
+        : [],
     };
   }
   const accepted = db
-    .select({ id: courseOrders.id, versionId: courseOrders.courseVersionId, term: courseOrders.term })
+    .select({
+      id: courseOrders.id,
+      versionId: courseOrders.courseVersionId,
+      term: courseOrders.term,
+    })
     .from(courseOrders)
     .where(and(eq(courseOrders.academyId, academyId), eq(courseOrders.state, "accepted")))
     .all()
     .map((o) => ({ ...o, title: getPinnedVersion(db, o.versionId)?.title ?? "" }));
-  return { rooms: roomList, order: null, course: null, poolAllowed: false, teacherChoices: [], acceptedOrders: accepted };
+  return {
+    rooms: roomList,
+    order: null,
+    course: null,
+    poolAllowed: false,
+    teacherChoices: [],
+    acceptedOrders: accepted,
+  };
 }

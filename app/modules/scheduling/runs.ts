@@ -6,10 +6,20 @@ import { isValidDate, isValidTime, wallToUtc } from "~/utils/time";
 
 const blank = (v: unknown) => (v === "" || v == null ? undefined : v);
 const many = (v: unknown) => (v == null || v === "" ? [] : Array.isArray(v) ? v : [v]);
-const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false);
+const checkbox = z
+  .preprocess((v) => v === "on" || v === "true" || v === true, z.boolean())
+  .default(false);
 
 const age = (label: string) =>
-  z.preprocess(blank, z.coerce.number({ error: `${label}请填整数。` }).int(`${label}请填整数。`).min(0, `${label}不能小于 0。`).max(120, `${label}不能大于 120。`).optional());
+  z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: `${label}请填整数。` })
+      .int(`${label}请填整数。`)
+      .min(0, `${label}不能小于 0。`)
+      .max(120, `${label}不能大于 120。`)
+      .optional(),
+  );
 
 /** "2026-12-01T09:00" (an Asia/Shanghai wall-clock time from <input type="datetime-local">) → UTC ms. */
 export function parseLocalDateTime(value: string) {
@@ -50,7 +60,8 @@ export function parseResources(text: string): LocalResource[] | string {
     } catch {
       return `链接格式不对：${url.slice(0, 60)}`;
     }
-    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return `只能添加 http 或 https 链接：${url.slice(0, 60)}`;
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
+      return `只能添加 http 或 https 链接：${url.slice(0, 60)}`;
     if (title.length > 60) return "资料标题最多 60 个字。";
     out.push({ title, url: parsed.toString() });
   }
@@ -71,7 +82,10 @@ export const runSettingsShape = {
     .min(1, "名额至少为 1。")
     .max(2000, "名额不能超过 2000。"),
   overflowConfirmed: checkbox,
-  teacherIds: z.preprocess(many, z.array(z.coerce.number().int().positive()).max(5, "最多 5 位教师。")),
+  teacherIds: z.preprocess(
+    many,
+    z.array(z.coerce.number().int().positive()).max(5, "最多 5 位教师。"),
+  ),
   guestTeacher: z.string().trim().max(40, "讲师姓名最多 40 个字。").default(""),
   minAge: age("最小年龄"),
   maxAge: age("最大年龄"),
@@ -97,9 +111,16 @@ export const runSettingsShape = {
 
 export const recurrenceShape = {
   startDate: z.string({ error: "请填写开始日期。" }).refine(isValidDate, "请填写开始日期。"),
-  weekdays: z.preprocess(many, z.array(z.coerce.number().int().min(1).max(7)).min(1, "请至少选择一个上课的星期。")),
-  startTime: z.string({ error: "请填写开始时间。" }).refine(isValidTime, "请按 时:分 填写开始时间，例如 09:30。"),
-  endTime: z.string({ error: "请填写结束时间。" }).refine(isValidTime, "请按 时:分 填写结束时间，例如 11:00。"),
+  weekdays: z.preprocess(
+    many,
+    z.array(z.coerce.number().int().min(1).max(7)).min(1, "请至少选择一个上课的星期。"),
+  ),
+  startTime: z
+    .string({ error: "请填写开始时间。" })
+    .refine(isValidTime, "请按 时:分 填写开始时间，例如 09:30。"),
+  endTime: z
+    .string({ error: "请填写结束时间。" })
+    .refine(isValidTime, "请按 时:分 填写结束时间，例如 11:00。"),
   weeks: z.preprocess(
     blank,
     z.coerce
@@ -122,12 +143,17 @@ export const createRunSchema = z.object({
   ...runSettingsShape,
   ...recurrenceShape,
 });
-export type CreateRunInput = Omit<z.infer<typeof createRunSchema>, "outsideHours"> & { outsideHours?: boolean };
+export type CreateRunInput = Omit<z.infer<typeof createRunSchema>, "outsideHours"> & {
+  outsideHours?: boolean;
+};
 
 export const updateRunSchema = z.object({ intent: z.literal("update"), ...runSettingsShape });
 export type RunSettings = Omit<z.infer<typeof updateRunSchema>, "intent">;
 
-export const addSessionsSchema = z.object({ intent: z.literal("add-sessions"), ...recurrenceShape });
+export const addSessionsSchema = z.object({
+  intent: z.literal("add-sessions"),
+  ...recurrenceShape,
+});
 export const addSessionSchema = z.object({
   intent: z.literal("add-session"),
   date: z.string({ error: "请填写日期。" }).refine(isValidDate, "请填写日期。"),
@@ -149,7 +175,11 @@ export const moveSessionSchema = z.object({
 export const cancelSessionSchema = z.object({
   intent: z.literal("cancel-session"),
   sessionId: z.coerce.number().int().positive(),
-  reason: z.string({ error: "请写明停课原因，学员会收到它。" }).trim().min(1, "请写明停课原因，学员会收到它。").max(200, "原因最多 200 字。"),
+  reason: z
+    .string({ error: "请写明停课原因，学员会收到它。" })
+    .trim()
+    .min(1, "请写明停课原因，学员会收到它。")
+    .max(200, "原因最多 200 字。"),
 });
 /** Move this academy's upcoming runs of the course to its newest published version. */
 export const moveVersionSchema = z.object({ intent: z.literal("move-version") });
@@ -160,4 +190,10 @@ export const statusSchema = z.object({
   reason: z.string().trim().max(300, "原因最多 300 字。").default(""),
 });
 
-export type SessionSlotInput = { date: string; startTime: string; endTime: string; roomId?: number; outsideHours?: boolean };
+export type SessionSlotInput = {
+  date: string;
+  startTime: string;
+  endTime: string;
+  roomId?: number;
+  outsideHours?: boolean;
+};

@@ -72,4 +72,10 @@ export function assertRunMove(from: RunStatus, to: RunStatus) {
 /** Statuses a resident may see in the class finder and on academy pages. */
 export const PUBLIC_RUN_STATUSES: readonly RunStatus[] = ["open", "full", "closed", "finished"];
 /** Statuses whose sessions occupy rooms and teachers. */
-export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["draft", "open", "full", "closed", "finished"];
+export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = [
+  "draft",
+  "open",
+  "full",
+  "closed",
+  "finished",
+];

@@ -17,9 +17,19 @@ import { notifyMany } from "~/modules/auth/notifications.server";
 const ENDED = ["finished", "cancelled"] as const;
 
 /** Runs of a course at an academy that have not ended, have a session still ahead, and are pinned to another version. */
-function upcomingOnOtherVersion(conn: Conn, courseId: number, versionId: number, now: number, academyId?: number) {
+function upcomingOnOtherVersion(
+  conn: Conn,
+  courseId: number,
+  versionId: number,
+  now: number,
+  academyId?: number,
+) {
   return conn
-    .select({ id: classRuns.id, academyId: classRuns.academyId, versionId: classRuns.courseVersionId })
+    .select({
+      id: classRuns.id,
+      academyId: classRuns.academyId,
+      versionId: classRuns.courseVersionId,
+    })
     .from(classRuns)
     .where(
       and(
@@ -41,7 +51,11 @@ export function notifyAcademiesOfNewVersion(tx: Conn, p: Published, now = Date.n
   const byAcademy = new Map<number, number[]>();
   for (const r of runs) byAcademy.set(r.academyId, [...(byAcademy.get(r.academyId) ?? []), r.id]);
   for (const [academyId, runIds] of byAcademy) {
-    const academy = tx.select({ slug: academies.slug }).from(academies).where(eq(academies.id, academyId)).get();
+    const academy = tx
+      .select({ slug: academies.slug })
+      .from(academies)
+      .where(eq(academies.id, academyId))
+      .get();
     const managers = tx
       .select({ userId: userRoles.userId })
       .from(userRoles)
@@ -61,19 +75,34 @@ export function notifyAcademiesOfNewVersion(tx: Conn, p: Published, now = Date.n
 
 /** Moves this run, and every other upcoming run of its course at its academy, to the course's
  * current version; audited. */
-export function moveRunsToCurrentVersion(db: DB, actor: Actor, runId: number, ip: string | null, now = Date.now()) {
-  const run = db.select({ academyId: classRuns.academyId, courseId: classRuns.courseId }).from(classRuns).where(eq(classRuns.id, runId)).get();
+export function moveRunsToCurrentVersion(
+  db: DB,
+  actor: Actor,
+  runId: number,
+  ip: string | null,
+  now = Date.now(),
+) {
+  const run = db
+    .select({ academyId: classRuns.academyId, courseId: classRuns.courseId })
+    .from(classRuns)
+    .where(eq(classRuns.id, runId))
+    .get();
   if (!run) throw new UserError("没有找到这个班。");
   const { academyId, courseId } = run;
   if (!canManageAcademy(actor, academyId)) forbidden("只有本书院的管理员可以调整开课。");
   return db.transaction(
     (tx) => {
       const course = tx
-        .select({ code: courses.code, currentVersionId: courses.currentVersionId, retiredAt: courses.retiredAt })
+        .select({
+          code: courses.code,
+          currentVersionId: courses.currentVersionId,
+          retiredAt: courses.retiredAt,
+        })
         .from(courses)
         .where(eq(courses.id, courseId))
         .get();
-      if (!course?.currentVersionId || course.retiredAt) throw new UserError("这门课程已停用，没有可以改用的新版本。");
+      if (!course?.currentVersionId || course.retiredAt)
+        throw new UserError("这门课程已停用，没有可以改用的新版本。");
       const current = tx
         .select({ versionNo: courseVersions.versionNo, title: courseVersions.title })
         .from(courseVersions)
@@ -82,14 +111,22 @@ export function moveRunsToCurrentVersion(db: DB, actor: Actor, runId: number, ip
       const runs = upcomingOnOtherVersion(tx, courseId, course.currentVersionId, now, academyId);
       if (!runs.length) throw new UserError("本书院这门课已经没有使用旧版本的未结课班了。");
       for (const r of runs) {
-        tx.update(classRuns).set({ courseVersionId: course.currentVersionId, updatedAt: now }).where(eq(classRuns.id, r.id)).run();
+        tx.update(classRuns)
+          .set({ courseVersionId: course.currentVersionId, updatedAt: now })
+          .where(eq(classRuns.id, r.id))
+          .run();
       }
       writeAudit(tx, actor.id, ip, {
         action: "run.version-move",
         targetType: "course",
         targetId: courseId,
         summary: `${runs.length} 个班改用课程 ${course.code}“${current.title}”第 ${current.versionNo} 版`,
-        detail: { academyId, runIds: runs.map((r) => r.id), from: runs.map((r) => r.versionId), to: course.currentVersionId },
+        detail: {
+          academyId,
+          runIds: runs.map((r) => r.id),
+          from: runs.map((r) => r.versionId),
+          to: course.currentVersionId,
+        },
       });
       return { moved: runs.length, versionNo: current.versionNo };
     },
@@ -98,10 +135,25 @@ export function moveRunsToCurrentVersion(db: DB, actor: Actor, runId: number, ip
 }
 
 /** For the run page: whether a newer version exists and how many of this academy's runs would move. */
-export function versionMoveOffer(db: Conn, academyId: number, courseId: number, runVersionId: number, now = Date.now()) {
-  const course = db.select({ currentVersionId: courses.currentVersionId, retiredAt: courses.retiredAt }).from(courses).where(eq(courses.id, courseId)).get();
-  if (!course?.currentVersionId || course.retiredAt || course.currentVersionId === runVersionId) return null;
-  const current = db.select({ versionNo: courseVersions.versionNo }).from(courseVersions).where(eq(courseVersions.id, course.currentVersionId)).get();
+export function versionMoveOffer(
+  db: Conn,
+  academyId: number,
+  courseId: number,
+  runVersionId: number,
+  now = Date.now(),
+) {
+  const course = db
+    .select({ currentVersionId: courses.currentVersionId, retiredAt: courses.retiredAt })
+    .from(courses)
+    .where(eq(courses.id, courseId))
+    .get();
+  if (!course?.currentVersionId || course.retiredAt || course.currentVersionId === runVersionId)
+    return null;
+  const current = db
+    .select({ versionNo: courseVersions.versionNo })
+    .from(courseVersions)
+    .where(eq(courseVersions.id, course.currentVersionId))
+    .get();
   const runs = upcomingOnOtherVersion(db, courseId, course.currentVersionId, now, academyId);
   if (!current || !runs.length) return null;
   return { versionNo: current.versionNo, runs: runs.length };

@@ -24,20 +24,42 @@ export function renderChartSvg(spec: ChartSpec, width = 360, height = 260): stri
     animation: false,
     color: COLORS,
     textStyle: { fontSize: 13, fontFamily: "sans-serif" },
-    grid: { left: 8, right: 12, top: spec.series.length > 1 ? 34 : 14, bottom: 8, containLabel: true },
+    grid: {
+      left: 8,
+      right: 12,
+      top: spec.series.length > 1 ? 34 : 14,
+      bottom: 8,
+      containLabel: true,
+    },
     legend: spec.series.length > 1 ? { top: 0, textStyle: { fontSize: 13 } } : undefined,
     xAxis: {
       type: "category",
       data: spec.categories,
-      axisLabel: { fontSize: 12, interval: many ? "auto" : 0, rotate: many ? 40 : 0, width: 64, overflow: "truncate" },
+      axisLabel: {
+        fontSize: 12,
+        interval: many ? "auto" : 0,
+        rotate: many ? 40 : 0,
+        width: 64,
+        overflow: "truncate",
+      },
     },
     yAxis: { type: "value", axisLabel: { fontSize: 12 } },
-    series: spec.series.map((s) => ({ name: s.name, type: spec.kind, data: s.data, smooth: false, symbolSize: 6, barMaxWidth: 36 })),
+    series: spec.series.map((s) => ({
+      name: s.name,
+      type: spec.kind,
+      data: s.data,
+      smooth: false,
+      symbolSize: 6,
+      barMaxWidth: 36,
+    })),
   });
   const svg = chart.renderToSVGString();
   chart.dispose();
   // Drop the fixed size: the viewBox keeps the proportions, CSS sets the width.
-  return svg.replace(/^<svg width="\d+" height="\d+"/, `<svg role="img" aria-label="${escapeAttr(spec.title)}" class="chart-svg"`);
+  return svg.replace(
+    /^<svg width="\d+" height="\d+"/,
+    `<svg role="img" aria-label="${escapeAttr(spec.title)}" class="chart-svg"`,
+  );
 }
 
 function escapeAttr(s: string) {

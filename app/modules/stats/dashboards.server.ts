@@ -6,13 +6,41 @@
 import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import type { Cell } from "~/utils/export";
-import { DEFINITIONS, emptyFigures, FIGURE_KEYS, formatChange, formatFigure, type FigureKey, type Figures } from "./definitions";
-import { addMonths, makePeriod, monthLabel, monthsBetween, previousPeriod, type Period } from "./period";
+import {
+  DEFINITIONS,
+  emptyFigures,
+  FIGURE_KEYS,
+  formatChange,
+  formatFigure,
+  type FigureKey,
+  type Figures,
+} from "./definitions";
+import {
+  addMonths,
+  makePeriod,
+  monthLabel,
+  monthsBetween,
+  previousPeriod,
+  type Period,
+} from "./period";
 import { assertReadScope, computeFigures, figuresBy, type StatsScope } from "./stats.server";
 import type { ChartSpec } from "./charts.server";
 
-export type StatsTable = { id: string; title: string; headers: string[]; rows: Cell[][]; links?: (string | null)[] };
-export type Card = { key: FigureKey; label: string; explain: string; value: string; previous: string; change: string };
+export type StatsTable = {
+  id: string;
+  title: string;
+  headers: string[];
+  rows: Cell[][];
+  links?: (string | null)[];
+};
+export type Card = {
+  key: FigureKey;
+  label: string;
+  explain: string;
+  value: string;
+  previous: string;
+  change: string;
+};
 export type Dashboard = {
   scopeLabel: string;
   /** For file names: city | siming | huli-001. */
@@ -43,7 +71,13 @@ function summaryTable(now: Figures, before: Figures, period: Period, prev: Perio
     id: "summary",
     title: "主要指标",
     headers: ["指标", `本期（${period.label}）`, `上期（${prev.label}）`, "变化", "口径说明"],
-    rows: FIGURE_KEYS.map((k) => [DEFINITIONS[k].label, formatFigure(k, now), formatFigure(k, before), formatChange(k, now, before), DEFINITIONS[k].explain]),
+    rows: FIGURE_KEYS.map((k) => [
+      DEFINITIONS[k].label,
+      formatFigure(k, now),
+      formatFigure(k, before),
+      formatChange(k, now, before),
+      DEFINITIONS[k].explain,
+    ]),
   };
 }
 
@@ -52,16 +86,32 @@ function trendPeriod(period: Period): Period {
   return period.months >= 3 ? period : makePeriod("custom", addMonths(period.to, -11), period.to);
 }
 
-function trendTable(db: DB, scope: StatsScope, period: Period, now: number): { table: StatsTable; chart: ChartSpec } {
+function trendTable(
+  db: DB,
+  scope: StatsScope,
+  period: Period,
+  now: number,
+): { table: StatsTable; chart: ChartSpec } {
   const tp = trendPeriod(period);
   const by = figuresBy(db, scope, tp, "month", now);
   const months = monthsBetween(tp.from, tp.to);
   const rows = months.map((m) => {
     const f = by.get(m)!;
-    return [monthLabel(m), f.sessionsHeld, f.activitiesHeld, f.participations, f.participants ?? 0] as Cell[];
+    return [
+      monthLabel(m),
+      f.sessionsHeld,
+      f.activitiesHeld,
+      f.participations,
+      f.participants ?? 0,
+    ] as Cell[];
   });
   return {
-    table: { id: "trend", title: `月度趋势（${tp.label}）`, headers: ["月份", "课次", "活动场次", "参与人次", "参与人数"], rows },
+    table: {
+      id: "trend",
+      title: `月度趋势（${tp.label}）`,
+      headers: ["月份", "课次", "活动场次", "参与人次", "参与人数"],
+      rows,
+    },
     chart: {
       id: "trend-chart",
       title: `月度参与人次趋势（${tp.label}）`,
@@ -77,7 +127,12 @@ function trendTable(db: DB, scope: StatsScope, period: Period, now: number): { t
 }
 
 function names(db: DB, sql: string, ...args: unknown[]) {
-  return new Map((db.$client.prepare(sql).all(...args) as { id: number; name: string }[]).map((r) => [String(r.id), r.name]));
+  return new Map(
+    (db.$client.prepare(sql).all(...args) as { id: number; name: string }[]).map((r) => [
+      String(r.id),
+      r.name,
+    ]),
+  );
 }
 
 function courseTitles(db: DB, ids: string[]) {
@@ -88,13 +143,22 @@ function courseTitles(db: DB, ids: string[]) {
          coalesce((SELECT title FROM course_versions v WHERE v.id = c.current_version_id), (SELECT title FROM course_versions v WHERE v.course_id = c.id ORDER BY version_no DESC LIMIT 1)) title
        FROM courses c JOIN categories k ON k.id = c.category_id WHERE c.id IN (SELECT value FROM json_each(?))`,
     )
-    .all(JSON.stringify(ids.map(Number))) as { id: number; code: string; category: string; title: string }[];
+    .all(JSON.stringify(ids.map(Number))) as {
+    id: number;
+    code: string;
+    category: string;
+    title: string;
+  }[];
   return new Map(rows.map((r) => [String(r.id), r]));
 }
 
 function figuresNow(db: DB, scope: StatsScope, period: Period, now: number) {
   const prev = previousPeriod(period);
-  return { prev, f: computeFigures(db, scope, period, now), b: computeFigures(db, scope, prev, now) };
+  return {
+    prev,
+    f: computeFigures(db, scope, period, now),
+    b: computeFigures(db, scope, prev, now),
+  };
 }
 
 /** /hq/stats: the city's totals, by district and category, the monthly trend, the top courses and academies. */
@@ -104,13 +168,36 @@ export function hqDashboard(db: DB, actor: Actor, period: Period, now = Date.now
   const { prev, f, b } = figuresNow(db, scope, period, now);
   const districtNames = names(db, `SELECT id, name FROM districts ORDER BY sort_order`);
   const districtCodes = names(db, `SELECT id, code AS name FROM districts`);
-  const academyCount = new Map((db.$client.prepare(`SELECT district_id id, count(*) n FROM academies GROUP BY 1`).all() as { id: number; n: number }[]).map((r) => [String(r.id), r.n]));
+  const academyCount = new Map(
+    (
+      db.$client.prepare(`SELECT district_id id, count(*) n FROM academies GROUP BY 1`).all() as {
+        id: number;
+        n: number;
+      }[]
+    ).map((r) => [String(r.id), r.n]),
+  );
   const byDistrict = figuresBy(db, scope, period, "district", now);
-  const districtRows = [...districtNames.keys()].map((id) => ({ id, name: districtNames.get(id)!, f: byDistrict.get(id) }));
+  const districtRows = [...districtNames.keys()].map((id) => ({
+    id,
+    name: districtNames.get(id)!,
+    f: byDistrict.get(id),
+  }));
   const districts: StatsTable = {
     id: "districts",
     title: "各区对比",
-    headers: ["区", "书院数", "开课门次", "课次", "活动场次", "参与人次", "参与人数", "常住人口", "参与率（%）", "满意度", "评价条数"],
+    headers: [
+      "区",
+      "书院数",
+      "开课门次",
+      "课次",
+      "活动场次",
+      "参与人次",
+      "参与人数",
+      "常住人口",
+      "参与率（%）",
+      "满意度",
+      "评价条数",
+    ],
     rows: districtRows.map(({ id, name, f: x }) => [
       name,
       academyCount.get(id) ?? 0,
@@ -134,30 +221,76 @@ export function hqDashboard(db: DB, actor: Actor, period: Period, now = Date.now
     headers: ["类别", "开课门次", "课次", "课程参与人次", "满意度", "评价条数"],
     rows: [...categoryNames].map(([id, name]) => {
       const x = byCategory.get(id);
-      return [name, x?.runsHeld ?? 0, x?.sessionsHeld ?? 0, x?.classAttendances ?? 0, two(x?.satisfaction ?? null), x?.ratings ?? 0];
+      return [
+        name,
+        x?.runsHeld ?? 0,
+        x?.sessionsHeld ?? 0,
+        x?.classAttendances ?? 0,
+        two(x?.satisfaction ?? null),
+        x?.ratings ?? 0,
+      ];
     }),
   };
   const byCourse = figuresBy(db, scope, period, "course", now);
-  const top = [...byCourse].sort((a, b2) => b2[1].classAttendances - a[1].classAttendances || b2[1].runsHeld - a[1].runsHeld).slice(0, 10);
-  const titles = courseTitles(db, top.map(([id]) => id));
+  const top = [...byCourse]
+    .sort(
+      (a, b2) => b2[1].classAttendances - a[1].classAttendances || b2[1].runsHeld - a[1].runsHeld,
+    )
+    .slice(0, 10);
+  const titles = courseTitles(
+    db,
+    top.map(([id]) => id),
+  );
   const topCourses: StatsTable = {
     id: "top-courses",
     title: "参与人次最多的课程（前 10）",
     headers: ["名次", "课程", "编号", "类别", "开课门次", "课程参与人次", "满意度", "评价条数"],
-    rows: top.map(([id, x], i) => [i + 1, titles.get(id)?.title ?? "", titles.get(id)?.code ?? "", titles.get(id)?.category ?? "", x.runsHeld, x.classAttendances, two(x.satisfaction), x.ratings]),
+    rows: top.map(([id, x], i) => [
+      i + 1,
+      titles.get(id)?.title ?? "",
+      titles.get(id)?.code ?? "",
+      titles.get(id)?.category ?? "",
+      x.runsHeld,
+      x.classAttendances,
+      two(x.satisfaction),
+      x.ratings,
+    ]),
     links: top.map(([id]) => (titles.get(id) ? `/courses/${titles.get(id)!.code}` : null)),
   };
   const byAcademy = figuresBy(db, scope, period, "academy", now);
-  const topA = [...byAcademy].sort((a, b2) => b2[1].participations - a[1].participations).slice(0, 10);
+  const topA = [...byAcademy]
+    .sort((a, b2) => b2[1].participations - a[1].participations)
+    .slice(0, 10);
   const academyInfo = new Map(
-    (db.$client.prepare(`SELECT a.id, a.name, a.slug, d.name district FROM academies a JOIN districts d ON d.id = a.district_id WHERE a.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(topA.map(([id]) => Number(id)))) as { id: number; name: string; slug: string; district: string }[]).map((r) => [String(r.id), r]),
+    (
+      db.$client
+        .prepare(
+          `SELECT a.id, a.name, a.slug, d.name district FROM academies a JOIN districts d ON d.id = a.district_id WHERE a.id IN (SELECT value FROM json_each(?))`,
+        )
+        .all(JSON.stringify(topA.map(([id]) => Number(id)))) as {
+        id: number;
+        name: string;
+        slug: string;
+        district: string;
+      }[]
+    ).map((r) => [String(r.id), r]),
   );
   const topAcademies: StatsTable = {
     id: "top-academies",
     title: "参与人次最多的书院（前 10）",
     headers: ["名次", "书院", "区", "参与人次", "参与人数", "参与率（%）", "满意度"],
-    rows: topA.map(([id, x], i) => [i + 1, academyInfo.get(id)?.name ?? "", academyInfo.get(id)?.district ?? "", x.participations, x.participants ?? 0, pct(x.participationRate), two(x.satisfaction)]),
-    links: topA.map(([id]) => (academyInfo.get(id) ? `/academies/${academyInfo.get(id)!.slug}` : null)),
+    rows: topA.map(([id, x], i) => [
+      i + 1,
+      academyInfo.get(id)?.name ?? "",
+      academyInfo.get(id)?.district ?? "",
+      x.participations,
+      x.participants ?? 0,
+      pct(x.participationRate),
+      two(x.satisfaction),
+    ]),
+    links: topA.map(([id]) =>
+      academyInfo.get(id) ? `/academies/${academyInfo.get(id)!.slug}` : null,
+    ),
   };
   const trend = trendTable(db, scope, period, now);
   return {
@@ -166,25 +299,76 @@ export function hqDashboard(db: DB, actor: Actor, period: Period, now = Date.now
     period,
     previous: prev,
     cards: cards(f, b),
-    tables: [summaryTable(f, b, period, prev), districts, trend.table, categories, topCourses, topAcademies],
+    tables: [
+      summaryTable(f, b, period, prev),
+      districts,
+      trend.table,
+      categories,
+      topCourses,
+      topAcademies,
+    ],
     charts: [
-      { id: "districts-chart", title: "各区参与人次", kind: "bar", categories: districtRows.map((d) => d.name), series: [{ name: "参与人次", data: districtRows.map((d) => d.f?.participations ?? 0) }], tableId: "districts" },
+      {
+        id: "districts-chart",
+        title: "各区参与人次",
+        kind: "bar",
+        categories: districtRows.map((d) => d.name),
+        series: [{ name: "参与人次", data: districtRows.map((d) => d.f?.participations ?? 0) }],
+        tableId: "districts",
+      },
       trend.chart,
-      { id: "categories-chart", title: "各类别课程参与人次", kind: "bar", categories: [...categoryNames.values()], series: [{ name: "课程参与人次", data: [...categoryNames.keys()].map((id) => byCategory.get(id)?.classAttendances ?? 0) }], tableId: "categories" },
+      {
+        id: "categories-chart",
+        title: "各类别课程参与人次",
+        kind: "bar",
+        categories: [...categoryNames.values()],
+        series: [
+          {
+            name: "课程参与人次",
+            data: [...categoryNames.keys()].map((id) => byCategory.get(id)?.classAttendances ?? 0),
+          },
+        ],
+        tableId: "categories",
+      },
     ],
   };
 }
 
-export const DISTRICT_SORTS = ["rate", "satisfaction", "participations", "participants", "runs", "sessions", "activities", "population", "noshow", "name"] as const;
+export const DISTRICT_SORTS = [
+  "rate",
+  "satisfaction",
+  "participations",
+  "participants",
+  "runs",
+  "sessions",
+  "activities",
+  "population",
+  "noshow",
+  "name",
+] as const;
 export type DistrictSort = (typeof DISTRICT_SORTS)[number];
 
 /** /district/stats: the district's academies side by side, ranked by 参与率 and 满意度, sortable. */
-export function districtDashboard(db: DB, actor: Actor, districtId: number, period: Period, sort: DistrictSort = "rate", now = Date.now()): Dashboard {
+export function districtDashboard(
+  db: DB,
+  actor: Actor,
+  districtId: number,
+  period: Period,
+  sort: DistrictSort = "rate",
+  now = Date.now(),
+): Dashboard {
   const scope: StatsScope = { type: "district", districtId };
   assertReadScope(actor, scope);
-  const d = db.$client.prepare(`SELECT name, code FROM districts WHERE id = ?`).get(districtId) as { name: string; code: string };
+  const d = db.$client.prepare(`SELECT name, code FROM districts WHERE id = ?`).get(districtId) as {
+    name: string;
+    code: string;
+  };
   const { prev, f, b } = figuresNow(db, scope, period, now);
-  const list = db.$client.prepare(`SELECT a.id, a.name, a.slug, coalesce(s.name, '') sub FROM academies a LEFT JOIN subdistricts s ON s.id = a.subdistrict_id WHERE a.district_id = ? ORDER BY a.slug`).all(districtId) as { id: number; name: string; slug: string; sub: string }[];
+  const list = db.$client
+    .prepare(
+      `SELECT a.id, a.name, a.slug, coalesce(s.name, '') sub FROM academies a LEFT JOIN subdistricts s ON s.id = a.subdistrict_id WHERE a.district_id = ? ORDER BY a.slug`,
+    )
+    .all(districtId) as { id: number; name: string; slug: string; sub: string }[];
   const byAcademy = figuresBy(db, scope, period, "academy", now);
   const rows = list.map((a) => ({ a, x: byAcademy.get(String(a.id)) ?? finishEmpty() }));
   const rankBy = (val: (x: Figures) => number | null) => {
@@ -207,11 +391,33 @@ export function districtDashboard(db: DB, actor: Actor, districtId: number, peri
     noshow: (x) => x.noShowRate,
     name: () => 0,
   };
-  const sorted = sort === "name" ? rows : [...rows].sort((p, q) => (key[sort](q.x) ?? -1) - (key[sort](p.x) ?? -1) || (rateRank.get(p.a.id) ?? 0) - (rateRank.get(q.a.id) ?? 0));
+  const sorted =
+    sort === "name"
+      ? rows
+      : [...rows].sort(
+          (p, q) =>
+            (key[sort](q.x) ?? -1) - (key[sort](p.x) ?? -1) ||
+            (rateRank.get(p.a.id) ?? 0) - (rateRank.get(q.a.id) ?? 0),
+        );
   const academies: StatsTable = {
     id: "academies",
     title: "本区书院对比",
-    headers: ["书院", "街道", "参与率名次", "满意度名次", "常住人口", "开课门次", "课次", "活动场次", "参与人次", "参与人数", "参与率（%）", "满意度", "评价条数", "爽约率（%）"],
+    headers: [
+      "书院",
+      "街道",
+      "参与率名次",
+      "满意度名次",
+      "常住人口",
+      "开课门次",
+      "课次",
+      "活动场次",
+      "参与人次",
+      "参与人数",
+      "参与率（%）",
+      "满意度",
+      "评价条数",
+      "爽约率（%）",
+    ],
     rows: sorted.map(({ a, x }) => [
       a.name,
       a.sub,
@@ -231,7 +437,9 @@ export function districtDashboard(db: DB, actor: Actor, districtId: number, peri
     links: sorted.map(({ a }) => `/manage/${a.slug}/stats`),
   };
   const trend = trendTable(db, scope, period, now);
-  const top = [...rows].sort((p, q) => (q.x.participationRate ?? -1) - (p.x.participationRate ?? -1)).slice(0, 10);
+  const top = [...rows]
+    .sort((p, q) => (q.x.participationRate ?? -1) - (p.x.participationRate ?? -1))
+    .slice(0, 10);
   return {
     scopeLabel: d.name,
     scopeCode: d.code,
@@ -240,7 +448,14 @@ export function districtDashboard(db: DB, actor: Actor, districtId: number, peri
     cards: cards(f, b),
     tables: [summaryTable(f, b, period, prev), academies, trend.table],
     charts: [
-      { id: "academies-chart", title: "参与率最高的 10 所书院（%）", kind: "bar", categories: top.map((r) => r.a.name.replace(/社区书院$/, "")), series: [{ name: "参与率（%）", data: top.map((r) => pct(r.x.participationRate) ?? 0) }], tableId: "academies" },
+      {
+        id: "academies-chart",
+        title: "参与率最高的 10 所书院（%）",
+        kind: "bar",
+        categories: top.map((r) => r.a.name.replace(/社区书院$/, "")),
+        series: [{ name: "参与率（%）", data: top.map((r) => pct(r.x.participationRate) ?? 0) }],
+        tableId: "academies",
+      },
       trend.chart,
     ],
   };
@@ -250,11 +465,26 @@ function finishEmpty(): Figures {
   return { ...emptyFigures(), participants: 0 };
 }
 
-const RUN_STATUS_LABELS: Record<string, string> = { draft: "草稿", open: "报名中", full: "已满员", closed: "报名截止", finished: "已结课", cancelled: "已取消" };
+const RUN_STATUS_LABELS: Record<string, string> = {
+  draft: "草稿",
+  open: "报名中",
+  full: "已满员",
+  closed: "报名截止",
+  finished: "已结课",
+  cancelled: "已取消",
+};
 
 /** /manage/:academy/stats: the academy's runs (fill, attendance, no-shows, ratings) and activities. */
-export function academyDashboard(db: DB, actor: Actor, academyId: number, period: Period, now = Date.now()): Dashboard {
-  const a = db.$client.prepare(`SELECT id, name, slug, district_id FROM academies WHERE id = ?`).get(academyId) as { id: number; name: string; slug: string; district_id: number };
+export function academyDashboard(
+  db: DB,
+  actor: Actor,
+  academyId: number,
+  period: Period,
+  now = Date.now(),
+): Dashboard {
+  const a = db.$client
+    .prepare(`SELECT id, name, slug, district_id FROM academies WHERE id = ?`)
+    .get(academyId) as { id: number; name: string; slug: string; district_id: number };
   const scope: StatsScope = { type: "academy", academyId, districtId: a.district_id };
   assertReadScope(actor, scope);
   const { prev, f, b } = figuresNow(db, scope, period, now);
@@ -267,14 +497,50 @@ export function academyDashboard(db: DB, actor: Actor, academyId: number, period
        FROM class_runs r JOIN course_versions v ON v.id = r.course_version_id
        WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id DESC`,
     )
-    .all(JSON.stringify(runIds)) as { id: number; status: string; capacity: number; title: string; confirmed: number }[];
+    .all(JSON.stringify(runIds)) as {
+    id: number;
+    status: string;
+    capacity: number;
+    title: string;
+    confirmed: number;
+  }[];
   const runs: StatsTable = {
     id: "runs",
     title: "开课班级",
-    headers: ["课程", "状态", "名额", "已报名", "满员率（%）", "课次", "出席人次", "请假人次", "缺席人次", "爽约率（%）", "满意度", "评价条数", "候补", "转正"],
+    headers: [
+      "课程",
+      "状态",
+      "名额",
+      "已报名",
+      "满员率（%）",
+      "课次",
+      "出席人次",
+      "请假人次",
+      "缺席人次",
+      "爽约率（%）",
+      "满意度",
+      "评价条数",
+      "候补",
+      "转正",
+    ],
     rows: runInfo.map((r) => {
       const x = byRun.get(String(r.id))!;
-      return [r.title, RUN_STATUS_LABELS[r.status] ?? r.status, r.capacity, r.confirmed, pct(r.confirmed / r.capacity), x.sessionsHeld, x.classAttendances, x.excused, x.absences, pct(x.noShowRate), two(x.satisfaction), x.ratings, x.waitlisted, x.promoted];
+      return [
+        r.title,
+        RUN_STATUS_LABELS[r.status] ?? r.status,
+        r.capacity,
+        r.confirmed,
+        pct(r.confirmed / r.capacity),
+        x.sessionsHeld,
+        x.classAttendances,
+        x.excused,
+        x.absences,
+        pct(x.noShowRate),
+        two(x.satisfaction),
+        x.ratings,
+        x.waitlisted,
+        x.promoted,
+      ];
     }),
     links: runInfo.map((r) => `/manage/${a.slug}/runs/${r.id}`),
   };
@@ -284,12 +550,27 @@ export function academyDashboard(db: DB, actor: Actor, academyId: number, period
        FROM stats_activity x JOIN activities av ON av.id = x.activity_id
        WHERE x.academy_id = ? AND x.month BETWEEN ? AND ? AND x.starts_at <= ? ORDER BY x.starts_at DESC LIMIT 500`,
     )
-    .all(academyId, period.from, period.to, now) as { id: number; title: string; date: string; cancelled: number; headcount: number; identified: number; p: number }[];
+    .all(academyId, period.from, period.to, now) as {
+    id: number;
+    title: string;
+    date: string;
+    cancelled: number;
+    headcount: number;
+    identified: number;
+    p: number;
+  }[];
   const activities: StatsTable = {
     id: "activities",
     title: "活动",
     headers: ["日期", "活动", "状态", "现场人数", "签到与登记出勤", "参与人次"],
-    rows: acts.map((x) => [x.date, x.title, x.cancelled ? "已取消" : "已举办", x.headcount, x.identified, x.cancelled ? 0 : x.p]),
+    rows: acts.map((x) => [
+      x.date,
+      x.title,
+      x.cancelled ? "已取消" : "已举办",
+      x.headcount,
+      x.identified,
+      x.cancelled ? 0 : x.p,
+    ]),
     links: acts.map((x) => `/activities/${x.id}`),
   };
   const trend = trendTable(db, scope, period, now);
@@ -303,7 +584,16 @@ export function academyDashboard(db: DB, actor: Actor, academyId: number, period
     tables: [summaryTable(f, b, period, prev), runs, activities, trend.table],
     charts: [
       trend.chart,
-      { id: "fill-chart", title: "班级满员率（%）", kind: "bar", categories: fill.map((r) => r.title.slice(0, 8)), series: [{ name: "满员率（%）", data: fill.map((r) => pct(r.confirmed / r.capacity) ?? 0) }], tableId: "runs" },
+      {
+        id: "fill-chart",
+        title: "班级满员率（%）",
+        kind: "bar",
+        categories: fill.map((r) => r.title.slice(0, 8)),
+        series: [
+          { name: "满员率（%）", data: fill.map((r) => pct(r.confirmed / r.capacity) ?? 0) },
+        ],
+        tableId: "runs",
+      },
     ],
   };
 }

@@ -21,23 +21,53 @@ export type FigureKey = (typeof FIGURE_KEYS)[number];
 export type Definition = { label: string; unit: string; explain: string };
 
 export const DEFINITIONS: Record<FigureKey, Definition> = {
-  runsHeld: { label: "开课门次", unit: "门次", explain: "统计期内至少上过一次课（课次已结束、未取消）的开课班数。" },
-  sessionsHeld: { label: "课次", unit: "次", explain: "统计期内已结束且未取消的课次数（班级或课次取消的不计）。" },
-  activitiesHeld: { label: "活动场次", unit: "场", explain: "统计期内已开始且未取消的群众性活动场数。" },
+  runsHeld: {
+    label: "开课门次",
+    unit: "门次",
+    explain: "统计期内至少上过一次课（课次已结束、未取消）的开课班数。",
+  },
+  sessionsHeld: {
+    label: "课次",
+    unit: "次",
+    explain: "统计期内已结束且未取消的课次数（班级或课次取消的不计）。",
+  },
+  activitiesHeld: {
+    label: "活动场次",
+    unit: "场",
+    explain: "统计期内已开始且未取消的群众性活动场数。",
+  },
   participations: {
     label: "参与人次",
     unit: "人次",
-    explain: "课程签到出勤人次 + 活动参与人次（签到 + 登记出勤 + 现场人数中未签到的部分，不重复计）。",
+    explain:
+      "课程签到出勤人次 + 活动参与人次（签到 + 登记出勤 + 现场人数中未签到的部分，不重复计）。",
   },
-  participants: { label: "参与人数", unit: "人", explain: "统计期内参加过课程或活动（有签到或出勤记录）的不同居民人数，同一人只计一次。" },
-  participationRate: { label: "参与率", unit: "%", explain: "参与人数 ÷ 书院（或全区、全市）社区常住人口。" },
-  satisfaction: { label: "满意度", unit: "分", explain: "统计期内学员评价的平均分（1–5 分），括号内为评价条数。" },
+  participants: {
+    label: "参与人数",
+    unit: "人",
+    explain: "统计期内参加过课程或活动（有签到或出勤记录）的不同居民人数，同一人只计一次。",
+  },
+  participationRate: {
+    label: "参与率",
+    unit: "%",
+    explain: "参与人数 ÷ 书院（或全区、全市）社区常住人口。",
+  },
+  satisfaction: {
+    label: "满意度",
+    unit: "分",
+    explain: "统计期内学员评价的平均分（1–5 分），括号内为评价条数。",
+  },
   volunteerHours: {
     label: "志愿服务时长",
     unit: "小时",
-    explain: "已上课次的时长 × 授课教师人数（无账号的社区讲师计 1 人），加上书院确认的社区志愿服务时长（按服务日期）。",
+    explain:
+      "已上课次的时长 × 授课教师人数（无账号的社区讲师计 1 人），加上书院确认的社区志愿服务时长（按服务日期）。",
   },
-  waitlistConversion: { label: "候补转正率", unit: "%", explain: "统计期内进入候补的课程报名和活动报名中，后来转为正式名额的比例。" },
+  waitlistConversion: {
+    label: "候补转正率",
+    unit: "%",
+    explain: "统计期内进入候补的课程报名和活动报名中，后来转为正式名额的比例。",
+  },
   excused: {
     label: "请假人次",
     unit: "人次",
@@ -47,7 +77,8 @@ export const DEFINITIONS: Record<FigureKey, Definition> = {
   noShowRate: {
     label: "爽约率",
     unit: "%",
-    explain: "已点名课次中，缺席（未请假）人次 ÷（出席 + 请假 + 缺席）人次。请假的人次只在分母中，不算爽约。",
+    explain:
+      "已点名课次中，缺席（未请假）人次 ÷（出席 + 请假 + 缺席）人次。请假的人次只在分母中，不算爽约。",
   },
 };
 
@@ -136,7 +167,10 @@ export function finishFigures(raw: RawFigures): Figures {
     activityParticipations: raw.activityParticipations,
     participants: raw.participants,
     population: raw.population,
-    participationRate: raw.participants == null || raw.population == null ? null : ratio(raw.participants, raw.population),
+    participationRate:
+      raw.participants == null || raw.population == null
+        ? null
+        : ratio(raw.participants, raw.population),
     satisfaction: ratio(raw.ratingsSum, raw.ratingsN),
     ratings: raw.ratingsN,
     volunteerHours: hours(raw.teacherMinutes + raw.communityMinutes),

@@ -1,7 +1,12 @@
 import { periodSearch, type Period } from "./period";
 
 /** The export link of a dashboard table (or of every table, for XLSX). */
-export function exportHref(scope: { district?: string; academy?: string }, period: Period, format: "csv" | "xlsx", table?: string) {
+export function exportHref(
+  scope: { district?: string; academy?: string },
+  period: Period,
+  format: "csv" | "xlsx",
+  table?: string,
+) {
   const p = new URLSearchParams(periodSearch(period));
   if (scope.district) p.set("district", scope.district);
   if (scope.academy) p.set("academy", scope.academy);
@@ -11,7 +16,13 @@ export function exportHref(scope: { district?: string; academy?: string }, perio
 }
 
 /** The image URL of a dashboard chart; `v` (the chart's version) lets the browser keep it. */
-export function chartHref(scope: { district?: string; academy?: string }, period: Period, chart: string, v: string, sort?: string) {
+export function chartHref(
+  scope: { district?: string; academy?: string },
+  period: Period,
+  chart: string,
+  v: string,
+  sort?: string,
+) {
   const p = new URLSearchParams(periodSearch(period));
   if (scope.district) p.set("district", scope.district);
   if (scope.academy) p.set("academy", scope.academy);

@@ -11,7 +11,14 @@ import { z } from "~/utils/zod";
 import { createHash } from "node:crypto";
 import { renderChartSvg, type ChartSpec } from "./charts.server";
 import { chartHref } from "./links";
-import { academyDashboard, districtDashboard, DISTRICT_SORTS, hqDashboard, type Dashboard, type StatsTable } from "./dashboards.server";
+import {
+  academyDashboard,
+  districtDashboard,
+  DISTRICT_SORTS,
+  hqDashboard,
+  type Dashboard,
+  type StatsTable,
+} from "./dashboards.server";
 import { PeriodError, periodQueryShape, resolvePeriod, type Period } from "./period";
 import { scopeFromCodes, StatsAccessError, type StatsScope } from "./stats.server";
 
@@ -25,19 +32,24 @@ export const statsPageQuerySchema = z.object({
 });
 export const statsExportQuerySchema = statsPageQuerySchema.extend({
   format: z.enum(["csv", "xlsx"], { message: "格式应为 csv 或 xlsx。" }),
-  table: z.string().regex(/^[a-z-]{1,30}$/).optional(),
+  table: z
+    .string()
+    .regex(/^[a-z-]{1,30}$/)
+    .optional(),
 });
 
 /** Turns a bad period, an unknown code or an out-of-scope request into a Chinese response. */
 export function statsError(e: unknown): never {
   if (e instanceof PeriodError) throw new Response(e.message, { status: 400 });
-  if (e instanceof StatsAccessError) throw new Response(e.message, { status: e.status === 404 ? 400 : e.status });
+  if (e instanceof StatsAccessError)
+    throw new Response(e.message, { status: e.status === 404 ? 400 : e.status });
   throw e;
 }
 
 function parse<T extends z.ZodType>(schema: T, url: URL): z.infer<T> {
   const r = schema.safeParse(Object.fromEntries(url.searchParams));
-  if (!r.success) throw new Response(r.error.issues[0]?.message ?? "查询条件有误。", { status: 400 });
+  if (!r.success)
+    throw new Response(r.error.issues[0]?.message ?? "查询条件有误。", { status: 400 });
   return r.data;
 }
 
@@ -48,7 +60,10 @@ export type PagedTable = StatsTable & { paging?: TablePage };
  * A dashboard as its page shows it: each chart an image URL (/stats/chart), not its SVG, and long
  * tables one page at a time (`?runs-page=2`), so the HTML and its hydration data stay small.
  */
-export type DashboardView = Omit<Dashboard, "charts" | "tables"> & { tables: PagedTable[]; charts: { id: string; title: string; src: string; tableId: string }[] };
+export type DashboardView = Omit<Dashboard, "charts" | "tables"> & {
+  tables: PagedTable[];
+  charts: { id: string; title: string; src: string; tableId: string }[];
+};
 
 /** Rows per page of a dashboard table; the district's ranking of its academies pages later. */
 export const TABLE_PAGE_ROWS: Record<string, number> = { academies: 50 };
@@ -70,7 +85,9 @@ function pageTable(t: StatsTable, search: URLSearchParams): PagedTable {
   };
 }
 /** The printed annual report keeps its charts inline (one document to print). */
-export type InlineDashboardView = Omit<Dashboard, "charts"> & { charts: { id: string; title: string; svg: string; tableId: string }[] };
+export type InlineDashboardView = Omit<Dashboard, "charts"> & {
+  charts: { id: string; title: string; svg: string; tableId: string }[];
+};
 
 /**
  * Rendered charts, keyed by the chart's own data (the same data draws the same SVG, whatever else
@@ -94,7 +111,15 @@ function chartSvg(c: Dashboard["charts"][number]) {
   return svg;
 }
 function inlineView(d: Dashboard): InlineDashboardView {
-  return { ...d, charts: d.charts.map((c) => ({ id: c.id, title: c.title, tableId: c.tableId, svg: chartSvg(c) })) };
+  return {
+    ...d,
+    charts: d.charts.map((c) => ({
+      id: c.id,
+      title: c.title,
+      tableId: c.tableId,
+      svg: chartSvg(c),
+    })),
+  };
 }
 
 /** A chart's version: a hash of its own data, so its URL changes exactly when its picture does. */
@@ -107,11 +132,21 @@ export function chartVersion(c: ChartSpec) {
  * HTML and again in the hydration data); the browser fetches them in parallel and keeps them,
  * since the URL carries the chart's version.
  */
-function view(d: Dashboard, scope: { district?: string; academy?: string }, search: URLSearchParams, sort?: string): DashboardView {
+function view(
+  d: Dashboard,
+  scope: { district?: string; academy?: string },
+  search: URLSearchParams,
+  sort?: string,
+): DashboardView {
   return {
     ...d,
     tables: d.tables.map((t) => pageTable(t, search)),
-    charts: d.charts.map((c) => ({ id: c.id, title: c.title, tableId: c.tableId, src: chartHref(scope, d.period, c.id, chartVersion(c), sort) })),
+    charts: d.charts.map((c) => ({
+      id: c.id,
+      title: c.title,
+      tableId: c.tableId,
+      src: chartHref(scope, d.period, c.id, chartVersion(c), sort),
+    })),
   };
 }
 
@@ -125,23 +160,43 @@ function resolve(url: URL, now: number) {
 }
 
 /** The district a /district/stats request means: `?district=code`, else the person's own (first) district. */
-function districtFor(db: DB, actor: Actor, code: string | undefined): StatsScope & { type: "district" } {
+function districtFor(
+  db: DB,
+  actor: Actor,
+  code: string | undefined,
+): StatsScope & { type: "district" } {
   if (code) {
     const s = scopeFromCodes(db, { district: code });
     return s as StatsScope & { type: "district" };
   }
   const own = staffDistrictIds(actor)[0];
-  if (!own) throw new StatsAccessError("只有区指导中心的工作人员可以查看区统计。", 403, "forbidden_scope");
+  if (!own)
+    throw new StatsAccessError("只有区指导中心的工作人员可以查看区统计。", 403, "forbidden_scope");
   return { type: "district", districtId: own };
 }
 
-function dashboardFor(db: DB, actor: Actor, scope: StatsScope, period: Period, sort: z.infer<typeof statsPageQuerySchema>["sort"], now: number): Dashboard {
+function dashboardFor(
+  db: DB,
+  actor: Actor,
+  scope: StatsScope,
+  period: Period,
+  sort: z.infer<typeof statsPageQuerySchema>["sort"],
+  now: number,
+): Dashboard {
   if (scope.type === "city") return hqDashboard(db, actor, period, now);
-  if (scope.type === "district") return districtDashboard(db, actor, scope.districtId, period, sort ?? "rate", now);
+  if (scope.type === "district")
+    return districtDashboard(db, actor, scope.districtId, period, sort ?? "rate", now);
   return academyDashboard(db, actor, scope.academyId, period, now);
 }
 
-export function loadStatsPage(db: DB, actor: Actor, page: "hq" | "district" | "academy", url: URL, opts: { academyId?: number; districtId?: number } = {}, now = Date.now()) {
+export function loadStatsPage(
+  db: DB,
+  actor: Actor,
+  page: "hq" | "district" | "academy",
+  url: URL,
+  opts: { academyId?: number; districtId?: number } = {},
+  now = Date.now(),
+) {
   const { q, period } = resolve(url, now);
   try {
     let scope: StatsScope;
@@ -151,17 +206,41 @@ export function loadStatsPage(db: DB, actor: Actor, page: "hq" | "district" | "a
     const d = dashboardFor(db, actor, scope, period, q.sort, now);
     const districts =
       page === "district"
-        ? (db.$client.prepare(`SELECT code, name FROM districts WHERE id IN (SELECT value FROM json_each(?)) OR ? ORDER BY sort_order`).all(JSON.stringify(staffDistrictIds(actor)), scope.type === "district" && !staffDistrictIds(actor).includes(scope.districtId) ? 1 : 0) as { code: string; name: string }[])
+        ? (db.$client
+            .prepare(
+              `SELECT code, name FROM districts WHERE id IN (SELECT value FROM json_each(?)) OR ? ORDER BY sort_order`,
+            )
+            .all(
+              JSON.stringify(staffDistrictIds(actor)),
+              scope.type === "district" && !staffDistrictIds(actor).includes(scope.districtId)
+                ? 1
+                : 0,
+            ) as { code: string; name: string }[])
         : [];
-    const codes = scope.type === "city" ? {} : scope.type === "district" ? { district: d.scopeCode } : { academy: d.scopeCode };
-    return { dashboard: view(d, codes, url.searchParams, page === "district" ? q.sort : undefined), sort: q.sort ?? "rate", districts };
+    const codes =
+      scope.type === "city"
+        ? {}
+        : scope.type === "district"
+          ? { district: d.scopeCode }
+          : { academy: d.scopeCode };
+    return {
+      dashboard: view(d, codes, url.searchParams, page === "district" ? q.sort : undefined),
+      sort: q.sort ?? "rate",
+      districts,
+    };
   } catch (e) {
     statsError(e);
   }
 }
 
 /** CSV (one table, UTF-8 with BOM) or XLSX (one table, or every table as a sheet), audited. */
-export async function exportStats(db: DB, actor: Actor, url: URL, ip: string | null, now = Date.now()) {
+export async function exportStats(
+  db: DB,
+  actor: Actor,
+  url: URL,
+  ip: string | null,
+  now = Date.now(),
+) {
   const q = parse(statsExportQuerySchema, url);
   let d: Dashboard;
   try {
@@ -173,10 +252,12 @@ export async function exportStats(db: DB, actor: Actor, url: URL, ip: string | n
   }
   const tables = q.table ? d.tables.filter((t) => t.id === q.table) : d.tables;
   if (tables.length === 0) throw new Response("没有这张统计表。", { status: 400 });
-  if (q.format === "csv" && tables.length > 1) throw new Response("CSV 一次只能导出一张表，请指定 table。", { status: 400 });
+  if (q.format === "csv" && tables.length > 1)
+    throw new Response("CSV 一次只能导出一张表，请指定 table。", { status: 400 });
   const sheets: Sheet[] = tables.map((t) => ({ name: t.title, headers: t.headers, rows: t.rows }));
   const what = tables.length === 1 ? tables[0]!.title : "统计报表";
-  const periodPart = d.period.from === d.period.to ? d.period.from : `${d.period.from}至${d.period.to}`;
+  const periodPart =
+    d.period.from === d.period.to ? d.period.from : `${d.period.from}至${d.period.to}`;
   const base = `统计-${d.scopeLabel}-${periodPart}-${what}`;
   const ascii = `stats-${d.scopeCode}-${d.period.from}_${d.period.to}-${tables.length === 1 ? tables[0]!.id : "all"}`;
   db.transaction(
@@ -186,7 +267,13 @@ export async function exportStats(db: DB, actor: Actor, url: URL, ip: string | n
         targetType: "stats",
         targetId: d.scopeCode,
         summary: `导出统计：${d.scopeLabel} ${d.period.label} ${what}（${q.format.toUpperCase()}）`,
-        detail: { scope: d.scopeCode, from: d.period.from, to: d.period.to, tables: tables.map((t) => t.id), format: q.format },
+        detail: {
+          scope: d.scopeCode,
+          from: d.period.from,
+          to: d.period.to,
+          tables: tables.map((t) => t.id),
+          format: q.format,
+        },
       }),
     { behavior: "immediate" },
   );
@@ -223,7 +310,14 @@ export function loadChartSvg(db: DB, actor: Actor, url: URL, now = Date.now()) {
 export function loadAnnualReport(db: DB, actor: Actor, url: URL, now = Date.now()) {
   const current = new Date(now + 8 * 3600_000).getUTCFullYear();
   const r = z
-    .object({ year: z.coerce.number({ message: "年份应为四位数字。" }).int().min(2015, "年份应在 2015 年以后。").max(current, "还没有这一年的数据。").optional() })
+    .object({
+      year: z.coerce
+        .number({ message: "年份应为四位数字。" })
+        .int()
+        .min(2015, "年份应在 2015 年以后。")
+        .max(current, "还没有这一年的数据。")
+        .optional(),
+    })
     .safeParse(Object.fromEntries(url.searchParams));
   if (!r.success) throw new Response(r.error.issues[0]?.message ?? "年份有误。", { status: 400 });
   const year = r.data.year ?? current;
@@ -236,7 +330,13 @@ export function loadAnnualReport(db: DB, actor: Actor, url: URL, now = Date.now(
       year,
       generatedAt: now,
       dashboard: inlineView({ ...d, charts: d.charts.filter((c) => c.id !== "categories-chart") }),
-      tables: { districts: pick("districts"), categories: pick("categories"), topCourses: pick("top-courses"), topAcademies: pick("top-academies"), trend: pick("trend") },
+      tables: {
+        districts: pick("districts"),
+        categories: pick("categories"),
+        topCourses: pick("top-courses"),
+        topAcademies: pick("top-academies"),
+        trend: pick("trend"),
+      },
     };
   } catch (e) {
     statsError(e);

@@ -7,7 +7,12 @@ import { z } from "~/utils/zod";
 
 export const PERIOD_KINDS = ["month", "quarter", "year", "custom"] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
-export const PERIOD_LABELS: Record<PeriodKind, string> = { month: "本月", quarter: "本季度", year: "本年", custom: "自定义" };
+export const PERIOD_LABELS: Record<PeriodKind, string> = {
+  month: "本月",
+  quarter: "本季度",
+  year: "本年",
+  custom: "自定义",
+};
 export const MAX_PERIOD_MONTHS = 60;
 
 export type Period = { kind: PeriodKind; from: string; to: string; months: number; label: string };
@@ -45,7 +50,8 @@ export function monthLabel(m: string) {
 
 function label(from: string, to: string) {
   if (from === to) return monthLabel(from);
-  if (from.slice(0, 4) === to.slice(0, 4)) return `${from.slice(0, 4)}年${Number(from.slice(5))}–${Number(to.slice(5))}月`;
+  if (from.slice(0, 4) === to.slice(0, 4))
+    return `${from.slice(0, 4)}年${Number(from.slice(5))}–${Number(to.slice(5))}月`;
   return `${monthLabel(from)}–${monthLabel(to)}`;
 }
 
@@ -73,7 +79,10 @@ export class PeriodError extends Error {
 }
 
 /** Resolves the URL's fields against today; a custom range needs from ≤ to, at most 5 years. */
-export function resolvePeriod(q: { p?: PeriodKind; from?: string; to?: string }, now = Date.now()): Period {
+export function resolvePeriod(
+  q: { p?: PeriodKind; from?: string; to?: string },
+  now = Date.now(),
+): Period {
   const current = monthOfInstant(now);
   const kind = q.p ?? (q.from || q.to ? "custom" : "month");
   if (kind === "month") return makePeriod(kind, current, current);
@@ -84,8 +93,10 @@ export function resolvePeriod(q: { p?: PeriodKind; from?: string; to?: string },
   if (kind === "year") return makePeriod(kind, `${current.slice(0, 4)}-01`, current);
   const from = q.from ?? q.to ?? current;
   const to = q.to ?? current;
-  if (monthIndex(to) < monthIndex(from)) throw new PeriodError("统计期的结束月份早于开始月份，请重新选择。");
-  if (monthIndex(to) - monthIndex(from) + 1 > MAX_PERIOD_MONTHS) throw new PeriodError("统计期最长 5 年（60 个月），请缩短范围。");
+  if (monthIndex(to) < monthIndex(from))
+    throw new PeriodError("统计期的结束月份早于开始月份，请重新选择。");
+  if (monthIndex(to) - monthIndex(from) + 1 > MAX_PERIOD_MONTHS)
+    throw new PeriodError("统计期最长 5 年（60 个月），请缩短范围。");
   return makePeriod("custom", from, to);
 }
 

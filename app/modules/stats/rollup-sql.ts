@@ -31,7 +31,8 @@ const ensureRunMonth = (from: string, run: string, month: string) => `
   ON CONFLICT (run_id, month) DO NOTHING;`;
 
 const sessionMonth = (x: string) => `substr(${x}.local_date, 1, 7)`;
-const teachersOf = (run: string) => `(SELECT max(1, count(*)) FROM run_teachers WHERE run_id = ${run})`;
+const teachersOf = (run: string) =>
+  `(SELECT max(1, count(*)) FROM run_teachers WHERE run_id = ${run})`;
 
 /** A session's own figures (not its attendance), added (+1) or taken out (−1). */
 const sessionFigures = (x: string, sign: 1 | -1) => `
@@ -47,7 +48,8 @@ const sessionFigures = (x: string, sign: 1 | -1) => `
  * present = 0 row was an absence; `leave` builds the current definition, where 请假 (excused = 1)
  * rows are counted apart in `excused` (migration *_stats_leave_triggers replaces the triggers).
  */
-const absent = (t: string, leave: boolean) => (leave ? `${t}.present = 0 AND ${t}.excused = 0` : `${t}.present = 0`);
+const absent = (t: string, leave: boolean) =>
+  leave ? `${t}.present = 0 AND ${t}.excused = 0` : `${t}.present = 0`;
 
 /** All attendance marks of one session, added or taken out (a session moved across months, or deleted). */
 const sessionAttendance = (x: string, sign: 1 | -1, leave = false) => `
@@ -55,8 +57,10 @@ const sessionAttendance = (x: string, sign: 1 | -1, leave = false) => `
   UPDATE stats_run_month SET
     attendances = attendances + ${sign} * (SELECT count(*) FROM attendance t WHERE t.session_id = ${x}.id AND t.present = 1),
     absences = absences + ${sign} * (SELECT count(*) FROM attendance t WHERE t.session_id = ${x}.id AND ${absent("t", leave)})${
-      leave ? `,
-    excused = excused + ${sign} * (SELECT count(*) FROM attendance t WHERE t.session_id = ${x}.id AND t.excused = 1)` : ""
+      leave
+        ? `,
+    excused = excused + ${sign} * (SELECT count(*) FROM attendance t WHERE t.session_id = ${x}.id AND t.excused = 1)`
+        : ""
     }
   WHERE run_id = ${x}.run_id AND month = ${sessionMonth(x)};
   ${
@@ -134,7 +138,11 @@ const classTriggers = (leave: boolean): string[] => [
   `CREATE TRIGGER stats_session_move_month AFTER UPDATE OF local_date, run_id ON class_sessions FOR EACH ROW
 WHEN ${ACTIVE} AND (substr(OLD.local_date, 1, 7) <> substr(NEW.local_date, 1, 7) OR OLD.run_id <> NEW.run_id) BEGIN${sessionAttendance("OLD", -1, leave)}${sessionAttendance("NEW", 1, leave)}
 END;`,
-  trigger("stats_session_delete", "BEFORE DELETE ON class_sessions", sessionFigures("OLD", -1) + sessionAttendance("OLD", -1, leave)),
+  trigger(
+    "stats_session_delete",
+    "BEFORE DELETE ON class_sessions",
+    sessionFigures("OLD", -1) + sessionAttendance("OLD", -1, leave),
+  ),
   trigger("stats_attendance_insert", "AFTER INSERT ON attendance", mark("NEW", 1, leave)),
   trigger(
     "stats_attendance_update",
@@ -174,7 +182,11 @@ END;`,
   DELETE FROM stats_person_month WHERE refs <= 0 AND academy_id = (SELECT academy_id FROM class_runs WHERE id = OLD.run_id) AND person_key = ${personKey("OLD")};`,
   ),
   trigger("stats_evaluation_insert", "AFTER INSERT ON evaluations", rating("NEW", 1)),
-  trigger("stats_evaluation_update", "AFTER UPDATE OF rating, created_at, enrollment_id ON evaluations", rating("OLD", -1) + rating("NEW", 1)),
+  trigger(
+    "stats_evaluation_update",
+    "AFTER UPDATE OF rating, created_at, enrollment_id ON evaluations",
+    rating("OLD", -1) + rating("NEW", 1),
+  ),
   trigger("stats_evaluation_delete", "AFTER DELETE ON evaluations", rating("OLD", -1)),
   trigger(
     "stats_run_teacher_insert",
@@ -230,7 +242,8 @@ const activityPersonKey = (t: string, g: string) =>
 /** An activity attendance row through its activity (and registration, when it has one). */
 const activityMarkSource = (x: string) =>
   `activities av JOIN academies ac ON ac.id = av.academy_id LEFT JOIN activity_registrations g ON g.id = ${x}.registration_id`;
-const activityMarkWhere = (x: string) => `av.id = ${x}.activity_id AND (${x}.registration_id IS NULL OR g.id IS NOT NULL)`;
+const activityMarkWhere = (x: string) =>
+  `av.id = ${x}.activity_id AND (${x}.registration_id IS NULL OR g.id IS NOT NULL)`;
 
 const activityMark = (x: string, sign: 1 | -1) => `
   UPDATE stats_activity SET identified = identified + ${sign} * (${x}.present = 1)
@@ -275,19 +288,35 @@ const activityRow = (x: string) => `
 
 TRIGGERS.push(
   trigger("stats_activity_insert", "AFTER INSERT ON activities", activityRow("NEW")),
-  trigger("stats_activity_update", "AFTER UPDATE OF status, headcount, starts_at, local_date, academy_id ON activities", activityRow("NEW")),
+  trigger(
+    "stats_activity_update",
+    "AFTER UPDATE OF status, headcount, starts_at, local_date, academy_id ON activities",
+    activityRow("NEW"),
+  ),
   `CREATE TRIGGER stats_activity_move AFTER UPDATE OF local_date, academy_id ON activities FOR EACH ROW
 WHEN ${ACTIVE} AND (substr(OLD.local_date, 1, 7) <> substr(NEW.local_date, 1, 7) OR OLD.academy_id <> NEW.academy_id) BEGIN${activityPeople("OLD", -1)}${activityPeople("NEW", 1)}
 END;`,
-  trigger("stats_activity_delete", "BEFORE DELETE ON activities", `${activityPeople("OLD", -1)}
-  DELETE FROM stats_activity WHERE activity_id = OLD.id;`),
-  trigger("stats_activity_mark_insert", "AFTER INSERT ON activity_attendance", activityMark("NEW", 1)),
+  trigger(
+    "stats_activity_delete",
+    "BEFORE DELETE ON activities",
+    `${activityPeople("OLD", -1)}
+  DELETE FROM stats_activity WHERE activity_id = OLD.id;`,
+  ),
+  trigger(
+    "stats_activity_mark_insert",
+    "AFTER INSERT ON activity_attendance",
+    activityMark("NEW", 1),
+  ),
   trigger(
     "stats_activity_mark_update",
     "AFTER UPDATE OF present, activity_id, registration_id, user_id, family_member_id ON activity_attendance",
     activityMark("OLD", -1) + activityMark("NEW", 1),
   ),
-  trigger("stats_activity_mark_delete", "AFTER DELETE ON activity_attendance", activityMark("OLD", -1)),
+  trigger(
+    "stats_activity_mark_delete",
+    "AFTER DELETE ON activity_attendance",
+    activityMark("OLD", -1),
+  ),
   trigger(
     "stats_activity_registration_delete",
     "BEFORE DELETE ON activity_registrations",
@@ -380,8 +409,18 @@ export const RUN_FIGURES = [
 /** Levels of stats_reach: the city (entity 0), a district, an academy. */
 const REACH_LEVELS = [
   { level: 0, filter: () => "", entity: () => "0", district: () => "0" },
-  { level: 1, filter: (x: string) => ` AND district_id = ${x}.district_id`, entity: (x: string) => `${x}.district_id`, district: (x: string) => `${x}.district_id` },
-  { level: 2, filter: (x: string) => ` AND academy_id = ${x}.academy_id`, entity: (x: string) => `${x}.academy_id`, district: (x: string) => `${x}.district_id` },
+  {
+    level: 1,
+    filter: (x: string) => ` AND district_id = ${x}.district_id`,
+    entity: (x: string) => `${x}.district_id`,
+    district: (x: string) => `${x}.district_id`,
+  },
+  {
+    level: 2,
+    filter: (x: string) => ` AND academy_id = ${x}.academy_id`,
+    entity: (x: string) => `${x}.academy_id`,
+    district: (x: string) => `${x}.district_id`,
+  },
 ] as const;
 
 /**
@@ -484,62 +523,140 @@ const activityDelta = (x: string, sign: 1 | -1) => `
 
 /** The academy × month triggers on stats_run_month; `leave` = the current definitions. */
 const academyRunTriggers = (leave: boolean): string[] => [
-  trigger("stats_academy_run_insert", "AFTER INSERT ON stats_run_month", ensureAcademyMonth("NEW.academy_id", "NEW.month") + runMonthDelta("NEW", 1, leave)),
+  trigger(
+    "stats_academy_run_insert",
+    "AFTER INSERT ON stats_run_month",
+    ensureAcademyMonth("NEW.academy_id", "NEW.month") + runMonthDelta("NEW", 1, leave),
+  ),
   trigger(
     "stats_academy_run_update",
     "AFTER UPDATE ON stats_run_month",
-    ensureAcademyMonth("NEW.academy_id", "NEW.month") + runMonthDelta("OLD", -1, leave) + runMonthDelta("NEW", 1, leave),
+    ensureAcademyMonth("NEW.academy_id", "NEW.month") +
+      runMonthDelta("OLD", -1, leave) +
+      runMonthDelta("NEW", 1, leave),
   ),
-  trigger("stats_academy_run_delete", "AFTER DELETE ON stats_run_month", runMonthDelta("OLD", -1, leave)),
+  trigger(
+    "stats_academy_run_delete",
+    "AFTER DELETE ON stats_run_month",
+    runMonthDelta("OLD", -1, leave),
+  ),
 ];
 
 const TRIGGERS2: string[] = [
   ...academyRunTriggers(false),
-  trigger("stats_academy_activity_insert", "AFTER INSERT ON stats_activity", ensureAcademyMonth("NEW.academy_id", "NEW.month") + activityDelta("NEW", 1)),
-  trigger("stats_academy_activity_update", "AFTER UPDATE ON stats_activity", ensureAcademyMonth("NEW.academy_id", "NEW.month") + activityDelta("OLD", -1) + activityDelta("NEW", 1)),
-  trigger("stats_academy_activity_delete", "AFTER DELETE ON stats_activity", activityDelta("OLD", -1)),
-  trigger("stats_reach_insert", "AFTER INSERT ON stats_person_month", REACH_LEVELS.map((l) => reachChange("NEW", 1, l)).join("")),
-  trigger("stats_reach_delete", "AFTER DELETE ON stats_person_month", REACH_LEVELS.map((l) => reachChange("OLD", -1, l)).join("")),
+  trigger(
+    "stats_academy_activity_insert",
+    "AFTER INSERT ON stats_activity",
+    ensureAcademyMonth("NEW.academy_id", "NEW.month") + activityDelta("NEW", 1),
+  ),
+  trigger(
+    "stats_academy_activity_update",
+    "AFTER UPDATE ON stats_activity",
+    ensureAcademyMonth("NEW.academy_id", "NEW.month") +
+      activityDelta("OLD", -1) +
+      activityDelta("NEW", 1),
+  ),
+  trigger(
+    "stats_academy_activity_delete",
+    "AFTER DELETE ON stats_activity",
+    activityDelta("OLD", -1),
+  ),
+  trigger(
+    "stats_reach_insert",
+    "AFTER INSERT ON stats_person_month",
+    REACH_LEVELS.map((l) => reachChange("NEW", 1, l)).join(""),
+  ),
+  trigger(
+    "stats_reach_delete",
+    "AFTER DELETE ON stats_person_month",
+    REACH_LEVELS.map((l) => reachChange("OLD", -1, l)).join(""),
+  ),
   `CREATE TRIGGER stats_reach_district AFTER UPDATE OF district_id ON stats_person_month FOR EACH ROW
 WHEN ${ACTIVE} AND OLD.district_id <> NEW.district_id BEGIN${reachChange("OLD", -1, REACH_LEVELS[1])}${reachChange("NEW", 1, REACH_LEVELS[1])}
   UPDATE stats_reach SET district_id = NEW.district_id WHERE level = 2 AND entity = NEW.academy_id;
 END;`,
   trigger("stats_volunteer_insert", "AFTER INSERT ON volunteer_hours", volunteer("NEW", 1)),
-  trigger("stats_volunteer_update", "AFTER UPDATE OF minutes, service_date, signup_id ON volunteer_hours", volunteer("OLD", -1) + volunteer("NEW", 1)),
+  trigger(
+    "stats_volunteer_update",
+    "AFTER UPDATE OF minutes, service_date, signup_id ON volunteer_hours",
+    volunteer("OLD", -1) + volunteer("NEW", 1),
+  ),
   trigger("stats_volunteer_delete", "AFTER DELETE ON volunteer_hours", volunteer("OLD", -1)),
-  trigger("stats_volunteer_signup_delete", "BEFORE DELETE ON volunteer_signups", volunteerAll("OLD", "OLD.academy_id", -1)),
+  trigger(
+    "stats_volunteer_signup_delete",
+    "BEFORE DELETE ON volunteer_signups",
+    volunteerAll("OLD", "OLD.academy_id", -1),
+  ),
   `CREATE TRIGGER stats_volunteer_signup_move AFTER UPDATE OF academy_id ON volunteer_signups FOR EACH ROW
 WHEN ${ACTIVE} AND OLD.academy_id <> NEW.academy_id BEGIN${volunteerAll("OLD", "OLD.academy_id", -1)}${volunteerAll("NEW", "NEW.academy_id", 1)}
 END;`,
-  trigger("stats_activity_waitlist_insert", "AFTER INSERT ON activity_registrations", activityWaitlist("NEW", 1)),
+  trigger(
+    "stats_activity_waitlist_insert",
+    "AFTER INSERT ON activity_registrations",
+    activityWaitlist("NEW", 1),
+  ),
   trigger(
     "stats_activity_waitlist_update",
     "AFTER UPDATE OF queue_key, promoted_at, created_at, activity_id ON activity_registrations",
     activityWaitlist("OLD", -1) + activityWaitlist("NEW", 1),
   ),
-  trigger("stats_activity_waitlist_delete", "AFTER DELETE ON activity_registrations", activityWaitlist("OLD", -1)),
-  trigger("stats_activity_waitlist_gone", "BEFORE DELETE ON activities", activityWaitlistAll("OLD", "OLD.academy_id", -1)),
+  trigger(
+    "stats_activity_waitlist_delete",
+    "AFTER DELETE ON activity_registrations",
+    activityWaitlist("OLD", -1),
+  ),
+  trigger(
+    "stats_activity_waitlist_gone",
+    "BEFORE DELETE ON activities",
+    activityWaitlistAll("OLD", "OLD.academy_id", -1),
+  ),
   `CREATE TRIGGER stats_activity_waitlist_move AFTER UPDATE OF academy_id ON activities FOR EACH ROW
 WHEN ${ACTIVE} AND OLD.academy_id <> NEW.academy_id BEGIN${activityWaitlistAll("OLD", "OLD.academy_id", -1)}${activityWaitlistAll("NEW", "NEW.academy_id", 1)}
 END;`,
-  trigger("stats_academy_month_district", "AFTER UPDATE OF district_id ON academies", `\n  UPDATE stats_academy_month SET district_id = NEW.district_id WHERE academy_id = NEW.id;`),
+  trigger(
+    "stats_academy_month_district",
+    "AFTER UPDATE OF district_id ON academies",
+    `\n  UPDATE stats_academy_month SET district_id = NEW.district_id WHERE academy_id = NEW.id;`,
+  ),
   // The change stamp (statsStamp): moves with every rollup row and every population, nothing else.
-  ...(["stats_run_month", "stats_person_month", "stats_activity", "stats_academy_month"] as const).flatMap((t) =>
-    (["INSERT", "UPDATE", "DELETE"] as const).map((op) => trigger(`stats_stamp_${t.replace("stats_", "")}_${op.toLowerCase()}`, `AFTER ${op} ON ${t}`, BUMP)),
+  ...(
+    ["stats_run_month", "stats_person_month", "stats_activity", "stats_academy_month"] as const
+  ).flatMap((t) =>
+    (["INSERT", "UPDATE", "DELETE"] as const).map((op) =>
+      trigger(
+        `stats_stamp_${t.replace("stats_", "")}_${op.toLowerCase()}`,
+        `AFTER ${op} ON ${t}`,
+        BUMP,
+      ),
+    ),
   ),
   trigger("stats_stamp_academy_insert", "AFTER INSERT ON academies", BUMP),
-  trigger("stats_stamp_academy_update", "AFTER UPDATE OF population, district_id ON academies", BUMP),
+  trigger(
+    "stats_stamp_academy_update",
+    "AFTER UPDATE OF population, district_id ON academies",
+    BUMP,
+  ),
   trigger("stats_stamp_academy_delete", "AFTER DELETE ON academies", BUMP),
 ];
 
 /** The second trigger migration: the stamp row, then the triggers. */
-export const TRIGGERS2_SQL = [`INSERT INTO stats_state (key, value) VALUES ('version', '0') ON CONFLICT (key) DO NOTHING;`, ...TRIGGERS2].join("\n--> statement-breakpoint\n") + "\n";
+export const TRIGGERS2_SQL =
+  [
+    `INSERT INTO stats_state (key, value) VALUES ('version', '0') ON CONFLICT (key) DO NOTHING;`,
+    ...TRIGGERS2,
+  ].join("\n--> statement-breakpoint\n") + "\n";
 
 /**
  * The from-scratch recount of the second set: academy × month figures (from `runTable` and
  * `activityTable`, the recounted or live run and activity rollups), then stats_reach from `personTable`.
  */
-export function recountSql2(academyTable: string, reachTable: string, runTable: string, activityTable: string, personTable: string): string[] {
+export function recountSql2(
+  academyTable: string,
+  reachTable: string,
+  runTable: string,
+  activityTable: string,
+  personTable: string,
+): string[] {
   const reach = (level: number, part: string, entity: string, district: string) => `
     INSERT INTO ${reachTable} (level, entity, month, prev, district_id, n)
     SELECT ${level}, entity, month, prev, district_id, count(*) FROM (
@@ -597,12 +714,22 @@ const CURRENT_MONTH = `strftime('%Y-%m', 'now', '+8 hours')`;
 const bumpFor = (x: string) => `
   UPDATE stats_state SET value = value + 1 WHERE key = CASE WHEN ${x}.month = ${CURRENT_MONTH} THEN 'version_current' ELSE 'version' END;`;
 
-const STAMPED = ["stats_run_month", "stats_person_month", "stats_activity", "stats_academy_month"] as const;
-const stampName = (t: string, op: string) => `stats_stamp_${t.replace("stats_", "")}_${op.toLowerCase()}`;
+const STAMPED = [
+  "stats_run_month",
+  "stats_person_month",
+  "stats_activity",
+  "stats_academy_month",
+] as const;
+const stampName = (t: string, op: string) =>
+  `stats_stamp_${t.replace("stats_", "")}_${op.toLowerCase()}`;
 
 const TRIGGERS3: string[] = [
   `INSERT INTO stats_state (key, value) VALUES ('version_current', '0') ON CONFLICT (key) DO NOTHING;`,
-  ...STAMPED.flatMap((t) => (["INSERT", "UPDATE", "DELETE"] as const).map((op) => `DROP TRIGGER IF EXISTS ${stampName(t, op)};`)),
+  ...STAMPED.flatMap((t) =>
+    (["INSERT", "UPDATE", "DELETE"] as const).map(
+      (op) => `DROP TRIGGER IF EXISTS ${stampName(t, op)};`,
+    ),
+  ),
   ...STAMPED.flatMap((t) => [
     trigger(stampName(t, "INSERT"), `AFTER INSERT ON ${t}`, bumpFor("NEW")),
     // An update can move a row across months (an activity re-dated): both months' stamps move.
@@ -623,7 +750,9 @@ const triggerName = (t: string) => /^CREATE TRIGGER (\w+)/.exec(t)?.[1] ?? "";
 
 function changedTriggers(before: string[], after: string[]) {
   const old = new Map(before.map((t) => [triggerName(t), t]));
-  return after.filter((t) => old.get(triggerName(t)) !== t).flatMap((t) => [`DROP TRIGGER IF EXISTS ${triggerName(t)};`, t]);
+  return after
+    .filter((t) => old.get(triggerName(t)) !== t)
+    .flatMap((t) => [`DROP TRIGGER IF EXISTS ${triggerName(t)};`, t]);
 }
 
 const TRIGGERS4: string[] = [

@@ -37,29 +37,37 @@ export class StatsAccessError extends Error {
 export function canReadScope(actor: Actor | null | undefined, scope: StatsScope) {
   if (!actor) return false;
   if (scope.type === "city") return isHq(actor);
-  if (scope.type === "district") return isHq(actor) || staffDistrictIds(actor).includes(scope.districtId);
+  if (scope.type === "district")
+    return isHq(actor) || staffDistrictIds(actor).includes(scope.districtId);
   return canViewAcademy(actor, { id: scope.academyId, districtId: scope.districtId });
 }
 
 export function assertReadScope(actor: Actor | null | undefined, scope: StatsScope) {
-  if (!canReadScope(actor, scope)) throw new StatsAccessError("您无权查看这个范围的统计数据。", 403, "forbidden_scope");
+  if (!canReadScope(actor, scope))
+    throw new StatsAccessError("您无权查看这个范围的统计数据。", 403, "forbidden_scope");
 }
 
 /** A district code (siming …) or academy slug (huli-001 …) to a scope; unknown → 404 error. */
 export function scopeFromCodes(db: DB, q: { district?: string; academy?: string }): StatsScope {
   const c = db.$client;
   if (q.academy) {
-    const a = c.prepare(`SELECT id, district_id FROM academies WHERE slug = ?`).get(q.academy) as { id: number; district_id: number } | undefined;
-    if (!a) throw new StatsAccessError(`没有编号为「${q.academy}」的书院。`, 404, "unknown_academy");
+    const a = c.prepare(`SELECT id, district_id FROM academies WHERE slug = ?`).get(q.academy) as
+      { id: number; district_id: number } | undefined;
+    if (!a)
+      throw new StatsAccessError(`没有编号为「${q.academy}」的书院。`, 404, "unknown_academy");
     if (q.district) {
-      const d = c.prepare(`SELECT id FROM districts WHERE code = ?`).get(q.district) as { id: number } | undefined;
-      if (!d || d.id !== a.district_id) throw new StatsAccessError("书院不在所选的区。", 400, "academy_not_in_district");
+      const d = c.prepare(`SELECT id FROM districts WHERE code = ?`).get(q.district) as
+        { id: number } | undefined;
+      if (!d || d.id !== a.district_id)
+        throw new StatsAccessError("书院不在所选的区。", 400, "academy_not_in_district");
     }
     return { type: "academy", academyId: a.id, districtId: a.district_id };
   }
   if (q.district) {
-    const d = c.prepare(`SELECT id FROM districts WHERE code = ?`).get(q.district) as { id: number } | undefined;
-    if (!d) throw new StatsAccessError(`没有代码为「${q.district}」的区。`, 404, "unknown_district");
+    const d = c.prepare(`SELECT id FROM districts WHERE code = ?`).get(q.district) as
+      { id: number } | undefined;
+    if (!d)
+      throw new StatsAccessError(`没有代码为「${q.district}」的区。`, 404, "unknown_district");
     return { type: "district", districtId: d.id };
   }
   return { type: "city" };
@@ -90,9 +98,16 @@ const zeroRaw = (): Raw => ({
   population: null,
 });
 
-function scopeWhere(scope: StatsScope, alias: string, districtCol = "district_id", academyCol = "academy_id") {
-  if (scope.type === "district") return { sql: ` AND ${alias}.${districtCol} = ${Number(scope.districtId)}`, args: [] };
-  if (scope.type === "academy") return { sql: ` AND ${alias}.${academyCol} = ${Number(scope.academyId)}`, args: [] };
+function scopeWhere(
+  scope: StatsScope,
+  alias: string,
+  districtCol = "district_id",
+  academyCol = "academy_id",
+) {
+  if (scope.type === "district")
+    return { sql: ` AND ${alias}.${districtCol} = ${Number(scope.districtId)}`, args: [] };
+  if (scope.type === "academy")
+    return { sql: ` AND ${alias}.${academyCol} = ${Number(scope.academyId)}`, args: [] };
   return { sql: "", args: [] };
 }
 
@@ -114,17 +129,49 @@ const LIVE_KEY: Record<GroupBy, string> = {
   month: "substr(s.local_date, 1, 7)",
   run: "r.id",
 };
-const ACT_KEY: Partial<Record<GroupBy, string>> = { all: "0", district: "x.district_id", academy: "x.academy_id", month: "x.month" };
-const AM_KEY: Partial<Record<GroupBy, string>> = { all: "0", district: "x.district_id", academy: "x.academy_id", month: "x.month" };
+const ACT_KEY: Partial<Record<GroupBy, string>> = {
+  all: "0",
+  district: "x.district_id",
+  academy: "x.academy_id",
+  month: "x.month",
+};
+const AM_KEY: Partial<Record<GroupBy, string>> = {
+  all: "0",
+  district: "x.district_id",
+  academy: "x.academy_id",
+  month: "x.month",
+};
 
 /** Which stats_reach rows answer 参与人数 for a scope grouped by `by`: level, key, filter. */
-function reachQuery(scope: StatsScope, by: GroupBy): { level: number; key: string; where: string } | null {
-  const own = scope.type === "city" ? { level: 0, where: " AND entity = 0" } : scope.type === "district" ? { level: 1, where: ` AND entity = ${Number(scope.districtId)}` } : { level: 2, where: ` AND entity = ${Number(scope.academyId)}` };
+function reachQuery(
+  scope: StatsScope,
+  by: GroupBy,
+): { level: number; key: string; where: string } | null {
+  const own =
+    scope.type === "city"
+      ? { level: 0, where: " AND entity = 0" }
+      : scope.type === "district"
+        ? { level: 1, where: ` AND entity = ${Number(scope.districtId)}` }
+        : { level: 2, where: ` AND entity = ${Number(scope.academyId)}` };
   if (by === "all") return { ...own, key: "0" };
   if (by === "month") return { ...own, key: "month" };
-  if (by === "district") return { level: 1, key: "entity", where: scope.type === "city" ? "" : ` AND district_id = ${Number(scope.districtId)}` };
+  if (by === "district")
+    return {
+      level: 1,
+      key: "entity",
+      where: scope.type === "city" ? "" : ` AND district_id = ${Number(scope.districtId)}`,
+    };
   if (by === "academy")
-    return { level: 2, key: "entity", where: scope.type === "city" ? "" : scope.type === "district" ? ` AND district_id = ${Number(scope.districtId)}` : ` AND entity = ${Number(scope.academyId)}` };
+    return {
+      level: 2,
+      key: "entity",
+      where:
+        scope.type === "city"
+          ? ""
+          : scope.type === "district"
+            ? ` AND district_id = ${Number(scope.districtId)}`
+            : ` AND entity = ${Number(scope.academyId)}`,
+    };
   return null;
 }
 
@@ -138,7 +185,14 @@ type Part = "other" | "current";
  * 开课门次 counts the runs with no held session earlier in the period. Keys are numbers (ids) or
  * "YYYY-MM" (month). Population comes with the `other` part.
  */
-function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: number, part: Part): Map<string, Raw> {
+function rawPart(
+  db: DB,
+  scope: StatsScope,
+  period: Period,
+  by: GroupBy,
+  now: number,
+  part: Part,
+): Map<string, Raw> {
   const c = db.$client;
   const current = monthOfInstant(now);
   const cmStart = monthStartMs(current);
@@ -153,7 +207,12 @@ function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: nu
   };
   /** The part's months: `alias.month` in the period and not the current month, or the current month. */
   const months = (alias: string) =>
-    part === "other" ? { sql: `${alias}.month BETWEEN ? AND ? AND ${alias}.month <> ?`, args: [period.from, period.to, current] } : { sql: `${alias}.month = ?`, args: [current] };
+    part === "other"
+      ? {
+          sql: `${alias}.month BETWEEN ? AND ? AND ${alias}.month <> ?`,
+          args: [period.from, period.to, current],
+        }
+      : { sql: `${alias}.month = ?`, args: [current] };
   const sw = scopeWhere(scope, "m");
   // Class figures: every month for marks/ratings/waitlists; from the rollups, sessions only for months already over.
   // By city, district, academy or month they come from the academy × month sums (a few thousand
@@ -173,9 +232,18 @@ function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: nu
          sum(m.attendances) att, sum(m.absences) abs, sum(m.excused) exc, sum(m.ratings_sum) rs, sum(m.ratings_n) rn,
          sum(m.waitlisted) wl, sum(m.promoted) pr
        FROM stats_run_month m WHERE ${mm.sql}${sw.sql} GROUP BY 1`;
-  for (const r of c
-    .prepare(classSql)
-    .all(current, current, ...(amk ? mx.args : mm.args)) as { k: unknown; sessions: number; tmin: number; att: number; abs: number; exc: number; rs: number; rn: number; wl: number; pr: number }[]) {
+  for (const r of c.prepare(classSql).all(current, current, ...(amk ? mx.args : mm.args)) as {
+    k: unknown;
+    sessions: number;
+    tmin: number;
+    att: number;
+    abs: number;
+    exc: number;
+    rs: number;
+    rn: number;
+    wl: number;
+    pr: number;
+  }[]) {
     const x = row(r.k);
     x.sessionsHeld += r.sessions;
     x.teacherMinutes += r.tmin;
@@ -187,7 +255,12 @@ function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: nu
     x.waitlisted += r.wl;
     x.promoted += r.pr;
   }
-  const liveScope = scope.type === "district" ? ` AND a.district_id = ${Number(scope.districtId)}` : scope.type === "academy" ? ` AND r.academy_id = ${Number(scope.academyId)}` : "";
+  const liveScope =
+    scope.type === "district"
+      ? ` AND a.district_id = ${Number(scope.districtId)}`
+      : scope.type === "academy"
+        ? ` AND r.academy_id = ${Number(scope.academyId)}`
+        : "";
   // CROSS JOIN keeps this month's sessions (class_sessions_starts_idx) as the outer loop: the planner
   // otherwise walks every academy's runs and seeks each run's sessions.
   const liveFrom = `class_sessions s CROSS JOIN class_runs r ON r.id = s.run_id CROSS JOIN academies a ON a.id = r.academy_id CROSS JOIN courses c ON c.id = r.course_id
@@ -214,7 +287,9 @@ function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: nu
   } else {
     // 开课门次 of the months already over: distinct runs with a held session.
     for (const r of c
-      .prepare(`SELECT ${rk} k, count(DISTINCT m.run_id) n FROM stats_run_month m WHERE m.month BETWEEN ? AND ? AND m.month < ? AND m.sessions > 0 AND m.run_cancelled = 0${sw.sql} GROUP BY 1`)
+      .prepare(
+        `SELECT ${rk} k, count(DISTINCT m.run_id) n FROM stats_run_month m WHERE m.month BETWEEN ? AND ? AND m.month < ? AND m.sessions > 0 AND m.run_cancelled = 0${sw.sql} GROUP BY 1`,
+      )
       .all(period.from, period.to, current) as { k: unknown; n: number }[])
       row(r.k).runsHeld += r.n;
   }
@@ -225,10 +300,14 @@ function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: nu
     const rows =
       part === "other"
         ? (c
-            .prepare(`SELECT ${amk} k, sum(x.activities) n, sum(x.activity_participations) p FROM stats_academy_month x WHERE x.month BETWEEN ? AND ? AND x.month < ?${aw.sql} GROUP BY 1`)
+            .prepare(
+              `SELECT ${amk} k, sum(x.activities) n, sum(x.activity_participations) p FROM stats_academy_month x WHERE x.month BETWEEN ? AND ? AND x.month < ?${aw.sql} GROUP BY 1`,
+            )
             .all(period.from, period.to, current) as { k: unknown; n: number; p: number }[])
         : (c
-            .prepare(`SELECT ${ak} k, count(*) n, sum(max(x.headcount, x.identified)) p FROM stats_activity x WHERE x.month = ? AND x.cancelled = 0 AND x.starts_at <= ?${aw.sql} GROUP BY 1`)
+            .prepare(
+              `SELECT ${ak} k, count(*) n, sum(max(x.headcount, x.identified)) p FROM stats_activity x WHERE x.month = ? AND x.cancelled = 0 AND x.starts_at <= ?${aw.sql} GROUP BY 1`,
+            )
             .all(current, now) as { k: unknown; n: number; p: number }[]);
     for (const r of rows) {
       if (!r.n) continue;
@@ -241,7 +320,9 @@ function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: nu
   if (amk) {
     const aw = scopeWhere(scope, "x");
     for (const r of c
-      .prepare(`SELECT ${amk} k, sum(x.volunteer_minutes) vm, sum(x.activity_waitlisted) wl, sum(x.activity_promoted) pr FROM stats_academy_month x WHERE ${mx.sql}${aw.sql} GROUP BY 1`)
+      .prepare(
+        `SELECT ${amk} k, sum(x.volunteer_minutes) vm, sum(x.activity_waitlisted) wl, sum(x.activity_promoted) pr FROM stats_academy_month x WHERE ${mx.sql}${aw.sql} GROUP BY 1`,
+      )
       .all(...mx.args) as { k: unknown; vm: number; wl: number; pr: number }[]) {
       if (!r.vm && !r.wl && !r.pr) continue;
       const x = row(r.k);
@@ -256,13 +337,23 @@ function rawPart(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: nu
     const firstInRange = by === "month" ? "" : " AND prev < ?";
     const mr = months("stats_reach");
     for (const r of c
-      .prepare(`SELECT ${rq.key} k, sum(n) n FROM stats_reach WHERE level = ${rq.level} AND ${mr.sql}${firstInRange}${rq.where} GROUP BY 1`)
+      .prepare(
+        `SELECT ${rq.key} k, sum(n) n FROM stats_reach WHERE level = ${rq.level} AND ${mr.sql}${firstInRange}${rq.where} GROUP BY 1`,
+      )
       .all(...mr.args, ...(by === "month" ? [] : [period.from])) as { k: unknown; n: number }[])
       row(r.k).participants = r.n;
     if (by !== "month" && part === "other") {
       const popKey = by === "district" ? "a.district_id" : by === "academy" ? "a.id" : "0";
-      const popScope = scope.type === "district" ? ` WHERE a.district_id = ${Number(scope.districtId)}` : scope.type === "academy" ? ` WHERE a.id = ${Number(scope.academyId)}` : "";
-      for (const r of c.prepare(`SELECT ${popKey} k, sum(a.population) n FROM academies a${popScope} GROUP BY 1`).all() as { k: unknown; n: number }[]) row(r.k).population = r.n;
+      const popScope =
+        scope.type === "district"
+          ? ` WHERE a.district_id = ${Number(scope.districtId)}`
+          : scope.type === "academy"
+            ? ` WHERE a.id = ${Number(scope.academyId)}`
+            : "";
+      for (const r of c
+        .prepare(`SELECT ${popKey} k, sum(a.population) n FROM academies a${popScope} GROUP BY 1`)
+        .all() as { k: unknown; n: number }[])
+        row(r.k).population = r.n;
     }
   }
   return out;
@@ -279,11 +370,19 @@ function partStamp(db: DB, part: Part) {
 }
 
 /** Both parts (each cached against its own stamp) added up. */
-function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now: number): Map<string, Raw> {
+function rawByGroup(
+  db: DB,
+  scope: StatsScope,
+  period: Period,
+  by: GroupBy,
+  now: number,
+): Map<string, Raw> {
   stampClock = now;
   const key = `${by}:${JSON.stringify(scope)}:${period.from}:${period.to}:${monthOfInstant(now)}`;
   const other = otherMemo(db, key, () => rawPart(db, scope, period, by, now, "other"));
-  const current = currentMemo(db, `${key}@${Math.floor(now / 60_000)}`, () => rawPart(db, scope, period, by, now, "current"));
+  const current = currentMemo(db, `${key}@${Math.floor(now / 60_000)}`, () =>
+    rawPart(db, scope, period, by, now, "current"),
+  );
   const out = new Map<string, Raw>();
   for (const [k, o] of other) out.set(k, { ...o });
   for (const [k, x] of current) {
@@ -294,7 +393,11 @@ function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now:
     }
     for (const f of Object.keys(x) as (keyof Raw)[]) {
       if (f === "population") continue;
-      if (f === "participants") o.participants = o.participants == null && x.participants == null ? null : (o.participants ?? 0) + (x.participants ?? 0);
+      if (f === "participants")
+        o.participants =
+          o.participants == null && x.participants == null
+            ? null
+            : (o.participants ?? 0) + (x.participants ?? 0);
       else o[f] += x[f] as number;
     }
   }
@@ -303,7 +406,12 @@ function rawByGroup(db: DB, scope: StatsScope, period: Period, by: GroupBy, now:
 }
 
 /** The figures of one scope and period. The one function behind cards, tables, exports and the API. */
-export function computeFigures(db: DB, scope: StatsScope, period: Period, now = Date.now()): Figures {
+export function computeFigures(
+  db: DB,
+  scope: StatsScope,
+  period: Period,
+  now = Date.now(),
+): Figures {
   return cached(db, `fig:${JSON.stringify(scope)}:${period.from}:${period.to}`, now, () => {
     const raw = rawByGroup(db, scope, period, "all", now).get("0");
     if (!raw) {
@@ -315,12 +423,20 @@ export function computeFigures(db: DB, scope: StatsScope, period: Period, now = 
 }
 
 /** The figures of a scope and period per district, academy, category, course, month or run. */
-export function figuresBy(db: DB, scope: StatsScope, period: Period, by: Exclude<GroupBy, "all">, now = Date.now()): Map<string, Figures> {
+export function figuresBy(
+  db: DB,
+  scope: StatsScope,
+  period: Period,
+  by: Exclude<GroupBy, "all">,
+  now = Date.now(),
+): Map<string, Figures> {
   return cached(db, `by:${by}:${JSON.stringify(scope)}:${period.from}:${period.to}`, now, () => {
     const raw = rawByGroup(db, scope, period, by, now);
     const out = new Map<string, Figures>();
     for (const [k, r] of raw) out.set(k, finishFigures(r));
-    if (by === "month") for (const m of monthsBetween(period.from, period.to)) if (!out.has(m)) out.set(m, finishFigures({ ...zeroRaw(), participants: 0 }));
+    if (by === "month")
+      for (const m of monthsBetween(period.from, period.to))
+        if (!out.has(m)) out.set(m, finishFigures({ ...zeroRaw(), participants: 0 }));
     return out;
   });
 }
