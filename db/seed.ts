@@ -1,13 +1,13 @@
 import type { DB } from "./client";
 import { importOrgContent } from "~/modules/org/import.server";
-import { seedDemoAcademies } from "@db/demo/academies";
+import { backfillDemoOpeningHours, seedDemoAcademies } from "@db/demo/academies";
 import { countUsers, seedDemoAccounts } from "@db/demo/accounts";
 import { importCatalogContent, importSummary } from "~/modules/catalog/import.server";
 import { seedDemoTeachers } from "@db/demo/teachers";
 import { importHolidays } from "~/modules/scheduling/calendar.server";
 import { seedDemoSchedule, seedDemoWants } from "@db/demo/schedule";
 import { seedDemoEnrolments } from "@db/demo/enrollments";
-import { seedLearningDemo } from "@db/demo/learning";
+import { refreshDemoLiveClass, seedLearningDemo } from "@db/demo/learning";
 import { seedDemoActivities } from "@db/demo/activities";
 import { seedGroupsDemo } from "@db/demo/groups";
 
@@ -48,6 +48,14 @@ export async function seed(db: DB, opts: { demo: "if-empty" | "force" | "never" 
     // 群众性活动 at every academy (past with headcounts and check-ins, upcoming with registrations); after the organisations, which may host some.
     const act = seedDemoActivities(db);
     log.push(act.skipped ? `演示活动：${act.skipped}` : `演示活动：${act.activities} 场，报名 ${act.registrations} 条，签到 ${act.checkins} 条`);
+  }
+  if (opts.demo !== "never") {
+    // A demo made before opening hours were kept per weekday gets them from its labels; the
+    // demo's "class happening now" is moved to now (also every 10 minutes by a job).
+    const filled = backfillDemoOpeningHours(db);
+    if (filled) log.push(`演示书院开放时间：按星期补全 ${filled} 所`);
+    const live = refreshDemoLiveClass(db);
+    if (live.moved) log.push(`演示“正在上课”：移到现在（${live.moved} 次课）`);
   }
   return log;
 }

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, type ActivityType } from "~/modules/community/activities";
-import { Check, LooseField, type AnyField, type FieldsOf } from "./run-form";
+import { Check, LooseField, OutsideHoursField, type AnyField, type FieldsOf } from "./run-form";
 import { FieldError, initialList, initialText, WeekdayPicker } from "./schedule";
 import { formatSessionRange } from "~/utils/time";
 
@@ -135,11 +135,13 @@ export function ActivityFields({
   rooms,
   organisations,
   defaults = {},
+  openingHours,
 }: {
   fields: FieldsOf;
   rooms: { id: number; name: string; capacity: number }[];
   organisations: { id: number; name: string }[];
   defaults?: ActivityDefaults;
+  openingHours?: string | null;
 }) {
   const f = fields;
   const desc = f.description!;
@@ -152,6 +154,7 @@ export function ActivityFields({
         <LooseField meta={f.startTime!} label="开始时间" type="time" fallback={defaults.startTime ?? ""} required />
         <LooseField meta={f.endTime!} label="结束时间" type="time" fallback={defaults.endTime ?? ""} required />
       </div>
+      <OutsideHoursField meta={f.outsideHours} openingHours={openingHours} />
       <LooseSelect
         meta={f.roomId!}
         label="教室"

@@ -64,6 +64,7 @@ export const HQ_TABS: NavEntry[] = [
   { to: "/hq", label: "总部首页", show: signedInWith(isHq), end: true },
   { to: "/hq/courses", label: "课程库", show: signedInWith(canAuthorSomeCourse) },
   { to: "/hq/categories", label: "分类", show: signedInWith(isHq) },
+  { to: "/hq/academies", label: "书院", show: signedInWith(isHqAdmin) },
   { to: "/hq/users", label: "用户与角色", show: signedInWith(isHqAdmin) },
   { to: "/hq/resources", label: "资源库", show: signedInWith(canManageResources) },
   { to: "/hq/teachers", label: "师资库", show: signedInWith(canManageTeachers) },
@@ -97,6 +98,7 @@ export const MANAGE_TABS: NavEntry[] = [
 /** The 区指导中心 tab bar (app/components/district-nav.tsx); pages check requireStaffDistrict. */
 export const DISTRICT_TABS: NavEntry[] = [
   { to: "/district", label: "本区书院", show: signedInWith(isDistrictStaff), end: true },
+  { to: "/district/academies", label: "书院档案", show: signedInWith(isDistrictStaff) },
   { to: "/district/runs", label: "开课", show: signedInWith(isDistrictStaff) },
   { to: "/district/orders", label: "点单", show: signedInWith(isDistrictStaff) },
   { to: "/district/evaluations", label: "评价", show: signedInWith(isDistrictStaff) },

@@ -1,7 +1,18 @@
 /** The fields of the run (开课) forms: settings shared by create and edit, and the recurrence builder. */
 import type { FieldMetadata } from "@conform-to/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
+import { OUTSIDE_HOURS_LABEL } from "~/modules/org/opening-hours";
 import { FieldError, initialList, initialText, WeekdayPicker } from "./schedule";
+
+/** The academy's opening hours beside the time fields, and the 开放时间外 box (checked by the server). */
+export function OutsideHoursField({ meta, openingHours }: { meta: AnyField | undefined; openingHours?: string | null }) {
+  return (
+    <>
+      {openingHours ? <p className="hint">书院开放时间：{openingHours}。开放时间以外的课和活动会被拒绝，除非勾选下面一项。</p> : null}
+      <Check meta={meta!} label={OUTSIDE_HOURS_LABEL} fallback={false} />
+    </>
+  );
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyField = FieldMetadata<any, any, string[]>;
@@ -168,7 +179,7 @@ export function RunSettingsFields({
   );
 }
 
-export function RecurrenceFields({ fields, idPrefix, defaults = {} }: { fields: FieldsOf; idPrefix: string; defaults?: { startDate?: string; weekdays?: string[]; startTime?: string; endTime?: string; weeks?: string } }) {
+export function RecurrenceFields({ fields, idPrefix, defaults = {}, openingHours }: { fields: FieldsOf; idPrefix: string; defaults?: { startDate?: string; weekdays?: string[]; startTime?: string; endTime?: string; weeks?: string }; openingHours?: string | null }) {
   const f = fields;
   return (
     <>
@@ -183,6 +194,7 @@ export function RecurrenceFields({ fields, idPrefix, defaults = {} }: { fields: 
         <LooseField meta={f.until!} label="或者：截止日期" type="date" hint="周数和截止日期填一个" />
       </div>
       <p className="hint">总部公布的节假日和本书院的闭馆日会自动跳过。</p>
+      <OutsideHoursField meta={f.outsideHours} openingHours={openingHours} />
     </>
   );
 }

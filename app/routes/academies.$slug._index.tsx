@@ -8,6 +8,7 @@ import { ClassCard, toClassCard } from "~/components/schedule";
 import { upcomingClassesForAcademy } from "~/modules/scheduling/finder.server";
 import { resolveWeek } from "~/utils/time";
 import { notFound } from "~/utils/http";
+import { formatDate } from "~/utils/dates";
 import { ActivityCard } from "~/components/activities";
 import { academyActivities } from "~/modules/community/activities-read.server";
 import { AcademyGroups } from "~/components/academy-groups";
@@ -39,7 +40,20 @@ export default function AcademyPage() {
       <p>
         <Link to={`/academies?district=${academy.districtCode}`}>← {academy.districtName}的书院</Link>
       </p>
-      <h1>{academy.name}</h1>
+      <h1>
+        {academy.name} {academy.closedAt ? <span className="badge danger">已关闭</span> : null}
+      </h1>
+      {academy.closedAt ? (
+        <div className="closed-banner" role="note">
+          <p>
+            <strong>这所书院已于 {formatDate(academy.closedAt)} 关闭</strong>
+            {academy.closedReason ? `：${academy.closedReason}` : "。"}
+          </p>
+          <p>
+            不再开课或举办活动。可以 <Link to={`/academies?district=${academy.districtCode}`}>找{academy.districtName}的其他书院</Link>。
+          </p>
+        </div>
+      ) : null}
       {canManage ? (
         <p>
           <Link className="button secondary" to={`/manage/${academy.slug}`}>

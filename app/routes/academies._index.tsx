@@ -93,7 +93,9 @@ export default function AcademiesPage() {
                 {s.academies.map((a) => (
                   <li key={a.slug} className="card">
                     <Link className="card-link" to={`/academies/${a.slug}`}>
-                      <h3>{a.name}</h3>
+                      <h3>
+                        {a.name} {a.closed ? <span className="badge danger">已关闭</span> : null}
+                      </h3>
                       <p className="muted">{a.address}</p>
                     </Link>
                   </li>

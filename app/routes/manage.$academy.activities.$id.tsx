@@ -38,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const a = d.activity;
   const start = localParts(a.startsAt);
   return {
+    openingHours: academy.openingHours,
     slug: academy.slug,
     activity: {
       id: a.id,
@@ -136,7 +137,7 @@ const DONE: Record<string, string> = {
 };
 
 export default function ManageActivity() {
-  const { slug, activity: a, defaults, roster, participations, venueCapacity, started, ended, rooms, organisations, images, photoIds } = useLoaderData<typeof loader>();
+  const { slug, openingHours, activity: a, defaults, roster, participations, venueCapacity, started, ended, rooms, organisations, images, photoIds } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -312,7 +313,7 @@ export default function ManageActivity() {
           <Form method="post" className="form" {...getFormProps(editForm)}>
             <input type="hidden" name="intent" value="update" />
             <FormErrors errors={editForm.errors} id={editForm.errorId} />
-            <ActivityFields fields={editFields as unknown as FieldsOf} rooms={rooms} organisations={organisations} defaults={defaults} />
+            <ActivityFields fields={editFields as unknown as FieldsOf} rooms={rooms} organisations={organisations} defaults={defaults} openingHours={openingHours} />
             <button type="submit" disabled={busy}>
               保存修改
             </button>

@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);
   const db = getDb();
   const academy = requireManagedAcademy(db, actor, params.academy ?? "");
-  return { slug: academy.slug, ...activityFormChoices(db, academy.id), defaultDate: addDays(todayLocal(), 7) };
+  return { slug: academy.slug, openingHours: academy.openingHours, ...activityFormChoices(db, academy.id), defaultDate: addDays(todayLocal(), 7) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -42,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function NewActivity() {
-  const { rooms, organisations, defaultDate } = useLoaderData<typeof loader>();
+  const { rooms, organisations, defaultDate, openingHours } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
@@ -58,7 +58,7 @@ export default function NewActivity() {
       <Form method="post" className="form" {...getFormProps(form)}>
         <input type="hidden" name="intent" value="create" />
         <FormErrors errors={form.errors} id={form.errorId} />
-        <ActivityFields fields={fields as unknown as FieldsOf} rooms={rooms} organisations={organisations} defaults={{ date: defaultDate, startTime: "09:00", endTime: "11:00" }} />
+        <ActivityFields fields={fields as unknown as FieldsOf} rooms={rooms} organisations={organisations} openingHours={openingHours} defaults={{ date: defaultDate, startTime: "09:00", endTime: "11:00" }} />
         <ActivityRepeatFields fields={fields as unknown as FieldsOf} />
         <div className="actions">
           <button type="submit" disabled={busy}>

@@ -56,7 +56,7 @@ export default function ManageAttendanceOverview() {
       />
       <h2>各班出勤与缺课率</h2>
       <p className="hint">
-        缺课 = 报名后既没到也没提前取消；只统计已点名的课次。
+        缺课 = 报名后既没到、没请假也没提前取消；请假不算缺课。只统计已点名的课次。
         {policy.limit > 0
           ? `${policy.windowDays} 天内缺课 ${policy.limit} 次的居民，${policy.penaltyDays} 天内报名只能候补。`
           : "缺课限制已关闭。"}
@@ -72,6 +72,7 @@ export default function ManageAttendanceOverview() {
                 <th scope="col">已报名</th>
                 <th scope="col">已上 / 已点名</th>
                 <th scope="col">出勤率</th>
+                <th scope="col">请假</th>
                 <th scope="col">缺课率</th>
               </tr>
             </thead>
@@ -87,6 +88,7 @@ export default function ManageAttendanceOverview() {
                     {r.held} / {r.recorded} 次
                   </td>
                   <td data-label="出勤率">{pct(r.attendanceRate)}</td>
+                  <td data-label="请假">{r.excused} 人次</td>
                   <td data-label="缺课率">
                     {pct(r.noShowRate)}
                     {r.noShows ? `（${r.noShows} 人次）` : ""}

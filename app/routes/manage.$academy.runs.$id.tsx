@@ -5,7 +5,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { FormErrors } from "~/components/forms";
-import { LooseField, RecurrenceFields, RunSettingsFields, type FieldsOf } from "~/components/run-form";
+import { LooseField, OutsideHoursField, RecurrenceFields, RunSettingsFields, type FieldsOf } from "~/components/run-form";
 import { FieldError, RunStatusBadge } from "~/components/schedule";
 import { requireActor } from "~/modules/auth/request.server";
 import { listRooms } from "~/modules/org/rooms.server";
@@ -50,6 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = Date.now();
   return {
     slug: academy.slug,
+    openingHours: academy.openingHours,
     run: data.run,
     version: { title: data.version.title, code: data.version.code, versionNo: data.version.versionNo, currentVersionId: data.version.currentVersionId, versionId: data.version.versionId, sessions: data.version.sessions },
     versionMove: versionMoveOffer(db, academy.id, data.run.courseId, data.run.courseVersionId, now),
@@ -156,7 +157,7 @@ function doneText(done: string | null, params: URLSearchParams) {
 }
 
 export default function RunEditor() {
-  const { slug, run, version, versionMove, teachers, teacherChoices, poolAllowed, order, rooms, sessions, defaults } = useLoaderData<typeof loader>();
+  const { slug, openingHours, run, version, versionMove, teachers, teacherChoices, poolAllowed, order, rooms, sessions, defaults } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
   const [params] = useSearchParams();
   const [settingsForm, settingsFields] = useForm({ id: "settings", lastResult: resultFor(lastResult, "update") });
@@ -243,7 +244,7 @@ export default function RunEditor() {
         <h2 id="sessions-h">课次（{sessions.length}）</h2>
         <ol className="session-list" data-testid="session-list">
           {sessions.map((s) => (
-            <SessionItem key={s.id} s={s} rooms={rooms} editable={editable} lastResult={resultFor(lastResult, "move-session", s.id) ?? resultFor(lastResult, "cancel-session", s.id)} />
+            <SessionItem key={s.id} s={s} rooms={rooms} openingHours={openingHours} editable={editable} lastResult={resultFor(lastResult, "move-session", s.id) ?? resultFor(lastResult, "cancel-session", s.id)} />
           ))}
         </ol>
       </section>
@@ -255,7 +256,7 @@ export default function RunEditor() {
             <Form method="post" {...getFormProps(recForm)} className="form" noValidate>
               <FormErrors errors={recForm.errors} id={recForm.errorId} />
               <input type="hidden" name="intent" value="add-sessions" />
-              <RecurrenceFields fields={recFields as unknown as FieldsOf} idPrefix="rec" />
+              <RecurrenceFields fields={recFields as unknown as FieldsOf} idPrefix="rec" openingHours={openingHours} />
               <button type="submit">加课</button>
             </Form>
           </details>
@@ -264,7 +265,7 @@ export default function RunEditor() {
             <Form method="post" {...getFormProps(oneForm)} className="form" noValidate>
               <FormErrors errors={oneForm.errors} id={oneForm.errorId} />
               <input type="hidden" name="intent" value="add-session" />
-              <SlotFields fields={oneFields as unknown as FieldsOf} rooms={rooms} idPrefix="one" />
+              <SlotFields fields={oneFields as unknown as FieldsOf} rooms={rooms} idPrefix="one" openingHours={openingHours} />
               <button type="submit">加课</button>
             </Form>
           </details>
@@ -287,7 +288,7 @@ export default function RunEditor() {
 type SessionView = ReturnType<typeof useLoaderData<typeof loader>>["sessions"][number];
 type RoomView = { id: number; name: string; capacity: number };
 
-function SlotFields({ fields, rooms, idPrefix, defaults }: { fields: FieldsOf; rooms: RoomView[]; idPrefix: string; defaults?: { date: string; startTime: string; endTime: string; roomId: number } }) {
+function SlotFields({ fields, rooms, idPrefix, defaults, openingHours }: { fields: FieldsOf; rooms: RoomView[]; idPrefix: string; defaults?: { date: string; startTime: string; endTime: string; roomId: number }; openingHours?: string }) {
   const f = fields;
   return (
     <>
@@ -308,11 +309,12 @@ function SlotFields({ fields, rooms, idPrefix, defaults }: { fields: FieldsOf; r
         </select>
         <FieldError meta={f.roomId} />
       </div>
+      <OutsideHoursField meta={f.outsideHours} openingHours={openingHours} />
     </>
   );
 }
 
-function SessionItem({ s, rooms, editable, lastResult }: { s: SessionView; rooms: RoomView[]; editable: boolean; lastResult: SubmissionResult<string[]> | undefined }) {
+function SessionItem({ s, rooms, openingHours, editable, lastResult }: { s: SessionView; rooms: RoomView[]; openingHours: string; editable: boolean; lastResult: SubmissionResult<string[]> | undefined }) {
   const moveResult = (lastResult?.initialValue as Record<string, unknown> | undefined)?.intent === "move-session" ? lastResult : undefined;
   const cancelResult = (lastResult?.initialValue as Record<string, unknown> | undefined)?.intent === "cancel-session" ? lastResult : undefined;
   const [moveForm, moveFields] = useForm({ id: `move-${s.id}`, lastResult: moveResult });
@@ -333,7 +335,7 @@ function SessionItem({ s, rooms, editable, lastResult }: { s: SessionView; rooms
               <FormErrors errors={moveForm.errors} id={moveForm.errorId} />
               <input type="hidden" name="intent" value="move-session" />
               <input type="hidden" name="sessionId" value={s.id} />
-              <SlotFields fields={moveFields as unknown as FieldsOf} rooms={rooms} idPrefix={`move-${s.id}`} defaults={{ date: s.date, startTime: s.startTime, endTime: s.endTime, roomId: s.roomId }} />
+              <SlotFields fields={moveFields as unknown as FieldsOf} rooms={rooms} idPrefix={`move-${s.id}`} openingHours={openingHours} defaults={{ date: s.date, startTime: s.startTime, endTime: s.endTime, roomId: s.roomId }} />
               <LooseField meta={(moveFields as unknown as FieldsOf).note!} label="说明（会发给学员）" />
               <button type="submit">确认调课</button>
             </Form>

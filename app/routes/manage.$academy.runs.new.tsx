@@ -31,6 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = newRunContext(db, actor, academy.id, { orderId, code });
   return {
     slug: academy.slug,
+    openingHours: academy.openingHours,
     ctx,
     q,
     results: !ctx.course ? findSchedulableCourses(db, q, 20) : [],
@@ -55,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function NewRun() {
-  const { slug, ctx, q, results, defaultStart } = useLoaderData<typeof loader>();
+  const { slug, openingHours, ctx, q, results, defaultStart } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "new-run",
@@ -121,6 +122,7 @@ export default function NewRun() {
         <RecurrenceFields
           fields={f}
           idPrefix="new"
+          openingHours={openingHours}
           defaults={{ startDate: defaultStart, weekdays: (ctx.order?.preferredWeekdays ?? []).map(String), startTime: "19:00", endTime: "20:30", weeks }}
         />
         <h2>班级设置</h2>

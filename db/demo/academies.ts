@@ -1,6 +1,7 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { DB } from "@db/client";
 import { academies, branches, districts, subdistricts } from "@db/schema";
+import { formatWeeklyHours, weekly, type WeeklyHours } from "~/modules/org/opening-hours";
 
 /** How many demo academies each district gets: 201 in all, as in the city's network. */
 export const DEMO_ACADEMIES_PER_DISTRICT: Record<string, number> = {
@@ -31,8 +32,54 @@ const STEMS: Record<string, string> = {
   xiangan: "新店 刘五店 马巷 后村 内厝 新圩 大嶝 小嶝 琼头 澳头 金海 彭厝 凤翔 洪钟 浦园 东园 山亭 窗东 窑头 霞浦 郑坂 上塘 古宅 后垵",
 };
 
-const OPENING = ["周二至周日 9:00–21:00", "每天 8:30–20:30", "周一至周六 9:00–17:30，晚间活动另行通知", "周二至周日 8:30–12:00、14:30–21:00"];
+/** The demo's opening hours, per weekday (the label is derived from them). */
+const TUE_TO_SUN = [2, 3, 4, 5, 6, 7];
+const OPENING: WeeklyHours[] = [
+  weekly([[9 * 60, 21 * 60]], TUE_TO_SUN),
+  weekly([[8 * 60 + 30, 20 * 60 + 30]]),
+  weekly([[9 * 60, 17 * 60 + 30]], [1, 2, 3, 4, 5, 6]),
+  weekly([[8 * 60 + 30, 12 * 60], [14 * 60 + 30, 21 * 60]], TUE_TO_SUN),
+];
+/** The demo manager's academy (湖里's first) is open every day from 8:00 to 21:30, so its "class
+ * happening now" is happening for most of the day. */
+const DEMO_HOME_HOURS = weekly([[8 * 60, 21 * 60 + 30]]);
+/** The free-text labels demo databases made before hours were kept per weekday, and their hours. */
+const OLD_LABELS: [string, WeeklyHours][] = [
+  ["周二至周日 9:00–21:00", OPENING[0]!],
+  ["每天 8:30–20:30", OPENING[1]!],
+  ["周一至周六 9:00–17:30，晚间活动另行通知", OPENING[2]!],
+  ["周二至周日 8:30–12:00、14:30–21:00", OPENING[3]!],
+];
+
+/**
+ * Demo databases made before opening hours were kept per weekday: their academies get the hours
+ * their label said, so scheduling there is checked too. Idempotent (only rows without hours).
+ */
+export function backfillDemoOpeningHours(db: DB) {
+  let n = 0;
+  db.transaction(
+    (tx) => {
+      for (const [label, hours] of OLD_LABELS) {
+        n += tx
+          .update(academies)
+          .set({ openingSchedule: hours, openingHours: formatWeeklyHours(hours) })
+          .where(and(eq(academies.isDemo, true), isNull(academies.openingSchedule), eq(academies.openingHours, label)))
+          .run().changes;
+      }
+    },
+    { behavior: "immediate" },
+  );
+  return n;
+}
 const ROADS = ["路", "里", "街", "大道"];
+
+function pickHours(home: boolean, drawn: WeeklyHours) {
+  return home ? DEMO_HOME_HOURS : drawn;
+}
+
+function hoursColumns(hours: WeeklyHours) {
+  return { openingSchedule: hours, openingHours: formatWeeklyHours(hours) };
+}
 
 function stems(districtCode: string) {
   return (STEMS[districtCode] ?? "").split(/\s+/).filter(Boolean);
@@ -80,7 +127,7 @@ export function seedDemoAcademies(db: DB) {
               subdistrictId: sub.id,
               community,
               address: `厦门市${d.name}${sub.name}${road}${1 + Math.floor(rand() * 300)}号`,
-              openingHours: OPENING[Math.floor(rand() * OPENING.length)]!,
+              ...hoursColumns(pickHours(d.code === "huli" && i === 0, OPENING[Math.floor(rand() * OPENING.length)]!)),
               phone: `0592-${5000000 + Math.floor(rand() * 4000000)}`,
               population: 3000 + Math.floor(rand() * 22000),
               description: `${community}的居民家门口学习点，开展学习教育、组织孵化、群众议事和文体活动。`,

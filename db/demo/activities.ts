@@ -12,7 +12,9 @@ import { academies, activities, activityAttendance, activityRegistrations, famil
 import { demoAcademy } from "./accounts";
 import { demoRandom } from "./academies";
 import { findClash } from "~/modules/scheduling/conflicts.server";
-import { addDays, localParts, todayLocal, wallToUtc } from "~/utils/time";
+import { addDays, localParts, minutesOf, timeOfMinutes, todayLocal, wallToUtc } from "~/utils/time";
+import { asWeeklyHours, liveSlot, placeInHours } from "~/modules/org/opening-hours";
+import { auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
 import type { ActivityType } from "~/modules/community/activities";
 
 const TITLES: Record<ActivityType, string[]> = {
@@ -34,7 +36,8 @@ const DEMO_HOME_PHONE = "13900000006";
 export function seedDemoActivities(db: DB, now = Date.now()) {
   if (db.select({ id: activities.id }).from(activities).where(eq(activities.isDemo, true)).limit(1).get())
     return { skipped: "已有演示活动", activities: 0, registrations: 0, checkins: 0 };
-  const academyRows = db.select({ id: academies.id }).from(academies).orderBy(asc(academies.id)).all();
+  const academyRows = db.select({ id: academies.id, schedule: academies.openingSchedule }).from(academies).where(isNull(academies.closedAt)).orderBy(asc(academies.id)).all();
+  const hoursOf = new Map(academyRows.map((a) => [a.id, asWeeklyHours(a.schedule)]));
   if (academyRows.length === 0) return { skipped: "还没有书院", activities: 0, registrations: 0, checkins: 0 };
   const residents = db
     .select({ id: users.id })
@@ -68,9 +71,14 @@ export function seedDemoActivities(db: DB, now = Date.now()) {
       let checkins = 0;
       const insert = (academyId: number, dayOffset: number, start: string, minutes: number, opts: { registration: boolean; capacity?: number; useRoom: boolean; seriesId?: number | null; type?: ActivityType; title?: string }) => {
         const type = opts.type ?? pick(TYPES);
-        const date = addDays(today, dayOffset);
-        const startsAt = wallToUtc(date, start);
+        // Inside the academy's opening hours, as the app requires: the nearest open time that day,
+        // else the nearest open day (earlier for past events, later for upcoming ones).
+        const hours = hoursOf.get(academyId) ?? null;
+        const placed = hours ? placeInHours(hours, addDays(today, dayOffset), minutesOf(start), minutes, dayOffset < 0 ? -1 : 1) : null;
+        const date = placed?.date ?? addDays(today, dayOffset);
+        const startsAt = wallToUtc(date, placed ? timeOfMinutes(placed.minute) : start);
         const endsAt = startsAt + minutes * 60_000;
+        checkOpeningHours(tx, { academyId, slots: [{ startsAt, endsAt }], override: false, noun: "办活动", fields: { day: "date", time: "startTime" } });
         let roomId: number | null = null;
         let roomCap = 0;
         if (opts.useRoom) {
@@ -191,14 +199,21 @@ export function seedDemoActivities(db: DB, now = Date.now()) {
       // talk starting shortly (register now, check in from 30 minutes before).
       const demo = demoAcademy(tx as unknown as DB);
       if (demo) {
+        const demoHours = hoursOf.get(demo.id) ?? null;
+        // Under way and starting shortly, as the seed's clock says; when the academy is closed then
+        // (at night) they go ahead with the 开放时间外 override and its audit row, as a manager's would.
         const live = (startsAt: number, minutes: number, v: { title: string; type: ActivityType; registration: boolean; capacity: number | null; place: string }) => {
+          const outside = checkOpeningHours(tx, { academyId: demo.id, slots: [{ startsAt, endsAt: startsAt + minutes * 60_000 }], override: true, noun: "办活动", fields: { day: "date", time: "startTime" } });
           const p = localParts(startsAt);
-          tx.insert(activities)
+          const row = tx
+            .insert(activities)
             .values({ academyId: demo.id, ...v, description: "欢迎社区居民参加。", audience: "全体居民", startsAt, endsAt: startsAt + minutes * 60_000, localDate: p.date, weekday: p.weekday, startMinute: p.minute, isDemo: true, createdAt: now, updatedAt: now })
-            .run();
+            .returning({ id: activities.id })
+            .get();
+          auditOutsideHours(tx, null, null, { academyId: demo.id, targetType: "activity", targetId: row.id, what: `演示数据活动「${v.title}」（为了随时能体验，按种子时间安排）`, outside });
           count++;
         };
-        live(now - 15 * 60_000, 180, { title: "邻里节百家宴", type: "festival", registration: false, capacity: null, place: "小区中心广场" });
+        live(liveSlot(demoHours, now, 180).startsAt, 180, { title: "邻里节百家宴", type: "festival", registration: false, capacity: null, place: "小区中心广场" });
         live(now + 25 * 60_000, 90, { title: "反诈宣讲进社区", type: "lecture", registration: true, capacity: 40, place: "书院门前空地" });
       }
       return { skipped: null, activities: count, registrations: regCount, checkins };

@@ -29,6 +29,8 @@ import { demoRandom } from "./academies";
 import { closedDatesMap } from "~/modules/scheduling/calendar.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { addDays, currentIsoWeek, isoWeekday, timeOfMinutes, wallToUtc } from "~/utils/time";
+import { asWeeklyHours, withinHours } from "~/modules/org/opening-hours";
+import { checkOpeningHours } from "~/modules/org/opening-hours.server";
 
 const ROOM_TEMPLATES = [
   { name: "多功能厅", capacity: 60, floor: "一层", stepFree: true, equipment: ["投影仪", "音响", "无线话筒"] },
@@ -98,6 +100,10 @@ function publishedLibrary(db: DB): LibCourse[] {
     .all();
 }
 
+function sessionMinutes(c: LibCourse) {
+  return Math.min(150, Math.max(45, c.minutes));
+}
+
 type Planned = {
   academyId: number;
   districtId: number;
@@ -134,7 +140,13 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
   const demoUser = db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_TEACHER_PHONE)).get();
   const demoTeacher = demoUser ? pool.list.find((t) => t.userId === demoUser.id) ?? null : null;
   const home = demoAcademy(db);
-  const allAcademies = db.select({ id: academies.id, districtId: academies.districtId }).from(academies).orderBy(asc(academies.id)).all();
+  const allAcademies = db
+    .select({ id: academies.id, districtId: academies.districtId, schedule: academies.openingSchedule })
+    .from(academies)
+    .where(isNull(academies.closedAt))
+    .orderBy(asc(academies.id))
+    .all();
+  const hoursOf = new Map(allAcademies.map((a) => [a.id, asWeeklyHours(a.schedule)]));
   const roomsByAcademy = new Map<number, { id: number; capacity: number }[]>();
   for (const r of db.select({ id: rooms.id, academyId: rooms.academyId, capacity: rooms.capacity }).from(rooms).where(isNull(rooms.archivedAt)).all()) {
     roomsByAcademy.set(r.academyId, [...(roomsByAcademy.get(r.academyId) ?? []), r]);
@@ -148,11 +160,15 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
   const place = (academyId: number, districtId: number, course: LibCourse, teacherId: number | null, count: number, status: Planned["status"]) => {
     const roomList = roomsByAcademy.get(academyId) ?? [];
     if (roomList.length === 0) return false;
+    const hours = hoursOf.get(academyId) ?? null;
+    const minutes = sessionMinutes(course);
     for (let attempt = 0; attempt < 30; attempt++) {
       const room = roomList[Math.floor(rand() * roomList.length)]!;
       const startMinute = SLOT_STARTS[Math.floor(rand() * SLOT_STARTS.length)]!;
       const first = 1 + Math.floor(rand() * 7);
       const weekdays = count === 2 ? [first, ((first + 1) % 7) + 1] : [first];
+      // The same rule as the app: only weekdays and times inside the academy's opening hours.
+      if (hours && weekdays.some((d) => !withinHours(hours, d, startMinute, startMinute + minutes))) continue;
       const keys = weekdays.map((d) => `${d}:${startMinute}`);
       if (keys.some((k) => roomBusy.has(`${room.id}:${k}`))) continue;
       if (teacherId && keys.some((k) => teacherBusy.has(`${teacherId}:${k}`))) continue;
@@ -210,7 +226,7 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
         // Holidays and closed days over the whole span of the demo (past weeks included).
         const closed = closedCache.get(p.academyId) ?? closedDatesMap(tx, p.academyId, addDays(week.monday, -30 * 7), addDays(week.monday, 30 * 7));
         closedCache.set(p.academyId, closed);
-        const minutes = Math.min(150, Math.max(45, p.course.minutes));
+        const minutes = sessionMinutes(p.course);
         const slots: { startsAt: number; endsAt: number }[] = [];
         for (let d = firstDate; d <= lastDate; d = addDays(d, 1)) {
           if (!p.weekdays.includes(isoWeekday(d)) || closed.has(d)) continue;
@@ -218,6 +234,8 @@ export function seedDemoSchedule(db: DB, now = Date.now()) {
           slots.push({ startsAt, endsAt: startsAt + minutes * 60_000 });
         }
         if (slots.length === 0) continue;
+        // Through the app's own check: a demo slot outside the hours would stop the seed here.
+        checkOpeningHours(tx, { academyId: p.academyId, slots, override: false, noun: "上课", fields: { day: "weekdays", time: "startTime" } });
         let orderId: number | null = null;
         if (p.teacherId) orderId = insertOrder(tx, p, "scheduled", now);
         if (orderId) orderCount++;

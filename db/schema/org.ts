@@ -51,7 +51,11 @@ export const academies = sqliteTable(
     subdistrictId: integer("subdistrict_id").references(() => subdistricts.id),
     community: text("community").notNull(),
     address: text("address").notNull(),
+    /** The readable label of openingSchedule ("周二至周日 9:00–21:00"), kept for pages and the API. */
     openingHours: text("opening_hours").notNull(),
+    /** Per ISO weekday (index 0 = 周一) the [start, end) minute ranges it is open
+     * (app/modules/org/opening-hours.ts). null = not set yet: nothing is checked against it. */
+    openingSchedule: text("opening_schedule", { mode: "json" }).$type<[number, number][][]>(),
     phone: text("phone"),
     /** Resident population of the community, for participation rates. */
     population: integer("population").notNull().default(0),

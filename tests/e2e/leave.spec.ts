@@ -55,3 +55,21 @@ test("a resident asks for leave on a phone and the teacher sees it on the roll c
   await teacherCtx.close();
   await residentCtx.close();
 });
+
+test("without JavaScript the leave form answers from the server: the message next to the field, the text kept", async ({ browser }) => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(`/login?redirectTo=${encodeURIComponent("/me/classes")}`);
+  await page.getByLabel("手机号码").fill(DEMO.resident);
+  await page.getByLabel("密码").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.waitForURL(/\/me\/classes/);
+  await page.getByRole("link", { name: "请假", exact: true }).first().click();
+  await page.waitForURL(/\/me\/leave\/\d+$/);
+  await page.locator('input[name="sessionId"]').first().check();
+  await page.getByLabel(/请假原因/).fill("因".repeat(120));
+  await page.getByRole("button", { name: "提交请假" }).click();
+  await expect(page.getByText("请假原因最多 100 个字。")).toBeVisible();
+  await expect(page.getByLabel(/请假原因/)).toHaveValue("因".repeat(120));
+  await ctx.close();
+});

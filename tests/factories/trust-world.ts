@@ -28,6 +28,8 @@ export type RoleName = (typeof ROLE_NAMES)[number];
 
 export type TrustIds = {
   academyA: string;
+  /** Academy A's id (the academy admin pages use ids, not slugs). */
+  academyAId: number;
   academyB: string;
   runA: number;
   runB: number;
@@ -137,6 +139,7 @@ export async function prepareTrustWorld(): Promise<TrustWorld> {
   const courseId = one<number>(db, "select course_id from class_runs where id = ?", runA);
   const ids: TrustIds = {
     academyA: slugOf(academyAId),
+    academyAId,
     academyB: slugOf(academyBId),
     runA,
     runB: one<number>(db, "select id from class_runs where academy_id = ? order by id limit 1", academyBId),

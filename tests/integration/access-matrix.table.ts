@@ -152,6 +152,21 @@ export const ACCESS_MATRIX: Record<string, Row> = {
     path: () => "/district/teachers",
     get:  "login 403   403   403   403   200   200   403   403",
   },
+  "district.academies._index": {
+    path: () => "/district/academies",
+    get:  "login 403   403   403   403   200   200   403   403",
+  },
+  "district.academies.new": {
+    path: () => "/district/academies/new",
+    get:  "login 403   403   403   403   200   200   403   403",
+    post: "login 403   403   403   403   400   400   403   403",
+  },
+  // Academy A is in 湖里: the other district's staff are refused it (object level).
+  "district.academies.$id": {
+    path: (i) => `/district/academies/${i.academyAId}`,
+    get:  "login 403   403   403   403   200   403   403   403",
+    post: "login 403   403   403   403   400   403   403   403",
+  },
   "district.runs": {
     path: () => "/district/runs",
     get:  "login 403   403   403   403   200   200   403   403",
@@ -284,6 +299,20 @@ export const ACCESS_MATRIX: Record<string, Row> = {
   "hq": {
     path: () => "/hq",
     get:  "login 403   403   403   403   403   403   200   200",
+  },
+  "hq.academies._index": {
+    path: () => "/hq/academies",
+    get:  "login 403   403   403   403   403   403   403   200",
+  },
+  "hq.academies.new": {
+    path: () => "/hq/academies/new",
+    get:  "login 403   403   403   403   403   403   403   200",
+    post: "login 403   403   403   403   403   403   403   400",
+  },
+  "hq.academies.$id": {
+    path: (i) => `/hq/academies/${i.academyAId}`,
+    get:  "login 403   403   403   403   403   403   403   200",
+    post: "login 403   403   403   403   403   403   403   400",
   },
   "hq.users.$id": {
     path: (i) => `/hq/users/${i.userId}`,

@@ -143,6 +143,11 @@ describe("GET requests never write", () => {
       `/surveys/${survey.id ?? 1}`,
       `/manage/${survey.slug ?? "huli-001"}/surveys/${survey.id ?? 1}`,
       `/resources/${resource.id ?? 1}`,
+      // The demo's class and activity "happening now" are only live inside the demo academy's
+      // opening hours; at night no page links a check-in token, so the routes are asked with a
+      // token that does not verify (they must answer, and not write, all the same).
+      `/checkin/${"A".repeat(24)}`,
+      `/activities/checkin/${"A".repeat(24)}`,
     ];
     const before = snapshot(server.dbFile);
     const requested: string[] = [];

@@ -8,6 +8,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { attendance, auditLog, notifications } from "@db/schema";
 import {
+  academyAttendanceOverview,
   noShowRestriction,
   runAttendance,
   saveSessionAttendance,
@@ -241,6 +242,8 @@ describe("请假 never counts as a no-show", () => {
     expect(me.marks[c.session.id]).toBe("excused");
     expect([me.noShows, me.excused, me.rate]).toEqual([0, 1, 0]);
     expect(grid.summary).toMatchObject({ noShows: 0, excused: 1, noShowRate: 0, attendanceRate: 0.5 });
+    const overview = academyAttendanceOverview(db, w.manager, w.academy, {}, NOW).rows.find((r) => r.runId === c.run.id)!;
+    expect(overview).toMatchObject({ seatSessions: 2, present: 1, excused: 1, noShows: 0, noShowRate: 0 });
     // The same three as 缺席 (staff change their mind): the policy applies.
     db.$client.prepare(`UPDATE attendance SET excused = 0, method = 'roster', note = '' WHERE enrollment_id IN (?, ?, ?)`).run(a.mine.id, b.mine.id, c.mine.id);
     expect(noShowRestriction(db, w.resident.id, NOW, null, DEFAULT_POLICY)?.count).toBe(3);

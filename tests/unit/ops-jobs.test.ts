@@ -81,6 +81,7 @@ describe("job runner", () => {
     expect(jobs.map((j) => j.name).sort()).toEqual([
       "auth.session-cleanup",
       "community.close-proposals",
+      "demo.live-class",
       "enrollment.draw-lotteries",
       "enrollment.rebalance",
       "enrollment.reminders",

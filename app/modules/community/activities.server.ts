@@ -27,6 +27,7 @@ import { assertNoClash, formatSlot } from "~/modules/scheduling/conflicts.server
 import { notify, notifyMany } from "~/modules/auth/notifications.server";
 import { expandRecurrence } from "~/modules/scheduling/recurrence";
 import { localParts, minutesOf, wallToUtc } from "~/utils/time";
+import { assertAcademyNotClosed, auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
 import {
@@ -114,6 +115,7 @@ export function createActivity(
   checkTimes(input.startTime, input.endTime);
   return db.transaction(
     (tx) => {
+      assertAcademyNotClosed(tx, academyId, "办活动");
       const cols = checkFields(tx, academyId, input);
       let planned: { startsAt: number; endsAt: number }[];
       let seriesId: number | null = null;
@@ -148,6 +150,13 @@ export function createActivity(
       } else {
         planned = [{ startsAt: wallToUtc(input.date, input.startTime), endsAt: wallToUtc(input.date, input.endTime) }];
       }
+      const outside = checkOpeningHours(tx, {
+        academyId,
+        slots: planned,
+        override: !!input.outsideHours,
+        noun: "办活动",
+        fields: { day: input.repeat ? "weekdays" : "date", time: "startTime" },
+      });
       const ids: number[] = [];
       for (const p of planned) {
         if (p.startsAt <= now) throw new UserError(`${formatSlot(p)} 已经过去了，不能把活动排在过去的时间。`, "date");
@@ -178,6 +187,7 @@ export function createActivity(
         summary: `新建活动「${cols.title}」${ids.length > 1 ? `（每周重复，共 ${ids.length} 场）` : ""}`,
         detail: { academyId, ids, seriesId },
       });
+      auditOutsideHours(tx, actor, ip, { academyId, targetType: "activity", targetId: ids[0]!, what: `活动「${cols.title}」`, outside });
       return { ids, seriesId };
     },
     { behavior: "immediate" },
@@ -207,6 +217,10 @@ export function updateActivity(
       const endsAt = wallToUtc(input.date, input.endTime);
       const moved = startsAt !== a.startsAt || endsAt !== a.endsAt;
       if (moved && startsAt <= now) throw new UserError(`${formatSlot({ startsAt, endsAt })} 已经过去了，不能把活动改到过去的时间。`, "date");
+      // A time that was allowed before stays allowed; a new time is checked against the hours.
+      const outside = moved
+        ? checkOpeningHours(tx, { academyId: a.academyId, slots: [{ startsAt, endsAt }], override: !!input.outsideHours, noun: "办活动", fields: { day: "date", time: "startTime" } })
+        : [];
       if (cols.roomId && (moved || cols.roomId !== a.roomId))
         assertNoClash(tx, { roomId: cols.roomId, teacherIds: [], startsAt, endsAt, academyId: a.academyId, excludeActivityIds: [a.id] }, "date");
       const target = { kind: "activity" as const, id: a.id };
@@ -241,6 +255,7 @@ export function updateActivity(
         summary: `修改活动「${cols.title}」`,
         detail: { moved, placeChanged },
       });
+      auditOutsideHours(tx, actor, ip, { academyId: a.academyId, targetType: "activity", targetId: a.id, what: `活动「${cols.title}」`, outside });
       return { id: a.id, notified: moved || placeChanged ? who.length : 0 };
     },
     { behavior: "immediate" },

@@ -48,6 +48,8 @@ export const activityFieldsShape = {
       .max(5000, "名额不能超过 5000。")
       .optional(),
   ),
+  /** 开放时间外: the manager confirms a time outside the academy's opening hours (audited). */
+  outsideHours: checkbox,
 };
 
 export const createActivitySchema = z.object({
@@ -59,14 +61,14 @@ export const createActivitySchema = z.object({
   weeks: recurrenceShape.weeks,
   until: recurrenceShape.until,
 });
-export type CreateActivityInput = Omit<z.infer<typeof createActivitySchema>, "intent">;
+export type CreateActivityInput = Omit<z.infer<typeof createActivitySchema>, "intent" | "outsideHours"> & { outsideHours?: boolean };
 
 export const updateActivitySchema = z.object({
   intent: z.literal("update"),
   ...activityFieldsShape,
   date: z.string({ error: "请填写日期。" }).refine(isValidDate, "请填写日期。"),
 });
-export type UpdateActivityInput = Omit<z.infer<typeof updateActivitySchema>, "intent">;
+export type UpdateActivityInput = Omit<z.infer<typeof updateActivitySchema>, "intent" | "outsideHours"> & { outsideHours?: boolean };
 
 export const cancelActivitySchema = z.object({
   intent: z.literal("cancel"),

@@ -7,6 +7,7 @@ import path from "node:path";
 import { deleteExpiredSessions } from "~/modules/auth/session.server";
 import { closeDueProposals } from "~/modules/community/proposals.server";
 import { drawDueLotteries, rebalanceDueRuns } from "~/modules/enrollment/jobs.server";
+import { refreshDemoLiveClass } from "@db/demo/learning";
 import { sendDueReminders } from "~/modules/enrollment/reminders.server";
 import { config } from "~/utils/config.server";
 import { backupDatabase } from "./backup.server";
@@ -43,6 +44,12 @@ export function registerAllJobs() {
     description: "课前一天的上课/活动提醒（消息），开课前 24 小时内候补转正的短信",
     schedule: "*/5 * * * *",
     run: (db, now) => sendDueReminders(db, now),
+  });
+  registerJob({
+    name: "demo.live-class",
+    description: "演示数据：把“正在上课”的演示班移到当前时间（开放时间内；没有演示数据时什么也不做）",
+    schedule: "*/10 * * * *",
+    run: (db, now) => refreshDemoLiveClass(db, now),
   });
   registerJob({
     name: "auth.session-cleanup",

@@ -1,8 +1,8 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { prepared, type DB } from "@db/client";
 import { academies, branches, city, districts, subdistricts } from "@db/schema";
-import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
-import { forbidden } from "~/utils/http";
+import { canManageAcademy, isHq, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
+import { forbidden, notFound } from "~/utils/http";
 
 export function getCity(db: DB) {
   return db.select().from(city).where(eq(city.id, 1)).get() ?? null;
@@ -62,22 +62,24 @@ export function academyDirectory(db: DB, opts: { districtId?: number } = {}) {
       districtId: academies.districtId,
       subdistrictId: academies.subdistrictId,
       subdistrictName: subdistricts.name,
+      closed: sql<number>`${academies.closedAt} IS NOT NULL`,
     })
     .from(academies)
     .leftJoin(subdistricts, eq(academies.subdistrictId, subdistricts.id))
     .where(opts.districtId ? eq(academies.districtId, opts.districtId) : undefined)
-    .orderBy(asc(academies.districtId), asc(subdistricts.sortOrder), asc(academies.slug))
+    // Closed academies stay listed (residents look for theirs), after the open ones, marked 已关闭.
+    .orderBy(asc(academies.districtId), asc(subdistricts.sortOrder), sql`${academies.closedAt} IS NOT NULL`, asc(academies.slug))
     .all();
   const groups = listDistricts(db)
     .filter((d) => !opts.districtId || d.id === opts.districtId)
     .map((d) => {
       const mine = rows.filter((r) => r.districtId === d.id);
-      const subs = new Map<string, { id: string; name: string; academies: { slug: string; name: string; address: string }[] }>();
+      const subs = new Map<string, { id: string; name: string; academies: { slug: string; name: string; address: string; closed: boolean }[] }>();
       for (const r of mine) {
         const id = `s${r.subdistrictId ?? 0}`;
         let g = subs.get(id);
         if (!g) subs.set(id, (g = { id, name: r.subdistrictName ?? "其他", academies: [] }));
-        g.academies.push({ slug: r.slug, name: r.name, address: r.address });
+        g.academies.push({ slug: r.slug, name: r.name, address: r.address, closed: !!r.closed });
       }
       return { code: d.code, name: d.name, count: mine.length, subdistricts: [...subs.values()] };
     });
@@ -138,4 +140,15 @@ export const NOT_YOUR_ACADEMY = "您不是这所书院的管理员，不能操�
 /** Managers of the academy (and HQ admins) may change its rooms, courses and activities. */
 export function assertManagesAcademy(actor: Actor, academyId: number) {
   if (!canManageAcademy(actor, academyId)) forbidden(NOT_YOUR_ACADEMY);
+}
+
+/** The district a /district page shows: `?d=<id>` among the person's own districts (HQ: any), else their first. */
+export function requireStaffDistrict(db: DB, actor: Actor, param: string | null) {
+  const own = staffDistrictIds(actor);
+  const wanted = Number(param) || null;
+  const id = wanted && (own.includes(wanted) || isHq(actor)) ? wanted : own[0];
+  if (!id) forbidden("只有区指导中心的工作人员可以访问这里。");
+  const district = getDistrict(db, id);
+  if (!district) notFound("没有这个区。");
+  return { district, choices: own.map((d) => getDistrict(db, d)!).filter(Boolean) };
 }

@@ -1,7 +1,7 @@
 /** Scope checks shared by the scheduling functions. A refusal is a 403 page, never a silent filter. */
 import type { DB } from "@db/client";
-import { canViewAcademy, isHq, staffDistrictIds, type Actor } from "~/modules/auth/permissions";
-import { assertManagesAcademy, getAcademyBySlug, getDistrict } from "~/modules/org/org.server";
+import { canViewAcademy, type Actor } from "~/modules/auth/permissions";
+import { assertManagesAcademy, getAcademyBySlug } from "~/modules/org/org.server";
 import { forbidden, notFound } from "~/utils/http";
 
 // Rooms (org) and scheduling share the manager check; it lives with the academies.
@@ -27,13 +27,5 @@ export function assertViewsAcademy(actor: Actor, academy: { id: number; district
   if (!canViewAcademy(actor, academy)) forbidden("您没有权限查看这所书院的排课信息。");
 }
 
-/** The district a /district page shows: `?d=<id>` among the person's own districts (HQ: any), else their first. */
-export function requireStaffDistrict(db: DB, actor: Actor, param: string | null) {
-  const own = staffDistrictIds(actor);
-  const wanted = Number(param) || null;
-  const id = wanted && (own.includes(wanted) || isHq(actor)) ? wanted : own[0];
-  if (!id) forbidden("只有区指导中心的工作人员可以访问这里。");
-  const district = getDistrict(db, id);
-  if (!district) notFound("没有这个区。");
-  return { district, choices: own.map((d) => getDistrict(db, d)!).filter(Boolean) };
-}
+/** Lives with the districts (org) so the academy pages can use it; kept here for the other district pages. */
+export { requireStaffDistrict } from "~/modules/org/org.server";

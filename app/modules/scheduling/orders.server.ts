@@ -10,6 +10,7 @@ import { writeAudit } from "~/modules/auth/audit.server";
 import { isHq, isHqAdmin, staffDistrictIds, canViewAcademy, type Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { forbidden, notFound } from "~/utils/http";
+import { assertAcademyNotClosed } from "~/modules/org/opening-hours.server";
 import { assertManagesAcademy } from "./access.server";
 import { findTeachersFor, getCourseForScheduling } from "~/modules/catalog/read.server";
 import { notify, notifyMany } from "~/modules/auth/notifications.server";
@@ -61,6 +62,7 @@ export function createOrder(db: DB, actor: Actor, academyId: number, input: Orde
     (tx) => {
       const academy = tx.select().from(academies).where(eq(academies.id, academyId)).get();
       if (!academy) notFound("没有找到这所书院。");
+      assertAcademyNotClosed(tx, academyId, "点单");
       const course = getCourseForScheduling(tx, { id: input.courseId });
       if (!course) throw new UserError("没有找到这门课程。", "courseId");
       if (course.retired) throw new UserError(`「${course.title}」已经停用，不能点单。`, "courseId");

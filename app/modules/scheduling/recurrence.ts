@@ -18,6 +18,8 @@ export type RecurrenceInput = {
   weeks?: number | null;
   /** … or a last date (inclusive). */
   until?: string | null;
+  /** 开放时间外: allow dates and times outside the academy's opening hours (audited by the caller). */
+  outsideHours?: boolean;
 };
 
 export type PlannedSession = { date: string; startsAt: number; endsAt: number };

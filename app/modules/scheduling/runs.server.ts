@@ -10,6 +10,7 @@ import { writeAudit } from "~/modules/auth/audit.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { notFound } from "~/utils/http";
+import { assertAcademyNotClosed, auditOutsideHours, checkOpeningHours } from "~/modules/org/opening-hours.server";
 import { assertManagesAcademy } from "./access.server";
 import { closedDatesMap } from "./calendar.server";
 import { findTeachersFor, getCourseForScheduling, getPinnedVersion, getTeachersByIds } from "~/modules/catalog/read.server";
@@ -22,6 +23,10 @@ import { assertRunMove, RUN_STATUS_LABELS } from "./states";
 import { localParts, wallToUtc, isValidDate, isValidTime, minutesOf } from "~/utils/time";
 
 export type Run = typeof classRuns.$inferSelect;
+
+/** Where an opening-hours refusal is shown: the weekday picker / date, and the start time. */
+const RECURRENCE_FIELDS = { day: "weekdays", time: "startTime" };
+const SLOT_FIELDS = { day: "date", time: "startTime" };
 
 /** The derived Asia/Shanghai columns of a session. */
 export function sessionLocalColumns(startsAt: number) {
@@ -155,6 +160,7 @@ export function createRun(db: DB, actor: Actor, academyId: number, input: Omit<C
     (tx) => {
       const academy = tx.select().from(academies).where(eq(academies.id, academyId)).get();
       if (!academy) notFound("没有找到这所书院。");
+      assertAcademyNotClosed(tx, academyId, "开课");
       let courseId: number;
       let versionId: number;
       let orderTeacherId: number | null = null;
@@ -190,6 +196,7 @@ export function createRun(db: DB, actor: Actor, academyId: number, input: Omit<C
       });
       checkSettings(tx, academyId, { ...input, teacherIds });
       const plan = expandFor(tx, academyId, input);
+      const outside = checkOpeningHours(tx, { academyId, slots: plan.sessions, override: !!input.outsideHours, noun: "上课", fields: RECURRENCE_FIELDS });
       const run = tx
         .insert(classRuns)
         .values({
@@ -217,6 +224,7 @@ export function createRun(db: DB, actor: Actor, academyId: number, input: Omit<C
         targetId: run.id,
         summary: `${academy.name} 开课「${title}」${plan.sessions.length} 次课${input.publish ? "，开放报名" : "（草稿）"}`,
       });
+      auditOutsideHours(tx, actor, ip, { academyId, targetType: "run", targetId: run.id, what: `「${title}」的课`, outside });
       return { run, sessions: plan.sessions.length, skipped: plan.skipped };
     },
     { behavior: "immediate" },
@@ -288,10 +296,13 @@ export function addRecurrence(db: DB, actor: Actor, runId: number, r: Recurrence
       const run = loadRun(tx, actor, runId);
       assertEditable(run);
       loadRoom(tx, run.academyId, run.roomId);
+      assertAcademyNotClosed(tx, run.academyId, "加课");
       const plan = expandFor(tx, run.academyId, r);
+      const outside = checkOpeningHours(tx, { academyId: run.academyId, slots: plan.sessions, override: !!r.outsideHours, noun: "上课", fields: RECURRENCE_FIELDS });
       insertSessions(tx, run, plan.sessions, run.roomId, runTeacherIds(tx, run.id), now);
       tx.update(classRuns).set({ updatedAt: now }).where(eq(classRuns.id, run.id)).run();
       writeAudit(tx, actor.id, ip, { action: "run.sessions.add", targetType: "run", targetId: run.id, summary: `开课 #${run.id} 增加 ${plan.sessions.length} 次课` });
+      auditOutsideHours(tx, actor, ip, { academyId: run.academyId, targetType: "run", targetId: run.id, what: `开课 #${run.id} 增加的课`, outside });
       return { added: plan.sessions.length, skipped: plan.skipped };
     },
     { behavior: "immediate" },
@@ -321,7 +332,10 @@ export function addSession(db: DB, actor: Actor, runId: number, input: SessionSl
       const roomId = input.roomId ?? run.roomId;
       loadRoom(tx, run.academyId, roomId);
       assertOpenDate(tx, run.academyId, input.date);
+      assertAcademyNotClosed(tx, run.academyId, "加课", "date");
+      const outside = checkOpeningHours(tx, { academyId: run.academyId, slots: [slot], override: !!input.outsideHours, noun: "上课", fields: SLOT_FIELDS });
       const [id] = insertSessions(tx, run, [slot], roomId, runTeacherIds(tx, run.id), now, "date");
+      auditOutsideHours(tx, actor, ip, { academyId: run.academyId, targetType: "session", targetId: id!, what: `开课 #${run.id} 的加课`, outside });
       notifyMany(tx, listRunParticipantUserIds(tx, run.id), {
         title: `加课通知：「${getPinnedVersion(tx, run.courseVersionId)?.title ?? ""}」`,
         body: `新增一次课：${formatSlot(slot)}。`,
@@ -361,7 +375,9 @@ export function moveSession(
       const roomId = input.roomId ?? session.roomId;
       loadRoom(tx, run.academyId, roomId);
       assertOpenDate(tx, run.academyId, input.date);
+      const outside = checkOpeningHours(tx, { academyId: run.academyId, slots: [slot], override: !!input.outsideHours, noun: "上课", fields: SLOT_FIELDS });
       assertNoClash(tx, { roomId, teacherIds: runTeacherIds(tx, run.id), ...slot, academyId: run.academyId, excludeSessionIds: [session.id] }, "date");
+      auditOutsideHours(tx, actor, ip, { academyId: run.academyId, targetType: "session", targetId: session.id, what: `开课 #${run.id} 的调课`, outside });
       tx.update(classSessions)
         .set({
           ...slot,

@@ -110,6 +110,8 @@ export const recurrenceShape = {
       .optional(),
   ),
   until: z.preprocess(blank, z.string().refine(isValidDate, "截止日期格式不对。").optional()),
+  /** 开放时间外: the manager confirms a time outside the academy's opening hours (audited). */
+  outsideHours: checkbox,
 };
 
 export const createRunSchema = z.object({
@@ -120,7 +122,7 @@ export const createRunSchema = z.object({
   ...runSettingsShape,
   ...recurrenceShape,
 });
-export type CreateRunInput = z.infer<typeof createRunSchema>;
+export type CreateRunInput = Omit<z.infer<typeof createRunSchema>, "outsideHours"> & { outsideHours?: boolean };
 
 export const updateRunSchema = z.object({ intent: z.literal("update"), ...runSettingsShape });
 export type RunSettings = Omit<z.infer<typeof updateRunSchema>, "intent">;
@@ -132,6 +134,7 @@ export const addSessionSchema = z.object({
   startTime: recurrenceShape.startTime,
   endTime: recurrenceShape.endTime,
   roomId: z.preprocess(blank, z.coerce.number().int().positive().optional()),
+  outsideHours: checkbox,
 });
 export const moveSessionSchema = z.object({
   intent: z.literal("move-session"),
@@ -141,6 +144,7 @@ export const moveSessionSchema = z.object({
   endTime: recurrenceShape.endTime,
   roomId: z.preprocess(blank, z.coerce.number().int().positive().optional()),
   note: z.string().trim().max(200, "说明最多 200 字。").default(""),
+  outsideHours: checkbox,
 });
 export const cancelSessionSchema = z.object({
   intent: z.literal("cancel-session"),
@@ -156,4 +160,4 @@ export const statusSchema = z.object({
   reason: z.string().trim().max(300, "原因最多 300 字。").default(""),
 });
 
-export type SessionSlotInput = { date: string; startTime: string; endTime: string; roomId?: number };
+export type SessionSlotInput = { date: string; startTime: string; endTime: string; roomId?: number; outsideHours?: boolean };

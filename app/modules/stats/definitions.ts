@@ -41,7 +41,8 @@ export const DEFINITIONS: Record<FigureKey, Definition> = {
   excused: {
     label: "请假人次",
     unit: "人次",
-    explain: "课次中学员请假（课前在线请假，或书院登记的请假）的人次。请假不算出勤，也不算爽约：不计入参与人次，不计入爽约率的分子。",
+    explain:
+      "统计期内各课次的请假人次（课前在线请假或书院登记；当月还没上的课次已提交的请假也计入，撤销即减去）。请假不算出勤，也不算爽约：不计入参与人次，爽约率只把它算在分母里。",
   },
   noShowRate: {
     label: "爽约率",

@@ -1,0 +1,1 @@
+ALTER TABLE `academies` ADD `opening_schedule` text;
