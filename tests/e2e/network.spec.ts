@@ -49,12 +49,9 @@ async function as(
   return page;
 }
 
-test.describe("academies and opening hours", () => {
+// The journey is the desktop one (the phone project leaves out @desktop); phone screenshots are taken inside it.
+test.describe("academies and opening hours", { tag: "@desktop" }, () => {
   test.describe.configure({ mode: "serial" });
-  test.skip(
-    ({ viewport }) => (viewport?.width ?? 0) < 900,
-    "the journey is the desktop one; phone screenshots are taken inside it",
-  );
 
   test("HQ creates an academy with opening hours; its manager is refused a Monday class until 开放时间外 is ticked", async ({
     browser,
