@@ -1,7 +1,7 @@
 /**
  * The XSS corpus in a real browser (issue 14). tests/integration/xss.test.ts parses pages with
- * happy-dom, where no script runs; here Chromium loads and hydrates them. One payload of every
- * family of the corpus (tests/factories/xss.ts XSS_SAMPLE) is stored in every free-text field of
+ * happy-dom, where no script runs; here Chromium loads and hydrates them. The whole corpus
+ * (tests/factories/xss.ts XSS_PAYLOADS: every vector, bare and breaking out of " and ') is stored in every free-text field of
  * the trust world (tests/factories/trust-world.ts), its own database and built server, so the
  * other specs' pages stay clean; every page that shows them is opened as a role that sees it. The
  * test fails on any dialog (alert/confirm/prompt), any Content-Security-Policy violation (a
@@ -14,13 +14,7 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { ensureBuild, startBuiltServer, type BuiltServer } from "@tests/factories/built-server";
 import { prepareTrustWorld, type RoleName, type TrustWorld } from "@tests/factories/trust-world";
-import {
-  domProblems,
-  storeXssPayloads,
-  XSS_PAGES,
-  XSS_PAYLOADS,
-  XSS_SAMPLE,
-} from "@tests/factories/xss";
+import { domProblems, storeXssPayloads, XSS_PAGES, XSS_PAYLOADS } from "@tests/factories/xss";
 
 let world: TrustWorld;
 let server: BuiltServer;
@@ -31,7 +25,7 @@ test.beforeAll(async () => {
   test.setTimeout(300_000);
   ensureBuild();
   world = await prepareTrustWorld();
-  storeXssPayloads(world, XSS_SAMPLE);
+  storeXssPayloads(world, XSS_PAYLOADS);
   server = await startBuiltServer({ dbFile: world.file, env: { LOG_LEVEL: "fatal" } });
 });
 
@@ -89,11 +83,13 @@ async function openAndCheck(page: Page, path: string, problems: string[]) {
 }
 
 test(
-  "the corpus in Chromium: one payload of every family in every free-text field; no dialog, CSP violation, injected element or foreign request on any page that shows them",
+  "the corpus in Chromium: every payload in every free-text field; no dialog, CSP violation, injected element or foreign request on any page that shows them",
   { tag: "@desktop" },
   async ({ browser }) => {
     test.setTimeout(180_000);
-    expect(XSS_SAMPLE.length, "one payload per vector").toBe(XSS_PAYLOADS.length / 3);
+    expect(XSS_PAYLOADS.length, "the issue asks for at least 100 payloads").toBeGreaterThanOrEqual(
+      100,
+    );
     const problems: string[] = [];
     let shown = 0;
     const byRole = new Map<RoleName, string[]>();
@@ -114,7 +110,7 @@ test(
       XSS_PAGES.length - 4,
     );
     console.log(
-      `xss in Chromium: ${XSS_SAMPLE.length} payloads (every family) in stored fields, ${XSS_PAGES.length} pages loaded, ${shown} showing them`,
+      `xss in Chromium: ${XSS_PAYLOADS.length} payloads in stored fields, ${XSS_PAGES.length} pages loaded, ${shown} showing them`,
     );
   },
 );

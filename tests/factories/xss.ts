@@ -51,12 +51,6 @@ const VECTORS = [
 export const XSS_PAYLOADS: string[] = VECTORS.flatMap((v) => [v, `">${v}`, `'>${v}`]);
 
 /**
- * One payload per vector (every family of the corpus), rotating through the three contexts (bare,
- * after `">`, after `'>`): what tests/e2e/xss-browser.spec.ts loads in Chromium.
- */
-export const XSS_SAMPLE: string[] = VECTORS.map((v, i) => [v, `">${v}`, `'>${v}`][i % 3]!);
-
-/**
  * Problems in a parsed document: elements or attributes a payload put there. Self-contained (no
  * imports, no outer names) so Chromium can run it on a live page too (`page.evaluate`), where our
  * scripts' nonce is only in the `nonce` property (the browser hides the attribute).
