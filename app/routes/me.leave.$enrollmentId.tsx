@@ -1,4 +1,4 @@
-import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -11,6 +11,7 @@ import {
   useSearchParams,
 } from "@remix-run/react";
 import { getDb } from "@db/client";
+import { TextareaField } from "~/components/catalog";
 import { FormErrors } from "~/components/forms";
 import { sessionWhen } from "~/components/learning";
 import { requireActor } from "~/modules/auth/request.server";
@@ -198,15 +199,11 @@ export default function LeavePage() {
               </p>
             ) : null}
           </fieldset>
-          <div className={`field${fields.reason.errors ? " has-error" : ""}`}>
-            <label htmlFor={fields.reason.id}>请假原因（可不填，最多 {LEAVE_REASON_MAX} 字）</label>
-            <textarea {...getTextareaProps(fields.reason)} key={fields.reason.key} rows={3} />
-            {fields.reason.errors ? (
-              <p className="error" id={fields.reason.errorId} role="alert">
-                {fields.reason.errors.join("；")}
-              </p>
-            ) : null}
-          </div>
+          <TextareaField
+            meta={fields.reason}
+            label={`请假原因（可不填，最多 ${LEAVE_REASON_MAX} 字）`}
+            rows={3}
+          />
           <button type="submit" disabled={busy}>
             {busy ? "正在提交…" : "提交请假"}
           </button>
