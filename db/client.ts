@@ -96,18 +96,30 @@ export type Conn = DB | Tx;
 /**
  * A query built once per connection and run with `sql.placeholder` values: drizzle spends
  * 70–140 µs building a select's SQL and 3–11 µs running one already built. For the fixed-shape
- * queries every page runs (the session, the signed-in person's roles, the academy of the URL).
+ * queries every page runs (the session, the signed-in person's roles, the academy of the URL) and
+ * the hot reads and writes (the enrolment panel, enrol/cancel, /me). A list of ids travels as one
+ * JSON array (`IN (SELECT value FROM json_each(:ids))`) so its query keeps one shape.
  *
  *   const bySlug = prepared((db) => db.select().from(t).where(eq(t.slug, sql.placeholder("slug"))).prepare());
  *   bySlug(db).get({ slug });
+ *
+ * Keyed by the connection, so a transaction handle (`Conn`) finds the query its database built:
+ * a prepared query runs on the connection, inside whatever transaction is open on it.
  */
-export function prepared<Q>(build: (db: DB) => Q): (db: DB) => Q {
-  const perConnection = new WeakMap<DB, Q>();
+export function prepared<Q, C extends Conn = DB>(build: (db: C) => Q): (db: C) => Q {
+  const perConnection = new WeakMap<object, Q>();
   return (db) => {
-    let q = perConnection.get(db);
-    if (!q) perConnection.set(db, (q = build(db)));
+    const key = clientOf(db);
+    let q = perConnection.get(key);
+    if (!q) perConnection.set(key, (q = build(db)));
     return q;
   };
+}
+
+/** The better-sqlite3 connection behind a database or transaction handle. */
+export function clientOf(conn: Conn): Database.Database {
+  // drizzle keeps it on the session, which a transaction shares with its database (not typed).
+  return (conn as unknown as { session: { client: Database.Database } }).session.client;
 }
 
 /** A value that changes whenever the database changes: total_changes() counts this connection's

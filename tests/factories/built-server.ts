@@ -48,9 +48,11 @@ export type BuiltServer = {
 export async function startBuiltServer(opts: {
   dbFile: string;
   env?: Record<string, string>;
+  /** Flags for node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }): Promise<BuiltServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [serverBuild], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), serverBuild], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

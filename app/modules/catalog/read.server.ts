@@ -4,7 +4,7 @@
  * functions delegate or can be replaced without touching routes.
  */
 import { and, asc, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
-import type { Conn } from "@db/client";
+import { prepared, type Conn } from "@db/client";
 import { categories, courses, courseVersions, teachers } from "@db/schema";
 import { findTeachersFor as catalogFindTeachersFor } from "~/modules/catalog/teachers.server";
 
@@ -82,34 +82,47 @@ export function getCourseForScheduling(
 
 /** A pinned version with its course and category, for class pages and menus. */
 export function getPinnedVersion(conn: Conn, versionId: number) {
-  return (
-    conn
-      .select({
-        versionId: courseVersions.id,
-        versionNo: courseVersions.versionNo,
-        status: courseVersions.status,
-        title: courseVersions.title,
-        summary: courseVersions.summary,
-        audience: courseVersions.audience,
-        objectives: courseVersions.objectives,
-        tags: courseVersions.tags,
-        sessions: courseVersions.sessions,
-        minutesPerSession: courseVersions.minutesPerSession,
-        bodyHtml: courseVersions.bodyHtml,
-        courseId: courses.id,
-        code: courses.code,
-        currentVersionId: courses.currentVersionId,
-        sourceLevel: courses.sourceLevel,
-        categoryName: categories.name,
-        categoryColor: categories.color,
-      })
-      .from(courseVersions)
-      .innerJoin(courses, eq(courses.id, courseVersions.courseId))
-      .innerJoin(categories, eq(categories.id, courses.categoryId))
-      .where(eq(courseVersions.id, versionId))
-      .get() ?? null
-  );
+  return pinnedVersion(conn).get({ id: versionId }) ?? null;
 }
+const pinnedVersion = prepared((conn: Conn) =>
+  conn
+    .select({
+      versionId: courseVersions.id,
+      versionNo: courseVersions.versionNo,
+      status: courseVersions.status,
+      title: courseVersions.title,
+      summary: courseVersions.summary,
+      audience: courseVersions.audience,
+      objectives: courseVersions.objectives,
+      tags: courseVersions.tags,
+      sessions: courseVersions.sessions,
+      minutesPerSession: courseVersions.minutesPerSession,
+      bodyHtml: courseVersions.bodyHtml,
+      courseId: courses.id,
+      code: courses.code,
+      currentVersionId: courses.currentVersionId,
+      sourceLevel: courses.sourceLevel,
+      categoryName: categories.name,
+      categoryColor: categories.color,
+    })
+    .from(courseVersions)
+    .innerJoin(courses, eq(courses.id, courseVersions.courseId))
+    .innerJoin(categories, eq(categories.id, courses.categoryId))
+    .where(eq(courseVersions.id, sql.placeholder("id")))
+    .prepare(),
+);
+
+/** The title of a pinned version (no body): what notices and runs name a class by. */
+export function pinnedTitle(conn: Conn, versionId: number): string | null {
+  return pinnedTitleQuery(conn).get({ id: versionId })?.title ?? null;
+}
+const pinnedTitleQuery = prepared((conn: Conn) =>
+  conn
+    .select({ title: courseVersions.title })
+    .from(courseVersions)
+    .where(eq(courseVersions.id, sql.placeholder("id")))
+    .prepare(),
+);
 
 /** Published, not retired courses matching a title or code fragment (the run editor's course picker). */
 export function findSchedulableCourses(conn: Conn, q: string, limit = 20): SchedulableCourse[] {

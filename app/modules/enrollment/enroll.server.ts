@@ -4,9 +4,9 @@
  * is promoted in the same immediate transaction and told in 消息.
  */
 import { config } from "~/utils/config.server";
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import type { Conn, DB } from "@db/client";
+import { prepared, type Conn, type DB } from "@db/client";
 import { ACTIVE_ENROLLMENT_STATUSES, enrollments, familyMembers, users } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
 import { formatDateTime } from "~/utils/dates";
@@ -88,7 +88,7 @@ export type Person = {
 
 /** The actor themself, or a family member of their own household (refused otherwise). */
 export function resolvePerson(conn: Conn, actor: Actor, memberId?: number | null): Person {
-  const me = conn.select().from(users).where(eq(users.id, actor.id)).get();
+  const me = userById(conn).get({ id: actor.id });
   if (!me) throw new EnrollRefusal("not_your_member", "没有找到您的账号，请重新登录。");
   if (memberId == null) {
     return {
@@ -122,21 +122,35 @@ export function activeEnrollmentOf(
   person: Pick<Person, "userId" | "familyMemberId">,
 ) {
   return (
-    conn
-      .select()
-      .from(enrollments)
-      .where(
-        and(
-          eq(enrollments.runId, runId),
-          inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES]),
-          person.familyMemberId == null
-            ? and(eq(enrollments.userId, person.userId), isNull(enrollments.familyMemberId))
-            : eq(enrollments.familyMemberId, person.familyMemberId),
-        ),
-      )
-      .get() ?? null
+    activeEnrollmentQuery(conn).get({
+      run: runId,
+      user: person.userId,
+      member: person.familyMemberId,
+    }) ?? null
   );
 }
+// A family member's enrolments carry the account holder's user id too; `IS` matches a null member.
+const activeEnrollmentQuery = prepared((conn: Conn) =>
+  conn
+    .select()
+    .from(enrollments)
+    .where(
+      and(
+        eq(enrollments.runId, sql.placeholder("run")),
+        inArray(enrollments.status, [...ACTIVE_ENROLLMENT_STATUSES]),
+        eq(enrollments.userId, sql.placeholder("user")),
+        sql`${enrollments.familyMemberId} IS ${sql.placeholder("member")}`,
+      ),
+    )
+    .prepare(),
+);
+const userById = prepared((conn: Conn) =>
+  conn
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder("id")))
+    .prepare(),
+);
 
 function describeActive(conn: Conn, e: Enrollment) {
   if (e.status === "waitlisted") return `候补第 ${waitlistPosition(conn, e)} 位`;

@@ -9,7 +9,7 @@
  * guarded SQL below is written once for both (`SeatTarget`). Activities reach seats only here.
  */
 import { and, asc, eq, inArray, min, sql } from "drizzle-orm";
-import type { Conn, DB } from "@db/client";
+import { prepared, type Conn, type DB } from "@db/client";
 import {
   classRuns,
   classSessions,
@@ -18,7 +18,7 @@ import {
   lotteryDraws,
   users,
 } from "@db/schema";
-import { getPinnedVersion } from "~/modules/catalog/read.server";
+import { pinnedTitle } from "~/modules/catalog/read.server";
 import { notify } from "~/modules/auth/notifications.server";
 import { waitlistOnlyRestriction } from "./policy.server";
 
@@ -198,16 +198,28 @@ export type RunRow = typeof classRuns.$inferSelect;
 
 /** The run, its first scheduled session's start and its course title. */
 export function runContext(conn: Conn, runId: number) {
-  const run = conn.select().from(classRuns).where(eq(classRuns.id, runId)).get();
+  const run = runById(conn).get({ id: runId });
   if (!run) return null;
-  const first = conn
-    .select({ at: min(classSessions.startsAt) })
-    .from(classSessions)
-    .where(and(eq(classSessions.runId, runId), eq(classSessions.status, "scheduled")))
-    .get();
-  const title = getPinnedVersion(conn, run.courseVersionId)?.title ?? `班级 #${run.id}`;
+  const first = firstSessionOf(conn).get({ id: runId });
+  const title = pinnedTitle(conn, run.courseVersionId) ?? `班级 #${run.id}`;
   return { run, firstSessionAt: first?.at ?? null, title };
 }
+const runById = prepared((conn: Conn) =>
+  conn
+    .select()
+    .from(classRuns)
+    .where(eq(classRuns.id, sql.placeholder("id")))
+    .prepare(),
+);
+const firstSessionOf = prepared((conn: Conn) =>
+  conn
+    .select({ at: min(classSessions.startsAt) })
+    .from(classSessions)
+    .where(
+      and(eq(classSessions.runId, sql.placeholder("id")), eq(classSessions.status, "scheduled")),
+    )
+    .prepare(),
+);
 export type RunContext = NonNullable<ReturnType<typeof runContext>>;
 
 export function confirmedCount(conn: Conn, runId: number) {

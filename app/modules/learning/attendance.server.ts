@@ -15,7 +15,7 @@
  *   present nor excused: 请假 never counts towards the no-show policy.
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Conn, DB } from "@db/client";
+import { clientOf, prepared, type Conn, type DB } from "@db/client";
 import {
   academies,
   attendance,
@@ -57,75 +57,81 @@ export function noShowTimes(
   since: number,
   now: number,
 ) {
+  const params = noShowParams(person, since, now);
   return [
-    ...classNoShowTimes(conn, person, since, now),
+    ...classNoShowQuery(conn)
+      .all(params)
+      .map((r) => r.at),
     ...activityNoShowTimes(conn, person, since, now),
   ].sort((a, b) => a - b);
 }
 
-/**
- * Activity no-shows (群众性活动 with registration), by the same definitions as class sessions:
- * the activity is *held* (not cancelled, over), *recorded* (any check-in or roll-call row for it),
- * the person *held a seat* (confirmed before it started, not given back before it ended) and was
- * not present. Open events (no registration) never make a no-show.
- */
+const noShowParams = (
+  person: { userId: number; familyMemberId?: number | null },
+  since: number,
+  now: number,
+) => ({ user: person.userId, member: person.familyMemberId ?? null, since, now });
+
+/** Activity no-shows (see activityNoShowQuery). */
 export function activityNoShowTimes(
   conn: Conn,
   person: { userId: number; familyMemberId?: number | null },
   since: number,
   now: number,
 ) {
-  const who = person.familyMemberId
-    ? sql`r.family_member_id = ${person.familyMemberId}`
-    : sql`r.family_member_id IS NULL`;
-  return conn
-    .all<{ at: number }>(
-      sql`SELECT a.ends_at AS at
-          FROM activity_registrations r JOIN activities a ON a.id = r.activity_id
-          WHERE r.user_id = ${person.userId} AND ${who}
-            AND a.status = 'scheduled' AND a.registration = 1
-            AND a.ends_at <= ${now} AND a.ends_at >= ${since}
-            AND coalesce(r.confirmed_at, r.promoted_at) IS NOT NULL
-            AND coalesce(r.confirmed_at, r.promoted_at) <= a.starts_at
-            AND (r.status = 'confirmed'
-                 OR (r.status IN ('cancelled', 'removed') AND coalesce(r.cancelled_at, r.updated_at) >= a.ends_at))
-            AND EXISTS (SELECT 1 FROM activity_attendance x WHERE x.activity_id = a.id)
-            AND NOT EXISTS (SELECT 1 FROM activity_attendance p
-                            WHERE p.activity_id = a.id AND p.registration_id = r.id AND p.present = 1)`,
-    )
+  return activityNoShowQuery(conn)
+    .all(noShowParams(person, since, now))
     .map((r) => r.at);
 }
 
-function classNoShowTimes(
-  conn: Conn,
-  person: { userId: number; familyMemberId?: number | null },
-  since: number,
-  now: number,
-) {
-  return conn
+/**
+ * Activity no-shows (群众性活动 with registration), by the same definitions as class sessions:
+ * the activity is *held* (not cancelled, over), *recorded* (any check-in or roll-call row for it),
+ * the person *held a seat* (confirmed before it started, not given back before it ended) and was
+ * not present. Open events (no registration) never make a no-show. `:member` null is the account
+ * holder themself (`IS` matches null).
+ */
+const activityNoShowQuery = prepared((conn: Conn) =>
+  clientOf(conn).prepare<
+    { user: number; member: number | null; since: number; now: number },
+    { at: number }
+  >(
+    `SELECT a.ends_at AS at
+       FROM activity_registrations r JOIN activities a ON a.id = r.activity_id
+      WHERE r.user_id = :user AND r.family_member_id IS :member
+        AND a.status = 'scheduled' AND a.registration = 1
+        AND a.ends_at <= :now AND a.ends_at >= :since
+        AND coalesce(r.confirmed_at, r.promoted_at) IS NOT NULL
+        AND coalesce(r.confirmed_at, r.promoted_at) <= a.starts_at
+        AND (r.status = 'confirmed'
+             OR (r.status IN ('cancelled', 'removed') AND coalesce(r.cancelled_at, r.updated_at) >= a.ends_at))
+        AND EXISTS (SELECT 1 FROM activity_attendance x WHERE x.activity_id = a.id)
+        AND NOT EXISTS (SELECT 1 FROM activity_attendance p
+                        WHERE p.activity_id = a.id AND p.registration_id = r.id AND p.present = 1)`,
+  ),
+);
+
+const classNoShowQuery = prepared((conn: Conn) =>
+  conn
     .select({ at: classSessions.endsAt })
     .from(enrollments)
     .innerJoin(classSessions, eq(classSessions.runId, enrollments.runId))
     .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
     .where(
       and(
-        eq(enrollments.userId, person.userId),
-        person.familyMemberId
-          ? eq(enrollments.familyMemberId, person.familyMemberId)
-          : sql`${enrollments.familyMemberId} IS NULL`,
+        eq(enrollments.userId, sql.placeholder("user")),
+        sql`${enrollments.familyMemberId} IS ${sql.placeholder("member")}`,
         sql`${classRuns.status} <> 'cancelled'`,
         eq(classSessions.status, "scheduled"),
-        sql`${classSessions.endsAt} <= ${now} AND ${classSessions.endsAt} >= ${since}`,
+        sql`${classSessions.endsAt} <= ${sql.placeholder("now")} AND ${classSessions.endsAt} >= ${sql.placeholder("since")}`,
         heldSeatSql,
         recordedSql,
         sql`NOT ${presentSql}`,
         sql`NOT ${excusedSql}`,
       ),
     )
-    .orderBy(asc(classSessions.endsAt))
-    .all()
-    .map((r) => r.at);
-}
+    .prepare(),
+);
 
 export type NoShowRestriction = { until: number; count: number; message: string };
 

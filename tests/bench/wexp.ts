@@ -1,0 +1,167 @@
+/**
+ * Reads under writes (抢课): WRITERS signed-in residents (default 50) loop enrol → cancel on one
+ * open run as fast as the server answers, while 10 connections read /classes and /courses in turn.
+ * Prints the reads alone, the reads during the loop (throughput kept, p50, p99, the slowest read
+ * of the first second) and the writes' rate and p99, and the server tree's RSS before and after.
+ * Target (issue 17): reads keep ≥ half their throughput with p99 < 300 ms.
+ *
+ *   npx tsx tests/bench/writes.bench.ts
+ */
+import http from "node:http";
+import { pathToFileURL } from "node:url";
+import { ensureBuild, startBuiltServer } from "../factories/built-server";
+import { prepareBenchDb } from "./data";
+import { benchSeconds, load, percentile, sampleRss, treeRssMiB } from "./lib";
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1000 });
+
+function post(
+  url: string,
+  cookie: string,
+  body: string,
+): Promise<{ status: number; location: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = http.request(
+      u,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "content-length": String(Buffer.byteLength(body)),
+          cookie,
+          origin: u.origin,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, location: String(res.headers.location ?? "") }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Each writer: enrol, cancel, enrol, … until `until`; returns every post's latency and the failures. */
+async function writeLoop(url: string, cookies: string[], until: number) {
+  const lat: number[] = [];
+  let failed = 0;
+  await Promise.all(
+    cookies.map(async (cookie) => {
+      let intent = "enroll";
+      while (performance.now() < until) {
+        const t = performance.now();
+        try {
+          const r = await post(url, cookie, `intent=${intent}`);
+          lat.push(performance.now() - t);
+          if (r.status !== 302 && r.status !== 303) failed++;
+          else if (/result=refused/.test(r.location)) failed++;
+        } catch {
+          failed++;
+        }
+        intent = intent === "enroll" ? "cancel" : "enroll";
+      }
+    }),
+  );
+  return { lat: lat.sort((a, b) => a - b), failed };
+}
+
+export async function run() {
+  const MODE = process.env.WMODE ?? "both";
+  ensureBuild();
+  const d = await prepareBenchDb();
+  const server = await startBuiltServer({
+    dbFile: d.file,
+    env: { ENROL_LIMIT_PER_USER: "1000000" },
+  });
+  const seconds = benchSeconds();
+  const target = `${server.url}/classes/${d.writeRunId}`;
+  try {
+    const idle = treeRssMiB(server.child.pid!);
+    const rss = sampleRss(server.child.pid!);
+    const readUrls = [`${server.url}/classes`, `${server.url}/courses`];
+    // Warm both reads, then the reads alone.
+    for (const u of readUrls) await load(u, { connections: 10, seconds: 1 });
+    const alone = await readBoth(readUrls, seconds);
+    if (MODE === "writes") {
+      const w0 = await writeLoop(target, d.writerCookies, performance.now() + seconds * 1000);
+      console.log(`writes alone: ${(w0.lat.length / seconds).toFixed(0)} POST/s p50 ${percentile(w0.lat, 50).toFixed(0)} p99 ${percentile(w0.lat, 99).toFixed(0)} failed ${w0.failed}`);
+      const w1 = await writeLoop(target, d.writerCookies.slice(0, 5), performance.now() + seconds * 1000);
+      console.log(`writes alone, 5 writers: ${(w1.lat.length / seconds).toFixed(0)} POST/s p50 ${percentile(w1.lat, 50).toFixed(0)} p99 ${percentile(w1.lat, 99).toFixed(0)} failed ${w1.failed}`);
+    }
+    // The same reads during the write loop (the loop starts first and runs a little longer).
+    const until = performance.now() + (seconds + 2) * 1000;
+    const writes = writeLoop(target, d.writerCookies, until);
+    const during = await readBoth(readUrls, seconds);
+    const w = await writes;
+    const peak = rss.stop();
+    const writeSeconds = seconds + 2;
+    const kept = during.rps / alone.rps;
+    console.log(
+      `\n读写并发 (reads under an enrol/cancel loop): ${d.writerCookies.length} writers on /classes/${d.writeRunId}, 10 connections reading /classes and /courses\n`,
+    );
+    console.log(`| reads | req/s | p50 ms | p99 ms | slowest in the first second |`);
+    console.log(`|---|---:|---:|---:|---:|`);
+    for (const [name, m] of [
+      ["alone", alone],
+      ["during the write loop", during],
+    ] as const)
+      console.log(
+        `| ${name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(0)} | ${m.p99.toFixed(0)} | ${m.firstSecondMax.toFixed(0)} |`,
+      );
+    console.log(
+      `\nwrites: ${(w.lat.length / writeSeconds).toFixed(0)} POST/s, p50 ${percentile(w.lat, 50).toFixed(0)} ms, p99 ${percentile(w.lat, 99).toFixed(0)} ms, ${w.failed} failed or refused`,
+    );
+    console.log(
+      `reads kept ${(kept * 100).toFixed(0)} % of their throughput (target ≥ 50 %: ${kept >= 0.5 ? "met" : "NOT met"}), p99 ${during.p99.toFixed(0)} ms (target < 300 ms: ${during.p99 < 300 ? "met" : "NOT met"})`,
+    );
+    console.log(
+      `server tree RSS: idle ${idle.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB, after ${treeRssMiB(server.child.pid!).toFixed(0)} MiB`,
+    );
+    return {
+      alone,
+      during,
+      writes: { rps: w.lat.length / writeSeconds, p99: percentile(w.lat, 99), failed: w.failed },
+    };
+  } finally {
+    await server.stop();
+    d.cleanup();
+  }
+}
+
+/** 10 connections, half on each URL, for `seconds`; the latencies of both together. */
+async function readBoth(urls: string[], seconds: number) {
+  const lat: number[] = [];
+  let firstSecondMax = 0;
+  let non2xx = 0;
+  const start = performance.now();
+  await Promise.all(
+    urls.map((u) =>
+      load(u, {
+        connections: Math.ceil(10 / urls.length),
+        seconds,
+        onResponse: (ms, status) => {
+          lat.push(ms);
+          if (status !== 200) non2xx++;
+          if (performance.now() - start < 1000 + ms) firstSecondMax = Math.max(firstSecondMax, ms);
+        },
+      }),
+    ),
+  );
+  lat.sort((a, b) => a - b);
+  return {
+    rps: lat.length / seconds,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    firstSecondMax,
+    non2xx,
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await run();
+}
