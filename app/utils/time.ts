@@ -87,13 +87,29 @@ export function wallToUtc(date: string, time: string) {
 }
 
 /** An instant as Asia/Shanghai calendar date, ISO weekday, minute of the day and "HH:mm". */
-export function localParts(ms: number) {
+export function localParts(ms: number): LocalParts {
+  // A TZDate costs about 10 µs; the parts of each minute are kept (frozen, shared) until the
+  // table is full, then it starts over.
+  const key = Math.floor(ms / 60_000);
+  const hit = localPartsCache.get(key);
+  if (hit) return hit;
   const d = new TZDate(ms, TIME_ZONE);
   const date = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
   const minute = d.getHours() * 60 + d.getMinutes();
   const day = d.getDay();
-  return { date, weekday: day === 0 ? 7 : day, minute, time: timeOfMinutes(minute) };
+  const out = Object.freeze({
+    date,
+    weekday: day === 0 ? 7 : day,
+    minute,
+    time: timeOfMinutes(minute),
+  });
+  if (localPartsCache.size >= LOCAL_PARTS_CACHE_MAX) localPartsCache.clear();
+  localPartsCache.set(key, out);
+  return out;
 }
+type LocalParts = Readonly<{ date: string; weekday: number; minute: number; time: string }>;
+const LOCAL_PARTS_CACHE_MAX = 20_000;
+const localPartsCache = new Map<number, LocalParts>();
 
 export function todayLocal(now = Date.now()) {
   return localParts(now).date;

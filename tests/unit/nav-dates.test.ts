@@ -8,7 +8,7 @@ import {
   formatFormalDate,
   formatTime,
 } from "~/utils/dates";
-import { formatMoment, formatSessionRange, shortDateLabel } from "~/utils/time";
+import { formatMoment, formatSessionRange, localParts, shortDateLabel } from "~/utils/time";
 import { lateEnrollWarning, myClassState } from "~/modules/enrollment/rules";
 import { orderSchema, orderTermChoices, suggestedTerm, termOf } from "~/modules/scheduling/orders";
 
@@ -17,6 +17,51 @@ const FRI_9AM = Date.UTC(2026, 11, 4, 1, 0);
 const NOW_2026 = Date.UTC(2026, 10, 30, 4, 0);
 
 describe("one date formatter", () => {
+  it("answers the same from its per-second and per-minute memos as Intl does fresh, past a full memo", () => {
+    const fresh = new Intl.DateTimeFormat("zh-CN", {
+      timeZone: "Asia/Shanghai",
+      month: "numeric",
+      day: "numeric",
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    const hhmm = new Intl.DateTimeFormat("en-CA", {
+      timeZone: "Asia/Shanghai",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    // Seeded, so a failure repeats: 21,000 instants over three years (more than a memo holds),
+    // each asked twice, the second time from the memo.
+    let seed = 2015;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const from = Date.UTC(2025, 0, 1);
+    let checked = 0;
+    for (let i = 0; i < 21_000; i++) {
+      const ms = from + Math.floor(next() * 3 * 365 * 86_400_000);
+      const p = Object.fromEntries(fresh.formatToParts(ms).map((x) => [x.type, x.value]));
+      const q = Object.fromEntries(hhmm.formatToParts(ms).map((x) => [x.type, x.value]));
+      for (let twice = 0; twice < 2; twice++) {
+        const lp = localParts(ms);
+        const ok =
+          formatDateTime(ms, ms) === `${p.month}月${p.day}日 ${p.weekday} ${p.hour}:${p.minute}` &&
+          formatTime(ms, { seconds: true }) === `${p.hour}:${p.minute}:${p.second}` &&
+          lp.date === `${q.year}-${q.month}-${q.day}` &&
+          lp.time === `${q.hour}:${q.minute}` &&
+          lp.minute === Number(q.hour) * 60 + Number(q.minute);
+        if (!ok) expect({ ms, lp, formatted: formatDateTime(ms, ms) }).toEqual({ ms, p, q });
+        checked++;
+      }
+    }
+    expect(checked).toBe(42_000);
+  });
+
   it("writes month, day, weekday and time in Asia/Shanghai whatever the process TZ", () => {
     expect(formatDateTime(FRI_9AM, NOW_2026)).toBe("12月4日 周五 09:00");
     expect(formatDate(FRI_9AM, NOW_2026)).toBe("12月4日 周五");
