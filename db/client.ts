@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { sql, type SQLWrapper } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import fs from "node:fs";
@@ -115,6 +116,10 @@ export function prepared<Q, C extends Conn = DB>(build: (db: C) => Q): (db: C) =
     return q;
   };
 }
+
+/** `column IN (the JSON array in placeholder :name)`: a list of ids as one value, so the query keeps one shape. */
+export const inJson = (column: SQLWrapper, name: string) =>
+  sql`${column} IN (SELECT value FROM json_each(${sql.placeholder(name)}))`;
 
 /** The better-sqlite3 connection behind a database or transaction handle. */
 export function clientOf(conn: Conn): Database.Database {

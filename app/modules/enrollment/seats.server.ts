@@ -276,8 +276,15 @@ export function applyForLottery(tx: Conn, p: NewEnrollment, now: number): number
 }
 
 export function lotteryDrawOf(conn: Conn, runId: number) {
-  return conn.select().from(lotteryDraws).where(eq(lotteryDraws.runId, runId)).get() ?? null;
+  return lotteryDrawQuery(conn).get({ run: runId }) ?? null;
 }
+const lotteryDrawQuery = prepared((conn: Conn) =>
+  conn
+    .select()
+    .from(lotteryDraws)
+    .where(eq(lotteryDraws.runId, sql.placeholder("run")))
+    .prepare(),
+);
 
 /** The name of the person an enrolment is for, and how to address the account holder about it. */
 export function describePerson(

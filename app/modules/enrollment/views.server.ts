@@ -2,7 +2,7 @@
  * Read models: the enrol panel of /classes/:id and the resident's 我的课程 (/me/classes).
  */
 import { and, asc, desc, eq, gt, inArray, isNull, min, sql } from "drizzle-orm";
-import type { DB } from "@db/client";
+import { prepared, type DB } from "@db/client";
 import {
   academies,
   classRuns,
@@ -79,15 +79,44 @@ function leaveHrefOf(e: { id: number; status: string }, run: { status: string })
  * What the enrol panel on a class page shows for this person (null actor = signed out). Reads
  * only: draws and waitlist promotion are the job runner's (enrollment/jobs.server.ts).
  */
+const panelQueries = prepared((db: DB) => ({
+  academy: db
+    .select({ slug: academies.slug })
+    .from(academies)
+    .where(eq(academies.id, sql.placeholder("id")))
+    .prepare(),
+  mine: db
+    .select()
+    .from(enrollments)
+    .where(
+      and(
+        eq(enrollments.runId, sql.placeholder("run")),
+        eq(enrollments.userId, sql.placeholder("user")),
+        inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"]),
+      ),
+    )
+    .prepare(),
+  self: db
+    .select({ birthYear: users.birthYear })
+    .from(users)
+    .where(eq(users.id, sql.placeholder("user")))
+    .prepare(),
+  members: db
+    .select()
+    .from(familyMembers)
+    .where(
+      and(eq(familyMembers.ownerUserId, sql.placeholder("user")), isNull(familyMembers.removedAt)),
+    )
+    .orderBy(asc(familyMembers.id))
+    .prepare(),
+}));
+
 export function getEnrollPanel(db: DB, actor: Actor | null, runId: number, now = Date.now()) {
   const ctx = runContext(db, runId);
   if (!ctx) return null;
   const { run } = ctx;
-  const academy = db
-    .select({ slug: academies.slug })
-    .from(academies)
-    .where(eq(academies.id, run.academyId))
-    .get();
+  const q = panelQueries(db);
+  const academy = q.academy.get({ id: run.academyId });
   const counts = statusCounts(db, run.id);
   const draw = lotteryDrawOf(db, run.id);
   const closeAt = effectiveCloseAt(run, ctx.firstSessionAt);
@@ -107,17 +136,7 @@ export function getEnrollPanel(db: DB, actor: Actor | null, runId: number, now =
     restriction: string | null;
   }[] = [];
   if (actor) {
-    const mine = db
-      .select()
-      .from(enrollments)
-      .where(
-        and(
-          eq(enrollments.runId, run.id),
-          eq(enrollments.userId, actor.id),
-          inArray(enrollments.status, ["confirmed", "waitlisted", "lottery_pending"]),
-        ),
-      )
-      .all();
+    const mine = q.mine.all({ run: run.id, user: actor.id });
     const toPanel = (e: Enrollment | undefined): PanelEnrollment | null =>
       e
         ? {
@@ -129,11 +148,7 @@ export function getEnrollPanel(db: DB, actor: Actor | null, runId: number, now =
             leaveHref: leaveHrefOf(e, run),
           }
         : null;
-    const self = db
-      .select({ birthYear: users.birthYear })
-      .from(users)
-      .where(eq(users.id, actor.id))
-      .get();
+    const self = q.self.get({ user: actor.id });
     people.push({
       memberId: null,
       label: `本人（${actor.name}）`,
@@ -143,12 +158,7 @@ export function getEnrollPanel(db: DB, actor: Actor | null, runId: number, now =
         waitlistOnlyRestriction(db, { userId: actor.id, familyMemberId: null }, now)?.reason ??
         null,
     });
-    const members = db
-      .select()
-      .from(familyMembers)
-      .where(and(eq(familyMembers.ownerUserId, actor.id), isNull(familyMembers.removedAt)))
-      .orderBy(asc(familyMembers.id))
-      .all();
+    const members = q.members.all({ user: actor.id });
     for (const m of members) {
       people.push({
         memberId: m.id,

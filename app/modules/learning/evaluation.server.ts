@@ -4,7 +4,7 @@
  * course, teacher and academy; a manager may hide a comment (audited), nobody may edit one.
  */
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
-import type { Conn, DB } from "@db/client";
+import { prepared, type Conn, type DB } from "@db/client";
 import {
   academies,
   attendance,
@@ -487,7 +487,15 @@ export function cityEvaluations(
 /** 往期学员评价 on a class page: the course's average over every run, and its latest comments that
  * no manager has hidden (names masked). Public. */
 export function courseReviews(db: DB, courseId: number, limit = 5) {
-  const totals = db
+  const q = courseReviewQueries(db);
+  const totals = q.totals.get({ course: courseId })!;
+  const comments = q.comments
+    .all({ course: courseId, limit })
+    .map((c) => ({ ...c, learner: maskName(c.learner) }));
+  return { count: totals.count, average: totals.average, comments };
+}
+const courseReviewQueries = prepared((db: DB) => ({
+  totals: db
     .select({
       count: sql<number>`count(*)`,
       average: sql<number | null>`avg(${evaluations.rating})`,
@@ -495,9 +503,9 @@ export function courseReviews(db: DB, courseId: number, limit = 5) {
     .from(evaluations)
     .innerJoin(enrollments, eq(enrollments.id, evaluations.enrollmentId))
     .innerJoin(classRuns, eq(classRuns.id, enrollments.runId))
-    .where(eq(classRuns.courseId, courseId))
-    .get()!;
-  const comments = db
+    .where(eq(classRuns.courseId, sql.placeholder("course")))
+    .prepare(),
+  comments: db
     .select({
       id: evaluations.id,
       rating: evaluations.rating,
@@ -514,14 +522,12 @@ export function courseReviews(db: DB, courseId: number, limit = 5) {
     .innerJoin(academies, eq(academies.id, classRuns.academyId))
     .where(
       and(
-        eq(classRuns.courseId, courseId),
+        eq(classRuns.courseId, sql.placeholder("course")),
         sql`${evaluations.hiddenAt} IS NULL`,
         sql`length(${evaluations.comment}) > 0`,
       ),
     )
     .orderBy(desc(evaluations.createdAt), desc(evaluations.id))
-    .limit(limit)
-    .all()
-    .map((c) => ({ ...c, learner: maskName(c.learner) }));
-  return { count: totals.count, average: totals.average, comments };
-}
+    .limit(sql.placeholder("limit"))
+    .prepare(),
+}));

@@ -4,8 +4,8 @@
  * teachers' volunteer hours (志愿服务时长) — and the personal calendar feed behind a secret URL.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
-import type { Conn, DB } from "@db/client";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { inJson, prepared, type Conn, type DB } from "@db/client";
 import {
   academies,
   attendance,
@@ -25,7 +25,7 @@ import { notFound } from "~/utils/http";
 import { buildCalendar, type FeedEvent } from "./calendar-feed";
 import { noShowRestriction } from "./attendance.server";
 import { progressOf, type LearnerSession, type Progress } from "./rules";
-import { listLearners, type Learner } from "./staff.server";
+import { learnersOfUser, listLearners, type Learner } from "./staff.server";
 import { learningPolicy } from "~/utils/config.server";
 
 type RunInfo = {
@@ -39,22 +39,90 @@ type RunInfo = {
 function runInfos(conn: Conn, runIds: number[]) {
   if (runIds.length === 0) return new Map<number, RunInfo>();
   return new Map(
-    conn
-      .select({
-        runId: classRuns.id,
-        title: courseVersions.title,
-        academyName: academies.name,
-        academySlug: academies.slug,
-        runStatus: classRuns.status,
-      })
-      .from(classRuns)
-      .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
-      .innerJoin(academies, eq(academies.id, classRuns.academyId))
-      .where(inArray(classRuns.id, runIds))
-      .all()
+    recordQueries(conn)
+      .runInfos.all({ ids: JSON.stringify(runIds) })
       .map((r) => [r.runId, r]),
   );
 }
+
+// The queries of /me, built once per connection (see prepared in db/client.ts).
+const recordQueries = prepared((conn: Conn) => ({
+  runInfos: conn
+    .select({
+      runId: classRuns.id,
+      title: courseVersions.title,
+      academyName: academies.name,
+      academySlug: academies.slug,
+      runStatus: classRuns.status,
+    })
+    .from(classRuns)
+    .innerJoin(courseVersions, eq(courseVersions.id, classRuns.courseVersionId))
+    .innerJoin(academies, eq(academies.id, classRuns.academyId))
+    .where(inJson(classRuns.id, "ids"))
+    .prepare(),
+  sessionsOfRuns: conn
+    .select({
+      id: classSessions.id,
+      runId: classSessions.runId,
+      startsAt: classSessions.startsAt,
+      endsAt: classSessions.endsAt,
+      status: classSessions.status,
+    })
+    .from(classSessions)
+    .where(inJson(classSessions.runId, "ids"))
+    .orderBy(asc(classSessions.startsAt))
+    .prepare(),
+  // A resident's own online leave is not a roll call.
+  recorded: conn
+    .selectDistinct({ id: attendance.sessionId })
+    .from(attendance)
+    .where(and(inJson(attendance.sessionId, "ids"), sql`${attendance.method} <> 'leave'`))
+    .prepare(),
+  marks: conn
+    .select({
+      s: attendance.sessionId,
+      e: attendance.enrollmentId,
+      present: attendance.present,
+      excused: attendance.excused,
+    })
+    .from(attendance)
+    .where(
+      and(
+        inJson(attendance.enrollmentId, "ids"),
+        sql`(${attendance.present} = 1 OR ${attendance.excused} = 1)`,
+      ),
+    )
+    .prepare(),
+  upcoming: conn
+    .select({
+      sessionId: classSessions.id,
+      runId: classSessions.runId,
+      startsAt: classSessions.startsAt,
+      endsAt: classSessions.endsAt,
+      status: classSessions.status,
+      roomName: rooms.name,
+      enrollmentId: enrollments.id,
+      // 请假 asked (or marked) for this session.
+      onLeave: sql<number>`EXISTS (SELECT 1 FROM ${attendance} lv WHERE lv.session_id = ${classSessions.id} AND lv.enrollment_id = ${enrollments.id} AND lv.excused = 1)`,
+    })
+    .from(classSessions)
+    .innerJoin(enrollments, eq(enrollments.runId, classSessions.runId))
+    .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
+    .where(and(inJson(enrollments.id, "ids"), gt(classSessions.endsAt, sql.placeholder("now"))))
+    .orderBy(asc(classSessions.startsAt))
+    .limit(12)
+    .prepare(),
+  rated: conn
+    .select({ e: evaluations.enrollmentId })
+    .from(evaluations)
+    .where(inJson(evaluations.enrollmentId, "ids"))
+    .prepare(),
+  feed: conn
+    .select({ createdAt: calendarFeeds.createdAt, lastFetchedAt: calendarFeeds.lastFetchedAt })
+    .from(calendarFeeds)
+    .where(eq(calendarFeeds.userId, sql.placeholder("user")))
+    .prepare(),
+}));
 
 type SessionRow = { id: number; runId: number; startsAt: number; endsAt: number; status: string };
 
@@ -74,48 +142,18 @@ function progressFor(
     { progress: Progress; sessions: (SessionRow & { present: boolean; excused: boolean })[] }
   >();
   if (ids.length === 0) return out;
-  const sessions: SessionRow[] = conn
-    .select({
-      id: classSessions.id,
-      runId: classSessions.runId,
-      startsAt: classSessions.startsAt,
-      endsAt: classSessions.endsAt,
-      status: classSessions.status,
-    })
-    .from(classSessions)
-    .where(inArray(classSessions.runId, runIds))
-    .orderBy(asc(classSessions.startsAt))
-    .all();
+  const q = recordQueries(conn);
+  const sessions: SessionRow[] = q.sessionsOfRuns.all({ ids: JSON.stringify(runIds) });
   const sessionIds = sessions.map((s) => s.id);
   const recorded = new Set(
-    sessionIds.length
-      ? conn
-          .selectDistinct({ id: attendance.sessionId })
-          .from(attendance)
-          // A resident's own online leave is not a roll call.
-          .where(
-            and(inArray(attendance.sessionId, sessionIds), sql`${attendance.method} <> 'leave'`),
-          )
-          .all()
-          .map((r) => r.id)
-      : [],
+    sessionIds.length ? q.recorded.all({ ids: JSON.stringify(sessionIds) }).map((r) => r.id) : [],
   );
-  const present = new Set(
-    conn
-      .select({ s: attendance.sessionId, e: attendance.enrollmentId })
-      .from(attendance)
-      .where(and(inArray(attendance.enrollmentId, ids), eq(attendance.present, true)))
-      .all()
-      .map((r) => `${r.s}:${r.e}`),
-  );
-  const excused = new Set(
-    conn
-      .select({ s: attendance.sessionId, e: attendance.enrollmentId })
-      .from(attendance)
-      .where(and(inArray(attendance.enrollmentId, ids), eq(attendance.excused, true)))
-      .all()
-      .map((r) => `${r.s}:${r.e}`),
-  );
+  const present = new Set<string>();
+  const excused = new Set<string>();
+  for (const m of q.marks.all({ ids: JSON.stringify(ids) })) {
+    if (m.present) present.add(`${m.s}:${m.e}`);
+    if (m.excused) excused.add(`${m.s}:${m.e}`);
+  }
   for (const l of list) {
     const runCancelled = runs.get(l.runId)?.runStatus === "cancelled";
     const seatFrom = l.confirmedAt ?? l.promotedAt;
@@ -194,40 +232,15 @@ export function learningRecord(
   opts: { pastLimit?: number } = {},
 ) {
   const policy = learningPolicy();
-  const mine = listLearners(db, eq(enrollments.userId, actor.id));
+  const mine = learnersOfUser(db, actor.id);
   const runs = runInfos(db, [...new Set(mine.map((l) => l.runId))]);
   const who = (l: Learner) => (l.familyMemberId ? `${l.relation} ${l.name}` : null);
 
   // Upcoming sessions of confirmed seats (cancelled sessions shown, marked).
   const confirmed = mine.filter((l) => l.status === "confirmed");
   const upcoming = confirmed.length
-    ? db
-        .select({
-          sessionId: classSessions.id,
-          runId: classSessions.runId,
-          startsAt: classSessions.startsAt,
-          endsAt: classSessions.endsAt,
-          status: classSessions.status,
-          roomName: rooms.name,
-          enrollmentId: enrollments.id,
-          // 请假 asked (or marked) for this session.
-          onLeave: sql<number>`EXISTS (SELECT 1 FROM ${attendance} lv WHERE lv.session_id = ${classSessions.id} AND lv.enrollment_id = ${enrollments.id} AND lv.excused = 1)`,
-        })
-        .from(classSessions)
-        .innerJoin(enrollments, eq(enrollments.runId, classSessions.runId))
-        .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
-        .where(
-          and(
-            inArray(
-              enrollments.id,
-              confirmed.map((l) => l.enrollmentId),
-            ),
-            gt(classSessions.endsAt, now),
-          ),
-        )
-        .orderBy(asc(classSessions.startsAt))
-        .limit(12)
-        .all()
+    ? recordQueries(db)
+        .upcoming.all({ ids: JSON.stringify(confirmed.map((l) => l.enrollmentId)), now })
         .map((s) => {
           const l = confirmed.find((c) => c.enrollmentId === s.enrollmentId)!;
           const r = runs.get(s.runId)!;
@@ -258,16 +271,8 @@ export function learningRecord(
   const progress = progressFor(db, withSeat, runs, now, policy.completionRate);
   const rated = new Set(
     withSeat.length
-      ? db
-          .select({ e: evaluations.enrollmentId })
-          .from(evaluations)
-          .where(
-            inArray(
-              evaluations.enrollmentId,
-              withSeat.map((l) => l.enrollmentId),
-            ),
-          )
-          .all()
+      ? recordQueries(db)
+          .rated.all({ ids: JSON.stringify(withSeat.map((l) => l.enrollmentId)) })
           .map((r) => r.e)
       : [],
   );
@@ -324,12 +329,7 @@ export function learningRecord(
       restrictions.push({ who: `${m.relation} ${m.name}`, until: r.until, message: r.message });
   }
 
-  const feed =
-    db
-      .select({ createdAt: calendarFeeds.createdAt, lastFetchedAt: calendarFeeds.lastFetchedAt })
-      .from(calendarFeeds)
-      .where(eq(calendarFeeds.userId, actor.id))
-      .get() ?? null;
+  const feed = recordQueries(db).feed.get({ user: actor.id }) ?? null;
   const limit = opts.pastLimit ?? past.length;
   return {
     upcoming,

@@ -4,7 +4,7 @@
  * centre and HQ), and enrolments with the learner's display name.
  */
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import type { Conn } from "@db/client";
+import { prepared, type Conn } from "@db/client";
 import {
   academies,
   classRuns,
@@ -162,6 +162,24 @@ export type Learner = {
 
 /** Enrolments with the learner's name, phone and relation, in enrolment order. */
 export function listLearners(conn: Conn, where: SQL | undefined): Learner[] {
+  return learnerSelect(conn)
+    .where(where)
+    .orderBy(asc(enrollments.createdAt), asc(enrollments.id))
+    .all();
+}
+
+/** listLearners for one account holder's enrolments (their own and their family's): /me's list. */
+export function learnersOfUser(conn: Conn, userId: number): Learner[] {
+  return learnersOfUserQuery(conn).all({ user: userId });
+}
+const learnersOfUserQuery = prepared((conn: Conn) =>
+  learnerSelect(conn)
+    .where(eq(enrollments.userId, sql.placeholder("user")))
+    .orderBy(asc(enrollments.createdAt), asc(enrollments.id))
+    .prepare(),
+);
+
+function learnerSelect(conn: Conn) {
   return conn
     .select({
       enrollmentId: enrollments.id,
@@ -184,10 +202,7 @@ export function listLearners(conn: Conn, where: SQL | undefined): Learner[] {
     })
     .from(enrollments)
     .leftJoin(users, eq(users.id, enrollments.userId))
-    .leftJoin(familyMembers, eq(familyMembers.id, enrollments.familyMemberId))
-    .where(where)
-    .orderBy(asc(enrollments.createdAt), asc(enrollments.id))
-    .all();
+    .leftJoin(familyMembers, eq(familyMembers.id, enrollments.familyMemberId));
 }
 
 export function learnersOfRun(conn: Conn, runId: number, statuses?: string[]) {

@@ -429,45 +429,17 @@ export function teacherNamesByRun(db: DB, runIds: number[]): Record<number, stri
 
 /** A class page: public runs for everyone; drafts for the academy's managers, district and HQ. */
 export function getClassDetail(db: DB, actor: Actor | null, runId: number, now = Date.now()) {
-  const run = db.select().from(classRuns).where(eq(classRuns.id, runId)).get();
+  const q = classDetailQueries(db);
+  const run = q.run.get({ id: runId });
   if (!run) notFound("没有找到这个班。");
-  const academy = db
-    .select({
-      id: academies.id,
-      slug: academies.slug,
-      name: academies.name,
-      address: academies.address,
-      phone: academies.phone,
-      districtId: academies.districtId,
-      community: academies.community,
-      districtName: districts.name,
-    })
-    .from(academies)
-    .innerJoin(districts, eq(districts.id, academies.districtId))
-    .where(eq(academies.id, run.academyId))
-    .get()!;
+  const academy = q.academy.get({ id: run.academyId })!;
   const staff = !!actor && canViewAcademy(actor, academy);
   if (run.status === "draft" && !staff) notFound("没有找到这个班。");
   const version = getPinnedVersion(db, run.courseVersionId)!;
-  const room = db.select().from(rooms).where(eq(rooms.id, run.roomId)).get()!;
-  const teacherRows = db
-    .select({
-      id: teachers.id,
-      displayName: teachers.displayName,
-      organisation: teachers.organisation,
-    })
-    .from(runTeachers)
-    .innerJoin(teachers, eq(teachers.id, runTeachers.teacherId))
-    .where(eq(runTeachers.runId, run.id))
-    .orderBy(asc(runTeachers.sortOrder))
-    .all();
-  const sessions = db
-    .select({ session: classSessions, roomName: rooms.name })
-    .from(classSessions)
-    .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
-    .where(eq(classSessions.runId, run.id))
-    .orderBy(asc(classSessions.startsAt))
-    .all()
+  const room = q.room.get({ id: run.roomId })!;
+  const teacherRows = q.teachers.all({ run: run.id });
+  const sessions = q.sessions
+    .all({ run: run.id })
     .map((r) => ({ ...r.session, roomName: r.roomName, past: r.session.endsAt <= now }));
   const taken = seatsTakenByRun(db, [run.id]).get(run.id) ?? 0;
   return {
@@ -482,6 +454,51 @@ export function getClassDetail(db: DB, actor: Actor | null, runId: number, now =
     canManage: staff,
   };
 }
+const classDetailQueries = prepared((db: DB) => ({
+  run: db
+    .select()
+    .from(classRuns)
+    .where(eq(classRuns.id, sql.placeholder("id")))
+    .prepare(),
+  academy: db
+    .select({
+      id: academies.id,
+      slug: academies.slug,
+      name: academies.name,
+      address: academies.address,
+      phone: academies.phone,
+      districtId: academies.districtId,
+      community: academies.community,
+      districtName: districts.name,
+    })
+    .from(academies)
+    .innerJoin(districts, eq(districts.id, academies.districtId))
+    .where(eq(academies.id, sql.placeholder("id")))
+    .prepare(),
+  room: db
+    .select()
+    .from(rooms)
+    .where(eq(rooms.id, sql.placeholder("id")))
+    .prepare(),
+  teachers: db
+    .select({
+      id: teachers.id,
+      displayName: teachers.displayName,
+      organisation: teachers.organisation,
+    })
+    .from(runTeachers)
+    .innerJoin(teachers, eq(teachers.id, runTeachers.teacherId))
+    .where(eq(runTeachers.runId, sql.placeholder("run")))
+    .orderBy(asc(runTeachers.sortOrder))
+    .prepare(),
+  sessions: db
+    .select({ session: classSessions, roomName: rooms.name })
+    .from(classSessions)
+    .innerJoin(rooms, eq(rooms.id, classSessions.roomId))
+    .where(eq(classSessions.runId, sql.placeholder("run")))
+    .orderBy(asc(classSessions.startsAt))
+    .prepare(),
+}));
 
 /** A teacher's timetable across academies: their sessions from `monday` for `weeks` weeks, with rosters. */
 export function teacherTimetable(db: DB, actor: Actor, monday: string, weeks = 1) {

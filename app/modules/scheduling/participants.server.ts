@@ -4,7 +4,7 @@
  * enrolment module's queries on its own tables. Keep the signatures.
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { Conn } from "@db/client";
+import { inJson, prepared, type Conn } from "@db/client";
 import { enrollments, familyMembers, users } from "@db/schema";
 import { activeUserIds, rebalanceRun } from "~/modules/enrollment/seats.server";
 
@@ -23,16 +23,17 @@ export function afterRunSettingsChanged(conn: Conn, runId: number, now = Date.no
 /** Confirmed seats per run (runs without enrolments may be missing from the map). */
 export function seatsTakenByRun(conn: Conn, runIds: number[]): Map<number, number> {
   if (runIds.length === 0) return new Map();
-  const rows = conn
-    .select({ runId: enrollments.runId, n: sql<number>`count(*)` })
-    .from(enrollments)
-    .where(
-      and(inArray(enrollments.runId, [...new Set(runIds)]), eq(enrollments.status, "confirmed")),
-    )
-    .groupBy(enrollments.runId)
-    .all();
+  const rows = seatsTakenQuery(conn).all({ ids: JSON.stringify([...new Set(runIds)]) });
   return new Map(rows.map((r) => [r.runId, r.n]));
 }
+const seatsTakenQuery = prepared((conn: Conn) =>
+  conn
+    .select({ runId: enrollments.runId, n: sql<number>`count(*)` })
+    .from(enrollments)
+    .where(and(inJson(enrollments.runId, "ids"), eq(enrollments.status, "confirmed")))
+    .groupBy(enrollments.runId)
+    .prepare(),
+);
 
 export type RosterEntry = { name: string; status: string; note?: string };
 
