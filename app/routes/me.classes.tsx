@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { requireActor } from "~/modules/auth/request.server";
-import { cancelEnrollment, isEnrollRefusal } from "~/modules/enrollment/enroll.server";
+import { cancelEnrollmentGrouped, isEnrollRefusal } from "~/modules/enrollment/enroll.server";
 import { isRefusalCode, myClassState, REFUSAL_MESSAGES } from "~/modules/enrollment/rules";
 import { listMyClasses, type MyClass } from "~/modules/enrollment/views.server";
 import { readForm } from "~/utils/csrf.server";
@@ -31,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = cancelSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return redirect("/me/classes?result=refused&reason=not_enrolled");
   try {
-    const out = cancelEnrollment(getDb(), actor, parsed.data);
+    const out = await cancelEnrollmentGrouped(getDb(), actor, parsed.data);
     return redirect(`/me/classes?result=cancelled${out.promoted ? "&promoted=1" : ""}`);
   } catch (e) {
     if (isEnrollRefusal(e)) return redirect(`/me/classes?result=refused&reason=${e.code}`);

@@ -10,7 +10,7 @@ import type { DB } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import { badRequest } from "~/utils/http";
 import { z } from "~/utils/zod";
-import { cancelEnrollment, enroll, isEnrollRefusal } from "./enroll.server";
+import { cancelEnrollmentGrouped, enroll, isEnrollRefusal } from "./enroll.server";
 import { lateEnrollWarning } from "./rules";
 import { runContext } from "./seats.server";
 
@@ -60,7 +60,7 @@ export async function enrollPostTarget(
       const restricted = out.restricted ? "&restricted=1" : "";
       return `${base}?result=${out.status}${position}${restricted}${member}#enrol`;
     }
-    const out = cancelEnrollment(db, actor, { runId, memberId });
+    const out = await cancelEnrollmentGrouped(db, actor, { runId, memberId });
     return `${base}?result=cancelled${out.promoted ? "&promoted=1" : ""}${member}#enrol`;
   } catch (e) {
     if (isEnrollRefusal(e)) return `${base}?result=refused&reason=${e.code}${member}#enrol`;

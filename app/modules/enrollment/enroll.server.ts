@@ -6,7 +6,7 @@
 import { config } from "~/utils/config.server";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { prepared, type Conn, type DB } from "@db/client";
+import { inGroupCommit, prepared, type Conn, type DB } from "@db/client";
 import { ACTIVE_ENROLLMENT_STATUSES, enrollments, familyMembers, users } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
 import { formatDateTime } from "~/utils/dates";
@@ -216,74 +216,72 @@ export async function enroll(
 ): Promise<EnrollOutcome> {
   await consumeEnrollAttempt(actor.id);
   try {
-    return db.transaction(
-      (tx) => {
-        const ctx = runContext(tx, input.runId);
-        if (!ctx || ctx.run.status === "draft") notFound("没有找到这个班。");
-        const { run } = ctx;
-        const closed = windowRefusal(run, ctx.firstSessionAt, now);
-        if (closed) throw new EnrollRefusal(closed.code, closed.message);
-        if (run.enrollMode === "lottery" && lotteryDrawOf(tx, run.id))
-          throw new EnrollRefusal("lottery_drawn");
-        const person = resolvePerson(tx, actor, input.memberId);
-        const existing = activeEnrollmentOf(tx, run.id, person);
-        if (existing) {
-          throw new EnrollRefusal(
-            "already_enrolled",
-            `${person.who === "您" ? "您" : person.who}已经报过这个班了（${describeActive(
-              tx,
-              existing,
-            )}），同一个人在同一个班只能报名一次。`,
-          );
-        }
-        const age = ageRefusal(run, person.birthYear, person.who, now);
-        if (age)
-          throw new EnrollRefusal(
-            age.code,
-            age.message,
-            input.memberId != null ? "memberId" : undefined,
-          );
-        const resident = person.homeAcademyId != null && person.homeAcademyId === run.academyId;
-        const priorityEnd = priorityWindowEnd(run);
-        if (priorityEnd != null && now < priorityEnd && !resident) {
-          throw new EnrollRefusal(
-            "residents_only",
-            `这个班优先本社区居民报名：${formatDateTime(
-              priorityEnd,
-            )} 之前只接受本书院居民报名，之后向所有居民开放。`,
-          );
-        }
-        const restricted = waitlistOnlyRestriction(
-          tx,
-          { userId: person.userId, familyMemberId: person.familyMemberId },
-          now,
+    // Group commit: enrolments arriving together share one disk wait (see inGroupCommit).
+    return await inGroupCommit(db, (tx) => {
+      const ctx = runContext(tx, input.runId);
+      if (!ctx || ctx.run.status === "draft") notFound("没有找到这个班。");
+      const { run } = ctx;
+      const closed = windowRefusal(run, ctx.firstSessionAt, now);
+      if (closed) throw new EnrollRefusal(closed.code, closed.message);
+      if (run.enrollMode === "lottery" && lotteryDrawOf(tx, run.id))
+        throw new EnrollRefusal("lottery_drawn");
+      const person = resolvePerson(tx, actor, input.memberId);
+      const existing = activeEnrollmentOf(tx, run.id, person);
+      if (existing) {
+        throw new EnrollRefusal(
+          "already_enrolled",
+          `${person.who === "您" ? "您" : person.who}已经报过这个班了（${describeActive(
+            tx,
+            existing,
+          )}），同一个人在同一个班只能报名一次。`,
         );
-        const placed = placeInRun(
-          tx,
-          ctx,
-          {
-            runId: run.id,
-            userId: person.userId,
-            familyMemberId: person.familyMemberId,
-            priority: run.residentsFirst && resident,
-            addedBy: null,
-          },
-          { waitlistOnly: !!restricted, now },
+      }
+      const age = ageRefusal(run, person.birthYear, person.who, now);
+      if (age)
+        throw new EnrollRefusal(
+          age.code,
+          age.message,
+          input.memberId != null ? "memberId" : undefined,
         );
-        syncRunStatus(tx, run.id, now);
-        const row = tx.select().from(enrollments).where(eq(enrollments.id, placed.id)).get()!;
-        return {
-          enrollmentId: placed.id,
+      const resident = person.homeAcademyId != null && person.homeAcademyId === run.academyId;
+      const priorityEnd = priorityWindowEnd(run);
+      if (priorityEnd != null && now < priorityEnd && !resident) {
+        throw new EnrollRefusal(
+          "residents_only",
+          `这个班优先本社区居民报名：${formatDateTime(
+            priorityEnd,
+          )} 之前只接受本书院居民报名，之后向所有居民开放。`,
+        );
+      }
+      const restricted = waitlistOnlyRestriction(
+        tx,
+        { userId: person.userId, familyMemberId: person.familyMemberId },
+        now,
+      );
+      const placed = placeInRun(
+        tx,
+        ctx,
+        {
           runId: run.id,
-          status: placed.status,
-          position: placed.status === "waitlisted" ? waitlistPosition(tx, row) : null,
-          who: person.who === "您" ? person.name : person.who,
-          title: ctx.title,
-          restricted: restricted && placed.status === "waitlisted" ? restricted.reason : null,
-        };
-      },
-      { behavior: "immediate" },
-    );
+          userId: person.userId,
+          familyMemberId: person.familyMemberId,
+          priority: run.residentsFirst && resident,
+          addedBy: null,
+        },
+        { waitlistOnly: !!restricted, now },
+      );
+      syncRunStatus(tx, run.id, now);
+      const row = tx.select().from(enrollments).where(eq(enrollments.id, placed.id)).get()!;
+      return {
+        enrollmentId: placed.id,
+        runId: run.id,
+        status: placed.status,
+        position: placed.status === "waitlisted" ? waitlistPosition(tx, row) : null,
+        who: person.who === "您" ? person.name : person.who,
+        title: ctx.title,
+        restricted: restricted && placed.status === "waitlisted" ? restricted.reason : null,
+      };
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw new EnrollRefusal("already_enrolled");
     if (isBusy(e)) throw new EnrollRefusal("busy");
@@ -307,51 +305,76 @@ export function cancelEnrollment(
   input: { runId: number; memberId?: number | null },
   now = Date.now(),
 ): CancelOutcome {
+  return withBusyRefusal(() =>
+    db.transaction((tx) => cancelIn(tx, actor, input, now), { behavior: "immediate" }),
+  );
+}
+
+/** cancelEnrollment for a request: cancellations arriving together share one disk wait (inGroupCommit). */
+export async function cancelEnrollmentGrouped(
+  db: DB,
+  actor: Actor,
+  input: { runId: number; memberId?: number | null },
+  now = Date.now(),
+): Promise<CancelOutcome> {
   try {
-    return db.transaction(
-      (tx) => {
-        const ctx = runContext(tx, input.runId);
-        if (!ctx) notFound("没有找到这个班。");
-        const person = resolvePerson(tx, actor, input.memberId);
-        const e = activeEnrollmentOf(tx, ctx.run.id, person);
-        if (!e)
-          throw new EnrollRefusal(
-            "not_enrolled",
-            `${person.who === "您" ? "您" : person.who}没有报名这个班，无需取消。`,
-          );
-        if (ctx.run.status === "finished")
-          throw new EnrollRefusal("run_finished", "这个班已经结课，不能再取消报名。");
-        if (e.status === "confirmed") {
-          const deadline = effectiveCancelDeadline(ctx.run, ctx.firstSessionAt);
-          if (deadline != null && now > deadline && ctx.run.status !== "cancelled") {
-            throw new EnrollRefusal(
-              "cancel_deadline_passed",
-              `取消报名的截止时间是 ${formatDateTime(
-                deadline,
-              )}，现在已经过了。某一次课不能来，可以在“我的课程”里在课前在线请假。`,
-            );
-          }
-        }
-        if (e.status === "lottery_pending" && lotteryDrawOf(tx, ctx.run.id))
-          throw new EnrollRefusal("lottery_drawn");
-        tx.update(enrollments)
-          .set({ status: "cancelled", cancelledAt: now, endedBy: actor.id, updatedAt: now })
-          .where(eq(enrollments.id, e.id))
-          .run();
-        const promoted = e.status === "confirmed" ? promoteWaitlisted(tx, ctx, now) : [];
-        syncRunStatus(tx, ctx.run.id, now);
-        return {
-          enrollmentId: e.id,
-          wasStatus: e.status,
-          promoted: promoted.length,
-          who: person.who === "您" ? person.name : person.who,
-          title: ctx.title,
-        };
-      },
-      { behavior: "immediate" },
-    );
+    return await inGroupCommit(db, (tx) => cancelIn(tx, actor, input, now));
   } catch (e) {
     if (isBusy(e)) throw new EnrollRefusal("busy");
     throw e;
   }
+}
+
+function withBusyRefusal<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (isBusy(e)) throw new EnrollRefusal("busy");
+    throw e;
+  }
+}
+
+function cancelIn(
+  tx: Conn,
+  actor: Actor,
+  input: { runId: number; memberId?: number | null },
+  now: number,
+): CancelOutcome {
+  const ctx = runContext(tx, input.runId);
+  if (!ctx) notFound("没有找到这个班。");
+  const person = resolvePerson(tx, actor, input.memberId);
+  const e = activeEnrollmentOf(tx, ctx.run.id, person);
+  if (!e)
+    throw new EnrollRefusal(
+      "not_enrolled",
+      `${person.who === "您" ? "您" : person.who}没有报名这个班，无需取消。`,
+    );
+  if (ctx.run.status === "finished")
+    throw new EnrollRefusal("run_finished", "这个班已经结课，不能再取消报名。");
+  if (e.status === "confirmed") {
+    const deadline = effectiveCancelDeadline(ctx.run, ctx.firstSessionAt);
+    if (deadline != null && now > deadline && ctx.run.status !== "cancelled") {
+      throw new EnrollRefusal(
+        "cancel_deadline_passed",
+        `取消报名的截止时间是 ${formatDateTime(
+          deadline,
+        )}，现在已经过了。某一次课不能来，可以在“我的课程”里在课前在线请假。`,
+      );
+    }
+  }
+  if (e.status === "lottery_pending" && lotteryDrawOf(tx, ctx.run.id))
+    throw new EnrollRefusal("lottery_drawn");
+  tx.update(enrollments)
+    .set({ status: "cancelled", cancelledAt: now, endedBy: actor.id, updatedAt: now })
+    .where(eq(enrollments.id, e.id))
+    .run();
+  const promoted = e.status === "confirmed" ? promoteWaitlisted(tx, ctx, now) : [];
+  syncRunStatus(tx, ctx.run.id, now);
+  return {
+    enrollmentId: e.id,
+    wasStatus: e.status,
+    promoted: promoted.length,
+    who: person.who === "您" ? person.name : person.who,
+    title: ctx.title,
+  };
 }
