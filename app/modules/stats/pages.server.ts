@@ -228,12 +228,22 @@ function districtFor(
 }
 
 /**
- * Dashboards, kept until the database changes (changeStamp: any write, since names, statuses and
- * enrolment counts sit beside the figures) and per minute (the current month moves with the
- * clock); the figures themselves are cached against the statistics stamp alone (stats.server.ts).
- * Only ever read after the viewer's scope check; the same numbers serve every viewer of a scope.
+ * Dashboards, kept until a public table changes (db/change-topics.ts: names, statuses and
+ * enrolment counts sit beside the figures; sessions, audit rows and job leases do not count) and
+ * per minute (the current month moves with the clock); the figures themselves are cached against
+ * the statistics stamp alone (stats.server.ts). Only ever read after the viewer's scope check:
+ * the same numbers serve every viewer of a scope.
  */
-const dashboards = memoUntilChange<Dashboard>(100);
+const dashboards = memoUntilChange<Dashboard>(100, [
+  "catalog",
+  "network",
+  "schedule",
+  "seats",
+  "attendance",
+  "community",
+  "people",
+  "stats",
+]);
 /** Dashboards built vs served from the memo, for the test that fails when the memo stops hitting. */
 export const dashboardCacheStats = { builds: 0, hits: 0 };
 
