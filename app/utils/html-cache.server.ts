@@ -9,12 +9,21 @@
  *
  * Cacheable: a GET for a document (not a .data request) carrying no cookie but `text-size` and no
  * Authorization. Stored: only a 200 text/html response that sets no cookie and is not `private` or
- * `no-store`. An entry is good while the database's change stamp (changeStamp: this connection's
- * writes, and any other connection's commits) is the one read before it was rendered, and for at
- * most `ttlMs` (pages show what is upcoming "now"). Per process: each cluster worker has its own.
+ * `no-store`. An entry is good for at most `ttlMs` (pages show what is upcoming "now"), and while
+ * what its page read has not changed since just before it was rendered:
+ * - a page whose matched routes all declare their change topics (`export const handle =
+ *   { cacheTopics: ["catalog"] }`, db/change-topics.ts; a route without a loader needs none) is
+ *   kept while the counters of the union of those topics stand still: an enrolment (topic `seats`)
+ *   leaves /courses cached. entry.server tells the cache the topics in a response header
+ *   (CACHE_TOPICS_HEADER, only on renders for the cache), which the cache removes;
+ * - any other page, while the database's global change stamp (changeStamp: this connection's
+ *   writes, and any other connection's commits) stands still.
+ * tests/unit/html-cache-topics.test.ts proves every declaration against the SQL the page runs.
+ * Per process: each cluster worker has its own.
  */
 import crypto from "node:crypto";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import type { Topic } from "@db/change-topics";
 
 /** The nonce cacheable pages are rendered with; never reaches a client. Base64 alphabet, like real nonces. */
 export const NONCE_PLACEHOLDER = "HtmlCacheNoncePlaceholder0Zq9x7Wk";
@@ -48,7 +57,39 @@ export function htmlCacheKey(request: Request): string | null {
   return `${url.origin}${url.pathname}${url.search}\u0000${keyed.sort().join(";")}`;
 }
 
+/**
+ * A route's declaration of what its loader reads, for the HTML cache:
+ *   export const handle = { cacheTopics: ["catalog"] } satisfies CacheHandle;
+ */
+export type CacheHandle = { cacheTopics: readonly Topic[] };
+
+/** Set by entry.server on renders for the cache: the page's change topics, or `*` for "all". */
+export const CACHE_TOPICS_HEADER = "x-cache-topics";
+
+type RouteMatch = { route: { handle?: unknown; loader?: unknown } };
+
+/**
+ * The header value for a page: the union of the matched routes' `handle.cacheTopics`, sorted, or
+ * `*` when a route with a loader declares none (that page then depends on every write).
+ */
+export function pageTopics(matches: readonly RouteMatch[]): string {
+  const topics = new Set<string>();
+  for (const m of matches) {
+    const declared = (m.route.handle as { cacheTopics?: unknown } | undefined)?.cacheTopics;
+    if (Array.isArray(declared)) for (const t of declared) topics.add(String(t));
+    else if (m.route.loader) return "*";
+  }
+  return [...topics].sort().join(",");
+}
+
+function topicsOf(header: string | null): string[] | null {
+  if (header == null || header === "*") return null;
+  return header ? header.split(",") : [];
+}
+
 type Entry = {
+  /** The page's change topics, or null: the global stamp. */
+  topics: string[] | null;
   stamp: string;
   at: number;
   status: number;
@@ -68,6 +109,8 @@ export type HtmlCacheStats = {
 export type HtmlCacheOptions = {
   /** The database's change stamp (changeStamp(getDb())). */
   stamp: () => string;
+  /** The counter of every change topic (topicCounters(getDb())); without it, every page uses `stamp`. */
+  counters?: () => Map<string, number>;
   /** Upper bound on the stored bodies, in UTF-16 code units × 2 (default 32 MiB). */
   maxBytes?: number;
   /** Longest an entry is served (default 60 s). */
@@ -76,6 +119,22 @@ export type HtmlCacheOptions = {
 
 /** Responses whose body may carry the placeholder: HTML documents. */
 const isHtml = (res: Response) => (res.headers.get("content-type") ?? "").startsWith("text/html");
+
+/** Stamp of `topics` given the counters, or of the whole database (no topics, an unknown topic). */
+function stampFor(
+  topics: readonly string[] | null,
+  counters: Map<string, number> | undefined,
+  global: () => string,
+) {
+  if (!topics || !counters) return global();
+  let out = "";
+  for (const t of topics) {
+    const n = counters.get(t);
+    if (n === undefined) return global();
+    out += `${t}=${n};`;
+  }
+  return out;
+}
 
 function storable(res: Response) {
   if (res.status !== 200 || !isHtml(res)) return false;
@@ -94,7 +153,8 @@ function withNonce(
 ) {
   const h = new Headers();
   for (const [k, v] of headers)
-    h.append(k, v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v);
+    if (k !== CACHE_TOPICS_HEADER)
+      h.append(k, v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v);
   h.delete("content-length");
   return new Response(body.replaceAll(NONCE_PLACEHOLDER, nonce), { status, headers: h });
 }
@@ -118,18 +178,21 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     bytes -= e.body.length * 2;
   };
 
-  /** Renders with the placeholder; an Entry when storable, else the response to send (nonce already fresh). */
+  /** Renders with the placeholder; an Entry when storable, else the response to send (nonce
+   * already fresh). `before` is what the stamps were before rendering began. */
   async function fill(
     key: string,
-    stamp: string,
+    before: { global: string; counters: Map<string, number> | undefined },
     render: (nonce: string) => Promise<Response>,
   ): Promise<Entry | Response> {
     const res = await render(NONCE_PLACEHOLDER);
     if (!isHtml(res)) return res; // a resource route or a redirect: no placeholder in it
     const body = await res.text();
-    const headers = [...res.headers];
+    const topics = topicsOf(res.headers.get(CACHE_TOPICS_HEADER));
+    const headers = [...res.headers].filter(([k]) => k !== CACHE_TOPICS_HEADER);
     if (!storable(res)) return withNonce(res.status, headers, body, freshNonce());
-    const entry: Entry = { stamp, at: Date.now(), status: res.status, headers, body };
+    const stamp = stampFor(topics, before.counters, () => before.global);
+    const entry: Entry = { topics, stamp, at: Date.now(), status: res.status, headers, body };
     drop(key);
     entries.set(key, entry);
     bytes += body.length * 2;
@@ -150,20 +213,26 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
       stats.bypassed++;
       return render(freshNonce());
     }
-    const stamp = opts.stamp();
     const hit = entries.get(key);
-    if (hit && hit.stamp === stamp && Date.now() - hit.at < ttlMs) {
+    if (
+      hit &&
+      Date.now() - hit.at < ttlMs &&
+      hit.stamp === stampFor(hit.topics, hit.topics ? opts.counters?.() : undefined, opts.stamp)
+    ) {
       stats.hits++;
       entries.delete(key); // re-inserted: the Map's order is the least-recently-used order
       entries.set(key, hit);
       return withNonce(hit.status, hit.headers, hit.body, freshNonce());
     }
     stats.misses++;
-    const flightKey = `${stamp}\u0000${key}`;
+    const before = { global: opts.stamp(), counters: opts.counters?.() };
+    // A render under way for the same page shares its result only if it began after the last
+    // change this page can show (known from the page's previous entry; else any change).
+    const flightKey = `${stampFor(hit?.topics ?? null, before.counters, () => before.global)}\u0000${key}`;
     let pending = inflight.get(flightKey);
     const mine = !pending;
     if (!pending) {
-      pending = fill(key, stamp, render).finally(() => inflight.delete(flightKey));
+      pending = fill(key, before, render).finally(() => inflight.delete(flightKey));
       inflight.set(flightKey, pending);
     }
     const out = await pending;

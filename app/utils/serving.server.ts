@@ -9,7 +9,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
-import { changeStamp, getDb } from "@db/client";
+import { changeStamp, getDb, topicCounters } from "@db/client";
 import { dynamicCompression, precompressedAssets } from "./compression.server";
 import {
   cachedRemixHandler,
@@ -65,7 +65,10 @@ export function htmlCacheMiddleware(build: ServerBuild, cache: HtmlCache): Middl
 export function servingMiddleware(build: ServerBuild) {
   const cache = !config().HTML_CACHE
     ? null
-    : createHtmlCache({ stamp: () => changeStamp(getDb()) });
+    : createHtmlCache({
+        stamp: () => changeStamp(getDb()),
+        counters: () => topicCounters(getDb()),
+      });
   return {
     cache,
     beforeStatic: [dynamicCompression(), precompressedAssets(path.resolve("public/build"))],
