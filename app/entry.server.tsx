@@ -9,6 +9,7 @@ import { logError, requestContext } from "~/utils/log.server";
 import { ErrorIdContext } from "~/utils/error-id";
 import { NonceContext } from "~/utils/nonce";
 import { privateNoStore, securityHeaders } from "~/utils/security.server";
+import { CACHE_TOPICS_HEADER, NONCE_PLACEHOLDER, pageTopics } from "~/utils/html-cache.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -68,6 +69,12 @@ export default function handleRequest(
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           securityHeaders(responseHeaders, nonce);
           privateNoStore(request, responseHeaders);
+          // For the HTML cache only (it removes the header): what the page's loaders read.
+          if (nonce === NONCE_PLACEHOLDER)
+            responseHeaders.set(
+              CACHE_TOPICS_HEADER,
+              pageTopics(remixContext.staticHandlerContext.matches),
+            );
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },

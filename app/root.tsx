@@ -22,6 +22,7 @@ import { SiteFooter, SiteHeader } from "~/components/layout";
 import { useErrorId } from "~/utils/error-id";
 import { useNonce } from "~/utils/nonce";
 import styles from "~/styles/app.css";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -140,3 +141,6 @@ export function ErrorBoundary() {
     </div>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = { cacheTopics: ["people"] } satisfies CacheHandle;

@@ -5,8 +5,8 @@
  *
  * WEB_CONCURRENCY=N (N > 1) serves with N processes (node:cluster): the primary checks the
  * configuration and prepares the database once, then forks N workers that share the port; only
- * the first worker runs the jobs. Rate limits are still per process (in memory), so N multiplies
- * them: keep the default (1) until they move to a shared store.
+ * the first worker runs the jobs. The rate limits count in the database (auth/rate-limit.server.ts),
+ * so every worker sees the same counts.
  */
 import cluster from "node:cluster";
 import { pathToFileURL } from "node:url";

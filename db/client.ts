@@ -5,6 +5,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import fs from "node:fs";
 import path from "node:path";
 import * as schema from "./schema/index";
+import type { Topic } from "./change-topics";
 import { config } from "~/utils/config.server";
 
 export type DB = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -194,8 +195,38 @@ const changeStampQuery = prepared((db) =>
 );
 
 /**
+ * The change counters of every topic (db/change-topics.ts), as committed or as written by this
+ * connection's open transaction: one prepared read of a table of a few rows, a few microseconds.
+ */
+export function topicCounters(db: DB): Map<string, number> {
+  const rows = topicCountersQuery(db).raw(true).all() as [string, number][];
+  return new Map(rows);
+}
+const topicCountersQuery = prepared((db) =>
+  db.$client.prepare("select topic, n from change_topics"),
+);
+
+/** A value that changes whenever a table of one of `topics` is written (and only then). */
+export function topicStamp(db: DB, topics: readonly Topic[]): string {
+  return stampOfTopics(topicCounters(db), topics) ?? changeStamp(db);
+}
+
+/** `topics`' counters as one string, or null when one of them has no counter (a typo, an
+ * unmigrated database): callers then fall back to the global changeStamp. */
+export function stampOfTopics(counters: Map<string, number>, topics: readonly string[]) {
+  let out = "";
+  for (const t of topics) {
+    const n = counters.get(t);
+    if (n === undefined) return null;
+    out += `${t}=${n};`;
+  }
+  return out;
+}
+
+/**
  * A per-connection memo of read results that is dropped as soon as the database changes (see
- * changeStamp), keeping the `max` most recent keys. For listings many people load alike (the
+ * changeStamp) — or, given topics, as soon as a table of those topics changes (topicStamp) —
+ * keeping the `max` most recent keys. For listings many people load alike (the
  * library's and the class finder's first pages); whatever else a key depends on, such as the
  * current minute, goes into the key. `stampOf` narrows what counts as a change (the statistics
  * pass their own stamp, moved only by the rollups' triggers).
@@ -204,7 +235,12 @@ const changeStampQuery = prepared((db) =>
  * total_changes() does not move back when a transaction rolls back, so a result read after an
  * uncommitted write would otherwise be served after the rollback as if those rows existed.
  */
-export function memoUntilChange<V>(max = 500, stampOf: (db: DB) => string = changeStamp) {
+export function memoUntilChange<V>(
+  max = 500,
+  stampOrTopics: ((db: DB) => string) | readonly Topic[] = changeStamp,
+) {
+  const stampOf =
+    typeof stampOrTopics === "function" ? stampOrTopics : (db: DB) => topicStamp(db, stampOrTopics);
   const perConnection = new WeakMap<DB, Map<string, { stamp: string; value: V }>>();
   return (db: DB, key: string, compute: () => V): V => {
     let memo = perConnection.get(db);

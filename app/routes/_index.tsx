@@ -5,6 +5,7 @@ import { SearchForm } from "~/components/search-form";
 import { countAcademiesByDistrict, listDistricts } from "~/modules/org/org.server";
 import { listCategories } from "~/modules/catalog/categories.server";
 import { textColorOn } from "~/modules/catalog/colors";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction = () => [{ title: "厦门社区书院 · 家门口的学习平台" }];
 
@@ -79,3 +80,8 @@ export default function Home() {
     </>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = {
+  cacheTopics: ["catalog", "network", "schedule", "seats", "community"],
+} satisfies CacheHandle;

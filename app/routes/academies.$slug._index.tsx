@@ -13,6 +13,7 @@ import { ActivityCard } from "~/components/activities";
 import { academyActivities } from "~/modules/community/activities-read.server";
 import { AcademyGroups } from "~/components/academy-groups";
 import { academyGroupsSummary } from "~/modules/community/academy-groups.server";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.academy.name} · 厦门社区书院` : "书院 · 厦门社区书院" },
@@ -144,3 +145,8 @@ export default function AcademyPage() {
     </div>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = {
+  cacheTopics: ["attendance", "catalog", "community", "network", "schedule", "seats"],
+} satisfies CacheHandle;

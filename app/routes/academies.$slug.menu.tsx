@@ -9,6 +9,7 @@ import { notFound } from "~/utils/http";
 import { ACTIVITY_TYPE_LABELS } from "~/modules/community/activities";
 import { weekActivities } from "~/modules/community/activities-read.server";
 import menuStyles from "~/styles/menu.css";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: menuStyles }];
 
@@ -164,3 +165,8 @@ function PrintButton() {
     </button>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = {
+  cacheTopics: ["catalog", "community", "network", "schedule", "seats"],
+} satisfies CacheHandle;

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
 import { PageHeader } from "~/components/layout";
 import { academyDirectory, getDistrictByCode, listDistricts } from "~/modules/org/org.server";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.current ? `${data.current.name}社区书院` : "全市社区书院"} · 厦门社区书院` },
@@ -129,3 +130,6 @@ export default function AcademiesPage() {
     </div>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = { cacheTopics: ["network"] } satisfies CacheHandle;

@@ -25,6 +25,7 @@ import { readForm } from "~/utils/csrf.server";
 import { isUserError } from "~/utils/errors";
 import { badRequest, parseIdParam } from "~/utils/http";
 import { z } from "~/utils/zod";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -357,3 +358,8 @@ export default function ActivityPage() {
     </div>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = {
+  cacheTopics: ["attendance", "catalog", "community", "network", "seats"],
+} satisfies CacheHandle;

@@ -12,6 +12,7 @@ import {
 import { findActivities, finderChoices } from "~/modules/community/activities-read.server";
 import { listDistricts } from "~/modules/org/org.server";
 import { DAYPART_LABELS, DAYPARTS, WEEKDAY_LABELS } from "~/utils/time";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction = () => [
   { title: "社区活动 · 厦门社区书院" },
@@ -152,3 +153,6 @@ export default function Activities() {
     </div>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = { cacheTopics: ["community", "network", "seats"] } satisfies CacheHandle;

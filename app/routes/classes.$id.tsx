@@ -13,6 +13,7 @@ import { getClassDetail } from "~/modules/scheduling/finder.server";
 import { formatMoment, formatSessionRange } from "~/utils/time";
 import { readForm } from "~/utils/csrf.server";
 import { badRequest, parseIdParam } from "~/utils/http";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -262,3 +263,8 @@ export default function ClassPage() {
     </div>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = {
+  cacheTopics: ["attendance", "catalog", "network", "schedule", "seats"],
+} satisfies CacheHandle;

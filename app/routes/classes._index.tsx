@@ -12,6 +12,7 @@ import { academyChoices } from "~/modules/scheduling/demand.server";
 import { searchClasses } from "~/modules/scheduling/finder.server";
 import { DAYPART_LABELS, DAYPARTS, WEEKDAY_LABELS, type Daypart } from "~/utils/time";
 import { listDistricts } from "~/modules/org/org.server";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction = () => [
   { title: "找课程班 · 厦门社区书院" },
@@ -222,3 +223,8 @@ export default function Classes() {
     </div>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = {
+  cacheTopics: ["catalog", "network", "schedule", "seats"],
+} satisfies CacheHandle;

@@ -9,6 +9,7 @@ import { getPublicCoursePage } from "~/modules/catalog/courses.server";
 import { formatBytes, RESOURCE_KIND_LABELS } from "~/modules/catalog/resources";
 import { formatDate } from "~/utils/dates";
 import { notFound } from "~/utils/http";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
@@ -121,3 +122,8 @@ export default function CoursePage() {
     </div>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = {
+  cacheTopics: ["catalog", "network", "schedule", "seats"],
+} satisfies CacheHandle;

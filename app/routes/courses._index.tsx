@@ -13,6 +13,7 @@ import {
 } from "~/modules/catalog/courses";
 import { audienceList, getLibraryPage } from "~/modules/catalog/search.server";
 import { z } from "~/utils/zod";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.query ? `搜索“${data.query}” · 中央厨房课程库` : "中央厨房课程库 · 厦门社区书院" },
@@ -179,3 +180,6 @@ export default function CourseLibrary() {
     </div>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = { cacheTopics: ["catalog"] } satisfies CacheHandle;

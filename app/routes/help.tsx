@@ -1,6 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { PageHeader } from "~/components/layout";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction = () => [{ title: "使用帮助 · 厦门社区书院" }];
 
@@ -70,3 +71,6 @@ export default function Help() {
     </div>
   );
 }
+
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+export const handle = { cacheTopics: [] } satisfies CacheHandle;

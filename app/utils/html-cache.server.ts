@@ -9,12 +9,21 @@
  *
  * Cacheable: a GET for a document (not a .data request) carrying no cookie but `text-size` and no
  * Authorization. Stored: only a 200 text/html response that sets no cookie and is not `private` or
- * `no-store`. An entry is good while the database's change stamp (changeStamp: this connection's
- * writes, and any other connection's commits) is the one read before it was rendered, and for at
- * most `ttlMs` (pages show what is upcoming "now"). Per process: each cluster worker has its own.
+ * `no-store`. An entry is good for at most `ttlMs` (pages show what is upcoming "now"), and while
+ * what its page read has not changed since just before it was rendered:
+ * - a page whose matched routes all declare their change topics (`export const handle =
+ *   { cacheTopics: ["catalog"] }`, db/change-topics.ts; a route without a loader needs none) is
+ *   kept while the counters of the union of those topics stand still: an enrolment (topic `seats`)
+ *   leaves /courses cached. entry.server tells the cache the topics in a response header
+ *   (CACHE_TOPICS_HEADER, only on renders for the cache), which the cache removes;
+ * - any other page, while the database's global change stamp (changeStamp: this connection's
+ *   writes, and any other connection's commits) stands still.
+ * tests/unit/html-cache-topics.test.ts proves every declaration against the SQL the page runs.
+ * Per process: each cluster worker has its own.
  */
 import crypto from "node:crypto";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import type { Topic } from "@db/change-topics";
 
 /** The nonce cacheable pages are rendered with; never reaches a client. Base64 alphabet, like real nonces. */
 export const NONCE_PLACEHOLDER = "HtmlCacheNoncePlaceholder0Zq9x7Wk";
@@ -39,16 +48,64 @@ export function keyedCookies(cookie: string | null | undefined): string[] | null
 
 /** The cache key of a request, or null when its response may depend on who asks. */
 export function htmlCacheKey(request: Request): string | null {
-  if (request.method !== "GET") return null;
-  if (request.headers.has("authorization")) return null;
-  const url = new URL(request.url);
+  return htmlCacheKeyOf(
+    request.method,
+    new URL(request.url),
+    request.headers.has("authorization"),
+    request.headers.get("cookie"),
+  );
+}
+
+/** htmlCacheKey from a request's parts (the server's Node request, before any web Request). */
+export function htmlCacheKeyOf(
+  method: string,
+  url: URL,
+  authorization: boolean,
+  cookie: string | null | undefined,
+): string | null {
+  if (method !== "GET" || authorization) return null;
   if (url.pathname.endsWith(".data") || url.searchParams.has("_data")) return null;
-  const keyed = keyedCookies(request.headers.get("cookie"));
+  const keyed = keyedCookies(cookie);
   if (!keyed) return null;
   return `${url.origin}${url.pathname}${url.search}\u0000${keyed.sort().join(";")}`;
 }
 
+/** A stored page ready to send, its nonce already fresh. */
+export type CachedPage = { status: number; headers: [string, string][]; body: string };
+
+/**
+ * A route's declaration of what its loader reads, for the HTML cache:
+ *   export const handle = { cacheTopics: ["catalog"] } satisfies CacheHandle;
+ */
+export type CacheHandle = { cacheTopics: readonly Topic[] };
+
+/** Set by entry.server on renders for the cache: the page's change topics, or `*` for "all". */
+export const CACHE_TOPICS_HEADER = "x-cache-topics";
+
+type RouteMatch = { route: { handle?: unknown; loader?: unknown } };
+
+/**
+ * The header value for a page: the union of the matched routes' `handle.cacheTopics`, sorted, or
+ * `*` when a route with a loader declares none (that page then depends on every write).
+ */
+export function pageTopics(matches: readonly RouteMatch[]): string {
+  const topics = new Set<string>();
+  for (const m of matches) {
+    const declared = (m.route.handle as { cacheTopics?: unknown } | undefined)?.cacheTopics;
+    if (Array.isArray(declared)) for (const t of declared) topics.add(String(t));
+    else if (m.route.loader) return "*";
+  }
+  return [...topics].sort().join(",");
+}
+
+function topicsOf(header: string | null): string[] | null {
+  if (header == null || header === "*") return null;
+  return header ? header.split(",") : [];
+}
+
 type Entry = {
+  /** The page's change topics, or null: the global stamp. */
+  topics: string[] | null;
   stamp: string;
   at: number;
   status: number;
@@ -68,6 +125,8 @@ export type HtmlCacheStats = {
 export type HtmlCacheOptions = {
   /** The database's change stamp (changeStamp(getDb())). */
   stamp: () => string;
+  /** The counter of every change topic (topicCounters(getDb())); without it, every page uses `stamp`. */
+  counters?: () => Map<string, number>;
   /** Upper bound on the stored bodies, in UTF-16 code units × 2 (default 32 MiB). */
   maxBytes?: number;
   /** Longest an entry is served (default 60 s). */
@@ -76,6 +135,22 @@ export type HtmlCacheOptions = {
 
 /** Responses whose body may carry the placeholder: HTML documents. */
 const isHtml = (res: Response) => (res.headers.get("content-type") ?? "").startsWith("text/html");
+
+/** Stamp of `topics` given the counters, or of the whole database (no topics, an unknown topic). */
+function stampFor(
+  topics: readonly string[] | null,
+  counters: Map<string, number> | undefined,
+  global: () => string,
+) {
+  if (!topics || !counters) return global();
+  let out = "";
+  for (const t of topics) {
+    const n = counters.get(t);
+    if (n === undefined) return global();
+    out += `${t}=${n};`;
+  }
+  return out;
+}
 
 function storable(res: Response) {
   if (res.status !== 200 || !isHtml(res)) return false;
@@ -94,7 +169,8 @@ function withNonce(
 ) {
   const h = new Headers();
   for (const [k, v] of headers)
-    h.append(k, v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v);
+    if (k !== CACHE_TOPICS_HEADER)
+      h.append(k, v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v);
   h.delete("content-length");
   return new Response(body.replaceAll(NONCE_PLACEHOLDER, nonce), { status, headers: h });
 }
@@ -118,18 +194,21 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     bytes -= e.body.length * 2;
   };
 
-  /** Renders with the placeholder; an Entry when storable, else the response to send (nonce already fresh). */
+  /** Renders with the placeholder; an Entry when storable, else the response to send (nonce
+   * already fresh). `before` is what the stamps were before rendering began. */
   async function fill(
     key: string,
-    stamp: string,
+    before: { global: string; counters: Map<string, number> | undefined },
     render: (nonce: string) => Promise<Response>,
   ): Promise<Entry | Response> {
     const res = await render(NONCE_PLACEHOLDER);
     if (!isHtml(res)) return res; // a resource route or a redirect: no placeholder in it
     const body = await res.text();
-    const headers = [...res.headers];
+    const topics = topicsOf(res.headers.get(CACHE_TOPICS_HEADER));
+    const headers = [...res.headers].filter(([k]) => k !== CACHE_TOPICS_HEADER);
     if (!storable(res)) return withNonce(res.status, headers, body, freshNonce());
-    const entry: Entry = { stamp, at: Date.now(), status: res.status, headers, body };
+    const stamp = stampFor(topics, before.counters, () => before.global);
+    const entry: Entry = { topics, stamp, at: Date.now(), status: res.status, headers, body };
     drop(key);
     entries.set(key, entry);
     bytes += body.length * 2;
@@ -141,6 +220,41 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     return entry;
   }
 
+  /** The stored entry of `key` when it is still good (counted as a hit), else undefined. */
+  function fresh(key: string) {
+    const hit = entries.get(key);
+    if (
+      hit &&
+      Date.now() - hit.at < ttlMs &&
+      hit.stamp === stampFor(hit.topics, hit.topics ? opts.counters?.() : undefined, opts.stamp)
+    ) {
+      stats.hits++;
+      entries.delete(key); // re-inserted: the Map's order is the least-recently-used order
+      entries.set(key, hit);
+      return hit;
+    }
+    return undefined;
+  }
+
+  /**
+   * The page of `key` from the cache, synchronously, or null (nothing counted then: call handle).
+   * The server answers a hit within the event-loop turn that read the request: under a stream of
+   * writes every further turn waits for all the other requests' work.
+   */
+  function lookup(key: string): CachedPage | null {
+    const hit = fresh(key);
+    if (!hit) return null;
+    const nonce = freshNonce();
+    return {
+      status: hit.status,
+      headers: hit.headers.map(([k, v]) => [
+        k,
+        v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v,
+      ]),
+      body: hit.body.replaceAll(NONCE_PLACEHOLDER, nonce),
+    };
+  }
+
   async function handle(
     request: Request,
     render: (nonce: string) => Promise<Response>,
@@ -150,20 +264,18 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
       stats.bypassed++;
       return render(freshNonce());
     }
-    const stamp = opts.stamp();
-    const hit = entries.get(key);
-    if (hit && hit.stamp === stamp && Date.now() - hit.at < ttlMs) {
-      stats.hits++;
-      entries.delete(key); // re-inserted: the Map's order is the least-recently-used order
-      entries.set(key, hit);
-      return withNonce(hit.status, hit.headers, hit.body, freshNonce());
-    }
+    const hit = fresh(key);
+    if (hit) return withNonce(hit.status, hit.headers, hit.body, freshNonce());
     stats.misses++;
-    const flightKey = `${stamp}\u0000${key}`;
+    const before = { global: opts.stamp(), counters: opts.counters?.() };
+    // A render under way for the same page shares its result only if it began after the last
+    // change this page can show (known from the page's previous entry; else any change).
+    const known = entries.get(key)?.topics ?? null;
+    const flightKey = `${stampFor(known, before.counters, () => before.global)}\u0000${key}`;
     let pending = inflight.get(flightKey);
     const mine = !pending;
     if (!pending) {
-      pending = fill(key, stamp, render).finally(() => inflight.delete(flightKey));
+      pending = fill(key, before, render).finally(() => inflight.delete(flightKey));
       inflight.set(flightKey, pending);
     }
     const out = await pending;
@@ -176,6 +288,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
 
   return {
     handle,
+    lookup,
     stats: (): HtmlCacheStats => ({ ...stats, entries: entries.size, bytes }),
     /** Empties the cache and zeroes the counters. */
     clear() {

@@ -127,3 +127,31 @@ export const notifications = sqliteTable(
   },
   (t) => [index("notifications_user_idx").on(t.userId, t.id)],
 );
+
+/**
+ * Fixed-window rate limits shared by every server process (rate-limiter-flexible's
+ * RateLimiterSQLite writes here; app/modules/auth/rate-limit.server.ts). The columns are the
+ * library's own: `key` is "<limiter>:<ip or phone>", `points` the attempts counted in the window,
+ * `expire` when the window ends (ms). Rows past `expire` are dead and the hourly job deletes them.
+ */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: integer("expire"),
+});
+
+/**
+ * The growing delays per phone number (PhoneThrottle), shared by every server process: failures
+ * since the count last faded, when the last one was, and when the count fades (`expire`, ms: the
+ * window after the last failure). Rows past `expire` are dead and the hourly job deletes them.
+ */
+export const rateLimitDelays = sqliteTable(
+  "rate_limit_delays",
+  {
+    key: text("key").primaryKey(),
+    failures: integer("failures").notNull(),
+    lastAt: integer("last_at").notNull(),
+    expire: integer("expire").notNull(),
+  },
+  (t) => [check("rate_limit_delays_failures_check", sql`${t.failures} > 0`)],
+);

@@ -19,3 +19,13 @@ export const jobLeases = sqliteTable("job_leases", {
   lastResult: text("last_result"),
   runs: integer("runs").notNull().default(0),
 });
+
+/**
+ * One counter per change topic (db/change-topics.ts): every application table has triggers that
+ * bump its topic's counter in the writing transaction. Caches of public pages and listings keep
+ * an entry while the counters of the topics it read are unchanged (topicStamp in db/client.ts).
+ */
+export const changeTopics = sqliteTable("change_topics", {
+  topic: text("topic").primaryKey(),
+  n: integer("n").notNull().default(0),
+});

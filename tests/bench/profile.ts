@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
+import { SERVER_NODE_FLAGS } from "@db/start.mjs";
 import { prepareBenchDb } from "./data";
 
 type Node = {
@@ -90,7 +91,7 @@ if (process.argv[2]?.endsWith(".cpuprofile")) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cpu-prof-"));
   const server = await startBuiltServer({
     dbFile: d.file,
-    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+    nodeFlags: [...SERVER_NODE_FLAGS, "--cpu-prof", `--cpu-prof-dir=${dir}`],
     env: {
       LOGIN_LIMIT_PER_IP: "100000",
       ENROL_LIMIT_PER_USER: "1000000",

@@ -68,3 +68,32 @@ test("the charts' data tables are readable on a phone", async ({ page }) => {
   expect(font).toBeGreaterThanOrEqual(16);
   await page.screenshot({ path: "tests/.output/stats-phone.png", fullPage: false });
 });
+
+test("the dashboard's rows hydrate quietly and follow the period picker without reloading", async ({
+  page,
+}) => {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
+  await login(page, DEMO.hqAdmin, undefined, "/hq/stats");
+  await page.goto("/hq/stats?p=month");
+  await page.waitForFunction(() => "__remixRouter" in window);
+  const rows = (id: string) => page.locator(`#table-${id} tbody`).innerHTML();
+  const monthRows = await rows("summary");
+  expect(monthRows).toContain('<th scope="row">开课门次</th>');
+  // A client-side navigation: the rows come from the loader's data, rendered in the browser.
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await page.getByRole("link", { name: "本年", exact: true }).click();
+  await expect(page.locator("#table-summary thead")).toContainText(/本期（\d{4}年1–\d{1,2}月）/);
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  const inBrowser = { summary: await rows("summary"), districts: await rows("districts") };
+  expect(inBrowser.summary).not.toBe(monthRows);
+  expect(inBrowser.districts).toContain('<a href="/hq/stats/district/');
+  // The same rows as the server renders for that address.
+  await page.reload();
+  await page.waitForFunction(() => "__remixRouter" in window);
+  expect({ summary: await rows("summary"), districts: await rows("districts") }).toEqual(inBrowser);
+  expect(problems).toEqual([]);
+});

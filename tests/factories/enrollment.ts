@@ -16,18 +16,15 @@ import {
   users,
 } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
-import { resetEnrollLimiter } from "~/modules/enrollment/enroll.server";
 import { sessionLocalColumns } from "~/modules/scheduling/runs.server";
 import { createTestDb } from "./db";
 import { createActor } from "./users";
 
 const DAY = 86_400_000;
 
-/** A fresh test DB with the per-process enrolment rate limiter reset, for a `beforeEach`. */
+/** A fresh test DB (its own enrolment limits: they are counted in the database), for a `beforeEach`. */
 export function freshEnrollmentDb() {
-  const db = createTestDb();
-  resetEnrollLimiter();
-  return db;
+  return createTestDb();
 }
 
 export type RunOverrides = Partial<typeof classRuns.$inferInsert> & {

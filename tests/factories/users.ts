@@ -82,7 +82,7 @@ export async function registerWithSms(
   input: { phone: string; name: string; password: string; homeAcademyId?: number | null },
   ip: string,
 ) {
-  resetSmsLimiters();
+  resetSmsLimiters(db);
   const sender = new CaptureSender();
   await requestSmsCode(db, { phone: input.phone, purpose: "register" }, ip, sender);
   return registerUser(db, { ...input, code: sender.lastCode(input.phone) ?? "000000" }, ip);

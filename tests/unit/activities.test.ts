@@ -35,7 +35,6 @@ import {
   volunteerForActivity,
 } from "~/modules/community/volunteers.server";
 import { checkinSecret } from "~/modules/learning/checkin.server";
-import { resetEnrollLimiter } from "~/modules/enrollment/enroll.server";
 import type { Actor } from "~/modules/auth/permissions";
 import { UserError } from "~/utils/errors";
 import { activityInput, activitySnapshot, insertActivity } from "@tests/factories/activities";
@@ -50,7 +49,6 @@ const DAY = 86_400_000;
 let db: ReturnType<typeof createTestDb>;
 beforeEach(() => {
   db = createTestDb();
-  resetEnrollLimiter();
 });
 afterEach(() => db.cleanup());
 

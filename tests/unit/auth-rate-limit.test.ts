@@ -1,9 +1,13 @@
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import { openDatabase, type DB } from "@db/client";
+import { rateLimitDelays, rateLimits } from "@db/schema";
 import {
   authLimiters,
+  closeLimitStore,
   consume,
+  deleteExpiredLimits,
   PhoneThrottle,
   retryMessage,
+  sharedLimiter,
 } from "~/modules/auth/rate-limit.server";
 import { changePassword, login } from "~/modules/auth/users.server";
 import { createActor } from "@tests/factories/users";
@@ -150,7 +154,7 @@ describe("rate limits", () => {
   });
 
   it("the phone's delays grow 1 s, 2 s, 4 s … up to 60 s", () => {
-    const t = new PhoneThrottle(5, 900_000);
+    const t = new PhoneThrottle(db, "test-phone", 5, 900_000);
     for (let i = 0; i < 5; i++) t.fail("p", 0);
     expect(t.waitMs("p", 0)).toBe(1000);
     t.fail("p", 0);
@@ -158,6 +162,9 @@ describe("rate limits", () => {
     for (let i = 0; i < 10; i++) t.fail("p", 0);
     expect(t.waitMs("p", 0)).toBe(60_000);
     expect(t.waitMs("p", 900_001)).toBe(0);
+    // A faded count starts again from one failure.
+    t.fail("p", 900_001);
+    expect(t.failures("p", 900_001)).toBe(1);
   });
 
   it("a successful login resets the phone's counter", async () => {
@@ -182,7 +189,7 @@ describe("rate limits", () => {
   });
 
   it("limits registrations per IP", async () => {
-    const limiter = authLimiters().registerIp;
+    const limiter = authLimiters(db).registerIp;
     const ip = "198.51.100.7";
     for (let i = 0; i < limiter.points; i++) await consume(limiter, ip);
     await expect(
@@ -195,7 +202,7 @@ describe("rate limits", () => {
   });
 
   it("consume throws the Chinese message once points are used", async () => {
-    const limiter = new RateLimiterMemory({ points: 2, duration: 60 });
+    const limiter = sharedLimiter(db, { keyPrefix: "test", points: 2, duration: 60 });
     await consume(limiter, "k");
     await consume(limiter, "k");
     await expect(consume(limiter, "k")).rejects.toThrow("尝试次数过多，请 1 分钟后再试。");
@@ -204,7 +211,7 @@ describe("rate limits", () => {
 
 describe("registration per phone", () => {
   it("limits attempts to register the same phone from many IPs", async () => {
-    const limiter = authLimiters().registerPhone;
+    const limiter = authLimiters(db).registerPhone;
     for (let i = 0; i < limiter.points; i++) await consume(limiter, "13811115555");
     await expect(
       registerWithSms(
@@ -237,5 +244,104 @@ describe("/me/password's current-password check", () => {
         "198.51.100.31",
       ),
     ).rejects.toThrow(/尝试次数过多/);
+  });
+});
+
+describe("limits shared by every server process (WEB_CONCURRENCY > 1)", () => {
+  // Two connections to one database file stand for two server processes: each has its own
+  // limiter objects and its own connections; only the database is shared.
+  let other: DB;
+  beforeEach(() => {
+    other = openDatabase(db.file);
+  });
+  afterEach(() => {
+    closeLimitStore(other);
+    other.$client.close();
+  });
+
+  it("PhoneThrottle: failures counted by either process add up, and a reset clears both", () => {
+    const a = new PhoneThrottle(db, "login-phone", 5, 900_000);
+    const b = new PhoneThrottle(other, "login-phone", 5, 900_000);
+    for (let i = 0; i < 3; i++) a.fail("13811110000", 1_000);
+    for (let i = 0; i < 3; i++) b.fail("13811110000", 2_000);
+    // 6 failures: past the 5 free ones, one second after the last (at 2 s), seen by both.
+    expect(a.failures("13811110000", 2_000)).toBe(6);
+    expect(b.waitMs("13811110000", 2_000)).toBe(2_000);
+    expect(a.waitMs("13811110000", 2_500)).toBe(1_500);
+    b.reset("13811110000");
+    expect(a.failures("13811110000", 2_500)).toBe(0);
+    expect(a.waitMs("13811110000", 2_500)).toBe(0);
+  });
+
+  it("the (IP, phone) pair's 5 failures are 5 across both processes, not 5 each", async () => {
+    await registerWithSms(
+      db,
+      { phone: "13811110011", name: "王伯", password: "right-password-1" },
+      "192.0.2.9",
+    );
+    const mine = await login(
+      db,
+      { phone: "13811110011", password: "right-password-1" },
+      "192.0.2.9",
+    );
+    // Alternate between the processes, from one IP with the owner's device (no phone delay).
+    for (let i = 0; i < 5; i++)
+      await expect(
+        login(
+          i % 2 ? other : db,
+          { phone: "13811110011", password: "wrong" },
+          "198.51.100.60",
+          mine.device,
+        ),
+      ).rejects.toThrow("手机号或密码不正确。");
+    for (const conn of [db, other])
+      await expect(
+        login(
+          conn,
+          { phone: "13811110011", password: "right-password-1" },
+          "198.51.100.60",
+          mine.device,
+        ),
+      ).rejects.toThrow(/尝试次数过多，请 \d+ 分钟后再试/);
+  });
+
+  it("a fixed-window limit counted in one process refuses in the other", async () => {
+    const a = sharedLimiter(db, { keyPrefix: "both", points: 3, duration: 60 });
+    const b = sharedLimiter(other, { keyPrefix: "both", points: 3, duration: 60 });
+    await consume(a, "k");
+    await consume(b, "k");
+    await consume(a, "k");
+    await expect(consume(b, "k")).rejects.toThrow("尝试次数过多，请 1 分钟后再试。");
+    expect(authLimiters(db).registerIp).not.toBe(authLimiters(other).registerIp);
+  });
+
+  it("the counts live in our migrated tables, and the cleanup deletes only ended windows", async () => {
+    const now = Date.now();
+    const t = new PhoneThrottle(db, "login-phone", 5, 60_000);
+    t.fail("old", now - 120_000);
+    t.fail("new", now);
+    await consume(sharedLimiter(db, { keyPrefix: "short", points: 5, duration: 1 }), "x");
+    await consume(sharedLimiter(db, { keyPrefix: "long", points: 5, duration: 3600 }), "x");
+    const keys = () => ({
+      limits: other
+        .select({ key: rateLimits.key })
+        .from(rateLimits)
+        .all()
+        .map((r) => r.key)
+        .sort(),
+      delays: other
+        .select({ key: rateLimitDelays.key })
+        .from(rateLimitDelays)
+        .all()
+        .map((r) => r.key)
+        .sort(),
+    });
+    expect(keys()).toEqual({
+      limits: ["long:x", "short:x"],
+      delays: ["login-phone:new", "login-phone:old"],
+    });
+    expect(deleteExpiredLimits(db, now + 2_000)).toEqual({ limits: 1, delays: 1 });
+    expect(keys()).toEqual({ limits: ["long:x"], delays: ["login-phone:new"] });
+    expect(deleteExpiredLimits(db, now + 2_000)).toEqual({ limits: 0, delays: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { classRuns, enrollments, lotteryDraws, notifications } from "@db/schema";
-import { cancelEnrollment, enroll, resetEnrollLimiter } from "~/modules/enrollment/enroll.server";
+import { cancelEnrollment, enroll } from "~/modules/enrollment/enroll.server";
 import { drawOrder, seededShuffle } from "~/modules/enrollment/lottery";
 import { drawLottery, maybeDrawLottery, verifyLottery } from "~/modules/enrollment/lottery.server";
 import { getEnrollPanel } from "~/modules/enrollment/views.server";
@@ -114,7 +114,6 @@ describe("lottery", () => {
     const all1 = [...check.draw.applicantIds];
     db.cleanup();
     db = createTestDb();
-    resetEnrollLimiter();
     const second = await lotteryRun(4, 12, now);
     const r2 = drawLottery(db, null, second.run.id, {
       seed: "厦门-2026-春季",

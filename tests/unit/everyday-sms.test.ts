@@ -21,7 +21,6 @@ let sender: CaptureSender;
 beforeEach(() => {
   db = createTestDb();
   sender = new CaptureSender();
-  resetSmsLimiters();
 });
 afterEach(() => db.cleanup());
 
@@ -71,7 +70,7 @@ describe("registration verifies the phone with an SMS code", () => {
         "10.1.0.2",
       ),
     ).rejects.toThrow("输错次数过多");
-    await authLimiters().registerPhone.delete("13811110002"); // past the registration throttle, to reach the code rule
+    await authLimiters(db).registerPhone.delete("13811110002"); // past the registration throttle, to reach the code rule
     await expect(
       registerUser(
         db,
@@ -109,7 +108,7 @@ describe("registration verifies the phone with an SMS code", () => {
       { phone: "13811110004", name: "老张", password: "gulangyu-morning" },
       "10.1.0.4",
     );
-    resetSmsLimiters();
+    resetSmsLimiters(db);
     const taken = await requestSmsCode(
       db,
       { phone: "13811110004", purpose: "register" },
@@ -152,7 +151,7 @@ describe("registration verifies the phone with an SMS code", () => {
     await expect(
       requestSmsCode(db, { phone: "13811110006", purpose: "register" }, "10.2.0.99", sender),
     ).rejects.toThrow(/尝试次数过多，请 \d+ 分钟后再试/);
-    resetSmsLimiters();
+    resetSmsLimiters(db);
     for (let i = 0; i < 20; i++)
       await requestSmsCode(
         db,

@@ -1,6 +1,6 @@
 import { openDatabase, type DB } from "@db/client";
 import { eq } from "drizzle-orm";
-import { classRuns, jobLeases, sessions } from "@db/schema";
+import { classRuns, jobLeases, rateLimits, sessions } from "@db/schema";
 import { enroll } from "~/modules/enrollment/enroll.server";
 import { registerAllJobs } from "~/modules/ops/job-list.server";
 import { MINUTE, registeredJobs, runJobSlot, type JobDefinition } from "~/modules/ops/jobs.server";
@@ -96,6 +96,7 @@ describe("job runner", () => {
     registerAllJobs();
     const jobs = registeredJobs().filter((j) => j.name !== "ops.backup");
     expect(jobs.map((j) => j.name).sort()).toEqual([
+      "auth.limits-cleanup",
       "auth.session-cleanup",
       "community.close-proposals",
       "demo.live-class",
@@ -121,6 +122,7 @@ describe("job runner", () => {
     createSession(db, generateSessionToken(), x!.id, now - 40 * DAY);
 
     const later = now + 2 * DAY;
+    expect(db.select().from(rateLimits).all().length).toBeGreaterThan(0); // the enrol attempts
     const before = snapshot(db);
     // Both runners fire the same slot: one runs each job.
     const outcomes = await Promise.all(
@@ -131,6 +133,7 @@ describe("job runner", () => {
     expect(afterFirst).not.toBe(before);
     expect(runStatus(db, full.id)).toBe("full");
     expect(db.select().from(sessions).all()).toHaveLength(0);
+    expect(db.select().from(rateLimits).all()).toHaveLength(0);
     // The next slots, on either runner: nothing left to do.
     for (const [i, j] of jobs.entries()) {
       const r1 = await runJobSlot(i % 2 ? db : other, j, "B", later + MINUTE);

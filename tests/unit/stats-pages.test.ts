@@ -6,10 +6,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   chartCacheStats,
+  dashboardCacheStats,
   exportStats,
   loadChartSvg,
   loadStatsPage,
 } from "~/modules/stats/pages.server";
+import { writeAudit } from "~/modules/auth/audit.server";
+import { tableBodyFromJson } from "~/modules/stats/html";
 import {
   createWorldRun,
   addEnrollment,
@@ -43,6 +46,11 @@ const page = (query: string, who = () => w.manager) =>
     NOW,
   );
 const runsOf = (p: ReturnType<typeof page>) => p.dashboard.tables.find((t) => t.id === "runs")!;
+/** The rows a table shows (one JSON string in the page's data) and their links. */
+const shown = (t: { rows: string }) =>
+  JSON.parse(t.rows) as { rows: unknown[][]; links?: (string | null)[] };
+const rowsOf = (t: { rows: string }) => shown(t).rows;
+const linksOf = (t: { rows: string }) => shown(t).links ?? [];
 const status = (fn: () => unknown) => {
   try {
     fn();
@@ -56,14 +64,13 @@ const status = (fn: () => unknown) => {
 describe("dashboard tables, a page at a time", () => {
   it("shows 20 rows, the next ones with ?runs-page=2, and exports all 25", async () => {
     const first = runsOf(page(JAN));
-    expect(first.rows).toHaveLength(20);
-    expect(first.links).toHaveLength(20);
+    expect(rowsOf(first)).toHaveLength(20);
+    expect(linksOf(first)).toHaveLength(20);
     expect(first.paging).toEqual({ page: 1, pages: 2, total: 25, param: "runs-page" });
     const second = runsOf(page(`${JAN}&runs-page=2`));
-    expect(second.rows).toHaveLength(5);
+    expect(rowsOf(second)).toHaveLength(5);
     expect(second.paging?.page).toBe(2);
-    const shown = new Set([...first.links!, ...second.links!]);
-    expect(shown.size).toBe(25);
+    expect(new Set([...linksOf(first), ...linksOf(second)]).size).toBe(25);
     // Odd page numbers fall back to a page that exists.
     expect(runsOf(page(`${JAN}&runs-page=abc`)).paging?.page).toBe(1);
     expect(runsOf(page(`${JAN}&runs-page=99`)).paging?.page).toBe(2);
@@ -131,5 +138,64 @@ describe("charts as images", () => {
     expect(drawn.svg).not.toBe(again.svg);
     expect(chartCacheStats.renders - before).toBe(1);
     expect(loadChartSvg(db, w.manager, u, NOW).fresh).toBe(false);
+  });
+});
+
+describe("a dashboard kept until the database changes", () => {
+  it("is built once for every viewer of a scope, still checks each viewer, and is rebuilt after a public write or a minute", () => {
+    const first = page(JAN);
+    const warm = { ...dashboardCacheStats };
+    const again = page(JAN);
+    expect(dashboardCacheStats.builds - warm.builds, "built again without a write").toBe(0);
+    expect(dashboardCacheStats.hits - warm.hits).toBe(1);
+    expect(again.dashboard).toBe(first.dashboard);
+    // HQ reads the same academy from the same memo; others are refused before it is looked at.
+    expect(page(JAN, () => w.hqAdmin).dashboard).toBe(first.dashboard);
+    expect(status(() => page(JAN, () => w.otherManager))).toBe(403);
+    expect(status(() => page(JAN, () => w.resident))).toBe(403);
+    // Another page of a table is another view of the same dashboard.
+    expect(runsOf(page(`${JAN}&runs-page=2`)).paging?.page).toBe(2);
+    expect(dashboardCacheStats.builds - warm.builds).toBe(0);
+    // Private writes (an audit row, as a session slide or a job lease would be) keep it.
+    writeAudit(db, w.manager.id, null, {
+      action: "test.write",
+      targetType: "test",
+      summary: "无关的写入",
+    });
+    expect(page(JAN).dashboard).toBe(first.dashboard);
+    expect(dashboardCacheStats.builds - warm.builds).toBe(0);
+    // A write that moves no statistics rollup (an enrolment) still changes what the table shows.
+    const enrolled = (p: ReturnType<typeof page>) =>
+      (
+        tableBodyFromJson(runsOf(p).rows).match(/<td data-label="已报名">(\d+)<\/td>/g) ?? []
+      ).join();
+    const run = Number(/\/runs\/(\d+)$/.exec(linksOf(runsOf(first))[0]!)![1]);
+    addEnrollment(db, run, { userId: w.neighbour.id });
+    const after = page(JAN);
+    expect(dashboardCacheStats.builds - warm.builds).toBe(1);
+    expect(enrolled(after)).not.toBe(enrolled(first));
+    // The current month moves with the clock: the next minute builds again.
+    loadStatsPage(
+      db,
+      w.manager,
+      "academy",
+      new URL(`http://x/manage/${w.academy.slug}/stats?${JAN}`),
+      { academyId: w.academy.id, districtId: w.academy.districtId },
+      NOW + 60_000,
+    );
+    expect(dashboardCacheStats.builds - warm.builds).toBe(2);
+  });
+
+  it("sends each table's rows as one string, rendered to rows once", () => {
+    const p = page(JAN);
+    const runs = runsOf(p);
+    expect(typeof runs.rows).toBe("string");
+    const html = tableBodyFromJson(runs.rows);
+    expect(html).toMatch(/^<tr><th scope="row" class="wrap"><a href="\/manage\//);
+    expect(html.match(/<tr>/g)).toHaveLength(20);
+    // The same string again is the same HTML, not built again.
+    expect(tableBodyFromJson(runs.rows)).toBe(html);
+    expect(p.dashboard.cards.map((c) => c.key)).toContain("participations");
+    expect(p.dashboard.cards[0]).not.toHaveProperty("previous");
   });
 });

@@ -1,31 +1,79 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { openDatabase, prepared, type DB } from "@db/client";
+import { rateLimitDelays, rateLimits } from "@db/schema";
 import { config } from "~/utils/config.server";
 import { UserError } from "~/utils/errors";
 
-/** Limits per IP and per phone. One process serves the app, so memory is the store. */
-export function createAuthLimiters() {
+/**
+ * Where every limit counts: the tables `rate_limits` and `rate_limit_delays` of the app's own
+ * database, so all server processes (WEB_CONCURRENCY > 1) share one count per key. The writes go
+ * through a second connection to the same file with `synchronous = NORMAL`: a counter lost to a
+ * power cut costs nothing, and a flush per attempt (~1.7 ms on this disk) would. WAL keeps the
+ * file consistent either way; the next FULL commit of the app's own connection flushes them too.
+ * An in-memory database (no file to share) counts on its own connection.
+ */
+const stores = new WeakMap<DB, DB>();
+export function limitStore(db: DB): DB {
+  let store = stores.get(db);
+  if (!store) {
+    if (db.$client.memory) store = db;
+    else {
+      store = openDatabase(db.$client.name);
+      store.$client.pragma("synchronous = NORMAL");
+    }
+    stores.set(db, store);
+  }
+  return store;
+}
+
+/** Closes the limits' connection of `db` (at shutdown, before the app's own connection). */
+export function closeLimitStore(db: DB) {
+  const store = stores.get(db);
+  stores.delete(db);
+  if (store && store !== db && store.$client.open) store.$client.close();
+}
+
+/** A fixed-window limit in `rate_limits` (the table comes from our migrations, never created here). */
+export function sharedLimiter(
+  db: DB,
+  opts: { keyPrefix: string; points: number; duration: number },
+) {
+  return new RateLimiterSQLite({
+    ...opts,
+    storeClient: limitStore(db).$client,
+    storeType: "better-sqlite3",
+    tableName: "rate_limits",
+    tableCreated: true,
+    // The hourly job `auth.limits-cleanup` deletes expired rows (once, under its lease).
+    clearExpiredByTimeout: false,
+  });
+}
+
+/** Limits per IP and per phone, counted in the database every server process shares. */
+export function createAuthLimiters(db: DB) {
   const c = config();
   const window = c.AUTH_LIMIT_WINDOW_SECONDS;
   return {
     // OWASP: the (IP, phone) pair is throttled strictly; the phone alone only gets growing delays
     // (PhoneThrottle below), so strangers' wrong guesses never lock the owner out.
-    loginPair: new RateLimiterMemory({
+    loginPair: sharedLimiter(db, {
       keyPrefix: "login-pair",
       points: c.LOGIN_LIMIT_PER_PAIR,
       duration: window,
     }),
-    loginIp: new RateLimiterMemory({
+    loginIp: sharedLimiter(db, {
       keyPrefix: "login-ip",
       points: c.LOGIN_LIMIT_PER_IP,
       duration: window,
     }),
-    loginPhone: new PhoneThrottle(c.LOGIN_LIMIT_PER_PHONE, window * 1000),
-    registerIp: new RateLimiterMemory({
+    loginPhone: new PhoneThrottle(db, "login-phone", c.LOGIN_LIMIT_PER_PHONE, window * 1000),
+    registerIp: sharedLimiter(db, {
       keyPrefix: "register-ip",
       points: c.REGISTER_LIMIT_PER_IP,
       duration: 60 * 60,
     }),
-    registerPhone: new RateLimiterMemory({
+    registerPhone: sharedLimiter(db, {
       keyPrefix: "register-phone",
       points: c.REGISTER_LIMIT_PER_PHONE,
       duration: 60 * 60,
@@ -33,27 +81,42 @@ export function createAuthLimiters() {
   };
 }
 
+const delayOf = prepared((db) =>
+  db
+    .select({ failures: rateLimitDelays.failures, lastAt: rateLimitDelays.lastAt })
+    .from(rateLimitDelays)
+    .where(
+      and(
+        eq(rateLimitDelays.key, sql.placeholder("key")),
+        gte(rateLimitDelays.expire, sql.placeholder("now")),
+      ),
+    )
+    .prepare(),
+);
+
 /**
  * Growing delays per phone number, whatever the IP: the first `free` failures cost nothing; after
  * that each attempt from an untrusted device must wait 1 s, 2 s, 4 s … (at most 60 s) after the
  * previous failure. A device that signed in to this account before skips it (`trusted`), and the
  * count fades `windowMs` after the last failure. It slows a distributed guesser to about one guess
  * a minute without ever blocking the owner for long.
+ *
+ * The state is one row of `rate_limit_delays` per key, in the database all server processes
+ * share; a failure is counted by one upsert, so two processes counting at once never lose one.
  */
 export class PhoneThrottle {
-  private state = new Map<string, { failures: number; lastAt: number }>();
+  private readonly store: DB;
   constructor(
+    db: DB,
+    readonly keyPrefix: string,
     readonly free: number,
     readonly windowMs: number,
     readonly maxDelayMs = 60_000,
-  ) {}
+  ) {
+    this.store = limitStore(db);
+  }
   private current(key: string, now: number) {
-    const s = this.state.get(key);
-    if (s && now - s.lastAt > this.windowMs) {
-      this.state.delete(key);
-      return undefined;
-    }
-    return s;
+    return delayOf(this.store).get({ key: `${this.keyPrefix}:${key}`, now });
   }
   /** Milliseconds this key must still wait before its next attempt (0 = go ahead). */
   waitMs(key: string, now = Date.now()) {
@@ -63,17 +126,50 @@ export class PhoneThrottle {
     return Math.max(0, s.lastAt + delay - now);
   }
   fail(key: string, now = Date.now()) {
-    const s = this.current(key, now);
-    this.state.set(key, { failures: (s?.failures ?? 0) + 1, lastAt: now });
+    const expire = now + this.windowMs;
+    this.store
+      .insert(rateLimitDelays)
+      .values({ key: `${this.keyPrefix}:${key}`, failures: 1, lastAt: now, expire })
+      .onConflictDoUpdate({
+        target: rateLimitDelays.key,
+        set: {
+          // A count that has faded starts again at 1.
+          failures: sql`CASE WHEN ${rateLimitDelays.expire} < ${now} THEN 1 ELSE ${rateLimitDelays.failures} + 1 END`,
+          lastAt: now,
+          expire,
+        },
+      })
+      .run();
   }
   reset(key: string) {
-    this.state.delete(key);
+    this.store
+      .delete(rateLimitDelays)
+      .where(eq(rateLimitDelays.key, `${this.keyPrefix}:${key}`))
+      .run();
   }
   failures(key: string, now = Date.now()) {
     return this.current(key, now)?.failures ?? 0;
   }
-  clear() {
-    this.state.clear();
+}
+
+/** Deletes the counts whose window has ended (the hourly job; idempotent). */
+export function deleteExpiredLimits(db: DB, now = Date.now()) {
+  return db.transaction(
+    (tx) => ({
+      limits: tx.delete(rateLimits).where(lt(rateLimits.expire, now)).run().changes,
+      delays: tx.delete(rateLimitDelays).where(lt(rateLimitDelays.expire, now)).run().changes,
+    }),
+    { behavior: "immediate" },
+  );
+}
+
+/** Forgets every count under these key prefixes (tests start each case from fresh limits). */
+export function resetLimits(db: DB, ...keyPrefixes: string[]) {
+  const store = limitStore(db);
+  for (const p of keyPrefixes) {
+    const like = `${p.replace(/[\\%_]/g, "\\$&")}:%`;
+    store.run(sql`DELETE FROM rate_limits WHERE key LIKE ${like} ESCAPE '\\'`);
+    store.run(sql`DELETE FROM rate_limit_delays WHERE key LIKE ${like} ESCAPE '\\'`);
   }
 }
 
@@ -83,10 +179,11 @@ export function waitMessage(ms: number) {
     : `尝试次数过多，请 ${Math.max(1, Math.ceil(ms / 1000))} 秒后再试。`;
 }
 
-let limiters: ReturnType<typeof createAuthLimiters> | undefined;
-export function authLimiters() {
-  limiters ??= createAuthLimiters();
-  return limiters;
+const limitersOf = new WeakMap<DB, ReturnType<typeof createAuthLimiters>>();
+export function authLimiters(db: DB) {
+  let l = limitersOf.get(db);
+  if (!l) limitersOf.set(db, (l = createAuthLimiters(db)));
+  return l;
 }
 
 export function retryMessage(ms: number) {
@@ -97,13 +194,13 @@ export function retryMessage(ms: number) {
 }
 
 /** Throws a Chinese UserError saying when to retry if any key is over its limit. */
-export async function checkLimit(limiter: RateLimiterMemory, key: string) {
+export async function checkLimit(limiter: RateLimiterAbstract, key: string) {
   const res = await limiter.get(key);
   if (res && res.remainingPoints <= 0) throw new UserError(retryMessage(res.msBeforeNext));
 }
 
 /** Counts one attempt; throws when that attempt is over the limit. */
-export async function consume(limiter: RateLimiterMemory, key: string) {
+export async function consume(limiter: RateLimiterAbstract, key: string) {
   try {
     await limiter.consume(key);
   } catch (e) {

@@ -3,37 +3,38 @@ import { config } from "~/utils/config.server";
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Conn, DB } from "@db/client";
 import { smsCodes, users, type SmsCodePurpose } from "@db/schema";
-import { consume } from "./rate-limit.server";
+import { consume, resetLimits, sharedLimiter } from "./rate-limit.server";
 import { smsSender, type SmsSender } from "./sms.server";
 
 export const SMS_CODE_TTL_MS = 10 * 60 * 1000;
 export const SMS_CODE_MAX_ATTEMPTS = 5;
 
-export function createSmsLimiters() {
+/** Code requests per phone and per IP, counted in the database every server process shares. */
+export function createSmsLimiters(db: DB) {
   return {
-    phone: new RateLimiterMemory({
+    phone: sharedLimiter(db, {
       keyPrefix: "sms-phone",
       points: config().SMS_LIMIT_PER_PHONE,
       duration: 60 * 60,
     }),
-    ip: new RateLimiterMemory({
+    ip: sharedLimiter(db, {
       keyPrefix: "sms-ip",
       points: config().SMS_LIMIT_PER_IP,
       duration: 60 * 60,
     }),
   };
 }
-let limiters: ReturnType<typeof createSmsLimiters> | undefined;
-function smsLimiters() {
-  limiters ??= createSmsLimiters();
-  return limiters;
+const limitersOf = new WeakMap<DB, ReturnType<typeof createSmsLimiters>>();
+function smsLimiters(db: DB) {
+  let l = limitersOf.get(db);
+  if (!l) limitersOf.set(db, (l = createSmsLimiters(db)));
+  return l;
 }
-/** Tests start each case with fresh limits. */
-export function resetSmsLimiters() {
-  limiters = undefined;
+/** Tests that ask for many codes start from fresh SMS limits. */
+export function resetSmsLimiters(db: DB) {
+  resetLimits(db, "sms-phone", "sms-ip");
 }
 
 function hashCode(phone: string, purpose: SmsCodePurpose, code: string) {
@@ -58,7 +59,7 @@ export async function requestSmsCode(
   sender: SmsSender = smsSender(),
   now = Date.now(),
 ) {
-  const limits = smsLimiters();
+  const limits = smsLimiters(db);
   await consume(limits.ip, ip);
   await consume(limits.phone, input.phone);
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");

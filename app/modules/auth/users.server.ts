@@ -51,7 +51,7 @@ export async function registerUser(
   },
   ip: string,
 ) {
-  const limits = authLimiters();
+  const limits = authLimiters(db);
   await consume(limits.registerIp, ip);
   await consume(limits.registerPhone, input.phone);
   if (input.homeAcademyId != null && !academyIsOpen(db, input.homeAcademyId)) {
@@ -136,8 +136,8 @@ export async function resetPassword(
  * (IP, phone) pair is refused after a few failures; the phone alone gets growing delays, skipped by
  * a device that signed in to this account before. Returns what to record after the check.
  */
-async function passwordGate(phone: string, ip: string, trusted: boolean) {
-  const limits = authLimiters();
+async function passwordGate(db: DB, phone: string, ip: string, trusted: boolean) {
+  const limits = authLimiters(db);
   const pairKey = `${ip}|${phone}`;
   await checkLimit(limits.loginPair, pairKey);
   if (!trusted) {
@@ -164,10 +164,15 @@ export async function login(
   ip: string,
   device?: string | null,
 ) {
-  const limits = authLimiters();
+  const limits = authLimiters(db);
   await consume(limits.loginIp, ip);
   const user = findUserByPhone(db, input.phone);
-  const gate = await passwordGate(input.phone, ip, !!user && isTrustedDevice(db, device, user.id));
+  const gate = await passwordGate(
+    db,
+    input.phone,
+    ip,
+    !!user && isTrustedDevice(db, device, user.id),
+  );
   const ok = user
     ? await verifyPassword(user.passwordHash, input.password)
     : (await verifyPassword(await dummyPasswordHash(), input.password), false);
@@ -191,7 +196,12 @@ export async function changePassword(
   device?: string | null,
 ) {
   const user = db.select().from(users).where(eq(users.id, actor.id)).get();
-  const gate = await passwordGate(actor.phone, ip, !!user && isTrustedDevice(db, device, actor.id));
+  const gate = await passwordGate(
+    db,
+    actor.phone,
+    ip,
+    !!user && isTrustedDevice(db, device, actor.id),
+  );
   if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
     await gate.failed();
     throw new UserError("当前密码不正确。", "currentPassword");

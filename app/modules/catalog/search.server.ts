@@ -108,8 +108,8 @@ type LibraryResult = {
   note: string | null;
 };
 
-/** Listing results per query, until the database changes. */
-const listings = memoUntilChange<LibraryResult>();
+/** Listing results per query, until the catalog changes (db/change-topics.ts). */
+const listings = memoUntilChange<LibraryResult>(500, ["catalog"]);
 
 /**
  * The public library: published current versions, filtered and searched, 20 a page. Title hits

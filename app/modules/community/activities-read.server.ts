@@ -81,7 +81,16 @@ function cardsByIds(db: Conn, ids: number[], now: number) {
     }));
 }
 
-const finderPages = memoUntilChange<{ ids: number[]; total: number }>();
+// The ids read activities and academies; the "places left" filter also counts registrations.
+const finderPages = memoUntilChange<{ ids: number[]; total: number }>(500, [
+  "community",
+  "network",
+]);
+const openFinderPages = memoUntilChange<{ ids: number[]; total: number }>(500, [
+  "community",
+  "network",
+  "seats",
+]);
 
 /** The finder: upcoming (not yet ended, not cancelled) activities city-wide, filtered, 20 a page, soonest first. */
 export function findActivities(
@@ -117,7 +126,7 @@ export function findActivities(
     page,
     Math.floor(now / 60_000),
   ]);
-  const { ids, total } = finderPages(db, key, () => {
+  const { ids, total } = (f.open ? openFinderPages : finderPages)(db, key, () => {
     const rows = db
       .select({ id: activities.id, total: sql<number>`count(*) over ()` })
       .from(activities)

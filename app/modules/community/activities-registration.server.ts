@@ -76,9 +76,9 @@ export type RegisterOutcome = {
   restricted: string | null;
 };
 
-async function consumeAttempt(userId: number) {
+async function consumeAttempt(db: DB, userId: number) {
   try {
-    await enrollLimiter().consume(String(userId));
+    await enrollLimiter(db).consume(String(userId));
   } catch (e) {
     if (e instanceof Error) throw e;
     throw new EnrollRefusal("rate_limited");
@@ -92,7 +92,7 @@ export async function registerForActivity(
   input: { activityId: number; memberId?: number | null },
   now = Date.now(),
 ): Promise<RegisterOutcome> {
-  await consumeAttempt(actor.id);
+  await consumeAttempt(db, actor.id);
   try {
     return db.transaction(
       (tx) => {

@@ -5,10 +5,11 @@
  */
 import { config } from "~/utils/config.server";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { inGroupCommit, prepared, type Conn, type DB } from "@db/client";
 import { ACTIVE_ENROLLMENT_STATUSES, enrollments, familyMembers, users } from "@db/schema";
 import type { Actor } from "~/modules/auth/permissions";
+import { sharedLimiter } from "~/modules/auth/rate-limit.server";
 import { formatDateTime } from "~/utils/dates";
 import { UserError } from "~/utils/errors";
 import { notFound } from "~/utils/http";
@@ -52,24 +53,26 @@ export function isEnrollRefusal(e: unknown): e is EnrollRefusal {
   return e instanceof EnrollRefusal;
 }
 
-let limiter: RateLimiterMemory | undefined;
-/** Enrol attempts per account per minute (ARCHITECTURE.md's baseline: rate limits on enrol). */
-export function enrollLimiter() {
-  limiter ??= new RateLimiterMemory({
-    keyPrefix: "enrol-user",
-    points: config().ENROL_LIMIT_PER_USER,
-    duration: 60,
-  });
+const limiters = new WeakMap<DB, RateLimiterAbstract>();
+/** Enrol attempts per account per minute (ARCHITECTURE.md's baseline: rate limits on enrol),
+ * counted in the database every server process shares. */
+export function enrollLimiter(db: DB) {
+  let limiter = limiters.get(db);
+  if (!limiter)
+    limiters.set(
+      db,
+      (limiter = sharedLimiter(db, {
+        keyPrefix: "enrol-user",
+        points: config().ENROL_LIMIT_PER_USER,
+        duration: 60,
+      })),
+    );
   return limiter;
 }
-/** Tests reuse user ids across databases: they start each case with a fresh limiter. */
-export function resetEnrollLimiter() {
-  limiter = undefined;
-}
 
-async function consumeEnrollAttempt(userId: number) {
+async function consumeEnrollAttempt(db: DB, userId: number) {
   try {
-    await enrollLimiter().consume(String(userId));
+    await enrollLimiter(db).consume(String(userId));
   } catch (e) {
     if (e instanceof RateLimiterRes) throw new EnrollRefusal("rate_limited");
     throw e;
@@ -214,7 +217,7 @@ export async function enroll(
   input: { runId: number; memberId?: number | null },
   now = Date.now(),
 ): Promise<EnrollOutcome> {
-  await consumeEnrollAttempt(actor.id);
+  await consumeEnrollAttempt(db, actor.id);
   try {
     // Group commit: enrolments arriving together share one disk wait (see inGroupCommit).
     return await inGroupCommit(db, (tx) => {

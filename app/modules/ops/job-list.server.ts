@@ -4,6 +4,7 @@
  * registerJob line here. Names are "<domain>.<what>"; schedules are cron patterns, Asia/Shanghai.
  */
 import path from "node:path";
+import { deleteExpiredLimits } from "~/modules/auth/rate-limit.server";
 import { deleteExpiredSessions } from "~/modules/auth/session.server";
 import { closeDueProposals } from "~/modules/community/proposals.server";
 import { drawDueLotteries, rebalanceDueRuns } from "~/modules/enrollment/jobs.server";
@@ -60,6 +61,12 @@ export function registerAllJobs() {
     description: "删除过期的登录会话",
     schedule: "17 * * * *",
     run: (db, now) => deleteExpiredSessions(db, now),
+  });
+  registerJob({
+    name: "auth.limits-cleanup",
+    description: "删除已过期的登录、注册、短信和报名频率计数",
+    schedule: "23 * * * *",
+    run: (db, now) => deleteExpiredLimits(db, now),
   });
   registerJob({
     name: "ops.backup",

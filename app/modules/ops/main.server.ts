@@ -9,11 +9,13 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 import os from "node:os";
+import v8 from "node:v8";
 import type { ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import { getDb, migrateDatabase, type DB } from "@db/client";
 import { seed } from "@db/seed";
 import { deviceSecret } from "~/modules/auth/device.server";
+import { closeLimitStore } from "~/modules/auth/rate-limit.server";
 import { checkinSecret } from "~/modules/learning/checkin.server";
 import { config, ConfigError } from "~/utils/config.server";
 import { createApp, type AppOptions } from "./http.server";
@@ -97,7 +99,9 @@ export async function serve(
     server.listen(c.PORT, c.HOST, () => resolve());
   });
   const urls = addresses(c.PORT, c.HOST);
-  logger().info({ port: c.PORT, mode: build.mode, urls }, "listening");
+  // The V8 heap limit this process runs with (SERVER_NODE_FLAGS, db/start.mjs): tests read it here.
+  const heapLimitMiB = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  logger().info({ port: c.PORT, mode: build.mode, urls, heapLimitMiB }, "listening");
   process.stdout.write(
     `已启动：${urls.join("  ")}${c.PUBLIC_URL ? `（对外地址 ${c.PUBLIC_URL}）` : ""}\n`,
   );
@@ -156,6 +160,7 @@ export async function serve(
     clearInterval(sweep);
     await jobs?.stop();
     try {
+      closeLimitStore(db);
       db.$client.pragma("wal_checkpoint(TRUNCATE)");
       db.$client.close();
     } catch (err) {

@@ -186,7 +186,13 @@ export function seatsLeft(status: RunStatus, capacity: number, taken: number) {
   return Math.max(0, capacity - taken);
 }
 
-const finderPages = memoUntilChange<{ ids: number[]; total: number }>();
+// The ids and total read runs, sessions, courses and places (not seats: `f.seats` filters on the
+// run's status, which is a class_runs column); the cards' seats are read fresh on every request.
+const finderPages = memoUntilChange<{ ids: number[]; total: number }>(500, [
+  "catalog",
+  "network",
+  "schedule",
+]);
 
 /** The class finder: upcoming runs city-wide, filtered, searched like the library, 20 a page. */
 export function searchClasses(db: DB, f: ClassFilters, now = Date.now()) {

@@ -8,7 +8,17 @@
 import crypto from "node:crypto";
 import { memoUntilChange, type DB } from "@db/client";
 
-const apiMemo = memoUntilChange<string>(1000);
+// Everything public (db/change-topics.ts), not the private noise (sessions, audit, notifications).
+const apiMemo = memoUntilChange<string>(1000, [
+  "catalog",
+  "network",
+  "schedule",
+  "seats",
+  "attendance",
+  "community",
+  "people",
+  "stats",
+]);
 import { z } from "~/utils/zod";
 import { DEFINITIONS, FIGURE_KEYS } from "./definitions";
 import { PeriodError, periodQueryShape, resolvePeriod } from "./period";

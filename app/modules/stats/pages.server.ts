@@ -3,6 +3,7 @@
  * (400/403, never 500), dashboards come with their charts rendered, exports are audited.
  */
 import type { DB } from "@db/client";
+import { memoUntilChange } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
 import { staffDistrictIds } from "~/modules/auth/permissions";
 import { writeAudit } from "~/modules/auth/audit.server";
@@ -11,16 +12,18 @@ import { z } from "~/utils/zod";
 import { createHash } from "node:crypto";
 import { renderChartSvg, type ChartSpec } from "./charts.server";
 import { chartHref } from "./links";
+import { tableJson } from "./html";
 import {
   academyDashboard,
   districtDashboard,
   DISTRICT_SORTS,
   hqDashboard,
+  type Card,
   type Dashboard,
   type StatsTable,
 } from "./dashboards.server";
 import { PeriodError, periodQueryShape, resolvePeriod, type Period } from "./period";
-import { scopeFromCodes, StatsAccessError, type StatsScope } from "./stats.server";
+import { assertReadScope, scopeFromCodes, StatsAccessError, type StatsScope } from "./stats.server";
 
 const code = z.string().regex(/^[a-z0-9-]{1,40}$/, "代码只能包含小写字母、数字和连字符。");
 
@@ -55,13 +58,23 @@ function parse<T extends z.ZodType>(schema: T, url: URL): z.infer<T> {
 
 /** One page of a long table: which page, of how many, out of how many rows (exports keep every row). */
 export type TablePage = { page: number; pages: number; total: number; param: string };
-export type PagedTable = StatsTable & { paging?: TablePage };
+/** A dashboard table as its page sends it: one page of its rows, as one JSON string (html.ts). */
+export type TableView = {
+  id: string;
+  title: string;
+  headers: string[];
+  /** `tableJson` of the rows shown: the page renders them with `tableBodyFromJson`. */
+  rows: string;
+  paging?: TablePage;
+};
 /**
- * A dashboard as its page shows it: each chart an image URL (/stats/chart), not its SVG, and long
- * tables one page at a time (`?runs-page=2`), so the HTML and its hydration data stay small.
+ * A dashboard as its page shows it: each chart an image URL (/stats/chart), not its SVG; each
+ * table's rows as one string (one page of a long table at a time, `?runs-page=2`), so React renders
+ * a few dozen elements per request and the hydration data stays small.
  */
-export type DashboardView = Omit<Dashboard, "charts" | "tables"> & {
-  tables: PagedTable[];
+export type DashboardView = Omit<Dashboard, "charts" | "tables" | "cards"> & {
+  cards: Omit<Card, "previous">[];
+  tables: TableView[];
   charts: { id: string; title: string; src: string; tableId: string }[];
 };
 
@@ -69,19 +82,35 @@ export type DashboardView = Omit<Dashboard, "charts" | "tables"> & {
 export const TABLE_PAGE_ROWS: Record<string, number> = { academies: 50 };
 const DEFAULT_PAGE_ROWS = 20;
 
-function pageTable(t: StatsTable, search: URLSearchParams): PagedTable {
+/** The page of each long table the URL asks for (a page that exists), in the tables' order. */
+function pagesAsked(d: Dashboard, search: URLSearchParams) {
+  return d.tables.map((t) => {
+    const size = TABLE_PAGE_ROWS[t.id] ?? DEFAULT_PAGE_ROWS;
+    if (t.rows.length <= size) return 0;
+    const pages = Math.ceil(t.rows.length / size);
+    const asked = Number(search.get(`${t.id}-page`) ?? 1);
+    return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, pages) : 1;
+  });
+}
+
+function tableView(t: StatsTable, page: number): TableView {
+  const base = { id: t.id, title: t.title, headers: t.headers };
+  if (page === 0) return { ...base, rows: tableJson(t) };
   const size = TABLE_PAGE_ROWS[t.id] ?? DEFAULT_PAGE_ROWS;
-  if (t.rows.length <= size) return t;
-  const param = `${t.id}-page`;
-  const pages = Math.ceil(t.rows.length / size);
-  const asked = Number(search.get(param) ?? 1);
-  const page = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, pages) : 1;
   const from = (page - 1) * size;
   return {
-    ...t,
-    rows: t.rows.slice(from, from + size),
-    links: t.links?.slice(from, from + size),
-    paging: { page, pages, total: t.rows.length, param },
+    ...base,
+    rows: tableJson({
+      ...t,
+      rows: t.rows.slice(from, from + size),
+      links: t.links?.slice(from, from + size),
+    }),
+    paging: {
+      page,
+      pages: Math.ceil(t.rows.length / size),
+      total: t.rows.length,
+      param: `${t.id}-page`,
+    },
   };
 }
 /** The printed annual report keeps its charts inline (one document to print). */
@@ -135,19 +164,42 @@ export function chartVersion(c: ChartSpec) {
 function view(
   d: Dashboard,
   scope: { district?: string; academy?: string },
-  search: URLSearchParams,
+  pages: number[],
   sort?: string,
 ): DashboardView {
+  const { cards, tables, charts, ...rest } = d;
   return {
-    ...d,
-    tables: d.tables.map((t) => pageTable(t, search)),
-    charts: d.charts.map((c) => ({
+    ...rest,
+    cards: cards.map(({ previous: _, ...c }) => c),
+    tables: tables.map((t, i) => tableView(t, pages[i]!)),
+    charts: charts.map((c) => ({
       id: c.id,
       title: c.title,
       tableId: c.tableId,
       src: chartHref(scope, d.period, c.id, chartVersion(c), sort),
     })),
   };
+}
+
+/** Views of a dashboard by the pages asked (the few most recent), dropped with the dashboard. */
+const views = new WeakMap<Dashboard, Map<string, DashboardView>>();
+function viewOf(
+  d: Dashboard,
+  scope: { district?: string; academy?: string },
+  search: URLSearchParams,
+  sort?: string,
+): DashboardView {
+  const pages = pagesAsked(d, search);
+  const key = pages.join(",");
+  let byPages = views.get(d);
+  if (!byPages) views.set(d, (byPages = new Map()));
+  let v = byPages.get(key);
+  if (!v) {
+    v = view(d, scope, pages, sort);
+    byPages.set(key, v);
+    if (byPages.size > 20) byPages.delete(byPages.keys().next().value!);
+  }
+  return v;
 }
 
 function resolve(url: URL, now: number) {
@@ -175,6 +227,26 @@ function districtFor(
   return { type: "district", districtId: own };
 }
 
+/**
+ * Dashboards, kept until a public table changes (db/change-topics.ts: names, statuses and
+ * enrolment counts sit beside the figures; sessions, audit rows and job leases do not count) and
+ * per minute (the current month moves with the clock); the figures themselves are cached against
+ * the statistics stamp alone (stats.server.ts). Only ever read after the viewer's scope check:
+ * the same numbers serve every viewer of a scope.
+ */
+const dashboards = memoUntilChange<Dashboard>(100, [
+  "catalog",
+  "network",
+  "schedule",
+  "seats",
+  "attendance",
+  "community",
+  "people",
+  "stats",
+]);
+/** Dashboards built vs served from the memo, for the test that fails when the memo stops hitting. */
+export const dashboardCacheStats = { builds: 0, hits: 0 };
+
 function dashboardFor(
   db: DB,
   actor: Actor,
@@ -183,10 +255,25 @@ function dashboardFor(
   sort: z.infer<typeof statsPageQuerySchema>["sort"],
   now: number,
 ): Dashboard {
-  if (scope.type === "city") return hqDashboard(db, actor, period, now);
-  if (scope.type === "district")
-    return districtDashboard(db, actor, scope.districtId, period, sort ?? "rate", now);
-  return academyDashboard(db, actor, scope.academyId, period, now);
+  assertReadScope(actor, scope);
+  const where =
+    scope.type === "city"
+      ? "city"
+      : scope.type === "district"
+        ? `d${scope.districtId}:${sort ?? "rate"}`
+        : `a${scope.academyId}`;
+  const key = `${where}|${period.kind}|${period.from}|${period.to}|${Math.floor(now / 60_000)}`;
+  let built = false;
+  const d = dashboards(db, key, () => {
+    built = true;
+    if (scope.type === "city") return hqDashboard(db, actor, period, now);
+    if (scope.type === "district")
+      return districtDashboard(db, actor, scope.districtId, period, sort ?? "rate", now);
+    return academyDashboard(db, actor, scope.academyId, period, now);
+  });
+  if (built) dashboardCacheStats.builds++;
+  else dashboardCacheStats.hits++;
+  return d;
 }
 
 export function loadStatsPage(
@@ -224,7 +311,7 @@ export function loadStatsPage(
           ? { district: d.scopeCode }
           : { academy: d.scopeCode };
     return {
-      dashboard: view(d, codes, url.searchParams, page === "district" ? q.sort : undefined),
+      dashboard: viewOf(d, codes, url.searchParams, page === "district" ? q.sort : undefined),
       sort: q.sort ?? "rate",
       districts,
     };

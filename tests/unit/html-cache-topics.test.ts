@@ -1,0 +1,297 @@
+/**
+ * Change topics for the HTML cache (db/change-topics.ts, app/utils/html-cache.server.ts):
+ * - every public page that declares `handle.cacheTopics` reads only tables of those topics: the page
+ *   is rendered signed out on a fresh connection (empty statement and memo caches) that records
+ *   every SQL text it prepares, each statement is EXPLAINed, and its OpenRead/OpenWrite root pages
+ *   are mapped to tables through sqlite_schema (an index to its table, FTS to its topic);
+ * - behaviour in front of the built app: an enrolment leaves /courses cached but shows on the next
+ *   /classes view, a course publish shows on the next /courses view.
+ */
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import Database from "better-sqlite3";
+import { eq } from "drizzle-orm";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { changeStamp, getDb, openDatabase, topicCounters, type DB } from "@db/client";
+import { TABLE_TOPICS, TOPICS, VIRTUAL_TOPICS } from "@db/change-topics";
+import { academies, activities, classRuns, courses, courseVersions, rooms } from "@db/schema";
+import { seed } from "@db/seed";
+import {
+  CACHE_TOPICS_HEADER,
+  cachedRemixHandler,
+  createHtmlCache,
+  NONCE_PLACEHOLDER,
+  type HtmlCache,
+} from "~/utils/html-cache.server";
+import { enroll } from "~/modules/enrollment/enroll.server";
+import { createApp } from "~/modules/ops/http.server";
+import { servingMiddleware } from "~/utils/serving.server";
+import { ensureBuild } from "@tests/factories/built-server";
+import { createCourse } from "@tests/factories/catalog";
+import { createOpenRun } from "@tests/factories/enrollment";
+import { createActor } from "@tests/factories/users";
+import { createTestDb, type TestDb } from "@tests/factories/db";
+
+let db: TestDb;
+let build: ServerBuild;
+let analysis: Database.Database;
+const saved = process.env.DATABASE_PATH;
+const savedDb = globalThis.__db;
+
+beforeAll(async () => {
+  ensureBuild();
+  db = createTestDb();
+  await seed(db, { demo: "force" });
+  process.env.DATABASE_PATH = db.file;
+  build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
+  analysis = new Database(db.file, { readonly: true });
+}, 600_000);
+afterAll(() => {
+  process.env.DATABASE_PATH = saved;
+  analysis?.close();
+  if (globalThis.__db !== savedDb) globalThis.__db?.$client.close();
+  globalThis.__db = savedDb;
+  db?.cleanup();
+});
+
+/** Binds nulls for every parameter a statement wants (positional or named). */
+function explain(sqlText: string) {
+  const stmt = analysis.prepare(`EXPLAIN ${sqlText}`);
+  let positional: null[] = [];
+  const named: Record<string, null> = {};
+  for (let i = 0; i < 500; i++) {
+    try {
+      const args = Object.keys(named).length ? [...positional, named] : positional;
+      return stmt.all(...args) as { opcode: string; p2: number; p3: number }[];
+    } catch (e) {
+      const msg = (e as Error).message;
+      const name = /Missing named parameter "([^"]+)"/.exec(msg)?.[1];
+      if (name) named[name] = null;
+      else if (/Too few parameter values/.test(msg)) positional = [...positional, null];
+      else throw e;
+    }
+  }
+  throw new Error(`cannot bind ${sqlText}`);
+}
+
+/** The tables a statement opens (reads or writes), by name. */
+export function tablesOf(sqlText: string): Set<string> {
+  const byRoot = new Map<number, string>();
+  for (const r of analysis
+    .prepare("SELECT type, name, tbl_name, rootpage FROM sqlite_schema WHERE rootpage > 0")
+    .all() as { type: string; name: string; tbl_name: string; rootpage: number }[])
+    byRoot.set(r.rootpage, r.type === "index" ? r.tbl_name : r.name);
+  const out = new Set<string>();
+  for (const op of explain(sqlText)) {
+    if (["OpenRead", "OpenWrite", "ReopenIdx"].includes(op.opcode) && op.p3 === 0) {
+      const t = byRoot.get(op.p2);
+      if (!t) throw new Error(`root page ${op.p2} of ${sqlText} is no table`);
+      out.add(t);
+    }
+    if (op.opcode === "VOpen")
+      for (const v of Object.keys(VIRTUAL_TOPICS))
+        if (new RegExp(`\\b${v}\\b`).test(sqlText)) out.add(v);
+  }
+  return out;
+}
+
+/** Renders `url` signed out, for the cache, on a fresh recording connection. */
+async function renderRecording(url: string) {
+  const seen = new Set<string>();
+  const conn: DB = openDatabase(db.file);
+  const prepare = conn.$client.prepare.bind(conn.$client);
+  conn.$client.prepare = ((source: string) => {
+    seen.add(source);
+    return prepare(source);
+  }) as typeof conn.$client.prepare;
+  const before = globalThis.__db;
+  globalThis.__db = conn;
+  try {
+    const res = await createRequestHandler(build, "production")(
+      new Request(`http://localhost${url}`),
+      { cspNonce: NONCE_PLACEHOLDER },
+    );
+    await res.text();
+    return { res, statements: [...seen] };
+  } finally {
+    globalThis.__db = before;
+    conn.$client.close();
+  }
+}
+
+const PAGES = () => {
+  const code = db.select({ code: courses.code }).from(courses).limit(1).get()!.code;
+  const slug = db.select({ slug: academies.slug }).from(academies).limit(1).get()!.slug;
+  const run = db
+    .select({ id: classRuns.id })
+    .from(classRuns)
+    .where(eq(classRuns.status, "open"))
+    .limit(1)
+    .get()!.id;
+  const activity = db
+    .select({ id: activities.id })
+    .from(activities)
+    .where(eq(activities.status, "scheduled"))
+    .limit(1)
+    .get()!.id;
+  return [
+    "/",
+    "/help",
+    "/courses",
+    "/courses?q=环保",
+    `/courses/${code}`,
+    "/academies",
+    "/academies?district=huli",
+    `/academies/${slug}`,
+    `/academies/${slug}/menu`,
+    "/classes",
+    "/classes?seats=1&q=书法",
+    `/classes/${run}`,
+    "/activities",
+    "/activities?open=1",
+    `/activities/${activity}`,
+  ];
+};
+
+describe("declared topics cover every table a page reads", () => {
+  it("renders each public page signed out and checks each SQL statement it ran", async () => {
+    const problems: string[] = [];
+    for (const url of PAGES()) {
+      const { res, statements } = await renderRecording(url);
+      expect(res.status, url).toBe(200);
+      const header = res.headers.get(CACHE_TOPICS_HEADER);
+      expect(header, `${url} declares its topics`).not.toBe("*");
+      const declared = new Set(header ? header.split(",") : []);
+      for (const t of declared) expect(TOPICS, url).toContain(t);
+      expect(statements.length, url).toBeGreaterThan(0);
+      for (const s of statements)
+        for (const table of tablesOf(s)) {
+          if (table === "change_topics") continue;
+          const topic = TABLE_TOPICS[table] ?? VIRTUAL_TOPICS[table];
+          if (!topic || !declared.has(topic))
+            problems.push(`${url} reads ${table} (${topic ?? "no topic"}): ${s.slice(0, 120)}`);
+        }
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it("finds the tables of a statement, so that a missing topic would be reported", () => {
+    expect(tablesOf("SELECT name FROM users WHERE phone = ?")).toEqual(new Set(["users"]));
+    expect(
+      tablesOf(
+        "SELECT c.code FROM courses c JOIN enrollments e ON e.run_id = c.id WHERE c.code = ?",
+      ),
+    ).toEqual(new Set(["courses", "enrollments"]));
+    expect(tablesOf("SELECT rowid FROM course_fts WHERE course_fts MATCH ?")).toContain(
+      "course_fts",
+    );
+  });
+});
+
+describe("the cache keyed to the pages' topics", () => {
+  let cache: HtmlCache;
+  let handle: (request: Request) => Promise<Response>;
+  beforeAll(() => {
+    globalThis.__db = openDatabase(db.file);
+    cache = createHtmlCache({
+      stamp: () => changeStamp(getDb()),
+      counters: () => topicCounters(getDb()),
+    });
+    handle = cachedRemixHandler(build, cache, "production");
+  });
+  beforeEach(() => cache.clear());
+  const get = async (p: string) => {
+    const res = await handle(new Request(`http://localhost${p}`));
+    expect(res.headers.has(CACHE_TOPICS_HEADER)).toBe(false);
+    return { res, body: await res.text() };
+  };
+
+  it("keeps /courses cached through an enrolment, and shows the seat taken on the next /classes", async () => {
+    const w = getDb();
+    const version = w
+      .select()
+      .from(courseVersions)
+      .where(eq(courseVersions.status, "published"))
+      .limit(1)
+      .get()!;
+    const room = w.select().from(rooms).limit(1).get()!;
+    const run = createOpenRun(
+      w,
+      {
+        a: { id: room.academyId },
+        roomA: room,
+        course: { id: version.courseId },
+        version,
+      },
+      { capacity: 5 },
+    );
+    const resident = await createActor(w);
+    const q = `/classes?district=&academy=${room.academyId}`;
+    const classesBefore = await get(q);
+    expect(classesBefore.body).toContain(`/classes/${run.id}`);
+    expect(classesBefore.body).toContain("剩余 5 / 5 个名额");
+    await get("/courses");
+    const countersBefore = topicCounters(w);
+
+    const outcome = await enroll(w, resident, { runId: run.id });
+    expect(outcome.status).toBe("confirmed");
+    const countersAfter = topicCounters(w);
+    expect(countersAfter.get("seats")).toBeGreaterThan(countersBefore.get("seats")!);
+    expect(countersAfter.get("catalog")).toBe(countersBefore.get("catalog"));
+
+    const hitsBefore = cache.stats().hits;
+    await get("/courses");
+    expect(cache.stats().hits).toBe(hitsBefore + 1);
+    const classesAfter = await get(q);
+    expect(cache.stats().hits).toBe(hitsBefore + 1);
+    expect(classesAfter.body).toContain("剩余 4 / 5 个名额");
+  });
+
+  it("shows a course published after the page was cached on the next /courses view", async () => {
+    const q = "/courses?q=话题缓存测试";
+    const first = await get(q);
+    await get(q);
+    expect(cache.stats().hits).toBe(1);
+    expect(first.body).not.toContain("话题缓存测试课程");
+    createCourse(getDb(), { title: "话题缓存测试课程", status: "published" });
+    const after = await get(q);
+    expect(cache.stats().hits).toBe(1);
+    expect(after.body).toContain("话题缓存测试课程");
+  });
+});
+
+describe("our server answering from the cache", () => {
+  it("sends a hit at once with a nonce of its own, over real HTTP, and still renders a miss", async () => {
+    globalThis.__db = openDatabase(db.file);
+    const serving = servingMiddleware(build);
+    const server = createApp({ build, ...serving }).listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const seen = new Set<string>();
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${url}/courses`, { headers: { "accept-encoding": "identity" } });
+        const body = await res.text();
+        expect(res.status).toBe(200);
+        expect(res.headers.has(CACHE_TOPICS_HEADER)).toBe(false);
+        expect(body).toContain("</html>");
+        const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+        expect(nonce).toMatch(/^[A-Za-z0-9+/=]{20,}$/);
+        expect(body).not.toContain(NONCE_PLACEHOLDER);
+        expect(new Set([...body.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]))).toEqual(
+          new Set([nonce]),
+        );
+        seen.add(nonce!);
+      }
+      expect(seen.size).toBe(3);
+      expect(serving.cache!.stats()).toMatchObject({ misses: 1, hits: 2, stored: 1 });
+      const large = await fetch(`${url}/courses`, { headers: { cookie: "text-size=large" } });
+      expect(large.status).toBe(200);
+      await large.text();
+      expect(serving.cache!.stats()).toMatchObject({ misses: 2, stored: 2 });
+    } finally {
+      server.close();
+    }
+  });
+});
