@@ -18,6 +18,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+/**
+ * The V8 heap limits the server runs with (issue 17: RSS bounded under load). `npm start` and
+ * `npm run serve` pass exactly these (package.json); cluster workers inherit them (node:cluster
+ * forks with the primary's execArgv); the tests' and benchmarks' built server uses them too
+ * (tests/factories/built-server.ts). They cannot be set from inside a running process, so a
+ * plain `node db/start.mjs` runs without them and says so at start.
+ */
+export const SERVER_NODE_FLAGS = ["--max-old-space-size=256"];
+
 const ROOT_FILES = [
   "package.json",
   "package-lock.json",
@@ -172,6 +181,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.exit(1);
   }
   if (!process.argv.includes("--build")) {
+    const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+    const missing = SERVER_NODE_FLAGS.filter((f) => !given.includes(f));
+    if (missing.length)
+      process.stderr.write(
+        `注意：没有设置 V8 堆上限（${missing.join(" ")}），内存不受约束。请用 npm start，或 node ${SERVER_NODE_FLAGS.join(" ")} db/start.mjs。\n`,
+      );
     const server = await import(pathToFileURL(path.join(root, "build/server/index.js")).href);
     await server.start();
   }

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { SERVER_NODE_FLAGS } from "../db/start.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const PORT = Number(process.env.E2E_PORT ?? 3100);
@@ -74,9 +75,10 @@ export default defineConfig({
     },
   ],
   webServer: Object.values(PORTS).map((port) => ({
-    // A fresh database with the real migrations and the demo seed, on its own port.
+    // A fresh database with the real migrations and the demo seed, on its own port, with the
+    // heap limits production runs with.
     // The phone's server clears the shared SMS file; the desktop's must not delete what it already wrote.
-    command: `rm -f ${dbFileOf(port)}* ${port === PORTS.phone ? smsFile : ""} && mkdir -p ${path.dirname(dbFileOf(port))} && node db/start.mjs > ${logFileOf(port)}`,
+    command: `rm -f ${dbFileOf(port)}* ${port === PORTS.phone ? smsFile : ""} && mkdir -p ${path.dirname(dbFileOf(port))} && node ${SERVER_NODE_FLAGS.join(" ")} db/start.mjs > ${logFileOf(port)}`,
     cwd: root,
     url: `http://localhost:${port}/`,
     timeout: 180_000,

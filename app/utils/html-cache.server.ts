@@ -48,14 +48,30 @@ export function keyedCookies(cookie: string | null | undefined): string[] | null
 
 /** The cache key of a request, or null when its response may depend on who asks. */
 export function htmlCacheKey(request: Request): string | null {
-  if (request.method !== "GET") return null;
-  if (request.headers.has("authorization")) return null;
-  const url = new URL(request.url);
+  return htmlCacheKeyOf(
+    request.method,
+    new URL(request.url),
+    request.headers.has("authorization"),
+    request.headers.get("cookie"),
+  );
+}
+
+/** htmlCacheKey from a request's parts (the server's Node request, before any web Request). */
+export function htmlCacheKeyOf(
+  method: string,
+  url: URL,
+  authorization: boolean,
+  cookie: string | null | undefined,
+): string | null {
+  if (method !== "GET" || authorization) return null;
   if (url.pathname.endsWith(".data") || url.searchParams.has("_data")) return null;
-  const keyed = keyedCookies(request.headers.get("cookie"));
+  const keyed = keyedCookies(cookie);
   if (!keyed) return null;
   return `${url.origin}${url.pathname}${url.search}\u0000${keyed.sort().join(";")}`;
 }
+
+/** A stored page ready to send, its nonce already fresh. */
+export type CachedPage = { status: number; headers: [string, string][]; body: string };
 
 /**
  * A route's declaration of what its loader reads, for the HTML cache:
@@ -204,15 +220,8 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     return entry;
   }
 
-  async function handle(
-    request: Request,
-    render: (nonce: string) => Promise<Response>,
-  ): Promise<Response> {
-    const key = htmlCacheKey(request);
-    if (key == null) {
-      stats.bypassed++;
-      return render(freshNonce());
-    }
+  /** The stored entry of `key` when it is still good (counted as a hit), else undefined. */
+  function fresh(key: string) {
     const hit = entries.get(key);
     if (
       hit &&
@@ -222,13 +231,47 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
       stats.hits++;
       entries.delete(key); // re-inserted: the Map's order is the least-recently-used order
       entries.set(key, hit);
-      return withNonce(hit.status, hit.headers, hit.body, freshNonce());
+      return hit;
     }
+    return undefined;
+  }
+
+  /**
+   * The page of `key` from the cache, synchronously, or null (nothing counted then: call handle).
+   * The server answers a hit within the event-loop turn that read the request: under a stream of
+   * writes every further turn waits for all the other requests' work.
+   */
+  function lookup(key: string): CachedPage | null {
+    const hit = fresh(key);
+    if (!hit) return null;
+    const nonce = freshNonce();
+    return {
+      status: hit.status,
+      headers: hit.headers.map(([k, v]) => [
+        k,
+        v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v,
+      ]),
+      body: hit.body.replaceAll(NONCE_PLACEHOLDER, nonce),
+    };
+  }
+
+  async function handle(
+    request: Request,
+    render: (nonce: string) => Promise<Response>,
+  ): Promise<Response> {
+    const key = htmlCacheKey(request);
+    if (key == null) {
+      stats.bypassed++;
+      return render(freshNonce());
+    }
+    const hit = fresh(key);
+    if (hit) return withNonce(hit.status, hit.headers, hit.body, freshNonce());
     stats.misses++;
     const before = { global: opts.stamp(), counters: opts.counters?.() };
     // A render under way for the same page shares its result only if it began after the last
     // change this page can show (known from the page's previous entry; else any change).
-    const flightKey = `${stampFor(hit?.topics ?? null, before.counters, () => before.global)}\u0000${key}`;
+    const known = entries.get(key)?.topics ?? null;
+    const flightKey = `${stampFor(known, before.counters, () => before.global)}\u0000${key}`;
     let pending = inflight.get(flightKey);
     const mine = !pending;
     if (!pending) {
@@ -245,6 +288,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
 
   return {
     handle,
+    lookup,
     stats: (): HtmlCacheStats => ({ ...stats, entries: entries.size, bytes }),
     /** Empties the cache and zeroes the counters. */
     clear() {

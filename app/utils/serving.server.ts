@@ -14,7 +14,7 @@ import { dynamicCompression, precompressedAssets } from "./compression.server";
 import {
   cachedRemixHandler,
   createHtmlCache,
-  htmlCacheKey,
+  htmlCacheKeyOf,
   keyedCookies,
   type HtmlCache,
 } from "./html-cache.server";
@@ -22,16 +22,20 @@ import {
 type Next = (err?: unknown) => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
 
-/** A web Request for a Node request (GET only: no body), with the origin Express resolved. */
-function toRequest(
-  req: IncomingMessage & {
-    protocol?: string;
-    originalUrl?: string;
-    get?: (h: string) => string | undefined;
-  },
-) {
+type ExpressRequest = IncomingMessage & {
+  protocol?: string;
+  originalUrl?: string;
+  get?: (h: string) => string | undefined;
+};
+
+/** The request's URL, with the origin Express resolved. */
+function urlOf(req: ExpressRequest) {
   const host = req.get?.("host") ?? req.headers.host ?? "localhost";
-  const url = `${req.protocol ?? "http"}://${host}${req.originalUrl ?? req.url ?? "/"}`;
+  return `${req.protocol ?? "http"}://${host}${req.originalUrl ?? req.url ?? "/"}`;
+}
+
+/** A web Request for a Node request (GET only: no body). */
+function toRequest(req: ExpressRequest, url: string) {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (Array.isArray(v)) for (const x of v) headers.append(k, x);
@@ -47,9 +51,20 @@ export function htmlCacheMiddleware(build: ServerBuild, cache: HtmlCache): Middl
     // Signed-in (or otherwise personal) requests skip building a web Request just to learn that.
     if (req.headers.authorization != null || keyedCookies(req.headers.cookie) == null)
       return next();
-    const request = toRequest(req);
-    if (htmlCacheKey(request) == null) return next(); // Remix's own handler, as before
-    handle(request).then((response) => {
+    const url = urlOf(req);
+    const key = htmlCacheKeyOf("GET", new URL(url), false, req.headers.cookie);
+    if (key == null) return next(); // Remix's own handler, as before
+    // A hit is sent now, in this turn of the event loop (no web Response, no stream).
+    const page = cache.lookup(key);
+    if (page) {
+      res.statusCode = page.status;
+      // As on the path below (a web Headers never repeats a name; stored pages set no cookie).
+      for (const [k, v] of page.headers)
+        if (k !== "content-length" && k !== "set-cookie") res.setHeader(k, v);
+      res.end(page.body);
+      return;
+    }
+    handle(toRequest(req, url)).then((response) => {
       res.statusCode = response.status;
       for (const [k, v] of response.headers) if (k !== "set-cookie") res.setHeader(k, v);
       const cookies = response.headers.getSetCookie();

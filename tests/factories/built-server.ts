@@ -1,6 +1,6 @@
 /**
  * The built app under test: build it when build/ was not made from the current sources in
- * production mode (db/start.mjs's fingerprint), start our server (`node build/server/index.js`)
+ * production mode (db/start.mjs's fingerprint), start our server (`node <SERVER_NODE_FLAGS> build/server/index.js`)
  * on a free port against a given SQLite file in its own process group, and stop it with SIGTERM
  * (SIGKILL after 5 s). Also: a fresh database with one open run and N users with sessions made directly.
  */
@@ -48,9 +48,12 @@ export type BuiltServer = {
 export async function startBuiltServer(opts: {
   dbFile: string;
   env?: Record<string, string>;
+  /** Node's own flags; default: the heap limits production runs with (db/start.mjs). */
+  nodeFlags?: string[];
 }): Promise<BuiltServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [serverBuild], {
+  const flags = opts.nodeFlags ?? startScript.SERVER_NODE_FLAGS;
+  const child = spawn(process.execPath, [...flags, serverBuild], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

@@ -7,6 +7,7 @@
  * - behaviour in front of the built app: an enrolment leaves /courses cached but shows on the next
  *   /classes view, a course publish shows on the next /courses view.
  */
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
@@ -24,6 +25,8 @@ import {
   type HtmlCache,
 } from "~/utils/html-cache.server";
 import { enroll } from "~/modules/enrollment/enroll.server";
+import { createApp } from "~/modules/ops/http.server";
+import { servingMiddleware } from "~/utils/serving.server";
 import { ensureBuild } from "@tests/factories/built-server";
 import { createCourse } from "@tests/factories/catalog";
 import { createOpenRun } from "@tests/factories/enrollment";
@@ -255,5 +258,40 @@ describe("the cache keyed to the pages' topics", () => {
     const after = await get(q);
     expect(cache.stats().hits).toBe(1);
     expect(after.body).toContain("话题缓存测试课程");
+  });
+});
+
+describe("our server answering from the cache", () => {
+  it("sends a hit at once with a nonce of its own, over real HTTP, and still renders a miss", async () => {
+    globalThis.__db = openDatabase(db.file);
+    const serving = servingMiddleware(build);
+    const server = createApp({ build, ...serving }).listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const seen = new Set<string>();
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${url}/courses`, { headers: { "accept-encoding": "identity" } });
+        const body = await res.text();
+        expect(res.status).toBe(200);
+        expect(res.headers.has(CACHE_TOPICS_HEADER)).toBe(false);
+        expect(body).toContain("</html>");
+        const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+        expect(nonce).toMatch(/^[A-Za-z0-9+/=]{20,}$/);
+        expect(body).not.toContain(NONCE_PLACEHOLDER);
+        expect(new Set([...body.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]))).toEqual(
+          new Set([nonce]),
+        );
+        seen.add(nonce!);
+      }
+      expect(seen.size).toBe(3);
+      expect(serving.cache!.stats()).toMatchObject({ misses: 1, hits: 2, stored: 1 });
+      const large = await fetch(`${url}/courses`, { headers: { cookie: "text-size=large" } });
+      expect(large.status).toBe(200);
+      await large.text();
+      expect(serving.cache!.stats()).toMatchObject({ misses: 2, stored: 2 });
+    } finally {
+      server.close();
+    }
   });
 });

@@ -9,6 +9,7 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 import os from "node:os";
+import v8 from "node:v8";
 import type { ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import { getDb, migrateDatabase, type DB } from "@db/client";
@@ -98,7 +99,9 @@ export async function serve(
     server.listen(c.PORT, c.HOST, () => resolve());
   });
   const urls = addresses(c.PORT, c.HOST);
-  logger().info({ port: c.PORT, mode: build.mode, urls }, "listening");
+  // The V8 heap limit this process runs with (SERVER_NODE_FLAGS, db/start.mjs): tests read it here.
+  const heapLimitMiB = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  logger().info({ port: c.PORT, mode: build.mode, urls, heapLimitMiB }, "listening");
   process.stdout.write(
     `已启动：${urls.join("  ")}${c.PUBLIC_URL ? `（对外地址 ${c.PUBLIC_URL}）` : ""}\n`,
   );
