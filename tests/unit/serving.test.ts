@@ -78,4 +78,29 @@ describe("the built app behind our Express app", () => {
     // Before the fix every page left a 5-second abort timer: 30 more here.
     expect(timers() - before).toBeLessThan(5);
   });
+
+  it("hands each loader the request itself, not two copies of it (server-runtime patch)", async () => {
+    // Unpatched, Remix rebuilt the Request twice for each loader it ran (stripping ?index and
+    // ?_routes that are not there): 3 constructions for /help's one loader, 9 for a 4-loader page.
+    const Original = globalThis.Request;
+    let made = 0;
+    globalThis.Request = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Request>) {
+        super(...args);
+        made++;
+      }
+    } as typeof Request;
+    try {
+      await (await fetch(`${url}/help`)).text();
+      made = 0;
+      for (let i = 0; i < 10; i++) await (await fetch(`${url}/help`)).text();
+      expect(made / 10).toBe(1); // the adapter's own Request for the incoming request
+      made = 0;
+      // With ?index in the address Remix still strips it, in a copy, as before.
+      await (await fetch(`${url}/help?index`)).text();
+      expect(made).toBeGreaterThan(1);
+    } finally {
+      globalThis.Request = Original;
+    }
+  });
 });
