@@ -190,7 +190,7 @@ function viewOf(
   sort?: string,
 ): DashboardView {
   const pages = pagesAsked(d, search);
-  const key = pages.join(",");
+  const key = `${sort ?? ""}|${pages.join(",")}`;
   let byPages = views.get(d);
   if (!byPages) views.set(d, (byPages = new Map()));
   let v = byPages.get(key);
