@@ -36,6 +36,8 @@ export const TOPICS = [
   "private",
 ] as const;
 export type Topic = (typeof TOPICS)[number];
+/** Every topic a public page or figure can show: all but the private noise. */
+export const PUBLIC_TOPICS = TOPICS.filter((t) => t !== "private");
 
 /** Every application table → its topic. Not here: change_topics itself, drizzle's and SQLite's own
  * tables, and FTS5 virtual tables with their shadow tables (no triggers possible; the search

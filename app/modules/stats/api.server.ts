@@ -5,20 +5,12 @@
  * refused) and produce the OpenAPI 3.1 document; errors are JSON with a Chinese message and a
  * stable code, never a 500 for bad input.
  */
+import { PUBLIC_TOPICS } from "@db/change-topics";
 import crypto from "node:crypto";
 import { memoUntilChange, type DB } from "@db/client";
 
 // Everything public (db/change-topics.ts), not the private noise (sessions, audit, notifications).
-const apiMemo = memoUntilChange<string>(1000, [
-  "catalog",
-  "network",
-  "schedule",
-  "seats",
-  "attendance",
-  "community",
-  "people",
-  "stats",
-]);
+const apiMemo = memoUntilChange<string>(1000, PUBLIC_TOPICS);
 import { z } from "~/utils/zod";
 import { DEFINITIONS, FIGURE_KEYS } from "./definitions";
 import { PeriodError, periodQueryShape, resolvePeriod } from "./period";

@@ -2,6 +2,7 @@
  * What the statistics routes call: parse errors and scope refusals become Chinese responses
  * (400/403, never 500), dashboards come with their charts rendered, exports are audited.
  */
+import { PUBLIC_TOPICS } from "@db/change-topics";
 import type { DB } from "@db/client";
 import { memoUntilChange } from "@db/client";
 import type { Actor } from "~/modules/auth/permissions";
@@ -234,16 +235,7 @@ function districtFor(
  * the statistics stamp alone (stats.server.ts). Only ever read after the viewer's scope check:
  * the same numbers serve every viewer of a scope.
  */
-const dashboards = memoUntilChange<Dashboard>(100, [
-  "catalog",
-  "network",
-  "schedule",
-  "seats",
-  "attendance",
-  "community",
-  "people",
-  "stats",
-]);
+const dashboards = memoUntilChange<Dashboard>(100, PUBLIC_TOPICS);
 /** Dashboards built vs served from the memo, for the test that fails when the memo stops hitting. */
 export const dashboardCacheStats = { builds: 0, hits: 0 };
 
