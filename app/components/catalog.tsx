@@ -10,6 +10,7 @@ import type { ReactNode } from "react";
 import { textColorOn } from "~/modules/catalog/colors";
 import type { DiffLine } from "~/modules/catalog/diff";
 import { formatDate } from "~/utils/dates";
+import { Field } from "./forms";
 
 export type CourseCardData = {
   code: string;
@@ -304,6 +305,29 @@ export function SelectField({
         </p>
       ) : null}
       <ErrorLine meta={meta} />
+    </div>
+  );
+}
+
+/** 建议课次 and 每次时长: the length of a course, on the new and the edit forms alike. */
+export function CourseLengthFields({
+  sessions,
+  minutes,
+}: {
+  sessions: FieldMetadata<string | number | undefined>;
+  minutes: FieldMetadata<string | number | undefined>;
+}) {
+  return (
+    <div className="field-row">
+      <Field label="建议课次" meta={sessions} type="number" min={1} max={200} inputMode="numeric" />
+      <Field
+        label="每次时长（分钟）"
+        meta={minutes}
+        type="number"
+        min={10}
+        max={600}
+        inputMode="numeric"
+      />
     </div>
   );
 }

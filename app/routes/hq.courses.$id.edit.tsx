@@ -13,7 +13,13 @@ import {
 } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getDb } from "@db/client";
-import { CheckboxGroup, ConfirmAction, SelectField, TextareaField } from "~/components/catalog";
+import {
+  CheckboxGroup,
+  CourseLengthFields,
+  ConfirmAction,
+  SelectField,
+  TextareaField,
+} from "~/components/catalog";
 import { Field, FormErrors } from "~/components/forms";
 import { RichEditor } from "~/components/rich-editor";
 import { requireActor } from "~/modules/auth/request.server";
@@ -322,24 +328,7 @@ export default function EditCourse() {
           hint="最多 300 字，会显示在课程库列表中。"
         />
         <CheckboxGroup legend="适用对象" meta={fields.audience} options={AUDIENCES} />
-        <div className="field-row">
-          <Field
-            label="建议课次"
-            meta={fields.sessions}
-            type="number"
-            min={1}
-            max={200}
-            inputMode="numeric"
-          />
-          <Field
-            label="每次时长（分钟）"
-            meta={fields.minutesPerSession}
-            type="number"
-            min={10}
-            max={600}
-            inputMode="numeric"
-          />
-        </div>
+        <CourseLengthFields sessions={fields.sessions} minutes={fields.minutesPerSession} />
         <TextareaField
           label="学习目标"
           meta={fields.objectives}

@@ -4,7 +4,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "@db/client";
-import { CheckboxGroup, SelectField, TextareaField } from "~/components/catalog";
+import {
+  CheckboxGroup,
+  CourseLengthFields,
+  SelectField,
+  TextareaField,
+} from "~/components/catalog";
 import { Field, FormErrors } from "~/components/forms";
 import { requireActor } from "~/modules/auth/request.server";
 import { AUDIENCES, newCourseFormSchema, SOURCE_LEVEL_LABELS } from "~/modules/catalog/courses";
@@ -135,24 +140,7 @@ export default function NewCourse() {
           rows={3}
         />
         <CheckboxGroup legend="适用对象" meta={fields.audience} options={AUDIENCES} />
-        <div className="field-row">
-          <Field
-            label="建议课次"
-            meta={fields.sessions}
-            type="number"
-            min={1}
-            max={200}
-            inputMode="numeric"
-          />
-          <Field
-            label="每次时长（分钟）"
-            meta={fields.minutesPerSession}
-            type="number"
-            min={10}
-            max={600}
-            inputMode="numeric"
-          />
-        </div>
+        <CourseLengthFields sessions={fields.sessions} minutes={fields.minutesPerSession} />
         <TextareaField
           label="学习目标"
           meta={fields.objectives}
