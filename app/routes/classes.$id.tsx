@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const runId = parseIdParam(params.id, "没有找到这个班。");
   const db = getDb();
   const actor = getActor(request);
-  // The enrolment panel first: it draws a due lottery and fills freed seats, so the seat count below is current.
+  // A GET only reads: due lottery draws and freed seats are the job runner's (enrollment/jobs.server.ts).
   const enrollment = getEnrollPanel(db, actor, runId);
   const d = getClassDetail(db, actor, runId);
   return {
