@@ -3,7 +3,6 @@
  * XLSX via exceljs. Server-only (exceljs is large): import from *.server.ts or resource routes.
  */
 import { stringify } from "csv-stringify/sync";
-import ExcelJS from "exceljs";
 
 export type Cell = string | number | null;
 export type Sheet = { name: string; headers: string[]; rows: Cell[][]; widths?: number[] };
@@ -24,6 +23,8 @@ export function toCsv(sheet: Sheet): string {
 }
 
 export async function toXlsx(sheets: Sheet[], meta: { creator?: string } = {}): Promise<Buffer> {
+  // Loaded by the first XLSX export, not at start (about 8 MB of heap; issue 17: idle memory).
+  const { default: ExcelJS } = await import("exceljs");
   const wb = new ExcelJS.Workbook();
   wb.creator = meta.creator ?? "厦门社区书院";
   wb.created = new Date(0);

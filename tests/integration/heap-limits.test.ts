@@ -98,4 +98,21 @@ describe("the server's V8 heap limits", () => {
     expect(out).not.toContain("没有设置 V8 堆上限");
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   }, 180_000);
+
+  it("the built server loads echarts, exceljs and happy-dom on first use, not at start", () => {
+    // Idle memory (issue 17): together about 30 MB of heap that a server nobody opens a
+    // dashboard, an XLSX or a rich-text save on never needs. The build's own record of what its
+    // bundle imports at start (static imports) must not name them; the stats, export and rich
+    // text tests prove that they still load when used.
+    ensureBuild();
+    const meta = JSON.parse(
+      fs.readFileSync(path.join(root, "build/server/metafile.server.json"), "utf8"),
+    ) as { outputs: Record<string, { imports: { path: string; kind: string }[] }> };
+    const atStart = meta.outputs["build/server/index.js"]!.imports.filter(
+      (i) => i.kind === "import-statement",
+    ).map((i) => i.path);
+    expect(atStart).toContain("react-dom/server");
+    for (const lazy of ["echarts", "exceljs", "happy-dom", "@tiptap/html/server"])
+      expect(atStart).not.toContain(lazy);
+  });
 });

@@ -3,8 +3,9 @@
  * HTML with the very extensions the editor uses, extract plain text for search, and turn the
  * starter library's Markdown into a document.
  */
+import { createRequire } from "node:module";
 import { getSchema } from "@tiptap/core";
-import { generateHTML } from "@tiptap/html/server";
+import { DOMSerializer, Node as PmNode } from "@tiptap/pm/model";
 import { marked, type Token, type Tokens } from "marked";
 import {
   docToPlainText,
@@ -32,6 +33,49 @@ function pmSchema() {
   return (pmSchemaCache ??= getSchema(extensions()));
 }
 
+type HappyDom = typeof import("happy-dom");
+const load = createRequire(import.meta.url);
+let happyDomCache: HappyDom | null = null;
+/**
+ * happy-dom, the DOM ProseMirror's serializer writes into, is loaded by the first document
+ * rendered (a save, an import), not at start: about 10 MB of heap that page views never need
+ * (issue 17: idle memory). `require` of an ES module is synchronous in Node ≥ 20.19 and yields
+ * the same module instance an `import` would.
+ */
+function happyDom(): HappyDom {
+  return (happyDomCache ??= load("happy-dom") as HappyDom);
+}
+
+/**
+ * A validated document as HTML: what `generateHTML` from `@tiptap/html/server` does (the same
+ * serializer, the same DOM settings), with happy-dom loaded lazily and the schema built once.
+ */
+function docHtml(doc: RichDoc): string {
+  const schema = pmSchema();
+  const window = new (happyDom().Window)({
+    settings: {
+      disableJavaScriptEvaluation: true,
+      disableJavaScriptFileLoading: true,
+      disableCSSFileLoading: true,
+      disableIframePageLoading: true,
+      disableComputedStyleRendering: true,
+    },
+  });
+  try {
+    const document = window.document as unknown as Document;
+    const wrap = document.createElement("div");
+    DOMSerializer.fromSchema(schema).serializeFragment(
+      PmNode.fromJSON(schema, doc).content,
+      { document },
+      wrap,
+    );
+    return escapeAttributeBrackets(wrap.innerHTML);
+  } finally {
+    void window.happyDOM.abort();
+    void window.happyDOM.close();
+  }
+}
+
 const MAX_JSON_CHARS = 2_000_000;
 
 /**
@@ -54,7 +98,7 @@ export function validateDoc(json: unknown): ValidateResult {
     return { ok: false, message: parsed.error.issues[0]?.message ?? "正文格式不正确。" };
   }
   // Second opinion from ProseMirror itself: the content model (a list item starts with a
-  // paragraph, a table row holds cells …) must hold too, or generateHTML could misbehave.
+  // paragraph, a table row holds cells …) must hold too, or the serializer could misbehave.
   try {
     pmSchema().nodeFromJSON(parsed.data).check();
   } catch {
@@ -70,7 +114,7 @@ export function validateDoc(json: unknown): ValidateResult {
 export function renderDocHtml(doc: unknown): string {
   const result = validateDoc(doc);
   if (!result.ok) throw new RichTextError(result.message);
-  return escapeAttributeBrackets(generateHTML(result.doc, extensions()));
+  return docHtml(result.doc);
 }
 
 const TAG = /<[a-zA-Z][a-zA-Z0-9]*(?:\s+[^\s"'>/=]+(?:="[^"]*")?)*\s*\/?>/g;
@@ -92,7 +136,7 @@ export function escapeAttributeBrackets(html: string) {
 /** Like renderDocHtml, but a bad document yields "" instead of throwing (for read-only pages). */
 export function renderDocHtmlSafe(doc: unknown): string {
   const result = validateDoc(doc);
-  return result.ok ? escapeAttributeBrackets(generateHTML(result.doc, extensions())) : "";
+  return result.ok ? docHtml(result.doc) : "";
 }
 
 export class RichTextError extends Error {

@@ -3,7 +3,19 @@
  * browser, the SVG scales to the width of a phone, and every chart is printed beside the table
  * that holds the same numbers (the accessible version). Text is escaped by the renderer.
  */
-import * as echarts from "echarts";
+import { createRequire } from "node:module";
+
+type ECharts = typeof import("echarts");
+const load = createRequire(import.meta.url);
+let lib: ECharts | undefined;
+/**
+ * ECharts is loaded by the first chart drawn, not at start: it holds about 12 MB of heap that a
+ * server nobody opens a dashboard on never needs (issue 17: idle memory). Nothing else imports
+ * it, so the CommonJS build it loads is the only copy.
+ */
+function echarts(): ECharts {
+  return (lib ??= load("echarts") as ECharts);
+}
 
 export type ChartSpec = {
   id: string;
@@ -18,7 +30,7 @@ export type ChartSpec = {
 const COLORS = ["#b4232a", "#1f6f8b", "#3a7d44", "#c77d1a", "#6b4c9a"];
 
 export function renderChartSvg(spec: ChartSpec, width = 360, height = 260): string {
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
+  const chart = echarts().init(null, null, { renderer: "svg", ssr: true, width, height });
   const many = spec.categories.length > 6;
   chart.setOption({
     animation: false,
