@@ -9,7 +9,13 @@ import { logError, requestContext } from "~/utils/log.server";
 import { ErrorIdContext } from "~/utils/error-id";
 import { NonceContext } from "~/utils/nonce";
 import { privateNoStore, securityHeaders } from "~/utils/security.server";
-import { CACHE_TOPICS_HEADER, NONCE_PLACEHOLDER, pageTopics } from "~/utils/html-cache.server";
+import {
+  CACHE_SIGNED_IN_HEADER,
+  CACHE_TOPICS_HEADER,
+  NONCE_PLACEHOLDER,
+  pageTopics,
+  signedInCacheable,
+} from "~/utils/html-cache.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -70,11 +76,13 @@ export default function handleRequest(
           securityHeaders(responseHeaders, nonce);
           privateNoStore(request, responseHeaders);
           // For the HTML cache only (it removes the header): what the page's loaders read.
-          if (nonce === NONCE_PLACEHOLDER)
-            responseHeaders.set(
-              CACHE_TOPICS_HEADER,
-              pageTopics(remixContext.staticHandlerContext.matches),
-            );
+          if (nonce === NONCE_PLACEHOLDER) {
+            const matches = remixContext.staticHandlerContext.matches;
+            responseHeaders.set(CACHE_TOPICS_HEADER, pageTopics(matches));
+            const until = requestContext()?.sessionExpiresAt;
+            if (until && signedInCacheable(matches))
+              responseHeaders.set(CACHE_SIGNED_IN_HEADER, String(until));
+          }
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },

@@ -264,7 +264,11 @@ export default function ClassPage() {
   );
 }
 
-/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+/**
+ * What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts); a
+ * signed-in view is kept for its viewer until any write (html-cache.server.ts).
+ */
 export const handle = {
   cacheTopics: ["attendance", "catalog", "network", "schedule", "seats"],
+  cacheSignedIn: true,
 } satisfies CacheHandle;

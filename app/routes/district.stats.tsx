@@ -6,9 +6,13 @@ import { requireActor } from "~/modules/auth/request.server";
 import { loadStatsPage } from "~/modules/stats/pages.server";
 import { periodSearch } from "~/modules/stats/period";
 import statsCss from "~/styles/stats.css";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction = () => [{ title: "本区统计 · 区指导中心" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: statsCss }];
+
+/** The viewer's own page is kept for them until any write (html-cache.server.ts). */
+export const handle = { cacheSignedIn: true } satisfies CacheHandle;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActor(request);

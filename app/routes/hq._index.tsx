@@ -4,8 +4,12 @@ import { getDb } from "@db/client";
 import { isHq, isHqAdmin } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { countAcademiesByDistrict, listDistricts } from "~/modules/org/org.server";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction = () => [{ title: "总部 · 厦门社区书院" }];
+
+/** The viewer's own page is kept for them until any write (html-cache.server.ts). */
+export const handle = { cacheSignedIn: true } satisfies CacheHandle;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActorWith(request, isHq);

@@ -6,9 +6,13 @@ import { isHq } from "~/modules/auth/permissions";
 import { requireActorWith } from "~/modules/auth/request.server";
 import { loadStatsPage } from "~/modules/stats/pages.server";
 import statsCss from "~/styles/stats.css";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction = () => [{ title: "全市统计 · 总部" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: statsCss }];
+
+/** The viewer's own page is kept for them until any write (html-cache.server.ts). */
+export const handle = { cacheSignedIn: true } satisfies CacheHandle;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActorWith(request, isHq);

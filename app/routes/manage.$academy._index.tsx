@@ -7,10 +7,14 @@ import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { academyWeek } from "~/modules/scheduling/finder.server";
 import { weekActivities } from "~/modules/community/activities-read.server";
 import { localParts, resolveWeek, shortDateLabel } from "~/utils/time";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `周课表 · ${data.academy.name}` : "周课表" },
 ];
+
+/** The viewer's own page is kept for them until any write (html-cache.server.ts). */
+export const handle = { cacheSignedIn: true } satisfies CacheHandle;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);

@@ -6,9 +6,13 @@ import { requireActor } from "~/modules/auth/request.server";
 import { requireManagedAcademy } from "~/modules/scheduling/access.server";
 import { loadStatsPage } from "~/modules/stats/pages.server";
 import statsCss from "~/styles/stats.css";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction = () => [{ title: "书院统计 · 书院管理" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: statsCss }];
+
+/** The viewer's own page is kept for them until any write (html-cache.server.ts). */
+export const handle = { cacheSignedIn: true } satisfies CacheHandle;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = requireActor(request);

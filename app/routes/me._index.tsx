@@ -13,8 +13,12 @@ import {
 } from "~/modules/learning/record.server";
 import { publicOrigin } from "~/modules/learning/staff.server";
 import { readForm } from "~/utils/csrf.server";
+import type { CacheHandle } from "~/utils/html-cache.server";
 
 export const meta: MetaFunction = () => [{ title: "我的 · 厦门社区书院" }];
+
+/** The viewer's own page is kept for them until any write (html-cache.server.ts). */
+export const handle = { cacheSignedIn: true } satisfies CacheHandle;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = requireActor(request);

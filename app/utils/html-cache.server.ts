@@ -1,5 +1,6 @@
 /**
- * Rendered HTML for signed-out visitors, kept until the database changes.
+ * Rendered HTML for signed-out visitors (and, for pages that opt in, each signed-in viewer's own
+ * view), kept until the database changes.
  *
  * Most traffic on public pages is anonymous, and their HTML is the same for everyone with the same
  * URL and text size — except the CSP nonce, which must be new in every response. So a cacheable
@@ -19,6 +20,14 @@
  * - any other page, while the database's global change stamp (changeStamp: this connection's
  *   writes, and any other connection's commits) stands still.
  * tests/unit/html-cache-topics.test.ts proves every declaration against the SQL the page runs.
+ *
+ * Signed-in views (a session cookie, perhaps the login device cookie beside it): keyed on the
+ * session token as well, so a view only ever goes back to the browser that holds that token.
+ * Stored only when the page's own route says `handle.cacheSignedIn: true` (it reads nothing that
+ * moves with time alone but what `ttlMs` allows, writes nothing, shows no rotating code) and
+ * the session was valid (entry.server sends its expiry in CACHE_SIGNED_IN_HEADER); kept while
+ * the database's global change stamp stands still (any write: a sign-out, a role change, an
+ * enrolment, a session ended in another process) and never past the session's expiry.
  * Per process: each cluster worker has its own.
  */
 import crypto from "node:crypto";
@@ -30,20 +39,40 @@ export const NONCE_PLACEHOLDER = "HtmlCacheNoncePlaceholder0Zq9x7Wk";
 
 /** Cookies that may ride along on a cacheable request (they go into the key). */
 const KEYED_COOKIES = new Set(["text-size"]);
+/** The session cookie's names (auth/session.server.ts): a signed-in view is keyed on its token. */
+const SESSION_COOKIES = new Set(["session", "__Host-session"]);
+/** The login device cookie (auth/device.server.ts) only matters to the login action: beside a
+ * session it is neither keyed nor a reason to bypass. */
+const DEVICE_COOKIE = "device";
 
-/** The keyed cookies of a Cookie header, or null when it carries any other cookie (a session). */
+/**
+ * The keyed cookies of a Cookie header (text size, and the session token of a signed-in view), or
+ * null when it carries any other cookie (the device cookie alone, a check-in cookie …).
+ */
 export function keyedCookies(cookie: string | null | undefined): string[] | null {
   const keyed: string[] = [];
+  let device = false;
+  let session = false;
   if (cookie) {
     for (const part of cookie.split(";")) {
       const eq = part.indexOf("=");
       const name = (eq < 0 ? part : part.slice(0, eq)).trim();
       if (!name) continue;
-      if (!KEYED_COOKIES.has(name)) return null;
-      keyed.push(part.trim());
+      if (name === DEVICE_COOKIE) device = true;
+      else if (SESSION_COOKIES.has(name)) {
+        session = true;
+        keyed.push(part.trim());
+      } else if (KEYED_COOKIES.has(name)) keyed.push(part.trim());
+      else return null;
     }
   }
-  return keyed;
+  return device && !session ? null : keyed;
+}
+
+/** Whether a cache key is a signed-in view's (keyed on a session token). */
+function isPersonal(key: string) {
+  const cookies = key.slice(key.indexOf("\u0000") + 1).split(";");
+  return cookies.some((c) => SESSION_COOKIES.has(c.slice(0, c.indexOf("="))));
 }
 
 /** The cache key of a request, or null when its response may depend on who asks. */
@@ -77,10 +106,19 @@ export type CachedPage = { status: number; headers: [string, string][]; body: st
  * A route's declaration of what its loader reads, for the HTML cache:
  *   export const handle = { cacheTopics: ["catalog"] } satisfies CacheHandle;
  */
-export type CacheHandle = { cacheTopics: readonly Topic[] };
+export type CacheHandle = { cacheTopics?: readonly Topic[]; cacheSignedIn?: boolean };
 
 /** Set by entry.server on renders for the cache: the page's change topics, or `*` for "all". */
 export const CACHE_TOPICS_HEADER = "x-cache-topics";
+/**
+ * Set by entry.server on renders for the cache of a signed-in page whose route opts in
+ * (`handle.cacheSignedIn`): when the viewer's session expires (ms). Without it a signed-in view
+ * is never stored.
+ */
+export const CACHE_SIGNED_IN_HEADER = "x-cache-signed-in-until";
+const INTERNAL_HEADERS = new Set([CACHE_TOPICS_HEADER, CACHE_SIGNED_IN_HEADER]);
+/** On every response served from the cache (what a CDN calls X-Cache), for tests and operators. */
+export const HIT_HEADER: [string, string] = ["x-cache", "HIT"];
 
 type RouteMatch = { route: { handle?: unknown; loader?: unknown } };
 
@@ -98,6 +136,15 @@ export function pageTopics(matches: readonly RouteMatch[]): string {
   return [...topics].sort().join(",");
 }
 
+/**
+ * Whether a signed-in view of this page may be stored: its own (last matched) route says
+ *   export const handle = { cacheSignedIn: true } satisfies CacheHandle;
+ */
+export function signedInCacheable(matches: readonly RouteMatch[]): boolean {
+  const leaf = matches[matches.length - 1]?.route.handle as { cacheSignedIn?: unknown } | undefined;
+  return leaf?.cacheSignedIn === true;
+}
+
 function topicsOf(header: string | null): string[] | null {
   if (header == null || header === "*") return null;
   return header ? header.split(",") : [];
@@ -107,7 +154,8 @@ type Entry = {
   /** The page's change topics, or null: the global stamp. */
   topics: string[] | null;
   stamp: string;
-  at: number;
+  /** Served until then: the time limit, or sooner the viewer's session expiry. */
+  until: number;
   status: number;
   headers: [string, string][];
   body: string;
@@ -152,6 +200,11 @@ function stampFor(
   return out;
 }
 
+/** A signed-in page: a 200 that sets no cookie (its `private, no-store` is for browsers). */
+function storablePersonal(res: Response) {
+  return res.status === 200 && isHtml(res) && !res.headers.has("set-cookie");
+}
+
 function storable(res: Response) {
   if (res.status !== 200 || !isHtml(res)) return false;
   if (res.headers.has("set-cookie")) return false;
@@ -169,7 +222,7 @@ function withNonce(
 ) {
   const h = new Headers();
   for (const [k, v] of headers)
-    if (k !== CACHE_TOPICS_HEADER)
+    if (!INTERNAL_HEADERS.has(k))
       h.append(k, v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v);
   h.delete("content-length");
   return new Response(body.replaceAll(NONCE_PLACEHOLDER, nonce), { status, headers: h });
@@ -204,11 +257,21 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     const res = await render(NONCE_PLACEHOLDER);
     if (!isHtml(res)) return res; // a resource route or a redirect: no placeholder in it
     const body = await res.text();
-    const topics = topicsOf(res.headers.get(CACHE_TOPICS_HEADER));
-    const headers = [...res.headers].filter(([k]) => k !== CACHE_TOPICS_HEADER);
-    if (!storable(res)) return withNonce(res.status, headers, body, freshNonce());
+    const headers = [...res.headers].filter(([k]) => !INTERNAL_HEADERS.has(k));
+    const now = Date.now();
+    let until = now + ttlMs;
+    let topics = topicsOf(res.headers.get(CACHE_TOPICS_HEADER));
+    if (isPersonal(key)) {
+      // A signed-in view: only a page whose route opts in, for a session that was valid, kept
+      // while nothing at all is written (a sign-out, a role change, a new enrolment …).
+      const sessionUntil = Number(res.headers.get(CACHE_SIGNED_IN_HEADER));
+      if (!storablePersonal(res) || !(sessionUntil > now))
+        return withNonce(res.status, headers, body, freshNonce());
+      until = Math.min(until, sessionUntil);
+      topics = null;
+    } else if (!storable(res)) return withNonce(res.status, headers, body, freshNonce());
     const stamp = stampFor(topics, before.counters, () => before.global);
-    const entry: Entry = { topics, stamp, at: Date.now(), status: res.status, headers, body };
+    const entry: Entry = { topics, stamp, until, status: res.status, headers, body };
     drop(key);
     entries.set(key, entry);
     bytes += body.length * 2;
@@ -225,7 +288,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     const hit = entries.get(key);
     if (
       hit &&
-      Date.now() - hit.at < ttlMs &&
+      Date.now() < hit.until &&
       hit.stamp === stampFor(hit.topics, hit.topics ? opts.counters?.() : undefined, opts.stamp)
     ) {
       stats.hits++;
@@ -247,10 +310,13 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     const nonce = freshNonce();
     return {
       status: hit.status,
-      headers: hit.headers.map(([k, v]) => [
-        k,
-        v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v,
-      ]),
+      headers: [
+        ...hit.headers.map(([k, v]): [string, string] => [
+          k,
+          v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v,
+        ]),
+        HIT_HEADER,
+      ],
       body: hit.body.replaceAll(NONCE_PLACEHOLDER, nonce),
     };
   }
@@ -265,7 +331,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
       return render(freshNonce());
     }
     const hit = fresh(key);
-    if (hit) return withNonce(hit.status, hit.headers, hit.body, freshNonce());
+    if (hit) return withNonce(hit.status, [...hit.headers, HIT_HEADER], hit.body, freshNonce());
     stats.misses++;
     const before = { global: opts.stamp(), counters: opts.counters?.() };
     // A render under way for the same page shares its result only if it began after the last

@@ -13,6 +13,8 @@ export type RequestContext = {
   method: string;
   route: string | null;
   userId: number | null;
+  /** When the request's valid session expires (auth/request.server.ts), for the HTML cache. */
+  sessionExpiresAt?: number;
   errorId: string | null;
   startedAt: number;
 };

@@ -45,7 +45,10 @@ export function resolveSession(request: Request): Resolved {
     const result = validateSessionToken(db, token);
     if (result) {
       const log = requestContext();
-      if (log) log.userId = result.user.id; // for the request's log line
+      if (log) {
+        log.userId = result.user.id; // for the request's log line
+        log.sessionExpiresAt = result.session.expiresAt; // a signed-in view's cache limit
+      }
       resolved = {
         actor: loadActor(db, result.user),
         sessionId: result.session.id,
