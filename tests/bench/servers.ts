@@ -7,6 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { SERVER_NODE_FLAGS } from "@db/start.mjs";
 import { freePort } from "../factories/built-server";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -126,20 +127,25 @@ export async function startNpmStart(dbFile: string): Promise<Running> {
 
 /**
  * An older checkout's build (BENCH_BEFORE_ROOT), started by its own server entry the way production
- * starts it, on a copy of `dbFile`: before/after rows in one run.
+ * starts it (this checkout's SERVER_NODE_FLAGS), on a copy of `dbFile`: before/after rows in one run.
  */
 export async function startBefore(root: string, dbFile: string): Promise<Running> {
   const copy = dbFile.replace(/\.sqlite$/, "") + "-before.sqlite";
   fs.copyFileSync(dbFile, copy);
-  return spawnServer(process.execPath, [path.join(root, "build/server/index.js")], {
-    cwd: root,
-    env: {
-      DATABASE_PATH: copy,
-      COOKIE_SECURE: "0",
-      LOGIN_LIMIT_PER_IP: "100000",
-      LOG_LEVEL: "info",
-      BACKUP_DIR: path.join(path.dirname(copy), "backups-before"),
+  // With the same V8 flags as ours: a before row must differ by the code, not by the heap limit.
+  return spawnServer(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, path.join(root, "build/server/index.js")],
+    {
+      cwd: root,
+      env: {
+        DATABASE_PATH: copy,
+        COOKIE_SECURE: "0",
+        LOGIN_LIMIT_PER_IP: "100000",
+        LOG_LEVEL: "info",
+        BACKUP_DIR: path.join(path.dirname(copy), "backups-before"),
+      },
+      probe: "/healthz",
     },
-    probe: "/healthz",
-  });
+  );
 }
