@@ -93,9 +93,12 @@ export async function crashTrial(opts: {
         env: { LOG_LEVEL: "fatal", DEMO: "0" },
       });
       let dead = false;
+      // This round's share of the residents that are left, so that every kill lands under load
+      // however fast the machine enrols (a fast one used to finish them all before the 2nd kill).
+      const roundEnd = Math.min(users, next + Math.ceil((users - next) / (opts.kills - k)));
       // Eight residents at a time post 报名 until the server dies under them.
       const workers = Array.from({ length: 8 }, async () => {
-        while (!dead && next < users) {
+        while (!dead && next < roundEnd) {
           const i = next++;
           try {
             const r = await postEnroll(server.url, prepared.runId, prepared.tokens[i]!);
@@ -112,9 +115,9 @@ export async function crashTrial(opts: {
       });
       // Kill mid-load: once this round's first writes were acknowledged, at a random moment after.
       const before = acknowledged.size;
-      for (let t = 0; t < 100 && acknowledged.size < before + 3 && next < users; t++)
-        await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, Math.random() * 400));
+      for (let t = 0; t < 500 && acknowledged.size < before + 3 && next < roundEnd; t++)
+        await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, Math.random() * 30));
       dead = true;
       await sigkill(server);
       await Promise.all(workers);
