@@ -200,14 +200,15 @@ function stampFor(
   return out;
 }
 
-/** A signed-in page: a 200 that sets no cookie (its `private, no-store` is for browsers). */
+/** What any stored page is: a 200 HTML page that sets no cookie. A signed-in page may stop there
+ * (its `private, no-store` is for browsers). */
 function storablePersonal(res: Response) {
   return res.status === 200 && isHtml(res) && !res.headers.has("set-cookie");
 }
 
+/** A signed-out page must not be `private` or `no-store` either. */
 function storable(res: Response) {
-  if (res.status !== 200 || !isHtml(res)) return false;
-  if (res.headers.has("set-cookie")) return false;
+  if (!storablePersonal(res)) return false;
   const cc = res.headers.get("cache-control") ?? "";
   return !/\b(private|no-store)\b/i.test(cc);
 }

@@ -23,12 +23,14 @@ export async function run() {
   const cores = os.availableParallelism();
   const out: Record<string, { one: Measurement; all: Measurement }> = {};
   try {
-    for (const [name, env] of [
-      ["as served (HTML cache on)", {}],
-      ["every request rendered (HTML_CACHE=0)", { HTML_CACHE: "0" }],
-    ] as const) {
+    for (const [i, [name, env]] of (
+      [
+        ["as served (HTML cache on)", {}],
+        ["every request rendered (HTML_CACHE=0)", { HTML_CACHE: "0" }],
+      ] as const
+    ).entries()) {
       const copy = (n: string) => {
-        const f = d.file.replace(/\.sqlite$/, `-cores-${n}-${Object.keys(out).length}.sqlite`);
+        const f = d.file.replace(/\.sqlite$/, `-cores-${n}-${i}.sqlite`);
         fs.copyFileSync(d.file, f);
         return f;
       };

@@ -3,7 +3,6 @@
  * HTML with the very extensions the editor uses, extract plain text for search, and turn the
  * starter library's Markdown into a document.
  */
-import { createRequire } from "node:module";
 import { getSchema } from "@tiptap/core";
 import { DOMSerializer, Node as PmNode } from "@tiptap/pm/model";
 import { marked, type Token, type Tokens } from "marked";
@@ -19,6 +18,7 @@ import {
   type RichMark,
   type RichTableCell,
 } from "./richtext";
+import { onFirstUse } from "~/utils/lazy.server";
 
 export type { RichDoc } from "./richtext";
 
@@ -33,18 +33,11 @@ function pmSchema() {
   return (pmSchemaCache ??= getSchema(extensions()));
 }
 
-type HappyDom = typeof import("happy-dom");
-const load = createRequire(import.meta.url);
-let happyDomCache: HappyDom | null = null;
 /**
  * happy-dom, the DOM ProseMirror's serializer writes into, is loaded by the first document
- * rendered (a save, an import), not at start: about 10 MB of heap that page views never need
- * (issue 17: idle memory). `require` of an ES module is synchronous in Node ≥ 20.19 and yields
- * the same module instance an `import` would.
+ * rendered (a save, an import): about 10 MB of heap that page views never need.
  */
-function happyDom(): HappyDom {
-  return (happyDomCache ??= load("happy-dom") as HappyDom);
-}
+const happyDom = onFirstUse<typeof import("happy-dom")>("happy-dom");
 
 /**
  * A validated document as HTML: what `generateHTML` from `@tiptap/html/server` does (the same

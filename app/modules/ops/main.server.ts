@@ -41,8 +41,8 @@ export function countHqAdmins(db: DB) {
 /** Migrations, the demo policy (DEMO) and the content import. Throws StartRefused when DEMO=0 meets demo accounts. */
 export async function prepare(db: DB) {
   const c = config();
-  // Libraries loaded on first use are `require`d, ES modules among them (happy-dom for rich text):
-  // refuse now rather than fail the first save with a 500.
+  // Libraries loaded on first use (utils/lazy.server.ts) include ES modules (happy-dom for rich
+  // text): refuse now rather than fail the first save with a 500.
   if (!(process.features as { require_module?: boolean }).require_module)
     throw new StartRefused(
       `Node ${process.version} 不能按需加载 ES 模块（课程正文的排版需要），请使用 Node 20.19 或更高的 20.x 版本。`,

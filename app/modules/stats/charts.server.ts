@@ -3,19 +3,13 @@
  * browser, the SVG scales to the width of a phone, and every chart is printed beside the table
  * that holds the same numbers (the accessible version). Text is escaped by the renderer.
  */
-import { createRequire } from "node:module";
+import { onFirstUse } from "~/utils/lazy.server";
 
-type ECharts = typeof import("echarts");
-const load = createRequire(import.meta.url);
-let lib: ECharts | undefined;
 /**
- * ECharts is loaded by the first chart drawn, not at start: it holds about 12 MB of heap that a
- * server nobody opens a dashboard on never needs (issue 17: idle memory). Nothing else imports
- * it, so the CommonJS build it loads is the only copy.
+ * ECharts is loaded by the first chart drawn: about 12 MB of heap that a server nobody opens a
+ * dashboard on never needs. Nothing else imports it, so the CommonJS build it loads is the only copy.
  */
-function echarts(): ECharts {
-  return (lib ??= load("echarts") as ECharts);
-}
+const echarts = onFirstUse<typeof import("echarts")>("echarts");
 
 export type ChartSpec = {
   id: string;
