@@ -52,7 +52,10 @@ export async function startBuiltServer(opts: {
   nodeFlags?: string[];
 }): Promise<BuiltServer> {
   const port = await freePort();
-  const flags = opts.nodeFlags ?? startScript.SERVER_NODE_FLAGS;
+  const flags = [...(opts.nodeFlags ?? startScript.SERVER_NODE_FLAGS)];
+  // SERVER_CPU_PROF=dir: any bench's server writes a CPU profile there when it stops.
+  if (process.env.SERVER_CPU_PROF)
+    flags.push("--cpu-prof", `--cpu-prof-dir=${process.env.SERVER_CPU_PROF}`);
   const child = spawn(process.execPath, [...flags, serverBuild], {
     cwd: root,
     detached: true,

@@ -103,6 +103,7 @@ describe("job runner", () => {
       "enrollment.draw-lotteries",
       "enrollment.rebalance",
       "enrollment.reminders",
+      "ops.optimize",
     ]);
     const now = Date.now();
     const w = await schedulingWorld(db);
@@ -141,5 +142,25 @@ describe("job runner", () => {
       expect([r1.ran, r2.ran]).toEqual([true, true]);
     }
     expect(snapshot(db)).toBe(afterFirst);
+  });
+
+  it("ops.optimize gives the query planner statistics of the tables that have rows", async () => {
+    registerAllJobs();
+    const job = registeredJobs().find((j) => j.name === "ops.optimize")!;
+    const w = await schedulingWorld(db);
+    const run = createOpenRun(db, w, { capacity: 2 });
+    for (const p of await createResidents(db, 3)) await enroll(db, p, { runId: run.id });
+    const stats = () =>
+      db.$client
+        .prepare(
+          "SELECT tbl FROM sqlite_schema s, sqlite_stat1 t WHERE s.name = 'sqlite_stat1' AND t.tbl = 'enrollments'",
+        )
+        .all();
+    const hasStatTable = () =>
+      db.$client.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'").get() != null;
+    expect(hasStatTable()).toBe(false);
+    expect(await runJobSlot(db, job, "A", Date.now())).toMatchObject({ ran: true });
+    expect(hasStatTable()).toBe(true);
+    expect(stats().length).toBeGreaterThan(0);
   });
 });

@@ -89,7 +89,9 @@ export function activityNoShowTimes(
  * the activity is *held* (not cancelled, over), *recorded* (any check-in or roll-call row for it),
  * the person *held a seat* (confirmed before it started, not given back before it ended) and was
  * not present. Open events (no registration) never make a no-show. `:member` null is the account
- * holder themself (`IS` matches null).
+ * holder themself (`IS` matches null). Its unary `+` keeps SQLite, without ANALYZE statistics, from
+ * reaching the rows through the index on family_member_id, where NULL is nearly every row; the
+ * person's own index (user_id) is the one to use (tests/unit/enrollment-query-plans.test.ts).
  */
 const activityNoShowQuery = prepared((conn: Conn) =>
   clientOf(conn).prepare<
@@ -98,7 +100,7 @@ const activityNoShowQuery = prepared((conn: Conn) =>
   >(
     `SELECT a.ends_at AS at
        FROM activity_registrations r JOIN activities a ON a.id = r.activity_id
-      WHERE r.user_id = :user AND r.family_member_id IS :member
+      WHERE r.user_id = :user AND +r.family_member_id IS :member
         AND a.status = 'scheduled' AND a.registration = 1
         AND a.ends_at <= :now AND a.ends_at >= :since
         AND coalesce(r.confirmed_at, r.promoted_at) IS NOT NULL
@@ -120,7 +122,7 @@ const classNoShowQuery = prepared((conn: Conn) =>
     .where(
       and(
         eq(enrollments.userId, sql.placeholder("user")),
-        sql`${enrollments.familyMemberId} IS ${sql.placeholder("member")}`,
+        sql`+${enrollments.familyMemberId} IS ${sql.placeholder("member")}`,
         sql`${classRuns.status} <> 'cancelled'`,
         eq(classSessions.status, "scheduled"),
         sql`${classSessions.endsAt} <= ${sql.placeholder("now")} AND ${classSessions.endsAt} >= ${sql.placeholder("since")}`,

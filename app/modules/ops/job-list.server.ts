@@ -69,6 +69,15 @@ export function registerAllJobs() {
     run: (db, now) => deleteExpiredLimits(db, now),
   });
   registerJob({
+    name: "ops.optimize",
+    description: "更新查询规划用的统计信息（PRAGMA optimize，只分析变化较大的表）",
+    schedule: "41 * * * *",
+    run: (db) => {
+      db.$client.pragma("optimize");
+      return {};
+    },
+  });
+  registerJob({
     name: "ops.backup",
     description: "每日数据库备份（BACKUP_CRON），保留最近 BACKUP_KEEP 份",
     schedule: () => config().BACKUP_CRON,

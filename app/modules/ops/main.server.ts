@@ -48,6 +48,10 @@ export async function prepare(db: DB) {
       `Node ${process.version} 不能按需加载 ES 模块（课程正文的排版需要），请使用 Node 20.19 或更高的 20.x 版本。`,
     );
   migrateDatabase(db);
+  // Statistics for the query planner, as SQLite advises for a long-lived connection (only tables
+  // that need it; approximate, so quick even at province scale). Without them a condition such as
+  // `family_member_id IS NULL`, true of nearly every enrolment, can look like a selective index.
+  db.$client.pragma("optimize = 0x10002");
   // The HMAC secrets are made now, not on first use: a page view must never write (issue 13).
   checkinSecret(db);
   deviceSecret(db);
