@@ -134,6 +134,7 @@ export const configSchema = z.object({
   JOBS: flag(true),
   WEB_CONCURRENCY: int("WEB_CONCURRENCY", 1, 64, 1),
   HTML_CACHE: flag(true),
+  WRITE_CONCURRENCY: int("WRITE_CONCURRENCY", 0, 10000, 8),
   SELF_PUBLISH: flag(false),
   BACKUP_DIR: text("db/backups"),
   BACKUP_KEEP: int("BACKUP_KEEP", 1, 1000, 14),
@@ -231,13 +232,25 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 
 let cached: { env: NodeJS.ProcessEnv; key: string; config: Config } | undefined;
 
+/**
+ * Where a request keeps the configuration it read (log.server.ts hands over its request context):
+ * the check below reads every variable of process.env, and a request calls config() dozens of
+ * times, so a request checks once and keeps that answer to its end.
+ */
+let requestScope: (() => { config?: Config } | undefined) | undefined;
+export function setConfigScope(scope: () => { config?: Config } | undefined) {
+  requestScope = scope;
+}
+
 /** The validated configuration of this process (re-read if a test changes process.env). */
 export function config(): Config {
+  const scope = requestScope?.();
+  if (scope?.config) return scope.config;
   const key = CONFIG_VARIABLES.map((k) => process.env[k] ?? "\u0000").join("\u0001");
-  if (cached && cached.key === key) return cached.config;
-  const parsed = parseConfig(process.env);
-  cached = { env: process.env, key, config: parsed };
-  return parsed;
+  if (!cached || cached.key !== key)
+    cached = { env: process.env, key, config: parseConfig(process.env) };
+  if (scope) scope.config = cached.config;
+  return cached.config;
 }
 
 export function resolvePath(p: string) {

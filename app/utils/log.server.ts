@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import crypto from "node:crypto";
 import pino, { type Logger } from "pino";
-import { config } from "~/utils/config.server";
+import { config, setConfigScope, type Config } from "~/utils/config.server";
 
 export type RequestContext = {
   requestId: string;
@@ -17,9 +17,12 @@ export type RequestContext = {
   sessionExpiresAt?: number;
   errorId: string | null;
   startedAt: number;
+  /** The configuration as this request first read it (config.server.ts). */
+  config?: Config;
 };
 
 const storage = new AsyncLocalStorage<RequestContext>();
+setConfigScope(() => storage.getStore());
 
 export function runWithRequestContext<T>(ctx: RequestContext, fn: () => T): T {
   return storage.run(ctx, fn);

@@ -169,6 +169,13 @@ const activeMemberQuery = prepared((conn: Conn) =>
     )
     .prepare(),
 );
+const enrollmentById = prepared((conn: Conn) =>
+  conn
+    .select()
+    .from(enrollments)
+    .where(eq(enrollments.id, sql.placeholder("id")))
+    .prepare(),
+);
 const userById = prepared((conn: Conn) =>
   conn
     .select()
@@ -296,7 +303,7 @@ export async function enroll(
         { waitlistOnly: !!restricted, now },
       );
       syncRunStatus(tx, run.id, now);
-      const row = tx.select().from(enrollments).where(eq(enrollments.id, placed.id)).get()!;
+      const row = enrollmentById(tx).get({ id: placed.id })!;
       return {
         enrollmentId: placed.id,
         runId: run.id,

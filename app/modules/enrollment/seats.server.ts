@@ -9,7 +9,8 @@
  * guarded SQL below is written once for both (`SeatTarget`). Activities reach seats only here.
  */
 import { and, asc, eq, inArray, min, sql } from "drizzle-orm";
-import { prepared, type Conn, type DB } from "@db/client";
+import type Database from "better-sqlite3";
+import { clientOf, prepared, type Conn, type DB } from "@db/client";
 import {
   classRuns,
   classSessions,
@@ -24,16 +25,6 @@ import { waitlistOnlyRestriction } from "./policy.server";
 
 /** What a seat belongs to: a class run or an activity (群众性活动 with registration). */
 export type SeatTarget = { kind: "run" | "activity"; id: number };
-
-/** The table of seats, its key column and the table holding the capacity, per target kind. */
-const SEAT_TABLES = {
-  run: { rows: sql.raw("enrollments"), key: sql.raw("run_id"), owner: sql.raw("class_runs") },
-  activity: {
-    rows: sql.raw("activity_registrations"),
-    key: sql.raw("activity_id"),
-    owner: sql.raw("activities"),
-  },
-} as const;
 
 /** A seat row as the generic functions read it (the columns `enrollments` and `activity_registrations` share). */
 export type SeatRow = {
@@ -54,18 +45,84 @@ export type NewSeat = {
   addedBy: number | null;
 };
 
+/**
+ * The guarded SQL of one kind of target, written once for both and compiled once per connection
+ * (these run for every enrolment, cancellation and registration; building them with drizzle cost
+ * more than running them). `rows` holds the seats, `key` names the target, `owner` its capacity.
+ */
+function seatStatements(db: Database.Database, rows: string, key: string, owner: string) {
+  const confirmed = `(SELECT count(*) FROM ${rows} WHERE ${key} = :id AND status = 'confirmed')`;
+  const capacity = `(SELECT capacity FROM ${owner} WHERE id = :id)`;
+  const seatColumns = `id, user_id AS userId, family_member_id AS familyMemberId, walkin_name AS walkinName,
+             status, queue_key AS queueKey`;
+  const active = `status IN ('confirmed', 'waitlisted', 'lottery_pending')`;
+  type Id = { id: number };
+  type Insert = Id & {
+    user: number | null;
+    member: number | null;
+    walkinName: string | null;
+    walkinPhone: string | null;
+    priority: number;
+    now: number;
+    addedBy: number | null;
+  };
+  return {
+    confirmed: db.prepare<Id, { n: number }>(`SELECT ${confirmed} AS n`),
+    capacity: db.prepare<Id, { capacity: number | null }>(
+      `SELECT capacity FROM ${owner} WHERE id = :id`,
+    ),
+    statusCounts: db.prepare<Id, { status: string; n: number }>(
+      `SELECT status, count(*) AS n FROM ${rows} WHERE ${key} = :id GROUP BY status`,
+    ),
+    ahead: db.prepare<Id & { queueKey: number; seat: number }, { n: number }>(`
+      SELECT count(*) AS n FROM ${rows}
+      WHERE ${key} = :id AND status = 'waitlisted'
+        AND (queue_key < :queueKey OR (queue_key = :queueKey AND id < :seat))`),
+    takeSeat: db.prepare<Insert>(`
+      INSERT INTO ${rows} (${key}, user_id, family_member_id, walkin_name, walkin_phone, status, priority,
+                           created_at, confirmed_at, added_by, updated_at)
+      SELECT :id, :user, :member, :walkinName, :walkinPhone, 'confirmed', :priority, :now, :now, :addedBy, :now
+      WHERE ${confirmed} < ${capacity}`),
+    joinWaitlist: db.prepare<Insert>(`
+      INSERT INTO ${rows} (${key}, user_id, family_member_id, walkin_name, walkin_phone, status, queue_key, priority,
+                           created_at, added_by, updated_at)
+      SELECT :id, :user, :member, :walkinName, :walkinPhone, 'waitlisted',
+             COALESCE((SELECT max(queue_key) FROM ${rows} WHERE ${key} = :id), 0) + 1,
+             :priority, :now, :addedBy, :now`),
+    // Each the lookup of one of the partial UNIQUE indexes (one active place per person).
+    activeSelf: db.prepare<Id & { user: number }, SeatRow>(`
+      SELECT ${seatColumns} FROM ${rows}
+      WHERE ${key} = :id AND user_id = :user AND family_member_id IS NULL AND user_id IS NOT NULL AND ${active}`),
+    activeMember: db.prepare<Id & { member: number }, SeatRow>(`
+      SELECT ${seatColumns} FROM ${rows}
+      WHERE ${key} = :id AND family_member_id = :member AND family_member_id IS NOT NULL AND ${active}`),
+    queueHead: db.prepare<Id & { n: number }, SeatRow>(`
+      SELECT ${seatColumns} FROM ${rows} WHERE ${key} = :id AND status = 'waitlisted'
+      ORDER BY queue_key, id LIMIT :n`),
+    promote: db.prepare<Id & { seat: number; now: number }>(`
+      UPDATE ${rows} SET status = 'confirmed', confirmed_at = :now, promoted_at = :now, updated_at = :now
+      WHERE id = :seat AND status = 'waitlisted' AND ${confirmed} < ${capacity}`),
+    activeUsers: db.prepare<Id, { id: number }>(`
+      SELECT DISTINCT user_id AS id FROM ${rows}
+      WHERE ${key} = :id AND ${active} AND user_id IS NOT NULL`),
+  };
+}
+const SEAT_SQL = {
+  run: prepared((conn: Conn) =>
+    seatStatements(clientOf(conn), "enrollments", "run_id", "class_runs"),
+  ),
+  activity: prepared((conn: Conn) =>
+    seatStatements(clientOf(conn), "activity_registrations", "activity_id", "activities"),
+  ),
+};
+const seatSql = (conn: Conn, target: SeatTarget) => SEAT_SQL[target.kind](conn);
+
 export function confirmedCountOf(conn: Conn, target: SeatTarget): number {
-  const t = SEAT_TABLES[target.kind];
-  return conn.get<{ n: number }>(
-    sql`SELECT count(*) AS n FROM ${t.rows} WHERE ${t.key} = ${target.id} AND status = 'confirmed'`,
-  )!.n;
+  return seatSql(conn, target).confirmed.get({ id: target.id })!.n;
 }
 
 export function statusCountsOf(conn: Conn, target: SeatTarget) {
-  const t = SEAT_TABLES[target.kind];
-  const rows = conn.all<{ status: string; n: number }>(
-    sql`SELECT status, count(*) AS n FROM ${t.rows} WHERE ${t.key} = ${target.id} GROUP BY status`,
-  );
+  const rows = seatSql(conn, target).statusCounts.all({ id: target.id });
   const get = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
   return {
     confirmed: get("confirmed"),
@@ -81,36 +138,34 @@ export function waitlistPositionIn(
   e: Pick<SeatRow, "id" | "queueKey">,
 ) {
   if (e.queueKey == null) return null;
-  const t = SEAT_TABLES[target.kind];
-  const ahead = conn.get<{ n: number }>(sql`
-    SELECT count(*) AS n FROM ${t.rows}
-    WHERE ${t.key} = ${target.id} AND status = 'waitlisted'
-      AND (queue_key < ${e.queueKey} OR (queue_key = ${e.queueKey} AND id < ${e.id}))`)!.n;
-  return ahead + 1;
+  const ahead = seatSql(conn, target).ahead.get({
+    id: target.id,
+    queueKey: e.queueKey,
+    seat: e.id,
+  });
+  return ahead!.n + 1;
 }
+
+const insertParams = (target: SeatTarget, p: NewSeat, now: number) => ({
+  id: target.id,
+  user: p.userId,
+  member: p.familyMemberId,
+  walkinName: p.walkinName ?? null,
+  walkinPhone: p.walkinPhone ?? null,
+  priority: p.priority ? 1 : 0,
+  now,
+  addedBy: p.addedBy,
+});
 
 /** Takes a seat if one is free: one guarded INSERT. Returns the new id, or null when full. */
 export function takeSeatIn(tx: Conn, target: SeatTarget, p: NewSeat, now: number): number | null {
-  const t = SEAT_TABLES[target.kind];
-  const r = tx.run(sql`
-    INSERT INTO ${t.rows} (${t.key}, user_id, family_member_id, walkin_name, walkin_phone, status, priority,
-                           created_at, confirmed_at, added_by, updated_at)
-    SELECT ${target.id}, ${p.userId}, ${p.familyMemberId}, ${p.walkinName ?? null}, ${p.walkinPhone ?? null}, 'confirmed',
-           ${p.priority ? 1 : 0}, ${now}, ${now}, ${p.addedBy}, ${now}
-    WHERE (SELECT count(*) FROM ${t.rows} WHERE ${t.key} = ${target.id} AND status = 'confirmed')
-        < (SELECT capacity FROM ${t.owner} WHERE id = ${target.id})`);
+  const r = seatSql(tx, target).takeSeat.run(insertParams(target, p, now));
   return r.changes === 1 ? Number(r.lastInsertRowid) : null;
 }
 
 /** Puts the person at the end of the target's waitlist. */
 export function joinWaitlistIn(tx: Conn, target: SeatTarget, p: NewSeat, now: number): number {
-  const t = SEAT_TABLES[target.kind];
-  const r = tx.run(sql`
-    INSERT INTO ${t.rows} (${t.key}, user_id, family_member_id, walkin_name, walkin_phone, status, queue_key, priority,
-                           created_at, added_by, updated_at)
-    SELECT ${target.id}, ${p.userId}, ${p.familyMemberId}, ${p.walkinName ?? null}, ${p.walkinPhone ?? null}, 'waitlisted',
-           COALESCE((SELECT max(queue_key) FROM ${t.rows} WHERE ${t.key} = ${target.id}), 0) + 1,
-           ${p.priority ? 1 : 0}, ${now}, ${p.addedBy}, ${now}`);
+  const r = seatSql(tx, target).joinWaitlist.run(insertParams(target, p, now));
   return Number(r.lastInsertRowid);
 }
 
@@ -120,19 +175,12 @@ export function activeSeatOf(
   target: SeatTarget,
   person: { userId: number; familyMemberId: number | null },
 ): SeatRow | null {
-  const t = SEAT_TABLES[target.kind];
-  const who =
+  const q = seatSql(conn, target);
+  const row =
     person.familyMemberId == null
-      ? sql`user_id = ${person.userId} AND family_member_id IS NULL`
-      : sql`family_member_id = ${person.familyMemberId}`;
-  return (
-    conn.get<SeatRow>(sql`
-      SELECT id, user_id AS userId, family_member_id AS familyMemberId, walkin_name AS walkinName,
-             status, queue_key AS queueKey
-      FROM ${t.rows}
-      WHERE ${t.key} = ${target.id} AND status IN ('confirmed', 'waitlisted', 'lottery_pending') AND ${who}`) ??
-    null
-  );
+      ? q.activeSelf.get({ id: target.id, user: person.userId })
+      : q.activeMember.get({ id: target.id, member: person.familyMemberId });
+  return row ?? null;
 }
 
 /**
@@ -146,19 +194,13 @@ export function promoteQueue(
   now: number,
   tell: (row: SeatRow) => void,
 ): SeatRow[] {
-  const t = SEAT_TABLES[target.kind];
+  const q = seatSql(tx, target);
   const promoted: SeatRow[] = [];
   const skipped = new Set<number>();
   for (;;) {
-    const cap = tx.get<{ capacity: number | null }>(
-      sql`SELECT capacity FROM ${t.owner} WHERE id = ${target.id}`,
-    )?.capacity;
+    const cap = q.capacity.get({ id: target.id })?.capacity;
     if (cap == null || confirmedCountOf(tx, target) >= cap) break;
-    const queue = tx.all<SeatRow>(sql`
-      SELECT id, user_id AS userId, family_member_id AS familyMemberId, walkin_name AS walkinName,
-             status, queue_key AS queueKey
-      FROM ${t.rows} WHERE ${t.key} = ${target.id} AND status = 'waitlisted'
-      ORDER BY queue_key, id LIMIT ${skipped.size + 1}`);
+    const queue = q.queueHead.all({ id: target.id, n: skipped.size + 1 });
     const next = queue.find((e) => !skipped.has(e.id));
     if (!next) break;
     if (
@@ -168,11 +210,7 @@ export function promoteQueue(
       skipped.add(next.id);
       continue;
     }
-    const r = tx.run(sql`
-      UPDATE ${t.rows} SET status = 'confirmed', confirmed_at = ${now}, promoted_at = ${now}, updated_at = ${now}
-      WHERE id = ${next.id} AND status = 'waitlisted'
-        AND (SELECT count(*) FROM ${t.rows} WHERE ${t.key} = ${target.id} AND status = 'confirmed')
-          < (SELECT capacity FROM ${t.owner} WHERE id = ${target.id})`);
+    const r = q.promote.run({ id: target.id, seat: next.id, now });
     if (r.changes !== 1) break;
     promoted.push({ ...next, status: "confirmed" });
     if (next.userId != null) tell(next);
@@ -182,14 +220,8 @@ export function promoteQueue(
 
 /** Account holders with an active place in the target (for notices about it). */
 export function activeUserIdsOf(conn: Conn, target: SeatTarget): number[] {
-  const t = SEAT_TABLES[target.kind];
-  return conn
-    .all<{ id: number }>(
-      sql`
-      SELECT DISTINCT user_id AS id FROM ${t.rows}
-      WHERE ${t.key} = ${target.id} AND status IN ('confirmed', 'waitlisted', 'lottery_pending')
-        AND user_id IS NOT NULL`,
-    )
+  return seatSql(conn, target)
+    .activeUsers.all({ id: target.id })
     .map((r) => r.id);
 }
 
@@ -336,7 +368,7 @@ export function promoteWaitlisted(tx: Conn, ctx: RunContext, now: number) {
 
 /** Keeps the run's 报名中 / 已满员 status in step with its seats (lottery runs only after the draw). */
 export function syncRunStatus(tx: Conn, runId: number, now: number) {
-  const run = tx.select().from(classRuns).where(eq(classRuns.id, runId)).get();
+  const run = runById(tx).get({ id: runId });
   if (!run || (run.status !== "open" && run.status !== "full")) return run?.status ?? null;
   if (run.enrollMode === "lottery" && !lotteryDrawOf(tx, runId)) return run.status;
   const want = confirmedCount(tx, runId) >= run.capacity ? "full" : "open";
