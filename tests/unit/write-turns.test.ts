@@ -1,7 +1,8 @@
 /**
  * Writes take turns (ops/http.server.ts `writeTurns`) over real HTTP: at most the limit of POSTs
- * are in progress, the others start in arrival order as earlier ones finish, reads never wait, and
- * a client that gives up while waiting does not keep a turn.
+ * are in progress, the others start in arrival order as earlier ones finish, reads never wait, a
+ * client that gives up while waiting does not keep a turn, and a write that takes too long gives its
+ * turn up.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,15 +11,24 @@ import { writeTurns } from "~/modules/ops/http.server";
 
 let server: http.Server;
 let url: string;
+let slowServer: http.Server;
+let slowUrl: string;
 /** The POSTs in progress, in the order they started; each waits until released. */
 const started: string[] = [];
 const release = new Map<string, () => void>();
 let inProgress = 0;
 let most = 0;
 
+function listen(app: express.Express) {
+  const s = app.listen(0, "127.0.0.1");
+  return new Promise<[http.Server, string]>((r) =>
+    s.once("listening", () => r([s, `http://127.0.0.1:${(s.address() as AddressInfo).port}`])),
+  );
+}
+
 beforeAll(async () => {
   const app = express();
-  app.use(writeTurns(2));
+  app.use(writeTurns(2, 60_000));
   app.get("/read", (_req, res) => res.send("ok"));
   app.post("/write/:n", (req, res) => {
     inProgress++;
@@ -29,11 +39,21 @@ beforeAll(async () => {
       res.send(`done ${req.params.n}`);
     });
   });
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((r) => server.once("listening", r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  [server, url] = await listen(app);
+  // One turn of 200 ms: a write that hangs lets the next one start after that.
+  const slow = express();
+  slow.use(writeTurns(1, 200));
+  slow.post("/write/:n", (req, res) => {
+    started.push(req.params.n);
+    if (req.params.n !== "hang") res.send(`done ${req.params.n}`);
+    else release.set("hang", () => res.send("done hang"));
+  });
+  [slowServer, slowUrl] = await listen(slow);
 });
-afterAll(() => server?.close());
+afterAll(() => {
+  server?.close();
+  slowServer?.close();
+});
 beforeEach(() => {
   started.length = 0;
   release.clear();
@@ -41,8 +61,8 @@ beforeEach(() => {
 });
 
 /** A POST on its own connection; resolves with the body, or rejects when aborted. */
-function post(n: string, signal?: AbortSignal) {
-  return fetch(`${url}/write/${n}`, {
+function post(n: string, signal?: AbortSignal, base = url) {
+  return fetch(`${base}/write/${n}`, {
     method: "POST",
     signal,
     headers: { connection: "close" },
@@ -103,5 +123,16 @@ describe("writes take turns", () => {
     release.get("e")!();
     release.get("f")!();
     expect(await Promise.all(again)).toEqual(["done e", "done f"]);
+  });
+
+  it("a write that holds its turn past the limit lets the next one start", async () => {
+    const hanging = post("hang", undefined, slowUrl);
+    await until(() => started.length === 1);
+    const t = performance.now();
+    expect(await post("next", undefined, slowUrl)).toBe("done next");
+    expect(performance.now() - t).toBeGreaterThanOrEqual(150);
+    expect(started).toEqual(["hang", "next"]);
+    release.get("hang")!();
+    expect(await hanging).toBe("done hang");
   });
 });

@@ -102,9 +102,11 @@ export function publicPathFilter(dir: string): (pathname: string) => boolean {
  * arrival order; reads never wait. A request is one turn of the event loop after another, and 50
  * residents looping enrol/cancel would otherwise put all 50 writes' work in every turn, each read
  * waiting behind it (reads fell to 5 % of their rate alone). A few writes in progress still fill a
- * group commit. A request whose client leaves while it waits never starts.
+ * group commit. A turn lasts at most `turnMs`: a slow upload, or a client that sends its headers
+ * and never its body, then goes on outside the count instead of holding everyone's writes. A
+ * request whose client leaves while it waits never starts.
  */
-export function writeTurns(limit: number): RequestHandler {
+export function writeTurns(limit: number, turnMs = 1000): RequestHandler {
   let active = 0;
   const waiting: (() => void)[] = [];
   const startNext = () => {
@@ -113,7 +115,9 @@ export function writeTurns(limit: number): RequestHandler {
   return (req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
     let state: "waiting" | "active" | "done" = "waiting";
+    let timer: NodeJS.Timeout | undefined;
     const end = () => {
+      clearTimeout(timer);
       if (state === "active") {
         active--;
         state = "done";
@@ -126,6 +130,7 @@ export function writeTurns(limit: number): RequestHandler {
       if (state !== "waiting") return;
       state = "active";
       active++;
+      timer = setTimeout(end, turnMs).unref();
       next();
     });
     startNext();
