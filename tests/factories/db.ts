@@ -19,3 +19,20 @@ export function createTestDb(): DB & { cleanup: () => void; file: string } {
 }
 
 export type TestDb = ReturnType<typeof createTestDb>;
+
+/**
+ * Runs `EXPLAIN <prefix> sqlText` on `conn` with a null for every parameter, positional (`?`) or
+ * named (`:id`, `@id`, `$id`): a plan or a program does not depend on the values.
+ */
+export function explainWithNulls<T>(
+  conn: import("better-sqlite3").Database,
+  prefix: "EXPLAIN" | "EXPLAIN QUERY PLAN",
+  sqlText: string,
+): T[] {
+  const stmt = conn.prepare(`${prefix} ${sqlText}`);
+  const named = Object.fromEntries(
+    Array.from(sqlText.matchAll(/[:@$]([A-Za-z_]\w*)/g), (m) => [m[1]!, null]),
+  );
+  const positional = Array.from(sqlText.matchAll(/\?/g), () => null);
+  return stmt.all(...positional, ...(Object.keys(named).length ? [named] : [])) as T[];
+}

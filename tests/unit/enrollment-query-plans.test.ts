@@ -4,7 +4,7 @@
  * through an index on the run or the person, never walk the table or an index that matches most of
  * it (family_member_id IS NULL is true of nearly every enrolment).
  */
-import type { TestDb } from "@tests/factories/db";
+import { explainWithNulls, type TestDb } from "@tests/factories/db";
 import { cancelEnrollment, enroll } from "~/modules/enrollment/enroll.server";
 import {
   addMember,
@@ -41,13 +41,7 @@ function plansOn(table: string, statements: string[]) {
   const out: { sql: string; plan: string }[] = [];
   for (const s of statements) {
     if (!new RegExp(`\\b${table}\\b`).test(s)) continue;
-    // The plan does not depend on the values (no statistics): every parameter gets a null.
-    const named = Object.fromEntries(Array.from(s.matchAll(/[:@$](\w+)/g), (m) => [m[1], null]));
-    const nulls = Array.from(s.matchAll(/\?/g), () => null);
-    const args = Object.keys(named).length ? [named] : nulls;
-    const rows = db.$client.prepare(`EXPLAIN QUERY PLAN ${s}`).all(...args) as {
-      detail: string;
-    }[];
+    const rows = explainWithNulls<{ detail: string }>(db.$client, "EXPLAIN QUERY PLAN", s);
     // The plan names the table by its alias when the SQL gives one (`activity_registrations r`).
     const alias = new RegExp(`\\b${table}"?\\s+(?:AS\\s+)?(\\w+)`, "i").exec(s)?.[1];
     const names = [

@@ -31,7 +31,7 @@ import { ensureBuild } from "@tests/factories/built-server";
 import { createCourse } from "@tests/factories/catalog";
 import { createOpenRun } from "@tests/factories/enrollment";
 import { createActor } from "@tests/factories/users";
-import { createTestDb, type TestDb } from "@tests/factories/db";
+import { createTestDb, explainWithNulls, type TestDb } from "@tests/factories/db";
 
 let db: TestDb;
 let build: ServerBuild;
@@ -55,24 +55,8 @@ afterAll(() => {
   db?.cleanup();
 });
 
-/** Binds nulls for every parameter a statement wants (positional or named). */
 function explain(sqlText: string) {
-  const stmt = analysis.prepare(`EXPLAIN ${sqlText}`);
-  let positional: null[] = [];
-  const named: Record<string, null> = {};
-  for (let i = 0; i < 500; i++) {
-    try {
-      const args = Object.keys(named).length ? [...positional, named] : positional;
-      return stmt.all(...args) as { opcode: string; p2: number; p3: number }[];
-    } catch (e) {
-      const msg = (e as Error).message;
-      const name = /Missing named parameter "([^"]+)"/.exec(msg)?.[1];
-      if (name) named[name] = null;
-      else if (/Too few parameter values/.test(msg)) positional = [...positional, null];
-      else throw e;
-    }
-  }
-  throw new Error(`cannot bind ${sqlText}`);
+  return explainWithNulls<{ opcode: string; p2: number; p3: number }>(analysis, "EXPLAIN", sqlText);
 }
 
 /** The tables a statement opens (reads or writes), by name. */

@@ -66,45 +66,68 @@ function seatStatements(db: Database.Database, rows: string, key: string, owner:
     now: number;
     addedBy: number | null;
   };
+  // Each compiled on first use: a page that only counts seats never prepares the writes.
+  const once = <T>(make: () => T) => {
+    let v: T | undefined;
+    return () => (v ??= make());
+  };
   return {
-    confirmed: db.prepare<Id, { n: number }>(`SELECT ${confirmed} AS n`),
-    capacity: db.prepare<Id, { capacity: number | null }>(
-      `SELECT capacity FROM ${owner} WHERE id = :id`,
+    confirmed: once(() => db.prepare<Id, { n: number }>(`SELECT ${confirmed} AS n`)),
+    capacity: once(() =>
+      db.prepare<Id, { capacity: number | null }>(`SELECT capacity FROM ${owner} WHERE id = :id`),
     ),
-    statusCounts: db.prepare<Id, { status: string; n: number }>(
-      `SELECT status, count(*) AS n FROM ${rows} WHERE ${key} = :id GROUP BY status`,
+    statusCounts: once(() =>
+      db.prepare<Id, { status: string; n: number }>(
+        `SELECT status, count(*) AS n FROM ${rows} WHERE ${key} = :id GROUP BY status`,
+      ),
     ),
-    ahead: db.prepare<Id & { queueKey: number; seat: number }, { n: number }>(`
+    ahead: once(() =>
+      db.prepare<Id & { queueKey: number; seat: number }, { n: number }>(`
       SELECT count(*) AS n FROM ${rows}
       WHERE ${key} = :id AND status = 'waitlisted'
         AND (queue_key < :queueKey OR (queue_key = :queueKey AND id < :seat))`),
-    takeSeat: db.prepare<Insert>(`
+    ),
+    takeSeat: once(() =>
+      db.prepare<Insert>(`
       INSERT INTO ${rows} (${key}, user_id, family_member_id, walkin_name, walkin_phone, status, priority,
                            created_at, confirmed_at, added_by, updated_at)
       SELECT :id, :user, :member, :walkinName, :walkinPhone, 'confirmed', :priority, :now, :now, :addedBy, :now
       WHERE ${confirmed} < ${capacity}`),
-    joinWaitlist: db.prepare<Insert>(`
+    ),
+    joinWaitlist: once(() =>
+      db.prepare<Insert>(`
       INSERT INTO ${rows} (${key}, user_id, family_member_id, walkin_name, walkin_phone, status, queue_key, priority,
                            created_at, added_by, updated_at)
       SELECT :id, :user, :member, :walkinName, :walkinPhone, 'waitlisted',
              COALESCE((SELECT max(queue_key) FROM ${rows} WHERE ${key} = :id), 0) + 1,
              :priority, :now, :addedBy, :now`),
+    ),
     // Each the lookup of one of the partial UNIQUE indexes (one active place per person).
-    activeSelf: db.prepare<Id & { user: number }, SeatRow>(`
+    activeSelf: once(() =>
+      db.prepare<Id & { user: number }, SeatRow>(`
       SELECT ${seatColumns} FROM ${rows}
       WHERE ${key} = :id AND user_id = :user AND family_member_id IS NULL AND user_id IS NOT NULL AND ${active}`),
-    activeMember: db.prepare<Id & { member: number }, SeatRow>(`
+    ),
+    activeMember: once(() =>
+      db.prepare<Id & { member: number }, SeatRow>(`
       SELECT ${seatColumns} FROM ${rows}
       WHERE ${key} = :id AND family_member_id = :member AND family_member_id IS NOT NULL AND ${active}`),
-    queueHead: db.prepare<Id & { n: number }, SeatRow>(`
+    ),
+    queueHead: once(() =>
+      db.prepare<Id & { n: number }, SeatRow>(`
       SELECT ${seatColumns} FROM ${rows} WHERE ${key} = :id AND status = 'waitlisted'
       ORDER BY queue_key, id LIMIT :n`),
-    promote: db.prepare<Id & { seat: number; now: number }>(`
+    ),
+    promote: once(() =>
+      db.prepare<Id & { seat: number; now: number }>(`
       UPDATE ${rows} SET status = 'confirmed', confirmed_at = :now, promoted_at = :now, updated_at = :now
       WHERE id = :seat AND status = 'waitlisted' AND ${confirmed} < ${capacity}`),
-    activeUsers: db.prepare<Id, { id: number }>(`
+    ),
+    activeUsers: once(() =>
+      db.prepare<Id, { id: number }>(`
       SELECT DISTINCT user_id AS id FROM ${rows}
       WHERE ${key} = :id AND ${active} AND user_id IS NOT NULL`),
+    ),
   };
 }
 const SEAT_SQL = {
@@ -118,11 +141,11 @@ const SEAT_SQL = {
 const seatSql = (conn: Conn, target: SeatTarget) => SEAT_SQL[target.kind](conn);
 
 export function confirmedCountOf(conn: Conn, target: SeatTarget): number {
-  return seatSql(conn, target).confirmed.get({ id: target.id })!.n;
+  return seatSql(conn, target).confirmed().get({ id: target.id })!.n;
 }
 
 export function statusCountsOf(conn: Conn, target: SeatTarget) {
-  const rows = seatSql(conn, target).statusCounts.all({ id: target.id });
+  const rows = seatSql(conn, target).statusCounts().all({ id: target.id });
   const get = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
   return {
     confirmed: get("confirmed"),
@@ -138,7 +161,7 @@ export function waitlistPositionIn(
   e: Pick<SeatRow, "id" | "queueKey">,
 ) {
   if (e.queueKey == null) return null;
-  const ahead = seatSql(conn, target).ahead.get({
+  const ahead = seatSql(conn, target).ahead().get({
     id: target.id,
     queueKey: e.queueKey,
     seat: e.id,
@@ -159,13 +182,17 @@ const insertParams = (target: SeatTarget, p: NewSeat, now: number) => ({
 
 /** Takes a seat if one is free: one guarded INSERT. Returns the new id, or null when full. */
 export function takeSeatIn(tx: Conn, target: SeatTarget, p: NewSeat, now: number): number | null {
-  const r = seatSql(tx, target).takeSeat.run(insertParams(target, p, now));
+  const r = seatSql(tx, target)
+    .takeSeat()
+    .run(insertParams(target, p, now));
   return r.changes === 1 ? Number(r.lastInsertRowid) : null;
 }
 
 /** Puts the person at the end of the target's waitlist. */
 export function joinWaitlistIn(tx: Conn, target: SeatTarget, p: NewSeat, now: number): number {
-  const r = seatSql(tx, target).joinWaitlist.run(insertParams(target, p, now));
+  const r = seatSql(tx, target)
+    .joinWaitlist()
+    .run(insertParams(target, p, now));
   return Number(r.lastInsertRowid);
 }
 
@@ -178,8 +205,8 @@ export function activeSeatOf(
   const q = seatSql(conn, target);
   const row =
     person.familyMemberId == null
-      ? q.activeSelf.get({ id: target.id, user: person.userId })
-      : q.activeMember.get({ id: target.id, member: person.familyMemberId });
+      ? q.activeSelf().get({ id: target.id, user: person.userId })
+      : q.activeMember().get({ id: target.id, member: person.familyMemberId });
   return row ?? null;
 }
 
@@ -198,9 +225,9 @@ export function promoteQueue(
   const promoted: SeatRow[] = [];
   const skipped = new Set<number>();
   for (;;) {
-    const cap = q.capacity.get({ id: target.id })?.capacity;
+    const cap = q.capacity().get({ id: target.id })?.capacity;
     if (cap == null || confirmedCountOf(tx, target) >= cap) break;
-    const queue = q.queueHead.all({ id: target.id, n: skipped.size + 1 });
+    const queue = q.queueHead().all({ id: target.id, n: skipped.size + 1 });
     const next = queue.find((e) => !skipped.has(e.id));
     if (!next) break;
     if (
@@ -210,7 +237,7 @@ export function promoteQueue(
       skipped.add(next.id);
       continue;
     }
-    const r = q.promote.run({ id: target.id, seat: next.id, now });
+    const r = q.promote().run({ id: target.id, seat: next.id, now });
     if (r.changes !== 1) break;
     promoted.push({ ...next, status: "confirmed" });
     if (next.userId != null) tell(next);
@@ -221,7 +248,8 @@ export function promoteQueue(
 /** Account holders with an active place in the target (for notices about it). */
 export function activeUserIdsOf(conn: Conn, target: SeatTarget): number[] {
   return seatSql(conn, target)
-    .activeUsers.all({ id: target.id })
+    .activeUsers()
+    .all({ id: target.id })
     .map((r) => r.id);
 }
 
