@@ -4,7 +4,7 @@
  * is promoted in the same immediate transaction and told in 消息.
  */
 import { config } from "~/utils/config.server";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { inGroupCommit, prepared, type Conn, type DB } from "@db/client";
 import { ACTIVE_ENROLLMENT_STATUSES, enrollments, familyMembers, users } from "@db/schema";
@@ -130,44 +130,34 @@ export function activeEnrollmentOf(
       : activeMemberQuery(conn).get({ run: runId, member: person.familyMemberId });
   return row ?? null;
 }
-/*
- * Each one the exact lookup of its partial UNIQUE index (enrollments_self_active_unique,
- * enrollments_member_active_unique). One query with `family_member_id IS :member` let SQLite,
- * without ANALYZE statistics, pick the index on family_member_id and walk every self-enrolment in
- * the database (47 µs per check with 1,000 in one run; tests/integration/query-plans.test.ts).
- * A family member's enrolments carry the account holder's user id too.
+/**
+ * The person's active enrolment in a run: each the exact lookup of its partial UNIQUE index
+ * (enrollments_self_active_unique, enrollments_member_active_unique), which the query can use only
+ * with the index's own conditions, the statuses as literals included. One query with
+ * `family_member_id IS :member` let SQLite, without ANALYZE statistics, pick the index on
+ * family_member_id and walk every self-enrolment in the database (47 µs per check at 1,000 in one
+ * run, more as the city's records grow; tests/unit/enrollment-query-plans.test.ts). A family
+ * member's enrolments carry the account holder's user id too.
  */
-/** The statuses as literals, as the indexes' WHERE has them (bound values would not match it). */
-const ACTIVE_STATUS_SQL = sql.raw(
-  `"enrollments"."status" IN (${ACTIVE_ENROLLMENT_STATUSES.map((s) => `'${s}'`).join(", ")})`,
+const activeQuery = (who: SQL) =>
+  prepared((conn: Conn) =>
+    conn
+      .select()
+      .from(enrollments)
+      .where(
+        and(
+          eq(enrollments.runId, sql.placeholder("run")),
+          who,
+          sql.raw(`status IN (${ACTIVE_ENROLLMENT_STATUSES.map((s) => `'${s}'`).join(", ")})`),
+        ),
+      )
+      .prepare(),
+  );
+const activeSelfQuery = activeQuery(
+  sql`${enrollments.userId} = ${sql.placeholder("user")} AND ${enrollments.familyMemberId} IS NULL AND ${enrollments.userId} IS NOT NULL`,
 );
-const activeSelfQuery = prepared((conn: Conn) =>
-  conn
-    .select()
-    .from(enrollments)
-    .where(
-      and(
-        eq(enrollments.runId, sql.placeholder("run")),
-        eq(enrollments.userId, sql.placeholder("user")),
-        sql`${enrollments.familyMemberId} IS NULL AND ${enrollments.userId} IS NOT NULL`,
-        ACTIVE_STATUS_SQL,
-      ),
-    )
-    .prepare(),
-);
-const activeMemberQuery = prepared((conn: Conn) =>
-  conn
-    .select()
-    .from(enrollments)
-    .where(
-      and(
-        eq(enrollments.runId, sql.placeholder("run")),
-        eq(enrollments.familyMemberId, sql.placeholder("member")),
-        sql`${enrollments.familyMemberId} IS NOT NULL`,
-        ACTIVE_STATUS_SQL,
-      ),
-    )
-    .prepare(),
+const activeMemberQuery = activeQuery(
+  sql`${enrollments.familyMemberId} = ${sql.placeholder("member")} AND ${enrollments.familyMemberId} IS NOT NULL`,
 );
 const enrollmentById = prepared((conn: Conn) =>
   conn
