@@ -5,10 +5,12 @@
  * refused after exactly LOGIN_LIMIT_PER_PAIR failures in total, not that many per worker; the
  * workers' request log lines (pino's `pid`) show that both answered.
  */
+import fs from "node:fs";
 import { eq } from "drizzle-orm";
 import { openDatabase } from "@db/client";
 import { users } from "@db/schema";
 import { hashPassword } from "~/modules/auth/password.server";
+import { WORKER_NODE_FLAGS } from "~/modules/ops/main.server";
 import {
   ensureBuild,
   httpRequest,
@@ -120,4 +122,13 @@ describe("login limits with two server processes (WEB_CONCURRENCY=2)", () => {
     expect([302, 303]).toContain(owner.status);
     expect(owner.location).toBe("/me");
   }, 120_000);
+
+  it("each worker runs without V8's helper threads (WORKER_NODE_FLAGS); they would only compete with the other worker", () => {
+    const pids = [...loginPids()];
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      for (const flag of WORKER_NODE_FLAGS) expect(argv, `worker ${pid}`).toContain(flag);
+    }
+  });
 });

@@ -39,6 +39,9 @@ export function countHqAdmins(db: DB) {
 }
 
 /** Migrations, the demo policy (DEMO) and the content import. Throws StartRefused when DEMO=0 meets demo accounts. */
+/** V8 flags of each worker when the server runs one process per core (server.ts). */
+export const WORKER_NODE_FLAGS = ["--single-threaded"];
+
 export async function prepare(db: DB) {
   const c = config();
   // Libraries loaded on first use (utils/lazy.server.ts) include ES modules (happy-dom for rich
