@@ -231,13 +231,19 @@ function withNonce(
 
 /**
  * `handle(request, render)`: answers `request` from the cache or by calling `render(nonce)` (which
- * must render with the nonce it is given). Concurrent misses for one key render once.
+ * must render with the nonce it is given). Concurrent misses for one key render once; a miss that
+ * arrives after a change while a render of its page is under way waits for one more render, begun
+ * when that one ends, which every such miss shares (so under a stream of writes a page renders
+ * back to back, not once per visitor, and every answer still began after its request arrived).
  */
 export function createHtmlCache(opts: HtmlCacheOptions) {
   const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
   const ttlMs = opts.ttlMs ?? 60_000;
   const entries = new Map<string, Entry>();
-  const inflight = new Map<string, Promise<Entry | Response>>();
+  type Flight = { stamp: string; result: Promise<Entry | Response> };
+  /** Per key: the render under way (and the stamp it began at), and the one queued after it. */
+  const running = new Map<string, Flight>();
+  const queued = new Map<string, Promise<Entry | Response>>();
   const stats = { hits: 0, misses: 0, stored: 0, bypassed: 0 };
   let bytes = 0;
 
@@ -334,18 +340,36 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     const hit = fresh(key);
     if (hit) return withNonce(hit.status, [...hit.headers, HIT_HEADER], hit.body, freshNonce());
     stats.misses++;
-    const before = { global: opts.stamp(), counters: opts.counters?.() };
-    // A render under way for the same page shares its result only if it began after the last
-    // change this page can show (known from the page's previous entry; else any change).
+    // The page's stamp (by the topics known from its previous entry; else the global stamp).
     const known = entries.get(key)?.topics ?? null;
-    const flightKey = `${stampFor(known, before.counters, () => before.global)}\u0000${key}`;
-    let pending = inflight.get(flightKey);
-    const mine = !pending;
-    if (!pending) {
-      pending = fill(key, before, render).finally(() => inflight.delete(flightKey));
-      inflight.set(flightKey, pending);
+    const begin = () => {
+      const before = { global: opts.stamp(), counters: opts.counters?.() };
+      const stamp = stampFor(known, before.counters, () => before.global);
+      const flight: Flight = { stamp, result: fill(key, before, render) };
+      running.set(key, flight);
+      const done = () => {
+        if (running.get(key) === flight) running.delete(key);
+      };
+      flight.result.then(done, done);
+      return flight.result;
+    };
+    const now = running.get(key);
+    let pending = queued.get(key);
+    const mine = !pending && !(now && now.stamp === stampFor(known, opts.counters?.(), opts.stamp));
+    if (!mine)
+      pending ??= now!.result; // began after the last change this page can show
+    else if (!now) pending = begin();
+    else {
+      const after = now.result.then(begin, begin);
+      queued.set(key, after);
+      // Once it begins, it is the render under way: later misses queue behind it.
+      now.result.then(
+        () => queued.delete(key),
+        () => queued.delete(key),
+      );
+      pending = after;
     }
-    const out = await pending;
+    const out = await pending!;
     if (out instanceof Response) {
       // Not storable: only the request that rendered it may send it (a body is read once).
       return mine ? out : render(freshNonce());

@@ -163,6 +163,64 @@ describe("what may be stored", () => {
     expect(c.stats()).toMatchObject({ stored: 1, hits: 1 });
   });
 
+  /** A render that waits until released; `calls` counts renders begun, each numbered in its body. */
+  function gatedRenders() {
+    const gates: (() => void)[] = [];
+    let calls = 0;
+    const render = async (nonce: string) => {
+      const n = ++calls;
+      await new Promise<void>((r) => gates.push(r));
+      return new Response(`<p>v${n}</p><script nonce="${nonce}"></script>`, {
+        headers: { "content-type": "text/html; charset=utf-8" },
+      });
+    };
+    return { render, gates, calls: () => calls };
+  }
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+
+  it("renders a page once for misses that arrive together, each answer with a nonce of its own", async () => {
+    const c = createHtmlCache({ stamp: () => "a" });
+    const g = gatedRenders();
+    const answers = Array.from({ length: 5 }, () =>
+      c.handle(new Request("http://localhost/x"), g.render).then((r) => r.text()),
+    );
+    await tick();
+    expect(g.calls()).toBe(1);
+    g.gates.shift()!();
+    const bodies = await Promise.all(answers);
+    expect(bodies.every((b) => b.startsWith("<p>v1</p>"))).toBe(true);
+    expect(new Set(bodies).size).toBe(5);
+  });
+
+  it("makes misses after a change wait for one more render, begun when the one under way ends", async () => {
+    let stamp = "a";
+    const c = createHtmlCache({ stamp: () => stamp });
+    const g = gatedRenders();
+    const get = () => c.handle(new Request("http://localhost/x"), g.render).then((r) => r.text());
+    const first = get();
+    await tick();
+    stamp = "b"; // a write while the first render is under way
+    const later = [get(), get(), get()];
+    await tick();
+    expect(g.calls()).toBe(1); // they neither share the stale render nor start their own yet
+    g.gates.shift()!();
+    expect(await first).toMatch(/^<p>v1<\/p>/);
+    await tick();
+    expect(g.calls()).toBe(2); // one render for all three, begun after the write
+    stamp = "c";
+    const last = get(); // a change during the second render: it queues a third
+    await tick();
+    g.gates.shift()!();
+    for (const b of await Promise.all(later)) expect(b).toMatch(/^<p>v2<\/p>/);
+    await tick();
+    expect(g.calls()).toBe(3);
+    g.gates.shift()!();
+    expect(await last).toMatch(/^<p>v3<\/p>/);
+    // Stored with the stamp its render began at: the next view is a hit.
+    expect(await get()).toMatch(/^<p>v3<\/p>/);
+    expect(g.calls()).toBe(3);
+  });
+
   it("drops an entry when the stamp moves or it outlives the time limit", async () => {
     let stamp = "a";
     const c = createHtmlCache({ stamp: () => stamp, ttlMs: 50 });
