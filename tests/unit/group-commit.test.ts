@@ -4,6 +4,7 @@
  * savepoint, and every promise settles only after the commit. And `prepared` finds a database's
  * query from inside one of its transactions.
  */
+import fs from "node:fs";
 import Database from "better-sqlite3";
 import { eq, sql } from "drizzle-orm";
 import { GROUP_COMMIT_MAX, inGroupCommit, prepared, type Conn } from "@db/client";
@@ -57,6 +58,30 @@ it("runs one turn's pieces in one transaction, each in a savepoint, and settles 
   // Settled means committed: another connection sees 甲 and 丙, and 乙's savepoint was undone.
   expect(count(other, "组提交-甲") + count(other, "组提交-丙")).toBe(2);
   expect(count(other, "组提交-乙")).toBe(0);
+});
+
+it("settles only after the WAL file is flushed to disk, off the main thread, and leaves the connection at synchronous = FULL", async () => {
+  const events: string[] = [];
+  const fsync = fs.fsync;
+  // Observed, not replaced: the real file is really flushed.
+  const spy = vi.spyOn(fs, "fsync").mockImplementation((fd, done) => {
+    events.push("flush begins");
+    fsync(fd, (error) => {
+      events.push("flushed");
+      done(error);
+    });
+  });
+  try {
+    const piece = inGroupCommit(db, (tx) => {
+      add(tx, "2035-01-01", "落盘");
+      events.push("committed in the group");
+    }).then(() => events.push("settled"));
+    await piece;
+  } finally {
+    spy.mockRestore();
+  }
+  expect(events).toEqual(["committed in the group", "flush begins", "flushed", "settled"]);
+  expect(db.$client.pragma("synchronous", { simple: true })).toBe(2); // FULL
 });
 
 it(`takes at most ${GROUP_COMMIT_MAX} pieces a transaction and still runs every piece once`, async () => {
