@@ -19,7 +19,12 @@ import { ensureBuild } from "@tests/factories/built-server";
 
 const require = createRequire(import.meta.url);
 const router = require("@remix-run/router") as typeof Router & {
-  UNSAFE_branchCacheStats?: { hits: number; misses: number; stepHits?: number };
+  UNSAFE_branchCacheStats?: {
+    hits: number;
+    misses: number;
+    stepHits?: number;
+    matchHits?: number;
+  };
 };
 const stats = () => {
   const s = router.UNSAFE_branchCacheStats;
@@ -27,11 +32,11 @@ const stats = () => {
     throw new Error(
       "the router patch is not applied: @remix-run/router has no branch cache (run npm ci / patch-package)",
     );
-  if (s.stepHits === undefined)
+  if (s.stepHits === undefined || s.matchHits === undefined)
     throw new Error(
-      "the router patch is out of date: no shared-step counter (run `npx patch-package --patch-dir app/patches`)",
+      "the router patch is out of date: no shared-step or match counter (run `npx patch-package --patch-dir app/patches`)",
     );
-  return { ...s, stepHits: s.stepHits };
+  return { ...s, stepHits: s.stepHits, matchHits: s.matchHits };
 };
 const ids = (m: ReturnType<typeof Router.matchRoutes>) => m?.map((x) => x.route.id) ?? null;
 
@@ -171,6 +176,31 @@ describe("the patched route matcher", () => {
       id: "9",
     });
     expect(router.matchRoutes(wide, "/page-3")?.at(-1)?.params).toEqual({});
+  });
+
+  it("remembers a pathname's matches: a repeated URL walks no branch, and each caller gets its own copy", () => {
+    const before = stats();
+    const first = router.matchRoutes(routes, "/manage/huli-001/runs/8")!;
+    const steps = stats().stepHits;
+    const again = router.matchRoutes(routes, "/manage/huli-001/runs/8")!;
+    expect(stats().matchHits - before.matchHits).toBe(1);
+    expect(stats().stepHits).toBe(steps); // no branch was tried
+    expect(ids(again)).toEqual(["root", "manage", "run"]);
+    expect(again).not.toBe(first);
+    expect(again[2]).not.toBe(first[2]);
+    // One params object per answer, as upstream; changing one answer's never shows in another.
+    expect(again[0]!.params).toBe(again[2]!.params);
+    first[2]!.params.id = "changed";
+    expect(router.matchRoutes(routes, "/manage/huli-001/runs/8")?.at(-1)?.params).toEqual({
+      academy: "huli-001",
+      id: "8",
+    });
+    // No match is remembered too; and thousands of distinct URLs still answer right (bounded).
+    expect(router.matchRoutes([{ id: "x", path: "/x" }], "/y")).toBeNull();
+    for (let i = 0; i < 2500; i++)
+      expect(router.matchRoutes(routes, `/courses/C-${i}`)?.at(-1)?.params).toEqual({
+        code: `C-${i}`,
+      });
   });
 
   it("keeps one cache entry per routes array: another table never sees the first one's branches", () => {
