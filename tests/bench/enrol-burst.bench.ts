@@ -1,12 +1,15 @@
 /**
  * Enrolment burst: 1,000 concurrent no-JavaScript enrol posts from 1,000 signed-in people into one
- * 30-seat run on the built server (remix-serve, fresh database). Prints confirmed (must be 30),
- * waitlisted, errors and p50/p99 latency, each latency also as a ratio against the same burst of
- * GET /healthz (a trivial route) on the same server.
+ * 30-seat run on the built server (fresh database). Prints confirmed (must be 30), waitlisted,
+ * errors and p50/p99 latency, each latency also as a ratio against the same burst of GET /healthz
+ * (a trivial route) sent just before it. Five rounds (ENROL_BURST_ROUNDS), each into a run of its
+ * own, and the median ratio: a single /healthz burst's p99 varied from 720 to 1,110 ms between
+ * runs on this machine, which alone moved the ratio from 1.2× to 1.9×.
  *
  *   npm run bench                                  (builds, then runs every tests/bench/*.bench.ts)
  *   npx tsx tests/bench/enrol-burst.bench.ts       (this one alone; builds if build/ is stale)
  */
+import http from "node:http";
 import { eq } from "drizzle-orm";
 import { pathToFileURL } from "node:url";
 import { openDatabase } from "@db/client";
@@ -23,12 +26,26 @@ import { percentile, sampleRss, treeRssMiB } from "./lib";
 
 const REQUESTS = Number(process.env.ENROL_BURST_REQUESTS ?? 1000);
 const CAPACITY = 30;
+/** Rounds, each a /healthz burst and then an enrolment burst into a run of its own. */
+const ROUNDS = Number(process.env.ENROL_BURST_ROUNDS ?? 5);
 
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+/** One burst of 1,000 requests at once; each one's latency, and the wall time of all. */
+async function burst<T extends { ms: number }>(send: (i: number) => Promise<T>) {
+  const start = performance.now();
+  const results = await Promise.all(Array.from({ length: REQUESTS }, (_, i) => send(i)));
+  return { results, wall: performance.now() - start };
+}
 
 export async function run() {
   ensureBuild();
-  const prepared = await prepareEnrollDb({ capacity: CAPACITY, userCount: REQUESTS });
+  // Every request on a connection of its own, as from 1,000 phones: no pool of sockets left over
+  // from the previous burst (node:http's global agent keeps them alive since Node 19).
+  http.globalAgent = new http.Agent({ keepAlive: false });
+  const prepared = await prepareEnrollDb({
+    capacity: CAPACITY,
+    userCount: REQUESTS,
+    runs: ROUNDS + 1,
+  });
   const server = await startBuiltServer({
     dbFile: prepared.file,
     env: { ENROL_LIMIT_PER_USER: "1000" },
@@ -36,104 +53,91 @@ export async function run() {
   try {
     const idle = treeRssMiB(server.child.pid!);
     const rss = sampleRss(server.child.pid!, 100);
-    // Warm up both routes so neither pays for module loading.
-    await fetch(`${server.url}/healthz`).then((r) => r.text());
-    await fetch(`${server.url}/classes/${prepared.runId}`).then((r) => r.text());
+    // Warm up both routes, the enrolment post too (into a run of its own), as a server that has
+    // been up a while is: neither burst then pays for module loading or unoptimised code.
+    const [warmRun, ...runIds] = prepared.runIds;
+    await fetch(`${server.url}/classes/${warmRun}`).then((r) => r.text());
+    for (let i = 0; i < 200; i += 20)
+      await Promise.all(
+        Array.from({ length: 20 }, (_, j) =>
+          Promise.all([
+            httpRequest("GET", `${server.url}/healthz`),
+            postEnroll(server.url, warmRun!, prepared.tokens[i + j]!),
+          ]),
+        ),
+      );
 
-    const baselineStart = performance.now();
-    const baseline = await Promise.all(
-      Array.from({ length: REQUESTS }, async () => {
+    console.log(
+      `\n报名并发 (enrol burst): ${REQUESTS} concurrent POST /classes/:id intent=enroll into a ${CAPACITY}-seat run, ` +
+        `${ROUNDS} rounds, each right after the same burst of GET /healthz (its baseline)\n`,
+    );
+    console.log(
+      "| round | confirmed (database) | waitlisted | errors | p50 ms (× /healthz) | p99 ms (× /healthz) | wall ms (× /healthz) |",
+    );
+    console.log("|---|---|--:|--:|--:|--:|--:|");
+    const rounds = [];
+    for (const [round, runId] of runIds.entries()) {
+      const baseline = await burst(async () => {
         const t = performance.now();
         const res = await httpRequest("GET", `${server.url}/healthz`);
         return { ok: res.status === 200, ms: performance.now() - t };
-      }),
-    );
-    const baselineWall = performance.now() - baselineStart;
-
-    const burstStart = performance.now();
-    const results = await Promise.all(
-      prepared.tokens.map((token) =>
-        postEnroll(server.url, prepared.runId, token).catch((e: unknown) => ({
+      });
+      const posts = await burst((i) =>
+        postEnroll(server.url, runId, prepared.tokens[i]!).catch((e: unknown) => ({
           status: 0,
           location: "",
           body: String(e),
           ms: NaN,
         })),
-      ),
-    );
-    const burstWall = performance.now() - burstStart;
-
-    const outcomes = results.map((r) => outcomeOf(r.location || "/"));
-    const confirmed = outcomes.filter((o) => o.result === "confirmed").length;
-    const waitlisted = outcomes.filter((o) => o.result === "waitlisted").length;
-    const refused = outcomes.filter((o) => o.result === "refused").length;
-    const errors = results.filter((r) => r.status === 0 || r.status >= 500).length;
-    const busy = results.filter((r) => /SQLITE_BUSY|database is locked/i.test(r.body)).length;
-    const kinds = new Map<string, number>();
-    for (const r of results.filter((x) => x.status === 0 || x.status >= 500)) {
-      const k = r.status === 0 ? `network: ${r.body.slice(0, 120)}` : `HTTP ${r.status}`;
-      kinds.set(k, (kinds.get(k) ?? 0) + 1);
+      );
+      const outcomes = posts.results.map((r) => outcomeOf(r.location || "/"));
+      const confirmed = outcomes.filter((o) => o.result === "confirmed").length;
+      const waitlisted = outcomes.filter((o) => o.result === "waitlisted").length;
+      const errors = posts.results.filter((r) => r.status === 0 || r.status >= 500);
+      const busy = errors.filter((r) => /SQLITE_BUSY|database is locked/i.test(r.body)).length;
+      const db = openDatabase(prepared.file);
+      const dbConfirmed = db
+        .select({ status: enrollments.status })
+        .from(enrollments)
+        .where(eq(enrollments.runId, runId))
+        .all()
+        .filter((r) => r.status === "confirmed").length;
+      db.$client.close();
+      const lat = posts.results
+        .map((r) => r.ms)
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
+      const base = baseline.results.map((r) => r.ms).sort((a, b) => a - b);
+      const r = {
+        confirmed,
+        dbConfirmed,
+        waitlisted,
+        errors: errors.length,
+        busy,
+        p50: percentile(lat, 50),
+        p99: percentile(lat, 99),
+        b50: percentile(base, 50),
+        b99: percentile(base, 99),
+        wall: posts.wall,
+        bWall: baseline.wall,
+      };
+      rounds.push(r);
+      const x = (a: number, b: number) => `${a.toFixed(0)} (${(a / b).toFixed(2)})`;
+      console.log(
+        `| ${round + 1} | ${confirmed} (${dbConfirmed}) | ${waitlisted} | ${r.errors}${busy ? ` (${busy} SQLITE_BUSY)` : ""} | ${x(r.p50, r.b50)} | ${x(r.p99, r.b99)} | ${x(r.wall, r.bWall)} |`,
+      );
     }
-
-    const db = openDatabase(prepared.file);
-    const rows = db
-      .select({ status: enrollments.status })
-      .from(enrollments)
-      .where(eq(enrollments.runId, prepared.runId))
-      .all();
-    db.$client.close();
-    const dbConfirmed = rows.filter((r) => r.status === "confirmed").length;
-
-    const lat = results
-      .map((r) => r.ms)
-      .filter(Number.isFinite)
-      .sort((a, b) => a - b);
-    const base = baseline.map((r) => r.ms).sort((a, b) => a - b);
-    const [p50, p99, b50, b99] = [
-      percentile(lat, 50),
-      percentile(lat, 99),
-      percentile(base, 50),
-      percentile(base, 99),
-    ];
-
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ratio = median(rounds.map((r) => r.p99 / r.b99));
+    const exact = rounds.every((r) => r.confirmed === CAPACITY && r.dbConfirmed === CAPACITY);
     console.log(
-      `\n报名并发 (enrol burst): ${REQUESTS} concurrent POST /classes/:id intent=enroll into a ${CAPACITY}-seat run`,
+      `\np99 ÷ the /healthz burst's p99, median of ${ROUNDS} rounds: ${ratio.toFixed(2)}× (target ≤ 1.5×: ${ratio <= 1.5 ? "met" : "NOT met"}); ` +
+        `exactly ${CAPACITY} confirmed in every round: ${exact ? "met" : "NOT met"}; errors: ${rounds.reduce((n, r) => n + r.errors, 0)}`,
     );
     console.log(
-      `  confirmed          ${confirmed} (database: ${dbConfirmed}) ${
-        confirmed === CAPACITY && dbConfirmed === CAPACITY ? "OK" : "WRONG — must be " + CAPACITY
-      }`,
+      `server tree RSS: idle ${idle.toFixed(0)} MiB, peak ${rss.stop().toFixed(0)} MiB during the bursts`,
     );
-    console.log(`  waitlisted         ${waitlisted}`);
-    console.log(`  refused            ${refused}`);
-    console.log(`  errors (5xx/net)   ${errors}   SQLITE_BUSY in responses: ${busy}`);
-    for (const [k, n] of kinds) console.log(`    ${n} × ${k}`);
-    console.log(
-      `  latency p50        ${fmt(p50)}  = ${(p50 / b50).toFixed(1)}× GET /healthz p50 (${fmt(
-        b50,
-      )})`,
-    );
-    console.log(
-      `  latency p99        ${fmt(p99)}  = ${(p99 / b99).toFixed(1)}× GET /healthz p99 (${fmt(
-        b99,
-      )})`,
-    );
-    console.log(
-      `  wall time          ${fmt(burstWall)} (${((REQUESTS / burstWall) * 1000).toFixed(
-        0,
-      )} req/s) vs ${fmt(baselineWall)} for the /healthz burst = ${(
-        burstWall / baselineWall
-      ).toFixed(1)}×`,
-    );
-    console.log(
-      `  target             p99 within 1.5× the /healthz burst's p99: ${p99 / b99 <= 1.5 ? "met" : "NOT met"}; exactly ${CAPACITY} confirmed: ${
-        confirmed === CAPACITY && dbConfirmed === CAPACITY ? "met" : "NOT met"
-      }`,
-    );
-    console.log(
-      `  server tree RSS    idle ${idle.toFixed(0)} MiB, peak ${rss.stop().toFixed(0)} MiB during the bursts`,
-    );
-    return { confirmed, dbConfirmed, waitlisted, refused, errors, busy, p50, p99, b50, b99 };
+    return { rounds, ratio, exact };
   } finally {
     await server.stop();
     prepared.cleanup();
@@ -142,5 +146,5 @@ export async function run() {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const r = await run();
-  process.exit(r.confirmed === CAPACITY && r.dbConfirmed === CAPACITY ? 0 : 1);
+  process.exit(r.exact ? 0 : 1);
 }

@@ -117,13 +117,21 @@ export async function startBuiltServer(opts: {
  * A fresh migrated database in a temp dir with one open first-come run of `capacity` seats and
  * `userCount` users, each with a session made directly in the database (no logins, no argon2).
  */
-export async function prepareEnrollDb(opts: { capacity: number; userCount: number }) {
+export async function prepareEnrollDb(opts: {
+  capacity: number;
+  userCount: number;
+  /** Open runs of `capacity` seats (default 1; the first is `runId`). */
+  runs?: number;
+}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "academy-race-"));
   const file = path.join(dir, "race.sqlite");
   const db = openDatabase(file);
   migrateDatabase(db);
   const w = await schedulingWorld(db);
-  const run = createOpenRun(db, w, { capacity: opts.capacity, status: "open" });
+  const runIds = Array.from(
+    { length: opts.runs ?? 1 },
+    () => createOpenRun(db, w, { capacity: opts.capacity, status: "open" }).id,
+  );
   const tokens: string[] = [];
   const userIds: number[] = [];
   const now = Date.now();
@@ -151,7 +159,8 @@ export async function prepareEnrollDb(opts: { capacity: number; userCount: numbe
   db.$client.close();
   return {
     file,
-    runId: run.id,
+    runId: runIds[0]!,
+    runIds,
     tokens,
     userIds,
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),

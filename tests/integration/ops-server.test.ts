@@ -5,11 +5,13 @@
  * a session's own expiry slide (and the audit rows of exports). Every route file with a loader must have been requested, so a new
  * page is swept without anyone remembering to add it.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { LISTEN_BACKLOG } from "~/modules/ops/main.server";
 import {
   loginCookie,
   removeServerFiles,
@@ -139,6 +141,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   if (server) removeServerFiles(server);
+});
+
+describe("listening", () => {
+  it("asks the kernel to hold LISTEN_BACKLOG connections (capped by somaxconn), more than a burst of 1,000", () => {
+    const port = new URL(server.url).port;
+    // ss shows a listening socket's backlog as its Send-Q.
+    const line = execFileSync("ss", ["-ltnH", `sport = :${port}`], { encoding: "utf8" }).trim();
+    const sendQ = Number(line.split(/\s+/)[2]);
+    const somaxconn = Number(fs.readFileSync("/proc/sys/net/core/somaxconn", "utf8"));
+    expect(sendQ).toBe(Math.min(LISTEN_BACKLOG, somaxconn));
+    expect(LISTEN_BACKLOG).toBeGreaterThan(1000);
+  });
 });
 
 describe("GET requests never write", () => {

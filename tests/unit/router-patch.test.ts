@@ -190,7 +190,7 @@ describe("the patched route matcher", () => {
     expect(again[2]).not.toBe(first[2]);
     // One params object per answer, as upstream; changing one answer's never shows in another.
     expect(again[0]!.params).toBe(again[2]!.params);
-    first[2]!.params.id = "changed";
+    (first[2]!.params as Record<string, string>).id = "changed";
     expect(router.matchRoutes(routes, "/manage/huli-001/runs/8")?.at(-1)?.params).toEqual({
       academy: "huli-001",
       id: "8",
