@@ -88,6 +88,11 @@ describe("enrolment query plans without ANALYZE", () => {
         /\bSCAN (enrollments|activity_registrations)\b/.test(p.plan) ||
         (/_member_idx/.test(p.plan) && !/family_member_id"? = \?/.test(p.sql)),
     );
+    // Joining the waitlist finds the run's last queue key by index seeks on (run, status), not by
+    // walking every enrolment of the run (a burst of 1,000 made that quadratic).
+    const join = plans.filter((p) => /^\s*INSERT INTO enrollments[\s\S]*'waitlisted'/.test(p.sql));
+    expect(join.length).toBeGreaterThan(0);
+    for (const p of join) expect(p.plan).toMatch(/\(run_id=\? AND status=\?\)/);
     // The duplicate check is the lookup of one row in a partial UNIQUE index.
     expect(plans.map((p) => p.plan)).toContainEqual(
       expect.stringContaining("enrollments_self_active_unique"),

@@ -12,6 +12,7 @@ import { and, asc, eq, inArray, min, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
 import { clientOf, prepared, type Conn, type DB } from "@db/client";
 import {
+  ENROLLMENT_STATUSES,
   classRuns,
   classSessions,
   enrollments,
@@ -56,6 +57,11 @@ function seatStatements(db: Database.Database, rows: string, key: string, owner:
   const seatColumns = `id, user_id AS userId, family_member_id AS familyMemberId, walkin_name AS walkinName,
              status, queue_key AS queueKey`;
   const active = `status IN ('confirmed', 'waitlisted', 'lottery_pending')`;
+  // The last queue key of the target, status by status: each an index seek on (key, status,
+  // queue_key); max() over the target alone walked every row it has (O(n) per new waitlister).
+  const lastQueueKey = ENROLLMENT_STATUSES.map(
+    (st) => `SELECT max(queue_key) AS k FROM ${rows} WHERE ${key} = :id AND status = '${st}'`,
+  ).join(" UNION ALL ");
   type Id = { id: number };
   type Insert = Id & {
     user: number | null;
@@ -99,7 +105,7 @@ function seatStatements(db: Database.Database, rows: string, key: string, owner:
       INSERT INTO ${rows} (${key}, user_id, family_member_id, walkin_name, walkin_phone, status, queue_key, priority,
                            created_at, added_by, updated_at)
       SELECT :id, :user, :member, :walkinName, :walkinPhone, 'waitlisted',
-             COALESCE((SELECT max(queue_key) FROM ${rows} WHERE ${key} = :id), 0) + 1,
+             COALESCE((SELECT max(k) FROM (${lastQueueKey})), 0) + 1,
              :priority, :now, :addedBy, :now`),
     ),
     // Each the lookup of one of the partial UNIQUE indexes (one active place per person).
