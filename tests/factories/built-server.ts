@@ -56,10 +56,15 @@ export async function startBuiltServer(opts: {
   // SERVER_CPU_PROF=dir: any bench's server writes a CPU profile there when it stops.
   if (process.env.SERVER_CPU_PROF)
     flags.push("--cpu-prof", `--cpu-prof-dir=${process.env.SERVER_CPU_PROF}`);
+  // The server writes its log straight into a file: read through a pipe, a benchmark's request log
+  // cost the load generator's own process CPU (it runs in this one) for every request served.
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "academy-server-log-"));
+  const logFile = path.join(logDir, "server.log");
+  const logFd = fs.openSync(logFile, "a");
   const child = spawn(process.execPath, [...flags, serverBuild], {
     cwd: root,
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", logFd, logFd],
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -71,14 +76,32 @@ export async function startBuiltServer(opts: {
       ...opts.env,
     },
   });
-  let out = "";
-  // The last 50,000 characters: a benchmark's request log would otherwise grow without bound.
-  const keep = (d: unknown) => (out = (out + String(d)).slice(-50_000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  fs.closeSync(logFd);
+  // The last 50,000 bytes of the log (kept in memory once the server stopped and the file is gone).
+  let kept: string | null = null;
+  const tail = () => {
+    if (kept != null) return kept;
+    const fd = fs.openSync(logFile, "r");
+    try {
+      const size = fs.fstatSync(fd).size;
+      const start = Math.max(0, size - 50_000);
+      const buf = Buffer.alloc(size - start);
+      fs.readSync(fd, buf, 0, buf.length, start);
+      return buf.toString("utf8");
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
   const url = `http://127.0.0.1:${port}`;
+  const removeLog = () => {
+    kept = tail();
+    fs.rmSync(logDir, { recursive: true, force: true });
+  };
   const stop = async () => {
-    if (child.exitCode != null || child.signalCode != null) return;
+    if (child.exitCode != null || child.signalCode != null) {
+      if (kept == null) removeLog();
+      return;
+    }
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     try {
       process.kill(-child.pid!, "SIGTERM");
@@ -94,10 +117,14 @@ export async function startBuiltServer(opts: {
     }, 5000);
     await exited;
     clearTimeout(timer);
+    removeLog();
   };
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode != null) throw new Error(`the server exited early:\n${out}`);
+    if (child.exitCode != null) {
+      removeLog();
+      throw new Error(`the server exited early:\n${tail()}`);
+    }
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.status < 500) break;
@@ -106,11 +133,11 @@ export async function startBuiltServer(opts: {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`the server did not start within 60 s:\n${out}`);
+      throw new Error(`the server did not start within 60 s:\n${tail()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, port, child, stop, output: () => out };
+  return { url, port, child, stop, output: tail };
 }
 
 /**
