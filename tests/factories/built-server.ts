@@ -94,14 +94,14 @@ export async function startBuiltServer(opts: {
   };
   const url = `http://127.0.0.1:${port}`;
   const removeLog = () => {
+    if (kept != null) return;
     kept = tail();
     fs.rmSync(logDir, { recursive: true, force: true });
   };
+  // However it ends (stopped, killed by a crash test), its log is kept in memory and the file goes.
+  child.once("exit", removeLog);
   const stop = async () => {
-    if (child.exitCode != null || child.signalCode != null) {
-      if (kept == null) removeLog();
-      return;
-    }
+    if (child.exitCode != null || child.signalCode != null) return removeLog();
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     try {
       process.kill(-child.pid!, "SIGTERM");
