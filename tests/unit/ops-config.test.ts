@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { CONFIG_VARIABLES, ConfigError, parseConfig } from "~/utils/config.server";
+import { CONFIG_VARIABLES, ConfigError, config, parseConfig } from "~/utils/config.server";
+import { runWithRequestContext } from "~/utils/log.server";
 
 function problemsOf(env: Record<string, string>) {
   try {
@@ -25,6 +26,7 @@ describe("configuration", () => {
       CHECKIN_SECRET: null,
       NODE_ENV: "production",
       COMPLETION_RATE: 0.8,
+      WRITE_CONCURRENCY: 8,
     });
   });
 
@@ -42,6 +44,7 @@ describe("configuration", () => {
     ["UPLOAD_MAX_MB", "nonsense"],
     ["COMPLETION_RATE", "1.5"],
     ["LOG_LEVEL", "loud"],
+    ["WRITE_CONCURRENCY", "-1"],
   ])("refuses %s=%s and names the variable", (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.map((p) => p.variable)).toEqual([name]);
@@ -81,6 +84,31 @@ describe("configuration", () => {
       for (const m of first.matchAll(/`([A-Z_]+)`/g)) documented.add(m[1]!);
     }
     expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it("is read once per request: a request keeps the configuration it first saw; outside one, a change shows at once", () => {
+    const saved = process.env.SELF_PUBLISH;
+    const request = (requestId: string) => ({
+      requestId,
+      method: "GET",
+      route: null,
+      userId: null,
+      errorId: null,
+      startedAt: Date.now(),
+    });
+    try {
+      process.env.SELF_PUBLISH = "0";
+      runWithRequestContext(request("first"), () => {
+        expect(config().SELF_PUBLISH).toBe(false);
+        process.env.SELF_PUBLISH = "1";
+        expect(config().SELF_PUBLISH).toBe(false);
+      });
+      expect(config().SELF_PUBLISH).toBe(true);
+      runWithRequestContext(request("next"), () => expect(config().SELF_PUBLISH).toBe(true));
+    } finally {
+      if (saved === undefined) delete process.env.SELF_PUBLISH;
+      else process.env.SELF_PUBLISH = saved;
+    }
   });
 
   it("no module reads process.env outside the configuration module", () => {
