@@ -10,9 +10,11 @@ import { ErrorIdContext } from "~/utils/error-id";
 import { NonceContext } from "~/utils/nonce";
 import { privateNoStore, securityHeaders } from "~/utils/security.server";
 import {
+  CACHE_CHECKED_HEADER,
   CACHE_SIGNED_IN_HEADER,
   CACHE_TOPICS_HEADER,
   NONCE_PLACEHOLDER,
+  pageCheckedTopics,
   pageTopics,
   signedInCacheable,
 } from "~/utils/html-cache.server";
@@ -79,6 +81,8 @@ export default function handleRequest(
           if (nonce === NONCE_PLACEHOLDER) {
             const matches = remixContext.staticHandlerContext.matches;
             responseHeaders.set(CACHE_TOPICS_HEADER, pageTopics(matches));
+            const checked = pageCheckedTopics(matches);
+            if (checked) responseHeaders.set(CACHE_CHECKED_HEADER, checked);
             const until = requestContext()?.sessionExpiresAt;
             if (until && signedInCacheable(matches))
               responseHeaders.set(CACHE_SIGNED_IN_HEADER, String(until));

@@ -83,5 +83,5 @@ export default function Home() {
 
 /** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
 export const handle = {
-  cacheTopics: ["catalog", "network", "schedule", "seats", "community"],
+  cacheTopics: ["catalog", "network"],
 } satisfies CacheHandle;

@@ -168,5 +168,5 @@ function PrintButton() {
 
 /** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
 export const handle = {
-  cacheTopics: ["catalog", "community", "network", "schedule", "seats"],
+  cacheTopics: ["catalog", "community", "network", "schedule"],
 } satisfies CacheHandle;

@@ -224,7 +224,9 @@ export default function Classes() {
   );
 }
 
-/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts); seats
+ * only through seatsTakenByRun, which notes a check (utils/read-checks.server.ts). */
 export const handle = {
   cacheTopics: ["catalog", "network", "schedule", "seats"],
+  cacheChecked: ["seats"],
 } satisfies CacheHandle;

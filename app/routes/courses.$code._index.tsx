@@ -124,6 +124,4 @@ export default function CoursePage() {
 }
 
 /** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
-export const handle = {
-  cacheTopics: ["catalog", "network", "schedule", "seats"],
-} satisfies CacheHandle;
+export const handle = { cacheTopics: ["catalog"] } satisfies CacheHandle;

@@ -17,6 +17,10 @@
  *   kept while the counters of the union of those topics stand still: an enrolment (topic `seats`)
  *   leaves /courses cached. entry.server tells the cache the topics in a response header
  *   (CACHE_TOPICS_HEADER, only on renders for the cache), which the cache removes;
+ * - of those topics, the ones its routes declare checked (`handle.cacheChecked: ["seats"]`, read
+ *   only through functions that note a check, utils/read-checks.server.ts) may move: the page is
+ *   kept while its checks still hold (the seats taken of the classes it shows), so a rush on one
+ *   class leaves every listing that does not show it cached (CACHE_CHECKED_HEADER);
  * - any other page, while the database's global change stamp (changeStamp: this connection's
  *   writes, and any other connection's commits) stands still.
  * tests/unit/html-cache-topics.test.ts proves every declaration against the SQL the page runs.
@@ -33,6 +37,7 @@
 import crypto from "node:crypto";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { Topic } from "@db/change-topics";
+import { collectingChecks, type ReadCheck } from "~/utils/read-checks.server";
 
 /** The nonce cacheable pages are rendered with; never reaches a client. Base64 alphabet, like real nonces. */
 export const NONCE_PLACEHOLDER = "HtmlCacheNoncePlaceholder0Zq9x7Wk";
@@ -106,7 +111,12 @@ export type CachedPage = { status: number; headers: [string, string][]; body: st
  * A route's declaration of what its loader reads, for the HTML cache:
  *   export const handle = { cacheTopics: ["catalog"] } satisfies CacheHandle;
  */
-export type CacheHandle = { cacheTopics?: readonly Topic[]; cacheSignedIn?: boolean };
+export type CacheHandle = {
+  cacheTopics?: readonly Topic[];
+  /** Of cacheTopics, those read only through functions that note a check (read-checks.server). */
+  cacheChecked?: readonly Topic[];
+  cacheSignedIn?: boolean;
+};
 
 /** Set by entry.server on renders for the cache: the page's change topics, or `*` for "all". */
 export const CACHE_TOPICS_HEADER = "x-cache-topics";
@@ -116,7 +126,13 @@ export const CACHE_TOPICS_HEADER = "x-cache-topics";
  * is never stored.
  */
 export const CACHE_SIGNED_IN_HEADER = "x-cache-signed-in-until";
-const INTERNAL_HEADERS = new Set([CACHE_TOPICS_HEADER, CACHE_SIGNED_IN_HEADER]);
+/** Set by entry.server on renders for the cache: the page's checked topics (pageCheckedTopics). */
+export const CACHE_CHECKED_HEADER = "x-cache-checked";
+const INTERNAL_HEADERS = new Set([
+  CACHE_TOPICS_HEADER,
+  CACHE_SIGNED_IN_HEADER,
+  CACHE_CHECKED_HEADER,
+]);
 /** On every response served from the cache (what a CDN calls X-Cache), for tests and operators. */
 export const HIT_HEADER: [string, string] = ["x-cache", "HIT"];
 
@@ -137,6 +153,24 @@ export function pageTopics(matches: readonly RouteMatch[]): string {
 }
 
 /**
+ * The header value for a page's checked topics: those some matched route declares checked and no
+ * matched route reads unchecked, sorted.
+ */
+export function pageCheckedTopics(matches: readonly RouteMatch[]): string {
+  const checked = new Set<string>();
+  const unchecked = new Set<string>();
+  for (const m of matches) {
+    const h = m.route.handle as CacheHandle | undefined;
+    const mine = new Set<string>(h?.cacheChecked ?? []);
+    for (const t of h?.cacheTopics ?? []) (mine.has(t) ? checked : unchecked).add(t);
+  }
+  return [...checked]
+    .filter((t) => !unchecked.has(t))
+    .sort()
+    .join(",");
+}
+
+/**
  * Whether a signed-in view of this page may be stored: its own (last matched) route says
  *   export const handle = { cacheSignedIn: true } satisfies CacheHandle;
  */
@@ -151,9 +185,14 @@ function topicsOf(header: string | null): string[] | null {
 }
 
 type Entry = {
-  /** The page's change topics, or null: the global stamp. */
+  /** The page's change topics but the checked ones, or null: the global stamp. */
   topics: string[] | null;
   stamp: string;
+  /** The topics whose moves the checks answer for, their stamp when the checks last held, and
+   * the checks the render's reads noted. */
+  checked: string[];
+  checkedStamp: string;
+  checks: ReadCheck[];
   /** Served until then: the time limit, or sooner the viewer's session expiry. */
   until: number;
   status: number;
@@ -163,6 +202,8 @@ type Entry = {
 
 export type HtmlCacheStats = {
   hits: number;
+  /** Hits served after a checked topic moved and the page's checks still held. */
+  checked: number;
   misses: number;
   stored: number;
   bypassed: number;
@@ -198,6 +239,15 @@ function stampFor(
     out += `${t}=${n};`;
   }
   return out;
+}
+
+/** Whether every check still holds (a check that fails to run does not). */
+function holds(checks: readonly ReadCheck[]) {
+  try {
+    return checks.every((c) => c());
+  } catch {
+    return false;
+  }
 }
 
 /** What any stored page is: a 200 HTML page that sets no cookie. A signed-in page may stop there
@@ -244,7 +294,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
   /** Per key: the render under way (and the stamp it began at), and the one queued after it. */
   const running = new Map<string, Flight>();
   const queued = new Map<string, Promise<Entry | Response>>();
-  const stats = { hits: 0, misses: 0, stored: 0, bypassed: 0 };
+  const stats = { hits: 0, misses: 0, stored: 0, bypassed: 0, checked: 0 };
   let bytes = 0;
 
   const drop = (key: string) => {
@@ -261,13 +311,19 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     before: { global: string; counters: Map<string, number> | undefined },
     render: (nonce: string) => Promise<Response>,
   ): Promise<Entry | Response> {
-    const res = await render(NONCE_PLACEHOLDER);
-    if (!isHtml(res)) return res; // a resource route or a redirect: no placeholder in it
-    const body = await res.text();
+    const checks: ReadCheck[] = [];
+    const out = await collectingChecks(checks, async () => {
+      const res = await render(NONCE_PLACEHOLDER);
+      // A resource route or a redirect: no placeholder in it.
+      return isHtml(res) ? { res, body: await res.text() } : res;
+    });
+    if (out instanceof Response) return out;
+    const { res, body } = out;
     const headers = [...res.headers].filter(([k]) => !INTERNAL_HEADERS.has(k));
     const now = Date.now();
     let until = now + ttlMs;
     let topics = topicsOf(res.headers.get(CACHE_TOPICS_HEADER));
+    let checked = topicsOf(res.headers.get(CACHE_CHECKED_HEADER)) ?? [];
     if (isPersonal(key)) {
       // A signed-in view: only a page whose route opts in, for a session that was valid, kept
       // while nothing at all is written (a sign-out, a role change, a new enrolment …).
@@ -277,8 +333,19 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
       until = Math.min(until, sessionUntil);
       topics = null;
     } else if (!storable(res)) return withNonce(res.status, headers, body, freshNonce());
-    const stamp = stampFor(topics, before.counters, () => before.global);
-    const entry: Entry = { topics, stamp, until, status: res.status, headers, body };
+    if (!topics) checked = [];
+    else topics = topics.filter((t) => !checked.includes(t));
+    const entry: Entry = {
+      topics,
+      stamp: stampFor(topics, before.counters, () => before.global),
+      checked,
+      checkedStamp: stampFor(checked, before.counters, () => before.global),
+      checks: checked.length ? checks : [],
+      until,
+      status: res.status,
+      headers,
+      body,
+    };
     drop(key);
     entries.set(key, entry);
     bytes += body.length * 2;
@@ -293,17 +360,22 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
   /** The stored entry of `key` when it is still good (counted as a hit), else undefined. */
   function fresh(key: string) {
     const hit = entries.get(key);
-    if (
-      hit &&
-      Date.now() < hit.until &&
-      hit.stamp === stampFor(hit.topics, hit.topics ? opts.counters?.() : undefined, opts.stamp)
-    ) {
-      stats.hits++;
-      entries.delete(key); // re-inserted: the Map's order is the least-recently-used order
-      entries.set(key, hit);
-      return hit;
+    if (!hit || Date.now() >= hit.until) return undefined;
+    const counters = hit.topics ? opts.counters?.() : undefined;
+    if (hit.stamp !== stampFor(hit.topics, counters, opts.stamp)) return undefined;
+    if (hit.checked.length) {
+      // Read before the checks run: a change after this read moves it again.
+      const now = stampFor(hit.checked, counters, opts.stamp);
+      if (now !== hit.checkedStamp) {
+        if (!holds(hit.checks)) return undefined;
+        hit.checkedStamp = now;
+        stats.checked++;
+      }
     }
-    return undefined;
+    stats.hits++;
+    entries.delete(key); // re-inserted: the Map's order is the least-recently-used order
+    entries.set(key, hit);
+    return hit;
   }
 
   /**
@@ -340,8 +412,10 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     const hit = fresh(key);
     if (hit) return withNonce(hit.status, [...hit.headers, HIT_HEADER], hit.body, freshNonce());
     stats.misses++;
-    // The page's stamp (by the topics known from its previous entry; else the global stamp).
-    const known = entries.get(key)?.topics ?? null;
+    // The page's stamp (by the topics known from its previous entry, the checked ones too; else
+    // the global stamp).
+    const previous = entries.get(key);
+    const known = previous?.topics ? [...previous.topics, ...previous.checked] : null;
     const begin = () => {
       const before = { global: opts.stamp(), counters: opts.counters?.() };
       const stamp = stampFor(known, before.counters, () => before.global);
@@ -385,7 +459,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     clear() {
       entries.clear();
       bytes = 0;
-      Object.assign(stats, { hits: 0, misses: 0, stored: 0, bypassed: 0 });
+      Object.assign(stats, { hits: 0, misses: 0, stored: 0, bypassed: 0, checked: 0 });
     },
   };
 }

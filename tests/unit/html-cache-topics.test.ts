@@ -4,6 +4,8 @@
  *   is rendered signed out on a fresh connection (empty statement and memo caches) that records
  *   every SQL text it prepares, each statement is EXPLAINed, and its OpenRead/OpenWrite root pages
  *   are mapped to tables through sqlite_schema (an index to its table, FTS to its topic);
+ * - a page that declares a topic checked (`handle.cacheChecked`) reads that topic's tables only
+ *   through statements of a function that notes a check (seatsTakenByRun);
  * - behaviour in front of the built app: an enrolment leaves /courses cached but shows on the next
  *   /classes view, a course publish shows on the next /courses view.
  */
@@ -15,9 +17,10 @@ import { eq } from "drizzle-orm";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { changeStamp, getDb, openDatabase, topicCounters, type DB } from "@db/client";
 import { TABLE_TOPICS, TOPICS, VIRTUAL_TOPICS } from "@db/change-topics";
-import { academies, activities, classRuns, courses, courseVersions, rooms } from "@db/schema";
+import { academies, activities, classRuns, courseVersions, rooms } from "@db/schema";
 import { seed } from "@db/seed";
 import {
+  CACHE_CHECKED_HEADER,
   CACHE_TOPICS_HEADER,
   cachedRemixHandler,
   createHtmlCache,
@@ -32,6 +35,7 @@ import { createCourse } from "@tests/factories/catalog";
 import { createOpenRun } from "@tests/factories/enrollment";
 import { createActor } from "@tests/factories/users";
 import { createTestDb, explainWithNulls, type TestDb } from "@tests/factories/db";
+import { seatsTakenByRun } from "~/modules/scheduling/participants.server";
 
 let db: TestDb;
 let build: ServerBuild;
@@ -80,8 +84,8 @@ export function tablesOf(sqlText: string): Set<string> {
   return out;
 }
 
-/** Renders `url` signed out, for the cache, on a fresh recording connection. */
-async function renderRecording(url: string) {
+/** A fresh connection that records every SQL text it prepares. */
+function recordingConnection() {
   const seen = new Set<string>();
   const conn: DB = openDatabase(db.file);
   const prepare = conn.$client.prepare.bind(conn.$client);
@@ -89,6 +93,23 @@ async function renderRecording(url: string) {
     seen.add(source);
     return prepare(source);
   }) as typeof conn.$client.prepare;
+  return { conn, seen };
+}
+
+/** The statements of the functions that note a check for their topic (read-checks.server.ts). */
+function notingStatements(): Record<string, Set<string>> {
+  const { conn, seen } = recordingConnection();
+  try {
+    seatsTakenByRun(conn, [1, 2]);
+    return { seats: seen };
+  } finally {
+    conn.$client.close();
+  }
+}
+
+/** Renders `url` signed out, for the cache, on a fresh recording connection. */
+async function renderRecording(url: string) {
+  const { conn, seen } = recordingConnection();
   const before = globalThis.__db;
   globalThis.__db = conn;
   try {
@@ -105,7 +126,16 @@ async function renderRecording(url: string) {
 }
 
 const PAGES = () => {
-  const code = db.select({ code: courses.code }).from(courses).limit(1).get()!.code;
+  // A course with pool teachers and resources, so that its page reads them.
+  const code = (
+    db.$client
+      .prepare(
+        `SELECT c.code FROM courses c WHERE c.current_version_id IS NOT NULL
+         ORDER BY EXISTS (SELECT 1 FROM teacher_courses t WHERE t.course_id = c.id)
+                + EXISTS (SELECT 1 FROM resources r WHERE r.course_id = c.id) DESC, c.id LIMIT 1`,
+      )
+      .get() as { code: string }
+  ).code;
   const slug = db.select({ slug: academies.slug }).from(academies).limit(1).get()!.slug;
   const run = db
     .select({ id: classRuns.id })
@@ -141,6 +171,8 @@ const PAGES = () => {
 describe("declared topics cover every table a page reads", () => {
   it("renders each public page signed out and checks each SQL statement it ran", async () => {
     const problems: string[] = [];
+    const noting = notingStatements();
+    const checkedPages: string[] = [];
     for (const url of PAGES()) {
       const { res, statements } = await renderRecording(url);
       expect(res.status, url).toBe(200);
@@ -148,6 +180,9 @@ describe("declared topics cover every table a page reads", () => {
       expect(header, `${url} declares its topics`).not.toBe("*");
       const declared = new Set(header ? header.split(",") : []);
       for (const t of declared) expect(TOPICS, url).toContain(t);
+      const checked = new Set(res.headers.get(CACHE_CHECKED_HEADER)?.split(",") ?? []);
+      if (checked.size) checkedPages.push(url);
+      for (const t of checked) expect(declared, url).toContain(t);
       expect(statements.length, url).toBeGreaterThan(0);
       for (const s of statements)
         for (const table of tablesOf(s)) {
@@ -155,10 +190,22 @@ describe("declared topics cover every table a page reads", () => {
           const topic = TABLE_TOPICS[table] ?? VIRTUAL_TOPICS[table];
           if (!topic || !declared.has(topic))
             problems.push(`${url} reads ${table} (${topic ?? "no topic"}): ${s.slice(0, 120)}`);
+          else if (checked.has(topic) && !noting[topic]?.has(s))
+            problems.push(`${url} reads checked ${table} unchecked: ${s.slice(0, 120)}`);
         }
     }
     expect(problems).toEqual([]);
+    // The class finder is one of them, so the rule above is exercised.
+    expect(checkedPages).toEqual(expect.arrayContaining(["/classes", "/classes?seats=1&q=书法"]));
   }, 120_000);
+
+  it("would report a checked page that reads the topic around its checks", () => {
+    const noting = notingStatements();
+    expect(noting.seats!.size).toBeGreaterThan(0);
+    const waitlist = "SELECT count(*) FROM enrollments WHERE run_id = ? AND status = 'waitlisted'";
+    expect(tablesOf(waitlist)).toContain("enrollments");
+    expect(noting.seats!.has(waitlist)).toBe(false);
+  });
 
   it("finds the tables of a statement, so that a missing topic would be reported", () => {
     expect(tablesOf("SELECT name FROM users WHERE phone = ?")).toEqual(new Set(["users"]));
@@ -230,6 +277,56 @@ describe("the cache keyed to the pages' topics", () => {
     const classesAfter = await get(q);
     expect(cache.stats().hits).toBe(hitsBefore + 1);
     expect(classesAfter.body).toContain("剩余 4 / 5 个名额");
+  });
+
+  it("keeps a class listing through enrolments in classes it does not show, by its checks", async () => {
+    const w = getDb();
+    const version = w
+      .select()
+      .from(courseVersions)
+      .where(eq(courseVersions.status, "published"))
+      .limit(1)
+      .get()!;
+    const [roomA, roomB] = w
+      .select()
+      .from(rooms)
+      .all()
+      .filter((r, i, all) => all.findIndex((x) => x.academyId === r.academyId) === i);
+    const course = { id: version.courseId };
+    const shown = createOpenRun(
+      w,
+      { a: { id: roomA!.academyId }, roomA: roomA!, course, version },
+      { capacity: 5 },
+    );
+    const elsewhere = createOpenRun(
+      w,
+      { a: { id: roomB!.academyId }, roomA: roomB!, course, version },
+      { capacity: 5 },
+    );
+    const [one, two] = [await createActor(w), await createActor(w)];
+    const q = `/classes?district=&academy=${roomA!.academyId}`;
+    const first = await get(q);
+    expect(first.body).toContain(`/classes/${shown.id}`);
+    expect(first.body).not.toContain(`/classes/${elsewhere.id}`);
+    expect(first.body).toContain("剩余 5 / 5 个名额");
+
+    // Elsewhere: the seats topic moves, the page's checks hold, the page stays.
+    const seatsBefore = topicCounters(w).get("seats")!;
+    expect((await enroll(w, one, { runId: elsewhere.id })).status).toBe("confirmed");
+    expect(topicCounters(w).get("seats")).toBeGreaterThan(seatsBefore);
+    const { hits, checked, misses } = cache.stats();
+    const kept = await get(q);
+    expect(cache.stats()).toMatchObject({ hits: hits + 1, checked: checked + 1, misses });
+    expect(kept.res.headers.get("x-cache")).toBe("HIT");
+    // Checked once per move of the topic: the next view is a plain hit.
+    await get(q);
+    expect(cache.stats()).toMatchObject({ hits: hits + 2, checked: checked + 1 });
+
+    // In a class it shows: the check fails and the next view has the seat taken.
+    expect((await enroll(w, two, { runId: shown.id })).status).toBe("confirmed");
+    const after = await get(q);
+    expect(cache.stats()).toMatchObject({ hits: hits + 2, misses: misses + 1 });
+    expect(after.body).toContain("剩余 4 / 5 个名额");
   });
 
   it("shows a course published after the page was cached on the next /courses view", async () => {

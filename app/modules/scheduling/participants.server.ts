@@ -4,9 +4,10 @@
  * enrolment module's queries on its own tables. Keep the signatures.
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { inJson, prepared, type Conn } from "@db/client";
+import { getDb, inJson, prepared, type Conn } from "@db/client";
 import { enrollments, familyMembers, users } from "@db/schema";
 import { activeUserIds, rebalanceRun } from "~/modules/enrollment/seats.server";
+import { noteCheck, sameEntries } from "~/utils/read-checks.server";
 
 /** User ids to notify about a run's changes (confirmed, waitlisted and lottery learners, and whoever
  * enrolled a family member). Walk-ins without an account are not notified. */
@@ -20,11 +21,23 @@ export function afterRunSettingsChanged(conn: Conn, runId: number, now = Date.no
   return rebalanceRun(conn, runId, now);
 }
 
-/** Confirmed seats per run (runs without enrolments may be missing from the map). */
+/**
+ * Confirmed seats per run (runs without enrolments may be missing from the map). A page cached
+ * with `seats` checked (utils/read-checks.server.ts) is kept while these counts stand.
+ */
 export function seatsTakenByRun(conn: Conn, runIds: number[]): Map<number, number> {
   if (runIds.length === 0) return new Map();
-  const rows = seatsTakenQuery(conn).all({ ids: JSON.stringify([...new Set(runIds)]) });
-  return new Map(rows.map((r) => [r.runId, r.n]));
+  const ids = JSON.stringify([...new Set(runIds)]);
+  const taken = readSeatsTaken(conn, ids);
+  noteCheck(() => sameEntries(readSeatsTaken(getDb(), ids), taken));
+  return taken;
+}
+function readSeatsTaken(conn: Conn, ids: string) {
+  return new Map(
+    seatsTakenQuery(conn)
+      .all({ ids })
+      .map((r) => [r.runId, r.n]),
+  );
 }
 const seatsTakenQuery = prepared((conn: Conn) =>
   conn

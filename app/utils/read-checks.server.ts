@@ -1,0 +1,40 @@
+/**
+ * Checked reads, for the HTML cache (html-cache.server.ts). A cached public page is kept while
+ * the change counters of the topics it reads stand still; for a busy topic that is almost never:
+ * during a rush on one class (抢课) every enrolment moves `seats`, and every listing that shows
+ * seats would render again although none of the classes it shows changed.
+ *
+ * So a function that reads such a topic for a page notes, with `noteCheck`, how to tell later
+ * whether what it read still stands (the seats taken of the classes the page shows). A page whose
+ * routes declare the topic checked (`handle.cacheChecked: ["seats"]`) is then kept while the
+ * other topics stand still and its checks still hold. tests/unit/html-cache-topics.test.ts proves
+ * that such a page reads the checked topic's tables only through noting functions.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** True while what a read returned for the page is still what the same read returns now. */
+export type ReadCheck = () => boolean;
+
+// One store per process, even when this module is loaded twice (the built server bundle and the
+// sources a test imports beside it): a check noted into another copy's store would be lost, and
+// its page kept past a change.
+const STORE = Symbol.for("xiamen-academies.read-checks");
+const storage: AsyncLocalStorage<ReadCheck[]> = ((globalThis as Record<symbol, unknown>)[STORE] ??=
+  new AsyncLocalStorage<ReadCheck[]>()) as AsyncLocalStorage<ReadCheck[]>;
+
+/** Runs `fn` (a render for the cache), collecting into `checks` what its reads note. */
+export function collectingChecks<T>(checks: ReadCheck[], fn: () => Promise<T>): Promise<T> {
+  return storage.run(checks, fn);
+}
+
+/** Notes a check for the render being collected; outside one (any other request) it does nothing. */
+export function noteCheck(check: ReadCheck) {
+  storage.getStore()?.push(check);
+}
+
+/** Whether two small maps hold the same entries. */
+export function sameEntries<K, V>(a: Map<K, V>, b: Map<K, V>) {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
