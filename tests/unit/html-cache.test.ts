@@ -12,6 +12,8 @@ import { academies } from "@db/schema";
 import { seedDemoAcademies } from "@db/demo/academies";
 import { importOrgContent } from "~/modules/org/import.server";
 import {
+  CACHE_CHECKED_HEADER,
+  CACHE_TOPICS_HEADER,
   cachedRemixHandler,
   createHtmlCache,
   htmlCacheKey,
@@ -19,6 +21,7 @@ import {
   NONCE_PLACEHOLDER,
   type HtmlCache,
 } from "~/utils/html-cache.server";
+import { noteCheck } from "~/utils/read-checks.server";
 import { ensureBuild } from "@tests/factories/built-server";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 
@@ -219,6 +222,58 @@ describe("what may be stored", () => {
     // Stored with the stamp its render began at: the next view is a hit.
     expect(await get()).toMatch(/^<p>v3<\/p>/);
     expect(g.calls()).toBe(3);
+  });
+
+  it("keeps a page whose checked topic moved while its checks hold, and only then", async () => {
+    const counters = new Map([
+      ["catalog", 1],
+      ["seats", 1],
+    ]);
+    const c = createHtmlCache({ stamp: () => "g", counters: () => new Map(counters) });
+    let shown = 3; // what the page's read returned; `now` is what the same read returns now
+    let now: () => number = () => 3;
+    let renders = 0;
+    const render = async (nonce: string) => {
+      renders++;
+      shown = now();
+      const seen = shown;
+      noteCheck(() => now() === seen);
+      return new Response(`<p>${shown}</p><script nonce="${nonce}"></script>`, {
+        headers: {
+          "content-type": "text/html; charset=utf-8",
+          [CACHE_TOPICS_HEADER]: "catalog,seats",
+          [CACHE_CHECKED_HEADER]: "seats",
+        },
+      });
+    };
+    const get = async () => {
+      const res = await c.handle(new Request("http://localhost/x"), render);
+      expect(res.headers.has(CACHE_CHECKED_HEADER)).toBe(false);
+      return res.text();
+    };
+    await get();
+    counters.set("seats", 2); // a seat taken elsewhere: the check holds
+    expect(await get()).toMatch(/^<p>3<\/p>/);
+    expect(c.stats()).toMatchObject({ hits: 1, checked: 1, misses: 1 });
+    await get(); // nothing moved since: no check run
+    expect(c.stats()).toMatchObject({ hits: 2, checked: 1 });
+
+    counters.set("seats", 3);
+    now = () => 4; // a seat taken in what the page shows
+    expect(await get()).toMatch(/^<p>4<\/p>/);
+    expect(c.stats()).toMatchObject({ hits: 2, misses: 2 });
+
+    counters.set("catalog", 2); // an unchecked topic moved: the checks are not asked
+    expect(await get()).toMatch(/^<p>4<\/p>/);
+    expect(c.stats()).toMatchObject({ hits: 2, checked: 1, misses: 3 });
+
+    counters.set("seats", 4);
+    now = () => {
+      throw new Error("the database is closed");
+    };
+    await expect(get()).rejects.toThrow("closed"); // a failing check is a miss, whose render fails
+    expect(c.stats()).toMatchObject({ hits: 2, misses: 4 });
+    expect(renders).toBe(4);
   });
 
   it("drops an entry when the stamp moves or it outlives the time limit", async () => {
