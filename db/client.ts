@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import * as schema from "./schema/index";
 import type { Topic } from "./change-topics";
+import { computeNotingChecks, noteChecks, type ReadCheck } from "./read-checks";
 import { config } from "~/utils/config.server";
 
 export type DB = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -261,6 +262,7 @@ export function stampOfTopics(counters: Map<string, number>, topics: readonly st
  * Inside a transaction it computes but never fills (nor replaces) an entry: SQLite's
  * total_changes() does not move back when a transaction rolls back, so a result read after an
  * uncommitted write would otherwise be served after the rollback as if those rows existed.
+ * The checks a value's reads noted (db/read-checks.ts) are noted again on every hit.
  */
 export function memoUntilChange<V>(
   max = 500,
@@ -268,7 +270,10 @@ export function memoUntilChange<V>(
 ) {
   const stampOf =
     typeof stampOrTopics === "function" ? stampOrTopics : (db: DB) => topicStamp(db, stampOrTopics);
-  const perConnection = new WeakMap<DB, Map<string, { stamp: string; value: V }>>();
+  const perConnection = new WeakMap<
+    DB,
+    Map<string, { stamp: string; value: V; checks: ReadCheck[] }>
+  >();
   return (db: DB, key: string, compute: () => V): V => {
     let memo = perConnection.get(db);
     if (!memo) perConnection.set(db, (memo = new Map()));
@@ -277,12 +282,13 @@ export function memoUntilChange<V>(
     if (hit && hit.stamp === stamp) {
       memo.delete(key); // re-inserted: the Map's order is the least-recently-used order
       memo.set(key, hit);
+      noteChecks(hit.checks);
       return hit.value;
     }
     if (db.$client.inTransaction) return compute();
     memo.delete(key);
-    const value = compute();
-    memo.set(key, { stamp, value });
+    const { value, checks } = computeNotingChecks(compute);
+    memo.set(key, { stamp, value, checks });
     if (memo.size > max) memo.delete(memo.keys().next().value!);
     return value;
   };

@@ -225,7 +225,7 @@ export default function Classes() {
 }
 
 /** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts); seats
- * only through seatsTakenByRun, which notes a check (utils/read-checks.server.ts). */
+ * only through seatsTakenByRun, which notes a check (db/read-checks.ts). */
 export const handle = {
   cacheTopics: ["catalog", "network", "schedule", "seats"],
   cacheChecked: ["seats"],

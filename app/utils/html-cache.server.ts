@@ -18,7 +18,7 @@
  *   leaves /courses cached. entry.server tells the cache the topics in a response header
  *   (CACHE_TOPICS_HEADER, only on renders for the cache), which the cache removes;
  * - of those topics, the ones its routes declare checked (`handle.cacheChecked: ["seats"]`, read
- *   only through functions that note a check, utils/read-checks.server.ts) may move: the page is
+ *   only through functions that note a check, db/read-checks.ts) may move: the page is
  *   kept while its checks still hold (the seats taken of the classes it shows), so a rush on one
  *   class leaves every listing that does not show it cached (CACHE_CHECKED_HEADER);
  * - any other page, while the database's global change stamp (changeStamp: this connection's
@@ -37,7 +37,7 @@
 import crypto from "node:crypto";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { Topic } from "@db/change-topics";
-import { collectingChecks, type ReadCheck } from "~/utils/read-checks.server";
+import { collectingChecks, type ReadCheck } from "@db/read-checks";
 
 /** The nonce cacheable pages are rendered with; never reaches a client. Base64 alphabet, like real nonces. */
 export const NONCE_PLACEHOLDER = "HtmlCacheNoncePlaceholder0Zq9x7Wk";
@@ -113,7 +113,7 @@ export type CachedPage = { status: number; headers: [string, string][]; body: st
  */
 export type CacheHandle = {
   cacheTopics?: readonly Topic[];
-  /** Of cacheTopics, those read only through functions that note a check (read-checks.server). */
+  /** Of cacheTopics, those read only through functions that note a check (db/read-checks.ts). */
   cacheChecked?: readonly Topic[];
   cacheSignedIn?: boolean;
 };

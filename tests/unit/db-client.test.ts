@@ -2,6 +2,7 @@
 import Database from "better-sqlite3";
 import { eq, sql } from "drizzle-orm";
 import { cacheStatements, changeStamp, memoUntilChange, openDatabase, prepared } from "@db/client";
+import { collectingChecks, noteCheck, type ReadCheck } from "@db/read-checks";
 import { categories } from "@db/schema";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 
@@ -126,6 +127,23 @@ describe("memoUntilChange(): read results kept until the database changes", () =
         .all()
         .map((r) => r.name),
     );
+
+  it("notes a value's checked reads again on every hit, for the page being cached", async () => {
+    const memo = memoUntilChange<number>(2);
+    const check = () => true;
+    const compute = () => {
+      noteCheck(check);
+      return 7;
+    };
+    const first: ReadCheck[] = [];
+    await collectingChecks(first, async () => expect(memo(db, "k", compute)).toBe(7));
+    const again: ReadCheck[] = [];
+    await collectingChecks(again, async () =>
+      expect(memo(db, "k", () => expect.unreachable("a hit"))).toBe(7),
+    );
+    expect(first).toEqual([check]);
+    expect(again).toEqual([check]);
+  });
 
   it("reuses a result until this connection writes", () => {
     expect(read(db)).toEqual([]);

@@ -96,7 +96,7 @@ function recordingConnection() {
   return { conn, seen };
 }
 
-/** The statements of the functions that note a check for their topic (read-checks.server.ts). */
+/** The statements of the functions that note a check for their topic (db/read-checks.ts). */
 function notingStatements(): Record<string, Set<string>> {
   const { conn, seen } = recordingConnection();
   try {

@@ -21,7 +21,7 @@ import {
   NONCE_PLACEHOLDER,
   type HtmlCache,
 } from "~/utils/html-cache.server";
-import { noteCheck } from "~/utils/read-checks.server";
+import { noteCheck } from "@db/read-checks";
 import { ensureBuild } from "@tests/factories/built-server";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 

@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, inJson, prepared, type Conn } from "@db/client";
 import { enrollments, familyMembers, users } from "@db/schema";
 import { activeUserIds, rebalanceRun } from "~/modules/enrollment/seats.server";
-import { noteCheck, sameEntries } from "~/utils/read-checks.server";
+import { noteCheck, sameEntries } from "@db/read-checks";
 
 /** User ids to notify about a run's changes (confirmed, waitlisted and lottery learners, and whoever
  * enrolled a family member). Walk-ins without an account are not notified. */
@@ -23,7 +23,7 @@ export function afterRunSettingsChanged(conn: Conn, runId: number, now = Date.no
 
 /**
  * Confirmed seats per run (runs without enrolments may be missing from the map). A page cached
- * with `seats` checked (utils/read-checks.server.ts) is kept while these counts stand.
+ * with `seats` checked (db/read-checks.ts) is kept while these counts stand.
  */
 export function seatsTakenByRun(conn: Conn, runIds: number[]): Map<number, number> {
   if (runIds.length === 0) return new Map();

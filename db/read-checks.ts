@@ -32,6 +32,22 @@ export function noteCheck(check: ReadCheck) {
   storage.getStore()?.push(check);
 }
 
+/**
+ * Runs a memo's `compute` (synchronous), returning its value and the checks it noted, which are
+ * also noted for the render under way, if any. A memo hit replays them (`noteChecks`): a check
+ * noted only when the value was computed would otherwise be missing from every page that reuses it.
+ */
+export function computeNotingChecks<V>(compute: () => V): { value: V; checks: ReadCheck[] } {
+  const checks: ReadCheck[] = [];
+  const value = storage.run(checks, compute);
+  noteChecks(checks);
+  return { value, checks };
+}
+
+export function noteChecks(checks: readonly ReadCheck[]) {
+  if (checks.length) storage.getStore()?.push(...checks);
+}
+
 /** Whether two small maps hold the same entries. */
 export function sameEntries<K, V>(a: Map<K, V>, b: Map<K, V>) {
   if (a.size !== b.size) return false;
