@@ -146,7 +146,9 @@ export default function AcademyPage() {
   );
 }
 
-/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts); seats
+ * only through reads that note a check (db/read-checks.ts). */
 export const handle = {
   cacheTopics: ["attendance", "catalog", "community", "network", "schedule", "seats"],
+  cacheChecked: ["seats"],
 } satisfies CacheHandle;

@@ -155,4 +155,9 @@ export default function Activities() {
 }
 
 /** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
-export const handle = { cacheTopics: ["community", "network", "seats"] } satisfies CacheHandle;
+/** Seats only through confirmedByActivity and, with 有名额, a selection that checks itself
+ * (db/read-checks.ts). */
+export const handle = {
+  cacheTopics: ["community", "network", "seats"],
+  cacheChecked: ["seats"],
+} satisfies CacheHandle;

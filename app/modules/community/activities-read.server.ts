@@ -5,7 +5,8 @@
  * `countParticipations` (the one rule).
  */
 import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from "drizzle-orm";
-import { memoUntilChange, type Conn, type DB } from "@db/client";
+import { getDb, inJson, memoUntilChange, prepared, type Conn, type DB } from "@db/client";
+import { noteCheck, sameEntries } from "@db/read-checks";
 import {
   academies,
   activities,
@@ -50,8 +51,39 @@ const cardColumns = {
   districtName: districts.name,
   roomName: rooms.name,
   organisationName: organisations.name,
-  confirmed: sql<number>`(SELECT count(*) FROM activity_registrations r WHERE r.activity_id = ${activities.id} AND r.status = 'confirmed')`,
 };
+
+/**
+ * Confirmed registrations per activity (activities without any may be missing). A page cached with
+ * `seats` checked (db/read-checks.ts) is kept while these counts stand.
+ */
+export function confirmedByActivity(conn: Conn, activityIds: number[]): Map<number, number> {
+  if (activityIds.length === 0) return new Map();
+  const ids = JSON.stringify([...new Set(activityIds)]);
+  const taken = readConfirmed(conn, ids);
+  noteCheck(() => sameEntries(readConfirmed(getDb(), ids), taken));
+  return taken;
+}
+function readConfirmed(conn: Conn, ids: string) {
+  return new Map(
+    confirmedQuery(conn)
+      .all({ ids })
+      .map((r) => [r.activityId, r.n]),
+  );
+}
+const confirmedQuery = prepared((conn: Conn) =>
+  conn
+    .select({ activityId: activityRegistrations.activityId, n: sql<number>`count(*)` })
+    .from(activityRegistrations)
+    .where(
+      and(
+        inJson(activityRegistrations.activityId, "ids"),
+        eq(activityRegistrations.status, "confirmed"),
+      ),
+    )
+    .groupBy(activityRegistrations.activityId)
+    .prepare(),
+);
 
 function cardsQuery(db: Conn) {
   return db
@@ -71,12 +103,19 @@ function cardsByIds(db: Conn, ids: number[], now: number) {
     .where(sql`${activities.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
     .all();
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const confirmed = confirmedByActivity(
+    db,
+    rows.map((r) => r.id),
+  );
   return ids
     .map((id) => byId.get(id)!)
     .filter(Boolean)
     .map((r) => ({
       ...r,
-      seatsLeft: r.registration ? Math.max(0, (r.capacity ?? 0) - r.confirmed) : null,
+      confirmed: confirmed.get(r.id) ?? 0,
+      seatsLeft: r.registration
+        ? Math.max(0, (r.capacity ?? 0) - (confirmed.get(r.id) ?? 0))
+        : null,
       registrationOpen: r.registration && r.status === "scheduled" && now < registrationClosesAt(r),
     }));
 }
@@ -126,7 +165,7 @@ export function findActivities(
     page,
     Math.floor(now / 60_000),
   ]);
-  const { ids, total } = (f.open ? openFinderPages : finderPages)(db, key, () => {
+  const select = (db: Conn) => {
     const rows = db
       .select({ id: activities.id, total: sql<number>`count(*) over ()` })
       .from(activities)
@@ -147,6 +186,17 @@ export function findActivities(
             .where(where)
             .get()!.n);
     return { ids: rows.map((r) => r.id), total };
+  };
+  const { ids, total } = (f.open ? openFinderPages : finderPages)(db, key, () => {
+    const found = select(db);
+    // With "places left" the selection itself counts registrations: a cached page is kept only
+    // while the same query still finds the same activities.
+    if (f.open)
+      noteCheck(() => {
+        const again = select(getDb());
+        return again.total === found.total && again.ids.join() === found.ids.join();
+      });
+    return found;
   });
   return {
     rows: cardsByIds(db, ids, now),
