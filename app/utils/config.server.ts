@@ -134,7 +134,7 @@ export const configSchema = z.object({
   JOBS: flag(true),
   WEB_CONCURRENCY: int("WEB_CONCURRENCY", 1, 64, 1),
   HTML_CACHE: flag(true),
-  WRITE_CONCURRENCY: int("WRITE_CONCURRENCY", 0, 10000, 6),
+  WRITE_CONCURRENCY: int("WRITE_CONCURRENCY", 0, 10000, 5),
   SELF_PUBLISH: flag(false),
   BACKUP_DIR: text("db/backups"),
   BACKUP_KEEP: int("BACKUP_KEEP", 1, 1000, 14),

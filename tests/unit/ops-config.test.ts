@@ -26,7 +26,7 @@ describe("configuration", () => {
       CHECKIN_SECRET: null,
       NODE_ENV: "production",
       COMPLETION_RATE: 0.8,
-      WRITE_CONCURRENCY: 6,
+      WRITE_CONCURRENCY: 5,
     });
   });
 
