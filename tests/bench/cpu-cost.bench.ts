@@ -6,20 +6,12 @@
  *
  *   BENCH_REUSE_DB=/tmp/city.sqlite BENCH_BEFORE_ROOT=/path/to/older/checkout npx tsx tests/bench/cpu-cost.bench.ts
  */
-import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
 import { prepareBenchDb } from "./data";
+import { cpuMs } from "./lib";
 import { startBare, startBefore } from "./servers";
-
-const TICK_MS = 10; // USER_HZ = 100 on Linux
-
-function cpuMs(pid: number) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) * TICK_MS;
-}
 
 async function cost(pid: number, url: string, headers: Record<string, string>, amount: number) {
   await new Promise((r, j) =>

@@ -22,7 +22,7 @@ import {
   prepareEnrollDb,
   startBuiltServer,
 } from "../factories/built-server";
-import { percentile, sampleRss, treeRssMiB } from "./lib";
+import { cpuMs, percentile, sampleRss, treeRssMiB } from "./lib";
 
 const REQUESTS = Number(process.env.ENROL_BURST_REQUESTS ?? 1000);
 const CAPACITY = 30;
@@ -72,16 +72,20 @@ export async function run() {
         `${ROUNDS} rounds, each right after the same burst of GET /healthz (its baseline)\n`,
     );
     console.log(
-      "| round | confirmed (database) | waitlisted | errors | p50 ms (× /healthz) | p99 ms (× /healthz) | wall ms (× /healthz) |",
+      "| round | confirmed (database) | waitlisted | errors | p50 ms (× /healthz) | p99 ms (× /healthz) | wall ms (× /healthz) | server CPU ms (× /healthz) |",
     );
-    console.log("|---|---|--:|--:|--:|--:|--:|");
+    console.log("|---|---|--:|--:|--:|--:|--:|--:|");
+    // The server's own CPU for each burst: unlike latency, hardly moved by the load generator.
+    const pid = server.child.pid!;
     const rounds = [];
     for (const [round, runId] of runIds.entries()) {
+      const cpu0 = cpuMs(pid);
       const baseline = await burst(async () => {
         const t = performance.now();
         const res = await httpRequest("GET", `${server.url}/healthz`);
         return { ok: res.status === 200, ms: performance.now() - t };
       });
+      const cpu1 = cpuMs(pid);
       const posts = await burst((i) =>
         postEnroll(server.url, runId, prepared.tokens[i]!).catch((e: unknown) => ({
           status: 0,
@@ -90,6 +94,7 @@ export async function run() {
           ms: NaN,
         })),
       );
+      const cpu2 = cpuMs(pid);
       const outcomes = posts.results.map((r) => outcomeOf(r.location || "/"));
       const confirmed = outcomes.filter((o) => o.result === "confirmed").length;
       const waitlisted = outcomes.filter((o) => o.result === "waitlisted").length;
@@ -120,11 +125,13 @@ export async function run() {
         b99: percentile(base, 99),
         wall: posts.wall,
         bWall: baseline.wall,
+        cpu: cpu2 - cpu1,
+        bCpu: cpu1 - cpu0,
       };
       rounds.push(r);
       const x = (a: number, b: number) => `${a.toFixed(0)} (${(a / b).toFixed(2)})`;
       console.log(
-        `| ${round + 1} | ${confirmed} (${dbConfirmed}) | ${waitlisted} | ${r.errors}${busy ? ` (${busy} SQLITE_BUSY)` : ""} | ${x(r.p50, r.b50)} | ${x(r.p99, r.b99)} | ${x(r.wall, r.bWall)} |`,
+        `| ${round + 1} | ${confirmed} (${dbConfirmed}) | ${waitlisted} | ${r.errors}${busy ? ` (${busy} SQLITE_BUSY)` : ""} | ${x(r.p50, r.b50)} | ${x(r.p99, r.b99)} | ${x(r.wall, r.bWall)} | ${x(r.cpu, r.bCpu)} |`,
       );
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -133,6 +140,9 @@ export async function run() {
     console.log(
       `\np99 ÷ the /healthz burst's p99, median of ${ROUNDS} rounds: ${ratio.toFixed(2)}× (target ≤ 1.5×: ${ratio <= 1.5 ? "met" : "NOT met"}); ` +
         `exactly ${CAPACITY} confirmed in every round: ${exact ? "met" : "NOT met"}; errors: ${rounds.reduce((n, r) => n + r.errors, 0)}`,
+    );
+    console.log(
+      `server CPU per enrolment post, median of ${ROUNDS} rounds: ${(median(rounds.map((r) => r.cpu)) / REQUESTS).toFixed(2)} ms (a /healthz request: ${(median(rounds.map((r) => r.bCpu)) / REQUESTS).toFixed(2)} ms)`,
     );
     console.log(
       `server tree RSS: idle ${idle.toFixed(0)} MiB, peak ${rss.stop().toFixed(0)} MiB during the bursts`,

@@ -157,6 +157,15 @@ export async function compareAll(
 /* ---------------------------------------------------------------- memory */
 
 /** Resident set size in MiB of `pid` and every process below it (read from /proc). */
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** CPU milliseconds (user + system) a process has used so far, from /proc (10 ms resolution). */
+export function cpuMs(pid: number) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+}
+
 export function treeRssMiB(pid: number): number {
   const children = new Map<number, number[]>();
   for (const name of fs.readdirSync("/proc")) {
