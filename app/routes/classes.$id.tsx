@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { getDb } from "@db/client";
+import { getDb, type DB } from "@db/client";
+import { noteCheck } from "@db/read-checks";
 import { EnrollPanel } from "~/components/enrol-panel";
 import { CourseReviews } from "~/components/evaluations";
 import { courseReviews } from "~/modules/learning/evaluation.server";
@@ -28,9 +29,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const runId = parseIdParam(params.id, "没有找到这个班。");
   const db = getDb();
   const actor = getActor(request);
+  const now = Date.now();
   // A GET only reads: due lottery draws and freed seats are the job runner's (enrollment/jobs.server.ts).
-  const enrollment = getEnrollPanel(db, actor, runId);
-  const d = getClassDetail(db, actor, runId);
+  const enrollment = getEnrollPanel(db, actor, runId, now);
+  const d = getClassDetail(db, actor, runId, now);
+  const reviews = courseReviews(db, d.run.courseId);
+  // What the enrolment tables decide on this page, for the page cache (db/read-checks.ts): kept
+  // while these read the same again, so a rush on another class leaves this one cached.
+  const seatView = (conn: DB) =>
+    JSON.stringify([
+      getEnrollPanel(conn, actor, runId, now),
+      getClassDetail(conn, actor, runId, now).seatsLeft,
+      courseReviews(conn, d.run.courseId),
+    ]);
+  const shown = JSON.stringify([enrollment, d.seatsLeft, reviews]);
+  noteCheck(() => seatView(getDb()) === shown);
   return {
     run: {
       id: d.run.id,
@@ -72,7 +85,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // The enrolment slot (issue 6): the panel's data from the enrolment module.
     enrollment,
     // 往期学员评价 (issue 6): the course's average and latest visible comments.
-    reviews: courseReviews(db, d.run.courseId),
+    reviews,
   };
 }
 
@@ -265,10 +278,12 @@ export default function ClassPage() {
 }
 
 /**
- * What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts); a
- * signed-in view is kept for its viewer until any write (html-cache.server.ts).
+ * What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts), seats only
+ * where its check reads them again; a signed-in view is kept for its viewer until any write
+ * (html-cache.server.ts).
  */
 export const handle = {
   cacheTopics: ["attendance", "catalog", "network", "schedule", "seats"],
+  cacheChecked: ["seats"],
   cacheSignedIn: true,
 } satisfies CacheHandle;

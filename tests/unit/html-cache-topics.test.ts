@@ -209,6 +209,7 @@ describe("declared topics cover every table a page reads", () => {
         "/activities",
         "/activities?open=1",
         expect.stringMatching(/^\/academies\/[a-z]+-\d+$/),
+        expect.stringMatching(/^\/classes\/\d+$/),
       ]),
     );
   }, 120_000);
@@ -295,7 +296,7 @@ describe("the cache keyed to the pages' topics", () => {
     expect(classesAfter.body).toContain("剩余 4 / 5 个名额");
   });
 
-  it("keeps a class listing through enrolments in classes it does not show, by its checks", async () => {
+  it("keeps a class listing and a class page through enrolments in other classes, by their checks", async () => {
     const w = getDb();
     const version = w
       .select()
@@ -325,8 +326,10 @@ describe("the cache keyed to the pages' topics", () => {
     expect(first.body).toContain(`/classes/${shown.id}`);
     expect(first.body).not.toContain(`/classes/${elsewhere.id}`);
     expect(first.body).toContain("剩余 5 / 5 个名额");
+    const page = `/classes/${shown.id}`;
+    expect((await get(page)).body).toContain("还剩 5 个");
 
-    // Elsewhere: the seats topic moves, the page's checks hold, the page stays.
+    // Elsewhere: the seats topic moves, the pages' checks hold, the pages stay.
     const seatsBefore = topicCounters(w).get("seats")!;
     expect((await enroll(w, one, { runId: elsewhere.id })).status).toBe("confirmed");
     expect(topicCounters(w).get("seats")).toBeGreaterThan(seatsBefore);
@@ -334,15 +337,20 @@ describe("the cache keyed to the pages' topics", () => {
     const kept = await get(q);
     expect(cache.stats()).toMatchObject({ hits: hits + 1, checked: checked + 1, misses });
     expect(kept.res.headers.get("x-cache")).toBe("HIT");
+    expect((await get(page)).res.headers.get("x-cache")).toBe("HIT");
+    expect(cache.stats()).toMatchObject({ hits: hits + 2, checked: checked + 2, misses });
     // Checked once per move of the topic: the next view is a plain hit.
     await get(q);
-    expect(cache.stats()).toMatchObject({ hits: hits + 2, checked: checked + 1 });
+    expect(cache.stats()).toMatchObject({ hits: hits + 3, checked: checked + 2 });
 
-    // In a class it shows: the check fails and the next view has the seat taken.
+    // In the class they show: the checks fail and the next views have the seat taken.
     expect((await enroll(w, two, { runId: shown.id })).status).toBe("confirmed");
     const after = await get(q);
-    expect(cache.stats()).toMatchObject({ hits: hits + 2, misses: misses + 1 });
+    expect(cache.stats()).toMatchObject({ hits: hits + 3, misses: misses + 1 });
     expect(after.body).toContain("剩余 4 / 5 个名额");
+    const pageAfter = await get(page);
+    expect(cache.stats()).toMatchObject({ hits: hits + 3, misses: misses + 2 });
+    expect(pageAfter.body).toContain("还剩 4 个");
   });
 
   it("keeps an activity listing through registrations for activities it does not show", async () => {
