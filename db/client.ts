@@ -161,6 +161,11 @@ type GroupJob = {
   reject: (e: unknown) => void;
 };
 const groupQueues = new WeakMap<DB, GroupJob[]>();
+const savepoints = prepared((db: DB) => ({
+  save: db.$client.prepare("SAVEPOINT group_piece"),
+  undo: db.$client.prepare("ROLLBACK TO group_piece"),
+  release: db.$client.prepare("RELEASE group_piece"),
+}));
 
 function flushGroup(db: DB) {
   const queue = groupQueues.get(db) ?? [];
@@ -172,14 +177,20 @@ function flushGroup(db: DB) {
   const onDisk = !sqlite.memory;
   if (onDisk) sqlite.pragma("synchronous = NORMAL");
   try {
+    const sp = savepoints(db);
     db.transaction(
       (tx) => {
         for (const job of jobs) {
+          // A savepoint of our own around each piece: drizzle's nested transaction built two
+          // objects and its SQL per piece (about 15 µs of every enrolment).
+          sp.save.run();
           try {
-            outcomes.push({ ok: true, value: tx.transaction((sp) => job.work(sp)) });
+            outcomes.push({ ok: true, value: job.work(tx) });
           } catch (error) {
+            sp.undo.run();
             outcomes.push({ ok: false, value: error });
           }
+          sp.release.run();
         }
       },
       { behavior: "immediate" },

@@ -48,6 +48,17 @@ export function noteChecks(checks: readonly ReadCheck[]) {
   if (checks.length) storage.getStore()?.push(...checks);
 }
 
+/**
+ * Notes that `readAgain()` (reading the database as it is then) must still give what `shown`
+ * is, compared as JSON: for a loader whose part that depends on a checked topic is cheaper to
+ * read again than the page is to render. Returns `shown`.
+ */
+export function noteSameRead<T>(shown: T, readAgain: () => T): T {
+  const json = JSON.stringify(shown);
+  noteCheck(() => JSON.stringify(readAgain()) === json);
+  return shown;
+}
+
 /** Whether two small maps hold the same entries. */
 export function sameEntries<K, V>(a: Map<K, V>, b: Map<K, V>) {
   if (a.size !== b.size) return false;

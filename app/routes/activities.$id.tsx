@@ -9,6 +9,7 @@ import {
   useSearchParams,
 } from "@remix-run/react";
 import { getDb } from "@db/client";
+import { noteSameRead } from "@db/read-checks";
 import { ActivitySeatsLine, ActivityTypeTag } from "~/components/activities";
 import { getActor, requireActor } from "~/modules/auth/request.server";
 import { getActivityDetail } from "~/modules/community/activities-read.server";
@@ -40,8 +41,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseIdParam(params.id, "没有找到这个活动。");
   const actor = getActor(request);
   const db = getDb();
+  const now = Date.now();
+  // Kept by the page cache while the activity reads the same again (db/read-checks.ts): a rush on
+  // another activity or class leaves this page cached.
+  const detail = noteSameRead(getActivityDetail(db, actor, id, now), () =>
+    getActivityDetail(getDb(), actor, id, now),
+  );
   return {
-    ...getActivityDetail(db, actor, id),
+    ...detail,
     volunteering: myActivityVolunteering(db, actor, id),
     signedIn: !!actor,
   };
@@ -359,7 +366,9 @@ export default function ActivityPage() {
   );
 }
 
-/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts). */
+/** What the loader reads, for the HTML cache of signed-out pages (db/change-topics.ts); seats
+ * only where its check reads them again. */
 export const handle = {
   cacheTopics: ["attendance", "catalog", "community", "network", "seats"],
+  cacheChecked: ["seats"],
 } satisfies CacheHandle;

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { getDb, type DB } from "@db/client";
-import { noteCheck } from "@db/read-checks";
+import { getDb } from "@db/client";
+import { noteSameRead } from "@db/read-checks";
 import { EnrollPanel } from "~/components/enrol-panel";
 import { CourseReviews } from "~/components/evaluations";
 import { courseReviews } from "~/modules/learning/evaluation.server";
@@ -36,14 +36,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const reviews = courseReviews(db, d.run.courseId);
   // What the enrolment tables decide on this page, for the page cache (db/read-checks.ts): kept
   // while these read the same again, so a rush on another class leaves this one cached.
-  const seatView = (conn: DB) =>
-    JSON.stringify([
+  noteSameRead([enrollment, d.seatsLeft, reviews], () => {
+    const conn = getDb();
+    return [
       getEnrollPanel(conn, actor, runId, now),
       getClassDetail(conn, actor, runId, now).seatsLeft,
       courseReviews(conn, d.run.courseId),
-    ]);
-  const shown = JSON.stringify([enrollment, d.seatsLeft, reviews]);
-  noteCheck(() => seatView(getDb()) === shown);
+    ];
+  });
   return {
     run: {
       id: d.run.id,

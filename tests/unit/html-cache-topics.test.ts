@@ -210,6 +210,7 @@ describe("declared topics cover every table a page reads", () => {
         "/activities?open=1",
         expect.stringMatching(/^\/academies\/[a-z]+-\d+$/),
         expect.stringMatching(/^\/classes\/\d+$/),
+        expect.stringMatching(/^\/activities\/\d+$/),
       ]),
     );
   }, 120_000);
@@ -353,7 +354,7 @@ describe("the cache keyed to the pages' topics", () => {
     expect(pageAfter.body).toContain("还剩 4 个");
   });
 
-  it("keeps an activity listing through registrations for activities it does not show", async () => {
+  it("keeps activity listings and pages through registrations for activities they do not show", async () => {
     const w = getDb();
     const [a, b] = w
       .select({ id: academies.id })
@@ -365,15 +366,17 @@ describe("the cache keyed to the pages' topics", () => {
     const shown = insertActivity(w, a!, reg);
     const elsewhere = insertActivity(w, b!, reg);
     const people = [];
-    for (let i = 0; i < 4; i++) people.push(await createActor(w));
+    for (let i = 0; i < 6; i++) people.push(await createActor(w));
     for (const [i, q] of [
       `/activities?academy=${a}`,
       `/activities?academy=${a}&open=1`,
+      `/activities/${shown.id}`,
     ].entries()) {
       const [one, two] = [people[2 * i]!, people[2 * i + 1]!];
       cache.clear();
       const first = await get(q);
-      expect(first.body).toContain(`/activities/${shown.id}`);
+      if (i < 2) expect(first.body).toContain(`/activities/${shown.id}`);
+      else expect(first.body).toContain("已报 2 人");
       expect(first.body).not.toContain(`/activities/${elsewhere.id}`);
       const { hits, checked, misses } = cache.stats();
       const other = await registerForActivity(w, one, { activityId: elsewhere.id });
@@ -382,8 +385,9 @@ describe("the cache keyed to the pages' topics", () => {
       expect(cache.stats()).toMatchObject({ hits: hits + 1, checked: checked + 1, misses });
       const mine = await registerForActivity(w, two, { activityId: shown.id });
       expect(mine.status).toBe("confirmed");
-      await get(q);
+      const after = await get(q);
       expect(cache.stats()).toMatchObject({ hits: hits + 1, misses: misses + 1 });
+      if (i === 2) expect(after.body).toContain("已报 3 人");
     }
   });
 
