@@ -52,11 +52,17 @@ export function FormErrors({ errors, id }: { errors?: string[]; id?: string }) {
   );
 }
 
+/** Intents that check no password: their answer leaves the password fields alone. */
+const KEEPS_PASSWORDS = new Set(["send-code", "filter"]);
+
 /** After the server answers with an error, empty the form's password fields without revalidating
- * (the server's messages stay; the rest of the input is kept). */
+ * (the server's messages stay; the rest of the input is kept). Not after 获取验证码 or 筛选书院:
+ * a password typed while the code was on its way stays where it was typed. */
 export function useClearPasswords(formId: string, lastResult: unknown) {
   useEffect(() => {
     if (!lastResult) return;
+    const intent = (lastResult as { initialValue?: { intent?: unknown } }).initialValue?.intent;
+    if (typeof intent === "string" && KEEPS_PASSWORDS.has(intent)) return;
     const form = document.getElementById(formId);
     form?.querySelectorAll<HTMLInputElement>('input[type="password"]').forEach((input) => {
       input.value = "";

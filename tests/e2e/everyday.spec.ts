@@ -55,6 +55,30 @@ test.describe("everyday paths on a phone", () => {
     await context.close();
   });
 
+  test("a password typed while the code is on its way is kept", async ({ page }) => {
+    const phone = uniquePhone();
+    await page.goto("/register");
+    await page.waitForFunction(() => "__remixRouter" in window); // hydrated: the form posts by fetch
+    // The code request is held back until the password is typed (a slow network, a busy server).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route("**/register.data*", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel("手机号码").fill(phone);
+    await page.getByRole("button", { name: "获取验证码" }).click();
+    await page.getByLabel("密码").fill("typed-while-waiting");
+    release();
+    await expect(page.getByRole("status")).toContainText("验证码已经发出");
+    await expect(page.getByLabel("密码")).toHaveValue("typed-while-waiting");
+    await page.unroute("**/register.data*");
+    await page.getByLabel("短信验证码").fill(await readSmsCode(phone));
+    await page.getByLabel("姓名").fill("慢网络");
+    await page.getByRole("button", { name: "注册" }).click();
+    await expect(page).toHaveURL(/\/me/);
+  });
+
   test("reset a forgotten password by SMS code", async ({ page, browser }) => {
     // An account, signed in elsewhere.
     const phone = uniquePhone();
