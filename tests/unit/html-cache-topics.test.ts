@@ -256,14 +256,12 @@ describe("the cache keyed to the pages' topics", () => {
     return { res, body: await res.text() };
   };
 
+  const publishedVersion = (w: DB) =>
+    w.select().from(courseVersions).where(eq(courseVersions.status, "published")).limit(1).get()!;
+
   it("keeps /courses cached through an enrolment, and shows the seat taken on the next /classes", async () => {
     const w = getDb();
-    const version = w
-      .select()
-      .from(courseVersions)
-      .where(eq(courseVersions.status, "published"))
-      .limit(1)
-      .get()!;
+    const version = publishedVersion(w);
     const room = w.select().from(rooms).limit(1).get()!;
     const run = createOpenRun(
       w,
@@ -299,12 +297,7 @@ describe("the cache keyed to the pages' topics", () => {
 
   it("keeps a class listing and a class page through enrolments in other classes, by their checks", async () => {
     const w = getDb();
-    const version = w
-      .select()
-      .from(courseVersions)
-      .where(eq(courseVersions.status, "published"))
-      .limit(1)
-      .get()!;
+    const version = publishedVersion(w);
     const [roomA, roomB] = w
       .select()
       .from(rooms)
