@@ -54,6 +54,7 @@ export function noteChecks(checks: readonly ReadCheck[]) {
  * read again than the page is to render. Returns `shown`.
  */
 export function noteSameRead<T>(shown: T, readAgain: () => T): T {
+  if (!storage.getStore()) return shown; // not a render for the cache: nothing to note
   const json = JSON.stringify(shown);
   noteCheck(() => JSON.stringify(readAgain()) === json);
   return shown;
