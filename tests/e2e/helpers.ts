@@ -12,6 +12,17 @@ export const DEMO = {
   resident: "13900000006",
 } as const;
 
+/**
+ * On /teach/checkin, the demo teacher's class in progress that the demo resident is enrolled in:
+ * the seed's live class in the demo academy (金山社区书院, huli-001). The demo schedule gives the
+ * same teacher other classes that can be live at the same time (a Saturday 14:30 class at 将军祠).
+ */
+export function demoLiveSession(teacher: Page) {
+  return teacher
+    .locator('[data-testid="nearby-session"][data-open="1"]', { hasText: "金山社区书院" })
+    .first();
+}
+
 export async function login(
   page: Page,
   phone: string,

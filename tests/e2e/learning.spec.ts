@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO, DEMO_PASSWORD, login } from "./helpers";
+import { DEMO, DEMO_PASSWORD, demoLiveSession, login } from "./helpers";
 
 /**
  * QR check-in and evaluation on a 375 × 812 phone. The demo seed gives the demo teacher
@@ -13,7 +13,7 @@ test("the teacher shows the QR code, the resident's check-in URL marks them pres
   const teacher = await teacherCtx.newPage();
   await login(teacher, DEMO.teacher, DEMO_PASSWORD, "/teach/checkin");
   await expect(teacher).toHaveURL(/\/teach\/checkin$/);
-  const live = teacher.locator('[data-testid="nearby-session"][data-open="1"]').first();
+  const live = demoLiveSession(teacher);
   await expect(live).toBeVisible();
   await live.getByRole("link", { name: "签到二维码" }).click();
   await expect(teacher.getByRole("heading", { name: "扫码签到" })).toBeVisible();

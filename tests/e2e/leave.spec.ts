@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO, DEMO_PASSWORD, login } from "./helpers";
+import { DEMO, DEMO_PASSWORD, demoLiveSession, login } from "./helpers";
 
 /**
  * 请假 (issue 15 part 3): the demo resident asks for leave for the next session of the demo
@@ -13,7 +13,7 @@ test("a resident asks for leave on a phone and the teacher sees it on the roll c
   const teacherCtx = await browser.newContext();
   const teacher = await teacherCtx.newPage();
   await login(teacher, DEMO.teacher, DEMO_PASSWORD, "/teach/checkin");
-  const live = teacher.locator('[data-testid="nearby-session"][data-open="1"]').first();
+  const live = demoLiveSession(teacher);
   await expect(live).toBeVisible();
   const runHref = await live.locator('a[href^="/teach/runs/"]').first().getAttribute("href");
   const runId = /\/teach\/runs\/(\d+)/.exec(runHref ?? "")?.[1];
