@@ -34,16 +34,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const enrollment = getEnrollPanel(db, actor, runId, now);
   const d = getClassDetail(db, actor, runId, now);
   const reviews = courseReviews(db, d.run.courseId);
-  // What the enrolment tables decide on this page, for the page cache (db/read-checks.ts): kept
-  // while these read the same again, so a rush on another class leaves this one cached.
-  noteSameRead([enrollment, d.seatsLeft, reviews], () => {
-    const conn = getDb();
-    return [
-      getEnrollPanel(conn, actor, runId, now),
-      getClassDetail(conn, actor, runId, now).seatsLeft,
-      courseReviews(conn, d.run.courseId),
-    ];
-  });
+  // What the enrolment tables decide on this page besides seats left (seatsTakenByRun notes its
+  // own check), for the page cache (db/read-checks.ts): kept while these read the same again, so
+  // a rush on another class leaves this one cached.
+  noteSameRead([enrollment, reviews], () => [
+    getEnrollPanel(getDb(), actor, runId, now),
+    courseReviews(getDb(), d.run.courseId),
+  ]);
   return {
     run: {
       id: d.run.id,

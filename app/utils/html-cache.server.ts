@@ -37,6 +37,7 @@
 import crypto from "node:crypto";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { Topic } from "@db/change-topics";
+import { stampOfTopics } from "@db/client";
 import { collectingChecks, type ReadCheck } from "@db/read-checks";
 
 /** The nonce cacheable pages are rendered with; never reaches a client. Base64 alphabet, like real nonces. */
@@ -232,13 +233,7 @@ function stampFor(
   global: () => string,
 ) {
   if (!topics || !counters) return global();
-  let out = "";
-  for (const t of topics) {
-    const n = counters.get(t);
-    if (n === undefined) return global();
-    out += `${t}=${n};`;
-  }
-  return out;
+  return stampOfTopics(counters, topics) ?? global();
 }
 
 /** Whether every check still holds (a check that fails to run does not). */

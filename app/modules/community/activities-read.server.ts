@@ -5,8 +5,8 @@
  * `countParticipations` (the one rule).
  */
 import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from "drizzle-orm";
-import { getDb, inJson, memoUntilChange, prepared, type Conn, type DB } from "@db/client";
-import { noteCheck, sameEntries } from "@db/read-checks";
+import { getDb, memoUntilChange, type Conn, type DB } from "@db/client";
+import { noteCheck } from "@db/read-checks";
 import {
   academies,
   activities,
@@ -22,7 +22,7 @@ import {
 } from "@db/schema";
 import { canManageAcademy, type Actor } from "~/modules/auth/permissions";
 import { listImageResources } from "~/modules/catalog/resources.server";
-import { statusCountsOf } from "~/modules/enrollment/seats.server";
+import { confirmedCountsOf, statusCountsOf } from "~/modules/enrollment/seats.server";
 import { assertManagesAcademy } from "~/modules/scheduling/access.server";
 import { addDays, DAYPART_MINUTES, wallToUtc } from "~/utils/time";
 import { forbidden, notFound } from "~/utils/http";
@@ -53,38 +53,6 @@ const cardColumns = {
   organisationName: organisations.name,
 };
 
-/**
- * Confirmed registrations per activity (activities without any may be missing). A page cached with
- * `seats` checked (db/read-checks.ts) is kept while these counts stand.
- */
-export function confirmedByActivity(conn: Conn, activityIds: number[]): Map<number, number> {
-  if (activityIds.length === 0) return new Map();
-  const ids = JSON.stringify([...new Set(activityIds)]);
-  const taken = readConfirmed(conn, ids);
-  noteCheck(() => sameEntries(readConfirmed(getDb(), ids), taken));
-  return taken;
-}
-function readConfirmed(conn: Conn, ids: string) {
-  return new Map(
-    confirmedQuery(conn)
-      .all({ ids })
-      .map((r) => [r.activityId, r.n]),
-  );
-}
-const confirmedQuery = prepared((conn: Conn) =>
-  conn
-    .select({ activityId: activityRegistrations.activityId, n: sql<number>`count(*)` })
-    .from(activityRegistrations)
-    .where(
-      and(
-        inJson(activityRegistrations.activityId, "ids"),
-        eq(activityRegistrations.status, "confirmed"),
-      ),
-    )
-    .groupBy(activityRegistrations.activityId)
-    .prepare(),
-);
-
 function cardsQuery(db: Conn) {
   return db
     .select(cardColumns)
@@ -103,8 +71,9 @@ function cardsByIds(db: Conn, ids: number[], now: number) {
     .where(sql`${activities.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
     .all();
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const confirmed = confirmedByActivity(
+  const confirmed = confirmedCountsOf(
     db,
+    "activity",
     rows.map((r) => r.id),
   );
   return ids
@@ -165,8 +134,8 @@ export function findActivities(
     page,
     Math.floor(now / 60_000),
   ]);
-  const select = (db: Conn) => {
-    const rows = db
+  const select = (conn: Conn) => {
+    const rows = conn
       .select({ id: activities.id, total: sql<number>`count(*) over ()` })
       .from(activities)
       .innerJoin(academies, eq(academies.id, activities.academyId))
@@ -179,7 +148,7 @@ export function findActivities(
       rows[0]?.total ??
       (page === 1
         ? 0
-        : db
+        : conn
             .select({ n: sql<number>`count(*)` })
             .from(activities)
             .innerJoin(academies, eq(academies.id, activities.academyId))

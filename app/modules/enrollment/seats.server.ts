@@ -10,7 +10,8 @@
  */
 import { and, asc, eq, inArray, min, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
-import { clientOf, prepared, type Conn, type DB } from "@db/client";
+import { clientOf, getDb, prepared, type Conn, type DB } from "@db/client";
+import { noteCheck, sameEntries } from "@db/read-checks";
 import {
   ENROLLMENT_STATUSES,
   classRuns,
@@ -79,6 +80,12 @@ function seatStatements(db: Database.Database, rows: string, key: string, owner:
   };
   return {
     confirmed: once(() => db.prepare<Id, { n: number }>(`SELECT ${confirmed} AS n`)),
+    confirmedOfMany: once(() =>
+      db.prepare<{ ids: string }, { id: number; n: number }>(`
+      SELECT ${key} AS id, count(*) AS n FROM ${rows}
+      WHERE ${key} IN (SELECT value FROM json_each(:ids)) AND status = 'confirmed'
+      GROUP BY ${key}`),
+    ),
     capacity: once(() =>
       db.prepare<Id, { capacity: number | null }>(`SELECT capacity FROM ${owner} WHERE id = :id`),
     ),
@@ -148,6 +155,29 @@ const seatSql = (conn: Conn, target: SeatTarget) => SEAT_SQL[target.kind](conn);
 
 export function confirmedCountOf(conn: Conn, target: SeatTarget): number {
   return seatSql(conn, target).confirmed().get({ id: target.id })!.n;
+}
+
+/**
+ * Confirmed seats per target id of one kind (ids without any may be missing). A page cached with
+ * `seats` checked (db/read-checks.ts) is kept while these counts stand.
+ */
+export function confirmedCountsOf(
+  conn: Conn,
+  kind: SeatTarget["kind"],
+  targetIds: number[],
+): Map<number, number> {
+  if (targetIds.length === 0) return new Map();
+  const ids = JSON.stringify([...new Set(targetIds)]);
+  const read = (c: Conn) =>
+    new Map(
+      SEAT_SQL[kind](c)
+        .confirmedOfMany()
+        .all({ ids })
+        .map((r) => [r.id, r.n]),
+    );
+  const taken = read(conn);
+  noteCheck(() => sameEntries(read(getDb()), taken));
+  return taken;
 }
 
 export function statusCountsOf(conn: Conn, target: SeatTarget) {

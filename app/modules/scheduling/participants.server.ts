@@ -4,10 +4,9 @@
  * enrolment module's queries on its own tables. Keep the signatures.
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { getDb, inJson, prepared, type Conn } from "@db/client";
+import { type Conn } from "@db/client";
 import { enrollments, familyMembers, users } from "@db/schema";
-import { activeUserIds, rebalanceRun } from "~/modules/enrollment/seats.server";
-import { noteCheck, sameEntries } from "@db/read-checks";
+import { activeUserIds, confirmedCountsOf, rebalanceRun } from "~/modules/enrollment/seats.server";
 
 /** User ids to notify about a run's changes (confirmed, waitlisted and lottery learners, and whoever
  * enrolled a family member). Walk-ins without an account are not notified. */
@@ -21,32 +20,11 @@ export function afterRunSettingsChanged(conn: Conn, runId: number, now = Date.no
   return rebalanceRun(conn, runId, now);
 }
 
-/**
- * Confirmed seats per run (runs without enrolments may be missing from the map). A page cached
- * with `seats` checked (db/read-checks.ts) is kept while these counts stand.
- */
+/** Confirmed seats per run (runs without enrolments may be missing from the map); noted for the
+ * page cache (confirmedCountsOf). */
 export function seatsTakenByRun(conn: Conn, runIds: number[]): Map<number, number> {
-  if (runIds.length === 0) return new Map();
-  const ids = JSON.stringify([...new Set(runIds)]);
-  const taken = readSeatsTaken(conn, ids);
-  noteCheck(() => sameEntries(readSeatsTaken(getDb(), ids), taken));
-  return taken;
+  return confirmedCountsOf(conn, "run", runIds);
 }
-function readSeatsTaken(conn: Conn, ids: string) {
-  return new Map(
-    seatsTakenQuery(conn)
-      .all({ ids })
-      .map((r) => [r.runId, r.n]),
-  );
-}
-const seatsTakenQuery = prepared((conn: Conn) =>
-  conn
-    .select({ runId: enrollments.runId, n: sql<number>`count(*)` })
-    .from(enrollments)
-    .where(and(inJson(enrollments.runId, "ids"), eq(enrollments.status, "confirmed")))
-    .groupBy(enrollments.runId)
-    .prepare(),
-);
 
 export type RosterEntry = { name: string; status: string; note?: string };
 
