@@ -143,18 +143,39 @@ export function clientOf(conn: Conn): Database.Database {
  * A thousand people enrolling at once then cost a few dozen transactions, and readers get the
  * event loop in between (at most GROUP_COMMIT_MAX pieces per transaction). Every other write on
  * the connection keeps `synchronous = FULL`.
+ *
+ * A group keeps gathering while pieces keep arriving, turn after turn (at most GROUP_GATHER_TURNS
+ * more turns): it closes at the first turn that brought no new piece. Closing it at the first turn
+ * let writers that had fallen out of step (each handing in its piece one turn after the other, as
+ * the first posts of a burst do) commit one by one; each then waited for its own flush, finished
+ * alone, let one more writer start alone, and the writes stayed out of step: in 3 of about 80
+ * enrolment bursts measured, each post cost nearly twice the CPU (one such burst, instrumented,
+ * made 997 transactions for 1,000 posts).
  */
 export function inGroupCommit<T>(db: DB, work: (tx: Tx) => T): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let queue = groupQueues.get(db);
     if (!queue) {
       groupQueues.set(db, (queue = []));
-      setImmediate(() => flushGroup(db));
+      gatherThenFlush(db, queue);
     }
     queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
   });
 }
 export const GROUP_COMMIT_MAX = 16;
+export const GROUP_GATHER_TURNS = 4;
+function gatherThenFlush(db: DB, queue: GroupJob[]) {
+  let seen = 0;
+  let turns = 0;
+  const gather = () => {
+    if (queue.length > seen && queue.length < GROUP_COMMIT_MAX && turns < GROUP_GATHER_TURNS) {
+      seen = queue.length;
+      turns++;
+      setImmediate(gather);
+    } else flushGroup(db);
+  };
+  setImmediate(gather);
+}
 type GroupJob = {
   work: (tx: Tx) => unknown;
   resolve: (v: unknown) => void;

@@ -1,13 +1,19 @@
 /**
  * db/client.ts `inGroupCommit` (issue 17: the enrolment burst and reads under writes): work handed
- * in during one event-loop turn runs in one immediate transaction, each piece in its own
- * savepoint, and every promise settles only after the commit. And `prepared` finds a database's
+ * in during one event-loop turn (or in turns that keep bringing more) runs in one immediate
+ * transaction, each piece in its own savepoint, and every promise settles only after the commit. And `prepared` finds a database's
  * query from inside one of its transactions.
  */
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { eq, sql } from "drizzle-orm";
-import { GROUP_COMMIT_MAX, inGroupCommit, prepared, type Conn } from "@db/client";
+import {
+  GROUP_COMMIT_MAX,
+  GROUP_GATHER_TURNS,
+  inGroupCommit,
+  prepared,
+  type Conn,
+} from "@db/client";
 import { holidays } from "@db/schema";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 
@@ -82,6 +88,46 @@ it("settles only after the WAL file is flushed to disk, off the main thread, and
   }
   expect(events).toEqual(["committed in the group", "flush begins", "flushed", "settled"]);
   expect(db.$client.pragma("synchronous", { simple: true })).toBe(2); // FULL
+});
+
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+it("keeps gathering while pieces keep arriving turn after turn, so writers out of step share a transaction", async () => {
+  const uncommitted: number[] = [];
+  const piece = (i: number) =>
+    inGroupCommit(db, (tx) => {
+      add(tx, `2036-01-0${i + 1}`, `陆续-${i}`);
+      uncommitted.push(count(db.$client, "陆续-%") - count(other, "陆续-%"));
+    });
+  // One piece per turn, as writers that fell out of step hand them in.
+  const pieces = [piece(0)];
+  for (let i = 1; i < GROUP_GATHER_TURNS; i++) {
+    await nextTurn();
+    pieces.push(piece(i));
+  }
+  await Promise.all(pieces);
+  // One transaction: each piece saw the rows of the pieces before it, none of them committed.
+  expect(uncommitted).toEqual(Array.from({ length: GROUP_GATHER_TURNS }, (_, i) => i + 1));
+  expect(count(other, "陆续-%")).toBe(GROUP_GATHER_TURNS);
+});
+
+it(`stops gathering after ${GROUP_GATHER_TURNS} more turns, however long pieces keep coming`, async () => {
+  const uncommitted: number[] = [];
+  const piece = (i: number) =>
+    inGroupCommit(db, (tx) => {
+      add(tx, `2037-01-${String(i + 1).padStart(2, "0")}`, `不停-${i}`);
+      uncommitted.push(count(db.$client, "不停-%") - count(other, "不停-%"));
+    });
+  const pieces = [piece(0)];
+  for (let i = 1; i < GROUP_GATHER_TURNS + 3; i++) {
+    await nextTurn();
+    pieces.push(piece(i));
+  }
+  await Promise.all(pieces);
+  // The first transaction closed with the pieces of its first GROUP_GATHER_TURNS + 1 turns.
+  expect(Math.max(...uncommitted)).toBe(GROUP_GATHER_TURNS + 1);
+  expect(uncommitted[GROUP_GATHER_TURNS + 1]).toBe(1);
+  expect(count(other, "不停-%")).toBe(GROUP_GATHER_TURNS + 3);
 });
 
 it(`takes at most ${GROUP_COMMIT_MAX} pieces a transaction and still runs every piece once`, async () => {
