@@ -6,6 +6,14 @@
  * own, and the median ratio: a single /healthz burst's p99 varied from 720 to 1,110 ms between
  * runs on this machine, which alone moved the ratio from 1.2× to 1.9×.
  *
+ * Beside latency, the server's own CPU per burst (all threads, and its main thread alone, from
+ * /proc): a burst is bound by the main thread, so p99 ≈ its busy time + the time it waited.
+ *
+ * ENROL_BURST_COMPARE='{"WRITE_CONCURRENCY":"16"}' starts a second server with those variables
+ * beside the first (same build, a database of its own) and alternates the rounds between the two:
+ * on this shared 2-core VM the CPU one request costs moves by a third from minute to minute, and
+ * only rounds taken side by side tell two settings apart.
+ *
  *   npm run bench                                  (builds, then runs every tests/bench/*.bench.ts)
  *   npx tsx tests/bench/enrol-burst.bench.ts       (this one alone; builds if build/ is stale)
  */
@@ -22,7 +30,7 @@ import {
   prepareEnrollDb,
   startBuiltServer,
 } from "../factories/built-server";
-import { cpuMs, percentile, sampleRss, treeRssMiB } from "./lib";
+import { cpuMs, mainThreadCpuMs, percentile, sampleRss, treeRssMiB } from "./lib";
 
 const REQUESTS = Number(process.env.ENROL_BURST_REQUESTS ?? 1000);
 const CAPACITY = 30;
@@ -36,11 +44,26 @@ async function burst<T extends { ms: number }>(send: (i: number) => Promise<T>) 
   return { results, wall: performance.now() - start };
 }
 
-export async function run() {
-  ensureBuild();
-  // Every request on a connection of its own, as from 1,000 phones: no pool of sockets left over
-  // from the previous burst (node:http's global agent keeps them alive since Node 19).
-  http.globalAgent = new http.Agent({ keepAlive: false });
+type Round = {
+  confirmed: number;
+  dbConfirmed: number;
+  waitlisted: number;
+  errors: number;
+  busy: number;
+  p50: number;
+  p99: number;
+  b50: number;
+  b99: number;
+  wall: number;
+  bWall: number;
+  cpu: number;
+  bCpu: number;
+  main: number;
+  bMain: number;
+};
+
+/** A server with its own database, warmed up as one that has been up a while. */
+async function startSide(label: string, env: Record<string, string>) {
   const prepared = await prepareEnrollDb({
     capacity: CAPACITY,
     userCount: REQUESTS,
@@ -48,113 +71,153 @@ export async function run() {
   });
   const server = await startBuiltServer({
     dbFile: prepared.file,
-    env: { ENROL_LIMIT_PER_USER: "1000" },
+    env: { ENROL_LIMIT_PER_USER: "1000", ...env },
   });
-  try {
-    const idle = treeRssMiB(server.child.pid!);
-    const rss = sampleRss(server.child.pid!, 100);
-    // Warm up both routes, the enrolment post too (into a run of its own), as a server that has
-    // been up a while is: neither burst then pays for module loading or unoptimised code.
-    const [warmRun, ...runIds] = prepared.runIds;
-    await fetch(`${server.url}/classes/${warmRun}`).then((r) => r.text());
-    for (let i = 0; i < 200; i += 20)
-      await Promise.all(
-        Array.from({ length: 20 }, (_, j) =>
-          Promise.all([
-            httpRequest("GET", `${server.url}/healthz`),
-            postEnroll(server.url, warmRun!, prepared.tokens[i + j]!),
-          ]),
-        ),
-      );
+  const idle = treeRssMiB(server.child.pid!);
+  const rss = sampleRss(server.child.pid!, 100);
+  // Warm up both routes, the enrolment post too (into a run of its own): neither burst then pays
+  // for module loading or unoptimised code.
+  const [warmRun, ...runIds] = prepared.runIds;
+  await fetch(`${server.url}/classes/${warmRun}`).then((r) => r.text());
+  for (let i = 0; i < 200; i += 20)
+    await Promise.all(
+      Array.from({ length: 20 }, (_, j) =>
+        Promise.all([
+          httpRequest("GET", `${server.url}/healthz`),
+          postEnroll(server.url, warmRun!, prepared.tokens[i + j]!),
+        ]),
+      ),
+    );
+  return { label, prepared, server, runIds, idle, rss, rounds: [] as Round[] };
+}
+type Side = Awaited<ReturnType<typeof startSide>>;
 
+async function burstRound(side: Side, runId: number): Promise<Round> {
+  const { server, prepared } = side;
+  // The server's own CPU for each burst: unlike latency, hardly moved by the load generator.
+  const pid = server.child.pid!;
+  const cpu0 = cpuMs(pid);
+  const main0 = mainThreadCpuMs(pid);
+  const baseline = await burst(async () => {
+    const t = performance.now();
+    const res = await httpRequest("GET", `${server.url}/healthz`);
+    return { ok: res.status === 200, ms: performance.now() - t };
+  });
+  const cpu1 = cpuMs(pid);
+  const main1 = mainThreadCpuMs(pid);
+  const posts = await burst((i) =>
+    postEnroll(server.url, runId, prepared.tokens[i]!).catch((e: unknown) => ({
+      status: 0,
+      location: "",
+      body: String(e),
+      ms: NaN,
+    })),
+  );
+  const cpu2 = cpuMs(pid);
+  const main2 = mainThreadCpuMs(pid);
+  const outcomes = posts.results.map((r) => outcomeOf(r.location || "/"));
+  const errors = posts.results.filter((r) => r.status === 0 || r.status >= 500);
+  const db = openDatabase(prepared.file);
+  const dbConfirmed = db
+    .select({ status: enrollments.status })
+    .from(enrollments)
+    .where(eq(enrollments.runId, runId))
+    .all()
+    .filter((r) => r.status === "confirmed").length;
+  db.$client.close();
+  const lat = posts.results
+    .map((r) => r.ms)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  const base = baseline.results.map((r) => r.ms).sort((a, b) => a - b);
+  return {
+    confirmed: outcomes.filter((o) => o.result === "confirmed").length,
+    dbConfirmed,
+    waitlisted: outcomes.filter((o) => o.result === "waitlisted").length,
+    errors: errors.length,
+    busy: errors.filter((r) => /SQLITE_BUSY|database is locked/i.test(r.body)).length,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    b50: percentile(base, 50),
+    b99: percentile(base, 99),
+    wall: posts.wall,
+    bWall: baseline.wall,
+    cpu: cpu2 - cpu1,
+    bCpu: cpu1 - cpu0,
+    main: main2 - main1,
+    bMain: main1 - main0,
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function summarise(side: Side) {
+  const { rounds } = side;
+  const ratio = median(rounds.map((r) => r.p99 / r.b99));
+  const exact = rounds.every((r) => r.confirmed === CAPACITY && r.dbConfirmed === CAPACITY);
+  const busyShare = (main: number, wall: number) => `${((100 * main) / wall).toFixed(0)} %`;
+  console.log(
+    `\n${side.label}: p99 ÷ the /healthz burst's p99, median of ${rounds.length} rounds: ${ratio.toFixed(2)}× (target ≤ 1.5×: ${ratio <= 1.5 ? "met" : "NOT met"}); ` +
+      `exactly ${CAPACITY} confirmed in every round: ${exact ? "met" : "NOT met"}; errors: ${rounds.reduce((n, r) => n + r.errors, 0)}`,
+  );
+  console.log(
+    `  server CPU per enrolment post, median: ${(median(rounds.map((r) => r.cpu)) / REQUESTS).toFixed(2)} ms, ` +
+      `its main thread ${(median(rounds.map((r) => r.main)) / REQUESTS).toFixed(2)} ms ` +
+      `(a /healthz request: ${(median(rounds.map((r) => r.bCpu)) / REQUESTS).toFixed(2)} ms, ${(median(rounds.map((r) => r.bMain)) / REQUESTS).toFixed(2)} ms)`,
+  );
+  console.log(
+    `  main thread busy, median: ${busyShare(median(rounds.map((r) => r.main)), median(rounds.map((r) => r.wall)))} of an enrolment burst's wall time, ` +
+      `${busyShare(median(rounds.map((r) => r.bMain)), median(rounds.map((r) => r.bWall)))} of a /healthz burst's`,
+  );
+  console.log(
+    `  server tree RSS: idle ${side.idle.toFixed(0)} MiB, peak ${side.rss.stop().toFixed(0)} MiB during the bursts`,
+  );
+  return { rounds, ratio, exact };
+}
+
+export async function run() {
+  ensureBuild();
+  // Every request on a connection of its own, as from 1,000 phones: no pool of sockets left over
+  // from the previous burst (node:http's global agent keeps them alive since Node 19).
+  http.globalAgent = new http.Agent({ keepAlive: false });
+  const compare = process.env.ENROL_BURST_COMPARE
+    ? (JSON.parse(process.env.ENROL_BURST_COMPARE) as Record<string, string>)
+    : null;
+  const sides = [await startSide("as configured", {})];
+  if (compare) sides.push(await startSide(`with ${JSON.stringify(compare)}`, compare));
+  try {
     console.log(
       `\n报名并发 (enrol burst): ${REQUESTS} concurrent POST /classes/:id intent=enroll into a ${CAPACITY}-seat run, ` +
-        `${ROUNDS} rounds, each right after the same burst of GET /healthz (its baseline)\n`,
+        `${ROUNDS} rounds, each right after the same burst of GET /healthz (its baseline)` +
+        (compare ? `; two servers side by side, rounds alternating between them` : "") +
+        "\n",
     );
     console.log(
-      "| round | confirmed (database) | waitlisted | errors | p50 ms (× /healthz) | p99 ms (× /healthz) | wall ms (× /healthz) | server CPU ms (× /healthz) |",
+      `| round${compare ? " | server" : ""} | confirmed (database) | waitlisted | errors | p50 ms (× /healthz) | p99 ms (× /healthz) | wall ms (× /healthz) | server CPU ms (× /healthz) | main thread ms (× /healthz) |`,
     );
-    console.log("|---|---|--:|--:|--:|--:|--:|--:|");
-    // The server's own CPU for each burst: unlike latency, hardly moved by the load generator.
-    const pid = server.child.pid!;
-    const rounds = [];
-    for (const [round, runId] of runIds.entries()) {
-      const cpu0 = cpuMs(pid);
-      const baseline = await burst(async () => {
-        const t = performance.now();
-        const res = await httpRequest("GET", `${server.url}/healthz`);
-        return { ok: res.status === 200, ms: performance.now() - t };
-      });
-      const cpu1 = cpuMs(pid);
-      const posts = await burst((i) =>
-        postEnroll(server.url, runId, prepared.tokens[i]!).catch((e: unknown) => ({
-          status: 0,
-          location: "",
-          body: String(e),
-          ms: NaN,
-        })),
-      );
-      const cpu2 = cpuMs(pid);
-      const outcomes = posts.results.map((r) => outcomeOf(r.location || "/"));
-      const confirmed = outcomes.filter((o) => o.result === "confirmed").length;
-      const waitlisted = outcomes.filter((o) => o.result === "waitlisted").length;
-      const errors = posts.results.filter((r) => r.status === 0 || r.status >= 500);
-      const busy = errors.filter((r) => /SQLITE_BUSY|database is locked/i.test(r.body)).length;
-      const db = openDatabase(prepared.file);
-      const dbConfirmed = db
-        .select({ status: enrollments.status })
-        .from(enrollments)
-        .where(eq(enrollments.runId, runId))
-        .all()
-        .filter((r) => r.status === "confirmed").length;
-      db.$client.close();
-      const lat = posts.results
-        .map((r) => r.ms)
-        .filter(Number.isFinite)
-        .sort((a, b) => a - b);
-      const base = baseline.results.map((r) => r.ms).sort((a, b) => a - b);
-      const r = {
-        confirmed,
-        dbConfirmed,
-        waitlisted,
-        errors: errors.length,
-        busy,
-        p50: percentile(lat, 50),
-        p99: percentile(lat, 99),
-        b50: percentile(base, 50),
-        b99: percentile(base, 99),
-        wall: posts.wall,
-        bWall: baseline.wall,
-        cpu: cpu2 - cpu1,
-        bCpu: cpu1 - cpu0,
-      };
-      rounds.push(r);
-      const x = (a: number, b: number) => `${a.toFixed(0)} (${(a / b).toFixed(2)})`;
-      console.log(
-        `| ${round + 1} | ${confirmed} (${dbConfirmed}) | ${waitlisted} | ${r.errors}${busy ? ` (${busy} SQLITE_BUSY)` : ""} | ${x(r.p50, r.b50)} | ${x(r.p99, r.b99)} | ${x(r.wall, r.bWall)} | ${x(r.cpu, r.bCpu)} |`,
-      );
+    console.log(`|---${compare ? "|---" : ""}|---|--:|--:|--:|--:|--:|--:|--:|`);
+    const x = (a: number, b: number) => `${a.toFixed(0)} (${(a / b).toFixed(2)})`;
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which server goes first, so neither always follows the other's burst.
+      for (const side of round % 2 ? [...sides].reverse() : sides) {
+        const r = await burstRound(side, side.runIds[round]!);
+        side.rounds.push(r);
+        console.log(
+          `| ${round + 1}${compare ? ` | ${side.label}` : ""} | ${r.confirmed} (${r.dbConfirmed}) | ${r.waitlisted} | ${r.errors}${r.busy ? ` (${r.busy} SQLITE_BUSY)` : ""} | ${x(r.p50, r.b50)} | ${x(r.p99, r.b99)} | ${x(r.wall, r.bWall)} | ${x(r.cpu, r.bCpu)} | ${x(r.main, r.bMain)} |`,
+        );
+      }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const ratio = median(rounds.map((r) => r.p99 / r.b99));
-    const exact = rounds.every((r) => r.confirmed === CAPACITY && r.dbConfirmed === CAPACITY);
-    console.log(
-      `\np99 ÷ the /healthz burst's p99, median of ${ROUNDS} rounds: ${ratio.toFixed(2)}× (target ≤ 1.5×: ${ratio <= 1.5 ? "met" : "NOT met"}); ` +
-        `exactly ${CAPACITY} confirmed in every round: ${exact ? "met" : "NOT met"}; errors: ${rounds.reduce((n, r) => n + r.errors, 0)}`,
-    );
-    console.log(
-      `server CPU per enrolment post, median of ${ROUNDS} rounds: ${(median(rounds.map((r) => r.cpu)) / REQUESTS).toFixed(2)} ms (a /healthz request: ${(median(rounds.map((r) => r.bCpu)) / REQUESTS).toFixed(2)} ms)`,
-    );
-    console.log(
-      `server tree RSS: idle ${idle.toFixed(0)} MiB, peak ${rss.stop().toFixed(0)} MiB during the bursts`,
-    );
-    return { rounds, ratio, exact };
+    const results = sides.map(summarise);
+    return { ...results[0]!, compared: results[1] ?? null };
   } finally {
-    await server.stop();
-    prepared.cleanup();
+    for (const side of sides) {
+      await side.server.stop();
+      side.prepared.cleanup();
+    }
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const r = await run();
-  process.exit(r.exact ? 0 : 1);
+  process.exit(r.exact && (r.compared?.exact ?? true) ? 0 : 1);
 }

@@ -156,16 +156,26 @@ export async function compareAll(
 
 /* ---------------------------------------------------------------- memory */
 
-/** Resident set size in MiB of `pid` and every process below it (read from /proc). */
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
-/** CPU milliseconds (user + system) a process has used so far, from /proc (10 ms resolution). */
-export function cpuMs(pid: number) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+/** User + system CPU milliseconds so far of the process or thread whose stat file this is. */
+function statCpuMs(file: string) {
+  const stat = fs.readFileSync(file, "utf8");
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(f[11]) + Number(f[12])) * TICK_MS;
 }
 
+/** CPU milliseconds (user + system) a process has used so far, all its threads, from /proc (10 ms resolution). */
+export function cpuMs(pid: number) {
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** The same for the process's main thread alone (JavaScript runs there; not the GC helpers or the thread pool). */
+export function mainThreadCpuMs(pid: number) {
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/** Resident set size in MiB of `pid` and every process below it (read from /proc). */
 export function treeRssMiB(pid: number): number {
   const children = new Map<number, number[]>();
   for (const name of fs.readdirSync("/proc")) {
