@@ -1,8 +1,8 @@
 /**
  * db/client.ts `inGroupCommit` (issue 17: the enrolment burst and reads under writes): work handed
  * in during one event-loop turn (or in turns that keep bringing more) runs in one immediate
- * transaction, each piece in its own savepoint, and every promise settles only after the commit. And `prepared` finds a database's
- * query from inside one of its transactions.
+ * transaction, each piece in its own savepoint, and every promise settles only after the commit.
+ * And `prepared` finds a database's query from inside one of its transactions.
  */
 import fs from "node:fs";
 import Database from "better-sqlite3";
@@ -90,40 +90,36 @@ it("settles only after the WAL file is flushed to disk, off the main thread, and
   expect(db.$client.pragma("synchronous", { simple: true })).toBe(2); // FULL
 });
 
-const nextTurn = () => new Promise<void>((r) => setImmediate(r));
-
-it("keeps gathering while pieces keep arriving turn after turn, so writers out of step share a transaction", async () => {
+/**
+ * Hands in `n` pieces one event-loop turn after the other, as writers that fell out of step do;
+ * each adds a row named `name-i` and notes how many of those rows its open transaction holds that
+ * another connection cannot see yet.
+ */
+async function onePiecePerTurn(n: number, year: number, name: string) {
   const uncommitted: number[] = [];
   const piece = (i: number) =>
     inGroupCommit(db, (tx) => {
-      add(tx, `2036-01-0${i + 1}`, `陆续-${i}`);
-      uncommitted.push(count(db.$client, "陆续-%") - count(other, "陆续-%"));
+      add(tx, `${year}-01-${String(i + 1).padStart(2, "0")}`, `${name}-${i}`);
+      uncommitted.push(count(db.$client, `${name}-%`) - count(other, `${name}-%`));
     });
-  // One piece per turn, as writers that fell out of step hand them in.
   const pieces = [piece(0)];
-  for (let i = 1; i < GROUP_GATHER_TURNS; i++) {
-    await nextTurn();
+  for (let i = 1; i < n; i++) {
+    await new Promise<void>((r) => setImmediate(r));
     pieces.push(piece(i));
   }
   await Promise.all(pieces);
+  return uncommitted;
+}
+
+it("keeps gathering while pieces keep arriving turn after turn, so writers out of step share a transaction", async () => {
+  const uncommitted = await onePiecePerTurn(GROUP_GATHER_TURNS, 2036, "陆续");
   // One transaction: each piece saw the rows of the pieces before it, none of them committed.
   expect(uncommitted).toEqual(Array.from({ length: GROUP_GATHER_TURNS }, (_, i) => i + 1));
   expect(count(other, "陆续-%")).toBe(GROUP_GATHER_TURNS);
 });
 
 it(`stops gathering after ${GROUP_GATHER_TURNS} more turns, however long pieces keep coming`, async () => {
-  const uncommitted: number[] = [];
-  const piece = (i: number) =>
-    inGroupCommit(db, (tx) => {
-      add(tx, `2037-01-${String(i + 1).padStart(2, "0")}`, `不停-${i}`);
-      uncommitted.push(count(db.$client, "不停-%") - count(other, "不停-%"));
-    });
-  const pieces = [piece(0)];
-  for (let i = 1; i < GROUP_GATHER_TURNS + 3; i++) {
-    await nextTurn();
-    pieces.push(piece(i));
-  }
-  await Promise.all(pieces);
+  const uncommitted = await onePiecePerTurn(GROUP_GATHER_TURNS + 3, 2037, "不停");
   // The first transaction closed with the pieces of its first GROUP_GATHER_TURNS + 1 turns.
   expect(Math.max(...uncommitted)).toBe(GROUP_GATHER_TURNS + 1);
   expect(uncommitted[GROUP_GATHER_TURNS + 1]).toBe(1);
