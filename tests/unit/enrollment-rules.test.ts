@@ -264,6 +264,24 @@ describe("enrolment rules", () => {
   });
 });
 
+describe("enrolling past the cancel deadline", () => {
+  it("needs the person's confirmation (confirmLate), else late_unconfirmed, database unchanged", async () => {
+    const w = await schedulingWorld(db);
+    const now = Date.now();
+    const run = createOpenRun(db, w, { capacity: 2, cancelDeadlineAt: now + DAY });
+    const me = await createResident(db);
+    const late = now + 2 * DAY;
+    const e = await refused(() => enroll(db, me, { runId: run.id }, late));
+    expect(e.code).toBe("late_unconfirmed");
+    expect(e.message).toBe(REFUSAL_MESSAGES.late_unconfirmed);
+    const out = await enroll(db, me, { runId: run.id, confirmLate: true }, late);
+    expect(out.status).toBe("confirmed");
+    // Before the deadline nothing needs confirming.
+    const other = await createResident(db);
+    expect((await enroll(db, other, { runId: run.id }, now)).status).toBe("confirmed");
+  });
+});
+
 describe("cancelling", () => {
   it("refuses to cancel a confirmed seat after the deadline, database unchanged", async () => {
     const w = await schedulingWorld(db);

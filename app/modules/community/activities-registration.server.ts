@@ -43,9 +43,8 @@ import {
   activeSeatOf,
   confirmedCountOf,
   describePerson,
-  joinWaitlistIn,
   promoteQueue,
-  takeSeatIn,
+  seatOrWaitlistIn,
   waitlistPositionIn,
   type SeatTarget,
 } from "~/modules/enrollment/seats.server";
@@ -129,18 +128,12 @@ export async function registerForActivity(
           priority: false,
           addedBy: null,
         };
-        const seatId = restricted ? null : takeSeatIn(tx, target(a.id), seat, now);
-        const id = seatId ?? joinWaitlistIn(tx, target(a.id), seat, now);
-        const status = seatId != null ? ("confirmed" as const) : ("waitlisted" as const);
-        const row = tx
-          .select()
-          .from(activityRegistrations)
-          .where(eq(activityRegistrations.id, id))
-          .get()!;
+        const placed = seatOrWaitlistIn(tx, target(a.id), seat, now, !!restricted);
+        const { id, status } = placed;
         return {
           registrationId: id,
           status,
-          position: status === "waitlisted" ? waitlistPositionIn(tx, target(a.id), row) : null,
+          position: placed.position,
           who: person.who === "您" ? person.name : person.who,
           restricted: restricted && status === "waitlisted" ? restricted.reason : null,
         };
@@ -271,15 +264,8 @@ export function addActivityWalkIn(
           addedBy: actor.id,
         };
         promoteQueue(tx, target(a.id), now, (row) => tellPromoted(tx, row, a));
-        const seatId = takeSeatIn(tx, target(a.id), seat, now);
-        const id = seatId ?? joinWaitlistIn(tx, target(a.id), seat, now);
-        const row = tx
-          .select()
-          .from(activityRegistrations)
-          .where(eq(activityRegistrations.id, id))
-          .get()!;
-        const position = seatId == null ? waitlistPositionIn(tx, target(a.id), row) : null;
-        const present = seatId != null && now >= checkinOpensAt(a);
+        const { id, status, position } = seatOrWaitlistIn(tx, target(a.id), seat, now);
+        const present = status === "confirmed" && now >= checkinOpensAt(a);
         if (present) {
           tx.insert(activityAttendance)
             .values({
@@ -296,7 +282,7 @@ export function addActivityWalkIn(
         }
         const placedName = account?.name ?? name;
         const outcome =
-          seatId != null ? (present ? "已报名并到场" : "已报名") : `候补第 ${position} 位`;
+          status === "confirmed" ? (present ? "已报名并到场" : "已报名") : `候补第 ${position} 位`;
         if (account) {
           notify(tx, account.id, {
             title: `书院为您报名：「${a.title}」`,
@@ -312,13 +298,13 @@ export function addActivityWalkIn(
           detail: {
             registrationId: id,
             userId: account?.id ?? null,
-            status: seatId != null ? "confirmed" : "waitlisted",
+            status,
             present,
           },
         });
         return {
           registrationId: id,
-          status: seatId != null ? ("confirmed" as const) : ("waitlisted" as const),
+          status,
           position,
           present,
           name: placedName,

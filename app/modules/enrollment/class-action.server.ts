@@ -11,8 +11,6 @@ import type { Actor } from "~/modules/auth/permissions";
 import { badRequest } from "~/utils/http";
 import { z } from "~/utils/zod";
 import { cancelEnrollmentGrouped, enroll, isEnrollRefusal } from "./enroll.server";
-import { lateEnrollWarning } from "./rules";
-import { runContext } from "./seats.server";
 
 export const ENROLL_INTENTS = ["enroll", "cancel"] as const;
 
@@ -46,16 +44,8 @@ export async function enrollPostTarget(
   const member = memberId ? `&member=${memberId}` : "";
   try {
     if (intent === "enroll") {
-      // Past the cancel deadline the seat cannot be given back: the person must have said they know.
-      const ctx = runContext(db, runId);
-      if (
-        ctx &&
-        lateEnrollWarning(ctx.run, ctx.firstSessionAt, Date.now()) &&
-        formData.get("confirmLate") !== "1"
-      ) {
-        return `${base}?result=refused&reason=late_unconfirmed${member}#enrol`;
-      }
-      const out = await enroll(db, actor, { runId, memberId });
+      const confirmLate = formData.get("confirmLate") === "1";
+      const out = await enroll(db, actor, { runId, memberId, confirmLate });
       const position = out.position != null ? `&position=${out.position}` : "";
       const restricted = out.restricted ? "&restricted=1" : "";
       return `${base}?result=${out.status}${position}${restricted}${member}#enrol`;

@@ -17,6 +17,7 @@ import { waitlistOnlyRestriction } from "./policy.server";
 import {
   ageRefusal,
   effectiveCancelDeadline,
+  lateEnrollWarning,
   ENROLLMENT_STATUS_LABELS,
   priorityWindowEnd,
   REFUSAL_MESSAGES,
@@ -25,12 +26,11 @@ import {
 } from "./rules";
 import {
   applyForLottery,
-  joinWaitlist,
   lotteryDrawOf,
   promoteWaitlisted,
   runContext,
+  seatOrWaitlistIn,
   syncRunStatus,
-  takeSeat,
   waitlistPosition,
   type Enrollment,
   type NewEnrollment,
@@ -159,13 +159,6 @@ const activeSelfQuery = activeQuery(
 const activeMemberQuery = activeQuery(
   sql`${enrollments.familyMemberId} = ${sql.placeholder("member")} AND ${enrollments.familyMemberId} IS NOT NULL`,
 );
-const enrollmentById = prepared((conn: Conn) =>
-  conn
-    .select()
-    .from(enrollments)
-    .where(eq(enrollments.id, sql.placeholder("id")))
-    .prepare(),
-);
 const userById = prepared((conn: Conn) =>
   conn
     .select()
@@ -220,20 +213,23 @@ export function placeInRun(
 ) {
   const { run } = ctx;
   if (run.enrollMode === "lottery" && !lotteryDrawOf(tx, run.id)) {
-    return { id: applyForLottery(tx, p, opts.now), status: "lottery_pending" as const };
+    const id = applyForLottery(tx, p, opts.now);
+    return { id, status: "lottery_pending" as const, position: null };
   }
   // Seats freed earlier (a raised capacity) go to the waitlist first, never to a newcomer.
   promoteWaitlisted(tx, ctx, opts.now);
-  const seat = opts.waitlistOnly ? null : takeSeat(tx, p, opts.now);
-  if (seat != null) return { id: seat, status: "confirmed" as const };
-  return { id: joinWaitlist(tx, p, opts.now), status: "waitlisted" as const };
+  return seatOrWaitlistIn(tx, { kind: "run", id: run.id }, p, opts.now, opts.waitlistOnly);
 }
 
-/** 报名: self or a family member. Throws EnrolRefusal (database unchanged) when a rule says no. */
+/**
+ * 报名: self or a family member. Throws EnrolRefusal (database unchanged) when a rule says no.
+ * Past the cancel deadline a seat cannot be given back, so the person must have said they know
+ * (`confirmLate`, the panel's checkbox), else `late_unconfirmed`.
+ */
 export async function enroll(
   db: DB,
   actor: Actor,
-  input: { runId: number; memberId?: number | null },
+  input: { runId: number; memberId?: number | null; confirmLate?: boolean },
   now = Date.now(),
 ): Promise<EnrollOutcome> {
   await consumeEnrollAttempt(db, actor.id);
@@ -245,6 +241,8 @@ export async function enroll(
       const { run } = ctx;
       const closed = windowRefusal(run, ctx.firstSessionAt, now);
       if (closed) throw new EnrollRefusal(closed.code, closed.message);
+      if (!input.confirmLate && lateEnrollWarning(run, ctx.firstSessionAt, now))
+        throw new EnrollRefusal("late_unconfirmed");
       if (run.enrollMode === "lottery" && lotteryDrawOf(tx, run.id))
         throw new EnrollRefusal("lottery_drawn");
       const person = resolvePerson(tx, actor, input.memberId);
@@ -293,12 +291,11 @@ export async function enroll(
         { waitlistOnly: !!restricted, now },
       );
       syncRunStatus(tx, run.id, now);
-      const row = enrollmentById(tx).get({ id: placed.id })!;
       return {
         enrollmentId: placed.id,
         runId: run.id,
         status: placed.status,
-        position: placed.status === "waitlisted" ? waitlistPosition(tx, row) : null,
+        position: placed.position,
         who: person.who === "您" ? person.name : person.who,
         title: ctx.title,
         restricted: restricted && placed.status === "waitlisted" ? restricted.reason : null,

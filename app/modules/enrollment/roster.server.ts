@@ -22,7 +22,6 @@ import {
   runContext,
   statusCounts,
   syncRunStatus,
-  waitlistPosition,
 } from "./seats.server";
 
 const NOT_MANAGER = "您不是这所书院的管理员，不能管理这个班的名单。";
@@ -325,8 +324,7 @@ export function addWalkIn(
         { waitlistOnly: false, now },
       );
       syncRunStatus(tx, run.id, now);
-      const row = tx.select().from(enrollments).where(eq(enrollments.id, placed.id)).get()!;
-      const position = placed.status === "waitlisted" ? waitlistPosition(tx, row) : null;
+      const { position } = placed;
       const outcome =
         placed.status === "confirmed"
           ? "已报名"

@@ -94,6 +94,11 @@ function seatStatements(db: Database.Database, rows: string, key: string, owner:
         `SELECT status, count(*) AS n FROM ${rows} WHERE ${key} = :id GROUP BY status`,
       ),
     ),
+    waitlisted: once(() =>
+      db.prepare<Id, { n: number }>(
+        `SELECT count(*) AS n FROM ${rows} WHERE ${key} = :id AND status = 'waitlisted'`,
+      ),
+    ),
     ahead: once(() =>
       db.prepare<Id & { queueKey: number; seat: number }, { n: number }>(`
       SELECT count(*) AS n FROM ${rows}
@@ -232,6 +237,25 @@ export function joinWaitlistIn(tx: Conn, target: SeatTarget, p: NewSeat, now: nu
   return Number(r.lastInsertRowid);
 }
 
+/**
+ * A seat if one is free (and not `waitlistOnly`), else the end of the waitlist: the new row's id,
+ * status and, on the waitlist, its 1-based place. The newcomer is last (its queue key is the
+ * target's highest), so the place is the waitlist's length: no second read of the row.
+ */
+export function seatOrWaitlistIn(
+  tx: Conn,
+  target: SeatTarget,
+  p: NewSeat,
+  now: number,
+  waitlistOnly = false,
+) {
+  const seat = waitlistOnly ? null : takeSeatIn(tx, target, p, now);
+  if (seat != null) return { id: seat, status: "confirmed" as const, position: null };
+  const id = joinWaitlistIn(tx, target, p, now);
+  const position = seatSql(tx, target).waitlisted().get({ id: target.id })!.n;
+  return { id, status: "waitlisted" as const, position };
+}
+
 /** Rows of the target that hold a place (for "you already registered"), one person. */
 export function activeSeatOf(
   conn: Conn,
@@ -341,16 +365,6 @@ export type NewEnrollment = {
   addedBy: number | null;
 };
 
-/** Takes a seat in the run if one is free (the guarded INSERT of `takeSeatIn`). */
-export function takeSeat(tx: Conn, p: NewEnrollment, now: number): number | null {
-  return takeSeatIn(tx, { kind: "run", id: p.runId }, p, now);
-}
-
-/** Puts the person at the end of the run's waitlist. */
-export function joinWaitlist(tx: Conn, p: NewEnrollment, now: number): number {
-  return joinWaitlistIn(tx, { kind: "run", id: p.runId }, p, now);
-}
-
 /** A lottery ticket: no seat until the draw. */
 export function applyForLottery(tx: Conn, p: NewEnrollment, now: number): number {
   return tx
@@ -430,16 +444,21 @@ export function promoteWaitlisted(tx: Conn, ctx: RunContext, now: number) {
     .all();
 }
 
-/** Keeps the run's 报名中 / 已满员 status in step with its seats (lottery runs only after the draw). */
+/**
+ * Keeps the run's 报名中 / 已满员 status in step with its seats (lottery runs only after the draw):
+ * one guarded UPDATE that writes nothing while the status is right (every enrolment runs it).
+ */
 export function syncRunStatus(tx: Conn, runId: number, now: number) {
-  const run = runById(tx).get({ id: runId });
-  if (!run || (run.status !== "open" && run.status !== "full")) return run?.status ?? null;
-  if (run.enrollMode === "lottery" && !lotteryDrawOf(tx, runId)) return run.status;
-  const want = confirmedCount(tx, runId) >= run.capacity ? "full" : "open";
-  if (want !== run.status)
-    tx.update(classRuns).set({ status: want, updatedAt: now }).where(eq(classRuns.id, runId)).run();
-  return want;
+  syncRunStatusSql(tx).run({ id: runId, now });
 }
+const syncRunStatusSql = prepared((conn: Conn) => {
+  const want = `CASE WHEN (SELECT count(*) FROM enrollments WHERE run_id = :id AND status = 'confirmed')
+    >= capacity THEN 'full' ELSE 'open' END`;
+  return clientOf(conn).prepare<{ id: number; now: number }>(`
+    UPDATE class_runs SET status = ${want}, updated_at = :now
+    WHERE id = :id AND status IN ('open', 'full') AND status <> ${want}
+      AND (enrol_mode <> 'lottery' OR EXISTS (SELECT 1 FROM lottery_draws WHERE run_id = :id))`);
+});
 
 /** Account holders with an active enrolment in the run (for notices about the run). */
 export function activeUserIds(conn: Conn, runId: number) {
