@@ -2,7 +2,7 @@
  * `npm run stats:check`   recount every statistics rollup from scratch and compare (exit 1 on a difference)
  * `npm run stats:rebuild` recount and replace the rollups (after a bulk load or a repair)
  * `npx tsx db/stats.ts write-triggers` rewrite the stats_triggers / stats_reach_triggers / stats_stamp_triggers /
- *   stats_leave_triggers migrations from
+ *   stats_leave_triggers / stats_trigger_deltas migrations from
  *   app/modules/stats/rollup-sql.ts (only while unreleased: a released migration is never edited;
  *   the second file is a drizzle-kit `--custom` migration).
  */
@@ -14,6 +14,7 @@ import {
   TRIGGERS2_SQL,
   TRIGGERS3_SQL,
   TRIGGERS4_SQL,
+  TRIGGERS5_SQL,
   TRIGGERS_SQL,
 } from "~/modules/stats/rollup-sql";
 
@@ -24,6 +25,7 @@ if (cmd === "write-triggers") {
     ["_stats_reach_triggers.sql", TRIGGERS2_SQL],
     ["_stats_stamp_triggers.sql", TRIGGERS3_SQL],
     ["_stats_leave_triggers.sql", TRIGGERS4_SQL],
+    ["_stats_trigger_deltas.sql", TRIGGERS5_SQL],
   ] as const) {
     const file = fs.readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith(suffix));
     if (!file) throw new Error(`没有找到 *${suffix} 迁移文件`);

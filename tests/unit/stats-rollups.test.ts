@@ -20,6 +20,7 @@ import {
   TRIGGERS2_SQL,
   TRIGGERS3_SQL,
   TRIGGERS4_SQL,
+  TRIGGERS5_SQL,
   TRIGGERS_SQL,
 } from "~/modules/stats/rollup-sql";
 import { makePeriod, monthOfInstant } from "~/modules/stats/period";
@@ -621,6 +622,9 @@ describe("statistics rollups", () => {
     expect(TRIGGERS4_SQL).toContain(
       "AFTER UPDATE OF present, excused, session_id, enrollment_id ON attendance",
     );
+    // A rollup row updated in place: one academy-month UPDATE and one stamp.
+    const fifth = fs.readdirSync(dir).find((f) => f.endsWith("_stats_trigger_deltas.sql"))!;
+    expect(fs.readFileSync(path.join(dir, fifth), "utf8")).toBe(TRIGGERS5_SQL);
   });
 
   it("the statistics stamp moves with a participation, not with unrelated writes", async () => {

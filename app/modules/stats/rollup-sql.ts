@@ -762,3 +762,82 @@ const TRIGGERS4: string[] = [
 ];
 
 export const TRIGGERS4_SQL = TRIGGERS4.join("\n--> statement-breakpoint\n") + "\n";
+
+/* ---- Fifth set (migration "stats_trigger_deltas"): a rollup row updated in place (the same
+ * academy and month, which is every update but an activity moved or re-dated) moves its academy's
+ * month in one UPDATE and its stamp once, instead of taking the old row out and putting the new
+ * one in: an enrolment ran 21 statements of triggers, now 12 (about 16 of 90 µs). A row that
+ * changes academy or month keeps the old way, in a trigger of its own. ---- */
+
+const triggerIf = (name: string, when: string, condition: string, body: string) =>
+  `CREATE TRIGGER ${name} ${when} FOR EACH ROW WHEN ${ACTIVE} AND ${condition} BEGIN${body}
+END;`;
+const SAME_PLACE = `OLD.academy_id = NEW.academy_id AND OLD.month = NEW.month`;
+const MOVED = `(OLD.academy_id <> NEW.academy_id OR OLD.month <> NEW.month)`;
+/** `NEW.x − OLD.x` of an expression of the row. */
+const change = (f: (x: string) => string) => `${f("NEW")} - ${f("OLD")}`;
+
+const runMonthChange = () => `
+  UPDATE stats_academy_month SET
+    sessions = sessions + ${change((x) => `${x}.sessions * (${x}.run_cancelled = 0)`)},
+    teacher_minutes = teacher_minutes + ${change((x) => `${x}.teacher_minutes * (${x}.run_cancelled = 0)`)},
+    ${["attendances", "absences", "excused", "ratings_sum", "ratings_n", "waitlisted", "promoted"]
+      .map((c) => `${c} = ${c} + ${change((x) => `${x}.${c}`)}`)
+      .join(", ")}
+  WHERE academy_id = NEW.academy_id AND month = NEW.month;`;
+
+const activityChange = () => `
+  UPDATE stats_academy_month SET
+    activities = activities + ${change((x) => `(${x}.cancelled = 0)`)},
+    activity_participations = activity_participations + ${change((x) => `(${x}.cancelled = 0) * max(${x}.headcount, ${x}.identified)`)}
+  WHERE academy_id = NEW.academy_id AND month = NEW.month;`;
+
+const TRIGGERS5: string[] = [
+  "DROP TRIGGER IF EXISTS stats_academy_run_update;",
+  triggerIf(
+    "stats_academy_run_update",
+    "AFTER UPDATE ON stats_run_month",
+    SAME_PLACE,
+    runMonthChange(),
+  ),
+  triggerIf(
+    "stats_academy_run_move",
+    "AFTER UPDATE ON stats_run_month",
+    MOVED,
+    ensureAcademyMonth("NEW.academy_id", "NEW.month") +
+      runMonthDelta("OLD", -1, true) +
+      runMonthDelta("NEW", 1, true),
+  ),
+  "DROP TRIGGER IF EXISTS stats_academy_activity_update;",
+  triggerIf(
+    "stats_academy_activity_update",
+    "AFTER UPDATE ON stats_activity",
+    SAME_PLACE,
+    activityChange(),
+  ),
+  triggerIf(
+    "stats_academy_activity_move",
+    "AFTER UPDATE ON stats_activity",
+    MOVED,
+    ensureAcademyMonth("NEW.academy_id", "NEW.month") +
+      activityDelta("OLD", -1) +
+      activityDelta("NEW", 1),
+  ),
+  ...STAMPED.flatMap((t) => [
+    `DROP TRIGGER IF EXISTS ${stampName(t, "UPDATE")};`,
+    triggerIf(
+      stampName(t, "UPDATE"),
+      `AFTER UPDATE ON ${t}`,
+      "OLD.month = NEW.month",
+      bumpFor("NEW"),
+    ),
+    triggerIf(
+      stampName(t, "MOVE"),
+      `AFTER UPDATE ON ${t}`,
+      "OLD.month <> NEW.month",
+      bumpFor("OLD") + bumpFor("NEW"),
+    ),
+  ]),
+];
+
+export const TRIGGERS5_SQL = TRIGGERS5.join("\n--> statement-breakpoint\n") + "\n";
