@@ -196,32 +196,31 @@ function flushGroup(db: DB) {
   const outcomes: { ok: boolean; value: unknown }[] = [];
   const sqlite = db.$client;
   const onDisk = !sqlite.memory;
-  if (onDisk) sqlite.pragma("synchronous = NORMAL");
   try {
     const sp = savepoints(db);
-    db.transaction(
-      (tx) => {
-        for (const job of jobs) {
-          // A savepoint of our own around each piece: drizzle's nested transaction built two
-          // objects and its SQL per piece (about 15 µs of every enrolment).
-          sp.save.run();
-          try {
-            outcomes.push({ ok: true, value: job.work(tx) });
-          } catch (error) {
-            sp.undo.run();
-            outcomes.push({ ok: false, value: error });
+    withoutFlush(db, () =>
+      db.transaction(
+        (tx) => {
+          for (const job of jobs) {
+            // A savepoint of our own around each piece: drizzle's nested transaction built two
+            // objects and its SQL per piece (about 15 µs of every enrolment).
+            sp.save.run();
+            try {
+              outcomes.push({ ok: true, value: job.work(tx) });
+            } catch (error) {
+              sp.undo.run();
+              outcomes.push({ ok: false, value: error });
+            }
+            sp.release.run();
           }
-          sp.release.run();
-        }
-      },
-      { behavior: "immediate" },
+        },
+        { behavior: "immediate" },
+      ),
     );
   } catch (error) {
     // BEGIN or COMMIT failed (another process held the lock past busy_timeout): nothing was kept.
     for (const job of jobs) job.reject(error);
     return;
-  } finally {
-    if (onDisk) sqlite.pragma("synchronous = FULL");
   }
   const settle = () =>
     jobs.forEach((job, i) => (outcomes[i]!.ok ? job.resolve : job.reject)(outcomes[i]!.value));
@@ -229,6 +228,28 @@ function flushGroup(db: DB) {
   flushWal(sqlite.name).then(settle, (error: unknown) => {
     for (const job of jobs) job.reject(error);
   });
+}
+
+const syncModes = prepared((db: DB) => ({
+  normal: db.$client.prepare("PRAGMA synchronous = NORMAL"),
+  full: db.$client.prepare("PRAGMA synchronous = FULL"),
+}));
+/**
+ * Runs `write` (synchronous) with `synchronous = NORMAL`: its commits are not flushed to disk, the
+ * next flush takes them along (a FULL commit, a group's WAL flush, a checkpoint). WAL keeps the
+ * file consistent either way; a power cut may lose them. Inside a transaction it changes nothing:
+ * the write commits with it.
+ */
+export function withoutFlush<T>(db: DB, write: () => T): T {
+  const sqlite = db.$client;
+  if (sqlite.memory || sqlite.inTransaction) return write();
+  const modes = syncModes(db);
+  modes.normal.run();
+  try {
+    return write();
+  } finally {
+    modes.full.run();
+  }
 }
 
 /** Flushes a database's WAL file to disk, on the thread pool (open, fsync, close). No WAL file

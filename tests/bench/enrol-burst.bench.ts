@@ -12,7 +12,9 @@
  * ENROL_BURST_COMPARE='{"WRITE_CONCURRENCY":"16"}' starts a second server with those variables
  * beside the first (same build, a database of its own) and alternates the rounds between the two:
  * on this shared 2-core VM the CPU one request costs moves by a third from minute to minute, and
- * only rounds taken side by side tell two settings apart.
+ * only rounds taken side by side tell two settings apart. ENROL_BURST_BEFORE_ROOT=/path/to/checkout
+ * does the same with the build of another checkout (an older commit, built there first with
+ * `node db/start.mjs --build --force`): two versions of the code, side by side.
  *
  *   npm run bench                                  (builds, then runs every tests/bench/*.bench.ts)
  *   npx tsx tests/bench/enrol-burst.bench.ts       (this one alone; builds if build/ is stale)
@@ -63,7 +65,7 @@ type Round = {
 };
 
 /** A server with its own database, warmed up as one that has been up a while. */
-async function startSide(label: string, env: Record<string, string>) {
+async function startSide(label: string, env: Record<string, string>, root?: string) {
   const prepared = await prepareEnrollDb({
     capacity: CAPACITY,
     userCount: REQUESTS,
@@ -72,6 +74,7 @@ async function startSide(label: string, env: Record<string, string>) {
   const server = await startBuiltServer({
     dbFile: prepared.file,
     env: { ENROL_LIMIT_PER_USER: "1000", ...env },
+    root,
   });
   const idle = treeRssMiB(server.child.pid!);
   const rss = sampleRss(server.child.pid!, 100);
@@ -183,19 +186,22 @@ export async function run() {
   const compare = process.env.ENROL_BURST_COMPARE
     ? (JSON.parse(process.env.ENROL_BURST_COMPARE) as Record<string, string>)
     : null;
+  const beforeRoot = process.env.ENROL_BURST_BEFORE_ROOT;
   const sides = [await startSide("as configured", {})];
   if (compare) sides.push(await startSide(`with ${JSON.stringify(compare)}`, compare));
+  else if (beforeRoot) sides.push(await startSide(`before (${beforeRoot})`, {}, beforeRoot));
+  const paired = sides.length > 1;
   try {
     console.log(
       `\n报名并发 (enrol burst): ${REQUESTS} concurrent POST /classes/:id intent=enroll into a ${CAPACITY}-seat run, ` +
         `${ROUNDS} rounds, each right after the same burst of GET /healthz (its baseline)` +
-        (compare ? `; two servers side by side, rounds alternating between them` : "") +
+        (paired ? `; two servers side by side, rounds alternating between them` : "") +
         "\n",
     );
     console.log(
-      `| round${compare ? " | server" : ""} | confirmed (database) | waitlisted | errors | p50 ms (× /healthz) | p99 ms (× /healthz) | wall ms (× /healthz) | server CPU ms (× /healthz) | main thread ms (× /healthz) |`,
+      `| round${paired ? " | server" : ""} | confirmed (database) | waitlisted | errors | p50 ms (× /healthz) | p99 ms (× /healthz) | wall ms (× /healthz) | server CPU ms (× /healthz) | main thread ms (× /healthz) |`,
     );
-    console.log(`|---${compare ? "|---" : ""}|---|--:|--:|--:|--:|--:|--:|--:|`);
+    console.log(`|---${paired ? "|---" : ""}|---|--:|--:|--:|--:|--:|--:|--:|`);
     const x = (a: number, b: number) => `${a.toFixed(0)} (${(a / b).toFixed(2)})`;
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which server goes first, so neither always follows the other's burst.
@@ -203,7 +209,7 @@ export async function run() {
         const r = await burstRound(side, side.runIds[round]!);
         side.rounds.push(r);
         console.log(
-          `| ${round + 1}${compare ? ` | ${side.label}` : ""} | ${r.confirmed} (${r.dbConfirmed}) | ${r.waitlisted} | ${r.errors}${r.busy ? ` (${r.busy} SQLITE_BUSY)` : ""} | ${x(r.p50, r.b50)} | ${x(r.p99, r.b99)} | ${x(r.wall, r.bWall)} | ${x(r.cpu, r.bCpu)} | ${x(r.main, r.bMain)} |`,
+          `| ${round + 1}${paired ? ` | ${side.label}` : ""} | ${r.confirmed} (${r.dbConfirmed}) | ${r.waitlisted} | ${r.errors}${r.busy ? ` (${r.busy} SQLITE_BUSY)` : ""} | ${x(r.p50, r.b50)} | ${x(r.p99, r.b99)} | ${x(r.wall, r.bWall)} | ${x(r.cpu, r.bCpu)} | ${x(r.main, r.bMain)} |`,
         );
       }
     }

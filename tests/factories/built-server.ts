@@ -18,7 +18,7 @@ import { createOpenRun } from "./enrollment";
 import { schedulingWorld } from "./scheduling";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const serverBuild = path.join(root, "build/server/index.js");
+const serverBuild = "build/server/index.js";
 
 /** Builds the app (production mode) unless build/ is fresh; a lock keeps parallel builds from colliding. */
 export function ensureBuild() {
@@ -50,7 +50,10 @@ export async function startBuiltServer(opts: {
   env?: Record<string, string>;
   /** Node's own flags; default: the heap limits production runs with (db/start.mjs). */
   nodeFlags?: string[];
+  /** Another checkout whose build/ to run (a bench's "before" side); default: this one. */
+  root?: string;
 }): Promise<BuiltServer> {
+  const cwd = opts.root ?? root;
   const port = await freePort();
   const flags = [...(opts.nodeFlags ?? startScript.SERVER_NODE_FLAGS)];
   // SERVER_CPU_PROF=dir: any bench's server writes a CPU profile there when it stops.
@@ -61,8 +64,8 @@ export async function startBuiltServer(opts: {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "academy-server-log-"));
   const logFile = path.join(logDir, "server.log");
   const logFd = fs.openSync(logFile, "a");
-  const child = spawn(process.execPath, [...flags, serverBuild], {
-    cwd: root,
+  const child = spawn(process.execPath, [...flags, path.join(cwd, serverBuild)], {
+    cwd,
     detached: true,
     stdio: ["ignore", logFd, logFd],
     env: {

@@ -2,10 +2,8 @@ import { openDatabase, type DB } from "@db/client";
 import { rateLimitDelays, rateLimits } from "@db/schema";
 import {
   authLimiters,
-  closeLimitStore,
   consume,
   deleteExpiredLimits,
-  limitStore,
   PhoneThrottle,
   retryMessage,
   sharedLimiter,
@@ -209,18 +207,38 @@ describe("rate limits", () => {
     await expect(consume(limiter, "k")).rejects.toThrow("尝试次数过多，请 1 分钟后再试。");
   });
 
+  // Counted by another connection, every count made the app's connection drop its page cache at
+  // its next read; PRAGMA data_version moves exactly when another connection has committed.
+  it("counts on the app's own connection, without a flush, and leaves it flushing (FULL)", async () => {
+    const version = () => db.$client.pragma("data_version", { simple: true });
+    const before = version();
+    const limiter = sharedLimiter(db, { keyPrefix: "own", points: 5, duration: 60 });
+    await consume(limiter, "k");
+    new PhoneThrottle(db, "own-phone", 5, 60_000).fail("13800000000");
+    expect(version()).toBe(before);
+    expect(
+      db
+        .select()
+        .from(rateLimits)
+        .all()
+        .map((r) => r.key),
+    ).toContain("own:k");
+    expect(db.$client.pragma("synchronous", { simple: true })).toBe(2); // FULL again
+  });
+
   // app/patches/rate-limiter-flexible+11.4.0.patch: the library compiled its upsert on every
   // attempt (about 40 µs of the 80 an enrol attempt's limit cost). A spy that calls through
   // counts the real connection's compilations.
   it("compiles each of its statements once per connection, not once per attempt", async () => {
-    const prepare = vi.spyOn(limitStore(db).$client, "prepare");
+    const prepare = vi.spyOn(db.$client, "prepare");
     try {
       const limiter = sharedLimiter(db, { keyPrefix: "compile", points: 100, duration: 60 });
       for (let i = 0; i < 5; i++) await consume(limiter, `k${i % 2}`);
       for (let i = 0; i < 3; i++) await limiter.get("k0");
       for (let i = 0; i < 2; i++) await limiter.delete("k1");
       // The upsert, the read and the delete, once each; and the counts are right.
-      expect(prepare.mock.calls.length).toBeLessThanOrEqual(3);
+      const compiled = prepare.mock.calls.filter(([text]) => String(text).includes("rate_limits"));
+      expect(compiled.length).toBeLessThanOrEqual(3);
       const other = sharedLimiter(db, { keyPrefix: "compile", points: 100, duration: 60 });
       expect((await other.get("k0"))?.consumedPoints).toBe(3);
       expect(await other.get("k1")).toBeNull();
@@ -276,7 +294,6 @@ describe("limits shared by every server process (WEB_CONCURRENCY > 1)", () => {
     other = openDatabase(db.file);
   });
   afterEach(() => {
-    closeLimitStore(other);
     other.$client.close();
   });
 

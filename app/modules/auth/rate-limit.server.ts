@@ -1,37 +1,40 @@
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import { RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { openDatabase, prepared, type DB } from "@db/client";
+import type Database from "better-sqlite3";
+import { prepared, withoutFlush, type DB } from "@db/client";
 import { rateLimitDelays, rateLimits } from "@db/schema";
 import { config } from "~/utils/config.server";
 import { UserError } from "~/utils/errors";
 
 /**
  * Where every limit counts: the tables `rate_limits` and `rate_limit_delays` of the app's own
- * database, so all server processes (WEB_CONCURRENCY > 1) share one count per key. The writes go
- * through a second connection to the same file with `synchronous = NORMAL`: a counter lost to a
- * power cut costs nothing, and a flush per attempt (~1.7 ms on this disk) would. WAL keeps the
- * file consistent either way; the next FULL commit of the app's own connection flushes them too.
- * An in-memory database (no file to share) counts on its own connection.
+ * database, so all server processes (WEB_CONCURRENCY > 1) share one count per key. Counted on the
+ * app's own connection, each write without a flush (withoutFlush): a counter lost to a power cut
+ * costs nothing, and a flush per attempt (~1.7 ms on this disk) would. They went through a second
+ * connection once, and every count it wrote made the app's connection drop its whole page cache at
+ * its next read (SQLite does that when another connection has written): the session lookup after
+ * it read every page again from the file.
  */
-const stores = new WeakMap<DB, DB>();
-export function limitStore(db: DB): DB {
-  let store = stores.get(db);
-  if (!store) {
-    if (db.$client.memory) store = db;
-    else {
-      store = openDatabase(db.$client.name);
-      store.$client.pragma("synchronous = NORMAL");
-    }
-    stores.set(db, store);
+const stores = new WeakMap<
+  DB,
+  { prepare: Database.Database["prepare"]; transaction: Database.Database["transaction"] }
+>();
+/** The app's connection as rate-limiter-flexible's better-sqlite3 store: its transactions (one
+ * upsert each) commit without a flush. */
+function limiterClient(db: DB) {
+  let client = stores.get(db);
+  if (!client) {
+    const sqlite = db.$client;
+    client = {
+      prepare: (source: string) => sqlite.prepare(source),
+      transaction: ((fn: (...args: unknown[]) => unknown) => {
+        const run = sqlite.transaction(fn);
+        return (...args: unknown[]) => withoutFlush(db, () => run(...args));
+      }) as Database.Database["transaction"],
+    };
+    stores.set(db, client);
   }
-  return store;
-}
-
-/** Closes the limits' connection of `db` (at shutdown, before the app's own connection). */
-export function closeLimitStore(db: DB) {
-  const store = stores.get(db);
-  stores.delete(db);
-  if (store && store !== db && store.$client.open) store.$client.close();
+  return client;
 }
 
 /** A fixed-window limit in `rate_limits` (the table comes from our migrations, never created here). */
@@ -41,7 +44,7 @@ export function sharedLimiter(
 ) {
   return new RateLimiterSQLite({
     ...opts,
-    storeClient: limitStore(db).$client,
+    storeClient: limiterClient(db),
     storeType: "better-sqlite3",
     tableName: "rate_limits",
     tableCreated: true,
@@ -113,7 +116,7 @@ export class PhoneThrottle {
     readonly windowMs: number,
     readonly maxDelayMs = 60_000,
   ) {
-    this.store = limitStore(db);
+    this.store = db;
   }
   private current(key: string, now: number) {
     return delayOf(this.store).get({ key: `${this.keyPrefix}:${key}`, now });
@@ -127,25 +130,29 @@ export class PhoneThrottle {
   }
   fail(key: string, now = Date.now()) {
     const expire = now + this.windowMs;
-    this.store
-      .insert(rateLimitDelays)
-      .values({ key: `${this.keyPrefix}:${key}`, failures: 1, lastAt: now, expire })
-      .onConflictDoUpdate({
-        target: rateLimitDelays.key,
-        set: {
-          // A count that has faded starts again at 1.
-          failures: sql`CASE WHEN ${rateLimitDelays.expire} < ${now} THEN 1 ELSE ${rateLimitDelays.failures} + 1 END`,
-          lastAt: now,
-          expire,
-        },
-      })
-      .run();
+    withoutFlush(this.store, () =>
+      this.store
+        .insert(rateLimitDelays)
+        .values({ key: `${this.keyPrefix}:${key}`, failures: 1, lastAt: now, expire })
+        .onConflictDoUpdate({
+          target: rateLimitDelays.key,
+          set: {
+            // A count that has faded starts again at 1.
+            failures: sql`CASE WHEN ${rateLimitDelays.expire} < ${now} THEN 1 ELSE ${rateLimitDelays.failures} + 1 END`,
+            lastAt: now,
+            expire,
+          },
+        })
+        .run(),
+    );
   }
   reset(key: string) {
-    this.store
-      .delete(rateLimitDelays)
-      .where(eq(rateLimitDelays.key, `${this.keyPrefix}:${key}`))
-      .run();
+    withoutFlush(this.store, () =>
+      this.store
+        .delete(rateLimitDelays)
+        .where(eq(rateLimitDelays.key, `${this.keyPrefix}:${key}`))
+        .run(),
+    );
   }
   failures(key: string, now = Date.now()) {
     return this.current(key, now)?.failures ?? 0;
@@ -165,11 +172,10 @@ export function deleteExpiredLimits(db: DB, now = Date.now()) {
 
 /** Forgets every count under these key prefixes (tests start each case from fresh limits). */
 export function resetLimits(db: DB, ...keyPrefixes: string[]) {
-  const store = limitStore(db);
   for (const p of keyPrefixes) {
     const like = `${p.replace(/[\\%_]/g, "\\$&")}:%`;
-    store.run(sql`DELETE FROM rate_limits WHERE key LIKE ${like} ESCAPE '\\'`);
-    store.run(sql`DELETE FROM rate_limit_delays WHERE key LIKE ${like} ESCAPE '\\'`);
+    db.run(sql`DELETE FROM rate_limits WHERE key LIKE ${like} ESCAPE '\\'`);
+    db.run(sql`DELETE FROM rate_limit_delays WHERE key LIKE ${like} ESCAPE '\\'`);
   }
 }
 

@@ -15,7 +15,6 @@ import { sql } from "drizzle-orm";
 import { getDb, migrateDatabase, type DB } from "@db/client";
 import { seed } from "@db/seed";
 import { deviceSecret } from "~/modules/auth/device.server";
-import { closeLimitStore } from "~/modules/auth/rate-limit.server";
 import { checkinSecret } from "~/modules/learning/checkin.server";
 import { config, ConfigError } from "~/utils/config.server";
 import { createApp, type AppOptions } from "./http.server";
@@ -181,7 +180,6 @@ export async function serve(
     clearInterval(sweep);
     await jobs?.stop();
     try {
-      closeLimitStore(db);
       db.$client.pragma("wal_checkpoint(TRUNCATE)");
       db.$client.close();
     } catch (err) {
