@@ -50,10 +50,11 @@ export async function startBuiltServer(opts: {
   env?: Record<string, string>;
   /** Node's own flags; default: the heap limits production runs with (db/start.mjs). */
   nodeFlags?: string[];
-  /** Another checkout whose build/ to run (a bench's "before" side); default: this one. */
+  /** Another checkout whose build/ to run (a bench's "before" side); default: BENCH_SERVER_ROOT
+   * (any bench against an older commit's build), else this one. */
   root?: string;
 }): Promise<BuiltServer> {
-  const cwd = opts.root ?? root;
+  const cwd = opts.root ?? process.env.BENCH_SERVER_ROOT ?? root;
   const port = await freePort();
   const flags = [...(opts.nodeFlags ?? startScript.SERVER_NODE_FLAGS)];
   // SERVER_CPU_PROF=dir: any bench's server writes a CPU profile there when it stops.
