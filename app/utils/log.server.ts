@@ -19,6 +19,8 @@ export type RequestContext = {
   startedAt: number;
   /** The configuration as this request first read it (config.server.ts). */
   config?: Config;
+  /** Ends the request's write turn (ops/http.server.ts), once its write has committed. */
+  endWriteTurn?: () => void;
 };
 
 const storage = new AsyncLocalStorage<RequestContext>();

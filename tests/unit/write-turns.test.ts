@@ -7,7 +7,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
+import { sql } from "drizzle-orm";
+import { inGroupCommit } from "@db/client";
 import { writeTurns } from "~/modules/ops/http.server";
+import { runWithRequestContext } from "~/utils/log.server";
+import { createTestDb } from "@tests/factories/db";
 
 let server: http.Server;
 let url: string;
@@ -134,5 +138,72 @@ describe("writes take turns", () => {
     expect(started).toEqual(["hang", "next"]);
     release.get("hang")!();
     expect(await hanging).toBe("done hang");
+  });
+});
+
+describe("a write waiting only for the disk", () => {
+  // Each POST puts one row in through a real group commit, then holds its response until released.
+  let db: ReturnType<typeof createTestDb>;
+  let groupUrl: string;
+  let groupServer: http.Server;
+  /** The write turns under test, made anew by each case (its quiet time for reads). */
+  let turns: express.RequestHandler;
+  beforeAll(async () => {
+    db = createTestDb();
+    const app = express();
+    let n = 0;
+    app.use((req, _res, next) =>
+      runWithRequestContext(
+        {
+          requestId: String(++n),
+          method: req.method,
+          route: null,
+          userId: null,
+          errorId: null,
+          startedAt: 0,
+        },
+        next,
+      ),
+    );
+    app.use((req, res, next) => turns(req, res, next));
+    app.get("/read", (_req, res) => res.send("ok"));
+    app.post("/write/:n", async (req, res) => {
+      started.push(req.params.n);
+      await inGroupCommit(db, (tx) =>
+        tx.run(sql`INSERT INTO change_topics (topic, n) VALUES (${`turn-${req.params.n}`}, 0)`),
+      );
+      release.set(req.params.n, () => res.send(`done ${req.params.n}`));
+    });
+    [groupServer, groupUrl] = await listen(app);
+  });
+  afterAll(() => {
+    groupServer?.close();
+    db?.cleanup();
+  });
+
+  it("gives its turn up once its group committed, while nobody reads", async () => {
+    turns = writeTurns(1, 60_000, 50);
+    const first = post("a", undefined, groupUrl);
+    // The second write starts while the first still holds its response: the turn ended at commit.
+    const second = post("b", undefined, groupUrl);
+    await until(() => release.has("a") && release.has("b"));
+    expect(started).toEqual(["a", "b"]);
+    release.get("a")!();
+    release.get("b")!();
+    expect([await first, await second]).toEqual(["done a", "done b"]);
+  });
+
+  it("keeps its turn to the end while someone reads (a read ended within the quiet time)", async () => {
+    turns = writeTurns(1, 60_000, 60_000);
+    expect(await fetch(`${groupUrl}/read`).then((r) => r.text())).toBe("ok");
+    const first = post("c", undefined, groupUrl);
+    await until(() => release.has("c"));
+    const second = post("d", undefined, groupUrl);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(started).toEqual(["c"]);
+    release.get("c")!();
+    await until(() => release.has("d"));
+    release.get("d")!();
+    expect([await first, await second]).toEqual(["done c", "done d"]);
   });
 });
