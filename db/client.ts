@@ -241,13 +241,15 @@ function flushGroup(db: DB) {
     for (const job of jobs) job.reject(error);
     return;
   }
-  if (groupCommitHooks) for (const job of jobs) groupCommitHooks.committed(job.owner);
   const settle = () =>
     jobs.forEach((job, i) => (outcomes[i]!.ok ? job.resolve : job.reject)(outcomes[i]!.value));
-  if (!onDisk) return settle();
-  flushWal(sqlite.name).then(settle, (error: unknown) => {
-    for (const job of jobs) job.reject(error);
-  });
+  if (onDisk)
+    flushWal(sqlite.name).then(settle, (error: unknown) => {
+      for (const job of jobs) job.reject(error);
+    });
+  // After the flush has begun: what the hook starts (the next writes) must not delay it.
+  if (groupCommitHooks) for (const job of jobs) groupCommitHooks.committed(job.owner);
+  if (!onDisk) settle();
 }
 
 const syncModes = prepared((db: DB) => ({

@@ -10,7 +10,7 @@ import express from "express";
 import { sql } from "drizzle-orm";
 import { inGroupCommit } from "@db/client";
 import { writeTurns } from "~/modules/ops/http.server";
-import { runWithRequestContext } from "~/utils/log.server";
+import { requestContext as currentRequest, runWithRequestContext } from "~/utils/log.server";
 import { createTestDb } from "@tests/factories/db";
 
 let server: http.Server;
@@ -138,6 +138,49 @@ describe("writes take turns", () => {
     expect(started).toEqual(["hang", "next"]);
     release.get("hang")!();
     expect(await hanging).toBe("done hang");
+  });
+});
+
+describe("a write that waited for its turn", () => {
+  it("goes on in its own request's context, not in the one whose end started it", async () => {
+    const app = express();
+    const seen: [string, string | undefined][] = [];
+    const held = new Map<string, () => void>();
+    app.use((req, _res, next) =>
+      runWithRequestContext(
+        {
+          requestId: req.params[0] ?? req.path,
+          method: req.method,
+          route: null,
+          userId: null,
+          errorId: null,
+          startedAt: 0,
+        },
+        next,
+      ),
+    );
+    app.use(writeTurns(1, 60_000));
+    app.post("/write/:n", (req, res) => {
+      seen.push([req.path, currentRequest()?.requestId]);
+      held.set(req.params.n, () => res.send("done"));
+    });
+    const [s, base] = await listen(app);
+    try {
+      const first = post("1", undefined, base);
+      await until(() => held.has("1"));
+      const second = post("2", undefined, base);
+      await new Promise((r) => setTimeout(r, 50));
+      held.get("1")!(); // its end starts the second
+      await until(() => held.has("2"));
+      held.get("2")!();
+      await Promise.all([first, second]);
+      expect(seen).toEqual([
+        ["/write/1", "/write/1"],
+        ["/write/2", "/write/2"],
+      ]);
+    } finally {
+      s.close();
+    }
   });
 });
 

@@ -13,6 +13,7 @@
  * The two slots are `options.beforeStatic` and `options.beforeRemix`: a later middleware (such as
  * compression or a page cache) is one line where the server is created, not an edit in here.
  */
+import { AsyncResource } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
@@ -151,15 +152,19 @@ export function writeTurns(limit: number, turnMs = 1000, quietMs = 50): RequestH
     };
     res.once("finish", end);
     res.once("close", end);
-    waiting.push(() => {
-      if (state !== "waiting") return;
-      state = "active";
-      active++;
-      timer = setTimeout(end, turnMs).unref();
-      const ctx = currentRequest();
-      if (ctx) ctx.endWriteTurn = () => nobodyReads() && end();
-      next();
-    });
+    // Bound to this request's async context: the turn is started by another request's end (or by a
+    // group's commit), and the rest of this request must not run in that one's context.
+    waiting.push(
+      AsyncResource.bind(() => {
+        if (state !== "waiting") return;
+        state = "active";
+        active++;
+        timer = setTimeout(end, turnMs).unref();
+        const ctx = currentRequest();
+        if (ctx) ctx.endWriteTurn = () => nobodyReads() && end();
+        next();
+      }),
+    );
     startNext();
   };
 }
