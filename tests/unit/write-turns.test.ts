@@ -141,6 +141,50 @@ describe("writes take turns", () => {
   });
 });
 
+describe("while nobody reads", () => {
+  /** A server whose writes are held until released; its turns made by `make`. */
+  async function heldWrites(make: () => express.RequestHandler) {
+    const app = express();
+    app.use(make());
+    app.get("/read", (_req, res) => res.send("ok"));
+    app.post("/write/:n", (req, res) => {
+      started.push(req.params.n);
+      release.set(req.params.n, () => res.send(`done ${req.params.n}`));
+    });
+    return listen(app);
+  }
+  async function fourWrites(base: string) {
+    const answers = ["w", "x", "y", "z"].map((n) => post(n, undefined, base));
+    await new Promise((r) => setTimeout(r, 200));
+    const first = [...started];
+    for (const n of ["w", "x", "y", "z"]) {
+      await until(() => release.has(n));
+      release.get(n)!();
+    }
+    expect(await Promise.all(answers)).toEqual(["w", "x", "y", "z"].map((n) => `done ${n}`));
+    return first.length;
+  }
+
+  it("up to the quiet limit of writes are in progress (a group commit's worth)", async () => {
+    const [s, base] = await heldWrites(() => writeTurns(1, 60_000, 50, 3));
+    try {
+      expect(await fourWrites(base)).toBe(3);
+    } finally {
+      s.close();
+    }
+  });
+
+  it("with a read in the quiet time, only the limit", async () => {
+    const [s, base] = await heldWrites(() => writeTurns(1, 60_000, 60_000, 3));
+    try {
+      expect(await fetch(`${base}/read`).then((r) => r.text())).toBe("ok");
+      expect(await fourWrites(base)).toBe(1);
+    } finally {
+      s.close();
+    }
+  });
+});
+
 describe("a write that waited for its turn", () => {
   it("goes on in its own request's context, not in the one whose end started it", async () => {
     const app = express();

@@ -21,7 +21,7 @@ import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { config } from "~/utils/config.server";
-import { setGroupCommitHooks } from "@db/client";
+import { GROUP_COMMIT_MAX, setGroupCommitHooks } from "@db/client";
 import {
   logError,
   logger,
@@ -115,9 +115,17 @@ export function publicPathFilter(dir: string): (pathname: string) => boolean {
  * event loop idling through every flush (a burst of enrolments). Otherwise it keeps its turn to the
  * end, or looping writers would take the event loop from the readers (reads kept fell from 65–72 %
  * to 37–43 % when every write ended its turn at its commit, and to 43–50 % when only reads in
- * progress counted: readers between two pages are readers too).
+ * progress counted: readers between two pages are readers too). While nobody reads, up to
+ * `quietLimit` writes are in progress instead of `limit` (the app passes a group commit's worth):
+ * a burst then fills whole groups (enrol burst p99 ratio, median of 8 rounds, 1.39 → 1.26), and
+ * reads that come meanwhile kept the same share in the enrol/cancel loop (74 % with and without).
  */
-export function writeTurns(limit: number, turnMs = 1000, quietMs = 50): RequestHandler {
+export function writeTurns(
+  limit: number,
+  turnMs = 1000,
+  quietMs = 50,
+  quietLimit = limit,
+): RequestHandler {
   setGroupCommitHooks({
     queued: () => currentRequest(),
     committed: (owner) => (owner as RequestContext | undefined)?.endWriteTurn?.(),
@@ -132,7 +140,8 @@ export function writeTurns(limit: number, turnMs = 1000, quietMs = 50): RequestH
   const nobodyReads = () => reads === 0 && performance.now() - lastRead > quietMs;
   const waiting: (() => void)[] = [];
   const startNext = () => {
-    while (active < limit && waiting.length) waiting.shift()!();
+    const cap = nobodyReads() ? Math.max(limit, quietLimit) : limit;
+    while (active < cap && waiting.length) waiting.shift()!();
   };
   return (req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") {
@@ -254,7 +263,7 @@ export function createApp(opts: AppOptions) {
   };
 
   app.use(requestContext, forwardedHeaders, originCheck);
-  if (c.WRITE_CONCURRENCY > 0) app.use(writeTurns(c.WRITE_CONCURRENCY));
+  if (c.WRITE_CONCURRENCY > 0) app.use(writeTurns(c.WRITE_CONCURRENCY, 1000, 50, GROUP_COMMIT_MAX));
   for (const m of opts.beforeStatic ?? []) app.use(m);
 
   const publicDir = path.resolve("public");
