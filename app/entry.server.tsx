@@ -1,5 +1,4 @@
 import { PassThrough } from "node:stream";
-import crypto from "node:crypto";
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -8,6 +7,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { logError, requestContext } from "~/utils/log.server";
 import { ErrorIdContext } from "~/utils/error-id";
 import { NonceContext } from "~/utils/nonce";
+import { freshNonce } from "~/utils/random.server";
 import { privateNoStore, securityHeaders } from "~/utils/security.server";
 import {
   CACHE_CHECKED_HEADER,
@@ -41,9 +41,7 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   // The HTML cache (utils/html-cache.server.ts) passes a placeholder it replaces in every response.
-  const nonce =
-    (loadContext as { cspNonce?: string } | undefined)?.cspNonce ??
-    crypto.randomBytes(16).toString("base64");
+  const nonce = (loadContext as { cspNonce?: string } | undefined)?.cspNonce ?? freshNonce();
   const bot = isbot(request.headers.get("user-agent") || "");
   return new Promise((resolve, reject) => {
     let shellRendered = false;

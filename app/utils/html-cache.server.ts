@@ -34,7 +34,7 @@
  * enrolment, a session ended in another process) and never past the session's expiry.
  * Per process: each cluster worker has its own.
  */
-import crypto from "node:crypto";
+import { freshNonce } from "~/utils/random.server";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { Topic } from "@db/change-topics";
 import { stampOfTopics } from "@db/client";
@@ -257,8 +257,6 @@ function storable(res: Response) {
   const cc = res.headers.get("cache-control") ?? "";
   return !/\b(private|no-store)\b/i.test(cc);
 }
-
-export const freshNonce = () => crypto.randomBytes(16).toString("base64");
 
 function withNonce(
   status: number,

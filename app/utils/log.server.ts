@@ -4,7 +4,7 @@
  * can hold a token), and every message and error text passes through `scrub` first.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import crypto from "node:crypto";
+import { randomBytesFromPool } from "~/utils/random.server";
 import pino, { type Logger } from "pino";
 import { config, setConfigScope, type Config } from "~/utils/config.server";
 
@@ -38,7 +38,7 @@ export function requestContext(): RequestContext | undefined {
 /** A short id people can read out on the phone: 8 characters of Crockford base32. */
 export function newId() {
   const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  const bytes = crypto.randomBytes(8);
+  const bytes = randomBytesFromPool(8);
   let out = "";
   for (let i = 0; i < 8; i++) out += alphabet[bytes[i]! & 31];
   return out;

@@ -1,0 +1,24 @@
+/**
+ * Random bytes for every request (its id, its CSP nonce), cut from a 4 KiB block of
+ * `crypto.randomBytes`. One call per request cost about 35 µs of main-thread CPU under an enrolment
+ * burst (3 % of the server's profile; the call itself, not the bytes); a block serves 170 requests.
+ * Every slice is handed out once, and a new block replaces a used one, never overwrites it.
+ */
+import crypto from "node:crypto";
+
+const BLOCK = 4096;
+let block = Buffer.alloc(0);
+let at = 0;
+
+export function randomBytesFromPool(n: number): Buffer {
+  if (at + n > block.length) {
+    block = crypto.randomBytes(Math.max(BLOCK, n));
+    at = 0;
+  }
+  const out = block.subarray(at, at + n);
+  at += n;
+  return out;
+}
+
+/** A CSP nonce: 16 random bytes, base64. */
+export const freshNonce = () => randomBytesFromPool(16).toString("base64");
