@@ -34,7 +34,13 @@
  * enrolment, a session ended in another process) and never past the session's expiry.
  * Per process: each cluster worker has its own.
  */
-import { freshNonce } from "~/utils/random.server";
+import { freshNonce, NONCE_LENGTH } from "~/utils/random.server";
+import {
+  COMPRESSION_THRESHOLD,
+  gzipAroundSlots,
+  spliceGzip,
+  type SlottedGzip,
+} from "~/utils/compression.server";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { Topic } from "@db/change-topics";
 import { stampOfTopics } from "@db/client";
@@ -105,8 +111,8 @@ export function htmlCacheKeyOf(
   return `${url.origin}${url.pathname}${url.search}\u0000${keyed.sort().join(";")}`;
 }
 
-/** A stored page ready to send, its nonce already fresh. */
-export type CachedPage = { status: number; headers: [string, string][]; body: string };
+/** A stored page ready to send, its nonce already fresh (gzip when asked for and worth it). */
+export type CachedPage = { status: number; headers: [string, string][]; body: string | Buffer };
 
 /**
  * A route's declaration of what its loader reads, for the HTML cache:
@@ -199,12 +205,19 @@ type Entry = {
   status: number;
   headers: [string, string][];
   body: string;
+  /** The body compressed once around its nonce slots (compression.server.ts), made at its
+   * second hit that asked for gzip (a page version seen once is not worth it); null when it
+   * cannot be (a NUL in it) or is too small. */
+  gzip?: SlottedGzip | null;
+  gzipAsked: number;
 };
 
 export type HtmlCacheStats = {
   hits: number;
   /** Hits served after a checked topic moved and the page's checks still held. */
   checked: number;
+  /** Hits sent as gzip spliced around their nonce (compression.server.ts gzipAroundSlots). */
+  gzipped: number;
   misses: number;
   stored: number;
   bypassed: number;
@@ -287,14 +300,21 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
   /** Per key: the render under way (and the stamp it began at), and the one queued after it. */
   const running = new Map<string, Flight>();
   const queued = new Map<string, Promise<Entry | Response>>();
-  const stats = { hits: 0, misses: 0, stored: 0, bypassed: 0, checked: 0 };
+  const stats = { hits: 0, misses: 0, stored: 0, bypassed: 0, checked: 0, gzipped: 0 };
   let bytes = 0;
 
   const drop = (key: string) => {
     const e = entries.get(key);
     if (!e) return;
     entries.delete(key);
-    bytes -= e.body.length * 2;
+    bytes -= e.body.length * 2 + (e.gzip?.bytes ?? 0);
+  };
+  /** Drops the least recently used entries while the bodies exceed `maxBytes`. */
+  const trim = () => {
+    for (const k of entries.keys()) {
+      if (bytes <= maxBytes) break;
+      drop(k);
+    }
   };
 
   /** Renders with the placeholder; an Entry when storable, else the response to send (nonce
@@ -338,15 +358,13 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
       status: res.status,
       headers,
       body,
+      gzipAsked: 0,
     };
     drop(key);
     entries.set(key, entry);
     bytes += body.length * 2;
     stats.stored++;
-    for (const k of entries.keys()) {
-      if (bytes <= maxBytes) break;
-      drop(k);
-    }
+    trim();
     return entry;
   }
 
@@ -374,23 +392,34 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
   /**
    * The page of `key` from the cache, synchronously, or null (nothing counted then: call handle).
    * The server answers a hit within the event-loop turn that read the request: under a stream of
-   * writes every further turn waits for all the other requests' work.
+   * writes every further turn waits for all the other requests' work. `gzip`: the browser accepts
+   * gzip; from the entry's second such hit on, the body goes out as gzip compressed once.
    */
-  function lookup(key: string): CachedPage | null {
+  function lookup(key: string, gzip = false): CachedPage | null {
     const hit = fresh(key);
     if (!hit) return null;
     const nonce = freshNonce();
-    return {
-      status: hit.status,
-      headers: [
-        ...hit.headers.map(([k, v]): [string, string] => [
-          k,
-          v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v,
-        ]),
-        HIT_HEADER,
-      ],
-      body: hit.body.replaceAll(NONCE_PLACEHOLDER, nonce),
-    };
+    const headers = [
+      ...hit.headers.map(([k, v]): [string, string] => [
+        k,
+        v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v,
+      ]),
+      HIT_HEADER,
+    ];
+    if (gzip && hit.gzip === undefined && ++hit.gzipAsked >= 2) {
+      hit.gzip =
+        hit.body.length >= COMPRESSION_THRESHOLD
+          ? gzipAroundSlots(hit.body, NONCE_PLACEHOLDER, NONCE_LENGTH)
+          : null;
+      bytes += hit.gzip?.bytes ?? 0;
+      trim();
+    }
+    if (gzip && hit.gzip) {
+      stats.gzipped++;
+      headers.push(["content-encoding", "gzip"]);
+      return { status: hit.status, headers, body: spliceGzip(hit.gzip, nonce) };
+    }
+    return { status: hit.status, headers, body: hit.body.replaceAll(NONCE_PLACEHOLDER, nonce) };
   }
 
   async function handle(
@@ -452,7 +481,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     clear() {
       entries.clear();
       bytes = 0;
-      Object.assign(stats, { hits: 0, misses: 0, stored: 0, bypassed: 0, checked: 0 });
+      Object.assign(stats, { hits: 0, misses: 0, stored: 0, bypassed: 0, checked: 0, gzipped: 0 });
     },
   };
 }

@@ -20,5 +20,6 @@ export function randomBytesFromPool(n: number): Buffer {
   return out;
 }
 
-/** A CSP nonce: 16 random bytes, base64. */
+/** A CSP nonce: 16 random bytes, base64 (always NONCE_LENGTH characters). */
 export const freshNonce = () => randomBytesFromPool(16).toString("base64");
+export const NONCE_LENGTH = 24;

@@ -10,7 +10,7 @@ import { Readable } from "node:stream";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import { changeStamp, getDb, topicCounters } from "@db/client";
-import { dynamicCompression, precompressedAssets } from "./compression.server";
+import { acceptsEncoding, dynamicCompression, precompressedAssets } from "./compression.server";
 import {
   cachedRemixHandler,
   createHtmlCache,
@@ -55,12 +55,19 @@ export function htmlCacheMiddleware(build: ServerBuild, cache: HtmlCache): Middl
     const key = htmlCacheKeyOf("GET", new URL(url), false, req.headers.cookie);
     if (key == null) return next(); // Remix's own handler, as before
     // A hit is sent now, in this turn of the event loop (no web Response, no stream).
-    const page = cache.lookup(key);
+    const page = cache.lookup(
+      key,
+      acceptsEncoding(req.headers["accept-encoding"] as string | undefined, "gzip"),
+    );
     if (page) {
       res.statusCode = page.status;
-      // As on the path below (a web Headers never repeats a name; stored pages set no cookie).
+      // As on the path below (a web Headers never repeats a name; stored pages set no cookie). A
+      // gzip body carries its Content-Encoding: the compression middleware then leaves it alone
+      // (it adds Vary: Accept-Encoding either way).
       for (const [k, v] of page.headers)
         if (k !== "content-length" && k !== "set-cookie") res.setHeader(k, v);
+      // Its length, or it goes out chunked (compression drops it when it compresses the body).
+      res.setHeader("content-length", Buffer.byteLength(page.body));
       res.end(page.body);
       return;
     }

@@ -11,6 +11,8 @@ import {
   BROTLI_WINDOW_BITS,
   COMPRESSION_THRESHOLD,
   dynamicCompression,
+  gzipAroundSlots,
+  spliceGzip,
 } from "~/utils/compression.server";
 
 /** The window (log2) a brotli stream declares in its first bits (RFC 7932, section 9.1). */
@@ -71,5 +73,37 @@ describe("dynamic compression", () => {
     const s = await get("/small", "gzip, deflate, br");
     expect(s.headers["content-encoding"]).toBeUndefined();
     expect(s.body.length).toBeLessThan(COMPRESSION_THRESHOLD);
+  });
+});
+
+describe("gzip compressed once around slots", () => {
+  const SLOT = "SlotPlaceholder0123456789abcdefghij";
+  // Slots early, in the middle and last; text that repeats across them (back-references reach
+  // over a slot), Chinese text (bytes ≠ characters), and a piece longer than the 32 KiB window.
+  const text =
+    `<script nonce="${SLOT}">1</script>` +
+    "<p>社区书院·课程目录</p>".repeat(2500) +
+    `<script nonce="${SLOT}">2</script><p>社区书院·课程目录</p>` +
+    `<style nonce="${SLOT}"></style>`;
+
+  it("decodes to the text with each response's value in every slot", () => {
+    const gz = gzipAroundSlots(text, SLOT, 24)!;
+    for (const value of ["AAAAAAAAAAAAAAAAAAAAAA==", "q8/+Zx0Yw1bN3kLm9PqRsA=="]) {
+      const out = spliceGzip(gz, value);
+      expect(zlib.gunzipSync(out).toString()).toBe(text.replaceAll(SLOT, value));
+    }
+    // About as small as compressing the whole text: each of the 4 pieces ends its own block
+    // (a flush, its own code tables) and each slot goes out stored, a few dozen bytes each.
+    const whole = zlib.gzipSync(text.replaceAll(SLOT, "A".repeat(24)), { level: 9 }).length;
+    expect(spliceGzip(gz, "A".repeat(24)).length).toBeLessThan(whole + 4 * 40);
+  });
+
+  it("refuses a text with a NUL, and a value of another length", () => {
+    expect(gzipAroundSlots(`a\0b${SLOT}c`, SLOT, 24)).toBeNull();
+    const gz = gzipAroundSlots(`<p>${SLOT}</p>`, SLOT, 24)!;
+    expect(() => spliceGzip(gz, "short")).toThrow(/24/);
+    expect(zlib.gunzipSync(spliceGzip(gz, "x".repeat(24))).toString()).toBe(
+      `<p>${"x".repeat(24)}</p>`,
+    );
   });
 });

@@ -5,12 +5,15 @@
  * alive for 5 s after the response was sent).
  */
 import fs from "node:fs";
+import http from "node:http";
+import zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { createApp, publicPathFilter } from "~/modules/ops/http.server";
+import { servingMiddleware } from "~/utils/serving.server";
 import { ensureBuild } from "@tests/factories/built-server";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 
@@ -68,6 +71,64 @@ describe("the built app behind our Express app", () => {
     const missing = await fetch(`${url}/favicon.ico.bak`);
     expect(missing.status).toBe(404);
     await missing.arrayBuffer();
+  });
+
+  it("sends a cached page as gzip compressed once, with a fresh nonce in every response", async () => {
+    // The server as the entry mounts it: with compression and the HTML cache.
+    const build = (await import(
+      pathToFileURL(path.resolve("build/server/index.js")).href
+    )) as ServerBuild;
+    const served = createApp({ build, ...servingMiddleware(build) }).listen(0, "127.0.0.1");
+    await new Promise((r) => served.once("listening", r));
+    const base = `http://127.0.0.1:${(served.address() as AddressInfo).port}`;
+    onTestFinished(() => void served.close());
+    const get = (encoding?: string) =>
+      new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) =>
+        http
+          .get(
+            `${base}/courses`,
+            { headers: encoding ? { "accept-encoding": encoding } : {} },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on("data", (c: Buffer) => chunks.push(c));
+              res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+            },
+          )
+          .on("error", reject),
+      );
+    const browser = "gzip, deflate, br";
+    await get(browser); // rendered and stored
+    const first = await get(browser); // the first hit asking for gzip: compressed on the fly
+    expect(first.headers["x-cache"]).toBe("HIT");
+    expect(first.headers["content-encoding"]).toBe("br");
+    const pages = [await get(browser), await get(browser)];
+    const plain = await get();
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    const html = (r: { headers: http.IncomingHttpHeaders; body: Buffer }) => {
+      const nonce = /'nonce-([^']+)'/.exec(String(r.headers["content-security-policy"]))![1]!;
+      const body = (
+        r.headers["content-encoding"] === "gzip" ? zlib.gunzipSync(r.body) : r.body
+      ).toString();
+      const inBody = [...body.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]);
+      expect(inBody.length).toBeGreaterThan(0);
+      expect(new Set(inBody)).toEqual(new Set([nonce]));
+      return { nonce, page: body.replaceAll(nonce, "NONCE") };
+    };
+    for (const r of pages) {
+      expect(r.headers["x-cache"]).toBe("HIT");
+      expect(r.headers["content-encoding"]).toBe("gzip");
+      expect(r.headers.vary).toMatch(/accept-encoding/i);
+      expect(Number(r.headers["content-length"])).toBe(r.body.length);
+      expect(r.body.length).toBeLessThan(plain.body.length / 2);
+    }
+    const [a, b, p] = [html(pages[0]!), html(pages[1]!), html(plain)];
+    expect(a.nonce).not.toBe(b.nonce);
+    expect(a.page).toBe(p.page);
+    expect(b.page).toBe(p.page);
+    // A browser that refuses gzip gets brotli made for it, as before.
+    const br = await get("br, gzip;q=0");
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(html({ ...br, body: zlib.brotliDecompressSync(br.body) }).page).toBe(p.page);
   });
 
   it("leaves no timer behind once a page is sent", async () => {
