@@ -73,6 +73,22 @@ function post(n: string, signal?: AbortSignal, base = url) {
   }).then((r) => r.text());
 }
 
+/** Runs each request in a request context of its own, with the id `idOf` gives it. */
+function inRequestContext(idOf: (req: express.Request) => string): express.RequestHandler {
+  return (req, _res, next) =>
+    runWithRequestContext(
+      {
+        requestId: idOf(req),
+        method: req.method,
+        route: null,
+        userId: null,
+        errorId: null,
+        startedAt: 0,
+      },
+      next,
+    );
+}
+
 async function until(check: () => boolean) {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(check()).toBe(true);
@@ -190,19 +206,7 @@ describe("a write that waited for its turn", () => {
     const app = express();
     const seen: [string, string | undefined][] = [];
     const held = new Map<string, () => void>();
-    app.use((req, _res, next) =>
-      runWithRequestContext(
-        {
-          requestId: req.params[0] ?? req.path,
-          method: req.method,
-          route: null,
-          userId: null,
-          errorId: null,
-          startedAt: 0,
-        },
-        next,
-      ),
-    );
+    app.use(inRequestContext((req) => req.path));
     app.use(writeTurns(1, 60_000));
     app.post("/write/:n", (req, res) => {
       seen.push([req.path, currentRequest()?.requestId]);
@@ -239,19 +243,7 @@ describe("a write waiting only for the disk", () => {
     db = createTestDb();
     const app = express();
     let n = 0;
-    app.use((req, _res, next) =>
-      runWithRequestContext(
-        {
-          requestId: String(++n),
-          method: req.method,
-          route: null,
-          userId: null,
-          errorId: null,
-          startedAt: 0,
-        },
-        next,
-      ),
-    );
+    app.use(inRequestContext(() => String(++n)));
     app.use((req, res, next) => turns(req, res, next));
     app.get("/read", (_req, res) => res.send("ok"));
     app.post("/write/:n", async (req, res) => {
