@@ -271,6 +271,10 @@ function storable(res: Response) {
   return !/\b(private|no-store)\b/i.test(cc);
 }
 
+/** A header value or body with `nonce` in place of the placeholder. */
+const filled = (text: string, nonce: string) =>
+  text.includes(NONCE_PLACEHOLDER) ? text.replaceAll(NONCE_PLACEHOLDER, nonce) : text;
+
 function withNonce(
   status: number,
   headers: Iterable<[string, string]>,
@@ -278,11 +282,9 @@ function withNonce(
   nonce: string,
 ) {
   const h = new Headers();
-  for (const [k, v] of headers)
-    if (!INTERNAL_HEADERS.has(k))
-      h.append(k, v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v);
+  for (const [k, v] of headers) if (!INTERNAL_HEADERS.has(k)) h.append(k, filled(v, nonce));
   h.delete("content-length");
-  return new Response(body.replaceAll(NONCE_PLACEHOLDER, nonce), { status, headers: h });
+  return new Response(filled(body, nonce), { status, headers: h });
 }
 
 /**
@@ -400,10 +402,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     if (!hit) return null;
     const nonce = freshNonce();
     const headers = [
-      ...hit.headers.map(([k, v]): [string, string] => [
-        k,
-        v.includes(NONCE_PLACEHOLDER) ? v.replaceAll(NONCE_PLACEHOLDER, nonce) : v,
-      ]),
+      ...hit.headers.map(([k, v]): [string, string] => [k, filled(v, nonce)]),
       HIT_HEADER,
     ];
     if (gzip && hit.gzip === undefined && ++hit.gzipAsked >= 2) {
@@ -419,7 +418,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
       headers.push(["content-encoding", "gzip"]);
       return { status: hit.status, headers, body: spliceGzip(hit.gzip, nonce) };
     }
-    return { status: hit.status, headers, body: hit.body.replaceAll(NONCE_PLACEHOLDER, nonce) };
+    return { status: hit.status, headers, body: filled(hit.body, nonce) };
   }
 
   async function handle(

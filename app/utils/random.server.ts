@@ -20,6 +20,7 @@ export function randomBytesFromPool(n: number): Buffer {
   return out;
 }
 
-/** A CSP nonce: 16 random bytes, base64 (always NONCE_LENGTH characters). */
-export const freshNonce = () => randomBytesFromPool(16).toString("base64");
-export const NONCE_LENGTH = 24;
+const NONCE_BYTES = 16;
+/** A CSP nonce: NONCE_BYTES random bytes, base64, so always NONCE_LENGTH characters. */
+export const freshNonce = () => randomBytesFromPool(NONCE_BYTES).toString("base64");
+export const NONCE_LENGTH = Math.ceil(NONCE_BYTES / 3) * 4;

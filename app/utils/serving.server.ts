@@ -55,10 +55,7 @@ export function htmlCacheMiddleware(build: ServerBuild, cache: HtmlCache): Middl
     const key = htmlCacheKeyOf("GET", new URL(url), false, req.headers.cookie);
     if (key == null) return next(); // Remix's own handler, as before
     // A hit is sent now, in this turn of the event loop (no web Response, no stream).
-    const page = cache.lookup(
-      key,
-      acceptsEncoding(req.headers["accept-encoding"] as string | undefined, "gzip"),
-    );
+    const page = cache.lookup(key, acceptsEncoding(req.headers["accept-encoding"], "gzip"));
     if (page) {
       res.statusCode = page.status;
       // As on the path below (a web Headers never repeats a name; stored pages set no cookie). A

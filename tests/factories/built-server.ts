@@ -202,6 +202,23 @@ export async function prepareEnrollDb(opts: {
  * A plain HTTP request with node:http (no connect timeout of its own, unlike fetch's 10 s, so a
  * burst of 1,000 connections queues in the kernel instead of failing on the client).
  */
+/** A GET whose body comes back as the bytes sent (no decoding of Content-Encoding), with its headers. */
+export function httpGetBytes(
+  target: string,
+  headers: Record<string, string> = {},
+): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(target, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      })
+      .on("error", reject);
+  });
+}
+
 export function httpRequest(
   method: "GET" | "POST",
   target: string,

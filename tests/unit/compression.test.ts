@@ -3,7 +3,7 @@
  * with a small window (the default 4 MiB window, allocated for every response, cost 3 ms of CPU per
  * page under load), decodes to the same bytes, and small bodies go out as they are.
  */
-import http from "node:http";
+import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import express from "express";
@@ -14,6 +14,7 @@ import {
   gzipAroundSlots,
   spliceGzip,
 } from "~/utils/compression.server";
+import { httpGetBytes } from "@tests/factories/built-server";
 
 /** The window (log2) a brotli stream declares in its first bits (RFC 7932, section 9.1). */
 function brotliWindowBits(b: Buffer) {
@@ -40,20 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-function get(
-  p: string,
-  encoding: string,
-): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url + p, { headers: { "accept-encoding": encoding } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-      })
-      .on("error", reject);
-  });
-}
+const get = (p: string, encoding: string) => httpGetBytes(url + p, { "accept-encoding": encoding });
 
 describe("dynamic compression", () => {
   it("sends brotli with a small window that decodes to the page", async () => {

@@ -5,7 +5,7 @@
  * alive for 5 s after the response was sent).
  */
 import fs from "node:fs";
-import http from "node:http";
+import type http from "node:http";
 import zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { createApp, publicPathFilter } from "~/modules/ops/http.server";
 import { servingMiddleware } from "~/utils/serving.server";
-import { ensureBuild } from "@tests/factories/built-server";
+import { ensureBuild, httpGetBytes } from "@tests/factories/built-server";
 import { createTestDb, type TestDb } from "@tests/factories/db";
 
 describe("which paths look for a file in public/", () => {
@@ -83,19 +83,7 @@ describe("the built app behind our Express app", () => {
     const base = `http://127.0.0.1:${(served.address() as AddressInfo).port}`;
     onTestFinished(() => void served.close());
     const get = (encoding?: string) =>
-      new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) =>
-        http
-          .get(
-            `${base}/courses`,
-            { headers: encoding ? { "accept-encoding": encoding } : {} },
-            (res) => {
-              const chunks: Buffer[] = [];
-              res.on("data", (c: Buffer) => chunks.push(c));
-              res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-            },
-          )
-          .on("error", reject),
-      );
+      httpGetBytes(`${base}/courses`, encoding ? { "accept-encoding": encoding } : {});
     const browser = "gzip, deflate, br";
     await get(browser); // rendered and stored
     const first = await get(browser); // the first hit asking for gzip: compressed on the fly

@@ -32,7 +32,7 @@ function listen(app: express.Express) {
 
 beforeAll(async () => {
   const app = express();
-  app.use(writeTurns(2, 60_000));
+  app.use(writeTurns(2, { turnMs: 60_000 }));
   app.get("/read", (_req, res) => res.send("ok"));
   app.post("/write/:n", (req, res) => {
     inProgress++;
@@ -46,7 +46,7 @@ beforeAll(async () => {
   [server, url] = await listen(app);
   // One turn of 200 ms: a write that hangs lets the next one start after that.
   const slow = express();
-  slow.use(writeTurns(1, 200));
+  slow.use(writeTurns(1, { turnMs: 200 }));
   slow.post("/write/:n", (req, res) => {
     started.push(req.params.n);
     if (req.params.n !== "hang") res.send(`done ${req.params.n}`);
@@ -182,7 +182,9 @@ describe("while nobody reads", () => {
   }
 
   it("up to the quiet limit of writes are in progress (a group commit's worth)", async () => {
-    const [s, base] = await heldWrites(() => writeTurns(1, 60_000, 50, 3));
+    const [s, base] = await heldWrites(() =>
+      writeTurns(1, { turnMs: 60_000, quietMs: 50, quietLimit: 3 }),
+    );
     try {
       expect(await fourWrites(base)).toBe(3);
     } finally {
@@ -191,7 +193,9 @@ describe("while nobody reads", () => {
   });
 
   it("with a read in the quiet time, only the limit", async () => {
-    const [s, base] = await heldWrites(() => writeTurns(1, 60_000, 60_000, 3));
+    const [s, base] = await heldWrites(() =>
+      writeTurns(1, { turnMs: 60_000, quietMs: 60_000, quietLimit: 3 }),
+    );
     try {
       expect(await fetch(`${base}/read`).then((r) => r.text())).toBe("ok");
       expect(await fourWrites(base)).toBe(1);
@@ -207,7 +211,7 @@ describe("a write that waited for its turn", () => {
     const seen: [string, string | undefined][] = [];
     const held = new Map<string, () => void>();
     app.use(inRequestContext((req) => req.path));
-    app.use(writeTurns(1, 60_000));
+    app.use(writeTurns(1, { turnMs: 60_000 }));
     app.post("/write/:n", (req, res) => {
       seen.push([req.path, currentRequest()?.requestId]);
       held.set(req.params.n, () => res.send("done"));
@@ -261,7 +265,7 @@ describe("a write waiting only for the disk", () => {
   });
 
   it("gives its turn up once its group committed, while nobody reads", async () => {
-    turns = writeTurns(1, 60_000, 50);
+    turns = writeTurns(1, { turnMs: 60_000, quietMs: 50 });
     // A read that ended more than 50 ms ago no longer counts (its end was counted too).
     expect(await fetch(`${groupUrl}/read`).then((r) => r.text())).toBe("ok");
     await new Promise((r) => setTimeout(r, 100));
@@ -276,7 +280,7 @@ describe("a write waiting only for the disk", () => {
   });
 
   it("keeps its turn to the end while someone reads (a read ended within the quiet time)", async () => {
-    turns = writeTurns(1, 60_000, 60_000);
+    turns = writeTurns(1, { turnMs: 60_000, quietMs: 60_000 });
     expect(await fetch(`${groupUrl}/read`).then((r) => r.text())).toBe("ok");
     const first = post("c", undefined, groupUrl);
     await until(() => release.has("c"));

@@ -122,9 +122,7 @@ export function publicPathFilter(dir: string): (pathname: string) => boolean {
  */
 export function writeTurns(
   limit: number,
-  turnMs = 1000,
-  quietMs = 50,
-  quietLimit = limit,
+  { turnMs = 1000, quietMs = 50, quietLimit = limit } = {},
 ): RequestHandler {
   setGroupCommitHooks({
     queued: () => currentRequest(),
@@ -263,7 +261,8 @@ export function createApp(opts: AppOptions) {
   };
 
   app.use(requestContext, forwardedHeaders, originCheck);
-  if (c.WRITE_CONCURRENCY > 0) app.use(writeTurns(c.WRITE_CONCURRENCY, 1000, 50, GROUP_COMMIT_MAX));
+  if (c.WRITE_CONCURRENCY > 0)
+    app.use(writeTurns(c.WRITE_CONCURRENCY, { quietLimit: GROUP_COMMIT_MAX }));
   for (const m of opts.beforeStatic ?? []) app.use(m);
 
   const publicDir = path.resolve("public");
