@@ -4,6 +4,7 @@
  * nonce, a write shows on the next view, and nothing personal or unusual is ever stored.
  */
 import path from "node:path";
+import zlib from "node:zlib";
 import { pathToFileURL } from "node:url";
 import { eq, like } from "drizzle-orm";
 import type { ServerBuild } from "@remix-run/node";
@@ -288,6 +289,35 @@ describe("what may be stored", () => {
     await new Promise((r) => setTimeout(r, 60));
     await c.handle(req(), page());
     expect(c.stats()).toMatchObject({ hits: 1, misses: 3 });
+  });
+
+  it("sends gzip from an entry's second gzip hit on, counts its bytes, and leaves small pages alone", async () => {
+    const c = createHtmlCache({ stamp: () => "a" });
+    const big = async (nonce: string) =>
+      new Response(`<script nonce="${nonce}"></script>${"<p>社区书院</p>".repeat(300)}`, {
+        headers: { "content-type": "text/html; charset=utf-8" },
+      });
+    await c.handle(new Request("http://localhost/big"), big);
+    await c.handle(new Request("http://localhost/small"), page());
+    const key = (p: string) => htmlCacheKey(new Request(`http://localhost${p}`))!;
+    const plainBytes = c.stats().bytes;
+    expect(c.lookup(key("/big"), true)!.headers).not.toContainEqual(["content-encoding", "gzip"]);
+    const second = c.lookup(key("/big"), true)!;
+    expect(second.headers).toContainEqual(["content-encoding", "gzip"]);
+    const html = zlib.gunzipSync(second.body as Buffer).toString();
+    const nonce = /nonce="([^"]+)"/.exec(html)![1]!;
+    expect(nonce).not.toBe(NONCE_PLACEHOLDER);
+    expect(html).toBe(`<script nonce="${nonce}"></script>${"<p>社区书院</p>".repeat(300)}`);
+    expect(c.stats().bytes).toBeGreaterThan(plainBytes);
+    expect(c.stats().gzipped).toBe(1);
+    for (let i = 0; i < 3; i++)
+      expect(c.lookup(key("/small"), true)!.headers).not.toContainEqual([
+        "content-encoding",
+        "gzip",
+      ]);
+    expect(typeof c.lookup(key("/big"), false)!.body).toBe("string");
+    c.clear();
+    expect(c.stats()).toMatchObject({ bytes: 0, gzipped: 0 });
   });
 
   it("keys on URL, origin and the text-size cookie only; other requests are not cacheable", () => {
