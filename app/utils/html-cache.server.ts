@@ -229,7 +229,7 @@ export type HtmlCacheOptions = {
   /** The database's change stamp (changeStamp(getDb())). */
   stamp: () => string;
   /** The counter of every change topic (topicCounters(getDb())); without it, every page uses `stamp`. */
-  counters?: () => Map<string, number>;
+  counters?: () => ReadonlyMap<string, number>;
   /** Upper bound on the stored bodies, in UTF-16 code units × 2 (default 32 MiB). */
   maxBytes?: number;
   /** Longest an entry is served (default 60 s). */
@@ -242,7 +242,7 @@ const isHtml = (res: Response) => (res.headers.get("content-type") ?? "").starts
 /** Stamp of `topics` given the counters, or of the whole database (no topics, an unknown topic). */
 function stampFor(
   topics: readonly string[] | null,
-  counters: Map<string, number> | undefined,
+  counters: ReadonlyMap<string, number> | undefined,
   global: () => string,
 ) {
   if (!topics || !counters) return global();
@@ -323,7 +323,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
    * already fresh). `before` is what the stamps were before rendering began. */
   async function fill(
     key: string,
-    before: { global: string; counters: Map<string, number> | undefined },
+    before: { global: string; counters: ReadonlyMap<string, number> | undefined },
     render: (nonce: string) => Promise<Response>,
   ): Promise<Entry | Response> {
     const checks: ReadCheck[] = [];

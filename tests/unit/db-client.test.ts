@@ -1,7 +1,18 @@
 /** db/client.ts: the statement cache, prepared() queries and the memo dropped on any change. */
 import Database from "better-sqlite3";
 import { eq, sql } from "drizzle-orm";
-import { cacheStatements, changeStamp, memoUntilChange, openDatabase, prepared } from "@db/client";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import {
+  cacheStatements,
+  changeStamp,
+  commitGeneration,
+  memoUntilChange,
+  openDatabase,
+  prepared,
+  topicCounters,
+} from "@db/client";
 import { collectingChecks, noteCheck, type ReadCheck } from "@db/read-checks";
 import { categories } from "@db/schema";
 import { createTestDb, type TestDb } from "@tests/factories/db";
@@ -193,5 +204,123 @@ describe("memoUntilChange(): read results kept until the database changes", () =
     expect(computed).toBe(3);
     get("b");
     expect(computed).toBe(4);
+  });
+});
+
+describe("commitGeneration(): telling from the WAL-index header that nothing was committed", () => {
+  const insert = (d: TestDb | ReturnType<typeof openDatabase>, slug: string) =>
+    d.insert(categories).values({ slug, name: slug, color: "#000000" }).run();
+  /** A commit by another process, as a second server worker or a seed run makes. */
+  const commitFromAnotherProcess = (file: string, slug: string) =>
+    execFileSync(process.execPath, [
+      "-e",
+      `const D = require("better-sqlite3"); const d = new D(process.argv[1]);
+       d.prepare("insert into categories (slug, name, color) values (?, ?, '#000000')").run(process.argv[2], process.argv[2]);
+       d.close();`,
+      file,
+      slug,
+    ]);
+
+  it("stands still while nothing is committed, and moves at every commit of any connection or process", () => {
+    const g0 = commitGeneration(db.$client);
+    expect(g0).not.toBeNull();
+    db.select().from(categories).all();
+    expect(commitGeneration(db.$client)).toBe(g0);
+    insert(db, "own");
+    const g1 = commitGeneration(db.$client);
+    expect(g1).not.toBe(g0);
+    const second = openDatabase(db.file);
+    try {
+      insert(second, "same-process");
+    } finally {
+      second.$client.close();
+    }
+    const g2 = commitGeneration(db.$client);
+    expect(g2).not.toBe(g1);
+    commitFromAnotherProcess(db.file, "other-process");
+    const g3 = commitGeneration(db.$client);
+    expect(g3).not.toBe(g2);
+    // A checkpoint that empties the WAL, then a commit that starts it again from its first frame.
+    db.$client.pragma("wal_checkpoint(TRUNCATE)");
+    const g4 = commitGeneration(db.$client);
+    insert(db, "after-restart");
+    expect(commitGeneration(db.$client)).not.toBe(g4);
+    expect(commitGeneration(db.$client)).toBe(commitGeneration(db.$client));
+  });
+
+  it("cannot tell inside a transaction (its own writes are not in the header yet)", () => {
+    db.transaction(() => {
+      expect(commitGeneration(db.$client)).toBeNull();
+    });
+    expect(commitGeneration(db.$client)).not.toBeNull();
+  });
+
+  it("cannot tell while a writer is between the header's two copies", () => {
+    const g = commitGeneration(db.$client);
+    const shm = fs.openSync(`${db.file}-shm`, "r+");
+    try {
+      const copy = Buffer.alloc(48);
+      fs.readSync(shm, copy, 0, 48, 48);
+      const torn = Buffer.from(copy);
+      torn[16] = torn[16]! ^ 0xff; // mxFrame of the second copy
+      fs.writeSync(shm, torn, 0, 48, 48);
+      expect(commitGeneration(db.$client)).toBeNull();
+      fs.writeSync(shm, copy, 0, 48, 48);
+    } finally {
+      fs.closeSync(shm);
+    }
+    expect(commitGeneration(db.$client)).toBe(g);
+  });
+
+  it("is not available for a memory database", () => {
+    const mem = openDatabase(":memory:");
+    try {
+      expect(commitGeneration(mem.$client)).toBeNull();
+    } finally {
+      mem.$client.close();
+    }
+  });
+
+  it("keeps the change counters and the stamp between commits, and reads them again after one", () => {
+    const counters = topicCounters(db);
+    const stamp = changeStamp(db);
+    expect(topicCounters(db)).toBe(counters); // the same object: not read again
+    expect(changeStamp(db)).toBe(stamp);
+    commitFromAnotherProcess(db.file, "p");
+    const after = topicCounters(db);
+    expect(after.get("catalog")).toBe(counters.get("catalog")! + 1);
+    expect(changeStamp(db)).not.toBe(stamp);
+    insert(db, "q");
+    expect(topicCounters(db).get("catalog")).toBe(counters.get("catalog")! + 2);
+  });
+
+  it("reads the counters afresh inside a transaction, and the kept ones still hold after a rollback", () => {
+    const counters = topicCounters(db);
+    expect(() =>
+      db.transaction(() => {
+        insert(db, "uncommitted");
+        expect(topicCounters(db).get("catalog")).toBe(counters.get("catalog")! + 1);
+        throw new Error("roll back");
+      }),
+    ).toThrow("roll back");
+    expect(topicCounters(db).get("catalog")).toBe(counters.get("catalog"));
+  });
+
+  it("closes its descriptor of the -shm file once the connection is closed", () => {
+    const shmDescriptors = (file: string) =>
+      fs.readdirSync("/proc/self/fd").filter((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`) === `${file}-shm`;
+        } catch {
+          return false; // the directory's own descriptor, gone by now
+        }
+      }).length;
+    const other = createTestDb(); // a file of its own: no other connection shares its descriptors
+    const sqliteOwn = shmDescriptors(other.file);
+    expect(commitGeneration(other.$client)).not.toBeNull();
+    expect(shmDescriptors(other.file)).toBe(sqliteOwn + 1);
+    other.$client.close();
+    expect(shmDescriptors(other.file)).toBe(0);
+    fs.rmSync(path.dirname(other.file), { recursive: true, force: true });
   });
 });
