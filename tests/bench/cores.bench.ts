@@ -8,6 +8,12 @@
  * load generator's own core is the limit), and with HTML_CACHE=0 (every request renders: the
  * server's CPU is the limit, which is what more processes can add to).
  *
+ * Each side's CPU while it was measured is printed too (its whole process tree, and the load
+ * generator's): a single process already uses more than one core (V8's garbage collector and
+ * compiler run on helper threads beside the main thread; workers run --single-threaded, server.ts),
+ * and the load generator takes its share of the same two cores. At equal CPU per request, the most
+ * all cores can give is (cores − generator) ÷ (single process's cores), printed as the ceiling.
+ *
  *   npx tsx tests/bench/cores.bench.ts
  */
 import fs from "node:fs";
@@ -15,7 +21,43 @@ import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
 import { prepareBenchDb } from "./data";
-import { compareAll, table, treeRssMiB, type Measurement } from "./lib";
+import {
+  compareAll,
+  mainThreadCpuMs,
+  table,
+  treeCpuMs,
+  treeRssMiB,
+  type Measurement,
+  type Target,
+} from "./lib";
+
+/** CPU each target's server tree and this process (the load generator) used in measured windows. */
+function cpuDuringWindows(pids: Map<string, number>) {
+  const used = new Map<string, { server: number; main: number; generator: number; ms: number }>();
+  let start: { server: number; main: number; generator: NodeJS.CpuUsage; at: number } | null = null;
+  return {
+    used,
+    onWindowStart(t: Target) {
+      const pid = pids.get(t.label)!;
+      start = {
+        server: treeCpuMs(pid),
+        main: mainThreadCpuMs(pid),
+        generator: process.cpuUsage(),
+        at: performance.now(),
+      };
+    },
+    onWindow(t: Target) {
+      const pid = pids.get(t.label)!;
+      const g = process.cpuUsage(start!.generator);
+      const u = used.get(t.label) ?? { server: 0, main: 0, generator: 0, ms: 0 };
+      u.server += treeCpuMs(pid) - start!.server;
+      u.main += mainThreadCpuMs(pid) - start!.main;
+      u.generator += (g.user + g.system) / 1000;
+      u.ms += performance.now() - start!.at;
+      used.set(t.label, u);
+    },
+  };
+}
 
 export async function run() {
   ensureBuild();
@@ -43,16 +85,34 @@ export async function run() {
         env: { ...env, WEB_CONCURRENCY: String(cores) },
       });
       try {
-        const [one, all] = await compareAll([
+        const targets = [
           { label: "/courses, 1 process", url: single.url + "/courses" },
           { label: `/courses, ${cores} processes`, url: multi.url + "/courses" },
-        ]);
+        ];
+        const cpu = cpuDuringWindows(
+          new Map([
+            [targets[0]!.label, single.child.pid!],
+            [targets[1]!.label, multi.child.pid!],
+          ]),
+        );
+        const [one, all] = await compareAll(targets, cpu);
         console.log(`\n单进程与多进程 (one process vs one per core, ${cores} cores), ${name}:\n`);
         console.log(table([one!, all!], { "1 process": one }));
         const x = all!.rps / one!.rps;
         console.log(
           `\nall cores ÷ one process: ${x.toFixed(2)}× (target ≥ 1.5×: ${x >= 1.5 ? "met" : "NOT met"}); ` +
             `tree RSS ${treeRssMiB(single.child.pid!).toFixed(0)} MiB vs ${treeRssMiB(multi.child.pid!).toFixed(0)} MiB`,
+        );
+        const [c1, cN] = targets.map((t) => cpu.used.get(t.label)!);
+        const coresOf = (u: typeof c1, k: "server" | "main" | "generator") => u![k] / u!.ms;
+        const perRequest = (u: typeof c1, m: Measurement) => u!.server / (m.rps * (u!.ms / 1000));
+        const ceiling = (cores - coresOf(cN, "generator")) / coresOf(c1, "server");
+        console.log(
+          `CPU while measured, in cores: 1 process ${coresOf(c1, "server").toFixed(2)} ` +
+            `(main thread ${coresOf(c1, "main").toFixed(2)}), ${cores} processes ${coresOf(cN, "server").toFixed(2)}; ` +
+            `load generator ${coresOf(c1, "generator").toFixed(2)} / ${coresOf(cN, "generator").toFixed(2)}; ` +
+            `CPU per request ${perRequest(c1, one!).toFixed(2)} / ${perRequest(cN, all!).toFixed(2)} ms; ` +
+            `ceiling at equal CPU per request ${ceiling.toFixed(2)}×`,
         );
         out[name] = { one: one!, all: all! };
       } finally {

@@ -114,6 +114,8 @@ export type CompareOptions = {
   rounds?: number;
   /** Unmeasured warm-up per target in seconds (default 1). */
   warmup?: number;
+  /** Called just before a measured window starts. */
+  onWindowStart?: (t: Target) => void;
   /** Called between windows (memory sampling, progress). */
   onWindow?: (t: Target) => void;
 };
@@ -143,6 +145,7 @@ export async function compareAll(
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < targets.length; k++) {
       const i = (k + r) % targets.length;
+      opts.onWindowStart?.(targets[i]!);
       await load(
         targets[i]!.url,
         { connections, seconds: window, headers: targets[i]!.headers },
@@ -175,8 +178,8 @@ export function mainThreadCpuMs(pid: number) {
   return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 }
 
-/** Resident set size in MiB of `pid` and every process below it (read from /proc). */
-export function treeRssMiB(pid: number): number {
+/** `pid` and every process below it (read from /proc). */
+export function treePids(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -188,14 +191,32 @@ export function treeRssMiB(pid: number): number {
       /* exited meanwhile */
     }
   }
-  let kib = 0;
+  const out: number[] = [];
   const stack = [pid];
   while (stack.length) {
     const p = stack.pop()!;
-    kib += rssKiB(p);
+    out.push(p);
     stack.push(...(children.get(p) ?? []));
   }
-  return kib / 1024;
+  return out;
+}
+
+/** Resident set size in MiB of `pid` and every process below it. */
+export function treeRssMiB(pid: number): number {
+  return treePids(pid).reduce((kib, p) => kib + rssKiB(p), 0) / 1024;
+}
+
+/** CPU milliseconds (user + system, all threads) of `pid` and every process below it, so far. */
+export function treeCpuMs(pid: number): number {
+  let ms = 0;
+  for (const p of treePids(pid)) {
+    try {
+      ms += cpuMs(p);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return ms;
 }
 
 function rssKiB(pid: number) {

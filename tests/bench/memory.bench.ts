@@ -17,15 +17,7 @@ import { pathToFileURL } from "node:url";
 import { SERVER_NODE_FLAGS } from "@db/start.mjs";
 import { ensureBuild, startBuiltServer, type BuiltServer } from "../factories/built-server";
 import { prepareBenchDb } from "./data";
-import { benchSeconds, load, sampleRss, treeRssMiB } from "./lib";
-
-const TICK_MS = 10; // USER_HZ = 100 on Linux
-
-function cpuMs(pid: number) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) * TICK_MS;
-}
+import { benchSeconds, cpuMs, load, sampleRss, treeRssMiB } from "./lib";
 
 /** The heap limit the server logged at start (MiB), read before request logs push it out. */
 function heapLimit(s: BuiltServer) {
