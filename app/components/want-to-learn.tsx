@@ -23,7 +23,7 @@ export type WantPanelData = {
     signedIn: boolean;
     homeAcademyId: number | null;
   };
-  academies: { id: number; name: string; districtName: string }[];
+  academies: readonly { id: number; name: string; districtName: string }[];
   error: string | null;
 };
 

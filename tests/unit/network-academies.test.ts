@@ -17,6 +17,7 @@ import {
 } from "~/modules/org/academies-admin.server";
 import { weekly } from "~/modules/org/opening-hours";
 import { academyDirectory } from "~/modules/org/org.server";
+import { academyChoices } from "~/modules/scheduling/demand.server";
 import { cancelSession } from "~/modules/scheduling/runs.server";
 import { isoWeekday } from "~/utils/time";
 import { createTestDb } from "@tests/factories/db";
@@ -172,6 +173,27 @@ describe("academies: create and edit", () => {
       [540, 720],
       [840, 1260],
     ]);
+  });
+});
+
+describe("academies: the finders' academy choices", () => {
+  it("show a new or renamed academy on the next read, and are kept through writes elsewhere", async () => {
+    const w = await world();
+    const before = academyChoices(db);
+    // A write outside the network (a new account) keeps the same list: nothing re-read.
+    await createActor(db, []);
+    expect(academyChoices(db)).toBe(before);
+
+    const row = createAcademy(db, w.hqAdmin, input(w.d.huli!.id));
+    const added = academyChoices(db);
+    expect(added).toHaveLength(before.length + 1);
+    expect(added.find((a) => a.id === row.id)).toEqual({
+      id: row.id,
+      name: "新港社区书院",
+      districtName: w.d.huli!.name,
+    });
+    updateAcademy(db, w.hqAdmin, row.id, input(w.d.huli!.id, { name: "新港东社区书院" }));
+    expect(academyChoices(db).find((a) => a.id === row.id)?.name).toBe("新港东社区书院");
   });
 });
 
