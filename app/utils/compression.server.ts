@@ -66,8 +66,38 @@ export function pickEncoding(accept: string | undefined): Encoding | null {
 }
 
 /**
- * A text that is the same in every response but for a few slots of one fixed length (a cached
- * page and its CSP nonce), compressed once: gzip that each response's slot value is spliced into.
+ * A text that is the same in every response but for a few slots (a cached page and its CSP
+ * nonce), cut at its slots once, each piece already UTF-8. `spliceText` then makes a response's
+ * bytes by copying the pieces around its value: filling the text and encoding it again cost about
+ * 70 µs per hit for a 30 KB page (a third of the cached /courses hit in the server, profiled under
+ * the enrol loop), the copy about 10.
+ */
+export type SlottedText = {
+  pieces: Buffer[];
+  /** Bytes held, for a cache's accounting. */
+  bytes: number;
+};
+
+export function cutAtSlots(text: string, slot: string): SlottedText {
+  const pieces = text.split(slot).map((piece) => Buffer.from(piece));
+  return { pieces, bytes: pieces.reduce((n, b) => n + b.length, 0) };
+}
+
+/** The text's UTF-8 bytes with `value` in every slot. */
+export function spliceText(text: SlottedText, value: string): Buffer {
+  const fill = Buffer.from(value);
+  const out = Buffer.allocUnsafe(text.bytes + fill.length * (text.pieces.length - 1));
+  let at = 0;
+  text.pieces.forEach((piece, i) => {
+    if (i > 0) at += fill.copy(out, at);
+    at += piece.copy(out, at);
+  });
+  return out;
+}
+
+/**
+ * The same text compressed once, as gzip that each response's slot value (of one fixed length) is
+ * spliced into.
  *
  * Each piece between two slots is raw deflate ending in a sync flush (byte-aligned, not final),
  * compressed with the preceding 32 KiB of the text as its preset dictionary, the slots in it
@@ -83,7 +113,7 @@ export type SlottedGzip = {
   pieces: Buffer[];
   deflated: Buffer[];
   slotLength: number;
-  /** Bytes held, for a cache's accounting. */
+  /** Bytes held beyond the text's own pieces, for a cache's accounting. */
   bytes: number;
 };
 
@@ -92,14 +122,10 @@ const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 /** An empty stored block marked final. */
 const GZIP_LAST_BLOCK = Buffer.from([1, 0, 0, 0xff, 0xff]);
 
-/** `text` split at its slots, compressed once (null when the text holds a NUL). */
-export function gzipAroundSlots(
-  text: string,
-  slot: string,
-  slotLength: number,
-): SlottedGzip | null {
-  if (text.includes("\0")) return null;
-  const pieces = text.split(slot).map((piece) => Buffer.from(piece));
+/** The cut text compressed once (null when the text holds a NUL). */
+export function gzipAroundSlots(text: SlottedText, slotLength: number): SlottedGzip | null {
+  const { pieces } = text;
+  if (pieces.some((piece) => piece.includes(0))) return null;
   const zeros = Buffer.alloc(slotLength);
   let window = Buffer.alloc(0);
   const deflated = pieces.map((piece) => {
@@ -111,7 +137,7 @@ export function gzipAroundSlots(
     window = Buffer.concat([window, piece, zeros]).subarray(-DEFLATE_WINDOW);
     return out;
   });
-  const bytes = [...pieces, ...deflated].reduce((n, b) => n + b.length, 0);
+  const bytes = deflated.reduce((n, b) => n + b.length, 0);
   return { pieces, deflated, slotLength, bytes };
 }
 

@@ -37,8 +37,11 @@
 import { freshNonce, NONCE_LENGTH } from "~/utils/random.server";
 import {
   COMPRESSION_THRESHOLD,
+  cutAtSlots,
   gzipAroundSlots,
   spliceGzip,
+  spliceText,
+  type SlottedText,
   type SlottedGzip,
 } from "~/utils/compression.server";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
@@ -112,7 +115,7 @@ export function htmlCacheKeyOf(
 }
 
 /** A stored page ready to send, its nonce already fresh (gzip when asked for and worth it). */
-export type CachedPage = { status: number; headers: [string, string][]; body: string | Buffer };
+export type CachedPage = { status: number; headers: [string, string][]; body: Buffer };
 
 /**
  * A route's declaration of what its loader reads, for the HTML cache:
@@ -204,7 +207,8 @@ type Entry = {
   until: number;
   status: number;
   headers: [string, string][];
-  body: string;
+  /** The body cut at its nonce slots, as UTF-8. */
+  body: SlottedText;
   /** The body compressed once around its nonce slots (compression.server.ts), made at its
    * second hit that asked for gzip (a page version seen once is not worth it); null when it
    * cannot be (a NUL in it) or is too small. */
@@ -230,7 +234,7 @@ export type HtmlCacheOptions = {
   stamp: () => string;
   /** The counter of every change topic (topicCounters(getDb())); without it, every page uses `stamp`. */
   counters?: () => ReadonlyMap<string, number>;
-  /** Upper bound on the stored bodies, in UTF-16 code units × 2 (default 32 MiB). */
+  /** Upper bound on the stored bodies (UTF-8 bytes, and their gzip once made; default 32 MiB). */
   maxBytes?: number;
   /** Longest an entry is served (default 60 s). */
   ttlMs?: number;
@@ -278,13 +282,18 @@ const filled = (text: string, nonce: string) =>
 function withNonce(
   status: number,
   headers: Iterable<[string, string]>,
-  body: string,
+  body: string | SlottedText,
   nonce: string,
 ) {
   const h = new Headers();
   for (const [k, v] of headers) if (!INTERNAL_HEADERS.has(k)) h.append(k, filled(v, nonce));
   h.delete("content-length");
-  return new Response(filled(body, nonce), { status, headers: h });
+  if (typeof body === "string") return new Response(filled(body, nonce), { status, headers: h });
+  const bytes = spliceText(body, nonce);
+  return new Response(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length), {
+    status,
+    headers: h,
+  });
 }
 
 /**
@@ -309,7 +318,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     const e = entries.get(key);
     if (!e) return;
     entries.delete(key);
-    bytes -= e.body.length * 2 + (e.gzip?.bytes ?? 0);
+    bytes -= e.body.bytes + (e.gzip?.bytes ?? 0);
   };
   /** Drops the least recently used entries while the bodies exceed `maxBytes`. */
   const trim = () => {
@@ -359,12 +368,12 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
       until,
       status: res.status,
       headers,
-      body,
+      body: cutAtSlots(body, NONCE_PLACEHOLDER),
       gzipAsked: 0,
     };
     drop(key);
     entries.set(key, entry);
-    bytes += body.length * 2;
+    bytes += entry.body.bytes;
     stats.stored++;
     trim();
     return entry;
@@ -407,9 +416,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
     ];
     if (gzip && hit.gzip === undefined && ++hit.gzipAsked >= 2) {
       hit.gzip =
-        hit.body.length >= COMPRESSION_THRESHOLD
-          ? gzipAroundSlots(hit.body, NONCE_PLACEHOLDER, NONCE_LENGTH)
-          : null;
+        hit.body.bytes >= COMPRESSION_THRESHOLD ? gzipAroundSlots(hit.body, NONCE_LENGTH) : null;
       bytes += hit.gzip?.bytes ?? 0;
       trim();
     }
@@ -418,7 +425,7 @@ export function createHtmlCache(opts: HtmlCacheOptions) {
       headers.push(["content-encoding", "gzip"]);
       return { status: hit.status, headers, body: spliceGzip(hit.gzip, nonce) };
     }
-    return { status: hit.status, headers, body: filled(hit.body, nonce) };
+    return { status: hit.status, headers, body: spliceText(hit.body, nonce) };
   }
 
   async function handle(

@@ -64,7 +64,7 @@ export function htmlCacheMiddleware(build: ServerBuild, cache: HtmlCache): Middl
       for (const [k, v] of page.headers)
         if (k !== "content-length" && k !== "set-cookie") res.setHeader(k, v);
       // Its length, or it goes out chunked (compression drops it when it compresses the body).
-      res.setHeader("content-length", Buffer.byteLength(page.body));
+      res.setHeader("content-length", page.body.length);
       res.end(page.body);
       return;
     }

@@ -11,8 +11,10 @@ import {
   BROTLI_WINDOW_BITS,
   COMPRESSION_THRESHOLD,
   dynamicCompression,
+  cutAtSlots,
   gzipAroundSlots,
   spliceGzip,
+  spliceText,
 } from "~/utils/compression.server";
 import { httpGetBytes } from "@tests/factories/built-server";
 
@@ -75,7 +77,7 @@ describe("gzip compressed once around slots", () => {
     `<style nonce="${SLOT}"></style>`;
 
   it("decodes to the text with each response's value in every slot", () => {
-    const gz = gzipAroundSlots(text, SLOT, 24)!;
+    const gz = gzipAroundSlots(cutAtSlots(text, SLOT), 24)!;
     for (const value of ["AAAAAAAAAAAAAAAAAAAAAA==", "q8/+Zx0Yw1bN3kLm9PqRsA=="]) {
       const out = spliceGzip(gz, value);
       expect(zlib.gunzipSync(out).toString()).toBe(text.replaceAll(SLOT, value));
@@ -86,9 +88,17 @@ describe("gzip compressed once around slots", () => {
     expect(spliceGzip(gz, "A".repeat(24)).length).toBeLessThan(whole + 4 * 40);
   });
 
+  it("splices plain bytes too: the text's UTF-8 with each value in every slot, of any length", () => {
+    const cut = cutAtSlots(text, SLOT);
+    expect(cut.bytes).toBe(Buffer.byteLength(text.replaceAll(SLOT, "")));
+    for (const value of ["q8/+Zx0Yw1bN3kLm9PqRsA==", "", "名"])
+      expect(spliceText(cut, value).toString()).toBe(text.replaceAll(SLOT, value));
+    expect(spliceText(cutAtSlots("没有空位", SLOT), "x").toString()).toBe("没有空位");
+  });
+
   it("refuses a text with a NUL, and a value of another length", () => {
-    expect(gzipAroundSlots(`a\0b${SLOT}c`, SLOT, 24)).toBeNull();
-    const gz = gzipAroundSlots(`<p>${SLOT}</p>`, SLOT, 24)!;
+    expect(gzipAroundSlots(cutAtSlots(`a\0b${SLOT}c`, SLOT), 24)).toBeNull();
+    const gz = gzipAroundSlots(cutAtSlots(`<p>${SLOT}</p>`, SLOT), 24)!;
     expect(() => spliceGzip(gz, "short")).toThrow(/24/);
     expect(zlib.gunzipSync(spliceGzip(gz, "x".repeat(24))).toString()).toBe(
       `<p>${"x".repeat(24)}</p>`,
