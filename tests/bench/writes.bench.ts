@@ -123,8 +123,10 @@ export async function run() {
     console.log(
       `\n读写并发 (reads under an enrol/cancel loop): ${d.writerCookies.length} writers on /classes/${d.writeRunId}, 10 connections reading ${listing} and /courses\n`,
     );
-    console.log(`| reads | req/s | p50 ms | p99 ms | slowest in the first second |`);
-    console.log(`|---|---:|---:|---:|---:|`);
+    console.log(
+      `| reads | req/s | of which ${listing} / /courses | p50 ms | p99 ms | slowest in the first second |`,
+    );
+    console.log(`|---|---:|---:|---:|---:|---:|`);
     for (const [name, m] of [
       ...rounds.flatMap((r, i) => [
         [`round ${i + 1}: alone`, r.alone] as const,
@@ -134,7 +136,7 @@ export async function run() {
       [`all ${ROUNDS} rounds: during the write loop`, during],
     ] as const)
       console.log(
-        `| ${name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(0)} | ${m.p99.toFixed(0)} | ${m.firstSecondMax.toFixed(0)} |`,
+        `| ${name} | ${m.rps.toFixed(0)} | ${m.perUrl.map((n) => n.toFixed(0)).join(" / ")} | ${m.p50.toFixed(0)} | ${m.p99.toFixed(0)} | ${m.firstSecondMax.toFixed(0)} |`,
       );
     console.log(
       `\nwrites: ${(w.lat.length / writeSeconds).toFixed(0)} POST/s, p50 ${percentile(w.lat, 50).toFixed(0)} ms, p99 ${percentile(w.lat, 99).toFixed(0)} ms, ${w.failed} failed or refused`,
@@ -177,27 +179,34 @@ type Reads = Awaited<ReturnType<typeof readBoth>>;
 /** Windows of reads as one: their requests over their seconds, their latencies together. */
 function merge(windows: Reads[]) {
   const lat = windows.flatMap((w) => w.lat).sort((a, b) => a - b);
+  const seconds = windows.reduce((s, w) => s + w.seconds, 0);
   return {
-    rps: lat.length / windows.reduce((s, w) => s + w.seconds, 0),
+    rps: lat.length / seconds,
+    perUrl: windows[0]!.perUrl.map(
+      (_, i) => windows.reduce((n, w) => n + w.perUrl[i]! * w.seconds, 0) / seconds,
+    ),
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
     firstSecondMax: Math.max(...windows.map((w) => w.firstSecondMax)),
   };
 }
 
-/** 10 connections, half on each URL, for `seconds`; the latencies of both together. */
+/** 10 connections, half on each URL, for `seconds`; the latencies of both together, and each
+ * URL's own rate (which of the two the writes hold back). */
 async function readBoth(urls: string[], seconds: number) {
   const lat: number[] = [];
+  const counts = urls.map(() => 0);
   let firstSecondMax = 0;
   let non2xx = 0;
   const start = performance.now();
   await Promise.all(
-    urls.map((u) =>
+    urls.map((u, i) =>
       load(u, {
         connections: Math.ceil(10 / urls.length),
         seconds,
         onResponse: (ms, status) => {
           lat.push(ms);
+          counts[i]!++;
           if (status !== 200) non2xx++;
           if (performance.now() - start < 1000 + ms) firstSecondMax = Math.max(firstSecondMax, ms);
         },
@@ -209,6 +218,7 @@ async function readBoth(urls: string[], seconds: number) {
     lat,
     seconds,
     rps: lat.length / seconds,
+    perUrl: counts.map((n) => n / seconds),
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
     firstSecondMax,
