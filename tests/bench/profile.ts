@@ -6,6 +6,7 @@
  *   npx tsx tests/bench/profile.ts /me resident        (who: resident | manager | hq | none;
  *                                                      :run = the resident's run, :open = an open run, :write = the write loop's run, who "writer" = its first writer)
  *   npx tsx tests/bench/profile.ts some.cpuprofile     (only summarise a profile)
+ *   PROFILE_ENCODING=1 npx tsx tests/bench/profile.ts /courses none   (with a browser's Accept-Encoding)
  *   PROFILE_METHOD=POST PROFILE_BODY='intent=enroll|intent=cancel' npx tsx tests/bench/profile.ts /classes/:open resident
  */
 import fs from "node:fs";
@@ -15,6 +16,7 @@ import autocannon from "autocannon";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
 import { SERVER_NODE_FLAGS } from "@db/start.mjs";
 import { prepareBenchDb } from "./data";
+import { BROWSER_ENCODING } from "./lib";
 
 type Node = {
   id: number;
@@ -104,6 +106,8 @@ if (process.argv[2]?.endsWith(".cpuprofile")) {
   const headers: Record<string, string> = {};
   if (who === "writer") headers.cookie = d.writerCookies[0]!;
   else if (who !== "none") headers.cookie = d.cookies[who as keyof typeof d.cookies];
+  // PROFILE_ENCODING=1: ask as a browser does (gzip, deflate, br).
+  if (process.env.PROFILE_ENCODING) Object.assign(headers, BROWSER_ENCODING);
   const method = (process.env.PROFILE_METHOD ?? "GET") as "GET" | "POST";
   if (method === "POST") {
     headers["content-type"] = "application/x-www-form-urlencoded";

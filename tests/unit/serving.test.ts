@@ -119,6 +119,46 @@ describe("the built app behind our Express app", () => {
     expect(html({ ...br, body: zlib.brotliDecompressSync(br.body) }).page).toBe(p.page);
   });
 
+  it("sends a hit that needs no compressing before the compression middleware; the others go through it", async () => {
+    const build = (await import(
+      pathToFileURL(path.resolve("build/server/index.js")).href
+    )) as ServerBuild;
+    const { cache, beforeStatic, beforeRemix } = servingMiddleware(build);
+    const [early, ...rest] = beforeStatic;
+    // A tripwire where the compression middleware stands: which requests went on past the early half.
+    const passed: string[] = [];
+    const tripwire = (req: http.IncomingMessage, _res: unknown, next: () => void) => {
+      passed.push(`${req.url} ${req.headers["accept-encoding"] ?? "-"}`);
+      next();
+    };
+    const served = createApp({
+      build,
+      beforeStatic: [early!, tripwire, ...rest],
+      beforeRemix,
+    }).listen(0, "127.0.0.1");
+    await new Promise((r) => served.once("listening", r));
+    const base = `http://127.0.0.1:${(served.address() as AddressInfo).port}`;
+    onTestFinished(() => void served.close());
+    const get = (encoding?: string) =>
+      httpGetBytes(`${base}/courses`, encoding ? { "accept-encoding": encoding } : {});
+    const browser = "gzip, deflate, br";
+    await get(browser); // a miss: rendered behind compression
+    expect(passed).toEqual([`/courses ${browser}`]);
+    const first = await get(browser); // a hit with no gzip made yet: compressed on the fly
+    expect(first.headers["content-encoding"]).toBe("br");
+    expect(passed).toHaveLength(2);
+    const ready = [await get(browser), await get(), await get("identity")];
+    expect(passed).toHaveLength(2);
+    expect(cache!.stats()).toMatchObject({ hits: 4, misses: 1 });
+    expect(ready.map((r) => r.headers["content-encoding"])).toEqual(["gzip", undefined, undefined]);
+    for (const r of [first, ...ready]) {
+      expect(r.headers["x-cache"]).toBe("HIT");
+      expect(r.headers.vary).toBe("Accept-Encoding");
+      expect(r.headers["content-security-policy"]).toMatch(/'nonce-[^']+'/);
+    }
+    expect(zlib.gunzipSync(ready[0]!.body).length).toBe(ready[1]!.body.length);
+  });
+
   it("leaves no timer behind once a page is sent", async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     for (let i = 0; i < 3; i++) await (await fetch(`${url}/help`)).text();
