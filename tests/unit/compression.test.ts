@@ -11,6 +11,8 @@ import {
   BROTLI_WINDOW_BITS,
   COMPRESSION_THRESHOLD,
   dynamicCompression,
+  crc32Combine,
+  crc32Combiner,
   cutAtSlots,
   gzipAroundSlots,
   spliceGzip,
@@ -63,6 +65,30 @@ describe("dynamic compression", () => {
     const s = await get("/small", "gzip, deflate, br");
     expect(s.headers["content-encoding"]).toBeUndefined();
     expect(s.body.length).toBeLessThan(COMPRESSION_THRESHOLD);
+  });
+});
+
+describe("CRC-32 of two texts joined, from each one's CRC", () => {
+  it("equals the CRC of the joined bytes, for empty, short and long texts", () => {
+    let seed = 7;
+    const bytes = (n: number) =>
+      Buffer.from(
+        Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24),
+      );
+    for (const [a, b] of [
+      [0, 0],
+      [0, 5],
+      [5, 0],
+      [1, 1],
+      [24, 29_000],
+      [29_000, 24],
+      [70_000, 131_073],
+    ] as const) {
+      const [x, y] = [bytes(a), bytes(b)];
+      expect(crc32Combine(zlib.crc32(x), zlib.crc32(y), crc32Combiner(b)), `${a} + ${b}`).toBe(
+        zlib.crc32(Buffer.concat([x, y])),
+      );
+    }
   });
 });
 
