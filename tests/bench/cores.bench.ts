@@ -21,43 +21,7 @@ import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
 import { prepareBenchDb } from "./data";
-import {
-  compareAll,
-  mainThreadCpuMs,
-  table,
-  treeCpuMs,
-  treeRssMiB,
-  type Measurement,
-  type Target,
-} from "./lib";
-
-/** CPU each target's server tree and this process (the load generator) used in measured windows. */
-function cpuDuringWindows(pids: Map<string, number>) {
-  const used = new Map<string, { server: number; main: number; generator: number; ms: number }>();
-  let start: { server: number; main: number; generator: NodeJS.CpuUsage; at: number } | null = null;
-  return {
-    used,
-    onWindowStart(t: Target) {
-      const pid = pids.get(t.label)!;
-      start = {
-        server: treeCpuMs(pid),
-        main: mainThreadCpuMs(pid),
-        generator: process.cpuUsage(),
-        at: performance.now(),
-      };
-    },
-    onWindow(t: Target) {
-      const pid = pids.get(t.label)!;
-      const g = process.cpuUsage(start!.generator);
-      const u = used.get(t.label) ?? { server: 0, main: 0, generator: 0, ms: 0 };
-      u.server += treeCpuMs(pid) - start!.server;
-      u.main += mainThreadCpuMs(pid) - start!.main;
-      u.generator += (g.user + g.system) / 1000;
-      u.ms += performance.now() - start!.at;
-      used.set(t.label, u);
-    },
-  };
-}
+import { compareAll, cpuDuringWindows, table, treeRssMiB, type Measurement } from "./lib";
 
 export async function run() {
   ensureBuild();
@@ -89,11 +53,8 @@ export async function run() {
           { label: "/courses, 1 process", url: single.url + "/courses" },
           { label: `/courses, ${cores} processes`, url: multi.url + "/courses" },
         ];
-        const cpu = cpuDuringWindows(
-          new Map([
-            [targets[0]!.label, single.child.pid!],
-            [targets[1]!.label, multi.child.pid!],
-          ]),
+        const cpu = cpuDuringWindows((t) =>
+          t === targets[0] ? single.child.pid! : multi.child.pid!,
         );
         const [one, all] = await compareAll(targets, cpu);
         console.log(`\n单进程与多进程 (one process vs one per core, ${cores} cores), ${name}:\n`);
@@ -103,7 +64,7 @@ export async function run() {
           `\nall cores ÷ one process: ${x.toFixed(2)}× (target ≥ 1.5×: ${x >= 1.5 ? "met" : "NOT met"}); ` +
             `tree RSS ${treeRssMiB(single.child.pid!).toFixed(0)} MiB vs ${treeRssMiB(multi.child.pid!).toFixed(0)} MiB`,
         );
-        const [c1, cN] = targets.map((t) => cpu.used.get(t.label)!);
+        const [c1, cN] = targets.map((t) => cpu.used.get(t)!);
         const coresOf = (u: typeof c1, k: "server" | "main" | "generator") => u![k] / u!.ms;
         const perRequest = (u: typeof c1, m: Measurement) => u!.server / (m.rps * (u!.ms / 1000));
         const ceiling = (cores - coresOf(cN, "generator")) / coresOf(c1, "server");

@@ -244,6 +244,43 @@ export function sampleRss(pid: number, ms = 200) {
   };
 }
 
+/**
+ * CPU used in each target's measured windows (compareAll's window hooks): its server's whole
+ * process tree, that server's main thread, and this process (the load generator). Once the load
+ * generator's core is the limit, a server's CPU per request still tells two versions apart.
+ */
+export function cpuDuringWindows(pidOf: (t: Target) => number) {
+  const used = new Map<Target, { server: number; main: number; generator: number; ms: number }>();
+  let start: { server: number; main: number; generator: NodeJS.CpuUsage; at: number } | null = null;
+  return {
+    used,
+    /** Server CPU µs per request of a target's measurement. */
+    perRequestUs(t: Target, m: Measurement) {
+      const u = used.get(t);
+      return u && m.requests ? (u.server * 1000) / m.requests : NaN;
+    },
+    onWindowStart(t: Target) {
+      const pid = pidOf(t);
+      start = {
+        server: treeCpuMs(pid),
+        main: mainThreadCpuMs(pid),
+        generator: process.cpuUsage(),
+        at: performance.now(),
+      };
+    },
+    onWindow(t: Target) {
+      const pid = pidOf(t);
+      const g = process.cpuUsage(start!.generator);
+      const u = used.get(t) ?? { server: 0, main: 0, generator: 0, ms: 0 };
+      u.server += treeCpuMs(pid) - start!.server;
+      u.main += mainThreadCpuMs(pid) - start!.main;
+      u.generator += (g.user + g.system) / 1000;
+      u.ms += performance.now() - start!.at;
+      used.set(t, u);
+    },
+  };
+}
+
 /* ---------------------------------------------------------------- printing */
 
 const num = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "—");
@@ -255,7 +292,7 @@ const num = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "—");
 export function table(
   rows: Measurement[],
   refs: Record<string, Measurement | undefined>,
-  opts: { p95?: boolean } = {},
+  opts: { p95?: boolean; extra?: [string, (m: Measurement) => string][] } = {},
 ) {
   const refNames = Object.keys(refs);
   const head = [
@@ -266,6 +303,7 @@ export function table(
     "p99 ms",
     "KiB",
     ...refNames.map((r) => `× ${r}`),
+    ...(opts.extra ?? []).map(([name]) => name),
   ];
   const body = rows.map((m) => [
     m.label + (m.errors || m.non2xx ? ` (errors ${m.errors}, non-2xx ${m.non2xx})` : ""),
@@ -275,6 +313,7 @@ export function table(
     num(m.p99),
     num(m.bytesPerResponse / 1024, 1),
     ...refNames.map((r) => (refs[r] ? num(m.rps / refs[r]!.rps, 2) : "—")),
+    ...(opts.extra ?? []).map(([, value]) => value(m)),
   ]);
   const widths = head.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i]!))));
   const line = (cells: string[]) =>

@@ -4,7 +4,9 @@
  * /help (the layout and nothing else) and /healthz (a text route, no React), first without
  * compression and then with a browser's `Accept-Encoding`. autocannon, 20 connections,
  * BENCH_SECONDS (default 10) per target split into 2 rounds of alternating windows; the resident
- * memory of the server's whole process tree is read before and sampled during the runs.
+ * memory of the server's whole process tree is read before and sampled during the runs. Beside
+ * req/s, each target's server CPU per request (its process tree, in its own windows): cached
+ * pages go faster than autocannon's one core can ask, and then only the CPU tells two versions apart.
  *
  *   npm run bench                                 (builds, then runs every tests/bench/*.bench.ts)
  *   npx tsx tests/bench/pages.bench.ts            (this one alone)
@@ -18,6 +20,7 @@ import { prepareBenchDb, type BenchDb } from "./data";
 import {
   BROWSER_ENCODING,
   compareAll,
+  cpuDuringWindows,
   sampleRss,
   table,
   treeRssMiB,
@@ -88,11 +91,32 @@ export async function run() {
       ["no compression", {}],
       ["Accept-Encoding: gzip, deflate, br", BROWSER_ENCODING],
     ] as const) {
-      const results = await compareAll([...refs(headers), ...mine(headers)]);
+      const targets = [...refs(headers), ...mine(headers)];
+      const cpu = cpuDuringWindows((t) =>
+        t.url.startsWith(bare.url)
+          ? bare.pid
+          : before && t.url.startsWith(before.url)
+            ? before.pid
+            : ours.child.pid!,
+      );
+      const results = await compareAll(targets, cpu);
       all[name] = results;
       const [b, h, help] = results;
       console.log(`\n${name}:\n`);
-      console.log(table(results, { "bare Remix": b, "/help": help, "/healthz": h }));
+      console.log(
+        table(
+          results,
+          { "bare Remix": b, "/help": help, "/healthz": h },
+          {
+            extra: [
+              [
+                "server CPU µs/req",
+                (m) => cpu.perRequestUs(targets[results.indexOf(m)]!, m).toFixed(0),
+              ],
+            ],
+          },
+        ),
+      );
     }
     const peak = rss.stop();
     const after = treeRssMiB(ours.child.pid!);
