@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { createApp, publicPathFilter } from "~/modules/ops/http.server";
+import { createApp, publicPathFilter, type AppOptions } from "~/modules/ops/http.server";
 import { servingMiddleware } from "~/utils/serving.server";
 import { ensureBuild, httpGetBytes } from "@tests/factories/built-server";
 import { createTestDb, type TestDb } from "@tests/factories/db";
@@ -36,8 +36,19 @@ describe("which paths look for a file in public/", () => {
   });
 });
 
+/** Our Express app with `options` on a free port; its base URL and how to close it. */
+async function listen(options: AppOptions) {
+  const server = createApp(options).listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => void server.close(),
+  };
+}
+
 describe("the built app behind our Express app", () => {
   let db: TestDb;
+  let build: ServerBuild;
   let url = "";
   let close = () => {};
   const saved = process.env.DATABASE_PATH;
@@ -46,14 +57,20 @@ describe("the built app behind our Express app", () => {
     ensureBuild();
     db = createTestDb();
     process.env.DATABASE_PATH = db.file;
-    const build = (await import(
+    build = (await import(
       pathToFileURL(path.resolve("build/server/index.js")).href
     )) as ServerBuild;
-    const server = createApp({ build }).listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => server.close();
+    ({ base: url, close } = await listen({ build }));
   }, 300_000);
+
+  /** The app as the server entry mounts it (`options` may rearrange the middleware); a raw GET of
+   * /courses with the Accept-Encoding given. */
+  async function servedCourses(options: AppOptions) {
+    const served = await listen(options);
+    onTestFinished(served.close);
+    return (encoding?: string) =>
+      httpGetBytes(`${served.base}/courses`, encoding ? { "accept-encoding": encoding } : {});
+  }
   afterAll(() => {
     close();
     process.env.DATABASE_PATH = saved;
@@ -75,15 +92,7 @@ describe("the built app behind our Express app", () => {
 
   it("sends a cached page as gzip compressed once, with a fresh nonce in every response", async () => {
     // The server as the entry mounts it: with compression and the HTML cache.
-    const build = (await import(
-      pathToFileURL(path.resolve("build/server/index.js")).href
-    )) as ServerBuild;
-    const served = createApp({ build, ...servingMiddleware(build) }).listen(0, "127.0.0.1");
-    await new Promise((r) => served.once("listening", r));
-    const base = `http://127.0.0.1:${(served.address() as AddressInfo).port}`;
-    onTestFinished(() => void served.close());
-    const get = (encoding?: string) =>
-      httpGetBytes(`${base}/courses`, encoding ? { "accept-encoding": encoding } : {});
+    const get = await servedCourses({ build, ...servingMiddleware(build) });
     const browser = "gzip, deflate, br";
     await get(browser); // rendered and stored
     const first = await get(browser); // the first hit asking for gzip: compressed on the fly
@@ -120,9 +129,6 @@ describe("the built app behind our Express app", () => {
   });
 
   it("sends a hit that needs no compressing before the compression middleware; the others go through it", async () => {
-    const build = (await import(
-      pathToFileURL(path.resolve("build/server/index.js")).href
-    )) as ServerBuild;
     const { cache, beforeStatic, beforeRemix } = servingMiddleware(build);
     const [early, ...rest] = beforeStatic;
     // A tripwire where the compression middleware stands: which requests went on past the early half.
@@ -131,16 +137,11 @@ describe("the built app behind our Express app", () => {
       passed.push(`${req.url} ${req.headers["accept-encoding"] ?? "-"}`);
       next();
     };
-    const served = createApp({
+    const get = await servedCourses({
       build,
       beforeStatic: [early!, tripwire, ...rest],
       beforeRemix,
-    }).listen(0, "127.0.0.1");
-    await new Promise((r) => served.once("listening", r));
-    const base = `http://127.0.0.1:${(served.address() as AddressInfo).port}`;
-    onTestFinished(() => void served.close());
-    const get = (encoding?: string) =>
-      httpGetBytes(`${base}/courses`, encoding ? { "accept-encoding": encoding } : {});
+    });
     const browser = "gzip, deflate, br";
     await get(browser); // a miss: rendered behind compression
     expect(passed).toEqual([`/courses ${browser}`]);
