@@ -37,9 +37,9 @@ export function openDatabase(file: string = databasePath()): DB {
  * Telling without SQL that nothing was committed: every commit in WAL mode, by any connection of
  * any process, rewrites the WAL-index header at the start of the -shm file (its last frame, its
  * checksums; its salts after a WAL restart: https://www.sqlite.org/walformat.html, 2.2). Reading
- * those 96 bytes costs 1–4 µs; the prepared read of the change counters that the HTML cache makes
- * on every hit cost 8 µs in a tight loop and about 45 µs in the server (profiled under the enrol
- * loop: 6.5 % of the server's CPU).
+ * those 96 bytes costs 1–3 µs in a tight loop and about 9 µs in the server (timed under load); the
+ * prepared read of the change counters that the HTML cache made on every hit cost 8 µs in a tight
+ * loop and about 45 µs in the server (profiled under the enrol loop: 6.5 % of the server's CPU).
  *
  * The -shm file is read through a descriptor of our own, closed only after the connection: closing
  * any descriptor of a file drops every POSIX lock this process holds on it, SQLite's included.
@@ -68,7 +68,9 @@ function watchCommits(sqlite: Database.Database) {
   sqlite.close = () => {
     const out = close();
     commitWatches.delete(sqlite);
+    // Once: a second close() must not close the same number again (by then another file's).
     if (watch.fd !== null) fs.closeSync(watch.fd);
+    watch.fd = null;
     return out;
   };
 }
