@@ -7,7 +7,9 @@
  * Nothing here builds data or starts servers: see data.ts (what the app serves) and servers.ts
  * (our built app and the bare Remix page).
  */
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import autocannon from "autocannon";
 
 export type Measurement = {
@@ -116,8 +118,15 @@ export type CompareOptions = {
   warmup?: number;
   /** Called just before a measured window starts. */
   onWindowStart?: (t: Target) => void;
-  /** Called between windows (memory sampling, progress). */
-  onWindow?: (t: Target) => void;
+  /** Called between windows (memory sampling, progress); with wrk, the CPU milliseconds it used. */
+  onWindow?: (t: Target, generatorCpuMs?: number) => void;
+  /**
+   * The load generator: autocannon in this process (default), or wrk, a C program in a process of
+   * its own (Debian's package; `hasWrk()`), which takes a fraction of autocannon's CPU per request.
+   * wrk reports percentiles per window: p50 is the median of the windows' medians, p95 and p99 the
+   * largest window's.
+   */
+  generator?: "autocannon" | "wrk";
 };
 
 export const benchSeconds = () => Number(process.env.BENCH_SECONDS ?? 10);
@@ -139,6 +148,7 @@ export async function compareAll(
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${t.label} (${t.url}) answered ${res.status}`);
   }
+  if (opts.generator === "wrk") return compareWithWrk(targets, connections, rounds, window, opts);
   for (const t of targets)
     await load(t.url, { connections, seconds: opts.warmup ?? 1, headers: t.headers });
   const sinks: Sink[] = targets.map(() => ({ lat: [], errors: 0, non2xx: 0, bytes: 0, ms: 0 }));
@@ -155,6 +165,116 @@ export async function compareAll(
     }
   }
   return targets.map((t, i) => summarise(t, connections, sinks[i]!));
+}
+
+/* ---------------------------------------------------------------- wrk */
+
+/** Whether wrk (Debian's package `wrk`) is installed. */
+export function hasWrk() {
+  try {
+    execFileSync("wrk", ["--version"], { stdio: "pipe" });
+    return true;
+  } catch (e) {
+    // wrk --version prints its banner and exits 1; only a missing program throws ENOENT.
+    return (e as NodeJS.ErrnoException).code !== "ENOENT";
+  }
+}
+
+type WrkWindow = {
+  requests: number;
+  ms: number;
+  bytes: number;
+  errors: number;
+  non2xx: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** wrk's own CPU (user + system), from the shell's `times` once it exited. */
+  cpuMs: number;
+};
+
+/** One wrk run (one thread, `connections`, `seconds`) against one URL. */
+export function wrkLoad(
+  url: string,
+  opts: { connections?: number; seconds: number; headers?: Record<string, string> },
+): Promise<WrkWindow> {
+  const args = ["-t1", `-c${opts.connections ?? 20}`, `-d${opts.seconds}s`, "--timeout", "30s"];
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push("-H", `${k}: ${v}`);
+  args.push("-s", path.join(import.meta.dirname, "wrk-summary.lua"), url);
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["-c", 'wrk "$@" && times', "wrk", ...args], { stdio: "pipe" });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += String(d)));
+    child.stderr.on("data", (d) => (err += String(d)));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      const m = /^WRK (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$/m.exec(out);
+      // `times`: this shell's user and system time, then its children's (wrk's).
+      const t = /\n(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(out);
+      if (code !== 0 || !m || !t) return reject(new Error(`wrk failed (${code}):\n${out}\n${err}`));
+      const [requests, us, bytes, errors, non2xx, p50, p95, p99] = m.slice(1).map(Number);
+      const [um, us2, sm, ss] = t.slice(1).map(Number);
+      resolve({
+        requests: requests!,
+        ms: us! / 1000,
+        bytes: bytes!,
+        errors: errors!,
+        non2xx: non2xx!,
+        p50: p50! / 1000,
+        p95: p95! / 1000,
+        p99: p99! / 1000,
+        cpuMs: (um! * 60 + us2! + sm! * 60 + ss!) * 1000,
+      });
+    });
+  });
+}
+
+async function compareWithWrk(
+  targets: Target[],
+  connections: number,
+  rounds: number,
+  window: number,
+  opts: CompareOptions,
+): Promise<Measurement[]> {
+  for (const t of targets)
+    await wrkLoad(t.url, { connections, seconds: opts.warmup ?? 1, headers: t.headers });
+  const windows: WrkWindow[][] = targets.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < targets.length; k++) {
+      const i = (k + r) % targets.length;
+      opts.onWindowStart?.(targets[i]!);
+      const w = await wrkLoad(targets[i]!.url, {
+        connections,
+        seconds: window,
+        headers: targets[i]!.headers,
+      });
+      windows[i]!.push(w);
+      opts.onWindow?.(targets[i]!, w.cpuMs);
+    }
+  }
+  return targets.map((t, i) => {
+    const ws = windows[i]!;
+    const sum = (k: keyof WrkWindow) => ws.reduce((a, w) => a + w[k], 0);
+    const requests = sum("requests");
+    return {
+      label: t.label,
+      url: t.url,
+      connections,
+      seconds: sum("ms") / 1000,
+      requests,
+      errors: sum("errors"),
+      non2xx: sum("non2xx"),
+      rps: requests / (sum("ms") / 1000),
+      p50: percentile(
+        ws.map((w) => w.p50).sort((a, b) => a - b),
+        50,
+      ),
+      p95: Math.max(...ws.map((w) => w.p95)),
+      p99: Math.max(...ws.map((w) => w.p99)),
+      bytesPerResponse: requests ? sum("bytes") / requests : 0,
+    };
+  });
 }
 
 /* ---------------------------------------------------------------- memory */
@@ -268,13 +388,14 @@ export function cpuDuringWindows(pidOf: (t: Target) => number) {
         at: performance.now(),
       };
     },
-    onWindow(t: Target) {
+    /** `generatorCpuMs`: a load generator in a process of its own (wrk) says what it used. */
+    onWindow(t: Target, generatorCpuMs?: number) {
       const pid = pidOf(t);
       const g = process.cpuUsage(start!.generator);
       const u = used.get(t) ?? { server: 0, main: 0, generator: 0, ms: 0 };
       u.server += treeCpuMs(pid) - start!.server;
       u.main += mainThreadCpuMs(pid) - start!.main;
-      u.generator += (g.user + g.system) / 1000;
+      u.generator += generatorCpuMs ?? (g.user + g.system) / 1000;
       u.ms += performance.now() - start!.at;
       used.set(t, u);
     },
