@@ -2,7 +2,8 @@
 /**
  * `npm start` (and `npm run build`). Plain Node, no tsx: it checks that build/ was made from the
  * current sources in the current mode, rebuilds when not, and then runs the server IN THIS SAME
- * PROCESS (no wrapper process stays beside it). The server itself migrates, applies the demo
+ * PROCESS (no wrapper process stays beside it); with WEB_CONCURRENCY > 1 this process becomes the
+ * cluster's primary without loading the app (db/cluster.mjs). The server itself migrates, applies the demo
  * policy, imports content and listens (app/modules/ops/main.server.ts).
  *
  * The fingerprint: SHA-256 over every source file that goes into the build (app/, db/ without
@@ -17,6 +18,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { superviseWorkers, webConcurrency } from "./cluster.mjs";
 
 /**
  * The V8 heap limits the server runs with (issue 17: RSS bounded under load). `npm start` and
@@ -187,7 +189,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       process.stderr.write(
         `注意：没有设置 V8 堆上限（${missing.join(" ")}），内存不受约束。请用 npm start，或 node ${SERVER_NODE_FLAGS.join(" ")} db/start.mjs。\n`,
       );
-    const server = await import(pathToFileURL(path.join(root, "build/server/index.js")).href);
-    await server.start();
+    const entry = path.join(root, "build/server/index.js");
+    const workers = webConcurrency();
+    // One process per core: this process only supervises and never loads the app (db/cluster.mjs).
+    // An invalid WEB_CONCURRENCY goes the one-process way, where the configuration check names it.
+    if (workers != null && workers > 1) await superviseWorkers({ exec: entry, workers });
+    else await (await import(pathToFileURL(entry).href)).start();
   }
 }

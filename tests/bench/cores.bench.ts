@@ -1,7 +1,9 @@
 /**
  * Both cores: /courses from one server process against the same server with one process per core
- * (`WEB_CONCURRENCY`, read by the server entry), both started side by side on copies of one
- * database and measured in alternating windows, the load generator on the same machine.
+ * (`WEB_CONCURRENCY`), both started as production starts them (`node <flags> db/start.mjs`, whose
+ * cluster primary does not load the app) side by side on copies of one database and measured in
+ * alternating windows, the load generator on the same machine. The whole tree's RSS is printed
+ * after each comparison and at its peak (sampled while measured).
  * Target (issue 17): all cores ≥ 1.5× the single process on this 2-core machine.
  *
  * Twice: as served (a signed-out /courses is an HTML cache hit, about 0.2 ms of server CPU, so the
@@ -26,7 +28,15 @@ import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { ensureBuild, startBuiltServer } from "../factories/built-server";
 import { prepareBenchDb } from "./data";
-import { compareAll, cpuDuringWindows, hasWrk, table, treeRssMiB, type Measurement } from "./lib";
+import {
+  compareAll,
+  cpuDuringWindows,
+  hasWrk,
+  sampleRss,
+  table,
+  treeRssMiB,
+  type Measurement,
+} from "./lib";
 
 export async function run() {
   ensureBuild();
@@ -51,11 +61,14 @@ export async function run() {
       const single = await startBuiltServer({
         dbFile: copy("one"),
         env: { ...env, WEB_CONCURRENCY: "1" },
+        viaStartScript: true,
       });
       const multi = await startBuiltServer({
         dbFile: copy("all"),
         env: { ...env, WEB_CONCURRENCY: String(cores) },
+        viaStartScript: true,
       });
+      const rss = [sampleRss(single.child.pid!), sampleRss(multi.child.pid!)] as const;
       try {
         const targets = [
           { label: "/courses, 1 process", url: single.url + "/courses" },
@@ -73,7 +86,8 @@ export async function run() {
           const x = all!.rps / one!.rps;
           console.log(
             `\nall cores ÷ one process: ${x.toFixed(2)}× (target ≥ 1.5×: ${x >= 1.5 ? "met" : "NOT met"}); ` +
-              `tree RSS ${treeRssMiB(single.child.pid!).toFixed(0)} MiB vs ${treeRssMiB(multi.child.pid!).toFixed(0)} MiB`,
+              `tree RSS ${treeRssMiB(single.child.pid!).toFixed(0)} MiB vs ${treeRssMiB(multi.child.pid!).toFixed(0)} MiB ` +
+              `(peak so far ${rss[0].peak.toFixed(0)} vs ${rss[1].peak.toFixed(0)} MiB)`,
           );
           const [c1, cN] = targets.map((t) => cpu.used.get(t)!);
           const coresOf = (u: typeof c1, k: "server" | "main" | "generator") => u![k] / u!.ms;
@@ -91,6 +105,7 @@ export async function run() {
           out[`${name}, ${generator}`] = { one: one!, all: all! };
         }
       } finally {
+        for (const r of rss) r.stop();
         await single.stop();
         await multi.stop();
       }

@@ -44,7 +44,7 @@ export type BuiltServer = {
   output: () => string;
 };
 
-/** Starts our server on a free port; resolves once /healthz answers. */
+/** Starts our server on a free port; resolves once /healthz answers (and every worker listens). */
 export async function startBuiltServer(opts: {
   dbFile: string;
   env?: Record<string, string>;
@@ -53,6 +53,10 @@ export async function startBuiltServer(opts: {
   /** Another checkout whose build/ to run (a bench's "before" side); default: BENCH_SERVER_ROOT
    * (any bench against an older commit's build), else this one. */
   root?: string;
+  /** Start it as `npm start` does (`node <flags> db/start.mjs`, whose build check then passes)
+   * rather than running the build's entry directly: with WEB_CONCURRENCY > 1 its primary does not
+   * load the app (db/cluster.mjs). */
+  viaStartScript?: boolean;
 }): Promise<BuiltServer> {
   const cwd = opts.root ?? process.env.BENCH_SERVER_ROOT ?? root;
   const port = await freePort();
@@ -65,7 +69,8 @@ export async function startBuiltServer(opts: {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "academy-server-log-"));
   const logFile = path.join(logDir, "server.log");
   const logFd = fs.openSync(logFile, "a");
-  const child = spawn(process.execPath, [...flags, path.join(cwd, serverBuild)], {
+  const entry = path.join(cwd, opts.viaStartScript ? "db/start.mjs" : serverBuild);
+  const child = spawn(process.execPath, [...flags, entry], {
     cwd,
     detached: true,
     stdio: ["ignore", logFd, logFd],
@@ -124,6 +129,9 @@ export async function startBuiltServer(opts: {
     removeLog();
   };
   const deadline = Date.now() + 60_000;
+  // With WEB_CONCURRENCY > 1 the later workers start once the first listens: wait for all of them.
+  const workers = Number(opts.env?.WEB_CONCURRENCY ?? 1);
+  const allListening = () => (tail().match(/"msg":"listening"/g) ?? []).length >= workers;
   for (;;) {
     if (child.exitCode != null) {
       removeLog();
@@ -131,7 +139,7 @@ export async function startBuiltServer(opts: {
     }
     try {
       const res = await fetch(`${url}/healthz`);
-      if (res.status < 500) break;
+      if (res.status < 500 && (workers <= 1 || allListening())) break;
     } catch {
       /* not listening yet */
     }

@@ -10,7 +10,7 @@ import { eq } from "drizzle-orm";
 import { openDatabase } from "@db/client";
 import { users } from "@db/schema";
 import { hashPassword } from "~/modules/auth/password.server";
-import { WORKER_NODE_FLAGS } from "~/modules/ops/main.server";
+import { WORKER_NODE_FLAGS } from "@db/cluster.mjs";
 import {
   ensureBuild,
   httpRequest,

@@ -46,9 +46,6 @@ export function countHqAdmins(db: DB) {
  */
 export const LISTEN_BACKLOG = 4096;
 
-/** V8 flags of each worker when the server runs one process per core (server.ts). */
-export const WORKER_NODE_FLAGS = ["--single-threaded"];
-
 export async function prepare(db: DB) {
   const c = config();
   // Libraries loaded on first use (utils/lazy.server.ts) include ES modules (happy-dom for rich
@@ -188,12 +185,23 @@ export async function serve(
     logger().info({ ms: Date.now() - started }, "stopped");
     process.exit(0);
   };
-  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => void shutdown(sig));
+  // `on`, not `once`: a cluster worker gets the signal twice (from the service manager or the
+  // terminal, and forwarded by the primary), and without a listener the second would kill it in the
+  // middle of its graceful shutdown. shutdown() runs once.
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void shutdown(sig));
   return { server, jobs, shutdown };
 }
 
-/** The whole start: configuration, preparation, serving. A bad configuration exits 1 naming the variable. */
-export async function main(build: ServerBuild, opts: Omit<AppOptions, "build" | "isClosing"> = {}) {
+/**
+ * The whole start: configuration, preparation (not in a cluster's later workers: the first one
+ * prepared the database before they were forked), serving. A bad configuration exits 1 naming the
+ * variable.
+ */
+export async function main(
+  build: ServerBuild,
+  opts: Omit<AppOptions, "build" | "isClosing"> = {},
+  { prepare: prepares = true } = {},
+) {
   try {
     config();
   } catch (e) {
@@ -205,7 +213,7 @@ export async function main(build: ServerBuild, opts: Omit<AppOptions, "build" | 
   }
   const db = getDb();
   try {
-    await prepare(db);
+    if (prepares) await prepare(db);
   } catch (e) {
     if (e instanceof StartRefused) {
       process.stderr.write(`无法启动：${e.message}\n`);
