@@ -25,8 +25,9 @@ async function run() {
   const opts = servingMiddleware(build);
   if (workers > 1 && cluster.isPrimary)
     return superviseWorkers({ exec: fileURLToPath(import.meta.url), workers });
-  // One process, or a worker of a cluster, of which only the first prepares the database.
-  return main(build, opts, { prepare: cluster.isPrimary || process.env.CLUSTER_PREPARE === "1" });
+  // One process, or a worker of a cluster, of which only the first one forked (id 1, before the
+  // others, db/cluster.mjs) prepares the database; a replacement is forked with a new id.
+  return main(build, opts, { prepare: cluster.isPrimary || cluster.worker?.id === 1 });
 }
 
 /** Called by db/start.mjs after its build check, in the same process. */

@@ -2,12 +2,12 @@
 /**
  * The primary of a server with one process per core (WEB_CONCURRENCY > 1, node:cluster). Plain
  * Node with nothing of the app in it: `db/start.mjs` (`npm start`, the service unit) calls it
- * before it would import the build, so the primary holds about 45 MiB instead of the 120–150 MiB of
+ * before it would import the build, so the primary holds about 51 MiB instead of the 127–152 MiB of
  * a process that loaded the app (issue 17: two workers and their primary within 400 MB).
  *
- * The first worker prepares the database (migrations, demo policy, content import; CLUSTER_PREPARE)
- * and is the only one that runs the jobs; the others are forked once it listens, so they never
- * race it through the migrations. A worker that stops before it ever listened (a bad variable, a
+ * The first worker (cluster id 1, app/server.ts) prepares the database (migrations, demo policy,
+ * content import) and is the only one that runs the jobs; the others are forked once it listens,
+ * so they never race it through the migrations. A worker that stops before it ever listened (a bad variable, a
  * refused start) stops the whole server with its exit code, its message already printed; one that
  * crashes later is replaced under the same index. SIGTERM and SIGINT go to every worker, and the
  * primary exits 0 once they all have.
@@ -47,12 +47,11 @@ export function superviseWorkers({ exec, workers }) {
   /** @type {Set<import("node:cluster").Worker>} */
   const listened = new Set();
   let stopping = false;
-  /** @param {number} i @param {boolean} first */
-  const fork = (i, first) => {
+  /** @param {number} i */
+  const fork = (i) => {
     /** @type {Record<string, string>} */
     const env = { WORKER_INDEX: String(i) };
     if (i > 0) env.JOBS = "0";
-    if (first && i === 0) env.CLUSTER_PREPARE = "1";
     const w = cluster.fork(env);
     forked[i] = w;
     w.once("listening", () => listened.add(w));
@@ -78,10 +77,10 @@ export function superviseWorkers({ exec, workers }) {
         return;
       }
       const i = forked.indexOf(w);
-      if (i >= 0) fork(i, false);
+      if (i >= 0) fork(i);
     });
-    fork(0, true).once("listening", () => {
-      for (let i = 1; i < workers; i++) fork(i, true);
+    fork(0).once("listening", () => {
+      for (let i = 1; i < workers; i++) fork(i);
       resolve();
     });
   });
