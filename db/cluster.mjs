@@ -57,8 +57,11 @@ export function superviseWorkers({ exec, workers }) {
     w.once("listening", () => listened.add(w));
     return w;
   };
+  // `on`, not `once`: a second signal (Ctrl-C twice) would otherwise kill the primary, and with it
+  // the workers' graceful shutdown (a worker exits at once when its primary is gone).
   for (const sig of /** @type {const} */ (["SIGTERM", "SIGINT"]))
-    process.once(sig, () => {
+    process.on(sig, () => {
+      if (stopping) return;
       stopping = true;
       for (const w of forked) if (w && !w.isDead()) w.process.kill(sig);
       if (forked.every((w) => !w || w.isDead())) process.exit();

@@ -3,8 +3,8 @@
  * `npm start` (and `npm run build`). Plain Node, no tsx: it checks that build/ was made from the
  * current sources in the current mode, rebuilds when not, and then runs the server IN THIS SAME
  * PROCESS (no wrapper process stays beside it); with WEB_CONCURRENCY > 1 this process becomes the
- * cluster's primary without loading the app (db/cluster.mjs). The server itself migrates, applies the demo
- * policy, imports content and listens (app/modules/ops/main.server.ts).
+ * cluster's primary without loading the app (db/cluster.mjs). The server itself migrates, applies
+ * the demo policy, imports content and listens (app/modules/ops/main.server.ts).
  *
  * The fingerprint: SHA-256 over every source file that goes into the build (app/, db/ without
  * data, the lockfile, package.json, remix.config.js, tsconfig.json, remix.env.d.ts) plus the

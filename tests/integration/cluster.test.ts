@@ -143,8 +143,11 @@ describe("one process per core (WEB_CONCURRENCY=2, node db/start.mjs)", () => {
       expect((await fetch(`http://127.0.0.1:${c.port}/healthz`)).status).toBe(200);
 
     // SIGTERM to the whole process group, as a service manager sends it: every worker gets it from
-    // there and again from the primary, and still shuts down gracefully.
+    // there and again from the primary, and still shuts down gracefully; a second signal to the
+    // primary while they do (an impatient Ctrl-C) changes nothing.
     process.kill(-primary, "SIGTERM");
+    await new Promise((r) => setTimeout(r, 10));
+    process.kill(primary, "SIGTERM");
     expect(await c.exited).toBe(0);
     const stopped = c.logs().filter((l) => l.msg === "stopped");
     expect(stopped.map((l) => l.pid).sort()).toEqual([first!.pid, third.pid].sort());
