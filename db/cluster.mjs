@@ -7,9 +7,9 @@
  *
  * The first worker (cluster id 1, app/server.ts) prepares the database (migrations, demo policy,
  * content import) and is the only one that runs the jobs; the others are forked once it listens,
- * so they never race it through the migrations. A worker that stops before it ever listened (a bad variable, a
- * refused start) stops the whole server with its exit code, its message already printed; one that
- * crashes later is replaced under the same index. SIGTERM and SIGINT go to every worker, and the
+ * so they never race it through the migrations. A worker that stops before it ever listened (a bad
+ * variable, a refused start) stops the whole server with its exit code, its message already
+ * printed; one that crashes later is replaced under the same index. SIGTERM and SIGINT go to every worker, and the
  * primary exits 0 once they all have.
  */
 import cluster from "node:cluster";
@@ -49,10 +49,7 @@ export function superviseWorkers({ exec, workers }) {
   let stopping = false;
   /** @param {number} i */
   const fork = (i) => {
-    /** @type {Record<string, string>} */
-    const env = { WORKER_INDEX: String(i) };
-    if (i > 0) env.JOBS = "0";
-    const w = cluster.fork(env);
+    const w = cluster.fork(i > 0 ? { JOBS: "0" } : {});
     forked[i] = w;
     w.once("listening", () => listened.add(w));
     return w;

@@ -91,15 +91,15 @@ export async function run() {
           );
           const [c1, cN] = targets.map((t) => cpu.used.get(t)!);
           const coresOf = (u: typeof c1, k: "server" | "main" | "generator") => u![k] / u!.ms;
-          const perRequest = (u: typeof c1, m: Measurement, k: "server" | "generator") =>
-            (u![k] * 1000) / m.requests;
           const ceiling = (cores - coresOf(cN, "generator")) / coresOf(c1, "server");
+          const us = (i: number, m: Measurement, of: "server" | "generator") =>
+            cpu.perRequestUs(targets[i]!, m, of).toFixed(0);
           console.log(
             `CPU while measured, in cores: 1 process ${coresOf(c1, "server").toFixed(2)} ` +
               `(main thread ${coresOf(c1, "main").toFixed(2)}), ${cores} processes ${coresOf(cN, "server").toFixed(2)}; ` +
               `load generator ${coresOf(c1, "generator").toFixed(2)} / ${coresOf(cN, "generator").toFixed(2)}; ` +
-              `CPU per request: server ${perRequest(c1, one!, "server").toFixed(0)} / ${perRequest(cN, all!, "server").toFixed(0)} µs, ` +
-              `load generator ${perRequest(c1, one!, "generator").toFixed(0)} / ${perRequest(cN, all!, "generator").toFixed(0)} µs; ` +
+              `CPU per request: server ${us(0, one!, "server")} / ${us(1, all!, "server")} µs, ` +
+              `load generator ${us(0, one!, "generator")} / ${us(1, all!, "generator")} µs; ` +
               `ceiling at equal CPU per request ${ceiling.toFixed(2)}×`,
           );
           out[`${name}, ${generator}`] = { one: one!, all: all! };

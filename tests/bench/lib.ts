@@ -11,6 +11,7 @@ import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
+import { ppidOf, rssKiB, statFields } from "../factories/proc";
 
 export type Measurement = {
   label: string;
@@ -148,23 +149,32 @@ export async function compareAll(
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${t.label} (${t.url}) answered ${res.status}`);
   }
-  if (opts.generator === "wrk") return compareWithWrk(targets, connections, rounds, window, opts);
-  for (const t of targets)
-    await load(t.url, { connections, seconds: opts.warmup ?? 1, headers: t.headers });
+  const wrk = opts.generator === "wrk";
+  for (const t of targets) {
+    const warm = { connections, seconds: opts.warmup ?? 1, headers: t.headers };
+    await (wrk ? wrkLoad(t.url, warm) : load(t.url, warm));
+  }
   const sinks: Sink[] = targets.map(() => ({ lat: [], errors: 0, non2xx: 0, bytes: 0, ms: 0 }));
+  const windows: WrkWindow[][] = targets.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < targets.length; k++) {
       const i = (k + r) % targets.length;
-      opts.onWindowStart?.(targets[i]!);
-      await load(
-        targets[i]!.url,
-        { connections, seconds: window, headers: targets[i]!.headers },
-        sinks[i],
-      );
-      opts.onWindow?.(targets[i]!);
+      const t = targets[i]!;
+      const o = { connections, seconds: window, headers: t.headers };
+      opts.onWindowStart?.(t);
+      if (wrk) {
+        const w = await wrkLoad(t.url, o);
+        windows[i]!.push(w);
+        opts.onWindow?.(t, w.cpuMs);
+      } else {
+        await load(t.url, o, sinks[i]);
+        opts.onWindow?.(t);
+      }
     }
   }
-  return targets.map((t, i) => summarise(t, connections, sinks[i]!));
+  return targets.map((t, i) =>
+    wrk ? summariseWrk(t, connections, windows[i]!) : summarise(t, connections, sinks[i]!),
+  );
 }
 
 /* ---------------------------------------------------------------- wrk */
@@ -194,7 +204,7 @@ type WrkWindow = {
 };
 
 /** One wrk run (one thread, `connections`, `seconds`) against one URL. */
-export function wrkLoad(
+function wrkLoad(
   url: string,
   opts: { connections?: number; seconds: number; headers?: Record<string, string> },
 ): Promise<WrkWindow> {
@@ -230,51 +240,27 @@ export function wrkLoad(
   });
 }
 
-async function compareWithWrk(
-  targets: Target[],
-  connections: number,
-  rounds: number,
-  window: number,
-  opts: CompareOptions,
-): Promise<Measurement[]> {
-  for (const t of targets)
-    await wrkLoad(t.url, { connections, seconds: opts.warmup ?? 1, headers: t.headers });
-  const windows: WrkWindow[][] = targets.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < targets.length; k++) {
-      const i = (k + r) % targets.length;
-      opts.onWindowStart?.(targets[i]!);
-      const w = await wrkLoad(targets[i]!.url, {
-        connections,
-        seconds: window,
-        headers: targets[i]!.headers,
-      });
-      windows[i]!.push(w);
-      opts.onWindow?.(targets[i]!, w.cpuMs);
-    }
-  }
-  return targets.map((t, i) => {
-    const ws = windows[i]!;
-    const sum = (k: keyof WrkWindow) => ws.reduce((a, w) => a + w[k], 0);
-    const requests = sum("requests");
-    return {
-      label: t.label,
-      url: t.url,
-      connections,
-      seconds: sum("ms") / 1000,
-      requests,
-      errors: sum("errors"),
-      non2xx: sum("non2xx"),
-      rps: requests / (sum("ms") / 1000),
-      p50: percentile(
-        ws.map((w) => w.p50).sort((a, b) => a - b),
-        50,
-      ),
-      p95: Math.max(...ws.map((w) => w.p95)),
-      p99: Math.max(...ws.map((w) => w.p99)),
-      bytesPerResponse: requests ? sum("bytes") / requests : 0,
-    };
-  });
+/** One measurement from a target's wrk windows (percentiles: see CompareOptions.generator). */
+function summariseWrk(t: Target, connections: number, ws: WrkWindow[]): Measurement {
+  const sum = (k: keyof WrkWindow) => ws.reduce((a, w) => a + w[k], 0);
+  const requests = sum("requests");
+  return {
+    label: t.label,
+    url: t.url,
+    connections,
+    seconds: sum("ms") / 1000,
+    requests,
+    errors: sum("errors"),
+    non2xx: sum("non2xx"),
+    rps: requests / (sum("ms") / 1000),
+    p50: percentile(
+      ws.map((w) => w.p50).sort((a, b) => a - b),
+      50,
+    ),
+    p95: Math.max(...ws.map((w) => w.p95)),
+    p99: Math.max(...ws.map((w) => w.p99)),
+    bytesPerResponse: requests ? sum("bytes") / requests : 0,
+  };
 }
 
 /* ---------------------------------------------------------------- memory */
@@ -283,8 +269,7 @@ const TICK_MS = 10; // USER_HZ = 100 on Linux
 
 /** User + system CPU milliseconds so far of the process or thread whose stat file this is. */
 function statCpuMs(file: string) {
-  const stat = fs.readFileSync(file, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const f = statFields(file);
   return (Number(f[11]) + Number(f[12])) * TICK_MS;
 }
 
@@ -304,8 +289,7 @@ export function treePids(pid: number): number[] {
   for (const name of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const ppid = ppidOf(name);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
     } catch {
       /* exited meanwhile */
@@ -339,15 +323,6 @@ export function treeCpuMs(pid: number): number {
   return ms;
 }
 
-function rssKiB(pid: number) {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** Samples the tree's RSS every `ms` until stopped; `peak` is the largest sample. */
 export function sampleRss(pid: number, ms = 200) {
   let peak = treeRssMiB(pid);
@@ -374,10 +349,10 @@ export function cpuDuringWindows(pidOf: (t: Target) => number) {
   let start: { server: number; main: number; generator: NodeJS.CpuUsage; at: number } | null = null;
   return {
     used,
-    /** Server CPU µs per request of a target's measurement. */
-    perRequestUs(t: Target, m: Measurement) {
+    /** Server (or load generator) CPU µs per request of a target's measurement. */
+    perRequestUs(t: Target, m: Measurement, of: "server" | "generator" = "server") {
       const u = used.get(t);
-      return u && m.requests ? (u.server * 1000) / m.requests : NaN;
+      return u && m.requests ? (u[of] * 1000) / m.requests : NaN;
     },
     onWindowStart(t: Target) {
       const pid = pidOf(t);

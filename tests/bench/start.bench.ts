@@ -9,41 +9,20 @@ import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import { ensureBuild } from "../factories/built-server";
 import { prepareBenchDb } from "./data";
-import { treeRssMiB } from "./lib";
+import { rssKiB } from "../factories/proc";
+import { treePids, treeRssMiB } from "./lib";
 import { startNpmStart } from "./servers";
 
 /** The processes under `pid`: pid, command line, RSS in MiB. */
 function tree(pid: number): { pid: number; cmd: string; mib: number }[] {
-  const kids = new Map<number, number[]>();
-  for (const n of fs.readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
+  return treePids(pid).flatMap((p) => {
     try {
-      const stat = fs.readFileSync(`/proc/${n}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(n)]);
+      const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0").join(" ").trim();
+      return [{ pid: p, cmd: cmd.slice(0, 90), mib: rssKiB(p) / 1024 }];
     } catch {
-      /* gone */
+      return []; // gone
     }
-  }
-  const out: { pid: number; cmd: string; mib: number }[] = [];
-  const walk = (p: number) => {
-    try {
-      const cmd = fs
-        .readFileSync(`/proc/${p}/cmdline`, "utf8")
-        .split("\0")
-        .join(" ")
-        .trim()
-        .slice(0, 90);
-      const kib = Number(
-        /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0,
-      );
-      out.push({ pid: p, cmd, mib: kib / 1024 });
-    } catch {
-      /* gone */
-    }
-    for (const k of kids.get(p) ?? []) walk(k);
-  };
-  walk(pid);
-  return out;
+  });
 }
 
 export async function run() {

@@ -13,6 +13,7 @@ import { sql } from "drizzle-orm";
 import { openDatabase } from "@db/client";
 import { SERVER_NODE_FLAGS } from "@db/start.mjs";
 import { ensureBuild, freePort, prepareEnrollDb } from "@tests/factories/built-server";
+import { ppidOf, rssKiB } from "@tests/factories/proc";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -63,8 +64,7 @@ async function until<T>(what: string, c: Cluster, get: () => T | undefined | fal
 }
 
 const listening = (c: Cluster) => c.logs().filter((l) => l.msg === "listening");
-const rssMiB = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+const rssMiB = (pid: number) => rssKiB(pid) / 1024;
 const openFiles = (pid: number) =>
   fs.readdirSync(`/proc/${pid}/fd`).map((fd) => {
     try {
@@ -73,10 +73,6 @@ const openFiles = (pid: number) =>
       return "";
     }
   });
-const ppidOf = (pid: number) => {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-};
 
 const prepared: Awaited<ReturnType<typeof prepareEnrollDb>>[] = [];
 const started: Cluster[] = [];
